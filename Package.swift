@@ -1,0 +1,71 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Strict settings shared by every target of ours.
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "bankgate",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "bankgate", targets: ["bankgate"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+    ],
+    targets: [
+        // C libraries through system-library targets.
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
+                       providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0",
+                       providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "openssl",
+                       providers: [.apt(["libssl-dev"])]),
+        .target(name: "CCurlShim", path: "Sources/CCurlShim",
+                linkerSettings: [.linkedLibrary("curl")]),
+
+        // Our modules, dependencies pointing inward.
+        .target(name: "BankGateCore", swiftSettings: strict),
+        .target(name: "BankGateXML", dependencies: ["CLibXML2"], swiftSettings: strict),
+        .target(name: "BankGateConfig", dependencies: ["BankGateCore"], swiftSettings: strict),
+        .target(name: "BankGateAdapters", dependencies: ["BankGateCore", "BankGateXML"], swiftSettings: strict),
+        .target(name: "BankGateTransport", dependencies: ["BankGateCore", "CCurlShim"], swiftSettings: strict),
+        .target(name: "BankGateStore", dependencies: ["BankGateCore", "CSQLite"], swiftSettings: strict),
+        .target(name: "BankGateEngine", dependencies: [
+            "BankGateCore", "BankGateAdapters", "BankGateTransport", "BankGateStore", "BankGateConfig",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ], swiftSettings: strict),
+        .target(name: "BankGateAPI", dependencies: [
+            "BankGateEngine", "COpenSSL",
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ], swiftSettings: strict),
+        .target(name: "BankGateSimulator", dependencies: [
+            "BankGateCore", "BankGateAdapters", "BankGateXML", "BankGateStore",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strict),
+        .executableTarget(name: "bankgate", dependencies: [
+            "BankGateAPI", "BankGateSimulator", "BankGateTransport",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ], swiftSettings: strict),
+
+        // Tests: one target per module, plus end-to-end.
+        .testTarget(name: "BankGateCoreTests", dependencies: ["BankGateCore"]),
+        .testTarget(name: "BankGateConfigTests", dependencies: ["BankGateConfig"]),
+        .testTarget(name: "BankGateAdaptersTests", dependencies: ["BankGateAdapters", "BankGateXML"]),
+        .testTarget(name: "BankGateTransportTests", dependencies: ["BankGateTransport"]),
+        .testTarget(name: "BankGateStoreTests", dependencies: ["BankGateStore"]),
+        .testTarget(name: "BankGateEngineTests", dependencies: ["BankGateEngine", "BankGateSimulator"]),
+        .testTarget(name: "BankGateEndToEndTests", dependencies: [
+            "BankGateAPI", "BankGateSimulator",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
+    ]
+)

@@ -1,0 +1,75 @@
+/// A message encoded for a bank, ready for a transport.
+public struct EncodedMessage: Hashable, Sendable {
+    /// The message type, e.g. `pain.001.001.09`.
+    public var kind: String
+    /// The MIME type to send it with.
+    public var contentType: String
+    /// A file name for host-to-host exchange and for the archive.
+    public var fileName: String
+    /// The exact bytes that go to the bank.
+    public var bytes: [UInt8]
+
+    public init(kind: String, contentType: String, fileName: String, bytes: [UInt8]) {
+        self.kind = kind
+        self.contentType = contentType
+        self.fileName = fileName
+        self.bytes = bytes
+    }
+}
+
+/// What a bank adapter can do.
+public enum AdapterCapability: String, Hashable, Sendable, Codable {
+    case payment, batchPayment, statusQuery, balance, statement, receipts
+}
+
+/// How the engine must treat an answer or a failure of one send. Each adapter decides this from a table.
+public enum SendDisposition: Hashable, Sendable {
+    /// The bank answered with a status report: apply it.
+    case report
+    /// The bank refused the message before processing it (busy, maintenance, throttled): send again later.
+    case retryLater(String)
+    /// The bank refused the message for good (malformed, not authorised): fail the payments.
+    case fatal(String)
+    /// The answer proves nothing either way: the payment is `unknown` until a status query settles it.
+    case unknown(String)
+}
+
+/// A bank's wire format as a pure codec: payments to bytes, bytes to outcomes. No I/O here.
+public protocol BankAdapter: Sendable {
+    /// The adapter's name as configured (`adapter = "iso20022"`).
+    var name: String { get }
+    /// What the adapter can do.
+    var capabilities: Set<AdapterCapability> { get }
+    /// At most this many transfers in one message.
+    var maxTransfersPerMessage: Int { get }
+    /// How long the bank remembers a message id for its own duplicate check, in milliseconds.
+    /// A payment whose outcome has been unknown for longer than this is never resent automatically.
+    var duplicateCheckWindowMilliseconds: Int64 { get }
+
+    /// Encodes a payment message.
+    func encodePayment(_ message: PaymentMessage) throws(AdapterError) -> EncodedMessage
+    /// Encodes a status query for one of our messages.
+    func encodeStatusQuery(originalMessageId: String, originalKind: String, queryId: String,
+                           createdAt: Timestamp) throws(AdapterError) -> EncodedMessage
+    /// Decides what a synchronous answer to a payment message means (status code and body).
+    func disposition(httpStatus: Int, body: [UInt8]) -> SendDisposition
+    /// Decodes a status report (a synchronous answer, a status query answer or a file from the inbox).
+    func decodeStatusReport(_ bytes: [UInt8]) throws(AdapterError) -> StatusReport
+    /// Interprets the answer to a status query.
+    func interpretStatusQueryAnswer(httpStatus: Int, body: [UInt8], originalMessageId: String) -> StatusQueryAnswer
+}
+
+/// An adapter could not encode or decode a message.
+public struct AdapterError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// What went wrong, for operators. Never contains account numbers.
+    public var message: String
+    /// The element, field or line at fault, when known.
+    public var location: String?
+
+    public init(_ message: String, location: String? = nil) {
+        self.message = message
+        self.location = location
+    }
+
+    public var description: String { location.map { "\(message) (at \($0))" } ?? message }
+}

@@ -1,0 +1,78 @@
+/// The payment state machine as one table. Every status change in bankgate goes through
+/// ``PaymentStateMachine/check(from:to:cause:)``; nothing else decides what is allowed.
+public enum PaymentStateMachine {
+    /// Allowed transitions: from → (to → causes that may take it).
+    ///
+    /// Reading guide:
+    /// - `sending → queued` only for the dispatcher, and only when the transport proves nothing left
+    ///   the machine (connection refused, DNS failure); any doubt goes to `unknown`.
+    /// - `unknown → queued` only for the bank (a status query answered "never received").
+    /// - `unknown → held` when the bank's duplicate-check memory may have expired: a person decides.
+    /// - `failed → queued` and `held → queued` only for an operator (`payments retry`).
+    public static let table: [PaymentStatus: [PaymentStatus: Set<TransitionCause>]] = [
+        .received: [
+            .queued: [.api], .pendingApproval: [.api], .scheduled: [.api],
+            .rejected: [.api], .cancelled: [.api, .operator],
+        ],
+        .pendingApproval: [
+            .queued: [.api, .operator], .rejected: [.api, .operator], .cancelled: [.api, .operator],
+        ],
+        .scheduled: [
+            .queued: [.dispatcher, .operator], .cancelled: [.api, .operator],
+        ],
+        .queued: [
+            .sending: [.dispatcher], .cancelled: [.api, .operator], .held: [.operator, .dispatcher],
+            .failed: [.dispatcher],
+        ],
+        .sending: [
+            .submitted: [.bank], .processing: [.bank], .completed: [.bank], .rejected: [.bank],
+            .queued: [.dispatcher], .failed: [.dispatcher], .unknown: [.dispatcher, .recovery],
+        ],
+        .submitted: [
+            .processing: [.bank], .completed: [.bank], .rejected: [.bank], .returned: [.bank],
+        ],
+        .processing: [
+            .completed: [.bank], .rejected: [.bank], .returned: [.bank],
+        ],
+        .unknown: [
+            .submitted: [.bank], .processing: [.bank], .completed: [.bank], .rejected: [.bank],
+            .queued: [.bank], .held: [.dispatcher],
+        ],
+        .held: [
+            .queued: [.operator], .cancelled: [.operator],
+            .submitted: [.bank], .processing: [.bank], .completed: [.bank], .rejected: [.bank],
+        ],
+        .completed: [
+            .returned: [.bank],
+        ],
+        .failed: [
+            .queued: [.operator],
+        ],
+        .rejected: [:],
+        .cancelled: [:],
+        .returned: [:],
+    ]
+
+    /// Whether `cause` may move a payment from `from` to `to`.
+    public static func allows(from: PaymentStatus, to: PaymentStatus, cause: TransitionCause) -> Bool {
+        table[from]?[to]?.contains(cause) ?? false
+    }
+
+    /// Throws ``IllegalTransition`` unless the table allows the transition.
+    public static func check(from: PaymentStatus, to: PaymentStatus, cause: TransitionCause) throws(IllegalTransition) {
+        guard allows(from: from, to: to, cause: cause) else {
+            throw IllegalTransition(from: from, to: to, cause: cause)
+        }
+    }
+}
+
+/// A status change the state table does not allow.
+public struct IllegalTransition: Error, Hashable, Sendable, CustomStringConvertible {
+    public let from: PaymentStatus
+    public let to: PaymentStatus
+    public let cause: TransitionCause
+
+    public var description: String {
+        "a payment in status \(from.rawValue) cannot move to \(to.rawValue) (by \(cause.rawValue))"
+    }
+}
