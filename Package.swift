@@ -8,7 +8,7 @@ let strict: [SwiftSetting] = [
 
 let package = Package(
     name: "bankgate",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "bankgate", targets: ["bankgate"]),
     ],
@@ -62,6 +62,11 @@ let package = Package(
         .testTarget(name: "BankGateAdaptersTests", dependencies: ["BankGateAdapters", "BankGateXML"]),
         .testTarget(name: "BankGateTransportTests", dependencies: ["BankGateTransport"]),
         .testTarget(name: "BankGateStoreTests", dependencies: ["BankGateStore"]),
+        .testTarget(name: "BankGateSimulatorTests", dependencies: ["BankGateSimulator"]),
+        .testTarget(name: "BankGateAPITests", dependencies: [
+            "BankGateAPI",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
         .testTarget(name: "BankGateEngineTests", dependencies: ["BankGateEngine", "BankGateSimulator"]),
         .testTarget(name: "BankGateEndToEndTests", dependencies: [
             "BankGateAPI", "BankGateSimulator",

@@ -72,6 +72,12 @@ public struct IllegalTransition: Error, Hashable, Sendable, CustomStringConverti
     public let to: PaymentStatus
     public let cause: TransitionCause
 
+    public init(from: PaymentStatus, to: PaymentStatus, cause: TransitionCause) {
+        self.from = from
+        self.to = to
+        self.cause = cause
+    }
+
     public var description: String {
         "a payment in status \(from.rawValue) cannot move to \(to.rawValue) (by \(cause.rawValue))"
     }

@@ -1,0 +1,65 @@
+import BankGateConfig
+import BankGateCore
+import BankGateEngine
+import Hummingbird
+import Logging
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The bankgate HTTP API: payment intake and queries, the event feed, operator actions, health.
+///
+/// Routes (JSON, snake_case; every error is `{"error": {"code", "message", "field"}}`):
+/// - `POST /v1/payments`, `POST /v1/payment-batches` (scope `payments:write`, `Idempotency-Key`)
+/// - `GET /v1/payments`, `GET /v1/payments/{id}`, `GET /v1/payments/{id}/messages` (`payments:read`)
+/// - `POST /v1/payments/{id}/cancel` (`payments:write`), `POST /v1/payments/{id}/retry` (`operate`)
+/// - `GET /v1/queue` (`operate` or `payments:read`), `GET /v1/events` (`events:read` or `payments:read`)
+/// - `GET /healthz`, `GET /readyz` (no authentication)
+public enum APIServer {
+    /// The API as a Hummingbird application (a `Service`) listening on `server.host:server.port`.
+    public static func makeApplication(gateway: any PaymentGateway, configuration: BankGateConfiguration,
+                                       logger: Logger) -> some ApplicationProtocol {
+        let router = makeRouter(gateway: gateway, tokens: configuration.tokens,
+                                maxBodyBytes: configuration.server.maxBodyBytes)
+        return Application(
+            router: router,
+            configuration: ApplicationConfiguration(
+                address: .hostname(configuration.server.host, port: configuration.server.port),
+                serverName: "bankgate"
+            ),
+            logger: logger
+        )
+    }
+
+    /// The router with every route, for the application and for in-process tests.
+    ///
+    /// - Parameters:
+    ///   - gateway: what the routes call.
+    ///   - tokens: the bearer tokens accepted, with their scopes.
+    ///   - maxBodyBytes: the largest request body accepted (`413 payload_too_large` above).
+    ///   - clock: today's date for validating requested execution dates.
+    public static func makeRouter(gateway: any PaymentGateway, tokens: [TokenConfig], maxBodyBytes: Int,
+                                  clock: any WallClock = SystemWallClock()) -> Router<APIRequestContext> {
+        let router = Router(context: APIRequestContext.self)
+        // First, so that it wraps every route and the not-found answer.
+        router.add(middleware: APIErrorMiddleware<APIRequestContext>())
+        let endpoints = APIEndpoints(gateway: gateway, auth: TokenAuthenticator(tokens: tokens),
+                                     maxBodyBytes: maxBodyBytes, clock: clock)
+        endpoints.register(on: router)
+        return router
+    }
+}
+
+/// The real time of day, from the system's realtime clock.
+public struct SystemWallClock: WallClock {
+    public init() {}
+
+    public func now() -> Timestamp {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return Timestamp(milliseconds: Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000)
+    }
+}

@@ -1,0 +1,69 @@
+import BankGateConfig
+import BankGateEngine
+import Hummingbird
+
+/// Checks `Authorization: Bearer <token>` against the configured tokens and their scopes.
+///
+/// The presented token is hashed once with SHA-256 and compared, in constant time, with the
+/// digest of every configured token (plain secrets are hashed at start-up, `token_sha256`
+/// entries are used as given), so neither a plain secret nor a digest leaks through timing.
+struct TokenAuthenticator: Sendable {
+    /// A configured token as the authenticator keeps it.
+    struct Client: Sendable {
+        var name: String
+        var digest: [UInt8]
+        var scopes: Set<Scope>
+    }
+
+    let clients: [Client]
+
+    init(tokens: [TokenConfig]) {
+        clients = tokens.compactMap { token in
+            let digest: [UInt8]?
+            switch token.secret {
+            case .plain(let secret): digest = secret.isEmpty ? nil : SHA256.digest(Array(secret.utf8))
+            case .sha256Hex(let hex): digest = SHA256.parseHex(hex)
+            }
+            return digest.map { Client(name: token.name, digest: $0, scopes: token.scopes) }
+        }
+    }
+
+    /// The client holding the bearer token of `request` if it has any of `scopes`.
+    ///
+    /// - Throws: `unauthorized` when the token is missing or unknown, `forbidden` naming the
+    ///   scope needed when the token lacks it.
+    func authorize(_ request: Request, anyOf scopes: [Scope]) throws(GatewayError) -> Client {
+        guard let client = authenticate(request.headers[.authorization]) else {
+            throw GatewayError(.unauthorized, code: "unauthorized", message: "a valid bearer token is required")
+        }
+        guard scopes.contains(where: client.scopes.contains) else {
+            let needed = scopes.map(\.rawValue).joined(separator: " or ")
+            throw GatewayError(.forbidden, code: "forbidden", message: "this token lacks the scope \(needed)")
+        }
+        return client
+    }
+
+    /// The client whose token is in an `Authorization` header value, if any.
+    func authenticate(_ header: String?) -> Client? {
+        guard let header, let token = Self.bearerToken(header) else { return nil }
+        let digest = SHA256.digest(token.utf8)
+        var match: Client?
+        // Compare with every client, without stopping at the first match.
+        for client in clients where SHA256.constantTimeEqual(client.digest, digest) {
+            if match == nil { match = client }
+        }
+        return match
+    }
+
+    /// The token of `Bearer <token>` (scheme case-insensitive), or `nil`.
+    static func bearerToken(_ header: String) -> Substring? {
+        let scheme = "bearer "
+        guard header.utf8.count > scheme.utf8.count,
+              header.utf8.prefix(scheme.utf8.count).elementsEqual(scheme.utf8, by: { ($0 | 0x20) == $1 })
+        else { return nil }
+        let token = header.dropFirst(scheme.count).drop(while: { $0 == " " })
+        let trimmed = token.reversed().drop(while: { $0 == " " }).count
+        let result = token.prefix(trimmed)
+        return result.isEmpty ? nil : result
+    }
+}

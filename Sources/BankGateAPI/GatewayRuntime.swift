@@ -1,0 +1,86 @@
+import BankGateConfig
+import BankGateCore
+import BankGateEngine
+import BankGateStore
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// The whole gateway assembled from a configuration: the store, one dispatcher lane per bank, the
+/// engine and the HTTP API. The one composition root; `bankgate serve` and the end-to-end tests
+/// both build it here.
+public struct GatewayRuntime: Sendable {
+    public let configuration: BankGateConfiguration
+    public let store: PaymentStore
+    public let dispatcher: DispatcherService
+    public let engine: GatewayEngine
+    private let listening: PortAnnouncement
+    private let logger: Logger
+
+    /// Opens the store under `server.data_dir` (creating it) and builds every service. Starts nothing.
+    public init(configuration: BankGateConfiguration, clock: any WallClock = SystemWallClock(), logger: Logger) throws {
+        try FileManager.default.createDirectory(atPath: configuration.server.dataDirectory, withIntermediateDirectories: true)
+        let store = try PaymentStore(path: configuration.server.dataDirectory + "/bankgate.sqlite",
+                                     maxGroupSize: configuration.dispatch.groupCommitMaxBatch)
+        let connections = try BankConnections.make(configuration)
+        let dispatcher = DispatcherService(connections: connections, store: store, clock: clock, logger: logger,
+                                           pollIntervalMilliseconds: configuration.dispatch.pollIntervalMilliseconds)
+        self.configuration = configuration
+        self.store = store
+        self.dispatcher = dispatcher
+        self.engine = GatewayEngine(configuration: configuration, connections: connections, store: store,
+                                    dispatcher: dispatcher, clock: clock, logger: logger)
+        self.listening = PortAnnouncement()
+        self.logger = logger
+    }
+
+    /// The services to run, in start order: the dispatcher (which first recovers interrupted sends), then the API.
+    public func services() -> [any Service] {
+        let listening = self.listening
+        let logger = self.logger
+        let server = configuration.server
+        let application = Application(
+            router: APIServer.makeRouter(gateway: engine, tokens: configuration.tokens, maxBodyBytes: server.maxBodyBytes),
+            configuration: ApplicationConfiguration(address: .hostname(server.host, port: server.port), serverName: "bankgate"),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? server.port
+                logger.info("bankgate API listening", metadata: ["host": "\(server.host)", "port": "\(port)"])
+                listening.announce(port)
+            },
+            logger: logger)
+        return [dispatcher, application]
+    }
+
+    /// Waits until the API listens and returns its port (useful with `listen = "127.0.0.1:0"`).
+    public func waitUntilListening() async -> Int { await listening.wait() }
+
+    /// Closes the store; call after the services have stopped.
+    public func close() { store.close() }
+}
+
+/// Announces a listening port once, to any number of waiters.
+final class PortAnnouncement: Sendable {
+    private let state = Mutex<(port: Int?, waiters: [CheckedContinuation<Int, Never>])>((nil, []))
+
+    func announce(_ port: Int) {
+        let waiters = state.withLock { state in
+            state.port = port
+            defer { state.waiters = [] }
+            return state.waiters
+        }
+        for waiter in waiters { waiter.resume(returning: port) }
+    }
+
+    func wait() async -> Int {
+        await withCheckedContinuation { continuation in
+            let port = state.withLock { state -> Int? in
+                if let port = state.port { return port }
+                state.waiters.append(continuation)
+                return nil
+            }
+            if let port { continuation.resume(returning: port) }
+        }
+    }
+}

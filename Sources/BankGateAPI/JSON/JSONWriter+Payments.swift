@@ -1,0 +1,132 @@
+import BankGateCore
+import BankGateEngine
+import BankGateStore
+
+/// The API's JSON documents for payments: field names and shapes exactly as documented.
+extension JSONWriter {
+    /// Writes the members of a payment object (without the braces, so `history` can follow).
+    mutating func paymentFields(_ record: PaymentRecord) {
+        field("id", record.id)
+        field("status", record.status.rawValue)
+        field("debtor_account", record.debtorAccountId)
+        field("amount", record.amount.decimalString)
+        field("currency", record.amount.currency.code)
+        key("creditor")
+        beginObject()
+        field("name", record.creditor.name)
+        field("account", record.creditor.account)
+        field("bank_code", record.creditor.bankCode)
+        endObject()
+        field("remittance_info", record.remittanceInfo)
+        field("end_to_end_id", record.endToEndId)
+        field("instruction_id", record.instructionId)
+        field("message_id", record.messageId)
+        field("payment_info_id", record.paymentInfoId)
+        field("batch_id", record.batchId)
+        field("requested_execution_date", record.requestedExecutionDate)
+        field("attempts", record.attempts)
+        field("last_error", record.lastError)
+        field("bank_status", record.bankStatus)
+        field("reason_code", record.reasonCode)
+        field("reason_text", record.reasonText)
+        field("created_at", record.createdAt.iso8601)
+        field("updated_at", record.updatedAt.iso8601)
+    }
+
+    /// A payment object.
+    mutating func payment(_ record: PaymentRecord) {
+        beginObject()
+        paymentFields(record)
+        endObject()
+    }
+
+    /// A payment object with its `history`.
+    mutating func paymentDetail(_ detail: PaymentDetail) {
+        beginObject()
+        paymentFields(detail.payment)
+        key("history")
+        beginArray()
+        for transition in detail.history {
+            beginObject()
+            field("from", transition.from?.rawValue)
+            field("to", transition.to.rawValue)
+            field("at", transition.at.iso8601)
+            field("cause", transition.cause.rawValue)
+            field("reason", transition.reason)
+            field("attempt", transition.attempt)
+            field("bank_status", transition.bankStatus)
+            field("reason_code", transition.reasonCode)
+            endObject()
+        }
+        endArray()
+        endObject()
+    }
+
+    /// An array of payment objects.
+    mutating func payments(_ records: [PaymentRecord]) {
+        beginArray()
+        for record in records { payment(record) }
+        endArray()
+    }
+
+    /// One archived bank message: metadata, digest, and the body as text (when it is UTF-8) and
+    /// as Base64.
+    mutating func message(_ message: ArchivedMessage) {
+        beginObject()
+        field("id", message.id)
+        field("direction", message.direction.rawValue)
+        field("bank_id", message.bankId)
+        field("kind", message.kind)
+        field("attempt", message.attempt)
+        field("http_status", message.httpStatus)
+        field("at", message.at.iso8601)
+        field("size", message.bytes.count)
+        field("sha256", SHA256.hex(message.bytes))
+        field("body", String(validating: message.bytes, as: UTF8.self))
+        field("body_base64", Base64.encode(message.bytes))
+        endObject()
+    }
+
+    /// Counts by status as an object, in the order of ``PaymentStatus/allCases``.
+    mutating func statusCounts(_ counts: [PaymentStatus: Int]) {
+        beginObject()
+        for status in PaymentStatus.allCases {
+            if let count = counts[status] { field(status.rawValue, count) }
+        }
+        endObject()
+    }
+
+    /// The queue overview document.
+    mutating func queue(_ overview: QueueOverview) {
+        beginObject()
+        key("counts")
+        statusCounts(overview.countsByStatus)
+        key("banks")
+        beginArray()
+        for bank in overview.banks {
+            beginObject()
+            field("bank_id", bank.bankId)
+            key("counts")
+            statusCounts(bank.countsByStatus)
+            field("oldest_queued_age_seconds", bank.oldestQueuedAgeMilliseconds.map { $0 / 1000 })
+            field("circuit", bank.circuit)
+            field("in_flight", bank.inFlight)
+            endObject()
+        }
+        endArray()
+        endObject()
+    }
+
+    /// One outbox event; its stored payload is inserted as the `data` object.
+    mutating func event(_ event: OutboxEvent) {
+        beginObject()
+        field("id", event.id)
+        field("sequence", event.sequence)
+        field("type", event.type)
+        field("payment_id", event.paymentId)
+        field("at", event.at.iso8601)
+        key("data")
+        if event.payloadJSON.isEmpty { null() } else { raw(event.payloadJSON) }
+        endObject()
+    }
+}

@@ -1,0 +1,117 @@
+/// Writes JSON straight into a byte array: no reflection, no intermediate dictionaries, and
+/// `null` written explicitly for absent values (the API's documents always carry every field).
+///
+/// Commas are placed by the writer: call ``key(_:)`` then one value inside objects, values one
+/// after another inside arrays.
+struct JSONWriter {
+    private(set) var bytes: [UInt8] = []
+    /// Nothing written yet in the innermost object or array.
+    private var isFirst = true
+    /// A key was just written, so the next value needs no comma.
+    private var afterKey = false
+
+    init(capacity: Int = 512) {
+        bytes.reserveCapacity(capacity)
+    }
+
+    private mutating func separate() {
+        if afterKey {
+            afterKey = false
+        } else {
+            if !isFirst { bytes.append(UInt8(ascii: ",")) }
+            isFirst = false
+        }
+    }
+
+    mutating func beginObject() {
+        separate()
+        bytes.append(UInt8(ascii: "{"))
+        isFirst = true
+    }
+
+    mutating func endObject() {
+        bytes.append(UInt8(ascii: "}"))
+        isFirst = false
+    }
+
+    mutating func beginArray() {
+        separate()
+        bytes.append(UInt8(ascii: "["))
+        isFirst = true
+    }
+
+    mutating func endArray() {
+        bytes.append(UInt8(ascii: "]"))
+        isFirst = false
+    }
+
+    /// An object key; the next call must write its value.
+    mutating func key(_ name: String) {
+        separate()
+        writeQuoted(name)
+        bytes.append(UInt8(ascii: ":"))
+        afterKey = true
+    }
+
+    mutating func string(_ value: String?) {
+        separate()
+        if let value { writeQuoted(value) } else { writeNull() }
+    }
+
+    mutating func integer<T: BinaryInteger>(_ value: T?) {
+        separate()
+        if let value { bytes.append(contentsOf: String(value).utf8) } else { writeNull() }
+    }
+
+    mutating func bool(_ value: Bool) {
+        separate()
+        bytes.append(contentsOf: (value ? "true" : "false").utf8)
+    }
+
+    mutating func null() {
+        separate()
+        writeNull()
+    }
+
+    /// A value that is already JSON text (an outbox event's payload), inserted as it is.
+    mutating func raw(_ json: String) {
+        separate()
+        bytes.append(contentsOf: json.utf8)
+    }
+
+    mutating func field(_ name: String, _ value: String?) {
+        key(name)
+        string(value)
+    }
+
+    mutating func field<T: BinaryInteger>(_ name: String, _ value: T?) {
+        key(name)
+        integer(value)
+    }
+
+    private mutating func writeNull() {
+        bytes.append(contentsOf: "null".utf8)
+    }
+
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
+    /// Writes `text` as a JSON string, escaping quotes, backslashes and control characters.
+    private mutating func writeQuoted(_ text: String) {
+        bytes.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): bytes.append(UInt8(ascii: "\\")); bytes.append(byte)
+            case UInt8(ascii: "\\"): bytes.append(UInt8(ascii: "\\")); bytes.append(byte)
+            case 0x0A: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "n"))
+            case 0x0D: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "r"))
+            case 0x09: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "t"))
+            case 0..<0x20, 0x7F:
+                bytes.append(contentsOf: "\\u00".utf8)
+                bytes.append(Self.hexDigits[Int(byte >> 4)])
+                bytes.append(Self.hexDigits[Int(byte & 0x0F)])
+            default: bytes.append(byte)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+}

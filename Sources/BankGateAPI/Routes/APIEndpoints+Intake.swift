@@ -1,0 +1,87 @@
+import BankGateCore
+import BankGateEngine
+import BankGateStore
+import HTTPTypes
+import Hummingbird
+
+/// `POST /v1/payments` and `POST /v1/payment-batches`: the hot path.
+extension APIEndpoints {
+    /// Longest `Idempotency-Key` accepted.
+    static let maxIdempotencyKeyLength = 255
+
+    func createPayment(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let client = try auth.authorize(request, anyOf: [.paymentsWrite])
+        let key = try idempotencyKey(request)
+        let body = try await RequestBodyReader.collect(request, maxBytes: maxBodyBytes)
+        let decoded = try RequestBodyReader.decode(PaymentRequestBody.self, from: body)
+        let validator = PaymentRequestValidator(accounts: gateway.accounts, today: clock.now())
+        let payment = try validator.validate(decoded)
+        let fingerprint = SHA256.hex(body.readableBytesView)
+        let result = try await gateway.submit([payment], idempotencyKey: key, fingerprint: fingerprint,
+                                              client: client.name, asBatch: false)
+        let (records, replayed) = Self.unpack(result)
+        guard let record = records.first else {
+            throw GatewayError(.internal, code: "internal_error", message: "intake returned no payment")
+        }
+        var writer = JSONWriter(capacity: 1024)
+        writer.payment(record)
+        return Self.answer(writer, replayed: replayed)
+    }
+
+    func createBatch(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let client = try auth.authorize(request, anyOf: [.paymentsWrite])
+        let key = try idempotencyKey(request)
+        let body = try await RequestBodyReader.collect(request, maxBytes: maxBodyBytes)
+        let decoded = try RequestBodyReader.decode(PaymentBatchBody.self, from: body)
+        let validator = PaymentRequestValidator(accounts: gateway.accounts, today: clock.now())
+        let payments = try validator.validateBatch(decoded.payments)
+        let fingerprint = SHA256.hex(body.readableBytesView)
+        let result = try await gateway.submit(payments, idempotencyKey: key, fingerprint: fingerprint,
+                                              client: client.name, asBatch: true)
+        let (records, replayed) = Self.unpack(result)
+        var writer = JSONWriter(capacity: 256 + records.count * 900)
+        writer.beginObject()
+        writer.field("batch_id", records.first?.batchId)
+        writer.key("payments")
+        writer.payments(records)
+        writer.endObject()
+        return Self.answer(writer, replayed: replayed)
+    }
+
+    /// The `Idempotency-Key` header: required, 1–255 printable ASCII characters.
+    func idempotencyKey(_ request: Request) throws(GatewayError) -> String {
+        guard let key = request.headers[.idempotencyKey] else {
+            throw GatewayError(.badRequest, code: "missing_idempotency_key",
+                               message: "the Idempotency-Key header is required", field: "Idempotency-Key")
+        }
+        let utf8 = key.utf8
+        guard (1...Self.maxIdempotencyKeyLength).contains(utf8.count), utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else {
+            throw GatewayError(.badRequest, code: "invalid_idempotency_key",
+                               message: "the Idempotency-Key header must be 1 to 255 printable ASCII characters",
+                               field: "Idempotency-Key")
+        }
+        return key
+    }
+
+    private static func unpack(_ result: IntakeResult) -> ([PaymentRecord], Bool) {
+        switch result {
+        case .created(let records): (records, false)
+        case .replayed(let records): (records, true)
+        }
+    }
+
+    /// 201 for a new acceptance; 200 with `Idempotent-Replayed: true` for a replay.
+    private static func answer(_ writer: JSONWriter, replayed: Bool) -> Response {
+        if replayed {
+            return APIResponse.json(.ok, writer, headers: [.idempotentReplayed: "true"])
+        }
+        return APIResponse.json(.created, writer)
+    }
+}
+
+extension HTTPField.Name {
+    /// `Idempotency-Key` (IETF draft-ietf-httpapi-idempotency-key-header).
+    static let idempotencyKey = HTTPField.Name("Idempotency-Key")!
+    /// `Idempotent-Replayed`: set on answers that repeat an earlier acceptance.
+    static let idempotentReplayed = HTTPField.Name("Idempotent-Replayed")!
+}

@@ -1,0 +1,57 @@
+import BankGateEngine
+import BankGateStore
+import Hummingbird
+
+/// The queue overview, the event feed and the health probes.
+extension APIEndpoints {
+    /// Longest `wait` of `GET /v1/events`, in seconds.
+    static let maxEventWaitSeconds = 60
+    /// Largest page of `GET /v1/events`.
+    static let maxEventPage = 1000
+
+    func queue(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        _ = try auth.authorize(request, anyOf: [.operate, .paymentsRead])
+        let overview = try await gateway.queue()
+        var writer = JSONWriter(capacity: 1024)
+        writer.queue(overview)
+        return APIResponse.json(.ok, writer)
+    }
+
+    /// `GET /v1/events?after=SEQ&wait=SECONDS&limit=N`: a long poll on the outbox.
+    func events(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        _ = try auth.authorize(request, anyOf: [.eventsRead, .paymentsRead])
+        let query = QueryParameters(request)
+        let after = try query.integer("after", in: 0...Int64.max, default: 0)
+        let wait = try query.integer("wait", in: 0...Self.maxEventWaitSeconds, default: 0)
+        let limit = try query.integer("limit", in: 1...Self.maxEventPage, default: 100)
+        let events = try await gateway.events(after: after, limit: limit, waitMilliseconds: wait * 1000)
+        var writer = JSONWriter(capacity: 256 + events.count * 400)
+        writer.beginObject()
+        writer.key("events")
+        writer.beginArray()
+        for event in events { writer.event(event) }
+        writer.endArray()
+        writer.field("next_after", events.last?.sequence ?? after)
+        writer.endObject()
+        return APIResponse.json(.ok, writer)
+    }
+
+    /// Liveness: the process answers.
+    func health() -> Response {
+        var writer = JSONWriter(capacity: 32)
+        writer.beginObject()
+        writer.field("status", "ok")
+        writer.endObject()
+        return APIResponse.json(.ok, writer)
+    }
+
+    /// Readiness: 200 when the gateway's store and services are up, 503 otherwise.
+    func readiness() async -> Response {
+        let ready = await gateway.isReady()
+        var writer = JSONWriter(capacity: 32)
+        writer.beginObject()
+        writer.field("status", ready ? "ready" : "not_ready")
+        writer.endObject()
+        return APIResponse.json(ready ? .ok : .serviceUnavailable, writer)
+    }
+}

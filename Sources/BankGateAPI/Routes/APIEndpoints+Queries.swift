@@ -1,0 +1,72 @@
+import BankGateCore
+import BankGateEngine
+import BankGateStore
+import Hummingbird
+
+/// Reading payments, and the two actions on one payment: cancel and operator retry.
+extension APIEndpoints {
+    /// Largest page of `GET /v1/payments`.
+    static let maxPageSize = 1000
+
+    func showPayment(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        _ = try auth.authorize(request, anyOf: [.paymentsRead])
+        let detail = try await gateway.payment(id: try pathID(context))
+        var writer = JSONWriter(capacity: 2048)
+        writer.paymentDetail(detail)
+        return APIResponse.json(.ok, writer)
+    }
+
+    func listPayments(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        _ = try auth.authorize(request, anyOf: [.paymentsRead])
+        let query = QueryParameters(request)
+        var filter = PaymentFilter()
+        if let statusText = query.string("status") {
+            guard let status = PaymentStatus(rawValue: statusText) else {
+                throw GatewayError(.badRequest, code: "invalid_parameter",
+                                   message: "status must be one of " + PaymentStatus.allCases.map(\.rawValue).joined(separator: ", "),
+                                   field: "status")
+            }
+            filter.status = status
+        }
+        filter.debtorAccountId = query.string("account")
+        filter.limit = try query.integer("limit", in: 1...Self.maxPageSize, default: filter.limit)
+        filter.cursor = query.string("cursor")
+        let page = try await gateway.payments(filter)
+        var writer = JSONWriter(capacity: 128 + page.payments.count * 900)
+        writer.beginObject()
+        writer.key("payments")
+        writer.payments(page.payments)
+        writer.field("next_cursor", page.nextCursor)
+        writer.endObject()
+        return APIResponse.json(.ok, writer)
+    }
+
+    func cancelPayment(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let client = try auth.authorize(request, anyOf: [.paymentsWrite])
+        let record = try await gateway.cancel(id: try pathID(context), by: client.name)
+        var writer = JSONWriter(capacity: 1024)
+        writer.payment(record)
+        return APIResponse.json(.ok, writer)
+    }
+
+    func retryPayment(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let client = try auth.authorize(request, anyOf: [.operate])
+        let record = try await gateway.retry(id: try pathID(context), by: client.name)
+        var writer = JSONWriter(capacity: 1024)
+        writer.payment(record)
+        return APIResponse.json(.ok, writer)
+    }
+
+    func paymentMessages(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        _ = try auth.authorize(request, anyOf: [.paymentsRead])
+        let messages = try await gateway.messages(paymentId: try pathID(context))
+        var writer = JSONWriter(capacity: 256 + messages.reduce(0) { $0 + $1.bytes.count * 3 })
+        writer.beginObject()
+        writer.key("messages")
+        writer.beginArray()
+        for message in messages { writer.message(message) }
+        writer.endArray()
+        writer.endObject()
+        return APIResponse.json(.ok, writer)
+    }
+}

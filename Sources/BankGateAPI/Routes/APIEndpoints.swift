@@ -1,0 +1,62 @@
+import BankGateConfig
+import BankGateCore
+import BankGateEngine
+import Hummingbird
+
+/// The handlers of the API and what they share. Each handler authorizes first (naming the
+/// scopes it accepts), then reads its input, calls the gateway once and writes the JSON answer.
+struct APIEndpoints: Sendable {
+    let gateway: any PaymentGateway
+    let auth: TokenAuthenticator
+    let maxBodyBytes: Int
+    let clock: any WallClock
+
+    /// Registers every route on `router`.
+    func register(on router: Router<APIRequestContext>) {
+        router.post("/v1/payments") { request, context in try await createPayment(request, context) }
+        router.post("/v1/payment-batches") { request, context in try await createBatch(request, context) }
+        router.get("/v1/payments") { request, context in try await listPayments(request, context) }
+        router.get("/v1/payments/:id") { request, context in try await showPayment(request, context) }
+        router.post("/v1/payments/:id/cancel") { request, context in try await cancelPayment(request, context) }
+        router.post("/v1/payments/:id/retry") { request, context in try await retryPayment(request, context) }
+        router.get("/v1/payments/:id/messages") { request, context in try await paymentMessages(request, context) }
+        router.get("/v1/queue") { request, context in try await queue(request, context) }
+        router.get("/v1/events") { request, context in try await events(request, context) }
+        router.get("/healthz") { _, _ in health() }
+        router.get("/readyz") { _, _ in await readiness() }
+    }
+
+    /// The `{id}` path parameter.
+    func pathID(_ context: APIRequestContext) throws(GatewayError) -> String {
+        guard let id = context.parameters.get("id"), !id.isEmpty else {
+            throw GatewayError(.notFound, code: "not_found", message: "no such payment")
+        }
+        return id
+    }
+}
+
+/// Reading query parameters with the API's 400 answers.
+struct QueryParameters {
+    let values: FlatDictionary<Substring, Substring>
+
+    init(_ request: Request) {
+        values = request.uri.queryParameters
+    }
+
+    /// The parameter as a string, `nil` when absent or empty.
+    func string(_ name: String) -> String? {
+        guard let value = values[Substring(name)], !value.isEmpty else { return nil }
+        return String(value)
+    }
+
+    /// An integer parameter in `range`, `defaultValue` when absent.
+    func integer<T: FixedWidthInteger>(_ name: String, in range: ClosedRange<T>, default defaultValue: T) throws(GatewayError) -> T {
+        guard let text = string(name) else { return defaultValue }
+        guard let value = T(text), range.contains(value) else {
+            throw GatewayError(.badRequest, code: "invalid_parameter",
+                               message: "\(name) must be an integer from \(range.lowerBound) to \(range.upperBound)",
+                               field: name)
+        }
+        return value
+    }
+}

@@ -1,0 +1,72 @@
+import BankGateCore
+
+/// The ISO 20022 customer-to-bank adapter: pain.001 credit transfer initiations out, pain.002 status
+/// reports in, and a pacs.028-style status request for payments whose outcome is unknown.
+///
+/// A pure codec: no I/O, no clock. The wire contract, the status and reason tables and what is
+/// assumed rather than confirmed are described in `adapters/iso20022/README.md`.
+public struct ISO20022Adapter: BankAdapter {
+    /// The pain.001 version this bank takes.
+    public enum PainVersion: String, Hashable, Sendable, CaseIterable {
+        case v03 = "pain.001.001.03"
+        case v09 = "pain.001.001.09"
+
+        /// The XML namespace of the version.
+        public var namespace: String { "urn:iso:std:iso:20022:tech:xsd:" + rawValue }
+    }
+
+    /// Thirty days in milliseconds, the default duplicate-check window.
+    public static let thirtyDaysMilliseconds: Int64 = 30 * 86_400_000
+
+    /// The pain.001 version written by ``encodePayment(_:)``.
+    public let painVersion: PainVersion
+    /// How long the bank rejects a reused `MsgId` (agreed with the bank; default 30 days).
+    public let duplicateCheckWindowMilliseconds: Int64
+
+    /// `iso20022`.
+    public var name: String { "iso20022" }
+    /// Payments, batches and status queries; statements are a separate adapter.
+    public var capabilities: Set<AdapterCapability> { [.payment, .batchPayment, .statusQuery] }
+    /// A configured limit of ours, not an ISO 20022 one (the schema allows any number of transfers).
+    public var maxTransfersPerMessage: Int { 10_000 }
+
+    /// Creates the adapter.
+    /// - Parameters:
+    ///   - painVersion: the pain.001 version the bank takes.
+    ///   - duplicateCheckWindowMilliseconds: how long the bank rejects a reused `MsgId` (agreed with the bank).
+    public init(painVersion: PainVersion, duplicateCheckWindowMilliseconds: Int64 = ISO20022Adapter.thirtyDaysMilliseconds) {
+        self.painVersion = painVersion
+        self.duplicateCheckWindowMilliseconds = duplicateCheckWindowMilliseconds
+    }
+
+    /// Writes the message as pain.001 in ``painVersion``, valid against that version's XSD.
+    /// - Throws: ``AdapterError`` naming the element when the input cannot be expressed validly.
+    public func encodePayment(_ message: PaymentMessage) throws(AdapterError) -> EncodedMessage {
+        var encoder = Pain001Encoder(version: painVersion, transferCount: message.transfers.count)
+        try encoder.encode(message, maxTransfers: maxTransfersPerMessage)
+        return EncodedMessage(kind: painVersion.rawValue, contentType: Self.contentType,
+                              fileName: Self.fileName(for: message.messageId), bytes: encoder.finish())
+    }
+
+    /// Reads a pain.002.001.03/.10/.12 status report; unknown status codes and hostile XML are refused.
+    public func decodeStatusReport(_ bytes: [UInt8]) throws(AdapterError) -> StatusReport {
+        try Pain002Decoder.decode(bytes)
+    }
+
+    /// The MIME type of every message this adapter writes.
+    static let contentType = "application/xml"
+
+    /// `<id>.xml`, with every character outside `A-Z a-z 0-9 . _ -` replaced by `_`.
+    static func fileName(for identifier: String) -> String {
+        var name = ""
+        name.reserveCapacity(identifier.utf8.count + 4)
+        for scalar in identifier.unicodeScalars {
+            let v = scalar.value
+            let safe = (v >= 0x30 && v <= 0x39) || (v >= 0x41 && v <= 0x5A) || (v >= 0x61 && v <= 0x7A)
+                || v == 0x2E || v == 0x5F || v == 0x2D
+            name.unicodeScalars.append(safe ? scalar : "_")
+        }
+        if name.isEmpty || name.allSatisfy({ $0 == "." }) { name = "_" + name }
+        return name + ".xml"
+    }
+}

@@ -1,0 +1,103 @@
+/// Turns the parsed TOML document into a ``BankGateConfiguration``, recording every problem.
+///
+/// The result is meaningful only when the ``ProblemList`` stays empty: where a value is wrong,
+/// a placeholder is used so that checking can go on and report the other problems too.
+struct ConfigurationDecoder {
+    let problems: ProblemList
+    let baseDirectory: String
+
+    /// The top-level tables bankgate knows.
+    static let sections = ["server", "tokens", "banks", "accounts", "dispatch"]
+
+    func decode(_ root: TOMLTable) -> BankGateConfiguration {
+        for key in root.keys where !Self.sections.contains(key) {
+            let value = root[key]!
+            let what: String
+            switch value.kind {
+            case .table: what = "unknown table [\(key)]"
+            case .tableArray: what = "unknown array of tables [[\(key)]]"
+            default: what = "unknown key; every setting belongs in a table such as [server]"
+            }
+            problems.add(line: value.line, key: key, what + Suggestion.didYouMean(key, among: Self.sections))
+        }
+
+        let server = table("server", in: root).map {
+            ServerConfig.decode(TableReader($0, path: "server", allowedKeys: ServerConfig.keys, problems: problems), baseDirectory: baseDirectory)
+        }
+        if root["server"] == nil { problems.add(line: nil, key: "server", "the [server] table is required") }
+
+        var names = UniqueIdentifiers(section: "tokens", problems: problems)
+        let tokenTables = tables("tokens", in: root)
+        let tokens = tokenTables.enumerated().map { index, table in
+            TokenConfig.decode(TableReader(table, path: "tokens[\(index)]", allowedKeys: TokenConfig.keys, problems: problems), names: &names)
+        }
+        if root["tokens"] == nil { problems.add(line: nil, key: "tokens", "at least one [[tokens]] entry is required, or no client could call the API") }
+        TokenConfig.checkDistinctSecrets(tokens, lines: tokenTables.map(\.line), problems: problems)
+
+        var bankIds = UniqueIdentifiers(section: "banks", problems: problems)
+        let banks = tables("banks", in: root).enumerated().map { index, table in
+            BankConfig.decode(TableReader(table, path: "banks[\(index)]", allowedKeys: BankConfig.keys, problems: problems),
+                              ids: &bankIds, baseDirectory: baseDirectory)
+        }
+
+        var accountIds = UniqueIdentifiers(section: "accounts", problems: problems)
+        let accounts = tables("accounts", in: root).enumerated().map { index, table in
+            AccountConfig.decode(TableReader(table, path: "accounts[\(index)]", allowedKeys: AccountConfig.keys, problems: problems),
+                                 ids: &accountIds, bankIds: bankIds.seen)
+        }
+
+        let dispatch = table("dispatch", in: root).map {
+            DispatchConfig.decode(TableReader($0, path: "dispatch", allowedKeys: DispatchConfig.keys, problems: problems))
+        } ?? DispatchConfig()
+
+        return BankGateConfiguration(
+            server: server ?? ServerConfig(host: "", port: 0, dataDirectory: ""),
+            tokens: tokens, banks: banks, accounts: accounts, dispatch: dispatch)
+    }
+
+    /// The `[name]` table, or `nil` when absent or written as something else (recorded).
+    private func table(_ name: String, in root: TOMLTable) -> TOMLTable? {
+        guard let value = root[name] else { return nil }
+        guard case .table(let table) = value.kind else {
+            problems.add(line: value.line, key: name, "must be a single [\(name)] table, not \(value.typeDescription)")
+            return nil
+        }
+        return table
+    }
+
+    /// The `[[name]]` entries; none when absent or written as something else (recorded).
+    private func tables(_ name: String, in root: TOMLTable) -> [TOMLTable] {
+        guard let value = root[name] else { return [] }
+        guard case .tableArray(let tables) = value.kind else {
+            problems.add(line: value.line, key: name, "must be written as [[\(name)]] entries, not \(value.typeDescription)")
+            return []
+        }
+        return tables
+    }
+}
+
+/// Checks identifiers (bank ids, account ids, token names): `[A-Za-z0-9_-]`, 1–64 characters,
+/// unique within their section.
+struct UniqueIdentifiers {
+    let section: String
+    let problems: ProblemList
+    /// Valid identifiers seen so far, with their lines.
+    private(set) var seen: [String: Int] = [:]
+
+    init(section: String, problems: ProblemList) {
+        self.section = section
+        self.problems = problems
+    }
+
+    /// Records a problem under `reader`'s `key` when `identifier` is malformed or already used.
+    mutating func check(_ identifier: Located<String>, key: String, in reader: TableReader) {
+        let text = identifier.value
+        if text.isEmpty || text.utf8.count > 64 || !text.utf8.allSatisfy(ASCII.isBareKey) {
+            reader.report(key, "must be 1 to 64 characters of A-Z a-z 0-9 _ -, not \"\(text)\"", line: identifier.line)
+        } else if let first = seen[text] {
+            reader.report(key, "\"\(text)\" is already used by another entry of [[\(section)]] on line \(first)", line: identifier.line)
+        } else {
+            seen[text] = identifier.line
+        }
+    }
+}

@@ -1,0 +1,88 @@
+/// `[server]`: where the HTTP API listens and where bankgate keeps its data.
+public struct ServerConfig: Sendable {
+    /// Address to bind, without brackets for IPv6 (`127.0.0.1`, `::1`, `0.0.0.0`, a host name).
+    public var host: String
+    /// TCP port, 1–65535.
+    public var port: Int
+    /// `data_dir`, absolute (resolved against the configuration's base directory).
+    public var dataDirectory: String
+    /// `max_body_bytes`: the largest request body the API accepts.
+    public var maxBodyBytes: Int
+
+    /// Default of `max_body_bytes`: 1 MiB.
+    public static let defaultMaxBodyBytes = 1_048_576
+
+    /// Server settings; no checks are made here.
+    public init(host: String, port: Int, dataDirectory: String, maxBodyBytes: Int = ServerConfig.defaultMaxBodyBytes) {
+        self.host = host
+        self.port = port
+        self.dataDirectory = dataDirectory
+        self.maxBodyBytes = maxBodyBytes
+    }
+
+    /// The keys of `[server]`.
+    static let keys = ["listen", "data_dir", "max_body_bytes"]
+
+    static func decode(_ reader: TableReader, baseDirectory: String) -> ServerConfig {
+        var host = "", port = 0
+        if let listen = reader.string("listen", required: true) {
+            switch ListenAddress.parse(listen.value) {
+            case .success(let address): (host, port) = (address.host, address.port)
+            case .failure(let failure): reader.report("listen", failure.message, line: listen.line)
+            }
+        }
+        let dataDirectory = DirectoryKey.read("data_dir", from: reader, required: true, baseDirectory: baseDirectory) ?? ""
+        let maxBodyBytes = reader.integer("max_body_bytes", default: defaultMaxBodyBytes, range: 1_024...268_435_456)
+        return ServerConfig(host: host, port: port, dataDirectory: dataDirectory, maxBodyBytes: maxBodyBytes)
+    }
+}
+
+/// Parses `listen`: `host:port`, with IPv6 addresses in brackets (`[::1]:8080`).
+enum ListenAddress {
+    struct Failure: Error {
+        var message: String
+    }
+
+    static func parse(_ text: String) -> Result<(host: String, port: Int), Failure> {
+        let host: Substring, portText: Substring
+        if text.hasPrefix("[") {
+            guard let close = text.firstIndex(of: "]") else {
+                return .failure(Failure(message: "has [ without ]; write IPv6 addresses as [::1]:8080"))
+            }
+            host = text[text.index(after: text.startIndex)..<close]
+            let rest = text[text.index(after: close)...]
+            guard rest.first == ":" else { return .failure(Failure(message: "needs :port after the ] of the IPv6 address, as in [::1]:8080")) }
+            portText = rest.dropFirst()
+            guard host.contains(":"), host.allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == "." }) else {
+                return .failure(Failure(message: "\"\(host)\" inside [ ] is not an IPv6 address"))
+            }
+        } else {
+            guard let colon = text.lastIndex(of: ":") else {
+                return .failure(Failure(message: "must be host:port, such as 127.0.0.1:8080"))
+            }
+            host = text[..<colon]
+            portText = text[text.index(after: colon)...]
+            if host.contains(":") { return .failure(Failure(message: "write IPv6 addresses in brackets, such as [::1]:8080")) }
+            guard !host.isEmpty, host.utf8.allSatisfy({ ASCII.isBareKey($0) && $0 != UInt8(ascii: "_") || $0 == ASCII.dot }) else {
+                return .failure(Failure(message: "host \"\(host)\" must be an IP address or a host name, such as 127.0.0.1:8080"))
+            }
+        }
+        guard !portText.isEmpty, portText.utf8.count <= 5, portText.allSatisfy({ $0.isASCII && $0.isNumber }),
+              let port = Int(portText), (1...65535).contains(port) else {
+            return .failure(Failure(message: "port \"\(portText)\" must be a number from 1 to 65535"))
+        }
+        return .success((String(host), port))
+    }
+}
+
+/// Reads a directory key (`data_dir`, `outbox_dir`, `inbox_dir`) and resolves it.
+enum DirectoryKey {
+    static func read(_ key: String, from reader: TableReader, required: Bool, baseDirectory: String) -> String? {
+        guard let value = reader.string(key, required: required) else { return nil }
+        guard !value.value.isEmpty, !value.value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+            reader.report(key, "must be a non-empty path without control characters", line: value.line)
+            return nil
+        }
+        return ConfigPath.resolve(value.value, against: baseDirectory)
+    }
+}

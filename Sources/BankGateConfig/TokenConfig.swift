@@ -1,0 +1,106 @@
+/// What an API token allows.
+public enum Scope: String, Sendable, Hashable, CaseIterable {
+    /// Submit and cancel payments.
+    case paymentsWrite = "payments:write"
+    /// Read payments and their status.
+    case paymentsRead = "payments:read"
+    /// Operator actions: approve, release held payments, resolve unknown outcomes.
+    case operate = "operate"
+    /// Read the event feed.
+    case eventsRead = "events:read"
+}
+
+/// How a token's secret is kept in the configuration.
+public enum TokenSecret: Sendable, Hashable {
+    /// `token`: the secret itself, at least 16 printable ASCII characters.
+    case plain(String)
+    /// `token_sha256`: the SHA-256 of the secret as 64 lowercase hexadecimal digits, so the file
+    /// need not hold the secret.
+    case sha256Hex(String)
+}
+
+/// `[[tokens]]`: one API client's bearer token and what it may do.
+public struct TokenConfig: Sendable {
+    /// Unique name, used in audit records (`[A-Za-z0-9_-]`).
+    public var name: String
+    /// The secret, plain or hashed.
+    public var secret: TokenSecret
+    /// What the token allows.
+    public var scopes: Set<Scope>
+
+    /// A token as the configuration file would give it; no checks are made here.
+    public init(name: String, secret: TokenSecret, scopes: Set<Scope>) {
+        self.name = name
+        self.secret = secret
+        self.scopes = scopes
+    }
+
+    /// The shortest plain token accepted.
+    public static let minimumTokenLength = 16
+
+    /// The keys of a `[[tokens]]` entry.
+    static let keys = ["name", "token", "token_sha256", "scopes"]
+
+    static func decode(_ reader: TableReader, names: inout UniqueIdentifiers) -> TokenConfig {
+        let name = reader.string("name", required: true)
+        if let name { names.check(name, key: "name", in: reader) }
+
+        var secret = TokenSecret.plain("")
+        let plain = reader.string("token", required: false)
+        let hashed = reader.string("token_sha256", required: false)
+        switch (plain, hashed) {
+        case (nil, nil):
+            if !reader.has("token") && !reader.has("token_sha256") {
+                reader.report("token", "one of token or token_sha256 is required")
+            }
+        case (.some, .some):
+            reader.report("token_sha256", "give either token or token_sha256, not both")
+        case (let plain?, nil):
+            let ok = plain.value.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F }
+            if plain.value.unicodeScalars.count < minimumTokenLength {
+                reader.report("token", "must be at least \(minimumTokenLength) characters long", line: plain.line)
+            } else if !ok {
+                reader.report("token", "must be printable ASCII without spaces", line: plain.line)
+            }
+            secret = .plain(plain.value)
+        case (nil, let hashed?):
+            if hashed.value.utf8.count != 64 || !hashed.value.utf8.allSatisfy(ASCII.isHexDigit) {
+                reader.report("token_sha256", "must be 64 hexadecimal digits (a SHA-256 digest)", line: hashed.line)
+            }
+            secret = .sha256Hex(hashed.value.lowercased())
+        }
+
+        var scopes: Set<Scope> = []
+        if let list = reader.stringArray("scopes", required: true) {
+            if list.isEmpty { reader.report("scopes", "must list at least one scope") }
+            for (index, item) in list.enumerated() {
+                let key = "scopes[\(index)]"
+                guard let scope = Scope(rawValue: item.value) else {
+                    let known = Scope.allCases.map(\.rawValue).joined(separator: ", ")
+                    reader.report(key, "unknown scope \"\(item.value)\" (known: \(known))", line: item.line)
+                    continue
+                }
+                if !scopes.insert(scope).inserted {
+                    reader.report(key, "scope \"\(item.value)\" is listed twice", line: item.line)
+                }
+            }
+        }
+        return TokenConfig(name: name?.value ?? "", secret: secret, scopes: scopes)
+    }
+
+    /// Two tokens with the same secret could not be told apart: refuse that.
+    static func checkDistinctSecrets(_ tokens: [TokenConfig], lines: [Int], problems: ProblemList) {
+        var seen: [TokenSecret: Int] = [:]
+        for (index, token) in tokens.enumerated() {
+            switch token.secret {
+            case .plain(""), .sha256Hex(""): continue
+            default: break
+            }
+            if let first = seen[token.secret] {
+                problems.add(line: lines[index], key: "tokens[\(index)]", "has the same secret as tokens[\(first)]; give each client its own token")
+            } else {
+                seen[token.secret] = index
+            }
+        }
+    }
+}

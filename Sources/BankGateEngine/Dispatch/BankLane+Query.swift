@@ -1,0 +1,100 @@
+import BankGateCore
+import BankGateStore
+
+extension BankLane {
+    /// Asks the bank about a submission whose outcome is unknown, or whose payments are not final.
+    /// Only an explicit "never received" lets an unknown submission be sent again, and only while the
+    /// bank still remembers message ids; past that window the payments are held for an operator.
+    func query(_ submission: SubmissionRecord) async throws {
+        let now = clock.now()
+        let encoded: EncodedMessage
+        do {
+            encoded = try connection.adapter.encodeStatusQuery(
+                originalMessageId: submission.messageId, originalKind: submission.messageKind,
+                queryId: IdentifierFactory.make("BGQ"), createdAt: now)
+        } catch {
+            try await store.recordQuery(submissionId: submission.id, answer: nil,
+                                        resolution: .inconclusive(reason: "cannot encode a status query: \(error)",
+                                                                  nextQueryAt: nextQuery(after: submission, now: now)),
+                                        at: now)
+            return
+        }
+        try await store.archiveQuery(submissionId: submission.id,
+                                     message: MessageToArchive(direction: .outbound, kind: encoded.kind, bytes: encoded.bytes), at: now)
+
+        let outcome = await connection.transport.query(encoded)
+
+        let answeredAt = clock.now()
+        var answer: MessageToArchive?
+        let resolution: QueryResolution
+        switch outcome {
+        case .answered(let status, let body):
+            recordReachability(status != 503 && status != 429)
+            answer = MessageToArchive(direction: .inbound, kind: "pain.002", httpStatus: status, bytes: body)
+            resolution = interpret(connection.adapter.interpretStatusQueryAnswer(
+                httpStatus: status, body: body, originalMessageId: submission.messageId), submission: submission, now: answeredAt)
+        case .delivered:
+            recordReachability(true)
+            resolution = .inconclusive(reason: "status query delivered; waiting for the answer file",
+                                       nextQueryAt: nextQuery(after: submission, now: answeredAt))
+        case .notSent(let reason), .unknown(let reason):
+            recordReachability(false)
+            resolution = .inconclusive(reason: "status query failed: \(reason)", nextQueryAt: nextQuery(after: submission, now: answeredAt))
+        }
+        try await store.recordQuery(submissionId: submission.id, answer: answer, resolution: resolution, at: answeredAt)
+    }
+
+    /// Maps the adapter's reading of a status answer to what the store does.
+    func interpret(_ answer: StatusQueryAnswer, submission: SubmissionRecord, now: Timestamp) -> QueryResolution {
+        switch answer {
+        case .report(let report):
+            return .report(report)
+        case .notReceived:
+            let sentAt = submission.firstSentAt ?? submission.createdAt
+            if now.milliseconds - sentAt.milliseconds > connection.duplicateCheckWindowMilliseconds {
+                return .notReceivedHold(reason: "the bank reports message \(submission.messageId) unknown, but it was first sent longer ago than the bank remembers message ids; an operator must check before it is sent again")
+            }
+            return .notReceived
+        case .inconclusive(let reason):
+            return .inconclusive(reason: reason, nextQueryAt: nextQuery(after: submission, now: now))
+        }
+    }
+
+    /// The next status query: the configured interval, slowing down (×2 per 10 queries, at most ×16).
+    func nextQuery(after submission: SubmissionRecord, now: Timestamp) -> Timestamp {
+        let factor = Int64(1) << Int64(min(submission.queries / 10, 4))
+        return now.adding(milliseconds: Int64(connection.config.statusQueryIntervalMilliseconds) * factor)
+    }
+
+    /// Reads answers that arrived in the bank's inbox (host-to-host files) and applies them.
+    /// A file is moved out of the inbox only after what it says is committed.
+    func pickUpInbound() async throws {
+        let files = try await connection.transport.pickUp()
+        for file in files {
+            let now = clock.now()
+            let archived = MessageToArchive(direction: .inbound, kind: "pain.002", bytes: file.bytes)
+            let report: StatusReport
+            do {
+                report = try connection.adapter.decodeStatusReport(file.bytes)
+            } catch {
+                try await connection.transport.settle(file, failureReason: "cannot read as a status report: \(error)")
+                continue
+            }
+            if case .notReceived = connection.adapter.interpretStatusQueryAnswer(
+                httpStatus: 200, body: file.bytes, originalMessageId: report.originalMessageId) {
+                if let submission = try await store.submission(messageId: report.originalMessageId) {
+                    try await store.recordQuery(submissionId: submission.id, answer: archived,
+                                                resolution: interpret(.notReceived, submission: submission, now: now), at: now)
+                }
+            } else if isDuplicateRefusal(report) {
+                // A duplicate refusal says nothing about the original: the status query settles it.
+            } else {
+                let known = try await store.recordInboundReport(bankId: bankId, report: report, message: archived, at: now)
+                if !known {
+                    logger.warning("status report for an unknown message", metadata: ["bank": "\(bankId)", "file": "\(file.name)"])
+                }
+            }
+            try await connection.transport.settle(file, failureReason: nil)
+        }
+    }
+}

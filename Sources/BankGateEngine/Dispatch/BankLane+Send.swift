@@ -1,0 +1,119 @@
+import BankGateCore
+import BankGateStore
+
+extension BankLane {
+    /// Sends a queued submission, following the exactly-once protocol:
+    /// 1. encode the message from the identifiers fixed at intake (a resend is the same message);
+    /// 2. commit `sending` and the archived bytes **before** the bytes leave the machine;
+    /// 3. send, and classify the result: a report, a proven non-delivery (retry with backoff),
+    ///    a final refusal, or an unknown outcome (the payments become `unknown` and the bank is
+    ///    asked before anything is sent again).
+    func send(_ submission: SubmissionRecord) async throws {
+        let payments = try await store.payments(submissionId: submission.id).filter { $0.status == .queued }
+        guard !payments.isEmpty else { return }
+        guard let debtor = connection.accounts[submission.debtorAccountId] else {
+            logger.error("submission for an account no longer configured", metadata: ["submission": "\(submission.id)"])
+            return
+        }
+        let message = PaymentMessage(
+            messageId: submission.messageId, paymentInfoId: submission.paymentInfoId, createdAt: submission.createdAt,
+            requestedExecutionDate: submission.requestedExecutionDate, debtor: debtor, initiatingPartyName: debtor.name,
+            transfers: payments.map {
+                CreditTransfer(paymentId: $0.id, instructionId: $0.instructionId, endToEndId: $0.endToEndId,
+                               amount: $0.amount, creditor: $0.creditor, remittanceInfo: $0.remittanceInfo)
+            })
+        let encoded: EncodedMessage
+        do {
+            encoded = try connection.adapter.encodePayment(message)
+        } catch {
+            // Nothing was sent: mark the submission as sending and fail it at once, audited.
+            let now = clock.now()
+            let archived = MessageToArchive(direction: .outbound, kind: "encoding-error", bytes: Array("\(error)".utf8))
+            if try await store.beginSend(submissionId: submission.id, paymentIds: payments.map(\.id), message: archived, at: now) != nil {
+                try await store.recordSend(submissionId: submission.id, answer: nil,
+                                           resolution: .fatal(error: "cannot encode the message: \(error)"), at: now)
+            }
+            return
+        }
+        let archived = MessageToArchive(direction: .outbound, kind: encoded.kind, bytes: encoded.bytes)
+        guard let attempt = try await store.beginSend(submissionId: submission.id, paymentIds: payments.map(\.id),
+                                                      message: archived, at: clock.now()) else { return }
+
+        let outcome = await connection.transport.submit(encoded)
+
+        let now = clock.now()
+        let (answer, resolution) = resolve(outcome, submission: submission, attempt: attempt, now: now)
+        try await store.recordSend(submissionId: submission.id, answer: answer, resolution: resolution, at: now)
+        logger.debug("sent", metadata: ["bank": "\(bankId)", "message_id": "\(submission.messageId)",
+                                         "attempt": "\(attempt)", "resolution": "\(resolution.label)"])
+    }
+
+    /// Turns a transport outcome into what the store records, using the adapter's tables.
+    func resolve(_ outcome: TransportOutcome, submission: SubmissionRecord, attempt: Int,
+                 now: Timestamp) -> (MessageToArchive?, SendResolution) {
+        let nextQuery = now.adding(milliseconds: Int64(connection.config.statusQueryIntervalMilliseconds))
+        switch outcome {
+        case .answered(let status, let body):
+            recordReachability(status != 503 && status != 429)
+            let answer = MessageToArchive(direction: .inbound, kind: "pain.002", httpStatus: status, bytes: body)
+            switch connection.adapter.disposition(httpStatus: status, body: body) {
+            case .report:
+                do {
+                    let report = try connection.adapter.decodeStatusReport(body)
+                    if report.originalMessageId != submission.messageId {
+                        return (answer, .unknown(error: "the bank answered about another message (\(report.originalMessageId))", nextQueryAt: nextQuery))
+                    }
+                    if isDuplicateRefusal(report) {
+                        // The bank says it has this MsgId already: it may have executed it. Ask.
+                        return (answer, .unknown(error: "the bank reports a duplicate message id; asking for the original's status", nextQueryAt: now))
+                    }
+                    return (answer, .report(report))
+                } catch {
+                    return (answer, .unknown(error: "unreadable answer: \(error)", nextQueryAt: nextQuery))
+                }
+            case .retryLater(let reason):
+                return (answer, retryOrGiveUp("bank unavailable: \(reason)", attempt: attempt, now: now))
+            case .fatal(let reason):
+                return (answer, .fatal(error: "refused by the bank: \(reason)"))
+            case .unknown(let reason):
+                return (answer, .unknown(error: reason, nextQueryAt: nextQuery))
+            }
+        case .delivered:
+            recordReachability(true)
+            return (nil, .delivered(nextCheckAt: nextQuery))
+        case .notSent(let reason):
+            recordReachability(false)
+            return (nil, retryOrGiveUp("not sent: \(reason)", attempt: attempt, now: now))
+        case .unknown(let reason):
+            recordReachability(false)
+            return (nil, .unknown(error: reason, nextQueryAt: nextQuery))
+        }
+    }
+
+    /// Backoff while attempts remain, then `failed`. Only for failures that prove nothing was processed.
+    private func retryOrGiveUp(_ error: String, attempt: Int, now: Timestamp) -> SendResolution {
+        let next = connection.retryPolicy.nextAttempt(after: attempt, now: now)
+        return .retry(error: next == nil ? "\(error); gave up after \(attempt) attempts" : error, nextAttemptAt: next)
+    }
+
+    /// Whether a report is the bank refusing our message as a duplicate of one it already has.
+    func isDuplicateRefusal(_ report: StatusReport) -> Bool {
+        guard let group = report.groupOutcome, group.status == .rejected, let code = group.reasonCode else { return false }
+        return Self.duplicateReasonCodes.contains(code)
+    }
+
+    /// Reason codes with which banks refuse a message id they have seen (ISO: DUPL, AM05).
+    static let duplicateReasonCodes: Set<String> = ["DUPL", "AM05"]
+}
+
+extension SendResolution {
+    var label: String {
+        switch self {
+        case .report: "report"
+        case .delivered: "delivered"
+        case .retry(_, let next): next == nil ? "failed" : "retry"
+        case .fatal: "fatal"
+        case .unknown: "unknown"
+        }
+    }
+}

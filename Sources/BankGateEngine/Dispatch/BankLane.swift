@@ -1,0 +1,130 @@
+import BankGateConfig
+import BankGateCore
+import BankGateStore
+import Logging
+import Synchronization
+
+/// Everything the dispatcher needs to talk to one bank.
+public struct BankConnection: Sendable {
+    public var config: BankConfig
+    public var adapter: any BankAdapter
+    public var transport: any BankTransport
+    /// Our accounts at this bank, by account id.
+    public var accounts: [String: DebtorAccount]
+
+    public init(config: BankConfig, adapter: any BankAdapter, transport: any BankTransport, accounts: [String: DebtorAccount]) {
+        self.config = config
+        self.adapter = adapter
+        self.transport = transport
+        self.accounts = accounts
+    }
+
+    /// How long the bank remembers message ids: the configured override, else the adapter's.
+    var duplicateCheckWindowMilliseconds: Int64 {
+        config.duplicateCheckWindowHours.map { Int64($0) * 3_600_000 } ?? adapter.duplicateCheckWindowMilliseconds
+    }
+
+    var retryPolicy: RetryPolicy {
+        RetryPolicy(baseMilliseconds: Int64(config.backoffBaseMilliseconds),
+                    maxMilliseconds: Int64(config.backoffMaxMilliseconds), maxAttempts: config.maxAttempts)
+    }
+}
+
+/// One bank's dispatch lane: at most `max_in_flight` sends and status queries at a time, a circuit
+/// breaker, backoff, and the pick-up of answers from the bank's inbox.
+final class BankLane: Sendable {
+    let connection: BankConnection
+    let store: PaymentStore
+    let clock: any WallClock
+    let logger: Logger
+    let wake = WakeSignal()
+    private let state: Mutex<LaneState>
+    private let pollIntervalMilliseconds: Int
+
+    struct LaneState {
+        var circuit: CircuitBreaker
+        var inFlight: Set<String> = []
+    }
+
+    init(connection: BankConnection, store: PaymentStore, clock: any WallClock, logger: Logger, pollIntervalMilliseconds: Int) {
+        self.connection = connection
+        self.store = store
+        self.clock = clock
+        self.logger = logger
+        self.pollIntervalMilliseconds = pollIntervalMilliseconds
+        state = Mutex(LaneState(circuit: CircuitBreaker(threshold: connection.config.circuitFailureThreshold,
+                                                        cooldownMilliseconds: Int64(connection.config.circuitCooldownMilliseconds))))
+    }
+
+    var bankId: String { connection.config.id }
+
+    /// The circuit state and the number of operations in flight, for `GET /v1/queue`.
+    var snapshot: (circuit: CircuitBreaker.State, inFlight: Int) {
+        state.withLock { ($0.circuit.state, $0.inFlight.count) }
+    }
+
+    /// Runs the lane until `isStopping()` turns true; then waits for in-flight work to finish.
+    func run(isStopping: @escaping @Sendable () -> Bool) async {
+        await withDiscardingTaskGroup { group in
+            while !isStopping() {
+                do {
+                    try await pickUpInbound()
+                    for work in try await claimWork() {
+                        group.addTask {
+                            await self.perform(work)
+                            self.state.withLock { _ = $0.inFlight.remove(work.submission.id) }
+                            self.wake.signal()
+                        }
+                    }
+                } catch {
+                    logger.error("dispatch loop error", metadata: ["bank": "\(bankId)", "error": "\(error)"])
+                }
+                await wake.wait(milliseconds: pollIntervalMilliseconds)
+            }
+        }
+    }
+
+    /// A unit of work: send a queued submission, or ask about an unknown or awaited one.
+    struct Work: Sendable {
+        enum Kind: Sendable { case send, query }
+        var kind: Kind
+        var submission: SubmissionRecord
+    }
+
+    /// Picks due work up to the free in-flight slots, respecting the circuit breaker.
+    private func claimWork() async throws -> [Work] {
+        let now = clock.now()
+        let free = state.withLock { connection.config.maxInFlight - $0.inFlight.count }
+        guard free > 0 else { return [] }
+        // Unknown outcomes are settled first: they block nothing else, but they matter most.
+        let candidates = try await store.dueSubmissions(bankId: bankId, states: [.unknown, .awaiting, .queued],
+                                                        now: now, limit: free * 2 + 8)
+        let ordered = candidates.filter { $0.state != .queued } + candidates.filter { $0.state == .queued }
+        var claimed: [Work] = []
+        state.withLock { state in
+            for submission in ordered where claimed.count < free && !state.inFlight.contains(submission.id) {
+                guard state.circuit.allowsRequest(now: now) else { break }
+                state.inFlight.insert(submission.id)
+                claimed.append(Work(kind: submission.state == .queued ? .send : .query, submission: submission))
+            }
+        }
+        return claimed
+    }
+
+    private func perform(_ work: Work) async {
+        do {
+            switch work.kind {
+            case .send: try await send(work.submission)
+            case .query: try await query(work.submission)
+            }
+        } catch {
+            logger.error("dispatch failed", metadata: ["bank": "\(bankId)", "submission": "\(work.submission.id)", "error": "\(error)"])
+        }
+    }
+
+    /// Records whether the bank could be reached, for the circuit breaker.
+    func recordReachability(_ reached: Bool) {
+        let now = clock.now()
+        state.withLock { reached ? $0.circuit.recordSuccess() : $0.circuit.recordFailure(now: now) }
+    }
+}

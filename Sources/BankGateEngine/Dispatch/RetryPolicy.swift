@@ -1,0 +1,82 @@
+import BankGateCore
+
+/// Exponential backoff with jitter, and the attempt limit after which a payment is `failed`.
+public struct RetryPolicy: Sendable, Hashable {
+    public var baseMilliseconds: Int64
+    public var maxMilliseconds: Int64
+    public var maxAttempts: Int
+
+    public init(baseMilliseconds: Int64, maxMilliseconds: Int64, maxAttempts: Int) {
+        self.baseMilliseconds = baseMilliseconds
+        self.maxMilliseconds = maxMilliseconds
+        self.maxAttempts = maxAttempts
+    }
+
+    /// When to try again after `attempt` failed sends, or `nil` when the limit is reached.
+    /// The delay is `base × 2^(attempt-1)`, capped, then drawn uniformly from its upper half
+    /// (jitter), so that many payments failing together do not come back together.
+    public func nextAttempt(after attempt: Int, now: Timestamp,
+                            random: (ClosedRange<Int64>) -> Int64 = { Int64.random(in: $0) }) -> Timestamp? {
+        guard attempt < maxAttempts else { return nil }
+        var delay = baseMilliseconds
+        for _ in 1..<max(attempt, 1) where delay < maxMilliseconds { delay *= 2 }
+        delay = min(delay, maxMilliseconds)
+        return now.adding(milliseconds: random((delay / 2)...max(delay, delay / 2)))
+    }
+}
+
+/// A per-bank circuit breaker: after `threshold` consecutive failures to reach the bank it opens
+/// for `cooldown`; then one probe is let through (half open), whose success closes it again.
+public struct CircuitBreaker: Sendable, Hashable {
+    public enum State: String, Sendable, Hashable {
+        case closed
+        case open
+        case halfOpen = "half_open"
+    }
+
+    public private(set) var state: State = .closed
+    public private(set) var consecutiveFailures = 0
+    private var openUntil = Timestamp(milliseconds: 0)
+    private var probeInFlight = false
+    let threshold: Int
+    let cooldownMilliseconds: Int64
+
+    public init(threshold: Int, cooldownMilliseconds: Int64) {
+        self.threshold = max(1, threshold)
+        self.cooldownMilliseconds = cooldownMilliseconds
+    }
+
+    /// Whether a request may go to the bank now; in half-open state only one probe at a time.
+    public mutating func allowsRequest(now: Timestamp) -> Bool {
+        switch state {
+        case .closed:
+            return true
+        case .open:
+            guard now >= openUntil else { return false }
+            state = .halfOpen
+            probeInFlight = true
+            return true
+        case .halfOpen:
+            guard !probeInFlight else { return false }
+            probeInFlight = true
+            return true
+        }
+    }
+
+    /// The bank answered (whatever it said).
+    public mutating func recordSuccess() {
+        state = .closed
+        consecutiveFailures = 0
+        probeInFlight = false
+    }
+
+    /// The bank could not be reached or was unavailable.
+    public mutating func recordFailure(now: Timestamp) {
+        consecutiveFailures += 1
+        probeInFlight = false
+        if state == .halfOpen || consecutiveFailures >= threshold {
+            state = .open
+            openUntil = now.adding(milliseconds: cooldownMilliseconds)
+        }
+    }
+}

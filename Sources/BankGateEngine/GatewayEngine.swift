@@ -1,0 +1,185 @@
+import BankGateConfig
+import BankGateCore
+import BankGateStore
+import Logging
+
+/// The gateway as the API sees it: intake, queries, operator actions and the event feed, on top of
+/// the store and the dispatcher.
+public final class GatewayEngine: PaymentGateway {
+    public let accounts: [String: AccountInfo]
+    let store: PaymentStore
+    let dispatcher: DispatcherService
+    let clock: any WallClock
+    let logger: Logger
+    /// Per bank: message kind and the most transfers one message may carry.
+    let bankProfiles: [String: (kind: String, maxTransfers: Int)]
+
+    public init(configuration: BankGateConfiguration, connections: [BankConnection], store: PaymentStore,
+                dispatcher: DispatcherService, clock: any WallClock, logger: Logger) {
+        var accounts: [String: AccountInfo] = [:]
+        for account in configuration.accounts {
+            accounts[account.id] = AccountInfo(account: account.debtorAccount(), active: account.active)
+        }
+        self.accounts = accounts
+        var profiles: [String: (String, Int)] = [:]
+        for connection in connections {
+            let limit = connection.config.maxTransfersPerMessage ?? connection.adapter.maxTransfersPerMessage
+            profiles[connection.config.id] = (connection.config.pain001Version, max(1, limit))
+        }
+        bankProfiles = profiles
+        self.store = store
+        self.dispatcher = dispatcher
+        self.clock = clock
+        self.logger = logger
+    }
+
+    public func submit(_ requests: [PaymentRequest], idempotencyKey: String, fingerprint: String,
+                       client: String, asBatch: Bool) async throws(GatewayError) -> IntakeResult {
+        let now = clock.now()
+        let today = now.dateString
+        let batchId = asBatch ? IdentifierFactory.make("bat_") : nil
+        var drafts: [PaymentDraft] = []
+        var submissions: [SubmissionDraft] = []
+        drafts.reserveCapacity(requests.count)
+        var currentSubmission: SubmissionDraft?
+        var inCurrent = 0
+        for (index, request) in requests.enumerated() {
+            guard let account = accounts[request.debtorAccountId],
+                  let profile = bankProfiles[account.account.bankId] else {
+                throw GatewayError(.validation, code: "unknown_account", message: "debtor_account is not a configured account",
+                                   field: asBatch ? "payments[\(index)].debtor_account" : "debtor_account")
+            }
+            let executionDate = request.requestedExecutionDate ?? today
+            if !asBatch || currentSubmission == nil || inCurrent >= profile.maxTransfers
+                || currentSubmission?.debtorAccountId != request.debtorAccountId
+                || currentSubmission?.requestedExecutionDate != executionDate {
+                let messageId = IdentifierFactory.make("BGM")
+                let submission = SubmissionDraft(
+                    id: IdentifierFactory.make("sub_"), bankId: account.account.bankId, debtorAccountId: request.debtorAccountId,
+                    messageId: messageId, paymentInfoId: messageId + "-1", messageKind: profile.kind,
+                    requestedExecutionDate: executionDate)
+                submissions.append(submission)
+                currentSubmission = submission
+                inCurrent = 0
+            }
+            inCurrent += 1
+            drafts.append(PaymentDraft(
+                id: IdentifierFactory.make("pay_"), batchId: batchId, submissionId: currentSubmission!.id,
+                debtorAccountId: request.debtorAccountId, bankId: account.account.bankId, amount: request.amount,
+                creditor: request.creditor, remittanceInfo: request.remittanceInfo,
+                endToEndId: request.endToEndId ?? IdentifierFactory.make("BGE"),
+                instructionId: IdentifierFactory.make("BGI"), requestedExecutionDate: executionDate))
+        }
+        let outcome: AcceptOutcome
+        do {
+            outcome = try await store.accept(drafts, submissions: submissions,
+                                             claim: IdempotencyClaim(client: client, key: idempotencyKey, fingerprint: fingerprint),
+                                             at: now)
+        } catch {
+            throw mapStoreError(error)
+        }
+        switch outcome {
+        case .created(let payments):
+            for bankId in Set(submissions.map(\.bankId)) { dispatcher.wake(bankId: bankId) }
+            return .created(payments)
+        case .replayed(let payments):
+            return .replayed(payments)
+        case .idempotencyConflict:
+            throw GatewayError(.conflict, code: "idempotency_conflict",
+                               message: "this Idempotency-Key was used before with a different request body",
+                               field: "Idempotency-Key")
+        case .duplicateEndToEndId(let id):
+            let index = drafts.firstIndex { $0.endToEndId == id } ?? 0
+            throw GatewayError(.validation, code: "duplicate_end_to_end_id",
+                               message: "end_to_end_id is already used for a payment from this debtor account",
+                               field: asBatch ? "payments[\(index)].end_to_end_id" : "end_to_end_id")
+        }
+    }
+
+    public func payment(id: String) async throws(GatewayError) -> PaymentDetail {
+        do {
+            guard let payment = try await store.payment(id: id) else { throw notFound() }
+            return PaymentDetail(payment: payment, history: try await store.history(paymentId: id))
+        } catch let error as GatewayError {
+            throw error
+        } catch {
+            throw mapStoreError(error)
+        }
+    }
+
+    public func payments(_ filter: PaymentFilter) async throws(GatewayError) -> PaymentPage {
+        do { return try await store.payments(filter) } catch { throw mapStoreError(error) }
+    }
+
+    public func cancel(id: String, by actor: String) async throws(GatewayError) -> PaymentRecord {
+        do { return try await store.cancel(paymentId: id, cause: .api, actor: actor, at: clock.now()) } catch { throw mapStoreError(error) }
+    }
+
+    public func retry(id: String, by actor: String) async throws(GatewayError) -> PaymentRecord {
+        do {
+            let payment = try await store.retry(paymentId: id, actor: actor, at: clock.now())
+            dispatcher.wake(bankId: payment.bankId)
+            return payment
+        } catch {
+            throw mapStoreError(error)
+        }
+    }
+
+    public func messages(paymentId: String) async throws(GatewayError) -> [ArchivedMessage] {
+        do { return try await store.messages(paymentId: paymentId) } catch { throw mapStoreError(error) }
+    }
+
+    public func queue() async throws(GatewayError) -> QueueOverview {
+        let counts: (counts: [String: [PaymentStatus: Int]], oldestQueued: [String: Timestamp])
+        do { counts = try await store.queueCounts() } catch { throw mapStoreError(error) }
+        let now = clock.now()
+        let lanes = dispatcher.laneSnapshots()
+        var total: [PaymentStatus: Int] = [:]
+        var banks: [QueueOverview.Bank] = []
+        for bankId in Set(lanes.keys).union(counts.counts.keys).sorted() {
+            let perStatus = counts.counts[bankId] ?? [:]
+            for (status, count) in perStatus { total[status, default: 0] += count }
+            banks.append(QueueOverview.Bank(
+                bankId: bankId, countsByStatus: perStatus,
+                oldestQueuedAgeMilliseconds: counts.oldestQueued[bankId].map { now.milliseconds - $0.milliseconds },
+                circuit: lanes[bankId]?.circuit ?? "closed", inFlight: lanes[bankId]?.inFlight ?? 0))
+        }
+        return QueueOverview(countsByStatus: total, banks: banks)
+    }
+
+    public func events(after sequence: Int64, limit: Int, waitMilliseconds: Int) async throws(GatewayError) -> [OutboxEvent] {
+        let deadline = clock.now().adding(milliseconds: Int64(waitMilliseconds))
+        do {
+            while true {
+                let events = try await store.events(after: sequence, limit: limit)
+                if !events.isEmpty || clock.now() >= deadline || Task.isCancelled { return events }
+                try? await Task.sleep(for: .milliseconds(50))
+            }
+        } catch {
+            throw mapStoreError(error)
+        }
+    }
+
+    public func isReady() async -> Bool {
+        await store.ping() && dispatcher.isRunning
+    }
+
+    private func notFound() -> GatewayError {
+        GatewayError(.notFound, code: "not_found", message: "no payment with this id")
+    }
+
+    /// The one place store errors become API errors. Database detail is logged, never returned.
+    private func mapStoreError(_ error: any Error) -> GatewayError {
+        switch error {
+        case let error as GatewayError:
+            return error
+        case StoreError.notFound(let what):
+            return GatewayError(.notFound, code: "not_found", message: "\(what) not found")
+        case StoreError.conflict(let current, let message):
+            return GatewayError(.conflict, code: "invalid_state", message: "\(message) (status \(current.rawValue))")
+        default:
+            logger.error("store error", metadata: ["error": "\(error)"])
+            return GatewayError(.unavailable, code: "store_unavailable", message: "the store could not complete the request")
+        }
+    }
+}

@@ -1,0 +1,103 @@
+import BankGateCore
+import BankGateStore
+
+/// A validated payment request, ready for intake.
+public struct PaymentRequest: Sendable, Hashable {
+    public var debtorAccountId: String
+    public var amount: Money
+    public var creditor: Party
+    public var remittanceInfo: String?
+    /// The client's end-to-end id; generated at intake when `nil`.
+    public var endToEndId: String?
+    /// `YYYY-MM-DD`; today (UTC) when `nil`.
+    public var requestedExecutionDate: String?
+
+    public init(debtorAccountId: String, amount: Money, creditor: Party, remittanceInfo: String?,
+                endToEndId: String?, requestedExecutionDate: String?) {
+        self.debtorAccountId = debtorAccountId
+        self.amount = amount
+        self.creditor = creditor
+        self.remittanceInfo = remittanceInfo
+        self.endToEndId = endToEndId
+        self.requestedExecutionDate = requestedExecutionDate
+    }
+}
+
+/// What intake did with a submission.
+public enum IntakeResult: Sendable, Hashable {
+    /// Newly accepted and durable.
+    case created([PaymentRecord])
+    /// The same idempotency key with the same body: the payments accepted the first time.
+    case replayed([PaymentRecord])
+}
+
+/// A payment with its full history.
+public struct PaymentDetail: Sendable, Hashable {
+    public var payment: PaymentRecord
+    public var history: [PaymentTransition]
+
+    public init(payment: PaymentRecord, history: [PaymentTransition]) {
+        self.payment = payment
+        self.history = history
+    }
+}
+
+/// An error the API turns into an HTTP answer: a machine-readable code, words, the field at fault.
+public struct GatewayError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The HTTP class of the error.
+    public enum Kind: Sendable, Hashable {
+        case badRequest, unauthorized, forbidden, notFound, conflict, payloadTooLarge, validation, unavailable, `internal`
+    }
+
+    public var kind: Kind
+    /// Machine-readable, e.g. `invalid_amount`, `idempotency_conflict`.
+    public var code: String
+    public var message: String
+    /// The request field at fault, e.g. `creditor.account`.
+    public var field: String?
+
+    public init(_ kind: Kind, code: String, message: String, field: String? = nil) {
+        self.kind = kind
+        self.code = code
+        self.message = message
+        self.field = field
+    }
+
+    public var description: String { "\(code): \(message)" + (field.map { " (\($0))" } ?? "") }
+}
+
+/// What the HTTP API (and in-process tools) can ask of the gateway. Implemented by the engine.
+public protocol PaymentGateway: Sendable {
+    /// The configured debtor accounts by id (for validation).
+    var accounts: [String: AccountInfo] { get }
+
+    /// Accepts payments durably before returning. `fingerprint` identifies the request body for
+    /// idempotency (same key + same fingerprint → replay; same key + other fingerprint → conflict).
+    /// With `asBatch`, all requests go to the bank in one message (they must share a debtor account).
+    func submit(_ requests: [PaymentRequest], idempotencyKey: String, fingerprint: String,
+                client: String, asBatch: Bool) async throws(GatewayError) -> IntakeResult
+    func payment(id: String) async throws(GatewayError) -> PaymentDetail
+    func payments(_ filter: PaymentFilter) async throws(GatewayError) -> PaymentPage
+    /// Cancels a payment that has not been sent; `conflict` afterwards.
+    func cancel(id: String, by actor: String) async throws(GatewayError) -> PaymentRecord
+    /// Operator retry of a `failed` or `held` payment.
+    func retry(id: String, by actor: String) async throws(GatewayError) -> PaymentRecord
+    /// Every bank message that carried the payment or answered about it.
+    func messages(paymentId: String) async throws(GatewayError) -> [ArchivedMessage]
+    func queue() async throws(GatewayError) -> QueueOverview
+    /// Outbox events after `sequence`; waits up to `waitMilliseconds` for one when there is none.
+    func events(after sequence: Int64, limit: Int, waitMilliseconds: Int) async throws(GatewayError) -> [OutboxEvent]
+    /// Whether the store and services are up.
+    func isReady() async -> Bool
+}
+
+/// A configured debtor account as intake sees it.
+public struct AccountInfo: Sendable, Hashable {
+    public var account: DebtorAccount
+    public var active: Bool
+
+    public init(account: DebtorAccount, active: Bool) {
+        self.account = account
+        self.active = active
+    }
+}

@@ -1,0 +1,87 @@
+/// Where the simulator's HTTP server listens: a host name or address and a TCP port (0 picks a free port).
+public struct ListenAddress: Hashable, Sendable, CustomStringConvertible {
+    /// Host name or IP address, without brackets for IPv6.
+    public var host: String
+    /// TCP port, 0 to let the system choose.
+    public var port: Int
+
+    public init(host: String, port: Int) {
+        self.host = host
+        self.port = port
+    }
+
+    /// Parses `HOST:PORT`, `[IPv6]:PORT` or `:PORT` (meaning 127.0.0.1).
+    public init(parsing text: String) throws(BankSimulatorOptionsError) {
+        guard let colon = text.lastIndex(of: ":") else {
+            throw BankSimulatorOptionsError("--listen must be HOST:PORT, e.g. 127.0.0.1:8088, not \"\(text)\"")
+        }
+        var host = String(text[..<colon])
+        let portText = text[text.index(after: colon)...]
+        if host.hasPrefix("["), host.hasSuffix("]") {
+            host = String(host.dropFirst().dropLast())
+        }
+        if host.isEmpty { host = "127.0.0.1" }
+        guard let port = Int(portText), (0...65_535).contains(port) else {
+            throw BankSimulatorOptionsError("--listen port must be a number from 0 to 65535, not \"\(portText)\"")
+        }
+        self.init(host: host, port: port)
+    }
+
+    public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+}
+
+/// Everything `bankgate bank-sim` (and `bankgate serve --demo`) can set on the bank simulator.
+public struct BankSimulatorOptions: Hashable, Sendable {
+    /// HTTP listen address; `nil` when the simulator runs in folder mode only.
+    public var listen: ListenAddress?
+    /// Directory holding the durable ledger `sim.sqlite`; created when missing.
+    public var dataDirectory: String
+    /// A JSON accounts file loaded into the ledger at start; `nil` opens every valid account on first use.
+    public var accountsFile: String?
+    /// Fault injection: seed, latency, rates and maintenance window.
+    public var faults: FaultSettings
+    /// Folder mode: directory polled for `*.xml` messages.
+    public var inbox: String?
+    /// Folder mode: directory the answers are written to.
+    public var outbox: String?
+
+    public init(listen: ListenAddress? = nil, dataDirectory: String = "var/bank-sim", accountsFile: String? = nil,
+                faults: FaultSettings = FaultSettings(), inbox: String? = nil, outbox: String? = nil) {
+        self.listen = listen
+        self.dataDirectory = dataDirectory
+        self.accountsFile = accountsFile
+        self.faults = faults
+        self.inbox = inbox
+        self.outbox = outbox
+    }
+
+    /// Whether folder mode is on (both `inbox` and `outbox` given).
+    public var folderMode: Bool { inbox != nil && outbox != nil }
+
+    /// Checks the options together; the first problem found is thrown with a message for the operator.
+    public func validate() throws(BankSimulatorOptionsError) {
+        if (inbox == nil) != (outbox == nil) {
+            throw BankSimulatorOptionsError("--inbox and --outbox go together: give both or neither")
+        }
+        if listen == nil && !folderMode {
+            throw BankSimulatorOptionsError("give --listen HOST:PORT, or --inbox DIR and --outbox DIR for folder mode")
+        }
+        if let inbox, let outbox, inbox == outbox {
+            throw BankSimulatorOptionsError("--inbox and --outbox must be different directories")
+        }
+        if dataDirectory.isEmpty {
+            throw BankSimulatorOptionsError("--data-dir must not be empty")
+        }
+        try faults.validate()
+    }
+}
+
+/// An invalid simulator option, with a message fit for the command line.
+public struct BankSimulatorOptionsError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// What is wrong and how to fix it.
+    public var message: String
+
+    public init(_ message: String) { self.message = message }
+
+    public var description: String { message }
+}

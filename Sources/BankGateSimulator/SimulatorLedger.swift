@@ -1,0 +1,145 @@
+import BankGateCore
+import BankGateStore
+
+/// A transfer the simulated bank executed, as its ledger holds it.
+public struct LedgerTransfer: Hashable, Sendable {
+    /// `MsgId` of the pain.001 it came in.
+    public var messageId: String
+    public var paymentInformationId: String
+    public var instructionId: String?
+    public var endToEndId: String
+    public var debtorAccount: String
+    public var creditorAccount: String
+    public var amount: Money
+    public var executedAt: Timestamp
+
+    public init(messageId: String, paymentInformationId: String, instructionId: String?, endToEndId: String,
+                debtorAccount: String, creditorAccount: String, amount: Money, executedAt: Timestamp) {
+        self.messageId = messageId
+        self.paymentInformationId = paymentInformationId
+        self.instructionId = instructionId
+        self.endToEndId = endToEndId
+        self.debtorAccount = debtorAccount
+        self.creditorAccount = creditorAccount
+        self.amount = amount
+        self.executedAt = executedAt
+    }
+}
+
+/// The simulator's durable ledger in SQLite: schema and the statements on it. Every value is bound.
+enum SimulatorLedger {
+    /// Append-only migrations of `sim.sqlite`.
+    static let migrations = [
+        Migration(name: "sim-001-ledger", sql: """
+            CREATE TABLE accounts (
+                number   TEXT PRIMARY KEY,
+                currency TEXT NOT NULL,
+                balance  INTEGER NOT NULL,
+                status   TEXT NOT NULL CHECK (status IN ('open', 'closed', 'blocked'))
+            );
+            CREATE TABLE received_messages (
+                msg_id       TEXT PRIMARY KEY,
+                received_at  INTEGER NOT NULL,
+                group_status TEXT NOT NULL,
+                answer       BLOB NOT NULL
+            );
+            CREATE TABLE executed_transfers (
+                id               INTEGER PRIMARY KEY,
+                msg_id           TEXT NOT NULL REFERENCES received_messages (msg_id),
+                pmt_inf_id       TEXT NOT NULL,
+                instr_id         TEXT,
+                end_to_end_id    TEXT NOT NULL,
+                debtor_account   TEXT NOT NULL,
+                creditor_account TEXT NOT NULL,
+                amount           INTEGER NOT NULL,
+                currency         TEXT NOT NULL,
+                executed_at      INTEGER NOT NULL
+            );
+            CREATE INDEX executed_transfers_by_msg ON executed_transfers (msg_id);
+            """),
+    ]
+
+    /// Inserts or replaces the accounts of an accounts file (balance and status are reset to the file's).
+    static func upsert(_ accounts: [SimulatedAccount], on db: SQLiteConnection) throws {
+        for account in accounts {
+            try db.run("""
+                INSERT INTO accounts (number, currency, balance, status) VALUES (?, ?, ?, ?)
+                ON CONFLICT (number) DO UPDATE SET currency = excluded.currency, balance = excluded.balance,
+                    status = excluded.status
+                """, [.text(account.number), .text(account.currency.code),
+                      .integer(account.balance.minorUnits), .text(account.status.rawValue)])
+        }
+    }
+
+    /// The account with `number`, or `nil`.
+    static func account(_ number: String, on db: SQLiteConnection) throws -> SimulatedAccount? {
+        try db.queryFirst("SELECT number, currency, balance, status FROM accounts WHERE number = ?",
+                          [.text(number)], accountRow) ?? nil
+    }
+
+    /// Every account, ordered by number.
+    static func allAccounts(on db: SQLiteConnection) throws -> [SimulatedAccount] {
+        try db.query("SELECT number, currency, balance, status FROM accounts ORDER BY number", [], accountRow)
+            .compactMap { $0 }
+    }
+
+    /// Writes an account's balance and status (inserting it when new).
+    static func save(_ account: SimulatedAccount, on db: SQLiteConnection) throws {
+        try upsert([account], on: db)
+    }
+
+    /// The stored status report of a received message, or `nil` when `messageId` was never received.
+    static func storedAnswer(messageId: String, on db: SQLiteConnection) throws -> [UInt8]? {
+        try db.queryFirst("SELECT answer FROM received_messages WHERE msg_id = ?", [.text(messageId)]) { $0.blob(0) }
+    }
+
+    /// Records a received message with the status report that answered it.
+    static func recordMessage(messageId: String, receivedAt: Timestamp, groupStatus: String, answer: [UInt8],
+                              on db: SQLiteConnection) throws {
+        try db.run("INSERT INTO received_messages (msg_id, received_at, group_status, answer) VALUES (?, ?, ?, ?)",
+                   [.text(messageId), .integer(receivedAt.milliseconds), .text(groupStatus), .blob(answer)])
+    }
+
+    /// Records an executed transfer.
+    static func recordTransfer(_ transfer: LedgerTransfer, on db: SQLiteConnection) throws {
+        try db.run("""
+            INSERT INTO executed_transfers (msg_id, pmt_inf_id, instr_id, end_to_end_id, debtor_account,
+                creditor_account, amount, currency, executed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, [.text(transfer.messageId), .text(transfer.paymentInformationId),
+                  transfer.instructionId.map(SQLValue.text) ?? .null, .text(transfer.endToEndId),
+                  .text(transfer.debtorAccount), .text(transfer.creditorAccount),
+                  .integer(transfer.amount.minorUnits), .text(transfer.amount.currency.code),
+                  .integer(transfer.executedAt.milliseconds)])
+    }
+
+    /// Executed transfers in execution order, optionally of one message only.
+    static func transfers(messageId: String?, on db: SQLiteConnection) throws -> [LedgerTransfer] {
+        let columns = """
+            SELECT msg_id, pmt_inf_id, instr_id, end_to_end_id, debtor_account, creditor_account, amount,
+                currency, executed_at FROM executed_transfers
+            """
+        let rows: [LedgerTransfer?]
+        if let messageId {
+            rows = try db.query(columns + " WHERE msg_id = ? ORDER BY id", [.text(messageId)], transferRow)
+        } else {
+            rows = try db.query(columns + " ORDER BY id", [], transferRow)
+        }
+        return rows.compactMap { $0 }
+    }
+
+    private static func accountRow(_ row: SQLiteRow) -> SimulatedAccount? {
+        guard let currency = Currency(code: row.text(1)),
+              let status = AccountStatus(rawValue: row.text(3)) else { return nil }
+        return SimulatedAccount(number: row.text(0), balance: Money(minorUnits: row.int(2), currency: currency),
+                                status: status)
+    }
+
+    private static func transferRow(_ row: SQLiteRow) -> LedgerTransfer? {
+        guard let currency = Currency(code: row.text(7)) else { return nil }
+        return LedgerTransfer(
+            messageId: row.text(0), paymentInformationId: row.text(1), instructionId: row.optionalText(2),
+            endToEndId: row.text(3), debtorAccount: row.text(4), creditorAccount: row.text(5),
+            amount: Money(minorUnits: row.int(6), currency: currency),
+            executedAt: Timestamp(milliseconds: row.int(8)))
+    }
+}

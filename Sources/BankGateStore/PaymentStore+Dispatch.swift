@@ -1,0 +1,272 @@
+import BankGateCore
+
+/// How the engine resolved one send of a submission.
+public enum SendResolution: Sendable, Hashable {
+    /// The bank answered with a status report.
+    case report(StatusReport)
+    /// Handed over; the answer comes later (files). Ask again at the given time.
+    case delivered(nextCheckAt: Timestamp)
+    /// Provably not processed: send again at the given time, or give up (`nil`) and fail the payments.
+    case retry(error: String, nextAttemptAt: Timestamp?)
+    /// Refused for good: fail the payments.
+    case fatal(error: String)
+    /// The outcome is unknown: ask the bank at the given time.
+    case unknown(error: String, nextQueryAt: Timestamp)
+}
+
+/// How the engine resolved a status query about an unknown or awaited submission.
+public enum QueryResolution: Sendable, Hashable {
+    case report(StatusReport)
+    /// The bank never received it and still remembers message ids: send again now.
+    case notReceived
+    /// The bank never received it, but it may have forgotten: hold for an operator.
+    case notReceivedHold(reason: String)
+    /// Nothing settled: ask again at the given time.
+    case inconclusive(reason: String, nextQueryAt: Timestamp)
+}
+
+/// A message to archive, as it went to or came from the bank.
+public struct MessageToArchive: Sendable, Hashable {
+    public var direction: MessageDirection
+    public var kind: String
+    public var httpStatus: Int?
+    public var bytes: [UInt8]
+
+    public init(direction: MessageDirection, kind: String, httpStatus: Int? = nil, bytes: [UInt8]) {
+        self.direction = direction
+        self.kind = kind
+        self.httpStatus = httpStatus
+        self.bytes = bytes
+    }
+}
+
+extension PaymentStore {
+    /// Submissions of `bankId` in `states` that are due at `now`, oldest first.
+    public func dueSubmissions(bankId: String, states: [SubmissionState], now: Timestamp, limit: Int) async throws -> [SubmissionRecord] {
+        try await database.read { db in
+            let placeholders = states.map { _ in "?" }.joined(separator: ", ")
+            return try db.query("""
+                SELECT \(Self.submissionColumns) FROM submissions
+                WHERE bank_id = ? AND state IN (\(placeholders)) AND next_attempt_at <= ?
+                ORDER BY next_attempt_at LIMIT ?
+                """, [.text(bankId)] + states.map { .text($0.rawValue) } + [.integer(now.milliseconds), .integer(Int64(limit))],
+                Self.submission)
+        }
+    }
+
+    /// The payments of a submission.
+    public func payments(submissionId: String) async throws -> [PaymentRecord] {
+        try await database.read { db in try Self.loadPayments(db, submissionId: submissionId) }
+    }
+
+    /// Looks a submission up by the `MsgId` sent to the bank.
+    public func submission(messageId: String) async throws -> SubmissionRecord? {
+        try await database.read { db in
+            try db.queryFirst("SELECT \(Self.submissionColumns) FROM submissions WHERE message_id = ?", [.text(messageId)], Self.submission)
+        }
+    }
+
+    /// Marks a queued submission `sending`, archives the exact bytes about to go out and moves the
+    /// payments `paymentIds` (those the message carries) to `sending` — durably, before the send.
+    /// Returns the attempt number, or `nil` when the submission or its queued payments changed
+    /// meanwhile (the caller then re-reads and encodes again).
+    public func beginSend(submissionId: String, paymentIds: [String], message: MessageToArchive,
+                          at: Timestamp) async throws -> Int? {
+        try await database.write { db in
+            guard let submission = try Self.loadSubmission(db, id: submissionId), submission.state == .queued else { return nil }
+            var payments = try Self.loadPayments(db, submissionId: submissionId).filter { $0.status == .queued }
+            guard payments.map(\.id) == paymentIds, !payments.isEmpty else { return nil }
+            let attempt = submission.attempts + 1
+            try db.run("""
+                UPDATE submissions SET state = 'sending', attempts = ?, first_sent_at = COALESCE(first_sent_at, ?)
+                WHERE id = ?
+                """, [.integer(Int64(attempt)), .integer(at.milliseconds), .text(submissionId)])
+            try Self.archive(db, bankId: submission.bankId, submissionId: submissionId, attempt: attempt, message: message, at: at)
+            for index in payments.indices {
+                try Self.transition(db, &payments[index], to: .sending, cause: .dispatcher, at: at, attempt: attempt,
+                                    details: TransitionDetails(reason: "attempt \(attempt)"))
+            }
+            return attempt
+        }
+    }
+
+    /// Records the outcome of a send: archives the answer and moves the payments on.
+    public func recordSend(submissionId: String, answer: MessageToArchive?, resolution: SendResolution,
+                           at: Timestamp) async throws {
+        try await database.write { db in
+            guard let submission = try Self.loadSubmission(db, id: submissionId), submission.state == .sending else { return }
+            if let answer {
+                try Self.archive(db, bankId: submission.bankId, submissionId: submissionId, attempt: submission.attempts,
+                                 message: answer, at: at)
+            }
+            var sending = try Self.loadPayments(db, submissionId: submissionId).filter { $0.status == .sending }
+            switch resolution {
+            case .report(let report):
+                try Self.apply(db, report: report, to: submission, at: at)
+            case .delivered(let nextCheckAt):
+                for index in sending.indices {
+                    try Self.transition(db, &sending[index], to: .submitted, cause: .bank, at: at,
+                                        details: TransitionDetails(reason: "delivered to the bank's inbox"))
+                }
+                try Self.setSubmission(db, submissionId, state: .awaiting, next: nextCheckAt, error: nil)
+            case .retry(let error, let nextAttemptAt):
+                let target: PaymentStatus = nextAttemptAt == nil ? .failed : .queued
+                for index in sending.indices {
+                    try Self.transition(db, &sending[index], to: target, cause: .dispatcher, at: at,
+                                        details: TransitionDetails(reason: error, lastError: error))
+                }
+                try Self.setSubmission(db, submissionId, state: nextAttemptAt == nil ? .done : .queued,
+                                       next: nextAttemptAt ?? at, error: error)
+            case .fatal(let error):
+                for index in sending.indices {
+                    try Self.transition(db, &sending[index], to: .failed, cause: .dispatcher, at: at,
+                                        details: TransitionDetails(reason: error, lastError: error))
+                }
+                try Self.setSubmission(db, submissionId, state: .done, next: at, error: error)
+            case .unknown(let error, let nextQueryAt):
+                for index in sending.indices {
+                    try Self.transition(db, &sending[index], to: .unknown, cause: .dispatcher, at: at,
+                                        details: TransitionDetails(reason: error, lastError: error))
+                }
+                try db.run("UPDATE submissions SET state = 'unknown', unknown_since = COALESCE(unknown_since, ?), next_attempt_at = ?, last_error = ? WHERE id = ?",
+                           [.integer(at.milliseconds), .integer(nextQueryAt.milliseconds), .text(error), .text(submissionId)])
+            }
+        }
+    }
+
+    /// Archives a status query before it is sent.
+    public func archiveQuery(submissionId: String, message: MessageToArchive, at: Timestamp) async throws {
+        try await database.write { db in
+            guard let submission = try Self.loadSubmission(db, id: submissionId) else { return }
+            try db.run("UPDATE submissions SET queries = queries + 1 WHERE id = ?", [.text(submissionId)])
+            try Self.archive(db, bankId: submission.bankId, submissionId: submissionId, attempt: submission.attempts,
+                             message: message, at: at)
+        }
+    }
+
+    /// Records the answer to a status query about an `unknown`, `awaiting` or `held` submission.
+    public func recordQuery(submissionId: String, answer: MessageToArchive?, resolution: QueryResolution,
+                            at: Timestamp) async throws {
+        try await database.write { db in
+            guard let submission = try Self.loadSubmission(db, id: submissionId),
+                  [.unknown, .awaiting, .held].contains(submission.state) else { return }
+            if let answer {
+                try Self.archive(db, bankId: submission.bankId, submissionId: submissionId, attempt: submission.attempts,
+                                 message: answer, at: at)
+            }
+            switch resolution {
+            case .report(let report):
+                try Self.apply(db, report: report, to: submission, at: at)
+            case .notReceived where submission.state == .unknown:
+                var unknown = try Self.loadPayments(db, submissionId: submissionId).filter { $0.status == .unknown }
+                for index in unknown.indices {
+                    try Self.transition(db, &unknown[index], to: .queued, cause: .bank, at: at,
+                                        details: TransitionDetails(reason: "the bank confirmed it never received message \(submission.messageId); sending again"))
+                }
+                try db.run("UPDATE submissions SET state = 'queued', unknown_since = NULL, next_attempt_at = ? WHERE id = ?",
+                           [.integer(at.milliseconds), .text(submissionId)])
+            case .notReceivedHold(let reason) where submission.state == .unknown:
+                var unknown = try Self.loadPayments(db, submissionId: submissionId).filter { $0.status == .unknown }
+                for index in unknown.indices {
+                    try Self.transition(db, &unknown[index], to: .held, cause: .dispatcher, at: at,
+                                        details: TransitionDetails(reason: reason, lastError: reason))
+                }
+                try Self.setSubmission(db, submissionId, state: .held, next: at, error: reason)
+            case .notReceived, .notReceivedHold:
+                // "Not received" about a message the bank already acknowledged (or a held one) proves
+                // nothing new: keep asking at the usual pace.
+                try db.run("UPDATE submissions SET next_attempt_at = ? WHERE id = ?",
+                           [.integer(at.adding(milliseconds: 5_000).milliseconds), .text(submissionId)])
+            case .inconclusive(let reason, let nextQueryAt):
+                try db.run("UPDATE submissions SET next_attempt_at = ?, last_error = ? WHERE id = ?",
+                           [.integer(nextQueryAt.milliseconds), .text(reason), .text(submissionId)])
+            }
+        }
+    }
+
+    /// Applies a status report that arrived on its own (a file in the inbox). Returns `false` when no
+    /// submission has the report's original message id.
+    public func recordInboundReport(bankId: String, report: StatusReport, message: MessageToArchive,
+                                    at: Timestamp) async throws -> Bool {
+        try await database.write { db in
+            guard let submission = try db.queryFirst(
+                "SELECT \(Self.submissionColumns) FROM submissions WHERE message_id = ? AND bank_id = ?",
+                [.text(report.originalMessageId), .text(bankId)], Self.submission) else {
+                try Self.archive(db, bankId: bankId, submissionId: nil, attempt: nil, message: message, at: at)
+                return false
+            }
+            try Self.archive(db, bankId: bankId, submissionId: submission.id, attempt: submission.attempts, message: message, at: at)
+            guard submission.state != .sending else { return true }
+            try Self.apply(db, report: report, to: submission, at: at)
+            return true
+        }
+    }
+
+    /// Start-up recovery: every submission left `sending` by a crash becomes `unknown`, to be settled
+    /// by asking the bank. Returns how many submissions were recovered.
+    public func recoverInterruptedSends(at: Timestamp) async throws -> Int {
+        try await database.write { db in
+            let interrupted = try db.query("SELECT \(Self.submissionColumns) FROM submissions WHERE state = 'sending'", [], Self.submission)
+            for submission in interrupted {
+                var sending = try Self.loadPayments(db, submissionId: submission.id).filter { $0.status == .sending }
+                for index in sending.indices {
+                    try Self.transition(db, &sending[index], to: .unknown, cause: .recovery, at: at,
+                                        details: TransitionDetails(reason: "bankgate stopped while sending; asking the bank",
+                                                                   lastError: "interrupted send"))
+                }
+                try db.run("UPDATE submissions SET state = 'unknown', unknown_since = COALESCE(unknown_since, ?), next_attempt_at = ? WHERE id = ?",
+                           [.integer(at.milliseconds), .integer(at.milliseconds), .text(submission.id)])
+            }
+            return interrupted.count
+        }
+    }
+
+    // MARK: - Shared pieces, inside a transaction
+
+    /// Applies a status report to the submission's payments that can still move.
+    static func apply(_ db: SQLiteConnection, report: StatusReport, to submission: SubmissionRecord, at: Timestamp) throws {
+        var payments = try loadPayments(db, submissionId: submission.id)
+        for index in payments.indices where !payments[index].status.isTerminal || payments[index].status == .completed {
+            let payment = payments[index]
+            guard [.sending, .submitted, .processing, .unknown, .held, .completed].contains(payment.status) else { continue }
+            let outcome = report.outcome(endToEndId: payment.endToEndId, instructionId: payment.instructionId)
+            // A report that names the message but says nothing of this transfer: the bank has it.
+            let target = outcome?.status ?? .submitted
+            guard target != payment.status else { continue }
+            guard PaymentStateMachine.allows(from: payment.status, to: target, cause: .bank) else { continue }
+            let details = TransitionDetails(
+                reason: "bank report \(report.reportId): \(outcome?.bankStatus ?? "no line for this transfer")",
+                bankStatus: outcome?.bankStatus, reasonCode: outcome?.reasonCode, reasonText: outcome?.reasonText,
+                lastError: target == .rejected ? outcome.map { "rejected: \($0.reasonCode ?? $0.bankStatus)" } : nil)
+            try transition(db, &payments[index], to: target, cause: .bank, at: at, details: details)
+        }
+        let open = payments.contains { !$0.status.isTerminal }
+        let next = at.adding(milliseconds: 2_000)
+        try db.run("UPDATE submissions SET state = ?, unknown_since = NULL, next_attempt_at = ? WHERE id = ?",
+                   [.text((open ? SubmissionState.awaiting : .done).rawValue), .integer(next.milliseconds), .text(submission.id)])
+    }
+
+    static func setSubmission(_ db: SQLiteConnection, _ id: String, state: SubmissionState, next: Timestamp, error: String?) throws {
+        try db.run("UPDATE submissions SET state = ?, next_attempt_at = ?, last_error = COALESCE(?, last_error) WHERE id = ?",
+                   [.text(state.rawValue), .integer(next.milliseconds), error.sqlValue, .text(id)])
+    }
+
+    /// Marks a submission `done` when none of its payments can move any more.
+    static func closeSubmissionIfFinal(_ db: SQLiteConnection, submissionId: String, at: Timestamp) throws {
+        let open = try db.queryFirst("SELECT COUNT(*) FROM payments WHERE submission_id = ? AND status NOT IN ('completed', 'rejected', 'failed', 'cancelled', 'returned')",
+                                     [.text(submissionId)]) { $0.int(0) } ?? 0
+        if open == 0 {
+            try db.run("UPDATE submissions SET state = 'done' WHERE id = ?", [.text(submissionId)])
+        }
+    }
+
+    static func archive(_ db: SQLiteConnection, bankId: String, submissionId: String?, attempt: Int?,
+                        message: MessageToArchive, at: Timestamp) throws {
+        try db.run("""
+            INSERT INTO bank_messages (direction, bank_id, kind, submission_id, attempt, http_status, at, bytes)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """, [.text(message.direction.rawValue), .text(bankId), .text(message.kind), submissionId.sqlValue,
+                  attempt.map { .integer(Int64($0)) } ?? .null, message.httpStatus.map { .integer(Int64($0)) } ?? .null,
+                  .integer(at.milliseconds), .blob(message.bytes)])
+    }
+}

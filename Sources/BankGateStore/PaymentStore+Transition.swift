@@ -1,0 +1,130 @@
+import BankGateCore
+
+/// What a transition records besides the new status.
+public struct TransitionDetails: Sendable, Hashable {
+    public var reason: String?
+    public var bankStatus: String?
+    public var reasonCode: String?
+    public var reasonText: String?
+    /// Overwrites the payment's `last_error` when set.
+    public var lastError: String?
+
+    public init(reason: String? = nil, bankStatus: String? = nil, reasonCode: String? = nil,
+                reasonText: String? = nil, lastError: String? = nil) {
+        self.reason = reason
+        self.bankStatus = bankStatus
+        self.reasonCode = reasonCode
+        self.reasonText = reasonText
+        self.lastError = lastError
+    }
+}
+
+extension PaymentStore {
+    /// The one place a payment's status changes: checks the state table, updates the row only if
+    /// it is still in `payment.status`, appends the audit record and the outbox event — all inside
+    /// the caller's transaction.
+    static func transition(_ db: SQLiteConnection, _ payment: inout PaymentRecord, to status: PaymentStatus,
+                           cause: TransitionCause, at: Timestamp, attempt: Int? = nil,
+                           details: TransitionDetails = TransitionDetails()) throws {
+        try PaymentStateMachine.check(from: payment.status, to: status, cause: cause)
+        let attempt = attempt ?? payment.attempts
+        let changed = try db.run("""
+            UPDATE payments SET status = ?, attempts = ?, updated_at = ?,
+                last_error = COALESCE(?, last_error), bank_status = COALESCE(?, bank_status),
+                reason_code = COALESCE(?, reason_code), reason_text = COALESCE(?, reason_text)
+            WHERE id = ? AND status = ?
+            """, [.text(status.rawValue), .integer(Int64(attempt)), .integer(at.milliseconds),
+                  details.lastError.sqlValue, details.bankStatus.sqlValue, details.reasonCode.sqlValue,
+                  details.reasonText.sqlValue, .text(payment.id), .text(payment.status.rawValue)])
+        guard changed == 1 else {
+            throw StoreError.conflict(current: payment.status, message: "payment \(payment.id) changed concurrently")
+        }
+        try appendHistory(db, paymentId: payment.id, from: payment.status, to: status, cause: cause, at: at,
+                          attempt: attempt, details: details)
+        let previous = payment.status
+        payment.status = status
+        payment.attempts = attempt
+        payment.updatedAt = at
+        if let value = details.lastError { payment.lastError = value }
+        if let value = details.bankStatus { payment.bankStatus = value }
+        if let value = details.reasonCode { payment.reasonCode = value }
+        if let value = details.reasonText { payment.reasonText = value }
+        if let type = eventType(from: previous, to: status) {
+            try appendEvent(db, type: type, payment: payment, previous: previous, at: at)
+        }
+    }
+
+    static func appendHistory(_ db: SQLiteConnection, paymentId: String, from: PaymentStatus?, to: PaymentStatus,
+                              cause: TransitionCause, at: Timestamp, attempt: Int, details: TransitionDetails) throws {
+        try db.run("""
+            INSERT INTO payment_transitions (payment_id, from_status, to_status, at, cause, reason, attempt, bank_status, reason_code)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, [.text(paymentId), from.map { .text($0.rawValue) } ?? .null, .text(to.rawValue), .integer(at.milliseconds),
+                  .text(cause.rawValue), details.reason.sqlValue, .integer(Int64(attempt)), details.bankStatus.sqlValue,
+                  details.reasonCode.sqlValue])
+    }
+
+    /// The outbox event a transition produces, if any. `sending` is internal and produces none.
+    static func eventType(from: PaymentStatus?, to: PaymentStatus) -> String? {
+        switch (from, to) {
+        case (_, .sending): nil
+        case (nil, .queued), (.received, .queued): "payment.accepted"
+        case (.sending, .queued), (.unknown, .queued), (.failed, .queued), (.held, .queued): "payment.requeued"
+        default: "payment." + to.rawValue
+        }
+    }
+
+    static func appendEvent(_ db: SQLiteConnection, type: String, payment: PaymentRecord, previous: PaymentStatus?,
+                            at: Timestamp) throws {
+        var json = JSONObjectWriter()
+        json.add("payment_id", payment.id)
+        json.add("status", payment.status.rawValue)
+        json.add("previous_status", previous?.rawValue)
+        json.add("debtor_account", payment.debtorAccountId)
+        json.add("bank_id", payment.bankId)
+        json.add("amount", payment.amount.decimalString)
+        json.add("currency", payment.amount.currency.code)
+        json.add("end_to_end_id", payment.endToEndId)
+        json.add("message_id", payment.messageId)
+        json.add("bank_status", payment.bankStatus)
+        json.add("reason_code", payment.reasonCode)
+        json.add("reason_text", payment.reasonText)
+        json.add("attempts", String(payment.attempts), raw: true)
+        try db.run("INSERT INTO outbox_events (type, payment_id, at, payload) VALUES (?, ?, ?, ?)",
+                   [.text(type), .text(payment.id), .integer(at.milliseconds), .text(json.finish())])
+    }
+}
+
+/// Writes a flat JSON object of strings by hand (no Foundation on the intake hot path).
+struct JSONObjectWriter {
+    private var text = "{"
+    private var first = true
+
+    mutating func add(_ key: String, _ value: String?, raw: Bool = false) {
+        if !first { text += "," }
+        first = false
+        text += "\"\(key)\":"
+        guard let value else { text += "null"; return }
+        if raw { text += value; return }
+        text += "\""
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": text += "\\\""
+            case "\\": text += "\\\\"
+            case "\n": text += "\\n"
+            case "\r": text += "\\r"
+            case "\t": text += "\\t"
+            default:
+                if scalar.value < 0x20 {
+                    let hex = String(scalar.value, radix: 16)
+                    text += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    text.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        text += "\""
+    }
+
+    mutating func finish() -> String { text + "}" }
+}

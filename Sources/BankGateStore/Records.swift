@@ -1,0 +1,204 @@
+import BankGateCore
+
+/// A payment as stored: the instruction, its bank identifiers and where it stands.
+public struct PaymentRecord: Sendable, Hashable {
+    public var id: String
+    /// The batch it was accepted in, when it came through `POST /v1/payment-batches`.
+    public var batchId: String?
+    /// The bank message (submission) that carries it.
+    public var submissionId: String
+    public var debtorAccountId: String
+    public var bankId: String
+    public var amount: Money
+    public var creditor: Party
+    public var remittanceInfo: String?
+    public var endToEndId: String
+    public var instructionId: String
+    public var messageId: String
+    public var paymentInfoId: String
+    /// `YYYY-MM-DD`.
+    public var requestedExecutionDate: String
+    public var status: PaymentStatus
+    /// How many times its message was handed to the transport.
+    public var attempts: Int
+    /// The last error an operator should see (transport or bank).
+    public var lastError: String?
+    /// The bank's last status code (`ACSC`…), reason code and text.
+    public var bankStatus: String?
+    public var reasonCode: String?
+    public var reasonText: String?
+    public var createdAt: Timestamp
+    public var updatedAt: Timestamp
+
+    public init(id: String, batchId: String?, submissionId: String, debtorAccountId: String, bankId: String,
+                amount: Money, creditor: Party, remittanceInfo: String?, endToEndId: String, instructionId: String,
+                messageId: String, paymentInfoId: String, requestedExecutionDate: String, status: PaymentStatus,
+                attempts: Int, lastError: String?, bankStatus: String?, reasonCode: String?, reasonText: String?,
+                createdAt: Timestamp, updatedAt: Timestamp) {
+        self.id = id
+        self.batchId = batchId
+        self.submissionId = submissionId
+        self.debtorAccountId = debtorAccountId
+        self.bankId = bankId
+        self.amount = amount
+        self.creditor = creditor
+        self.remittanceInfo = remittanceInfo
+        self.endToEndId = endToEndId
+        self.instructionId = instructionId
+        self.messageId = messageId
+        self.paymentInfoId = paymentInfoId
+        self.requestedExecutionDate = requestedExecutionDate
+        self.status = status
+        self.attempts = attempts
+        self.lastError = lastError
+        self.bankStatus = bankStatus
+        self.reasonCode = reasonCode
+        self.reasonText = reasonText
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+}
+
+/// One recorded status change of a payment: the audit trail.
+public struct PaymentTransition: Sendable, Hashable {
+    public var from: PaymentStatus?
+    public var to: PaymentStatus
+    public var at: Timestamp
+    public var cause: TransitionCause
+    /// Why, in words (an error, the bank's reason, the operator's name).
+    public var reason: String?
+    /// The send attempt it belongs to.
+    public var attempt: Int
+    public var bankStatus: String?
+    public var reasonCode: String?
+
+    public init(from: PaymentStatus?, to: PaymentStatus, at: Timestamp, cause: TransitionCause, reason: String?,
+                attempt: Int, bankStatus: String?, reasonCode: String?) {
+        self.from = from
+        self.to = to
+        self.at = at
+        self.cause = cause
+        self.reason = reason
+        self.attempt = attempt
+        self.bankStatus = bankStatus
+        self.reasonCode = reasonCode
+    }
+}
+
+/// Which way a bank message went.
+public enum MessageDirection: String, Sendable, Hashable {
+    case outbound, inbound
+}
+
+/// A message sent to or received from a bank, archived byte for byte.
+public struct ArchivedMessage: Sendable, Hashable {
+    public var id: Int64
+    public var direction: MessageDirection
+    public var bankId: String
+    /// `pain.001.001.09`, `pain.002`, `pacs.028.001.03`, `http-error`…
+    public var kind: String
+    /// The submission it belongs to, when known.
+    public var submissionId: String?
+    /// Send attempt number for outbound messages.
+    public var attempt: Int?
+    /// HTTP status of an answer, when it came over HTTP.
+    public var httpStatus: Int?
+    public var at: Timestamp
+    public var bytes: [UInt8]
+
+    public init(id: Int64, direction: MessageDirection, bankId: String, kind: String, submissionId: String?,
+                attempt: Int?, httpStatus: Int?, at: Timestamp, bytes: [UInt8]) {
+        self.id = id
+        self.direction = direction
+        self.bankId = bankId
+        self.kind = kind
+        self.submissionId = submissionId
+        self.attempt = attempt
+        self.httpStatus = httpStatus
+        self.at = at
+        self.bytes = bytes
+    }
+}
+
+/// An event of the transactional outbox, written in the same transaction as its cause.
+public struct OutboxEvent: Sendable, Hashable {
+    /// Monotonically increasing sequence number; the feed's cursor.
+    public var sequence: Int64
+    /// `payment.accepted`, `payment.completed`…
+    public var type: String
+    public var paymentId: String?
+    public var at: Timestamp
+    /// The event's payload as a JSON object, encoded.
+    public var payloadJSON: String
+
+    public init(sequence: Int64, type: String, paymentId: String?, at: Timestamp, payloadJSON: String) {
+        self.sequence = sequence
+        self.type = type
+        self.paymentId = paymentId
+        self.at = at
+        self.payloadJSON = payloadJSON
+    }
+
+    /// A stable id for consumers' de-duplication.
+    public var id: String { "evt_\(sequence)" }
+}
+
+/// Counts and ages of the queue for operators.
+public struct QueueOverview: Sendable, Hashable {
+    /// Per bank.
+    public struct Bank: Sendable, Hashable {
+        public var bankId: String
+        public var countsByStatus: [PaymentStatus: Int]
+        /// Age in milliseconds of the oldest payment waiting in `queued`, if any.
+        public var oldestQueuedAgeMilliseconds: Int64?
+        /// `closed`, `open` or `half_open`.
+        public var circuit: String
+        /// Messages being sent right now.
+        public var inFlight: Int
+
+        public init(bankId: String, countsByStatus: [PaymentStatus: Int], oldestQueuedAgeMilliseconds: Int64?,
+                    circuit: String, inFlight: Int) {
+            self.bankId = bankId
+            self.countsByStatus = countsByStatus
+            self.oldestQueuedAgeMilliseconds = oldestQueuedAgeMilliseconds
+            self.circuit = circuit
+            self.inFlight = inFlight
+        }
+    }
+
+    public var countsByStatus: [PaymentStatus: Int]
+    public var banks: [Bank]
+
+    public init(countsByStatus: [PaymentStatus: Int], banks: [Bank]) {
+        self.countsByStatus = countsByStatus
+        self.banks = banks
+    }
+}
+
+/// A filter and page request for listing payments.
+public struct PaymentFilter: Sendable, Hashable {
+    public var status: PaymentStatus?
+    public var debtorAccountId: String?
+    public var limit: Int
+    /// An opaque cursor from the previous page.
+    public var cursor: String?
+
+    public init(status: PaymentStatus? = nil, debtorAccountId: String? = nil, limit: Int = 50, cursor: String? = nil) {
+        self.status = status
+        self.debtorAccountId = debtorAccountId
+        self.limit = limit
+        self.cursor = cursor
+    }
+}
+
+/// One page of payments.
+public struct PaymentPage: Sendable, Hashable {
+    public var payments: [PaymentRecord]
+    /// The cursor for the next page; `nil` on the last page.
+    public var nextCursor: String?
+
+    public init(payments: [PaymentRecord], nextCursor: String?) {
+        self.payments = payments
+        self.nextCursor = nextCursor
+    }
+}

@@ -1,0 +1,161 @@
+import CSQLite
+
+/// A value bound to or read from an SQL statement.
+public enum SQLValue: Sendable, Hashable {
+    case integer(Int64)
+    case text(String)
+    case blob([UInt8])
+    case null
+}
+
+/// An error from SQLite, with the operation that failed. Never contains bound values.
+public struct SQLiteError: Error, Sendable, CustomStringConvertible {
+    /// SQLite's result code.
+    public var code: Int32
+    /// SQLite's message and what we were doing.
+    public var message: String
+
+    public var description: String { "SQLite error \(code): \(message)" }
+
+    /// Whether the error is a UNIQUE or PRIMARY KEY violation.
+    public var isConstraintViolation: Bool { code & 0xFF == SQLITE_CONSTRAINT }
+}
+
+/// One SQLite connection. Not thread-safe: it lives on one thread (the writer, or a reader).
+public final class SQLiteConnection {
+    private let handle: OpaquePointer
+    private var statements: [String: OpaquePointer] = [:]
+
+    /// Opens (creating if needed) the database at `path` in WAL mode with `synchronous=FULL`.
+    public init(path: String, readOnly: Bool = false) throws(SQLiteError) {
+        var db: OpaquePointer?
+        let flags = readOnly
+            ? SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX
+            : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+        let rc = sqlite3_open_v2(path, &db, flags, nil)
+        guard rc == SQLITE_OK, let db else {
+            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
+            sqlite3_close(db)
+            throw SQLiteError(code: rc, message: "open: \(message)")
+        }
+        handle = db
+        sqlite3_busy_timeout(db, 10_000)
+        sqlite3_extended_result_codes(db, 1)
+        if !readOnly {
+            try execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;")
+        }
+    }
+
+    deinit {
+        for statement in statements.values { sqlite3_finalize(statement) }
+        sqlite3_close_v2(handle)
+    }
+
+    /// Runs one or more statements without parameters (schema, pragmas, transaction control).
+    public func execute(_ sql: String) throws(SQLiteError) {
+        var error: UnsafeMutablePointer<CChar>?
+        let rc = sqlite3_exec(handle, sql, nil, nil, &error)
+        if rc != SQLITE_OK {
+            let message = error.map { String(cString: $0) } ?? "exec failed"
+            sqlite3_free(error)
+            throw SQLiteError(code: rc, message: message)
+        }
+    }
+
+    /// Runs a statement with bound parameters and returns the number of rows it changed.
+    @discardableResult
+    public func run(_ sql: String, _ arguments: [SQLValue] = []) throws(SQLiteError) -> Int {
+        let statement = try prepared(sql, arguments)
+        defer { sqlite3_reset(statement) }
+        let rc = sqlite3_step(statement)
+        guard rc == SQLITE_DONE || rc == SQLITE_ROW else { throw error(rc, "step") }
+        return Int(sqlite3_changes(handle))
+    }
+
+    /// Runs a query and maps each row.
+    public func query<T>(_ sql: String, _ arguments: [SQLValue] = [],
+                         _ map: (SQLiteRow) throws -> T) throws -> [T] {
+        let statement = try prepared(sql, arguments)
+        defer { sqlite3_reset(statement) }
+        var rows: [T] = []
+        while true {
+            let rc = sqlite3_step(statement)
+            if rc == SQLITE_DONE { break }
+            guard rc == SQLITE_ROW else { throw error(rc, "step") }
+            rows.append(try map(SQLiteRow(statement: statement)))
+        }
+        return rows
+    }
+
+    /// The first row of a query, or `nil`.
+    public func queryFirst<T>(_ sql: String, _ arguments: [SQLValue] = [],
+                              _ map: (SQLiteRow) throws -> T) throws -> T? {
+        let statement = try prepared(sql, arguments)
+        defer { sqlite3_reset(statement) }
+        let rc = sqlite3_step(statement)
+        if rc == SQLITE_DONE { return nil }
+        guard rc == SQLITE_ROW else { throw error(rc, "step") }
+        return try map(SQLiteRow(statement: statement))
+    }
+
+    /// The rowid of the last inserted row.
+    public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+
+    private func prepared(_ sql: String, _ arguments: [SQLValue]) throws(SQLiteError) -> OpaquePointer {
+        let statement: OpaquePointer
+        if let cached = statements[sql] {
+            statement = cached
+            sqlite3_clear_bindings(statement)
+        } else {
+            var raw: OpaquePointer?
+            let rc = sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &raw, nil)
+            guard rc == SQLITE_OK, let raw else { throw error(rc, "prepare") }
+            statements[sql] = raw
+            statement = raw
+        }
+        for (offset, value) in arguments.enumerated() {
+            let index = Int32(offset + 1)
+            let rc: Int32
+            switch value {
+            case .integer(let v): rc = sqlite3_bind_int64(statement, index, v)
+            case .text(let v): rc = sqlite3_bind_text(statement, index, v, -1, SQLiteConnection.transient)
+            case .blob(let v):
+                rc = v.withUnsafeBytes { sqlite3_bind_blob(statement, index, $0.baseAddress, Int32($0.count), SQLiteConnection.transient) }
+            case .null: rc = sqlite3_bind_null(statement, index)
+            }
+            guard rc == SQLITE_OK else { throw error(rc, "bind") }
+        }
+        return statement
+    }
+
+    private func error(_ rc: Int32, _ operation: String) -> SQLiteError {
+        SQLiteError(code: sqlite3_extended_errcode(handle), message: "\(operation): \(String(cString: sqlite3_errmsg(handle)))")
+    }
+
+    nonisolated(unsafe) static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+}
+
+/// A row of a query result, valid only inside the mapping closure.
+public struct SQLiteRow {
+    let statement: OpaquePointer
+
+    /// The column as an integer (0 for NULL).
+    public func int(_ column: Int32) -> Int64 { sqlite3_column_int64(statement, column) }
+    /// The column as an integer, or `nil` for NULL.
+    public func optionalInt(_ column: Int32) -> Int64? { isNull(column) ? nil : int(column) }
+    /// The column as text ("" for NULL).
+    public func text(_ column: Int32) -> String {
+        guard let pointer = sqlite3_column_text(statement, column) else { return "" }
+        return String(cString: pointer)
+    }
+    /// The column as text, or `nil` for NULL.
+    public func optionalText(_ column: Int32) -> String? { isNull(column) ? nil : text(column) }
+    /// The column as bytes.
+    public func blob(_ column: Int32) -> [UInt8] {
+        let count = Int(sqlite3_column_bytes(statement, column))
+        guard count > 0, let pointer = sqlite3_column_blob(statement, column) else { return [] }
+        return Array(UnsafeRawBufferPointer(start: pointer, count: count))
+    }
+    /// Whether the column is NULL.
+    public func isNull(_ column: Int32) -> Bool { sqlite3_column_type(statement, column) == SQLITE_NULL }
+}

@@ -1,0 +1,130 @@
+import BankGateCore
+
+/// Where a bank message (a submission: one pain.001 carrying one or more payments) stands for the dispatcher.
+public enum SubmissionState: String, Sendable, Hashable, CaseIterable {
+    /// Waiting to be sent at `nextAttemptAt`.
+    case queued
+    /// Handed to the transport; the outcome is not recorded yet. After a crash this becomes `unknown`.
+    case sending
+    /// The bank has it; some payments are not final yet: ask for their status at `nextAttemptAt`.
+    case awaiting
+    /// The outcome of a send is unknown: ask the bank at `nextAttemptAt` before anything else.
+    case unknown
+    /// Unknown for longer than the bank remembers message ids: an operator must decide.
+    case held
+    /// Every payment in it is final.
+    case done
+}
+
+/// A bank message as the dispatcher sees it, with the identifiers fixed at intake.
+public struct SubmissionRecord: Sendable, Hashable {
+    public var id: String
+    public var bankId: String
+    public var debtorAccountId: String
+    public var messageId: String
+    public var paymentInfoId: String
+    /// `pain.001.001.09`…
+    public var messageKind: String
+    /// The message's `CreDtTm`, fixed so every resend is the same message.
+    public var createdAt: Timestamp
+    public var requestedExecutionDate: String
+    public var state: SubmissionState
+    public var attempts: Int
+    public var queries: Int
+    public var nextAttemptAt: Timestamp
+    public var firstSentAt: Timestamp?
+    public var unknownSince: Timestamp?
+    public var lastError: String?
+}
+
+/// A payment to insert at intake, with every identifier already assigned.
+public struct PaymentDraft: Sendable, Hashable {
+    public var id: String
+    public var batchId: String?
+    public var submissionId: String
+    public var debtorAccountId: String
+    public var bankId: String
+    public var amount: Money
+    public var creditor: Party
+    public var remittanceInfo: String?
+    public var endToEndId: String
+    public var instructionId: String
+    public var requestedExecutionDate: String
+
+    public init(id: String, batchId: String?, submissionId: String, debtorAccountId: String, bankId: String,
+                amount: Money, creditor: Party, remittanceInfo: String?, endToEndId: String,
+                instructionId: String, requestedExecutionDate: String) {
+        self.id = id
+        self.batchId = batchId
+        self.submissionId = submissionId
+        self.debtorAccountId = debtorAccountId
+        self.bankId = bankId
+        self.amount = amount
+        self.creditor = creditor
+        self.remittanceInfo = remittanceInfo
+        self.endToEndId = endToEndId
+        self.instructionId = instructionId
+        self.requestedExecutionDate = requestedExecutionDate
+    }
+}
+
+/// A submission to insert at intake.
+public struct SubmissionDraft: Sendable, Hashable {
+    public var id: String
+    public var bankId: String
+    public var debtorAccountId: String
+    public var messageId: String
+    public var paymentInfoId: String
+    public var messageKind: String
+    public var requestedExecutionDate: String
+
+    public init(id: String, bankId: String, debtorAccountId: String, messageId: String, paymentInfoId: String,
+                messageKind: String, requestedExecutionDate: String) {
+        self.id = id
+        self.bankId = bankId
+        self.debtorAccountId = debtorAccountId
+        self.messageId = messageId
+        self.paymentInfoId = paymentInfoId
+        self.messageKind = messageKind
+        self.requestedExecutionDate = requestedExecutionDate
+    }
+}
+
+/// The idempotency facts of one intake request.
+public struct IdempotencyClaim: Sendable, Hashable {
+    public var client: String
+    public var key: String
+    public var fingerprint: String
+
+    public init(client: String, key: String, fingerprint: String) {
+        self.client = client
+        self.key = key
+        self.fingerprint = fingerprint
+    }
+}
+
+/// What intake stored.
+public enum AcceptOutcome: Sendable, Hashable {
+    case created([PaymentRecord])
+    case replayed([PaymentRecord])
+    /// The key was used before with another body.
+    case idempotencyConflict
+    /// The end-to-end id is already used on that debtor account.
+    case duplicateEndToEndId(String)
+}
+
+/// An error of the store: not found, a status conflict, or the database.
+public enum StoreError: Error, Sendable, CustomStringConvertible {
+    case notFound(String)
+    /// The payment is not in a status that allows the operation.
+    case conflict(current: PaymentStatus, message: String)
+    case database(String)
+
+    public var description: String {
+        switch self {
+        case .notFound(let what): "\(what) not found"
+        case .conflict(let current, let message): "\(message) (status \(current.rawValue))"
+        case .database(let message): "database: \(message)"
+        }
+    }
+}

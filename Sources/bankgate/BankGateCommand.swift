@@ -1,0 +1,10 @@
+import ArgumentParser
+
+/// `bankgate`: the gateway daemon, the bank simulator and the operator commands.
+@main
+struct BankGateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bankgate",
+        abstract: "Bank-enterprise connectivity gateway: durable payment intake, exactly-once dispatch to banks.",
+        subcommands: [ServeCommand.self, BankSimCommand.self, StatusCommand.self, PaymentsCommand.self, MessagesCommand.self])
+}

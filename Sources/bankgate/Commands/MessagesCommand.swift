@@ -1,0 +1,92 @@
+import ArgumentParser
+import BankGateConfig
+import BankGateCore
+import BankGateEngine
+import Foundation
+
+/// `bankgate messages`: work with bank messages offline.
+struct MessagesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "messages", abstract: "Bank messages, offline.", subcommands: [Render.self])
+
+    /// `bankgate messages render`: the message that would be sent for a batch, without sending it or
+    /// touching the store (for bank onboarding, tests and benchmarks).
+    struct Render: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write the bank message for a batch of payment requests, without sending anything.",
+            discussion: "The input is a JSON array of payment request bodies as POST /v1/payments takes them; they must share one debtor account at BANK_ID.")
+
+        @Option(help: ArgumentHelp("The configuration file.", valueName: "file")) var config: String
+        @Option(help: ArgumentHelp("The configured bank.", valueName: "bank-id")) var bank: String
+        @Option(help: ArgumentHelp("pain.001.001.09 or pain.001.001.03 (default: the bank's).", valueName: "kind")) var message: String?
+        @Option(help: ArgumentHelp("JSON array of payment requests.", valueName: "file")) var input: String
+        @Option(help: ArgumentHelp("Where to write the message (default: standard output).", valueName: "file")) var out: String?
+        @Option(name: .customLong("message-id"), help: "MsgId to use (default: generated).") var messageId: String?
+
+        func run() async throws {
+            let configuration: BankGateConfiguration
+            do {
+                configuration = try BankGateConfiguration.load(path: config)
+            } catch {
+                throw commandFailure("invalid configuration\n\(error)")
+            }
+            guard var bankConfig = configuration.bank(id: bank) else { throw commandFailure("no bank \(bank) in \(config)") }
+            if let message { bankConfig.pain001Version = message }
+            var single = configuration
+            single.banks = [bankConfig]
+            single.accounts = configuration.accounts.filter { $0.bank == bank }
+            let connection: BankConnection
+            do {
+                guard let made = try BankConnections.make(single).first else { throw commandFailure("no bank \(bank)") }
+                connection = made
+            } catch let error as BankConnections.SetupError {
+                throw commandFailure("\(error)")
+            }
+
+            guard let data = FileManager.default.contents(atPath: input) else { throw commandFailure("cannot read \(input)") }
+            let bodies: [PaymentRequestBody]
+            do {
+                bodies = try JSONDecoder().decode([PaymentRequestBody].self, from: data)
+            } catch let error as DecodingError {
+                throw commandFailure("\(input): \(IntakeFieldPath.badRequest(decoding: error))")
+            } catch {
+                throw commandFailure("\(input): not a JSON array of payment requests")
+            }
+            var accounts: [String: AccountInfo] = [:]
+            for account in single.accounts { accounts[account.id] = AccountInfo(account: account.debtorAccount(), active: account.active) }
+            let now = SystemWallClock().now()
+            let requests: [PaymentRequest]
+            do {
+                requests = try PaymentRequestValidator(accounts: accounts, today: now).validateBatch(bodies)
+            } catch {
+                throw commandFailure("\(input): \(error)")
+            }
+            guard let debtor = connection.accounts[requests[0].debtorAccountId] else {
+                throw commandFailure("debtor account \(requests[0].debtorAccountId) is not an account at \(bank)")
+            }
+            let msgId = messageId ?? IdentifierFactory.make("BGM")
+            let paymentMessage = PaymentMessage(
+                messageId: msgId, paymentInfoId: msgId + "-1", createdAt: now,
+                requestedExecutionDate: requests[0].requestedExecutionDate ?? now.dateString, debtor: debtor,
+                initiatingPartyName: debtor.name,
+                transfers: requests.enumerated().map { index, request in
+                    CreditTransfer(paymentId: "render-\(index + 1)", instructionId: "\(msgId)-\(index + 1)",
+                                   endToEndId: request.endToEndId ?? "\(msgId)-E\(index + 1)", amount: request.amount,
+                                   creditor: request.creditor, remittanceInfo: request.remittanceInfo)
+                })
+            let encoded: EncodedMessage
+            do {
+                encoded = try connection.adapter.encodePayment(paymentMessage)
+            } catch {
+                throw commandFailure("cannot encode: \(error)")
+            }
+            if let out {
+                guard FileManager.default.createFile(atPath: out, contents: Data(encoded.bytes)) else {
+                    throw commandFailure("cannot write \(out)")
+                }
+            } else {
+                FileHandle.standardOutput.write(Data(encoded.bytes))
+            }
+        }
+    }
+}

@@ -1,0 +1,84 @@
+import ArgumentParser
+import BankGateAPI
+import BankGateConfig
+import BankGateSimulator
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// `bankgate serve`: runs the gateway until SIGTERM or SIGINT, then shuts down gracefully.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the gateway daemon.",
+        discussion: "With --demo: the demo configuration (config/demo.toml), an embedded SQLite store under var/demo and an in-process simulated bank for each http bank, so the README's walk-through works with no other step.")
+
+    @Option(help: ArgumentHelp("The configuration file (TOML).", valueName: "file"))
+    var config: String?
+
+    @Flag(help: "Run the demo: demo configuration and in-process simulated banks.")
+    var demo = false
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel = "info"
+
+    func validate() throws {
+        guard (config != nil) != demo else {
+            throw ValidationError("give either --config FILE or --demo")
+        }
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
+    }
+
+    func run() async throws {
+        var logger = Logger(label: "bankgate")
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        let configuration: BankGateConfiguration
+        do {
+            if demo {
+                configuration = try BankGateConfiguration.load(path: try Self.demoConfigurationPath(),
+                                                               baseDirectory: FileManager.default.currentDirectoryPath)
+            } else {
+                configuration = try BankGateConfiguration.load(path: config ?? "")
+            }
+        } catch let error as ConfigurationError {
+            throw commandFailure("invalid configuration\n\(error)")
+        }
+        let runtime = try GatewayRuntime(configuration: configuration, logger: logger)
+        var services = runtime.services()
+        if demo {
+            services.insert(contentsOf: try demoBanks(configuration, logger: logger), at: 0)
+        }
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+        runtime.close()
+    }
+
+    /// One in-process simulator per http bank of the demo configuration, on the bank's URL port.
+    private func demoBanks(_ configuration: BankGateConfiguration, logger: Logger) throws -> [any Service] {
+        try configuration.banks.compactMap { bank -> (any Service)? in
+            guard case .http(let url) = bank.transport, let components = URLComponents(string: url),
+                  let host = components.host, let port = components.port else { return nil }
+            let options = BankSimulatorOptions(listen: ListenAddress(host: host, port: port),
+                                               dataDirectory: configuration.server.dataDirectory + "/bank-sim-\(bank.id)")
+            return try BankSimulatorService(options: options, logger: logger)
+        }
+    }
+
+    /// `config/demo.toml` from the working directory, else beside the source tree of this executable.
+    static func demoConfigurationPath() throws -> String {
+        let fileManager = FileManager.default
+        var candidates = [fileManager.currentDirectoryPath + "/config/demo.toml"]
+        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<5 {
+            candidates.append(directory.appendingPathComponent("config/demo.toml").path)
+            directory.deleteLastPathComponent()
+        }
+        guard let found = candidates.first(where: fileManager.fileExists(atPath:)) else {
+            throw commandFailure("config/demo.toml not found; run from the bankgate checkout")
+        }
+        return found
+    }
+}
+

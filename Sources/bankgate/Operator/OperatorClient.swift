@@ -1,0 +1,78 @@
+import BankGateTransport
+import Foundation
+
+/// Talks to the daemon's HTTP API for the operator commands: sends one request, returns the JSON
+/// body of a 2xx answer, and turns everything else into an ``OperatorFailure`` with the right
+/// exit status.
+struct OperatorClient {
+    let baseURL: String
+    let token: String
+    let http = HTTPClient(timeoutMilliseconds: 30_000)
+
+    /// `GET path` (path includes the query).
+    func get(_ path: String) async throws(OperatorFailure) -> [UInt8] {
+        try await send("GET", path)
+    }
+
+    /// `POST path` without a body.
+    func post(_ path: String) async throws(OperatorFailure) -> [UInt8] {
+        try await send("POST", path)
+    }
+
+    private func send(_ method: String, _ path: String) async throws(OperatorFailure) -> [UInt8] {
+        let base = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        let answer: BankGateTransport.HTTPResponse
+        do {
+            answer = try await http.send(method: method, url: base + path,
+                                         headers: [("Authorization", "Bearer \(token)"), ("Accept", "application/json")])
+        } catch {
+            throw OperatorFailure(message: "cannot reach bankgate at \(base): \(error.message)",
+                                  exitCode: OperatorFailure.unreachable)
+        }
+        guard (200..<300).contains(answer.status) else {
+            throw Self.failure(status: answer.status, body: answer.body)
+        }
+        return answer.body
+    }
+
+    /// The API's error document (`{"error": {"code", "message", "field"}}`) as a failure.
+    static func failure(status: Int, body: [UInt8]) -> OperatorFailure {
+        struct ErrorDocument: Decodable {
+            struct Detail: Decodable {
+                var code: String
+                var message: String
+                var field: String?
+            }
+            var error: Detail
+        }
+        guard let document = try? JSONDecoder().decode(ErrorDocument.self, from: Data(body)) else {
+            return OperatorFailure(message: "the daemon answered HTTP \(status)", exitCode: OperatorFailure.apiError)
+        }
+        let detail = document.error
+        let place = detail.field.map { "\(detail.code), field \($0)" } ?? detail.code
+        return OperatorFailure(message: "\(detail.message) (\(place))", exitCode: OperatorFailure.apiError)
+    }
+
+    /// Decodes an API document (snake_case keys).
+    static func decode<T: Decodable>(_ type: T.Type, _ body: [UInt8]) throws(OperatorFailure) -> T {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        do {
+            return try decoder.decode(type, from: Data(body))
+        } catch {
+            throw OperatorFailure(message: "the daemon's answer could not be read: \(error)", exitCode: OperatorFailure.apiError)
+        }
+    }
+
+    /// Percent-encodes a path segment or query value.
+    static func escape(_ text: String) -> String {
+        let allowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+    }
+}
+
+/// Writes a JSON answer to standard output as it came, followed by a newline.
+func printRaw(_ body: [UInt8]) {
+    let text = String(decoding: body, as: UTF8.self)
+    print(text.hasSuffix("\n") ? String(text.dropLast()) : text)
+}

@@ -1,0 +1,94 @@
+import ArgumentParser
+import BankGateConfig
+import Foundation
+
+extension PaymentsCommand {
+    /// `payments show ID [--messages]`
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show one payment with its history and, with --messages, every bank message about it."
+        )
+
+        @OptionGroup var connection: ConnectionOptions
+
+        @Argument(help: "The payment id.")
+        var id: String
+
+        @Flag(help: "Also show the archived bank messages, bodies included.")
+        var messages = false
+
+        @Flag(help: "Print JSON: the payment, or {\"payment\", \"messages\"} with --messages.")
+        var json = false
+
+        func run() async throws {
+            try await runOperator { () async throws(OperatorFailure) in
+                let client = try connection.client(preferring: [.operate, .paymentsRead])
+                let path = "/v1/payments/\(OperatorClient.escape(id))"
+                let paymentBody = try await client.get(path)
+                let messageBody = messages ? try await client.get(path + "/messages") : nil
+                if json {
+                    guard let messageBody else { return printRaw(paymentBody) }
+                    return printRaw(Self.combine(payment: paymentBody, messages: messageBody))
+                }
+                var text = Self.render(try OperatorClient.decode(PaymentDocument.self, paymentBody))
+                if let messageBody {
+                    text += "\n\n" + Self.render(try OperatorClient.decode(MessageListDocument.self, messageBody))
+                }
+                print(text)
+            }
+        }
+
+        /// `{"payment": …, "messages": [ … ]}` from the two API answers.
+        static func combine(payment: [UInt8], messages: [UInt8]) -> [UInt8] {
+            let list = (try? JSONSerialization.jsonObject(with: Data(messages)) as? [String: Any])?["messages"] ?? []
+            let listBytes = (try? JSONSerialization.data(withJSONObject: list)) ?? Data("[]".utf8)
+            return Array("{\"payment\":".utf8) + payment + Array(",\"messages\":".utf8) + Array(listBytes) + [UInt8(ascii: "}")]
+        }
+
+        static func render(_ payment: PaymentDocument) -> String {
+            var fields: [(String, String?)] = [
+                ("Payment", payment.id), ("Status", payment.status),
+                ("Amount", "\(payment.amount) \(payment.currency)"), ("Debtor account", payment.debtorAccount),
+                ("Creditor", payment.creditor.name), ("Creditor account", payment.creditor.account),
+                ("Creditor bank", payment.creditor.bankCode), ("Remittance", payment.remittanceInfo),
+                ("End-to-end id", payment.endToEndId), ("Instruction id", payment.instructionId),
+                ("Message id", payment.messageId), ("Payment info id", payment.paymentInfoId),
+                ("Batch", payment.batchId), ("Execution date", payment.requestedExecutionDate),
+                ("Attempts", payment.attempts.map(String.init)), ("Bank status", payment.bankStatus),
+            ]
+            if payment.reasonCode != nil || payment.reasonText != nil {
+                fields.append(("Reason", [payment.reasonCode, payment.reasonText].compactMap { $0 }.joined(separator: " ")))
+            }
+            fields += [("Last error", payment.lastError), ("Created", payment.createdAt), ("Updated", payment.updatedAt)]
+            let labelWidth = fields.map(\.0.count).max() ?? 0
+            var lines = fields.compactMap { label, value in
+                value.map { label + ":" + String(repeating: " ", count: labelWidth - label.count + 1) + $0 }
+            }
+            if let history = payment.history, !history.isEmpty {
+                lines.append("")
+                lines.append("History")
+                var table = TextTable("AT", "FROM", "TO", "CAUSE", "ATTEMPT", "BANK STATUS", "REASON CODE", "REASON")
+                for step in history {
+                    table.add(step.at, orDash(step.from), step.to, step.cause, String(step.attempt),
+                              orDash(step.bankStatus), orDash(step.reasonCode), orDash(step.reason))
+                }
+                lines.append(table.render())
+            }
+            return lines.joined(separator: "\n")
+        }
+
+        static func render(_ list: MessageListDocument) -> String {
+            guard !list.messages.isEmpty else { return "No bank messages." }
+            var blocks: [String] = ["Messages"]
+            for message in list.messages {
+                var header = "#\(message.id) \(message.direction) \(message.kind) at \(message.at), \(message.size) bytes"
+                if let attempt = message.attempt { header += ", attempt \(attempt)" }
+                if let status = message.httpStatus { header += ", HTTP \(status)" }
+                header += ", bank \(message.bankId), sha256 \(message.sha256)"
+                let body = message.body ?? "(not UTF-8 text; base64) \(message.bodyBase64)"
+                blocks.append(header + "\n" + body)
+            }
+            return blocks.joined(separator: "\n\n")
+        }
+    }
+}

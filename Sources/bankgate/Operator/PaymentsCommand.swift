@@ -1,0 +1,115 @@
+import ArgumentParser
+import BankGateConfig
+import BankGateCore
+
+/// `bankgate payments list|show|retry|cancel`: look at payments and act on one.
+struct PaymentsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "payments",
+        abstract: "List, inspect, retry or cancel payments through the running daemon.",
+        subcommands: [List.self, Show.self, Retry.self, Cancel.self]
+    )
+
+    /// `payments list`
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List payments, newest first, one page at a time.")
+
+        @OptionGroup var connection: ConnectionOptions
+
+        @Option(help: "Only payments in this status (queued, failed, unknown, held…).")
+        var status: String?
+
+        @Option(help: "Only payments from this debtor account id.")
+        var account: String?
+
+        @Option(help: "Payments per page, 1 to 1000.")
+        var limit: Int?
+
+        @Option(help: "The next_cursor of the previous page.")
+        var cursor: String?
+
+        @Flag(help: "Print the API's JSON instead of a table.")
+        var json = false
+
+        func validate() throws {
+            if let status, PaymentStatus(rawValue: status) == nil {
+                throw ValidationError("unknown status '\(status)'; one of: " + PaymentStatus.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            if let limit, !(1...1000).contains(limit) {
+                throw ValidationError("--limit must be from 1 to 1000")
+            }
+        }
+
+        func run() async throws {
+            try await runOperator { () async throws(OperatorFailure) in
+                let client = try connection.client(preferring: [.paymentsRead])
+                var query: [String] = []
+                if let status { query.append("status=\(OperatorClient.escape(status))") }
+                if let account { query.append("account=\(OperatorClient.escape(account))") }
+                if let limit { query.append("limit=\(limit)") }
+                if let cursor { query.append("cursor=\(OperatorClient.escape(cursor))") }
+                let body = try await client.get("/v1/payments" + (query.isEmpty ? "" : "?" + query.joined(separator: "&")))
+                if json { return printRaw(body) }
+                print(Self.render(try OperatorClient.decode(PaymentListDocument.self, body)))
+            }
+        }
+
+        static func render(_ page: PaymentListDocument) -> String {
+            guard !page.payments.isEmpty else { return "No payments." }
+            var table = TextTable("ID", "STATUS", "AMOUNT", "DEBTOR", "CREDITOR", "END-TO-END ID", "CREATED")
+            for payment in page.payments {
+                table.add(payment.id, payment.status, "\(payment.amount) \(payment.currency)", payment.debtorAccount,
+                          payment.creditor.name, orDash(payment.endToEndId), orDash(payment.createdAt))
+            }
+            var text = table.render()
+            if let next = page.nextCursor { text += "\n\nMore: --cursor \(next)" }
+            return text
+        }
+    }
+
+    /// `payments retry ID`
+    struct Retry: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Queue a failed or held payment again (operator retry).")
+
+        @OptionGroup var connection: ConnectionOptions
+
+        @Argument(help: "The payment id.")
+        var id: String
+
+        @Flag(help: "Print the API's JSON.")
+        var json = false
+
+        func run() async throws {
+            try await runOperator { () async throws(OperatorFailure) in
+                let client = try connection.client(preferring: [.operate])
+                let body = try await client.post("/v1/payments/\(OperatorClient.escape(id))/retry")
+                if json { return printRaw(body) }
+                let payment = try OperatorClient.decode(PaymentDocument.self, body)
+                print("payment \(payment.id) is now \(payment.status)")
+            }
+        }
+    }
+
+    /// `payments cancel ID`
+    struct Cancel: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Cancel a payment that has not been sent.")
+
+        @OptionGroup var connection: ConnectionOptions
+
+        @Argument(help: "The payment id.")
+        var id: String
+
+        @Flag(help: "Print the API's JSON.")
+        var json = false
+
+        func run() async throws {
+            try await runOperator { () async throws(OperatorFailure) in
+                let client = try connection.client(preferring: [.operate, .paymentsWrite])
+                let body = try await client.post("/v1/payments/\(OperatorClient.escape(id))/cancel")
+                if json { return printRaw(body) }
+                let payment = try OperatorClient.decode(PaymentDocument.self, body)
+                print("payment \(payment.id) is now \(payment.status)")
+            }
+        }
+    }
+}

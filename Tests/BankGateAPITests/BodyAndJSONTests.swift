@@ -1,0 +1,81 @@
+@testable import BankGateAPI
+import BankGateEngine
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import XCTest
+
+final class BodyAndJSONTests: XCTestCase {
+    /// A body streamed without `Content-Length` is refused once it passes the limit.
+    func testStreamedBodyOverTheLimitIsRefusedWhileReading() async throws {
+        let chunks = AsyncStream<ByteBuffer> { continuation in
+            for _ in 0..<10 { continuation.yield(ByteBuffer(repeating: UInt8(ascii: "a"), count: 1000)) }
+            continuation.finish()
+        }
+        let request = Request(head: HTTPRequest(method: .post, scheme: "http", authority: "localhost", path: "/v1/payments"),
+                              body: RequestBody(asyncSequence: chunks))
+        do {
+            _ = try await RequestBodyReader.collect(request, maxBytes: 2500)
+            XCTFail("a 10,000-byte body passed a 2,500-byte limit")
+        } catch let error as GatewayError {
+            XCTAssertEqual(error.kind, .payloadTooLarge)
+            XCTAssertEqual(error.code, "payload_too_large")
+        }
+    }
+
+    func testBodyWithinTheLimitIsCollectedWhole() async throws {
+        let chunks = AsyncStream<ByteBuffer> { continuation in
+            for text in ["{\"a\":", "1}"] { continuation.yield(ByteBuffer(string: text)) }
+            continuation.finish()
+        }
+        let request = Request(head: HTTPRequest(method: .post, scheme: "http", authority: "localhost", path: "/"),
+                              body: RequestBody(asyncSequence: chunks))
+        let body = try await RequestBodyReader.collect(request, maxBytes: 7)
+        XCTAssertEqual(String(buffer: body), "{\"a\":1}")
+    }
+
+    func testWriterEscapesAndNests() throws {
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.field("text", "quote \" backslash \\ newline \n tab \t bell \u{7} é 中")
+        writer.field("none", nil as String?)
+        writer.field("count", -42)
+        writer.key("list")
+        writer.beginArray()
+        writer.integer(1)
+        writer.beginObject()
+        writer.endObject()
+        writer.beginArray()
+        writer.endArray()
+        writer.bool(true)
+        writer.endArray()
+        writer.endObject()
+        let text = String(decoding: writer.bytes, as: UTF8.self)
+        XCTAssertEqual(text, #"{"text":"quote \" backslash \\ newline \n tab \t bell \u0007 é 中","none":null,"count":-42,"list":[1,{},[],true]}"#)
+        let parsed = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(writer.bytes)) as? [String: Any])
+        XCTAssertEqual(parsed["text"] as? String, "quote \" backslash \\ newline \n tab \t bell \u{7} é 中")
+    }
+
+    func testBase64MatchesFoundation() {
+        for length in 0..<8 {
+            let bytes = (0..<length).map { UInt8(truncatingIfNeeded: $0 * 37 + 200) }
+            XCTAssertEqual(Base64.encode(bytes), Data(bytes).base64EncodedString(), "length \(length)")
+        }
+    }
+
+    func testSHA256KnownVectors() {
+        XCTAssertEqual(SHA256.hex(Array("abc".utf8)), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        XCTAssertEqual(SHA256.hex([UInt8]()), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        XCTAssertEqual(SHA256.parseHex(SHA256.hex(Array("abc".utf8))), SHA256.digest(Array("abc".utf8)))
+        XCTAssertNil(SHA256.parseHex("zz"))
+    }
+
+    func testBearerTokenParsing() {
+        XCTAssertEqual(TokenAuthenticator.bearerToken("Bearer abc"), "abc")
+        XCTAssertEqual(TokenAuthenticator.bearerToken("BEARER   abc  "), "abc")
+        XCTAssertNil(TokenAuthenticator.bearerToken("Bearer "))
+        XCTAssertNil(TokenAuthenticator.bearerToken("Basic abc"))
+        XCTAssertNil(TokenAuthenticator.bearerToken("Bearerabc"))
+    }
+}
