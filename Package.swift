@@ -56,6 +56,10 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: strict),
 
+        .executableTarget(name: "bankgate-bench", dependencies: [
+            "BankGateAdapters", "BankGateEngine", "BankGateTransport",
+        ], path: "Benchmarks/Sources/bankgate-bench", swiftSettings: strict),
+
         // Tests: one target per module, plus end-to-end.
         .testTarget(name: "BankGateCoreTests", dependencies: ["BankGateCore"]),
         .testTarget(name: "BankGateConfigTests", dependencies: ["BankGateConfig"]),

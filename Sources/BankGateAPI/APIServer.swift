@@ -4,12 +4,6 @@ import BankGateEngine
 import Hummingbird
 import Logging
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// The bankgate HTTP API: payment intake and queries, the event feed, operator actions, health.
 ///
 /// Routes (JSON, snake_case; every error is `{"error": {"code", "message", "field"}}`):
@@ -42,7 +36,7 @@ public enum APIServer {
     ///   - maxBodyBytes: the largest request body accepted (`413 payload_too_large` above).
     ///   - clock: today's date for validating requested execution dates.
     public static func makeRouter(gateway: any PaymentGateway, tokens: [TokenConfig], maxBodyBytes: Int,
-                                  clock: any WallClock = SystemWallClock()) -> Router<APIRequestContext> {
+                                  clock: any WallClock = SystemClock()) -> Router<APIRequestContext> {
         let router = Router(context: APIRequestContext.self)
         // First, so that it wraps every route and the not-found answer.
         router.add(middleware: APIErrorMiddleware<APIRequestContext>())
@@ -50,16 +44,5 @@ public enum APIServer {
                                      maxBodyBytes: maxBodyBytes, clock: clock)
         endpoints.register(on: router)
         return router
-    }
-}
-
-/// The real time of day, from the system's realtime clock.
-public struct SystemWallClock: WallClock {
-    public init() {}
-
-    public func now() -> Timestamp {
-        var spec = timespec()
-        clock_gettime(CLOCK_REALTIME, &spec)
-        return Timestamp(milliseconds: Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000)
     }
 }

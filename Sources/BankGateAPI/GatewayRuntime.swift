@@ -20,7 +20,7 @@ public struct GatewayRuntime: Sendable {
     private let logger: Logger
 
     /// Opens the store under `server.data_dir` (creating it) and builds every service. Starts nothing.
-    public init(configuration: BankGateConfiguration, clock: any WallClock = SystemWallClock(), logger: Logger) throws {
+    public init(configuration: BankGateConfiguration, clock: any WallClock = SystemClock(), logger: Logger) throws {
         try FileManager.default.createDirectory(atPath: configuration.server.dataDirectory, withIntermediateDirectories: true)
         let store = try PaymentStore(path: configuration.server.dataDirectory + "/bankgate.sqlite",
                                      maxGroupSize: configuration.dispatch.groupCommitMaxBatch)

@@ -2,7 +2,7 @@
 public struct ServerConfig: Sendable {
     /// Address to bind, without brackets for IPv6 (`127.0.0.1`, `::1`, `0.0.0.0`, a host name).
     public var host: String
-    /// TCP port, 1–65535.
+    /// TCP port, 1–65535; 0 lets the system choose a free one (tests).
     public var port: Int
     /// `data_dir`, absolute (resolved against the configuration's base directory).
     public var dataDirectory: String
@@ -26,7 +26,7 @@ public struct ServerConfig: Sendable {
     static func decode(_ reader: TableReader, baseDirectory: String) -> ServerConfig {
         var host = "", port = 0
         if let listen = reader.string("listen", required: true) {
-            switch ListenAddress.parse(listen.value) {
+            switch ListenAddress.parse(listen.value, allowsAnyPort: true) {
             case .success(let address): (host, port) = (address.host, address.port)
             case .failure(let failure): reader.report("listen", failure.message, line: listen.line)
             }
@@ -43,7 +43,7 @@ enum ListenAddress {
         var message: String
     }
 
-    static func parse(_ text: String) -> Result<(host: String, port: Int), Failure> {
+    static func parse(_ text: String, allowsAnyPort: Bool = false) -> Result<(host: String, port: Int), Failure> {
         let host: Substring, portText: Substring
         if text.hasPrefix("[") {
             guard let close = text.firstIndex(of: "]") else {
@@ -68,8 +68,9 @@ enum ListenAddress {
             }
         }
         guard !portText.isEmpty, portText.utf8.count <= 5, portText.allSatisfy({ $0.isASCII && $0.isNumber }),
-              let port = Int(portText), (1...65535).contains(port) else {
-            return .failure(Failure(message: "port \"\(portText)\" must be a number from 1 to 65535"))
+              let port = Int(portText), ((allowsAnyPort ? 0 : 1)...65535).contains(port) else {
+            let range = allowsAnyPort ? "0 to 65535 (0: any free port)" : "1 to 65535"
+            return .failure(Failure(message: "port \"\(portText)\" must be a number from \(range)"))
         }
         return .success((String(host), port))
     }

@@ -22,12 +22,15 @@ public struct BankAnswer: Hashable, Sendable {
         case unreadable(reason: String)
     }
 
+    /// The HTTP status code (200, 400, 404, 500, 503).
     public var httpStatus: Int
     /// The body: a pain.002 for handled messages, plain text otherwise.
     public var body: [UInt8]
     /// `application/xml` or `text/plain; charset=utf-8`.
     public var contentType: String
+    /// Whether to answer or to drop the connection.
     public var delivery: Delivery
+    /// What became of the message.
     public var effect: Effect
 
     public init(httpStatus: Int, body: [UInt8], contentType: String, delivery: Delivery = .respond, effect: Effect) {
@@ -52,8 +55,10 @@ public struct BankAnswer: Hashable, Sendable {
 
 /// The wall clock of the machine: the one place the simulator reads the system time.
 public struct SystemWallClock: WallClock {
+    /// The system clock.
     public init() {}
 
+    /// Now, from `Date()`, truncated to the millisecond.
     public func now() -> Timestamp {
         Timestamp(milliseconds: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)))
     }

@@ -7,7 +7,7 @@ import Synchronization
 /// The bank simulator as a service: the HTTP server (with `listen`), the folder worker (with `inbox`
 /// and `outbox`), or both, on one ledger. `run()` serves until graceful shutdown, so it can run on its
 /// own (`bankgate bank-sim`) or beside the gateway in one process (`bankgate serve --demo`).
-public struct BankSimulatorService: Service {
+public struct BankSimulatorService: Service, CustomStringConvertible {
     /// The options the service was made with (already validated).
     public let options: BankSimulatorOptions
     private let accounts: [SimulatedAccount]?
@@ -42,6 +42,8 @@ public struct BankSimulatorService: Service {
         guard options.listen != nil else { return nil }
         return await listening.wait()
     }
+
+    public var description: String { "BankSimulatorService" }
 
     /// Opens the ledger, serves until graceful shutdown, then closes the ledger.
     public func run() async throws {

@@ -17,6 +17,7 @@ public struct SimulatedAccount: Hashable, Sendable {
     public var number: String
     /// The balance, whose currency is the account's currency.
     public var balance: Money
+    /// Whether payments from or to it are allowed.
     public var status: AccountStatus
 
     public init(number: String, balance: Money, status: AccountStatus) {

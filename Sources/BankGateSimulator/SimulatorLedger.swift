@@ -5,12 +5,19 @@ import BankGateStore
 public struct LedgerTransfer: Hashable, Sendable {
     /// `MsgId` of the pain.001 it came in.
     public var messageId: String
+    /// `PmtInfId` of its block.
     public var paymentInformationId: String
+    /// `InstrId`, when the message had one.
     public var instructionId: String?
+    /// `EndToEndId`.
     public var endToEndId: String
+    /// The debited account.
     public var debtorAccount: String
+    /// The creditor account as given in the message.
     public var creditorAccount: String
+    /// The amount in the debtor account's currency.
     public var amount: Money
+    /// When the bank received and executed the message.
     public var executedAt: Timestamp
 
     public init(messageId: String, paymentInformationId: String, instructionId: String?, endToEndId: String,

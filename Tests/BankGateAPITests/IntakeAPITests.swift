@@ -36,7 +36,7 @@ final class IntakeAPITests: XCTestCase {
             }
             XCTAssertEqual(json["created_at"] as? String, FakeGateway.created.iso8601)
             XCTAssertEqual(json["updated_at"] as? String, FakeGateway.created.iso8601)
-            XCTAssertEqual(json.count, 21)
+            XCTAssertEqual(json.count, 20)
         }
         let submissions = harness.gateway.state.withLock { $0.submissions }
         XCTAssertEqual(submissions.count, 1)
@@ -107,6 +107,7 @@ final class IntakeAPITests: XCTestCase {
             let creditorString = try await post(Bodies.text(Bodies.payment(["creditor": "Bob"])))
             XCTAssertEqual(creditorString.errorCode, "invalid_type")
             XCTAssertEqual(creditorString.errorField, "creditor")
+            XCTAssertEqual(creditorString.errorMessage, "creditor must be an object")
 
             let nestedType = try await post(Bodies.text(Bodies.payment(["creditor": Bodies.creditor(["name": 7])])))
             XCTAssertEqual(nestedType.errorCode, "invalid_type")
@@ -188,6 +189,10 @@ final class IntakeAPITests: XCTestCase {
             XCTAssertEqual(nestedUnknown.status, .badRequest)
             XCTAssertEqual(nestedUnknown.errorCode, "unknown_field")
             XCTAssertEqual(nestedUnknown.errorField, "payments[1].creditor.x")
+
+            let notArray = try await post(["payments": Bodies.payment()])
+            XCTAssertEqual(notArray.errorCode, "invalid_type")
+            XCTAssertEqual(notArray.errorMessage, "payments must be an array")
 
             let wrongType = try await post(["payments": [Bodies.payment(), Bodies.payment(["amount": 5])]])
             XCTAssertEqual(wrongType.errorCode, "invalid_type")

@@ -89,10 +89,10 @@ final class ConfigurationTests: XCTestCase {
         assertConfigurationError(missing, key: "server", "the [server] table is required")
         assertConfigurationError(ConfigurationFixture.replacing(#"listen = "127.0.0.1:8080""#, with: ""), key: "server.listen", line: 1, "is required")
         assertConfigurationError(ConfigurationFixture.replacing(#""127.0.0.1:8080""#, with: "8080"), key: "server.listen", line: 2, "must be a string, not an integer")
-        for (listen, fragment) in [("127.0.0.1", "host:port"), ("127.0.0.1:0", "1 to 65535"), ("127.0.0.1:65536", "1 to 65535"),
+        for (listen, fragment) in [("127.0.0.1", "host:port"), ("127.0.0.1:65536", "0 to 65535"),
                                    (":8080", "IP address or a host name"), ("::1:8080", "in brackets"), ("[::1:8080", "without ]"),
-                                   ("[::1]8080", ":port after"), ("[nope]:80", "not an IPv6 address"), ("host:80a", "1 to 65535"),
-                                   ("bad_host:80", "host name"), ("127.0.0.1:+80", "1 to 65535")] {
+                                   ("[::1]8080", ":port after"), ("[nope]:80", "not an IPv6 address"), ("host:80a", "0 to 65535"),
+                                   ("bad_host:80", "host name"), ("127.0.0.1:+80", "0 to 65535")] {
             assertConfigurationError(ConfigurationFixture.replacing("127.0.0.1:8080", with: listen), key: "server.listen", line: 2, fragment)
         }
         let v6 = validConfiguration(ConfigurationFixture.replacing("127.0.0.1:8080", with: "[::1]:9000"))

@@ -54,6 +54,27 @@ final class BankCodecTests: XCTestCase {
         }
     }
 
+    func testExecutesTheAdapterGoldenSamples() async throws {
+        guard let samples = Self.repositoryPath("adapters/iso20022/samples") else {
+            throw XCTSkip("adapters/iso20022/samples not found")
+        }
+        let names = try FileManager.default.contentsOfDirectory(atPath: samples)
+            .filter { $0.hasPrefix("pain.001.") && $0.hasSuffix(".xml") }.sorted()
+        XCTAssertFalse(names.isEmpty)
+        for name in names {
+            // A bank per sample: samples of different versions share a MsgId.
+            let bank = try await SimulatedBank.open(dataDirectory: try makeTemporaryDirectory(self), accounts: nil,
+                                                    faults: FaultSettings(seed: 1), clock: ManualClock(),
+                                                    logger: quietLogger)
+            defer { bank.close() }
+            let bytes = try Array(Data(contentsOf: URL(fileURLWithPath: samples + "/" + name)))
+            let answer = await bank.receivePayment(bytes)
+            XCTAssertEqual(answer.httpStatus, 200, name)
+            let report = try ISO20022Adapter(painVersion: .v09).decodeStatusReport(answer.body)
+            XCTAssertNotEqual(report.groupStatus, "RJCT", "\(name)")
+        }
+    }
+
     func testControlSumArithmetic() {
         XCTAssertEqual(DecimalText.scaled("15", scale: 5), 1_500_000)
         XCTAssertEqual(DecimalText.scaled("15.01", scale: 5), 1_501_000)
@@ -93,17 +114,30 @@ final class BankCodecTests: XCTestCase {
             let text = String(decoding: document, as: UTF8.self)
                 .replacingOccurrences(of: "pain.002.001.10", with: "pain.002.001.12")
             XCTAssertEqual(validator.validate(Array(text.utf8)), [])
+            let misordered = text.replacingOccurrences(of: "<GrpSts>", with: "<Bogus/><GrpSts>")
+            XCTAssertFalse(validator.validate(Array(misordered.utf8)).isEmpty, "the schema check must be able to fail")
         }
+    }
+
+    /// The repository root, found from this file's path.
+    static var repositoryRoot: URL {
+        var root = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
+        for _ in 0..<3 { root.deleteLastPathComponent() }
+        return root
+    }
+
+    /// `relative` under the repository root, when it exists.
+    static func repositoryPath(_ relative: String) -> String? {
+        let path = repositoryRoot.appendingPathComponent(relative).path
+        return FileManager.default.fileExists(atPath: path) ? path : nil
     }
 
     /// Looks for an ISO 20022 schema in the repository or in the shared folder beside it.
     static func schemaPath(_ name: String) -> String? {
-        var root = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { root.deleteLastPathComponent() }
         let candidates = [
-            root.appendingPathComponent("schemas/iso20022/\(name)"),
-            root.appendingPathComponent("adapters/iso20022/schemas/\(name)"),
-            root.deletingLastPathComponent().appendingPathComponent("shared/schemas/iso20022/\(name)"),
+            repositoryRoot.appendingPathComponent("schemas/iso20022/\(name)"),
+            repositoryRoot.appendingPathComponent("adapters/iso20022/schemas/\(name)"),
+            repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/schemas/iso20022/\(name)"),
         ]
         return candidates.map(\.path).first { FileManager.default.fileExists(atPath: $0) }
     }

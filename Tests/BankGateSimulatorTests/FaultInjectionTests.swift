@@ -62,15 +62,19 @@ final class FaultInjectionTests: XCTestCase {
         let refused = await bank.receivePayment(message)
         XCTAssertEqual(refused.httpStatus, 503)
         XCTAssertEqual(refused.effect, .refusedForNow)
-        XCTAssertEqual(await bank.answerStatusQuery(query.bytes).httpStatus, 503)
+        let queryInWindow = await bank.answerStatusQuery(query.bytes).httpStatus
+        XCTAssertEqual(queryInWindow, 503)
         let count = try await bank.transfers().count
         XCTAssertEqual(count, 0)
 
         clock.advance(milliseconds: 10_000)
-        XCTAssertEqual(await bank.receivePayment(message).httpStatus, 200)
-        XCTAssertEqual(await bank.answerStatusQuery(query.bytes).httpStatus, 200)
+        let paymentAfterWindow = await bank.receivePayment(message).httpStatus
+        XCTAssertEqual(paymentAfterWindow, 200)
+        let queryAfterWindow = await bank.answerStatusQuery(query.bytes).httpStatus
+        XCTAssertEqual(queryAfterWindow, 200)
         clock.advance(milliseconds: 50_000)   // 60 s: the next period's window
-        XCTAssertEqual(await bank.answerStatusQuery(query.bytes).httpStatus, 503)
+        let queryInNextWindow = await bank.answerStatusQuery(query.bytes).httpStatus
+        XCTAssertEqual(queryInNextWindow, 503)
         XCTAssertTrue(settings.isMaintenance(elapsedMilliseconds: 125_000))
         XCTAssertFalse(settings.isMaintenance(elapsedMilliseconds: 59_999))
     }
@@ -98,7 +102,8 @@ final class FaultInjectionTests: XCTestCase {
         let dropped = await dropping.receivePayment(Pain001Fixture.document(
             messageId: "MSG-DROP", transfers: [TestTransfer(endToEndId: "E-D", amount: "1")]))
         XCTAssertEqual(dropped.delivery, .dropConnection)
-        XCTAssertEqual(try await dropping.transfers(messageId: "MSG-DROP").count, 1)
+        let droppedExecuted = try await dropping.transfers(messageId: "MSG-DROP").count
+        XCTAssertEqual(droppedExecuted, 1)
         dropping.close()
 
         let breaking = try await SimulatedBank.open(
@@ -110,7 +115,8 @@ final class FaultInjectionTests: XCTestCase {
         XCTAssertEqual(broken.httpStatus, 200)
         XCTAssertEqual(broken.delivery, .respond)
         XCTAssertThrowsError(try HardenedXML.parse(broken.body, maxBytes: 1 << 20))
-        XCTAssertEqual(try await breaking.transfers(messageId: "MSG-BROKEN").count, 1)
+        let brokenExecuted = try await breaking.transfers(messageId: "MSG-BROKEN").count
+        XCTAssertEqual(brokenExecuted, 1)
         // The status query recovers the good report; status queries are never broken on purpose.
         let query = try ISO20022Adapter(painVersion: .v09).encodeStatusQuery(
             originalMessageId: "MSG-BROKEN", originalKind: "pain.001.001.09", queryId: "Q-B",

@@ -2,6 +2,7 @@ import BankGateConfig
 import BankGateCore
 import BankGateEngine
 import Hummingbird
+import HummingbirdCore
 
 /// The handlers of the API and what they share. Each handler authorizes first (naming the
 /// scopes it accepts), then reads its input, calls the gateway once and writes the JSON answer.

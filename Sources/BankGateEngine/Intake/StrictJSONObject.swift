@@ -73,7 +73,13 @@ extension GatewayError {
         switch error {
         case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
             let path = IntakeFieldPath.render(context.codingPath)
-            let expected = type == String.self ? "a string" : type is any Collection.Type ? "an array" : "an object"
+            let expected = if type == String.self {
+                "a string"
+            } else if ObjectIdentifier(type) != ObjectIdentifier([String: Any].self), type is any Collection.Type {
+                "an array"
+            } else {
+                "an object"
+            }
             if path.isEmpty {
                 return GatewayError(.badRequest, code: "invalid_type", message: "the body must be \(expected)")
             }

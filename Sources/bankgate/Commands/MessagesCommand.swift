@@ -48,13 +48,13 @@ struct MessagesCommand: AsyncParsableCommand {
             do {
                 bodies = try JSONDecoder().decode([PaymentRequestBody].self, from: data)
             } catch let error as DecodingError {
-                throw commandFailure("\(input): \(IntakeFieldPath.badRequest(decoding: error))")
+                throw commandFailure("\(input): \(GatewayError.badRequest(decoding: error))")
             } catch {
                 throw commandFailure("\(input): not a JSON array of payment requests")
             }
             var accounts: [String: AccountInfo] = [:]
             for account in single.accounts { accounts[account.id] = AccountInfo(account: account.debtorAccount(), active: account.active) }
-            let now = SystemWallClock().now()
+            let now = SystemClock().now()
             let requests: [PaymentRequest]
             do {
                 requests = try PaymentRequestValidator(accounts: accounts, today: now).validateBatch(bodies)

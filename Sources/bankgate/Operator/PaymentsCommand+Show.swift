@@ -79,7 +79,7 @@ extension PaymentsCommand {
 
         static func render(_ list: MessageListDocument) -> String {
             guard !list.messages.isEmpty else { return "No bank messages." }
-            var blocks: [String] = ["Messages"]
+            var blocks: [String] = []
             for message in list.messages {
                 var header = "#\(message.id) \(message.direction) \(message.kind) at \(message.at), \(message.size) bytes"
                 if let attempt = message.attempt { header += ", attempt \(attempt)" }
@@ -88,7 +88,7 @@ extension PaymentsCommand {
                 let body = message.body ?? "(not UTF-8 text; base64) \(message.bodyBase64)"
                 blocks.append(header + "\n" + body)
             }
-            return blocks.joined(separator: "\n\n")
+            return "Messages\n" + blocks.joined(separator: "\n\n")
         }
     }
 }

@@ -12,7 +12,7 @@ struct PaymentsCommand: AsyncParsableCommand {
 
     /// `payments list`
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List payments, newest first, one page at a time.")
+        static let configuration = CommandConfiguration(abstract: "List payments, one page at a time.")
 
         @OptionGroup var connection: ConnectionOptions
 

@@ -1,0 +1,40 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+// bankgate-bench: the in-process and HTTP benchmarks behind docs/benchmarks.md.
+// Run them all with `bash Benchmarks/run.sh` (or `make bench`), which also starts the gateway,
+// the bank simulator and the Python peers.
+
+let usage = """
+    usage: bankgate-bench gen     --out-dir DIR [--count 10000]
+           bankgate-bench pain001 [--transfers 10000] [--runs 9] [--out FILE]
+           bankgate-bench intake  --port P --token T [--clients 32] [--count 10000] [--key-prefix K]
+           bankgate-bench e2e     --port P --token T [--clients 32] [--count 5000] [--timeout-s 600]
+    """
+
+let arguments = CommandLine.arguments
+guard arguments.count >= 2 else {
+    print(usage)
+    exit(2)
+}
+do {
+    let options = try Options(arguments.dropFirst(2))
+    switch arguments[1] {
+    case "gen": try Generate.run(options)
+    case "pain001": try Pain001Bench.run(options)
+    case "intake": try IntakeBench.run(options)
+    case "e2e": try EndToEndBench.run(options)
+    default:
+        print(usage)
+        exit(2)
+    }
+} catch let error as Options.UsageError {
+    print("bankgate-bench: \(error)\n\(usage)")
+    exit(2)
+} catch {
+    print("bankgate-bench: \(error)")
+    exit(1)
+}

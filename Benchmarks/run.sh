@@ -1,0 +1,192 @@
+#!/usr/bin/env bash
+# Runs every bankgate benchmark and its Python peer; figures go to Benchmarks/out/<stamp>/results.txt
+# and are copied by hand, with this script's commands, into docs/benchmarks.md.
+#
+#   bash Benchmarks/run.sh            # everything (`make bench`)
+#   bash Benchmarks/run.sh intake     # only some: intake, pain001, e2e
+#
+# Environment: SCRATCH (SwiftPM scratch path, default .build-bench), INTAKE_COUNT (10000),
+# CLIENTS (32), E2E_COUNT (5000), E2E_MAX_IN_FLIGHT ("8 32"), XSD_DIR (the ISO 20022 XSDs, for
+# validating the generated files; skipped when absent), SKIP_BUILD=1, SKIP_PEERS=1.
+# Only 127.0.0.1 is used: API on 18080, bank simulator on 19101.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+SCRATCH=${SCRATCH:-$ROOT/.build-bench}
+INTAKE_COUNT=${INTAKE_COUNT:-10000}
+CLIENTS=${CLIENTS:-32}
+E2E_COUNT=${E2E_COUNT:-5000}
+E2E_MAX_IN_FLIGHT=${E2E_MAX_IN_FLIGHT:-"8 32"}
+XSD_DIR=${XSD_DIR:-/work/shared/schemas/iso20022}
+API_PORT=18080
+SIM_PORT=19101
+TOKEN=bench-token-0123456789abcdef
+STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+OUT=$ROOT/Benchmarks/out/$STAMP
+VENV=$ROOT/Benchmarks/.venv
+SELECTED=${*:-"intake pain001 e2e"}
+mkdir -p "$OUT"
+RESULTS=$OUT/results.txt
+PIDS=()
+
+log() { echo "$@" | tee -a "$RESULTS"; }
+run() { echo "\$ $*" | tee -a "$RESULTS"; "$@" 2>&1 | tee -a "$RESULTS"; }
+stop_all() {
+    for pid in "${PIDS[@]:-}"; do
+        [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
+    done
+    PIDS=()
+}
+trap stop_all EXIT
+wait_ready() { # url
+    for _ in $(seq 1 200); do
+        curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
+        sleep 0.05
+    done
+    echo "not ready: $1" >&2
+    return 1
+}
+machine() {
+    log "date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
+    log "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/ {print $2}') GB RAM, $(uname -sr)"
+    log "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+}
+
+if [ "${SKIP_BUILD:-0}" != 1 ]; then
+    swift build -c release --scratch-path "$SCRATCH" --product bankgate
+    swift build -c release --scratch-path "$SCRATCH" --product bankgate-bench
+fi
+BIN=$(swift build -c release --scratch-path "$SCRATCH" --show-bin-path)
+BANKGATE=$BIN/bankgate
+BENCH=$BIN/bankgate-bench
+if [ "${SKIP_PEERS:-0}" != 1 ] && [ ! -x "$VENV/bin/python" ]; then
+    python3 -m venv "$VENV"
+    "$VENV/bin/pip" install -q persist-queue sepaxml
+fi
+
+log "== bankgate benchmarks $STAMP, output in $OUT"
+machine
+log "swift: $(swift --version 2>&1 | head -1)"
+log "sqlite: $(sqlite3 --version 2>/dev/null | cut -d' ' -f1-2 || echo '?')"
+"$BENCH" gen --count "$INTAKE_COUNT" --out-dir "$OUT/data" >/dev/null
+
+# A configuration with one bank at `url` and the sample debtor account.
+write_config() { # file data_dir url max_in_flight extra_bank_lines
+    cat >"$1" <<EOF
+[server]
+listen = "127.0.0.1:$API_PORT"
+data_dir = "$2"
+
+[[tokens]]
+name = "bench"
+token = "$TOKEN"
+scopes = ["payments:write", "payments:read", "operate"]
+
+[[banks]]
+id = "bench-bank"
+adapter = "iso20022"
+pain001_version = "pain.001.001.09"
+transport = "http"
+url = "$3"
+max_in_flight = $4
+$5
+
+[[accounts]]
+id = "acme-eur"
+bank = "bench-bank"
+number = "DE75512108001245126199"
+bank_code = "SOGEDEFFXXX"
+name = "ACME Trading GmbH"
+currency = "EUR"
+EOF
+}
+
+start_gateway() { # config
+    "$BANKGATE" serve --config "$1" >"$OUT/gateway-$(basename "$1" .toml).log" 2>&1 &
+    PIDS+=($!)
+    wait_ready "http://127.0.0.1:$API_PORT/readyz"
+}
+
+# 1. Intake: the bank URL is a closed port, the circuit opens on the first failed send and stays
+#    open for an hour, so the dispatcher sends nothing while we measure (it still looks at the
+#    queue when woken, a read on a reader connection).
+if [[ " $SELECTED " == *" intake "* ]]; then
+    log ""
+    log "== 1. intake: $INTAKE_COUNT payments, $CLIENTS clients, WAL + synchronous=FULL"
+    write_config "$OUT/intake.toml" "$OUT/intake-db" "http://127.0.0.1:9" 8 \
+        "circuit_failure_threshold = 1
+circuit_cooldown_ms = 3600000
+backoff_base_ms = 3600000
+backoff_max_ms = 3600000"
+    start_gateway "$OUT/intake.toml"
+    run "$BENCH" intake --port $API_PORT --token "$TOKEN" --clients "$CLIENTS" --count 1000 --key-prefix warmup
+    for round in 1 2 3; do
+        log "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+        run "$BENCH" intake --port $API_PORT --token "$TOKEN" --clients "$CLIENTS" --count "$INTAKE_COUNT" --key-prefix "round$round"
+    done
+    if command -v wrk >/dev/null; then
+        log "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+        run env BENCH_TOKEN="$TOKEN" wrk -t2 -c"$CLIENTS" -d10s --latency -s Benchmarks/wrk-intake.lua \
+            "http://127.0.0.1:$API_PORT/v1/payments"
+    fi
+    run curl -fsS -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$API_PORT/v1/queue"
+    echo | tee -a "$RESULTS"
+    stop_all
+    if command -v sqlite3 >/dev/null; then
+        run sqlite3 "$OUT/intake-db/bankgate.sqlite" \
+            "SELECT count(*) AS payments, sum(status = 'queued') AS queued FROM payments; PRAGMA journal_mode;"
+    fi
+    if [ "${SKIP_PEERS:-0}" != 1 ]; then
+        log "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+        run "$VENV/bin/python" Benchmarks/peers/persistqueue_intake.py "$OUT/data/payments.jsonl" "$OUT" --threads 1
+        run "$VENV/bin/python" Benchmarks/peers/persistqueue_intake.py "$OUT/data/payments.jsonl" "$OUT" --threads "$CLIENTS"
+    fi
+fi
+
+# 2. pain.001.001.09 generation, in-process and through the CLI.
+if [[ " $SELECTED " == *" pain001 "* ]]; then
+    log ""
+    log "== 2. pain.001.001.09 generation, $INTAKE_COUNT transfers"
+    log "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+    run "$BENCH" pain001 --transfers "$INTAKE_COUNT" --runs 9 --out "$OUT/pain001-bankgate.xml"
+    if [ "${SKIP_PEERS:-0}" != 1 ]; then
+        run "$VENV/bin/python" Benchmarks/peers/sepaxml_pain001.py "$OUT/data/payments.json" --runs 5 \
+            --out "$OUT/pain001-sepaxml.xml"
+    fi
+    if [ -f "$XSD_DIR/pain.001.001.09.xsd" ] && command -v xmllint >/dev/null; then
+        for file in "$OUT"/pain001-*.xml; do
+            run xmllint --noout --huge --schema "$XSD_DIR/pain.001.001.09.xsd" "$file"
+        done
+    fi
+    [ -f "$OUT/intake.toml" ] || write_config "$OUT/intake.toml" "$OUT/intake-db" "http://127.0.0.1:9" 8 ""
+    render=("$BANKGATE" messages render --config "$OUT/intake.toml" --bank bench-bank --message pain.001.001.09
+            --input "$OUT/data/payments.json" --out "$OUT/render.xml")
+    log "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+    if command -v hyperfine >/dev/null; then
+        run hyperfine --warmup 1 --runs 10 --export-json "$OUT/render.json" "${render[*]}"
+    else
+        run bash -c "time ${render[*]}"
+    fi
+fi
+
+# 3. End to end against the simulator, once per max_in_flight.
+if [[ " $SELECTED " == *" e2e "* ]]; then
+    for inflight in $E2E_MAX_IN_FLIGHT; do
+        log ""
+        log "== 3. end to end: $E2E_COUNT payments, bank-sim on loopback, max_in_flight = $inflight"
+        rm -rf "$OUT/e2e-db-$inflight" "$OUT/sim-$inflight"
+        "$BANKGATE" bank-sim --listen "127.0.0.1:$SIM_PORT" --data-dir "$OUT/sim-$inflight" >"$OUT/sim-$inflight.log" 2>&1 &
+        PIDS+=($!)
+        wait_ready "http://127.0.0.1:$SIM_PORT/healthz"
+        write_config "$OUT/e2e-$inflight.toml" "$OUT/e2e-db-$inflight" "http://127.0.0.1:$SIM_PORT" "$inflight" ""
+        start_gateway "$OUT/e2e-$inflight.toml"
+        log "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+        run "$BENCH" e2e --port $API_PORT --token "$TOKEN" --clients "$CLIENTS" --count "$E2E_COUNT"
+        stop_all
+    done
+fi
+
+log ""
+log "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+log "results: $RESULTS"

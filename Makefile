@@ -1,0 +1,33 @@
+# bankgate: the two set-up commands are `make demo` and `make test`.
+SWIFT ?= swift
+APT_PACKAGES = libxml2-dev libsqlite3-dev libssl-dev libcurl4-openssl-dev pkg-config sqlite3 libxml2-utils
+
+.PHONY: deps build demo test bench clean
+
+## Installs the C libraries bankgate builds against (Debian packages), when missing.
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+## Installs what is missing, builds, and starts the demo (API on 127.0.0.1:8080, simulated bank on :9101).
+demo: build
+	$(SWIFT) run bankgate serve --demo
+
+## Installs what is missing, builds, and runs the whole test suite.
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+## Benchmarks (release build); figures go to docs/benchmarks.md.
+bench: deps
+	bash Benchmarks/run.sh
+
+clean:
+	rm -rf .build var

@@ -1,0 +1,164 @@
+import BankGateAPI
+import BankGateConfig
+import BankGateSimulator
+import BankGateTransport
+import Foundation
+import Logging
+import ServiceLifecycle
+import XCTest
+
+/// A gateway and a simulated bank in this process, on loopback ports chosen by the system.
+final class GatewayHarness: @unchecked Sendable {
+    let directory: URL
+    let client = HTTPClient(timeoutMilliseconds: 20_000)
+    let token = "e2e-token-0123456789abcdef"
+    private(set) var apiPort = 0
+    private(set) var bankPort = 0
+    private var groups: [ServiceGroup] = []
+    private var tasks: [Task<Void, any Error>] = []
+    private var runtime: GatewayRuntime?
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("bankgate-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    static var logger: Logger {
+        var logger = Logger(label: "e2e")
+        logger.logLevel = ProcessInfo.processInfo.environment["BANKGATE_TEST_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .critical
+        return logger
+    }
+
+    /// Starts the simulated bank (unless `bankURL` is given) and the gateway.
+    func start(accounts: String? = nil, faults: FaultSettings = FaultSettings(), bankURL: String? = nil,
+               extraBankKeys: String = "", extraConfig: String = "") async throws {
+        var url = bankURL
+        if url == nil {
+            var accountsFile: String?
+            if let accounts {
+                accountsFile = directory.appendingPathComponent("accounts.json").path
+                try accounts.write(toFile: accountsFile!, atomically: true, encoding: .utf8)
+            }
+            let sim = try BankSimulatorService(
+                options: BankSimulatorOptions(listen: ListenAddress(host: "127.0.0.1", port: 0),
+                                              dataDirectory: directory.appendingPathComponent("sim").path,
+                                              accountsFile: accountsFile, faults: faults),
+                logger: Self.logger)
+            run([sim])
+            guard let port = await sim.waitUntilListening() else { throw HarnessError("simulator did not start") }
+            bankPort = port
+            url = "http://127.0.0.1:\(port)"
+        }
+        let toml = """
+            [server]
+            listen = "127.0.0.1:0"
+            data_dir = "\(directory.appendingPathComponent("gateway").path)"
+
+            [[tokens]]
+            name = "treasury"
+            token = "\(token)"
+            scopes = ["payments:write", "payments:read", "operate", "events:read"]
+
+            [[tokens]]
+            name = "reader"
+            token = "reader-token-0123456789"
+            scopes = ["payments:read"]
+
+            [[banks]]
+            id = "sim"
+            adapter = "iso20022"
+            transport = "http"
+            url = "\(url!)"
+            max_in_flight = 8
+            request_timeout_ms = 3000
+            status_query_interval_ms = 100
+            backoff_base_ms = 100
+            backoff_max_ms = 1000
+            \(extraBankKeys)
+
+            [[accounts]]
+            id = "acme-eur"
+            bank = "sim"
+            number = "DE89370400440532013000"
+            bank_code = "COBADEFFXXX"
+            name = "ACME Trading GmbH"
+            currency = "EUR"
+
+            [dispatch]
+            poll_interval_ms = 50
+            \(extraConfig)
+            """
+        let configuration = try BankGateConfiguration.parse(toml, fileName: "e2e.toml", baseDirectory: directory.path)
+        let runtime = try GatewayRuntime(configuration: configuration, logger: Self.logger)
+        self.runtime = runtime
+        run(runtime.services())
+        apiPort = await runtime.waitUntilListening()
+    }
+
+    private func run(_ services: [any Service]) {
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }, logger: Self.logger))
+        groups.append(group)
+        tasks.append(Task { try await group.run() })
+    }
+
+    func stop() async {
+        for group in groups.reversed() { await group.triggerGracefulShutdown() }
+        for task in tasks { _ = try? await task.value }
+        runtime?.close()
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    // MARK: - HTTP
+
+    struct Answer {
+        var status: Int
+        var json: [String: Any]
+        var headers: HTTPResponse
+    }
+
+    @discardableResult
+    func call(_ method: String, _ path: String, body: Any? = nil, rawBody: [UInt8]? = nil, key: String? = nil,
+              token: String? = nil, port: Int? = nil) async throws -> Answer {
+        var headers = [("Authorization", "Bearer \(token ?? self.token)"), ("Content-Type", "application/json")]
+        if let key { headers.append(("Idempotency-Key", key)) }
+        let bytes = try rawBody ?? body.map { Array(try JSONSerialization.data(withJSONObject: $0)) }
+        let response = try await client.send(method: method, url: "http://127.0.0.1:\(port ?? apiPort)\(path)",
+                                              headers: headers, body: bytes)
+        let json = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] ?? [:]
+        return Answer(status: response.status, json: json, headers: response)
+    }
+
+    /// Polls the payment until `predicate` holds for its status, or fails after `seconds`.
+    func waitForPayment(_ id: String, seconds: Double = 20, until predicate: (String) -> Bool) async throws -> [String: Any] {
+        let deadline = Date().addingTimeInterval(seconds)
+        while true {
+            let answer = try await call("GET", "/v1/payments/\(id)")
+            if let status = answer.json["status"] as? String, predicate(status) { return answer.json }
+            if Date() > deadline { throw HarnessError("payment \(id) stuck in \(answer.json["status"] ?? "?")") }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
+    /// The simulator's executed transfers.
+    func ledger() async throws -> [[String: Any]] {
+        let response = try await client.send(method: "GET", url: "http://127.0.0.1:\(bankPort)/sim/ledger", headers: [], body: nil)
+        let json = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
+        return json?["transfers"] as? [[String: Any]] ?? []
+    }
+
+    static func payment(amount: String = "12.34", creditor: String = "GB82WEST12345698765432", e2e: String? = nil) -> [String: Any] {
+        var body: [String: Any] = [
+            "debtor_account": "acme-eur", "amount": amount, "currency": "EUR",
+            "creditor": ["name": "Müller & Söhne GmbH", "account": creditor, "bank_code": "WESTGB2L"],
+            "remittance_info": "Invoice <42>",
+        ]
+        if let e2e { body["end_to_end_id"] = e2e }
+        return body
+    }
+}
+
+struct HarnessError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

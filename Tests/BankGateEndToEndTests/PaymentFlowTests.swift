@@ -1,0 +1,168 @@
+import BankGateSimulator
+import Foundation
+import XCTest
+
+/// API → dispatcher → simulated bank → status report, in one process.
+final class PaymentFlowTests: XCTestCase {
+    var harness: GatewayHarness!
+
+    override func setUp() async throws { harness = try GatewayHarness() }
+    override func tearDown() async throws { await harness.stop() }
+
+    func testPaymentIsCompletedAndTraceable() async throws {
+        try await harness.start()
+        let created = try await harness.call("POST", "/v1/payments", body: GatewayHarness.payment(e2e: "INV-42"), key: "k-1")
+        XCTAssertEqual(created.status, 201)
+        let id = try XCTUnwrap(created.json["id"] as? String)
+        XCTAssertEqual(created.json["amount"] as? String, "12.34")
+        XCTAssertEqual(created.json["end_to_end_id"] as? String, "INV-42")
+
+        let done = try await harness.waitForPayment(id) { $0 == "completed" }
+        XCTAssertEqual(done["bank_status"] as? String, "ACSC")
+        let history = try XCTUnwrap(done["history"] as? [[String: Any]]).compactMap { $0["to"] as? String }
+        XCTAssertEqual(history, ["received", "queued", "sending", "completed"])
+
+        let ledger = try await harness.ledger()
+        XCTAssertEqual(ledger.count, 1)
+        XCTAssertEqual(ledger.first?["end_to_end_id"] as? String, "INV-42")
+        XCTAssertEqual(ledger.first?["amount"] as? String, "12.34")
+        XCTAssertEqual(ledger.first?["msg_id"] as? String, created.json["message_id"] as? String)
+
+        // The audit copies: the pain.001 exactly as sent, and the bank's answer.
+        let messages = try await harness.call("GET", "/v1/payments/\(id)/messages")
+        let list = try XCTUnwrap(messages.json["messages"] as? [[String: Any]])
+        XCTAssertEqual(list.map { $0["direction"] as? String }, ["outbound", "inbound"])
+        let sent = try XCTUnwrap(list.first?["body"] as? String)
+        XCTAssertTrue(sent.contains("<EndToEndId>INV-42</EndToEndId>"))
+        XCTAssertTrue(sent.contains("Müller &amp; Söhne GmbH"))
+        XCTAssertTrue((list.last?["body"] as? String)?.contains("ACSC") ?? false)
+
+        let events = try await harness.call("GET", "/v1/events?after=0")
+        let types = (events.json["events"] as? [[String: Any]])?.compactMap { $0["type"] as? String }
+        XCTAssertEqual(types, ["payment.accepted", "payment.completed"])
+    }
+
+    func testRejectionCarriesTheBanksReason() async throws {
+        try await harness.start(accounts: """
+            [{"number": "DE89370400440532013000", "currency": "EUR", "balance": "100.00", "status": "open"},
+             {"number": "GB33BUKB20201555555555", "currency": "EUR", "balance": "0.00", "status": "closed"}]
+            """)
+        let tooMuch = try await harness.call("POST", "/v1/payments", body: GatewayHarness.payment(amount: "500.00"), key: "a")
+        let closed = try await harness.call("POST", "/v1/payments", body: GatewayHarness.payment(creditor: "GB33BUKB20201555555555"), key: "b")
+        let first = try await harness.waitForPayment(tooMuch.json["id"] as! String) { $0 == "rejected" }
+        XCTAssertEqual(first["reason_code"] as? String, "AM04")
+        let second = try await harness.waitForPayment(closed.json["id"] as! String) { $0 == "rejected" }
+        XCTAssertEqual(second["reason_code"] as? String, "AC04")
+        let ledger = try await harness.ledger()
+        XCTAssertTrue(ledger.isEmpty, "nothing rejected was executed")
+    }
+
+    func testIdempotentReplayAndConflict() async throws {
+        try await harness.start()
+        let body = GatewayHarness.payment(amount: "7.00")
+        let first = try await harness.call("POST", "/v1/payments", body: body, key: "same-key")
+        let replay = try await harness.call("POST", "/v1/payments", body: body, key: "same-key")
+        XCTAssertEqual(first.status, 201)
+        XCTAssertEqual(replay.status, 200)
+        XCTAssertEqual(replay.json["id"] as? String, first.json["id"] as? String)
+        let other = try await harness.call("POST", "/v1/payments", body: GatewayHarness.payment(amount: "8.00"), key: "same-key")
+        XCTAssertEqual(other.status, 409)
+        XCTAssertEqual((other.json["error"] as? [String: Any])?["code"] as? String, "idempotency_conflict")
+        _ = try await harness.waitForPayment(first.json["id"] as! String) { $0 == "completed" }
+        let ledger = try await harness.ledger()
+        XCTAssertEqual(ledger.count, 1)
+    }
+
+    func testBatchGoesAsOneMessageAndEachPaymentKeepsItsStatus() async throws {
+        try await harness.start(accounts: """
+            [{"number": "DE89370400440532013000", "currency": "EUR", "balance": "100.00", "status": "open"}]
+            """)
+        let batch = try await harness.call("POST", "/v1/payment-batches", body: ["payments": [
+            GatewayHarness.payment(amount: "30.00", e2e: "PAYROLL-1"),
+            GatewayHarness.payment(amount: "90.00", e2e: "PAYROLL-2"),
+            GatewayHarness.payment(amount: "40.00", e2e: "PAYROLL-3"),
+        ]], key: "payroll-nov")
+        XCTAssertEqual(batch.status, 201)
+        let payments = try XCTUnwrap(batch.json["payments"] as? [[String: Any]])
+        XCTAssertEqual(payments.count, 3)
+        XCTAssertEqual(Set(payments.compactMap { $0["message_id"] as? String }).count, 1, "one pain.001 for the batch")
+        var final: [String] = []
+        for payment in payments {
+            let done = try await harness.waitForPayment(payment["id"] as! String) { ["completed", "rejected"].contains($0) }
+            final.append(done["status"] as! String)
+        }
+        // 30 fits, 90 does not (70 left), 40 fits.
+        XCTAssertEqual(final, ["completed", "rejected", "completed"])
+        let ledger = try await harness.ledger()
+        XCTAssertEqual(Set(ledger.compactMap { $0["end_to_end_id"] as? String }), ["PAYROLL-1", "PAYROLL-3"])
+    }
+
+    func testCancelBeforeSendingAndRefusedAfterwards() async throws {
+        // A bank that cannot be reached: the payment waits in the queue with backoff.
+        let closedPort = try Self.unusedPort()
+        try await harness.start(bankURL: "http://127.0.0.1:\(closedPort)",
+                                extraBankKeys: "max_attempts = 100")
+        let created = try await harness.call("POST", "/v1/payments", body: GatewayHarness.payment(), key: "c1")
+        let id = try XCTUnwrap(created.json["id"] as? String)
+        let cancelled = try await harness.call("POST", "/v1/payments/\(id)/cancel")
+        XCTAssertEqual(cancelled.status, 200)
+        XCTAssertEqual(cancelled.json["status"] as? String, "cancelled")
+        let again = try await harness.call("POST", "/v1/payments/\(id)/cancel")
+        XCTAssertEqual(again.status, 409)
+        let missing = try await harness.call("POST", "/v1/payments/pay_nope/cancel")
+        XCTAssertEqual(missing.status, 404)
+    }
+
+    func testDroppedAnswerIsSettledByAStatusQueryNotByResending() async throws {
+        try await harness.start(faults: FaultSettings(seed: 7, dropAfterExecuteRate: 1.0))
+        let created = try await harness.call("POST", "/v1/payments", body: GatewayHarness.payment(), key: "d1")
+        let id = try XCTUnwrap(created.json["id"] as? String)
+        let done = try await harness.waitForPayment(id) { $0 == "completed" }
+        let path = try XCTUnwrap(done["history"] as? [[String: Any]]).compactMap { $0["to"] as? String }
+        XCTAssertEqual(path, ["received", "queued", "sending", "unknown", "completed"])
+        let ledger = try await harness.ledger()
+        XCTAssertEqual(ledger.count, 1, "executed exactly once")
+        let messages = try await harness.call("GET", "/v1/payments/\(id)/messages")
+        let kinds = (messages.json["messages"] as? [[String: Any]])?.compactMap { $0["kind"] as? String }
+        XCTAssertEqual(kinds, ["pain.001.001.09", "pacs.028.001.03", "pain.002"])
+    }
+
+    func testFailureBeforeExecutionIsResentAfterTheBankDeniesReceipt() async throws {
+        // fail-rate 1: every payment answered 500 without execution. Unknown → query → NOTFOUND → resend.
+        // With every send failing, the payment loops; switch the bank healthy by using a low rate and a seed.
+        try await harness.start(faults: FaultSettings(seed: 3, failRate: 0.5))
+        var ids: [String] = []
+        for n in 0..<8 {
+            let created = try await harness.call("POST", "/v1/payments", body: GatewayHarness.payment(e2e: "F-\(n)"), key: "f\(n)")
+            ids.append(try XCTUnwrap(created.json["id"] as? String))
+        }
+        var resent = 0
+        for id in ids {
+            let done = try await harness.waitForPayment(id) { $0 == "completed" }
+            let path = try XCTUnwrap(done["history"] as? [[String: Any]]).compactMap { $0["to"] as? String }
+            if path.contains("unknown") {
+                XCTAssertTrue(path.contains("queued"), "only requeued after the bank denied receipt")
+                resent += 1
+            }
+        }
+        XCTAssertGreaterThan(resent, 0, "the seed must make the bank fail some sends")
+        let ledger = try await harness.ledger()
+        XCTAssertEqual(ledger.count, 8)
+        XCTAssertEqual(Set(ledger.compactMap { $0["end_to_end_id"] as? String }).count, 8)
+    }
+
+    static func unusedPort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard bound else { throw HarnessError("cannot find a free port") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
