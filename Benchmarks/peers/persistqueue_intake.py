@@ -57,11 +57,14 @@ def main():
             queue.put(json.loads(line))
 
     start = time.perf_counter()
-    workers = [threading.Thread(target=produce) for _ in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
+    if threads == 1:
+        produce()
+    else:
+        workers = [threading.Thread(target=produce) for _ in range(threads)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
     put_seconds = time.perf_counter() - start
     assert queue.qsize() == len(lines), (queue.qsize(), len(lines))
 

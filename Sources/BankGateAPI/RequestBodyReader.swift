@@ -1,5 +1,4 @@
 import BankGateEngine
-import Foundation
 import Hummingbird
 import NIOCore
 
@@ -28,21 +27,14 @@ enum RequestBodyReader {
         return collected ?? ByteBuffer()
     }
 
-    /// Decodes JSON strictly (see ``PaymentRequestBody``), mapping decoder failures to 400 answers.
-    static func decode<T: Decodable>(_ type: T.Type, from buffer: ByteBuffer) throws(GatewayError) -> T {
-        let data = Data(buffer.readableBytesView)
-        do {
-            return try JSONDecoder().decode(type, from: data)
-        } catch let error as GatewayError {
-            throw error
-        } catch let error as DecodingError {
-            if case .dataCorrupted(let context) = error, let inner = context.underlyingError as? GatewayError {
-                throw inner
-            }
-            throw GatewayError.badRequest(decoding: error)
-        } catch {
-            throw GatewayError(.badRequest, code: "malformed_json", message: "the body is not valid JSON")
+    /// Parses a body with `parse` (``PaymentRequestBody/parse(json:)`` or the batch's), straight
+    /// from the buffer's bytes.
+    static func parse<T>(_ buffer: ByteBuffer,
+                         with parse: (UnsafeRawBufferPointer) throws(GatewayError) -> T) throws(GatewayError) -> T {
+        let result = buffer.withUnsafeReadableBytes { bytes in
+            Result { () throws(GatewayError) -> T in try parse(bytes) }
         }
+        return try result.get()
     }
 
     private static func tooLarge(_ maxBytes: Int) -> GatewayError {

@@ -1,5 +1,4 @@
 import BankGateCore
-import Foundation
 
 /// How the simulated bank answers one message, for the HTTP server and the folder worker alike.
 public struct BankAnswer: Hashable, Sendable {
@@ -53,13 +52,3 @@ public struct BankAnswer: Hashable, Sendable {
     }
 }
 
-/// The wall clock of the machine: the one place the simulator reads the system time.
-public struct SystemWallClock: WallClock {
-    /// The system clock.
-    public init() {}
-
-    /// Now, from `Date()`, truncated to the millisecond.
-    public func now() -> Timestamp {
-        Timestamp(milliseconds: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)))
-    }
-}

@@ -18,7 +18,7 @@ public struct BankSimulatorService: Service, CustomStringConvertible {
     /// Checks `options` and reads the accounts file; opens nothing yet (that happens in `run()`).
     /// - Throws: ``BankSimulatorOptionsError`` for invalid options or an unreadable accounts file.
     public init(options: BankSimulatorOptions, logger: Logger) throws {
-        try self.init(options: options, clock: SystemWallClock(), logger: logger)
+        try self.init(options: options, clock: SystemClock(), logger: logger)
     }
 
     /// Like ``init(options:logger:)`` with an injected clock.

@@ -35,7 +35,7 @@ public final class SimulatedBank: Sendable {
     ///   - faults: fault injection settings.
     ///   - clock: the time source for execution times, report times and the maintenance window.
     public static func open(dataDirectory: String, accounts: [SimulatedAccount]?, faults: FaultSettings,
-                            clock: any WallClock = SystemWallClock(), logger: Logger) async throws -> SimulatedBank {
+                            clock: any WallClock = SystemClock(), logger: Logger) async throws -> SimulatedBank {
         try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
         let path = URL(fileURLWithPath: dataDirectory).appendingPathComponent(databaseFileName).path
         let database = try SQLiteDatabase(path: path, migrations: SimulatorLedger.migrations, readerCount: 2)

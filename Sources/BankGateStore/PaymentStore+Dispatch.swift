@@ -91,8 +91,9 @@ extension PaymentStore {
     }
 
     /// Records the outcome of a send: archives the answer and moves the payments on.
+    /// `followUpAt`: when to ask again about payments a report leaves open (default: 2 s later).
     public func recordSend(submissionId: String, answer: MessageToArchive?, resolution: SendResolution,
-                           at: Timestamp) async throws {
+                           at: Timestamp, followUpAt: Timestamp? = nil) async throws {
         try await database.write { db in
             guard let submission = try Self.loadSubmission(db, id: submissionId), submission.state == .sending else { return }
             if let answer {
@@ -102,7 +103,7 @@ extension PaymentStore {
             var sending = try Self.loadPayments(db, submissionId: submissionId).filter { $0.status == .sending }
             switch resolution {
             case .report(let report):
-                try Self.apply(db, report: report, to: submission, at: at)
+                try Self.apply(db, report: report, to: submission, at: at, followUpAt: followUpAt)
             case .delivered(let nextCheckAt):
                 for index in sending.indices {
                     try Self.transition(db, &sending[index], to: .submitted, cause: .bank, at: at,
@@ -146,7 +147,7 @@ extension PaymentStore {
 
     /// Records the answer to a status query about an `unknown`, `awaiting` or `held` submission.
     public func recordQuery(submissionId: String, answer: MessageToArchive?, resolution: QueryResolution,
-                            at: Timestamp) async throws {
+                            at: Timestamp, followUpAt: Timestamp? = nil) async throws {
         try await database.write { db in
             guard let submission = try Self.loadSubmission(db, id: submissionId),
                   [.unknown, .awaiting, .held].contains(submission.state) else { return }
@@ -156,7 +157,7 @@ extension PaymentStore {
             }
             switch resolution {
             case .report(let report):
-                try Self.apply(db, report: report, to: submission, at: at)
+                try Self.apply(db, report: report, to: submission, at: at, followUpAt: followUpAt)
             case .notReceived where submission.state == .unknown:
                 var unknown = try Self.loadPayments(db, submissionId: submissionId).filter { $0.status == .unknown }
                 for index in unknown.indices {
@@ -176,7 +177,7 @@ extension PaymentStore {
                 // "Not received" about a message the bank already acknowledged (or a held one) proves
                 // nothing new: keep asking at the usual pace.
                 try db.run("UPDATE submissions SET next_attempt_at = ? WHERE id = ?",
-                           [.integer(at.adding(milliseconds: 5_000).milliseconds), .text(submissionId)])
+                           [.integer((followUpAt ?? at.adding(milliseconds: 5_000)).milliseconds), .text(submissionId)])
             case .inconclusive(let reason, let nextQueryAt):
                 try db.run("UPDATE submissions SET next_attempt_at = ?, last_error = ? WHERE id = ?",
                            [.integer(nextQueryAt.milliseconds), .text(reason), .text(submissionId)])
@@ -187,7 +188,7 @@ extension PaymentStore {
     /// Applies a status report that arrived on its own (a file in the inbox). Returns `false` when no
     /// submission has the report's original message id.
     public func recordInboundReport(bankId: String, report: StatusReport, message: MessageToArchive,
-                                    at: Timestamp) async throws -> Bool {
+                                    at: Timestamp, followUpAt: Timestamp? = nil) async throws -> Bool {
         try await database.write { db in
             guard let submission = try db.queryFirst(
                 "SELECT \(Self.submissionColumns) FROM submissions WHERE message_id = ? AND bank_id = ?",
@@ -197,7 +198,7 @@ extension PaymentStore {
             }
             try Self.archive(db, bankId: bankId, submissionId: submission.id, attempt: submission.attempts, message: message, at: at)
             guard submission.state != .sending else { return true }
-            try Self.apply(db, report: report, to: submission, at: at)
+            try Self.apply(db, report: report, to: submission, at: at, followUpAt: followUpAt)
             return true
         }
     }
@@ -224,7 +225,8 @@ extension PaymentStore {
     // MARK: - Shared pieces, inside a transaction
 
     /// Applies a status report to the submission's payments that can still move.
-    static func apply(_ db: SQLiteConnection, report: StatusReport, to submission: SubmissionRecord, at: Timestamp) throws {
+    static func apply(_ db: SQLiteConnection, report: StatusReport, to submission: SubmissionRecord, at: Timestamp,
+                      followUpAt: Timestamp?) throws {
         var payments = try loadPayments(db, submissionId: submission.id)
         for index in payments.indices where !payments[index].status.isTerminal || payments[index].status == .completed {
             let payment = payments[index]
@@ -241,7 +243,7 @@ extension PaymentStore {
             try transition(db, &payments[index], to: target, cause: .bank, at: at, details: details)
         }
         let open = payments.contains { !$0.status.isTerminal }
-        let next = at.adding(milliseconds: 2_000)
+        let next = followUpAt ?? at.adding(milliseconds: 2_000)
         try db.run("UPDATE submissions SET state = ?, unknown_since = NULL, next_attempt_at = ? WHERE id = ?",
                    [.text((open ? SubmissionState.awaiting : .done).rawValue), .integer(next.milliseconds), .text(submission.id)])
     }

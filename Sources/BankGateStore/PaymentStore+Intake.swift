@@ -78,20 +78,30 @@ extension PaymentStore {
 
     /// Operator retry: a `failed` payment is queued again with the same identifiers; a `held` one too,
     /// after the operator has checked with the bank that it was not executed.
+    ///
+    /// A bank message is retried as a whole: every payment of the same submission in the same status
+    /// is queued with it, so that a message id only ever carries one set of transfers (a resend of a
+    /// part under the same `MsgId` would be a different message the bank may take for the original).
     public func retry(paymentId: String, actor: String, at: Timestamp) async throws -> PaymentRecord {
         try await database.write { db in
-            guard var payment = try Self.loadPayment(db, id: paymentId) else { throw StoreError.notFound("payment") }
+            guard let payment = try Self.loadPayment(db, id: paymentId) else { throw StoreError.notFound("payment") }
             guard payment.status == .failed || payment.status == .held else {
                 throw StoreError.conflict(current: payment.status, message: "only failed or held payments can be retried")
             }
-            try Self.transition(db, &payment, to: .queued, cause: .operator, at: at,
-                                details: TransitionDetails(reason: "retry by \(actor)"))
+            var siblings = try Self.loadPayments(db, submissionId: payment.submissionId).filter { $0.status == payment.status }
+            var retried = payment
+            for index in siblings.indices {
+                let reason = siblings[index].id == paymentId ? "retry by \(actor)" : "retry by \(actor) (same bank message as \(paymentId))"
+                try Self.transition(db, &siblings[index], to: .queued, cause: .operator, at: at,
+                                    details: TransitionDetails(reason: reason))
+                if siblings[index].id == paymentId { retried = siblings[index] }
+            }
             try db.run("""
                 UPDATE submissions SET state = 'queued', next_attempt_at = ?, unknown_since = NULL,
                     attempts = CASE WHEN state = 'done' THEN 0 ELSE attempts END
                 WHERE id = ? AND state IN ('done', 'held')
                 """, [.integer(at.milliseconds), .text(payment.submissionId)])
-            return payment
+            return retried
         }
     }
 }

@@ -62,6 +62,12 @@ final class ValidationAPITests: XCTestCase {
                  code: "invalid_date", field: "requested_execution_date"),
             Case(name: "past date", changes: ["requested_execution_date": "2026-11-19"],
                  code: "invalid_date", field: "requested_execution_date"),
+            Case(name: "no leap day", changes: ["requested_execution_date": "2027-02-29"],
+                 code: "invalid_date", field: "requested_execution_date"),
+            Case(name: "month 13", changes: ["requested_execution_date": "2027-13-01"],
+                 code: "invalid_date", field: "requested_execution_date"),
+            Case(name: "short date", changes: ["requested_execution_date": "2027-1-01"],
+                 code: "invalid_date", field: "requested_execution_date"),
         ]
     }
 
@@ -94,6 +100,7 @@ final class ValidationAPITests: XCTestCase {
         let variants: [[String: Any]] = [
             // Today is allowed, optional fields may be absent, CNAPS bank codes for domestic accounts.
             ["requested_execution_date": "2026-11-20"],
+            ["requested_execution_date": "2028-02-29"],
             ["remittance_info": NSNull(), "end_to_end_id": NSNull(), "requested_execution_date": NSNull()],
             ["debtor_account": "acc-cny", "currency": "CNY", "amount": "88",
              "creditor": ["name": "上海某某有限公司", "account": "6222021234567890", "bank_code": "102100099996"]],
@@ -109,8 +116,20 @@ final class ValidationAPITests: XCTestCase {
             }
         }
         let requests = harness.gateway.state.withLock { $0.submissions.flatMap(\.requests) }
-        XCTAssertEqual(requests.count, 4)
-        XCTAssertEqual(requests.dropFirst(2).first?.amount.minorUnits, 8800)
-        XCTAssertNil(requests.dropFirst(1).first?.endToEndId)
+        XCTAssertEqual(requests.count, 5)
+        XCTAssertEqual(requests.dropFirst(3).first?.amount.minorUnits, 8800)
+        XCTAssertNil(requests.dropFirst(2).first?.endToEndId)
+    }
+
+    func testBatchPathsReachNestedFields() async throws {
+        let payments = [Bodies.payment(["end_to_end_id": "A"]),
+                        Bodies.payment(["end_to_end_id": "B", "creditor": Bodies.creditor(["name": NSNull()])])]
+        let body = Bodies.text(["payments": payments])
+        try await APIHarness().run { client in
+            let answer = try await client.call(.post, "/v1/payment-batches", token: TestTokens.writer, key: "bp", body: body)
+            XCTAssertEqual(answer.status, .unprocessableContent)
+            XCTAssertEqual(answer.errorCode, "missing_field")
+            XCTAssertEqual(answer.errorField, "payments[1].creditor.name")
+        }
     }
 }

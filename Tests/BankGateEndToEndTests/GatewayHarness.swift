@@ -31,9 +31,17 @@ final class GatewayHarness: @unchecked Sendable {
 
     /// Starts the simulated bank (unless `bankURL` is given) and the gateway.
     func start(accounts: String? = nil, faults: FaultSettings = FaultSettings(), bankURL: String? = nil,
-               extraBankKeys: String = "", extraConfig: String = "") async throws {
+               folderExchange: Bool = false, extraBankKeys: String = "", extraConfig: String = "") async throws {
         var url = bankURL
-        if url == nil {
+        let outbox = directory.appendingPathComponent("to-bank").path
+        let inbox = directory.appendingPathComponent("from-bank").path
+        if folderExchange {
+            let sim = try BankSimulatorService(
+                options: BankSimulatorOptions(dataDirectory: directory.appendingPathComponent("sim").path,
+                                              faults: faults, inbox: outbox, outbox: inbox),
+                logger: Self.logger)
+            run([sim])
+        } else if url == nil {
             var accountsFile: String?
             if let accounts {
                 accountsFile = directory.appendingPathComponent("accounts.json").path
@@ -67,14 +75,8 @@ final class GatewayHarness: @unchecked Sendable {
             [[banks]]
             id = "sim"
             adapter = "iso20022"
-            transport = "http"
-            url = "\(url!)"
-            max_in_flight = 8
-            request_timeout_ms = 3000
-            status_query_interval_ms = 100
-            backoff_base_ms = 100
-            backoff_max_ms = 1000
-            \(extraBankKeys)
+            \(folderExchange ? "transport = \"folder\"\noutbox_dir = \"\(outbox)\"\ninbox_dir = \"\(inbox)\"" : "transport = \"http\"\nurl = \"\(url!)\"")
+            \(Self.bankKeys(overriddenBy: extraBankKeys))
 
             [[accounts]]
             id = "acme-eur"
@@ -93,6 +95,15 @@ final class GatewayHarness: @unchecked Sendable {
         self.runtime = runtime
         run(runtime.services())
         apiPort = await runtime.waitUntilListening()
+    }
+
+    /// The test defaults for a bank, with `extra` lines replacing keys of the same name.
+    static func bankKeys(overriddenBy extra: String) -> String {
+        let defaults = ["max_in_flight = 8", "request_timeout_ms = 3000", "status_query_interval_ms = 100",
+                        "backoff_base_ms = 100", "backoff_max_ms = 1000"]
+        let overridden = Set(extra.split(separator: "\n").compactMap { $0.split(separator: "=").first?.trimmingCharacters(in: .whitespaces) })
+        let kept = defaults.filter { !overridden.contains(String($0.split(separator: " ")[0])) }
+        return (kept + [extra]).joined(separator: "\n")
     }
 
     private func run(_ services: [any Service]) {
@@ -137,6 +148,21 @@ final class GatewayHarness: @unchecked Sendable {
             if let status = answer.json["status"] as? String, predicate(status) { return answer.json }
             if Date() > deadline { throw HarnessError("payment \(id) stuck in \(answer.json["status"] ?? "?")") }
             try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
+    /// Waits until the payment has been tried at least once and is back in `queued`.
+    func waitUntilAttempted(_ id: String) async throws -> [String: Any] {
+        try await waitForPaymentJSON(id) { ($0["attempts"] as? Int ?? 0) >= 1 && $0["status"] as? String == "queued" }
+    }
+
+    func waitForPaymentJSON(_ id: String, seconds: Double = 20, until predicate: ([String: Any]) -> Bool) async throws -> [String: Any] {
+        let deadline = Date().addingTimeInterval(seconds)
+        while true {
+            let answer = try await call("GET", "/v1/payments/\(id)")
+            if predicate(answer.json) { return answer.json }
+            if Date() > deadline { throw HarnessError("payment \(id) never matched: \(answer.json["status"] ?? "?")") }
+            try await Task.sleep(for: .milliseconds(20))
         }
     }
 

@@ -101,9 +101,11 @@ final class PaymentFlowTests: XCTestCase {
         // A bank that cannot be reached: the payment waits in the queue with backoff.
         let closedPort = try Self.unusedPort()
         try await harness.start(bankURL: "http://127.0.0.1:\(closedPort)",
-                                extraBankKeys: "max_attempts = 100")
+                                extraBankKeys: "max_attempts = 100\nbackoff_base_ms = 600000\nbackoff_max_ms = 600000")
         let created = try await harness.call("POST", "/v1/payments", body: GatewayHarness.payment(), key: "c1")
         let id = try XCTUnwrap(created.json["id"] as? String)
+        // The first attempt is refused; the next one is ten minutes away.
+        _ = try await harness.waitUntilAttempted(id)
         let cancelled = try await harness.call("POST", "/v1/payments/\(id)/cancel")
         XCTAssertEqual(cancelled.status, 200)
         XCTAssertEqual(cancelled.json["status"] as? String, "cancelled")

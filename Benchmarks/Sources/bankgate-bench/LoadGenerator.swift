@@ -34,7 +34,7 @@ struct LoadGenerator: Sendable {
             let thread = Thread { [port] in
                 var latencies: [UInt64] = []
                 var statuses: [Int: Int] = [:]
-                var error: String?
+                var failure: String?
                 latencies.reserveCapacity(shared.requests.count / max(1, clients) + 16)
                 do {
                     let connection = try RawHTTPConnection(port: port)
@@ -49,14 +49,14 @@ struct LoadGenerator: Sendable {
                         statuses[answer.status, default: 0] += 1
                     }
                 } catch {
-                    error = "\(error)"
+                    failure = "\(error)"
                     ready.signal()
                     go.wait()
                 }
                 collected.withLock { all in
                     all.latencies += latencies
                     for (status, count) in statuses { all.statuses[status, default: 0] += count }
-                    if let error { all.errors.append(error) }
+                    if let failure { all.errors.append(failure) }
                 }
                 done.signal()
             }

@@ -13,10 +13,11 @@ extension APIEndpoints {
         let client = try auth.authorize(request, anyOf: [.paymentsWrite])
         let key = try idempotencyKey(request)
         let body = try await RequestBodyReader.collect(request, maxBytes: maxBodyBytes)
-        let decoded = try RequestBodyReader.decode(PaymentRequestBody.self, from: body)
+        let decoded = try RequestBodyReader.parse(body, with: PaymentRequestBody.parse(json:))
         let validator = PaymentRequestValidator(accounts: gateway.accounts, today: clock.now())
         let payment = try validator.validate(decoded)
-        let fingerprint = SHA256.hex(body.readableBytesView)
+        // The content, not the bytes: the same payment re-serialized in another key order replays.
+        let fingerprint = SHA256.hex(decoded.canonicalForm)
         let result = try await gateway.submit([payment], idempotencyKey: key, fingerprint: fingerprint,
                                               client: client.name, asBatch: false)
         let (records, replayed) = Self.unpack(result)
@@ -32,10 +33,10 @@ extension APIEndpoints {
         let client = try auth.authorize(request, anyOf: [.paymentsWrite])
         let key = try idempotencyKey(request)
         let body = try await RequestBodyReader.collect(request, maxBytes: maxBodyBytes)
-        let decoded = try RequestBodyReader.decode(PaymentBatchBody.self, from: body)
+        let decoded = try RequestBodyReader.parse(body, with: PaymentBatchBody.parse(json:))
         let validator = PaymentRequestValidator(accounts: gateway.accounts, today: clock.now())
         let payments = try validator.validateBatch(decoded.payments)
-        let fingerprint = SHA256.hex(body.readableBytesView)
+        let fingerprint = SHA256.hex((decoded.payments ?? []).canonicalForm)
         let result = try await gateway.submit(payments, idempotencyKey: key, fingerprint: fingerprint,
                                               client: client.name, asBatch: true)
         let (records, replayed) = Self.unpack(result)

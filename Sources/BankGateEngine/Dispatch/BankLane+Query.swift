@@ -41,7 +41,8 @@ extension BankLane {
             recordReachability(false)
             resolution = .inconclusive(reason: "status query failed: \(reason)", nextQueryAt: nextQuery(after: submission, now: answeredAt))
         }
-        try await store.recordQuery(submissionId: submission.id, answer: answer, resolution: resolution, at: answeredAt)
+        try await store.recordQuery(submissionId: submission.id, answer: answer, resolution: resolution, at: answeredAt,
+                                    followUpAt: nextQuery(after: submission, now: answeredAt))
     }
 
     /// Maps the adapter's reading of a status answer to what the store does.
@@ -84,12 +85,15 @@ extension BankLane {
                 httpStatus: 200, body: file.bytes, originalMessageId: report.originalMessageId) {
                 if let submission = try await store.submission(messageId: report.originalMessageId) {
                     try await store.recordQuery(submissionId: submission.id, answer: archived,
-                                                resolution: interpret(.notReceived, submission: submission, now: now), at: now)
+                                                resolution: interpret(.notReceived, submission: submission, now: now), at: now,
+                                                followUpAt: nextQuery(after: submission, now: now))
                 }
             } else if isDuplicateRefusal(report) {
                 // A duplicate refusal says nothing about the original: the status query settles it.
             } else {
-                let known = try await store.recordInboundReport(bankId: bankId, report: report, message: archived, at: now)
+                let known = try await store.recordInboundReport(
+                    bankId: bankId, report: report, message: archived, at: now,
+                    followUpAt: now.adding(milliseconds: Int64(connection.config.statusQueryIntervalMilliseconds)))
                 if !known {
                     logger.warning("status report for an unknown message", metadata: ["bank": "\(bankId)", "file": "\(file.name)"])
                 }

@@ -43,7 +43,8 @@ extension BankLane {
 
         let now = clock.now()
         let (answer, resolution) = resolve(outcome, submission: submission, attempt: attempt, now: now)
-        try await store.recordSend(submissionId: submission.id, answer: answer, resolution: resolution, at: now)
+        try await store.recordSend(submissionId: submission.id, answer: answer, resolution: resolution, at: now,
+                                   followUpAt: now.adding(milliseconds: Int64(connection.config.statusQueryIntervalMilliseconds)))
         logger.debug("sent", metadata: ["bank": "\(bankId)", "message_id": "\(submission.messageId)",
                                          "attempt": "\(attempt)", "resolution": "\(resolution.label)"])
     }

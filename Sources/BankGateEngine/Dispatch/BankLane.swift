@@ -44,6 +44,8 @@ final class BankLane: Sendable {
     struct LaneState {
         var circuit: CircuitBreaker
         var inFlight: Set<String> = []
+        /// The submission whose work is the half-open circuit's probe, if any.
+        var probe: String?
     }
 
     init(connection: BankConnection, store: PaymentStore, clock: any WallClock, logger: Logger, pollIntervalMilliseconds: Int) {
@@ -72,7 +74,7 @@ final class BankLane: Sendable {
                     for work in try await claimWork() {
                         group.addTask {
                             await self.perform(work)
-                            self.state.withLock { _ = $0.inFlight.remove(work.submission.id) }
+                            self.finished(work)
                             self.wake.signal()
                         }
                     }
@@ -104,6 +106,7 @@ final class BankLane: Sendable {
         state.withLock { state in
             for submission in ordered where claimed.count < free && !state.inFlight.contains(submission.id) {
                 guard state.circuit.allowsRequest(now: now) else { break }
+                if state.circuit.state == .halfOpen { state.probe = submission.id }
                 state.inFlight.insert(submission.id)
                 claimed.append(Work(kind: submission.state == .queued ? .send : .query, submission: submission))
             }
@@ -119,6 +122,17 @@ final class BankLane: Sendable {
             }
         } catch {
             logger.error("dispatch failed", metadata: ["bank": "\(bankId)", "submission": "\(work.submission.id)", "error": "\(error)"])
+        }
+    }
+
+    /// Frees the work's slot; a probe that ended without reaching the bank frees the probe too.
+    private func finished(_ work: Work) {
+        state.withLock { state in
+            state.inFlight.remove(work.submission.id)
+            if state.probe == work.submission.id {
+                state.probe = nil
+                state.circuit.releaseProbe()
+            }
         }
     }
 

@@ -63,6 +63,12 @@ public struct CircuitBreaker: Sendable, Hashable {
         }
     }
 
+    /// The probe ended without reaching the bank either way (nothing to send after all, an encoding
+    /// error): let the next piece of work be the probe. Without this the breaker would stay half open.
+    public mutating func releaseProbe() {
+        if state == .halfOpen { probeInFlight = false }
+    }
+
     /// The bank answered (whatever it said).
     public mutating func recordSuccess() {
         state = .closed

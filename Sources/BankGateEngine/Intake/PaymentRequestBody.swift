@@ -54,7 +54,7 @@ public struct PaymentBatchBody: Sendable, Hashable {
 }
 
 extension PaymentRequestBody: Decodable {
-    static let knownKeys: Set<String> = [
+    static let knownKeys = [
         "debtor_account", "amount", "currency", "creditor", "remittance_info", "end_to_end_id",
         "requested_execution_date",
     ]
@@ -72,7 +72,7 @@ extension PaymentRequestBody: Decodable {
 }
 
 extension CreditorBody: Decodable {
-    static let knownKeys: Set<String> = ["name", "account", "bank_code"]
+    static let knownKeys = ["name", "account", "bank_code"]
 
     public init(from decoder: any Decoder) throws {
         let container = try StrictJSONObject(decoder, knownKeys: Self.knownKeys)

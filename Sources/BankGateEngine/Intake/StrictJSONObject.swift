@@ -23,7 +23,7 @@ struct JSONKey: CodingKey {
 struct StrictJSONObject {
     let container: KeyedDecodingContainer<JSONKey>
 
-    init(_ decoder: any Decoder, knownKeys: Set<String>) throws {
+    init(_ decoder: any Decoder, knownKeys: [String]) throws {
         container = try decoder.container(keyedBy: JSONKey.self)
         // Report the first unknown key in a stable order when there are several.
         let unknown = container.allKeys.map(\.stringValue).filter { !knownKeys.contains($0) }

@@ -1,14 +1,4 @@
 import BankGateCore
-import Foundation
-
-/// The real wall clock.
-public struct SystemClock: WallClock {
-    public init() {}
-
-    public func now() -> Timestamp {
-        Timestamp(milliseconds: Int64((Date().timeIntervalSince1970 * 1000).rounded()))
-    }
-}
 
 /// Random identifiers for payments and bank messages: a prefix and base-32 characters that every
 /// bank accepts in a Max35Text identifier (upper-case letters and digits).
