@@ -83,39 +83,11 @@ final class CrashRecoveryTests: XCTestCase {
         simulator = try launch(["bank-sim", "--listen", "127.0.0.1:\(simPort)", "--data-dir", directory.appendingPathComponent("sim").path,
                                 "--seed", "20261123", "--fail-rate", "0.1", "--drop-after-execute-rate", "0.1"], log: "sim.log")
         let config = directory.appendingPathComponent("bankgate.toml").path
-        try """
-            [server]
-            listen = "127.0.0.1:\(apiPort)"
-            data_dir = "\(directory.appendingPathComponent("gateway").path)"
-
-            [[tokens]]
-            name = "treasury"
-            token = "\(token)"
-            scopes = ["payments:write", "payments:read", "operate"]
-
-            [[banks]]
-            id = "sim"
-            adapter = "iso20022"
-            transport = "http"
-            url = "http://127.0.0.1:\(simPort)"
-            max_in_flight = 8
-            max_attempts = 100
-            request_timeout_ms = 3000
-            status_query_interval_ms = 100
-            backoff_base_ms = 100
-            backoff_max_ms = 1000
-
-            [[accounts]]
-            id = "acme-eur"
-            bank = "sim"
-            number = "DE89370400440532013000"
-            bank_code = "COBADEFFXXX"
-            name = "ACME Trading GmbH"
-            currency = "EUR"
-
-            [dispatch]
-            poll_interval_ms = 50
-            """.write(toFile: config, atomically: true, encoding: .utf8)
+        try GatewayHarness.configuration(
+            listen: "127.0.0.1:\(apiPort)", dataDirectory: directory.appendingPathComponent("gateway").path, token: token,
+            transport: "transport = \"http\"\nurl = \"http://127.0.0.1:\(simPort)\"",
+            bankKeys: GatewayHarness.bankKeys(overriddenBy: "max_attempts = 100")
+        ).write(toFile: config, atomically: true, encoding: .utf8)
         try await startGateway(config: config, apiPort: apiPort)
 
         // Submit from 16 clients. A client whose request fails (the gateway was killed) retries with

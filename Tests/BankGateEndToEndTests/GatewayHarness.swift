@@ -57,44 +57,53 @@ final class GatewayHarness: @unchecked Sendable {
             bankPort = port
             url = "http://127.0.0.1:\(port)"
         }
-        let toml = """
-            [server]
-            listen = "127.0.0.1:0"
-            data_dir = "\(directory.appendingPathComponent("gateway").path)"
-
-            [[tokens]]
-            name = "treasury"
-            token = "\(token)"
-            scopes = ["payments:write", "payments:read", "operate", "events:read"]
-
-            [[tokens]]
-            name = "reader"
-            token = "reader-token-0123456789"
-            scopes = ["payments:read"]
-
-            [[banks]]
-            id = "sim"
-            adapter = "iso20022"
-            \(folderExchange ? "transport = \"folder\"\noutbox_dir = \"\(outbox)\"\ninbox_dir = \"\(inbox)\"" : "transport = \"http\"\nurl = \"\(url!)\"")
-            \(Self.bankKeys(overriddenBy: extraBankKeys))
-
-            [[accounts]]
-            id = "acme-eur"
-            bank = "sim"
-            number = "DE89370400440532013000"
-            bank_code = "COBADEFFXXX"
-            name = "ACME Trading GmbH"
-            currency = "EUR"
-
-            [dispatch]
-            poll_interval_ms = 50
-            \(extraConfig)
-            """
+        let toml = Self.configuration(listen: "127.0.0.1:0", dataDirectory: directory.appendingPathComponent("gateway").path,
+                                      token: token, transport: folderExchange ? "transport = \"folder\"\noutbox_dir = \"\(outbox)\"\ninbox_dir = \"\(inbox)\"" : "transport = \"http\"\nurl = \"\(url!)\"",
+                                      bankKeys: Self.bankKeys(overriddenBy: extraBankKeys), extra: extraConfig)
         let configuration = try BankGateConfiguration.parse(toml, fileName: "e2e.toml", baseDirectory: directory.path)
         let runtime = try GatewayRuntime(configuration: configuration, logger: Self.logger)
         self.runtime = runtime
         run(runtime.services())
         apiPort = await runtime.waitUntilListening()
+    }
+
+    /// A gateway configuration with one bank `sim`, the account `acme-eur` and the tokens `treasury`
+    /// (all scopes) and `reader` (payments:read only).
+    static func configuration(listen: String, dataDirectory: String, token: String, transport: String,
+                              bankKeys: String, extra: String = "") -> String {
+        """
+        [server]
+        listen = "\(listen)"
+        data_dir = "\(dataDirectory)"
+
+        [[tokens]]
+        name = "treasury"
+        token = "\(token)"
+        scopes = ["payments:write", "payments:read", "operate", "events:read"]
+
+        [[tokens]]
+        name = "reader"
+        token = "reader-token-0123456789"
+        scopes = ["payments:read"]
+
+        [[banks]]
+        id = "sim"
+        adapter = "iso20022"
+        \(transport)
+        \(bankKeys)
+
+        [[accounts]]
+        id = "acme-eur"
+        bank = "sim"
+        number = "DE89370400440532013000"
+        bank_code = "COBADEFFXXX"
+        name = "ACME Trading GmbH"
+        currency = "EUR"
+
+        [dispatch]
+        poll_interval_ms = 50
+        \(extra)
+        """
     }
 
     /// The test defaults for a bank, with `extra` lines replacing keys of the same name.
