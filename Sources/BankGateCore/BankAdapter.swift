@@ -45,6 +45,9 @@ public protocol BankAdapter: Sendable {
     /// How long the bank remembers a message id for its own duplicate check, in milliseconds.
     /// A payment whose outcome has been unknown for longer than this is never resent automatically.
     var duplicateCheckWindowMilliseconds: Int64 { get }
+    /// Reason codes with which the bank refuses a message id it has already received. Such a refusal
+    /// says the bank has the original, so the engine asks for its status instead of failing the payment.
+    var duplicateRefusalReasonCodes: Set<String> { get }
 
     /// Encodes a payment message.
     func encodePayment(_ message: PaymentMessage) throws(AdapterError) -> EncodedMessage

@@ -7,4 +7,9 @@ struct BankGateCommand: AsyncParsableCommand {
         commandName: "bankgate",
         abstract: "Bank-enterprise connectivity gateway: durable payment intake, exactly-once dispatch to banks.",
         subcommands: [ServeCommand.self, BankSimCommand.self, StatusCommand.self, PaymentsCommand.self, MessagesCommand.self])
+
+    /// Usage errors exit with 2 (ArgumentParser's default is 64).
+    static func main() async {
+        await OperatorCommandLine.main(BankGateCommand.self)
+    }
 }

@@ -91,3 +91,13 @@ extension LoadGenerator.Result {
         return lines.joined(separator: "\n")
     }
 }
+
+/// Hands out indexes 0, 1, 2… to concurrent workers.
+final class NextIndex: Sendable {
+    private let value = Atomic<Int>(0)
+    /// The next index, or `nil` once `limit` is reached.
+    func take(below limit: Int) -> Int? {
+        let index = value.wrappingAdd(1, ordering: .relaxed).oldValue
+        return index < limit ? index : nil
+    }
+}

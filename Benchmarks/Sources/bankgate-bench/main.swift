@@ -12,6 +12,7 @@ let usage = """
     usage: bankgate-bench gen     --out-dir DIR [--count 10000]
            bankgate-bench pain001 [--transfers 10000] [--runs 9] [--out FILE]
            bankgate-bench intake  --port P --token T [--clients 32] [--count 10000] [--key-prefix K]
+           bankgate-bench store   --dir DIR [--count 10000] [--concurrency 32]
            bankgate-bench e2e     --port P --token T [--clients 32] [--count 5000] [--timeout-s 600]
     """
 
@@ -27,6 +28,7 @@ do {
     case "pain001": try Pain001Bench.run(options)
     case "intake": try IntakeBench.run(options)
     case "e2e": try EndToEndBench.run(options)
+    case "store": try await StoreBench.run(options)
     default:
         print(usage)
         exit(2)

@@ -29,6 +29,8 @@ public struct ISO20022Adapter: BankAdapter {
     public var capabilities: Set<AdapterCapability> { [.payment, .batchPayment, .statusQuery] }
     /// A configured limit of ours, not an ISO 20022 one (the schema allows any number of transfers).
     public var maxTransfersPerMessage: Int { 10_000 }
+    /// `DUPL` (duplicate payment) and `AM05` (duplication), at group level.
+    public var duplicateRefusalReasonCodes: Set<String> { ["DUPL", "AM05"] }
 
     /// Creates the adapter.
     /// - Parameters:

@@ -100,11 +100,8 @@ extension BankLane {
     /// Whether a report is the bank refusing our message as a duplicate of one it already has.
     func isDuplicateRefusal(_ report: StatusReport) -> Bool {
         guard let group = report.groupOutcome, group.status == .rejected, let code = group.reasonCode else { return false }
-        return Self.duplicateReasonCodes.contains(code)
+        return connection.adapter.duplicateRefusalReasonCodes.contains(code)
     }
-
-    /// Reason codes with which banks refuse a message id they have seen (ISO: DUPL, AM05).
-    static let duplicateReasonCodes: Set<String> = ["DUPL", "AM05"]
 }
 
 extension SendResolution {

@@ -44,6 +44,12 @@ public final class SQLiteConnection {
         if !readOnly {
             try execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;")
         }
+        // Temporary storage in memory. Above all this keeps the savepoint sub-journal (the pages a
+        // grouped write changes, kept so that one failing body can be rolled back alone) off disk:
+        // with the default it spills to a temporary file after 64 KiB and then costs two write
+        // syscalls per changed page per write. It is never used for crash recovery (the WAL is),
+        // so durability is unchanged.
+        try execute("PRAGMA temp_store=MEMORY;")
     }
 
     deinit {
