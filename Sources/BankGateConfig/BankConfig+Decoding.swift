@@ -6,7 +6,7 @@ extension BankConfig {
         "max_attempts", "request_timeout_ms", "connect_timeout_ms", "backoff_base_ms", "backoff_max_ms",
         "circuit_failure_threshold", "circuit_cooldown_ms", "status_query_interval_ms",
         "duplicate_check_window_hours", "max_transfers_per_message",
-    ]
+    ] + BankTLSConfig.keys
 
     static func decode(_ reader: TableReader, ids: inout UniqueIdentifiers, baseDirectory: String) -> BankConfig {
         let id = reader.string("id", required: true)
@@ -22,6 +22,9 @@ extension BankConfig {
         }
 
         let transport = decodeTransport(reader, baseDirectory: baseDirectory)
+        let isHTTP: Bool
+        if case .http = transport { isHTTP = true } else { isHTTP = false }
+        let tls = BankTLSConfig.decode(reader, baseDirectory: baseDirectory, isHTTP: isHTTP)
 
         let backoffBase = reader.integer("backoff_base_ms", default: Defaults.backoffBaseMilliseconds, range: 1...3_600_000)
         let backoffMax = reader.integer("backoff_max_ms", default: Defaults.backoffMaxMilliseconds, range: 1...86_400_000)
@@ -43,7 +46,8 @@ extension BankConfig {
             circuitCooldownMilliseconds: reader.integer("circuit_cooldown_ms", default: Defaults.circuitCooldownMilliseconds, range: 100...3_600_000),
             statusQueryIntervalMilliseconds: reader.integer("status_query_interval_ms", default: Defaults.statusQueryIntervalMilliseconds, range: 100...3_600_000),
             duplicateCheckWindowHours: reader.optionalInteger("duplicate_check_window_hours", range: 0...8_760),
-            maxTransfersPerMessage: reader.optionalInteger("max_transfers_per_message", range: 1...100_000))
+            maxTransfersPerMessage: reader.optionalInteger("max_transfers_per_message", range: 1...100_000),
+            tls: tls)
     }
 
     /// `transport` with the keys that go with it: `url` for http, `outbox_dir` and `inbox_dir`

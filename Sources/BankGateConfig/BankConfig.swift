@@ -41,6 +41,8 @@ public struct BankConfig: Sendable {
     public var duplicateCheckWindowHours: Int?
     /// `max_transfers_per_message`: overrides the adapter's batch limit; `nil` keeps the default.
     public var maxTransfersPerMessage: Int?
+    /// CA and client certificate for an `https://` bank (`tls_*` keys).
+    public var tls: BankTLSConfig?
 
     /// Adapters bankgate knows.
     public static let knownAdapters = ["iso20022"]
@@ -82,7 +84,8 @@ public struct BankConfig: Sendable {
                 circuitFailureThreshold: Int = Defaults.circuitFailureThreshold,
                 circuitCooldownMilliseconds: Int = Defaults.circuitCooldownMilliseconds,
                 statusQueryIntervalMilliseconds: Int = Defaults.statusQueryIntervalMilliseconds,
-                duplicateCheckWindowHours: Int? = nil, maxTransfersPerMessage: Int? = nil) {
+                duplicateCheckWindowHours: Int? = nil, maxTransfersPerMessage: Int? = nil, tls: BankTLSConfig? = nil) {
+        self.tls = tls
         self.id = id
         self.adapter = adapter
         self.pain001Version = pain001Version

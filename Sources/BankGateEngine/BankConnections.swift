@@ -2,6 +2,7 @@ import BankGateAdapters
 import BankGateConfig
 import BankGateCore
 import BankGateTransport
+import Foundation
 
 /// Builds each configured bank's adapter and transport: the one place that knows which adapter
 /// and transport types exist.
@@ -32,7 +33,7 @@ public enum BankConnections {
             case .http(let url):
                 transport = HTTPBankTransport(baseURL: url, connectTimeoutMilliseconds: bank.connectTimeoutMilliseconds,
                                               requestTimeoutMilliseconds: bank.requestTimeoutMilliseconds,
-                                              maximumConcurrentRequests: bank.maxInFlight)
+                                              tls: try tlsOptions(bank), maximumConcurrentRequests: bank.maxInFlight)
             case .folder(let outbox, let inbox):
                 do {
                     transport = try FolderBankTransport(outboxDirectory: outbox, inboxDirectory: inbox)
@@ -47,5 +48,21 @@ public enum BankConnections {
             connections.append(BankConnection(config: bank, adapter: adapter, transport: transport, accounts: accounts))
         }
         return connections
+    }
+
+    /// The transport's TLS options from the bank's `tls_*` keys; the key password from the environment.
+    static func tlsOptions(_ bank: BankConfig) throws(SetupError) -> TLSOptions {
+        var options = TLSOptions()
+        guard let tls = bank.tls else { return options }
+        options.caFile = tls.caFile
+        options.clientCertificateFile = tls.clientCertificateFile
+        options.clientKeyFile = tls.clientKeyFile
+        if let variable = tls.clientKeyPasswordEnvironmentVariable {
+            guard let password = ProcessInfo.processInfo.environment[variable] else {
+                throw SetupError(bankId: bank.id, problem: "tls_client_key_password_env names \(variable), which is not set")
+            }
+            options.clientKeyPassword = password
+        }
+        return options
     }
 }

@@ -14,6 +14,24 @@ final class BankValidationTests: XCTestCase {
         assertConfigurationError(ConfigurationFixture.replacing(#"id = "sim""#, with: ""), key: "banks[0].id", line: 10, "is required")
     }
 
+    func testTLSKeys() {
+        let mutual = ConfigurationFixture.replacing("url = \"http://127.0.0.1:9101\"", with: """
+            url = "https://bank.example/h2h"
+            tls_ca_file = "certs/bank-ca.pem"
+            tls_client_certificate = "/etc/bankgate/client.pem"
+            tls_client_key = "/etc/bankgate/client.key"
+            tls_client_key_password_env = "BANKGATE_CLIENT_KEY_PASSWORD"
+            """)
+        let tls = validConfiguration(mutual)?.banks[0].tls
+        XCTAssertEqual(tls?.clientCertificateFile, "/etc/bankgate/client.pem")
+        XCTAssertEqual(tls?.clientKeyPasswordEnvironmentVariable, "BANKGATE_CLIENT_KEY_PASSWORD")
+        XCTAssertTrue(tls?.caFile?.hasSuffix("/certs/bank-ca.pem") ?? false, "relative paths resolve against the base directory")
+        XCTAssertFalse(tls?.caFile?.hasPrefix("certs") ?? true)
+        XCTAssertNil(validConfiguration(ConfigurationFixture.valid)?.banks[0].tls)
+        assertConfigurationError(ConfigurationFixture.replacing("url", with: "tls_client_certificate = \"c.pem\"\nurl"),
+                                 key: "banks[0].tls_client_key", "go together")
+    }
+
     func testAdapterAndVersion() {
         assertConfigurationError(ConfigurationFixture.replacing(#""iso20022""#, with: #""cmb""#), key: "banks[0].adapter", line: 12, #"unknown adapter "cmb" (known: iso20022)"#)
         assertConfigurationError(ConfigurationFixture.replacing(#"adapter = "iso20022""#, with: ""), key: "banks[0].adapter", "is required")
