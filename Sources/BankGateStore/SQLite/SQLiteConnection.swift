@@ -1,6 +1,4 @@
 import CSQLite
-import Foundation
-func ProcessInfo_env(_ name: String) -> String? { ProcessInfo.processInfo.environment[name] }
 
 /// A value bound to or read from an SQL statement.
 public enum SQLValue: Sendable, Hashable {
@@ -52,7 +50,6 @@ public final class SQLiteConnection {
         // syscalls per changed page per write. It is never used for crash recovery (the WAL is),
         // so durability is unchanged.
         try execute("PRAGMA temp_store=MEMORY;")
-        if let extra = ProcessInfo_env("BG_SQLITE_PRAGMAS") { try execute(extra) }
     }
 
     deinit {
