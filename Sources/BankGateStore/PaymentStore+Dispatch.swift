@@ -41,16 +41,21 @@ public struct MessageToArchive: Sendable, Hashable {
 }
 
 extension PaymentStore {
-    /// Submissions of `bankId` in `states` that are due at `now`, oldest first.
+    /// Submissions of `bankId` in `states` that are due at `now`: per state, in the order given, the
+    /// oldest first, at most `limit` in all. One indexed range scan per state (never a sort of
+    /// everything that is due, which a long queue would make slow).
     public func dueSubmissions(bankId: String, states: [SubmissionState], now: Timestamp, limit: Int) async throws -> [SubmissionRecord] {
         try await database.read { db in
-            let placeholders = states.map { _ in "?" }.joined(separator: ", ")
-            return try db.query("""
-                SELECT \(Self.submissionColumns) FROM submissions
-                WHERE bank_id = ? AND state IN (\(placeholders)) AND next_attempt_at <= ?
-                ORDER BY next_attempt_at LIMIT ?
-                """, [.text(bankId)] + states.map { .text($0.rawValue) } + [.integer(now.milliseconds), .integer(Int64(limit))],
-                Self.submission)
+            var due: [SubmissionRecord] = []
+            for state in states where due.count < limit {
+                due += try db.query("""
+                    SELECT \(Self.submissionColumns) FROM submissions
+                    WHERE bank_id = ? AND state = ? AND next_attempt_at <= ?
+                    ORDER BY next_attempt_at LIMIT ?
+                    """, [.text(bankId), .text(state.rawValue), .integer(now.milliseconds), .integer(Int64(limit - due.count))],
+                    Self.submission)
+            }
+            return due
         }
     }
 

@@ -99,9 +99,8 @@ final class BankLane: Sendable {
         let free = state.withLock { connection.config.maxInFlight - $0.inFlight.count }
         guard free > 0 else { return [] }
         // Unknown outcomes are settled first: they block nothing else, but they matter most.
-        let candidates = try await store.dueSubmissions(bankId: bankId, states: [.unknown, .awaiting, .queued],
-                                                        now: now, limit: free * 2 + 8)
-        let ordered = candidates.filter { $0.state != .queued } + candidates.filter { $0.state == .queued }
+        let ordered = try await store.dueSubmissions(bankId: bankId, states: [.unknown, .awaiting, .queued],
+                                                     now: now, limit: free * 2 + 8)
         var claimed: [Work] = []
         state.withLock { state in
             for submission in ordered where claimed.count < free && !state.inFlight.contains(submission.id) {
