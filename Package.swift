@@ -57,7 +57,7 @@ let package = Package(
         ], swiftSettings: strict),
 
         .executableTarget(name: "bankgate-bench", dependencies: [
-            "BankGateAdapters", "BankGateEngine", "BankGateTransport",
+            "BankGateAdapters", "BankGateEngine", "BankGateStore", "BankGateTransport",
         ], path: "Benchmarks/Sources/bankgate-bench", swiftSettings: strict),
 
         // Tests: one target per module, plus end-to-end.

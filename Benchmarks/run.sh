@@ -7,7 +7,7 @@
 #
 # Environment: SCRATCH (SwiftPM scratch path, default .build-bench), INTAKE_COUNT (10000),
 # CLIENTS (32), E2E_COUNT (5000), E2E_MAX_IN_FLIGHT ("8 32"), XSD_DIR (the ISO 20022 XSDs, for
-# validating the generated files; skipped when absent), SKIP_BUILD=1, SKIP_PEERS=1.
+# validating the generated files; skipped when absent), SKIP_BUILD=1, SKIP_PEERS=1, KEEP_DBS=1.
 # Only 127.0.0.1 is used: API on 18080, bank simulator on 19101.
 set -euo pipefail
 
@@ -32,13 +32,23 @@ PIDS=()
 
 log() { echo "$@" | tee -a "$RESULTS"; }
 run() { echo "\$ $*" | tee -a "$RESULTS"; "$@" 2>&1 | tee -a "$RESULTS"; }
-stop_all() {
+stop_all() { # SIGTERM, then SIGKILL after 10 s
     for pid in "${PIDS[@]:-}"; do
-        [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
+        [ -n "$pid" ] || continue
+        kill -TERM "$pid" 2>/dev/null || continue
+        for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        if kill -0 "$pid" 2>/dev/null; then
+            echo "process $pid did not stop within 10 s of SIGTERM; killing it" | tee -a "$RESULTS"
+            kill -KILL "$pid" 2>/dev/null || true
+        fi
+        wait "$pid" 2>/dev/null || true
     done
     PIDS=()
 }
 trap stop_all EXIT
+proc_cpu() { # pid → user+system CPU time in clock ticks (1/100 s)
+    awk '{print $14 + $15}' "/proc/$1/stat"
+}
 wait_ready() { # url
     for _ in $(seq 1 200); do
         curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
@@ -102,7 +112,14 @@ currency = "EUR"
 EOF
 }
 
+port_free() { # port
+    if ss -ltn 2>/dev/null | grep -q ":$1 "; then
+        echo "port $1 is already in use: stop whatever listens there first" >&2
+        exit 1
+    fi
+}
 start_gateway() { # config
+    port_free $API_PORT
     "$BANKGATE" serve --config "$1" >"$OUT/gateway-$(basename "$1" .toml).log" 2>&1 &
     PIDS+=($!)
     wait_ready "http://127.0.0.1:$API_PORT/readyz"
@@ -121,10 +138,15 @@ backoff_base_ms = 3600000
 backoff_max_ms = 3600000"
     start_gateway "$OUT/intake.toml"
     run "$BENCH" intake --port $API_PORT --token "$TOKEN" --clients "$CLIENTS" --count 1000 --key-prefix warmup
+    cpu_before=$(proc_cpu "${PIDS[0]}")
     for round in 1 2 3; do
         log "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
         run "$BENCH" intake --port $API_PORT --token "$TOKEN" --clients "$CLIENTS" --count "$INTAKE_COUNT" --key-prefix "round$round"
     done
+    cpu_after=$(proc_cpu "${PIDS[0]}")
+    log "gateway CPU (user+system) per request over the 3 rounds: $(( (cpu_after - cpu_before) * 10000 / (3 * INTAKE_COUNT) )) µs"
+    # Supplementary: the same payments 100 to a request (POST /v1/payment-batches).
+    run "$BENCH" intake --port $API_PORT --token "$TOKEN" --clients "$CLIENTS" --count 30000 --batch 100 --key-prefix batch
     if command -v wrk >/dev/null; then
         log "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
         run env BENCH_TOKEN="$TOKEN" wrk -t2 -c"$CLIENTS" -d10s --latency -s Benchmarks/wrk-intake.lua \
@@ -137,6 +159,9 @@ backoff_max_ms = 3600000"
         run sqlite3 "$OUT/intake-db/bankgate.sqlite" \
             "SELECT count(*) AS payments, sum(status = 'queued') AS queued FROM payments; PRAGMA journal_mode;"
     fi
+    # The same intake transaction without HTTP, and what one fsync costs on this disk right now.
+    run "$BENCH" store --dir "$OUT/store-db" --count "$INTAKE_COUNT" --concurrency "$CLIENTS"
+    run python3 Benchmarks/peers/fsync_latency.py "$OUT" 300
     if [ "${SKIP_PEERS:-0}" != 1 ]; then
         log "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
         run "$VENV/bin/python" Benchmarks/peers/persistqueue_intake.py "$OUT/data/payments.jsonl" "$OUT" --threads 1
@@ -176,6 +201,7 @@ if [[ " $SELECTED " == *" e2e "* ]]; then
         log ""
         log "== 3. end to end: $E2E_COUNT payments, bank-sim on loopback, max_in_flight = $inflight"
         rm -rf "$OUT/e2e-db-$inflight" "$OUT/sim-$inflight"
+        port_free $SIM_PORT
         "$BANKGATE" bank-sim --listen "127.0.0.1:$SIM_PORT" --data-dir "$OUT/sim-$inflight" >"$OUT/sim-$inflight.log" 2>&1 &
         PIDS+=($!)
         wait_ready "http://127.0.0.1:$SIM_PORT/healthz"
@@ -185,6 +211,11 @@ if [[ " $SELECTED " == *" e2e "* ]]; then
         run "$BENCH" e2e --port $API_PORT --token "$TOKEN" --clients "$CLIENTS" --count "$E2E_COUNT"
         stop_all
     done
+fi
+
+# The databases are large (hundreds of MB after the intake rounds); keep them with KEEP_DBS=1.
+if [ "${KEEP_DBS:-0}" != 1 ]; then
+    rm -rf "$OUT"/intake-db "$OUT"/store-db "$OUT"/e2e-db-* "$OUT"/sim-* "$OUT"/persistqueue-*
 fi
 
 log ""

@@ -31,28 +31,37 @@ extension PaymentStore {
             let messageIds = Dictionary(uniqueKeysWithValues: submissions.map { ($0.id, ($0.messageId, $0.paymentInfoId)) })
             var records: [PaymentRecord] = []
             records.reserveCapacity(payments.count)
+            // received → queued happens inside this transaction, so the row is inserted as `queued`
+            // directly (one UPDATE and two index changes fewer per payment); the audit trail and the
+            // event are the same as those of `transition(_:_:to:cause:at:)`.
+            try PaymentStateMachine.check(from: .received, to: .queued, cause: .api)
+            let acceptedEvent = Self.eventType(from: .received, to: .queued)
             for draft in payments {
                 try db.run("""
                     INSERT INTO payments (id, batch_id, submission_id, debtor_account_id, bank_id, amount_minor, currency,
                         creditor_name, creditor_account, creditor_bank_code, remittance_info, end_to_end_id, instruction_id,
                         requested_execution_date, status, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'received', ?, ?)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)
                     """, [.text(draft.id), draft.batchId.sqlValue, .text(draft.submissionId), .text(draft.debtorAccountId),
                           .text(draft.bankId), .integer(draft.amount.minorUnits), .text(draft.amount.currency.code),
                           .text(draft.creditor.name), .text(draft.creditor.account), draft.creditor.bankCode.sqlValue,
                           draft.remittanceInfo.sqlValue, .text(draft.endToEndId), .text(draft.instructionId),
                           .text(draft.requestedExecutionDate), .integer(at.milliseconds), .integer(at.milliseconds)])
                 let ids = messageIds[draft.submissionId] ?? ("", "")
-                var record = PaymentRecord(
+                let record = PaymentRecord(
                     id: draft.id, batchId: draft.batchId, submissionId: draft.submissionId,
                     debtorAccountId: draft.debtorAccountId, bankId: draft.bankId, amount: draft.amount,
                     creditor: draft.creditor, remittanceInfo: draft.remittanceInfo, endToEndId: draft.endToEndId,
                     instructionId: draft.instructionId, messageId: ids.0, paymentInfoId: ids.1,
-                    requestedExecutionDate: draft.requestedExecutionDate, status: .received, attempts: 0,
+                    requestedExecutionDate: draft.requestedExecutionDate, status: .queued, attempts: 0,
                     lastError: nil, bankStatus: nil, reasonCode: nil, reasonText: nil, createdAt: at, updatedAt: at)
                 try Self.appendHistory(db, paymentId: draft.id, from: nil, to: .received, cause: .api, at: at,
                                        attempt: 0, details: TransitionDetails(reason: "accepted from \(claim.client)"))
-                try Self.transition(db, &record, to: .queued, cause: .api, at: at)
+                try Self.appendHistory(db, paymentId: draft.id, from: .received, to: .queued, cause: .api, at: at,
+                                       attempt: 0, details: TransitionDetails())
+                if let acceptedEvent {
+                    try Self.appendEvent(db, type: acceptedEvent, payment: record, previous: .received, at: at)
+                }
                 records.append(record)
             }
             try db.run("INSERT INTO idempotency_keys (client, key, fingerprint, payment_ids, created_at) VALUES (?, ?, ?, ?, ?)",

@@ -107,6 +107,12 @@ struct JSONObjectWriter {
         guard let value else { text += "null"; return }
         if raw { text += value; return }
         text += "\""
+        // Most values need no escaping: append them whole.
+        if !value.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            text += value
+            text += "\""
+            return
+        }
         for scalar in value.unicodeScalars {
             switch scalar {
             case "\"": text += "\\\""

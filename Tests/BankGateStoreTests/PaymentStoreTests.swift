@@ -152,6 +152,23 @@ final class PaymentStoreTests: XCTestCase {
         XCTAssertEqual(payment?.reasonText, "insufficient funds")
     }
 
+    func testEventPayloadsAreValidJSONWhateverTheBankWrote() async throws {
+        try await accept(1)
+        _ = try await store.beginSend(submissionId: "s1", paymentIds: ["pay_1"], message: MessageToArchive(direction: .outbound, kind: "x", bytes: []), at: t0)
+        let text = "account \"closed\"\nsee\tC:\\notes \u{1} 余额不足"
+        let report = StatusReport(reportId: "R", originalMessageId: "MSG-s1", groupStatus: "RJCT", groupOutcome: nil, transactions: [
+            TransactionOutcome(endToEndId: "E2E-1", instructionId: "I-1", bankStatus: "RJCT", status: .rejected, reasonCode: "AC04", reasonText: text),
+        ])
+        try await store.recordSend(submissionId: "s1", answer: nil, resolution: .report(report), at: t0)
+        let events = try await store.events(after: 0, limit: 10)
+        let rejected = try XCTUnwrap(events.last)
+        XCTAssertEqual(rejected.type, "payment.rejected")
+        let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(rejected.payloadJSON.utf8)) as? [String: Any])
+        XCTAssertEqual(json["reason_text"] as? String, text)
+        XCTAssertEqual(json["reason_code"] as? String, "AC04")
+        XCTAssertEqual(json["previous_status"] as? String, "sending")
+    }
+
     func testUnknownThenNotReceivedRequeuesWithTheSameIdentifiers() async throws {
         try await accept(1)
         _ = try await store.beginSend(submissionId: "s1", paymentIds: ["pay_1"], message: MessageToArchive(direction: .outbound, kind: "x", bytes: []), at: t0)

@@ -11,7 +11,7 @@ import Darwin
 let usage = """
     usage: bankgate-bench gen     --out-dir DIR [--count 10000]
            bankgate-bench pain001 [--transfers 10000] [--runs 9] [--out FILE]
-           bankgate-bench intake  --port P --token T [--clients 32] [--count 10000] [--key-prefix K]
+           bankgate-bench intake  --port P --token T [--clients 32] [--count 10000] [--batch 1] [--key-prefix K]
            bankgate-bench store   --dir DIR [--count 10000] [--concurrency 32]
            bankgate-bench e2e     --port P --token T [--clients 32] [--count 5000] [--timeout-s 600]
     """

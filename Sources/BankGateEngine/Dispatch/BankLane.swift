@@ -65,10 +65,11 @@ final class BankLane: Sendable {
         state.withLock { ($0.circuit.state, $0.inFlight.count) }
     }
 
-    /// Runs the lane until `isStopping()` turns true; then waits for in-flight work to finish.
+    /// Runs the lane until `isStopping()` turns true or the task is cancelled (another service of
+    /// the group failed); then waits for in-flight work to finish.
     func run(isStopping: @escaping @Sendable () -> Bool) async {
         await withDiscardingTaskGroup { group in
-            while !isStopping() {
+            while !isStopping() && !Task.isCancelled {
                 do {
                     try await pickUpInbound()
                     for work in try await claimWork() {

@@ -124,7 +124,10 @@ public final class SQLiteConnection {
             let rc: Int32
             switch value {
             case .integer(let v): rc = sqlite3_bind_int64(statement, index, v)
-            case .text(let v): rc = sqlite3_bind_text(statement, index, v, -1, SQLiteConnection.transient)
+            case .text(let v):
+                // `withCString` lends the string's own UTF-8 storage; passing `v` directly would copy
+                // it into a temporary array first. SQLite copies it in turn (transient).
+                rc = v.withCString { sqlite3_bind_text(statement, index, $0, -1, SQLiteConnection.transient) }
             case .blob(let v):
                 rc = v.withUnsafeBytes { sqlite3_bind_blob(statement, index, $0.baseAddress, Int32($0.count), SQLiteConnection.transient) }
             case .null: rc = sqlite3_bind_null(statement, index)
