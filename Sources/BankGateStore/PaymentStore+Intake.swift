@@ -5,6 +5,21 @@ extension PaymentStore {
     /// and `payment.accepted` events, in one transaction. Returns after the commit.
     public func accept(_ payments: [PaymentDraft], submissions: [SubmissionDraft], claim: IdempotencyClaim,
                        at: Timestamp) async throws -> AcceptOutcome {
+        do {
+            return try await insert(payments, submissions: submissions, claim: claim, at: at)
+        } catch IntakeConflict.duplicateEndToEndId(let id) {
+            return .duplicateEndToEndId(id)
+        }
+    }
+
+    /// A reused end-to-end id, found by the unique index while inserting: thrown so that the
+    /// request's savepoint is rolled back, then returned by ``accept`` as a value.
+    private enum IntakeConflict: Error {
+        case duplicateEndToEndId(String)
+    }
+
+    private func insert(_ payments: [PaymentDraft], submissions: [SubmissionDraft], claim: IdempotencyClaim,
+                        at: Timestamp) async throws -> AcceptOutcome {
         try await database.write { db in
             if let existing = try db.queryFirst(
                 "SELECT fingerprint, payment_ids FROM idempotency_keys WHERE client = ? AND key = ?",
@@ -12,12 +27,6 @@ extension PaymentStore {
                 guard existing.0 == claim.fingerprint else { return .idempotencyConflict }
                 let ids = existing.1.split(separator: ",").map(String.init)
                 return .replayed(try ids.compactMap { try Self.loadPayment(db, id: $0) })
-            }
-            for payment in payments {
-                if try db.queryFirst("SELECT 1 FROM payments WHERE debtor_account_id = ? AND end_to_end_id = ?",
-                                     [.text(payment.debtorAccountId), .text(payment.endToEndId)], { _ in true }) != nil {
-                    return .duplicateEndToEndId(payment.endToEndId)
-                }
             }
             for submission in submissions {
                 try db.run("""
@@ -37,16 +46,20 @@ extension PaymentStore {
             try PaymentStateMachine.check(from: .received, to: .queued, cause: .api)
             let acceptedEvent = Self.eventType(from: .received, to: .queued)
             for draft in payments {
-                try db.run("""
-                    INSERT INTO payments (id, batch_id, submission_id, debtor_account_id, bank_id, amount_minor, currency,
-                        creditor_name, creditor_account, creditor_bank_code, remittance_info, end_to_end_id, instruction_id,
-                        requested_execution_date, status, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)
-                    """, [.text(draft.id), draft.batchId.sqlValue, .text(draft.submissionId), .text(draft.debtorAccountId),
-                          .text(draft.bankId), .integer(draft.amount.minorUnits), .text(draft.amount.currency.code),
-                          .text(draft.creditor.name), .text(draft.creditor.account), draft.creditor.bankCode.sqlValue,
-                          draft.remittanceInfo.sqlValue, .text(draft.endToEndId), .text(draft.instructionId),
-                          .text(draft.requestedExecutionDate), .integer(at.milliseconds), .integer(at.milliseconds)])
+                do {
+                    try db.run("""
+                        INSERT INTO payments (id, batch_id, submission_id, debtor_account_id, bank_id, amount_minor, currency,
+                            creditor_name, creditor_account, creditor_bank_code, remittance_info, end_to_end_id, instruction_id,
+                            requested_execution_date, status, created_at, updated_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)
+                        """, [.text(draft.id), draft.batchId.sqlValue, .text(draft.submissionId), .text(draft.debtorAccountId),
+                              .text(draft.bankId), .integer(draft.amount.minorUnits), .text(draft.amount.currency.code),
+                              .text(draft.creditor.name), .text(draft.creditor.account), draft.creditor.bankCode.sqlValue,
+                              draft.remittanceInfo.sqlValue, .text(draft.endToEndId), .text(draft.instructionId),
+                              .text(draft.requestedExecutionDate), .integer(at.milliseconds), .integer(at.milliseconds)])
+                } catch let error as SQLiteError where error.isConstraintViolation && error.message.contains("end_to_end_id") {
+                    throw IntakeConflict.duplicateEndToEndId(draft.endToEndId)
+                }
                 let ids = messageIds[draft.submissionId] ?? ("", "")
                 let record = PaymentRecord(
                     id: draft.id, batchId: draft.batchId, submissionId: draft.submissionId,
