@@ -23,7 +23,7 @@ demo: build
 ## Installs what is missing, builds, and runs the whole test suite.
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	$(SWIFT) test --skip-build --disable-swift-testing
 
 ## Benchmarks (release build); figures go to docs/benchmarks.md.
 bench: deps
