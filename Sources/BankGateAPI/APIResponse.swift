@@ -1,3 +1,4 @@
+import BankGateCore
 import BankGateEngine
 import Hummingbird
 import Logging

@@ -233,14 +233,15 @@ extension PaymentStore {
     static func apply(_ db: SQLiteConnection, report: StatusReport, to submission: SubmissionRecord, at: Timestamp,
                       followUpAt: Timestamp?) throws {
         var payments = try loadPayments(db, submissionId: submission.id)
-        for index in payments.indices where !payments[index].status.isTerminal || payments[index].status == .completed {
+        for index in payments.indices {
             let payment = payments[index]
-            guard [.sending, .submitted, .processing, .unknown, .held, .completed].contains(payment.status) else { continue }
             let outcome = report.outcome(endToEndId: payment.endToEndId, instructionId: payment.instructionId)
             // A report that names the message but says nothing of this transfer: the bank has it.
             let target = outcome?.status ?? .submitted
-            guard target != payment.status else { continue }
-            guard PaymentStateMachine.allows(from: payment.status, to: target, cause: .bank) else { continue }
+            // The state table decides which payments a bank report may move (not queued, cancelled,
+            // failed ones; not backwards, such as completed → submitted).
+            guard target != payment.status,
+                  PaymentStateMachine.allows(from: payment.status, to: target, cause: .bank) else { continue }
             let details = TransitionDetails(
                 reason: "bank report \(report.reportId): \(outcome?.bankStatus ?? "no line for this transfer")",
                 bankStatus: outcome?.bankStatus, reasonCode: outcome?.reasonCode, reasonText: outcome?.reasonText,

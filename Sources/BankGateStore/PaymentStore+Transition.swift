@@ -76,61 +76,23 @@ extension PaymentStore {
 
     static func appendEvent(_ db: SQLiteConnection, type: String, payment: PaymentRecord, previous: PaymentStatus?,
                             at: Timestamp) throws {
-        var json = JSONObjectWriter()
-        json.add("payment_id", payment.id)
-        json.add("status", payment.status.rawValue)
-        json.add("previous_status", previous?.rawValue)
-        json.add("debtor_account", payment.debtorAccountId)
-        json.add("bank_id", payment.bankId)
-        json.add("amount", payment.amount.decimalString)
-        json.add("currency", payment.amount.currency.code)
-        json.add("end_to_end_id", payment.endToEndId)
-        json.add("message_id", payment.messageId)
-        json.add("bank_status", payment.bankStatus)
-        json.add("reason_code", payment.reasonCode)
-        json.add("reason_text", payment.reasonText)
-        json.add("attempts", String(payment.attempts), raw: true)
+        var json = JSONWriter(capacity: 512)
+        json.beginObject()
+        json.field("payment_id", payment.id)
+        json.field("status", payment.status.rawValue)
+        json.field("previous_status", previous?.rawValue)
+        json.field("debtor_account", payment.debtorAccountId)
+        json.field("bank_id", payment.bankId)
+        json.field("amount", payment.amount.decimalString)
+        json.field("currency", payment.amount.currency.code)
+        json.field("end_to_end_id", payment.endToEndId)
+        json.field("message_id", payment.messageId)
+        json.field("bank_status", payment.bankStatus)
+        json.field("reason_code", payment.reasonCode)
+        json.field("reason_text", payment.reasonText)
+        json.field("attempts", payment.attempts)
+        json.endObject()
         try db.run("INSERT INTO outbox_events (type, payment_id, at, payload) VALUES (?, ?, ?, ?)",
-                   [.text(type), .text(payment.id), .integer(at.milliseconds), .text(json.finish())])
+                   [.text(type), .text(payment.id), .integer(at.milliseconds), .text(json.text)])
     }
-}
-
-/// Writes a flat JSON object of strings by hand (no Foundation on the intake hot path).
-struct JSONObjectWriter {
-    private var text = "{"
-    private var first = true
-
-    mutating func add(_ key: String, _ value: String?, raw: Bool = false) {
-        if !first { text += "," }
-        first = false
-        text += "\"\(key)\":"
-        guard let value else { text += "null"; return }
-        if raw { text += value; return }
-        text += "\""
-        // Most values need no escaping: append them whole.
-        if !value.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-            text += value
-            text += "\""
-            return
-        }
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": text += "\\\""
-            case "\\": text += "\\\\"
-            case "\n": text += "\\n"
-            case "\r": text += "\\r"
-            case "\t": text += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    text += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    text.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        text += "\""
-    }
-
-    mutating func finish() -> String { text + "}" }
 }

@@ -17,14 +17,7 @@ public final class PaymentStore: Sendable {
 
     // MARK: - Columns and row mapping
 
-    static let paymentColumns = """
-        id, batch_id, submission_id, debtor_account_id, bank_id, amount_minor, currency, creditor_name, \
-        creditor_account, creditor_bank_code, remittance_info, end_to_end_id, instruction_id, \
-        requested_execution_date, status, attempts, last_error, bank_status, reason_code, reason_text, \
-        created_at, updated_at, seq
-        """
-
-    /// Maps a row selected with ``paymentColumns`` joined with the submission's ids (columns 23, 24).
+    /// Maps a row of ``paymentSelect``: the payment's columns, `seq` (22), then its submission's ids (23, 24).
     static func payment(_ row: SQLiteRow) throws -> PaymentRecord {
         guard let currency = Currency(code: row.text(6)),
               let status = PaymentStatus(rawValue: row.text(14)) else {
@@ -44,8 +37,11 @@ public final class PaymentStore: Sendable {
     }
 
     static let paymentSelect = """
-        SELECT \(paymentColumns.split(separator: ",").map { "p." + $0.trimmingCharacters() }.joined(separator: ", ")), \
-        s.message_id, s.payment_info_id FROM payments p JOIN submissions s ON s.id = p.submission_id
+        SELECT p.id, p.batch_id, p.submission_id, p.debtor_account_id, p.bank_id, p.amount_minor, p.currency, \
+        p.creditor_name, p.creditor_account, p.creditor_bank_code, p.remittance_info, p.end_to_end_id, p.instruction_id, \
+        p.requested_execution_date, p.status, p.attempts, p.last_error, p.bank_status, p.reason_code, p.reason_text, \
+        p.created_at, p.updated_at, p.seq, s.message_id, s.payment_info_id \
+        FROM payments p JOIN submissions s ON s.id = p.submission_id
         """
 
     static let submissionColumns = """
@@ -74,12 +70,6 @@ public final class PaymentStore: Sendable {
 
     static func loadSubmission(_ db: SQLiteConnection, id: String) throws -> SubmissionRecord? {
         try db.queryFirst("SELECT \(submissionColumns) FROM submissions WHERE id = ?", [.text(id)], submission)
-    }
-}
-
-extension StringProtocol {
-    func trimmingCharacters() -> String {
-        String(self.drop(while: { $0 == " " || $0 == "\n" }).reversed().drop(while: { $0 == " " || $0 == "\n" }).reversed())
     }
 }
 

@@ -1,3 +1,4 @@
+import BankGateCore
 import BankGateEngine
 import BankGateStore
 import Hummingbird

@@ -80,13 +80,7 @@ struct PaymentsCommand: AsyncParsableCommand {
         var json = false
 
         func run() async throws {
-            try await runOperator { () async throws(OperatorFailure) in
-                let client = try connection.client(preferring: [.operate])
-                let body = try await client.post("/v1/payments/\(OperatorClient.escape(id))/retry")
-                if json { return printRaw(body) }
-                let payment = try OperatorClient.decode(PaymentDocument.self, body)
-                print("payment \(payment.id) is now \(payment.status)")
-            }
+            try await postPaymentAction("retry", id: id, connection: connection, preferring: [.operate], json: json)
         }
     }
 
@@ -103,13 +97,19 @@ struct PaymentsCommand: AsyncParsableCommand {
         var json = false
 
         func run() async throws {
-            try await runOperator { () async throws(OperatorFailure) in
-                let client = try connection.client(preferring: [.operate, .paymentsWrite])
-                let body = try await client.post("/v1/payments/\(OperatorClient.escape(id))/cancel")
-                if json { return printRaw(body) }
-                let payment = try OperatorClient.decode(PaymentDocument.self, body)
-                print("payment \(payment.id) is now \(payment.status)")
-            }
+            try await postPaymentAction("cancel", id: id, connection: connection, preferring: [.operate, .paymentsWrite], json: json)
         }
+    }
+}
+
+/// `POST /v1/payments/{id}/{action}` (retry, cancel): prints the JSON, or the payment's new status.
+private func postPaymentAction(_ action: String, id: String, connection: ConnectionOptions, preferring scopes: Set<Scope>,
+                               json: Bool) async throws {
+    try await runOperator { () async throws(OperatorFailure) in
+        let client = try connection.client(preferring: scopes)
+        let body = try await client.post("/v1/payments/\(OperatorClient.escape(id))/\(action)")
+        if json { return printRaw(body) }
+        let payment = try OperatorClient.decode(PaymentDocument.self, body)
+        print("payment \(payment.id) is now \(payment.status)")
     }
 }

@@ -1,16 +1,18 @@
 /// Writes JSON straight into a byte array: no reflection, no intermediate dictionaries, and
-/// `null` written explicitly for absent values (the API's documents always carry every field).
+/// `null` written explicitly for absent values (the API's documents and the outbox events always
+/// carry every field).
 ///
 /// Commas are placed by the writer: call ``key(_:)`` then one value inside objects, values one
 /// after another inside arrays.
-struct JSONWriter {
-    private(set) var bytes: [UInt8] = []
+public struct JSONWriter: Sendable {
+    /// The JSON written so far, UTF-8.
+    public private(set) var bytes: [UInt8] = []
     /// Nothing written yet in the innermost object or array.
     private var isFirst = true
     /// A key was just written, so the next value needs no comma.
     private var afterKey = false
 
-    init(capacity: Int = 512) {
+    public init(capacity: Int = 512) {
         bytes.reserveCapacity(capacity)
     }
 
@@ -23,68 +25,71 @@ struct JSONWriter {
         }
     }
 
-    mutating func beginObject() {
+    public mutating func beginObject() {
         separate()
         bytes.append(UInt8(ascii: "{"))
         isFirst = true
     }
 
-    mutating func endObject() {
+    public mutating func endObject() {
         bytes.append(UInt8(ascii: "}"))
         isFirst = false
     }
 
-    mutating func beginArray() {
+    public mutating func beginArray() {
         separate()
         bytes.append(UInt8(ascii: "["))
         isFirst = true
     }
 
-    mutating func endArray() {
+    public mutating func endArray() {
         bytes.append(UInt8(ascii: "]"))
         isFirst = false
     }
 
     /// An object key; the next call must write its value.
-    mutating func key(_ name: String) {
+    public mutating func key(_ name: String) {
         separate()
         writeQuoted(name)
         bytes.append(UInt8(ascii: ":"))
         afterKey = true
     }
 
-    mutating func string(_ value: String?) {
+    public mutating func string(_ value: String?) {
         separate()
         if let value { writeQuoted(value) } else { writeNull() }
     }
 
-    mutating func integer<T: BinaryInteger>(_ value: T?) {
+    public mutating func integer<T: BinaryInteger>(_ value: T?) {
         separate()
         if let value { bytes.append(contentsOf: String(value).utf8) } else { writeNull() }
     }
 
-    mutating func bool(_ value: Bool) {
+    public mutating func bool(_ value: Bool) {
         separate()
         bytes.append(contentsOf: (value ? "true" : "false").utf8)
     }
 
-    mutating func null() {
+    public mutating func null() {
         separate()
         writeNull()
     }
 
     /// A value that is already JSON text (an outbox event's payload), inserted as it is.
-    mutating func raw(_ json: String) {
+    public mutating func raw(_ json: String) {
         separate()
         bytes.append(contentsOf: json.utf8)
     }
 
-    mutating func field(_ name: String, _ value: String?) {
+    /// The JSON written so far as text.
+    public var text: String { String(decoding: bytes, as: UTF8.self) }
+
+    public mutating func field(_ name: String, _ value: String?) {
         key(name)
         string(value)
     }
 
-    mutating func field<T: BinaryInteger>(_ name: String, _ value: T?) {
+    public mutating func field<T: BinaryInteger>(_ name: String, _ value: T?) {
         key(name)
         integer(value)
     }
