@@ -36,8 +36,9 @@ let package = Package(
         .target(name: "BankGateAdapters", dependencies: ["BankGateCore", "BankGateXML"], swiftSettings: strict),
         .target(name: "BankGateTransport", dependencies: ["BankGateCore", "CCurlShim"], swiftSettings: strict),
         .target(name: "BankGateStore", dependencies: ["BankGateCore", "CSQLite"], swiftSettings: strict),
+        .target(name: "BankGateCrypto", dependencies: ["COpenSSL"], swiftSettings: strict),
         .target(name: "BankGateEngine", dependencies: [
-            "BankGateCore", "BankGateAdapters", "BankGateTransport", "BankGateStore", "BankGateConfig",
+            "BankGateCore", "BankGateAdapters", "BankGateTransport", "BankGateStore", "BankGateConfig", "BankGateCrypto",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: strict),

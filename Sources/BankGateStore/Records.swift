@@ -202,3 +202,19 @@ public struct PaymentPage: Sendable, Hashable {
         self.nextCursor = nextCursor
     }
 }
+
+extension JSONWriter {
+    /// An outbox event as the event feed and webhook deliveries show it: `id`, `sequence`, `type`,
+    /// `payment_id`, `at` and the event's own `data`.
+    public mutating func event(_ event: OutboxEvent) {
+        beginObject()
+        field("id", event.id)
+        field("sequence", event.sequence)
+        field("type", event.type)
+        field("payment_id", event.paymentId)
+        field("at", event.at.iso8601)
+        key("data")
+        if event.payloadJSON.isEmpty { null() } else { raw(event.payloadJSON) }
+        endObject()
+    }
+}

@@ -90,5 +90,165 @@ enum Schema {
                 payload TEXT NOT NULL
             );
             """),
+        Migration(name: "002_statements", sql: """
+            CREATE TABLE statements (
+                id INTEGER PRIMARY KEY,
+                account_id TEXT NOT NULL,
+                format TEXT NOT NULL,
+                report_kind TEXT NOT NULL,
+                message_id TEXT NOT NULL,
+                statement_id TEXT NOT NULL,
+                electronic_seq INTEGER,
+                legal_seq INTEGER,
+                page INTEGER,
+                bank_created_at TEXT,
+                from_date TEXT,
+                to_date TEXT,
+                statement_date TEXT NOT NULL,
+                currency TEXT NOT NULL,
+                opening_balance INTEGER,
+                closing_balance INTEGER,
+                closing_available INTEGER,
+                entries INTEGER NOT NULL DEFAULT 0,
+                new_entries INTEGER NOT NULL DEFAULT 0,
+                booked_credits INTEGER NOT NULL DEFAULT 0,
+                booked_debits INTEGER NOT NULL DEFAULT 0,
+                integrity TEXT NOT NULL DEFAULT 'pending',
+                expected_closing INTEGER,
+                continuity TEXT NOT NULL DEFAULT 'pending',
+                state TEXT NOT NULL,
+                source TEXT NOT NULL,
+                source_name TEXT,
+                received_at INTEGER NOT NULL,
+                completed_at INTEGER,
+                UNIQUE (account_id, format, message_id, statement_id)
+            );
+            CREATE INDEX statements_account ON statements (account_id, report_kind, statement_date, id);
+            CREATE TABLE bank_transactions (
+                id INTEGER PRIMARY KEY,
+                account_id TEXT NOT NULL,
+                identity TEXT NOT NULL,
+                statement_row INTEGER NOT NULL REFERENCES statements (id),
+                statement_id TEXT NOT NULL,
+                sequence INTEGER NOT NULL,
+                booking_date TEXT,
+                value_date TEXT,
+                amount_minor INTEGER NOT NULL,
+                currency TEXT NOT NULL,
+                status TEXT NOT NULL,
+                reversal INTEGER NOT NULL DEFAULT 0,
+                bank_reference TEXT,
+                account_servicer_reference TEXT,
+                end_to_end_id TEXT,
+                instruction_id TEXT,
+                message_id TEXT,
+                payment_info_id TEXT,
+                uetr TEXT,
+                counterparty_name TEXT,
+                counterparty_account TEXT,
+                counterparty_bank TEXT,
+                remittance_info TEXT,
+                structured_reference TEXT,
+                btc_domain TEXT,
+                btc_family TEXT,
+                btc_sub_family TEXT,
+                btc_proprietary TEXT,
+                balance_after INTEGER,
+                additional_info TEXT,
+                source_line INTEGER,
+                source_path TEXT,
+                match_state TEXT NOT NULL DEFAULT 'unmatched',
+                created_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL,
+                UNIQUE (account_id, identity)
+            );
+            CREATE INDEX bank_transactions_account ON bank_transactions (account_id, booking_date, id);
+            CREATE INDEX bank_transactions_match ON bank_transactions (match_state, account_id);
+            CREATE INDEX bank_transactions_e2e ON bank_transactions (end_to_end_id) WHERE end_to_end_id IS NOT NULL;
+            CREATE TABLE balances (
+                account_id TEXT NOT NULL,
+                type TEXT NOT NULL,
+                date TEXT NOT NULL,
+                amount_minor INTEGER NOT NULL,
+                currency TEXT NOT NULL,
+                statement_row INTEGER NOT NULL,
+                recorded_at INTEGER NOT NULL,
+                PRIMARY KEY (account_id, type, date)
+            );
+            CREATE TABLE statement_gaps (
+                id INTEGER PRIMARY KEY,
+                account_id TEXT NOT NULL,
+                report_kind TEXT NOT NULL,
+                from_seq INTEGER,
+                to_seq INTEGER,
+                from_date TEXT NOT NULL,
+                to_date TEXT NOT NULL,
+                reason TEXT NOT NULL,
+                state TEXT NOT NULL,
+                pulls INTEGER NOT NULL DEFAULT 0,
+                detected_at INTEGER NOT NULL,
+                closed_at INTEGER
+            );
+            CREATE INDEX statement_gaps_open ON statement_gaps (state, account_id);
+            CREATE TABLE expected_payments (
+                id TEXT PRIMARY KEY,
+                account_id TEXT NOT NULL,
+                currency TEXT NOT NULL,
+                amount_min INTEGER NOT NULL,
+                amount_max INTEGER NOT NULL,
+                counterparty_name TEXT,
+                counterparty_account TEXT,
+                reference TEXT,
+                window_from TEXT NOT NULL,
+                window_to TEXT NOT NULL,
+                status TEXT NOT NULL,
+                client TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL
+            );
+            CREATE INDEX expected_payments_open ON expected_payments (status, account_id);
+            CREATE TABLE reconciliation_matches (
+                id INTEGER PRIMARY KEY,
+                transaction_id INTEGER NOT NULL REFERENCES bank_transactions (id),
+                target_kind TEXT NOT NULL,
+                target_id TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                score_permille INTEGER NOT NULL,
+                reasons TEXT NOT NULL,
+                state TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                decided_at INTEGER,
+                decided_by TEXT
+            );
+            CREATE INDEX reconciliation_matches_transaction ON reconciliation_matches (transaction_id, state);
+            CREATE INDEX reconciliation_matches_target ON reconciliation_matches (target_kind, target_id, state);
+            CREATE INDEX reconciliation_matches_state ON reconciliation_matches (state, id);
+            CREATE TABLE audit_log (
+                id INTEGER PRIMARY KEY,
+                at INTEGER NOT NULL,
+                actor TEXT NOT NULL,
+                action TEXT NOT NULL,
+                subject_kind TEXT NOT NULL,
+                subject_id TEXT NOT NULL,
+                details TEXT
+            );
+            CREATE INDEX audit_log_subject ON audit_log (subject_kind, subject_id, id);
+            CREATE TABLE webhook_subscriptions (
+                id TEXT PRIMARY KEY,
+                url TEXT NOT NULL,
+                event_types TEXT NOT NULL,
+                secret TEXT NOT NULL,
+                state TEXT NOT NULL,
+                cursor_seq INTEGER NOT NULL,
+                consecutive_failures INTEGER NOT NULL DEFAULT 0,
+                next_attempt_at INTEGER NOT NULL DEFAULT 0,
+                last_error TEXT,
+                last_delivered_at INTEGER,
+                created_by TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL
+            );
+            CREATE INDEX outbox_events_type ON outbox_events (type, seq);
+            """),
     ]
 }

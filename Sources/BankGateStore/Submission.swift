@@ -118,12 +118,16 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     case notFound(String)
     /// The payment is not in a status that allows the operation.
     case conflict(current: PaymentStatus, message: String)
+    /// Something other than a payment (a match, an expected payment, a subscription) is not in a
+    /// state that allows the operation.
+    case invalidState(String)
     case database(String)
 
     public var description: String {
         switch self {
         case .notFound(let what): "\(what) not found"
         case .conflict(let current, let message): "\(message) (status \(current.rawValue))"
+        case .invalidState(let message): message
         case .database(let message): "database: \(message)"
         }
     }

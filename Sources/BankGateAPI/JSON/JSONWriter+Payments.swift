@@ -116,17 +116,4 @@ extension JSONWriter {
         endArray()
         endObject()
     }
-
-    /// One outbox event; its stored payload is inserted as the `data` object.
-    mutating func event(_ event: OutboxEvent) {
-        beginObject()
-        field("id", event.id)
-        field("sequence", event.sequence)
-        field("type", event.type)
-        field("payment_id", event.paymentId)
-        field("at", event.at.iso8601)
-        key("data")
-        if event.payloadJSON.isEmpty { null() } else { raw(event.payloadJSON) }
-        endObject()
-    }
 }

@@ -26,8 +26,12 @@ public final class SQLiteConnection {
     private let handle: OpaquePointer
     private var statements: [String: OpaquePointer] = [:]
 
+    /// Process-wide SQLite settings (see `bankgate_sqlite3_configure`), applied before the first open.
+    private static let configured: Int32 = bankgate_sqlite3_configure()
+
     /// Opens (creating if needed) the database at `path` in WAL mode with `synchronous=FULL`.
     public init(path: String, readOnly: Bool = false) throws(SQLiteError) {
+        _ = Self.configured
         var db: OpaquePointer?
         let flags = readOnly
             ? SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX

@@ -1,0 +1,63 @@
+import COpenSSL
+
+/// HMAC-SHA256 through OpenSSL, for signing webhook deliveries.
+public enum HMACSHA256 {
+    /// The 32-byte authentication code of `message` under `key`.
+    public static func authenticationCode(key: [UInt8], message: [UInt8]) -> [UInt8] {
+        var code = [UInt8](repeating: 0, count: 32)
+        var length: UInt32 = 0
+        var empty: UInt8 = 0
+        key.withUnsafeBufferPointer { keyBuffer in
+            message.withUnsafeBufferPointer { messageBuffer in
+                code.withUnsafeMutableBufferPointer { out in
+                    withUnsafeMutablePointer(to: &empty) { placeholder in
+                        let result = HMAC(EVP_sha256(), keyBuffer.baseAddress ?? UnsafePointer(placeholder), Int32(keyBuffer.count),
+                                          messageBuffer.baseAddress ?? UnsafePointer(placeholder), messageBuffer.count,
+                                          out.baseAddress, &length)
+                        precondition(result != nil && length == 32, "HMAC-SHA256 failed")
+                    }
+                }
+            }
+        }
+        return code
+    }
+
+    /// The authentication code as 64 lowercase hexadecimal digits.
+    public static func hex(key: [UInt8], message: [UInt8]) -> String {
+        Hex.encode(authenticationCode(key: key, message: message))
+    }
+}
+
+/// Lowercase hexadecimal encoding and constant-time comparison.
+public enum Hex {
+    public static func encode(_ bytes: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count * 2)
+        for byte in bytes {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Compares two strings in time that depends only on their lengths.
+    public static func constantTimeEquals(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        var difference: UInt8 = 0
+        for index in x.indices { difference |= x[index] ^ y[index] }
+        return difference == 0
+    }
+}
+
+/// Random bytes from OpenSSL's CSPRNG.
+public enum SecureRandom {
+    /// `count` random bytes.
+    public static func bytes(_ count: Int) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: count)
+        let ok = bytes.withUnsafeMutableBufferPointer { RAND_bytes($0.baseAddress, Int32(count)) }
+        precondition(ok == 1, "RAND_bytes failed")
+        return bytes
+    }
+}

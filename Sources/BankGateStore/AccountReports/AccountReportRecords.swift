@@ -1,0 +1,274 @@
+import BankGateCore
+
+/// Where a statement came into bankgate from.
+public enum StatementSource: String, Sendable, Hashable {
+    /// Pulled from the bank by the scheduler (or a gap re-pull).
+    case pull
+    /// Picked up from a host-to-host inbox folder.
+    case folder
+    /// Uploaded through `POST /v1/statements`.
+    case upload
+}
+
+/// A statement's header as the store keeps it: the parser's view reduced to what bankgate uses.
+public struct StatementDraft: Sendable, Hashable {
+    public var accountId: String
+    /// `camt.053`, `MT940` …
+    public var format: String
+    /// `intraday`, `end_of_day` or `notification`.
+    public var reportKind: String
+    public var messageId: String
+    public var statementId: String
+    public var electronicSequence: Int64?
+    public var legalSequence: Int64?
+    public var page: Int?
+    public var bankCreatedAt: String?
+    public var fromDate: String?
+    public var toDate: String?
+    /// The business date the statement reports (closing balance date, else to-date, else creation date).
+    public var statementDate: String
+    public var currency: Currency
+    public var source: StatementSource
+    public var sourceName: String?
+
+    public init(accountId: String, format: String, reportKind: String, messageId: String, statementId: String,
+                electronicSequence: Int64?, legalSequence: Int64?, page: Int?, bankCreatedAt: String?,
+                fromDate: String?, toDate: String?, statementDate: String, currency: Currency,
+                source: StatementSource, sourceName: String?) {
+        self.accountId = accountId
+        self.format = format
+        self.reportKind = reportKind
+        self.messageId = messageId
+        self.statementId = statementId
+        self.electronicSequence = electronicSequence
+        self.legalSequence = legalSequence
+        self.page = page
+        self.bankCreatedAt = bankCreatedAt
+        self.fromDate = fromDate
+        self.toDate = toDate
+        self.statementDate = statementDate
+        self.currency = currency
+        self.source = source
+        self.sourceName = sourceName
+    }
+
+    /// The sequence used for completeness: the electronic sequence, else the legal one.
+    public var sequenceNumber: Int64? { electronicSequence ?? legalSequence }
+}
+
+/// A balance as reported, signed minor units.
+public struct BalanceDraft: Sendable, Hashable {
+    /// ISO 20022 balance type code (`OPBD`, `CLBD`, `ITBD`, `CLAV` …).
+    public var type: String
+    public var date: String
+    public var amount: Money
+
+    public init(type: String, date: String, amount: Money) {
+        self.type = type
+        self.date = date
+        self.amount = amount
+    }
+}
+
+/// The sums and checks of a statement, known once all its entries were read.
+public struct StatementCompletion: Sendable, Hashable {
+    public var entries: Int
+    public var bookedCredits: Int64
+    public var bookedDebits: Int64
+    public var openingBalance: Int64?
+    public var closingBalance: Int64?
+    public var closingAvailable: Int64?
+    /// `consistent`, `inconsistent` or `not_applicable`.
+    public var integrity: String
+    public var expectedClosing: Int64?
+    public var balances: [BalanceDraft]
+
+    public init(entries: Int, bookedCredits: Int64, bookedDebits: Int64, openingBalance: Int64?, closingBalance: Int64?,
+                closingAvailable: Int64?, integrity: String, expectedClosing: Int64?, balances: [BalanceDraft]) {
+        self.entries = entries
+        self.bookedCredits = bookedCredits
+        self.bookedDebits = bookedDebits
+        self.openingBalance = openingBalance
+        self.closingBalance = closingBalance
+        self.closingAvailable = closingAvailable
+        self.integrity = integrity
+        self.expectedClosing = expectedClosing
+        self.balances = balances
+    }
+}
+
+/// One bank transaction to store, with the identity that makes a second report of it a duplicate.
+public struct BankTransactionDraft: Sendable, Hashable {
+    /// See ``TransactionIdentity``.
+    public var identity: String
+    public var statementId: String
+    public var sequence: Int
+    public var bookingDate: String?
+    public var valueDate: String?
+    /// Signed: negative for a debit.
+    public var amount: Money
+    /// `booked`, `pending` or `info`.
+    public var status: String
+    public var reversal: Bool
+    public var bankReference: String?
+    public var accountServicerReference: String?
+    public var endToEndId: String?
+    public var instructionId: String?
+    public var messageId: String?
+    public var paymentInfoId: String?
+    public var uetr: String?
+    public var counterpartyName: String?
+    public var counterpartyAccount: String?
+    public var counterpartyBank: String?
+    public var remittanceInfo: String?
+    public var structuredReference: String?
+    public var codeDomain: String?
+    public var codeFamily: String?
+    public var codeSubFamily: String?
+    public var codeProprietary: String?
+    public var balanceAfter: Int64?
+    public var additionalInfo: String?
+    public var sourceLine: Int
+    public var sourcePath: String
+
+    public init(identity: String, statementId: String, sequence: Int, bookingDate: String?, valueDate: String?,
+                amount: Money, status: String, reversal: Bool, bankReference: String?, accountServicerReference: String?,
+                endToEndId: String?, instructionId: String?, messageId: String?, paymentInfoId: String?, uetr: String?,
+                counterpartyName: String?, counterpartyAccount: String?, counterpartyBank: String?,
+                remittanceInfo: String?, structuredReference: String?, codeDomain: String?, codeFamily: String?,
+                codeSubFamily: String?, codeProprietary: String?, balanceAfter: Int64?, additionalInfo: String?,
+                sourceLine: Int, sourcePath: String) {
+        self.identity = identity
+        self.statementId = statementId
+        self.sequence = sequence
+        self.bookingDate = bookingDate
+        self.valueDate = valueDate
+        self.amount = amount
+        self.status = status
+        self.reversal = reversal
+        self.bankReference = bankReference
+        self.accountServicerReference = accountServicerReference
+        self.endToEndId = endToEndId
+        self.instructionId = instructionId
+        self.messageId = messageId
+        self.paymentInfoId = paymentInfoId
+        self.uetr = uetr
+        self.counterpartyName = counterpartyName
+        self.counterpartyAccount = counterpartyAccount
+        self.counterpartyBank = counterpartyBank
+        self.remittanceInfo = remittanceInfo
+        self.structuredReference = structuredReference
+        self.codeDomain = codeDomain
+        self.codeFamily = codeFamily
+        self.codeSubFamily = codeSubFamily
+        self.codeProprietary = codeProprietary
+        self.balanceAfter = balanceAfter
+        self.additionalInfo = additionalInfo
+        self.sourceLine = sourceLine
+        self.sourcePath = sourcePath
+    }
+}
+
+/// A stored bank transaction.
+public struct BankTransactionRecord: Sendable, Hashable {
+    /// `btx_<n>`.
+    public var id: String
+    public var accountId: String
+    public var statementRow: Int64
+    public var draft: BankTransactionDraft
+    /// `unmatched`, `suggested` or `matched`.
+    public var matchState: String
+    public var createdAt: Timestamp
+    public var updatedAt: Timestamp
+
+    public init(id: String, accountId: String, statementRow: Int64, draft: BankTransactionDraft, matchState: String,
+                createdAt: Timestamp, updatedAt: Timestamp) {
+        self.id = id
+        self.accountId = accountId
+        self.statementRow = statementRow
+        self.draft = draft
+        self.matchState = matchState
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+
+    /// The integer row id behind ``id``.
+    public static func rowId(_ id: String) -> Int64? {
+        guard id.hasPrefix("btx_") else { return nil }
+        return Int64(id.dropFirst(4))
+    }
+}
+
+/// A stored statement with its checks.
+public struct StatementRecord: Sendable, Hashable {
+    /// `stm_<n>`.
+    public var id: String
+    public var draft: StatementDraft
+    public var completion: StatementCompletion?
+    /// `new_entries`: entries not seen before in another report.
+    public var newEntries: Int
+    /// `ok`, `first`, `gap`, `opening_mismatch`, `not_checked` or `pending`.
+    public var continuity: String
+    /// `importing` or `complete`.
+    public var state: String
+    public var receivedAt: Timestamp
+
+    public init(id: String, draft: StatementDraft, completion: StatementCompletion?, newEntries: Int, continuity: String,
+                state: String, receivedAt: Timestamp) {
+        self.id = id
+        self.draft = draft
+        self.completion = completion
+        self.newEntries = newEntries
+        self.continuity = continuity
+        self.state = state
+        self.receivedAt = receivedAt
+    }
+}
+
+/// The latest balances of an account, by type.
+public struct AccountBalance: Sendable, Hashable {
+    public var type: String
+    public var date: String
+    public var amount: Money
+    /// The statement that reported it.
+    public var statementId: String
+    public var recordedAt: Timestamp
+
+    public init(type: String, date: String, amount: Money, statementId: String, recordedAt: Timestamp) {
+        self.type = type
+        self.date = date
+        self.amount = amount
+        self.statementId = statementId
+        self.recordedAt = recordedAt
+    }
+}
+
+/// A hole in an account's run of statements, to be pulled again.
+public struct StatementGap: Sendable, Hashable {
+    public var id: Int64
+    public var accountId: String
+    public var reportKind: String
+    public var fromSequence: Int64?
+    public var toSequence: Int64?
+    public var fromDate: String
+    public var toDate: String
+    /// `sequence_gap` or `opening_mismatch`.
+    public var reason: String
+    /// `open` or `closed`.
+    public var state: String
+    public var pulls: Int
+
+    public init(id: Int64, accountId: String, reportKind: String, fromSequence: Int64?, toSequence: Int64?,
+                fromDate: String, toDate: String, reason: String, state: String, pulls: Int) {
+        self.id = id
+        self.accountId = accountId
+        self.reportKind = reportKind
+        self.fromSequence = fromSequence
+        self.toSequence = toSequence
+        self.fromDate = fromDate
+        self.toDate = toDate
+        self.reason = reason
+        self.state = state
+        self.pulls = pulls
+    }
+}

@@ -1,0 +1,358 @@
+import BankGateCore
+
+/// Statements, bank transactions, balances and statement gaps: what the banks report about each
+/// account. Shares the payment store's database, so one transaction can touch both.
+///
+/// A statement is imported in steps so that a file of any size streams through: ``beginStatement``,
+/// then ``insertTransactions`` per chunk of entries, then ``finishStatement``. Each step commits on its
+/// own; a statement left `importing` by a crash is continued by the next import of the same file,
+/// whose entries are then recognised as duplicates by their identity.
+public final class StatementStore: Sendable {
+    let database: SQLiteDatabase
+
+    /// A view of the statement tables of `store`'s database.
+    public init(sharing store: PaymentStore) {
+        database = store.database
+    }
+
+    /// Where an import stands after ``beginStatement``.
+    public struct Registration: Sendable, Hashable {
+        /// The statement's row.
+        public var row: Int64
+        /// The same statement (account, format, message id, statement id) was imported completely
+        /// before: its entries will all be duplicates.
+        public var alreadyComplete: Bool
+    }
+
+    /// Registers a statement about to be imported (or finds the one a crash interrupted).
+    public func beginStatement(_ draft: StatementDraft, at: Timestamp) async throws -> Registration {
+        try await database.write { db in
+            if let existing = try db.queryFirst("""
+                SELECT id, state FROM statements WHERE account_id = ? AND format = ? AND message_id = ? AND statement_id = ?
+                """, [.text(draft.accountId), .text(draft.format), .text(draft.messageId), .text(draft.statementId)],
+                { ($0.int(0), $0.text(1)) }) {
+                try Self.audit(db, at: at, actor: "system", action: "statement.received_again", subject: ("statement", "stm_\(existing.0)"),
+                               details: draft.sourceName.map { "source \(draft.source.rawValue): \($0)" } ?? "source \(draft.source.rawValue)")
+                return Registration(row: existing.0, alreadyComplete: existing.1 == "complete")
+            }
+            try db.run("""
+                INSERT INTO statements (account_id, format, report_kind, message_id, statement_id, electronic_seq, legal_seq, page,
+                    bank_created_at, from_date, to_date, statement_date, currency, state, source, source_name, received_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'importing', ?, ?, ?)
+                """, [.text(draft.accountId), .text(draft.format), .text(draft.reportKind), .text(draft.messageId),
+                      .text(draft.statementId), draft.electronicSequence.sqlValue, draft.legalSequence.sqlValue,
+                      draft.page.map { .integer(Int64($0)) } ?? .null, draft.bankCreatedAt.sqlValue, draft.fromDate.sqlValue,
+                      draft.toDate.sqlValue, .text(draft.statementDate), .text(draft.currency.code), .text(draft.source.rawValue),
+                      draft.sourceName.sqlValue, .integer(at.milliseconds)])
+            let row = db.lastInsertRowID
+            try Self.audit(db, at: at, actor: "system", action: "statement.received", subject: ("statement", "stm_\(row)"),
+                           details: "\(draft.format) \(draft.statementId) for \(draft.accountId) via \(draft.source.rawValue)")
+            return Registration(row: row, alreadyComplete: false)
+        }
+    }
+
+    /// What one chunk of entries did to the store.
+    public struct InsertResult: Sendable, Hashable {
+        /// Row ids of transactions seen for the first time.
+        public var inserted: [Int64] = []
+        /// Entries already stored from an earlier report (same identity).
+        public var duplicates = 0
+        /// Pending entries now reported as booked.
+        public var nowBooked: [Int64] = []
+    }
+
+    /// Stores a chunk of a statement's entries, each once per identity, in one transaction. A booked
+    /// entry, new or a pending one now booked, produces a `transaction.booked` event.
+    public func insertTransactions(_ drafts: [BankTransactionDraft], accountId: String, statementRow: Int64,
+                                   at: Timestamp) async throws -> InsertResult {
+        try await database.write { db in
+            var result = InsertResult()
+            for draft in drafts {
+                let changed = try db.run("""
+                    INSERT INTO bank_transactions (account_id, identity, statement_row, statement_id, sequence, booking_date, value_date,
+                        amount_minor, currency, status, reversal, bank_reference, account_servicer_reference, end_to_end_id,
+                        instruction_id, message_id, payment_info_id, uetr, counterparty_name, counterparty_account, counterparty_bank,
+                        remittance_info, structured_reference, btc_domain, btc_family, btc_sub_family, btc_proprietary, balance_after,
+                        additional_info, source_line, source_path, created_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (account_id, identity) DO NOTHING
+                    """, Self.arguments(draft, accountId: accountId, statementRow: statementRow, at: at))
+                if changed == 1 {
+                    let row = db.lastInsertRowID
+                    result.inserted.append(row)
+                    if draft.status == "booked" {
+                        try Self.appendTransactionEvent(db, type: "transaction.booked", row: row, accountId: accountId, draft: draft, at: at)
+                    }
+                    continue
+                }
+                result.duplicates += 1
+                guard draft.status == "booked",
+                      let existing = try db.queryFirst("SELECT id, status FROM bank_transactions WHERE account_id = ? AND identity = ?",
+                                                       [.text(accountId), .text(draft.identity)], { ($0.int(0), $0.text(1)) }),
+                      existing.1 != "booked" else { continue }
+                try db.run("""
+                    UPDATE bank_transactions SET status = 'booked', booking_date = COALESCE(?, booking_date), updated_at = ? WHERE id = ?
+                    """, [draft.bookingDate.sqlValue, .integer(at.milliseconds), .integer(existing.0)])
+                try Self.audit(db, at: at, actor: "system", action: "transaction.booked", subject: ("transaction", "btx_\(existing.0)"),
+                               details: "pending entry booked by statement \(draft.statementId)")
+                try Self.appendTransactionEvent(db, type: "transaction.booked", row: existing.0, accountId: accountId, draft: draft, at: at)
+                result.nowBooked.append(existing.0)
+            }
+            if !result.inserted.isEmpty {
+                try db.run("UPDATE statements SET new_entries = new_entries + ? WHERE id = ?",
+                           [.integer(Int64(result.inserted.count)), .integer(statementRow)])
+            }
+            return result
+        }
+    }
+
+    /// What finishing a statement found.
+    public struct Outcome: Sendable, Hashable {
+        /// `consistent`, `inconsistent` or `not_applicable`.
+        public var integrity: String
+        /// `ok`, `first`, `gap`, `opening_mismatch` or `not_checked`.
+        public var continuity: String
+        /// The hole this statement revealed, if any (also recorded as an open gap).
+        public var gap: StatementGap?
+        /// Open gaps this statement closed.
+        public var closedGaps: [Int64]
+    }
+
+    /// Completes a statement: its sums, balances and integrity; its continuity with the account's
+    /// previous statement (each opening balance equals the previous closing balance, sequence
+    /// numbers without holes); events `statement.inconsistent` and `statement.gap`; gaps it fills.
+    public func finishStatement(row: Int64, completion: StatementCompletion, at: Timestamp) async throws -> Outcome {
+        try await database.write { db in
+            guard let draft = try Self.loadDraft(db, row: row) else { throw StoreError.notFound("statement") }
+            try db.run("""
+                UPDATE statements SET entries = ?, booked_credits = ?, booked_debits = ?, opening_balance = ?, closing_balance = ?,
+                    closing_available = ?, integrity = ?, expected_closing = ?, state = 'complete', completed_at = ?
+                WHERE id = ?
+                """, [.integer(Int64(completion.entries)), .integer(completion.bookedCredits), .integer(completion.bookedDebits),
+                      completion.openingBalance.sqlValue, completion.closingBalance.sqlValue, completion.closingAvailable.sqlValue,
+                      .text(completion.integrity), completion.expectedClosing.sqlValue, .integer(at.milliseconds), .integer(row)])
+            for balance in completion.balances {
+                // A later report of the same balance (type and date) replaces the earlier one.
+                try db.run("""
+                    INSERT INTO balances (account_id, type, date, amount_minor, currency, statement_row, recorded_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (account_id, type, date) DO UPDATE SET amount_minor = excluded.amount_minor,
+                        currency = excluded.currency, statement_row = excluded.statement_row, recorded_at = excluded.recorded_at
+                    """, [.text(draft.accountId), .text(balance.type), .text(balance.date), .integer(balance.amount.minorUnits),
+                          .text(balance.amount.currency.code), .integer(row), .integer(at.milliseconds)])
+            }
+            if completion.integrity == "inconsistent" {
+                var json = JSONWriter(capacity: 256)
+                json.beginObject()
+                json.field("statement_id", "stm_\(row)")
+                json.field("bank_statement_id", draft.statementId)
+                json.field("account", draft.accountId)
+                json.field("currency", draft.currency.code)
+                json.field("expected_closing_balance", completion.expectedClosing.map { Money(minorUnits: $0, currency: draft.currency).decimalString })
+                json.field("stated_closing_balance", completion.closingBalance.map { Money(minorUnits: $0, currency: draft.currency).decimalString })
+                json.endObject()
+                try Self.appendEvent(db, type: "statement.inconsistent", at: at, payload: json.text)
+            }
+            var outcome = Outcome(integrity: completion.integrity, continuity: "not_checked", gap: nil, closedGaps: [])
+            if draft.reportKind == "end_of_day" {
+                outcome = try Self.checkContinuity(db, row: row, draft: draft, completion: completion, at: at, outcome: outcome)
+            }
+            try db.run("UPDATE statements SET continuity = ? WHERE id = ?", [.text(outcome.continuity), .integer(row)])
+            try Self.audit(db, at: at, actor: "system", action: "statement.completed", subject: ("statement", "stm_\(row)"),
+                           details: "\(completion.entries) entries, integrity \(completion.integrity), continuity \(outcome.continuity)")
+            return outcome
+        }
+    }
+
+    /// Marks that a gap was asked for again.
+    public func recordGapPull(id: Int64, at: Timestamp) async throws {
+        try await database.write { db in
+            try db.run("UPDATE statement_gaps SET pulls = pulls + 1 WHERE id = ?", [.integer(id)])
+            try Self.audit(db, at: at, actor: "system", action: "statement_gap.pulled", subject: ("statement_gap", "\(id)"), details: nil)
+        }
+    }
+
+    // MARK: - Continuity
+
+    private static func checkContinuity(_ db: SQLiteConnection, row: Int64, draft: StatementDraft, completion: StatementCompletion,
+                                        at: Timestamp, outcome: Outcome) throws -> Outcome {
+        var outcome = outcome
+        let sequence = draft.sequenceNumber
+        // The previous statement: by sequence number when this one has one, else by date.
+        let previous: (row: Int64, sequence: Int64?, date: String, closing: Int64?)? = try db.queryFirst(
+            sequence != nil
+                ? """
+                  SELECT id, COALESCE(electronic_seq, legal_seq), statement_date, closing_balance FROM statements
+                  WHERE account_id = ? AND report_kind = 'end_of_day' AND state = 'complete' AND id != ?
+                    AND COALESCE(electronic_seq, legal_seq) < ? ORDER BY COALESCE(electronic_seq, legal_seq) DESC LIMIT 1
+                  """
+                : """
+                  SELECT id, COALESCE(electronic_seq, legal_seq), statement_date, closing_balance FROM statements
+                  WHERE account_id = ? AND report_kind = 'end_of_day' AND state = 'complete' AND id != ?
+                    AND statement_date < ? ORDER BY statement_date DESC, id DESC LIMIT 1
+                  """,
+            [.text(draft.accountId), .integer(row), sequence.map(SQLValue.integer) ?? .text(draft.statementDate)],
+            { ($0.int(0), $0.optionalInt(1), $0.text(2), $0.optionalInt(3)) })
+        if let previous {
+            let fromDate = DateArithmetic.adding(days: 1, to: previous.date) ?? previous.date
+            let toDate = DateArithmetic.adding(days: -1, to: draft.statementDate) ?? draft.statementDate
+            if let sequence, let previousSequence = previous.sequence, sequence > previousSequence + 1 {
+                outcome.continuity = "gap"
+                outcome.gap = try openGap(db, draft: draft, fromSequence: previousSequence + 1, toSequence: sequence - 1,
+                                          fromDate: fromDate, toDate: max(fromDate, toDate), reason: "sequence_gap", at: at)
+            } else if let opening = completion.openingBalance, let closing = previous.closing, opening != closing {
+                outcome.continuity = "opening_mismatch"
+                outcome.gap = try openGap(db, draft: draft, fromSequence: nil, toSequence: nil, fromDate: fromDate,
+                                          toDate: max(fromDate, toDate), reason: "opening_mismatch", at: at,
+                                          detail: (expected: closing, found: opening))
+            } else {
+                outcome.continuity = "ok"
+            }
+        } else {
+            outcome.continuity = "first"
+        }
+        outcome.closedGaps = try closeFilledGaps(db, draft: draft, at: at)
+        return outcome
+    }
+
+    private static func openGap(_ db: SQLiteConnection, draft: StatementDraft, fromSequence: Int64?, toSequence: Int64?,
+                                fromDate: String, toDate: String, reason: String, at: Timestamp,
+                                detail: (expected: Int64, found: Int64)? = nil) throws -> StatementGap {
+        try db.run("""
+            INSERT INTO statement_gaps (account_id, report_kind, from_seq, to_seq, from_date, to_date, reason, state, detected_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?)
+            """, [.text(draft.accountId), .text(draft.reportKind), fromSequence.sqlValue, toSequence.sqlValue, .text(fromDate),
+                  .text(toDate), .text(reason), .integer(at.milliseconds)])
+        let gap = StatementGap(id: db.lastInsertRowID, accountId: draft.accountId, reportKind: draft.reportKind,
+                               fromSequence: fromSequence, toSequence: toSequence, fromDate: fromDate, toDate: toDate,
+                               reason: reason, state: "open", pulls: 0)
+        var json = JSONWriter(capacity: 256)
+        json.beginObject()
+        json.field("gap_id", gap.id)
+        json.field("account", draft.accountId)
+        json.field("reason", reason)
+        json.field("from_sequence", fromSequence)
+        json.field("to_sequence", toSequence)
+        json.field("from_date", fromDate)
+        json.field("to_date", toDate)
+        json.field("detected_by_statement", draft.statementId)
+        if let detail {
+            json.field("previous_closing_balance", Money(minorUnits: detail.expected, currency: draft.currency).decimalString)
+            json.field("opening_balance", Money(minorUnits: detail.found, currency: draft.currency).decimalString)
+        }
+        json.endObject()
+        try appendEvent(db, type: "statement.gap", at: at, payload: json.text)
+        try audit(db, at: at, actor: "system", action: "statement_gap.opened", subject: ("statement_gap", "\(gap.id)"),
+                  details: "\(reason) \(fromDate)…\(toDate)")
+        return gap
+    }
+
+    /// Closes the account's open sequence gaps whose every number is now present, and date gaps
+    /// (no sequence numbers) once a statement dated inside them has arrived.
+    private static func closeFilledGaps(_ db: SQLiteConnection, draft: StatementDraft, at: Timestamp) throws -> [Int64] {
+        let open = try db.query("""
+            SELECT id, from_seq, to_seq, from_date, to_date FROM statement_gaps
+            WHERE state = 'open' AND account_id = ? AND report_kind = ? AND reason = 'sequence_gap'
+            """, [.text(draft.accountId), .text(draft.reportKind)], { ($0.int(0), $0.optionalInt(1), $0.optionalInt(2), $0.text(3), $0.text(4)) })
+        var closed: [Int64] = []
+        for gap in open {
+            let filled: Bool
+            if let from = gap.1, let to = gap.2 {
+                let present = try db.queryFirst("""
+                    SELECT COUNT(DISTINCT COALESCE(electronic_seq, legal_seq)) FROM statements
+                    WHERE account_id = ? AND report_kind = ? AND state = 'complete' AND COALESCE(electronic_seq, legal_seq) BETWEEN ? AND ?
+                    """, [.text(draft.accountId), .text(draft.reportKind), .integer(from), .integer(to)], { $0.int(0) }) ?? 0
+                filled = present >= to - from + 1
+            } else {
+                filled = draft.statementDate >= gap.3 && draft.statementDate <= gap.4
+            }
+            guard filled else { continue }
+            try db.run("UPDATE statement_gaps SET state = 'closed', closed_at = ? WHERE id = ?", [.integer(at.milliseconds), .integer(gap.0)])
+            try audit(db, at: at, actor: "system", action: "statement_gap.closed", subject: ("statement_gap", "\(gap.0)"),
+                      details: "filled by \(draft.statementId)")
+            closed.append(gap.0)
+        }
+        return closed
+    }
+
+    // MARK: - Rows
+
+    static func loadDraft(_ db: SQLiteConnection, row: Int64) throws -> StatementDraft? {
+        try db.queryFirst("SELECT \(statementColumns) FROM statements WHERE id = ?", [.integer(row)], statementDraft)
+    }
+
+    static let statementColumns = """
+        account_id, format, report_kind, message_id, statement_id, electronic_seq, legal_seq, page, bank_created_at, \
+        from_date, to_date, statement_date, currency, source, source_name
+        """
+
+    static func statementDraft(_ row: SQLiteRow) throws -> StatementDraft {
+        guard let currency = Currency(code: row.text(12)), let source = StatementSource(rawValue: row.text(13)) else {
+            throw StoreError.database("corrupt statement row")
+        }
+        return StatementDraft(
+            accountId: row.text(0), format: row.text(1), reportKind: row.text(2), messageId: row.text(3), statementId: row.text(4),
+            electronicSequence: row.optionalInt(5), legalSequence: row.optionalInt(6), page: row.optionalInt(7).map { Int($0) },
+            bankCreatedAt: row.optionalText(8), fromDate: row.optionalText(9), toDate: row.optionalText(10),
+            statementDate: row.text(11), currency: currency, source: source, sourceName: row.optionalText(14))
+    }
+
+    static func arguments(_ draft: BankTransactionDraft, accountId: String, statementRow: Int64, at: Timestamp) -> [SQLValue] {
+        [.text(accountId), .text(draft.identity), .integer(statementRow), .text(draft.statementId), .integer(Int64(draft.sequence)),
+         draft.bookingDate.sqlValue, draft.valueDate.sqlValue, .integer(draft.amount.minorUnits), .text(draft.amount.currency.code),
+         .text(draft.status), .integer(draft.reversal ? 1 : 0), draft.bankReference.sqlValue, draft.accountServicerReference.sqlValue,
+         draft.endToEndId.sqlValue, draft.instructionId.sqlValue, draft.messageId.sqlValue, draft.paymentInfoId.sqlValue,
+         draft.uetr.sqlValue, draft.counterpartyName.sqlValue, draft.counterpartyAccount.sqlValue, draft.counterpartyBank.sqlValue,
+         draft.remittanceInfo.sqlValue, draft.structuredReference.sqlValue, draft.codeDomain.sqlValue, draft.codeFamily.sqlValue,
+         draft.codeSubFamily.sqlValue, draft.codeProprietary.sqlValue, draft.balanceAfter.sqlValue, draft.additionalInfo.sqlValue,
+         .integer(Int64(draft.sourceLine)), .text(draft.sourcePath), .integer(at.milliseconds), .integer(at.milliseconds)]
+    }
+
+    static func appendTransactionEvent(_ db: SQLiteConnection, type: String, row: Int64, accountId: String,
+                                       draft: BankTransactionDraft, at: Timestamp, extra: ((inout JSONWriter) -> Void)? = nil) throws {
+        var json = JSONWriter(capacity: 512)
+        json.beginObject()
+        json.field("transaction_id", "btx_\(row)")
+        json.field("account", accountId)
+        json.field("amount", draft.amount.decimalString)
+        json.field("currency", draft.amount.currency.code)
+        json.field("status", draft.status)
+        json.field("booking_date", draft.bookingDate)
+        json.field("value_date", draft.valueDate)
+        json.field("end_to_end_id", draft.endToEndId)
+        json.field("bank_reference", draft.bankReference)
+        json.field("account_servicer_reference", draft.accountServicerReference)
+        json.field("counterparty_name", draft.counterpartyName)
+        json.field("remittance_information", draft.remittanceInfo)
+        json.field("bank_statement_id", draft.statementId)
+        extra?(&json)
+        json.endObject()
+        try appendEvent(db, type: type, at: at, payload: json.text)
+    }
+
+    /// Appends an outbox event that belongs to no payment.
+    static func appendEvent(_ db: SQLiteConnection, type: String, paymentId: String? = nil, at: Timestamp, payload: String) throws {
+        try db.run("INSERT INTO outbox_events (type, payment_id, at, payload) VALUES (?, ?, ?, ?)",
+                   [.text(type), paymentId.sqlValue, .integer(at.milliseconds), .text(payload)])
+    }
+
+    /// Appends an audit record for a change that is not a payment transition.
+    static func audit(_ db: SQLiteConnection, at: Timestamp, actor: String, action: String, subject: (kind: String, id: String),
+                      details: String?) throws {
+        try db.run("INSERT INTO audit_log (at, actor, action, subject_kind, subject_id, details) VALUES (?, ?, ?, ?, ?, ?)",
+                   [.integer(at.milliseconds), .text(actor), .text(action), .text(subject.kind), .text(subject.id), details.sqlValue])
+    }
+}
+
+extension Optional where Wrapped == Int64 {
+    var sqlValue: SQLValue { map(SQLValue.integer) ?? .null }
+}
+
+/// Calendar arithmetic on `YYYY-MM-DD` strings.
+public enum DateArithmetic {
+    /// `date` plus `days` (negative to go back), or nil if `date` is not a date.
+    public static func adding(days: Int, to date: String) -> String? {
+        guard let start = Timestamp.parseDate(date) else { return nil }
+        return start.adding(milliseconds: Int64(days) * 86_400_000).dateString
+    }
+}

@@ -1,0 +1,224 @@
+import BankGateCore
+
+/// A subscription of a URL to outbox event types.
+public struct WebhookSubscription: Sendable, Hashable {
+    /// `whk_…`.
+    public var id: String
+    public var url: String
+    /// Event types or patterns: `payment.completed`, `transaction.*`, `*`.
+    public var eventTypes: [String]
+    /// The HMAC-SHA256 key deliveries are signed with.
+    public var secret: String
+    /// `active` or `disabled`.
+    public var state: String
+    /// The last outbox sequence delivered (or skipped as not subscribed).
+    public var cursor: Int64
+    public var consecutiveFailures: Int
+    public var nextAttemptAt: Timestamp
+    public var lastError: String?
+    public var lastDeliveredAt: Timestamp?
+    public var createdBy: String
+    public var createdAt: Timestamp
+    public var updatedAt: Timestamp
+
+    public init(id: String, url: String, eventTypes: [String], secret: String, state: String, cursor: Int64,
+                consecutiveFailures: Int, nextAttemptAt: Timestamp, lastError: String?, lastDeliveredAt: Timestamp?,
+                createdBy: String, createdAt: Timestamp, updatedAt: Timestamp) {
+        self.id = id
+        self.url = url
+        self.eventTypes = eventTypes
+        self.secret = secret
+        self.state = state
+        self.cursor = cursor
+        self.consecutiveFailures = consecutiveFailures
+        self.nextAttemptAt = nextAttemptAt
+        self.lastError = lastError
+        self.lastDeliveredAt = lastDeliveredAt
+        self.createdBy = createdBy
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+
+    /// Whether the subscription wants events of `type`.
+    public func wants(_ type: String) -> Bool {
+        eventTypes.contains { pattern in
+            if pattern == "*" { return true }
+            if pattern.hasSuffix(".*") { return type.hasPrefix(pattern.dropLast(1)) }
+            return pattern == type
+        }
+    }
+}
+
+/// Webhook subscriptions and their delivery cursors over the outbox. Shares the payment store's
+/// database. Delivery is at least once: the cursor moves only after the receiver acknowledged.
+public final class WebhookStore: Sendable {
+    let database: SQLiteDatabase
+
+    public init(sharing store: PaymentStore) {
+        database = store.database
+    }
+
+    /// Stores a new active subscription. It receives events from the current end of the outbox on,
+    /// or from `fromSequence` when given.
+    public func create(id: String, url: String, eventTypes: [String], secret: String, fromSequence: Int64?, actor: String,
+                       at: Timestamp) async throws -> WebhookSubscription {
+        try await database.write { db in
+            let end = try db.queryFirst("SELECT COALESCE(MAX(seq), 0) FROM outbox_events", [], { $0.int(0) }) ?? 0
+            let cursor = fromSequence.map { max(0, $0 - 1) } ?? end
+            try db.run("""
+                INSERT INTO webhook_subscriptions (id, url, event_types, secret, state, cursor_seq, created_by, created_at, updated_at)
+                VALUES (?, ?, ?, ?, 'active', ?, ?, ?, ?)
+                """, [.text(id), .text(url), .text(eventTypes.joined(separator: ",")), .text(secret), .integer(cursor), .text(actor),
+                      .integer(at.milliseconds), .integer(at.milliseconds)])
+            try StatementStore.audit(db, at: at, actor: actor, action: "webhook.created", subject: ("webhook", id),
+                                     details: "\(url) for \(eventTypes.joined(separator: ","))")
+            return try Self.load(db, id: id)!
+        }
+    }
+
+    public func subscription(id: String) async throws -> WebhookSubscription? {
+        try await database.read { db in try Self.load(db, id: id) }
+    }
+
+    public func subscriptions() async throws -> [WebhookSubscription] {
+        try await database.read { db in
+            try db.query("SELECT \(Self.columns) FROM webhook_subscriptions ORDER BY created_at, id", [], Self.subscription)
+        }
+    }
+
+    /// Active subscriptions whose next attempt is due.
+    public func due(at now: Timestamp) async throws -> [WebhookSubscription] {
+        try await database.read { db in
+            try db.query("""
+                SELECT \(Self.columns) FROM webhook_subscriptions WHERE state = 'active' AND next_attempt_at <= ? ORDER BY id
+                """, [.integer(now.milliseconds)], Self.subscription)
+        }
+    }
+
+    /// The next events after the subscription's cursor that it wants, at most `limit`, and the last
+    /// sequence scanned (the cursor may move past unwanted events even when none is wanted).
+    public func nextEvents(for subscription: WebhookSubscription, limit: Int) async throws -> (events: [OutboxEvent], scannedThrough: Int64) {
+        try await database.read { db in
+            var wanted: [OutboxEvent] = []
+            var scanned = subscription.cursor
+            // Scan in pages so that a subscription to rare events does not read the whole outbox at once.
+            for _ in 0..<20 {
+                let page = try db.query("SELECT seq, type, payment_id, at, payload FROM outbox_events WHERE seq > ? ORDER BY seq LIMIT 500",
+                                        [.integer(scanned)]) { row in
+                    OutboxEvent(sequence: row.int(0), type: row.text(1), paymentId: row.optionalText(2),
+                                at: Timestamp(milliseconds: row.int(3)), payloadJSON: row.text(4))
+                }
+                guard !page.isEmpty else { break }
+                for event in page {
+                    if subscription.wants(event.type) {
+                        wanted.append(event)
+                        if wanted.count == limit { return (wanted, event.sequence) }
+                    }
+                    scanned = event.sequence
+                }
+                if !wanted.isEmpty { break }
+            }
+            return (wanted, scanned)
+        }
+    }
+
+    /// The receiver acknowledged everything through `sequence`: move the cursor, clear failures.
+    public func recordDelivered(id: String, through sequence: Int64, delivered: Bool, at: Timestamp) async throws {
+        try await database.write { db in
+            try db.run("""
+                UPDATE webhook_subscriptions SET cursor_seq = MAX(cursor_seq, ?), consecutive_failures = CASE WHEN ? THEN 0 ELSE consecutive_failures END,
+                    last_error = CASE WHEN ? THEN NULL ELSE last_error END, next_attempt_at = 0,
+                    last_delivered_at = CASE WHEN ? THEN ? ELSE last_delivered_at END, updated_at = ?
+                WHERE id = ?
+                """, [.integer(sequence), .integer(delivered ? 1 : 0), .integer(delivered ? 1 : 0), .integer(delivered ? 1 : 0),
+                      .integer(at.milliseconds), .integer(at.milliseconds), .text(id)])
+        }
+    }
+
+    /// A delivery failed: count it, schedule the next attempt, and disable the subscription once
+    /// `disableAfter` attempts in a row have failed. Returns the subscription as it now stands.
+    public func recordFailure(id: String, error: String, nextAttemptAt: Timestamp, disableAfter: Int,
+                              at: Timestamp) async throws -> WebhookSubscription? {
+        try await database.write { db in
+            guard let current = try Self.load(db, id: id) else { return nil }
+            let failures = current.consecutiveFailures + 1
+            let disable = failures >= disableAfter
+            try db.run("""
+                UPDATE webhook_subscriptions SET consecutive_failures = ?, last_error = ?, next_attempt_at = ?, state = ?, updated_at = ?
+                WHERE id = ?
+                """, [.integer(Int64(failures)), .text(error), .integer(nextAttemptAt.milliseconds),
+                      .text(disable ? "disabled" : current.state), .integer(at.milliseconds), .text(id)])
+            if disable {
+                try StatementStore.audit(db, at: at, actor: "system", action: "webhook.disabled", subject: ("webhook", id),
+                                         details: "\(failures) failed deliveries in a row; last: \(error)")
+                var json = JSONWriter(capacity: 256)
+                json.beginObject()
+                json.field("webhook_id", id)
+                json.field("consecutive_failures", failures)
+                json.field("last_error", error)
+                json.endObject()
+                try StatementStore.appendEvent(db, type: "webhook.disabled", at: at, payload: json.text)
+            }
+            return try Self.load(db, id: id)
+        }
+    }
+
+    /// An operator enables a subscription again (failures reset, next attempt now), or disables it.
+    public func setEnabled(id: String, _ enabled: Bool, actor: String, at: Timestamp) async throws -> WebhookSubscription {
+        try await database.write { db in
+            guard try Self.load(db, id: id) != nil else { throw StoreError.notFound("webhook") }
+            try db.run("""
+                UPDATE webhook_subscriptions SET state = ?, consecutive_failures = CASE WHEN ? THEN 0 ELSE consecutive_failures END,
+                    next_attempt_at = 0, updated_at = ? WHERE id = ?
+                """, [.text(enabled ? "active" : "disabled"), .integer(enabled ? 1 : 0), .integer(at.milliseconds), .text(id)])
+            try StatementStore.audit(db, at: at, actor: actor, action: enabled ? "webhook.enabled" : "webhook.disabled",
+                                     subject: ("webhook", id), details: nil)
+            return try Self.load(db, id: id)!
+        }
+    }
+
+    /// Delivers again from `sequence` on: moves the cursor of one subscription, or of all, back.
+    /// Returns the subscriptions moved.
+    public func redeliver(from sequence: Int64, subscriptionId: String?, actor: String, at: Timestamp) async throws -> [WebhookSubscription] {
+        try await database.write { db in
+            let targets = try db.query("SELECT \(Self.columns) FROM webhook_subscriptions WHERE (? IS NULL OR id = ?) ORDER BY id",
+                                       [subscriptionId.sqlValue, subscriptionId.sqlValue], Self.subscription)
+            if let subscriptionId, targets.isEmpty { throw StoreError.notFound("webhook \(subscriptionId)") }
+            for target in targets {
+                try db.run("UPDATE webhook_subscriptions SET cursor_seq = ?, next_attempt_at = 0, updated_at = ? WHERE id = ?",
+                           [.integer(max(0, sequence - 1)), .integer(at.milliseconds), .text(target.id)])
+                try StatementStore.audit(db, at: at, actor: actor, action: "webhook.redeliver", subject: ("webhook", target.id),
+                                         details: "from sequence \(sequence) (cursor was \(target.cursor))")
+            }
+            return try targets.compactMap { try Self.load(db, id: $0.id) }
+        }
+    }
+
+    /// Removes a subscription.
+    public func delete(id: String, actor: String, at: Timestamp) async throws {
+        try await database.write { db in
+            guard try db.run("DELETE FROM webhook_subscriptions WHERE id = ?", [.text(id)]) == 1 else {
+                throw StoreError.notFound("webhook")
+            }
+            try StatementStore.audit(db, at: at, actor: actor, action: "webhook.deleted", subject: ("webhook", id), details: nil)
+        }
+    }
+
+    static let columns = """
+        id, url, event_types, secret, state, cursor_seq, consecutive_failures, next_attempt_at, last_error, last_delivered_at, \
+        created_by, created_at, updated_at
+        """
+
+    static func load(_ db: SQLiteConnection, id: String) throws -> WebhookSubscription? {
+        try db.queryFirst("SELECT \(columns) FROM webhook_subscriptions WHERE id = ?", [.text(id)], subscription)
+    }
+
+    static func subscription(_ row: SQLiteRow) throws -> WebhookSubscription {
+        WebhookSubscription(
+            id: row.text(0), url: row.text(1), eventTypes: row.text(2).split(separator: ",").map(String.init), secret: row.text(3),
+            state: row.text(4), cursor: row.int(5), consecutiveFailures: Int(row.int(6)),
+            nextAttemptAt: Timestamp(milliseconds: row.int(7)), lastError: row.optionalText(8),
+            lastDeliveredAt: row.optionalInt(9).map(Timestamp.init(milliseconds:)), createdBy: row.text(10),
+            createdAt: Timestamp(milliseconds: row.int(11)), updatedAt: Timestamp(milliseconds: row.int(12)))
+    }
+}
