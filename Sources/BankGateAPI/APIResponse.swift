@@ -13,6 +13,13 @@ enum APIResponse {
         return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: writer.bytes)))
     }
 
+    /// A CSV answer (`text/csv; charset=utf-8`).
+    static func csv(_ text: String) -> Response {
+        var fields: HTTPFields = [:]
+        fields[.contentType] = "text/csv; charset=utf-8"
+        return Response(status: .ok, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+    }
+
     /// `{"error": {"code", "message", "field"}}` with the status of the error's kind; 401 answers
     /// carry `WWW-Authenticate: Bearer`.
     static func error(_ error: GatewayError) -> Response {

@@ -16,6 +16,10 @@ public struct GatewayRuntime: Sendable {
     public let store: PaymentStore
     public let dispatcher: DispatcherService
     public let engine: GatewayEngine
+    /// Statements, reconciliation and webhooks.
+    public let reports: AccountReports
+    let webhookSender: WebhookSender
+    let reconciler: ReconcilerService
     private let listening: PortAnnouncement
     private let logger: Logger
 
@@ -32,17 +36,24 @@ public struct GatewayRuntime: Sendable {
         self.dispatcher = dispatcher
         self.engine = GatewayEngine(configuration: configuration, connections: connections, store: store,
                                     dispatcher: dispatcher, clock: clock, logger: logger)
+        let reports = AccountReports(store: store, accounts: configuration.accounts.map { $0.debtorAccount() }, clock: clock,
+                                     logger: logger)
+        self.reports = reports
+        self.webhookSender = WebhookSender(store: reports.webhooks, poster: HTTPWebhookPoster(), clock: clock, logger: logger)
+        self.reconciler = ReconcilerService(reports: reports, logger: logger)
         self.listening = PortAnnouncement()
         self.logger = logger
     }
 
-    /// The services to run, in start order: the dispatcher (which first recovers interrupted sends), then the API.
+    /// The services to run, in start order: the dispatcher (which first recovers interrupted sends),
+    /// the reconciler and the webhook sender, then the API.
     public func services() -> [any Service] {
         let listening = self.listening
         let logger = self.logger
         let server = configuration.server
         let application = Application(
-            router: APIServer.makeRouter(gateway: engine, tokens: configuration.tokens, maxBodyBytes: server.maxBodyBytes),
+            router: APIServer.makeRouter(gateway: engine, reports: reports, tokens: configuration.tokens,
+                                         maxBodyBytes: server.maxBodyBytes),
             configuration: ApplicationConfiguration(address: .hostname(server.host, port: server.port), serverName: "bankgate"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? server.port
@@ -50,7 +61,7 @@ public struct GatewayRuntime: Sendable {
                 listening.announce(port)
             },
             logger: logger)
-        return [dispatcher, application]
+        return [dispatcher, reconciler, webhookSender, application]
     }
 
     /// Waits until the API listens and returns its port (useful with `listen = "127.0.0.1:0"`).

@@ -8,6 +8,10 @@ public enum Scope: String, Sendable, Hashable, CaseIterable {
     case operate = "operate"
     /// Read the event feed.
     case eventsRead = "events:read"
+    /// Read balances, bank transactions, statements and reconciliation reports (finance).
+    case accountsRead = "accounts:read"
+    /// Upload statements and declare expected payments.
+    case accountsWrite = "accounts:write"
 }
 
 /// How a token's secret is kept in the configuration.

@@ -5,8 +5,9 @@ import ArgumentParser
 struct BankGateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bankgate",
-        abstract: "Bank-enterprise connectivity gateway: durable payment intake, exactly-once dispatch to banks.",
-        subcommands: [ServeCommand.self, BankSimCommand.self, StatusCommand.self, PaymentsCommand.self, MessagesCommand.self])
+        abstract: "Bank-enterprise connectivity gateway: durable payment intake, exactly-once dispatch to banks, statements and reconciliation.",
+        subcommands: [ServeCommand.self, BankSimCommand.self, StatusCommand.self, PaymentsCommand.self, MessagesCommand.self,
+                      StatementsCommand.self, ReconcileCommand.self, WebhooksCommand.self])
 
     /// Usage errors exit with 2 (ArgumentParser's default is 64).
     static func main() async {

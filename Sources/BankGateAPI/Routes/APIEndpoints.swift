@@ -8,6 +8,8 @@ import HummingbirdCore
 /// scopes it accepts), then reads its input, calls the gateway once and writes the JSON answer.
 struct APIEndpoints: Sendable {
     let gateway: any PaymentGateway
+    /// The account side (statements, reconciliation, webhooks); nil in tests of the payment side alone.
+    let reports: AccountReports?
     let auth: TokenAuthenticator
     let maxBodyBytes: Int
     let clock: any WallClock
@@ -23,6 +25,8 @@ struct APIEndpoints: Sendable {
         router.get("/v1/payments/:id/messages") { request, context in try await paymentMessages(request, context) }
         router.get("/v1/queue") { request, context in try await queue(request, context) }
         router.get("/v1/events") { request, context in try await events(request, context) }
+        router.get("/v1/payments/:id/trace") { request, context in try await tracePayment(request, context) }
+        registerAccountRoutes(on: router)
         router.get("/healthz") { _, _ in health() }
         router.get("/readyz") { _, _ in await readiness() }
     }

@@ -14,17 +14,25 @@ struct OperatorClient {
         try await send("GET", path)
     }
 
-    /// `POST path` without a body.
-    func post(_ path: String) async throws(OperatorFailure) -> [UInt8] {
-        try await send("POST", path)
+    /// `POST path`, without a body or with `body` (JSON, or another `contentType`).
+    func post(_ path: String, body: [UInt8]? = nil, contentType: String = "application/json") async throws(OperatorFailure) -> [UInt8] {
+        try await send("POST", path, body: body, contentType: contentType)
     }
 
-    private func send(_ method: String, _ path: String) async throws(OperatorFailure) -> [UInt8] {
+    /// `POST path` with `object` encoded as JSON.
+    func post(_ path: String, json object: [String: Any]) async throws(OperatorFailure) -> [UInt8] {
+        let body = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])).map { Array($0) } ?? []
+        return try await send("POST", path, body: body, contentType: "application/json")
+    }
+
+    func send(_ method: String, _ path: String, body: [UInt8]? = nil,
+                      contentType: String = "application/json") async throws(OperatorFailure) -> [UInt8] {
         let base = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         let answer: BankGateTransport.HTTPResponse
+        var headers = [("Authorization", "Bearer \(token)"), ("Accept", "application/json")]
+        if body != nil { headers.append(("Content-Type", contentType)) }
         do {
-            answer = try await http.send(method: method, url: base + path,
-                                         headers: [("Authorization", "Bearer \(token)"), ("Accept", "application/json")])
+            answer = try await http.send(method: method, url: base + path, headers: headers, body: body)
         } catch {
             throw OperatorFailure(message: "cannot reach bankgate at \(base): \(error.message)",
                                   exitCode: OperatorFailure.unreachable)

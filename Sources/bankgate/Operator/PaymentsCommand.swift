@@ -7,7 +7,7 @@ struct PaymentsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "payments",
         abstract: "List, inspect, retry or cancel payments through the running daemon.",
-        subcommands: [List.self, Show.self, Retry.self, Cancel.self]
+        subcommands: [List.self, Show.self, Retry.self, Cancel.self, Trace.self]
     )
 
     /// `payments list`
@@ -98,6 +98,39 @@ struct PaymentsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await postPaymentAction("cancel", id: id, connection: connection, preferring: [.operate, .paymentsWrite], json: json)
+        }
+    }
+}
+
+extension PaymentsCommand {
+    /// `payments trace ID`
+    struct Trace: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The whole chain of a payment: API request, bank messages, status reports, statement entries, matches.")
+
+        @OptionGroup var connection: ConnectionOptions
+
+        @Argument(help: "The payment id.")
+        var id: String
+
+        @Flag(help: "Print the API's JSON.")
+        var json = false
+
+        func run() async throws {
+            try await runOperator { () async throws(OperatorFailure) in
+                let client = try connection.client(preferring: [.paymentsRead])
+                let body = try await client.get("/v1/payments/\(OperatorClient.escape(id))/trace")
+                if json { return printRaw(body) }
+                let trace = try JSONDocument(body)
+                var table = TextTable("AT", "STEP", "WHAT", "IDS")
+                for step in trace.list("steps") {
+                    let ids = (step.object["ids"] as? [String: Any] ?? [:]).sorted { $0.key < $1.key }
+                        .map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+                    table.add(orDash(step.string("at")), orDash(step.string("kind")), orDash(step.string("summary")), ids)
+                }
+                print("payment \(id): \(orDash(trace.string("status"))), end-to-end id \(orDash(trace.string("end_to_end_id")))\n")
+                print(table.render())
+            }
         }
     }
 }

@@ -1,0 +1,171 @@
+import BankGateCore
+import BankGateEngine
+import BankGateReconciliation
+import BankGateStatements
+import BankGateStore
+import Hummingbird
+
+/// Balances, bank transactions, statements and the daily balance reconciliation of an account.
+extension APIEndpoints {
+    /// Largest statement upload accepted through the API (larger files go through the inbox folder).
+    static let maxStatementUploadBytes = 64 * 1024 * 1024
+
+    func registerAccountRoutes(on router: Router<APIRequestContext>) {
+        router.post("/v1/statements") { request, context in try await uploadStatement(request, context) }
+        router.get("/v1/accounts/:id/balances") { request, context in try await accountBalances(request, context) }
+        router.get("/v1/accounts/:id/transactions") { request, context in try await accountTransactions(request, context) }
+        router.get("/v1/accounts/:id/statements") { request, context in try await accountStatements(request, context) }
+        router.get("/v1/accounts/:id/reconciliation") { request, context in try await accountReconciliation(request, context) }
+        router.get("/v1/transactions/:id") { request, context in try await showTransaction(request, context) }
+        registerReconciliationRoutes(on: router)
+        registerWebhookRoutes(on: router)
+    }
+
+    func requireReports() throws(GatewayError) -> AccountReports {
+        guard let reports else {
+            throw GatewayError(.notFound, code: "not_found", message: "account reporting is not enabled")
+        }
+        return reports
+    }
+
+    /// `POST /v1/statements?account=ID&format=auto|camt|mt940`: the body is the statement file.
+    func uploadStatement(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let client = try auth.authorize(request, anyOf: [.accountsWrite, .operate])
+        let reports = try requireReports()
+        let query = QueryParameters(request)
+        let format = try Self.statementFormat(query.string("format"))
+        let accountId = query.string("account")
+        if let accountId { _ = try reports.account(accountId) }
+        let body = try await RequestBodyReader.collect(request, maxBytes: Self.maxStatementUploadBytes)
+        guard body.readableBytes > 0 else {
+            throw GatewayError(.badRequest, code: "empty_body", message: "the body must be a statement file", field: "body")
+        }
+        let bytes = body.withUnsafeReadableBytes { Array($0) }
+        let results = try await reports.importStatement(bytes: bytes, format: format, source: .upload,
+                                                        sourceName: "upload by \(client.name)", expectedAccountId: accountId)
+        var writer = JSONWriter(capacity: 256 + results.count * 300)
+        writer.beginObject()
+        writer.key("statements")
+        writer.beginArray()
+        for result in results { writer.importResult(result) }
+        writer.endArray()
+        writer.endObject()
+        return APIResponse.json(.created, writer)
+    }
+
+    static func statementFormat(_ text: String?) throws(GatewayError) -> StatementInputFormat {
+        switch text ?? "auto" {
+        case "auto": .auto
+        case "camt": .camt
+        case "mt940", "mt942": .mt940
+        default:
+            throw GatewayError(.badRequest, code: "invalid_parameter", message: "format must be auto, camt or mt940", field: "format")
+        }
+    }
+
+    func accountBalances(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        _ = try auth.authorize(request, anyOf: [.accountsRead, .operate])
+        let reports = try requireReports()
+        let accountId = try pathID(context)
+        let balances = try await reports.balances(accountId: accountId)
+        var writer = JSONWriter(capacity: 256 + balances.count * 160)
+        writer.beginObject()
+        writer.field("account", accountId)
+        writer.key("balances")
+        writer.beginArray()
+        for balance in balances {
+            writer.beginObject()
+            writer.field("type", balance.type)
+            writer.field("date", balance.date)
+            writer.field("amount", balance.amount.decimalString)
+            writer.field("currency", balance.amount.currency.code)
+            writer.field("statement_id", balance.statementId)
+            writer.field("recorded_at", balance.recordedAt.iso8601)
+            writer.endObject()
+        }
+        writer.endArray()
+        writer.endObject()
+        return APIResponse.json(.ok, writer)
+    }
+
+    /// `GET /v1/accounts/{id}/transactions?from=&to=&cursor=&limit=`
+    func accountTransactions(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        _ = try auth.authorize(request, anyOf: [.accountsRead, .operate])
+        let reports = try requireReports()
+        let accountId = try pathID(context)
+        let query = QueryParameters(request)
+        let from = try query.string("from").map { (text: String) throws(GatewayError) -> String in try AccountRequestBodies.date(text, "from") }
+        let to = try query.string("to").map { (text: String) throws(GatewayError) -> String in try AccountRequestBodies.date(text, "to") }
+        let limit = try query.integer("limit", in: 1...1000, default: 100)
+        let page = try await reports.transactions(accountId: accountId, from: from, to: to, cursor: query.string("cursor"), limit: limit)
+        var writer = JSONWriter(capacity: 256 + page.transactions.count * 700)
+        writer.beginObject()
+        writer.key("transactions")
+        writer.beginArray()
+        for transaction in page.transactions { writer.bankTransaction(transaction) }
+        writer.endArray()
+        writer.field("next_cursor", page.nextCursor)
+        writer.endObject()
+        return APIResponse.json(.ok, writer)
+    }
+
+    func showTransaction(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        _ = try auth.authorize(request, anyOf: [.accountsRead, .operate])
+        let reports = try requireReports()
+        let (transaction, matches) = try await reports.transaction(id: try pathID(context))
+        var writer = JSONWriter(capacity: 1024)
+        writer.beginObject()
+        writer.key("transaction")
+        writer.bankTransaction(transaction)
+        writer.key("matches")
+        writer.beginArray()
+        for match in matches { writer.match(match) }
+        writer.endArray()
+        writer.endObject()
+        return APIResponse.json(.ok, writer)
+    }
+
+    func accountStatements(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        _ = try auth.authorize(request, anyOf: [.accountsRead, .operate])
+        let reports = try requireReports()
+        let limit = try QueryParameters(request).integer("limit", in: 1...500, default: 50)
+        let statements = try await reports.statementList(accountId: try pathID(context), limit: limit)
+        var writer = JSONWriter(capacity: 256 + statements.count * 500)
+        writer.beginObject()
+        writer.key("statements")
+        writer.beginArray()
+        for statement in statements { writer.statement(statement) }
+        writer.endArray()
+        writer.endObject()
+        return APIResponse.json(.ok, writer)
+    }
+
+    /// `GET /v1/accounts/{id}/reconciliation?date=YYYY-MM-DD[&format=csv]`
+    func accountReconciliation(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        _ = try auth.authorize(request, anyOf: [.accountsRead, .operate])
+        let reports = try requireReports()
+        let query = QueryParameters(request)
+        guard let dateText = query.string("date") else {
+            throw GatewayError(.badRequest, code: "missing_parameter", message: "date is required (YYYY-MM-DD)", field: "date")
+        }
+        let date = try AccountRequestBodies.date(dateText, "date")
+        let report = try await reports.balanceReconciliation(accountId: try pathID(context), date: date)
+        if query.string("format") == "csv" {
+            return APIResponse.csv(report.csv)
+        }
+        var writer = JSONWriter(capacity: 2048)
+        writer.balanceReconciliation(report)
+        return APIResponse.json(.ok, writer)
+    }
+}
+
+extension APIEndpoints {
+    /// `GET /v1/payments/{id}/trace`
+    func tracePayment(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        _ = try auth.authorize(request, anyOf: [.paymentsRead, .accountsRead, .operate])
+        let trace = try await requireReports().trace(paymentId: try pathID(context))
+        var writer = JSONWriter(capacity: 4096)
+        writer.trace(trace)
+        return APIResponse.json(.ok, writer)
+    }
+}

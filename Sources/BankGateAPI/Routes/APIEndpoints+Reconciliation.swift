@@ -1,0 +1,145 @@
+import BankGateCore
+import BankGateEngine
+import BankGateStore
+import Hummingbird
+
+/// Expected payments, the exceptions list and the operator's match decisions.
+extension APIEndpoints {
+    func registerReconciliationRoutes(on router: Router<APIRequestContext>) {
+        router.post("/v1/expected-payments") { request, context in try await createExpectedPayment(request, context) }
+        router.get("/v1/expected-payments") { request, context in try await listExpectedPayments(request, context) }
+        router.get("/v1/expected-payments/:id") { request, context in try await showExpectedPayment(request, context) }
+        router.post("/v1/expected-payments/:id/cancel") { request, context in try await cancelExpectedPayment(request, context) }
+        router.get("/v1/reconciliation/exceptions") { request, context in try await reconciliationExceptions(request, context) }
+        router.post("/v1/reconciliation/run") { request, context in try await runReconciliation(request, context) }
+        router.post("/v1/matches") { request, context in try await createMatch(request, context) }
+        router.post("/v1/matches/:id/confirm") { request, context in try await decideMatch(request, context, .confirm) }
+        router.post("/v1/matches/:id/reject") { request, context in try await decideMatch(request, context, .reject) }
+        router.post("/v1/matches/:id/unmatch") { request, context in try await decideMatch(request, context, .unmatch) }
+    }
+
+    func createExpectedPayment(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let client = try auth.authorize(request, anyOf: [.accountsWrite, .paymentsWrite])
+        let reports = try requireReports()
+        let body = try await RequestBodyReader.collect(request, maxBytes: maxBodyBytes)
+        let parsed = try RequestBodyReader.parse(body, with: AccountRequestBodies.expectedPayment(json:))
+        let record = try await reports.createExpectedPayment(parsed, client: client.name)
+        var writer = JSONWriter(capacity: 512)
+        writer.expectedPayment(record)
+        return APIResponse.json(.created, writer)
+    }
+
+    func listExpectedPayments(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        _ = try auth.authorize(request, anyOf: [.accountsRead, .operate])
+        let reports = try requireReports()
+        let query = QueryParameters(request)
+        let status = query.string("status")
+        if let status, !["open", "matched", "overdue", "cancelled"].contains(status) {
+            throw GatewayError(.badRequest, code: "invalid_parameter", message: "status must be open, matched, overdue or cancelled",
+                               field: "status")
+        }
+        let records = try await reports.expectedPayments(accountId: query.string("account"), status: status,
+                                                         limit: try query.integer("limit", in: 1...1000, default: 100))
+        var writer = JSONWriter(capacity: 256 + records.count * 400)
+        writer.beginObject()
+        writer.key("expected_payments")
+        writer.beginArray()
+        for record in records { writer.expectedPayment(record) }
+        writer.endArray()
+        writer.endObject()
+        return APIResponse.json(.ok, writer)
+    }
+
+    func showExpectedPayment(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        _ = try auth.authorize(request, anyOf: [.accountsRead, .operate])
+        let record = try await requireReports().expectedPayment(id: try pathID(context))
+        var writer = JSONWriter(capacity: 512)
+        writer.expectedPayment(record)
+        return APIResponse.json(.ok, writer)
+    }
+
+    func cancelExpectedPayment(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let client = try auth.authorize(request, anyOf: [.accountsWrite, .operate])
+        let record = try await requireReports().cancelExpectedPayment(id: try pathID(context), actor: client.name)
+        var writer = JSONWriter(capacity: 512)
+        writer.expectedPayment(record)
+        return APIResponse.json(.ok, writer)
+    }
+
+    /// `GET /v1/reconciliation/exceptions?account=`
+    func reconciliationExceptions(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        _ = try auth.authorize(request, anyOf: [.accountsRead, .operate])
+        let exceptions = try await requireReports().exceptions(accountId: QueryParameters(request).string("account"))
+        var writer = JSONWriter(capacity: 4096)
+        writer.beginObject()
+        writer.key("unmatched_transactions")
+        writer.beginArray()
+        for transaction in exceptions.unmatchedTransactions { writer.bankTransaction(transaction) }
+        writer.endArray()
+        writer.key("unmatched_payments")
+        writer.beginArray()
+        for payment in exceptions.unmatchedPayments {
+            writer.beginObject()
+            writer.field("payment_id", payment.id)
+            writer.field("account", payment.accountId)
+            writer.field("amount", payment.amount.decimalString)
+            writer.field("currency", payment.amount.currency.code)
+            writer.field("end_to_end_id", payment.endToEndId)
+            writer.field("execution_date", payment.executionDate)
+            writer.field("creditor_name", payment.creditorName)
+            writer.field("status", payment.status.rawValue)
+            writer.endObject()
+        }
+        writer.endArray()
+        writer.key("suggestions")
+        writer.beginArray()
+        for match in exceptions.suggestions { writer.match(match) }
+        writer.endArray()
+        writer.key("overdue_expected_payments")
+        writer.beginArray()
+        for record in exceptions.overdueExpectedPayments { writer.expectedPayment(record) }
+        writer.endArray()
+        writer.endObject()
+        return APIResponse.json(.ok, writer)
+    }
+
+    func runReconciliation(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        _ = try auth.authorize(request, anyOf: [.operate])
+        let summary = try await requireReports().reconcile(accountId: QueryParameters(request).string("account"))
+        var writer = JSONWriter(capacity: 256)
+        writer.beginObject()
+        writer.field("transactions_considered", summary.transactionsConsidered)
+        writer.field("exact_matches", summary.exactMatches)
+        writer.field("suggestions", summary.suggestions)
+        writer.field("overdue_expected_payments", summary.overdueExpectedPayments)
+        writer.endObject()
+        return APIResponse.json(.ok, writer)
+    }
+
+    func createMatch(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let client = try auth.authorize(request, anyOf: [.operate])
+        let reports = try requireReports()
+        let body = try await RequestBodyReader.collect(request, maxBytes: maxBodyBytes)
+        let parsed = try RequestBodyReader.parse(body, with: AccountRequestBodies.manualMatch(json:))
+        let match = try await reports.matchManually(transactionId: parsed.transactionId, target: parsed.target, actor: client.name)
+        var writer = JSONWriter(capacity: 512)
+        writer.match(match)
+        return APIResponse.json(.created, writer)
+    }
+
+    enum MatchDecision { case confirm, reject, unmatch }
+
+    func decideMatch(_ request: Request, _ context: APIRequestContext, _ decision: MatchDecision) async throws -> Response {
+        let client = try auth.authorize(request, anyOf: [.operate])
+        let reports = try requireReports()
+        let id = try pathID(context)
+        let match = switch decision {
+        case .confirm: try await reports.confirmMatch(id: id, actor: client.name)
+        case .reject: try await reports.rejectMatch(id: id, actor: client.name)
+        case .unmatch: try await reports.unmatch(id: id, actor: client.name)
+        }
+        var writer = JSONWriter(capacity: 512)
+        writer.match(match)
+        return APIResponse.json(.ok, writer)
+    }
+}

@@ -1,0 +1,35 @@
+import BankGateCore
+import Logging
+import ServiceLifecycle
+
+/// Reconciles periodically: matches what arrived since the last pass (imports also reconcile at
+/// once; this catches payments that reached the bank after their booking was read) and marks
+/// expected payments overdue when their window has passed.
+public final class ReconcilerService: Service, Sendable {
+    let reports: AccountReports
+    let intervalMilliseconds: Int
+    let logger: Logger
+
+    public init(reports: AccountReports, intervalMilliseconds: Int = 60_000, logger: Logger) {
+        self.reports = reports
+        self.intervalMilliseconds = max(100, intervalMilliseconds)
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            do {
+                let summary = try await reports.reconcile()
+                if summary.exactMatches + summary.suggestions + summary.overdueExpectedPayments > 0 {
+                    logger.info("reconciliation pass", metadata: [
+                        "exact": "\(summary.exactMatches)", "suggested": "\(summary.suggestions)",
+                        "overdue": "\(summary.overdueExpectedPayments)",
+                    ])
+                }
+            } catch {
+                logger.error("reconciliation pass failed", metadata: ["error": "\(error)"])
+            }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(self.intervalMilliseconds)) }
+        }
+    }
+}

@@ -1,0 +1,331 @@
+import BankGateCore
+import BankGateStatements
+import BankGateStore
+import Foundation
+import Synchronization
+
+/// auto, camt or mt940: the syntax of a statement file.
+public typealias StatementInputFormat = StatementParser.Format
+
+/// What importing one statement did.
+public struct StatementImportResult: Sendable, Hashable {
+    /// bankgate's id (`stm_<n>`).
+    public var statementId: String
+    /// The bank's statement id.
+    public var bankStatementId: String
+    public var accountId: String
+    public var format: String
+    public var entries: Int
+    /// Entries seen for the first time.
+    public var newEntries: Int
+    /// Entries already stored from an earlier report.
+    public var duplicates: Int
+    /// `consistent`, `inconsistent` or `not_applicable`.
+    public var integrity: String
+    /// `ok`, `first`, `gap`, `opening_mismatch` or `not_checked`.
+    public var continuity: String
+    /// The gap this statement revealed, if any.
+    public var gap: StatementGap?
+    /// The statement had been imported completely before (a re-sent file).
+    public var alreadyImported: Bool
+    /// Accounts whose new transactions should be reconciled.
+    public var newTransactionRows: [Int64]
+}
+
+/// Why a statement file was not (completely) imported.
+public struct StatementImportError: Error, Sendable, Hashable, CustomStringConvertible {
+    public enum Code: String, Sendable, Hashable {
+        /// The file is not a statement bankgate reads, or is malformed (the message names where).
+        case malformed = "malformed_statement"
+        /// The statement is for an account that is not configured.
+        case unknownAccount = "unknown_account"
+        /// The statement is for another account than the one it was uploaded for.
+        case accountMismatch = "account_mismatch"
+        /// The store failed.
+        case store = "store_error"
+    }
+
+    public var code: Code
+    public var message: String
+    /// Statements completely imported before the error (a file with several statements).
+    public var imported: [StatementImportResult]
+
+    public var description: String { message }
+}
+
+/// Reads a statement file as a stream and stores it: each statement, each entry once (see
+/// ``TransactionIdentity``), balances, and the integrity and continuity checks of the store.
+///
+/// The parser runs on a thread of its own and hands entries over in chunks through a bounded
+/// channel, so memory stays bounded whatever the file's size, and the store's writer is never held
+/// by parsing. A statement is committed chunk by chunk and completed at its end; the caller may
+/// acknowledge the file (move it out of the inbox, answer an upload) only after this returns.
+public final class StatementIngestor: Sendable {
+    let store: StatementStore
+    let clock: any WallClock
+    /// Account number (upper case, no spaces) → account.
+    let accountsByNumber: [String: DebtorAccount]
+    /// Entries per store transaction.
+    let chunkSize: Int
+
+    public init(store: StatementStore, accounts: [DebtorAccount], clock: any WallClock, chunkSize: Int = 500) {
+        self.store = store
+        self.clock = clock
+        var byNumber: [String: DebtorAccount] = [:]
+        for account in accounts { byNumber[Self.normalize(account.number)] = account }
+        accountsByNumber = byNumber
+        self.chunkSize = max(1, chunkSize)
+    }
+
+    /// Imports the statement file at `path`.
+    public func importFile(at path: String, format: StatementInputFormat, source: StatementSource, sourceName: String? = nil,
+                           expectedAccountId: String? = nil) async throws(StatementImportError) -> [StatementImportResult] {
+        try await run(source: source, sourceName: sourceName ?? (path as NSString).lastPathComponent,
+                      expectedAccountId: expectedAccountId) { visitor in
+            try StatementParser.parse(file: path, format: format, visitor: &visitor)
+        }
+    }
+
+    /// Imports a statement file held in memory (an upload, a pulled report).
+    public func importBytes(_ bytes: [UInt8], format: StatementInputFormat, source: StatementSource, sourceName: String?,
+                            expectedAccountId: String? = nil) async throws(StatementImportError) -> [StatementImportResult] {
+        try await run(source: source, sourceName: sourceName, expectedAccountId: expectedAccountId) { visitor in
+            try StatementParser.parse(bytes: bytes, format: format, visitor: &visitor)
+        }
+    }
+
+    /// The account a statement reports on, by its number (IBAN or domestic, spaces ignored).
+    public func account(for statementAccount: StatementAccount) -> DebtorAccount? {
+        accountsByNumber[Self.normalize(statementAccount.identifier)]
+    }
+
+    static func normalize(_ number: String) -> String {
+        String(number.uppercased().filter { !$0.isWhitespace })
+    }
+
+    // MARK: - Producer and consumer
+
+    private func run(source: StatementSource, sourceName: String?, expectedAccountId: String?,
+                     parse: @escaping @Sendable (inout ChunkingVisitor) throws -> Void) async throws(StatementImportError) -> [StatementImportResult] {
+        let channel = BoundedChannel<ParseEvent>(capacity: 4)
+        let chunkSize = self.chunkSize
+        let thread = Thread {
+            var visitor = ChunkingVisitor(channel: channel, chunkSize: chunkSize)
+            do {
+                try parse(&visitor)
+                visitor.flush()
+            } catch is ChannelClosed {
+                // The consumer stopped first; it has its own error.
+            } catch {
+                _ = channel.send(.failed(error))
+            }
+            channel.finish()
+        }
+        thread.name = "bankgate-statement-parser"
+        thread.start()
+
+        var results: [StatementImportResult] = []
+        var current: ImportInProgress?
+        do {
+            for await event in channel.events {
+                defer { channel.consumed() }
+                switch event {
+                case .begin(let header):
+                    current = try await begin(header, source: source, sourceName: sourceName, expectedAccountId: expectedAccountId)
+                case .entries(let transactions):
+                    guard var progress = current else { continue }
+                    try await insert(transactions, into: &progress)
+                    current = progress
+                case .end(let header, let summary):
+                    guard let progress = current else { continue }
+                    results.append(try await finish(progress, header: header, summary: summary))
+                    current = nil
+                case .failed(let error):
+                    throw StatementImportError(code: .malformed, message: "\(error)", imported: results)
+                }
+            }
+        } catch var error as StatementImportError {
+            channel.close()
+            error.imported = results
+            throw error
+        } catch {
+            channel.close()
+            throw StatementImportError(code: .store, message: "the store could not record the statement: \(error)", imported: results)
+        }
+        return results
+    }
+
+    private struct ImportInProgress {
+        var account: DebtorAccount
+        var draft: StatementDraft
+        var registration: StatementStore.Registration
+        var counter = TransactionIdentity.OccurrenceCounter()
+        var newRows: [Int64] = []
+        var duplicates = 0
+    }
+
+    private func begin(_ header: StatementHeader, source: StatementSource, sourceName: String?,
+                       expectedAccountId: String?) async throws -> ImportInProgress {
+        guard let account = account(for: header.account) else {
+            throw StatementImportError(code: .unknownAccount,
+                                       message: "statement \(header.statementId) is for an account that is not configured", imported: [])
+        }
+        if let expectedAccountId, expectedAccountId != account.id {
+            throw StatementImportError(code: .accountMismatch,
+                                       message: "statement \(header.statementId) is for account \(account.id), not \(expectedAccountId)",
+                                       imported: [])
+        }
+        let currency = header.account.currency.flatMap(Currency.init(code:))
+            ?? header.balances.first?.amount.currency ?? account.currency
+        let date = header.closingBalance?.date ?? header.toDate.map { String($0.prefix(10)) }
+            ?? header.createdAt.map { String($0.prefix(10)) } ?? clock.now().dateString
+        let draft = StatementDraft(
+            accountId: account.id, format: header.format.rawValue, reportKind: header.format.reportKind.rawValue,
+            messageId: header.messageId, statementId: header.statementId, electronicSequence: header.electronicSequence,
+            legalSequence: header.legalSequence, page: header.page, bankCreatedAt: header.createdAt,
+            fromDate: header.fromDate, toDate: header.toDate, statementDate: date, currency: currency, source: source,
+            sourceName: sourceName)
+        let registration = try await store.beginStatement(draft, at: clock.now())
+        return ImportInProgress(account: account, draft: draft, registration: registration)
+    }
+
+    private func insert(_ transactions: [StatementTransaction], into progress: inout ImportInProgress) async throws {
+        var drafts: [BankTransactionDraft] = []
+        drafts.reserveCapacity(transactions.count)
+        for transaction in transactions {
+            let identity = TransactionIdentity.make(transaction, counter: &progress.counter)
+            drafts.append(Self.draft(transaction, identity: identity))
+        }
+        let result = try await store.insertTransactions(drafts, accountId: progress.account.id,
+                                                        statementRow: progress.registration.row, at: clock.now())
+        progress.newRows += result.inserted + result.nowBooked
+        progress.duplicates += result.duplicates
+    }
+
+    private func finish(_ progress: ImportInProgress, header: StatementHeader,
+                        summary: StatementSummary) async throws -> StatementImportResult {
+        let integrity: (label: String, expected: Int64?) = switch summary.integrity {
+        case .consistent: ("consistent", header.closingBalance?.amount.minorUnits)
+        case .inconsistent(let expected, _): ("inconsistent", expected)
+        case .notApplicable: ("not_applicable", nil)
+        }
+        let completion = StatementCompletion(
+            entries: summary.entries, bookedCredits: summary.bookedCredits, bookedDebits: summary.bookedDebits,
+            openingBalance: header.openingBalance?.amount.minorUnits, closingBalance: header.closingBalance?.amount.minorUnits,
+            closingAvailable: header.balance("CLAV")?.amount.minorUnits, integrity: integrity.label, expectedClosing: integrity.expected,
+            balances: header.balances.filter { !$0.isIntermediate }.map { BalanceDraft(type: $0.type, date: $0.date, amount: $0.amount) })
+        let outcome = try await store.finishStatement(row: progress.registration.row, completion: completion, at: clock.now())
+        return StatementImportResult(
+            statementId: "stm_\(progress.registration.row)", bankStatementId: header.statementId, accountId: progress.account.id,
+            format: header.format.rawValue, entries: summary.entries, newEntries: progress.newRows.count,
+            duplicates: progress.duplicates, integrity: outcome.integrity, continuity: outcome.continuity, gap: outcome.gap,
+            alreadyImported: progress.registration.alreadyComplete, newTransactionRows: progress.newRows)
+    }
+
+    static func draft(_ transaction: StatementTransaction, identity: String) -> BankTransactionDraft {
+        let code = transaction.transactionCode
+        return BankTransactionDraft(
+            identity: identity, statementId: transaction.statementId, sequence: transaction.sequence,
+            bookingDate: transaction.bookingDate, valueDate: transaction.valueDate,
+            amount: Money(minorUnits: transaction.signedMinorUnits, currency: transaction.amount.currency),
+            status: transaction.status.rawValue, reversal: transaction.isReversal, bankReference: transaction.bankReference,
+            accountServicerReference: transaction.accountServicerReference, endToEndId: transaction.endToEndId,
+            instructionId: transaction.instructionId, messageId: transaction.messageId,
+            paymentInfoId: transaction.paymentInformationId, uetr: transaction.uetr, counterpartyName: transaction.counterparty.name,
+            counterpartyAccount: transaction.counterparty.account, counterpartyBank: transaction.counterparty.bankCode,
+            remittanceInfo: transaction.remittanceInformation, structuredReference: transaction.structuredReference,
+            codeDomain: code.domain, codeFamily: code.family, codeSubFamily: code.subFamily, codeProprietary: code.proprietary,
+            balanceAfter: transaction.balanceAfter?.minorUnits, additionalInfo: transaction.additionalInformation,
+            sourceLine: transaction.source.line, sourcePath: transaction.source.path)
+    }
+}
+
+/// What the parser thread hands to the importer.
+enum ParseEvent: Sendable {
+    case begin(StatementHeader)
+    case entries([StatementTransaction])
+    case end(StatementHeader, StatementSummary)
+    case failed(any Error)
+}
+
+/// Thrown into the parser when the importer has stopped listening.
+struct ChannelClosed: Error {}
+
+/// A visitor that groups entries into chunks and passes everything to the channel.
+struct ChunkingVisitor: StatementVisitor {
+    let channel: BoundedChannel<ParseEvent>
+    let chunkSize: Int
+    var pending: [StatementTransaction] = []
+
+    init(channel: BoundedChannel<ParseEvent>, chunkSize: Int) {
+        self.channel = channel
+        self.chunkSize = chunkSize
+        pending.reserveCapacity(chunkSize)
+    }
+
+    mutating func beginStatement(_ header: StatementHeader) throws {
+        try send(.begin(header))
+    }
+
+    mutating func transaction(_ transaction: StatementTransaction) throws {
+        pending.append(transaction)
+        if pending.count >= chunkSize { try sendPending() }
+    }
+
+    mutating func endStatement(_ header: StatementHeader, summary: StatementSummary) throws {
+        try sendPending()
+        try send(.end(header, summary))
+    }
+
+    mutating func flush() {
+        try? sendPending()
+    }
+
+    private mutating func sendPending() throws {
+        guard !pending.isEmpty else { return }
+        try send(.entries(pending))
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    private func send(_ event: ParseEvent) throws {
+        guard channel.send(event) else { throw ChannelClosed() }
+    }
+}
+
+/// A channel from one producer thread to one async consumer that holds at most `capacity`
+/// unconsumed elements: the producer blocks (it is a thread of its own, never the cooperative
+/// pool) until the consumer has taken one.
+final class BoundedChannel<Element: Sendable>: Sendable {
+    private let slots: DispatchSemaphore
+    private let capacity: Int
+    private let closed = Atomic<Bool>(false)
+    let events: AsyncStream<Element>
+    private let continuation: AsyncStream<Element>.Continuation
+
+    init(capacity: Int) {
+        self.capacity = capacity
+        slots = DispatchSemaphore(value: capacity)
+        (events, continuation) = AsyncStream.makeStream(of: Element.self, bufferingPolicy: .unbounded)
+    }
+
+    /// Blocks until there is room; false when the consumer has closed the channel.
+    func send(_ element: Element) -> Bool {
+        slots.wait()
+        guard !closed.load(ordering: .acquiring) else { return false }
+        continuation.yield(element)
+        return true
+    }
+
+    /// The producer is done.
+    func finish() { continuation.finish() }
+
+    /// The consumer has taken one element.
+    func consumed() { slots.signal() }
+
+    /// The consumer stops: a producer waiting for room is released and told so.
+    func close() {
+        closed.store(true, ordering: .releasing)
+        for _ in 0...capacity { slots.signal() }
+        continuation.finish()
+    }
+}

@@ -1,0 +1,317 @@
+import BankGateCore
+
+/// The output of `bankgate statements parse`: a ``StatementVisitor`` that writes each statement and
+/// entry as it is read, as JSON lines or as readable text, and a summary at the end.
+///
+/// Nothing is buffered beyond the current line: `write` is called with one complete line (ending
+/// in `\n`) per entry, so a 500 MB statement prints in constant memory. Call ``finish()`` after the
+/// parse to write the summary.
+///
+/// **JSON lines.** Every line is one object with a `"type"`:
+/// - `"transaction"`: every normalized field in snake case; `amount` is a signed decimal string
+///   (negative for debits), `credit_debit` is `CRDT`/`DBIT`, `status` `booked`/`pending`/`info`,
+///   `bank_transaction_code` an object `{domain, family, sub_family, proprietary, proprietary_issuer}`.
+/// - `"statement"`: written at the statement's *end* (after its transactions), when the closing
+///   balance and the integrity check are known: `id`, `account`, `currency`, `opening_balance`,
+///   `closing_balance` (signed decimal strings or null), `integrity` (`consistent`, `inconsistent`,
+///   `not_applicable`) with `expected_closing_balance`/`stated_closing_balance` (null unless
+///   inconsistent), `format`, `message_id`, `electronic_sequence`, `legal_sequence`, `entries` and more.
+/// - `"summary"`, the last line: `statements`, `entries`, `sums` per currency (`credits`, `debits`,
+///   `credit_count`, `debit_count`, over entries of every status), `inconsistent_statements` (a
+///   count, with `inconsistent_statement_ids`), and `accounts`: per account the first statement's
+///   opening and the last statement's closing balance.
+public struct StatementLinePrinter: StatementVisitor {
+    /// Text for people or JSON lines for programs.
+    public enum Mode: String, Sendable, Hashable {
+        case text
+        case jsonLines = "json"
+    }
+
+    private struct Sums {
+        var currency: Currency
+        var credits: Int64 = 0
+        var debits: Int64 = 0
+        var creditCount = 0
+        var debitCount = 0
+    }
+
+    private struct AccountBalances {
+        var account: String
+        var currency: Currency?
+        var opening: StatementBalance?
+        var closing: StatementBalance?
+    }
+
+    public let mode: Mode
+    private let write: (String) -> Void
+    private var statements = 0
+    private var entries = 0
+    private var sums: [Sums] = []
+    private var inconsistent: [String] = []
+    private var accounts: [AccountBalances] = []
+    /// The currency of the current statement's first entry, for statements that state none.
+    private var entryCurrency: Currency?
+
+    /// - Parameters:
+    ///   - mode: text or JSON lines.
+    ///   - write: receives each output line, ending in `\n`.
+    public init(mode: Mode, write: @escaping (String) -> Void) {
+        self.mode = mode
+        self.write = write
+    }
+
+    public mutating func beginStatement(_ header: StatementHeader) throws {
+        entryCurrency = nil
+        guard mode == .text else { return }
+        var line = "Statement \(header.statementId) (\(header.formatVersion ?? header.format.rawValue)), account "
+            + header.account.identifier
+        if let currency = header.account.currency { line += " \(currency)" }
+        line += ", message \(header.messageId)"
+        if let opening = header.openingBalance { line += ", opening \(opening.amount) on \(opening.date)" }
+        write(line + "\n")
+    }
+
+    public mutating func transaction(_ transaction: StatementTransaction) throws {
+        entries += 1
+        if entryCurrency == nil { entryCurrency = transaction.amount.currency }
+        let currency = transaction.amount.currency
+        var index = sums.firstIndex { $0.currency == currency }
+        if index == nil {
+            sums.append(Sums(currency: currency))
+            index = sums.count - 1
+        }
+        if transaction.creditDebit == .credit {
+            sums[index!].credits &+= transaction.amount.minorUnits
+            sums[index!].creditCount += 1
+        } else {
+            sums[index!].debits &+= transaction.amount.minorUnits
+            sums[index!].debitCount += 1
+        }
+        switch mode {
+        case .jsonLines: write(Self.json(transaction) + "\n")
+        case .text: write(Self.text(transaction) + "\n")
+        }
+    }
+
+    public mutating func endStatement(_ header: StatementHeader, summary: StatementSummary) throws {
+        statements += 1
+        if case .inconsistent = summary.integrity { inconsistent.append(header.statementId) }
+        let currency = header.account.currency.flatMap(Currency.init(code:)) ?? header.openingBalance?.amount.currency
+            ?? header.closingBalance?.amount.currency ?? entryCurrency
+        if let index = accounts.firstIndex(where: { $0.account == header.account.identifier }) {
+            accounts[index].closing = header.closingBalance
+            if accounts[index].currency == nil { accounts[index].currency = currency }
+        } else {
+            accounts.append(AccountBalances(account: header.account.identifier, currency: currency,
+                                            opening: header.openingBalance, closing: header.closingBalance))
+        }
+        switch mode {
+        case .jsonLines: write(Self.json(header, summary: summary, currency: currency) + "\n")
+        case .text: write(Self.text(header, summary: summary, currency: currency) + "\n")
+        }
+    }
+
+    /// Writes the summary line; call once after the parse.
+    public mutating func finish() {
+        switch mode {
+        case .jsonLines: write(jsonSummary() + "\n")
+        case .text: write(textSummary() + "\n")
+        }
+    }
+
+    // MARK: - JSON
+
+    static func json(_ transaction: StatementTransaction) -> String {
+        var json = JSONWriter(capacity: 1024)
+        json.beginObject()
+        json.field("type", "transaction")
+        json.field("account", transaction.account.identifier)
+        json.field("statement_id", transaction.statementId)
+        json.field("sequence", transaction.sequence)
+        json.field("booking_date", transaction.bookingDate)
+        json.field("value_date", transaction.valueDate)
+        json.field("amount", Money(minorUnits: transaction.signedMinorUnits, currency: transaction.amount.currency).decimalString)
+        json.field("currency", transaction.amount.currency.code)
+        json.field("credit_debit", transaction.creditDebit.rawValue)
+        json.key("reversal")
+        json.bool(transaction.isReversal)
+        json.field("status", transaction.status.rawValue)
+        json.field("bank_reference", transaction.bankReference)
+        json.field("account_servicer_reference", transaction.accountServicerReference)
+        json.field("end_to_end_id", transaction.endToEndId)
+        json.field("instruction_id", transaction.instructionId)
+        json.field("message_id", transaction.messageId)
+        json.field("payment_information_id", transaction.paymentInformationId)
+        json.field("uetr", transaction.uetr)
+        json.field("counterparty_name", transaction.counterparty.name)
+        json.field("counterparty_account", transaction.counterparty.account)
+        json.field("counterparty_bank", transaction.counterparty.bankCode)
+        json.field("remittance_information", transaction.remittanceInformation)
+        json.field("structured_reference", transaction.structuredReference)
+        json.key("bank_transaction_code")
+        json.beginObject()
+        json.field("domain", transaction.transactionCode.domain)
+        json.field("family", transaction.transactionCode.family)
+        json.field("sub_family", transaction.transactionCode.subFamily)
+        json.field("proprietary", transaction.transactionCode.proprietary)
+        json.field("proprietary_issuer", transaction.transactionCode.proprietaryIssuer)
+        json.endObject()
+        json.field("balance_after", transaction.balanceAfter?.decimalString)
+        json.field("additional_information", transaction.additionalInformation)
+        json.field("supplementary_details", transaction.supplementaryDetails)
+        json.field("source_line", transaction.source.line)
+        json.field("source_path", transaction.source.path)
+        json.endObject()
+        return json.text
+    }
+
+    static func json(_ header: StatementHeader, summary: StatementSummary, currency: Currency?) -> String {
+        let decimal: (Int64) -> String? = { minor in currency.map { Money(minorUnits: minor, currency: $0).decimalString } }
+        var json = JSONWriter(capacity: 1024)
+        json.beginObject()
+        json.field("type", "statement")
+        json.field("format", header.format.rawValue)
+        json.field("format_version", header.formatVersion)
+        json.field("message_id", header.messageId)
+        json.field("id", header.statementId)
+        json.field("account", header.account.identifier)
+        json.field("servicer_bic", header.account.servicerBIC)
+        json.field("currency", currency?.code)
+        json.field("electronic_sequence", header.electronicSequence)
+        json.field("legal_sequence", header.legalSequence)
+        json.field("page", header.page)
+        json.field("created_at", header.createdAt)
+        json.field("from_date", header.fromDate)
+        json.field("to_date", header.toDate)
+        json.field("opening_balance", header.openingBalance?.amount.decimalString)
+        json.field("opening_date", header.openingBalance?.date)
+        json.field("closing_balance", header.closingBalance?.amount.decimalString)
+        json.field("closing_date", header.closingBalance?.date)
+        json.key("balances")
+        json.beginArray()
+        for balance in header.balances {
+            json.beginObject()
+            json.field("type", balance.type)
+            json.field("amount", balance.amount.decimalString)
+            json.field("currency", balance.amount.currency.code)
+            json.field("date", balance.date)
+            json.key("intermediate")
+            json.bool(balance.isIntermediate)
+            json.endObject()
+        }
+        json.endArray()
+        json.field("entries", summary.entries)
+        json.field("booked_credits", decimal(summary.bookedCredits))
+        json.field("booked_debits", decimal(summary.bookedDebits))
+        json.field("pending_credits", decimal(summary.pendingCredits))
+        json.field("pending_debits", decimal(summary.pendingDebits))
+        json.field("integrity", summary.integrity.label)
+        switch summary.integrity {
+        case .consistent:
+            json.field("integrity_reason", nil as String?)
+            json.field("expected_closing_balance", nil as String?)
+            json.field("stated_closing_balance", nil as String?)
+        case .inconsistent(let expected, let stated):
+            json.field("integrity_reason", nil as String?)
+            json.field("expected_closing_balance", decimal(expected))
+            json.field("stated_closing_balance", decimal(stated))
+        case .notApplicable(let reason):
+            json.field("integrity_reason", reason)
+            json.field("expected_closing_balance", nil as String?)
+            json.field("stated_closing_balance", nil as String?)
+        }
+        json.endObject()
+        return json.text
+    }
+
+    private func jsonSummary() -> String {
+        var json = JSONWriter(capacity: 512)
+        json.beginObject()
+        json.field("type", "summary")
+        json.field("statements", statements)
+        json.field("entries", entries)
+        json.key("sums")
+        json.beginArray()
+        for sum in sums {
+            json.beginObject()
+            json.field("currency", sum.currency.code)
+            json.field("credits", Money(minorUnits: sum.credits, currency: sum.currency).decimalString)
+            json.field("debits", Money(minorUnits: sum.debits, currency: sum.currency).decimalString)
+            json.field("credit_count", sum.creditCount)
+            json.field("debit_count", sum.debitCount)
+            json.endObject()
+        }
+        json.endArray()
+        json.field("inconsistent_statements", inconsistent.count)
+        json.key("inconsistent_statement_ids")
+        json.beginArray()
+        for id in inconsistent { json.string(id) }
+        json.endArray()
+        json.key("accounts")
+        json.beginArray()
+        for account in accounts {
+            json.beginObject()
+            json.field("account", account.account)
+            json.field("currency", account.currency?.code)
+            json.field("opening_balance", account.opening?.amount.decimalString)
+            json.field("opening_date", account.opening?.date)
+            json.field("closing_balance", account.closing?.amount.decimalString)
+            json.field("closing_date", account.closing?.date)
+            json.endObject()
+        }
+        json.endArray()
+        json.endObject()
+        return json.text
+    }
+
+    // MARK: - Text
+
+    static func text(_ transaction: StatementTransaction) -> String {
+        let amount = Money(minorUnits: transaction.signedMinorUnits, currency: transaction.amount.currency)
+        let signed = (transaction.signedMinorUnits > 0 ? "+" : "") + amount.decimalString
+        var columns = ["  #\(transaction.sequence)".padded(6), (transaction.bookingDate ?? "-").padded(10),
+                       (transaction.valueDate ?? "-").padded(10), String(repeating: " ", count: max(0, 16 - signed.count))
+                        + signed + " " + amount.currency.code, transaction.status.rawValue.padded(7)]
+        if transaction.isReversal { columns.append("reversal") }
+        let details = [transaction.counterparty.name, transaction.endToEndId ?? transaction.instructionId,
+                       transaction.remittanceInformation ?? transaction.structuredReference].compactMap { $0 }
+        columns.append(contentsOf: details)
+        return columns.joined(separator: "  ")
+    }
+
+    static func text(_ header: StatementHeader, summary: StatementSummary, currency: Currency?) -> String {
+        var line = "  end of \(header.statementId): \(summary.entries) entries"
+        if let closing = header.closingBalance { line += ", closing \(closing.amount) on \(closing.date)" }
+        switch summary.integrity {
+        case .consistent: line += ", balances consistent"
+        case .inconsistent(let expected, let stated):
+            let format: (Int64) -> String = { minor in currency.map { Money(minorUnits: minor, currency: $0).decimalString }
+                ?? String(minor) }
+            line += ", INCONSISTENT: opening + entries = \(format(expected)), stated closing \(format(stated))"
+        case .notApplicable(let reason): line += ", balances not checked (\(reason))"
+        }
+        return line
+    }
+
+    private func textSummary() -> String {
+        var lines = ["Summary: \(statements) statement(s), \(entries) entries, \(inconsistent.count) inconsistent"
+                     + (inconsistent.isEmpty ? "" : " (\(inconsistent.joined(separator: ", ")))")]
+        for sum in sums {
+            lines.append("  \(sum.currency.code): credits \(Money(minorUnits: sum.credits, currency: sum.currency).decimalString) "
+                         + "(\(sum.creditCount)), debits \(Money(minorUnits: sum.debits, currency: sum.currency).decimalString) "
+                         + "(\(sum.debitCount))")
+        }
+        for account in accounts {
+            lines.append("  \(account.account): opening \(account.opening.map { "\($0.amount) on \($0.date)" } ?? "-"), "
+                         + "closing \(account.closing.map { "\($0.amount) on \($0.date)" } ?? "-")")
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+extension String {
+    /// Padded with spaces to `width` characters.
+    fileprivate func padded(_ width: Int) -> String {
+        count >= width ? self : self + String(repeating: " ", count: width - count)
+    }
+}

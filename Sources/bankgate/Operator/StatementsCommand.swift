@@ -1,0 +1,119 @@
+import ArgumentParser
+import BankGateConfig
+import BankGateStatements
+import Foundation
+
+/// `bankgate statements parse|upload`: read a statement file locally, or hand it to the daemon.
+struct StatementsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "statements",
+        abstract: "Parse bank statements (camt.052/053/054, MT940/942) or upload them to the daemon.",
+        subcommands: [Parse.self, Upload.self]
+    )
+
+    /// `--format auto|camt|mt940`.
+    enum FormatOption: String, ExpressibleByArgument, CaseIterable {
+        case auto, camt, mt940
+
+        var parserFormat: StatementParser.Format {
+            switch self {
+            case .auto: .auto
+            case .camt: .camt
+            case .mt940: .mt940
+            }
+        }
+    }
+
+    /// `statements parse FILE`: prints the normalized transactions and a summary; reads the file as a
+    /// stream, so any size works. Malformed input ends with the line or element at fault and exit 1.
+    struct Parse: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print a statement file's normalized transactions and a summary (no daemon needed).")
+
+        @Argument(help: "The statement file.")
+        var file: String
+
+        @Option(help: "auto (default), camt or mt940.")
+        var format: FormatOption = .auto
+
+        @Flag(help: "One JSON object per line: statement, transaction…, and a last summary line.")
+        var json = false
+
+        func run() throws {
+            guard FileManager.default.isReadableFile(atPath: file) else {
+                FileHandle.standardError.write(Data("error: cannot read \(file)\n".utf8))
+                throw ExitCode(2)
+            }
+            let output = BufferedOutput()
+            var printer = StatementLinePrinter(mode: json ? .jsonLines : .text) { output.write($0) }
+            do {
+                try StatementParser.parse(file: file, format: format.parserFormat, visitor: &printer)
+                printer.finish()
+                output.flush()
+            } catch {
+                output.flush()
+                FileHandle.standardError.write(Data("error: \(file): \(error)\n".utf8))
+                throw ExitCode(1)
+            }
+        }
+    }
+
+    /// `statements upload FILE`: `POST /v1/statements`.
+    struct Upload: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Send a statement file to the daemon to be stored and reconciled.")
+
+        @OptionGroup var connection: ConnectionOptions
+
+        @Argument(help: "The statement file (at most 64 MiB; larger files go through the bank's inbox folder).")
+        var file: String
+
+        @Option(help: "The account id the statement must be for.")
+        var account: String?
+
+        @Option(help: "auto (default), camt or mt940.")
+        var format: FormatOption = .auto
+
+        @Flag(help: "Print the API's JSON.")
+        var json = false
+
+        func run() async throws {
+            try await runOperator { () async throws(OperatorFailure) in
+                guard let data = FileManager.default.contents(atPath: file) else {
+                    throw OperatorFailure(message: "cannot read \(file)", exitCode: OperatorFailure.usage)
+                }
+                let client = try connection.client(preferring: [.accountsWrite])
+                var path = "/v1/statements?format=\(format.rawValue)"
+                if let account { path += "&account=\(OperatorClient.escape(account))" }
+                let body = try await client.post(path, body: Array(data), contentType: "application/octet-stream")
+                if json { return printRaw(body) }
+                var table = TextTable("STATEMENT", "BANK ID", "ACCOUNT", "FORMAT", "ENTRIES", "NEW", "INTEGRITY", "CONTINUITY")
+                for statement in try JSONDocument(body).list("statements") {
+                    table.add(orDash(statement.string("id")), orDash(statement.string("bank_statement_id")),
+                              orDash(statement.string("account")), orDash(statement.string("format")),
+                              orDash(statement.string("entries")), orDash(statement.string("new_entries")),
+                              orDash(statement.string("integrity")), orDash(statement.string("continuity")))
+                }
+                print(table.render())
+            }
+        }
+    }
+}
+
+/// Standard output with a large buffer: a statement of millions of entries prints millions of lines.
+final class BufferedOutput {
+    private var buffer: [UInt8] = []
+
+    init() { buffer.reserveCapacity(1 << 16) }
+
+    /// Appends `text` (the printer's lines carry their own newline).
+    func write(_ text: String) {
+        buffer.append(contentsOf: text.utf8)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
+    func flush() {
+        guard !buffer.isEmpty else { return }
+        FileHandle.standardOutput.write(Data(buffer))
+        buffer.removeAll(keepingCapacity: true)
+    }
+}
