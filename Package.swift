@@ -50,7 +50,7 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
         ], swiftSettings: strict),
         .target(name: "BankGateSimulator", dependencies: [
-            "BankGateCore", "BankGateAdapters", "BankGateXML", "BankGateStore",
+            "BankGateCore", "BankGateAdapters", "BankGateXML", "BankGateStore", "BankGateStatements",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
@@ -71,7 +71,7 @@ let package = Package(
         .testTarget(name: "BankGateAdaptersTests", dependencies: ["BankGateAdapters", "BankGateXML"]),
         .testTarget(name: "BankGateTransportTests", dependencies: ["BankGateTransport"]),
         .testTarget(name: "BankGateStoreTests", dependencies: ["BankGateStore"]),
-        // PENDING .testTarget(name: "BankGateStatementsTests", dependencies: ["BankGateStatements", "BankGateXML"], exclude: ["Fixtures"]),
+        .testTarget(name: "BankGateStatementsTests", dependencies: ["BankGateStatements", "BankGateXML"], exclude: ["Fixtures"]),
         .testTarget(name: "BankGateReconciliationTests", dependencies: ["BankGateReconciliation"]),
         .testTarget(name: "BankGateSimulatorTests", dependencies: ["BankGateSimulator"]),
         .testTarget(name: "BankGateAPITests", dependencies: [

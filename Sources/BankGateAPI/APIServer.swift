@@ -35,12 +35,14 @@ public enum APIServer {
     ///   - tokens: the bearer tokens accepted, with their scopes.
     ///   - maxBodyBytes: the largest request body accepted (`413 payload_too_large` above).
     ///   - clock: today's date for validating requested execution dates.
-    public static func makeRouter(gateway: any PaymentGateway, reports: AccountReports? = nil, tokens: [TokenConfig],
+    public static func makeRouter(gateway: any PaymentGateway, reports: AccountReports? = nil,
+                                  statementPulls: StatementPullService? = nil, tokens: [TokenConfig],
                                   maxBodyBytes: Int, clock: any WallClock = SystemClock()) -> Router<APIRequestContext> {
         let router = Router(context: APIRequestContext.self)
         // First, so that it wraps every route and the not-found answer.
         router.add(middleware: APIErrorMiddleware<APIRequestContext>())
-        let endpoints = APIEndpoints(gateway: gateway, reports: reports, auth: TokenAuthenticator(tokens: tokens),
+        let endpoints = APIEndpoints(gateway: gateway, reports: reports, statementPulls: statementPulls,
+                                     auth: TokenAuthenticator(tokens: tokens),
                                      maxBodyBytes: maxBodyBytes, clock: clock)
         endpoints.register(on: router)
         return router

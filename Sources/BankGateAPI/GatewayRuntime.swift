@@ -20,6 +20,8 @@ public struct GatewayRuntime: Sendable {
     public let reports: AccountReports
     let webhookSender: WebhookSender
     let reconciler: ReconcilerService
+    /// Scheduled statement pulls; also the operator's "pull now".
+    public let statementPulls: StatementPullService
     private let listening: PortAnnouncement
     private let logger: Logger
 
@@ -29,16 +31,19 @@ public struct GatewayRuntime: Sendable {
         let store = try PaymentStore(path: configuration.server.dataDirectory + "/bankgate.sqlite",
                                      maxGroupSize: configuration.dispatch.groupCommitMaxBatch)
         let connections = try BankConnections.make(configuration)
+        let reports = AccountReports(store: store, accounts: configuration.accounts.map { $0.debtorAccount() }, clock: clock,
+                                     logger: logger)
         let dispatcher = DispatcherService(connections: connections, store: store, clock: clock, logger: logger,
-                                           pollIntervalMilliseconds: configuration.dispatch.pollIntervalMilliseconds)
+                                           pollIntervalMilliseconds: configuration.dispatch.pollIntervalMilliseconds,
+                                           statementSink: reports)
         self.configuration = configuration
         self.store = store
         self.dispatcher = dispatcher
         self.engine = GatewayEngine(configuration: configuration, connections: connections, store: store,
                                     dispatcher: dispatcher, clock: clock, logger: logger)
-        let reports = AccountReports(store: store, accounts: configuration.accounts.map { $0.debtorAccount() }, clock: clock,
-                                     logger: logger)
         self.reports = reports
+        self.statementPulls = StatementPullService(configuration: configuration, connections: connections, reports: reports,
+                                                   clock: clock, logger: logger)
         self.webhookSender = WebhookSender(store: reports.webhooks, poster: HTTPWebhookPoster(), clock: clock, logger: logger)
         self.reconciler = ReconcilerService(reports: reports, logger: logger)
         self.listening = PortAnnouncement()
@@ -52,7 +57,7 @@ public struct GatewayRuntime: Sendable {
         let logger = self.logger
         let server = configuration.server
         let application = Application(
-            router: APIServer.makeRouter(gateway: engine, reports: reports, tokens: configuration.tokens,
+            router: APIServer.makeRouter(gateway: engine, reports: reports, statementPulls: statementPulls, tokens: configuration.tokens,
                                          maxBodyBytes: server.maxBodyBytes),
             configuration: ApplicationConfiguration(address: .hostname(server.host, port: server.port), serverName: "bankgate"),
             onServerRunning: { channel in
@@ -61,7 +66,7 @@ public struct GatewayRuntime: Sendable {
                 listening.announce(port)
             },
             logger: logger)
-        return [dispatcher, reconciler, webhookSender, application]
+        return [dispatcher, statementPulls, reconciler, webhookSender, application]
     }
 
     /// Waits until the API listens and returns its port (useful with `listen = "127.0.0.1:0"`).

@@ -16,6 +16,8 @@ public struct AccountConfig: Sendable {
     public var currency: Currency
     /// Whether new payments may use the account (default `true`).
     public var active: Bool
+    /// How bankgate pulls this account's statements from its bank (nothing scheduled by default).
+    public var statementPulls: StatementPullConfig = StatementPullConfig()
 
     /// An account as the configuration file would give it; no checks are made here.
     public init(id: String, bank: String, number: String, bankCode: String, name: String, currency: Currency, active: Bool = true) {
@@ -34,7 +36,8 @@ public struct AccountConfig: Sendable {
     }
 
     /// The keys of an `[[accounts]]` entry.
-    static let keys = ["id", "bank", "number", "bank_code", "name", "currency", "active"]
+    static let keys = ["id", "bank", "number", "bank_code", "name", "currency", "active", "end_of_day_pull_at",
+                       "intraday_pull_minutes", "statement_message"]
 
     static func decode(_ reader: TableReader, ids: inout UniqueIdentifiers, bankIds: [String: Int]) -> AccountConfig {
         let id = reader.string("id", required: true)
@@ -69,9 +72,11 @@ public struct AccountConfig: Sendable {
             }
         }
 
-        return AccountConfig(id: id?.value ?? "", bank: bank?.value ?? "", number: number?.value ?? "",
-                             bankCode: bankCode?.value ?? "", name: name?.value ?? "", currency: currency ?? placeholderCurrency,
-                             active: reader.bool("active", default: true))
+        var account = AccountConfig(id: id?.value ?? "", bank: bank?.value ?? "", number: number?.value ?? "",
+                                    bankCode: bankCode?.value ?? "", name: name?.value ?? "", currency: currency ?? placeholderCurrency,
+                                    active: reader.bool("active", default: true))
+        account.statementPulls = StatementPullConfig.decode(reader)
+        return account
     }
 
     /// Stands in for a missing or unknown currency while the rest of the file is checked; such
@@ -100,5 +105,50 @@ public struct AccountConfig: Sendable {
 private extension IBAN {
     static func isUpperOrDigit(_ b: UInt8) -> Bool {
         (b >= 0x41 && b <= 0x5A) || (b >= 0x30 && b <= 0x39)
+    }
+}
+
+/// When and how an account's statements are pulled from its bank.
+public struct StatementPullConfig: Sendable, Hashable {
+    /// `end_of_day_pull_at`: the UTC time (`HH:MM`) of the daily pull of the previous days'
+    /// end-of-day statements; nil: no scheduled end-of-day pull.
+    public var endOfDayAtMinutes: Int?
+    /// `intraday_pull_minutes`: the interval of intraday report pulls; 0: none.
+    public var intradayIntervalMinutes: Int
+    /// `statement_message`: the end-of-day message asked for: `camt.053.001.08` (default),
+    /// `camt.053.001.02` or `MT940`.
+    public var endOfDayMessage: String
+
+    public init(endOfDayAtMinutes: Int? = nil, intradayIntervalMinutes: Int = 0, endOfDayMessage: String = "camt.053.001.08") {
+        self.endOfDayAtMinutes = endOfDayAtMinutes
+        self.intradayIntervalMinutes = intradayIntervalMinutes
+        self.endOfDayMessage = endOfDayMessage
+    }
+
+    /// Whether anything is scheduled.
+    public var isScheduled: Bool { endOfDayAtMinutes != nil || intradayIntervalMinutes > 0 }
+
+    static let messages = ["camt.053.001.08", "camt.053.001.02", "MT940"]
+
+    static func decode(_ reader: TableReader) -> StatementPullConfig {
+        var config = StatementPullConfig()
+        if let time = reader.string("end_of_day_pull_at", required: false) {
+            let parts = time.value.split(separator: ":")
+            if time.value.utf8.count == 5, parts.count == 2, let hour = Int(parts[0]), let minute = Int(parts[1]),
+               (0..<24).contains(hour), (0..<60).contains(minute) {
+                config.endOfDayAtMinutes = hour * 60 + minute
+            } else {
+                reader.report("end_of_day_pull_at", "must be a UTC time as HH:MM, such as \"06:30\"", line: time.line)
+            }
+        }
+        config.intradayIntervalMinutes = reader.integer("intraday_pull_minutes", default: 0, range: 0...1440)
+        if let message = reader.string("statement_message", required: false) {
+            if messages.contains(message.value) {
+                config.endOfDayMessage = message.value
+            } else {
+                reader.report("statement_message", "must be one of " + messages.joined(separator: ", "), line: message.line)
+            }
+        }
+        return config
     }
 }

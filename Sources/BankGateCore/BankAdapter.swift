@@ -76,3 +76,20 @@ public struct AdapterError: Error, Hashable, Sendable, CustomStringConvertible {
 
     public var description: String { location.map { "\(message) (at \($0))" } ?? message }
 }
+
+/// What an account report request asks the bank for.
+public enum AccountReportKind: String, Hashable, Sendable {
+    /// End-of-day statements, one per day of the period (camt.053, MT940).
+    case endOfDay = "end_of_day"
+    /// The day's intraday report so far, with interim balances (camt.052).
+    case intraday
+}
+
+/// An adapter whose bank answers statement and balance requests (capabilities `statement`, `balance`).
+public protocol AccountReportingAdapter: BankAdapter {
+    /// Encodes a request for `kind` reports of `account` for the days `fromDate`…`toDate`
+    /// (`YYYY-MM-DD`); `messageName` is the report message the bank should answer with
+    /// (`camt.053.001.08`, `camt.052.001.08`, `MT940` …).
+    func encodeReportRequest(account: DebtorAccount, kind: AccountReportKind, messageName: String, fromDate: String,
+                             toDate: String, requestId: String, createdAt: Timestamp) throws(AdapterError) -> EncodedMessage
+}

@@ -14,11 +14,19 @@ public enum TransportOutcome: Hashable, Sendable {
 public struct InboundFile: Hashable, Sendable {
     /// The file name in the inbox.
     public var name: String
+    /// The whole file, or only its first bytes when ``isPartial``.
     public var bytes: [UInt8]
+    /// Where the file lies while it is being handled, when it is a file.
+    public var path: String?
+    /// The file is larger than the transport reads into memory: ``bytes`` holds its beginning
+    /// only, enough to tell what it is; a statement is then read as a stream from ``path``.
+    public var isPartial: Bool
 
-    public init(name: String, bytes: [UInt8]) {
+    public init(name: String, bytes: [UInt8], path: String? = nil, isPartial: Bool = false) {
         self.name = name
         self.bytes = bytes
+        self.path = path
+        self.isPartial = isPartial
     }
 }
 
@@ -28,8 +36,18 @@ public protocol BankTransport: Sendable {
     func submit(_ message: EncodedMessage) async -> TransportOutcome
     /// Sends a status query.
     func query(_ message: EncodedMessage) async -> TransportOutcome
+    /// Asks for an account report (statement or balance request); the answer carries the report.
+    func report(_ message: EncodedMessage) async -> TransportOutcome
     /// Files waiting in the inbox (empty for transports that answer synchronously).
     func pickUp() async throws -> [InboundFile]
     /// Moves a picked-up file to `processed/`, or to `failed/` with `failureReason` written beside it.
     func settle(_ file: InboundFile, failureReason: String?) async throws
+}
+
+extension BankTransport {
+    /// Transports without a request channel for reports (host-to-host files: the bank delivers
+    /// statements to the inbox on its own schedule).
+    public func report(_ message: EncodedMessage) async -> TransportOutcome {
+        .notSent("this transport has no request channel for account reports; statements arrive in the inbox")
+    }
 }

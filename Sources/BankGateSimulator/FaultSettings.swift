@@ -6,6 +6,9 @@ import Synchronization
 /// message draws three numbers from the seeded generator in a fixed order (fail, drop, malformed),
 /// whatever the outcome, so the same seed and the same sequence of messages give the same faults.
 /// Status queries draw nothing: they are only ever refused by the maintenance window.
+///
+/// Statement faults and simulated incoming credits do not use that generator: they are drawn from a
+/// hash of (seed, account, day), so a statement is the same whatever else was asked before it.
 public struct FaultSettings: Hashable, Sendable {
     /// Seed of the fault generator; `nil` takes one from the system's random source.
     public var seed: UInt64?
@@ -21,10 +24,20 @@ public struct FaultSettings: Hashable, Sendable {
     public var maintenanceEverySeconds: Int?
     /// The first this-many seconds of every period are maintenance (HTTP 503, nothing executed).
     public var maintenanceDurationSeconds: Int?
+    /// Share of (account, day) end-of-day statements left out of the first answer that covers them.
+    public var statementGapRate: Double
+    /// Share of (account, day) statements that list one entry twice (the balances ignore the copy).
+    public var duplicateEntryRate: Double
+    /// Share of (account, day) whose last debit is reported a day late, in the next day's statement.
+    public var lateEntryRate: Double
+    /// The most simulated incoming customer payments per account and day (a draw from 0 to this).
+    public var incomingCreditsPerDay: Int
 
     public init(seed: UInt64? = nil, latencyMilliseconds: Int = 0, failRate: Double = 0,
                 dropAfterExecuteRate: Double = 0, malformedRate: Double = 0,
-                maintenanceEverySeconds: Int? = nil, maintenanceDurationSeconds: Int? = nil) {
+                maintenanceEverySeconds: Int? = nil, maintenanceDurationSeconds: Int? = nil,
+                statementGapRate: Double = 0, duplicateEntryRate: Double = 0, lateEntryRate: Double = 0,
+                incomingCreditsPerDay: Int = 2) {
         self.seed = seed
         self.latencyMilliseconds = latencyMilliseconds
         self.failRate = failRate
@@ -32,18 +45,27 @@ public struct FaultSettings: Hashable, Sendable {
         self.malformedRate = malformedRate
         self.maintenanceEverySeconds = maintenanceEverySeconds
         self.maintenanceDurationSeconds = maintenanceDurationSeconds
+        self.statementGapRate = statementGapRate
+        self.duplicateEntryRate = duplicateEntryRate
+        self.lateEntryRate = lateEntryRate
+        self.incomingCreditsPerDay = incomingCreditsPerDay
     }
 
     /// Checks ranges; the first problem is thrown with the flag's name.
     public func validate() throws(BankSimulatorOptionsError) {
         for (flag, rate) in [("--fail-rate", failRate), ("--drop-after-execute-rate", dropAfterExecuteRate),
-                             ("--malformed-rate", malformedRate)] {
+                             ("--malformed-rate", malformedRate), ("--statement-gap-rate", statementGapRate),
+                             ("--duplicate-entry-rate", duplicateEntryRate), ("--late-entry-rate", lateEntryRate)] {
             guard rate.isFinite, rate >= 0, rate <= 1 else {
                 throw BankSimulatorOptionsError("\(flag) must be a probability from 0 to 1, not \(rate)")
             }
         }
         guard (0...600_000).contains(latencyMilliseconds) else {
             throw BankSimulatorOptionsError("--latency-ms must be from 0 to 600000, not \(latencyMilliseconds)")
+        }
+        guard (0...StatementDraws.maxIncomingCreditsPerDay).contains(incomingCreditsPerDay) else {
+            throw BankSimulatorOptionsError(
+                "--incoming-credits-per-day must be from 0 to \(StatementDraws.maxIncomingCreditsPerDay), not \(incomingCreditsPerDay)")
         }
         switch (maintenanceEverySeconds, maintenanceDurationSeconds) {
         case (nil, nil):

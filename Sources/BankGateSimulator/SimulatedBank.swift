@@ -12,13 +12,15 @@ import Synchronization
 /// Transport-free: the HTTP server and the folder worker hand it bytes and deliver its ``BankAnswer``.
 /// The clock and the fault generator are injected, so a test drives it deterministically.
 public final class SimulatedBank: Sendable {
-    private let database: SQLiteDatabase
-    private let clock: any WallClock
-    private let faults: FaultInjector
+    let database: SQLiteDatabase
+    let clock: any WallClock
+    let faults: FaultInjector
     private let startedAt: Timestamp
     private let accountsListed: Bool
     private let reportCounter = Mutex(0)
-    private let logger: Logger
+    let logger: Logger
+    /// The first statement day and the seed the ledger was created with.
+    let statementOrigin: SimulatorLedger.StatementOrigin
 
     /// The name of the ledger file inside the data directory.
     public static let databaseFileName = "sim.sqlite"
@@ -39,24 +41,29 @@ public final class SimulatedBank: Sendable {
         try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
         let path = URL(fileURLWithPath: dataDirectory).appendingPathComponent(databaseFileName).path
         let database = try SQLiteDatabase(path: path, migrations: SimulatorLedger.migrations, readerCount: 2)
-        if let accounts, !accounts.isEmpty {
-            do {
+        let injector = FaultInjector(settings: faults)
+        let origin: SimulatorLedger.StatementOrigin
+        do {
+            if let accounts, !accounts.isEmpty {
                 try await database.write { db in try SimulatorLedger.upsert(accounts, on: db) }
-            } catch {
-                database.close()
-                throw error
             }
+            let (now, seed) = (clock.now(), injector.seed)
+            origin = try await database.write { db in try SimulatorLedger.statementOrigin(now: now, seed: seed, on: db) }
+        } catch {
+            database.close()
+            throw error
         }
-        return SimulatedBank(database: database, clock: clock, faults: FaultInjector(settings: faults),
-                             accountsListed: accounts != nil, logger: logger)
+        return SimulatedBank(database: database, clock: clock, faults: injector, accountsListed: accounts != nil,
+                             statementOrigin: origin, logger: logger)
     }
 
     private init(database: SQLiteDatabase, clock: any WallClock, faults: FaultInjector, accountsListed: Bool,
-                 logger: Logger) {
+                 statementOrigin: SimulatorLedger.StatementOrigin, logger: Logger) {
         self.database = database
         self.clock = clock
         self.faults = faults
         self.accountsListed = accountsListed
+        self.statementOrigin = statementOrigin
         self.logger = logger
         startedAt = clock.now()
     }
@@ -197,7 +204,7 @@ public final class SimulatedBank: Sendable {
         return .report(body, status: 404, subject: query.queryId)
     }
 
-    private func parse(_ bytes: [UInt8]) -> Result<XMLNode, BankCodecError> {
+    func parse(_ bytes: [UInt8]) -> Result<XMLNode, BankCodecError> {
         do {
             return .success(try HardenedXML.parse(bytes, maxBytes: ISO20022BankCodec.maxMessageBytes))
         } catch {
@@ -205,21 +212,21 @@ public final class SimulatedBank: Sendable {
         }
     }
 
-    private func maintenanceRefusal() -> BankAnswer? {
+    func maintenanceRefusal() -> BankAnswer? {
         let elapsed = clock.now().milliseconds - startedAt.milliseconds
         guard faults.settings.isMaintenance(elapsedMilliseconds: elapsed) else { return nil }
         return .text(503, "bank in maintenance: try again later", effect: .refusedForNow)
     }
 
     /// Waits the configured latency, then hands the answer back.
-    private func delayed(_ answer: BankAnswer) async -> BankAnswer {
+    func delayed(_ answer: BankAnswer) async -> BankAnswer {
         let latency = faults.settings.latencyMilliseconds
         if latency > 0 { try? await Task.sleep(for: .milliseconds(latency)) }
         return answer
     }
 
     /// A report id unique across restarts: `SIM`, the time in milliseconds, and a counter.
-    private func nextReportId(_ now: Timestamp) -> String {
+    func nextReportId(_ now: Timestamp) -> String {
         let count = reportCounter.withLock { value -> Int in
             value += 1
             return value

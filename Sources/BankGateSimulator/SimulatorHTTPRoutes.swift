@@ -22,6 +22,8 @@ struct SimulatorRequestContext: RequestContext {
 /// The simulator's HTTP routes:
 /// - `POST /payments`: pain.001 in, pain.002 out.
 /// - `POST /status`: status query in, pain.002 out (404 with reason NOTFOUND for an unknown message).
+/// - `POST /reports`: camt.060 in, camt.053 / camt.052 / MT940 out (see `SimulatedBank+Statements.swift`).
+/// - `GET /sim/statements?account=&from=&to=&format=`: the same statements without a camt.060.
 /// - `GET /sim/ledger[?msg_id=…]`: executed transfers as JSON.
 /// - `GET /sim/accounts`: accounts as JSON.
 /// - `GET /healthz`: `{"status":"ok"}`.
@@ -38,6 +40,18 @@ enum SimulatorHTTPRoutes {
             var request = request
             let body = try await request.collectBody(upTo: ISO20022BankCodec.maxMessageBytes)
             let answer = await bank.answerStatusQuery(Array(buffer: body))
+            return try await deliver(answer, context: context)
+        }
+        router.post("reports") { request, context -> Response in
+            var request = request
+            let body = try await request.collectBody(upTo: ISO20022BankCodec.maxMessageBytes)
+            let answer = await bank.answerReportRequest(Array(buffer: body))
+            return try await deliver(answer, context: context)
+        }
+        router.get("sim/statements") { request, context -> Response in
+            let query = request.uri.queryParameters
+            let answer = await bank.answerStatementQuery(
+                account: query.get("account"), from: query.get("from"), to: query.get("to"), format: query.get("format"))
             return try await deliver(answer, context: context)
         }
         router.get("sim/ledger") { request, _ -> Response in

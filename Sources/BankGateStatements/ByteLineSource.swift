@@ -60,7 +60,8 @@ final class ByteLineSource {
                 return line
             }
             guard buffer.count - position <= maxLineBytes else {
-                throw StatementError(.limitExceeded, "a line is longer than \(maxLineBytes) bytes", line: lineNumber + 1)
+                throw StatementError(.limitExceeded, "a line is longer than \(maxLineBytes) bytes",
+                                     line: lineNumber + 1)
             }
             try fill()
         }

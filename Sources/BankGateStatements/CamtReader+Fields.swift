@@ -40,7 +40,8 @@ struct CamtHeaderFields {
         return number
     }
 
-    func build(message: CamtMessage, messageId: String, groupCreatedAt: String?) throws(StatementError) -> StatementHeader {
+    func build(message: CamtMessage, messageId: String,
+               groupCreatedAt: String?) throws(StatementError) -> StatementHeader {
         let element = message.statementElement
         guard let id else {
             throw StatementError(.missingField, "the \(element) has no Id", line: line, location: "\(element)/Id")
@@ -51,7 +52,8 @@ struct CamtHeaderFields {
         }
         return StatementHeader(format: message.format, messageId: messageId, statementId: id,
                                electronicSequence: electronicSequence, legalSequence: legalSequence, page: page,
-                               account: StatementAccount(identifier: account, currency: currency, servicerBIC: servicerBIC),
+                               account: StatementAccount(identifier: account, currency: currency,
+                                                         servicerBIC: servicerBIC),
                                createdAt: createdAt ?? groupCreatedAt, fromDate: fromDate, toDate: toDate,
                                balances: balances, formatVersion: message.version)
     }
@@ -77,8 +79,9 @@ struct CamtBalanceFields {
 
     func build(location: String) throws(StatementError) -> StatementBalance {
         guard let type, let amount, let creditDebit, let date else {
-            let missing = [type == nil ? "Tp" : nil, amount == nil ? "Amt" : nil, creditDebit == nil ? "CdtDbtInd" : nil,
-                           date == nil ? "Dt" : nil].compactMap { $0 }.joined(separator: ", ")
+            let missing = [type == nil ? "Tp" : nil, amount == nil ? "Amt" : nil,
+                           creditDebit == nil ? "CdtDbtInd" : nil, date == nil ? "Dt" : nil]
+                .compactMap { $0 }.joined(separator: ", ")
             throw StatementError(.missingField, "the balance lacks \(missing)", line: line, location: location)
         }
         let signed = creditDebit == .debit ? -amount.minorUnits : amount.minorUnits
@@ -155,7 +158,8 @@ struct CamtEntryFields {
         case "RmtInf/Ustrd":
             let joined = remittance.map { "\($0) \(value)" } ?? value
             guard joined.utf8.count <= maxRemittance else {
-                throw StatementError(.limitExceeded, "the remittance lines are over the limit of \(maxRemittance) bytes")
+                throw StatementError(.limitExceeded,
+                                     "the remittance lines are over the limit of \(maxRemittance) bytes")
             }
             remittance = joined
         case "RmtInf/Strd/CdtrRefInf/Ref": if structuredReference == nil { structuredReference = value }
@@ -177,11 +181,15 @@ struct CamtEntryFields {
     }
 
     func build(header: StatementHeader, sequence: Int, path: String) throws(StatementError) -> StatementTransaction {
-        guard let amount else { throw StatementError(.missingField, "the entry has no Amt", line: line, location: "Ntry") }
+        guard let amount else {
+            throw StatementError(.missingField, "the entry has no Amt", line: line, location: "Ntry")
+        }
         guard let creditDebit else {
             throw StatementError(.missingField, "the entry has no CdtDbtInd", line: line, location: "Ntry")
         }
-        guard let status else { throw StatementError(.missingField, "the entry has no Sts", line: line, location: "Ntry") }
+        guard let status else {
+            throw StatementError(.missingField, "the entry has no Sts", line: line, location: "Ntry")
+        }
         let information: String? = switch (entryInformation, transactionInformation) {
         case let (entry?, transaction?) where entry != transaction: "\(entry) \(transaction)"
         case let (entry, transaction): entry ?? transaction
@@ -194,7 +202,8 @@ struct CamtEntryFields {
             endToEndId: endToEndId, instructionId: instructionId, messageId: messageId,
             paymentInformationId: paymentInformationId, uetr: uetr,
             counterparty: creditDebit == .debit ? creditor : debtor, remittanceInformation: remittance,
-            structuredReference: structuredReference, transactionCode: code == BankTransactionCode() ? transactionCode : code,
+            structuredReference: structuredReference,
+            transactionCode: code == BankTransactionCode() ? transactionCode : code,
             additionalInformation: information, source: SourcePosition(line: line, path: path))
     }
 
@@ -219,7 +228,9 @@ struct CamtEntryFields {
         case "BOOK": .booked
         case "PDNG", "FUTR": .pending
         case "INFO": .info
-        default: throw StatementError(.invalidValue, "\(StatementText.quoted(value)) is not an entry status (BOOK, PDNG, INFO, FUTR)")
+        default:
+            throw StatementError(.invalidValue,
+                                 "\(StatementText.quoted(value)) is not an entry status (BOOK, PDNG, INFO, FUTR)")
         }
     }
 }

@@ -49,8 +49,10 @@ struct CamtReadState {
             sawRoot = true
         case 1:
             guard let message, name == message.rootElement else {
-                throw StatementError(.unsupportedFormat, "<\(name)> is not the message element of \(message?.version ?? "camt") "
-                                         + "(expected <\(message?.rootElement ?? "")>)", line: line, location: "Document/\(name)")
+                throw StatementError(.unsupportedFormat,
+                                     "<\(name)> is not the message element of \(message?.version ?? "camt") "
+                                         + "(expected <\(message?.rootElement ?? "")>)",
+                                     line: line, location: "Document/\(name)")
             }
         case 2 where name == statementElement:
             statementCount += 1
@@ -140,7 +142,8 @@ struct CamtReadState {
                 guard transactionDetails == 1 else { return }
                 let path = stack[6...].joined(separator: "/")
                 do {
-                    try entry.setTransactionDetail(path, value, currency: amountCurrency, maxRemittance: maxRemittanceBytes)
+                    try entry.setTransactionDetail(path, value, currency: amountCurrency,
+                                                   maxRemittance: maxRemittanceBytes)
                 } catch {
                     throw located(error, line: line, "Ntry/NtryDtls/TxDtls/\(path)")
                 }
@@ -178,10 +181,11 @@ struct CamtReadState {
 
     /// `text` without leading and trailing XML whitespace.
     static func trimmed(_ text: String) -> String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" || $0 == "\r\n" }
-        guard let first = text.firstIndex(where: { !isSpace($0) }) else { return "" }
-        let last = text.lastIndex(where: { !isSpace($0) })!
-        if first == text.startIndex && last == text.index(before: text.endIndex) { return text }
+        let utf8 = text.utf8
+        let isSpace: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x0A || $0 == 0x09 || $0 == 0x0D }
+        guard let first = utf8.firstIndex(where: { !isSpace($0) }) else { return "" }
+        let last = utf8.lastIndex(where: { !isSpace($0) })!
+        if first == utf8.startIndex && utf8.index(after: last) == utf8.endIndex { return text }
         return String(text[first...last])
     }
 }

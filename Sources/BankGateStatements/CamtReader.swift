@@ -94,19 +94,24 @@ struct CamtMessage {
     /// The message for a namespace, or an error naming what was found instead.
     static func detect(namespace: String?, line: Int) throws(StatementError) -> CamtMessage {
         guard let namespace, namespace.hasPrefix(prefix) else {
-            throw StatementError(.unsupportedFormat, "the root element has namespace \(namespace.map { "\"\($0)\"" } ?? "none"), "
-                                     + "not a camt.052/053/054 namespace", line: line, location: "Document")
+            let found = namespace.map { "\"\($0)\"" } ?? "none"
+            throw StatementError(.unsupportedFormat,
+                                 "the root element has namespace \(found), not a camt.052/053/054 namespace",
+                                 line: line, location: "Document")
         }
         let name = String(namespace.dropFirst(prefix.count))
         let parts = name.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 4, parts[0] == "camt", parts[2] == "001", let variant = Int(parts[3]), parts[3].count == 2,
               (2...8).contains(variant) else {
-            throw StatementError(.unsupportedFormat, "\"\(name)\" is not supported: bankgate reads camt.052, camt.053 and "
-                                     + "camt.054 versions .001.02 to .001.08", line: line, location: "Document")
+            throw StatementError(.unsupportedFormat,
+                                 "\"\(name)\" is not supported: bankgate reads camt.052, camt.053 and camt.054 "
+                                     + "versions .001.02 to .001.08", line: line, location: "Document")
         }
         switch parts[1] {
-        case "052": return CamtMessage(format: .camt052, version: name, rootElement: "BkToCstmrAcctRpt", statementElement: "Rpt")
-        case "053": return CamtMessage(format: .camt053, version: name, rootElement: "BkToCstmrStmt", statementElement: "Stmt")
+        case "052":
+            return CamtMessage(format: .camt052, version: name, rootElement: "BkToCstmrAcctRpt", statementElement: "Rpt")
+        case "053":
+            return CamtMessage(format: .camt053, version: name, rootElement: "BkToCstmrStmt", statementElement: "Stmt")
         case "054":
             return CamtMessage(format: .camt054, version: name, rootElement: "BkToCstmrDbtCdtNtfctn",
                                statementElement: "Ntfctn")

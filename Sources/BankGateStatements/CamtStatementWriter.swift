@@ -20,7 +20,7 @@ import BankGateXML
 /// information longer than 140 characters is split at spaces into several `Ustrd`. Values a schema
 /// cannot carry (a reference over 35 characters, an ISO domain without family) throw
 /// ``StatementError/Code/unwritable`` rather than being cut.
-public struct CamtStatementWriter {
+public struct CamtStatementWriter: Sendable {
     /// The schema version.
     public enum Version: String, Sendable, Hashable, CaseIterable {
         case v02 = "001.02"
@@ -39,7 +39,8 @@ public struct CamtStatementWriter {
         case .camt052: number = "052"
         case .camt053: number = "053"
         case .camt054: number = "054"
-        case .mt940, .mt942: throw StatementError(.unwritable, "CamtStatementWriter writes camt, not \(format.rawValue)")
+        case .mt940, .mt942:
+            throw StatementError(.unwritable, "CamtStatementWriter writes camt, not \(format.rawValue)")
         }
         self.format = format
         self.version = version
@@ -101,7 +102,9 @@ public struct CamtStatementWriter {
         if let bic = header.account.servicerBIC {
             xml.open("Svcr")
             xml.open("FinInstnId")
-            guard isBIC(bic) else { throw StatementError(.unwritable, "servicer BIC \(StatementText.quoted(bic)) is not a BIC") }
+            guard isBIC(bic) else {
+                throw StatementError(.unwritable, "servicer BIC \(StatementText.quoted(bic)) is not a BIC")
+            }
             xml.element(version == .v08 ? "BICFI" : "BIC", bic)
             xml.close("FinInstnId")
             xml.close("Svcr")
@@ -142,7 +145,9 @@ public struct CamtStatementWriter {
         if let reference = transaction.accountServicerReference { try xml.element("AcctSvcrRef", reference, max: 35) }
         try writeCode(&xml, transaction.transactionCode)
         try writeDetails(&xml, transaction)
-        if let information = transaction.additionalInformation { try xml.element("AddtlNtryInf", information, max: 500) }
+        if let information = transaction.additionalInformation {
+            try xml.element("AddtlNtryInf", information, max: 500)
+        }
         xml.close("Ntry")
         append(xml)
     }
@@ -166,7 +171,8 @@ public struct CamtStatementWriter {
     public static func document(header: StatementHeader, transactions: [StatementTransaction],
                                 version: Version = .v08, createdAt: String? = nil) throws(StatementError) -> [UInt8] {
         var writer = try CamtStatementWriter(format: header.format, version: version)
-        writer.beginDocument(messageId: header.messageId, createdAt: createdAt ?? header.createdAt ?? "2000-01-01T00:00:00")
+        writer.beginDocument(messageId: header.messageId,
+                             createdAt: createdAt ?? header.createdAt ?? "2000-01-01T00:00:00")
         try writer.beginStatement(header)
         for transaction in transactions { try writer.entry(transaction) }
         writer.endStatement()
@@ -212,8 +218,8 @@ public struct CamtStatementWriter {
     }
 
     /// The .02 balance type codes (the .08 list is external and open).
-    private static let balanceCodes: Set<String> = ["XPCD", "OPAV", "ITAV", "CLAV", "FWAV", "CLBD", "ITBD", "OPBD", "PRCD",
-                                                    "INFO"]
+    private static let balanceCodes: Set<String> = ["XPCD", "OPAV", "ITAV", "CLAV", "FWAV", "CLBD", "ITBD", "OPBD",
+                                                    "PRCD", "INFO"]
 
     private func writeAmount(_ xml: inout XMLWriter, _ name: String, _ amount: Money) {
         xml.element(name, amount.decimalString, attributes: ["Ccy": amount.currency.code])
@@ -249,9 +255,11 @@ public struct CamtStatementWriter {
     }
 
     private func writeDetails(_ xml: inout XMLWriter, _ transaction: StatementTransaction) throws(StatementError) {
-        let references: [(String, String?)] = [("MsgId", transaction.messageId), ("PmtInfId", transaction.paymentInformationId),
-                                               ("InstrId", transaction.instructionId), ("EndToEndId", transaction.endToEndId),
-                                               ("UETR", version == .v08 ? transaction.uetr : nil)]
+        let references: [(String, String?)] = [
+            ("MsgId", transaction.messageId), ("PmtInfId", transaction.paymentInformationId),
+            ("InstrId", transaction.instructionId), ("EndToEndId", transaction.endToEndId),
+            ("UETR", version == .v08 ? transaction.uetr : nil),
+        ]
         let hasReferences = references.contains { $0.1 != nil }
         let party = transaction.counterparty
         let hasRemittance = transaction.remittanceInformation != nil || transaction.structuredReference != nil
@@ -354,8 +362,9 @@ public struct CamtStatementWriter {
         case .v08:
             return bytes[0..<4].allSatisfy(alnum) && bytes[4..<6].allSatisfy(isUpper) && bytes[6...].allSatisfy(alnum)
         case .v02:
-            return bytes[0..<6].allSatisfy(isUpper) && (isUpper(bytes[6]) || (bytes[6] >= UInt8(ascii: "2") && bytes[6] <= UInt8(ascii: "9")))
-                && alnum(bytes[7]) && bytes[7] != UInt8(ascii: "O") && bytes[8...].allSatisfy(alnum)
+            let locationFirst = isUpper(bytes[6]) || (bytes[6] >= UInt8(ascii: "2") && bytes[6] <= UInt8(ascii: "9"))
+            return bytes[0..<6].allSatisfy(isUpper) && locationFirst && alnum(bytes[7]) && bytes[7] != UInt8(ascii: "O")
+                && bytes[8...].allSatisfy(alnum)
         }
     }
 

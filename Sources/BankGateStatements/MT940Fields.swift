@@ -22,7 +22,8 @@ enum MT940Fields {
     static func statementLine(_ text: String, currency: Currency) throws(StatementError) -> StatementLine {
         let bytes = Array(text.utf8)
         guard bytes.count >= 6, let value = StatementText.swiftDate(bytes[0..<6]) else {
-            throw StatementError(.invalidDate, "\(StatementText.quoted(text)) does not start with a value date (YYMMDD)")
+            throw StatementError(.invalidDate,
+                                 "\(StatementText.quoted(text)) does not start with a value date (YYMMDD)")
         }
         var index = 6
         var entryDate: String?
@@ -59,21 +60,25 @@ enum MT940Fields {
         let amountStart = index
         while index < bytes.count, isDigit(bytes[index]) || bytes[index] == UInt8(ascii: ",") { index += 1 }
         guard index > amountStart else { throw StatementError(.invalidAmount, "missing amount") }
-        guard index - amountStart <= 15 else { throw StatementError(.invalidAmount, "the amount is longer than 15 characters") }
+        guard index - amountStart <= 15 else {
+            throw StatementError(.invalidAmount, "the amount is longer than 15 characters")
+        }
         let amountText = String(decoding: bytes[amountStart..<index], as: UTF8.self)
         guard amountText.contains(",") else {
             throw StatementError(.invalidAmount, "\(StatementText.quoted(amountText)) has no decimal comma")
         }
         let amount = try StatementText.amount(amountText, currency: currency, separator: UInt8(ascii: ","))
-        guard bytes.count >= index + 4, [UInt8(ascii: "N"), UInt8(ascii: "F"), UInt8(ascii: "S")].contains(bytes[index]),
+        guard bytes.count >= index + 4,
+              bytes[index] == UInt8(ascii: "N") || bytes[index] == UInt8(ascii: "F") || bytes[index] == UInt8(ascii: "S"),
               bytes[index + 1..<index + 4].allSatisfy({ isLetter($0) || isDigit($0) }) else {
-            throw StatementError(.malformed, "missing transaction type (N, F or S and three characters, e.g. NTRF) after "
-                                     + "the amount")
+            throw StatementError(.malformed,
+                                 "missing transaction type (N, F or S and three characters, e.g. NTRF) after the amount")
         }
         let typeCode = String(decoding: bytes[index..<index + 4], as: UTF8.self)
         index += 4
         var separator = index
-        while separator + 1 < bytes.count, !(bytes[separator] == UInt8(ascii: "/") && bytes[separator + 1] == UInt8(ascii: "/")) {
+        let slash = UInt8(ascii: "/")
+        while separator + 1 < bytes.count, !(bytes[separator] == slash && bytes[separator + 1] == slash) {
             separator += 1
         }
         var customer: String
@@ -101,7 +106,9 @@ enum MT940Fields {
         guard bytes.count >= 7, let date = StatementText.swiftDate(bytes[1..<7]) else {
             throw StatementError(.invalidDate, "\(StatementText.quoted(text)) has no date (YYMMDD) after the mark")
         }
-        guard bytes.count > 10 else { throw StatementError(.malformed, "\(StatementText.quoted(text)) has no currency and amount") }
+        guard bytes.count > 10 else {
+            throw StatementError(.malformed, "\(StatementText.quoted(text)) has no currency and amount")
+        }
         let currency = try StatementText.currency(String(decoding: bytes[7..<10], as: UTF8.self))
         let amount = try StatementText.amount(String(decoding: bytes[10...], as: UTF8.self), currency: currency,
                                               separator: UInt8(ascii: ","))
@@ -114,11 +121,14 @@ enum MT940Fields {
     /// Parses MT942 `:34F:` floor limit `3!a[1!a]15d` and returns its currency.
     static func floorLimit(_ text: String) throws(StatementError) -> Currency {
         let bytes = Array(text.utf8)
-        guard bytes.count > 3 else { throw StatementError(.malformed, "\(StatementText.quoted(text)) is not a floor limit") }
+        guard bytes.count > 3 else {
+            throw StatementError(.malformed, "\(StatementText.quoted(text)) is not a floor limit")
+        }
         let currency = try StatementText.currency(String(decoding: bytes[0..<3], as: UTF8.self))
         var rest = bytes[3...]
         if let mark = rest.first, mark == UInt8(ascii: "C") || mark == UInt8(ascii: "D") { rest = rest.dropFirst() }
-        _ = try StatementText.amount(String(decoding: rest, as: UTF8.self), currency: currency, separator: UInt8(ascii: ","))
+        _ = try StatementText.amount(String(decoding: rest, as: UTF8.self), currency: currency,
+                                     separator: UInt8(ascii: ","))
         return currency
     }
 
@@ -127,9 +137,11 @@ enum MT940Fields {
         let bytes = Array(text.utf8)
         let digits = bytes.prefix { isDigit($0) }
         guard let count = StatementText.number(digits), bytes.count > digits.count + 3 else {
-            throw StatementError(.malformed, "\(StatementText.quoted(text)) is not a number of entries, currency and sum")
+            throw StatementError(.malformed,
+                                 "\(StatementText.quoted(text)) is not a number of entries, currency and sum")
         }
-        let currency = try StatementText.currency(String(decoding: bytes[digits.count..<digits.count + 3], as: UTF8.self))
+        let code = String(decoding: bytes[digits.count..<digits.count + 3], as: UTF8.self)
+        let currency = try StatementText.currency(code)
         let amount = try StatementText.amount(String(decoding: bytes[(digits.count + 3)...], as: UTF8.self),
                                               currency: currency, separator: UInt8(ascii: ","))
         return (count, amount)
@@ -138,15 +150,24 @@ enum MT940Fields {
     /// Parses MT942 `:13D:` `6!n4!n1!x4!n` (`2403011530+0100`) into ISO 8601.
     static func dateTime(_ text: String) throws(StatementError) -> String {
         let bytes = Array(text.utf8)
+        if bytes.count == 10, let date = StatementText.swiftDate(bytes[0..<6]),
+           let hour = StatementText.number(bytes[6..<8]), let minute = StatementText.number(bytes[8..<10]),
+           hour < 24, minute < 60 {
+            // The older `:13:` has no UTC offset.
+            return StatementText.format(year: date.year, month: date.month, day: date.day)
+                + "T\(StatementText.pad2(hour)):\(StatementText.pad2(minute)):00"
+        }
         guard bytes.count == 15, let date = StatementText.swiftDate(bytes[0..<6]),
               let hour = StatementText.number(bytes[6..<8]), let minute = StatementText.number(bytes[8..<10]),
               hour < 24, minute < 60, bytes[10] == UInt8(ascii: "+") || bytes[10] == UInt8(ascii: "-"),
               StatementText.number(bytes[11..<15]) != nil else {
-            throw StatementError(.invalidDate, "\(StatementText.quoted(text)) is not a date and time (YYMMDDhhmm±hhmm)")
+            throw StatementError(.invalidDate,
+                                 "\(StatementText.quoted(text)) is not a date and time (YYMMDDhhmm±hhmm)")
         }
-        let offset = String(decoding: bytes[11..<13], as: UTF8.self) + ":" + String(decoding: bytes[13..<15], as: UTF8.self)
+        let offset = String(UnicodeScalar(bytes[10])) + String(decoding: bytes[11..<13], as: UTF8.self) + ":"
+            + String(decoding: bytes[13..<15], as: UTF8.self)
         return StatementText.format(year: date.year, month: date.month, day: date.day)
-            + "T\(StatementText.pad2(hour)):\(StatementText.pad2(minute)):00\(String(UnicodeScalar(bytes[10])))\(offset)"
+            + "T\(StatementText.pad2(hour)):\(StatementText.pad2(minute)):00\(offset)"
     }
 
     /// Splits `:25:` into the account and, for `BIC/account`, the BIC.
@@ -170,7 +191,8 @@ enum MT940Fields {
     static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
 
     static func isLetter(_ byte: UInt8) -> Bool {
-        (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z")) || (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
+        (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+            || (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
     }
 }
 

@@ -51,8 +51,8 @@ struct MT940Narrative {
             index = 3
         }
         let isMarker: (Int) -> Bool = { position in
-            position + 2 < bytes.count && bytes[position] == UInt8(ascii: "?") && MT940Fields.isDigit(bytes[position + 1])
-                && MT940Fields.isDigit(bytes[position + 2])
+            position + 2 < bytes.count && bytes[position] == UInt8(ascii: "?")
+                && MT940Fields.isDigit(bytes[position + 1]) && MT940Fields.isDigit(bytes[position + 2])
         }
         while index < bytes.count {
             guard isMarker(index) else { index += 1; continue }
@@ -107,7 +107,8 @@ struct MT940Narrative {
         for index in bytes.indices where bytes[index] == UInt8(ascii: "+") {
             for length in [4, 3] where index >= length {
                 let candidate = String(decoding: bytes[(index - length)..<index], as: UTF8.self)
-                if keywords.contains(candidate), starts.last.map({ $0.offset + $0.keyword.utf8.count < index - length }) ?? true {
+                let afterPrevious = starts.last.map { $0.offset + $0.keyword.utf8.count < index - length } ?? true
+                if keywords.contains(candidate), afterPrevious {
                     starts.append((index - length, candidate))
                     break
                 }
@@ -132,9 +133,10 @@ struct MT940Narrative {
 
     // MARK: - Slash codes
 
-    private static let slashCodes: Set<String> = ["EREF", "REMI", "ORDP", "BENM", "CNTP", "IBAN", "BIC", "NAME", "PURP",
-                                                  "RTRN", "MARF", "CSID", "UETR", "ACCW", "IREF", "TRCD", "ULTB", "ULTD",
-                                                  "CREF", "RREF", "OCMT", "CHGS", "EXCH", "ORDB", "BENB", "ADDR", "SVWZ"]
+    private static let slashCodes: Set<String> = [
+        "EREF", "REMI", "ORDP", "BENM", "CNTP", "IBAN", "BIC", "NAME", "PURP", "RTRN", "MARF", "CSID", "UETR", "ACCW",
+        "IREF", "TRCD", "ULTB", "ULTD", "CREF", "RREF", "OCMT", "CHGS", "EXCH", "ORDB", "BENB", "ADDR", "SVWZ",
+    ]
 
     static func isSlashLayout(_ text: String) -> Bool {
         guard text.hasPrefix("/") else { return false }
@@ -180,7 +182,8 @@ struct MT940Narrative {
             case "ORDP": orderingParty = Self.partyName(value)
             case "BENM": beneficiary = Self.partyName(value)
             case "CNTP":
-                let parts = value.split(separator: "/", omittingEmptySubsequences: false).map { String($0).trimmingSpaces }
+                let parts = value.split(separator: "/", omittingEmptySubsequences: false)
+                    .map { String($0).trimmingSpaces }
                 if parts.count > 0, counterparty.account == nil { counterparty.account = parts[0].nilIfEmpty }
                 if parts.count > 1, counterparty.bankCode == nil { counterparty.bankCode = parts[1].nilIfEmpty }
                 if parts.count > 2 { contraName = parts[2].nilIfEmpty }

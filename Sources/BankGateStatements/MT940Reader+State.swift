@@ -78,8 +78,9 @@ struct MT940ReadState {
             }
             field!.lines.append(text)
         } else {
-            throw StatementError(.malformed, "\(StatementText.quoted(text)) is outside any field (expected a tag such as "
-                                     + ":20:)", line: number)
+            throw StatementError(.malformed,
+                                 "\(StatementText.quoted(text)) is outside any field (expected a tag such as :20:)",
+                                 line: number)
         }
     }
 
@@ -108,8 +109,8 @@ struct MT940ReadState {
     /// Whether the line starts a SWIFT block `{1:` … `{5:`.
     private static func isBlockStart(_ text: String) -> Bool {
         let bytes = Array(text.utf8.prefix(3))
-        return bytes.count == 3 && bytes[0] == UInt8(ascii: "{") && (UInt8(ascii: "1")...UInt8(ascii: "5")).contains(bytes[1])
-            && bytes[2] == UInt8(ascii: ":")
+        return bytes.count == 3 && bytes[0] == UInt8(ascii: "{")
+            && (UInt8(ascii: "1")...UInt8(ascii: "5")).contains(bytes[1]) && bytes[2] == UInt8(ascii: ":")
     }
 
     /// `(tag, content)` for a line starting with `:NN:` or `:NNa:`.
@@ -121,7 +122,8 @@ struct MT940ReadState {
         let tag = body[body.startIndex..<close]
         guard tag.count == 2 || tag.count == 3, tag.prefix(2).allSatisfy(MT940Fields.isDigit),
               tag.count == 2 || (tag.last! >= UInt8(ascii: "A") && tag.last! <= UInt8(ascii: "Z")) else { return nil }
-        return (String(decoding: tag, as: UTF8.self), String(decoding: body[body.index(after: close)...], as: UTF8.self))
+        let content = String(decoding: body[body.index(after: close)...], as: UTF8.self)
+        return (String(decoding: tag, as: UTF8.self), content)
     }
 
     mutating func finish(line: Int, visitor: inout some StatementVisitor) throws {
@@ -235,12 +237,14 @@ struct MT940ReadState {
             } else if open.floorCurrency != nil || open.createdAt != nil {
                 format = .mt942
             } else {
-                throw StatementError(.missingField, "the statement has no opening balance (:60F:) nor MT942 floor limit "
-                                         + "(:34F:)", line: open.line, location: ":20:")
+                throw StatementError(.missingField,
+                                     "the statement has no opening balance (:60F:) nor MT942 floor limit (:34F:)",
+                                     line: open.line, location: ":20:")
             }
         }
         guard let account = open.account else {
-            throw StatementError(.missingField, "the statement has no account (:25:)", line: open.line, location: ":20:")
+            throw StatementError(.missingField, "the statement has no account (:25:)", line: open.line,
+                                 location: ":20:")
         }
         if format == .mt940 && !hasOpening {
             throw StatementError(.missingField, "the MT940 statement has no opening balance (:60F: or :60M:)",

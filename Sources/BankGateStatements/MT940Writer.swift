@@ -18,7 +18,7 @@ import BankGateCore
 /// remittance text either as German `?` subfields (GVC from a `type+GVC` proprietary code, else
 /// `999`) or as slash codes. Values the format cannot carry (a reference over 16 characters, a `?`
 /// inside a subfield) throw ``StatementError/Code/unwritable``.
-public struct MT940Writer {
+public struct MT940Writer: Sendable {
     /// How `:86:` is structured.
     public enum NarrativeStyle: Sendable, Hashable {
         /// `GVC?20EREF+…SVWZ+…?30bank?31account?32name?33name`.
@@ -68,10 +68,12 @@ public struct MT940Writer {
         debits = (0, 0)
         if let envelope {
             let type = format == .mt942 ? "942" : "940"
-            line("{1:F01\(Self.terminal(envelope.sender))0000000000}{2:I\(type)\(Self.terminal(envelope.receiver))N}{4:")
+            line("{1:F01\(Self.terminal(envelope.sender))0000000000}"
+                 + "{2:I\(type)\(Self.terminal(envelope.receiver))N}{4:")
         }
         try field("20", header.messageId, max: 16)
-        let account = header.account.servicerBIC.map { "\($0)/\(header.account.identifier)" } ?? header.account.identifier
+        let identifier = header.account.identifier
+        let account = header.account.servicerBIC.map { "\($0)/\(identifier)" } ?? identifier
         try field("25", account, max: 35)
         if let number = header.electronicSequence {
             guard (0...99_999).contains(number), (0...99_999).contains(header.page ?? 0) else {
@@ -112,12 +114,14 @@ public struct MT940Writer {
         text += Self.isTypeCode(type) ? type : "NMSC"
         let customer = transaction.instructionId ?? "NONREF"
         guard customer.count <= 16, !customer.contains("//") else {
-            throw StatementError(.unwritable, "customer reference \(StatementText.quoted(customer)) does not fit :61: (16x)")
+            throw StatementError(.unwritable,
+                                 "customer reference \(StatementText.quoted(customer)) does not fit :61: (16x)")
         }
         text += customer
         if let bank = transaction.bankReference {
             guard bank.count <= 16 else {
-                throw StatementError(.unwritable, "bank reference \(StatementText.quoted(bank)) does not fit :61: (16x)")
+                throw StatementError(.unwritable,
+                                     "bank reference \(StatementText.quoted(bank)) does not fit :61: (16x)")
             }
             text += "//" + bank
         }
@@ -125,7 +129,8 @@ public struct MT940Writer {
         line(text)
         if let details = transaction.supplementaryDetails {
             guard details.count <= 34, !details.hasPrefix(":"), !details.hasPrefix("-") else {
-                throw StatementError(.unwritable, "supplementary details \(StatementText.quoted(details)) do not fit (34x)")
+                throw StatementError(.unwritable,
+                                     "supplementary details \(StatementText.quoted(details)) do not fit (34x)")
             }
             line(details)
         }
@@ -151,16 +156,18 @@ public struct MT940Writer {
             if let available = balances.first(where: { $0.type == "CLAV" }) { line(":64:" + Self.balance(available)) }
             for forward in balances where forward.type == "FWAV" { line(":65:" + Self.balance(forward)) }
         } else if let currency {
-            line(":90D:\(debits.count)\(currency.code)" + Self.amount(Money(minorUnits: debits.sum, currency: currency)))
-            line(":90C:\(credits.count)\(currency.code)" + Self.amount(Money(minorUnits: credits.sum, currency: currency)))
+            let debitSum = Money(minorUnits: debits.sum, currency: currency)
+            let creditSum = Money(minorUnits: credits.sum, currency: currency)
+            line(":90D:\(debits.count)\(currency.code)" + Self.amount(debitSum))
+            line(":90C:\(credits.count)\(currency.code)" + Self.amount(creditSum))
         }
         line(envelope == nil ? "-" : "-}")
     }
 
     /// A whole message with one statement.
     public static func document(header: StatementHeader, transactions: [StatementTransaction],
-                                narrative: NarrativeStyle = .subfields, envelope: Envelope? = nil) throws(StatementError)
-        -> [UInt8] {
+                                narrative: NarrativeStyle = .subfields,
+                                envelope: Envelope? = nil) throws(StatementError) -> [UInt8] {
         var writer = MT940Writer(narrative: narrative, envelope: envelope)
         try writer.beginStatement(header)
         for transaction in transactions { try writer.entry(transaction) }
@@ -177,7 +184,8 @@ public struct MT940Writer {
 
     private mutating func field(_ tag: String, _ value: String, max: Int) throws(StatementError) {
         guard !value.isEmpty, value.count <= max else {
-            throw StatementError(.unwritable, ":\(tag): \(StatementText.quoted(value)) must have 1 to \(max) characters")
+            throw StatementError(.unwritable,
+                                 ":\(tag): \(StatementText.quoted(value)) must have 1 to \(max) characters")
         }
         line(":\(tag):\(value)")
     }
@@ -205,9 +213,12 @@ public struct MT940Writer {
             throw StatementError(.unwritable, "GVC \(StatementText.quoted(gvc)) is not three digits")
         }
         let party = transaction.counterparty
-        for value in [transaction.endToEndId, transaction.remittanceInformation, party.name, party.account, party.bankCode] {
+        let values = [transaction.endToEndId, transaction.remittanceInformation, party.name, party.account,
+                      party.bankCode]
+        for value in values {
             if let value, value.contains("?") {
-                throw StatementError(.unwritable, "\(StatementText.quoted(value)) contains a ?, the :86: subfield separator")
+                throw StatementError(.unwritable,
+                                     "\(StatementText.quoted(value)) contains a ?, the :86: subfield separator")
             }
         }
         var purpose = ""
@@ -228,7 +239,9 @@ public struct MT940Writer {
         if let bank = party.bankCode { text += "?30" + (try fit(bank, 11, "?30")) }
         if let account = party.account { text += "?31" + (try fit(account, 34, "?31")) }
         if let name = party.name {
-            guard name.count <= 54 else { throw StatementError(.unwritable, "counterparty name over 54 characters for ?32/?33") }
+            guard name.count <= 54 else {
+                throw StatementError(.unwritable, "counterparty name over 54 characters for ?32/?33")
+            }
             text += "?32" + String(name.prefix(27))
             if name.count > 27 { text += "?33" + String(name.dropFirst(27)) }
         }
@@ -237,7 +250,9 @@ public struct MT940Writer {
     }
 
     private static func fit(_ value: String, _ max: Int, _ code: String) throws(StatementError) -> String {
-        guard value.count <= max else { throw StatementError(.unwritable, "\(code) \(StatementText.quoted(value)) over \(max) characters") }
+        guard value.count <= max else {
+            throw StatementError(.unwritable, "\(code) \(StatementText.quoted(value)) over \(max) characters")
+        }
         return value
     }
 
@@ -283,16 +298,18 @@ public struct MT940Writer {
         guard bytes.count >= 22, bytes[10] == UInt8(ascii: "T"),
               let sign = bytes.last(where: { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") }),
               let signIndex = bytes.lastIndex(of: sign), signIndex > 10, bytes.count - signIndex == 6 else {
-            throw StatementError(.unwritable, "\(StatementText.quoted(text)) is not a date-time with a UTC offset for :13D:")
+            throw StatementError(.unwritable,
+                                 "\(StatementText.quoted(text)) is not a date-time with a UTC offset for :13D:")
         }
-        return date + String(decoding: bytes[11..<13] + bytes[14..<16], as: UTF8.self) + String(UnicodeScalar(sign))
-            + String(decoding: bytes[(signIndex + 1)..<(signIndex + 3)] + bytes[(signIndex + 4)..<(signIndex + 6)], as: UTF8.self)
+        let time = String(decoding: bytes[11..<13] + bytes[14..<16], as: UTF8.self)
+        let offset = bytes[(signIndex + 1)..<(signIndex + 3)] + bytes[(signIndex + 4)..<(signIndex + 6)]
+        return date + time + String(UnicodeScalar(sign)) + String(decoding: offset, as: UTF8.self)
     }
 
     private static func isTypeCode(_ code: String) -> Bool {
         let bytes = Array(code.utf8)
         return bytes.count == 4 && [UInt8(ascii: "N"), UInt8(ascii: "F"), UInt8(ascii: "S")].contains(bytes[0])
-            && bytes[1...].allSatisfy { MT940Fields.isDigit($0) || ($0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z")) }
+            && bytes[1...].allSatisfy { MT940Fields.isDigit($0) || MT940Fields.isLetter($0) && $0 < UInt8(ascii: "a") }
     }
 
     /// A 12-character logical terminal address from a BIC: `COBADEFF` → `COBADEFFAXXX`.

@@ -38,8 +38,9 @@ enum StatementText {
                 normalized.removeLast()
             }
             if normalized.count - point - 1 > currency.exponent {
-                throw StatementError(.invalidAmount, "\(quoted(text)) has non-zero decimals beyond the \(currency.exponent) "
-                                         + "of \(currency.code)")
+                throw StatementError(.invalidAmount,
+                                     "\(quoted(text)) has non-zero decimals beyond the \(currency.exponent) of "
+                                         + currency.code)
             }
             if normalized.count == point + 1 {
                 guard separator == UInt8(ascii: ",") else {
@@ -69,7 +70,8 @@ enum StatementText {
         guard bytes.count >= 10, bytes.count == 10 || bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: "Z")
                 || bytes[10] == UInt8(ascii: "+") || bytes[10] == UInt8(ascii: "-"),
               let year = number(bytes[0..<4]), bytes[4] == UInt8(ascii: "-"), let month = number(bytes[5..<7]),
-              bytes[7] == UInt8(ascii: "-"), let day = number(bytes[8..<10]), isValid(year: year, month: month, day: day)
+              bytes[7] == UInt8(ascii: "-"), let day = number(bytes[8..<10]),
+              isValid(year: year, month: month, day: day)
         else {
             throw StatementError(.invalidDate, "\(quoted(text)) is not an ISO date (YYYY-MM-DD)")
         }

@@ -130,7 +130,8 @@ public struct StatementLinePrinter: StatementVisitor {
         json.field("sequence", transaction.sequence)
         json.field("booking_date", transaction.bookingDate)
         json.field("value_date", transaction.valueDate)
-        json.field("amount", Money(minorUnits: transaction.signedMinorUnits, currency: transaction.amount.currency).decimalString)
+        let signed = Money(minorUnits: transaction.signedMinorUnits, currency: transaction.amount.currency)
+        json.field("amount", signed.decimalString)
         json.field("currency", transaction.amount.currency.code)
         json.field("credit_debit", transaction.creditDebit.rawValue)
         json.key("reversal")
@@ -166,7 +167,9 @@ public struct StatementLinePrinter: StatementVisitor {
     }
 
     static func json(_ header: StatementHeader, summary: StatementSummary, currency: Currency?) -> String {
-        let decimal: (Int64) -> String? = { minor in currency.map { Money(minorUnits: minor, currency: $0).decimalString } }
+        let decimal: (Int64) -> String? = { minor in
+            currency.map { Money(minorUnits: minor, currency: $0).decimalString }
+        }
         var json = JSONWriter(capacity: 1024)
         json.beginObject()
         json.field("type", "statement")
@@ -269,9 +272,9 @@ public struct StatementLinePrinter: StatementVisitor {
     static func text(_ transaction: StatementTransaction) -> String {
         let amount = Money(minorUnits: transaction.signedMinorUnits, currency: transaction.amount.currency)
         let signed = (transaction.signedMinorUnits > 0 ? "+" : "") + amount.decimalString
+        let amountColumn = String(repeating: " ", count: max(0, 16 - signed.count)) + signed + " " + amount.currency.code
         var columns = ["  #\(transaction.sequence)".padded(6), (transaction.bookingDate ?? "-").padded(10),
-                       (transaction.valueDate ?? "-").padded(10), String(repeating: " ", count: max(0, 16 - signed.count))
-                        + signed + " " + amount.currency.code, transaction.status.rawValue.padded(7)]
+                       (transaction.valueDate ?? "-").padded(10), amountColumn, transaction.status.rawValue.padded(7)]
         if transaction.isReversal { columns.append("reversal") }
         let details = [transaction.counterparty.name, transaction.endToEndId ?? transaction.instructionId,
                        transaction.remittanceInformation ?? transaction.structuredReference].compactMap { $0 }
@@ -285,8 +288,9 @@ public struct StatementLinePrinter: StatementVisitor {
         switch summary.integrity {
         case .consistent: line += ", balances consistent"
         case .inconsistent(let expected, let stated):
-            let format: (Int64) -> String = { minor in currency.map { Money(minorUnits: minor, currency: $0).decimalString }
-                ?? String(minor) }
+            let format: (Int64) -> String = { minor in
+                currency.map { Money(minorUnits: minor, currency: $0).decimalString } ?? String(minor)
+            }
             line += ", INCONSISTENT: opening + entries = \(format(expected)), stated closing \(format(stated))"
         case .notApplicable(let reason): line += ", balances not checked (\(reason))"
         }
@@ -297,13 +301,15 @@ public struct StatementLinePrinter: StatementVisitor {
         var lines = ["Summary: \(statements) statement(s), \(entries) entries, \(inconsistent.count) inconsistent"
                      + (inconsistent.isEmpty ? "" : " (\(inconsistent.joined(separator: ", ")))")]
         for sum in sums {
-            lines.append("  \(sum.currency.code): credits \(Money(minorUnits: sum.credits, currency: sum.currency).decimalString) "
-                         + "(\(sum.creditCount)), debits \(Money(minorUnits: sum.debits, currency: sum.currency).decimalString) "
-                         + "(\(sum.debitCount))")
+            let credits = Money(minorUnits: sum.credits, currency: sum.currency).decimalString
+            let debits = Money(minorUnits: sum.debits, currency: sum.currency).decimalString
+            lines.append("  \(sum.currency.code): credits \(credits) (\(sum.creditCount)), "
+                         + "debits \(debits) (\(sum.debitCount))")
         }
         for account in accounts {
-            lines.append("  \(account.account): opening \(account.opening.map { "\($0.amount) on \($0.date)" } ?? "-"), "
-                         + "closing \(account.closing.map { "\($0.amount) on \($0.date)" } ?? "-")")
+            let opening = account.opening.map { "\($0.amount) on \($0.date)" } ?? "-"
+            let closing = account.closing.map { "\($0.amount) on \($0.date)" } ?? "-"
+            lines.append("  \(account.account): opening \(opening), closing \(closing)")
         }
         return lines.joined(separator: "\n")
     }

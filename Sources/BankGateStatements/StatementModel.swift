@@ -83,7 +83,7 @@ public struct StatementAccount: Sendable, Hashable {
     /// part is kept here, the BIC in ``servicerBIC``).
     public var identifier: String
     /// The account currency when the report states it (camt `Acct/Ccy`; MT940: the currency of the
-    /// opening balance).
+    /// opening balance; MT942: the currency of the `:34F:` floor limit).
     public var currency: String?
     /// The account servicer's BIC when given.
     public var servicerBIC: String?

@@ -43,7 +43,8 @@ public enum StatementParser {
     public static func parse(bytes: [UInt8], format: Format = .auto, visitor: inout some StatementVisitor) throws {
         var syntax = format
         if syntax == .auto {
-            guard let detected = StatementFormatDetector.detect(bytes.prefix(StatementFormatDetector.prefixLength)) else {
+            let prefix = bytes.prefix(StatementFormatDetector.prefixLength)
+            guard let detected = StatementFormatDetector.detect(prefix) else {
                 throw StatementError(.unsupportedFormat, "the input is neither camt XML nor MT940/MT942", line: 1)
             }
             syntax = detected

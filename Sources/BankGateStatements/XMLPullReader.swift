@@ -50,9 +50,6 @@ final class XMLPullReader {
 
     private static let initialized: Bool = {
         xmlInitParser()
-        // Nodes get their line numbers only with this on; it is a process-wide default, and the
-        // other libxml2 users in bankgate turn it on per parse anyway.
-        _ = xmlLineNumbersDefault(1)
         return true
     }()
 
@@ -77,7 +74,7 @@ final class XMLPullReader {
             guard collector.first == nil, error.pointee.level.rawValue >= XML_ERR_ERROR.rawValue else { return }
             var message = error.pointee.message.map { String(cString: $0) } ?? "XML error \(error.pointee.code)"
             while message.last == "\n" || message.last == " " { message.removeLast() }
-            collector.first = (message, Int(error.pointee.line))
+            collector.first = (message, Int(error.pointee.line), Int(error.pointee.code))
         }, Unmanaged.passUnretained(errors).toOpaque())
     }
 
@@ -117,7 +114,8 @@ final class XMLPullReader {
                 let line = node.map { Int(xmlGetLineNo($0)) } ?? parserLine
                 depth += 1
                 guard depth <= limits.maxDepth else {
-                    throw StatementError(.limitExceeded, "elements are nested deeper than \(limits.maxDepth)", line: line)
+                    throw StatementError(.limitExceeded, "elements are nested deeper than \(limits.maxDepth)",
+                                         line: line)
                 }
                 let name = xmlTextReaderConstLocalName(reader).map { String(cString: $0) } ?? ""
                 if xmlTextReaderIsEmptyElement(reader) == 1 { pendingEnd = true }
@@ -143,11 +141,18 @@ final class XMLPullReader {
         }
     }
 
+    static let cutOff = "the document is cut off: "
+    static let notWellFormed = "not well-formed XML: "
+
     /// The error behind a failed read: the feed's own refusal first, then libxml2's first error.
     private func failure() -> StatementError {
         if let refusal = feed.refusal { return refusal }
-        if let (message, line) = errors.first {
-            return StatementError(.malformed, "not well-formed XML: \(message)", line: line > 0 ? line : nil)
+        if let (message, line, _) = errors.first {
+            // An error on the last line of an input read to its end: the document was cut off.
+            // A document that still has its root's end tag near the end is complete but malformed.
+            let truncated = feed.reachedEnd && line >= feed.lastLine && !feed.tailContains(Array("Document>".utf8))
+            return StatementError(truncated ? .truncated : .malformed,
+                                  (truncated ? Self.cutOff : Self.notWellFormed) + message, line: line > 0 ? line : nil)
         }
         return StatementError(.malformed, "not well-formed XML", line: parserLine)
     }
@@ -155,7 +160,7 @@ final class XMLPullReader {
 
 /// libxml2's first error during one read, reached from the C callback.
 private final class XMLReaderErrors {
-    var first: (message: String, line: Int)?
+    var first: (message: String, line: Int, code: Int)?
 }
 
 /// The bytes of one XML document, handed to libxml2 in chunks, with the prolog watched for a DTD.
@@ -174,6 +179,23 @@ final class XMLInputFeed {
     private var prolog = Prolog.text
     private var line = 1
     private var seen = 0
+    /// Line breaks in all bytes handed over, for telling a cut-off document from a malformed one.
+    private var newlines = 0
+    /// The source has no more bytes.
+    private(set) var reachedEnd = false
+
+    /// The last bytes read.
+    private var tail: [UInt8] = []
+    private static let tailLength = 256
+
+    /// Whether the last bytes read contain `needle`.
+    func tailContains(_ needle: [UInt8]) -> Bool {
+        guard tail.count >= needle.count else { return false }
+        return (0...(tail.count - needle.count)).contains { tail[$0..<($0 + needle.count)].elementsEqual(needle) }
+    }
+
+    /// The number of the last line read so far.
+    var lastLine: Int { newlines + 1 }
     /// Why the feed stopped the input (a DTD, an unsupported encoding, a read error).
     private(set) var refusal: StatementError?
 
@@ -213,10 +235,14 @@ final class XMLInputFeed {
             }
             source = .bytes(bytes, offset: offset + count)
         }
+        let raw = UnsafeRawBufferPointer(start: buffer, count: count)
         if case .done = prolog {} else {
-            let raw = UnsafeRawBufferPointer(start: buffer, count: count)
             if !scanProlog(raw) { return -1 }
         }
+        if count == 0 { reachedEnd = true }
+        for byte in raw where byte == 0x0A { newlines += 1 }
+        tail.append(contentsOf: raw.suffix(Self.tailLength))
+        if tail.count > Self.tailLength { tail.removeFirst(tail.count - Self.tailLength) }
         seen += count
         return Int32(count)
     }

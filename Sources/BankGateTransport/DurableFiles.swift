@@ -77,7 +77,7 @@ enum DurableFiles {
     }
 
     /// Reads a whole file, or reports it larger than `limit` bytes without reading it all.
-    static func readFile(_ path: String, limit: Int) throws(FileOperationError) -> BoundedRead {
+    static func readFile(_ path: String, limit: Int, prefix: Int? = nil) throws(FileOperationError) -> BoundedRead {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             if errno == ENOENT { return .missing }
@@ -97,6 +97,7 @@ enum DurableFiles {
             }
             if count == 0 { return .bytes(bytes) }
             bytes.append(contentsOf: chunk[..<count])
+            if let prefix, bytes.count >= prefix { return .bytes(Array(bytes.prefix(prefix))) }
             if bytes.count > limit { return .tooLarge(size: Int64(bytes.count)) } // grew meanwhile
         }
     }

@@ -1,8 +1,9 @@
 import BankGateCore
 
 extension FolderBankTransport {
-    /// The inbox's files in name order. Files over `maximumInboundFileBytes` are moved to
-    /// `failed/` with a reason instead of being returned.
+    /// The inbox's files in name order. A file over `maximumInboundFileBytes` is returned partial
+    /// (its first 64 KiB and its path) so that a large statement can be read as a stream; the lane
+    /// settles anything else that large as failed.
     public func pickUp() async throws -> [InboundFile] {
         try await workers.run { _ in
             Result { () throws(FolderTransportError) in
@@ -29,10 +30,14 @@ extension FolderBankTransport {
         for name in try DurableFiles.regularFileNames(in: inboxDirectory) {
             switch try DurableFiles.readFile(inboxDirectory + "/" + name, limit: maximumInboundFileBytes) {
             case .bytes(let bytes):
-                files.append(InboundFile(name: name, bytes: bytes))
-            case .tooLarge(let size):
-                try move(name, failureReason:
-                    "file is \(size) bytes, more than the limit of \(maximumInboundFileBytes) bytes")
+                files.append(InboundFile(name: name, bytes: bytes, path: inboxDirectory + "/" + name))
+            case .tooLarge:
+                switch try DurableFiles.readFile(inboxDirectory + "/" + name, limit: Int.max, prefix: 64 * 1024) {
+                case .bytes(let prefix):
+                    files.append(InboundFile(name: name, bytes: prefix, path: inboxDirectory + "/" + name, isPartial: true))
+                case .tooLarge, .missing:
+                    continue
+                }
             case .missing:
                 continue // taken away since listing
             }

@@ -12,6 +12,8 @@ public struct HTTPBankTransport: BankTransport {
     public let submitURL: String
     /// Where status queries are POSTed.
     public let queryURL: String
+    /// Where account report requests (camt.060) are POSTed.
+    public let reportURL: String
     /// Time allowed for name resolution, TCP and TLS handshake.
     public let connectTimeoutMilliseconds: Int
     /// Time allowed for the whole exchange, connection included.
@@ -27,7 +29,7 @@ public struct HTTPBankTransport: BankTransport {
     ///   - connectTimeoutMilliseconds: must be positive.
     ///   - requestTimeoutMilliseconds: must be positive.
     ///   - maximumConcurrentRequests: at most this many transfers run at once; more wait in line.
-    public init(baseURL: String, submitPath: String = "/payments", queryPath: String = "/status",
+    public init(baseURL: String, submitPath: String = "/payments", queryPath: String = "/status", reportPath: String = "/reports",
                 connectTimeoutMilliseconds: Int, requestTimeoutMilliseconds: Int,
                 tls: TLSOptions = .init(), maximumConcurrentRequests: Int = 8,
                 maximumResponseBytes: Int = 64 * 1024 * 1024) {
@@ -35,6 +37,7 @@ public struct HTTPBankTransport: BankTransport {
                      "HTTPBankTransport timeouts must be positive")
         self.submitURL = Self.join(baseURL, submitPath)
         self.queryURL = Self.join(baseURL, queryPath)
+        self.reportURL = Self.join(baseURL, reportPath)
         self.connectTimeoutMilliseconds = connectTimeoutMilliseconds
         self.requestTimeoutMilliseconds = requestTimeoutMilliseconds
         self.maximumResponseBytes = max(1, maximumResponseBytes)
@@ -51,6 +54,11 @@ public struct HTTPBankTransport: BankTransport {
     /// POSTs a status query to `queryURL`; connections may be reused.
     public func query(_ message: EncodedMessage) async -> TransportOutcome {
         await post(message, to: queryURL, freshConnection: false)
+    }
+
+    /// POSTs an account report request (camt.060) to `reportURL`; the answer is the report.
+    public func report(_ message: EncodedMessage) async -> TransportOutcome {
+        await post(message, to: reportURL, freshConnection: false)
     }
 
     /// Always empty: HTTP banks answer synchronously.

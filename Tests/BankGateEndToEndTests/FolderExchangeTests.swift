@@ -51,3 +51,53 @@ final class FolderExchangeTests: XCTestCase {
         XCTAssertEqual(String(decoding: kept, as: UTF8.self), "<not a status report", "the file is never lost or altered")
     }
 }
+
+/// Statements delivered to the inbox folder: imported, then filed away; unreadable ones failed with a reason.
+final class FolderStatementTests: XCTestCase {
+    var harness: GatewayHarness!
+
+    override func setUp() async throws { harness = try GatewayHarness() }
+    override func tearDown() async throws { await harness.stop() }
+
+    func waitForFile(in directory: URL, seconds: Double = 10) async throws -> [String] {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).filter { !$0.hasPrefix(".") }
+            if !names.isEmpty { return names.sorted() }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return []
+    }
+
+    func testAStatementInTheInboxIsImportedThenMovedToProcessed() async throws {
+        try await harness.start(folderExchange: true)
+        let inbox = harness.directory.appendingPathComponent("from-bank")
+        let statement = AccountFlowTests.statement(date: AccountFlowTests.today, paymentE2E: "X-1", paymentAmount: "12.34",
+                                                   closing: "1236.16")
+        // Written under a temporary name, then renamed, as a bank's host-to-host client does.
+        let temporary = inbox.appendingPathComponent(".upload.tmp")
+        try Data(statement.utf8).write(to: temporary)
+        try FileManager.default.moveItem(at: temporary, to: inbox.appendingPathComponent("stmt-1.xml"))
+
+        let processed = try await waitForFile(in: inbox.appendingPathComponent("processed"))
+        XCTAssertEqual(processed, ["stmt-1.xml"])
+        let transactions = try await harness.call("GET", "/v1/accounts/acme-eur/transactions")
+        XCTAssertEqual((transactions.json["transactions"] as? [[String: Any]])?.map { $0["amount"] as? String },
+                       ["-12.34", "250.00", "-1.50"])
+        let statements = try await harness.call("GET", "/v1/accounts/acme-eur/statements")
+        XCTAssertEqual((statements.json["statements"] as? [[String: Any]])?.first?["source"] as? String, "folder")
+    }
+
+    func testAMalformedStatementGoesToFailedAndNothingIsStored() async throws {
+        try await harness.start(folderExchange: true)
+        let inbox = harness.directory.appendingPathComponent("from-bank")
+        let broken = AccountFlowTests.statement(date: AccountFlowTests.today, paymentE2E: "X-1", paymentAmount: "12,34",
+                                                closing: "1236.16")
+        try Data(broken.utf8).write(to: inbox.appendingPathComponent("broken.xml"))
+        let failed = try await waitForFile(in: inbox.appendingPathComponent("failed"))
+        XCTAssertEqual(failed, ["broken.xml", "broken.xml.reason.txt"])
+        let reason = try String(contentsOf: inbox.appendingPathComponent("failed/broken.xml.reason.txt"), encoding: .utf8)
+        XCTAssertTrue(reason.contains("malformed"), reason)
+        XCTAssertTrue(reason.contains("12,34"), reason)
+    }
+}

@@ -1,5 +1,6 @@
 import BankGateAdapters
 import BankGateCore
+import BankGateStatements
 import Foundation
 import ServiceLifecycle
 import XCTest
@@ -128,6 +129,34 @@ final class SimulatorHTTPTests: XCTestCase {
             let status = try await Self.fetch(port, "POST", "/status", query.bytes)
             XCTAssertEqual(status.status, 200)
             XCTAssertEqual(try ReadReport(status.body).lines["DROP-1-E"]?.status, "ACSC")
+        }
+    }
+
+    func testReportsRouteAndStatementsQuery() async throws {
+        let message = try Self.gatewayMessage("HTTP-S")
+        try await withService(faults: FaultSettings(seed: 5)) { port in
+            let paid = try await Self.fetch(port, "POST", "/payments", message)
+            XCTAssertEqual(paid.status, 200)
+            let today = Timestamp(milliseconds: Int64(Date().timeIntervalSince1970 * 1000)).dateString
+            let request = Camt060Fixture.document(from: today, to: today)
+            let answer = try await Self.fetch(port, "POST", "/reports", request)
+            XCTAssertEqual(answer.status, 200)
+            XCTAssertEqual(answer.headers["content-type"], "application/xml")
+            let statements = try StatementCollector.read(answer.body)
+            XCTAssertEqual(statements.count, 1)
+            XCTAssertEqual(statements.first?.debits.map(\.endToEndId), ["HTTP-S-E"])
+            XCTAssertEqual(statements.first?.summary?.integrity, .consistent)
+
+            let mt940 = try await Self.fetch(port, "GET", "/sim/statements?account=\(TestAccounts.debtor)&format=mt940")
+            XCTAssertEqual(mt940.status, 200)
+            XCTAssertEqual(mt940.headers["content-type"], "text/plain")
+            XCTAssertEqual(try StatementCollector.read(mt940.body).first?.closing, statements.first?.closing)
+
+            let unknown = try await Self.fetch(port, "POST", "/reports",
+                                               Camt060Fixture.document(account: TestAccounts.otherCreditor, from: today, to: today))
+            XCTAssertEqual(unknown.status, 404)
+            let broken = try await Self.fetch(port, "POST", "/reports", Array("<Document><AcctRptgReq>".utf8))
+            XCTAssertEqual(broken.status, 400)
         }
     }
 }

@@ -135,14 +135,18 @@ final class FolderBankTransportTests: XCTestCase {
         }
     }
 
-    func testPickUpSetsAsideFilesOverTheLimit() async throws {
+    func testFilesOverTheLimitArePickedUpPartialWithTheirPath() async throws {
         let transport = try makeTransport(limit: 10)
-        put("in/big.xml", String(repeating: "x", count: 11))
+        put("in/big.xml", String(repeating: "x", count: 70_000))
         put("in/small.xml", "ok")
         let files = try await transport.pickUp()
-        XCTAssertEqual(files.map(\.name), ["small.xml"])
+        XCTAssertEqual(files.map(\.name), ["big.xml", "small.xml"])
+        XCTAssertEqual(files.map(\.isPartial), [true, false])
+        XCTAssertEqual(files[0].bytes.count, 64 * 1024, "only the beginning is read into memory")
+        XCTAssertEqual(files[0].path.map { FileManager.default.contents(atPath: $0)?.count }, 70_000)
+        XCTAssertEqual(files[1].bytes, Array("ok".utf8))
+        try await transport.settle(files[0], failureReason: "too large")
         XCTAssertEqual(try listing("in/failed"), ["big.xml", "big.xml.reason.txt"])
-        XCTAssertTrue(contents("in/failed/big.xml.reason.txt")?.contains("11 bytes") ?? false)
     }
 
     func testSuffixedNames() {

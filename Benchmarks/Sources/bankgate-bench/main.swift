@@ -14,6 +14,9 @@ let usage = """
            bankgate-bench intake  --port P --token T [--clients 32] [--count 10000] [--batch 1] [--key-prefix K]
            bankgate-bench store   --dir DIR [--count 10000] [--concurrency 32]
            bankgate-bench e2e     --port P --token T [--clients 32] [--count 5000] [--timeout-s 600]
+           bankgate-bench reconcile [--count 100000] [--runs 5] [--seed 42]
+           bankgate-bench statements-gen   --format camt053|mt940 --entries N --out FILE [--per-statement 10000]
+           bankgate-bench statements-parse --file FILE [--runs 3]
     """
 
 let arguments = CommandLine.arguments
@@ -29,6 +32,9 @@ do {
     case "intake": try IntakeBench.run(options)
     case "e2e": try EndToEndBench.run(options)
     case "store": try await StoreBench.run(options)
+    case "reconcile": try ReconcileBench.run(options)
+    case "statements-gen": try StatementBench.generate(options)
+    case "statements-parse": try StatementBench.parse(options)
     default:
         print(usage)
         exit(2)

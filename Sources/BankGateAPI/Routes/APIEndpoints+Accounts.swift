@@ -15,6 +15,7 @@ extension APIEndpoints {
         router.get("/v1/accounts/:id/balances") { request, context in try await accountBalances(request, context) }
         router.get("/v1/accounts/:id/transactions") { request, context in try await accountTransactions(request, context) }
         router.get("/v1/accounts/:id/statements") { request, context in try await accountStatements(request, context) }
+        router.post("/v1/accounts/:id/statements/pull") { request, context in try await pullStatements(request, context) }
         router.get("/v1/accounts/:id/reconciliation") { request, context in try await accountReconciliation(request, context) }
         router.get("/v1/transactions/:id") { request, context in try await showTransaction(request, context) }
         registerReconciliationRoutes(on: router)
@@ -61,6 +62,39 @@ extension APIEndpoints {
         default:
             throw GatewayError(.badRequest, code: "invalid_parameter", message: "format must be auto, camt or mt940", field: "format")
         }
+    }
+
+    /// `POST /v1/accounts/{id}/statements/pull?kind=end_of_day|intraday&from=&to=`: ask the bank now.
+    func pullStatements(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        _ = try auth.authorize(request, anyOf: [.operate])
+        guard let statementPulls else {
+            throw GatewayError(.notFound, code: "not_found", message: "statement pulls are not enabled")
+        }
+        let accountId = try pathID(context)
+        let query = QueryParameters(request)
+        let kind: AccountReportKind
+        switch query.string("kind") ?? "end_of_day" {
+        case "end_of_day": kind = .endOfDay
+        case "intraday": kind = .intraday
+        default:
+            throw GatewayError(.badRequest, code: "invalid_parameter", message: "kind must be end_of_day or intraday", field: "kind")
+        }
+        let today = clock.now().dateString
+        let defaultDay = kind == .intraday ? today : (DateArithmetic.adding(days: -1, to: today) ?? today)
+        let from = try AccountRequestBodies.date(query.string("from") ?? defaultDay, "from")
+        let to = try AccountRequestBodies.date(query.string("to") ?? from, "to")
+        guard from <= to else {
+            throw GatewayError(.badRequest, code: "invalid_parameter", message: "from must not be after to", field: "to")
+        }
+        let results = try await statementPulls.pull(accountId: accountId, kind: kind, from: from, to: to)
+        var writer = JSONWriter(capacity: 256 + results.count * 300)
+        writer.beginObject()
+        writer.key("statements")
+        writer.beginArray()
+        for result in results { writer.importResult(result) }
+        writer.endArray()
+        writer.endObject()
+        return APIResponse.json(.ok, writer)
     }
 
     func accountBalances(_ request: Request, _ context: APIRequestContext) async throws -> Response {

@@ -10,6 +10,8 @@ struct APIEndpoints: Sendable {
     let gateway: any PaymentGateway
     /// The account side (statements, reconciliation, webhooks); nil in tests of the payment side alone.
     let reports: AccountReports?
+    /// The statement puller, for `POST /v1/accounts/{id}/statements/pull`.
+    let statementPulls: StatementPullService?
     let auth: TokenAuthenticator
     let maxBodyBytes: Int
     let clock: any WallClock

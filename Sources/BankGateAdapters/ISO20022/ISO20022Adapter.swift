@@ -26,7 +26,7 @@ public struct ISO20022Adapter: BankAdapter {
     /// `iso20022`.
     public var name: String { "iso20022" }
     /// Payments, batches and status queries; statements are a separate adapter.
-    public var capabilities: Set<AdapterCapability> { [.payment, .batchPayment, .statusQuery] }
+    public var capabilities: Set<AdapterCapability> { [.payment, .batchPayment, .statusQuery, .statement, .balance] }
     /// A configured limit of ours, not an ISO 20022 one (the schema allows any number of transfers).
     public var maxTransfersPerMessage: Int { 10_000 }
     /// `DUPL` (duplicate payment) and `AM05` (duplication), at group level.

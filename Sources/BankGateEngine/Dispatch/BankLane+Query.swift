@@ -72,6 +72,16 @@ extension BankLane {
     func pickUpInbound() async throws {
         let files = try await connection.transport.pickUp()
         for file in files {
+            if InboundFileKind.of(file.bytes) == .statement {
+                let reason = await statementSink?.importInbound(file, bankId: bankId)
+                    ?? (statementSink == nil ? "statement files are not read for this bank" : nil)
+                try await connection.transport.settle(file, failureReason: reason)
+                continue
+            }
+            if file.isPartial {
+                try await connection.transport.settle(file, failureReason: "the file is too large for a status report")
+                continue
+            }
             let now = clock.now()
             let archived = MessageToArchive(direction: .inbound, kind: "pain.002", bytes: file.bytes)
             let report: StatusReport

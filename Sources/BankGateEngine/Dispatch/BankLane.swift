@@ -38,6 +38,8 @@ final class BankLane: Sendable {
     let clock: any WallClock
     let logger: Logger
     let wake = WakeSignal()
+    /// Where statement files found in the bank's inbox go; nil: they are refused.
+    let statementSink: (any InboundStatementSink)?
     private let state: Mutex<LaneState>
     private let pollIntervalMilliseconds: Int
 
@@ -48,8 +50,10 @@ final class BankLane: Sendable {
         var probe: String?
     }
 
-    init(connection: BankConnection, store: PaymentStore, clock: any WallClock, logger: Logger, pollIntervalMilliseconds: Int) {
+    init(connection: BankConnection, store: PaymentStore, clock: any WallClock, logger: Logger, pollIntervalMilliseconds: Int,
+         statementSink: (any InboundStatementSink)? = nil) {
         self.connection = connection
+        self.statementSink = statementSink
         self.store = store
         self.clock = clock
         self.logger = logger

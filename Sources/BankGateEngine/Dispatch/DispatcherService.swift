@@ -15,11 +15,11 @@ public final class DispatcherService: Service, Sendable {
     private let started = Atomic<Bool>(false)
 
     public init(connections: [BankConnection], store: PaymentStore, clock: any WallClock, logger: Logger,
-                pollIntervalMilliseconds: Int = 200) {
+                pollIntervalMilliseconds: Int = 200, statementSink: (any InboundStatementSink)? = nil) {
         var lanes: [String: BankLane] = [:]
         for connection in connections {
             lanes[connection.config.id] = BankLane(connection: connection, store: store, clock: clock, logger: logger,
-                                                   pollIntervalMilliseconds: pollIntervalMilliseconds)
+                                                   pollIntervalMilliseconds: pollIntervalMilliseconds, statementSink: statementSink)
         }
         self.lanes = lanes
         self.store = store

@@ -147,9 +147,11 @@ public final class StatementIngestor: Sendable {
         } catch var error as StatementImportError {
             channel.close()
             error.imported = results
+            if let current { try? await store.failStatement(row: current.registration.row, reason: error.message, at: clock.now()) }
             throw error
         } catch {
             channel.close()
+            if let current { try? await store.failStatement(row: current.registration.row, reason: "\(error)", at: clock.now()) }
             throw StatementImportError(code: .store, message: "the store could not record the statement: \(error)", imported: results)
         }
         return results

@@ -164,6 +164,18 @@ public final class StatementStore: Sendable {
         }
     }
 
+    /// Marks a statement whose file turned out unreadable part-way: it stays `failed` (entries
+    /// read before the error are kept; they are the bank's, and a corrected file de-duplicates
+    /// against them), with the reason in the audit log.
+    public func failStatement(row: Int64, reason: String, at: Timestamp) async throws {
+        try await database.write { db in
+            try db.run("UPDATE statements SET state = 'failed', completed_at = ? WHERE id = ? AND state = 'importing'",
+                       [.integer(at.milliseconds), .integer(row)])
+            try Self.audit(db, at: at, actor: "system", action: "statement.failed", subject: ("statement", "stm_\(row)"),
+                           details: reason)
+        }
+    }
+
     /// Marks that a gap was asked for again.
     public func recordGapPull(id: Int64, at: Timestamp) async throws {
         try await database.write { db in
@@ -210,6 +222,25 @@ public final class StatementStore: Sendable {
             }
         } else {
             outcome.continuity = "first"
+        }
+        // A statement may arrive after later ones (a re-pull, a late file): the hole can then lie
+        // between it and its successor.
+        if let sequence, let next = try db.queryFirst("""
+            SELECT COALESCE(electronic_seq, legal_seq), statement_date FROM statements
+            WHERE account_id = ? AND report_kind = 'end_of_day' AND state = 'complete' AND id != ?
+              AND COALESCE(electronic_seq, legal_seq) > ? ORDER BY COALESCE(electronic_seq, legal_seq) LIMIT 1
+            """, [.text(draft.accountId), .integer(row), .integer(sequence)], { ($0.int(0), $0.text(1)) }),
+           next.0 > sequence + 1 {
+            let alreadyOpen = try db.queryFirst("""
+                SELECT 1 FROM statement_gaps WHERE account_id = ? AND report_kind = ? AND state = 'open' AND from_seq <= ? AND to_seq >= ?
+                """, [.text(draft.accountId), .text(draft.reportKind), .integer(sequence + 1), .integer(next.0 - 1)], { $0.int(0) })
+            if alreadyOpen == nil {
+                let fromDate = DateArithmetic.adding(days: 1, to: draft.statementDate) ?? draft.statementDate
+                let toDate = DateArithmetic.adding(days: -1, to: next.1) ?? next.1
+                let gap = try openGap(db, draft: draft, fromSequence: sequence + 1, toSequence: next.0 - 1, fromDate: fromDate,
+                                      toDate: max(fromDate, toDate), reason: "sequence_gap", at: at)
+                if outcome.gap == nil { outcome.gap = gap }
+            }
         }
         outcome.closedGaps = try closeFilledGaps(db, draft: draft, at: at)
         return outcome

@@ -9,8 +9,11 @@ struct BankSimCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bank-sim",
         abstract: "Run a simulated ISO 20022 bank with a durable ledger and fault injection.",
-        discussion: "Give --listen for HTTP (POST /payments, POST /status, GET /sim/ledger, GET /sim/accounts, "
-            + "GET /healthz), or --inbox and --outbox for folder mode, or both.")
+        discussion: "Give --listen for HTTP (POST /payments, POST /status, POST /reports, GET /sim/statements, "
+            + "GET /sim/ledger, GET /sim/accounts, GET /healthz), or --inbox and --outbox for folder mode, or both. "
+            + "POST /reports takes a camt.060 and answers one end-of-day statement per day (camt.053 or MT940) "
+            + "or an intraday camt.052; statements add simulated incoming credits and can carry the statement "
+            + "faults below, all drawn per (seed, account, day).")
 
     @Option(help: ArgumentHelp("Listen for HTTP on HOST:PORT (port 0 picks a free port).", valueName: "host:port"))
     var listen: String?
@@ -45,6 +48,22 @@ struct BankSimCommand: AsyncParsableCommand {
     @Option(name: .customLong("maintenance-duration-s"),
             help: "Maintenance (HTTP 503) during the first this-many seconds of every period.")
     var maintenanceDurationSeconds: Int?
+
+    @Option(name: .customLong("statement-gap-rate"),
+            help: "Share of (account, day) statements left out of the first answer covering them, delivered later (0 to 1).")
+    var statementGapRate = 0.0
+
+    @Option(name: .customLong("duplicate-entry-rate"),
+            help: "Share of (account, day) statements listing one entry twice; balances ignore the copy (0 to 1).")
+    var duplicateEntryRate = 0.0
+
+    @Option(name: .customLong("late-entry-rate"),
+            help: "Share of (account, day) whose last debit is booked in the next day's statement (0 to 1).")
+    var lateEntryRate = 0.0
+
+    @Option(name: .customLong("incoming-credits-per-day"),
+            help: "Most simulated incoming customer payments per account and day, in statements only (0 to 99).")
+    var incomingCreditsPerDay = 2
 
     @Option(help: ArgumentHelp("Folder mode: directory polled for *.xml messages.", valueName: "dir"))
     var inbox: String?
@@ -88,7 +107,9 @@ struct BankSimCommand: AsyncParsableCommand {
                     seed: seed, latencyMilliseconds: latencyMilliseconds, failRate: failRate,
                     dropAfterExecuteRate: dropAfterExecuteRate, malformedRate: malformedRate,
                     maintenanceEverySeconds: maintenanceEverySeconds,
-                    maintenanceDurationSeconds: maintenanceDurationSeconds),
+                    maintenanceDurationSeconds: maintenanceDurationSeconds,
+                    statementGapRate: statementGapRate, duplicateEntryRate: duplicateEntryRate,
+                    lateEntryRate: lateEntryRate, incomingCreditsPerDay: incomingCreditsPerDay),
                 inbox: inbox,
                 outbox: outbox)
             try options.validate()

@@ -1,0 +1,152 @@
+import BankGateConfig
+import BankGateCore
+import BankGateStore
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// Pulls statements from the banks: each account's end-of-day statements daily at its configured
+/// time (every day since the last one stored, so a missed day is caught up), its intraday report
+/// every few minutes, and again whatever range a detected gap left open. What comes back is
+/// imported like any other statement, and only then counted as pulled.
+public final class StatementPullService: Service, Sendable {
+    /// One account's pull settings and how to reach its bank.
+    struct PullTarget: Sendable {
+        var account: DebtorAccount
+        var config: StatementPullConfig
+        var adapter: any AccountReportingAdapter
+        var transport: any BankTransport
+    }
+
+    let targets: [String: PullTarget]
+    let reports: AccountReports
+    let clock: any WallClock
+    let logger: Logger
+    let tickMilliseconds: Int
+    /// Per account: when each kind of pull last ran (milliseconds), so that a bank that has nothing
+    /// yet is not asked again on every tick.
+    private let lastRun = Mutex<[String: Int64]>([:])
+    /// Days fetched per end-of-day request at most.
+    static let maximumCatchUpDays = 31
+    /// A failed or empty end-of-day pull is tried again after this long.
+    static let retryMilliseconds: Int64 = 15 * 60_000
+    /// A gap is asked for again at most this often, and at most `maximumGapPulls` times.
+    static let gapRetryMilliseconds: Int64 = 10 * 60_000
+    static let maximumGapPulls = 5
+
+    public init(configuration: BankGateConfiguration, connections: [BankConnection], reports: AccountReports,
+                clock: any WallClock, logger: Logger, tickMilliseconds: Int = 30_000) {
+        var targets: [String: PullTarget] = [:]
+        let byBank = Dictionary(connections.map { ($0.config.id, $0) }, uniquingKeysWith: { first, _ in first })
+        for account in configuration.accounts {
+            guard let connection = byBank[account.bank],
+                  let adapter = connection.adapter as? any AccountReportingAdapter else { continue }
+            targets[account.id] = PullTarget(account: account.debtorAccount(), config: account.statementPulls, adapter: adapter,
+                                             transport: connection.transport)
+        }
+        self.targets = targets
+        self.reports = reports
+        self.clock = clock
+        self.logger = logger
+        self.tickMilliseconds = max(100, tickMilliseconds)
+    }
+
+    public func run() async throws {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            await tick()
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(self.tickMilliseconds)) }
+        }
+    }
+
+    /// One look at every account: due end-of-day pulls, intraday pulls and open gaps.
+    public func tick() async {
+        let now = clock.now()
+        for target in targets.values.sorted(by: { $0.account.id < $1.account.id }) {
+            await pullEndOfDayIfDue(target, now: now)
+            await pullIntradayIfDue(target, now: now)
+        }
+        await pullOpenGaps(now: now)
+    }
+
+    /// Pulls `kind` reports of `accountId` for `from…to` now, and imports them (operators, tests).
+    public func pull(accountId: String, kind: AccountReportKind, from: String, to: String) async throws(GatewayError) -> [StatementImportResult] {
+        guard let target = targets[accountId] else {
+            throw GatewayError(.notFound, code: "not_found", message: "no account with this id whose bank answers report requests")
+        }
+        return try await pull(target, kind: kind, from: from, to: to)
+    }
+
+    private func pullEndOfDayIfDue(_ target: PullTarget, now: Timestamp) async {
+        guard let at = target.config.endOfDayAtMinutes else { return }
+        let minuteOfDay = Int((now.milliseconds % 86_400_000) / 60_000)
+        guard minuteOfDay >= at, claim("eod:\(target.account.id)", now: now, every: Self.retryMilliseconds) else { return }
+        let today = now.dateString
+        guard let yesterday = DateArithmetic.adding(days: -1, to: today) else { return }
+        let last = (try? await reports.statements.lastStatementDate(accountId: target.account.id, reportKind: "end_of_day")) ?? nil
+        guard last.map({ $0 < yesterday }) ?? true else { return }
+        let earliest = DateArithmetic.adding(days: -(Self.maximumCatchUpDays - 1), to: yesterday) ?? yesterday
+        let from = max(last.flatMap { DateArithmetic.adding(days: 1, to: $0) } ?? yesterday, earliest)
+        _ = try? await pull(target, kind: .endOfDay, from: from, to: yesterday)
+    }
+
+    private func pullIntradayIfDue(_ target: PullTarget, now: Timestamp) async {
+        let interval = target.config.intradayIntervalMinutes
+        guard interval > 0, claim("intraday:\(target.account.id)", now: now, every: Int64(interval) * 60_000) else { return }
+        let today = now.dateString
+        _ = try? await pull(target, kind: .intraday, from: today, to: today)
+    }
+
+    private func pullOpenGaps(now: Timestamp) async {
+        guard let gaps = try? await reports.statements.openGaps() else { return }
+        for gap in gaps where gap.pulls < Self.maximumGapPulls && gap.reportKind == "end_of_day" {
+            guard let target = targets[gap.accountId],
+                  claim("gap:\(gap.id)", now: now, every: Self.gapRetryMilliseconds) else { continue }
+            try? await reports.statements.recordGapPull(id: gap.id, at: now)
+            logger.info("pulling a statement gap again", metadata: [
+                "account": "\(gap.accountId)", "from": "\(gap.fromDate)", "to": "\(gap.toDate)", "reason": "\(gap.reason)",
+            ])
+            _ = try? await pull(target, kind: .endOfDay, from: gap.fromDate, to: gap.toDate)
+        }
+    }
+
+    private func pull(_ target: PullTarget, kind: AccountReportKind, from: String, to: String) async throws(GatewayError) -> [StatementImportResult] {
+        let now = clock.now()
+        let messageName = kind == .intraday ? "camt.052.001.08" : target.config.endOfDayMessage
+        let request: EncodedMessage
+        do {
+            request = try target.adapter.encodeReportRequest(account: target.account, kind: kind, messageName: messageName,
+                                                             fromDate: from, toDate: to, requestId: IdentifierFactory.make("BGR"),
+                                                             createdAt: now)
+        } catch {
+            throw GatewayError(.validation, code: "invalid_report_request", message: error.description)
+        }
+        switch await target.transport.report(request) {
+        case .answered(let status, let body) where (200..<300).contains(status):
+            let results = try await reports.importStatement(bytes: body, format: .auto, source: .pull,
+                                                            sourceName: "\(messageName) pulled \(from)…\(to)",
+                                                            expectedAccountId: target.account.id)
+            logger.info("statements pulled", metadata: [
+                "account": "\(target.account.id)", "kind": "\(kind.rawValue)", "from": "\(from)", "to": "\(to)",
+                "statements": "\(results.count)", "new_entries": "\(results.reduce(0) { $0 + $1.newEntries })",
+            ])
+            return results
+        case .answered(let status, _):
+            logger.warning("statement pull refused", metadata: ["account": "\(target.account.id)", "status": "\(status)"])
+            throw GatewayError(.unavailable, code: "bank_refused", message: "the bank answered HTTP \(status) to the report request")
+        case .notSent(let reason), .unknown(let reason):
+            logger.warning("statement pull failed", metadata: ["account": "\(target.account.id)", "reason": "\(reason)"])
+            throw GatewayError(.unavailable, code: "bank_unreachable", message: "the report request failed: \(reason)")
+        case .delivered:
+            return []
+        }
+    }
+
+    /// True (and remembered) when `key` last ran `every` milliseconds ago or more.
+    private func claim(_ key: String, now: Timestamp, every interval: Int64) -> Bool {
+        lastRun.withLock { runs in
+            if let last = runs[key], now.milliseconds - last < interval { return false }
+            runs[key] = now.milliseconds
+            return true
+        }
+    }
+}
