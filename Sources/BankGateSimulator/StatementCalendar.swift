@@ -87,7 +87,7 @@ enum StatementCalendar {
         let lateDebits = lateDebitIds(history.debits, account: account, settings: settings, draws: draws)
         for row in history.debits {
             var entry = ledgerEntry(row, origin: .debit)
-            _ = lateDebits
+            if lateDebits.contains(row.id) { entry.bookingDay += 1 }
             book(entry)
         }
         for row in history.credits { book(ledgerEntry(row, origin: .transferIn)) }
@@ -99,7 +99,7 @@ enum StatementCalendar {
             entries += incomingCredits(account: history.account, day: day, settings: settings, draws: draws)
                 .filter { day < today || $0.time <= now }
             entries.sort { ($0.time, $0.origin, $0.reference) < ($1.time, $1.origin, $1.reference) }
-            let opening = balance + 1
+            let opening = balance
             for entry in entries {
                 balance += entry.creditDebit == .credit ? entry.amount.minorUnits : -entry.amount.minorUnits
             }
@@ -108,7 +108,7 @@ enum StatementCalendar {
                                                       account: account, day: day) {
                 let index = Int(draws.integer("duplicate-pick", account: account, day: day,
                                               in: 0...Int64(entries.count - 1)))
-                _ = index
+                entries.insert(entries[index], at: index + 1)
             }
             statements.append(DailyStatement(day: day, sequence: day - epoch + 1, opening: opening, closing: balance,
                                              entries: entries))

@@ -4,6 +4,16 @@ import XCTest
 @testable import BankGateSimulator
 
 final class StatementFaultTests: XCTestCase {
+    func testStatementSettingsValidation() {
+        XCTAssertThrowsError(try FaultSettings(statementGapRate: 1.5).validate())
+        XCTAssertThrowsError(try FaultSettings(duplicateEntryRate: -0.1).validate())
+        XCTAssertThrowsError(try FaultSettings(lateEntryRate: .nan).validate())
+        XCTAssertThrowsError(try FaultSettings(incomingCreditsPerDay: 100).validate())
+        XCTAssertThrowsError(try FaultSettings(incomingCreditsPerDay: -1).validate())
+        XCTAssertNoThrow(try FaultSettings(statementGapRate: 1, duplicateEntryRate: 0.5, lateEntryRate: 0,
+                                           incomingCreditsPerDay: 99).validate())
+    }
+
     func testGapWithholdsADayOnceThenDeliversIt() async throws {
         let directory = try makeTemporaryDirectory(self)
         let faults = FaultSettings(seed: 5, statementGapRate: 1)

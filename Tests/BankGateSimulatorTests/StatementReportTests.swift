@@ -1,6 +1,6 @@
 import BankGateCore
 import BankGateStatements
-import Foundation
+import BankGateXML
 import XCTest
 @testable import BankGateSimulator
 
@@ -68,9 +68,6 @@ final class StatementReportTests: XCTestCase {
 
         let camt = try await scenario.statements(from: StatementScenario.day1, to: StatementScenario.day3)
         let answer = await scenario.request("MT940", from: StatementScenario.day1, to: StatementScenario.day3)
-        try answer.body.write(to: "/tmp/h3-sample.mt940")
-        try (await scenario.request(from: StatementScenario.day1, to: StatementScenario.day2)).body.write(to: "/tmp/h3-sample.xml")
-        try (await scenario.request("camt.052.001.08", from: StatementScenario.day1, to: StatementScenario.day2)).body.write(to: "/tmp/h3-sample052.xml")
         XCTAssertEqual(answer.httpStatus, 200)
         XCTAssertEqual(answer.contentType, "text/plain")
         let text = String(decoding: answer.body, as: UTF8.self)
@@ -136,6 +133,21 @@ final class StatementReportTests: XCTestCase {
         for credit in late[0].credits {
             let reference = try XCTUnwrap(credit.structuredReference)
             XCTAssertTrue(Self.isValidCreditorReference(reference), reference)
+        }
+    }
+
+    func testCamtAnswersAreValidAgainstTheSchemas() async throws {
+        let scenario = try await StatementScenario.open(self, faults: FaultSettings(seed: 21, duplicateEntryRate: 1))
+        defer { scenario.bank.close() }
+        try await scenario.payOverThreeDays()
+        for message in ["camt.053.001.08", "camt.053.001.02", "camt.052.001.08"] {
+            guard let xsd = BankCodecTests.schemaPath(message + ".xsd") else { throw XCTSkip("\(message).xsd not found") }
+            let validator = try XMLSchemaValidator(xsdPath: xsd)
+            let answer = await scenario.request(message, from: StatementScenario.day1, to: StatementScenario.day3)
+            XCTAssertEqual(answer.httpStatus, 200)
+            XCTAssertEqual(validator.validate(answer.body), [], message)
+            let text = String(decoding: answer.body, as: UTF8.self).replacingOccurrences(of: "<Acct>", with: "<Bogus/><Acct>")
+            XCTAssertFalse(validator.validate(Array(text.utf8)).isEmpty, "the schema check must be able to fail")
         }
     }
 
@@ -231,8 +243,4 @@ final class StatementReportTests: XCTestCase {
         }
         return remainder == 1
     }
-}
-
-extension Array where Element == UInt8 {
-    func write(to path: String) throws { try Data(self).write(to: URL(fileURLWithPath: path)) }
 }

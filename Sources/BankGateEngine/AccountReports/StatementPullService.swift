@@ -122,6 +122,8 @@ public final class StatementPullService: Service, Sendable {
         }
         switch await target.transport.report(request) {
         case .answered(let status, let body) where (200..<300).contains(status):
+            // 204 (or an empty body): the bank has nothing for the period yet.
+            if status == 204 || body.isEmpty { return [] }
             let results = try await reports.importStatement(bytes: body, format: .auto, source: .pull,
                                                             sourceName: "\(messageName) pulled \(from)…\(to)",
                                                             expectedAccountId: target.account.id)

@@ -1,0 +1,88 @@
+import Foundation
+import XCTest
+
+/// `bankgate statements parse`, run as the real executable on statement files.
+final class StatementsCommandTests: XCTestCase {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let fixtures = root.appendingPathComponent("Tests/BankGateStatementsTests/Fixtures")
+
+    var executable: String {
+        get throws {
+            let candidates = [
+                Bundle(for: Self.self).bundleURL.deletingLastPathComponent().appendingPathComponent("bankgate").path,
+                Self.root.appendingPathComponent(".build/debug/bankgate").path,
+            ]
+            guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+                throw HarnessError("bankgate executable not found (run `swift build` first): \(candidates)")
+            }
+            return found
+        }
+    }
+
+    /// Runs `bankgate` with `arguments`; returns exit status, standard output and standard error.
+    func run(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try executable)
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let output = out.fileHandleForReading.readDataToEndOfFile()
+        let errors = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: errors, as: UTF8.self))
+    }
+
+    func jsonLines(_ text: String) throws -> [[String: Any]] {
+        try text.split(separator: "\n").map { line in
+            try XCTUnwrap(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "not a JSON object: \(line)")
+        }
+    }
+
+    func testCamtAsJSONLines() throws {
+        let result = try run(["statements", "parse", Self.fixtures.appendingPathComponent("camt053_v08.xml").path, "--json"])
+        XCTAssertEqual(result.status, 0, result.err)
+        let lines = try jsonLines(result.out)
+        let types = lines.compactMap { $0["type"] as? String }
+        XCTAssertEqual(types.last, "summary")
+        XCTAssertTrue(types.contains("statement"))
+        let transactions = lines.filter { $0["type"] as? String == "transaction" }
+        XCTAssertEqual(transactions.count, (lines.last?["entries"] as? Int))
+        XCTAssertGreaterThan(transactions.count, 0)
+        for transaction in transactions {
+            let amount = try XCTUnwrap(transaction["amount"] as? String)
+            XCTAssertEqual(amount.hasPrefix("-"), transaction["credit_debit"] as? String == "DBIT", "debits are negative: \(transaction)")
+        }
+        let statement = try XCTUnwrap(lines.first { $0["type"] as? String == "statement" })
+        for key in ["id", "account", "currency", "opening_balance", "closing_balance", "integrity"] {
+            XCTAssertNotNil(statement[key], "statement line lacks \(key)")
+        }
+    }
+
+    func testMT940AsText() throws {
+        let result = try run(["statements", "parse", Self.fixtures.appendingPathComponent("mt940_multi.sta").path, "--format", "mt940"])
+        XCTAssertEqual(result.status, 0, result.err)
+        XCTAssertFalse(result.out.isEmpty)
+    }
+
+    func testMalformedInputNamesTheLineAndFailsWithExitCode1() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bankgate-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let good = try String(contentsOf: Self.fixtures.appendingPathComponent("camt053_v08.xml"), encoding: .utf8)
+        let firstAmount = try XCTUnwrap(good.range(of: #"(?<=<Amt Ccy="[A-Z]{3}">)[0-9.]+"#, options: .regularExpression))
+        let bad = good.replacingCharacters(in: firstAmount, with: "12,50")
+        let file = directory.appendingPathComponent("bad.xml")
+        try bad.write(to: file, atomically: true, encoding: .utf8)
+        let result = try run(["statements", "parse", file.path, "--json"])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.err.contains("line "), result.err)
+        XCTAssertTrue(result.err.contains("Amt"), result.err)
+        XCTAssertTrue(result.err.contains("12,50"), result.err)
+
+        let missing = try run(["statements", "parse", directory.appendingPathComponent("nope.xml").path])
+        XCTAssertEqual(missing.status, 2)
+        XCTAssertTrue(missing.err.contains("cannot read"), missing.err)
+    }
+}
