@@ -1,4 +1,5 @@
 import Foundation
+import BankGateSimulator
 import XCTest
 
 /// Statement upload → bank transactions → matches with payments and expected payments → the
@@ -217,5 +218,66 @@ final class AccountFlowTests: XCTestCase {
         XCTAssertEqual(enabled.json["state"] as? String, "active")
         let redeliver = try await harness.call("POST", "/v1/webhooks/redeliver?from_seq=1&webhook=\(id)")
         XCTAssertEqual((redeliver.json["webhooks"] as? [[String: Any]])?.first?["delivered_through_sequence"] as? Int, 0)
+    }
+}
+
+/// Statements pulled from the simulated bank over HTTP (camt.060 → camt.053 / camt.052).
+final class StatementPullFlowTests: XCTestCase {
+    var harness: GatewayHarness!
+
+    override func setUp() async throws { harness = try GatewayHarness() }
+    override func tearDown() async throws { await harness.stop() }
+
+    func testPulledStatementBooksAndMatchesThePayment() async throws {
+        try await harness.start(faults: FaultSettings(seed: 7, incomingCreditsPerDay: 2))
+        let created = try await harness.call("POST", "/v1/payments", body: GatewayHarness.payment(e2e: "PULL-1"), key: "p-1")
+        let paymentId = try XCTUnwrap(created.json["id"] as? String)
+        _ = try await harness.waitForPayment(paymentId) { $0 == "completed" }
+        let today = AccountFlowTests.today
+
+        let pulled = try await harness.call("POST", "/v1/accounts/acme-eur/statements/pull?kind=end_of_day&from=\(today)&to=\(today)")
+        XCTAssertEqual(pulled.status, 200, "\(pulled.json)")
+        let statement = try XCTUnwrap((pulled.json["statements"] as? [[String: Any]])?.first)
+        XCTAssertEqual(statement["integrity"] as? String, "consistent")
+        XCTAssertEqual(statement["continuity"] as? String, "first")
+        let entries = try XCTUnwrap(statement["entries"] as? Int)
+        XCTAssertGreaterThanOrEqual(entries, 1)
+
+        let transactions = try await harness.call("GET", "/v1/accounts/acme-eur/transactions")
+        let list = try XCTUnwrap(transactions.json["transactions"] as? [[String: Any]])
+        let debit = try XCTUnwrap(list.first { $0["end_to_end_id"] as? String == "PULL-1" })
+        XCTAssertEqual(debit["amount"] as? String, "-12.34")
+        XCTAssertEqual(debit["match_state"] as? String, "matched")
+        XCTAssertEqual(list.count, entries)
+
+        // The intraday report of the same day brings nothing new: every entry is known by its reference.
+        let intraday = try await harness.call("POST", "/v1/accounts/acme-eur/statements/pull?kind=intraday")
+        XCTAssertEqual(intraday.status, 200, "\(intraday.json)")
+        let again = try await harness.call("GET", "/v1/accounts/acme-eur/transactions")
+        XCTAssertEqual((again.json["transactions"] as? [Any])?.count, entries)
+
+        let balances = try await harness.call("GET", "/v1/accounts/acme-eur/balances")
+        let types = Set((balances.json["balances"] as? [[String: Any]])?.compactMap { $0["type"] as? String } ?? [])
+        XCTAssertTrue(types.isSuperset(of: ["OPBD", "CLBD", "ITBD"]), "\(types)")
+
+        let report = try await harness.call("GET", "/v1/accounts/acme-eur/reconciliation?date=\(today)")
+        XCTAssertEqual(report.json["balanced"] as? Bool, true, "\(report.json)")
+    }
+
+    func testADuplicatedEntryFlagsTheStatementAndIsStoredOnce() async throws {
+        try await harness.start(faults: FaultSettings(seed: 3, duplicateEntryRate: 1, incomingCreditsPerDay: 3))
+        let created = try await harness.call("POST", "/v1/payments", body: GatewayHarness.payment(e2e: "DUP-1"), key: "d-1")
+        _ = try await harness.waitForPayment(try XCTUnwrap(created.json["id"] as? String)) { $0 == "completed" }
+        let today = AccountFlowTests.today
+        let pulled = try await harness.call("POST", "/v1/accounts/acme-eur/statements/pull?from=\(today)&to=\(today)")
+        let statement = try XCTUnwrap((pulled.json["statements"] as? [[String: Any]])?.first, "\(pulled.json)")
+        XCTAssertEqual(statement["integrity"] as? String, "inconsistent")
+        XCTAssertEqual(statement["duplicates"] as? Int, 1)
+        let entries = try XCTUnwrap(statement["entries"] as? Int)
+        let transactions = try await harness.call("GET", "/v1/accounts/acme-eur/transactions")
+        XCTAssertEqual((transactions.json["transactions"] as? [Any])?.count, entries - 1)
+        let events = try await harness.call("GET", "/v1/events?after=0&limit=1000")
+        let types = (events.json["events"] as? [[String: Any]])?.compactMap { $0["type"] as? String } ?? []
+        XCTAssertTrue(types.contains("statement.inconsistent"))
     }
 }

@@ -18,15 +18,23 @@ final class ReportingBank: BankTransport {
     let days: [String]
     /// Days left out of the first answer that covers them (a statement lost in transmission).
     private let state: Mutex<(withheld: Set<String>, requests: [(from: String, to: String, message: String)])>
+    /// Requests refused as if the bank were unreachable, before it answers.
+    private let unreachable: Mutex<Int>
 
-    init(days: [String], withholdOnce: Set<String> = []) {
+    init(days: [String], withholdOnce: Set<String> = [], unreachableFirst: Int = 0) {
         self.days = days
         state = Mutex((withholdOnce, []))
+        unreachable = Mutex(unreachableFirst)
     }
 
     var requests: [(from: String, to: String, message: String)] { state.withLock { $0.requests } }
 
     func report(_ message: EncodedMessage) async -> TransportOutcome {
+        let refuse = unreachable.withLock { count -> Bool in
+            defer { count = max(0, count - 1) }
+            return count > 0
+        }
+        if refuse { return .notSent("connection refused") }
         guard let request = try? ISO20022Adapter.decodeReportRequest(message.bytes) else { return .answered(status: 400, body: []) }
         let wanted = days.enumerated().filter { $0.element >= request.fromDate && $0.element <= request.toDate }
         let delivered = state.withLock { state -> [(offset: Int, element: String)] in
@@ -146,6 +154,22 @@ final class StatementPullTests: XCTestCase {
         XCTAssertEqual(statements.map(\.continuity).sorted(), ["first", "ok", "ok", "ok"])
         let gaps = try await reports.statements.openGaps()
         XCTAssertTrue(gaps.isEmpty)
+    }
+
+    func testAFailedPullIsTriedAgainAMinuteLater() async throws {
+        let bank = ReportingBank(days: ["2026-03-04"], unreachableFirst: 1)
+        let (pulls, reports) = try service(bank: bank)
+        clock.advance(milliseconds: 3_600_000) // 06:00
+        await pulls.tick()
+        var statements = try await reports.statements.statements(accountId: "acme-eur", limit: 10)
+        XCTAssertTrue(statements.isEmpty, "the bank could not be reached")
+        clock.advance(milliseconds: 59_000)
+        await pulls.tick()
+        XCTAssertEqual(bank.requests.count, 0, "not before a minute has passed")
+        clock.advance(milliseconds: 1_000)
+        await pulls.tick()
+        statements = try await reports.statements.statements(accountId: "acme-eur", limit: 10)
+        XCTAssertEqual(statements.map(\.draft.statementId), ["STMT-2026-03-04"])
     }
 
     func testAGapIsFoundWhateverOrderTheStatementsArriveIn() async throws {

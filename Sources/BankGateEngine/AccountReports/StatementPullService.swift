@@ -79,21 +79,31 @@ public final class StatementPullService: Service, Sendable {
     private func pullEndOfDayIfDue(_ target: PullTarget, now: Timestamp) async {
         guard let at = target.config.endOfDayAtMinutes else { return }
         let minuteOfDay = Int((now.milliseconds % 86_400_000) / 60_000)
-        guard minuteOfDay >= at, claim("eod:\(target.account.id)", now: now, every: Self.retryMilliseconds) else { return }
+        let key = "eod:\(target.account.id)"
+        guard minuteOfDay >= at, claim(key, now: now, every: Self.retryMilliseconds) else { return }
         let today = now.dateString
         guard let yesterday = DateArithmetic.adding(days: -1, to: today) else { return }
         let last = (try? await reports.statements.lastStatementDate(accountId: target.account.id, reportKind: "end_of_day")) ?? nil
         guard last.map({ $0 < yesterday }) ?? true else { return }
         let earliest = DateArithmetic.adding(days: -(Self.maximumCatchUpDays - 1), to: yesterday) ?? yesterday
         let from = max(last.flatMap { DateArithmetic.adding(days: 1, to: $0) } ?? yesterday, earliest)
-        _ = try? await pull(target, kind: .endOfDay, from: from, to: yesterday)
+        do {
+            _ = try await pull(target, kind: .endOfDay, from: from, to: yesterday)
+        } catch {
+            retrySoon(key, now: now, every: Self.retryMilliseconds)
+        }
     }
 
     private func pullIntradayIfDue(_ target: PullTarget, now: Timestamp) async {
         let interval = target.config.intradayIntervalMinutes
-        guard interval > 0, claim("intraday:\(target.account.id)", now: now, every: Int64(interval) * 60_000) else { return }
+        let key = "intraday:\(target.account.id)"
+        guard interval > 0, claim(key, now: now, every: Int64(interval) * 60_000) else { return }
         let today = now.dateString
-        _ = try? await pull(target, kind: .intraday, from: today, to: today)
+        do {
+            _ = try await pull(target, kind: .intraday, from: today, to: today)
+        } catch {
+            retrySoon(key, now: now, every: Int64(interval) * 60_000)
+        }
     }
 
     private func pullOpenGaps(now: Timestamp) async {
@@ -142,6 +152,14 @@ public final class StatementPullService: Service, Sendable {
             return []
         }
     }
+
+    /// After a failed pull: run `key` again a minute from now rather than a whole interval later.
+    private func retrySoon(_ key: String, now: Timestamp, every interval: Int64) {
+        lastRun.withLock { $0[key] = now.milliseconds - interval + min(interval, Self.failureRetryMilliseconds) }
+    }
+
+    /// A pull that failed (bank unreachable, refused) is tried again after this long.
+    static let failureRetryMilliseconds: Int64 = 60_000
 
     /// True (and remembered) when `key` last ran `every` milliseconds ago or more.
     private func claim(_ key: String, now: Timestamp, every interval: Int64) -> Bool {
