@@ -256,7 +256,8 @@ final class StatementPullFlowTests: XCTestCase {
         let again = try await harness.call("GET", "/v1/accounts/acme-eur/transactions")
         XCTAssertEqual((again.json["transactions"] as? [Any])?.count, entries)
 
-        let balances = try await harness.call("GET", "/v1/accounts/acme-eur/balances")
+        let balances = try await harness.call("GET", "/v1/accounts/acme-eur/balances?refresh=true")
+        XCTAssertEqual(balances.status, 200, "\(balances.json)")
         let types = Set((balances.json["balances"] as? [[String: Any]])?.compactMap { $0["type"] as? String } ?? [])
         XCTAssertTrue(types.isSuperset(of: ["OPBD", "CLBD", "ITBD"]), "\(types)")
 

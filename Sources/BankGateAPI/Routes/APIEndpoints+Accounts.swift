@@ -97,10 +97,19 @@ extension APIEndpoints {
         return APIResponse.json(.ok, writer)
     }
 
+    /// `GET /v1/accounts/{id}/balances[?refresh=true]`
     func accountBalances(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         _ = try auth.authorize(request, anyOf: [.accountsRead, .operate])
         let reports = try requireReports()
         let accountId = try pathID(context)
+        // `?refresh=true`: ask the bank for today's intraday report first (a live balance query).
+        if QueryParameters(request).string("refresh") == "true" {
+            guard let statementPulls else {
+                throw GatewayError(.notFound, code: "not_found", message: "statement pulls are not enabled")
+            }
+            let today = clock.now().dateString
+            _ = try await statementPulls.pull(accountId: accountId, kind: .intraday, from: today, to: today)
+        }
         let balances = try await reports.balances(accountId: accountId)
         var writer = JSONWriter(capacity: 256 + balances.count * 160)
         writer.beginObject()
