@@ -15,6 +15,7 @@ let usage = """
            bankgate-bench store   --dir DIR [--count 10000] [--concurrency 32]
            bankgate-bench e2e     --port P --token T [--clients 32] [--count 5000] [--timeout-s 600]
            bankgate-bench reconcile [--count 100000] [--runs 5] [--seed 42]
+           bankgate-bench reconcile-store --dir DIR [--count 100000]
            bankgate-bench statements-gen   --format camt053|mt940 --entries N --out FILE [--per-statement 10000]
            bankgate-bench statements-parse --file FILE [--runs 3]
     """
@@ -33,6 +34,7 @@ do {
     case "e2e": try EndToEndBench.run(options)
     case "store": try await StoreBench.run(options)
     case "reconcile": try ReconcileBench.run(options)
+    case "reconcile-store": try await ReconcileStoreBench.run(options)
     case "statements-gen": try StatementBench.generate(options)
     case "statements-parse": try StatementBench.parse(options)
     default:

@@ -17,6 +17,9 @@ public struct ReconciliationRunner: Sendable {
     let reconciler: Reconciler
     let clock: any WallClock
 
+    /// Proposals recorded per store transaction.
+    static let recordChunk = 500
+
     public init(store: ReconciliationStore, policy: MatchingPolicy = .standard, clock: any WallClock) {
         self.store = store
         self.reconciler = Reconciler(policy: policy)
@@ -41,9 +44,15 @@ public struct ReconciliationRunner: Sendable {
                 MatchProposal(transactionId: match.transactionId, target: Self.target(match.target), kind: match.kind.rawValue,
                               scorePermille: Int((match.score * 1000).rounded()), reasons: match.reasons.map(\.rawValue))
             }
-            let recorded = try await store.record(proposals, at: clock.now())
-            summary.exactMatches = recorded.filter { $0.state == "confirmed" }.count
-            summary.suggestions = recorded.filter { $0.state == "suggested" }.count
+            // In chunks, so that the store's single writer is not held for long by a large pass.
+            var start = 0
+            while start < proposals.count {
+                let chunk = Array(proposals[start..<min(start + Self.recordChunk, proposals.count)])
+                let recorded = try await store.record(chunk, at: clock.now())
+                summary.exactMatches += recorded.filter { $0.state == "confirmed" }.count
+                summary.suggestions += recorded.filter { $0.state == "suggested" }.count
+                start += Self.recordChunk
+            }
         }
         summary.overdueExpectedPayments = try await store.markOverdue(before: clock.now().dateString, at: clock.now()).count
         return summary
