@@ -248,6 +248,8 @@ if [[ " $SELECTED " == *" reconcile "* ]]; then
     log "== 5. reconciliation"
     log "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
     run "$BENCH" reconcile --count 100000 --runs 5
+    run "$BENCH" reconcile-store --dir "$OUT/reconcile-db" --count 100000
+    rm -rf "$OUT/reconcile-db"
 fi
 
 # The databases are large (hundreds of MB after the intake rounds); keep them with KEEP_DBS=1.
