@@ -43,18 +43,19 @@ final class ByteLineSource {
         if let fd { close(fd) }
     }
 
-    /// The next line without its line break and trailing blanks, or nil at the end.
-    func next() throws(StatementError) -> [UInt8]? {
+    /// The next line without its line break and trailing blanks, decoded as ``String/init(mtLine:)``,
+    /// or nil at the end.
+    func next() throws(StatementError) -> String? {
         while true {
-            if let newline = buffer[position...].firstIndex(of: 0x0A) {
-                let line = trimmed(buffer[position..<newline])
+            if let newline = firstNewline() {
+                let line = text(from: position, to: newline)
                 position = newline + 1
                 lineNumber += 1
                 return line
             }
             if atEnd {
                 guard position < buffer.count else { return nil }
-                let line = trimmed(buffer[position...])
+                let line = text(from: position, to: buffer.count)
                 position = buffer.count
                 lineNumber += 1
                 return line
@@ -64,6 +65,15 @@ final class ByteLineSource {
                                      line: lineNumber + 1)
             }
             try fill()
+        }
+    }
+
+    /// The index of the next line feed at or after ``position``.
+    private func firstNewline() -> Int? {
+        buffer.withUnsafeBytes { bytes in
+            guard position < bytes.count, let base = bytes.baseAddress,
+                  let hit = memchr(base + position, 0x0A, bytes.count - position) else { return nil }
+            return base.distance(to: UnsafeRawPointer(hit))
         }
     }
 
@@ -87,20 +97,34 @@ final class ByteLineSource {
         if count == 0 { atEnd = true }
     }
 
-    private func trimmed(_ slice: ArraySlice<UInt8>) -> [UInt8] {
-        var end = slice.endIndex
-        while end > slice.startIndex, [0x0D, 0x20, 0x09].contains(slice[end - 1]) { end -= 1 }
-        var line = Array(slice[slice.startIndex..<end])
-        if lineNumber == 0, line.starts(with: [0xEF, 0xBB, 0xBF]) { line.removeFirst(3) }
-        return line
+    /// The bytes `start..<end` without trailing CR, spaces and tabs (and the first line without a
+    /// UTF-8 byte order mark), as text.
+    private func text(from start: Int, to end: Int) -> String {
+        buffer.withUnsafeBufferPointer { bytes in
+            var start = start
+            var end = end
+            while end > start, bytes[end - 1] == 0x0D || bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
+            if lineNumber == 0, end - start >= 3, bytes[start] == 0xEF, bytes[start + 1] == 0xBB,
+               bytes[start + 2] == 0xBF {
+                start += 3
+            }
+            return String(mtLine: UnsafeBufferPointer(rebasing: bytes[start..<end]))
+        }
     }
 }
 
 extension String {
     /// Decodes a line of an MT file: UTF-8 when valid, else ISO 8859-1 (common in German MT940
     /// exports), so that no byte is lost or replaced.
-    init(mtLine bytes: some Collection<UInt8>) {
-        if let text = String(validating: bytes, as: UTF8.self) {
+    init(mtLine bytes: UnsafeBufferPointer<UInt8>) {
+        // Decoding repairs invalid UTF-8, so the bytes come back unchanged exactly when they were valid.
+        var text = String(decoding: bytes, as: UTF8.self)
+        let unchanged = text.withUTF8 { decoded in
+            guard decoded.count == bytes.count else { return false }
+            guard let start = bytes.baseAddress, let copy = decoded.baseAddress else { return true }
+            return memcmp(copy, start, bytes.count) == 0
+        }
+        if unchanged {
             self = text
         } else {
             var scalars = String.UnicodeScalarView()

@@ -16,20 +16,34 @@ struct CamtHeaderFields {
     var servicerBIC: String?
     var balances: [StatementBalance] = []
 
-    mutating func set(_ path: String, _ value: String) throws(StatementError) {
-        switch path {
-        case "Id": id = value
-        case "ElctrncSeqNb": electronicSequence = try Self.number(value)
-        case "LglSeqNb": legalSequence = try Self.number(value)
-        case "StmtPgntn/PgNb", "RptPgntn/PgNb", "NtfctnPgntn/PgNb": page = try Self.number(value).map { Int($0) }
-        case "CreDtTm": createdAt = value
-        case "FrToDt/FrDtTm": fromDate = value
-        case "FrToDt/ToDtTm": toDate = value
-        case "Acct/Id/IBAN": iban = value
-        case "Acct/Id/Othr/Id": otherAccount = value
-        case "Acct/Ccy": currency = try StatementText.currency(value).code
-        case "Acct/Svcr/FinInstnId/BIC", "Acct/Svcr/FinInstnId/BICFI": servicerBIC = value
-        default: break
+    /// A header element the reader keeps.
+    enum Field {
+        case id, electronicSequence, legalSequence, page, createdAt, fromDate, toDate, iban, otherAccount, currency
+        case servicerBIC
+    }
+
+    /// Where each field is, relative to the statement element.
+    static let paths: [(path: String, field: Field)] = [
+        ("Id", .id), ("ElctrncSeqNb", .electronicSequence), ("LglSeqNb", .legalSequence),
+        ("StmtPgntn/PgNb", .page), ("RptPgntn/PgNb", .page), ("NtfctnPgntn/PgNb", .page),
+        ("CreDtTm", .createdAt), ("FrToDt/FrDtTm", .fromDate), ("FrToDt/ToDtTm", .toDate),
+        ("Acct/Id/IBAN", .iban), ("Acct/Id/Othr/Id", .otherAccount), ("Acct/Ccy", .currency),
+        ("Acct/Svcr/FinInstnId/BIC", .servicerBIC), ("Acct/Svcr/FinInstnId/BICFI", .servicerBIC),
+    ]
+
+    mutating func set(_ field: Field, _ value: String) throws(StatementError) {
+        switch field {
+        case .id: id = value
+        case .electronicSequence: electronicSequence = try Self.number(value)
+        case .legalSequence: legalSequence = try Self.number(value)
+        case .page: page = try Self.number(value).map { Int($0) }
+        case .createdAt: createdAt = value
+        case .fromDate: fromDate = value
+        case .toDate: toDate = value
+        case .iban: iban = value
+        case .otherAccount: otherAccount = value
+        case .currency: currency = try StatementText.currency(value).code
+        case .servicerBIC: servicerBIC = value
         }
     }
 
@@ -67,13 +81,21 @@ struct CamtBalanceFields {
     var creditDebit: CreditDebit?
     var date: String?
 
-    mutating func set(_ path: String, _ value: String, currency: String?) throws(StatementError) {
-        switch path {
-        case "Tp/CdOrPrtry/Cd", "Tp/CdOrPrtry/Prtry": type = value
-        case "Amt": amount = try CamtEntryFields.amount(value, currency: currency)
-        case "CdtDbtInd": creditDebit = try CamtEntryFields.creditDebit(value)
-        case "Dt/Dt", "Dt/DtTm": date = try StatementText.isoDate(value)
-        default: break
+    /// A balance element the reader keeps.
+    enum Field { case type, amount, creditDebit, date }
+
+    /// Where each field is, relative to `Bal`.
+    static let paths: [(path: String, field: Field)] = [
+        ("Tp/CdOrPrtry/Cd", .type), ("Tp/CdOrPrtry/Prtry", .type), ("Amt", .amount), ("CdtDbtInd", .creditDebit),
+        ("Dt/Dt", .date), ("Dt/DtTm", .date),
+    ]
+
+    mutating func set(_ field: Field, _ value: String, currency: String?) throws(StatementError) {
+        switch field {
+        case .type: type = value
+        case .amount: amount = try CamtEntryFields.amount(value, currency: currency)
+        case .creditDebit: creditDebit = try CamtEntryFields.creditDebit(value)
+        case .date: date = try StatementText.isoDate(value)
         }
     }
 
@@ -115,68 +137,112 @@ struct CamtEntryFields {
     var entryInformation: String?
     var transactionInformation: String?
 
-    mutating func setEntryField(_ path: String, _ value: String, currency: String?) throws(StatementError) {
-        switch path {
-        case "NtryRef": entryReference = value
-        case "Amt": amount = try Self.amount(value, currency: currency)
-        case "CdtDbtInd": creditDebit = try Self.creditDebit(value)
-        case "RvslInd":
+    /// An entry element the reader keeps.
+    enum Field {
+        case reference, amount, creditDebit, reversal, status, bookingDate, valueDate, accountServicerReference
+        case information
+        case code(CodeField)
+    }
+
+    /// Where each entry field is, relative to `Ntry`.
+    static let paths: [(path: String, field: Field)] = [
+        ("NtryRef", .reference), ("Amt", .amount), ("CdtDbtInd", .creditDebit), ("RvslInd", .reversal),
+        ("Sts", .status), ("Sts/Cd", .status), ("Sts/Prtry", .status),
+        ("BookgDt/Dt", .bookingDate), ("BookgDt/DtTm", .bookingDate), ("ValDt/Dt", .valueDate),
+        ("ValDt/DtTm", .valueDate), ("AcctSvcrRef", .accountServicerReference), ("AddtlNtryInf", .information),
+    ] + codePaths.map { ($0.path, .code($0.field)) }
+
+    /// An element of the first `TxDtls` the reader keeps.
+    enum DetailField {
+        case messageId, accountServicerReference, paymentInformationId, instructionId, endToEndId, uetr
+        case debtorName, creditorName, debtorAccount, creditorAccount, debtorBIC, creditorBIC
+        case debtorBankCode, creditorBankCode, remittance, structuredReference, information
+        case code(CodeField)
+    }
+
+    /// Where each detail field is, relative to `TxDtls`.
+    static let detailPaths: [(path: String, field: DetailField)] = [
+        ("Refs/MsgId", .messageId), ("Refs/AcctSvcrRef", .accountServicerReference),
+        ("Refs/PmtInfId", .paymentInformationId), ("Refs/InstrId", .instructionId),
+        ("Refs/EndToEndId", .endToEndId), ("Refs/UETR", .uetr),
+        ("RltdPties/Dbtr/Nm", .debtorName), ("RltdPties/Dbtr/Pty/Nm", .debtorName),
+        ("RltdPties/Cdtr/Nm", .creditorName), ("RltdPties/Cdtr/Pty/Nm", .creditorName),
+        ("RltdPties/DbtrAcct/Id/IBAN", .debtorAccount), ("RltdPties/DbtrAcct/Id/Othr/Id", .debtorAccount),
+        ("RltdPties/CdtrAcct/Id/IBAN", .creditorAccount), ("RltdPties/CdtrAcct/Id/Othr/Id", .creditorAccount),
+        ("RltdAgts/DbtrAgt/FinInstnId/BIC", .debtorBIC), ("RltdAgts/DbtrAgt/FinInstnId/BICFI", .debtorBIC),
+        ("RltdAgts/CdtrAgt/FinInstnId/BIC", .creditorBIC), ("RltdAgts/CdtrAgt/FinInstnId/BICFI", .creditorBIC),
+        ("RltdAgts/DbtrAgt/FinInstnId/ClrSysMmbId/MmbId", .debtorBankCode),
+        ("RltdAgts/DbtrAgt/FinInstnId/Othr/Id", .debtorBankCode),
+        ("RltdAgts/CdtrAgt/FinInstnId/ClrSysMmbId/MmbId", .creditorBankCode),
+        ("RltdAgts/CdtrAgt/FinInstnId/Othr/Id", .creditorBankCode),
+        ("RmtInf/Ustrd", .remittance), ("RmtInf/Strd/CdtrRefInf/Ref", .structuredReference),
+        ("AddtlTxInf", .information),
+    ] + codePaths.map { ($0.path, .code($0.field)) }
+
+    /// A part of the bank transaction code (`BkTxCd`), in the entry or its transaction details.
+    enum CodeField { case domain, family, subFamily, proprietary, issuer }
+
+    static let codePaths: [(path: String, field: CodeField)] = [
+        ("BkTxCd/Domn/Cd", .domain), ("BkTxCd/Domn/Fmly/Cd", .family), ("BkTxCd/Domn/Fmly/SubFmlyCd", .subFamily),
+        ("BkTxCd/Prtry/Cd", .proprietary), ("BkTxCd/Prtry/Issr", .issuer),
+    ]
+
+    mutating func set(_ field: Field, _ value: String, currency: String?) throws(StatementError) {
+        switch field {
+        case .reference: entryReference = value
+        case .amount: amount = try Self.amount(value, currency: currency)
+        case .creditDebit: creditDebit = try Self.creditDebit(value)
+        case .reversal:
             switch value {
             case "true", "1": isReversal = true
             case "false", "0": isReversal = false
             default: throw StatementError(.invalidValue, "\(StatementText.quoted(value)) is not true or false")
             }
-        case "Sts", "Sts/Cd", "Sts/Prtry": status = try Self.status(value)
-        case "BookgDt/Dt", "BookgDt/DtTm": bookingDate = try StatementText.isoDate(value)
-        case "ValDt/Dt", "ValDt/DtTm": valueDate = try StatementText.isoDate(value)
-        case "AcctSvcrRef": accountServicerReference = value
-        case "AddtlNtryInf": entryInformation = value
-        default:
-            if path.hasPrefix("BkTxCd/") { Self.setCode(&code, path, value) }
+        case .status: status = try Self.status(value)
+        case .bookingDate: bookingDate = try StatementText.isoDate(value)
+        case .valueDate: valueDate = try StatementText.isoDate(value)
+        case .accountServicerReference: accountServicerReference = value
+        case .information: entryInformation = value
+        case .code(let part): Self.set(part, of: &code, value)
         }
     }
 
-    mutating func setTransactionDetail(_ path: String, _ value: String, currency: String?,
-                                       maxRemittance: Int) throws(StatementError) {
-        switch path {
-        case "Refs/MsgId": messageId = value
-        case "Refs/AcctSvcrRef": transactionAccountServicerReference = value
-        case "Refs/PmtInfId": paymentInformationId = value
-        case "Refs/InstrId": instructionId = value
-        case "Refs/EndToEndId": endToEndId = value
-        case "Refs/UETR": uetr = value
-        case "RltdPties/Dbtr/Nm", "RltdPties/Dbtr/Pty/Nm": debtor.name = value
-        case "RltdPties/Cdtr/Nm", "RltdPties/Cdtr/Pty/Nm": creditor.name = value
-        case "RltdPties/DbtrAcct/Id/IBAN", "RltdPties/DbtrAcct/Id/Othr/Id": debtor.account = value
-        case "RltdPties/CdtrAcct/Id/IBAN", "RltdPties/CdtrAcct/Id/Othr/Id": creditor.account = value
-        case "RltdAgts/DbtrAgt/FinInstnId/BIC", "RltdAgts/DbtrAgt/FinInstnId/BICFI": debtor.bankCode = value
-        case "RltdAgts/CdtrAgt/FinInstnId/BIC", "RltdAgts/CdtrAgt/FinInstnId/BICFI": creditor.bankCode = value
-        case "RltdAgts/DbtrAgt/FinInstnId/ClrSysMmbId/MmbId", "RltdAgts/DbtrAgt/FinInstnId/Othr/Id":
-            if debtor.bankCode == nil { debtor.bankCode = value }
-        case "RltdAgts/CdtrAgt/FinInstnId/ClrSysMmbId/MmbId", "RltdAgts/CdtrAgt/FinInstnId/Othr/Id":
-            if creditor.bankCode == nil { creditor.bankCode = value }
-        case "RmtInf/Ustrd":
+    mutating func set(_ field: DetailField, _ value: String, maxRemittance: Int) throws(StatementError) {
+        switch field {
+        case .messageId: messageId = value
+        case .accountServicerReference: transactionAccountServicerReference = value
+        case .paymentInformationId: paymentInformationId = value
+        case .instructionId: instructionId = value
+        case .endToEndId: endToEndId = value
+        case .uetr: uetr = value
+        case .debtorName: debtor.name = value
+        case .creditorName: creditor.name = value
+        case .debtorAccount: debtor.account = value
+        case .creditorAccount: creditor.account = value
+        case .debtorBIC: debtor.bankCode = value
+        case .creditorBIC: creditor.bankCode = value
+        case .debtorBankCode: if debtor.bankCode == nil { debtor.bankCode = value }
+        case .creditorBankCode: if creditor.bankCode == nil { creditor.bankCode = value }
+        case .remittance:
             let joined = remittance.map { "\($0) \(value)" } ?? value
             guard joined.utf8.count <= maxRemittance else {
                 throw StatementError(.limitExceeded,
                                      "the remittance lines are over the limit of \(maxRemittance) bytes")
             }
             remittance = joined
-        case "RmtInf/Strd/CdtrRefInf/Ref": if structuredReference == nil { structuredReference = value }
-        case "AddtlTxInf": transactionInformation = value
-        default:
-            if path.hasPrefix("BkTxCd/") { Self.setCode(&transactionCode, path, value) }
+        case .structuredReference: if structuredReference == nil { structuredReference = value }
+        case .information: transactionInformation = value
+        case .code(let part): Self.set(part, of: &transactionCode, value)
         }
     }
 
-    static func setCode(_ code: inout BankTransactionCode, _ path: String, _ value: String) {
-        switch path {
-        case "BkTxCd/Domn/Cd": code.domain = value
-        case "BkTxCd/Domn/Fmly/Cd": code.family = value
-        case "BkTxCd/Domn/Fmly/SubFmlyCd": code.subFamily = value
-        case "BkTxCd/Prtry/Cd": code.proprietary = value
-        case "BkTxCd/Prtry/Issr": code.proprietaryIssuer = value
-        default: break
+    static func set(_ part: CodeField, of code: inout BankTransactionCode, _ value: String) {
+        switch part {
+        case .domain: code.domain = value
+        case .family: code.family = value
+        case .subFamily: code.subFamily = value
+        case .proprietary: code.proprietary = value
+        case .issuer: code.proprietaryIssuer = value
         }
     }
 

@@ -1,12 +1,26 @@
 import BankGateCore
 
 /// The camt reader's position in the document and the one statement header and entry it holds.
+///
+/// Each open element keeps its node in the message's ``CamtPathTree``, so a start tag finds its role
+/// with one lookup, and only the text of fields the reader keeps is ever copied.
 struct CamtReadState {
-    /// Open elements, root first, with the line each started on.
-    private(set) var stack: [String] = []
-    private var lines: [Int] = []
-    /// Text of the innermost open element.
-    var text = ""
+    /// An open element.
+    private struct Frame {
+        var name: XMLName
+        /// Its node in ``CamtPathTree``, or ``CamtPathTree/outside``.
+        var node: CamtPathTree.Node
+        /// It is a field: its text is collected.
+        var isField: Bool
+        /// The line it started on, for the elements the reader acts on (0 for the others).
+        var line: Int
+    }
+
+    /// Open elements, root first.
+    private var stack: [Frame] = []
+    /// Text of the innermost open element, when it is a field.
+    private var text = ""
+    private var tree = CamtPathTree.statement
     private(set) var message: CamtMessage?
     private(set) var sawRoot = false
     private(set) var statementCount = 0
@@ -19,6 +33,8 @@ struct CamtReadState {
     private var balance = CamtBalanceFields()
     private var entry = CamtEntryFields()
     private var entryCount = 0
+    /// `Document/BkToCstmrStmt/Stmt[n]/Ntry[`, the start of the current statement's entry paths.
+    private var entryPathPrefix = ""
     private var transactionDetails = 0
     private var tally = StatementTally()
     /// The `Ccy` attribute of the last `Amt` started.
@@ -28,73 +44,112 @@ struct CamtReadState {
         self.maxRemittanceBytes = maxRemittanceBytes
     }
 
+    /// The innermost open element, if any.
+    var openElement: XMLName? { stack.last?.name }
+
     private var statementElement: String { message?.statementElement ?? "Stmt" }
-
-    private var inStatement: Bool { stack.count >= 3 && stack[2] == statementElement }
-
-    private var inEntry: Bool { inStatement && stack.count >= 4 && stack[3] == "Ntry" }
 
     // MARK: - Events
 
-    mutating func start(_ name: String, line: Int, reader: XMLPullReader,
-                        visitor: inout some StatementVisitor) throws {
-        text = ""
+    mutating func start(_ name: XMLName, reader: XMLPullReader, visitor: inout some StatementVisitor) throws {
+        if !text.isEmpty { text = "" }
+        var frame = Frame(name: name, node: CamtPathTree.outside, isField: false, line: 0)
         switch stack.count {
         case 0:
-            guard name == "Document" else {
-                throw StatementError(.unsupportedFormat, "the root element is <\(name)>, not a camt <Document>",
-                                     line: line, location: name)
-            }
-            message = try CamtMessage.detect(namespace: reader.namespaceURI, line: line)
-            sawRoot = true
+            frame.line = reader.currentLine
+            try startDocument(reader.text(of: name), line: frame.line, reader: reader)
         case 1:
-            guard let message, name == message.rootElement else {
+            frame.line = reader.currentLine
+            let text = reader.text(of: name)
+            guard let message, text == message.rootElement else {
                 throw StatementError(.unsupportedFormat,
-                                     "<\(name)> is not the message element of \(message?.version ?? "camt") "
+                                     "<\(text)> is not the message element of \(message?.version ?? "camt") "
                                          + "(expected <\(message?.rootElement ?? "")>)",
-                                     line: line, location: "Document/\(name)")
+                                     line: frame.line, location: "Document/\(text)")
             }
-        case 2 where name == statementElement:
+            frame.node = CamtPathTree.message
+        default:
+            frame.node = tree.child(stack[stack.count - 1].node, name)
+            if let role = tree.role(frame.node) {
+                try start(role, frame: &frame, reader: reader, visitor: &visitor)
+            }
+        }
+        if name == CamtPathTree.amount { amountCurrency = reader.attribute("Ccy") }
+        stack.append(frame)
+    }
+
+    /// Checks the root element and reads the message version from its namespace.
+    private mutating func startDocument(_ name: String, line: Int, reader: XMLPullReader) throws(StatementError) {
+        guard name == "Document" else {
+            throw StatementError(.unsupportedFormat, "the root element is <\(name)>, not a camt <Document>",
+                                 line: line, location: name)
+        }
+        let detected = try CamtMessage.detect(namespace: reader.namespaceURI, line: line)
+        message = detected
+        tree = CamtPathTree.tree(for: detected)
+        sawRoot = true
+    }
+
+    /// An element on a known path starts.
+    private mutating func start(_ role: CamtRole, frame: inout Frame, reader: XMLPullReader,
+                                visitor: inout some StatementVisitor) throws {
+        switch role {
+        case .inner:
+            return
+        case .statement:
+            frame.line = reader.currentLine
             statementCount += 1
             header = CamtHeaderFields()
-            header.line = line
+            header.line = frame.line
             emitted = nil
             entryCount = 0
+            entryPathPrefix = "Document/\(message?.rootElement ?? "")/\(statementElement)[\(statementCount)]/Ntry["
             tally = StatementTally()
-        case 3 where inStatement && name == "Ntry":
+        case .entry:
+            frame.line = reader.currentLine
             if emitted == nil { try emitHeader(visitor: &visitor) }
             entryCount += 1
             entry = CamtEntryFields()
-            entry.line = line
+            entry.line = frame.line
             transactionDetails = 0
-        case 3 where inStatement && name == "Bal":
+        case .balance:
+            frame.line = reader.currentLine
             balance = CamtBalanceFields()
-            balance.line = line
-        case 5 where inEntry && name == "TxDtls" && stack[4] == "NtryDtls":
+            balance.line = frame.line
+        case .transactionDetails:
             transactionDetails += 1
-        default:
-            break
+        case .field:
+            frame.line = reader.currentLine
+            frame.isField = true
         }
-        if name == "Amt" { amountCurrency = reader.attribute("Ccy") }
-        stack.append(name)
-        lines.append(line)
+    }
+
+    /// Character data of the innermost element.
+    mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let top = stack.last, top.isField else { return }
+        if text.isEmpty {
+            text = String(decoding: bytes, as: UTF8.self)
+        } else {
+            text += String(decoding: bytes, as: UTF8.self)
+        }
     }
 
     mutating func end(visitor: inout some StatementVisitor) throws {
-        guard let name = stack.last, let line = lines.last else { return }
-        let value = Self.trimmed(text)
-        text = ""
-        if !value.isEmpty { try leaf(value, line: line) }
-        stack.removeLast()
-        lines.removeLast()
-        switch stack.count {
-        case 2 where name == statementElement:
-            try endStatement(line: line, visitor: &visitor)
-        case 3 where inStatement && name == "Ntry":
-            let transaction = try entry.build(header: emitted!, sequence: entryCount, path: entryPath)
+        guard let frame = stack.popLast() else { return }
+        if frame.isField {
+            let value = Self.trimmed(text)
+            text = ""
+            if !value.isEmpty { try leaf(value, frame: frame) }
+        }
+        switch tree.role(frame.node) {
+        case .statement?:
+            try endStatement(line: frame.line, visitor: &visitor)
+        case .entry?:
+            let transaction = try entry.build(header: emitted!, sequence: entryCount,
+                                              path: entryPathPrefix + String(entryCount) + "]")
             tally.add(transaction)
             try visitor.transaction(transaction)
-        case 3 where inStatement && name == "Bal":
+        case .balance?:
             header.balances.append(try balance.build(location: "\(statementElement)/Bal"))
         default:
             break
@@ -102,10 +157,6 @@ struct CamtReadState {
     }
 
     // MARK: - Statements
-
-    private var entryPath: String {
-        "Document/\(message?.rootElement ?? "")/\(statementElement)[\(statementCount)]/Ntry[\(entryCount)]"
-    }
 
     private mutating func emitHeader(visitor: inout some StatementVisitor) throws {
         guard let message else { return }
@@ -126,49 +177,21 @@ struct CamtReadState {
 
     // MARK: - Leaves
 
-    private mutating func leaf(_ value: String, line: Int) throws(StatementError) {
-        if stack.count >= 4, stack[2] == "GrpHdr" {
-            switch stack[3] {
-            case "MsgId": groupMessageId = value
-            case "CreDtTm": groupCreatedAt = value
-            default: break
-            }
-            return
-        }
-        guard inStatement, stack.count >= 4 else { return }
-        if stack[3] == "Ntry" {
-            guard stack.count >= 5 else { return }
-            if stack.count >= 7, stack[4] == "NtryDtls", stack[5] == "TxDtls" {
+    private mutating func leaf(_ value: String, frame: Frame) throws(StatementError) {
+        guard case .field(let field)? = tree.role(frame.node) else { return }
+        do throws(StatementError) {
+            switch field {
+            case .groupMessageId: groupMessageId = value
+            case .groupCreatedAt: groupCreatedAt = value
+            case .header(let field): try header.set(field, value)
+            case .balance(let field): try balance.set(field, value, currency: amountCurrency)
+            case .entry(let field): try entry.set(field, value, currency: amountCurrency)
+            case .detail(let field):
                 guard transactionDetails == 1 else { return }
-                let path = stack[6...].joined(separator: "/")
-                do {
-                    try entry.setTransactionDetail(path, value, currency: amountCurrency,
-                                                   maxRemittance: maxRemittanceBytes)
-                } catch {
-                    throw located(error, line: line, "Ntry/NtryDtls/TxDtls/\(path)")
-                }
-            } else {
-                let path = stack[4...].joined(separator: "/")
-                do {
-                    try entry.setEntryField(path, value, currency: amountCurrency)
-                } catch {
-                    throw located(error, line: line, "Ntry/\(path)")
-                }
+                try entry.set(field, value, maxRemittance: maxRemittanceBytes)
             }
-        } else if stack[3] == "Bal" {
-            let path = stack[4...].joined(separator: "/")
-            do {
-                try balance.set(path, value, currency: amountCurrency)
-            } catch {
-                throw located(error, line: line, "\(statementElement)/Bal/\(path)")
-            }
-        } else {
-            let path = stack[3...].joined(separator: "/")
-            do {
-                try header.set(path, value)
-            } catch {
-                throw located(error, line: line, "\(statementElement)/\(path)")
-            }
+        } catch {
+            throw located(error, line: frame.line, tree.locations[Int(frame.node)])
         }
     }
 
@@ -181,11 +204,15 @@ struct CamtReadState {
 
     /// `text` without leading and trailing XML whitespace.
     static func trimmed(_ text: String) -> String {
-        let utf8 = text.utf8
-        let isSpace: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x0A || $0 == 0x09 || $0 == 0x0D }
-        guard let first = utf8.firstIndex(where: { !isSpace($0) }) else { return "" }
-        let last = utf8.lastIndex(where: { !isSpace($0) })!
-        if first == utf8.startIndex && utf8.index(after: last) == utf8.endIndex { return text }
-        return String(text[first...last])
+        var text = text
+        return text.withUTF8 { bytes in
+            let isSpace: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x0A || $0 == 0x09 || $0 == 0x0D }
+            var start = 0
+            var end = bytes.count
+            while start < end, isSpace(bytes[start]) { start += 1 }
+            while end > start, isSpace(bytes[end - 1]) { end -= 1 }
+            if start == 0 && end == bytes.count { return nil }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+        } ?? text
     }
 }

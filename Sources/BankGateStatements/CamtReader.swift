@@ -53,14 +53,15 @@ public struct CamtReader: Sendable {
 
     private func read(feed: XMLInputFeed, visitor: inout some StatementVisitor) throws {
         let reader = try XMLPullReader(feed: feed, limits: XMLPullReader.Limits(maxDepth: limits.maxDepth,
-                                                                                maxTextBytes: limits.maxTextBytes))
+                                                                                maxTextBytes: limits.maxTextBytes),
+                                       knownNames: CamtPathTree.names)
         var state = CamtReadState(maxRemittanceBytes: limits.maxRemittanceBytes)
         while let event = try reader.next() {
             switch event {
-            case .start(let name, let line):
-                try state.start(name, line: line, reader: reader, visitor: &visitor)
-            case .text(let text):
-                state.text += text
+            case .start(let name):
+                try state.start(name, reader: reader, visitor: &visitor)
+            case .text(let bytes):
+                state.append(bytes)
             case .end:
                 try state.end(visitor: &visitor)
             }
@@ -68,8 +69,8 @@ public struct CamtReader: Sendable {
         guard state.sawRoot else {
             throw StatementError(.unsupportedFormat, "the document has no root element")
         }
-        guard state.stack.isEmpty else {
-            throw StatementError(.truncated, "the document ends inside <\(state.stack.last ?? "")>",
+        if let open = state.openElement {
+            throw StatementError(.truncated, "the document ends inside <\(reader.text(of: open))>",
                                  line: reader.parserLine)
         }
         guard state.statementCount > 0 else {

@@ -64,7 +64,7 @@ enum MT940Fields {
             throw StatementError(.invalidAmount, "the amount is longer than 15 characters")
         }
         let amountText = String(decoding: bytes[amountStart..<index], as: UTF8.self)
-        guard amountText.contains(",") else {
+        guard amountText.utf8.contains(UInt8(ascii: ",")) else {
             throw StatementError(.invalidAmount, "\(StatementText.quoted(amountText)) has no decimal comma")
         }
         let amount = try StatementText.amount(amountText, currency: currency, separator: UInt8(ascii: ","))
@@ -199,6 +199,7 @@ enum MT940Fields {
 extension String {
     /// Without leading and trailing spaces.
     var trimmingSpaces: String {
+        if let first = utf8.first, let last = utf8.last, first != 0x20, last != 0x20 { return self }
         guard let first = firstIndex(where: { $0 != " " }) else { return "" }
         let last = lastIndex(where: { $0 != " " })!
         return String(self[first...last])

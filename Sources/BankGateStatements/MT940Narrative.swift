@@ -20,12 +20,20 @@ struct MT940Narrative {
     var orderingParty: String?
     var beneficiary: String?
 
+    /// A narrative that says nothing.
+    init() {}
+
     /// Reads the `:86:` lines of one entry.
     init(lines: [String], creditDebit: CreditDebit) {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(lines.reduce(0) { $0 + $1.utf8.count })
+        for line in lines { bytes.append(contentsOf: line.utf8) }
+        if Self.isSubfieldLayout(bytes) {
+            parseSubfields(bytes)
+            return
+        }
         let joined = lines.joined()
-        if Self.isSubfieldLayout(joined) {
-            parseSubfields(joined)
-        } else if Self.isSlashLayout(joined) {
+        if Self.isSlashLayout(joined) {
             parseSlashCodes(joined, creditDebit: creditDebit)
         } else {
             remittance = Self.joinFreeText(lines).nilIfEmpty
@@ -34,99 +42,143 @@ struct MT940Narrative {
 
     // MARK: - `?` subfields
 
-    static func isSubfieldLayout(_ text: String) -> Bool {
-        let bytes = Array(text.utf8.prefix(6))
-        if bytes.count >= 6, bytes[0..<3].allSatisfy(MT940Fields.isDigit), bytes[3] == UInt8(ascii: "?"),
-           bytes[4...5].allSatisfy(MT940Fields.isDigit) { return true }
-        return bytes.count >= 3 && bytes[0] == UInt8(ascii: "?") && bytes[1...2].allSatisfy(MT940Fields.isDigit)
+    /// `GVC?NN` or `?NN` at the start.
+    static func isSubfieldLayout(_ bytes: [UInt8]) -> Bool {
+        let digit = { (index: Int) in index < bytes.count && MT940Fields.isDigit(bytes[index]) }
+        if digit(0), digit(1), digit(2), bytes.count > 3, bytes[3] == UInt8(ascii: "?"), digit(4), digit(5) {
+            return true
+        }
+        return bytes.first == UInt8(ascii: "?") && digit(1) && digit(2)
     }
 
-    private mutating func parseSubfields(_ text: String) {
-        var purpose: [String] = []
+    private mutating func parseSubfields(_ bytes: [UInt8]) {
+        var purpose = PurposeText()
         var name = ""
-        let bytes = Array(text.utf8)
-        var index = 0
+        var start = 0
         if bytes.count >= 3, bytes[0..<3].allSatisfy(MT940Fields.isDigit) {
             gvc = String(decoding: bytes[0..<3], as: UTF8.self)
-            index = 3
+            start = 3
         }
-        let isMarker: (Int) -> Bool = { position in
-            position + 2 < bytes.count && bytes[position] == UInt8(ascii: "?")
-                && MT940Fields.isDigit(bytes[position + 1]) && MT940Fields.isDigit(bytes[position + 2])
-        }
-        while index < bytes.count {
-            guard isMarker(index) else { index += 1; continue }
-            let code = String(decoding: bytes[(index + 1)...(index + 2)], as: UTF8.self)
-            var end = index + 3
-            while end < bytes.count && !isMarker(end) { end += 1 }
-            let value = String(decoding: bytes[(index + 3)..<end], as: UTF8.self)
-            switch code {
-            case "20"..."29", "60"..."63": purpose.append(value)
-            case "30": counterparty.bankCode = value.trimmingSpaces.nilIfEmpty
-            case "31": counterparty.account = value.trimmingSpaces.nilIfEmpty
-            case "32", "33": name += value
-            default: break
+        bytes.withUnsafeBufferPointer { buffer in
+            Self.forEachSubfield(in: buffer, from: start) { code, value in
+                switch code {
+                case 20...29, 60...63: purpose.append(value)
+                case 30: counterparty.bankCode = String(decoding: value, as: UTF8.self).trimmingSpaces.nilIfEmpty
+                case 31: counterparty.account = String(decoding: value, as: UTF8.self).trimmingSpaces.nilIfEmpty
+                case 32, 33: name += String(decoding: value, as: UTF8.self)
+                default: break
+                }
             }
-            index = end
         }
         counterparty.name = name.trimmingSpaces.nilIfEmpty
         readPurpose(purpose)
     }
 
-    /// The SEPA keywords that may open a purpose segment.
-    private static let keywords: Set<String> = ["EREF", "KREF", "MREF", "CRED", "DEBT", "COAM", "OAMT", "SVWZ", "ABWA",
-                                                "ABWE", "IBAN", "BIC"]
+    /// Calls `body` with the number and the value of each `?NN` subfield from `start` on; a value runs
+    /// to the next marker. Text before the first marker is skipped.
+    private static func forEachSubfield(in bytes: UnsafeBufferPointer<UInt8>, from start: Int,
+                                        _ body: (Int, UnsafeBufferPointer<UInt8>) -> Void) {
+        let isMarker = { (position: Int) in
+            position + 2 < bytes.count && bytes[position] == UInt8(ascii: "?")
+                && MT940Fields.isDigit(bytes[position + 1]) && MT940Fields.isDigit(bytes[position + 2])
+        }
+        var index = start
+        while index < bytes.count {
+            guard isMarker(index) else { index += 1; continue }
+            let code = Int(bytes[index + 1] - UInt8(ascii: "0")) * 10 + Int(bytes[index + 2] - UInt8(ascii: "0"))
+            var end = index + 3
+            while end < bytes.count && !isMarker(end) { end += 1 }
+            body(code, UnsafeBufferPointer(rebasing: bytes[(index + 3)..<end]))
+            index = end
+        }
+    }
 
-    private mutating func readPurpose(_ lines: [String]) {
-        let joined = lines.joined()
-        let segments = Self.keywordSegments(joined)
+    /// The purpose subfields (`?20`–`?29`, `?60`–`?63`): their bytes joined, and where each one is.
+    private struct PurposeText {
+        var bytes: [UInt8] = []
+        var parts: [Range<Int>] = []
+
+        mutating func append(_ value: UnsafeBufferPointer<UInt8>) {
+            parts.append(bytes.count..<(bytes.count + value.count))
+            bytes.append(contentsOf: value)
+        }
+    }
+
+    /// The SEPA keywords that may open a purpose segment, each with its bytes packed for comparing.
+    private static let keywords = ["EREF", "KREF", "MREF", "CRED", "DEBT", "COAM", "OAMT", "SVWZ", "ABWA", "ABWE",
+                                   "IBAN", "BIC"].map { (name: $0, packed: packed($0.utf8)) }
+
+    /// Up to four ASCII bytes as one number, so that a keyword is found with integer comparisons.
+    private static func packed(_ bytes: some Sequence<UInt8>) -> UInt32 {
+        bytes.reduce(0) { $0 << 8 | UInt32($1) }
+    }
+
+    private mutating func readPurpose(_ purpose: PurposeText) {
+        let segments = Self.keywordSegments(purpose.bytes)
         guard !segments.isEmpty else {
-            remittance = lines.map(\.trimmingSpaces).filter { !$0.isEmpty }.joined(separator: " ").nilIfEmpty
+            remittance = purpose.parts.map { String(decoding: purpose.bytes[$0], as: UTF8.self).trimmingSpaces }
+                .filter { !$0.isEmpty }.joined(separator: " ").nilIfEmpty
             return
         }
         var free: String?
-        for (keyword, value) in segments {
-            let value = value.trimmingSpaces
-            switch keyword {
-            case "": free = value.nilIfEmpty
-            case "EREF": endToEndId = value.nilIfEmpty
-            case "SVWZ": remittance = value.nilIfEmpty
-            case "IBAN": if counterparty.account == nil { counterparty.account = value.nilIfEmpty }
-            case "BIC": if counterparty.bankCode == nil { counterparty.bankCode = value.nilIfEmpty }
+        for segment in segments {
+            let value = { String(decoding: purpose.bytes[segment.value], as: UTF8.self).trimmingSpaces }
+            switch segment.name {
+            case "": free = value().nilIfEmpty
+            case "EREF": endToEndId = value().nilIfEmpty
+            case "SVWZ": remittance = value().nilIfEmpty
+            case "IBAN": if counterparty.account == nil { counterparty.account = value().nilIfEmpty }
+            case "BIC": if counterparty.bankCode == nil { counterparty.bankCode = value().nilIfEmpty }
             default: break
             }
         }
         if remittance == nil { remittance = free }
     }
 
-    /// Splits `EREF+abcSVWZ+text` into `[("EREF", "abc"), ("SVWZ", "text")]`; text before the first
-    /// keyword comes with the keyword `""`. Empty when there is no keyword.
-    static func keywordSegments(_ text: String) -> [(String, String)] {
-        let bytes = Array(text.utf8)
-        var starts: [(offset: Int, keyword: String)] = []
-        for index in bytes.indices where bytes[index] == UInt8(ascii: "+") {
-            for length in [4, 3] where index >= length {
-                let candidate = String(decoding: bytes[(index - length)..<index], as: UTF8.self)
-                let afterPrevious = starts.last.map { $0.offset + $0.keyword.utf8.count < index - length } ?? true
-                if keywords.contains(candidate), afterPrevious {
-                    starts.append((index - length, candidate))
-                    break
+    /// Splits `EREF+abcSVWZ+text` into `[("EREF", range of "abc"), ("SVWZ", range of "text")]`; text
+    /// before the first keyword comes with the keyword `""`. Empty when there is no keyword.
+    static func keywordSegments(_ bytes: [UInt8]) -> [Segment] {
+        var markers: [Marker] = []
+        bytes.withUnsafeBufferPointer { bytes in
+            for index in bytes.indices where bytes[index] == UInt8(ascii: "+") {
+                for length in stride(from: 4, through: 3, by: -1) where index >= length {
+                    let afterPrevious = markers.last.map { $0.offset + $0.length - 1 < index - length } ?? true
+                    let candidate = packed(bytes[(index - length)..<index])
+                    if afterPrevious, let keyword = keywords.first(where: {
+                        $0.packed == candidate && $0.name.utf8.count == length
+                    }) {
+                        markers.append(Marker(offset: index - length, name: keyword.name, length: length + 1))
+                        break
+                    }
                 }
             }
         }
-        return segments(bytes, starts.map { ($0.offset, $0.keyword, $0.keyword.utf8.count + 1) })
+        return segments(count: bytes.count, markers)
     }
 
-    /// The values between markers: each start is (offset, name, marker length); text before the first
-    /// marker comes with the name `""`.
-    private static func segments(_ bytes: [UInt8], _ starts: [(Int, String, Int)]) -> [(String, String)] {
-        guard let first = starts.first else { return [] }
-        var segments: [(String, String)] = []
-        if first.0 > 0 { segments.append(("", String(decoding: bytes[0..<first.0], as: UTF8.self))) }
-        for (position, (offset, name, length)) in starts.enumerated() {
-            let valueEnd = position + 1 < starts.count ? starts[position + 1].0 : bytes.count
-            let valueStart = min(offset + length, valueEnd)
-            segments.append((name, String(decoding: bytes[valueStart..<valueEnd], as: UTF8.self)))
+    /// A keyword or code found in the text: where it starts, and its length with its delimiters.
+    struct Marker {
+        var offset: Int
+        var name: String
+        var length: Int
+    }
+
+    /// A marker's name and the range of its value.
+    struct Segment {
+        var name: String
+        var value: Range<Int>
+    }
+
+    /// The value ranges between markers; text before the first marker comes with the name `""`.
+    private static func segments(count: Int, _ markers: [Marker]) -> [Segment] {
+        guard let first = markers.first else { return [] }
+        var segments: [Segment] = []
+        segments.reserveCapacity(markers.count + 1)
+        if first.offset > 0 { segments.append(Segment(name: "", value: 0..<first.offset)) }
+        for (position, marker) in markers.enumerated() {
+            let valueEnd = position + 1 < markers.count ? markers[position + 1].offset : count
+            let valueStart = min(marker.offset + marker.length, valueEnd)
+            segments.append(Segment(name: marker.name, value: valueStart..<valueEnd))
         }
         return segments
     }
@@ -147,14 +199,14 @@ struct MT940Narrative {
     /// comes with the code `""`.
     static func slashSegments(_ text: String) -> [(String, String)] {
         let bytes = Array(text.utf8)
-        var starts: [(Int, String, Int)] = []
+        var starts: [Marker] = []
         var index = 0
         while index < bytes.count {
             if bytes[index] == UInt8(ascii: "/") {
                 for length in [5, 4] where index + length < bytes.count && bytes[index + length] == UInt8(ascii: "/") {
                     let candidate = String(decoding: bytes[(index + 1)..<(index + length)], as: UTF8.self)
                     if slashCodes.contains(candidate) {
-                        starts.append((index, candidate, length + 1))
+                        starts.append(Marker(offset: index, name: candidate, length: length + 1))
                         index += length
                         break
                     }
@@ -162,7 +214,7 @@ struct MT940Narrative {
             }
             index += 1
         }
-        return segments(bytes, starts)
+        return segments(count: bytes.count, starts).map { ($0.name, String(decoding: bytes[$0.value], as: UTF8.self)) }
     }
 
     private mutating func parseSlashCodes(_ text: String, creditDebit: CreditDebit) {

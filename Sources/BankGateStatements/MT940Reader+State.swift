@@ -5,14 +5,20 @@ import BankGateCore
 struct MT940ReadState {
     private struct Field {
         var tag: String
-        var lines: [String]
+        /// The text after the tag on the first line.
+        var content: String
+        /// The lines after the first (most fields have none, so no array is allocated for them).
+        var continuation: [String] = []
         var line: Int
+
+        var lines: [String] { [content] + continuation }
     }
 
-    private struct OpenStatement {
-        var line: Int
-        var reference: String
-        var messageNumber: Int
+    /// The statement being read; a class, so that the per-entry path reaches into it without copying it.
+    private final class OpenStatement {
+        let line: Int
+        let reference: String
+        let messageNumber: Int
         var account: String?
         var bic: String?
         var sequenceText: String?
@@ -22,7 +28,24 @@ struct MT940ReadState {
         var floorCurrency: Currency?
         var createdAt: String?
         var header: StatementHeader?
+        /// What the entries take from the header, once it has been sent to the visitor.
+        var shared: SharedByEntries?
         var tally = StatementTally()
+
+        init(line: Int, reference: String, messageNumber: Int) {
+            self.line = line
+            self.reference = reference
+            self.messageNumber = messageNumber
+        }
+    }
+
+    /// What each entry of a statement takes from its header.
+    private struct SharedByEntries {
+        var account: StatementAccount
+        var statementId: String
+        var status: EntryStatus
+        /// The currency of the account, for the amounts.
+        var currency: Currency?
     }
 
     private struct PendingEntry {
@@ -50,13 +73,14 @@ struct MT940ReadState {
     // MARK: - Lines
 
     mutating func line(_ text: String, number: Int, visitor: inout some StatementVisitor) throws {
-        if text.isEmpty {
+        let first = text.utf8.first
+        if first == nil {
             try flushField(visitor: &visitor)
-        } else if text == "-" {
+        } else if first == UInt8(ascii: "-") && text == "-" {
             try flushField(visitor: &visitor)
             try endStatement(line: number, visitor: &visitor)
             inEnvelope = false
-        } else if text.hasPrefix("-}") {
+        } else if first == UInt8(ascii: "-") && text.hasPrefix("-}") {
             try flushField(visitor: &visitor)
             try endStatement(line: number, visitor: &visitor)
             inEnvelope = false
@@ -65,18 +89,18 @@ struct MT940ReadState {
             if let start = rest.firstRange(of: "{1:") ?? rest.firstRange(of: "{2:") ?? rest.firstRange(of: "{4:") {
                 try envelope(String(rest[start.lowerBound...]), number: number, visitor: &visitor)
             }
-        } else if Self.isBlockStart(text) {
+        } else if first == UInt8(ascii: "{") && Self.isBlockStart(text) {
             try flushField(visitor: &visitor)
             try envelope(text, number: number, visitor: &visitor)
-        } else if let (tag, content) = Self.tag(text) {
+        } else if first == UInt8(ascii: ":"), let (tag, content) = Self.tag(text) {
             try flushField(visitor: &visitor)
-            field = Field(tag: tag, lines: [content], line: number)
+            field = Field(tag: tag, content: content, line: number)
         } else if field != nil {
-            guard field!.lines.count < maxNarrativeLines else {
+            guard 1 + field!.continuation.count < maxNarrativeLines else {
                 throw StatementError(.limitExceeded, "the field has more than \(maxNarrativeLines) lines", line: number,
                                      location: ":\(field!.tag):")
             }
-            field!.lines.append(text)
+            field!.continuation.append(text)
         } else {
             throw StatementError(.malformed,
                                  "\(StatementText.quoted(text)) is outside any field (expected a tag such as :20:)",
@@ -108,22 +132,30 @@ struct MT940ReadState {
 
     /// Whether the line starts a SWIFT block `{1:` … `{5:`.
     private static func isBlockStart(_ text: String) -> Bool {
-        let bytes = Array(text.utf8.prefix(3))
-        return bytes.count == 3 && bytes[0] == UInt8(ascii: "{")
-            && (UInt8(ascii: "1")...UInt8(ascii: "5")).contains(bytes[1]) && bytes[2] == UInt8(ascii: ":")
+        var bytes = text.utf8.makeIterator()
+        return bytes.next() == UInt8(ascii: "{")
+            && (UInt8(ascii: "1")...UInt8(ascii: "5")).contains(bytes.next() ?? 0) && bytes.next() == UInt8(ascii: ":")
     }
 
     /// `(tag, content)` for a line starting with `:NN:` or `:NNa:`.
     private static func tag(_ text: String) -> (String, String)? {
-        let bytes = text.utf8
-        guard bytes.count >= 4, bytes.first == UInt8(ascii: ":") else { return nil }
-        let body = bytes.dropFirst()
-        guard let close = body.firstIndex(of: UInt8(ascii: ":")) else { return nil }
-        let tag = body[body.startIndex..<close]
-        guard tag.count == 2 || tag.count == 3, tag.prefix(2).allSatisfy(MT940Fields.isDigit),
-              tag.count == 2 || (tag.last! >= UInt8(ascii: "A") && tag.last! <= UInt8(ascii: "Z")) else { return nil }
-        let content = String(decoding: body[body.index(after: close)...], as: UTF8.self)
-        return (String(decoding: tag, as: UTF8.self), content)
+        let utf8 = text.utf8
+        // Native strings are contiguous; a bridged one is copied (its first bytes are all that matter).
+        let end = utf8.withContiguousStorageIfAvailable(tagEnd) ?? Array(utf8.prefix(5)).withUnsafeBufferPointer(tagEnd)
+        guard let close = end else { return nil }
+        // Both ends are next to an ASCII `:`, so the slices are whole scalars: copied, not re-decoded.
+        let tagEnd = utf8.index(utf8.startIndex, offsetBy: close)
+        return (String(text[utf8.index(after: utf8.startIndex)..<tagEnd]), String(text[utf8.index(after: tagEnd)...]))
+    }
+
+    /// The offset of the `:` that closes a leading `:NN:` or `:NNa:`.
+    private static func tagEnd(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard bytes.count >= 4, bytes[0] == UInt8(ascii: ":"), MT940Fields.isDigit(bytes[1]),
+              MT940Fields.isDigit(bytes[2]) else { return nil }
+        if bytes[3] == UInt8(ascii: ":") { return 3 }
+        guard bytes.count >= 5, bytes[3] >= UInt8(ascii: "A"), bytes[3] <= UInt8(ascii: "Z"),
+              bytes[4] == UInt8(ascii: ":") else { return nil }
+        return 4
     }
 
     mutating func finish(line: Int, visitor: inout some StatementVisitor) throws {
@@ -153,7 +185,7 @@ struct MT940ReadState {
     }
 
     private mutating func process(_ field: Field, visitor: inout some StatementVisitor) throws {
-        let content = field.lines[0]
+        let content = field.content
         if field.tag == "20" {
             try endStatement(line: field.line, visitor: &visitor)
             messages += 1
@@ -180,11 +212,11 @@ struct MT940ReadState {
         case "61":
             try flushPending(visitor: &visitor)
             try begin(visitor: &visitor)
-            guard let currency = statementCurrency else {
+            guard let currency = statement!.shared?.currency else {
                 throw StatementError(.missingField, "no currency for the entry: the statement has no :60F: or :34F:")
             }
             let parsed = try MT940Fields.statementLine(content, currency: currency)
-            let supplementary = field.lines.dropFirst().map(\.trimmingSpaces).joined(separator: " ")
+            let supplementary = field.continuation.map(\.trimmingSpaces).joined(separator: " ")
             pending = PendingEntry(line: field.line, statementLine: parsed, supplementary: supplementary.nilIfEmpty)
         case "86":
             if lastTag == "61", pending != nil { pending!.narrative = field.lines }
@@ -217,15 +249,11 @@ struct MT940ReadState {
         statement!.page = parts.count == 2 ? Int(parts[1]) : nil
     }
 
-    private var statementCurrency: Currency? {
-        statement?.header?.account.currency.flatMap(Currency.init(code:))
-    }
-
     // MARK: - Statements and entries
 
     /// Sends the header to the visitor once, at the first entry or at the statement's end.
     private mutating func begin(visitor: inout some StatementVisitor) throws {
-        guard var open = statement, open.header == nil else { return }
+        guard let open = statement, open.shared == nil else { return }
         let hasOpening = open.balances.contains { $0.type == "OPBD" }
         let format: StatementFormat
         switch envelopeType {
@@ -259,28 +287,30 @@ struct MT940ReadState {
                                      createdAt: open.createdAt, balances: open.balances,
                                      formatVersion: format == .mt940 ? "MT940" : "MT942")
         open.header = header
-        statement = open
+        open.shared = SharedByEntries(account: header.account, statementId: statementId,
+                                      status: format == .mt942 ? .pending : .booked,
+                                      currency: currency.flatMap(Currency.init(code:)))
         try visitor.beginStatement(header)
     }
 
     private mutating func flushPending(visitor: inout some StatementVisitor) throws {
-        guard let entry = pending, var open = statement, let header = open.header else { return }
-        pending = nil
+        guard let open = statement, let shared = open.shared, let entry = pending.take() else { return }
         let line = entry.statementLine
+        // Without a `:86:` every narrative value is absent, as in an empty narrative.
         let narrative = entry.narrative.map { MT940Narrative(lines: $0, creditDebit: line.creditDebit) }
-        let code = narrative?.gvc.map { "\(line.typeCode)+\($0)" } ?? line.typeCode
+            ?? MT940Narrative()
+        let code = narrative.gvc.map { line.typeCode + "+" + $0 } ?? line.typeCode
         let sequence = open.tally.entries + 1
         let transaction = StatementTransaction(
-            account: header.account, statementId: header.statementId, sequence: sequence, bookingDate: line.entryDate,
-            valueDate: line.valueDate, amount: line.amount, creditDebit: line.creditDebit, isReversal: line.isReversal,
-            status: header.format == .mt942 ? .pending : .booked, bankReference: line.bankReference,
-            endToEndId: narrative?.endToEndId, instructionId: line.customerReference, uetr: narrative?.uetr,
-            counterparty: narrative?.counterparty ?? Counterparty(), remittanceInformation: narrative?.remittance,
+            account: shared.account, statementId: shared.statementId, sequence: sequence,
+            bookingDate: line.entryDate, valueDate: line.valueDate, amount: line.amount, creditDebit: line.creditDebit,
+            isReversal: line.isReversal, status: shared.status, bankReference: line.bankReference,
+            endToEndId: narrative.endToEndId, instructionId: line.customerReference, uetr: narrative.uetr,
+            counterparty: narrative.counterparty, remittanceInformation: narrative.remittance,
             transactionCode: BankTransactionCode(proprietary: code),
             additionalInformation: entry.narrative?.joined(separator: "\n"), supplementaryDetails: entry.supplementary,
             source: SourcePosition(line: entry.line, path: "message \(open.messageNumber) :61: #\(sequence)"))
         open.tally.add(transaction)
-        statement = open
         try visitor.transaction(transaction)
     }
 

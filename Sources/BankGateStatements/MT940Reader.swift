@@ -43,8 +43,8 @@ public struct MT940Reader: Sendable {
 
     private func read(_ source: ByteLineSource, visitor: inout some StatementVisitor) throws {
         var state = MT940ReadState(maxNarrativeLines: maxNarrativeLines)
-        while let bytes = try source.next() {
-            try state.line(String(mtLine: bytes), number: source.lineNumber, visitor: &visitor)
+        while let line = try source.next() {
+            try state.line(line, number: source.lineNumber, visitor: &visitor)
         }
         try state.finish(line: source.lineNumber, visitor: &visitor)
     }

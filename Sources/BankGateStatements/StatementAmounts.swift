@@ -11,6 +11,45 @@ enum StatementText {
     /// decimals are accepted when they are zeros and refused otherwise, since they would be lost.
     /// MT940 amounts may end with the separator (`100,` is 100.00). Never goes through a Double.
     static func amount(_ text: String, currency: Currency, separator: UInt8) throws(StatementError) -> Money {
+        var text = text
+        let plain = text.withUTF8 { plainAmount($0, currency: currency, separator: separator) }
+        if let plain { return plain }
+        return try checkedAmount(text, currency: currency, separator: separator)
+    }
+
+    /// The common case without allocating: 1 to 15 digits, then optionally the separator and at most
+    /// the currency's number of decimals (none only for MT940's `,`). nil for anything else, which
+    /// ``checkedAmount(_:currency:separator:)`` then accepts or refuses with its reason.
+    private static func plainAmount(_ bytes: UnsafeBufferPointer<UInt8>, currency: Currency,
+                                    separator: UInt8) -> Money? {
+        var units: Int64 = 0
+        var index = 0
+        while index < bytes.count, bytes[index] >= UInt8(ascii: "0"), bytes[index] <= UInt8(ascii: "9") {
+            units = units * 10 + Int64(bytes[index] - UInt8(ascii: "0"))
+            index += 1
+            guard index <= 14 else { return nil } // with up to 4 decimals, far from overflowing
+
+        }
+        guard index > 0 else { return nil }
+        var decimals = 0
+        if index < bytes.count {
+            guard bytes[index] == separator else { return nil }
+            index += 1
+            while index < bytes.count, bytes[index] >= UInt8(ascii: "0"), bytes[index] <= UInt8(ascii: "9") {
+                units = units * 10 + Int64(bytes[index] - UInt8(ascii: "0"))
+                index += 1
+                decimals += 1
+            }
+            guard index == bytes.count, decimals <= currency.exponent,
+                  decimals > 0 || separator == UInt8(ascii: ",") else { return nil }
+        }
+        for _ in decimals..<currency.exponent { units *= 10 }
+        return Money(minorUnits: units, currency: currency)
+    }
+
+    /// ``amount(_:currency:separator:)`` for every input, with the reason for a refusal.
+    private static func checkedAmount(_ text: String, currency: Currency,
+                                      separator: UInt8) throws(StatementError) -> Money {
         let bytes = Array(text.utf8)
         guard let first = bytes.first, first != UInt8(ascii: "-"), first != UInt8(ascii: "+") else {
             throw StatementError(.invalidAmount, "\(quoted(text)) is not a decimal amount")
@@ -89,7 +128,24 @@ enum StatementText {
 
     /// Formats a date as `YYYY-MM-DD`.
     static func format(year: Int, month: Int, day: Int) -> String {
-        "\(year)-\(pad2(month))-\(pad2(day))"
+        guard (1000...9999).contains(year), (0...99).contains(month), (0...99).contains(day) else {
+            return "\(year)-\(pad2(month))-\(pad2(day))"
+        }
+        // Ten ASCII bytes written in place: no interpolation on the per-entry path.
+        return String(unsafeUninitializedCapacity: 10) { bytes in
+            let zero = UInt8(ascii: "0")
+            bytes[0] = zero + UInt8(year / 1000)
+            bytes[1] = zero + UInt8(year / 100 % 10)
+            bytes[2] = zero + UInt8(year / 10 % 10)
+            bytes[3] = zero + UInt8(year % 10)
+            bytes[4] = UInt8(ascii: "-")
+            bytes[5] = zero + UInt8(month / 10)
+            bytes[6] = zero + UInt8(month % 10)
+            bytes[7] = UInt8(ascii: "-")
+            bytes[8] = zero + UInt8(day / 10)
+            bytes[9] = zero + UInt8(day % 10)
+            return 10
+        }
     }
 
     static func pad2(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }

@@ -17,7 +17,7 @@ enum StatementBench {
         let entries = try options.int("entries", default: 10_000)
         let out = try options.string("out")
         let perStatement = try options.int("per-statement", default: 10_000)
-        FileManager.default.createFile(atPath: out, contents: nil)
+        _ = FileManager.default.createFile(atPath: out, contents: nil)
         guard let handle = FileHandle(forWritingAtPath: out) else { throw Options.UsageError(description: "cannot write \(out)") }
         defer { try? handle.close() }
         var camt = try CamtStatementWriter(format: .camt053, version: .v08)

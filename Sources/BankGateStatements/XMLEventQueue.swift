@@ -1,0 +1,244 @@
+internal import CLibXML2
+
+/// The events libxml2's SAX callbacks report for one chunk of a document, kept until
+/// ``XMLPullReader`` hands them out.
+///
+/// Element names are interned (``XMLNameTable``), character data is copied into one buffer per chunk,
+/// and the start line and unprefixed attributes of each element are kept with it. The depth and
+/// text limits are checked here, as the events arrive: a breach becomes a failure event in its place,
+/// after which the rest of the document is ignored. libxml2's first error is kept too, and also ends
+/// the events.
+///
+/// Text runs (character data between two tags, comments or processing instructions) are reported
+/// as they come, possibly in several pieces. A run over ``XMLPullReader/Limits/maxTextBytes`` stops
+/// being copied and is refused when it ends, unless it was whitespace only (which the pull reader
+/// never cared about).
+///
+/// The queue is touched only by its reader and the parser that reader drives, one call at a time, so
+/// its hot properties go without the runtime's exclusivity checks.
+final class XMLEventQueue {
+    /// One buffered event.
+    struct Entry {
+        enum Kind: UInt8 { case start, text, end, failure }
+
+        var kind: Kind
+        var name = XMLName(rawValue: -1)
+        var line = 0
+        /// Text: the range in the text buffer. Start: the range in ``attributes``. Failure: the
+        /// index in ``failures``.
+        var start = 0
+        var count = 0
+    }
+
+    private let limits: XMLPullReader.Limits
+    private let names: XMLNameTable
+    /// The parser, for its line number and name dictionary.
+    var context: xmlParserCtxtPtr?
+
+    @exclusivity(unchecked) private var entries: [Entry] = []
+    @exclusivity(unchecked) private var head = 0
+    @exclusivity(unchecked) private var attributes: [(name: String, value: String)] = []
+    private var failures: [StatementError] = []
+    /// The character data of the buffered text events, in memory of its own so that pointers into it
+    /// stay valid until the next chunk.
+    @exclusivity(unchecked) private var text: UnsafeMutablePointer<UInt8>
+    @exclusivity(unchecked) private var textCapacity = 16 << 10
+    @exclusivity(unchecked) private var textCount = 0
+
+    @exclusivity(unchecked) private var depth = 0
+    /// A failure was queued or libxml2 reported an error: later callbacks are ignored.
+    @exclusivity(unchecked) private var stopped = false
+    /// The current text run: its length so far, whether it has a non-blank byte, and the index of its
+    /// text event in ``entries`` while the run is still in this chunk.
+    @exclusivity(unchecked) private var runLength = 0
+    @exclusivity(unchecked) private var runHasContent = false
+    @exclusivity(unchecked) private var runEntry: Int?
+
+    /// libxml2's first error.
+    private(set) var firstError: (message: String, line: Int, code: Int)?
+    /// The namespace URI of the root element.
+    private(set) var rootNamespaceURI: String?
+    /// The start event handed out last.
+    @exclusivity(unchecked) private(set) var lastStart = Entry(kind: .start)
+
+    init(limits: XMLPullReader.Limits, names: XMLNameTable) {
+        self.limits = limits
+        self.names = names
+        text = .allocate(capacity: textCapacity)
+    }
+
+    deinit {
+        text.deallocate()
+    }
+
+    /// The parser's current line.
+    var parserLine: Int {
+        guard let input = context?.pointee.input else { return 0 }
+        return Int(input.pointee.line)
+    }
+
+    // MARK: - Handing out
+
+    /// The next buffered event; nil when the chunk is used up. Throws a queued limit failure.
+    func next() throws(StatementError) -> XMLPullReader.Event? {
+        guard head < entries.count else { return nil }
+        let entry = entries[head]
+        head += 1
+        switch entry.kind {
+        case .start:
+            lastStart = entry
+            return .start(entry.name)
+        case .text:
+            return .text(UnsafeBufferPointer(start: text + entry.start, count: entry.count))
+        case .end:
+            return .end
+        case .failure:
+            throw failures[entry.start]
+        }
+    }
+
+    /// Empties the queue for the next chunk (the text run goes on, in a new text event).
+    func clear() {
+        entries.removeAll(keepingCapacity: true)
+        attributes.removeAll(keepingCapacity: true)
+        head = 0
+        textCount = 0
+        runEntry = nil
+    }
+
+    /// The value of an unprefixed attribute of the last start event handed out.
+    func attribute(_ name: String) -> String? {
+        attributes[lastStart.start..<(lastStart.start + lastStart.count)].first { $0.name == name }?.value
+    }
+
+    // MARK: - SAX events
+
+    func startElement(_ localName: UnsafePointer<xmlChar>, namespaceURI: UnsafePointer<xmlChar>?,
+                      attributeCount: Int, attributes values: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?) {
+        guard !stopped else { return }
+        endTextRun()
+        depth += 1
+        let line = parserLine
+        guard depth <= limits.maxDepth else {
+            fail(StatementError(.limitExceeded, "elements are nested deeper than \(limits.maxDepth)", line: line))
+            return
+        }
+        let name: XMLName
+        do {
+            name = try names.name(at: localName, dictionary: context?.pointee.dict)
+        } catch {
+            fail(error)
+            return
+        }
+        if depth == 1 { rootNamespaceURI = namespaceURI.map { String(cString: $0) } }
+        let first = attributes.count
+        if let values {
+            for index in 0..<attributeCount {
+                // Five pointers per attribute: local name, prefix, URI, value start, value end.
+                let attribute = values + 5 * index
+                guard attribute[1] == nil, let local = attribute[0], let start = attribute[3],
+                      let end = attribute[4] else { continue }
+                attributes.append((String(cString: local), Self.attributeValue(start, end)))
+            }
+        }
+        entries.append(Entry(kind: .start, name: name, line: line, start: first, count: attributes.count - first))
+    }
+
+    func endElement() {
+        guard !stopped else { return }
+        endTextRun()
+        depth -= 1
+        entries.append(Entry(kind: .end))
+    }
+
+    func characters(_ bytes: UnsafePointer<xmlChar>, count: Int) {
+        guard !stopped, count > 0 else { return }
+        runLength += count
+        if !runHasContent {
+            runHasContent = UnsafeBufferPointer(start: bytes, count: count).contains {
+                $0 != 0x20 && $0 != 0x0A && $0 != 0x09 && $0 != 0x0D
+            }
+        }
+        guard runLength <= limits.maxTextBytes else { return } // counted, no longer copied
+        reserveText(count)
+        (text + textCount).update(from: bytes, count: count)
+        if let runEntry {
+            entries[runEntry].count += count
+        } else {
+            runEntry = entries.count
+            entries.append(Entry(kind: .text, start: textCount, count: count))
+        }
+        textCount += count
+    }
+
+    /// A comment or processing instruction: it ends the text run.
+    func separator() {
+        guard !stopped else { return }
+        endTextRun()
+    }
+
+    /// A document type declaration or entity reference that got past the feed.
+    func declaration() {
+        guard !stopped else { return }
+        fail(StatementError(.dtdRefused, "document type declarations (DTD) and entities are refused",
+                            line: parserLine))
+    }
+
+    /// libxml2 reports an error (`line` and `code` are libxml2's): the first one is kept, and no
+    /// further events are taken.
+    func parseError(message: String, line: Int, code: Int) {
+        guard firstError == nil else { return }
+        firstError = (message, line, code)
+        stopped = true
+    }
+
+    /// The end of the input: a text run still open ends here.
+    func finish() {
+        guard !stopped else { return }
+        endTextRun()
+    }
+
+    // MARK: - Helpers
+
+    private func endTextRun() {
+        defer {
+            runLength = 0
+            runHasContent = false
+            runEntry = nil
+        }
+        if runLength > limits.maxTextBytes && runHasContent {
+            fail(StatementError(.limitExceeded, "a text of \(runLength) bytes is over the limit of "
+                                    + "\(limits.maxTextBytes) bytes", line: parserLine))
+        }
+    }
+
+    private func fail(_ error: StatementError) {
+        failures.append(error)
+        entries.append(Entry(kind: .failure, start: failures.count - 1))
+        stopped = true
+    }
+
+    private func reserveText(_ count: Int) {
+        guard textCount + count > textCapacity else { return }
+        var capacity = textCapacity * 2
+        while capacity < textCount + count { capacity *= 2 }
+        let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        grown.update(from: text, count: textCount)
+        text.deallocate()
+        text = grown
+        textCapacity = capacity
+    }
+
+    /// An attribute value as SAX2 hands it over: libxml2 leaves an `&` from `&amp;` as `&#38;`.
+    private static func attributeValue(_ start: UnsafePointer<xmlChar>, _ end: UnsafePointer<xmlChar>) -> String {
+        let value = String(decoding: UnsafeBufferPointer(start: start, count: end - start), as: UTF8.self)
+        guard value.utf8.contains(UInt8(ascii: "&")) else { return value }
+        var decoded = ""
+        var rest = Substring(value)
+        while let range = rest.firstRange(of: "&#38;") {
+            decoded += rest[..<range.lowerBound] + "&"
+            rest = rest[range.upperBound...]
+        }
+        return decoded + rest
+    }
+}
