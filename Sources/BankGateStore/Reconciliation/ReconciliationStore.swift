@@ -284,7 +284,8 @@ public final class ReconciliationStore: Sendable {
     public func pendingSuggestions(accountId: String?, limit: Int) async throws -> [MatchRecord] {
         try await database.read { db in
             try db.query("""
-                SELECT \(Self.matchColumns.split(separator: ",").map { "m." + $0.trimmingSpaces }.joined(separator: ", "))
+                SELECT m.id, m.transaction_id, m.target_kind, m.target_id, m.kind, m.score_permille, m.reasons, m.state,
+                    m.created_at, m.decided_at, m.decided_by
                 FROM reconciliation_matches m JOIN bank_transactions t ON t.id = m.transaction_id
                 WHERE m.state = 'suggested' AND (? IS NULL OR t.account_id = ?) ORDER BY m.id LIMIT ?
                 """, [accountId.sqlValue, accountId.sqlValue, .integer(Int64(limit))], Self.match)
@@ -405,6 +406,7 @@ public final class ReconciliationStore: Sendable {
         try db.queryFirst("SELECT \(matchColumns) FROM reconciliation_matches WHERE id = ?", [.integer(row)], match)
     }
 
+    /// The columns ``match(_:)`` reads, in order (also spelled out, prefixed, in ``pendingSuggestions``).
     static let matchColumns = "id, transaction_id, target_kind, target_id, kind, score_permille, reasons, state, created_at, decided_at, decided_by"
 
     static func match(_ row: SQLiteRow) throws -> MatchRecord {
@@ -435,6 +437,3 @@ public final class ReconciliationStore: Sendable {
     }
 }
 
-extension Substring {
-    var trimmingSpaces: String { String(drop { $0 == " " }.reversed().drop { $0 == " " }.reversed()) }
-}
