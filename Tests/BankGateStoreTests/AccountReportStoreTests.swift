@@ -268,3 +268,45 @@ final class AccountReportStoreTests: XCTestCase {
         XCTAssertEqual(value23, 1)
     }
 }
+
+extension AccountReportStoreTests {
+    /// An MT940 statement split over pages (`:28C:` n/1, n/2 with `:60M:`/`:62M:`) chains page to page.
+    func testPagesOfOneStatementNumberChainWithoutAFalseMismatch() async throws {
+        func page(_ id: String, sequence: Int64, page: Int, opening: Int64, closing: Int64, entries: [BankTransactionDraft])
+            async throws -> StatementStore.Outcome {
+            var draft = statementDraft(id, sequence: sequence, date: "2026-11-20")
+            draft.page = page
+            let registration = try await statements.beginStatement(draft, at: t0)
+            _ = try await statements.insertTransactions(entries, accountId: "acme-eur", statementRow: registration.row, at: t0)
+            let credits = entries.reduce(0) { $0 + $1.amount.minorUnits }
+            return try await statements.finishStatement(
+                row: registration.row, completion: completion(opening: opening, credits: credits, debits: 0, closing: closing, date: "2026-11-20"),
+                at: t0)
+        }
+        _ = try await page("P1", sequence: 7, page: 1, opening: 0, closing: 100, entries: [entry("A", 100)])
+        let second = try await page("P2", sequence: 7, page: 2, opening: 100, closing: 300, entries: [entry("B", 200)])
+        XCTAssertEqual(second.continuity, "ok")
+        let next = try await page("Q1", sequence: 8, page: 1, opening: 300, closing: 350, entries: [entry("C", 50)])
+        XCTAssertEqual(next.continuity, "ok", "the next number follows the last page")
+        let wrong = try await page("Q2", sequence: 8, page: 2, opening: 999, closing: 999, entries: [])
+        XCTAssertEqual(wrong.continuity, "opening_mismatch")
+        let gaps = try await statements.openGaps()
+        XCTAssertEqual(gaps.map(\.reason), ["opening_mismatch"])
+    }
+}
+
+extension AccountReportStoreTests {
+    func testTheChangeMarkerMovesOnlyWhenReconciliationInputsChange() async throws {
+        let empty = try await reconciliation.changeMarker()
+        let again = try await reconciliation.changeMarker()
+        XCTAssertEqual(empty, again)
+        try await importStatement("S1", sequence: 1, date: "2026-11-20", opening: 0, closing: 100, entries: [entry("A", 100)])
+        let afterImport = try await reconciliation.changeMarker()
+        XCTAssertNotEqual(afterImport, empty)
+        _ = try await reconciliation.createExpectedPayment(expected("exp_1", min: 100, max: 100), at: t0)
+        let afterExpected = try await reconciliation.changeMarker()
+        XCTAssertNotEqual(afterExpected, afterImport)
+        let unchanged = try await reconciliation.changeMarker()
+        XCTAssertEqual(unchanged, afterExpected)
+    }
+}

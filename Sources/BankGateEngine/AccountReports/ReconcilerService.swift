@@ -4,7 +4,8 @@ import ServiceLifecycle
 
 /// Reconciles periodically: matches what arrived since the last pass (imports also reconcile at
 /// once; this catches payments that reached the bank after their booking was read) and marks
-/// expected payments overdue when their window has passed.
+/// expected payments overdue when their window has passed. A pass is skipped when nothing it reads
+/// has changed since the previous one on the same day.
 public final class ReconcilerService: Service, Sendable {
     let reports: AccountReports
     let intervalMilliseconds: Int
@@ -17,8 +18,19 @@ public final class ReconcilerService: Service, Sendable {
     }
 
     public func run() async throws {
+        var lastMarker: [Int64] = []
+        var lastDay = ""
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
+                // Skip the pass when nothing it reads has changed since the last one (same day).
+                let marker = try await reports.reconciliation.changeMarker()
+                let day = reports.clock.now().dateString
+                if marker == lastMarker && day == lastDay {
+                    try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(self.intervalMilliseconds)) }
+                    continue
+                }
+                lastMarker = marker
+                lastDay = day
                 let summary = try await reports.reconcile()
                 if summary.exactMatches + summary.suggestions + summary.overdueExpectedPayments > 0 {
                     logger.info("reconciliation pass", metadata: [

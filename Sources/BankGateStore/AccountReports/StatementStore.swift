@@ -195,15 +195,18 @@ public final class StatementStore: Sendable {
             sequence != nil
                 ? """
                   SELECT id, COALESCE(electronic_seq, legal_seq), statement_date, closing_balance FROM statements
-                  WHERE account_id = ? AND report_kind = 'end_of_day' AND state = 'complete' AND id != ?
-                    AND COALESCE(electronic_seq, legal_seq) < ? ORDER BY COALESCE(electronic_seq, legal_seq) DESC LIMIT 1
+                  WHERE account_id = ?3 AND report_kind = 'end_of_day' AND state = 'complete' AND id != ?4
+                    AND (COALESCE(electronic_seq, legal_seq) < ?1
+                         OR (COALESCE(electronic_seq, legal_seq) = ?1 AND COALESCE(page, 1) < ?2))
+                  ORDER BY COALESCE(electronic_seq, legal_seq) DESC, COALESCE(page, 1) DESC LIMIT 1
                   """
                 : """
                   SELECT id, COALESCE(electronic_seq, legal_seq), statement_date, closing_balance FROM statements
                   WHERE account_id = ? AND report_kind = 'end_of_day' AND state = 'complete' AND id != ?
                     AND statement_date < ? ORDER BY statement_date DESC, id DESC LIMIT 1
                   """,
-            [.text(draft.accountId), .integer(row), sequence.map(SQLValue.integer) ?? .text(draft.statementDate)],
+            sequence.map { [.integer($0), .integer(Int64(draft.page ?? 1)), .text(draft.accountId), .integer(row)] }
+                ?? [.text(draft.accountId), .integer(row), .text(draft.statementDate)],
             { ($0.int(0), $0.optionalInt(1), $0.text(2), $0.optionalInt(3)) })
         if let previous {
             let fromDate = DateArithmetic.adding(days: 1, to: previous.date) ?? previous.date

@@ -100,6 +100,18 @@ public final class ReconciliationStore: Sendable {
 
     // MARK: - What the matcher reads
 
+    /// Moves whenever something reconciliation depends on may have changed: a new or changed bank
+    /// transaction, a payment transition, an audited change (expected payments, match decisions).
+    /// Equal markers mean a pass would find nothing new.
+    public func changeMarker() async throws -> [Int64] {
+        try await database.read { db in
+            try db.queryFirst("""
+                SELECT (SELECT COALESCE(MAX(id), 0) FROM bank_transactions), (SELECT COALESCE(MAX(updated_at), 0) FROM bank_transactions),
+                    (SELECT COALESCE(MAX(id), 0) FROM payment_transitions), (SELECT COALESCE(MAX(id), 0) FROM audit_log)
+                """, [], { [$0.int(0), $0.int(1), $0.int(2), $0.int(3)] }) ?? []
+        }
+    }
+
     /// Booked transactions not matched yet (including those with only suggestions).
     public func unmatchedTransactions(accountId: String?) async throws -> [BankTransactionRecord] {
         try await database.read { db in
