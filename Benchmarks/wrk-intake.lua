@@ -1,6 +1,8 @@
 -- wrk script for the intake benchmark: POST /v1/payments with a unique Idempotency-Key per request
 -- (thread number, a per-run random prefix and a counter) and the sample body of bankgate-bench.
 -- usage: BENCH_TOKEN=... wrk -t2 -c32 -d10s --latency -s Benchmarks/wrk-intake.lua http://127.0.0.1:18080/v1/payments
+-- With BENCH_INVALID=1 every amount is negative, so every request is refused by validation (422): the
+-- intake path without the store, for the floors in docs/benchmarks.md.
 
 local threads = {}
 local run = tostring(os.time())
@@ -19,6 +21,7 @@ local creditors = {
 
 local counter = 0
 local token = os.getenv("BENCH_TOKEN") or "bench-token-0123456789abcdef"
+local sign = (os.getenv("BENCH_INVALID") == "1") and "-" or ""
 
 function init(args)
   counter = 0
@@ -29,7 +32,7 @@ function request()
   local c = creditors[(counter % #creditors) + 1]
   local cents = 1000 + (counter * 7919) % 9999000
   local body = string.format(
-    '{"debtor_account":"acme-eur","amount":"%d.%02d","currency":"EUR","creditor":{"name":"%s","account":"%s","bank_code":"%s"},"remittance_info":"Invoice %d"}',
+    '{"debtor_account":"acme-eur","amount":"' .. sign .. '%d.%02d","currency":"EUR","creditor":{"name":"%s","account":"%s","bank_code":"%s"},"remittance_info":"Invoice %d"}',
     math.floor(cents / 100), cents % 100, c[1], c[2], c[3], counter)
   local headers = {
     ["Authorization"] = "Bearer " .. token,

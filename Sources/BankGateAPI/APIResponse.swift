@@ -13,6 +13,19 @@ enum APIResponse {
         return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: writer.bytes)))
     }
 
+    /// `{"<key>": [item, …]}`, each item written by `write`.
+    static func list<Item>(_ status: HTTPResponse.Status, _ key: String, _ items: [Item], bytesPerItem: Int = 400,
+                           _ write: (inout JSONWriter, Item) -> Void) -> Response {
+        var writer = JSONWriter(capacity: 64 + items.count * bytesPerItem)
+        writer.beginObject()
+        writer.key(key)
+        writer.beginArray()
+        for item in items { write(&writer, item) }
+        writer.endArray()
+        writer.endObject()
+        return json(status, writer)
+    }
+
     /// A CSV answer (`text/csv; charset=utf-8`).
     static func csv(_ text: String) -> Response {
         var fields: HTTPFields = [:]

@@ -44,14 +44,7 @@ extension APIEndpoints {
         let bytes = body.withUnsafeReadableBytes { Array($0) }
         let results = try await reports.importStatement(bytes: bytes, format: format, source: .upload,
                                                         sourceName: "upload by \(client.name)", expectedAccountId: accountId)
-        var writer = JSONWriter(capacity: 256 + results.count * 300)
-        writer.beginObject()
-        writer.key("statements")
-        writer.beginArray()
-        for result in results { writer.importResult(result) }
-        writer.endArray()
-        writer.endObject()
-        return APIResponse.json(.created, writer)
+        return APIResponse.list(.created, "statements", results, bytesPerItem: 300) { $0.importResult($1) }
     }
 
     static func statementFormat(_ text: String?) throws(GatewayError) -> StatementInputFormat {
@@ -87,14 +80,7 @@ extension APIEndpoints {
             throw GatewayError(.badRequest, code: "invalid_parameter", message: "from must not be after to", field: "to")
         }
         let results = try await statementPulls.pull(accountId: accountId, kind: kind, from: from, to: to)
-        var writer = JSONWriter(capacity: 256 + results.count * 300)
-        writer.beginObject()
-        writer.key("statements")
-        writer.beginArray()
-        for result in results { writer.importResult(result) }
-        writer.endArray()
-        writer.endObject()
-        return APIResponse.json(.ok, writer)
+        return APIResponse.list(.ok, "statements", results, bytesPerItem: 300) { $0.importResult($1) }
     }
 
     /// `GET /v1/accounts/{id}/balances[?refresh=true]`
@@ -173,14 +159,7 @@ extension APIEndpoints {
         let reports = try requireReports()
         let limit = try QueryParameters(request).integer("limit", in: 1...500, default: 50)
         let statements = try await reports.statementList(accountId: try pathID(context), limit: limit)
-        var writer = JSONWriter(capacity: 256 + statements.count * 500)
-        writer.beginObject()
-        writer.key("statements")
-        writer.beginArray()
-        for statement in statements { writer.statement(statement) }
-        writer.endArray()
-        writer.endObject()
-        return APIResponse.json(.ok, writer)
+        return APIResponse.list(.ok, "statements", statements, bytesPerItem: 500) { $0.statement($1) }
     }
 
     /// `GET /v1/accounts/{id}/reconciliation?date=YYYY-MM-DD[&format=csv]`

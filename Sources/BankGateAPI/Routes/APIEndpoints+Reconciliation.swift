@@ -40,14 +40,7 @@ extension APIEndpoints {
         }
         let records = try await reports.expectedPayments(accountId: query.string("account"), status: status,
                                                          limit: try query.integer("limit", in: 1...1000, default: 100))
-        var writer = JSONWriter(capacity: 256 + records.count * 400)
-        writer.beginObject()
-        writer.key("expected_payments")
-        writer.beginArray()
-        for record in records { writer.expectedPayment(record) }
-        writer.endArray()
-        writer.endObject()
-        return APIResponse.json(.ok, writer)
+        return APIResponse.list(.ok, "expected_payments", records, bytesPerItem: 400) { $0.expectedPayment($1) }
     }
 
     func showExpectedPayment(_ request: Request, _ context: APIRequestContext) async throws -> Response {

@@ -32,14 +32,7 @@ extension APIEndpoints {
     func listWebhooks(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         _ = try auth.authorize(request, anyOf: [.operate])
         let subscriptions = try await requireReports().webhookList()
-        var writer = JSONWriter(capacity: 256 + subscriptions.count * 400)
-        writer.beginObject()
-        writer.key("webhooks")
-        writer.beginArray()
-        for subscription in subscriptions { writer.webhook(subscription, showSecret: false) }
-        writer.endArray()
-        writer.endObject()
-        return APIResponse.json(.ok, writer)
+        return APIResponse.list(.ok, "webhooks", subscriptions, bytesPerItem: 400) { $0.webhook($1, showSecret: false) }
     }
 
     func setWebhook(_ request: Request, _ context: APIRequestContext, enabled: Bool) async throws -> Response {
@@ -65,13 +58,6 @@ extension APIEndpoints {
         }
         let from = try query.integer("from_seq", in: 1...Int64.max, default: 1)
         let moved = try await requireReports().redeliver(from: from, webhookId: query.string("webhook"), actor: client.name)
-        var writer = JSONWriter(capacity: 256 + moved.count * 400)
-        writer.beginObject()
-        writer.key("webhooks")
-        writer.beginArray()
-        for subscription in moved { writer.webhook(subscription, showSecret: false) }
-        writer.endArray()
-        writer.endObject()
-        return APIResponse.json(.ok, writer)
+        return APIResponse.list(.ok, "webhooks", moved, bytesPerItem: 400) { $0.webhook($1, showSecret: false) }
     }
 }
