@@ -46,7 +46,7 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: strict),
         .target(name: "BankGateAPI", dependencies: [
-            "BankGateEngine", "BankGateStatements", "BankGateReconciliation", "COpenSSL",
+            "BankGateEngine", "BankGateStatements", "BankGateReconciliation", "BankGateCrypto",
             .product(name: "Hummingbird", package: "hummingbird"),
         ], swiftSettings: strict),
         .target(name: "BankGateSimulator", dependencies: [

@@ -94,6 +94,14 @@ public struct JSONWriter: Sendable {
         integer(value)
     }
 
+    /// `"name": ["a", "b", …]`.
+    public mutating func field(_ name: String, _ values: [String]) {
+        key(name)
+        beginArray()
+        for value in values { string(value) }
+        endArray()
+    }
+
     private mutating func writeNull() {
         bytes.append(contentsOf: "null".utf8)
     }

@@ -86,3 +86,12 @@ public protocol WallClock: Sendable {
     /// The current instant.
     func now() -> Timestamp
 }
+
+/// Calendar arithmetic on `YYYY-MM-DD` strings.
+public enum DateArithmetic {
+    /// `date` plus `days` (negative to go back), or nil if `date` is not a date.
+    public static func adding(days: Int, to date: String) -> String? {
+        guard let start = Timestamp.parseDate(date) else { return nil }
+        return start.adding(milliseconds: Int64(days) * 86_400_000).dateString
+    }
+}

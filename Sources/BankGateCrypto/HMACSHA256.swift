@@ -28,7 +28,7 @@ public enum HMACSHA256 {
     }
 }
 
-/// Lowercase hexadecimal encoding and constant-time comparison.
+/// Lowercase hexadecimal encoding.
 public enum Hex {
     public static func encode(_ bytes: [UInt8]) -> String {
         let digits = Array("0123456789abcdef".utf8)
@@ -41,13 +41,16 @@ public enum Hex {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// Compares two strings in time that depends only on their lengths.
-    public static func constantTimeEquals(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        var difference: UInt8 = 0
-        for index in x.indices { difference |= x[index] ^ y[index] }
-        return difference == 0
+}
+
+/// Comparison of secrets in time that does not depend on where they differ.
+public enum ConstantTime {
+    /// Whether `a` and `b` are equal (OpenSSL's `CRYPTO_memcmp`; different lengths are unequal).
+    public static func equal(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        guard a.count == b.count else { return false }
+        return a.withUnsafeBytes { pa in
+            b.withUnsafeBytes { pb in CRYPTO_memcmp(pa.baseAddress, pb.baseAddress, a.count) == 0 }
+        }
     }
 }
 

@@ -168,18 +168,10 @@ public final class GatewayEngine: PaymentGateway {
         GatewayError(.notFound, code: "not_found", message: "no payment with this id")
     }
 
-    /// The one place store errors become API errors. Database detail is logged, never returned.
+    /// Store errors as API errors (``GatewayError/init(storeError:)``); unexpected ones are logged.
     private func mapStoreError(_ error: any Error) -> GatewayError {
-        switch error {
-        case let error as GatewayError:
-            return error
-        case StoreError.notFound(let what):
-            return GatewayError(.notFound, code: "not_found", message: "\(what) not found")
-        case StoreError.conflict(let current, let message):
-            return GatewayError(.conflict, code: "invalid_state", message: "\(message) (status \(current.rawValue))")
-        default:
-            logger.error("store error", metadata: ["error": "\(error)"])
-            return GatewayError(.unavailable, code: "store_unavailable", message: "the store could not complete the request")
-        }
+        let mapped = GatewayError(storeError: error)
+        if mapped.code == "store_unavailable" { logger.error("store error", metadata: ["error": "\(error)"]) }
+        return mapped
     }
 }

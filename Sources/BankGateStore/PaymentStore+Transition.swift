@@ -92,7 +92,6 @@ extension PaymentStore {
         json.field("reason_text", payment.reasonText)
         json.field("attempts", payment.attempts)
         json.endObject()
-        try db.run("INSERT INTO outbox_events (type, payment_id, at, payload) VALUES (?, ?, ?, ?)",
-                   [.text(type), .text(payment.id), .integer(at.milliseconds), .text(json.text)])
+        try StoreJournal.appendEvent(db, type: type, paymentId: payment.id, at: at, payload: json.text)
     }
 }

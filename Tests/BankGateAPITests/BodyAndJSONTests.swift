@@ -1,4 +1,5 @@
 @testable import BankGateAPI
+import BankGateCrypto
 import BankGateEngine
 import Foundation
 import HTTPTypes
@@ -47,6 +48,15 @@ final class BodyAndJSONTests: XCTestCase {
         XCTAssertEqual(SHA256.hex([UInt8]()), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
         XCTAssertEqual(SHA256.parseHex(SHA256.hex(Array("abc".utf8))), SHA256.digest(Array("abc".utf8)))
         XCTAssertNil(SHA256.parseHex("zz"))
+    }
+
+    /// RFC 4231, test case 2, and the comparison used for tokens and webhook signatures.
+    func testHMACSHA256KnownVectorAndConstantTimeComparison() {
+        XCTAssertEqual(HMACSHA256.hex(key: Array("Jefe".utf8), message: Array("what do ya want for nothing?".utf8)),
+                       "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
+        XCTAssertTrue(ConstantTime.equal([1, 2, 3], [1, 2, 3]))
+        XCTAssertFalse(ConstantTime.equal([1, 2, 3], [1, 2, 4]))
+        XCTAssertFalse(ConstantTime.equal([1, 2, 3], [1, 2]))
     }
 
     func testBearerTokenParsing() {

@@ -1,3 +1,4 @@
+import BankGateCrypto
 import BankGateConfig
 import BankGateEngine
 import Hummingbird
@@ -49,7 +50,7 @@ struct TokenAuthenticator: Sendable {
         let digest = SHA256.digest(token.utf8)
         var match: Client?
         // Compare with every client, without stopping at the first match.
-        for client in clients where SHA256.constantTimeEqual(client.digest, digest) {
+        for client in clients where ConstantTime.equal(client.digest, digest) {
             if match == nil { match = client }
         }
         return match

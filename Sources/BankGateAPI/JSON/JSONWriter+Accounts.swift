@@ -112,11 +112,8 @@ extension JSONWriter {
         field("target_kind", match.target.kind)
         field("target_id", match.target.id)
         field("kind", match.kind)
-        field("score", match.scorePermille)
-        key("reasons")
-        beginArray()
-        for reason in match.reasons { string(reason) }
-        endArray()
+        field("score_permille", match.scorePermille)
+        field("reasons", match.reasons)
         field("state", match.state)
         field("created_at", match.createdAt.iso8601)
         field("decided_at", match.decidedAt?.iso8601)
@@ -153,10 +150,7 @@ extension JSONWriter {
         beginObject()
         field("id", subscription.id)
         field("url", subscription.url)
-        key("event_types")
-        beginArray()
-        for type in subscription.eventTypes { string(type) }
-        endArray()
+        field("event_types", subscription.eventTypes)
         if showSecret { field("secret", subscription.secret) }
         field("state", subscription.state)
         field("delivered_through_sequence", subscription.cursor)

@@ -1,3 +1,4 @@
+import BankGateCrypto
 import BankGateCore
 import BankGateEngine
 import BankGateStore

@@ -2,7 +2,7 @@ import BankGateCore
 import BankGateStore
 
 /// One link of a payment's chain, from the API request to the statement entry that booked it.
-public struct TraceStep: Sendable, Hashable {
+public struct TraceStep: Sendable {
     /// `api_request`, `transition`, `bank_message`, `status_report`, `statement_entry`, `match`.
     public var kind: String
     public var at: Timestamp
@@ -17,21 +17,10 @@ public struct TraceStep: Sendable, Hashable {
         self.summary = summary
         self.identifiers = identifiers
     }
-
-    public static func == (lhs: TraceStep, rhs: TraceStep) -> Bool {
-        lhs.kind == rhs.kind && lhs.at == rhs.at && lhs.summary == rhs.summary
-            && lhs.identifiers.map { "\($0.0)=\($0.1)" } == rhs.identifiers.map { "\($0.0)=\($0.1)" }
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(kind)
-        hasher.combine(at)
-        hasher.combine(summary)
-    }
 }
 
 /// The whole chain of one payment.
-public struct PaymentTrace: Sendable, Hashable {
+public struct PaymentTrace: Sendable {
     public var payment: PaymentRecord
     public var steps: [TraceStep]
 }

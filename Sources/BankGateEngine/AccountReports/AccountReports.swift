@@ -72,9 +72,8 @@ public final class AccountReports: Sendable {
                 logger.error("reconciliation after import failed", metadata: ["account": "\(accountId)", "error": "\(error)"])
             }
         }
-        for result in results where result.format == StatementFormat.camt053.rawValue || result.format == StatementFormat.mt940.rawValue {
-            guard let statement = try? await statements.statement(id: result.statementId) else { continue }
-            await recordBalanceReconciliation(accountId: result.accountId, date: statement.draft.statementDate)
+        for result in results where result.reportKind == ReportKind.endOfDay.rawValue {
+            await recordBalanceReconciliation(accountId: result.accountId, date: result.statementDate)
         }
     }
 
@@ -308,11 +307,10 @@ public final class AccountReports: Sendable {
 
     // MARK: - Errors
 
-    /// The one place account-side errors become API errors. Database detail is not returned.
+    /// Account-side errors as API errors: import and reconciliation errors here, the store's through
+    /// ``GatewayError/init(storeError:)``.
     static func gatewayError(_ error: any Error) -> GatewayError {
         switch error {
-        case let error as GatewayError:
-            return error
         case let error as StatementImportError:
             switch error.code {
             case .malformed: return GatewayError(.validation, code: "malformed_statement", message: error.message, field: "body")
@@ -320,16 +318,10 @@ public final class AccountReports: Sendable {
             case .accountMismatch: return GatewayError(.validation, code: "account_mismatch", message: error.message, field: "account")
             case .store: return GatewayError(.unavailable, code: "store_unavailable", message: "the store could not record the statement")
             }
-        case StoreError.notFound(let what):
-            return GatewayError(.notFound, code: "not_found", message: "\(what) not found")
-        case StoreError.invalidState(let message):
-            return GatewayError(.conflict, code: "invalid_state", message: message)
-        case StoreError.conflict(let current, let message):
-            return GatewayError(.conflict, code: "invalid_state", message: "\(message) (status \(current.rawValue))")
         case let error as BalanceReconciliationError:
             return GatewayError(.validation, code: "reconciliation_error", message: "\(error)")
         default:
-            return GatewayError(.unavailable, code: "store_unavailable", message: "the store could not complete the request")
+            return GatewayError(storeError: error)
         }
     }
 }

@@ -15,6 +15,10 @@ public struct StatementImportResult: Sendable, Hashable {
     public var bankStatementId: String
     public var accountId: String
     public var format: String
+    /// `intraday`, `end_of_day` or `notification`.
+    public var reportKind: String
+    /// The business date the statement reports.
+    public var statementDate: String
     public var entries: Int
     /// Entries seen for the first time.
     public var newEntries: Int
@@ -219,7 +223,8 @@ public final class StatementIngestor: Sendable {
         let outcome = try await store.finishStatement(row: progress.registration.row, completion: completion, at: clock.now())
         return StatementImportResult(
             statementId: "stm_\(progress.registration.row)", bankStatementId: header.statementId, accountId: progress.account.id,
-            format: header.format.rawValue, entries: summary.entries, newEntries: progress.newRows.count,
+            format: header.format.rawValue, reportKind: progress.draft.reportKind, statementDate: progress.draft.statementDate,
+            entries: summary.entries, newEntries: progress.newRows.count,
             duplicates: progress.duplicates, integrity: outcome.integrity, continuity: outcome.continuity, gap: outcome.gap,
             alreadyImported: progress.registration.alreadyComplete, newTransactionRows: progress.newRows)
     }

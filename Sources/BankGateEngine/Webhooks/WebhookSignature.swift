@@ -37,6 +37,6 @@ public enum WebhookSignature {
         }
         guard let timestamp, abs(nowUnixSeconds - timestamp) <= toleranceSeconds else { return false }
         let expected = code(secret: secret, unixSeconds: timestamp, body: body)
-        return codes.contains { Hex.constantTimeEquals($0, expected) }
+        return codes.contains { ConstantTime.equal(Array($0.utf8), Array(expected.utf8)) }
     }
 }

@@ -31,7 +31,7 @@ public final class StatementStore: Sendable {
                 SELECT id, state FROM statements WHERE account_id = ? AND format = ? AND message_id = ? AND statement_id = ?
                 """, [.text(draft.accountId), .text(draft.format), .text(draft.messageId), .text(draft.statementId)],
                 { ($0.int(0), $0.text(1)) }) {
-                try Self.audit(db, at: at, actor: "system", action: "statement.received_again", subject: ("statement", "stm_\(existing.0)"),
+                try StoreJournal.audit(db, at: at, actor: "system", action: "statement.received_again", subject: ("statement", "stm_\(existing.0)"),
                                details: draft.sourceName.map { "source \(draft.source.rawValue): \($0)" } ?? "source \(draft.source.rawValue)")
                 return Registration(row: existing.0, alreadyComplete: existing.1 == "complete")
             }
@@ -45,7 +45,7 @@ public final class StatementStore: Sendable {
                       draft.toDate.sqlValue, .text(draft.statementDate), .text(draft.currency.code), .text(draft.source.rawValue),
                       draft.sourceName.sqlValue, .integer(at.milliseconds)])
             let row = db.lastInsertRowID
-            try Self.audit(db, at: at, actor: "system", action: "statement.received", subject: ("statement", "stm_\(row)"),
+            try StoreJournal.audit(db, at: at, actor: "system", action: "statement.received", subject: ("statement", "stm_\(row)"),
                            details: "\(draft.format) \(draft.statementId) for \(draft.accountId) via \(draft.source.rawValue)")
             return Registration(row: row, alreadyComplete: false)
         }
@@ -93,7 +93,7 @@ public final class StatementStore: Sendable {
                 try db.run("""
                     UPDATE bank_transactions SET status = 'booked', booking_date = COALESCE(?, booking_date), updated_at = ? WHERE id = ?
                     """, [draft.bookingDate.sqlValue, .integer(at.milliseconds), .integer(existing.0)])
-                try Self.audit(db, at: at, actor: "system", action: "transaction.booked", subject: ("transaction", "btx_\(existing.0)"),
+                try StoreJournal.audit(db, at: at, actor: "system", action: "transaction.booked", subject: ("transaction", "btx_\(existing.0)"),
                                details: "pending entry booked by statement \(draft.statementId)")
                 try Self.appendTransactionEvent(db, type: "transaction.booked", row: existing.0, accountId: accountId, draft: draft, at: at)
                 result.nowBooked.append(existing.0)
@@ -151,14 +151,14 @@ public final class StatementStore: Sendable {
                 json.field("expected_closing_balance", completion.expectedClosing.map { Money(minorUnits: $0, currency: draft.currency).decimalString })
                 json.field("stated_closing_balance", completion.closingBalance.map { Money(minorUnits: $0, currency: draft.currency).decimalString })
                 json.endObject()
-                try Self.appendEvent(db, type: "statement.inconsistent", at: at, payload: json.text)
+                try StoreJournal.appendEvent(db, type: "statement.inconsistent", at: at, payload: json.text)
             }
             var outcome = Outcome(integrity: completion.integrity, continuity: "not_checked", gap: nil, closedGaps: [])
             if draft.reportKind == "end_of_day" {
                 outcome = try Self.checkContinuity(db, row: row, draft: draft, completion: completion, at: at, outcome: outcome)
             }
             try db.run("UPDATE statements SET continuity = ? WHERE id = ?", [.text(outcome.continuity), .integer(row)])
-            try Self.audit(db, at: at, actor: "system", action: "statement.completed", subject: ("statement", "stm_\(row)"),
+            try StoreJournal.audit(db, at: at, actor: "system", action: "statement.completed", subject: ("statement", "stm_\(row)"),
                            details: "\(completion.entries) entries, integrity \(completion.integrity), continuity \(outcome.continuity)")
             return outcome
         }
@@ -171,7 +171,7 @@ public final class StatementStore: Sendable {
         try await database.write { db in
             try db.run("UPDATE statements SET state = 'failed', completed_at = ? WHERE id = ? AND state = 'importing'",
                        [.integer(at.milliseconds), .integer(row)])
-            try Self.audit(db, at: at, actor: "system", action: "statement.failed", subject: ("statement", "stm_\(row)"),
+            try StoreJournal.audit(db, at: at, actor: "system", action: "statement.failed", subject: ("statement", "stm_\(row)"),
                            details: reason)
         }
     }
@@ -180,7 +180,7 @@ public final class StatementStore: Sendable {
     public func recordGapPull(id: Int64, at: Timestamp) async throws {
         try await database.write { db in
             try db.run("UPDATE statement_gaps SET pulls = pulls + 1 WHERE id = ?", [.integer(id)])
-            try Self.audit(db, at: at, actor: "system", action: "statement_gap.pulled", subject: ("statement_gap", "\(id)"), details: nil)
+            try StoreJournal.audit(db, at: at, actor: "system", action: "statement_gap.pulled", subject: ("statement_gap", "\(id)"), details: nil)
         }
     }
 
@@ -275,8 +275,8 @@ public final class StatementStore: Sendable {
             json.field("opening_balance", Money(minorUnits: detail.found, currency: draft.currency).decimalString)
         }
         json.endObject()
-        try appendEvent(db, type: "statement.gap", at: at, payload: json.text)
-        try audit(db, at: at, actor: "system", action: "statement_gap.opened", subject: ("statement_gap", "\(gap.id)"),
+        try StoreJournal.appendEvent(db, type: "statement.gap", at: at, payload: json.text)
+        try StoreJournal.audit(db, at: at, actor: "system", action: "statement_gap.opened", subject: ("statement_gap", "\(gap.id)"),
                   details: "\(reason) \(fromDate)…\(toDate)")
         return gap
     }
@@ -302,7 +302,7 @@ public final class StatementStore: Sendable {
             }
             guard filled else { continue }
             try db.run("UPDATE statement_gaps SET state = 'closed', closed_at = ? WHERE id = ?", [.integer(at.milliseconds), .integer(gap.0)])
-            try audit(db, at: at, actor: "system", action: "statement_gap.closed", subject: ("statement_gap", "\(gap.0)"),
+            try StoreJournal.audit(db, at: at, actor: "system", action: "statement_gap.closed", subject: ("statement_gap", "\(gap.0)"),
                       details: "filled by \(draft.statementId)")
             closed.append(gap.0)
         }
@@ -361,32 +361,10 @@ public final class StatementStore: Sendable {
         json.field("bank_statement_id", draft.statementId)
         extra?(&json)
         json.endObject()
-        try appendEvent(db, type: type, at: at, payload: json.text)
-    }
-
-    /// Appends an outbox event that belongs to no payment.
-    static func appendEvent(_ db: SQLiteConnection, type: String, paymentId: String? = nil, at: Timestamp, payload: String) throws {
-        try db.run("INSERT INTO outbox_events (type, payment_id, at, payload) VALUES (?, ?, ?, ?)",
-                   [.text(type), paymentId.sqlValue, .integer(at.milliseconds), .text(payload)])
-    }
-
-    /// Appends an audit record for a change that is not a payment transition.
-    static func audit(_ db: SQLiteConnection, at: Timestamp, actor: String, action: String, subject: (kind: String, id: String),
-                      details: String?) throws {
-        try db.run("INSERT INTO audit_log (at, actor, action, subject_kind, subject_id, details) VALUES (?, ?, ?, ?, ?, ?)",
-                   [.integer(at.milliseconds), .text(actor), .text(action), .text(subject.kind), .text(subject.id), details.sqlValue])
+        try StoreJournal.appendEvent(db, type: type, at: at, payload: json.text)
     }
 }
 
 extension Optional where Wrapped == Int64 {
     var sqlValue: SQLValue { map(SQLValue.integer) ?? .null }
-}
-
-/// Calendar arithmetic on `YYYY-MM-DD` strings.
-public enum DateArithmetic {
-    /// `date` plus `days` (negative to go back), or nil if `date` is not a date.
-    public static func adding(days: Int, to date: String) -> String? {
-        guard let start = Timestamp.parseDate(date) else { return nil }
-        return start.adding(milliseconds: Int64(days) * 86_400_000).dateString
-    }
 }

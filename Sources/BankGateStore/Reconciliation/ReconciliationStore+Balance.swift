@@ -1,7 +1,7 @@
 import BankGateCore
 
 /// What the daily balance reconciliation of one account needs, read in one snapshot.
-public struct BalanceReconciliationInputs: Sendable, Hashable {
+public struct BalanceReconciliationInputs: Sendable {
     /// The first end-of-day statement bankgate has for the account: its date and opening balance
     /// are where bankgate's book of the account starts.
     public var anchorDate: String
@@ -17,17 +17,6 @@ public struct BalanceReconciliationInputs: Sendable, Hashable {
     public var expected: [(id: String, windowFrom: String, amount: Money, counterparty: String?, booked: (date: String, amount: Money)?)]
     /// Booked transactions from the anchor date through the date that are not matched.
     public var unmatchedTransactions: [(id: String, bookingDate: String, amount: Money, description: String)]
-
-    public static func == (lhs: Self, rhs: Self) -> Bool {
-        lhs.anchorDate == rhs.anchorDate && lhs.anchorBalance == rhs.anchorBalance && lhs.bankBalance == rhs.bankBalance
-            && lhs.payments.map(\.id) == rhs.payments.map(\.id) && lhs.expected.map(\.id) == rhs.expected.map(\.id)
-            && lhs.unmatchedTransactions.map(\.id) == rhs.unmatchedTransactions.map(\.id)
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(anchorDate)
-        hasher.combine(bankBalance)
-    }
 }
 
 extension ReconciliationStore {
@@ -91,9 +80,9 @@ extension ReconciliationStore {
     /// record and a `reconciliation.completed` event with `payloadJSON` as its data.
     public func recordReconciliationCompleted(accountId: String, date: String, payloadJSON: String, at: Timestamp) async throws {
         try await database.write { db in
-            try StatementStore.audit(db, at: at, actor: "system", action: "reconciliation.completed",
+            try StoreJournal.audit(db, at: at, actor: "system", action: "reconciliation.completed",
                                      subject: ("account", accountId), details: "date \(date)")
-            try StatementStore.appendEvent(db, type: "reconciliation.completed", at: at, payload: payloadJSON)
+            try StoreJournal.appendEvent(db, type: "reconciliation.completed", at: at, payload: payloadJSON)
         }
     }
 }

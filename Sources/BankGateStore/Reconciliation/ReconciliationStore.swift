@@ -26,7 +26,7 @@ public final class ReconciliationStore: Sendable {
                       .integer(record.amountMax), record.counterpartyName.sqlValue, record.counterpartyAccount.sqlValue,
                       record.reference.sqlValue, .text(record.windowFrom), .text(record.windowTo), .text(record.client),
                       .integer(at.milliseconds), .integer(at.milliseconds)])
-            try StatementStore.audit(db, at: at, actor: record.client, action: "expected_payment.created",
+            try StoreJournal.audit(db, at: at, actor: record.client, action: "expected_payment.created",
                                      subject: ("expected_payment", record.id), details: nil)
             var created = record
             created.status = "open"
@@ -69,7 +69,7 @@ public final class ReconciliationStore: Sendable {
                 throw StoreError.invalidState("the expected payment is \(record.status) and can no longer be cancelled")
             }
             try db.run("UPDATE expected_payments SET status = 'cancelled', updated_at = ? WHERE id = ?", [.integer(at.milliseconds), .text(id)])
-            try StatementStore.audit(db, at: at, actor: actor, action: "expected_payment.cancelled", subject: ("expected_payment", id), details: nil)
+            try StoreJournal.audit(db, at: at, actor: actor, action: "expected_payment.cancelled", subject: ("expected_payment", id), details: nil)
             record.status = "cancelled"
             record.updatedAt = at
             try Self.appendExpectedEvent(db, type: "expected_payment.cancelled", record, at: at)
@@ -87,7 +87,7 @@ public final class ReconciliationStore: Sendable {
             for var record in due {
                 try db.run("UPDATE expected_payments SET status = 'overdue', updated_at = ? WHERE id = ?",
                            [.integer(at.milliseconds), .text(record.id)])
-                try StatementStore.audit(db, at: at, actor: "system", action: "expected_payment.overdue",
+                try StoreJournal.audit(db, at: at, actor: "system", action: "expected_payment.overdue",
                                          subject: ("expected_payment", record.id), details: "window ended \(record.windowTo)")
                 record.status = "overdue"
                 record.updatedAt = at
@@ -170,7 +170,7 @@ public final class ReconciliationStore: Sendable {
                     let row = try Self.insertMatch(db, proposal, state: "suggested", at: at, decidedBy: nil)
                     try db.run("UPDATE bank_transactions SET match_state = 'suggested', updated_at = ? WHERE id = ? AND match_state = 'unmatched'",
                                [.integer(at.milliseconds), .integer(transactionRow)])
-                    try StatementStore.audit(db, at: at, actor: "system", action: "match.suggested", subject: ("match", "mat_\(row)"),
+                    try StoreJournal.audit(db, at: at, actor: "system", action: "match.suggested", subject: ("match", "mat_\(row)"),
                                              details: "\(proposal.transactionId) ↔ \(proposal.target.kind) \(proposal.target.id): \(proposal.reasons.joined(separator: ","))")
                     if let match = try Self.loadMatch(db, row: row) { recorded.append(match) }
                 }
@@ -208,7 +208,7 @@ public final class ReconciliationStore: Sendable {
             if let transactionRow = BankTransactionRecord.rowId(match.transactionId) {
                 try Self.refreshTransactionState(db, transactionRow: transactionRow, at: at)
             }
-            try StatementStore.audit(db, at: at, actor: actor, action: "match.rejected", subject: ("match", matchId),
+            try StoreJournal.audit(db, at: at, actor: actor, action: "match.rejected", subject: ("match", matchId),
                                      details: "\(match.transactionId) ↔ \(match.target.kind) \(match.target.id)")
             return try Self.loadMatch(db, row: row)!
         }
@@ -258,7 +258,7 @@ public final class ReconciliationStore: Sendable {
                 try db.run("UPDATE expected_payments SET status = 'open', updated_at = ? WHERE id = ? AND status = 'matched'",
                            [.integer(at.milliseconds), .text(id)])
             }
-            try StatementStore.audit(db, at: at, actor: actor, action: "match.unmatched", subject: ("match", matchId),
+            try StoreJournal.audit(db, at: at, actor: actor, action: "match.unmatched", subject: ("match", matchId),
                                      details: "\(match.transactionId) ↔ \(match.target.kind) \(match.target.id)")
             var json = JSONWriter(capacity: 256)
             json.beginObject()
@@ -268,7 +268,7 @@ public final class ReconciliationStore: Sendable {
             json.field("target_id", match.target.id)
             json.field("by", actor)
             json.endObject()
-            try StatementStore.appendEvent(db, type: "transaction.unmatched", paymentId: Self.paymentId(match.target), at: at, payload: json.text)
+            try StoreJournal.appendEvent(db, type: "transaction.unmatched", paymentId: Self.paymentId(match.target), at: at, payload: json.text)
             return try Self.loadMatch(db, row: row)!
         }
     }
@@ -356,7 +356,7 @@ public final class ReconciliationStore: Sendable {
             UPDATE reconciliation_matches SET state = 'superseded', decided_at = ?
             WHERE state = 'suggested' AND id != ? AND (transaction_id = ? OR (target_kind = ? AND target_id = ?))
             """, [.integer(at.milliseconds), .integer(matchRow), .integer(transactionRow), .text(target.kind), .text(target.id)])
-        try StatementStore.audit(db, at: at, actor: actor, action: "match.confirmed", subject: ("match", "mat_\(matchRow)"),
+        try StoreJournal.audit(db, at: at, actor: actor, action: "match.confirmed", subject: ("match", "mat_\(matchRow)"),
                                  details: "btx_\(transactionRow) ↔ \(target.kind) \(target.id) (\(kind))")
         guard let transaction = try db.queryFirst("SELECT \(StatementStore.transactionColumns) FROM bank_transactions WHERE id = ?",
                                                   [.integer(transactionRow)], StatementStore.transaction) else { return }
@@ -406,7 +406,7 @@ public final class ReconciliationStore: Sendable {
         json.field("status", record.status)
         json.field("transaction_id", transactionId)
         json.endObject()
-        try StatementStore.appendEvent(db, type: type, at: at, payload: json.text)
+        try StoreJournal.appendEvent(db, type: type, at: at, payload: json.text)
     }
 
     static func requireMatch(_ db: SQLiteConnection, id: String) throws -> MatchRecord {

@@ -70,7 +70,7 @@ public final class WebhookStore: Sendable {
                 VALUES (?, ?, ?, ?, 'active', ?, ?, ?, ?)
                 """, [.text(id), .text(url), .text(eventTypes.joined(separator: ",")), .text(secret), .integer(cursor), .text(actor),
                       .integer(at.milliseconds), .integer(at.milliseconds)])
-            try StatementStore.audit(db, at: at, actor: actor, action: "webhook.created", subject: ("webhook", id),
+            try StoreJournal.audit(db, at: at, actor: actor, action: "webhook.created", subject: ("webhook", id),
                                      details: "\(url) for \(eventTypes.joined(separator: ","))")
             return try Self.load(db, id: id)!
         }
@@ -149,7 +149,7 @@ public final class WebhookStore: Sendable {
                 """, [.integer(Int64(failures)), .text(error), .integer(nextAttemptAt.milliseconds),
                       .text(disable ? "disabled" : current.state), .integer(at.milliseconds), .text(id)])
             if disable {
-                try StatementStore.audit(db, at: at, actor: "system", action: "webhook.disabled", subject: ("webhook", id),
+                try StoreJournal.audit(db, at: at, actor: "system", action: "webhook.disabled", subject: ("webhook", id),
                                          details: "\(failures) failed deliveries in a row; last: \(error)")
                 var json = JSONWriter(capacity: 256)
                 json.beginObject()
@@ -157,7 +157,7 @@ public final class WebhookStore: Sendable {
                 json.field("consecutive_failures", failures)
                 json.field("last_error", error)
                 json.endObject()
-                try StatementStore.appendEvent(db, type: "webhook.disabled", at: at, payload: json.text)
+                try StoreJournal.appendEvent(db, type: "webhook.disabled", at: at, payload: json.text)
             }
             return try Self.load(db, id: id)
         }
@@ -171,7 +171,7 @@ public final class WebhookStore: Sendable {
                 UPDATE webhook_subscriptions SET state = ?, consecutive_failures = CASE WHEN ? THEN 0 ELSE consecutive_failures END,
                     next_attempt_at = 0, updated_at = ? WHERE id = ?
                 """, [.text(enabled ? "active" : "disabled"), .integer(enabled ? 1 : 0), .integer(at.milliseconds), .text(id)])
-            try StatementStore.audit(db, at: at, actor: actor, action: enabled ? "webhook.enabled" : "webhook.disabled",
+            try StoreJournal.audit(db, at: at, actor: actor, action: enabled ? "webhook.enabled" : "webhook.disabled",
                                      subject: ("webhook", id), details: nil)
             return try Self.load(db, id: id)!
         }
@@ -187,7 +187,7 @@ public final class WebhookStore: Sendable {
             for target in targets {
                 try db.run("UPDATE webhook_subscriptions SET cursor_seq = ?, next_attempt_at = 0, updated_at = ? WHERE id = ?",
                            [.integer(max(0, sequence - 1)), .integer(at.milliseconds), .text(target.id)])
-                try StatementStore.audit(db, at: at, actor: actor, action: "webhook.redeliver", subject: ("webhook", target.id),
+                try StoreJournal.audit(db, at: at, actor: actor, action: "webhook.redeliver", subject: ("webhook", target.id),
                                          details: "from sequence \(sequence) (cursor was \(target.cursor))")
             }
             return try targets.compactMap { try Self.load(db, id: $0.id) }
@@ -200,7 +200,7 @@ public final class WebhookStore: Sendable {
             guard try db.run("DELETE FROM webhook_subscriptions WHERE id = ?", [.text(id)]) == 1 else {
                 throw StoreError.notFound("webhook")
             }
-            try StatementStore.audit(db, at: at, actor: actor, action: "webhook.deleted", subject: ("webhook", id), details: nil)
+            try StoreJournal.audit(db, at: at, actor: actor, action: "webhook.deleted", subject: ("webhook", id), details: nil)
         }
     }
 

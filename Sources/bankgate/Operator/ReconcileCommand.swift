@@ -109,12 +109,12 @@ struct ReconcileCommand: AsyncParsableCommand {
                                  orDash(item.string("end_to_end_id")), orDash(item.string("status")))
                 }
                 sections.append("Payments not yet seen on a statement\n" + payments.render())
-                var suggestions = TextTable("MATCH", "TRANSACTION", "TARGET", "SCORE", "REASONS")
+                var suggestions = TextTable("MATCH", "TRANSACTION", "TARGET", "SCORE ‰", "REASONS")
                 for item in document.list("suggestions") {
                     let reasons = (item.object["reasons"] as? [String])?.joined(separator: ",")
                     suggestions.add(orDash(item.string("id")), orDash(item.string("transaction_id")),
                                     "\(orDash(item.string("target_kind"))) \(orDash(item.string("target_id")))",
-                                    orDash(item.string("score")), orDash(reasons))
+                                    orDash(item.string("score_permille")), orDash(reasons))
                 }
                 sections.append("Suggested matches (bankgate reconcile confirm|reject MATCH)\n" + suggestions.render())
                 var overdue = TextTable("EXPECTED", "ACCOUNT", "AMOUNT", "WINDOW", "REFERENCE")

@@ -1,12 +1,12 @@
 import COpenSSL
 
-/// SHA-256 through OpenSSL's EVP interface, and constant-time comparison of digests.
-enum SHA256 {
+/// SHA-256 through OpenSSL's EVP interface.
+public enum SHA256 {
     /// Digest length in bytes.
-    static let length = 32
+    public static let length = 32
 
     /// The digest of the bytes at `buffer`.
-    static func digest(_ buffer: UnsafeRawBufferPointer) -> [UInt8] {
+    public static func digest(_ buffer: UnsafeRawBufferPointer) -> [UInt8] {
         var digest = [UInt8](repeating: 0, count: length)
         var size: UInt32 = 0
         var empty: UInt8 = 0
@@ -21,30 +21,18 @@ enum SHA256 {
     }
 
     /// The digest of `bytes`.
-    static func digest(_ bytes: some Sequence<UInt8>) -> [UInt8] {
+    public static func digest(_ bytes: some Sequence<UInt8>) -> [UInt8] {
         let result = bytes.withContiguousStorageIfAvailable { digest(UnsafeRawBufferPointer($0)) }
         return result ?? Array(bytes).withUnsafeBytes { digest($0) }
     }
 
     /// The digest of `bytes` as 64 lowercase hexadecimal digits.
-    static func hex(_ bytes: some Sequence<UInt8>) -> String {
-        hexString(digest(bytes))
-    }
-
-    /// Lowercase hexadecimal of `bytes`.
-    static func hexString(_ bytes: [UInt8]) -> String {
-        let digits: [UInt8] = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count * 2)
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: out, as: UTF8.self)
+    public static func hex(_ bytes: some Sequence<UInt8>) -> String {
+        Hex.encode(digest(bytes))
     }
 
     /// Parses 64 hexadecimal digits into a digest; `nil` for anything else.
-    static func parseHex(_ text: String) -> [UInt8]? {
+    public static func parseHex(_ text: String) -> [UInt8]? {
         let utf8 = Array(text.utf8)
         guard utf8.count == length * 2 else { return nil }
         var out: [UInt8] = []
@@ -56,14 +44,6 @@ enum SHA256 {
             index += 2
         }
         return out
-    }
-
-    /// Whether two digests are equal, in time independent of where they differ.
-    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        guard a.count == b.count else { return false }
-        return a.withUnsafeBytes { pa in
-            b.withUnsafeBytes { pb in CRYPTO_memcmp(pa.baseAddress, pb.baseAddress, a.count) == 0 }
-        }
     }
 
     private static func nibble(_ byte: UInt8) -> UInt8? {

@@ -1,0 +1,20 @@
+import BankGateStore
+
+extension GatewayError {
+    /// The one place store errors become API errors. Database detail is never returned: anything
+    /// unexpected becomes `store_unavailable` (the caller logs it).
+    init(storeError error: any Error) {
+        switch error {
+        case let error as GatewayError:
+            self = error
+        case StoreError.notFound(let what):
+            self = GatewayError(.notFound, code: "not_found", message: "\(what) not found")
+        case StoreError.conflict(let current, let message):
+            self = GatewayError(.conflict, code: "invalid_state", message: "\(message) (status \(current.rawValue))")
+        case StoreError.invalidState(let message):
+            self = GatewayError(.conflict, code: "invalid_state", message: message)
+        default:
+            self = GatewayError(.unavailable, code: "store_unavailable", message: "the store could not complete the request")
+        }
+    }
+}
