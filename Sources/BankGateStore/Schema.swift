@@ -250,5 +250,76 @@ enum Schema {
             );
             CREATE INDEX outbox_events_type ON outbox_events (type, seq);
             """),
+        // Transaction identity no longer depends on the format an entry came in, and tells apart
+        // entries that share a reference but not their signed amount (see TransactionIdentity):
+        // stored identities are derived again, and rows that turn out to be one entry stored twice
+        // (an MT940 `ref:` and a camt `asr:` of the same bank reference) are merged into the
+        // earliest, each merge audited. Statements remember which entries they carried, so that what
+        // de-duplication kept can be checked against their balances, and an inconsistent statement
+        // is quarantined: its entries stay out of matching and the balance reconciliation until an
+        // operator accepts it or a consistent statement vouches for them.
+        Migration(name: "003_identity_and_quarantine", sql: """
+            ALTER TABLE statements ADD COLUMN warnings TEXT;
+            ALTER TABLE statements ADD COLUMN review TEXT NOT NULL DEFAULT 'none';
+            ALTER TABLE statements ADD COLUMN reviewed_at INTEGER;
+            ALTER TABLE statements ADD COLUMN reviewed_by TEXT;
+            ALTER TABLE statements ADD COLUMN review_reason TEXT;
+            ALTER TABLE bank_transactions ADD COLUMN quarantined INTEGER NOT NULL DEFAULT 0;
+            CREATE TABLE statement_entries (
+                statement_row INTEGER NOT NULL REFERENCES statements (id),
+                transaction_id INTEGER NOT NULL REFERENCES bank_transactions (id),
+                booked INTEGER NOT NULL,
+                PRIMARY KEY (statement_row, transaction_id)
+            ) WITHOUT ROWID;
+            CREATE INDEX statement_entries_transaction ON statement_entries (transaction_id);
+            CREATE TABLE statement_balances (
+                statement_row INTEGER NOT NULL REFERENCES statements (id),
+                type TEXT NOT NULL,
+                date TEXT NOT NULL,
+                amount_minor INTEGER NOT NULL,
+                currency TEXT NOT NULL,
+                PRIMARY KEY (statement_row, type, date)
+            ) WITHOUT ROWID;
+            CREATE INDEX statements_review ON statements (review, account_id);
+
+            CREATE TEMP TABLE rederived AS
+                SELECT id, account_id, identity AS old_identity, new_identity,
+                       MIN(id) OVER (PARTITION BY account_id, new_identity) AS keeper
+                FROM (SELECT t.id, t.account_id, t.identity,
+                          CASE
+                              WHEN upper(trim(COALESCE(t.account_servicer_reference, ''))) NOT IN ('', 'NONREF', 'NOTPROVIDED', 'NONE')
+                                  THEN 'asr:' || trim(t.account_servicer_reference) || '|' || t.amount_minor
+                              WHEN s.format IN ('MT940', 'MT942')
+                                   AND upper(trim(COALESCE(t.bank_reference, ''))) NOT IN ('', 'NONREF', 'NOTPROVIDED', 'NONE')
+                                  THEN 'asr:' || trim(t.bank_reference) || '|' || t.amount_minor
+                              ELSE t.identity
+                          END AS new_identity
+                      FROM bank_transactions t JOIN statements s ON s.id = t.statement_row);
+            INSERT INTO audit_log (at, actor, action, subject_kind, subject_id, details)
+                SELECT CAST(strftime('%s', 'now') AS INTEGER) * 1000, 'migration', 'transaction.merged', 'transaction', 'btx_' || id,
+                       'the same bank entry as btx_' || keeper || ' (' || new_identity || '), stored twice under ' || old_identity
+                FROM rederived WHERE id != keeper;
+            UPDATE reconciliation_matches SET transaction_id = (SELECT keeper FROM rederived r WHERE r.id = reconciliation_matches.transaction_id)
+                WHERE transaction_id IN (SELECT id FROM rederived WHERE id != keeper);
+            UPDATE bank_transactions SET match_state = (SELECT d.match_state FROM bank_transactions d JOIN rederived r ON r.id = d.id
+                                                        WHERE r.keeper = bank_transactions.id AND r.id != r.keeper
+                                                          AND d.match_state != 'unmatched' LIMIT 1)
+                WHERE match_state = 'unmatched' AND id IN (SELECT keeper FROM rederived WHERE id != keeper)
+                  AND EXISTS (SELECT 1 FROM bank_transactions d JOIN rederived r ON r.id = d.id
+                              WHERE r.keeper = bank_transactions.id AND r.id != r.keeper AND d.match_state != 'unmatched');
+            INSERT INTO statement_entries (statement_row, transaction_id, booked)
+                SELECT t.statement_row, COALESCE(r.keeper, t.id), t.status = 'booked'
+                FROM bank_transactions t LEFT JOIN rederived r ON r.id = t.id
+                WHERE true ON CONFLICT DO NOTHING;
+            DELETE FROM bank_transactions WHERE id IN (SELECT id FROM rederived WHERE id != keeper);
+            UPDATE bank_transactions SET identity = (SELECT new_identity FROM rederived r WHERE r.id = bank_transactions.id)
+                WHERE id IN (SELECT id FROM rederived WHERE new_identity != old_identity AND id = keeper);
+            DROP TABLE rederived;
+
+            UPDATE statements SET review = 'quarantined', review_reason = 'opening balance and entries do not add up to the closing balance'
+                WHERE integrity = 'inconsistent';
+            UPDATE bank_transactions SET quarantined = 1
+                WHERE statement_row IN (SELECT id FROM statements WHERE review = 'quarantined');
+            """),
     ]
 }

@@ -163,6 +163,7 @@ public final class StatementIngestor: Sendable {
 
     private struct ImportInProgress {
         var account: DebtorAccount
+        var format: StatementFormat
         var draft: StatementDraft
         var registration: StatementStore.Registration
         var counter = TransactionIdentity.OccurrenceCounter()
@@ -192,14 +193,14 @@ public final class StatementIngestor: Sendable {
             fromDate: header.fromDate, toDate: header.toDate, statementDate: date, currency: currency, source: source,
             sourceName: sourceName)
         let registration = try await store.beginStatement(draft, at: clock.now())
-        return ImportInProgress(account: account, draft: draft, registration: registration)
+        return ImportInProgress(account: account, format: header.format, draft: draft, registration: registration)
     }
 
     private func insert(_ transactions: [StatementTransaction], into progress: inout ImportInProgress) async throws {
         var drafts: [BankTransactionDraft] = []
         drafts.reserveCapacity(transactions.count)
         for transaction in transactions {
-            let identity = TransactionIdentity.make(transaction, counter: &progress.counter)
+            let identity = TransactionIdentity.make(transaction, format: progress.format, counter: &progress.counter)
             drafts.append(Self.draft(transaction, identity: identity))
         }
         let result = try await store.insertTransactions(drafts, accountId: progress.account.id,

@@ -2,26 +2,36 @@ import Foundation
 import BankGateStatements
 
 /// What makes two reports of a bank transaction the same transaction, so that it is stored once
-/// whether it arrives in an intraday report and again in the end-of-day statement, in a re-sent
-/// file, or in statements whose date ranges overlap.
+/// whether it arrives in an intraday report and again in the end-of-day statement, in another
+/// format (camt.052 intraday, MT940 at the end of the day), in a re-sent file, or in statements
+/// whose date ranges overlap.
 ///
 /// In order of preference:
-/// 1. `asr:<account servicer reference>` — the bank's own unique id of the entry (camt
-///    `AcctSvcrRef`, on the entry or its transaction details).
-/// 2. `ref:<bank reference>|<date>|<signed amount>` — the entry reference (camt `NtryRef`, MT940
-///    `//` reference), which some banks reuse across days, hence the date and amount with it.
+/// 1. `asr:<account servicer reference>|<signed amount>` — the bank's own reference of the entry:
+///    camt `AcctSvcrRef` (on the entry or its transaction details), the MT940/MT942 `:61:` reference
+///    after `//` (the same field in SWIFT's MT940 ↔ camt.053 mapping). Banks give the debit and the
+///    credit of an internal transfer, or an entry and its reversal, one reference: the signed
+///    amount tells them apart, so the identity does not depend on the format an entry came in.
+/// 2. `ref:<entry reference>|<date>|<signed amount>` — camt `NtryRef` when there is no servicer
+///    reference; some banks reuse it across days, hence the date.
 /// 3. `fp:<fingerprint>#<n>` — when the bank gives no reference: date (booking, else value),
 ///    signed amount, currency, end-to-end id, counterparty account, remittance text and bank
 ///    transaction code, plus the entry's occurrence `n` among identical neighbours (two identical
 ///    card fees on one day are two transactions; banks list such entries next to each other in
 ///    every report, so the n-th stays the n-th).
 ///
+/// A reference identity met again in the same statement is a different entry (a statement never
+/// lists one entry twice): its second occurrence is `…#2`, and so on, so de-duplication across
+/// reports never folds two entries of one statement into one.
+///
 /// Placeholders (`NONREF`, `NOTPROVIDED`) are not references.
 public enum TransactionIdentity {
-    /// Counts runs of identical fingerprints in document order.
+    /// Counts occurrences within one statement: runs of identical fingerprints in document order,
+    /// and every use of a reference identity.
     public struct OccurrenceCounter: Sendable {
         private var previous: String?
         private var run = 0
+        private var referenceUses: [String: Int] = [:]
 
         public init() {}
 
@@ -31,16 +41,29 @@ public enum TransactionIdentity {
             previous = fingerprint
             return run
         }
+
+        /// How often `identity` has been used in this statement, this use included.
+        mutating func use(_ identity: String) -> Int {
+            let count = (referenceUses[identity] ?? 0) + 1
+            referenceUses[identity] = count
+            return count
+        }
     }
 
-    /// The identity of `transaction`.
-    public static func make(_ transaction: StatementTransaction, counter: inout OccurrenceCounter) -> String {
+    /// The identity of `transaction`, read from a file in `format`.
+    public static func make(_ transaction: StatementTransaction, format: StatementFormat,
+                            counter: inout OccurrenceCounter) -> String {
         let date = transaction.bookingDate ?? transaction.valueDate ?? ""
-        if let reference = meaningful(transaction.accountServicerReference) {
-            return "asr:" + reference
+        let reference: String? = if let servicer = meaningful(servicerReference(transaction, format: format)) {
+            "asr:\(servicer)|\(transaction.signedMinorUnits)"
+        } else if let entry = meaningful(transaction.bankReference) {
+            "ref:\(entry)|\(date)|\(transaction.signedMinorUnits)"
+        } else {
+            nil
         }
-        if let reference = meaningful(transaction.bankReference) {
-            return "ref:\(reference)|\(date)|\(transaction.signedMinorUnits)"
+        if let reference {
+            let occurrence = counter.use(reference)
+            return occurrence == 1 ? reference : "\(reference)#\(occurrence)"
         }
         let code = transaction.transactionCode
         let fields: [String] = [
@@ -50,6 +73,15 @@ public enum TransactionIdentity {
         ]
         let fingerprint = fields.joined(separator: "\u{1F}")
         return "fp:\(fingerprint)#\(counter.next(fingerprint))"
+    }
+
+    /// The account servicer's reference of the entry: camt `AcctSvcrRef`; in MT940 and MT942 the
+    /// `:61:` reference after `//`, which the readers keep as the entry's bank reference.
+    static func servicerReference(_ transaction: StatementTransaction, format: StatementFormat) -> String? {
+        switch format {
+        case .mt940, .mt942: transaction.accountServicerReference ?? transaction.bankReference
+        case .camt052, .camt053, .camt054: transaction.accountServicerReference
+        }
     }
 
     /// `value` unless it is empty or a placeholder.

@@ -82,6 +82,8 @@ public struct StatementCompletion: Sendable, Hashable {
     public var integrity: String
     public var expectedClosing: Int64?
     public var balances: [BalanceDraft]
+    /// What the reader had to tolerate in the file (one line each), kept with the statement.
+    public var warnings: [String] = []
 
     public init(entries: Int, bookedCredits: Int64, bookedDebits: Int64, openingBalance: Int64?, closingBalance: Int64?,
                 closingAvailable: Int64?, integrity: String, expectedClosing: Int64?, balances: [BalanceDraft]) {
@@ -180,9 +182,12 @@ public struct BankTransactionRecord: Sendable, Hashable {
     public var matchState: String
     public var createdAt: Timestamp
     public var updatedAt: Timestamp
+    /// No complete, consistent statement (nor an operator) vouches for the entry yet: it is left
+    /// out of matching and the balance reconciliation.
+    public var quarantined: Bool
 
     public init(id: String, accountId: String, statementRow: Int64, draft: BankTransactionDraft, matchState: String,
-                createdAt: Timestamp, updatedAt: Timestamp) {
+                createdAt: Timestamp, updatedAt: Timestamp, quarantined: Bool = false) {
         self.id = id
         self.accountId = accountId
         self.statementRow = statementRow
@@ -190,6 +195,7 @@ public struct BankTransactionRecord: Sendable, Hashable {
         self.matchState = matchState
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+        self.quarantined = quarantined
     }
 
     /// The integer row id behind ``id``.
@@ -209,12 +215,19 @@ public struct StatementRecord: Sendable, Hashable {
     public var newEntries: Int
     /// `ok`, `first`, `gap`, `opening_mismatch`, `not_checked` or `pending`.
     public var continuity: String
-    /// `importing` or `complete`.
+    /// `importing`, `complete` or `failed`.
     public var state: String
     public var receivedAt: Timestamp
+    /// Whether an operator must look at the statement before its entries count.
+    public var review: StatementReview
+    /// Why it is quarantined, accepted or replaced.
+    public var reviewReason: String?
+    /// What the reader had to tolerate in the file (one line each).
+    public var warnings: [String]
 
     public init(id: String, draft: StatementDraft, completion: StatementCompletion?, newEntries: Int, continuity: String,
-                state: String, receivedAt: Timestamp) {
+                state: String, receivedAt: Timestamp, review: StatementReview = .none, reviewReason: String? = nil,
+                warnings: [String] = []) {
         self.id = id
         self.draft = draft
         self.completion = completion
@@ -222,7 +235,23 @@ public struct StatementRecord: Sendable, Hashable {
         self.continuity = continuity
         self.state = state
         self.receivedAt = receivedAt
+        self.review = review
+        self.reviewReason = reviewReason
+        self.warnings = warnings
     }
+}
+
+/// Where a statement stands with the operators.
+public enum StatementReview: String, Sendable, Hashable, CaseIterable {
+    /// Nothing to look at: its entries count.
+    case none
+    /// Its balances do not add up with the entries kept for it: its new entries and balances are
+    /// held out of matching and the balance reconciliation.
+    case quarantined
+    /// An operator accepted it as it is (audited).
+    case accepted
+    /// A consistent statement of the same account, kind and date arrived after it.
+    case replaced
 }
 
 /// The latest balances of an account, by type.

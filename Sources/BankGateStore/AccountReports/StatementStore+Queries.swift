@@ -105,7 +105,8 @@ extension StatementStore {
         id, account_id, identity, statement_row, statement_id, sequence, booking_date, value_date, amount_minor, currency, status, \
         reversal, bank_reference, account_servicer_reference, end_to_end_id, instruction_id, message_id, payment_info_id, uetr, \
         counterparty_name, counterparty_account, counterparty_bank, remittance_info, structured_reference, btc_domain, btc_family, \
-        btc_sub_family, btc_proprietary, balance_after, additional_info, source_line, source_path, match_state, created_at, updated_at
+        btc_sub_family, btc_proprietary, balance_after, additional_info, source_line, source_path, match_state, created_at, updated_at, \
+        quarantined
         """
 
     static func transaction(_ row: SQLiteRow) throws -> BankTransactionRecord {
@@ -122,12 +123,12 @@ extension StatementStore {
             additionalInfo: row.optionalText(29), sourceLine: Int(row.int(30)), sourcePath: row.text(31))
         return BankTransactionRecord(id: "btx_\(row.int(0))", accountId: row.text(1), statementRow: row.int(3), draft: draft,
                                      matchState: row.text(32), createdAt: Timestamp(milliseconds: row.int(33)),
-                                     updatedAt: Timestamp(milliseconds: row.int(34)))
+                                     updatedAt: Timestamp(milliseconds: row.int(34)), quarantined: row.int(35) != 0)
     }
 
     static let statementRecordColumns = statementColumns + """
         , id, entries, booked_credits, booked_debits, opening_balance, closing_balance, closing_available, integrity, \
-        expected_closing, new_entries, continuity, state, received_at
+        expected_closing, new_entries, continuity, state, received_at, review, review_reason, warnings
         """
 
     static func statementRecord(_ row: SQLiteRow) throws -> StatementRecord {
@@ -140,6 +141,8 @@ extension StatementStore {
                                   balances: [])
             : nil
         return StatementRecord(id: "stm_\(row.int(15))", draft: draft, completion: completion, newEntries: Int(row.int(24)),
-                               continuity: row.text(25), state: state, receivedAt: Timestamp(milliseconds: row.int(27)))
+                               continuity: row.text(25), state: state, receivedAt: Timestamp(milliseconds: row.int(27)),
+                               review: StatementReview(rawValue: row.text(28)) ?? .quarantined, reviewReason: row.optionalText(29),
+                               warnings: row.optionalText(30).map { $0.split(separator: "\n").map(String.init) } ?? [])
     }
 }

@@ -61,24 +61,29 @@ public final class StatementStore: Sendable {
         public var nowBooked: [Int64] = []
     }
 
-    /// Stores a chunk of a statement's entries, each once per identity, in one transaction. A booked
-    /// entry, new or a pending one now booked, produces a `transaction.booked` event.
+    /// Stores a chunk of a statement's entries, each once per identity, in one transaction, and
+    /// links every entry to the row that holds it (new or stored before), so that the statement's
+    /// balances can be checked against what was kept. New rows are held (`quarantined`) until the
+    /// statement completes consistent. A booked entry, new or a pending one now booked, produces a
+    /// `transaction.booked` event.
     public func insertTransactions(_ drafts: [BankTransactionDraft], accountId: String, statementRow: Int64,
                                    at: Timestamp) async throws -> InsertResult {
         try await database.write { db in
             var result = InsertResult()
             for draft in drafts {
+                let booked: SQLValue = .integer(draft.status == "booked" ? 1 : 0)
                 let changed = try db.run("""
                     INSERT INTO bank_transactions (account_id, identity, statement_row, statement_id, sequence, booking_date, value_date,
                         amount_minor, currency, status, reversal, bank_reference, account_servicer_reference, end_to_end_id,
                         instruction_id, message_id, payment_info_id, uetr, counterparty_name, counterparty_account, counterparty_bank,
                         remittance_info, structured_reference, btc_domain, btc_family, btc_sub_family, btc_proprietary, balance_after,
-                        additional_info, source_line, source_path, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        additional_info, source_line, source_path, created_at, updated_at, quarantined)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
                     ON CONFLICT (account_id, identity) DO NOTHING
                     """, Self.arguments(draft, accountId: accountId, statementRow: statementRow, at: at))
                 if changed == 1 {
                     let row = db.lastInsertRowID
+                    try Self.link(db, statementRow: statementRow, transactionRow: row, booked: booked)
                     result.inserted.append(row)
                     if draft.status == "booked" {
                         try Self.appendTransactionEvent(db, type: "transaction.booked", row: row, accountId: accountId, draft: draft, at: at)
@@ -86,10 +91,12 @@ public final class StatementStore: Sendable {
                     continue
                 }
                 result.duplicates += 1
-                guard draft.status == "booked",
-                      let existing = try db.queryFirst("SELECT id, status FROM bank_transactions WHERE account_id = ? AND identity = ?",
-                                                       [.text(accountId), .text(draft.identity)], { ($0.int(0), $0.text(1)) }),
-                      existing.1 != "booked" else { continue }
+                guard let existing = try db.queryFirst("SELECT id, status FROM bank_transactions WHERE account_id = ? AND identity = ?",
+                                                       [.text(accountId), .text(draft.identity)], { ($0.int(0), $0.text(1)) }) else {
+                    throw StoreError.database("transaction \(draft.identity) vanished during its import")
+                }
+                try Self.link(db, statementRow: statementRow, transactionRow: existing.0, booked: booked)
+                guard draft.status == "booked", existing.1 != "booked" else { continue }
                 try db.run("""
                     UPDATE bank_transactions SET status = 'booked', booking_date = COALESCE(?, booking_date), updated_at = ? WHERE id = ?
                     """, [draft.bookingDate.sqlValue, .integer(at.milliseconds), .integer(existing.0)])
@@ -104,6 +111,14 @@ public final class StatementStore: Sendable {
             }
             return result
         }
+    }
+
+    /// Records that the statement at `statementRow` carried the entry stored at `transactionRow`.
+    private static func link(_ db: SQLiteConnection, statementRow: Int64, transactionRow: Int64, booked: SQLValue) throws {
+        try db.run("""
+            INSERT INTO statement_entries (statement_row, transaction_id, booked) VALUES (?, ?, ?)
+            ON CONFLICT (statement_row, transaction_id) DO UPDATE SET booked = MAX(booked, excluded.booked)
+            """, [.integer(statementRow), .integer(transactionRow), booked])
     }
 
     /// What finishing a statement found.
@@ -121,27 +136,51 @@ public final class StatementStore: Sendable {
     /// Completes a statement: its sums, balances and integrity; its continuity with the account's
     /// previous statement (each opening balance equals the previous closing balance, sequence
     /// numbers without holes); events `statement.inconsistent` and `statement.gap`; gaps it fills.
+    ///
+    /// Integrity is checked twice: the reader's (opening + entries = closing, as the file says) and
+    /// the store's (opening + the booked entries de-duplication kept for this statement = closing),
+    /// so an entry folded into another one by mistake can never pass unnoticed. An inconsistent
+    /// statement is quarantined: its new entries stay held and its balances are not recorded until
+    /// an operator accepts it (``acceptStatement(id:actor:reason:at:)``) or a consistent statement of
+    /// the same account, kind and date replaces it. A consistent one releases the entries it carried.
     public func finishStatement(row: Int64, completion: StatementCompletion, at: Timestamp) async throws -> Outcome {
         try await database.write { db in
             guard let draft = try Self.loadDraft(db, row: row) else { throw StoreError.notFound("statement") }
+            var completion = completion
+            var reviewReason: String?
+            if completion.integrity == "inconsistent" {
+                reviewReason = "opening balance and entries do not add up to the closing balance"
+            } else if completion.integrity == "consistent", let opening = completion.openingBalance,
+                      let closing = completion.closingBalance {
+                let kept = try db.queryFirst("""
+                    SELECT COALESCE(SUM(t.amount_minor), 0), COUNT(*) FROM statement_entries e JOIN bank_transactions t ON t.id = e.transaction_id
+                    WHERE e.statement_row = ? AND e.booked = 1
+                    """, [.integer(row)], { ($0.int(0), $0.int(1)) }) ?? (0, 0)
+                if opening + kept.0 != closing {
+                    completion.integrity = "inconsistent"
+                    completion.expectedClosing = opening + kept.0
+                    reviewReason = "the \(kept.1) booked entries kept after de-duplication do not add up to the closing balance"
+                }
+            }
             try db.run("""
                 UPDATE statements SET entries = ?, booked_credits = ?, booked_debits = ?, opening_balance = ?, closing_balance = ?,
-                    closing_available = ?, integrity = ?, expected_closing = ?, state = 'complete', completed_at = ?
+                    closing_available = ?, integrity = ?, expected_closing = ?, state = 'complete', completed_at = ?, warnings = ?,
+                    review = ?, review_reason = ?
                 WHERE id = ?
                 """, [.integer(Int64(completion.entries)), .integer(completion.bookedCredits), .integer(completion.bookedDebits),
                       completion.openingBalance.sqlValue, completion.closingBalance.sqlValue, completion.closingAvailable.sqlValue,
-                      .text(completion.integrity), completion.expectedClosing.sqlValue, .integer(at.milliseconds), .integer(row)])
+                      .text(completion.integrity), completion.expectedClosing.sqlValue, .integer(at.milliseconds),
+                      completion.warnings.isEmpty ? .null : .text(completion.warnings.joined(separator: "\n")),
+                      .text(reviewReason == nil ? StatementReview.none.rawValue : StatementReview.quarantined.rawValue),
+                      reviewReason.sqlValue, .integer(row)])
             for balance in completion.balances {
-                // A later report of the same balance (type and date) replaces the earlier one.
                 try db.run("""
-                    INSERT INTO balances (account_id, type, date, amount_minor, currency, statement_row, recorded_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (account_id, type, date) DO UPDATE SET amount_minor = excluded.amount_minor,
-                        currency = excluded.currency, statement_row = excluded.statement_row, recorded_at = excluded.recorded_at
-                    """, [.text(draft.accountId), .text(balance.type), .text(balance.date), .integer(balance.amount.minorUnits),
-                          .text(balance.amount.currency.code), .integer(row), .integer(at.milliseconds)])
+                    INSERT INTO statement_balances (statement_row, type, date, amount_minor, currency) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT (statement_row, type, date) DO UPDATE SET amount_minor = excluded.amount_minor, currency = excluded.currency
+                    """, [.integer(row), .text(balance.type), .text(balance.date), .integer(balance.amount.minorUnits),
+                          .text(balance.amount.currency.code)])
             }
-            if completion.integrity == "inconsistent" {
+            if let reviewReason {
                 var json = JSONWriter(capacity: 256)
                 json.beginObject()
                 json.field("statement_id", "stm_\(row)")
@@ -150,8 +189,13 @@ public final class StatementStore: Sendable {
                 json.field("currency", draft.currency.code)
                 json.field("expected_closing_balance", completion.expectedClosing.map { Money(minorUnits: $0, currency: draft.currency).decimalString })
                 json.field("stated_closing_balance", completion.closingBalance.map { Money(minorUnits: $0, currency: draft.currency).decimalString })
+                json.field("reason", reviewReason)
                 json.endObject()
                 try StoreJournal.appendEvent(db, type: "statement.inconsistent", at: at, payload: json.text)
+                try StoreJournal.audit(db, at: at, actor: "system", action: "statement.quarantined", subject: ("statement", "stm_\(row)"),
+                                       details: reviewReason)
+            } else {
+                try Self.release(db, row: row, draft: draft, at: at)
             }
             var outcome = Outcome(integrity: completion.integrity, continuity: "not_checked", gap: nil, closedGaps: [])
             if draft.reportKind == "end_of_day" {
@@ -161,6 +205,63 @@ public final class StatementStore: Sendable {
             try StoreJournal.audit(db, at: at, actor: "system", action: "statement.completed", subject: ("statement", "stm_\(row)"),
                            details: "\(completion.entries) entries, integrity \(completion.integrity), continuity \(outcome.continuity)")
             return outcome
+        }
+    }
+
+    /// Lets a statement's entries and balances count: releases the entries it carried, records its
+    /// balances (a later report of a balance of the same type and date replaces an earlier one), and
+    /// marks quarantined statements of the same account, kind and date as replaced.
+    private static func release(_ db: SQLiteConnection, row: Int64, draft: StatementDraft, at: Timestamp) throws {
+        try db.run("""
+            UPDATE bank_transactions SET quarantined = 0, updated_at = ?
+            WHERE quarantined = 1 AND id IN (SELECT transaction_id FROM statement_entries WHERE statement_row = ?)
+            """, [.integer(at.milliseconds), .integer(row)])
+        try db.run("""
+            INSERT INTO balances (account_id, type, date, amount_minor, currency, statement_row, recorded_at)
+            SELECT ?, type, date, amount_minor, currency, statement_row, ? FROM statement_balances WHERE statement_row = ? AND true
+            ON CONFLICT (account_id, type, date) DO UPDATE SET amount_minor = excluded.amount_minor,
+                currency = excluded.currency, statement_row = excluded.statement_row, recorded_at = excluded.recorded_at
+            """, [.text(draft.accountId), .integer(at.milliseconds), .integer(row)])
+        let replaced = try db.query("""
+            SELECT id FROM statements WHERE account_id = ? AND report_kind = ? AND statement_date = ? AND review = 'quarantined' AND id != ?
+            """, [.text(draft.accountId), .text(draft.reportKind), .text(draft.statementDate), .integer(row)], { $0.int(0) })
+        for old in replaced {
+            try db.run("UPDATE statements SET review = 'replaced', reviewed_at = ?, reviewed_by = 'system', review_reason = ? WHERE id = ?",
+                       [.integer(at.milliseconds), .text("replaced by stm_\(row)"), .integer(old)])
+            try StoreJournal.audit(db, at: at, actor: "system", action: "statement.replaced", subject: ("statement", "stm_\(old)"),
+                                   details: "replaced by consistent statement stm_\(row)")
+        }
+    }
+
+    /// An operator accepts a quarantined statement as it is: its entries and balances count from
+    /// now on. Audited with the operator and the reason.
+    /// - Throws: ``StoreError/notFound(_:)`` for an unknown statement, ``StoreError/invalidState(_:)``
+    ///   when it is not quarantined.
+    public func acceptStatement(id: String, actor: String, reason: String?, at: Timestamp) async throws -> StatementRecord {
+        guard id.hasPrefix("stm_"), let row = Int64(id.dropFirst(4)) else { throw StoreError.notFound("statement") }
+        return try await database.write { db in
+            guard let draft = try Self.loadDraft(db, row: row) else { throw StoreError.notFound("statement") }
+            let review = try db.queryFirst("SELECT review FROM statements WHERE id = ?", [.integer(row)], { $0.text(0) })
+            guard review == StatementReview.quarantined.rawValue else {
+                throw StoreError.invalidState("statement \(id) is not quarantined (review: \(review ?? "none"))")
+            }
+            try db.run("UPDATE statements SET review = 'accepted', reviewed_at = ?, reviewed_by = ?, review_reason = ? WHERE id = ?",
+                       [.integer(at.milliseconds), .text(actor), .text(reason ?? "accepted by an operator"), .integer(row)])
+            try StoreJournal.audit(db, at: at, actor: actor, action: "statement.accepted", subject: ("statement", id),
+                                   details: reason ?? "accepted as it is")
+            try Self.release(db, row: row, draft: draft, at: at)
+            guard let record = try db.queryFirst("SELECT \(Self.statementRecordColumns) FROM statements WHERE id = ?", [.integer(row)],
+                                                 Self.statementRecord) else { throw StoreError.notFound("statement") }
+            return record
+        }
+    }
+
+    /// Statements waiting for an operator (quarantined), oldest first.
+    public func quarantinedStatements(accountId: String?) async throws -> [StatementRecord] {
+        try await database.read { db in
+            try db.query("""
+                SELECT \(Self.statementRecordColumns) FROM statements WHERE review = 'quarantined' AND (? IS NULL OR account_id = ?) ORDER BY id
+                """, [accountId.sqlValue, accountId.sqlValue], Self.statementRecord)
         }
     }
 

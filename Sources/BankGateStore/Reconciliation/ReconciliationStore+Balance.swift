@@ -26,7 +26,8 @@ extension ReconciliationStore {
         try await database.read { db in
             guard let anchor = try db.queryFirst("""
                 SELECT statement_date, opening_balance, currency FROM statements
-                WHERE account_id = ? AND report_kind = 'end_of_day' AND state = 'complete' AND opening_balance IS NOT NULL
+                WHERE account_id = ? AND report_kind = 'end_of_day' AND state = 'complete' AND review IN ('none', 'accepted')
+                  AND opening_balance IS NOT NULL
                   AND statement_date <= ?
                 ORDER BY statement_date, id LIMIT 1
                 """, [.text(accountId), .text(date)], { ($0.text(0), $0.int(1), $0.text(2)) }),
@@ -64,7 +65,8 @@ extension ReconciliationStore {
             let unmatched = try db.query("""
                 SELECT t.id, t.booking_date, t.amount_minor, COALESCE(t.counterparty_name, t.remittance_info, t.btc_proprietary, '')
                 FROM bank_transactions t
-                WHERE t.account_id = ? AND t.currency = ? AND t.status = 'booked' AND t.booking_date >= ? AND t.booking_date <= ?
+                WHERE t.account_id = ? AND t.currency = ? AND t.status = 'booked' AND t.quarantined = 0
+                  AND t.booking_date >= ? AND t.booking_date <= ?
                   AND NOT EXISTS (SELECT 1 FROM reconciliation_matches m WHERE m.transaction_id = t.id AND m.state = 'confirmed')
                 ORDER BY t.booking_date, t.id
                 """, [.text(accountId), .text(currency.code), .text(anchor.0), .text(date)]) { row in

@@ -117,7 +117,7 @@ public final class ReconciliationStore: Sendable {
         try await database.read { db in
             try db.query("""
                 SELECT \(StatementStore.transactionColumns) FROM bank_transactions
-                WHERE match_state != 'matched' AND status = 'booked' AND (? IS NULL OR account_id = ?) ORDER BY id
+                WHERE match_state != 'matched' AND status = 'booked' AND quarantined = 0 AND (? IS NULL OR account_id = ?) ORDER BY id
                 """, [accountId.sqlValue, accountId.sqlValue], StatementStore.transaction)
         }
     }

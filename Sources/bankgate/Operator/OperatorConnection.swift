@@ -76,6 +76,9 @@ struct OperatorFailure: Error {
     static let usage: Int32 = 2
     /// The daemon could not be reached.
     static let unreachable: Int32 = 3
+    /// The answer was read, and it says the books do not agree (a balance reconciliation that is
+    /// not balanced).
+    static let notBalanced: Int32 = 4
 
     var message: String
     var exitCode: Int32

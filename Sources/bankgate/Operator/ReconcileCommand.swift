@@ -37,11 +37,20 @@ struct ReconcileCommand: AsyncParsableCommand {
         func run() async throws {
             try await runOperator { () async throws(OperatorFailure) in
                 let client = try connection.client(preferring: [.accountsRead])
-                var path = "/v1/accounts/\(OperatorClient.escape(account))/reconciliation?date=\(OperatorClient.escape(date))"
-                if format == .csv { path += "&format=csv" }
+                let path = "/v1/accounts/\(OperatorClient.escape(account))/reconciliation?date=\(OperatorClient.escape(date))"
                 let body = try await client.get(path)
-                if format != .text { return printRaw(body) }
-                print(Self.render(try JSONDocument(body)))
+                let report = try JSONDocument(body)
+                switch format {
+                case .text: print(Self.render(report))
+                case .json: printRaw(body)
+                case .csv: printRaw(try await client.get(path + "&format=csv"))
+                }
+                // The verdict is the exit status too, so a script can stop on a day that does not balance.
+                guard (report.object["balanced"] as? Bool) == true else {
+                    throw OperatorFailure(message: "the reconciliation of \(account) on \(date) is not balanced "
+                                          + "(difference \(orDash(report.string("difference"))))",
+                                          exitCode: OperatorFailure.notBalanced)
+                }
             }
         }
 
