@@ -4,15 +4,19 @@ import Synchronization
 import XCTest
 
 /// The real processes: `bankgate bank-sim` failing 10% of sends before executing and dropping 10% of
-/// answers after executing, and `bankgate serve` killed with SIGKILL several times while payments
-/// are submitted and dispatched. Afterwards every accepted payment must have been executed by the
-/// bank exactly once, and none lost.
+/// answers after executing, and `bankgate serve` killed with SIGKILL twice while payments are
+/// submitted and once while a send waits for its answer. Afterwards every accepted payment must have
+/// been executed by the bank exactly once, and none lost.
+///
+/// Both processes listen on a port the system chose (`:0`) and the test reads it from their logs,
+/// so no port is ever guessed; the gateway gets a new port at each start.
 final class CrashRecoveryTests: XCTestCase {
     let paymentCount = 500
     let token = "crash-token-0123456789abcdef"
     var directory: URL!
     var simulator: Process?
     var gateway: Process?
+    var gatewayStarts = 0
     let client = HTTPClient(timeoutMilliseconds: 10_000)
 
     override func setUp() async throws {
@@ -60,15 +64,35 @@ final class CrashRecoveryTests: XCTestCase {
         return process
     }
 
-    func startGateway(config: String, apiPort: Int) async throws {
-        gateway = try launch(["serve", "--config", config, "--log-level", "warning"], log: "gateway.log")
+    /// Starts the gateway (each start logs to its own file) and returns the port its API got once ready.
+    func startGateway(config: String) async throws -> Int {
+        gatewayStarts += 1
+        let log = "gateway-\(gatewayStarts).log"
+        gateway = try launch(["serve", "--config", config, "--log-level", "info"], log: log)
+        let apiPort = try await announcedPort(in: log, message: "bankgate API listening")
         let deadline = Date().addingTimeInterval(30)
         while Date() < deadline {
             if let answer = try? await client.send(method: "GET", url: "http://127.0.0.1:\(apiPort)/readyz", headers: [], body: nil),
-               answer.status == 200 { return }
+               answer.status == 200 { return apiPort }
             try await Task.sleep(for: .milliseconds(50))
         }
         throw HarnessError("gateway did not become ready")
+    }
+
+    /// The port in the first log line holding `message` (swift-log prints metadata as `port=N`).
+    func announcedPort(in log: String, message: String) async throws -> Int {
+        let url = directory.appendingPathComponent(log)
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            let text = (try? String(contentsOf: url, encoding: .utf8)) ?? ""
+            if let line = text.split(separator: "\n").first(where: { $0.contains(message) }),
+               let field = line.split(separator: " ").first(where: { $0.hasPrefix("port=") }),
+               let port = Int(field.dropFirst("port=".count)) {
+                return port
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw HarnessError("no \"\(message)\" with a port in \(log)")
     }
 
     func killGateway() {
@@ -78,23 +102,25 @@ final class CrashRecoveryTests: XCTestCase {
     }
 
     func testKillNineDuringIntakeAndDispatchLosesNothingAndPaysNothingTwice() async throws {
-        let simPort = try PaymentFlowTests.unusedPort()
-        let apiPort = try PaymentFlowTests.unusedPort()
-        simulator = try launch(["bank-sim", "--listen", "127.0.0.1:\(simPort)", "--data-dir", directory.appendingPathComponent("sim").path,
-                                "--seed", "20261123", "--fail-rate", "0.1", "--drop-after-execute-rate", "0.1"], log: "sim.log")
+        // Every answer is held back 400 ms after the bank executed the payment: the window in which
+        // the test kills the gateway with a send under way.
+        simulator = try launch(["bank-sim", "--listen", "127.0.0.1:0", "--data-dir", directory.appendingPathComponent("sim").path,
+                                "--seed", "20261123", "--fail-rate", "0.1", "--drop-after-execute-rate", "0.1",
+                                "--latency-ms", "400"], log: "sim.log")
+        let simPort = try await announcedPort(in: "sim.log", message: "bank simulator listening")
         let config = directory.appendingPathComponent("bankgate.toml").path
         try GatewayHarness.configuration(
-            listen: "127.0.0.1:\(apiPort)", dataDirectory: directory.appendingPathComponent("gateway").path, token: token,
+            listen: "127.0.0.1:0", dataDirectory: directory.appendingPathComponent("gateway").path, token: token,
             transport: "transport = \"http\"\nurl = \"http://127.0.0.1:\(simPort)\"",
-            bankKeys: GatewayHarness.bankKeys(overriddenBy: "max_attempts = 100")
+            bankKeys: GatewayHarness.bankKeys(overriddenBy: "max_attempts = 100\nmax_in_flight = 32")
         ).write(toFile: config, atomically: true, encoding: .utf8)
-        try await startGateway(config: config, apiPort: apiPort)
+        let api = GatewayAddress(port: try await startGateway(config: config))
 
         // Submit from 16 clients. A client whose request fails (the gateway was killed) retries with
         // the same Idempotency-Key, as a treasury system does, until the gateway answers.
         let accepted = AcceptedPayments()
         let killPoints = [150, 350]
-        let client = Submitter(client: client, token: token, apiPort: apiPort)
+        let client = Submitter(client: client, token: token, api: api)
         let count = paymentCount
         let submitter = Task {
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -112,13 +138,13 @@ final class CrashRecoveryTests: XCTestCase {
         for point in killPoints {
             while accepted.count < point { try await Task.sleep(for: .milliseconds(5)) }
             killGateway()
-            try await startGateway(config: config, apiPort: apiPort)
+            api.port = try await startGateway(config: config)
         }
+        // One more kill while a send waits for the bank's answer.
+        let interrupted = try await killWhileASendAwaitsItsAnswer(simPort: simPort)
+        api.port = try await startGateway(config: config)
         try await submitter.value
-        // One more kill while the queue is being dispatched.
-        try await Task.sleep(for: .milliseconds(300))
-        killGateway()
-        try await startGateway(config: config, apiPort: apiPort)
+        let apiPort = api.port
 
         let ids = accepted.all
         XCTAssertEqual(ids.count, paymentCount)
@@ -156,6 +182,38 @@ final class CrashRecoveryTests: XCTestCase {
             if path.contains("unknown") { settledByQuery += 1 }
         }
         XCTAssertGreaterThan(settledByQuery, 0)
+
+        // The last kill struck during a dispatch: the send it interrupted was recovered at the restart.
+        let interruptedNumber = try XCTUnwrap(Int(interrupted.dropFirst("CRASH-".count)))
+        let interruptedId = try XCTUnwrap(ids[interruptedNumber])
+        let payment = try await getJSON("http://127.0.0.1:\(apiPort)/v1/payments/\(interruptedId)")
+        let history = (payment["history"] as? [[String: Any]]) ?? []
+        XCTAssertTrue(history.contains { $0["to"] as? String == "unknown" && $0["cause"] as? String == "recovery" },
+                      "\(interrupted) was killed while its send was under way: \(history)")
+    }
+
+    /// Watches the simulator's ledger and kills the gateway as soon as a payment appears in it that
+    /// was not there at the previous look: the bank has just executed it and holds its answer back
+    /// (`--latency-ms`), so the gateway is still waiting for it. Returns that payment's end-to-end id.
+    func killWhileASendAwaitsItsAnswer(simPort: Int) async throws -> String {
+        var seen = try await executedEndToEndIds(simPort: simPort)
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline {
+            let now = try await executedEndToEndIds(simPort: simPort)
+            if let fresh = now.subtracting(seen).first {
+                killGateway()
+                return fresh
+            }
+            seen = now
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        throw HarnessError("the bank executed no new payment within two minutes")
+    }
+
+    func executedEndToEndIds(simPort: Int) async throws -> Set<String> {
+        let ledger = try await getJSON("http://127.0.0.1:\(simPort)/sim/ledger")
+        let transfers = (ledger["transfers"] as? [[String: Any]]) ?? []
+        return Set(transfers.compactMap { $0["end_to_end_id"] as? String })
     }
 
     func getJSON(_ url: String) async throws -> [String: Any] {
@@ -172,11 +230,21 @@ final class AcceptedPayments: Sendable {
     var all: [Int: String] { ids.withLock { $0 } }
 }
 
+/// Where the gateway's API listens now: a new port after each restart.
+final class GatewayAddress: Sendable {
+    private let current: Mutex<Int>
+    init(port: Int) { current = Mutex(port) }
+    var port: Int {
+        get { current.withLock { $0 } }
+        set { current.withLock { $0 = newValue } }
+    }
+}
+
 /// A treasury client: retries with the same Idempotency-Key until the gateway answers.
 struct Submitter: Sendable {
     let client: HTTPClient
     let token: String
-    let apiPort: Int
+    let api: GatewayAddress
 
     func submitUntilAnswered(_ n: Int) async throws -> String {
         let body = """
@@ -185,7 +253,7 @@ struct Submitter: Sendable {
             """
         for _ in 0..<600 {
             if let answer = try? await client.send(
-                method: "POST", url: "http://127.0.0.1:\(apiPort)/v1/payments",
+                method: "POST", url: "http://127.0.0.1:\(api.port)/v1/payments",
                 headers: [("Authorization", "Bearer \(token)"), ("Idempotency-Key", "crash-\(n)"), ("Content-Type", "application/json")],
                 body: Array(body.utf8)), answer.status == 201 || answer.status == 200,
                let json = try? JSONSerialization.jsonObject(with: Data(answer.body)) as? [String: Any],

@@ -26,10 +26,11 @@ final class FolderExchangeTests: XCTestCase {
         XCTAssertTrue(sent.contains("pain.001.001.03"))
 
         // Every answer file was read and moved to processed/, none left in the inbox, none failed.
+        // A payment can be completed a moment before its answer file is moved: wait for the move.
         let inbox = harness.directory.appendingPathComponent("from-bank")
-        let names = try FileManager.default.contentsOfDirectory(atPath: inbox.path).filter { !$0.hasPrefix(".") }
-        XCTAssertEqual(Set(names), ["processed", "failed"])
-        let processed = try FileManager.default.contentsOfDirectory(atPath: inbox.appendingPathComponent("processed").path)
+        let names = try await waitForListing(in: inbox) { $0 == ["failed", "processed"] }
+        XCTAssertEqual(names, ["failed", "processed"])
+        let processed = try await waitForListing(in: inbox.appendingPathComponent("processed")) { $0.count >= 3 }
         XCTAssertGreaterThanOrEqual(processed.count, 3)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: inbox.appendingPathComponent("failed").path), [])
     }
@@ -39,12 +40,9 @@ final class FolderExchangeTests: XCTestCase {
         let inbox = harness.directory.appendingPathComponent("from-bank")
         try Data("<not a status report".utf8).write(to: inbox.appendingPathComponent("garbage.xml"))
         let failed = inbox.appendingPathComponent("failed")
-        let deadline = Date().addingTimeInterval(10)
         // The reason file is written after the move: wait for both.
-        while Set((try? FileManager.default.contentsOfDirectory(atPath: failed.path)) ?? []).isSuperset(of: ["garbage.xml", "garbage.xml.reason.txt"]) == false {
-            if Date() > deadline { return XCTFail("garbage.xml was not moved to failed/") }
-            try await Task.sleep(for: .milliseconds(50))
-        }
+        let listed = try await waitForListing(in: failed) { $0 == ["garbage.xml", "garbage.xml.reason.txt"] }
+        XCTAssertEqual(listed, ["garbage.xml", "garbage.xml.reason.txt"], "garbage.xml was not moved to failed/ with its reason")
         let reason = try String(contentsOf: failed.appendingPathComponent("garbage.xml.reason.txt"), encoding: .utf8)
         XCTAssertFalse(reason.isEmpty)
         let kept = try Data(contentsOf: failed.appendingPathComponent("garbage.xml"))
@@ -59,16 +57,6 @@ final class FolderStatementTests: XCTestCase {
     override func setUp() async throws { harness = try GatewayHarness() }
     override func tearDown() async throws { await harness.stop() }
 
-    func waitForFile(in directory: URL, seconds: Double = 10) async throws -> [String] {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).filter { !$0.hasPrefix(".") }
-            if !names.isEmpty { return names.sorted() }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        return []
-    }
-
     func testAStatementInTheInboxIsImportedThenMovedToProcessed() async throws {
         try await harness.start(folderExchange: true)
         let inbox = harness.directory.appendingPathComponent("from-bank")
@@ -79,7 +67,7 @@ final class FolderStatementTests: XCTestCase {
         try Data(statement.utf8).write(to: temporary)
         try FileManager.default.moveItem(at: temporary, to: inbox.appendingPathComponent("stmt-1.xml"))
 
-        let processed = try await waitForFile(in: inbox.appendingPathComponent("processed"))
+        let processed = try await waitForListing(in: inbox.appendingPathComponent("processed")) { $0 == ["stmt-1.xml"] }
         XCTAssertEqual(processed, ["stmt-1.xml"])
         let transactions = try await harness.call("GET", "/v1/accounts/acme-eur/transactions")
         XCTAssertEqual((transactions.json["transactions"] as? [[String: Any]])?.map { $0["amount"] as? String },
@@ -94,10 +82,25 @@ final class FolderStatementTests: XCTestCase {
         let broken = AccountFlowTests.statement(date: AccountFlowTests.today, paymentE2E: "X-1", paymentAmount: "12,34",
                                                 closing: "1236.16")
         try Data(broken.utf8).write(to: inbox.appendingPathComponent("broken.xml"))
-        let failed = try await waitForFile(in: inbox.appendingPathComponent("failed"))
+        // The reason file is written after the move: wait for both.
+        let failed = try await waitForListing(in: inbox.appendingPathComponent("failed")) {
+            $0 == ["broken.xml", "broken.xml.reason.txt"]
+        }
         XCTAssertEqual(failed, ["broken.xml", "broken.xml.reason.txt"])
         let reason = try String(contentsOf: inbox.appendingPathComponent("failed/broken.xml.reason.txt"), encoding: .utf8)
         XCTAssertTrue(reason.contains("malformed"), reason)
         XCTAssertTrue(reason.contains("12,34"), reason)
+    }
+}
+
+/// Polls `directory` until its listing (sorted, hidden files such as temporaries left out) meets
+/// `condition`, or `seconds` pass; returns the last listing, for the caller to assert on.
+func waitForListing(in directory: URL, seconds: Double = 30, until condition: ([String]) -> Bool) async throws -> [String] {
+    let deadline = Date().addingTimeInterval(seconds)
+    while true {
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [])
+            .filter { !$0.hasPrefix(".") }.sorted()
+        if condition(names) || Date() > deadline { return names }
+        try await Task.sleep(for: .milliseconds(20))
     }
 }

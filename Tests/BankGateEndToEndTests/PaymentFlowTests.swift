@@ -99,8 +99,9 @@ final class PaymentFlowTests: XCTestCase {
 
     func testCancelBeforeSendingAndRefusedAfterwards() async throws {
         // A bank that cannot be reached: the payment waits in the queue with backoff.
-        let closedPort = try Self.unusedPort()
-        try await harness.start(bankURL: "http://127.0.0.1:\(closedPort)",
+        let unreachable = try RefusingPort()
+        defer { unreachable.close() }
+        try await harness.start(bankURL: "http://127.0.0.1:\(unreachable.port)",
                                 extraBankKeys: "max_attempts = 100\nbackoff_base_ms = 600000\nbackoff_max_ms = 600000")
         let created = try await harness.call("POST", "/v1/payments", body: GatewayHarness.payment(), key: "c1")
         let id = try XCTUnwrap(created.json["id"] as? String)
@@ -151,20 +152,5 @@ final class PaymentFlowTests: XCTestCase {
         let ledger = try await harness.ledger()
         XCTAssertEqual(ledger.count, 8)
         XCTAssertEqual(Set(ledger.compactMap { $0["end_to_end_id"] as? String }).count, 8)
-    }
-
-    static func unusedPort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard bound else { throw HarnessError("cannot find a free port") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }

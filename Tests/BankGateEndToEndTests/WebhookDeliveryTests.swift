@@ -61,12 +61,19 @@ final class WebhookDeliveryTests: XCTestCase {
         ])
         XCTAssertEqual(expected.status, 201)
 
-        let deadline = Date().addingTimeInterval(15)
-        while received.withLock({ $0.count }) < 2 && Date() < deadline {
+        // Wait for the exact end state: the second delivery in, and the cursor moved past the event
+        // (nothing is due after that). Then allow the sender a grace of two polls for a third one.
+        let deadline = Date().addingTimeInterval(30)
+        var state: [String: Any] = [:]
+        while Date() < deadline {
+            let listed = try await harness.call("GET", "/v1/webhooks")
+            state = (listed.json["webhooks"] as? [[String: Any]])?.first ?? [:]
+            if received.withLock({ $0.count }) >= 2, (state["delivered_through_sequence"] as? Int ?? 0) > 0 { break }
             try await Task.sleep(for: .milliseconds(50))
         }
+        try await Task.sleep(for: .milliseconds(2 * WebhookPolicy().pollIntervalMilliseconds + 200))
         let deliveries = received.withLock { $0 }
-        XCTAssertEqual(deliveries.count, 2, "one refused (500), then delivered again")
+        XCTAssertEqual(deliveries.count, 2, "one refused (500), then delivered again, and nothing more")
         let eventIds = deliveries.compactMap { $0.headers["bankgate-event-id"] }
         XCTAssertEqual(eventIds.count, 2)
         XCTAssertTrue(eventIds.allSatisfy { $0.hasPrefix("evt_") }, "\(eventIds)")
@@ -82,13 +89,6 @@ final class WebhookDeliveryTests: XCTestCase {
         XCTAssertEqual((event["data"] as? [String: Any])?["expected_payment_id"] as? String, expected.json["id"] as? String)
 
         // The cursor moved past the delivered event; the failure count was reset.
-        var state: [String: Any] = [:]
-        while Date() < deadline {
-            let listed = try await harness.call("GET", "/v1/webhooks")
-            state = (listed.json["webhooks"] as? [[String: Any]])?.first ?? [:]
-            if (state["delivered_through_sequence"] as? Int ?? 0) > 0 { break }
-            try await Task.sleep(for: .milliseconds(50))
-        }
         XCTAssertEqual(state["delivered_through_sequence"] as? Int, event["sequence"] as? Int)
         XCTAssertEqual(state["consecutive_failures"] as? Int, 0)
     }

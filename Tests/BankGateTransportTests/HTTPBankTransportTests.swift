@@ -58,14 +58,18 @@ final class HTTPBankTransportTests: XCTestCase {
     }
 
     func testTimeoutAfterTheRequestWasSentIsUnknown() async throws {
-        let server = try LoopbackHTTPServer(.stallAfterRequest(milliseconds: 2_000))
+        // The server holds the answer back until stopped, so only the timeout can end the transfer;
+        // 1.5 s leaves ample time for the request to arrive first, which the server then proves.
+        let server = try LoopbackHTTPServer(.stallAfterRequest(milliseconds: 60_000))
         defer { server.stop() }
-        let outcome = await transport(server.baseURL, requestTimeout: 300).submit(message)
+        let outcome = await transport(server.baseURL, requestTimeout: 1_500).submit(message)
         XCTAssertTrue(outcome.isUnknown, "\(outcome)")
+        XCTAssertEqual(server.recordedRequests.first?.body, message.bytes, "the timeout struck after the bank had the request")
     }
 
     func testClosedPortIsNotSent() async throws {
-        let port = try LoopbackHTTPServer.closedPort()
+        let (socket, port) = try LoopbackHTTPServer.refusingPort()
+        defer { close(socket) }
         let outcome = await transport("http://127.0.0.1:\(port)").submit(message)
         XCTAssertTrue(outcome.isNotSent, "\(outcome)")
     }

@@ -1,5 +1,9 @@
 import XCTest
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 @testable import BankGateTransport
 
 final class HTTPClientTests: XCTestCase {
@@ -43,7 +47,8 @@ final class HTTPClientTests: XCTestCase {
     }
 
     func testFailuresAreTypedByWhatTheyProve() async throws {
-        let port = try LoopbackHTTPServer.closedPort()
+        let (socket, port) = try LoopbackHTTPServer.refusingPort()
+        defer { close(socket) }
         do {
             _ = try await HTTPClient().send(method: "GET", url: "http://127.0.0.1:\(port)/", headers: [], body: nil)
             XCTFail("expected an error")

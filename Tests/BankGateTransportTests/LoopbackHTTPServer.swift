@@ -7,15 +7,19 @@ import Glibc
 /// A tiny HTTP/1.1 server on 127.0.0.1 for tests, on POSIX sockets and its own thread. It serves
 /// one connection at a time, records each request it reads and behaves as told.
 ///
-/// `@unchecked Sendable`: `requests` and `stopped` are only touched while `lock` is held; the
-/// listening socket is written once in `init`.
+/// It listens on a port the system chose (port 0, read back) and keeps that socket until it stops,
+/// so no other server can take the port; it blocks in `accept` rather than polling, so a request
+/// is read as soon as it arrives.
+///
+/// `@unchecked Sendable`: `requests`, `stopped` and `listenerClosed` are only touched while `lock`
+/// is held; the listening socket is written once in `init`.
 final class LoopbackHTTPServer: @unchecked Sendable {
     enum Behaviour: Sendable {
         /// Reads the request, answers with this status, extra headers and body, then closes.
         case respond(status: Int, headers: [(String, String)], body: [UInt8])
         /// Reads the request and closes the connection without a word.
         case closeAfterRequest
-        /// Reads the request, says nothing for this long, then closes.
+        /// Reads the request, says nothing for this long (or until stopped), then closes.
         case stallAfterRequest(milliseconds: Int)
         /// Answers whatever first arrives (a TLS ClientHello) with plain HTTP, then closes.
         case answerPlainTextAtOnce
@@ -33,8 +37,10 @@ final class LoopbackHTTPServer: @unchecked Sendable {
     private let behaviour: Behaviour
     private let listener: Int32
     private let lock = NSLock()
+    private let stopSignal = DispatchSemaphore(value: 0)
     private var requests: [RecordedRequest] = []
     private var stopped = false
+    private var listenerClosed = false
 
     init(_ behaviour: Behaviour) throws {
         self.behaviour = behaviour
@@ -50,33 +56,59 @@ final class LoopbackHTTPServer: @unchecked Sendable {
 
     var recordedRequests: [RecordedRequest] { lock.withLock { requests } }
 
-    /// Stops accepting; the serving thread ends within ~100 ms and closes the listening socket.
-    func stop() { lock.withLock { stopped = true } }
+    /// Stops accepting at once (a blocked `accept` is woken) and ends a stall; the serving thread
+    /// closes the listening socket once the connection in hand, if any, is done.
+    func stop() {
+        let first = lock.withLock { () -> Bool in
+            defer { stopped = true }
+            if !stopped && !listenerClosed { shutdown(listener, Int32(SHUT_RDWR)) }
+            return !stopped
+        }
+        if first { stopSignal.signal() }
+    }
 
     private var isStopped: Bool { lock.withLock { stopped } }
 
-    /// A port on 127.0.0.1 where nothing listens (bound, read, closed).
-    static func closedPort() throws -> UInt16 {
-        let (socket, port) = try listen()
-        close(socket)
-        return port
+    /// A port on 127.0.0.1 that refuses connections: a socket bound to it that does not listen.
+    /// Nothing else can take the port while the returned socket is open; close it when done.
+    static func refusingPort() throws -> (socket: Int32, port: UInt16) {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw POSIXError(.EIO) }
+        var address = loopback(port: 0)
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
+                bind(fd, raw, length) == 0 && getsockname(fd, raw, &length) == 0
+            }
+        }
+        guard bound else {
+            close(fd)
+            throw POSIXError(.EADDRNOTAVAIL)
+        }
+        return (fd, UInt16(bigEndian: address.sin_port))
     }
 
-    /// A listening socket on 127.0.0.1 that never accepts, with its queue filled, so that new
+    /// A listening socket on 127.0.0.1 that never accepts, with its queue full, so that new
     /// connection attempts hang in the handshake. Returns the sockets to close and the port.
+    ///
+    /// With a backlog of 0 the queue is full once it holds one connection: this returns only after
+    /// the listener reports one waiting (readable), so the next connection attempt is sure to hang.
     static func unacceptingListener() throws -> (sockets: [Int32], port: UInt16) {
         let (listener, port) = try listen(backlog: 0)
         var sockets = [listener]
         var address = loopback(port: port)
-        for _ in 0..<4 {
-            let client = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            _ = fcntl(client, F_SETFL, O_NONBLOCK)
-            _ = withUnsafePointer(to: &address) { pointer in
-                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    connect(client, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-                }
+        let client = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        _ = fcntl(client, F_SETFL, O_NONBLOCK)
+        _ = withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(client, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
             }
-            sockets.append(client)
+        }
+        sockets.append(client)
+        var waiting = pollfd(fd: listener, events: Int16(POLLIN), revents: 0)
+        guard poll(&waiting, 1, 30_000) == 1 else {
+            sockets.forEach { close($0) }
+            throw POSIXError(.ETIMEDOUT)
         }
         return (sockets, port)
     }
@@ -92,8 +124,6 @@ final class LoopbackHTTPServer: @unchecked Sendable {
     private static func listen(backlog: Int32 = 64) throws -> (Int32, UInt16) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw POSIXError(.EIO) }
-        var yes: Int32 = 1
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
         var address = loopback(port: 0)
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafeMutablePointer(to: &address) { pointer in
@@ -109,12 +139,18 @@ final class LoopbackHTTPServer: @unchecked Sendable {
     }
 
     private func serve() {
-        defer { close(listener) }
+        defer {
+            lock.withLock {
+                listenerClosed = true
+                close(listener)
+            }
+        }
         while !isStopped {
-            var poller = pollfd(fd: listener, events: Int16(POLLIN), revents: 0)
-            guard poll(&poller, 1, 100) > 0 else { continue }
             let connection = accept(listener, nil, nil)
-            guard connection >= 0 else { continue }
+            guard connection >= 0 else {
+                if errno == EINTR || errno == ECONNABORTED { continue }
+                return // shut down by `stop()`
+            }
             var timeout = timeval(tv_sec: 5, tv_usec: 0)
             setsockopt(connection, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
             handle(connection)
@@ -139,11 +175,7 @@ final class LoopbackHTTPServer: @unchecked Sendable {
         case .closeAfterRequest, .answerPlainTextAtOnce:
             return
         case .stallAfterRequest(let milliseconds):
-            var waited = 0
-            while waited < milliseconds && !isStopped {
-                usleep(50_000)
-                waited += 50
-            }
+            if stopSignal.wait(timeout: .now() + .milliseconds(milliseconds)) == .success { stopSignal.signal() }
         }
     }
 

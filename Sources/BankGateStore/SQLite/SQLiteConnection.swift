@@ -19,6 +19,9 @@ public struct SQLiteError: Error, Sendable, CustomStringConvertible {
 
     /// Whether the error is a UNIQUE or PRIMARY KEY violation.
     public var isConstraintViolation: Bool { code & 0xFF == SQLITE_CONSTRAINT }
+
+    /// A grouped write whose transaction SQLite rolled back before it could commit: not stored.
+    static let transactionRolledBack = SQLiteError(code: SQLITE_ABORT, message: "transaction rolled back; nothing of it was committed")
 }
 
 /// One SQLite connection. Not thread-safe: it lives on one thread (the writer, or a reader).
@@ -110,6 +113,11 @@ public final class SQLiteConnection {
 
     /// The rowid of the last inserted row.
     public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+
+    /// Whether no transaction is open: true outside `BEGIN`…`COMMIT`, and again after SQLite rolled
+    /// a transaction back on its own (after `SQLITE_FULL`, `SQLITE_IOERR`, `SQLITE_NOMEM`, some
+    /// `SQLITE_BUSY`, or a `ROLLBACK`).
+    var isAutocommit: Bool { sqlite3_get_autocommit(handle) != 0 }
 
     private func prepared(_ sql: String, _ arguments: [SQLValue]) throws(SQLiteError) -> OpaquePointer {
         let statement: OpaquePointer

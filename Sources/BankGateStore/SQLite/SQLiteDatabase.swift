@@ -48,9 +48,16 @@ public final class SQLiteDatabase: Sendable {
 
     /// Runs `body` in a write transaction, grouped with concurrent writes; returns after the commit.
     /// A thrown error rolls back this body's changes only and is rethrown.
+    ///
+    /// Returns only when the write is durable, and throws only when it is not: when the group's
+    /// transaction cannot begin (the body then never runs), is rolled back by SQLite, or fails to
+    /// commit, every write of the group throws. `body` must not end the transaction itself.
     public func write<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
         try await writer.submit(body)
     }
+
+    /// How many writes wait for the writer thread (lets a test gather a group of a known size).
+    var queuedWriteCount: Int { writer.queuedJobCount }
 
     /// Runs `body` on a reader connection (a consistent snapshot per call).
     public func read<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
@@ -88,13 +95,22 @@ final class LockedCounter: Sendable {
     func next() -> Int { value.withLock { $0 += 1; return $0 } }
 }
 
+/// A submitted body, as the thread that runs it sees it.
+struct DatabaseJob: Sendable {
+    /// Resumes the caller once the fate of the group's transaction is known: `nil` when it
+    /// committed, else the error that kept it from committing.
+    typealias Finish = @Sendable (_ groupError: (any Error)?) -> Void
+
+    /// Runs the body in its own savepoint and returns how to resume the caller.
+    let run: @Sendable (SQLiteConnection) -> Finish
+    /// Resumes the caller with an error without running the body.
+    let fail: @Sendable (any Error) -> Void
+}
+
 /// A thread owning one connection, running submitted jobs in groups.
 final class DatabaseThread: Sendable {
-    /// Runs a body against the connection and returns how to finish once the group's fate is known.
-    typealias Job = @Sendable (SQLiteConnection) -> @Sendable (_ committed: (any Error)?) -> Void
-
     private struct State {
-        var jobs: [Job] = []
+        var jobs: [DatabaseJob] = []
         var stopped = false
     }
 
@@ -108,7 +124,7 @@ final class DatabaseThread: Sendable {
             let connection = box.take()
             while true {
                 wakeUp.wait()
-                let (group, stop) = self.state.withLock { state -> ([Job], Bool) in
+                let (group, stop) = self.state.withLock { state -> ([DatabaseJob], Bool) in
                     let count = min(state.jobs.count, maxGroupSize)
                     let group = Array(state.jobs.prefix(count))
                     state.jobs.removeFirst(count)
@@ -127,9 +143,14 @@ final class DatabaseThread: Sendable {
         thread.start()
     }
 
-    private static func runGroup(_ group: [Job], on connection: SQLiteConnection, transactional: Bool) {
+    /// How many submitted jobs wait for the thread (for tests that need a group of a known size).
+    var queuedJobCount: Int { state.withLock { $0.jobs.count } }
+
+    /// Runs a group in one transaction. Each caller learns the truth about its own write: success
+    /// only after a COMMIT that included it; an error when it was rolled back or never ran.
+    private static func runGroup(_ group: [DatabaseJob], on connection: SQLiteConnection, transactional: Bool) {
         guard transactional else {
-            for job in group { job(connection)(nil) }
+            for job in group { job.run(connection)(nil) }
             return
         }
         // Transaction control goes through `run`, whose prepared statements are cached, rather than
@@ -137,47 +158,80 @@ final class DatabaseThread: Sendable {
         do {
             try connection.run("BEGIN IMMEDIATE")
         } catch {
-            for job in group { job(connection)(error) }
+            // No body may run: outside a transaction each savepoint is a transaction of its own,
+            // which its RELEASE commits, and its caller would be told it failed.
+            for job in group { job.fail(error) }
             return
         }
-        var finishers: [@Sendable ((any Error)?) -> Void] = []
+        var finishers: [DatabaseJob.Finish] = []
         finishers.reserveCapacity(group.count)
-        for job in group { finishers.append(job(connection)) }
-        var commitError: (any Error)?
+        for (index, job) in group.enumerated() {
+            // SQLite rolls the whole transaction back on its own after some errors (SQLITE_FULL,
+            // SQLITE_IOERR, SQLITE_NOMEM, some SQLITE_BUSY). What ran is undone, and the rest must
+            // not run outside the transaction for the same reason as above.
+            guard !connection.isAutocommit else {
+                for finish in finishers { finish(SQLiteError.transactionRolledBack) }
+                for job in group[index...] { job.fail(SQLiteError.transactionRolledBack) }
+                return
+            }
+            finishers.append(job.run(connection))
+        }
+        let outcome = commit(on: connection)
+        for finish in finishers { finish(outcome) }
+    }
+
+    /// Commits the group's transaction: `nil` once it is durable, else why none of it is.
+    private static func commit(on connection: SQLiteConnection) -> (any Error)? {
+        guard !connection.isAutocommit else { return SQLiteError.transactionRolledBack }
         do {
             try connection.run("COMMIT")
+            return nil
         } catch {
-            commitError = error
+            // A failed COMMIT leaves the transaction open (SQLITE_BUSY) or rolls it back itself.
+            if !connection.isAutocommit { _ = try? connection.run("ROLLBACK") }
+            return error
+        }
+    }
+
+    /// Undoes a failed body's changes. When its savepoint cannot be rolled back alone, the whole
+    /// transaction is, so that no part of the failed body is ever committed.
+    private static func rollBackJob(on connection: SQLiteConnection) {
+        // Already rolled back by SQLite, or by a body that ended the transaction.
+        guard !connection.isAutocommit else { return }
+        do {
+            try connection.run("ROLLBACK TO job")
+            try connection.run("RELEASE job")
+        } catch {
             _ = try? connection.run("ROLLBACK")
         }
-        for finish in finishers { finish(commitError) }
     }
 
     func submit<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
-            let job: Job = { connection in
-                let result: Result<T, any Error>
-                do {
-                    try connection.run("SAVEPOINT job")
+            let job = DatabaseJob(
+                run: { connection in
                     do {
-                        result = .success(try body(connection))
+                        try connection.run("SAVEPOINT job")
+                    } catch {
+                        return { _ in continuation.resume(throwing: error) }
+                    }
+                    let result: T
+                    do {
+                        result = try body(connection)
                         try connection.run("RELEASE job")
                     } catch {
-                        _ = try? connection.run("ROLLBACK TO job")
-                        _ = try? connection.run("RELEASE job")
-                        throw error
+                        DatabaseThread.rollBackJob(on: connection)
+                        return { _ in continuation.resume(throwing: error) }
                     }
-                } catch {
-                    return { _ in continuation.resume(throwing: error) }
-                }
-                return { commitError in
-                    if let commitError {
-                        continuation.resume(throwing: commitError)
-                    } else {
-                        continuation.resume(with: result)
+                    return { groupError in
+                        if let groupError {
+                            continuation.resume(throwing: groupError)
+                        } else {
+                            continuation.resume(returning: result)
+                        }
                     }
-                }
-            }
+                },
+                fail: { error in continuation.resume(throwing: error) })
             let accepted = state.withLock { state -> Bool in
                 guard !state.stopped else { return false }
                 state.jobs.append(job)
