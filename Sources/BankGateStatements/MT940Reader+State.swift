@@ -2,6 +2,9 @@ import BankGateCore
 
 /// The MT940 reader's position: the SWIFT envelope, the field being assembled from its lines, the
 /// open statement and the `:61:` entry waiting for its `:86:`.
+///
+/// A statement's end is given to the visitor when the next statement starts or the file ends, so that
+/// what comes between messages (a trailer, a bank's header lines) can still be noted on a statement.
 struct MT940ReadState {
     private struct Field {
         var tag: String
@@ -31,11 +34,26 @@ struct MT940ReadState {
         /// What the entries take from the header, once it has been sent to the visitor.
         var shared: SharedByEntries?
         var tally = StatementTally()
+        /// MT942 `:90D:`/`:90C:`, and the line of the first of them.
+        var totals: EntryTotals?
+        var totalsLine = 0
+        var warnings: StatementWarningList
 
-        init(line: Int, reference: String, messageNumber: Int) {
+        init(line: Int, reference: String, messageNumber: Int, warnings: StatementWarningList) {
             self.line = line
             self.reference = reference
             self.messageNumber = messageNumber
+            self.warnings = warnings
+        }
+
+        /// Whether the statement has what ends it: a closing balance, or MT942 totals.
+        var isComplete: Bool { totals != nil || balances.contains { $0.type == "CLBD" } }
+
+        func note(_ warnings: [StatementWarning], line: Int) {
+            for var warning in warnings {
+                if warning.line == nil { warning.line = line }
+                self.warnings.add(warning)
+            }
         }
     }
 
@@ -61,7 +79,14 @@ struct MT940ReadState {
     /// The message type from block 2 (`940`, `942`), for the message being read.
     private var envelopeType: String?
     private var field: Field?
+    /// Blank lines met while `field` is open: part of the field if text follows, separators otherwise.
+    private var blankLines = 0
+    private var firstBlankLine = 0
     private var statement: OpenStatement?
+    /// A statement that has ended, not yet given to the visitor.
+    private var ended: (header: StatementHeader, summary: StatementSummary)?
+    /// Warnings met between messages, for the next statement (or the last one at the end of the file).
+    private var framing = StatementWarningList()
     private var pending: PendingEntry?
     private var lastTag: String?
     private var messages = 0
@@ -70,42 +95,128 @@ struct MT940ReadState {
         self.maxNarrativeLines = maxNarrativeLines
     }
 
+    /// Notes a warning about the framing of the file (a byte order mark): for the next statement.
+    mutating func noteFraming(_ code: StatementWarning.Code, _ message: String, line: Int) {
+        framing.add(code, message, line: line)
+    }
+
     // MARK: - Lines
 
     mutating func line(_ text: String, number: Int, visitor: inout some StatementVisitor) throws {
-        let first = text.utf8.first
-        if first == nil {
-            try flushField(visitor: &visitor)
-        } else if first == UInt8(ascii: "-") && text == "-" {
-            try flushField(visitor: &visitor)
-            try endStatement(line: number, visitor: &visitor)
-            inEnvelope = false
-        } else if first == UInt8(ascii: "-") && text.hasPrefix("-}") {
-            try flushField(visitor: &visitor)
-            try endStatement(line: number, visitor: &visitor)
-            inEnvelope = false
-            envelopeType = nil
-            let rest = String(text.dropFirst(2))
-            if let start = rest.firstRange(of: "{1:") ?? rest.firstRange(of: "{2:") ?? rest.firstRange(of: "{4:") {
-                try envelope(String(rest[start.lowerBound...]), number: number, visitor: &visitor)
+        guard let first = text.utf8.first else {
+            if field != nil {
+                if blankLines == 0 { firstBlankLine = number }
+                blankLines += 1
             }
+            return
+        }
+        if first == UInt8(ascii: ":"), let (tag, content) = Self.tag(text), Self.isDefined(tag) {
+            try flushField(visitor: &visitor)
+            field = Field(tag: tag, content: content, line: number)
+        } else if Self.isFramingControl(first) {
+            try controlFraming(text, number: number, visitor: &visitor)
+        } else if first == UInt8(ascii: "-"), try messageEnd(text, number: number, visitor: &visitor) {
+            return
         } else if first == UInt8(ascii: "{") && Self.isBlockStart(text) {
             try flushField(visitor: &visitor)
             try envelope(text, number: number, visitor: &visitor)
-        } else if first == UInt8(ascii: ":"), let (tag, content) = Self.tag(text) {
-            try flushField(visitor: &visitor)
-            field = Field(tag: tag, content: content, line: number)
-        } else if field != nil {
-            guard 1 + field!.continuation.count < maxNarrativeLines else {
+        } else {
+            try continuation(text, number: number, visitor: &visitor)
+        }
+    }
+
+    /// A line that is not a field's first line: more of the open field, a bank's header line between
+    /// messages, or an error.
+    private mutating func continuation(_ text: String, number: Int, visitor: inout some StatementVisitor) throws {
+        if let open = field, Self.takesContinuation(open.tag) {
+            guard 1 + open.continuation.count + blankLines < maxNarrativeLines else {
                 throw StatementError(.limitExceeded, "the field has more than \(maxNarrativeLines) lines", line: number,
-                                     location: ":\(field!.tag):")
+                                     location: ":\(open.tag):")
+            }
+            if text.utf8.first == UInt8(ascii: ":"), let (tag, _) = Self.tag(text) {
+                warn(.undefinedTagInField, ":\(tag): is not an MT940 field: the line is text of :\(open.tag):",
+                     line: number)
+            }
+            if blankLines > 0 {
+                warn(.blankLineInField, "a blank line inside :\(open.tag): is kept as part of the field",
+                     line: firstBlankLine)
+                field!.continuation.append(contentsOf: repeatElement("", count: blankLines))
+                blankLines = 0
             }
             field!.continuation.append(text)
+        } else if Self.isBankHeader(text), field.map({ Self.closesStatement($0.tag) }) ?? true
+                    || statement.map({ $0.isComplete }) ?? true {
+            try flushField(visitor: &visitor)
+            framing.add(.bankHeaderSkipped, "the bank's header line \(StatementText.quoted(text)) is skipped",
+                        line: number)
+        } else if let open = field {
+            throw StatementError(.malformed, "\(StatementText.quoted(text)) continues :\(open.tag):, which is one line "
+                                     + "(a value split across lines?)", line: number, location: ":\(open.tag):")
+        } else if text.utf8.first == UInt8(ascii: ":"), let (tag, _) = Self.tag(text) {
+            throw StatementError(.malformed, ":\(tag): is not an MT940 or MT942 field", line: number,
+                                 location: ":\(tag):")
         } else {
             throw StatementError(.malformed,
                                  "\(StatementText.quoted(text)) is outside any field (expected a tag such as :20:)",
                                  line: number)
         }
+    }
+
+    /// A line starting with `-`: the end of a message (`-`, `-}`, `-` ETX, a trailer such as `-XXX`).
+    /// false when it is text (a narrative line that starts with a dash).
+    private mutating func messageEnd(_ text: String, number: Int,
+                                     visitor: inout some StatementVisitor) throws -> Bool {
+        if text == "-" {
+            try endMessage(line: number, visitor: &visitor)
+            return true
+        }
+        let second = text.utf8.dropFirst().first ?? 0
+        if second == UInt8(ascii: "}") {
+            try endMessage(line: number, visitor: &visitor)
+            envelopeType = nil
+            let rest = String(text.dropFirst(2))
+            if let start = rest.firstRange(of: "{1:") ?? rest.firstRange(of: "{2:") ?? rest.firstRange(of: "{4:") {
+                try envelope(String(rest[start.lowerBound...]), number: number, visitor: &visitor)
+            }
+            return true
+        }
+        if second == 0x03 {
+            try controlFraming(String(text.dropFirst()), number: number, visitor: &visitor)
+            return true
+        }
+        guard Self.isTrailer(text), field.map({ !Self.takesContinuation($0.tag) }) ?? true
+                || statement?.isComplete == true else { return false }
+        try flushField(visitor: &visitor)
+        warn(.messageTrailer, "the trailer \(StatementText.quoted(text)) is read as the end of the message",
+             line: number)
+        try endMessage(line: number, visitor: &visitor)
+        return true
+    }
+
+    private mutating func endMessage(line: Int, visitor: inout some StatementVisitor) throws {
+        try flushField(visitor: &visitor)
+        try endStatement(line: line, visitor: &visitor)
+        inEnvelope = false
+    }
+
+    /// SWIFT DOS-PCC framing: SOH (0x01) opens a message, ETX (0x03) closes it; a file may end with
+    /// SUB (0x1A) and pad with blanks. The control characters are dropped, the rest of the line read.
+    private mutating func controlFraming(_ text: String, number: Int, visitor: inout some StatementVisitor) throws {
+        var rest = Substring(text)
+        var endsMessage = false
+        while let byte = rest.utf8.first, Self.isFramingControl(byte) || byte == 0x20 {
+            if byte == 0x03 { endsMessage = true }
+            rest = rest.dropFirst()
+        }
+        if endsMessage {
+            warn(.controlFraming, "the SWIFT DOS-PCC framing (SOH before, ETX after the message) is dropped",
+                 line: number)
+            try endMessage(line: number, visitor: &visitor)
+        } else {
+            framing.add(.controlFraming, "the SWIFT DOS-PCC framing (SOH before, ETX after the message) is dropped",
+                        line: number)
+        }
+        if !rest.isEmpty { try line(String(rest), number: number, visitor: &visitor) }
     }
 
     /// A line of SWIFT blocks: `{1:…}{2:O940…}{3:…}{4:` possibly followed by a first field.
@@ -130,6 +241,20 @@ struct MT940ReadState {
         }
     }
 
+    /// Notes a warning on the open statement, or for the next one between messages.
+    private mutating func warn(_ code: StatementWarning.Code, _ message: String, line: Int) {
+        if let statement {
+            statement.warnings.add(code, message, line: line)
+        } else {
+            framing.add(code, message, line: line)
+        }
+    }
+
+    // MARK: - Line shapes
+
+    /// SOH (0x01), ETX (0x03) or SUB (0x1A).
+    private static func isFramingControl(_ byte: UInt8) -> Bool { byte == 0x01 || byte == 0x03 || byte == 0x1A }
+
     /// Whether the line starts a SWIFT block `{1:` … `{5:`.
     private static func isBlockStart(_ text: String) -> Bool {
         var bytes = text.utf8.makeIterator()
@@ -137,7 +262,50 @@ struct MT940ReadState {
             && (UInt8(ascii: "1")...UInt8(ascii: "5")).contains(bytes.next() ?? 0) && bytes.next() == UInt8(ascii: ":")
     }
 
-    /// `(tag, content)` for a line starting with `:NN:` or `:NNa:`.
+    /// The fields of MT940 and MT942 (`:28:` and `:13:` are the older forms of `:28C:` and `:13D:`;
+    /// `:NS:` is the non-SWIFT block German and Hungarian banks add).
+    private static func isDefined(_ tag: String) -> Bool {
+        switch tag {
+        case "61", "86", "20", "21", "25", "25P", "28C", "28", "60F", "60M", "62F", "62M", "64", "65", "34F", "13D",
+             "13", "90D", "90C", "NS": true
+        default: false
+        }
+    }
+
+    /// Fields whose text may run over several lines: the statement line's supplementary details, the
+    /// narrative, a non-SWIFT block.
+    private static func takesContinuation(_ tag: String) -> Bool {
+        tag == "86" || tag == "61" || tag == "NS"
+    }
+
+    /// Fields after which a statement may end.
+    private static func closesStatement(_ tag: String) -> Bool {
+        switch tag {
+        case "62F", "62M", "64", "65", "90D", "90C": true
+        default: false
+        }
+    }
+
+    /// A line a bank writes before its messages: its BIC (`ABNANL2A`), the message type (`940`, `940 00`,
+    /// Rabobank's `:940:`) or a sequence header (`0000 01INGBNL2AXXXX00001`): capital letters, digits
+    /// and blanks, at most 64 bytes.
+    private static func isBankHeader(_ text: String) -> Bool {
+        if text == ":940:" || text == ":942:" { return true }
+        let utf8 = text.utf8
+        return utf8.count <= 64 && utf8.allSatisfy { byte in
+            (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z")) || MT940Fields.isDigit(byte) || byte == 0x20
+        }
+    }
+
+    /// `-` and one to eight capital letters or digits (`-XXX`).
+    private static func isTrailer(_ text: String) -> Bool {
+        let rest = text.utf8.dropFirst()
+        return (1...8).contains(rest.count) && rest.allSatisfy { byte in
+            (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z")) || MT940Fields.isDigit(byte)
+        }
+    }
+
+    /// `(tag, content)` for a line starting with `:NN:`, `:NNa:` or `:NS:`.
     private static func tag(_ text: String) -> (String, String)? {
         let utf8 = text.utf8
         // Native strings are contiguous; a bridged one is copied (its first bytes are all that matter).
@@ -148,10 +316,13 @@ struct MT940ReadState {
         return (String(text[utf8.index(after: utf8.startIndex)..<tagEnd]), String(text[utf8.index(after: tagEnd)...]))
     }
 
-    /// The offset of the `:` that closes a leading `:NN:` or `:NNa:`.
+    /// The offset of the `:` that closes a leading `:NN:`, `:NNa:` or `:NS:`.
     private static func tagEnd(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
-        guard bytes.count >= 4, bytes[0] == UInt8(ascii: ":"), MT940Fields.isDigit(bytes[1]),
-              MT940Fields.isDigit(bytes[2]) else { return nil }
+        guard bytes.count >= 4, bytes[0] == UInt8(ascii: ":") else { return nil }
+        guard MT940Fields.isDigit(bytes[1]), MT940Fields.isDigit(bytes[2]) else {
+            let isNS = bytes[1] == UInt8(ascii: "N") && bytes[2] == UInt8(ascii: "S") && bytes[3] == UInt8(ascii: ":")
+            return isNS ? 3 : nil
+        }
         if bytes[3] == UInt8(ascii: ":") { return 3 }
         guard bytes.count >= 5, bytes[3] >= UInt8(ascii: "A"), bytes[3] <= UInt8(ascii: "Z"),
               bytes[4] == UInt8(ascii: ":") else { return nil }
@@ -160,18 +331,35 @@ struct MT940ReadState {
 
     mutating func finish(line: Int, visitor: inout some StatementVisitor) throws {
         try flushField(visitor: &visitor)
-        if statement != nil && inEnvelope {
-            throw StatementError(.truncated, "the file ends inside a SWIFT message (no closing -})", line: line)
+        if let open = statement, inEnvelope {
+            guard open.isComplete else {
+                throw StatementError(.truncated, "the file ends inside a SWIFT message (no closing -})", line: line)
+            }
+            open.warnings.add(.missingMessageEnd, "the file ends without the message's closing -}", line: line)
         }
         try endStatement(line: line, visitor: &visitor)
+        if ended != nil {
+            // What follows the last message (a trailer, padding) is noted on it.
+            ended!.header.warnings = Self.merged(ended!.header.warnings, framing)
+            framing = StatementWarningList()
+        }
+        try flushEnded(visitor: &visitor)
         guard messages > 0 else {
             throw StatementError(.unsupportedFormat, "no MT940 or MT942 statement found (no :20: field)", line: line)
         }
     }
 
+    private static func merged(_ warnings: [StatementWarning], _ more: StatementWarningList) -> [StatementWarning] {
+        var list = StatementWarningList()
+        for warning in warnings { list.add(warning) }
+        list.add(contentsOf: more)
+        return list.warnings
+    }
+
     // MARK: - Fields
 
     private mutating func flushField(visitor: inout some StatementVisitor) throws {
+        blankLines = 0
         guard let field else { return }
         self.field = nil
         do {
@@ -181,72 +369,103 @@ struct MT940ReadState {
             if error.location == nil { error.location = ":\(field.tag):" }
             throw error
         }
-        lastTag = field.tag
+        // A non-SWIFT block between an entry and its narrative does not separate them.
+        if field.tag != "NS" { lastTag = field.tag }
     }
 
     private mutating func process(_ field: Field, visitor: inout some StatementVisitor) throws {
         let content = field.content
         if field.tag == "20" {
             try endStatement(line: field.line, visitor: &visitor)
+            try flushEnded(visitor: &visitor)
             messages += 1
-            statement = OpenStatement(line: field.line, reference: content.trimmingSpaces, messageNumber: messages)
+            statement = OpenStatement(line: field.line, reference: content.trimmingSpaces, messageNumber: messages,
+                                      warnings: framing)
+            framing = StatementWarningList()
             return
         }
-        guard statement != nil else {
+        if field.tag == "NS" {
+            let lines = field.continuation.count + 1
+            warn(.nonSwiftBlock, "a non-SWIFT :NS: block is skipped (\(lines) line\(lines == 1 ? "" : "s"))",
+                 line: field.line)
+            return
+        }
+        guard let open = statement else {
             throw StatementError(.malformed, "field :\(field.tag): before the statement's :20:")
         }
+        var warnings: [StatementWarning] = []
+        defer { if !warnings.isEmpty { open.note(warnings, line: field.line) } }
         switch field.tag {
         case "25":
             let (account, bic) = MT940Fields.account(content.trimmingSpaces)
-            statement!.account = account
-            statement!.bic = bic
+            open.account = account
+            open.bic = bic
         case "28C", "28":
-            try readSequence(content.trimmingSpaces)
+            if field.tag == "28" {
+                warnings.append(StatementWarning(.obsoleteTag, "the older :28: is read as :28C:"))
+            }
+            try readSequence(content.trimmingSpaces, into: open)
         case "60F", "60M":
-            statement!.balances.append(try MT940Fields.balance(content, type: "OPBD", intermediate: field.tag == "60M"))
+            open.balances.append(try MT940Fields.balance(content, type: "OPBD", intermediate: field.tag == "60M",
+                                                         warnings: &warnings))
         case "34F":
             let currency = try MT940Fields.floorLimit(content)
-            if statement!.floorCurrency == nil { statement!.floorCurrency = currency }
+            if open.floorCurrency == nil { open.floorCurrency = currency }
         case "13D", "13":
-            statement!.createdAt = try MT940Fields.dateTime(content)
+            open.createdAt = try MT940Fields.dateTime(content)
         case "61":
             try flushPending(visitor: &visitor)
             try begin(visitor: &visitor)
-            guard let currency = statement!.shared?.currency else {
+            guard let currency = open.shared?.currency else {
                 throw StatementError(.missingField, "no currency for the entry: the statement has no :60F: or :34F:")
             }
             let parsed = try MT940Fields.statementLine(content, currency: currency)
-            let supplementary = field.continuation.map(\.trimmingSpaces).joined(separator: " ")
+            warnings = parsed.warnings
+            let supplementary = field.continuation.map(\.trimmingSpaces).filter { !$0.isEmpty }.joined(separator: " ")
             pending = PendingEntry(line: field.line, statementLine: parsed, supplementary: supplementary.nilIfEmpty)
         case "86":
-            if lastTag == "61", pending != nil { pending!.narrative = field.lines }
+            if lastTag == "61", pending != nil {
+                pending!.narrative = field.lines
+            } else if lastTag == "86", pending?.narrative != nil {
+                // Rabobank writes one :86: per kind of information (name, remittance, end-to-end id …).
+                warnings.append(StatementWarning(.repeatedNarrative, "several :86: fields of one entry are joined"))
+                pending!.narrative!.append(contentsOf: field.lines)
+            }
         case "62F", "62M":
             try flushPending(visitor: &visitor)
-            statement!.balances.append(try MT940Fields.balance(content, type: "CLBD", intermediate: field.tag == "62M"))
+            open.balances.append(try MT940Fields.balance(content, type: "CLBD", intermediate: field.tag == "62M",
+                                                         warnings: &warnings))
         case "64":
             try flushPending(visitor: &visitor)
-            statement!.balances.append(try MT940Fields.balance(content, type: "CLAV", intermediate: false))
+            open.balances.append(try MT940Fields.balance(content, type: "CLAV", intermediate: false,
+                                                         warnings: &warnings))
         case "65":
             try flushPending(visitor: &visitor)
-            statement!.balances.append(try MT940Fields.balance(content, type: "FWAV", intermediate: false))
+            open.balances.append(try MT940Fields.balance(content, type: "FWAV", intermediate: false,
+                                                         warnings: &warnings))
         case "90D", "90C":
             try flushPending(visitor: &visitor)
-            _ = try MT940Fields.entrySum(content)
+            let sum = try MT940Fields.entrySum(content, warnings: &warnings)
+            if open.totals == nil {
+                open.totals = EntryTotals()
+                open.totalsLine = field.line
+            }
+            if field.tag == "90D" { open.totals!.debits = sum } else { open.totals!.credits = sum }
         default:
             try flushPending(visitor: &visitor)
         }
     }
 
     /// `:28C:` `5n[/5n]`: statement number and page.
-    private mutating func readSequence(_ text: String) throws(StatementError) {
+    private func readSequence(_ text: String, into open: OpenStatement) throws(StatementError) {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count <= 2, let number = Int64(parts[0]), number >= 0,
               parts.count == 1 || Int(parts[1]).map({ $0 >= 0 }) == true else {
             throw StatementError(.malformed, "\(StatementText.quoted(text)) is not a statement number[/page]")
         }
-        statement!.sequenceText = text
-        statement!.statementNumber = number
-        statement!.page = parts.count == 2 ? Int(parts[1]) : nil
+        open.sequenceText = text
+        open.statementNumber = number
+        open.page = parts.count == 2 ? Int(parts[1]) : nil
     }
 
     // MARK: - Statements and entries
@@ -278,18 +497,18 @@ struct MT940ReadState {
             throw StatementError(.missingField, "the MT940 statement has no opening balance (:60F: or :60M:)",
                                  line: open.line, location: ":20:")
         }
-        let currency = open.balances.first { $0.type == "OPBD" }?.amount.currency.code ?? open.floorCurrency?.code
+        let currency = open.balances.first { $0.type == "OPBD" }?.amount.currency ?? open.floorCurrency
         let statementId = open.sequenceText.map { "\(open.reference)/\($0)" } ?? open.reference
         let header = StatementHeader(format: format, messageId: open.reference, statementId: statementId,
                                      electronicSequence: open.statementNumber, page: open.page,
-                                     account: StatementAccount(identifier: account, currency: currency,
+                                     account: StatementAccount(identifier: account, currency: currency?.code,
                                                                servicerBIC: open.bic),
                                      createdAt: open.createdAt, balances: open.balances,
-                                     formatVersion: format == .mt940 ? "MT940" : "MT942")
+                                     formatVersion: format == .mt940 ? "MT940" : "MT942",
+                                     warnings: open.warnings.warnings)
         open.header = header
         open.shared = SharedByEntries(account: header.account, statementId: statementId,
-                                      status: format == .mt942 ? .pending : .booked,
-                                      currency: currency.flatMap(Currency.init(code:)))
+                                      status: format == .mt942 ? .pending : .booked, currency: currency)
         try visitor.beginStatement(header)
     }
 
@@ -314,6 +533,7 @@ struct MT940ReadState {
         try visitor.transaction(transaction)
     }
 
+    /// Closes the open statement: its end waits in ``ended`` for the next statement or the file's end.
     private mutating func endStatement(line: Int, visitor: inout some StatementVisitor) throws {
         guard statement != nil else { return }
         try flushPending(visitor: &visitor)
@@ -325,6 +545,19 @@ struct MT940ReadState {
             throw StatementError(.missingField, "statement \(header.statementId) ends without a closing balance "
                                      + "(:62F: or :62M:)", line: line, location: ":62F:")
         }
-        try visitor.endStatement(header, summary: open.tally.summary(for: header))
+        if let totals = open.totals {
+            for mismatch in open.tally.check(totals).mismatches {
+                open.warnings.add(.totalsMismatch, mismatch, line: open.totalsLine)
+            }
+        }
+        header.warnings = open.warnings.warnings
+        try flushEnded(visitor: &visitor)
+        ended = (header, open.tally.summary(for: header, totals: open.totals))
+    }
+
+    /// Gives the ended statement to the visitor.
+    private mutating func flushEnded(visitor: inout some StatementVisitor) throws {
+        guard let (header, summary) = ended.take() else { return }
+        try visitor.endStatement(header, summary: summary)
     }
 }
