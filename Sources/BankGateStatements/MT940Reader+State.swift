@@ -385,9 +385,7 @@ struct MT940ReadState {
             return
         }
         if field.tag == "NS" {
-            let lines = field.continuation.count + 1
-            warn(.nonSwiftBlock, "a non-SWIFT :NS: block is skipped (\(lines) line\(lines == 1 ? "" : "s"))",
-                 line: field.line)
+            warn(.nonSwiftBlock, "a non-SWIFT :NS: block (the bank's own codes) is skipped", line: field.line)
             return
         }
         guard let open = statement else {

@@ -68,8 +68,8 @@ struct StatementTally {
             stated = stated &+ sign &* total.amount.minorUnits
             if total.count != count || total.amount.minorUnits != sum {
                 let entries = Money(minorUnits: sum, currency: total.amount.currency)
-                mismatches.append("\(tag) states \(total.count) \(side) entries of \(total.amount.decimalString) "
-                                  + "\(total.amount.currency.code); the statement has \(count) of "
+                mismatches.append("\(side)s: \(tag) states \(total.count) of \(total.amount.decimalString) "
+                                  + "\(total.amount.currency.code), the statement has \(count) of "
                                   + entries.decimalString)
             }
         }
