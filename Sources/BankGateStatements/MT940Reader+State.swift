@@ -149,12 +149,12 @@ struct MT940ReadState {
             try flushField(visitor: &visitor)
             framing.add(.bankHeaderSkipped, "the bank's header line \(StatementText.quoted(text)) is skipped",
                         line: number)
-        } else if let open = field {
-            throw StatementError(.malformed, "\(StatementText.quoted(text)) continues :\(open.tag):, which is one line "
-                                     + "(a value split across lines?)", line: number, location: ":\(open.tag):")
         } else if text.utf8.first == UInt8(ascii: ":"), let (tag, _) = Self.tag(text) {
             throw StatementError(.malformed, ":\(tag): is not an MT940 or MT942 field", line: number,
                                  location: ":\(tag):")
+        } else if let open = field {
+            throw StatementError(.malformed, "\(StatementText.quoted(text)) continues :\(open.tag):, which is one line "
+                                     + "(a value split across lines?)", line: number, location: ":\(open.tag):")
         } else {
             throw StatementError(.malformed,
                                  "\(StatementText.quoted(text)) is outside any field (expected a tag such as :20:)",

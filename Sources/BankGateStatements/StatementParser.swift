@@ -74,8 +74,8 @@ public enum StatementFormatDetector {
     public static let prefixLength = 4096
 
     /// `.camt` for XML (`<?xml`, `<Document`, a comment); `.mt940` for a SWIFT block (`{1:`), a tag
-    /// (`:20:`, Rabobank's `:940:`), a `-` separator or DOS-PCC SOH (0x01) first, or for a `:20:` line
-    /// after lines a bank writes before its messages (capital letters, digits and blanks: `ABNANL2A`,
+    /// (`:20:`, Rabobank's `:940:`), a `-` separator or DOS-PCC SOH (0x01) first, or for a field line
+    /// (`:20:`) after lines a bank writes before its messages (capital letters, digits and blanks: `ABNANL2A`,
     /// `940 00`, `0000 01INGBNL2AXXXX00001`); nil otherwise. A UTF-8 byte order mark and blank lines
     /// are skipped.
     public static func detect(_ prefix: some Collection<UInt8>) -> StatementParser.Format? {
@@ -89,7 +89,13 @@ public enum StatementFormatDetector {
         }
     }
 
-    /// Whether up to eight header lines are followed by `:20:` or a SWIFT block.
+    /// `:NN` at the start of a line: a field such as `:20:` or `:25:`.
+    private static func isField(_ line: [UInt8]) -> Bool {
+        line.count >= 4 && line[0] == UInt8(ascii: ":") && (0x30...0x39).contains(line[1])
+            && (0x30...0x39).contains(line[2])
+    }
+
+    /// Whether up to eight header lines are followed by a field (`:20:`) or a SWIFT block.
     private static func headerLinesThenField(_ bytes: some Collection<UInt8>) -> Bool {
         var lines = 0
         var line: [UInt8] = []
@@ -100,7 +106,7 @@ public enum StatementFormatDetector {
                 continue
             }
             while let last = line.last, last == 0x0D || last == 0x20 || last == 0x09 { line.removeLast() }
-            if line.starts(with: Array(":20:".utf8)) || line.starts(with: Array("{1:".utf8)) { return true }
+            if isField(line) || line.starts(with: Array("{1:".utf8)) { return true }
             let isHeader = line.allSatisfy { ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x20 }
             guard isHeader else { return false }
             lines += 1
