@@ -7,7 +7,7 @@
 public struct StatementWarning: Sendable, Hashable, CustomStringConvertible {
     /// The kind of deviation: a stable snake-case name for programs.
     public struct Code: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
-        public var rawValue: String
+        public let rawValue: String
         public init(rawValue: String) { self.rawValue = rawValue }
         public var description: String { rawValue }
 
