@@ -410,6 +410,9 @@ struct MT940ReadState {
             let currency = try MT940Fields.floorLimit(content)
             if open.floorCurrency == nil { open.floorCurrency = currency }
         case "13D", "13":
+            if field.tag == "13" {
+                warnings.append(StatementWarning(.obsoleteTag, "the older :13: is read as :13D:"))
+            }
             open.createdAt = try MT940Fields.dateTime(content)
         case "61":
             try flushPending(visitor: &visitor)
@@ -517,18 +520,38 @@ struct MT940ReadState {
         let narrative = entry.narrative.map { MT940Narrative(lines: $0, creditDebit: line.creditDebit) }
             ?? MT940Narrative()
         let code = narrative.gvc.map { line.typeCode + "+" + $0 } ?? line.typeCode
+        var counterparty = narrative.counterparty
+        if counterparty.account == nil, let supplementary = entry.supplementary,
+           let (iban, name) = Self.accountAndName(supplementary) {
+            // Rabobank names the other party on the :61: line's second line when the :86: does not.
+            counterparty.account = iban
+            if counterparty.name == nil { counterparty.name = name }
+        }
         let sequence = open.tally.entries + 1
         let transaction = StatementTransaction(
             account: shared.account, statementId: shared.statementId, sequence: sequence,
             bookingDate: line.entryDate, valueDate: line.valueDate, amount: line.amount, creditDebit: line.creditDebit,
             isReversal: line.isReversal, status: shared.status, bankReference: line.bankReference,
             endToEndId: narrative.endToEndId, instructionId: line.customerReference, uetr: narrative.uetr,
-            counterparty: narrative.counterparty, remittanceInformation: narrative.remittance,
+            counterparty: counterparty, remittanceInformation: narrative.remittance,
             transactionCode: BankTransactionCode(proprietary: code),
             additionalInformation: entry.narrative?.joined(separator: "\n"), supplementaryDetails: entry.supplementary,
             source: SourcePosition(line: entry.line, path: "message \(open.messageNumber) :61: #\(sequence)"))
         open.tally.add(transaction)
         try visitor.transaction(transaction)
+    }
+
+    /// `NL62INGB0008765432 P DE VRIES`: an IBAN (two capitals, two digits, 11–30 capitals or digits),
+    /// then optionally a name; nil when the details do not start with an IBAN.
+    static func accountAndName(_ details: String) -> (account: String, name: String?)? {
+        let parts = details.split(separator: " ", maxSplits: 1)
+        guard let first = parts.first else { return nil }
+        let bytes = Array(first.utf8)
+        let isCapital = { (byte: UInt8) in byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") }
+        guard (15...34).contains(bytes.count), isCapital(bytes[0]), isCapital(bytes[1]), MT940Fields.isDigit(bytes[2]),
+              MT940Fields.isDigit(bytes[3]), bytes[4...].allSatisfy({ isCapital($0) || MT940Fields.isDigit($0) })
+        else { return nil }
+        return (String(first), parts.count > 1 ? String(parts[1]).trimmingSpaces.nilIfEmpty : nil)
     }
 
     /// Closes the open statement: its end waits in ``ended`` for the next statement or the file's end.

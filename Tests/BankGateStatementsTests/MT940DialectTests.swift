@@ -80,7 +80,8 @@ final class MT940DialectTests: XCTestCase {
         XCTAssertNil(debit.bookingDate)
         XCTAssertEqual(debit.supplementaryDetails, "NL62INGB0008765432 P DE VRIES", "the :61: line with IBAN and name")
         XCTAssertEqual(debit.endToEndId, "VDW-0042", "from the first of three :86:")
-        XCTAssertEqual(debit.counterparty.name, "P de Vries", "from the second")
+        XCTAssertEqual(debit.counterparty, Counterparty(name: "P de Vries", account: "NL62INGB0008765432"),
+                       "the name from the second :86:, the IBAN from the :61: line's second line")
         XCTAssertEqual(debit.remittanceInformation, "Huur parkeerplaats april", "from the third")
         XCTAssertEqual(debit.additionalInformation,
                        "/EREF/VDW-0042\n/BENM//NAME/P de Vries\n/REMI/Huur parkeerplaats april")
@@ -89,7 +90,10 @@ final class MT940DialectTests: XCTestCase {
         let credit = result.transactions[1]
         XCTAssertEqual(credit.instructionId, "EREF-88")
         XCTAssertEqual(credit.supplementaryDetails, "NL02ABNA0123456789 KLANT BV")
-        XCTAssertEqual(credit.counterparty.name, "Klant BV")
+        XCTAssertEqual(credit.counterparty, Counterparty(name: "Klant BV", account: "NL02ABNA0123456789"))
+        XCTAssertNil(MT940ReadState.accountAndName("/TRCD/01028/"))
+        XCTAssertNil(MT940ReadState.accountAndName("Lastschrift Strom"))
+        XCTAssertEqual(MT940ReadState.accountAndName("NL02ABNA0123456789")?.account, "NL02ABNA0123456789")
 
         XCTAssertEqual(try warning(header, .bankHeaderSkipped).message, "the bank's header line \":940:\" is skipped")
         let repeated = try warning(header, .repeatedNarrative)
