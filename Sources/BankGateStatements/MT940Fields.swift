@@ -282,6 +282,19 @@ enum MT940Fields {
         }
     }
 
+    /// `NL62INGB0008765432 P DE VRIES`: an IBAN (two capitals, two digits, 11–30 capitals or digits),
+    /// then optionally a name; nil when the details do not start with an IBAN.
+    static func accountAndName(_ details: String) -> (account: String, name: String?)? {
+        let parts = details.split(separator: " ", maxSplits: 1)
+        guard let first = parts.first else { return nil }
+        let bytes = Array(first.utf8)
+        let isCapital = { (byte: UInt8) in byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") }
+        guard (15...34).contains(bytes.count), isCapital(bytes[0]), isCapital(bytes[1]), MT940Fields.isDigit(bytes[2]),
+              MT940Fields.isDigit(bytes[3]), bytes[4...].allSatisfy({ isCapital($0) || MT940Fields.isDigit($0) })
+        else { return nil }
+        return (String(first), parts.count > 1 ? String(parts[1]).trimmingSpaces.nilIfEmpty : nil)
+    }
+
     static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
 
     static func isLetter(_ byte: UInt8) -> Bool {

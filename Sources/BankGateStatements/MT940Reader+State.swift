@@ -110,14 +110,14 @@ struct MT940ReadState {
             }
             return
         }
-        if first == UInt8(ascii: ":"), let (tag, content) = Self.tag(text), Self.isDefined(tag) {
+        if first == UInt8(ascii: ":"), let (tag, content) = MT940LineShape.tag(text), MT940LineShape.isDefined(tag) {
             try flushField(visitor: &visitor)
             field = Field(tag: tag, content: content, line: number)
-        } else if Self.isFramingControl(first) {
+        } else if MT940LineShape.isFramingControl(first) {
             try controlFraming(text, number: number, visitor: &visitor)
         } else if first == UInt8(ascii: "-"), try messageEnd(text, number: number, visitor: &visitor) {
             return
-        } else if first == UInt8(ascii: "{") && Self.isBlockStart(text) {
+        } else if first == UInt8(ascii: "{") && MT940LineShape.isBlockStart(text) {
             try flushField(visitor: &visitor)
             try envelope(text, number: number, visitor: &visitor)
         } else {
@@ -128,12 +128,12 @@ struct MT940ReadState {
     /// A line that is not a field's first line: more of the open field, a bank's header line between
     /// messages, or an error.
     private mutating func continuation(_ text: String, number: Int, visitor: inout some StatementVisitor) throws {
-        if let open = field, Self.takesContinuation(open.tag) {
+        if let open = field, MT940LineShape.takesContinuation(open.tag) {
             guard 1 + open.continuation.count + blankLines < maxNarrativeLines else {
                 throw StatementError(.limitExceeded, "the field has more than \(maxNarrativeLines) lines", line: number,
                                      location: ":\(open.tag):")
             }
-            if text.utf8.first == UInt8(ascii: ":"), let (tag, _) = Self.tag(text) {
+            if text.utf8.first == UInt8(ascii: ":"), let (tag, _) = MT940LineShape.tag(text) {
                 warn(.undefinedTagInField, ":\(tag): is not an MT940 field: the line is text of :\(open.tag):",
                      line: number)
             }
@@ -144,12 +144,12 @@ struct MT940ReadState {
                 blankLines = 0
             }
             field!.continuation.append(text)
-        } else if Self.isBankHeader(text), field.map({ Self.closesStatement($0.tag) }) ?? true
+        } else if MT940LineShape.isBankHeader(text), field.map({ MT940LineShape.closesStatement($0.tag) }) ?? true
                     || statement.map({ $0.isComplete }) ?? true {
             try flushField(visitor: &visitor)
             framing.add(.bankHeaderSkipped, "the bank's header line \(StatementText.quoted(text)) is skipped",
                         line: number)
-        } else if text.utf8.first == UInt8(ascii: ":"), let (tag, _) = Self.tag(text) {
+        } else if text.utf8.first == UInt8(ascii: ":"), let (tag, _) = MT940LineShape.tag(text) {
             throw StatementError(.malformed, ":\(tag): is not an MT940 or MT942 field", line: number,
                                  location: ":\(tag):")
         } else if let open = field {
@@ -184,7 +184,7 @@ struct MT940ReadState {
             try controlFraming(String(text.dropFirst()), number: number, visitor: &visitor)
             return true
         }
-        guard Self.isTrailer(text), field.map({ !Self.takesContinuation($0.tag) }) ?? true
+        guard MT940LineShape.isTrailer(text), field.map({ !MT940LineShape.takesContinuation($0.tag) }) ?? true
                 || statement?.isComplete == true else { return false }
         try flushField(visitor: &visitor)
         warn(.messageTrailer, "the trailer \(StatementText.quoted(text)) is read as the end of the message",
@@ -204,7 +204,7 @@ struct MT940ReadState {
     private mutating func controlFraming(_ text: String, number: Int, visitor: inout some StatementVisitor) throws {
         var rest = Substring(text)
         var endsMessage = false
-        while let byte = rest.utf8.first, Self.isFramingControl(byte) || byte == 0x20 {
+        while let byte = rest.utf8.first, MT940LineShape.isFramingControl(byte) || byte == 0x20 {
             if byte == 0x03 { endsMessage = true }
             rest = rest.dropFirst()
         }
@@ -248,85 +248,6 @@ struct MT940ReadState {
         } else {
             framing.add(code, message, line: line)
         }
-    }
-
-    // MARK: - Line shapes
-
-    /// SOH (0x01), ETX (0x03) or SUB (0x1A).
-    private static func isFramingControl(_ byte: UInt8) -> Bool { byte == 0x01 || byte == 0x03 || byte == 0x1A }
-
-    /// Whether the line starts a SWIFT block `{1:` … `{5:`.
-    private static func isBlockStart(_ text: String) -> Bool {
-        var bytes = text.utf8.makeIterator()
-        return bytes.next() == UInt8(ascii: "{")
-            && (UInt8(ascii: "1")...UInt8(ascii: "5")).contains(bytes.next() ?? 0) && bytes.next() == UInt8(ascii: ":")
-    }
-
-    /// The fields of MT940 and MT942 (`:28:` and `:13:` are the older forms of `:28C:` and `:13D:`;
-    /// `:NS:` is the non-SWIFT block German and Hungarian banks add).
-    private static func isDefined(_ tag: String) -> Bool {
-        switch tag {
-        case "61", "86", "20", "21", "25", "25P", "28C", "28", "60F", "60M", "62F", "62M", "64", "65", "34F", "13D",
-             "13", "90D", "90C", "NS": true
-        default: false
-        }
-    }
-
-    /// Fields whose text may run over several lines: the statement line's supplementary details, the
-    /// narrative, a non-SWIFT block.
-    private static func takesContinuation(_ tag: String) -> Bool {
-        tag == "86" || tag == "61" || tag == "NS"
-    }
-
-    /// Fields after which a statement may end.
-    private static func closesStatement(_ tag: String) -> Bool {
-        switch tag {
-        case "62F", "62M", "64", "65", "90D", "90C": true
-        default: false
-        }
-    }
-
-    /// A line a bank writes before its messages: its BIC (`ABNANL2A`), the message type (`940`, `940 00`,
-    /// Rabobank's `:940:`) or a sequence header (`0000 01INGBNL2AXXXX00001`): capital letters, digits
-    /// and blanks, at most 64 bytes.
-    private static func isBankHeader(_ text: String) -> Bool {
-        if text == ":940:" || text == ":942:" { return true }
-        let utf8 = text.utf8
-        return utf8.count <= 64 && utf8.allSatisfy { byte in
-            (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z")) || MT940Fields.isDigit(byte) || byte == 0x20
-        }
-    }
-
-    /// `-` and one to eight capital letters or digits (`-XXX`).
-    private static func isTrailer(_ text: String) -> Bool {
-        let rest = text.utf8.dropFirst()
-        return (1...8).contains(rest.count) && rest.allSatisfy { byte in
-            (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z")) || MT940Fields.isDigit(byte)
-        }
-    }
-
-    /// `(tag, content)` for a line starting with `:NN:`, `:NNa:` or `:NS:`.
-    private static func tag(_ text: String) -> (String, String)? {
-        let utf8 = text.utf8
-        // Native strings are contiguous; a bridged one is copied (its first bytes are all that matter).
-        let end = utf8.withContiguousStorageIfAvailable(tagEnd) ?? Array(utf8.prefix(5)).withUnsafeBufferPointer(tagEnd)
-        guard let close = end else { return nil }
-        // Both ends are next to an ASCII `:`, so the slices are whole scalars: copied, not re-decoded.
-        let tagEnd = utf8.index(utf8.startIndex, offsetBy: close)
-        return (String(text[utf8.index(after: utf8.startIndex)..<tagEnd]), String(text[utf8.index(after: tagEnd)...]))
-    }
-
-    /// The offset of the `:` that closes a leading `:NN:`, `:NNa:` or `:NS:`.
-    private static func tagEnd(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
-        guard bytes.count >= 4, bytes[0] == UInt8(ascii: ":") else { return nil }
-        guard MT940Fields.isDigit(bytes[1]), MT940Fields.isDigit(bytes[2]) else {
-            let isNS = bytes[1] == UInt8(ascii: "N") && bytes[2] == UInt8(ascii: "S") && bytes[3] == UInt8(ascii: ":")
-            return isNS ? 3 : nil
-        }
-        if bytes[3] == UInt8(ascii: ":") { return 3 }
-        guard bytes.count >= 5, bytes[3] >= UInt8(ascii: "A"), bytes[3] <= UInt8(ascii: "Z"),
-              bytes[4] == UInt8(ascii: ":") else { return nil }
-        return 4
     }
 
     mutating func finish(line: Int, visitor: inout some StatementVisitor) throws {
@@ -522,7 +443,7 @@ struct MT940ReadState {
         let code = narrative.gvc.map { line.typeCode + "+" + $0 } ?? line.typeCode
         var counterparty = narrative.counterparty
         if counterparty.account == nil, let supplementary = entry.supplementary,
-           let (iban, name) = Self.accountAndName(supplementary) {
+           let (iban, name) = MT940Fields.accountAndName(supplementary) {
             // Rabobank names the other party on the :61: line's second line when the :86: does not.
             counterparty.account = iban
             if counterparty.name == nil { counterparty.name = name }
@@ -539,19 +460,6 @@ struct MT940ReadState {
             source: SourcePosition(line: entry.line, path: "message \(open.messageNumber) :61: #\(sequence)"))
         open.tally.add(transaction)
         try visitor.transaction(transaction)
-    }
-
-    /// `NL62INGB0008765432 P DE VRIES`: an IBAN (two capitals, two digits, 11–30 capitals or digits),
-    /// then optionally a name; nil when the details do not start with an IBAN.
-    static func accountAndName(_ details: String) -> (account: String, name: String?)? {
-        let parts = details.split(separator: " ", maxSplits: 1)
-        guard let first = parts.first else { return nil }
-        let bytes = Array(first.utf8)
-        let isCapital = { (byte: UInt8) in byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") }
-        guard (15...34).contains(bytes.count), isCapital(bytes[0]), isCapital(bytes[1]), MT940Fields.isDigit(bytes[2]),
-              MT940Fields.isDigit(bytes[3]), bytes[4...].allSatisfy({ isCapital($0) || MT940Fields.isDigit($0) })
-        else { return nil }
-        return (String(first), parts.count > 1 ? String(parts[1]).trimmingSpaces.nilIfEmpty : nil)
     }
 
     /// Closes the open statement: its end waits in ``ended`` for the next statement or the file's end.

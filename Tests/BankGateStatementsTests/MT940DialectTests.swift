@@ -91,9 +91,9 @@ final class MT940DialectTests: XCTestCase {
         XCTAssertEqual(credit.instructionId, "EREF-88")
         XCTAssertEqual(credit.supplementaryDetails, "NL02ABNA0123456789 KLANT BV")
         XCTAssertEqual(credit.counterparty, Counterparty(name: "Klant BV", account: "NL02ABNA0123456789"))
-        XCTAssertNil(MT940ReadState.accountAndName("/TRCD/01028/"))
-        XCTAssertNil(MT940ReadState.accountAndName("Lastschrift Strom"))
-        XCTAssertEqual(MT940ReadState.accountAndName("NL02ABNA0123456789")?.account, "NL02ABNA0123456789")
+        XCTAssertNil(MT940Fields.accountAndName("/TRCD/01028/"))
+        XCTAssertNil(MT940Fields.accountAndName("Lastschrift Strom"))
+        XCTAssertEqual(MT940Fields.accountAndName("NL02ABNA0123456789")?.account, "NL02ABNA0123456789")
 
         XCTAssertEqual(try warning(header, .bankHeaderSkipped).message, "the bank's header line \":940:\" is skipped")
         let repeated = try warning(header, .repeatedNarrative)
