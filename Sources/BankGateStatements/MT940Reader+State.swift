@@ -128,7 +128,11 @@ struct MT940ReadState {
     /// A line that is not a field's first line: more of the open field, a bank's header line between
     /// messages, or an error.
     private mutating func continuation(_ text: String, number: Int, visitor: inout some StatementVisitor) throws {
-        if let open = field, MT940LineShape.takesContinuation(open.tag) {
+        if MT940LineShape.isBankHeader(text), isBetweenMessages {
+            try flushField(visitor: &visitor)
+            framing.add(.bankHeaderSkipped, "the bank's header line \(StatementText.quoted(text)) is skipped",
+                        line: number)
+        } else if let open = field, MT940LineShape.takesContinuation(open.tag) {
             guard 1 + open.continuation.count + blankLines < maxNarrativeLines else {
                 throw StatementError(.limitExceeded, "the field has more than \(maxNarrativeLines) lines", line: number,
                                      location: ":\(open.tag):")
@@ -144,11 +148,6 @@ struct MT940ReadState {
                 blankLines = 0
             }
             field!.continuation.append(text)
-        } else if MT940LineShape.isBankHeader(text), field.map({ MT940LineShape.closesStatement($0.tag) }) ?? true
-                    || statement.map({ $0.isComplete }) ?? true {
-            try flushField(visitor: &visitor)
-            framing.add(.bankHeaderSkipped, "the bank's header line \(StatementText.quoted(text)) is skipped",
-                        line: number)
         } else if text.utf8.first == UInt8(ascii: ":"), let (tag, _) = MT940LineShape.tag(text) {
             throw StatementError(.malformed, ":\(tag): is not an MT940 or MT942 field", line: number,
                                  location: ":\(tag):")
@@ -160,6 +159,15 @@ struct MT940ReadState {
                                  "\(StatementText.quoted(text)) is outside any field (expected a tag such as :20:)",
                                  line: number)
         }
+    }
+
+    /// Whether a line here can only be framing between messages: no field is open, or the statement has
+    /// what ends it and the line does not continue a field (the open field is one line, or a blank line
+    /// came first). Inside a statement's entries a line of capitals is narrative, never a header.
+    private var isBetweenMessages: Bool {
+        guard let open = field else { return true }
+        if MT940LineShape.closesStatement(open.tag) { return true }
+        return (statement?.isComplete ?? true) && (blankLines > 0 || !MT940LineShape.takesContinuation(open.tag))
     }
 
     /// A line starting with `-`: the end of a message (`-`, `-}`, `-` ETX, a trailer such as `-XXX`).

@@ -296,6 +296,21 @@ final class MT940DialectTests: XCTestCase {
         XCTAssertEqual(result.ended.first?.header.warnings.first?.code, .totalsMismatch)
     }
 
+    func testHeaderLinesBetweenMessagesAfterAStatementNarrative() throws {
+        let message = { (reference: String) in
+            ":20:\(reference)\n:25:412345678\n:28C:1/1\n:60F:C240402EUR10,00\n:61:2404030403C1,00NTRFNONREF\n"
+                + ":86:BETALING ABC\nEN MEER\n:62F:C240403EUR11,00\n:86:SALDO INFO\n"
+        }
+        let text = "ABNANL2A\n940\nABNANL2A\n" + message("A") + "\nABNANL2A\n940\nABNANL2A\n" + message("B")
+        let result = try parseText(text)
+        XCTAssertEqual(result.ended.map(\.header.messageId), ["A", "B"])
+        XCTAssertEqual(result.transactions.map(\.additionalInformation), ["BETALING ABC\nEN MEER", "BETALING ABC\nEN MEER"],
+                       "capitals inside an entry's narrative are text")
+        XCTAssertEqual(result.ended.map { codes($0.header) }, [["bank_header_skipped", "bank_header_skipped"],
+                                                               ["bank_header_skipped", "bank_header_skipped"]])
+        XCTAssertEqual(result.ended[1].header.warnings.first?.line, 14, "after the blank line")
+    }
+
     // MARK: - Detection
 
     func testDetectionLooksPastBankHeaderLines() {
