@@ -15,6 +15,8 @@ final class ByteLineSource {
     private var position = 0
     private var atEnd: Bool
     private(set) var lineNumber = 0
+    /// Whether the first line started with a UTF-8 byte order mark (dropped).
+    private(set) var skippedByteOrderMark = false
     let maxLineBytes: Int
 
     private static let chunk = 64 << 10
@@ -107,6 +109,7 @@ final class ByteLineSource {
             if lineNumber == 0, end - start >= 3, bytes[start] == 0xEF, bytes[start + 1] == 0xBB,
                bytes[start + 2] == 0xBF {
                 start += 3
+                skippedByteOrderMark = true
             }
             return String(mtLine: UnsafeBufferPointer(rebasing: bytes[start..<end]))
         }

@@ -188,6 +188,7 @@ struct MT940Narrative {
     private static let slashCodes: Set<String> = [
         "EREF", "REMI", "ORDP", "BENM", "CNTP", "IBAN", "BIC", "NAME", "PURP", "RTRN", "MARF", "CSID", "UETR", "ACCW",
         "IREF", "TRCD", "ULTB", "ULTD", "CREF", "RREF", "OCMT", "CHGS", "EXCH", "ORDB", "BENB", "ADDR", "SVWZ",
+        "TRTP",
     ]
 
     static func isSlashLayout(_ text: String) -> Bool {
@@ -242,6 +243,8 @@ struct MT940Narrative {
             case "IBAN": if counterparty.account == nil { counterparty.account = value.nilIfEmpty }
             case "BIC": if counterparty.bankCode == nil { counterparty.bankCode = value.nilIfEmpty }
             case "UETR": uetr = value.nilIfEmpty
+            // Dutch banks name the other party with a bare `/NAME/` (ABN AMRO, Rabobank after `/BENM/`).
+            case "NAME": if contraName == nil { contraName = value.nilIfEmpty }
             default: break
             }
         }
@@ -262,7 +265,8 @@ struct MT940Narrative {
     static func joinFreeText(_ lines: [String]) -> String {
         var text = ""
         var previousFull = false
-        for line in lines {
+        // Blank lines (SNS pads :86: with lines of blanks) separate nothing.
+        for line in lines where !line.isEmpty {
             if text.isEmpty || previousFull {
                 text += line
             } else {

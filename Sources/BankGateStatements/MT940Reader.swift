@@ -19,6 +19,14 @@ import BankGateCore
 /// ``StatementTransaction/additionalInformation`` (lines joined with `\n`). With a `?` structured
 /// `:86:`, the proprietary code becomes `type+GVC` (`NTRF+166`), the way German banks write it in camt.
 /// Lines that are not valid UTF-8 are read as ISO 8859-1.
+///
+/// Bank dialects are read too, each noted as a ``StatementWarning`` on its statement (see
+/// `docs/statement-dialects.md`): header lines before `:20:` (`ABNANL2A`, `940 00`, `:940:`), DOS-PCC
+/// SOH/ETX framing, trailers (`-XXX`), a missing final `-}`, blank lines inside `:86:`, several `:86:`
+/// per entry, lines starting with a tag MT940 does not define (text of the field before), `:NS:` blocks,
+/// `:28:`, amounts without decimal comma or with leading zeros, unlisted type codes, 30 February,
+/// withdrawn currencies (`DEM`). A balance without currency, a value split across lines, a statement
+/// without `:20:` or balances are refused with the line and field at fault.
 public struct MT940Reader: Sendable {
     /// The longest line accepted.
     public var maxLineBytes: Int
@@ -43,6 +51,13 @@ public struct MT940Reader: Sendable {
 
     private func read(_ source: ByteLineSource, visitor: inout some StatementVisitor) throws {
         var state = MT940ReadState(maxNarrativeLines: maxNarrativeLines)
+        if let first = try source.next() {
+            if source.skippedByteOrderMark {
+                state.noteFraming(.byteOrderMark, "the UTF-8 byte order mark at the start of the file is skipped",
+                                  line: 1)
+            }
+            try state.line(first, number: source.lineNumber, visitor: &visitor)
+        }
         while let line = try source.next() {
             try state.line(line, number: source.lineNumber, visitor: &visitor)
         }

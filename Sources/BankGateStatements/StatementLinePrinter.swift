@@ -15,11 +15,14 @@ import BankGateCore
 ///   balance and the integrity check are known: `id`, `account`, `currency`, `opening_balance`,
 ///   `closing_balance` (signed decimal strings or null), `integrity` (`consistent`, `inconsistent`,
 ///   `not_applicable`) with `expected_closing_balance`/`stated_closing_balance` (null unless
-///   inconsistent), `format`, `message_id`, `electronic_sequence`, `legal_sequence`, `entries` and more.
+///   inconsistent), `format`, `message_id`, `electronic_sequence`, `legal_sequence`, `entries` and more,
+///   and `warnings`: what the reader accepted beyond the standard, each `{code, message, line, count}`.
 /// - `"summary"`, the last line: `statements`, `entries`, `sums` per currency (`credits`, `debits`,
 ///   `credit_count`, `debit_count`, over entries of every status), `inconsistent_statements` (a
 ///   count, with `inconsistent_statement_ids`), and `accounts`: per account the first statement's
-///   opening and the last statement's closing balance.
+///   opening and the last statement's closing balance; `warnings`, the number of warnings.
+///
+/// ``inconsistencies`` lists the statements whose balances do not add up, for the caller's exit status.
 public struct StatementLinePrinter: StatementVisitor {
     /// Text for people or JSON lines for programs.
     public enum Mode: String, Sendable, Hashable {
@@ -48,6 +51,9 @@ public struct StatementLinePrinter: StatementVisitor {
     private var entries = 0
     private var sums: [Sums] = []
     private var inconsistent: [String] = []
+    private var warnings = 0
+    /// The statements read so far whose balances (or MT942 totals) do not add up, in file order.
+    public private(set) var inconsistencies: [StatementInconsistency] = []
     private var accounts: [AccountBalances] = []
     /// The currency of the current statement's first entry, for statements that state none.
     private var entryCurrency: Currency?
@@ -95,9 +101,14 @@ public struct StatementLinePrinter: StatementVisitor {
 
     public mutating func endStatement(_ header: StatementHeader, summary: StatementSummary) throws {
         statements += 1
-        if case .inconsistent = summary.integrity { inconsistent.append(header.statementId) }
         let currency = header.account.currency.flatMap(Currency.init(code:)) ?? header.openingBalance?.amount.currency
             ?? header.closingBalance?.amount.currency ?? entryCurrency
+        if case .inconsistent(let expected, let stated) = summary.integrity {
+            inconsistent.append(header.statementId)
+            inconsistencies.append(StatementInconsistency(statementId: header.statementId, format: header.format,
+                                                          expected: expected, stated: stated, currency: currency))
+        }
+        warnings += header.warnings.reduce(0) { $0 + $1.count }
         if let index = accounts.firstIndex(where: { $0.account == header.account.identifier }) {
             accounts[index].closing = header.closingBalance
             if accounts[index].currency == nil { accounts[index].currency = currency }
@@ -223,6 +234,17 @@ public struct StatementLinePrinter: StatementVisitor {
             json.field("expected_closing_balance", nil as String?)
             json.field("stated_closing_balance", nil as String?)
         }
+        json.key("warnings")
+        json.beginArray()
+        for warning in header.warnings {
+            json.beginObject()
+            json.field("code", warning.code.rawValue)
+            json.field("message", warning.message)
+            json.field("line", warning.line)
+            json.field("count", warning.count)
+            json.endObject()
+        }
+        json.endArray()
         json.endObject()
         return json.text
     }
@@ -246,6 +268,7 @@ public struct StatementLinePrinter: StatementVisitor {
         }
         json.endArray()
         json.field("inconsistent_statements", inconsistent.count)
+        json.field("warnings", warnings)
         json.key("inconsistent_statement_ids")
         json.beginArray()
         for id in inconsistent { json.string(id) }
@@ -288,18 +311,19 @@ public struct StatementLinePrinter: StatementVisitor {
         switch summary.integrity {
         case .consistent: line += ", balances consistent"
         case .inconsistent(let expected, let stated):
-            let format: (Int64) -> String = { minor in
-                currency.map { Money(minorUnits: minor, currency: $0).decimalString } ?? String(minor)
-            }
-            line += ", INCONSISTENT: opening + entries = \(format(expected)), stated closing \(format(stated))"
+            line += ", INCONSISTENT: " + StatementInconsistency(statementId: header.statementId, format: header.format,
+                                                                 expected: expected, stated: stated,
+                                                                 currency: currency).difference
         case .notApplicable(let reason): line += ", balances not checked (\(reason))"
         }
+        for warning in header.warnings { line += "\n  warning [\(warning.code)]: \(warning)" }
         return line
     }
 
     private func textSummary() -> String {
         var lines = ["Summary: \(statements) statement(s), \(entries) entries, \(inconsistent.count) inconsistent"
-                     + (inconsistent.isEmpty ? "" : " (\(inconsistent.joined(separator: ", ")))")]
+                     + (inconsistent.isEmpty ? "" : " (\(inconsistent.joined(separator: ", ")))")
+                     + (warnings == 0 ? "" : ", \(warnings) warning(s)")]
         for sum in sums {
             let credits = Money(minorUnits: sum.credits, currency: sum.currency).decimalString
             let debits = Money(minorUnits: sum.debits, currency: sum.currency).decimalString
@@ -319,5 +343,31 @@ extension String {
     /// Padded with spaces to `width` characters.
     fileprivate func padded(_ width: Int) -> String {
         count >= width ? self : self + String(repeating: " ", count: width - count)
+    }
+}
+
+/// A statement whose balances do not add up: opening + entries ≠ closing, or for an MT942 the entries
+/// ≠ the `:90D:`/`:90C:` totals.
+public struct StatementInconsistency: Sendable, Hashable {
+    public var statementId: String
+    public var format: StatementFormat
+    /// Minor units: opening + entries (MT942: the entries' net sum).
+    public var expected: Int64
+    /// Minor units: the stated closing balance (MT942: the totals' net sum).
+    public var stated: Int64
+    /// The currency of the amounts, when known.
+    public var currency: Currency?
+
+    /// `opening + entries = 70.00, stated closing 75.00 (difference 5.00)`.
+    public var difference: String {
+        let format: (Int64) -> String = { minor in
+            currency.map { Money(minorUnits: minor, currency: $0).decimalString } ?? String(minor)
+        }
+        let (delta, _) = stated.subtractingReportingOverflow(expected)
+        if self.format == .mt942 {
+            return "entries net \(format(expected)), :90C:/:90D: totals net \(format(stated))"
+                + (delta == 0 ? " (the numbers of entries differ)" : " (difference \(format(delta)))")
+        }
+        return "opening + entries = \(format(expected)), stated closing \(format(stated)) (difference \(format(delta)))"
     }
 }

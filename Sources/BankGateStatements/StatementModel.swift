@@ -119,11 +119,15 @@ public struct StatementHeader: Sendable, Hashable {
     /// All balances, in document order. For MT940 the closing balances are known only at the end of
     /// the statement: see ``StatementVisitor/endStatement(_:summary:)``.
     public var balances: [StatementBalance]
+    /// What the reader accepted beyond the standard (a bank's header lines, 30 February, an amount
+    /// without decimal comma …), in the order first met. For MT940 the warnings of the entries are
+    /// known only at the end of the statement: see ``StatementVisitor/endStatement(_:summary:)``.
+    public var warnings: [StatementWarning]
 
     public init(format: StatementFormat, messageId: String, statementId: String, electronicSequence: Int64? = nil,
                 legalSequence: Int64? = nil, page: Int? = nil, account: StatementAccount, createdAt: String? = nil,
                 fromDate: String? = nil, toDate: String? = nil, balances: [StatementBalance] = [],
-                formatVersion: String? = nil) {
+                formatVersion: String? = nil, warnings: [StatementWarning] = []) {
         self.format = format
         self.formatVersion = formatVersion
         self.messageId = messageId
@@ -136,6 +140,7 @@ public struct StatementHeader: Sendable, Hashable {
         self.fromDate = fromDate
         self.toDate = toDate
         self.balances = balances
+        self.warnings = warnings
     }
 
     /// The first balance of `type` that is not intermediate, else the first of `type`.
@@ -293,9 +298,13 @@ public struct StatementSummary: Sendable, Hashable {
 public enum StatementIntegrity: Sendable, Hashable {
     /// The sum agrees.
     case consistent
-    /// It does not: `expected` is opening + entries, `stated` the closing balance (minor units).
+    /// It does not: `expected` is opening + entries, `stated` the closing balance (minor units). For an
+    /// MT942 with `:90D:`/`:90C:` totals, `expected` is the entries' net sum (credits − debits) and
+    /// `stated` the totals' net sum; a difference in the number of entries alone is inconsistent too
+    /// (the two numbers are then equal, and a ``StatementWarning/Code/totalsMismatch`` warning says why).
     case inconsistent(expectedClosing: Int64, statedClosing: Int64)
-    /// Not checkable: an opening or closing booked balance is missing (camt.052/054, MT942), or
+    /// Not checkable: an opening or closing booked balance is missing (camt.052/054, MT942 without
+    /// `:90D:`/`:90C:`), or
     /// the balances are in another currency than the entries.
     case notApplicable(reason: String)
 

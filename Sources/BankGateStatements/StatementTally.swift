@@ -7,6 +7,9 @@ struct StatementTally {
     private var bookedDebits: Int64 = 0
     private var pendingCredits: Int64 = 0
     private var pendingDebits: Int64 = 0
+    /// Entries of every status, per side (MT942 totals count them).
+    private var creditCount = 0
+    private var debitCount = 0
     /// The currency of the entries, while they all share one.
     private var currency: Currency?
     private var mixedCurrencies = false
@@ -18,6 +21,7 @@ struct StatementTally {
         if let currency, currency != transaction.amount.currency { mixedCurrencies = true }
         if currency == nil { currency = transaction.amount.currency }
         let amount = transaction.amount.minorUnits
+        if transaction.creditDebit == .credit { creditCount += 1 } else { debitCount += 1 }
         switch (transaction.status, transaction.creditDebit) {
         case (.booked, .credit): bookedCredits = sum(bookedCredits, amount)
         case (.booked, .debit): bookedDebits = sum(bookedDebits, amount)
@@ -33,11 +37,47 @@ struct StatementTally {
         return overflowed ? total : result
     }
 
-    /// The sums, with the check opening + booked credits − booked debits = closing.
-    func summary(for header: StatementHeader) -> StatementSummary {
-        StatementSummary(entries: entries, bookedCredits: bookedCredits, bookedDebits: bookedDebits,
-                         pendingCredits: pendingCredits, pendingDebits: pendingDebits,
-                         integrity: integrity(header))
+    /// The sums, with the check opening + booked credits − booked debits = closing; for a statement
+    /// without balances but with `totals` (MT942 `:90D:`/`:90C:`), the check of the totals.
+    func summary(for header: StatementHeader, totals: EntryTotals? = nil) -> StatementSummary {
+        let integrity = if let totals, header.openingBalance == nil || header.closingBalance == nil {
+            check(totals).integrity
+        } else {
+            integrity(header)
+        }
+        return StatementSummary(entries: entries, bookedCredits: bookedCredits, bookedDebits: bookedDebits,
+                                pendingCredits: pendingCredits, pendingDebits: pendingDebits, integrity: integrity)
+    }
+
+    /// Compares the entries with the totals the bank states: number and sum per side. `mismatches`
+    /// says what differs, one phrase per side.
+    func check(_ totals: EntryTotals) -> (integrity: StatementIntegrity, mismatches: [String]) {
+        let sides = [(totals.debits, debitCount, bookedDebits &+ pendingDebits, "debit", ":90D:"),
+                     (totals.credits, creditCount, bookedCredits &+ pendingCredits, "credit", ":90C:")]
+        var mismatches: [String] = []
+        var expected: Int64 = 0
+        var stated: Int64 = 0
+        for (total, count, sum, side, tag) in sides {
+            guard let total else { continue }
+            guard currency == nil || currency == total.amount.currency, !mixedCurrencies else {
+                return (.notApplicable(reason: "\(tag) is in another currency than the entries"), [])
+            }
+            guard !overflow else { return (.notApplicable(reason: "the sums overflow"), []) }
+            let sign: Int64 = side == "credit" ? 1 : -1
+            expected = expected &+ sign &* sum
+            stated = stated &+ sign &* total.amount.minorUnits
+            if total.count != count || total.amount.minorUnits != sum {
+                let entries = Money(minorUnits: sum, currency: total.amount.currency)
+                mismatches.append("\(side)s: \(tag) states \(total.count) of \(total.amount.decimalString) "
+                                  + "\(total.amount.currency.code), the statement has \(count) of "
+                                  + entries.decimalString)
+            }
+        }
+        guard totals.debits != nil || totals.credits != nil else {
+            return (.notApplicable(reason: "no totals"), [])
+        }
+        return (mismatches.isEmpty ? .consistent : .inconsistent(expectedClosing: expected, statedClosing: stated),
+                mismatches)
     }
 
     private func integrity(_ header: StatementHeader) -> StatementIntegrity {
@@ -56,4 +96,11 @@ struct StatementTally {
         return expected == closing.amount.minorUnits
             ? .consistent : .inconsistent(expectedClosing: expected, statedClosing: closing.amount.minorUnits)
     }
+}
+
+/// MT942 `:90D:`/`:90C:`: the number and the sum of the debit and of the credit entries, as the bank
+/// states them.
+struct EntryTotals {
+    var debits: (count: Int, amount: Money)?
+    var credits: (count: Int, amount: Money)?
 }

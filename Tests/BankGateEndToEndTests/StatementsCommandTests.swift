@@ -61,9 +61,40 @@ final class StatementsCommandTests: XCTestCase {
     }
 
     func testMT940AsText() throws {
-        let result = try run(["statements", "parse", Self.fixtures.appendingPathComponent("mt940_multi.sta").path, "--format", "mt940"])
+        let path = Self.fixtures.appendingPathComponent("mt940_multi.sta").path
+        let result = try run(["statements", "parse", path, "--format", "mt940", "--allow-inconsistent"])
         XCTAssertEqual(result.status, 0, result.err)
         XCTAssertFalse(result.out.isEmpty)
+    }
+
+    func testInconsistentStatementFailsWithExitCode1UnlessAllowed() throws {
+        let path = Self.fixtures.appendingPathComponent("mt940_multi.sta").path
+        let refused = try run(["statements", "parse", path, "--json"])
+        XCTAssertEqual(refused.status, 1)
+        XCTAssertTrue(refused.err.contains("statement MULTI-2/2 does not add up: opening + entries = 70.00, "
+                                           + "stated closing 75.00 (difference 5.00)"), refused.err)
+        XCTAssertTrue(refused.err.contains("--allow-inconsistent"), refused.err)
+        let lines = try jsonLines(refused.out)
+        XCTAssertEqual(lines.last?["inconsistent_statements"] as? Int, 1, "printed before the refusal")
+
+        let mt942 = try run(["statements", "parse", Self.fixtures.appendingPathComponent("mt940-dialects/mt942-totals.sta").path])
+        XCTAssertEqual(mt942.status, 1)
+        XCTAssertTrue(mt942.err.contains("statement INTRA-2/00002/001 does not add up: entries net -50.00, "
+                                         + ":90C:/:90D: totals net -40.00"), mt942.err)
+
+        let allowed = try run(["statements", "parse", path, "--allow-inconsistent"])
+        XCTAssertEqual(allowed.status, 0, allowed.err)
+        XCTAssertTrue(allowed.out.contains("INCONSISTENT"), allowed.out)
+    }
+
+    func testDialectWarningsInJSONOutput() throws {
+        let path = Self.fixtures.appendingPathComponent("mt940-dialects/abnamro-header.sta").path
+        let result = try run(["statements", "parse", path, "--json"])
+        XCTAssertEqual(result.status, 0, result.err)
+        let statement = try XCTUnwrap(try jsonLines(result.out).first { $0["type"] as? String == "statement" })
+        let warnings = try XCTUnwrap(statement["warnings"] as? [[String: Any]])
+        XCTAssertEqual(warnings.first?["code"] as? String, "bank_header_skipped")
+        XCTAssertEqual(warnings.first?["line"] as? Int, 1)
     }
 
     func testMalformedInputNamesTheLineAndFailsWithExitCode1() throws {

@@ -151,7 +151,8 @@ final class MT940ReaderTests: XCTestCase {
         XCTAssertEqual(result.transactions[0].bookingDate, "2024-05-06")
         XCTAssertEqual(result.transactions[1].transactionCode.proprietary, "NINT")
         XCTAssertNil(result.transactions[1].additionalInformation, "the :86: after :90C: is not the entry's")
-        XCTAssertEqual(result.ended[0].summary.integrity, .notApplicable(reason: "no opening booked balance"))
+        XCTAssertEqual(result.ended[0].summary.integrity, .consistent, ":90D:/:90C: agree with the entries")
+        XCTAssertEqual(result.ended[0].header.warnings, [])
         XCTAssertEqual(result.ended[0].summary.pendingDebits, 7_500)
     }
 

@@ -120,8 +120,8 @@ final class StatementErrorTests: XCTestCase {
         let error = try XCTUnwrap(parseError(noClosing))
         XCTAssertEqual(error.code, .missingField)
         XCTAssertTrue(error.description.contains("closing balance"), error.description)
-        let enveloped = "{1:F01BANKDEFFAXXX0000000000}{2:O940X}{4:\n:20:X\n:25:ACC\n:60F:C240101EUR0,\n:62F:C240101EUR0,\n"
-        XCTAssertEqual(parseError(enveloped)?.code, .truncated)
+        let enveloped = "{1:F01BANKDEFFAXXX0000000000}{2:O940X}{4:\n:20:X\n:25:ACC\n:60F:C240101EUR0,\n:61:240101C1,00NTRF\n"
+        XCTAssertEqual(parseError(enveloped)?.code, .truncated, "cut before its closing balance")
         XCTAssertEqual(parseError(":25:ACC\n:20:X\n")?.description, "line 1, :25:: field :25: before the statement's :20:")
         XCTAssertEqual(parseError(":20:X\n:25:A\n:61:240102C1,00NTRF\n")?.code, .missingField)
         let mt103 = "{1:F01BANKDEFFAXXX0000000000}{2:O1031200X}{4:\n:20:X\n-}\n"

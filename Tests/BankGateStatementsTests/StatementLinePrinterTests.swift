@@ -120,6 +120,42 @@ final class StatementLinePrinterTests: XCTestCase {
         XCTAssertTrue(lines.contains("  EUR: credits 100.00 (1), debits 30.00 (1)"), output)
     }
 
+    func testWarningsInJSONAndText() throws {
+        let objects = try jsonLines("mt940-dialects/german-ns-feb30-dem.sta")
+        let statement = try XCTUnwrap(objects.first { $0["type"] as? String == "statement" })
+        let warnings = try XCTUnwrap(statement["warnings"] as? [[String: Any]])
+        XCTAssertEqual(warnings.compactMap { $0["code"] as? String },
+                       ["withdrawn_currency", "impossible_date", "non_swift_block"])
+        XCTAssertEqual(warnings[1]["message"] as? String, "value date \"010230\" is 30 February; booked on 2001-02-28")
+        XCTAssertEqual(warnings[1]["line"] as? Int, 5)
+        XCTAssertEqual(warnings[2]["count"] as? Int, 2)
+        XCTAssertEqual(statement["currency"] as? String, "DEM")
+        XCTAssertEqual(statement["closing_balance"] as? String, "1587.50")
+        XCTAssertEqual(objects.last?["warnings"] as? Int, 5)
+        let clean = try jsonLines("mt940_bare.sta").first { $0["type"] as? String == "statement" }
+        XCTAssertEqual((clean?["warnings"] as? [Any])?.count, 0, "always present, empty when the file is standard")
+
+        var output = ""
+        var printer = StatementLinePrinter(mode: .text) { output += $0 }
+        try StatementParser.parse(file: Fixture.path("mt940-dialects/german-ns-feb30-dem.sta"), visitor: &printer)
+        printer.finish()
+        XCTAssertTrue(output.contains("  warning [impossible_date]: line 5: value date \"010230\" is 30 February; "
+                                          + "booked on 2001-02-28\n"), output)
+        XCTAssertTrue(output.contains(", 5 warning(s)"), output)
+    }
+
+    func testInconsistenciesForTheExitStatus() throws {
+        var printer = StatementLinePrinter(mode: .jsonLines) { _ in }
+        try StatementParser.parse(file: Fixture.path("mt940-dialects/mt942-totals.sta"), visitor: &printer)
+        XCTAssertEqual(printer.inconsistencies.map(\.statementId), ["INTRA-2/00002/001"])
+        XCTAssertEqual(printer.inconsistencies.first?.difference,
+                       "entries net -50.00, :90C:/:90D: totals net -40.00 (difference 10.00)")
+        var multi = StatementLinePrinter(mode: .text) { _ in }
+        try StatementParser.parse(file: Fixture.path("mt940_multi.sta"), visitor: &multi)
+        XCTAssertEqual(multi.inconsistencies.first?.difference,
+                       "opening + entries = 70.00, stated closing 75.00 (difference 5.00)")
+    }
+
     func testFormatDetection() {
         XCTAssertEqual(StatementFormatDetector.detect(Array("\u{FEFF}<?xml version=\"1.0\"?>".utf8)), .camt)
         XCTAssertEqual(StatementFormatDetector.detect(Array("\n\n<Document>".utf8)), .camt)

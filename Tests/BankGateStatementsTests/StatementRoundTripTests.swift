@@ -137,6 +137,8 @@ final class StatementRoundTripTests: XCTestCase {
 
     /// The integrity a statement should get, computed here independently of the reader.
     static func integrity(_ header: StatementHeader, _ transactions: [StatementTransaction]) -> StatementIntegrity {
+        // The writer's :90D:/:90C: totals are those of the entries written.
+        if header.format == .mt942 && header.openingBalance == nil { return .consistent }
         guard let opening = header.openingBalance else { return .notApplicable(reason: "no opening booked balance") }
         guard let closing = header.closingBalance else { return .notApplicable(reason: "no closing booked balance") }
         let booked = transactions.filter { $0.status == .booked }.map(\.signedMinorUnits).reduce(0, +)

@@ -25,7 +25,9 @@ struct StatementsCommand: AsyncParsableCommand {
     }
 
     /// `statements parse FILE`: prints the normalized transactions and a summary; reads the file as a
-    /// stream, so any size works. Malformed input ends with the line or element at fault and exit 1.
+    /// stream, so any size works. Malformed input ends with the line or element at fault and exit 1;
+    /// so does a statement whose balances do not add up (opening + entries ≠ closing, MT942 totals ≠
+    /// entries), after it is printed, unless `--allow-inconsistent`.
     struct Parse: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print a statement file's normalized transactions and a summary (no daemon needed).")
@@ -38,6 +40,9 @@ struct StatementsCommand: AsyncParsableCommand {
 
         @Flag(help: "One JSON object per line: statement, transaction…, and a last summary line.")
         var json = false
+
+        @Flag(help: "Exit 0 even when a statement's balances do not add up (it is printed either way).")
+        var allowInconsistent = false
 
         func run() throws {
             guard FileManager.default.isReadableFile(atPath: file) else {
@@ -53,6 +58,15 @@ struct StatementsCommand: AsyncParsableCommand {
             } catch {
                 output.flush()
                 FileHandle.standardError.write(Data("error: \(file): \(error)\n".utf8))
+                throw ExitCode(1)
+            }
+            guard allowInconsistent || printer.inconsistencies.isEmpty else {
+                for statement in printer.inconsistencies {
+                    let message = "error: \(file): statement \(statement.statementId) does not add up: "
+                        + statement.difference + "\n"
+                    FileHandle.standardError.write(Data(message.utf8))
+                }
+                FileHandle.standardError.write(Data("(--allow-inconsistent accepts it)\n".utf8))
                 throw ExitCode(1)
             }
         }
