@@ -20,10 +20,12 @@ build: deps
 demo: build
 	$(SWIFT) run bankgate serve --demo
 
-## Installs what is missing, builds, and runs the whole test suite.
+## Installs what is missing, builds, and runs the whole test suite twice: on the real clock, then
+## with the wall clock moved to a leap day a minute before midnight (Tests/ClockShift).
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --disable-swift-testing
+	SWIFT=$(SWIFT) bash Tests/ClockShift/run-shifted.sh
 
 ## Benchmarks (release build); figures go to docs/benchmarks.md.
 bench: deps

@@ -65,7 +65,9 @@ let package = Package(
             "BankGateStatements",
         ], path: "Benchmarks/Sources/bankgate-bench", swiftSettings: strict),
 
-        // Tests: one target per module, plus end-to-end.
+        // Tests: one target per module, plus end-to-end, and what they share (clocks, harness helpers).
+        .target(name: "BankGateTestSupport", dependencies: ["BankGateCore"], path: "Tests/BankGateTestSupport",
+                swiftSettings: strict),
         .testTarget(name: "BankGateCoreTests", dependencies: ["BankGateCore"]),
         .testTarget(name: "BankGateConfigTests", dependencies: ["BankGateConfig"]),
         .testTarget(name: "BankGateAdaptersTests", dependencies: ["BankGateAdapters", "BankGateXML"]),
@@ -73,14 +75,14 @@ let package = Package(
         .testTarget(name: "BankGateStoreTests", dependencies: ["BankGateStore"]),
         .testTarget(name: "BankGateStatementsTests", dependencies: ["BankGateStatements", "BankGateXML"], exclude: ["Fixtures"]),
         .testTarget(name: "BankGateReconciliationTests", dependencies: ["BankGateReconciliation"]),
-        .testTarget(name: "BankGateSimulatorTests", dependencies: ["BankGateSimulator"]),
+        .testTarget(name: "BankGateSimulatorTests", dependencies: ["BankGateSimulator", "BankGateTestSupport"]),
         .testTarget(name: "BankGateAPITests", dependencies: [
-            "BankGateAPI",
+            "BankGateAPI", "BankGateTestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
-        .testTarget(name: "BankGateEngineTests", dependencies: ["BankGateEngine", "BankGateSimulator"]),
+        .testTarget(name: "BankGateEngineTests", dependencies: ["BankGateEngine", "BankGateSimulator", "BankGateTestSupport"]),
         .testTarget(name: "BankGateEndToEndTests", dependencies: [
-            "BankGateAPI", "BankGateSimulator",
+            "BankGateAPI", "BankGateSimulator", "BankGateTestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
     ]

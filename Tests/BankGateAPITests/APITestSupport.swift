@@ -1,6 +1,7 @@
 import BankGateAPI
 import BankGateConfig
 import BankGateCore
+import BankGateTestSupport
 import Foundation
 import HTTPTypes
 import Hummingbird

@@ -150,8 +150,3 @@ final class FakeGateway: PaymentGateway {
     static let notFound = GatewayError(.notFound, code: "not_found", message: "no such payment")
 }
 
-/// A clock stopped at a fixed instant.
-struct FixedClock: WallClock {
-    var instant: Timestamp
-    func now() -> Timestamp { instant }
-}

@@ -9,6 +9,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import XCTest
+import BankGateTestSupport
 
 /// Idempotent intake through the real gateway: the API over ``GatewayEngine`` and a SQLite store in
 /// a temporary directory (no service runs, so accepted payments stay queued).

@@ -10,12 +10,8 @@ final class AccountFlowTests: XCTestCase {
     override func setUp() async throws { harness = try GatewayHarness() }
     override func tearDown() async throws { await harness.stop() }
 
-    static var today: String {
-        let formatter = DateFormatter()
-        formatter.dateFormat = "yyyy-MM-dd"
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        return formatter.string(from: Date())
-    }
+    /// The gateway's and the simulated bank's today (see ``GatewayHarness/clock``).
+    static var today: String { GatewayHarness.today }
 
     /// A camt.053.001.08 for the harness account: opening 1000.00, our payment (debit, by its
     /// end-to-end id), an expected customer payment (credit with an RF reference) and a fee.
@@ -265,7 +261,11 @@ final class StatementPullFlowTests: XCTestCase {
         XCTAssertEqual(report.json["balanced"] as? Bool, true, "\(report.json)")
     }
 
-    func testADuplicatedEntryFlagsTheStatementAndIsStoredOnce() async throws {
+    /// The simulated bank lists one entry twice (same reference, same amount) and its balances do not
+    /// count the copy. Both lines are kept (a statement never lists one entry twice, so the second
+    /// is not a duplicate of the first), and the statement, which does not add up, is quarantined:
+    /// its entries stay out of matching and the reconciliation until an operator accepts it.
+    func testADuplicatedEntryQuarantinesTheStatementAndKeepsEveryLine() async throws {
         try await harness.start(faults: FaultSettings(seed: 3, duplicateEntryRate: 1, incomingCreditsPerDay: 3))
         let created = try await harness.call("POST", "/v1/payments", body: GatewayHarness.payment(e2e: "DUP-1"), key: "d-1")
         _ = try await harness.waitForPayment(try XCTUnwrap(created.json["id"] as? String)) { $0 == "completed" }
@@ -273,10 +273,14 @@ final class StatementPullFlowTests: XCTestCase {
         let pulled = try await harness.call("POST", "/v1/accounts/acme-eur/statements/pull?from=\(today)&to=\(today)")
         let statement = try XCTUnwrap((pulled.json["statements"] as? [[String: Any]])?.first, "\(pulled.json)")
         XCTAssertEqual(statement["integrity"] as? String, "inconsistent")
-        XCTAssertEqual(statement["duplicates"] as? Int, 1)
+        XCTAssertEqual(statement["review"] as? String, "quarantined")
+        XCTAssertEqual(statement["duplicates"] as? Int, 0)
         let entries = try XCTUnwrap(statement["entries"] as? Int)
         let transactions = try await harness.call("GET", "/v1/accounts/acme-eur/transactions")
-        XCTAssertEqual((transactions.json["transactions"] as? [Any])?.count, entries - 1)
+        let list = try XCTUnwrap(transactions.json["transactions"] as? [[String: Any]])
+        XCTAssertEqual(list.count, entries)
+        XCTAssertTrue(list.allSatisfy { $0["quarantined"] as? Bool == true }, "\(list)")
+        XCTAssertTrue(list.allSatisfy { $0["match_state"] as? String == "unmatched" }, "held entries are not matched")
         let events = try await harness.call("GET", "/v1/events?after=0&limit=1000")
         let types = (events.json["events"] as? [[String: Any]])?.compactMap { $0["type"] as? String } ?? []
         XCTAssertTrue(types.contains("statement.inconsistent"))

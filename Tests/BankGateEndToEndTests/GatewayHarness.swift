@@ -1,6 +1,7 @@
 import BankGateAPI
 import BankGateConfig
 import BankGateSimulator
+import BankGateTestSupport
 import BankGateTransport
 import Foundation
 import Logging
@@ -9,6 +10,13 @@ import XCTest
 
 /// A gateway and a simulated bank in this process, on loopback ports chosen by the system.
 final class GatewayHarness: @unchecked Sendable {
+    /// The clock of every gateway and simulated bank the end-to-end tests start: real time moved to
+    /// midday UTC of the day the tests began, so their "today" holds for the whole run, whatever
+    /// the date and hour.
+    static let clock = MiddayClock()
+    /// The clock's calendar date.
+    static var today: String { clock.today }
+
     let directory: URL
     let client = HTTPClient(timeoutMilliseconds: 20_000)
     let token = "e2e-token-0123456789abcdef"
@@ -39,7 +47,7 @@ final class GatewayHarness: @unchecked Sendable {
             let sim = try BankSimulatorService(
                 options: BankSimulatorOptions(dataDirectory: directory.appendingPathComponent("sim").path,
                                               faults: faults, inbox: outbox, outbox: inbox),
-                logger: Self.logger)
+                clock: Self.clock, logger: Self.logger)
             run([sim])
         } else if url == nil {
             var accountsFile: String?
@@ -51,7 +59,7 @@ final class GatewayHarness: @unchecked Sendable {
                 options: BankSimulatorOptions(listen: ListenAddress(host: "127.0.0.1", port: 0),
                                               dataDirectory: directory.appendingPathComponent("sim").path,
                                               accountsFile: accountsFile, faults: faults),
-                logger: Self.logger)
+                clock: Self.clock, logger: Self.logger)
             run([sim])
             guard let port = await sim.waitUntilListening() else { throw HarnessError("simulator did not start") }
             bankPort = port
@@ -61,7 +69,7 @@ final class GatewayHarness: @unchecked Sendable {
                                       token: token, transport: folderExchange ? "transport = \"folder\"\noutbox_dir = \"\(outbox)\"\ninbox_dir = \"\(inbox)\"" : "transport = \"http\"\nurl = \"\(url!)\"",
                                       bankKeys: Self.bankKeys(overriddenBy: extraBankKeys), extra: extraConfig)
         let configuration = try BankGateConfiguration.parse(toml, fileName: "e2e.toml", baseDirectory: directory.path)
-        let runtime = try GatewayRuntime(configuration: configuration, logger: Self.logger)
+        let runtime = try GatewayRuntime(configuration: configuration, clock: Self.clock, logger: Self.logger)
         self.runtime = runtime
         run(runtime.services())
         apiPort = await runtime.waitUntilListening()

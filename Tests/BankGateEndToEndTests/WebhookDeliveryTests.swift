@@ -57,7 +57,8 @@ final class WebhookDeliveryTests: XCTestCase {
         let secret = try XCTUnwrap(subscription.json["secret"] as? String)
         let webhookId = try XCTUnwrap(subscription.json["id"] as? String)
         let expected = try await harness.call("POST", "/v1/expected-payments", body: [
-            "account": "acme-eur", "currency": "EUR", "amount": "10.00", "from": "2026-11-01", "to": "2026-11-30",
+            "account": "acme-eur", "currency": "EUR", "amount": "10.00",
+            "from": GatewayHarness.today, "to": GatewayHarness.clock.date(addingDays: 29),
         ])
         XCTAssertEqual(expected.status, 201)
 
@@ -82,7 +83,8 @@ final class WebhookDeliveryTests: XCTestCase {
         XCTAssertEqual(last.headers["bankgate-event-type"], "expected_payment.created")
         XCTAssertEqual(last.headers["bankgate-webhook-id"], webhookId)
         let signature = try XCTUnwrap(last.headers["bankgate-signature"])
-        let now = Int64(Date().timeIntervalSince1970)
+        // Signed with the gateway's clock: verified as of that clock's now.
+        let now = GatewayHarness.clock.now().milliseconds / 1000
         XCTAssertTrue(WebhookSignature.verify(header: signature, secret: secret, body: last.body, nowUnixSeconds: now))
         XCTAssertFalse(WebhookSignature.verify(header: signature, secret: secret + "x", body: last.body, nowUnixSeconds: now))
         let event = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(last.body)) as? [String: Any])

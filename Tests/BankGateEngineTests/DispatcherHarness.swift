@@ -7,6 +7,7 @@ import Foundation
 import Logging
 import Synchronization
 import XCTest
+import BankGateTestSupport
 
 /// The real dispatcher, engine, store (a temporary SQLite file) and ISO 20022 adapter, with a
 /// scripted transport and a manual clock. Time only moves when the test moves it; the lane polls

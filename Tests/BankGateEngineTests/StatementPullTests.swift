@@ -8,6 +8,7 @@ import Foundation
 import Logging
 import Synchronization
 import XCTest
+import BankGateTestSupport
 
 /// A bank that answers camt.060 report requests with camt.053 statements of a scripted ledger:
 /// day N of `days` has sequence N, one debit of N euros, and balances that chain.

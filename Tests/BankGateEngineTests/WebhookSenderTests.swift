@@ -5,6 +5,7 @@ import Foundation
 import Logging
 import Synchronization
 import XCTest
+import BankGateTestSupport
 
 /// A receiver that records deliveries and answers with scripted statuses.
 final class RecordingPoster: WebhookPoster {

@@ -3,6 +3,7 @@ import BankGateCore
 import Foundation
 import XCTest
 @testable import BankGateSimulator
+import BankGateTestSupport
 
 final class AccountsAndFolderTests: XCTestCase {
     func testAccountsFileIsLoadedIntoTheLedger() async throws {

@@ -4,6 +4,7 @@ import BankGateXML
 import Foundation
 import XCTest
 @testable import BankGateSimulator
+import BankGateTestSupport
 
 final class BankCodecTests: XCTestCase {
     func testReadsVersion03AndOtherAccountIds() throws {

@@ -3,6 +3,7 @@ import BankGateCore
 import BankGateXML
 import XCTest
 @testable import BankGateSimulator
+import BankGateTestSupport
 
 final class FaultInjectionTests: XCTestCase {
     func testSameSeedGivesTheSameDecisions() {

@@ -2,6 +2,7 @@ import BankGateAdapters
 import BankGateCore
 import XCTest
 @testable import BankGateSimulator
+import BankGateTestSupport
 
 final class SimulatedBankTests: XCTestCase {
     private func openBank(_ directory: String, accounts: [SimulatedAccount]? = ruleAccounts,

@@ -18,17 +18,6 @@ enum TestAccounts {
     static let badIBAN = "GB00WEST12345698765432"
 }
 
-/// A clock the test moves by hand.
-final class ManualClock: WallClock {
-    private let current: Mutex<Int64>
-
-    init(_ milliseconds: Int64 = 1_795_400_000_000) { current = Mutex(milliseconds) }
-
-    func now() -> Timestamp { Timestamp(milliseconds: current.withLock { $0 }) }
-
-    func advance(milliseconds: Int64) { current.withLock { $0 += milliseconds } }
-}
-
 /// One transfer of a test pain.001.
 struct TestTransfer {
     var endToEndId: String

@@ -1,19 +1,23 @@
 import BankGateAdapters
 import BankGateCore
 import BankGateStatements
+import BankGateTestSupport
 import Foundation
 import ServiceLifecycle
 import XCTest
 @testable import BankGateSimulator
 
 final class SimulatorHTTPTests: XCTestCase {
+    /// The simulated bank's clock: its "today" cannot turn into tomorrow during a test.
+    private static let clock = MiddayClock()
+
     /// Runs the service on a free port, hands the port to `body`, then shuts it down gracefully.
     private func withService(faults: FaultSettings, accounts: String? = nil,
                              _ body: @escaping @Sendable (Int) async throws -> Void) async throws {
         let directory = try makeTemporaryDirectory(self)
         let options = BankSimulatorOptions(listen: ListenAddress(host: "127.0.0.1", port: 0),
                                            dataDirectory: directory + "/data", accountsFile: accounts, faults: faults)
-        let service = try BankSimulatorService(options: options, logger: quietLogger)
+        let service = try BankSimulatorService(options: options, clock: Self.clock, logger: quietLogger)
         let group = ServiceGroup(configuration: .init(services: [service], logger: quietLogger))
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
@@ -137,7 +141,7 @@ final class SimulatorHTTPTests: XCTestCase {
         try await withService(faults: FaultSettings(seed: 5)) { port in
             let paid = try await Self.fetch(port, "POST", "/payments", message)
             XCTAssertEqual(paid.status, 200)
-            let today = Timestamp(milliseconds: Int64(Date().timeIntervalSince1970 * 1000)).dateString
+            let today = Self.clock.today
             let request = Camt060Fixture.document(from: today, to: today)
             let answer = try await Self.fetch(port, "POST", "/reports", request)
             XCTAssertEqual(answer.status, 200)

@@ -2,6 +2,7 @@ import BankGateCore
 import BankGateStatements
 import XCTest
 @testable import BankGateSimulator
+import BankGateTestSupport
 
 /// Builds camt.060 account reporting requests by hand, as the gateway is expected to send them.
 enum Camt060Fixture {

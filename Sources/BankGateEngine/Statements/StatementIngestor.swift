@@ -32,6 +32,13 @@ public struct StatementImportResult: Sendable, Hashable {
     public var gap: StatementGap?
     /// The statement had been imported completely before (a re-sent file).
     public var alreadyImported: Bool
+    /// `quarantined` when it does not add up: its entries and balances are held until an operator
+    /// accepts it or a consistent statement replaces it.
+    public var review: StatementReview
+    /// Why it is quarantined.
+    public var reviewReason: String?
+    /// What the reader tolerated in the file (one line each).
+    public var warnings: [String]
     /// Accounts whose new transactions should be reconciled.
     public var newTransactionRows: [Int64]
 }
@@ -220,14 +227,16 @@ public final class StatementIngestor: Sendable {
             entries: summary.entries, bookedCredits: summary.bookedCredits, bookedDebits: summary.bookedDebits,
             openingBalance: header.openingBalance?.amount.minorUnits, closingBalance: header.closingBalance?.amount.minorUnits,
             closingAvailable: header.balance("CLAV")?.amount.minorUnits, integrity: integrity.label, expectedClosing: integrity.expected,
-            balances: header.balances.filter { !$0.isIntermediate }.map { BalanceDraft(type: $0.type, date: $0.date, amount: $0.amount) })
+            balances: header.balances.filter { !$0.isIntermediate }.map { BalanceDraft(type: $0.type, date: $0.date, amount: $0.amount) },
+            warnings: header.warnings.map { "\($0.code): \($0)" })
         let outcome = try await store.finishStatement(row: progress.registration.row, completion: completion, at: clock.now())
         return StatementImportResult(
             statementId: "stm_\(progress.registration.row)", bankStatementId: header.statementId, accountId: progress.account.id,
             format: header.format.rawValue, reportKind: progress.draft.reportKind, statementDate: progress.draft.statementDate,
             entries: summary.entries, newEntries: progress.newRows.count,
             duplicates: progress.duplicates, integrity: outcome.integrity, continuity: outcome.continuity, gap: outcome.gap,
-            alreadyImported: progress.registration.alreadyComplete, newTransactionRows: progress.newRows)
+            alreadyImported: progress.registration.alreadyComplete, review: outcome.review, reviewReason: outcome.reviewReason,
+            warnings: completion.warnings, newTransactionRows: progress.newRows)
     }
 
     static func draft(_ transaction: StatementTransaction, identity: String) -> BankTransactionDraft {

@@ -86,7 +86,9 @@ public struct StatementCompletion: Sendable, Hashable {
     public var warnings: [String] = []
 
     public init(entries: Int, bookedCredits: Int64, bookedDebits: Int64, openingBalance: Int64?, closingBalance: Int64?,
-                closingAvailable: Int64?, integrity: String, expectedClosing: Int64?, balances: [BalanceDraft]) {
+                closingAvailable: Int64?, integrity: String, expectedClosing: Int64?, balances: [BalanceDraft],
+                warnings: [String] = []) {
+        self.warnings = warnings
         self.entries = entries
         self.bookedCredits = bookedCredits
         self.bookedDebits = bookedDebits

@@ -131,6 +131,10 @@ public final class StatementStore: Sendable {
         public var gap: StatementGap?
         /// Open gaps this statement closed.
         public var closedGaps: [Int64]
+        /// `quarantined` when the statement does not add up (its entries are held), else `none`.
+        public var review: StatementReview = .none
+        /// Why it is quarantined.
+        public var reviewReason: String?
     }
 
     /// Completes a statement: its sums, balances and integrity; its continuity with the account's
@@ -197,7 +201,8 @@ public final class StatementStore: Sendable {
             } else {
                 try Self.release(db, row: row, draft: draft, at: at)
             }
-            var outcome = Outcome(integrity: completion.integrity, continuity: "not_checked", gap: nil, closedGaps: [])
+            var outcome = Outcome(integrity: completion.integrity, continuity: "not_checked", gap: nil, closedGaps: [],
+                                  review: reviewReason == nil ? .none : .quarantined, reviewReason: reviewReason)
             if draft.reportKind == "end_of_day" {
                 outcome = try Self.checkContinuity(db, row: row, draft: draft, completion: completion, at: at, outcome: outcome)
             }
