@@ -20,7 +20,7 @@ final class AccountsAndFolderTests: XCTestCase {
         XCTAssertEqual(accounts[1].status, .blocked)
 
         let bank = try await SimulatedBank.open(dataDirectory: directory + "/data", accounts: accounts,
-                                                faults: FaultSettings(seed: 1), clock: ManualClock(), logger: quietLogger)
+                                                faults: FaultSettings(seed: 1), clock: ManualClock(SimulatorTestTime.start), logger: quietLogger)
         defer { bank.close() }
         let stored = try await bank.accounts()
         XCTAssertEqual(stored.map(\.number), [TestAccounts.domestic, TestAccounts.debtor, TestAccounts.closed])
@@ -46,7 +46,7 @@ final class AccountsAndFolderTests: XCTestCase {
     func testFolderModeAnswersFilesAndFilesThemAway() async throws {
         let directory = try makeTemporaryDirectory(self)
         let bank = try await SimulatedBank.open(dataDirectory: directory + "/data", accounts: ruleAccounts,
-                                                faults: FaultSettings(seed: 1), clock: ManualClock(), logger: quietLogger)
+                                                faults: FaultSettings(seed: 1), clock: ManualClock(SimulatorTestTime.start), logger: quietLogger)
         defer { bank.close() }
         let worker = SimulatorFolderWorker(bank: bank, inbox: directory + "/in", outbox: directory + "/out",
                                            logger: quietLogger)
@@ -88,7 +88,7 @@ final class AccountsAndFolderTests: XCTestCase {
     func testFolderModeLeavesFailedFilesForLaterAndWritesNothingOnDrop() async throws {
         let directory = try makeTemporaryDirectory(self)
         let failing = try await SimulatedBank.open(dataDirectory: directory + "/data", accounts: ruleAccounts,
-                                                   faults: FaultSettings(seed: 1, failRate: 1), clock: ManualClock(),
+                                                   faults: FaultSettings(seed: 1, failRate: 1), clock: ManualClock(SimulatorTestTime.start),
                                                    logger: quietLogger)
         let worker = SimulatorFolderWorker(bank: failing, inbox: directory + "/in", outbox: directory + "/out",
                                            logger: quietLogger)
@@ -103,7 +103,7 @@ final class AccountsAndFolderTests: XCTestCase {
 
         let dropping = try await SimulatedBank.open(dataDirectory: directory + "/data", accounts: nil,
                                                     faults: FaultSettings(seed: 1, dropAfterExecuteRate: 1),
-                                                    clock: ManualClock(), logger: quietLogger)
+                                                    clock: ManualClock(SimulatorTestTime.start), logger: quietLogger)
         defer { dropping.close() }
         let second = SimulatorFolderWorker(bank: dropping, inbox: directory + "/in", outbox: directory + "/out",
                                            logger: quietLogger)

@@ -65,7 +65,7 @@ final class BankCodecTests: XCTestCase {
         for name in names {
             // A bank per sample: samples of different versions share a MsgId.
             let bank = try await SimulatedBank.open(dataDirectory: try makeTemporaryDirectory(self), accounts: nil,
-                                                    faults: FaultSettings(seed: 1), clock: ManualClock(),
+                                                    faults: FaultSettings(seed: 1), clock: ManualClock(SimulatorTestTime.start),
                                                     logger: quietLogger)
             defer { bank.close() }
             let bytes = try Array(Data(contentsOf: URL(fileURLWithPath: samples + "/" + name)))

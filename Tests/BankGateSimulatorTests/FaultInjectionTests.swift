@@ -51,7 +51,7 @@ final class FaultInjectionTests: XCTestCase {
     }
 
     func testMaintenanceWindowRefusesEverythingWithoutExecuting() async throws {
-        let clock = ManualClock()
+        let clock = ManualClock(SimulatorTestTime.start)
         let settings = FaultSettings(seed: 1, maintenanceEverySeconds: 60, maintenanceDurationSeconds: 10)
         let bank = try await SimulatedBank.open(dataDirectory: try makeTemporaryDirectory(self), accounts: ruleAccounts,
                                                 faults: settings, clock: clock, logger: quietLogger)
@@ -83,7 +83,7 @@ final class FaultInjectionTests: XCTestCase {
     func testInjectedFailureExecutesNothing() async throws {
         let bank = try await SimulatedBank.open(
             dataDirectory: try makeTemporaryDirectory(self), accounts: ruleAccounts,
-            faults: FaultSettings(seed: 3, failRate: 1), clock: ManualClock(), logger: quietLogger)
+            faults: FaultSettings(seed: 3, failRate: 1), clock: ManualClock(SimulatorTestTime.start), logger: quietLogger)
         defer { bank.close() }
         let answer = await bank.receivePayment(Pain001Fixture.document(
             messageId: "MSG-F", transfers: [TestTransfer(endToEndId: "E", amount: "1")]))
@@ -99,7 +99,7 @@ final class FaultInjectionTests: XCTestCase {
         let directory = try makeTemporaryDirectory(self)
         let dropping = try await SimulatedBank.open(
             dataDirectory: directory, accounts: ruleAccounts,
-            faults: FaultSettings(seed: 3, dropAfterExecuteRate: 1), clock: ManualClock(), logger: quietLogger)
+            faults: FaultSettings(seed: 3, dropAfterExecuteRate: 1), clock: ManualClock(SimulatorTestTime.start), logger: quietLogger)
         let dropped = await dropping.receivePayment(Pain001Fixture.document(
             messageId: "MSG-DROP", transfers: [TestTransfer(endToEndId: "E-D", amount: "1")]))
         XCTAssertEqual(dropped.delivery, .dropConnection)
@@ -109,7 +109,7 @@ final class FaultInjectionTests: XCTestCase {
 
         let breaking = try await SimulatedBank.open(
             dataDirectory: directory, accounts: nil,
-            faults: FaultSettings(seed: 3, malformedRate: 1), clock: ManualClock(), logger: quietLogger)
+            faults: FaultSettings(seed: 3, malformedRate: 1), clock: ManualClock(SimulatorTestTime.start), logger: quietLogger)
         defer { breaking.close() }
         let broken = await breaking.receivePayment(Pain001Fixture.document(
             messageId: "MSG-BROKEN", transfers: [TestTransfer(endToEndId: "E-B", amount: "1")]))

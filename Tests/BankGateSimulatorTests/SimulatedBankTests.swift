@@ -7,7 +7,7 @@ import BankGateTestSupport
 final class SimulatedBankTests: XCTestCase {
     private func openBank(_ directory: String, accounts: [SimulatedAccount]? = ruleAccounts,
                           faults: FaultSettings = FaultSettings(seed: 1),
-                          clock: ManualClock = ManualClock()) async throws -> SimulatedBank {
+                          clock: ManualClock = ManualClock(SimulatorTestTime.start)) async throws -> SimulatedBank {
         try await SimulatedBank.open(dataDirectory: directory, accounts: accounts, faults: faults, clock: clock,
                                      logger: quietLogger)
     }

@@ -136,3 +136,9 @@ let ruleAccounts: [SimulatedAccount] = [
     SimulatedAccount(number: TestAccounts.blocked, balance: Money(minorUnits: 500_000, currency: Currency(code: "EUR")!),
                      status: .blocked),
 ]
+
+/// Where the simulator tests' manual clocks start: 2026-11-22T23:33:20Z, a fixed instant, so
+/// statements and ledgers come out the same on any day.
+enum SimulatorTestTime {
+    static let start: Int64 = 1_795_400_000_000
+}

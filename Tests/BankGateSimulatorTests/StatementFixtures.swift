@@ -81,7 +81,7 @@ struct StatementScenario {
     let clock: ManualClock
     let directory: String
 
-    static func open(_ testCase: XCTestCase, faults: FaultSettings, clock: ManualClock = ManualClock(),
+    static func open(_ testCase: XCTestCase, faults: FaultSettings, clock: ManualClock = ManualClock(SimulatorTestTime.start),
                      directory: String? = nil) async throws -> StatementScenario {
         let directory = try directory ?? makeTemporaryDirectory(testCase)
         let bank = try await SimulatedBank.open(dataDirectory: directory, accounts: accounts, faults: faults, clock: clock,

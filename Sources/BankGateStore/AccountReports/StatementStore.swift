@@ -314,7 +314,15 @@ public final class StatementStore: Sendable {
             sequence.map { [.integer($0), .integer(Int64(draft.page ?? 1)), .text(draft.accountId), .integer(row)] }
                 ?? [.text(draft.accountId), .integer(row), .text(draft.statementDate)],
             { ($0.int(0), $0.optionalInt(1), $0.text(2), $0.optionalInt(3)) })
-        if let previous {
+        if let previous, previous.date > draft.statementDate {
+            // The numbering says the other statement comes first, its date says it comes later (a file
+            // from another channel with numbers of its own, say): no hole can be dated from that, and
+            // none is asked of the bank. An operator sees the continuity.
+            outcome.continuity = "sequence_date_conflict"
+            try StoreJournal.audit(db, at: at, actor: "system", action: "statement.sequence_date_conflict",
+                                   subject: ("statement", "stm_\(row)"),
+                                   details: "numbered after stm_\(previous.row) of \(previous.date) but dated \(draft.statementDate)")
+        } else if let previous {
             let fromDate = DateArithmetic.adding(days: 1, to: previous.date) ?? previous.date
             let toDate = DateArithmetic.adding(days: -1, to: draft.statementDate) ?? draft.statementDate
             if let sequence, let previousSequence = previous.sequence, sequence > previousSequence + 1 {
@@ -339,7 +347,7 @@ public final class StatementStore: Sendable {
             WHERE account_id = ? AND report_kind = 'end_of_day' AND state = 'complete' AND id != ?
               AND COALESCE(electronic_seq, legal_seq) > ? ORDER BY COALESCE(electronic_seq, legal_seq) LIMIT 1
             """, [.text(draft.accountId), .integer(row), .integer(sequence)], { ($0.int(0), $0.text(1)) }),
-           next.0 > sequence + 1 {
+           next.0 > sequence + 1, next.1 > draft.statementDate {
             let alreadyOpen = try db.queryFirst("""
                 SELECT 1 FROM statement_gaps WHERE account_id = ? AND report_kind = ? AND state = 'open' AND from_seq <= ? AND to_seq >= ?
                 """, [.text(draft.accountId), .text(draft.reportKind), .integer(sequence + 1), .integer(next.0 - 1)], { $0.int(0) })
