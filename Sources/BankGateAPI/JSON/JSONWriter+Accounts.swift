@@ -210,6 +210,7 @@ extension JSONWriter {
         field("adjusted_balance", report.adjustedLedgerBalance.decimalString)
         endObject()
         field("difference", report.difference.decimalString)
+        field("held_statements", report.heldStatements)
         key("balanced")
         bool(report.balanced)
         endObject()

@@ -12,6 +12,7 @@ extension APIEndpoints {
 
     func registerAccountRoutes(on router: Router<APIRequestContext>) {
         router.post("/v1/statements") { request, context in try await uploadStatement(request, context) }
+        router.post("/v1/statements/:id/accept") { request, context in try await acceptStatement(request, context) }
         router.get("/v1/accounts/:id/balances") { request, context in try await accountBalances(request, context) }
         router.get("/v1/accounts/:id/transactions") { request, context in try await accountTransactions(request, context) }
         router.get("/v1/accounts/:id/statements") { request, context in try await accountStatements(request, context) }
@@ -45,6 +46,19 @@ extension APIEndpoints {
         let results = try await reports.importStatement(bytes: bytes, format: format, source: .upload,
                                                         sourceName: "upload by \(client.name)", expectedAccountId: accountId)
         return APIResponse.list(.created, "statements", results, bytesPerItem: 300) { $0.importResult($1) }
+    }
+
+    /// `POST /v1/statements/{id}/accept` with an optional `{"reason": "…"}`: an operator lets a
+    /// quarantined statement count as it is.
+    func acceptStatement(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let client = try auth.authorize(request, anyOf: [.operate])
+        let reports = try requireReports()
+        let body = try await RequestBodyReader.collect(request, maxBytes: maxBodyBytes)
+        let reason = body.readableBytes == 0 ? nil : try RequestBodyReader.parse(body, with: AccountRequestBodies.reason(json:))
+        let record = try await reports.acceptStatement(id: try pathID(context), actor: client.name, reason: reason)
+        var writer = JSONWriter(capacity: 1024)
+        writer.statement(record)
+        return APIResponse.json(.ok, writer)
     }
 
     static func statementFormat(_ text: String?) throws(GatewayError) -> StatementInputFormat {

@@ -92,6 +92,10 @@ extension APIEndpoints {
         writer.beginArray()
         for record in exceptions.overdueExpectedPayments { writer.expectedPayment(record) }
         writer.endArray()
+        writer.key("quarantined_statements")
+        writer.beginArray()
+        for record in exceptions.quarantinedStatements { writer.statement(record) }
+        writer.endArray()
         writer.endObject()
         return APIResponse.json(.ok, writer)
     }

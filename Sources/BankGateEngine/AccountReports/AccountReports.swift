@@ -163,11 +163,31 @@ public final class AccountReports: Sendable {
         do { return try await statements.statements(accountId: accountId, limit: limit) } catch { throw Self.gatewayError(error) }
     }
 
+    /// An operator accepts a quarantined statement as it is: its entries join matching and the
+    /// balance reconciliation, its balances are recorded (audited, with `reason`).
+    public func acceptStatement(id: String, actor: String, reason: String?) async throws(GatewayError) -> StatementRecord {
+        let record: StatementRecord
+        do {
+            record = try await statements.acceptStatement(id: id, actor: actor, reason: reason, at: clock.now())
+        } catch {
+            throw Self.gatewayError(error)
+        }
+        // The released entries may match payments now; the periodic pass would find them too.
+        _ = try? await reconcile(accountId: record.draft.accountId)
+        return record
+    }
+
     /// The balance reconciliation of an account on a date (422 when no statement covers it yet).
     public func balanceReconciliation(accountId: String, date: String) async throws(GatewayError) -> BalanceReconciliation {
         _ = try account(accountId)
         do {
             guard let report = try await BalanceReconciliationBuilder.build(store: reconciliation, accountId: accountId, date: date) else {
+                let held = try await statements.quarantinedStatements(accountId: accountId).filter { $0.draft.statementDate <= date }
+                if !held.isEmpty {
+                    throw GatewayError(.validation, code: "statement_held",
+                                       message: "the end-of-day statements on or before \(date) are held for review: "
+                                           + held.map(\.id).joined(separator: ", "), field: "date")
+                }
                 throw GatewayError(.validation, code: "no_statement",
                                    message: "there is no end-of-day statement of this account on or before \(date)", field: "date")
             }
@@ -234,8 +254,9 @@ public final class AccountReports: Sendable {
             let payments = try await reconciliation.unmatchedPayments(accountId: accountId)
             let suggestions = try await reconciliation.pendingSuggestions(accountId: accountId, limit: 1000)
             let overdue = try await reconciliation.expectedPayments(accountId: accountId, status: "overdue", limit: 1000)
+            let held = try await statements.quarantinedStatements(accountId: accountId)
             return ReconciliationExceptions(unmatchedTransactions: transactions, unmatchedPayments: payments,
-                                            suggestions: suggestions, overdueExpectedPayments: overdue)
+                                            suggestions: suggestions, overdueExpectedPayments: overdue, quarantinedStatements: held)
         } catch {
             throw Self.gatewayError(error)
         }
@@ -358,4 +379,6 @@ public struct ReconciliationExceptions: Sendable, Hashable {
     public var unmatchedPayments: [PaymentMatchCandidate]
     public var suggestions: [MatchRecord]
     public var overdueExpectedPayments: [ExpectedPaymentRecord]
+    /// Statements that do not add up, waiting for an operator to accept them or for a consistent one.
+    public var quarantinedStatements: [StatementRecord]
 }

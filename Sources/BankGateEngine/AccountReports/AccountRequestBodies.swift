@@ -92,6 +92,16 @@ public enum AccountRequestBodies {
         }
     }
 
+    /// An operator decision's body: `{"reason": "…"}` (at most 500 characters), or `{}`.
+    public static func reason(json bytes: UnsafeRawBufferPointer) throws(GatewayError) -> String? {
+        let object = try JSONObjectReader(try JSONObjectReader.document(bytes), path: "", knownKeys: ["reason"])
+        guard let reason = try object.string("reason") else { return nil }
+        guard reason.count <= 500 else {
+            throw GatewayError(.validation, code: "too_long", message: "reason must be at most 500 characters", field: "reason")
+        }
+        return reason
+    }
+
     static func required(_ value: String?, _ field: String) throws(GatewayError) -> String {
         guard let value, !value.isEmpty else {
             throw GatewayError(.validation, code: "missing_field", message: "\(field) is required", field: field)
