@@ -87,6 +87,22 @@ extension PaymentStore {
         }
     }
 
+    /// One archived message.
+    public func archivedMessage(id: Int64) async throws -> ArchivedMessage? {
+        try await database.read { db in
+            try db.queryFirst("SELECT \(Self.archivedMessageColumns) FROM bank_messages WHERE id = ?", [.integer(id)],
+                              Self.archivedMessage)
+        }
+    }
+
+    /// The messages archived about `accountId` (its submissions' included), oldest first.
+    public func archivedMessages(accountId: String, limit: Int) async throws -> [ArchivedMessage] {
+        try await database.read { db in
+            try db.query("SELECT \(Self.archivedMessageColumns) FROM bank_messages WHERE account_id = ? ORDER BY id LIMIT ?",
+                         [.text(accountId), .integer(Int64(limit))], Self.archivedMessage)
+        }
+    }
+
     /// The columns ``archivedMessage(_:)`` reads.
     static let archivedMessageColumns = """
         id, direction, bank_id, kind, exchange, account_id, submission_id, attempt, http_status, at, size, sha256, stored_file, \
