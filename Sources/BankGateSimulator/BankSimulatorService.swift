@@ -50,6 +50,7 @@ public struct BankSimulatorService: Service, CustomStringConvertible {
         let bank: SimulatedBank
         do {
             bank = try await SimulatedBank.open(dataDirectory: options.dataDirectory, accounts: accounts,
+                                                openAccounts: options.openAccounts,
                                                 faults: options.faults, clock: clock, logger: logger)
         } catch {
             listening.finish(port: nil)
