@@ -10,6 +10,9 @@ import Foundation
 import Logging
 import Synchronization
 import XCTest
+#if canImport(BankGateTestSupport)
+import BankGateTestSupport  // where main keeps ManualClock
+#endif
 
 /// A transport in front of another that records every report request exactly as it would go over
 /// the wire and every answer exactly as it came back.
