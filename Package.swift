@@ -35,7 +35,7 @@ let package = Package(
         .target(name: "BankGateConfig", dependencies: ["BankGateCore"], swiftSettings: strict),
         .target(name: "BankGateAdapters", dependencies: ["BankGateCore", "BankGateXML"], swiftSettings: strict),
         .target(name: "BankGateTransport", dependencies: ["BankGateCore", "CCurlShim"], swiftSettings: strict),
-        .target(name: "BankGateStore", dependencies: ["BankGateCore", "CSQLite"], swiftSettings: strict),
+        .target(name: "BankGateStore", dependencies: ["BankGateCore", "BankGateCrypto", "CSQLite"], swiftSettings: strict),
         .target(name: "BankGateCrypto", dependencies: ["COpenSSL"], swiftSettings: strict),
         .target(name: "BankGateStatements", dependencies: ["BankGateCore", "BankGateXML", "CLibXML2"], swiftSettings: strict),
         .target(name: "BankGateReconciliation", dependencies: ["BankGateCore"], swiftSettings: strict),

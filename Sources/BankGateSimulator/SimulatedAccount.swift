@@ -28,6 +28,13 @@ public struct SimulatedAccount: Hashable, Sendable {
 
     /// The account's currency.
     public var currency: Currency { balance.currency }
+
+    /// The account as the bank opens it on first use: open, with 1,000,000,000 major units of `currency`.
+    public static func openedOnFirstUse(number: String, currency: Currency) -> SimulatedAccount {
+        SimulatedAccount(number: number,
+                         balance: Money(minorUnits: PaymentExecution.openingBalanceMajorUnits * Money.scale(currency), currency: currency),
+                         status: .open)
+    }
 }
 
 /// Account number syntax as the simulated bank checks it.

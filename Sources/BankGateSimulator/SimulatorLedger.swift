@@ -79,6 +79,15 @@ enum SimulatorLedger {
         }
     }
 
+    /// Inserts the accounts the ledger does not have yet; those it has keep their balance and status.
+    static func insertMissing(_ accounts: [SimulatedAccount], on db: SQLiteConnection) throws {
+        for account in accounts {
+            try db.run("INSERT INTO accounts (number, currency, balance, status) VALUES (?, ?, ?, ?) ON CONFLICT (number) DO NOTHING",
+                       [.text(account.number), .text(account.currency.code),
+                        .integer(account.balance.minorUnits), .text(account.status.rawValue)])
+        }
+    }
+
     /// The account with `number`, or `nil`.
     static func account(_ number: String, on db: SQLiteConnection) throws -> SimulatedAccount? {
         try db.queryFirst("SELECT number, currency, balance, status FROM accounts WHERE number = ?",

@@ -16,6 +16,7 @@ extension APIEndpoints {
         router.get("/v1/accounts/:id/balances") { request, context in try await accountBalances(request, context) }
         router.get("/v1/accounts/:id/transactions") { request, context in try await accountTransactions(request, context) }
         router.get("/v1/accounts/:id/statements") { request, context in try await accountStatements(request, context) }
+        router.get("/v1/statements/:id/messages") { request, context in try await statementMessages(request, context) }
         router.post("/v1/accounts/:id/statements/pull") { request, context in try await pullStatements(request, context) }
         router.get("/v1/accounts/:id/reconciliation") { request, context in try await accountReconciliation(request, context) }
         router.get("/v1/transactions/:id") { request, context in try await showTransaction(request, context) }
@@ -107,8 +108,7 @@ extension APIEndpoints {
             guard let statementPulls else {
                 throw GatewayError(.notFound, code: "not_found", message: "statement pulls are not enabled")
             }
-            let today = clock.now().dateString
-            _ = try await statementPulls.pull(accountId: accountId, kind: .intraday, from: today, to: today)
+            _ = try await statementPulls.refreshBalances(accountId: accountId)
         }
         let balances = try await reports.balances(accountId: accountId)
         var writer = JSONWriter(capacity: 256 + balances.count * 160)
@@ -173,7 +173,26 @@ extension APIEndpoints {
         let reports = try requireReports()
         let limit = try QueryParameters(request).integer("limit", in: 1...500, default: 50)
         let statements = try await reports.statementList(accountId: try pathID(context), limit: limit)
-        return APIResponse.list(.ok, "statements", statements, bytesPerItem: 500) { $0.statement($1) }
+        let archived = try await reports.archivedMessageIds(statementIds: statements.map(\.id))
+        return APIResponse.list(.ok, "statements", statements, bytesPerItem: 600) {
+            $0.statement($1, archivedMessageIds: archived[$1.id] ?? [])
+        }
+    }
+
+    /// `GET /v1/statements/{id}/messages`: the archived exchange that brought the statement (the
+    /// request and the answer of a pull, or the inbox file), bodies included.
+    func statementMessages(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        _ = try auth.authorize(request, anyOf: [.accountsRead, .operate])
+        let reports = try requireReports()
+        let messages = try await reports.messages(statementId: try pathID(context))
+        var writer = JSONWriter(capacity: 256 + messages.reduce(0) { $0 + $1.bytes.count * 3 })
+        writer.beginObject()
+        writer.key("messages")
+        writer.beginArray()
+        for message in messages { writer.message(message) }
+        writer.endArray()
+        writer.endObject()
+        return APIResponse.json(.ok, writer)
     }
 
     /// `GET /v1/accounts/{id}/reconciliation?date=YYYY-MM-DD[&format=csv]`

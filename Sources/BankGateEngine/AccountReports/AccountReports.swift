@@ -62,6 +62,35 @@ public final class AccountReports: Sendable {
         return results
     }
 
+    /// Records that the statements of `results` came in the archived message `messageId`. A failure
+    /// is logged, not thrown: the statements are stored, and the message is archived either way.
+    func linkArchived(_ results: [StatementImportResult], to messageId: Int64) async {
+        do {
+            try await payments.linkStatements(results.map(\.statementId), toMessage: messageId)
+        } catch {
+            logger.error("cannot link statements to their archived message", metadata: ["message": "\(messageId)", "error": "\(error)"])
+        }
+    }
+
+    /// The archived exchange that brought a statement (`stm_<n>`): the request, when it was pulled,
+    /// and the answer or inbox file that carried it.
+    public func messages(statementId: String) async throws(GatewayError) -> [ArchivedMessage] {
+        do {
+            return try await payments.messages(statementId: statementId)
+        } catch {
+            throw Self.gatewayError(error)
+        }
+    }
+
+    /// The archive ids of the messages that brought each statement, by statement id.
+    public func archivedMessageIds(statementIds: [String]) async throws(GatewayError) -> [String: [Int64]] {
+        do {
+            return try await payments.messageIds(statementIds: statementIds)
+        } catch {
+            throw Self.gatewayError(error)
+        }
+    }
+
     /// Reconciliation after an import. Failures here are logged, not thrown: the statement is stored,
     /// and the periodic pass will try again.
     private func afterImport(_ results: [StatementImportResult]) async {
