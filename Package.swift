@@ -4,6 +4,8 @@ import PackageDescription
 /// Strict settings shared by every target of ours.
 let strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
 let package = Package(
@@ -49,13 +51,21 @@ let package = Package(
             "BankGateEngine", "BankGateStatements", "BankGateReconciliation", "BankGateCrypto",
             .product(name: "Hummingbird", package: "hummingbird"),
         ], swiftSettings: strict),
+        // The composition root: the whole gateway assembled from a configuration.
+        .target(name: "BankGateRuntime", dependencies: [
+            "BankGateAPI", "BankGateEngine", "BankGateConfig", "BankGateCore", "BankGateStore", "BankGateAdapters",
+            "BankGateTransport",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ], swiftSettings: strict),
         .target(name: "BankGateSimulator", dependencies: [
             "BankGateCore", "BankGateAdapters", "BankGateXML", "BankGateStore", "BankGateStatements",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .executableTarget(name: "bankgate", dependencies: [
-            "BankGateAPI", "BankGateSimulator", "BankGateTransport",
+            "BankGateRuntime", "BankGateAPI", "BankGateSimulator", "BankGateTransport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: strict),
@@ -77,12 +87,12 @@ let package = Package(
         .testTarget(name: "BankGateReconciliationTests", dependencies: ["BankGateReconciliation"]),
         .testTarget(name: "BankGateSimulatorTests", dependencies: ["BankGateSimulator", "BankGateTestSupport"]),
         .testTarget(name: "BankGateAPITests", dependencies: [
-            "BankGateAPI", "BankGateTestSupport",
+            "BankGateAPI", "BankGateRuntime", "BankGateTestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
         .testTarget(name: "BankGateEngineTests", dependencies: ["BankGateEngine", "BankGateSimulator", "BankGateTestSupport"]),
         .testTarget(name: "BankGateEndToEndTests", dependencies: [
-            "BankGateAPI", "BankGateSimulator", "BankGateTestSupport",
+            "BankGateAPI", "BankGateRuntime", "BankGateSimulator", "BankGateTestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
     ]

@@ -1,4 +1,4 @@
-import BankGateCore
+public import BankGateCore
 
 /// One line of a balance reconciliation: a ledger movement or an adjusting item.
 public struct ReconciliationItem: Hashable, Sendable {

@@ -1,7 +1,7 @@
-import BankGateCore
+public import BankGateCore
 import Hummingbird
-import Logging
-import ServiceLifecycle
+public import Logging
+public import ServiceLifecycle
 import Synchronization
 
 /// The bank simulator as a service: the HTTP server (with `listen`), the folder worker (with `inbox`

@@ -1,4 +1,4 @@
-import BankGateCore
+public import BankGateCore
 import Foundation
 
 /// The state of an account at the simulated bank.

@@ -1,9 +1,9 @@
 import BankGateAdapters
-import BankGateCore
+public import BankGateCore
 import BankGateStore
 import BankGateXML
 import Foundation
-import Logging
+public import Logging
 import Synchronization
 
 /// A simulated bank speaking ISO 20022: it executes pain.001 messages against a durable ledger,

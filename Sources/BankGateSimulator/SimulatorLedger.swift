@@ -1,4 +1,4 @@
-import BankGateCore
+public import BankGateCore
 import BankGateStore
 
 /// A transfer the simulated bank executed, as its ledger holds it.

@@ -1,4 +1,4 @@
-import BankGateCore
+public import BankGateCore
 
 /// The archive of exchanges that do not belong to a submission: statement and report requests and
 /// their answers, balance refreshes, files from the bank's inbox — and which statements each

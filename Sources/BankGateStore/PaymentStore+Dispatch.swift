@@ -1,4 +1,4 @@
-import BankGateCore
+public import BankGateCore
 import BankGateCrypto
 
 /// How the engine resolved one send of a submission.

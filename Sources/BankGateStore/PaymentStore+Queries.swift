@@ -1,4 +1,4 @@
-import BankGateCore
+public import BankGateCore
 
 extension PaymentStore {
     /// One payment, or `nil`.

@@ -1,4 +1,4 @@
-import BankGateCore
+public import BankGateCore
 import BankGateCrypto
 
 /// A payment as stored: the instruction, its bank identifiers and where it stands.

@@ -4,6 +4,7 @@ import BankGateReconciliation
 import BankGateStatements
 import BankGateStore
 import Hummingbird
+import BankGateConfig
 
 /// Balances, bank transactions, statements and the daily balance reconciliation of an account.
 extension APIEndpoints {

@@ -2,6 +2,7 @@ import BankGateCore
 import BankGateEngine
 import BankGateStore
 import Hummingbird
+import BankGateConfig
 
 /// Expected payments, the exceptions list and the operator's match decisions.
 extension APIEndpoints {

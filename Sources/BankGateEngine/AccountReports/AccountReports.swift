@@ -1,9 +1,9 @@
-import BankGateCore
+public import BankGateCore
 import BankGateCrypto
-import BankGateReconciliation
-import BankGateStatements
-import BankGateStore
-import Logging
+public import BankGateReconciliation
+public import BankGateStatements
+public import BankGateStore
+public import Logging
 
 /// Balances, bank transactions, statements, reconciliation and webhooks as the API and the
 /// operator commands see them: the account side of the gateway, on top of the store.

@@ -1,5 +1,5 @@
 import BankGateCore
-import BankGateStore
+public import BankGateStore
 
 /// The bodies of the account-side API requests, parsed strictly (unknown fields, wrong types and
 /// duplicates refused) and validated, with the field at fault named in every error.

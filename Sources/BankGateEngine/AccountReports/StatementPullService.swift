@@ -1,9 +1,10 @@
-import BankGateConfig
-import BankGateCore
+public import BankGateConfig
+public import BankGateCore
 import BankGateStore
-import Logging
-import ServiceLifecycle
+public import Logging
+public import ServiceLifecycle
 import Synchronization
+import BankGateStatements
 
 /// Pulls statements from the banks: each account's end-of-day statements daily at its configured
 /// time (every day since the last one stored, so a missed day is caught up), its intraday report

@@ -1,5 +1,7 @@
 import BankGateCore
 import BankGateStore
+import BankGateConfig
+import Logging
 
 extension BankLane {
     /// Asks the bank about a submission whose outcome is unknown, or whose payments are not final.

@@ -1,5 +1,7 @@
 import BankGateCore
 import BankGateStore
+import BankGateConfig
+import Logging
 
 extension BankLane {
     /// Sends a queued submission, following the exactly-once protocol:

@@ -1,6 +1,6 @@
-import BankGateCore
-import BankGateReconciliation
-import BankGateStore
+public import BankGateCore
+public import BankGateReconciliation
+public import BankGateStore
 
 /// What one reconciliation pass did.
 public struct ReconciliationPassSummary: Sendable, Hashable {

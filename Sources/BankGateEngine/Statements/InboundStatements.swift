@@ -1,7 +1,8 @@
-import BankGateCore
+public import BankGateCore
 import Foundation
 import BankGateStatements
 import BankGateStore
+import Logging
 
 /// Receives the statement files a bank delivers to its inbox (host-to-host).
 public protocol InboundStatementSink: Sendable {

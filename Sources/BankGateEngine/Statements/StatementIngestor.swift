@@ -1,6 +1,6 @@
-import BankGateCore
-import BankGateStatements
-import BankGateStore
+public import BankGateCore
+public import BankGateStatements
+public import BankGateStore
 import Foundation
 import Synchronization
 

@@ -1,4 +1,4 @@
-import BankGateCore
+public import BankGateCore
 
 /// What the daily balance reconciliation of one account needs, read in one snapshot.
 public struct BalanceReconciliationInputs: Sendable {

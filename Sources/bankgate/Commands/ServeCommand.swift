@@ -5,6 +5,8 @@ import BankGateSimulator
 import Foundation
 import Logging
 import ServiceLifecycle
+import BankGateRuntime
+import UnixSignals
 
 /// `bankgate serve`: runs the gateway until SIGTERM or SIGINT, then shuts down gracefully.
 struct ServeCommand: AsyncParsableCommand {
