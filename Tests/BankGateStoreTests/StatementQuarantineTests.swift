@@ -64,3 +64,19 @@ extension AccountReportStoreTests {
         XCTAssertEqual(held, [])
     }
 }
+
+extension AccountReportStoreTests {
+    /// An old statement whose number comes after today's (a file from another channel, numbered
+    /// its own way) opens no gap: a hole dated from it would lie after today, and be pulled.
+    func testAStatementNumberedAfterALaterOneOpensNoGap() async throws {
+        try await importStatement("TODAY", sequence: 300, date: "2026-12-03", opening: 0, closing: 1000, entries: [entry("T1", 1000)])
+        let (_, outcome) = try await importStatement("OLD", sequence: 500, date: "2026-06-30", opening: 0, closing: 2000,
+                                                     entries: [entry("O1", 2000)])
+        XCTAssertEqual(outcome.continuity, "sequence_date_conflict")
+        XCTAssertNil(outcome.gap)
+        let gaps = try await statements.openGaps()
+        XCTAssertEqual(gaps, [])
+        let audit = try await reconciliation.auditEntries(subjectKind: "statement", subjectId: "stm_2")
+        XCTAssertTrue(audit.contains { $0.action == "statement.sequence_date_conflict" }, "\(audit)")
+    }
+}

@@ -2,6 +2,7 @@ import BankGateCrypto
 import BankGateCore
 import BankGateEngine
 import BankGateStore
+import Foundation
 
 /// The API's JSON documents for payments: field names and shapes exactly as documented.
 extension JSONWriter {
@@ -91,7 +92,7 @@ extension JSONWriter {
             field("stored_file", storedFile)
         } else {
             field("body", String(validating: message.bytes, as: UTF8.self))
-            field("body_base64", Base64.encode(message.bytes))
+            field("body_base64", Data(message.bytes).base64EncodedString())
         }
         endObject()
     }
