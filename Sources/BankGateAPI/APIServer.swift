@@ -35,7 +35,7 @@ public enum APIServer {
     ///   - tokens: the bearer tokens accepted, with their scopes.
     ///   - maxBodyBytes: the largest request body accepted (`413 payload_too_large` above).
     ///   - clock: today's date for validating requested execution dates.
-    public static func makeRouter(gateway: any PaymentGateway, reports: AccountReports? = nil,
+    public static func makeRouter(gateway: any PaymentGateway, reports: (any AccountReporting)? = nil,
                                   statementPulls: StatementPullService? = nil, tokens: [TokenConfig],
                                   maxBodyBytes: Int, clock: any WallClock = SystemClock()) -> Router<APIRequestContext> {
         let router = Router(context: APIRequestContext.self)

@@ -25,7 +25,7 @@ extension APIEndpoints {
         registerWebhookRoutes(on: router)
     }
 
-    func requireReports() throws(GatewayError) -> AccountReports {
+    func requireReports() throws(GatewayError) -> any AccountReporting {
         guard let reports else {
             throw GatewayError(.notFound, code: "not_found", message: "account reporting is not enabled")
         }

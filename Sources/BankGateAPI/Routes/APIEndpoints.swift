@@ -9,7 +9,7 @@ import HummingbirdCore
 struct APIEndpoints: Sendable {
     let gateway: any PaymentGateway
     /// The account side (statements, reconciliation, webhooks); nil in tests of the payment side alone.
-    let reports: AccountReports?
+    let reports: (any AccountReporting)?
     /// The statement puller, for `POST /v1/accounts/{id}/statements/pull`.
     let statementPulls: StatementPullService?
     let auth: TokenAuthenticator

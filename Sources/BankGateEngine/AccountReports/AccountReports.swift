@@ -410,4 +410,14 @@ public struct ReconciliationExceptions: Sendable, Hashable {
     public var overdueExpectedPayments: [ExpectedPaymentRecord]
     /// Statements that do not add up, waiting for an operator to accept them or for a consistent one.
     public var quarantinedStatements: [StatementRecord]
+
+    public init(unmatchedTransactions: [BankTransactionRecord] = [], unmatchedPayments: [PaymentMatchCandidate] = [],
+                suggestions: [MatchRecord] = [], overdueExpectedPayments: [ExpectedPaymentRecord] = [],
+                quarantinedStatements: [StatementRecord] = []) {
+        self.unmatchedTransactions = unmatchedTransactions
+        self.unmatchedPayments = unmatchedPayments
+        self.suggestions = suggestions
+        self.overdueExpectedPayments = overdueExpectedPayments
+        self.quarantinedStatements = quarantinedStatements
+    }
 }
