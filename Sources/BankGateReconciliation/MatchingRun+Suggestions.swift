@@ -49,8 +49,8 @@ extension MatchingRun {
             let days = [bookingDays[t], valueDays[t]].compactMap { $0 }
             if amount < 0, let low = days.min(), let high = days.max(),
                let bucket = paymentBuckets[AmountKey(accountId: accountId, currency: currency, minorUnits: amount)] {
-                var position = firstPosition(in: bucket, from: low.value - window)
-                while position < bucket.count, let day = executionDays[Int(bucket[position])], day.value <= high.value + window {
+                var position = firstPosition(in: bucket, from: low.daysSinceEpoch - window)
+                while position < bucket.count, let day = executionDays[Int(bucket[position])], day.daysSinceEpoch <= high.daysSinceEpoch + window {
                     let p = Int(bucket[position])
                     position += 1
                     let distance = days.map { abs($0.distance(to: day)) }.min() ?? Int.max
@@ -199,7 +199,7 @@ extension MatchingRun {
         var (low, high) = (0, bucket.count)
         while low < high {
             let middle = (low + high) / 2
-            if (executionDays[Int(bucket[middle])]?.value ?? Int.max) < day { low = middle + 1 } else { high = middle }
+            if (executionDays[Int(bucket[middle])]?.daysSinceEpoch ?? Int.max) < day { low = middle + 1 } else { high = middle }
         }
         return low
     }

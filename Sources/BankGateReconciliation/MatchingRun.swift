@@ -56,7 +56,7 @@ struct TargetOrder {
     let ids: [String]
 
     init(days: [CalendarDay?], ids: [String]) {
-        self.days = days.map { $0?.value ?? Int.max }
+        self.days = days.map { $0?.daysSinceEpoch ?? Int.max }
         self.ids = ids
     }
 
@@ -115,7 +115,7 @@ struct MatchingRun {
         executionDays = payments.map { CalendarDay($0.executionDate) }
         windowStarts = expected.map { CalendarDay($0.from) }
         windowEnds = expected.map { CalendarDay($0.to) }
-        let booking = bookingDays.map { $0?.value ?? Int.max }
+        let booking = bookingDays.map { $0?.daysSinceEpoch ?? Int.max }
         transactionOrder = transactions.indices.sorted { a, b in
             booking[a] != booking[b] ? booking[a] < booking[b] : transactions[a].id < transactions[b].id
         }
@@ -192,7 +192,7 @@ struct MatchingRun {
         let unmatchedPayments = payments.indices.filter { !paymentNamed[$0] }.sorted(by: paymentOrder.precedes).map { payments[$0].id }
         let unmatchedExpected = expected.indices.filter { !expectedNamed[$0] }.sorted(by: expectedOrder.precedes).map { expected[$0].id }
         let open = expected.indices.filter { !expectedTaken[$0] }.sorted { a, b in
-            let (endA, endB) = (windowEnds[a]?.value ?? Int.max, windowEnds[b]?.value ?? Int.max)
+            let (endA, endB) = (windowEnds[a]?.daysSinceEpoch ?? Int.max, windowEnds[b]?.daysSinceEpoch ?? Int.max)
             return endA != endB ? endA < endB : expected[a].id < expected[b].id
         }.map { ReconciliationResult.OpenExpectation(id: expected[$0].id, lastDay: windowEnds[$0]) }
         return ReconciliationResult(matches: matches, unmatchedTransactionIds: unmatchedTransactions,

@@ -1,3 +1,4 @@
+import BankGateCore
 /// Everything one matching run decided, in a deterministic order that does not depend on the order
 /// of the inputs.
 ///

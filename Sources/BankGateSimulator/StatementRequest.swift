@@ -93,24 +93,24 @@ struct StatementRequest: Hashable, Sendable {
     }
 }
 
-/// Calendar days as the simulator counts them: whole days since 1970-01-01, UTC.
+/// Calendar days as the simulator counts them: whole days since 1970-01-01, UTC (``CalendarDay``'s
+/// numbering, as integers the ledger stores).
 enum SimulatorDay {
     static let milliseconds: Int64 = 86_400_000
 
     /// The UTC day of `time`.
     static func of(_ time: Timestamp) -> Int64 {
-        let (quotient, remainder) = time.milliseconds.quotientAndRemainder(dividingBy: milliseconds)
-        return remainder < 0 ? quotient - 1 : quotient
+        Int64(CalendarDay(time).daysSinceEpoch)
     }
 
     /// Milliseconds since the start of its UTC day.
     static func timeOfDay(_ time: Timestamp) -> Int64 {
-        time.milliseconds - of(time) * milliseconds
+        time.milliseconds - CalendarDay(time).midnight.milliseconds
     }
 
     /// `YYYY-MM-DD`.
     static func date(_ day: Int64) -> String {
-        Timestamp(milliseconds: day * milliseconds).dateString
+        CalendarDay(daysSinceEpoch: Int(day)).description
     }
 
     /// `YYYYMMDD`.
@@ -120,6 +120,6 @@ enum SimulatorDay {
 
     /// The day of a `YYYY-MM-DD` date, or `nil` when it is not a real date.
     static func parse(_ text: String) -> Int64? {
-        Timestamp.parseDate(text).map { of($0) }
+        CalendarDay(text).map { Int64($0.daysSinceEpoch) }
     }
 }

@@ -152,10 +152,7 @@ enum StatementText {
 
     /// Whether the day exists in that month (leap years included).
     static func isValid(year: Int, month: Int, day: Int) -> Bool {
-        guard (1...12).contains(month), day >= 1 else { return false }
-        let lengths = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
-        return day <= (month == 2 && leap ? 29 : lengths[month - 1])
+        CalendarDay.isValid(year: year, month: month, day: day)
     }
 
     /// The decimal value of ASCII digits, or nil if a byte is not a digit.

@@ -13,16 +13,15 @@ public struct PaymentRequestValidator: Sendable {
     static let maxTextLength = 140
 
     public var accounts: [String: AccountInfo]
-    /// Days since 1970-01-01 of today (UTC): execution dates before it are refused.
-    let today: Int64
+    /// Today (UTC): execution dates before it are refused.
+    let today: CalendarDay
 
     /// - Parameters:
     ///   - accounts: the configured debtor accounts by id.
     ///   - today: any instant of the current day (UTC).
     public init(accounts: [String: AccountInfo], today: Timestamp) {
         self.accounts = accounts
-        let ms = today.milliseconds
-        self.today = ms >= 0 ? ms / 86_400_000 : (ms + 1) / 86_400_000 - 1
+        self.today = CalendarDay(today)
     }
 
     /// Validates one payment. `fieldPrefix` (`payments[3]`) is put before every field path.
@@ -144,52 +143,26 @@ public struct PaymentRequestValidator: Sendable {
     /// `YYYY-MM-DD`, a real calendar date, today or later (UTC).
     private func checkExecutionDate(_ text: String, _ at: FieldPlace) throws(GatewayError) {
         let field = "requested_execution_date"
-        guard let (year, month, day) = Self.dateParts(text) else {
+        guard Self.isDateShaped(text) else {
             throw at.invalid("invalid_date", "requested_execution_date must be a date written YYYY-MM-DD", field)
         }
-        guard (1...12).contains(month), day >= 1, day <= Self.daysInMonth(month, year: year) else {
+        guard let day = CalendarDay(text) else {
             throw at.invalid("invalid_date", "requested_execution_date is not a calendar date", field)
         }
-        guard Self.daysSinceEpoch(year: year, month: month, day: day) >= today else {
+        guard day >= today else {
             throw at.invalid("invalid_date", "requested_execution_date must not be in the past", field)
         }
     }
 
-    /// Days from 1970-01-01 to a proleptic Gregorian date: whole 400-year eras of 146,097 days,
-    /// then days within the era, counting years from March so the leap day comes last.
-    static func daysSinceEpoch(year: Int, month: Int, day: Int) -> Int64 {
-        let marchYear = Int64(month <= 2 ? year - 1 : year)
-        let era = (marchYear >= 0 ? marchYear : marchYear - 399) / 400
-        let yearOfEra = marchYear - era * 400
-        let marchMonth = Int64(month > 2 ? month - 3 : month + 9)
-        let dayOfYear = (153 * marchMonth + 2) / 5 + Int64(day) - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-
-    /// The numbers of a `DDDD-DD-DD` text, without judging them.
-    private static func dateParts(_ text: String) -> (year: Int, month: Int, day: Int)? {
+    /// Whether `text` is written `DDDD-DD-DD`, without judging the numbers.
+    private static func isDateShaped(_ text: String) -> Bool {
         let utf8 = text.utf8
-        guard utf8.count == 10 else { return nil }
-        var year = 0, month = 0, day = 0
+        guard utf8.count == 10 else { return false }
         for (index, byte) in utf8.enumerated() {
-            if index == 4 || index == 7 {
-                guard byte == UInt8(ascii: "-") else { return nil }
-                continue
-            }
-            guard byte >= 48, byte <= 57 else { return nil }
-            let digit = Int(byte - 48)
-            if index < 4 { year = year * 10 + digit } else if index < 7 { month = month * 10 + digit } else { day = day * 10 + digit }
+            let expected = index == 4 || index == 7
+            guard expected ? byte == UInt8(ascii: "-") : (byte >= 48 && byte <= 57) else { return false }
         }
-        return (year, month, day)
-    }
-
-    private static func daysInMonth(_ month: Int, year: Int) -> Int {
-        switch month {
-        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: 30
-        default: 31
-        }
+        return true
     }
 
     private static func isASCIIAlphanumeric(_ byte: UInt8) -> Bool {
