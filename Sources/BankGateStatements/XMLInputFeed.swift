@@ -170,6 +170,12 @@ final class XMLInputFeed {
         let name = rest.dropFirst().prefix { $0 != quote }
         let upper = name.uppercased()
         if upper == "UTF-8" || upper == "UTF8" || upper == "US-ASCII" || upper == "ASCII" { return true }
+        if prologWarnings.contains(where: { $0.code == .byteOrderMark }) && Self.eightBitEncodings.contains(upper) {
+            // Which bytes mean what would be a guess: names and references could be read wrong.
+            refusal = StatementError(.unsupportedFormat, "a UTF-8 byte order mark, but the XML declares encoding "
+                                         + "\"\(name)\": the encoding is ambiguous", line: lineOffset + 1)
+            return false
+        }
         guard Self.eightBitEncodings.contains(upper) else {
             refusal = StatementError(.unsupportedFormat, "encoding \"\(name)\" is not read: camt files are UTF-8 "
                                          + "(ISO-8859-1, ISO-8859-15 and windows-1252 are read with a warning)",

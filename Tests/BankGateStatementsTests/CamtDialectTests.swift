@@ -37,7 +37,7 @@ final class CamtDialectTests: XCTestCase {
         // Errors name the file's line too.
         let broken = "\n\n" + camtDocument(amount: "12,50")
         XCTAssertEqual(refusal(broken)?.line, (refusal(camtDocument(amount: "12,50"))?.line ?? 0) + 2)
-        // Whitespace before a document without a declaration is legal XML: no warning needed, but noted.
+        // Whitespace before a document without a declaration is legal XML, but it is skipped and noted all the same.
         XCTAssertEqual(codes(try parseText("  " + camtDocument().replacingOccurrences(
             of: "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", with: "")).begun.first), ["leading_whitespace"])
     }
@@ -64,6 +64,14 @@ final class CamtDialectTests: XCTestCase {
                                                                               with: "encoding=\"Shift_JIS\"")))
         XCTAssertEqual(error.code, .unsupportedFormat)
         XCTAssertTrue(error.message.contains("\"Shift_JIS\""), error.message)
+        // A UTF-8 byte order mark contradicting a declared 8-bit encoding.
+        let contradiction = [0xEF, 0xBB, 0xBF] + Array(camtDocument().replacingOccurrences(
+            of: "encoding=\"UTF-8\"", with: "encoding=\"ISO-8859-1\"").utf8)
+        var ambiguous = StatementCollector()
+        XCTAssertThrowsError(try StatementParser.parse(bytes: contradiction, visitor: &ambiguous)) { error in
+            XCTAssertEqual((error as? StatementError)?.code, .unsupportedFormat)
+            XCTAssertTrue("\(error)".contains("ambiguous"), "\(error)")
+        }
         // Latin-1 bytes without a declaration are not UTF-8: refused as malformed.
         let undeclared = camtDocument().replacingOccurrences(of: "<BkTxCd/>", with: "<BkTxCd/><AddtlNtryInf>Müller</AddtlNtryInf>")
         var collector = StatementCollector()
