@@ -107,12 +107,17 @@ struct StatementsCommand: AsyncParsableCommand {
                 if let account { path += "&account=\(OperatorClient.escape(account))" }
                 let body = try await client.post(path, body: Array(data), contentType: "application/octet-stream")
                 if json { return printRaw(body) }
+                let statements = try JSONDocument(body).list("statements")
+                // A ZIP upload: each statement names the member it came from.
+                let members = statements.contains { $0.string("member") != nil }
                 var table = TextTable("STATEMENT", "BANK ID", "ACCOUNT", "FORMAT", "ENTRIES", "NEW", "INTEGRITY", "CONTINUITY")
-                for statement in try JSONDocument(body).list("statements") {
-                    table.add(orDash(statement.string("id")), orDash(statement.string("bank_statement_id")),
-                              orDash(statement.string("account")), orDash(statement.string("format")),
-                              orDash(statement.string("entries")), orDash(statement.string("new_entries")),
-                              orDash(statement.string("integrity")), orDash(statement.string("continuity")))
+                if members { table.headers.insert("MEMBER", at: 0) }
+                for statement in statements {
+                    let columns = [orDash(statement.string("id")), orDash(statement.string("bank_statement_id")),
+                                   orDash(statement.string("account")), orDash(statement.string("format")),
+                                   orDash(statement.string("entries")), orDash(statement.string("new_entries")),
+                                   orDash(statement.string("integrity")), orDash(statement.string("continuity"))]
+                    table.rows.append(members ? [orDash(statement.string("member"))] + columns : columns)
                 }
                 print(table.render())
             }
