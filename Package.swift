@@ -4,6 +4,8 @@ import PackageDescription
 /// Strict settings shared by every target of ours.
 let strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
 let package = Package(
@@ -37,7 +39,7 @@ let package = Package(
         .target(name: "BankGateConfig", dependencies: ["BankGateCore"], swiftSettings: strict),
         .target(name: "BankGateAdapters", dependencies: ["BankGateCore", "BankGateXML"], swiftSettings: strict),
         .target(name: "BankGateTransport", dependencies: ["BankGateCore", "CCurlShim"], swiftSettings: strict),
-        .target(name: "BankGateStore", dependencies: ["BankGateCore", "CSQLite"], swiftSettings: strict),
+        .target(name: "BankGateStore", dependencies: ["BankGateCore", "BankGateCrypto", "CSQLite"], swiftSettings: strict),
         .target(name: "BankGateCrypto", dependencies: ["COpenSSL"], swiftSettings: strict),
         .target(name: "BankGateArchive", dependencies: ["CZlib"], swiftSettings: strict),
         .target(name: "BankGateStatements", dependencies: ["BankGateCore", "BankGateXML", "CLibXML2"], swiftSettings: strict),
@@ -52,13 +54,21 @@ let package = Package(
             "BankGateEngine", "BankGateStatements", "BankGateReconciliation", "BankGateCrypto",
             .product(name: "Hummingbird", package: "hummingbird"),
         ], swiftSettings: strict),
+        // The composition root: the whole gateway assembled from a configuration.
+        .target(name: "BankGateRuntime", dependencies: [
+            "BankGateAPI", "BankGateEngine", "BankGateConfig", "BankGateCore", "BankGateStore", "BankGateAdapters",
+            "BankGateTransport",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ], swiftSettings: strict),
         .target(name: "BankGateSimulator", dependencies: [
             "BankGateCore", "BankGateAdapters", "BankGateXML", "BankGateStore", "BankGateStatements",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .executableTarget(name: "bankgate", dependencies: [
-            "BankGateAPI", "BankGateSimulator", "BankGateTransport", "BankGateArchive",
+            "BankGateRuntime", "BankGateAPI", "BankGateSimulator", "BankGateTransport", "BankGateArchive",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: strict),
@@ -82,12 +92,12 @@ let package = Package(
         .testTarget(name: "BankGateReconciliationTests", dependencies: ["BankGateReconciliation"]),
         .testTarget(name: "BankGateSimulatorTests", dependencies: ["BankGateSimulator", "BankGateTestSupport"]),
         .testTarget(name: "BankGateAPITests", dependencies: [
-            "BankGateAPI", "BankGateTestSupport",
+            "BankGateAPI", "BankGateRuntime", "BankGateTestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
         .testTarget(name: "BankGateEngineTests", dependencies: ["BankGateEngine", "BankGateSimulator", "BankGateTestSupport"]),
         .testTarget(name: "BankGateEndToEndTests", dependencies: [
-            "BankGateAPI", "BankGateSimulator", "BankGateTestSupport",
+            "BankGateAPI", "BankGateRuntime", "BankGateSimulator", "BankGateTestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
     ]

@@ -1,4 +1,4 @@
-import Hummingbird
+public import Hummingbird
 
 /// The request context of the bankgate API. Authentication is done per route (each route names
 /// the scopes it needs), so the context carries nothing beyond Hummingbird's core storage.

@@ -1,8 +1,8 @@
-import BankGateConfig
-import BankGateCore
-import BankGateEngine
-import Hummingbird
-import Logging
+public import BankGateConfig
+public import BankGateCore
+public import BankGateEngine
+public import Hummingbird
+public import Logging
 
 /// The bankgate HTTP API: payment intake and queries, the event feed, operator actions, health.
 ///

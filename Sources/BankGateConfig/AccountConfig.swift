@@ -1,4 +1,4 @@
-import BankGateCore
+public import BankGateCore
 
 /// `[[accounts]]`: a debtor account bankgate pays from.
 public struct AccountConfig: Sendable {

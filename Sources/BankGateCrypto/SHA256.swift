@@ -55,3 +55,35 @@ public enum SHA256 {
         }
     }
 }
+
+extension SHA256 {
+    /// An incremental SHA-256, for data read piece by piece (a file streamed from disk).
+    public struct Hasher: ~Copyable {
+        private let context: OpaquePointer
+
+        public init() {
+            guard let context = EVP_MD_CTX_new() else { preconditionFailure("EVP_MD_CTX_new failed") }
+            precondition(EVP_DigestInit_ex(context, EVP_sha256(), nil) == 1, "EVP_DigestInit_ex(SHA-256) failed")
+            self.context = context
+        }
+
+        /// Adds the bytes at `buffer`.
+        public mutating func update(_ buffer: UnsafeRawBufferPointer) {
+            guard let base = buffer.baseAddress, buffer.count > 0 else { return }
+            precondition(EVP_DigestUpdate(context, base, buffer.count) == 1, "EVP_DigestUpdate failed")
+        }
+
+        /// The digest of everything added, as 64 lowercase hexadecimal digits.
+        public consuming func finalizeHex() -> String {
+            var digest = [UInt8](repeating: 0, count: SHA256.length)
+            var size: UInt32 = 0
+            digest.withUnsafeMutableBufferPointer { out in
+                precondition(EVP_DigestFinal_ex(context, out.baseAddress, &size) == 1 && size == UInt32(SHA256.length),
+                             "EVP_DigestFinal_ex failed")
+            }
+            return Hex.encode(digest)
+        }
+
+        deinit { EVP_MD_CTX_free(context) }
+    }
+}

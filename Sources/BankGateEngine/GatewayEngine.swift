@@ -1,7 +1,7 @@
-import BankGateConfig
-import BankGateCore
-import BankGateStore
-import Logging
+public import BankGateConfig
+public import BankGateCore
+public import BankGateStore
+public import Logging
 
 /// The gateway as the API sees it: intake, queries, operator actions and the event feed, on top of
 /// the store and the dispatcher.

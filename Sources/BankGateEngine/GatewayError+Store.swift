@@ -1,4 +1,5 @@
 import BankGateStore
+import BankGateCore
 
 extension GatewayError {
     /// The one place store errors become API errors. Database detail is never returned: anything

@@ -1,4 +1,4 @@
-import BankGateCore
+public import BankGateCore
 
 /// Identifiers for payments and bank messages: a prefix, then base-32 characters that every bank
 /// accepts in a Max35Text identifier (upper-case letters and digits).

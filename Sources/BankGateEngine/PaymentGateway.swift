@@ -1,5 +1,5 @@
-import BankGateCore
-import BankGateStore
+public import BankGateCore
+public import BankGateStore
 
 /// A validated payment request, ready for intake.
 public struct PaymentRequest: Sendable, Hashable {

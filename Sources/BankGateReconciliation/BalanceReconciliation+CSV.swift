@@ -12,7 +12,8 @@ extension BalanceReconciliation {
     ///     …
     ///     difference,,2026-03-31,Adjusted bank balance minus adjusted ledger balance,0.00,EUR
     ///
-    /// Ledger movements are summarised in the `ledger_balance` row, not listed.
+    /// Ledger movements are summarised in the `ledger_balance` row, not listed. Statements held for
+    /// review follow as `held_statement` rows without an amount.
     public var csvRows: [[String]] {
         let code = currency.code
         func row(_ section: String, _ id: String, _ date: String, _ text: String, _ amount: Money) -> [String] {
@@ -33,6 +34,9 @@ extension BalanceReconciliation {
         rows += unmatchedBankDebits.map { row("unmatched_bank_debit", $0.id, $0.date, $0.description, negated($0.amount)) }
         rows.append(row("adjusted_ledger_balance", "", date, "Adjusted ledger balance", adjustedLedgerBalance))
         rows.append(row("difference", "", date, "Adjusted bank balance minus adjusted ledger balance", difference))
+        rows += heldStatements.map {
+            ["held_statement", $0, date, "Statement held for review: its entries and balances are not counted", "", code]
+        }
         return rows
     }
 

@@ -1,4 +1,4 @@
-import BankGateCore
+public import BankGateCore
 
 /// One line of a balance reconciliation: a ledger movement or an adjusting item.
 public struct ReconciliationItem: Hashable, Sendable {
@@ -73,8 +73,12 @@ public struct BalanceReconciliation: Hashable, Sendable {
     /// Adjusted bank balance − adjusted ledger balance.
     public var difference: Money
 
-    /// Whether the two adjusted balances agree.
-    public var balanced: Bool { difference.minorUnits == 0 }
+    /// Statements of the account dated on or before `date` that do not add up and wait for an
+    /// operator: their entries and balances are left out, so the figures above may be incomplete.
+    public var heldStatements: [String] = []
+
+    /// Whether the two adjusted balances agree, with nothing held out of them.
+    public var balanced: Bool { difference.minorUnits == 0 && heldStatements.isEmpty }
 
     /// Computes the statement. `bankBalance` fixes the currency; every other amount must be in it.
     /// Item dates must be valid and not after `date`.

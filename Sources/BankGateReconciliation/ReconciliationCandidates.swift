@@ -1,4 +1,4 @@
-import BankGateCore
+public import BankGateCore
 
 /// A booked bank transaction that no payment or expected payment has claimed yet, as the engine
 /// loads it from the store. Dates are `YYYY-MM-DD`; a date that does not parse never falls inside

@@ -40,16 +40,22 @@ public struct BankSimulatorOptions: Hashable, Sendable {
     public var accountsFile: String?
     /// Fault injection: seed, latency, rates and maintenance window.
     public var faults: FaultSettings
+    /// Accounts opened at start when the ledger does not have them yet, without an accounts file
+    /// (other accounts still open on first use): `serve --demo` opens the configured accounts so
+    /// that a statement pull before the first payment finds them.
+    public var openAccounts: [SimulatedAccount]
     /// Folder mode: directory polled for `*.xml` messages.
     public var inbox: String?
     /// Folder mode: directory the answers are written to.
     public var outbox: String?
 
     public init(listen: ListenAddress? = nil, dataDirectory: String = "var/bank-sim", accountsFile: String? = nil,
-                faults: FaultSettings = FaultSettings(), inbox: String? = nil, outbox: String? = nil) {
+                faults: FaultSettings = FaultSettings(), inbox: String? = nil, outbox: String? = nil,
+                openAccounts: [SimulatedAccount] = []) {
         self.listen = listen
         self.dataDirectory = dataDirectory
         self.accountsFile = accountsFile
+        self.openAccounts = openAccounts
         self.faults = faults
         self.inbox = inbox
         self.outbox = outbox

@@ -1,7 +1,7 @@
-import BankGateCore
+public import BankGateCore
 import Hummingbird
-import Logging
-import ServiceLifecycle
+public import Logging
+public import ServiceLifecycle
 import Synchronization
 
 /// The bank simulator as a service: the HTTP server (with `listen`), the folder worker (with `inbox`
@@ -50,6 +50,7 @@ public struct BankSimulatorService: Service, CustomStringConvertible {
         let bank: SimulatedBank
         do {
             bank = try await SimulatedBank.open(dataDirectory: options.dataDirectory, accounts: accounts,
+                                                openAccounts: options.openAccounts,
                                                 faults: options.faults, clock: clock, logger: logger)
         } catch {
             listening.finish(port: nil)
@@ -61,7 +62,7 @@ public struct BankSimulatorService: Service, CustomStringConvertible {
         }
         logger.info("bank simulator started", metadata: [
             "data_dir": "\(options.dataDirectory)", "seed": "\(bank.seed)",
-            "accounts": "\(accounts.map { "\($0.count) from file" } ?? "open on first use")",
+            "accounts": "\(accounts.map { "\($0.count) from file" } ?? (options.openAccounts.isEmpty ? "open on first use" : "\(options.openAccounts.count) opened at start, others on first use"))",
         ])
         try await withThrowingTaskGroup(of: Void.self) { group in
             if let listen = options.listen {

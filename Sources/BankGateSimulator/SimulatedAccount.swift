@@ -1,4 +1,4 @@
-import BankGateCore
+public import BankGateCore
 import Foundation
 
 /// The state of an account at the simulated bank.
@@ -28,6 +28,13 @@ public struct SimulatedAccount: Hashable, Sendable {
 
     /// The account's currency.
     public var currency: Currency { balance.currency }
+
+    /// The account as the bank opens it on first use: open, with 1,000,000,000 major units of `currency`.
+    public static func openedOnFirstUse(number: String, currency: Currency) -> SimulatedAccount {
+        SimulatedAccount(number: number,
+                         balance: Money(minorUnits: PaymentExecution.openingBalanceMajorUnits * Money.scale(currency), currency: currency),
+                         status: .open)
+    }
 }
 
 /// Account number syntax as the simulated bank checks it.

@@ -1,5 +1,7 @@
 import BankGateCore
 import BankGateStatements
+import Logging
+import BankGateStore
 
 /// Statements: camt.060 account reporting requests answered with camt.053, camt.052 or MT940.
 extension SimulatedBank {

@@ -1,9 +1,9 @@
 import BankGateAdapters
-import BankGateCore
+public import BankGateCore
 import BankGateStore
 import BankGateXML
 import Foundation
-import Logging
+public import Logging
 import Synchronization
 
 /// A simulated bank speaking ISO 20022: it executes pain.001 messages against a durable ledger,
@@ -34,10 +34,12 @@ public final class SimulatedBank: Sendable {
     ///   - accounts: accounts from an accounts file, upserted (balances and statuses reset to the file's);
     ///     `nil` means no file: every syntactically valid debtor account is opened on first use with
     ///     1,000,000,000.00 in the payment's currency.
+    ///   - openAccounts: accounts opened now when the ledger does not have them yet (balances of
+    ///     accounts it has are kept); without an accounts file, others still open on first use.
     ///   - faults: fault injection settings.
     ///   - clock: the time source for execution times, report times and the maintenance window.
-    public static func open(dataDirectory: String, accounts: [SimulatedAccount]?, faults: FaultSettings,
-                            clock: any WallClock = SystemClock(), logger: Logger) async throws -> SimulatedBank {
+    public static func open(dataDirectory: String, accounts: [SimulatedAccount]?, openAccounts: [SimulatedAccount] = [],
+                            faults: FaultSettings, clock: any WallClock = SystemClock(), logger: Logger) async throws -> SimulatedBank {
         try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
         let path = URL(fileURLWithPath: dataDirectory).appendingPathComponent(databaseFileName).path
         let database = try SQLiteDatabase(path: path, migrations: SimulatorLedger.migrations, readerCount: 2)
@@ -46,6 +48,9 @@ public final class SimulatedBank: Sendable {
         do {
             if let accounts, !accounts.isEmpty {
                 try await database.write { db in try SimulatorLedger.upsert(accounts, on: db) }
+            }
+            if !openAccounts.isEmpty {
+                try await database.write { db in try SimulatorLedger.insertMissing(openAccounts, on: db) }
             }
             let (now, seed) = (clock.now(), injector.seed)
             origin = try await database.write { db in try SimulatorLedger.statementOrigin(now: now, seed: seed, on: db) }

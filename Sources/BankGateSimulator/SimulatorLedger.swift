@@ -1,4 +1,4 @@
-import BankGateCore
+public import BankGateCore
 import BankGateStore
 
 /// A transfer the simulated bank executed, as its ledger holds it.
@@ -76,6 +76,15 @@ enum SimulatorLedger {
                     status = excluded.status
                 """, [.text(account.number), .text(account.currency.code),
                       .integer(account.balance.minorUnits), .text(account.status.rawValue)])
+        }
+    }
+
+    /// Inserts the accounts the ledger does not have yet; those it has keep their balance and status.
+    static func insertMissing(_ accounts: [SimulatedAccount], on db: SQLiteConnection) throws {
+        for account in accounts {
+            try db.run("INSERT INTO accounts (number, currency, balance, status) VALUES (?, ?, ?, ?) ON CONFLICT (number) DO NOTHING",
+                       [.text(account.number), .text(account.currency.code),
+                        .integer(account.balance.minorUnits), .text(account.status.rawValue)])
         }
     }
 

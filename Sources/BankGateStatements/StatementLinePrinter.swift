@@ -1,4 +1,4 @@
-import BankGateCore
+public import BankGateCore
 
 /// The output of `bankgate statements parse`: a ``StatementVisitor`` that writes each statement and
 /// entry as it is read, as JSON lines or as readable text, and a summary at the end.

@@ -1,4 +1,4 @@
-import BankGateCore
+public import BankGateCore
 
 /// The bank report formats bankgate reads.
 public enum StatementFormat: String, Sendable, Hashable, CaseIterable {

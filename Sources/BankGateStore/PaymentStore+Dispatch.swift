@@ -1,4 +1,5 @@
-import BankGateCore
+public import BankGateCore
+import BankGateCrypto
 
 /// How the engine resolved one send of a submission.
 public enum SendResolution: Sendable, Hashable {
@@ -28,13 +29,25 @@ public enum QueryResolution: Sendable, Hashable {
 /// A message to archive, as it went to or came from the bank.
 public struct MessageToArchive: Sendable, Hashable {
     public var direction: MessageDirection
+    /// The message's type: `pain.001.001.09`, `pacs.028.001.03`, `camt.060.001.05`, `camt.053.001.08`,
+    /// `MT940`, `empty`, `http-error`…
     public var kind: String
+    /// Which exchange it belongs to (``BankExchange``); `nil` only for rows archived before 004.
+    public var exchange: BankExchange?
+    /// The account it concerns, when it is not a submission's (statements, balances, inbox files).
+    public var accountId: String?
+    /// For an answer: the archive id of the request it answers (statement and balance pulls).
+    public var requestId: Int64?
     public var httpStatus: Int?
     public var bytes: [UInt8]
 
-    public init(direction: MessageDirection, kind: String, httpStatus: Int? = nil, bytes: [UInt8]) {
+    public init(direction: MessageDirection, kind: String, exchange: BankExchange? = nil, accountId: String? = nil,
+                requestId: Int64? = nil, httpStatus: Int? = nil, bytes: [UInt8]) {
         self.direction = direction
         self.kind = kind
+        self.exchange = exchange
+        self.accountId = accountId
+        self.requestId = requestId
         self.httpStatus = httpStatus
         self.bytes = bytes
     }
@@ -154,12 +167,14 @@ extension PaymentStore {
     public func recordQuery(submissionId: String, answer: MessageToArchive?, resolution: QueryResolution,
                             at: Timestamp, followUpAt: Timestamp? = nil) async throws {
         try await database.write { db in
-            guard let submission = try Self.loadSubmission(db, id: submissionId),
-                  [.unknown, .awaiting, .held].contains(submission.state) else { return }
+            guard let submission = try Self.loadSubmission(db, id: submissionId) else { return }
+            // The answer is archived whatever it settles: an answer that arrives after a report
+            // settled the submission is still an exchange with the bank.
             if let answer {
                 try Self.archive(db, bankId: submission.bankId, submissionId: submissionId, attempt: submission.attempts,
                                  message: answer, at: at)
             }
+            guard [.unknown, .awaiting, .held].contains(submission.state) else { return }
             switch resolution {
             case .report(let report):
                 try Self.apply(db, report: report, to: submission, at: at, followUpAt: followUpAt)
@@ -268,13 +283,23 @@ extension PaymentStore {
         }
     }
 
+    /// Archives `message` with its size and SHA-256; the account is the submission's unless the
+    /// message names one. Returns the archive row.
+    @discardableResult
     static func archive(_ db: SQLiteConnection, bankId: String, submissionId: String?, attempt: Int?,
-                        message: MessageToArchive, at: Timestamp) throws {
+                        message: MessageToArchive, at: Timestamp) throws -> Int64 {
+        var accountId = message.accountId
+        if accountId == nil, let submissionId {
+            accountId = try db.queryFirst("SELECT debtor_account_id FROM submissions WHERE id = ?", [.text(submissionId)]) { $0.text(0) }
+        }
         try db.run("""
-            INSERT INTO bank_messages (direction, bank_id, kind, submission_id, attempt, http_status, at, bytes)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """, [.text(message.direction.rawValue), .text(bankId), .text(message.kind), submissionId.sqlValue,
-                  attempt.map { .integer(Int64($0)) } ?? .null, message.httpStatus.map { .integer(Int64($0)) } ?? .null,
-                  .integer(at.milliseconds), .blob(message.bytes)])
+            INSERT INTO bank_messages (direction, bank_id, kind, exchange, account_id, submission_id, request_row, attempt,
+                                       http_status, at, size, sha256, bytes)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, [.text(message.direction.rawValue), .text(bankId), .text(message.kind), (message.exchange?.rawValue).sqlValue,
+                  accountId.sqlValue, submissionId.sqlValue, message.requestId.map { .integer($0) } ?? .null, attempt.map { .integer(Int64($0)) } ?? .null,
+                  message.httpStatus.map { .integer(Int64($0)) } ?? .null, .integer(at.milliseconds),
+                  .integer(Int64(message.bytes.count)), .text(SHA256.hex(message.bytes)), .blob(message.bytes)])
+        return db.lastInsertRowID
     }
 }

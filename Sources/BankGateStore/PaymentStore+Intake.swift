@@ -1,4 +1,4 @@
-import BankGateCore
+public import BankGateCore
 
 extension PaymentStore {
     /// Accepts payments durably: idempotency check, submissions, payments, their first audit records

@@ -1,4 +1,4 @@
-import BankGateCore
+public import BankGateCore
 
 extension PaymentStore {
     /// One payment, or `nil`.
@@ -53,15 +53,8 @@ extension PaymentStore {
             guard let submissionId = try db.queryFirst("SELECT submission_id FROM payments WHERE id = ?", [.text(paymentId)], { $0.text(0) }) else {
                 throw StoreError.notFound("payment")
             }
-            return try db.query("""
-                SELECT id, direction, bank_id, kind, submission_id, attempt, http_status, at, bytes
-                FROM bank_messages WHERE submission_id = ? ORDER BY id
-                """, [.text(submissionId)]) { row in
-                ArchivedMessage(id: row.int(0), direction: MessageDirection(rawValue: row.text(1)) ?? .inbound,
-                                bankId: row.text(2), kind: row.text(3), submissionId: row.optionalText(4),
-                                attempt: row.optionalInt(5).map(Int.init), httpStatus: row.optionalInt(6).map(Int.init),
-                                at: Timestamp(milliseconds: row.int(7)), bytes: row.blob(8))
-            }
+            return try db.query("SELECT \(Self.archivedMessageColumns) FROM bank_messages WHERE submission_id = ? ORDER BY id",
+                                [.text(submissionId)], Self.archivedMessage)
         }
     }
 

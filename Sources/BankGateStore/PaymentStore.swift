@@ -6,10 +6,14 @@ import BankGateCore
 /// ``SQLiteDatabase``): the change, its audit records and its outbox events commit together.
 public final class PaymentStore: Sendable {
     let database: SQLiteDatabase
+    /// The directory that holds the database file; archived files too large for a row are copied
+    /// under its `archive/` folder and recorded relative to it.
+    public let directory: String
 
     /// Opens or creates the store at `path` (the file is created with its schema).
     public init(path: String, maxGroupSize: Int = 512) throws {
         database = try SQLiteDatabase(path: path, migrations: Schema.migrations, readerCount: 2, maxGroupSize: maxGroupSize)
+        directory = path.lastIndex(of: "/").map { String(path[..<$0]) }.map { $0.isEmpty ? "/" : $0 } ?? "."
     }
 
     /// Stops the database threads after pending work.

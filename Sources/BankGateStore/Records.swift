@@ -1,4 +1,5 @@
-import BankGateCore
+public import BankGateCore
+import BankGateCrypto
 
 /// A payment as stored: the instruction, its bank identifiers and where it stands.
 public struct PaymentRecord: Sendable, Hashable {
@@ -90,13 +91,34 @@ public enum MessageDirection: String, Sendable, Hashable {
     case outbound, inbound
 }
 
-/// A message sent to or received from a bank, archived byte for byte.
+/// Which exchange with a bank an archived message belongs to.
+public enum BankExchange: String, Sendable, Hashable, CaseIterable {
+    /// A payment message (pain.001) sent, and the bank's immediate answer to it.
+    case payment, paymentAnswer = "payment_answer"
+    /// A status query about a submission (pacs.028-shaped), and its answer.
+    case statusQuery = "status_query", statusAnswer = "status_answer"
+    /// A statement or report request (camt.060), and the statements it brought (or an empty answer).
+    case statementRequest = "statement_request", statementAnswer = "statement_answer"
+    /// A live balance refresh (an intraday camt.060), and its answer.
+    case balanceRequest = "balance_request", balanceAnswer = "balance_answer"
+    /// A file picked up from the bank's inbox folder (statements, status reports).
+    case inboxFile = "inbox_file"
+}
+
+/// A message sent to or received from a bank, archived byte for byte: in the row (`bytes`), or,
+/// for an inbox file too large to hold in memory, copied to `storedFile` (then `bytes` is empty).
 public struct ArchivedMessage: Sendable, Hashable {
     public var id: Int64
     public var direction: MessageDirection
     public var bankId: String
-    /// `pain.001.001.09`, `pain.002`, `pacs.028.001.03`, `http-error`…
+    /// `pain.001.001.09`, `pain.002`, `pacs.028.001.03`, `camt.060.001.05`, `camt.053.001.08`,
+    /// `MT940`, `empty`, `http-error`…
     public var kind: String
+    /// The exchange it belongs to; `nil` for messages archived before migration 004 that it could
+    /// not tell.
+    public var exchange: BankExchange?
+    /// The account it concerns, when known.
+    public var accountId: String?
     /// The submission it belongs to, when known.
     public var submissionId: String?
     /// Send attempt number for outbound messages.
@@ -104,18 +126,34 @@ public struct ArchivedMessage: Sendable, Hashable {
     /// HTTP status of an answer, when it came over HTTP.
     public var httpStatus: Int?
     public var at: Timestamp
+    /// The message's size in bytes.
+    public var size: Int64
+    /// SHA-256 of the message, 64 lowercase hexadecimal digits.
+    public var sha256: String
+    /// Where the message was copied, relative to the data directory, when it is not held in `bytes`.
+    public var storedFile: String?
+    /// For an answer to a statement or balance request: the archive id of that request.
+    public var requestId: Int64?
     public var bytes: [UInt8]
 
-    public init(id: Int64, direction: MessageDirection, bankId: String, kind: String, submissionId: String?,
-                attempt: Int?, httpStatus: Int?, at: Timestamp, bytes: [UInt8]) {
+    public init(id: Int64, direction: MessageDirection, bankId: String, kind: String, exchange: BankExchange? = nil,
+                accountId: String? = nil, submissionId: String?, attempt: Int?, httpStatus: Int?, at: Timestamp,
+                size: Int64? = nil, sha256: String? = nil, storedFile: String? = nil, requestId: Int64? = nil,
+                bytes: [UInt8]) {
         self.id = id
         self.direction = direction
         self.bankId = bankId
         self.kind = kind
+        self.exchange = exchange
+        self.accountId = accountId
         self.submissionId = submissionId
         self.attempt = attempt
         self.httpStatus = httpStatus
         self.at = at
+        self.size = size ?? Int64(bytes.count)
+        self.sha256 = sha256 ?? SHA256.hex(bytes)
+        self.storedFile = storedFile
+        self.requestId = requestId
         self.bytes = bytes
     }
 }

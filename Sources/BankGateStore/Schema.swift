@@ -321,5 +321,34 @@ enum Schema {
             UPDATE bank_transactions SET quarantined = 1
                 WHERE statement_row IN (SELECT id FROM statements WHERE review = 'quarantined');
             """),
+        // Every exchange with a bank is archived, not only payment messages: each message says which
+        // exchange it belongs to (`BankExchange`), the account it concerns, its size and SHA-256 (the
+        // digest of rows archived before cannot be computed in SQL; it is computed when they are
+        // read), and, for an inbox file too large to hold in memory, the file it was copied to
+        // (relative to the data directory; `bytes` is then empty); an answer names the archived request it
+        // answers when they are not a submission's. Statements remember the archived
+        // message that brought them.
+        Migration(name: "004_exchange_archive", sql: """
+            ALTER TABLE bank_messages ADD COLUMN exchange TEXT;
+            ALTER TABLE bank_messages ADD COLUMN account_id TEXT;
+            ALTER TABLE bank_messages ADD COLUMN size INTEGER;
+            ALTER TABLE bank_messages ADD COLUMN sha256 TEXT;
+            ALTER TABLE bank_messages ADD COLUMN stored_file TEXT;
+            ALTER TABLE bank_messages ADD COLUMN request_row INTEGER REFERENCES bank_messages (id);
+            UPDATE bank_messages SET size = length(bytes);
+            UPDATE bank_messages SET exchange = CASE
+                    WHEN direction = 'outbound' AND kind LIKE 'pacs.028%' THEN 'status_query'
+                    WHEN direction = 'outbound' THEN 'payment'
+                END;
+            UPDATE bank_messages SET account_id = (SELECT debtor_account_id FROM submissions s WHERE s.id = bank_messages.submission_id)
+                WHERE submission_id IS NOT NULL;
+            CREATE INDEX bank_messages_account ON bank_messages (account_id, id);
+            CREATE TABLE statement_messages (
+                statement_row INTEGER NOT NULL REFERENCES statements (id),
+                message_row INTEGER NOT NULL REFERENCES bank_messages (id),
+                PRIMARY KEY (statement_row, message_row)
+            ) WITHOUT ROWID;
+            CREATE INDEX statement_messages_message ON statement_messages (message_row);
+            """),
     ]
 }

@@ -1,4 +1,4 @@
-import BankGateCore
+public import BankGateCore
 
 /// Where a bank message (a submission: one pain.001 carrying one or more payments) stands for the dispatcher.
 public enum SubmissionState: String, Sendable, Hashable, CaseIterable {

@@ -1,4 +1,4 @@
-import BankGateCore
+public import BankGateCore
 
 extension FolderBankTransport {
     /// The inbox's files in name order. A file over `maximumInboundFileBytes` is returned partial

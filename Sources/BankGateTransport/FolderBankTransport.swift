@@ -1,4 +1,4 @@
-import BankGateCore
+public import BankGateCore
 
 #if canImport(Glibc)
 import Glibc

@@ -1,4 +1,4 @@
-import BankGateCore
+public import BankGateCore
 
 /// Sends bank messages as HTTP POSTs through libcurl (OpenSSL), e.g. to a bank's front-end
 /// machine or to the simulator. The bank answers synchronously, so there is no inbox.

@@ -10,6 +10,7 @@ import HummingbirdTesting
 import Logging
 import XCTest
 import BankGateTestSupport
+import BankGateRuntime
 
 /// Idempotent intake through the real gateway: the API over ``GatewayEngine`` and a SQLite store in
 /// a temporary directory (no service runs, so accepted payments stay queued).

@@ -284,5 +284,27 @@ final class StatementPullFlowTests: XCTestCase {
         let events = try await harness.call("GET", "/v1/events?after=0&limit=1000")
         let types = (events.json["events"] as? [[String: Any]])?.compactMap { $0["type"] as? String } ?? []
         XCTAssertTrue(types.contains("statement.inconsistent"))
+
+        // Operators see it, the day does not balance while it is held, and accepting it is audited.
+        let statementId = try XCTUnwrap(statement["id"] as? String)
+        let exceptions = try await harness.call("GET", "/v1/reconciliation/exceptions?account=acme-eur")
+        let held = (exceptions.json["quarantined_statements"] as? [[String: Any]])?.compactMap { $0["id"] as? String }
+        XCTAssertEqual(held, [statementId])
+        // Its only end-of-day statement is held: there is nothing to reconcile against yet.
+        let report = try await harness.call("GET", "/v1/accounts/acme-eur/reconciliation?date=\(today)")
+        XCTAssertEqual(report.status, 422)
+        XCTAssertEqual((report.json["error"] as? [String: Any])?["code"] as? String, "statement_held", "\(report.json)")
+        let reader = try await harness.call("POST", "/v1/statements/\(statementId)/accept", token: "reader-token-0123456789")
+        XCTAssertEqual(reader.status, 403)
+        let accepted = try await harness.call("POST", "/v1/statements/\(statementId)/accept", body: ["reason": "checked with the bank"])
+        XCTAssertEqual(accepted.status, 200, "\(accepted.json)")
+        XCTAssertEqual(accepted.json["review"] as? String, "accepted")
+        let again = try await harness.call("POST", "/v1/statements/\(statementId)/accept")
+        XCTAssertEqual(again.status, 409, "\(again.json)")
+        let released = try await harness.call("GET", "/v1/accounts/acme-eur/transactions")
+        let entriesNow = try XCTUnwrap(released.json["transactions"] as? [[String: Any]])
+        XCTAssertTrue(entriesNow.allSatisfy { $0["quarantined"] as? Bool == false })
+        let after = try await harness.call("GET", "/v1/accounts/acme-eur/reconciliation?date=\(today)")
+        XCTAssertEqual(after.json["held_statements"] as? [String], [])
     }
 }

@@ -36,18 +36,7 @@ final class CrashRecoveryTests: XCTestCase {
 
     /// `.build/debug/bankgate`, built by `swift build --build-tests` before the tests run.
     var executable: String {
-        get throws {
-            let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            let candidates = [
-                Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("bankgate").path,
-                Bundle(for: Self.self).bundleURL.deletingLastPathComponent().appendingPathComponent("bankgate").path,
-                root.appendingPathComponent(".build/debug/bankgate").path,
-            ]
-            guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-                throw HarnessError("bankgate executable not found (run `swift build` first): \(candidates)")
-            }
-            return found
-        }
+        get throws { try BankGateExecutable.path }
     }
 
     func launch(_ arguments: [String], log: String) throws -> Process {

@@ -7,6 +7,7 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import XCTest
+import BankGateRuntime
 
 /// A gateway and a simulated bank in this process, on loopback ports chosen by the system.
 final class GatewayHarness: @unchecked Sendable {

@@ -128,6 +128,8 @@ final class PaymentFlowTests: XCTestCase {
         let messages = try await harness.call("GET", "/v1/payments/\(id)/messages")
         let kinds = (messages.json["messages"] as? [[String: Any]])?.compactMap { $0["kind"] as? String }
         XCTAssertEqual(kinds, ["pain.001.001.09", "pacs.028.001.03", "pain.002"])
+        let exchanges = (messages.json["messages"] as? [[String: Any]])?.compactMap { $0["exchange"] as? String }
+        XCTAssertEqual(exchanges, ["payment", "status_query", "status_answer"])
     }
 
     func testFailureBeforeExecutionIsResentAfterTheBankDeniesReceipt() async throws {

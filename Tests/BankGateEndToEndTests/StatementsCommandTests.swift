@@ -4,35 +4,12 @@ import XCTest
 
 /// `bankgate statements parse`, run as the real executable on statement files.
 final class StatementsCommandTests: XCTestCase {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = BankGateExecutable.root
     static let fixtures = root.appendingPathComponent("Tests/BankGateStatementsTests/Fixtures")
-
-    var executable: String {
-        get throws {
-            let candidates = [
-                Bundle(for: Self.self).bundleURL.deletingLastPathComponent().appendingPathComponent("bankgate").path,
-                Self.root.appendingPathComponent(".build/debug/bankgate").path,
-            ]
-            guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-                throw HarnessError("bankgate executable not found (run `swift build` first): \(candidates)")
-            }
-            return found
-        }
-    }
 
     /// Runs `bankgate` with `arguments`; returns exit status, standard output and standard error.
     func run(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try executable)
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let output = out.fileHandleForReading.readDataToEndOfFile()
-        let errors = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: errors, as: UTF8.self))
+        try BankGateExecutable.run(arguments)
     }
 
     func jsonLines(_ text: String) throws -> [[String: Any]] {

@@ -73,7 +73,9 @@ final class TransactionIdentityFlowTests: XCTestCase {
         let statement = try XCTUnwrap((endOfDay.json["statements"] as? [[String: Any]])?.first)
         XCTAssertEqual(statement["format"] as? String, "MT940")
         XCTAssertEqual(statement["integrity"] as? String, "consistent")
-        XCTAssertEqual(statement["duplicates"] as? Int, 1, "the debit was known from the camt.052")
+        // Every entry of the day, the payment's debit among them, was known from the camt.052.
+        XCTAssertEqual(statement["new_entries"] as? Int, 0, "\(statement)")
+        XCTAssertEqual(statement["duplicates"] as? Int, statement["entries"] as? Int)
         let again = try await harness.call("GET", "/v1/accounts/acme-usd/balances?refresh=true")
         XCTAssertEqual(again.status, 200)
 
@@ -86,5 +88,54 @@ final class TransactionIdentityFlowTests: XCTestCase {
         let report = try await harness.call("GET", "/v1/accounts/acme-usd/reconciliation?date=\(today)")
         XCTAssertEqual(report.json["difference"] as? String, "0.00", "\(report.json)")
         XCTAssertEqual(report.json["balanced"] as? Bool, true)
+    }
+}
+
+/// `bankgate reconcile report` tells by its exit status whether the day balances.
+final class ReconcileReportCommandTests: XCTestCase {
+    var harness: GatewayHarness!
+
+    override func setUp() async throws { harness = try GatewayHarness() }
+    override func tearDown() async throws { await harness.stop() }
+
+    private func report(_ format: String) throws -> (status: Int32, out: String, err: String) {
+        try BankGateExecutable.run(["reconcile", "report", "--account", "acme-eur", "--date", GatewayHarness.today,
+                                    "--format", format, "--url", "http://127.0.0.1:\(harness.apiPort)", "--token", harness.token])
+    }
+
+    func testTheExitStatusIsTheVerdict() async throws {
+        // The simulated bank lists one entry twice; accepted as it is, the copy is a bank debit the
+        // ledger never made, and the day does not balance.
+        try await harness.start(faults: FaultSettings(seed: 3, duplicateEntryRate: 1))
+        let created = try await harness.call("POST", "/v1/payments", body: GatewayHarness.payment(e2e: "REP-1"), key: "r-1")
+        _ = try await harness.waitForPayment(try XCTUnwrap(created.json["id"] as? String)) { $0 == "completed" }
+        let today = GatewayHarness.today
+        let pulled = try await harness.call("POST", "/v1/accounts/acme-eur/statements/pull?from=\(today)&to=\(today)")
+        let statementId = try XCTUnwrap((pulled.json["statements"] as? [[String: Any]])?.first?["id"] as? String)
+
+        let held = try report("text")
+        XCTAssertEqual(held.status, 1, "the only statement is held: the API refuses the report (\(held.err))")
+        XCTAssertTrue(held.err.contains("statement_held") || held.err.contains("held for review"), held.err)
+
+        _ = try await harness.call("POST", "/v1/statements/\(statementId)/accept", body: ["reason": "test"])
+        let unbalanced = try report("text")
+        XCTAssertEqual(unbalanced.status, 4, unbalanced.err)
+        XCTAssertTrue(unbalanced.out.contains("NOT balanced"), unbalanced.out)
+        XCTAssertTrue(unbalanced.err.contains("not balanced"), unbalanced.err)
+        let csv = try report("csv")
+        XCTAssertEqual(csv.status, 4)
+        XCTAssertTrue(csv.out.hasPrefix("section,item_id,date,description,amount,currency"), csv.out)
+    }
+
+    func testABalancedDayExitsZero() async throws {
+        try await harness.start()
+        let created = try await harness.call("POST", "/v1/payments", body: GatewayHarness.payment(e2e: "REP-2"), key: "r-2")
+        _ = try await harness.waitForPayment(try XCTUnwrap(created.json["id"] as? String)) { $0 == "completed" }
+        let today = GatewayHarness.today
+        _ = try await harness.call("POST", "/v1/accounts/acme-eur/statements/pull?from=\(today)&to=\(today)")
+        let balanced = try report("json")
+        XCTAssertEqual(balanced.status, 0, balanced.err)
+        let document = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(balanced.out.utf8)) as? [String: Any])
+        XCTAssertEqual(document["balanced"] as? Bool, true)
     }
 }

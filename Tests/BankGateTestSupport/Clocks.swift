@@ -1,4 +1,4 @@
-import BankGateCore
+public import BankGateCore
 import Synchronization
 
 /// A wall clock that only moves when a test moves it.

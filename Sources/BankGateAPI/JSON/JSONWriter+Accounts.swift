@@ -52,7 +52,9 @@ extension JSONWriter {
         endObject()
     }
 
-    mutating func statement(_ record: StatementRecord) {
+    /// One statement; `archivedMessageIds`: the archived messages that brought it, whose exchange
+    /// `GET /v1/statements/{id}/messages` shows.
+    mutating func statement(_ record: StatementRecord, archivedMessageIds: [Int64] = []) {
         let draft = record.draft
         func amount(_ minor: Int64?) -> String? { minor.map { Money(minorUnits: $0, currency: draft.currency).decimalString } }
         beginObject()
@@ -80,6 +82,11 @@ extension JSONWriter {
         field("source", draft.source.rawValue)
         field("source_name", draft.sourceName)
         field("received_at", record.receivedAt.iso8601)
+        key("archived_message_ids")
+        beginArray()
+        for id in archivedMessageIds { integer(id) }
+        endArray()
+        field("messages_url", archivedMessageIds.isEmpty ? nil : "/v1/statements/\(record.id)/messages")
         endObject()
     }
 
@@ -211,6 +218,7 @@ extension JSONWriter {
         field("adjusted_balance", report.adjustedLedgerBalance.decimalString)
         endObject()
         field("difference", report.difference.decimalString)
+        field("held_statements", report.heldStatements)
         key("balanced")
         bool(report.balanced)
         endObject()

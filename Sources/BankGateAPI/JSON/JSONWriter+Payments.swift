@@ -71,20 +71,28 @@ extension JSONWriter {
     }
 
     /// One archived bank message: metadata, digest, and the body as text (when it is UTF-8) and
-    /// as Base64.
+    /// as Base64 — or, for an inbox file archived as a copy, the copy's path in the data directory.
     mutating func message(_ message: ArchivedMessage) {
         beginObject()
         field("id", message.id)
         field("direction", message.direction.rawValue)
         field("bank_id", message.bankId)
+        field("exchange", message.exchange?.rawValue)
         field("kind", message.kind)
+        field("account", message.accountId)
+        field("submission_id", message.submissionId)
+        field("answers_message_id", message.requestId)
         field("attempt", message.attempt)
         field("http_status", message.httpStatus)
         field("at", message.at.iso8601)
-        field("size", message.bytes.count)
-        field("sha256", SHA256.hex(message.bytes))
-        field("body", String(validating: message.bytes, as: UTF8.self))
-        field("body_base64", Base64.encode(message.bytes))
+        field("size", message.size)
+        field("sha256", message.sha256)
+        if let storedFile = message.storedFile {
+            field("stored_file", storedFile)
+        } else {
+            field("body", String(validating: message.bytes, as: UTF8.self))
+            field("body_base64", Base64.encode(message.bytes))
+        }
         endObject()
     }
 

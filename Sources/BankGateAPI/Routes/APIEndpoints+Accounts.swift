@@ -4,6 +4,7 @@ import BankGateReconciliation
 import BankGateStatements
 import BankGateStore
 import Hummingbird
+import BankGateConfig
 
 /// Balances, bank transactions, statements and the daily balance reconciliation of an account.
 extension APIEndpoints {
@@ -12,9 +13,11 @@ extension APIEndpoints {
 
     func registerAccountRoutes(on router: Router<APIRequestContext>) {
         router.post("/v1/statements") { request, context in try await uploadStatement(request, context) }
+        router.post("/v1/statements/:id/accept") { request, context in try await acceptStatement(request, context) }
         router.get("/v1/accounts/:id/balances") { request, context in try await accountBalances(request, context) }
         router.get("/v1/accounts/:id/transactions") { request, context in try await accountTransactions(request, context) }
         router.get("/v1/accounts/:id/statements") { request, context in try await accountStatements(request, context) }
+        router.get("/v1/statements/:id/messages") { request, context in try await statementMessages(request, context) }
         router.post("/v1/accounts/:id/statements/pull") { request, context in try await pullStatements(request, context) }
         router.get("/v1/accounts/:id/reconciliation") { request, context in try await accountReconciliation(request, context) }
         router.get("/v1/transactions/:id") { request, context in try await showTransaction(request, context) }
@@ -45,6 +48,19 @@ extension APIEndpoints {
         let results = try await reports.importStatement(bytes: bytes, format: format, source: .upload,
                                                         sourceName: "upload by \(client.name)", expectedAccountId: accountId)
         return APIResponse.list(.created, "statements", results, bytesPerItem: 300) { $0.importResult($1) }
+    }
+
+    /// `POST /v1/statements/{id}/accept` with an optional `{"reason": "…"}`: an operator lets a
+    /// quarantined statement count as it is.
+    func acceptStatement(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let client = try auth.authorize(request, anyOf: [.operate])
+        let reports = try requireReports()
+        let body = try await RequestBodyReader.collect(request, maxBytes: maxBodyBytes)
+        let reason = body.readableBytes == 0 ? nil : try RequestBodyReader.parse(body, with: AccountRequestBodies.reason(json:))
+        let record = try await reports.acceptStatement(id: try pathID(context), actor: client.name, reason: reason)
+        var writer = JSONWriter(capacity: 1024)
+        writer.statement(record)
+        return APIResponse.json(.ok, writer)
     }
 
     static func statementFormat(_ text: String?) throws(GatewayError) -> StatementInputFormat {
@@ -93,8 +109,7 @@ extension APIEndpoints {
             guard let statementPulls else {
                 throw GatewayError(.notFound, code: "not_found", message: "statement pulls are not enabled")
             }
-            let today = clock.now().dateString
-            _ = try await statementPulls.pull(accountId: accountId, kind: .intraday, from: today, to: today)
+            _ = try await statementPulls.refreshBalances(accountId: accountId)
         }
         let balances = try await reports.balances(accountId: accountId)
         var writer = JSONWriter(capacity: 256 + balances.count * 160)
@@ -159,7 +174,26 @@ extension APIEndpoints {
         let reports = try requireReports()
         let limit = try QueryParameters(request).integer("limit", in: 1...500, default: 50)
         let statements = try await reports.statementList(accountId: try pathID(context), limit: limit)
-        return APIResponse.list(.ok, "statements", statements, bytesPerItem: 500) { $0.statement($1) }
+        let archived = try await reports.archivedMessageIds(statementIds: statements.map(\.id))
+        return APIResponse.list(.ok, "statements", statements, bytesPerItem: 600) {
+            $0.statement($1, archivedMessageIds: archived[$1.id] ?? [])
+        }
+    }
+
+    /// `GET /v1/statements/{id}/messages`: the archived exchange that brought the statement (the
+    /// request and the answer of a pull, or the inbox file), bodies included.
+    func statementMessages(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        _ = try auth.authorize(request, anyOf: [.accountsRead, .operate])
+        let reports = try requireReports()
+        let messages = try await reports.messages(statementId: try pathID(context))
+        var writer = JSONWriter(capacity: 256 + messages.reduce(0) { $0 + $1.bytes.count * 3 })
+        writer.beginObject()
+        writer.key("messages")
+        writer.beginArray()
+        for message in messages { writer.message(message) }
+        writer.endArray()
+        writer.endObject()
+        return APIResponse.json(.ok, writer)
     }
 
     /// `GET /v1/accounts/{id}/reconciliation?date=YYYY-MM-DD[&format=csv]`

@@ -4,6 +4,7 @@ import BankGateEngine
 import BankGateStore
 import HTTPTypes
 import Hummingbird
+import BankGateConfig
 
 /// `POST /v1/payments` and `POST /v1/payment-batches`: the hot path.
 extension APIEndpoints {

@@ -2,6 +2,7 @@ import BankGateCore
 import BankGateEngine
 import BankGateStore
 import Hummingbird
+import BankGateConfig
 
 /// The queue overview, the event feed and the health probes.
 extension APIEndpoints {

@@ -2,6 +2,7 @@ import BankGateCore
 import BankGateEngine
 import BankGateStore
 import Hummingbird
+import BankGateConfig
 
 /// Reading payments, and the two actions on one payment: cancel and operator retry.
 extension APIEndpoints {

@@ -2,6 +2,7 @@ import BankGateCore
 import BankGateEngine
 import BankGateStore
 import Hummingbird
+import BankGateConfig
 
 /// Expected payments, the exceptions list and the operator's match decisions.
 extension APIEndpoints {
@@ -91,6 +92,10 @@ extension APIEndpoints {
         writer.key("overdue_expected_payments")
         writer.beginArray()
         for record in exceptions.overdueExpectedPayments { writer.expectedPayment(record) }
+        writer.endArray()
+        writer.key("quarantined_statements")
+        writer.beginArray()
+        for record in exceptions.quarantinedStatements { writer.statement(record) }
         writer.endArray()
         writer.endObject()
         return APIResponse.json(.ok, writer)

@@ -2,6 +2,7 @@ import BankGateCore
 import BankGateEngine
 import BankGateStore
 import Hummingbird
+import BankGateConfig
 
 /// Webhook subscriptions (operators).
 extension APIEndpoints {

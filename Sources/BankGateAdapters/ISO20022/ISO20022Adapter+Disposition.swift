@@ -1,4 +1,4 @@
-import BankGateCore
+public import BankGateCore
 
 extension ISO20022Adapter {
     /// What an HTTP status code on a pain.001 submission means. The only place this is decided; the

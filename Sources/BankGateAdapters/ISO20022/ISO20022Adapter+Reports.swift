@@ -1,4 +1,4 @@
-import BankGateCore
+public import BankGateCore
 import BankGateXML
 
 /// Account report requests: ISO 20022 camt.060 (AcctRptgReq), asking for camt.053 end-of-day

@@ -1,4 +1,4 @@
-import BankGateCore
+public import BankGateCore
 import BankGateXML
 
 /// The status request: modelled on pacs.028.001.03 (`FIToFIPmtStsReq`), the ISO message for asking

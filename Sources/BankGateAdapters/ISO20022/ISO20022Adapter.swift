@@ -1,4 +1,4 @@
-import BankGateCore
+public import BankGateCore
 
 /// The ISO 20022 customer-to-bank adapter: pain.001 credit transfer initiations out, pain.002 status
 /// reports in, and a pacs.028-style status request for payments whose outcome is unknown.

@@ -1,4 +1,4 @@
-import BankGateCore
+public import BankGateCore
 
 extension ISO20022Adapter {
     /// ISO 20022 payment status codes (ExternalPaymentTransactionStatus1Code / group status) and what

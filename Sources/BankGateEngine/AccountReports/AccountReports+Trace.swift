@@ -1,5 +1,5 @@
-import BankGateCore
-import BankGateStore
+public import BankGateCore
+public import BankGateStore
 
 /// One link of a payment's chain, from the API request to the statement entry that booked it.
 public struct TraceStep: Sendable {

@@ -1,11 +1,10 @@
 import BankGateArchive
-import BankGateConfig
-import BankGateCore
+public import BankGateCore
 import BankGateCrypto
-import BankGateReconciliation
-import BankGateStatements
-import BankGateStore
-import Logging
+public import BankGateReconciliation
+public import BankGateStatements
+public import BankGateStore
+public import Logging
 
 /// Balances, bank transactions, statements, reconciliation and webhooks as the API and the
 /// operator commands see them: the account side of the gateway, on top of the store.
@@ -21,15 +20,16 @@ public final class AccountReports: Sendable {
     let clock: any WallClock
     let logger: Logger
 
-    /// `maxArchiveUnpackedBytes` bounds what one ZIP upload may unpack to (`[server] max_archive_unpacked_bytes`).
+    /// `maxArchiveUnpackedBytes` bounds what one ZIP upload may unpack to (`[server] max_archive_unpacked_bytes`;
+    /// nil: ``ZipArchive/Limits``' default).
     public init(store: PaymentStore, accounts: [DebtorAccount], policy: MatchingPolicy = .standard, clock: any WallClock,
-                logger: Logger, maxArchiveUnpackedBytes: Int = ServerConfig.defaultMaxArchiveUnpackedBytes) {
+                logger: Logger, maxArchiveUnpackedBytes: Int? = nil) {
         payments = store
         statements = StatementStore(sharing: store)
         reconciliation = ReconciliationStore(sharing: store)
         webhooks = WebhookStore(sharing: store)
         var archiveLimits = ZipArchive.Limits()
-        archiveLimits.maxTotalBytes = maxArchiveUnpackedBytes
+        if let maxArchiveUnpackedBytes { archiveLimits.maxTotalBytes = maxArchiveUnpackedBytes }
         ingestor = StatementIngestor(store: statements, accounts: accounts, clock: clock, archiveLimits: archiveLimits)
         runner = ReconciliationRunner(store: reconciliation, policy: policy, clock: clock)
         self.accounts = Dictionary(accounts.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
@@ -65,6 +65,35 @@ public final class AccountReports: Sendable {
         }
         await afterImport(results)
         return results
+    }
+
+    /// Records that the statements of `results` came in the archived message `messageId`. A failure
+    /// is logged, not thrown: the statements are stored, and the message is archived either way.
+    func linkArchived(_ results: [StatementImportResult], to messageId: Int64) async {
+        do {
+            try await payments.linkStatements(results.map(\.statementId), toMessage: messageId)
+        } catch {
+            logger.error("cannot link statements to their archived message", metadata: ["message": "\(messageId)", "error": "\(error)"])
+        }
+    }
+
+    /// The archived exchange that brought a statement (`stm_<n>`): the request, when it was pulled,
+    /// and the answer or inbox file that carried it.
+    public func messages(statementId: String) async throws(GatewayError) -> [ArchivedMessage] {
+        do {
+            return try await payments.messages(statementId: statementId)
+        } catch {
+            throw Self.gatewayError(error)
+        }
+    }
+
+    /// The archive ids of the messages that brought each statement, by statement id.
+    public func archivedMessageIds(statementIds: [String]) async throws(GatewayError) -> [String: [Int64]] {
+        do {
+            return try await payments.messageIds(statementIds: statementIds)
+        } catch {
+            throw Self.gatewayError(error)
+        }
     }
 
     /// Reconciliation after an import. Failures here are logged, not thrown: the statement is stored,
@@ -168,11 +197,31 @@ public final class AccountReports: Sendable {
         do { return try await statements.statements(accountId: accountId, limit: limit) } catch { throw Self.gatewayError(error) }
     }
 
+    /// An operator accepts a quarantined statement as it is: its entries join matching and the
+    /// balance reconciliation, its balances are recorded (audited, with `reason`).
+    public func acceptStatement(id: String, actor: String, reason: String?) async throws(GatewayError) -> StatementRecord {
+        let record: StatementRecord
+        do {
+            record = try await statements.acceptStatement(id: id, actor: actor, reason: reason, at: clock.now())
+        } catch {
+            throw Self.gatewayError(error)
+        }
+        // The released entries may match payments now; the periodic pass would find them too.
+        _ = try? await reconcile(accountId: record.draft.accountId)
+        return record
+    }
+
     /// The balance reconciliation of an account on a date (422 when no statement covers it yet).
     public func balanceReconciliation(accountId: String, date: String) async throws(GatewayError) -> BalanceReconciliation {
         _ = try account(accountId)
         do {
             guard let report = try await BalanceReconciliationBuilder.build(store: reconciliation, accountId: accountId, date: date) else {
+                let held = try await statements.quarantinedStatements(accountId: accountId).filter { $0.draft.statementDate <= date }
+                if !held.isEmpty {
+                    throw GatewayError(.validation, code: "statement_held",
+                                       message: "the end-of-day statements on or before \(date) are held for review: "
+                                           + held.map(\.id).joined(separator: ", "), field: "date")
+                }
                 throw GatewayError(.validation, code: "no_statement",
                                    message: "there is no end-of-day statement of this account on or before \(date)", field: "date")
             }
@@ -239,8 +288,9 @@ public final class AccountReports: Sendable {
             let payments = try await reconciliation.unmatchedPayments(accountId: accountId)
             let suggestions = try await reconciliation.pendingSuggestions(accountId: accountId, limit: 1000)
             let overdue = try await reconciliation.expectedPayments(accountId: accountId, status: "overdue", limit: 1000)
+            let held = try await statements.quarantinedStatements(accountId: accountId)
             return ReconciliationExceptions(unmatchedTransactions: transactions, unmatchedPayments: payments,
-                                            suggestions: suggestions, overdueExpectedPayments: overdue)
+                                            suggestions: suggestions, overdueExpectedPayments: overdue, quarantinedStatements: held)
         } catch {
             throw Self.gatewayError(error)
         }
@@ -364,4 +414,6 @@ public struct ReconciliationExceptions: Sendable, Hashable {
     public var unmatchedPayments: [PaymentMatchCandidate]
     public var suggestions: [MatchRecord]
     public var overdueExpectedPayments: [ExpectedPaymentRecord]
+    /// Statements that do not add up, waiting for an operator to accept them or for a consistent one.
+    public var quarantinedStatements: [StatementRecord]
 }

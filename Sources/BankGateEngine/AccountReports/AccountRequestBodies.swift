@@ -1,5 +1,5 @@
 import BankGateCore
-import BankGateStore
+public import BankGateStore
 
 /// The bodies of the account-side API requests, parsed strictly (unknown fields, wrong types and
 /// duplicates refused) and validated, with the field at fault named in every error.
@@ -90,6 +90,16 @@ public enum AccountRequestBodies {
             throw GatewayError(.validation, code: "invalid_target", message: "give exactly one of payment_id and expected_payment_id",
                                field: "payment_id")
         }
+    }
+
+    /// An operator decision's body: `{"reason": "…"}` (at most 500 characters), or `{}`.
+    public static func reason(json bytes: UnsafeRawBufferPointer) throws(GatewayError) -> String? {
+        let object = try JSONObjectReader(try JSONObjectReader.document(bytes), path: "", knownKeys: ["reason"])
+        guard let reason = try object.string("reason") else { return nil }
+        guard reason.count <= 500 else {
+            throw GatewayError(.validation, code: "too_long", message: "reason must be at most 500 characters", field: "reason")
+        }
+        return reason
     }
 
     static func required(_ value: String?, _ field: String) throws(GatewayError) -> String {

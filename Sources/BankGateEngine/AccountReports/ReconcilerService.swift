@@ -1,6 +1,7 @@
 import BankGateCore
-import Logging
-import ServiceLifecycle
+public import Logging
+public import ServiceLifecycle
+import BankGateStore
 
 /// Reconciles periodically: matches what arrived since the last pass (imports also reconcile at
 /// once; this catches payments that reached the bank after their booking was read) and marks

@@ -1,9 +1,10 @@
-import BankGateConfig
-import BankGateCore
+public import BankGateConfig
+public import BankGateCore
 import BankGateStore
-import Logging
-import ServiceLifecycle
+public import Logging
+public import ServiceLifecycle
 import Synchronization
+import BankGateStatements
 
 /// Pulls statements from the banks: each account's end-of-day statements daily at its configured
 /// time (every day since the last one stored, so a missed day is caught up), its intraday report
@@ -16,6 +17,7 @@ public final class StatementPullService: Service, Sendable {
         var config: StatementPullConfig
         var adapter: any AccountReportingAdapter
         var transport: any BankTransport
+        var bankId: String
     }
 
     let targets: [String: PullTarget]
@@ -42,7 +44,7 @@ public final class StatementPullService: Service, Sendable {
             guard let connection = byBank[account.bank],
                   let adapter = connection.adapter as? any AccountReportingAdapter else { continue }
             targets[account.id] = PullTarget(account: account.debtorAccount(), config: account.statementPulls, adapter: adapter,
-                                             transport: connection.transport)
+                                             transport: connection.transport, bankId: connection.config.id)
         }
         self.targets = targets
         self.reports = reports
@@ -119,7 +121,22 @@ public final class StatementPullService: Service, Sendable {
         }
     }
 
-    private func pull(_ target: PullTarget, kind: AccountReportKind, from: String, to: String) async throws(GatewayError) -> [StatementImportResult] {
+    /// Asks the bank for today's intraday report now (a live balance query, `?refresh=true`) and
+    /// imports it; archived as a balance request and answer.
+    public func refreshBalances(accountId: String) async throws(GatewayError) -> [StatementImportResult] {
+        guard let target = targets[accountId] else {
+            throw GatewayError(.notFound, code: "not_found", message: "no account with this id whose bank answers report requests")
+        }
+        let today = clock.now().dateString
+        return try await pull(target, kind: .intraday, from: today, to: today, exchange: (.balanceRequest, .balanceAnswer))
+    }
+
+    /// Sends one report request and imports the answer. Request and answer are archived byte for
+    /// byte (the request before it leaves, an empty answer as a zero-byte record), and the
+    /// statements the answer carried are linked to it.
+    private func pull(_ target: PullTarget, kind: AccountReportKind, from: String, to: String,
+                      exchange: (request: BankExchange, answer: BankExchange) = (.statementRequest, .statementAnswer))
+        async throws(GatewayError) -> [StatementImportResult] {
         let now = clock.now()
         let messageName = kind == .intraday ? "camt.052.001.08" : target.config.endOfDayMessage
         let request: EncodedMessage
@@ -130,26 +147,50 @@ public final class StatementPullService: Service, Sendable {
         } catch {
             throw GatewayError(.validation, code: "invalid_report_request", message: error.description)
         }
-        switch await target.transport.report(request) {
-        case .answered(let status, let body) where (200..<300).contains(status):
-            // 204 (or an empty body): the bank has nothing for the period yet.
-            if status == 204 || body.isEmpty { return [] }
-            let results = try await reports.importStatement(bytes: body, format: .auto, source: .pull,
-                                                            sourceName: "\(messageName) pulled \(from)…\(to)",
-                                                            expectedAccountId: target.account.id)
-            logger.info("statements pulled", metadata: [
-                "account": "\(target.account.id)", "kind": "\(kind.rawValue)", "from": "\(from)", "to": "\(to)",
-                "statements": "\(results.count)", "new_entries": "\(results.reduce(0) { $0 + $1.newEntries })",
-            ])
-            return results
+        let accountId = target.account.id
+        let requestId = try await archive(target, MessageToArchive(direction: .outbound, kind: request.kind, exchange: exchange.request,
+                                                                   accountId: accountId, bytes: request.bytes), at: now)
+        let outcome = await target.transport.report(request)
+        if case .answered(let status, let body) = outcome {
+            let answerKind = (200..<300).contains(status)
+                ? (body.isEmpty ? "empty" : InboundFileKind.statementMessageName(body))
+                : "http-error"
+            let answerId = try await archive(target, MessageToArchive(
+                direction: .inbound, kind: answerKind, exchange: exchange.answer, accountId: accountId, requestId: requestId,
+                httpStatus: status, bytes: body), at: clock.now())
+            if (200..<300).contains(status) {
+                // 204 (or an empty body): the bank has nothing for the period yet.
+                if status == 204 || body.isEmpty { return [] }
+                let results = try await reports.importStatement(bytes: body, format: .auto, source: .pull,
+                                                                sourceName: "\(messageName) pulled \(from)…\(to)",
+                                                                expectedAccountId: accountId)
+                await reports.linkArchived(results, to: answerId)
+                logger.info("statements pulled", metadata: [
+                    "account": "\(accountId)", "kind": "\(kind.rawValue)", "from": "\(from)", "to": "\(to)",
+                    "statements": "\(results.count)", "new_entries": "\(results.reduce(0) { $0 + $1.newEntries })",
+                ])
+                return results
+            }
+        }
+        switch outcome {
         case .answered(let status, _):
-            logger.warning("statement pull refused", metadata: ["account": "\(target.account.id)", "status": "\(status)"])
+            logger.warning("statement pull refused", metadata: ["account": "\(accountId)", "status": "\(status)"])
             throw GatewayError(.unavailable, code: "bank_refused", message: "the bank answered HTTP \(status) to the report request")
         case .notSent(let reason), .unknown(let reason):
-            logger.warning("statement pull failed", metadata: ["account": "\(target.account.id)", "reason": "\(reason)"])
+            logger.warning("statement pull failed", metadata: ["account": "\(accountId)", "reason": "\(reason)"])
             throw GatewayError(.unavailable, code: "bank_unreachable", message: "the report request failed: \(reason)")
         case .delivered:
             return []
+        }
+    }
+
+    /// Archives one message of a pull; a pull whose messages cannot be archived does not go on.
+    private func archive(_ target: PullTarget, _ message: MessageToArchive, at: Timestamp) async throws(GatewayError) -> Int64 {
+        do {
+            return try await reports.payments.archive(bankId: target.bankId, message: message, at: at)
+        } catch {
+            logger.error("cannot archive a report exchange", metadata: ["account": "\(target.account.id)", "error": "\(error)"])
+            throw GatewayError(storeError: error)
         }
     }
 

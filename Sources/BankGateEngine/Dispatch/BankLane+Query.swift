@@ -1,5 +1,7 @@
 import BankGateCore
 import BankGateStore
+import BankGateConfig
+import Logging
 
 extension BankLane {
     /// Asks the bank about a submission whose outcome is unknown, or whose payments are not final.
@@ -20,7 +22,8 @@ extension BankLane {
             return
         }
         try await store.archiveQuery(submissionId: submission.id,
-                                     message: MessageToArchive(direction: .outbound, kind: encoded.kind, bytes: encoded.bytes), at: now)
+                                     message: MessageToArchive(direction: .outbound, kind: encoded.kind, exchange: .statusQuery,
+                                                               bytes: encoded.bytes), at: now)
 
         let outcome = await connection.transport.query(encoded)
 
@@ -30,7 +33,7 @@ extension BankLane {
         switch outcome {
         case .answered(let status, let body):
             recordReachability(status != 503 && status != 429)
-            answer = MessageToArchive(direction: .inbound, kind: "pain.002", httpStatus: status, bytes: body)
+            answer = MessageToArchive(direction: .inbound, kind: "pain.002", exchange: .statusAnswer, httpStatus: status, bytes: body)
             resolution = interpret(connection.adapter.interpretStatusQueryAnswer(
                 httpStatus: status, body: body, originalMessageId: submission.messageId), submission: submission, now: answeredAt)
         case .delivered:
@@ -68,26 +71,30 @@ extension BankLane {
     }
 
     /// Reads answers that arrived in the bank's inbox (host-to-host files) and applies them.
-    /// A file is moved out of the inbox only after what it says is committed.
+    /// Every file is archived before anything it says is acted on, and a file is moved out of the
+    /// inbox only after what it says is committed; a file that cannot be archived stays in the inbox.
     func pickUpInbound() async throws {
         let files = try await connection.transport.pickUp()
         for file in files {
             if InboundFileKind.of(file.bytes) == .statement {
-                let reason = await statementSink?.importInbound(file, bankId: bankId)
+                let archiveId = try await archiveInboxFile(file, kind: InboundFileKind.statementMessageName(file.bytes))
+                let reason = await statementSink?.importInbound(file, bankId: bankId, archivedAs: archiveId)
                     ?? (statementSink == nil ? "statement files are not read for this bank" : nil)
                 try await connection.transport.settle(file, failureReason: reason)
                 continue
             }
             if file.isPartial {
+                try await archiveInboxFile(file, kind: "unknown")
                 try await connection.transport.settle(file, failureReason: "the file is too large for a status report")
                 continue
             }
             let now = clock.now()
-            let archived = MessageToArchive(direction: .inbound, kind: "pain.002", bytes: file.bytes)
+            let archived = MessageToArchive(direction: .inbound, kind: "pain.002", exchange: .inboxFile, bytes: file.bytes)
             let report: StatusReport
             do {
                 report = try connection.adapter.decodeStatusReport(file.bytes)
             } catch {
+                try await store.archive(bankId: bankId, message: archived, at: now)
                 try await connection.transport.settle(file, failureReason: "cannot read as a status report: \(error)")
                 continue
             }
@@ -97,9 +104,13 @@ extension BankLane {
                     try await store.recordQuery(submissionId: submission.id, answer: archived,
                                                 resolution: interpret(.notReceived, submission: submission, now: now), at: now,
                                                 followUpAt: nextQuery(after: submission, now: now))
+                } else {
+                    try await store.archive(bankId: bankId, message: archived, at: now)
                 }
             } else if isDuplicateRefusal(report) {
                 // A duplicate refusal says nothing about the original: the status query settles it.
+                let submission = try await store.submission(messageId: report.originalMessageId)
+                try await store.archive(bankId: bankId, submissionId: submission?.id, message: archived, at: now)
             } else {
                 let known = try await store.recordInboundReport(
                     bankId: bankId, report: report, message: archived, at: now,
@@ -110,5 +121,21 @@ extension BankLane {
             }
             try await connection.transport.settle(file, failureReason: nil)
         }
+    }
+
+    /// Archives an inbox file that no status report record archives: in a row when it was read
+    /// whole; otherwise copied, as a stream, under the data directory's `archive/` with its size
+    /// and SHA-256 measured on the way. Returns the archive id.
+    @discardableResult
+    func archiveInboxFile(_ file: InboundFile, kind: String) async throws -> Int64 {
+        let now = clock.now()
+        if file.isPartial, let path = file.path {
+            let copy = try await ArchivedFileCopy.copy(from: path, name: file.name, bankId: bankId, date: now.dateString,
+                                                       dataDirectory: store.directory)
+            return try await store.archiveStoredFile(bankId: bankId, kind: kind, storedFile: copy.relativePath, size: copy.size,
+                                                     sha256: copy.sha256, at: now)
+        }
+        return try await store.archive(bankId: bankId, message: MessageToArchive(
+            direction: .inbound, kind: kind, exchange: .inboxFile, bytes: file.bytes), at: now)
     }
 }

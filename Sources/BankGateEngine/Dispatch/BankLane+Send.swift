@@ -1,5 +1,7 @@
 import BankGateCore
 import BankGateStore
+import BankGateConfig
+import Logging
 
 extension BankLane {
     /// Sends a queued submission, following the exactly-once protocol:
@@ -28,14 +30,14 @@ extension BankLane {
         } catch {
             // Nothing was sent: mark the submission as sending and fail it at once, audited.
             let now = clock.now()
-            let archived = MessageToArchive(direction: .outbound, kind: "encoding-error", bytes: Array("\(error)".utf8))
+            let archived = MessageToArchive(direction: .outbound, kind: "encoding-error", exchange: .payment, bytes: Array("\(error)".utf8))
             if try await store.beginSend(submissionId: submission.id, paymentIds: payments.map(\.id), message: archived, at: now) != nil {
                 try await store.recordSend(submissionId: submission.id, answer: nil,
                                            resolution: .fatal(error: "cannot encode the message: \(error)"), at: now)
             }
             return
         }
-        let archived = MessageToArchive(direction: .outbound, kind: encoded.kind, bytes: encoded.bytes)
+        let archived = MessageToArchive(direction: .outbound, kind: encoded.kind, exchange: .payment, bytes: encoded.bytes)
         guard let attempt = try await store.beginSend(submissionId: submission.id, paymentIds: payments.map(\.id),
                                                       message: archived, at: clock.now()) else { return }
 
@@ -56,7 +58,7 @@ extension BankLane {
         switch outcome {
         case .answered(let status, let body):
             recordReachability(status != 503 && status != 429)
-            let answer = MessageToArchive(direction: .inbound, kind: "pain.002", httpStatus: status, bytes: body)
+            let answer = MessageToArchive(direction: .inbound, kind: "pain.002", exchange: .paymentAnswer, httpStatus: status, bytes: body)
             switch connection.adapter.disposition(httpStatus: status, body: body) {
             case .report:
                 do {

@@ -1,5 +1,5 @@
-import BankGateConfig
-import BankGateCore
+public import BankGateConfig
+public import BankGateCore
 import BankGateStore
 import Logging
 import Synchronization

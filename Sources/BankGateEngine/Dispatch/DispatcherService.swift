@@ -1,8 +1,9 @@
-import BankGateCore
-import BankGateStore
-import Logging
-import ServiceLifecycle
+public import BankGateCore
+public import BankGateStore
+public import Logging
+public import ServiceLifecycle
 import Synchronization
+import BankGateConfig
 
 /// Runs one lane per bank. On start it first recovers sends interrupted by a crash; on graceful
 /// shutdown it stops taking new work and lets sends in flight finish and record their outcome.

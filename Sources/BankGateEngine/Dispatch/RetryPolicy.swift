@@ -1,4 +1,4 @@
-import BankGateCore
+public import BankGateCore
 
 /// Exponential backoff with jitter, and the attempt limit after which a payment is `failed`.
 public struct RetryPolicy: Sendable, Hashable {

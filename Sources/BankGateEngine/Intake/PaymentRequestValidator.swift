@@ -1,4 +1,4 @@
-import BankGateCore
+public import BankGateCore
 
 /// Turns what a client sent into a ``PaymentRequest``, or says precisely what is wrong with it.
 ///

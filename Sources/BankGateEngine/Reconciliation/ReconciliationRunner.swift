@@ -1,6 +1,6 @@
-import BankGateCore
-import BankGateReconciliation
-import BankGateStore
+public import BankGateCore
+public import BankGateReconciliation
+public import BankGateStore
 
 /// What one reconciliation pass did.
 public struct ReconciliationPassSummary: Sendable, Hashable {
@@ -127,9 +127,11 @@ public enum BalanceReconciliationBuilder {
                                           description: transaction.description)
             if transaction.amount.minorUnits >= 0 { credits.append(item) } else { debits.append(item) }
         }
-        return try BalanceReconciliation.compute(
+        var report = try BalanceReconciliation.compute(
             accountId: accountId, date: date, bankBalance: inputs.bankBalance, anchorBalance: inputs.anchorBalance,
             ledgerMovements: movements, outstandingPayments: outstanding, receiptsInTransit: inTransit,
             unmatchedBankCredits: credits, unmatchedBankDebits: debits)
+        report.heldStatements = inputs.heldStatements
+        return report
     }
 }

@@ -1,7 +1,7 @@
-import BankGateArchive
-import BankGateCore
-import BankGateStatements
-import BankGateStore
+public import BankGateArchive
+public import BankGateCore
+public import BankGateStatements
+public import BankGateStore
 import Foundation
 import Synchronization
 

@@ -1,5 +1,6 @@
 import Foundation
-import BankGateStatements
+public import BankGateStatements
+import BankGateCore
 
 /// What makes two reports of a bank transaction the same transaction, so that it is stored once
 /// whether it arrives in an intraday report and again in the end-of-day statement, in another

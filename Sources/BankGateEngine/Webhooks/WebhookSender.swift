@@ -1,8 +1,8 @@
-import BankGateCore
-import BankGateStore
+public import BankGateCore
+public import BankGateStore
 import BankGateTransport
-import Logging
-import ServiceLifecycle
+public import Logging
+public import ServiceLifecycle
 
 /// Posts one webhook delivery; injected so tests can stand in for the network.
 public protocol WebhookPoster: Sendable {

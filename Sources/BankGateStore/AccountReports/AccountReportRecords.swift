@@ -1,4 +1,4 @@
-import BankGateCore
+public import BankGateCore
 
 /// Where a statement came into bankgate from.
 public enum StatementSource: String, Sendable, Hashable {

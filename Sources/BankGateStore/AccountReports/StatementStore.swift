@@ -1,4 +1,4 @@
-import BankGateCore
+public import BankGateCore
 
 /// Statements, bank transactions, balances and statement gaps: what the banks report about each
 /// account. Shares the payment store's database, so one transaction can touch both.

@@ -1,4 +1,4 @@
-import BankGateCore
+public import BankGateCore
 
 /// Incoming money the business expects on one of its accounts.
 public struct ExpectedPaymentRecord: Sendable, Hashable {

@@ -1,4 +1,4 @@
-import BankGateCore
+public import BankGateCore
 
 /// What the daily balance reconciliation of one account needs, read in one snapshot.
 public struct BalanceReconciliationInputs: Sendable {
@@ -17,6 +17,8 @@ public struct BalanceReconciliationInputs: Sendable {
     public var expected: [(id: String, windowFrom: String, amount: Money, counterparty: String?, booked: (date: String, amount: Money)?)]
     /// Booked transactions from the anchor date through the date that are not matched.
     public var unmatchedTransactions: [(id: String, bookingDate: String, amount: Money, description: String)]
+    /// Quarantined statements dated on or before the date (`stm_<n>`): their entries are held out.
+    public var heldStatements: [String]
 }
 
 extension ReconciliationStore {
@@ -72,9 +74,12 @@ extension ReconciliationStore {
                 """, [.text(accountId), .text(currency.code), .text(anchor.0), .text(date)]) { row in
                 (id: "btx_\(row.int(0))", bookingDate: row.text(1), amount: money(row.int(2)), description: row.text(3))
             }
+            let held = try db.query(
+                "SELECT id FROM statements WHERE account_id = ? AND review = 'quarantined' AND statement_date <= ? ORDER BY id",
+                [.text(accountId), .text(date)]) { "stm_\($0.int(0))" }
             return BalanceReconciliationInputs(anchorDate: anchor.0, anchorBalance: money(anchor.1), bankBalance: money(bank.1),
                                                bankBalanceDate: bank.0, payments: payments, expected: expected,
-                                               unmatchedTransactions: unmatched)
+                                               unmatchedTransactions: unmatched, heldStatements: held)
         }
     }
 

@@ -1,4 +1,4 @@
-import BankGateCore
+public import BankGateCore
 
 /// Expected payments, matches between bank transactions and what bankgate sent or expected, and
 /// the operator's decisions on them. Shares the payment store's database.

@@ -1,4 +1,4 @@
-import BankGateCore
+public import BankGateCore
 
 /// A subscription of a URL to outbox event types.
 public struct WebhookSubscription: Sendable, Hashable {

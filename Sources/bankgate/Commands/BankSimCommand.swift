@@ -2,6 +2,7 @@ import ArgumentParser
 import BankGateSimulator
 import Logging
 import ServiceLifecycle
+import UnixSignals
 
 /// `bankgate bank-sim`: runs the ISO 20022 bank simulator (HTTP and/or folder mode) until SIGTERM/SIGINT.
 /// Flags, routes, rules and faults are described in `adapters/iso20022/SIMULATOR.md`.

@@ -3,6 +3,7 @@ import BankGateConfig
 import BankGateCore
 import BankGateEngine
 import Foundation
+import BankGateRuntime
 
 /// `bankgate messages`: work with bank messages offline.
 struct MessagesCommand: AsyncParsableCommand {

@@ -5,6 +5,8 @@ import BankGateSimulator
 import Foundation
 import Logging
 import ServiceLifecycle
+import BankGateRuntime
+import UnixSignals
 
 /// `bankgate serve`: runs the gateway until SIGTERM or SIGINT, then shuts down gracefully.
 struct ServeCommand: AsyncParsableCommand {
@@ -43,25 +45,49 @@ struct ServeCommand: AsyncParsableCommand {
         } catch let error as ConfigurationError {
             throw commandFailure("invalid configuration\n\(error)")
         }
-        let runtime = try GatewayRuntime(configuration: configuration, logger: logger)
-        var services = runtime.services()
-        if demo {
-            services.insert(contentsOf: try demoBanks(configuration, logger: logger), at: 0)
+        // The demo's simulated banks listen before any gateway service starts, so that the first
+        // statement pull and the first send find them: they run in a group of their own, started
+        // first and stopped after the gateway's.
+        let banks = demo ? try demoBanks(configuration, logger: logger) : []
+        let bankGroup = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: banks.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }, logger: logger))
+        let bankTask = Task { try await bankGroup.run() }
+        defer { bankTask.cancel() }
+        for bank in banks where await bank.waitUntilListening() == nil {
+            await bankGroup.triggerGracefulShutdown()
+            try? await bankTask.value
+            throw commandFailure("the simulated bank \(bank.options.listen.map { "\($0.host):\($0.port)" } ?? "") did not start")
         }
+
+        let runtime = try GatewayRuntime(configuration: configuration, logger: logger)
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
+            services: runtime.services().map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
+        let outcome: Result<Void, any Error>
+        do {
+            try await group.run()
+            outcome = .success(())
+        } catch {
+            outcome = .failure(error)
+        }
         runtime.close()
+        await bankGroup.triggerGracefulShutdown()
+        try await bankTask.value
+        try outcome.get()
     }
 
     /// One in-process simulator per http bank of the demo configuration, on the bank's URL port.
-    private func demoBanks(_ configuration: BankGateConfiguration, logger: Logger) throws -> [any Service] {
-        try configuration.banks.compactMap { bank -> (any Service)? in
+    private func demoBanks(_ configuration: BankGateConfiguration, logger: Logger) throws -> [BankSimulatorService] {
+        try configuration.banks.compactMap { bank -> BankSimulatorService? in
             guard case .http(let url) = bank.transport, let components = URLComponents(string: url),
                   let host = components.host, let port = components.port else { return nil }
+            // The bank's configured accounts exist from the start, so that the first statement pull
+            // (before any payment) is answered rather than refused as an unknown account.
+            let accounts = configuration.accounts.filter { $0.bank == bank.id }
+                .map { SimulatedAccount.openedOnFirstUse(number: $0.number, currency: $0.currency) }
             let options = BankSimulatorOptions(listen: ListenAddress(host: host, port: port),
-                                               dataDirectory: configuration.server.dataDirectory + "/bank-sim-\(bank.id)")
+                                               dataDirectory: configuration.server.dataDirectory + "/bank-sim-\(bank.id)",
+                                               openAccounts: accounts)
             return try BankSimulatorService(options: options, logger: logger)
         }
     }

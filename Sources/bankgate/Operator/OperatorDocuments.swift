@@ -53,6 +53,8 @@ struct MessageListDocument: Decodable {
         var id: Int64
         var direction: String
         var bankId: String
+        /// `payment`, `status_query`… (absent for messages archived before the exchange was recorded).
+        var exchange: String?
         var kind: String
         var attempt: Int?
         var httpStatus: Int?
@@ -60,7 +62,9 @@ struct MessageListDocument: Decodable {
         var size: Int
         var sha256: String
         var body: String?
-        var bodyBase64: String
+        var bodyBase64: String?
+        /// Where a large inbox file was copied, instead of a body.
+        var storedFile: String?
     }
 
     var messages: [Message]

@@ -81,11 +81,14 @@ extension PaymentsCommand {
             guard !list.messages.isEmpty else { return "No bank messages." }
             var blocks: [String] = []
             for message in list.messages {
-                var header = "#\(message.id) \(message.direction) \(message.kind) at \(message.at), \(message.size) bytes"
+                let exchange = message.exchange.map { "\($0) " } ?? ""
+                var header = "#\(message.id) \(message.direction) \(exchange)\(message.kind) at \(message.at), \(message.size) bytes"
                 if let attempt = message.attempt { header += ", attempt \(attempt)" }
                 if let status = message.httpStatus { header += ", HTTP \(status)" }
                 header += ", bank \(message.bankId), sha256 \(message.sha256)"
-                let body = message.body ?? "(not UTF-8 text; base64) \(message.bodyBase64)"
+                let body = message.body
+                    ?? message.storedFile.map { "(archived as the file \($0) in the data directory)" }
+                    ?? "(not UTF-8 text; base64) \(message.bodyBase64 ?? "")"
                 blocks.append(header + "\n" + body)
             }
             return "Messages\n" + blocks.joined(separator: "\n\n")

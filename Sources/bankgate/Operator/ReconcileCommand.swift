@@ -133,6 +133,13 @@ struct ReconcileCommand: AsyncParsableCommand {
                                 "\(orDash(item.string("from")))…\(orDash(item.string("to")))", orDash(item.string("reference")))
                 }
                 sections.append("Overdue expected payments\n" + overdue.render())
+                var held = TextTable("STATEMENT", "ACCOUNT", "DATE", "FORMAT", "CLOSING", "ADDS UP TO", "WHY")
+                for item in document.list("quarantined_statements") {
+                    held.add(orDash(item.string("id")), orDash(item.string("account")), orDash(item.string("date")),
+                             orDash(item.string("format")), orDash(item.string("closing_balance")),
+                             orDash(item.string("expected_closing_balance")), orDash(item.string("review_reason")))
+                }
+                sections.append("Statements held for review (bankgate statements accept STATEMENT)\n" + held.render())
                 print(sections.joined(separator: "\n\n"))
             }
         }

@@ -8,7 +8,7 @@ struct StatementsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "statements",
         abstract: "Parse bank statements (camt.052/053/054, MT940/942) or upload them to the daemon.",
-        subcommands: [Parse.self, Upload.self]
+        subcommands: [Parse.self, Upload.self, Accept.self]
     )
 
     /// `--format auto|camt|mt940`.
@@ -120,6 +120,35 @@ struct StatementsCommand: AsyncParsableCommand {
                     table.rows.append(members ? [orDash(statement.string("member"))] + columns : columns)
                 }
                 print(table.render())
+            }
+        }
+    }
+
+    /// `statements accept stm_… [--reason TEXT]`
+    struct Accept: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Accept a quarantined statement as it is: its entries and balances count from now on (audited).")
+
+        @OptionGroup var connection: ConnectionOptions
+
+        @Argument(help: "The statement id (stm_…), as listed by `reconcile exceptions`.")
+        var id: String
+
+        @Option(help: "Why it is accepted (kept in the audit log).")
+        var reason: String?
+
+        @Flag(help: "Print the API's JSON.")
+        var json = false
+
+        func run() async throws {
+            try await runOperator { () async throws(OperatorFailure) in
+                let client = try connection.client(preferring: [.operate])
+                let body = try await client.post("/v1/statements/\(OperatorClient.escape(id))/accept",
+                                                 json: reason.map { ["reason": $0] } ?? [:])
+                if json { return printRaw(body) }
+                let statement = try JSONDocument(body)
+                print("\(orDash(statement.string("id"))) \(orDash(statement.string("review"))): "
+                      + orDash(statement.string("review_reason")))
             }
         }
     }

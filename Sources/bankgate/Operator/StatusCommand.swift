@@ -1,5 +1,6 @@
 import ArgumentParser
 import BankGateCore
+import BankGateConfig
 
 /// `bankgate status`: the queue at a glance, from the running daemon.
 struct StatusCommand: AsyncParsableCommand {

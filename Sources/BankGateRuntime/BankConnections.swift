@@ -1,6 +1,7 @@
 import BankGateAdapters
-import BankGateConfig
+public import BankGateConfig
 import BankGateCore
+public import BankGateEngine
 import BankGateTransport
 import Foundation
 

@@ -1,11 +1,12 @@
-import BankGateConfig
-import BankGateCore
-import BankGateEngine
-import BankGateStore
+import BankGateAPI
+public import BankGateConfig
+public import BankGateCore
+public import BankGateEngine
+public import BankGateStore
 import Foundation
 import Hummingbird
-import Logging
-import ServiceLifecycle
+public import Logging
+public import ServiceLifecycle
 import Synchronization
 
 /// The whole gateway assembled from a configuration: the store, one dispatcher lane per bank, the
