@@ -28,6 +28,8 @@ let package = Package(
                        providers: [.apt(["libxml2-dev"])]),
         .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "openssl",
                        providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
+                       providers: [.apt(["zlib1g-dev"])]),
         .target(name: "CCurlShim", path: "Sources/CCurlShim",
                 linkerSettings: [.linkedLibrary("curl")]),
 
@@ -39,11 +41,12 @@ let package = Package(
         .target(name: "BankGateTransport", dependencies: ["BankGateCore", "CCurlShim"], swiftSettings: strict),
         .target(name: "BankGateStore", dependencies: ["BankGateCore", "BankGateCrypto", "CSQLite"], swiftSettings: strict),
         .target(name: "BankGateCrypto", dependencies: ["COpenSSL"], swiftSettings: strict),
+        .target(name: "BankGateArchive", dependencies: ["CZlib"], swiftSettings: strict),
         .target(name: "BankGateStatements", dependencies: ["BankGateCore", "BankGateXML", "CLibXML2"], swiftSettings: strict),
         .target(name: "BankGateReconciliation", dependencies: ["BankGateCore"], swiftSettings: strict),
         .target(name: "BankGateEngine", dependencies: [
             "BankGateCore", "BankGateAdapters", "BankGateTransport", "BankGateStore", "BankGateConfig", "BankGateCrypto",
-            "BankGateStatements", "BankGateReconciliation",
+            "BankGateStatements", "BankGateArchive", "BankGateReconciliation",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: strict),
@@ -65,7 +68,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .executableTarget(name: "bankgate", dependencies: [
-            "BankGateRuntime", "BankGateAPI", "BankGateSimulator", "BankGateTransport",
+            "BankGateRuntime", "BankGateAPI", "BankGateSimulator", "BankGateTransport", "BankGateArchive",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: strict),
@@ -76,7 +79,7 @@ let package = Package(
         ], path: "Benchmarks/Sources/bankgate-bench", swiftSettings: strict),
 
         // Tests: one target per module, plus end-to-end, and what they share (clocks, harness helpers).
-        .target(name: "BankGateTestSupport", dependencies: ["BankGateCore"], path: "Tests/BankGateTestSupport",
+        .target(name: "BankGateTestSupport", dependencies: ["BankGateCore", "CZlib"], path: "Tests/BankGateTestSupport",
                 swiftSettings: strict),
         .testTarget(name: "BankGateCoreTests", dependencies: ["BankGateCore"]),
         .testTarget(name: "BankGateConfigTests", dependencies: ["BankGateConfig"]),
@@ -84,6 +87,8 @@ let package = Package(
         .testTarget(name: "BankGateTransportTests", dependencies: ["BankGateTransport"]),
         .testTarget(name: "BankGateStoreTests", dependencies: ["BankGateStore"]),
         .testTarget(name: "BankGateStatementsTests", dependencies: ["BankGateStatements", "BankGateXML"], exclude: ["Fixtures"]),
+        .testTarget(name: "BankGateArchiveTests", dependencies: ["BankGateArchive", "BankGateTestSupport"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "BankGateReconciliationTests", dependencies: ["BankGateReconciliation"]),
         .testTarget(name: "BankGateSimulatorTests", dependencies: ["BankGateSimulator", "BankGateTestSupport"]),
         .testTarget(name: "BankGateAPITests", dependencies: [

@@ -9,19 +9,26 @@ public struct ServerConfig: Sendable {
     /// `max_body_bytes`: the largest request body the API accepts.
     public var maxBodyBytes: Int
 
+    /// `max_archive_unpacked_bytes`: what the members of one ZIP statement upload may unpack to, together.
+    public var maxArchiveUnpackedBytes: Int
+
     /// Default of `max_body_bytes`: 1 MiB.
     public static let defaultMaxBodyBytes = 1_048_576
+    /// Default of `max_archive_unpacked_bytes`: 512 MiB.
+    public static let defaultMaxArchiveUnpackedBytes = 512 << 20
 
     /// Server settings; no checks are made here.
-    public init(host: String, port: Int, dataDirectory: String, maxBodyBytes: Int = ServerConfig.defaultMaxBodyBytes) {
+    public init(host: String, port: Int, dataDirectory: String, maxBodyBytes: Int = ServerConfig.defaultMaxBodyBytes,
+                maxArchiveUnpackedBytes: Int = ServerConfig.defaultMaxArchiveUnpackedBytes) {
         self.host = host
         self.port = port
         self.dataDirectory = dataDirectory
         self.maxBodyBytes = maxBodyBytes
+        self.maxArchiveUnpackedBytes = maxArchiveUnpackedBytes
     }
 
     /// The keys of `[server]`.
-    static let keys = ["listen", "data_dir", "max_body_bytes"]
+    static let keys = ["listen", "data_dir", "max_body_bytes", "max_archive_unpacked_bytes"]
 
     static func decode(_ reader: TableReader, baseDirectory: String) -> ServerConfig {
         var host = "", port = 0
@@ -33,7 +40,10 @@ public struct ServerConfig: Sendable {
         }
         let dataDirectory = DirectoryKey.read("data_dir", from: reader, required: true, baseDirectory: baseDirectory) ?? ""
         let maxBodyBytes = reader.integer("max_body_bytes", default: defaultMaxBodyBytes, range: 1_024...268_435_456)
-        return ServerConfig(host: host, port: port, dataDirectory: dataDirectory, maxBodyBytes: maxBodyBytes)
+        let maxArchiveBytes = reader.integer("max_archive_unpacked_bytes", default: defaultMaxArchiveUnpackedBytes,
+                                             range: 1_048_576...4_294_967_295)
+        return ServerConfig(host: host, port: port, dataDirectory: dataDirectory, maxBodyBytes: maxBodyBytes,
+                            maxArchiveUnpackedBytes: maxArchiveBytes)
     }
 }
 

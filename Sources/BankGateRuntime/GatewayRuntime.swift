@@ -33,7 +33,8 @@ public struct GatewayRuntime: Sendable {
                                      maxGroupSize: configuration.dispatch.groupCommitMaxBatch)
         let connections = try BankConnections.make(configuration)
         let reports = AccountReports(store: store, accounts: configuration.accounts.map { $0.debtorAccount() }, clock: clock,
-                                     logger: logger)
+                                     logger: logger,
+                                     maxArchiveUnpackedBytes: configuration.server.maxArchiveUnpackedBytes)
         let dispatcher = DispatcherService(connections: connections, store: store, clock: clock, logger: logger,
                                            pollIntervalMilliseconds: configuration.dispatch.pollIntervalMilliseconds,
                                            statementSink: reports)

@@ -45,7 +45,7 @@ struct CamtPathTree: Sendable {
     /// Every element name of a known path: the ``XMLName`` of `names[i]` is `i` when the reader is
     /// opened with these names.
     static let names: [String] = {
-        var names: [String] = ["Amt"]
+        var names: [String] = ["Amt", "SplmtryData"]
         let relative = ["GrpHdr/MsgId", "GrpHdr/CreDtTm", "Stmt", "Rpt", "Ntfctn", "Bal", "Ntry/NtryDtls/TxDtls"]
             + CamtHeaderFields.paths.map(\.path) + CamtBalanceFields.paths.map(\.path)
             + CamtEntryFields.paths.map(\.path) + CamtEntryFields.detailPaths.map(\.path)
@@ -59,6 +59,8 @@ struct CamtPathTree: Sendable {
 
     /// The name `Amt` (first in ``names``), whose `Ccy` attribute the reader takes.
     static var amount: XMLName { XMLName(rawValue: 0) }
+    /// The name `SplmtryData` (second in ``names``), ignored with a warning.
+    static var supplementaryData: XMLName { XMLName(rawValue: 1) }
 
     /// The tree of camt.053 (`Stmt`).
     static let statement = CamtPathTree(statementElement: "Stmt")

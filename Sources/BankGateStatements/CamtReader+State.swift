@@ -14,6 +14,10 @@ struct CamtReadState {
         var isField: Bool
         /// The line it started on, for the elements the reader acts on (0 for the others).
         var line: Int
+        /// It is in a namespace other than the document's: ignored with all it holds.
+        var isForeign = false
+        /// It is `SplmtryData` or inside it, where other namespaces are expected: ignored.
+        var isSupplementary = false
     }
 
     /// Open elements, root first.
@@ -39,6 +43,11 @@ struct CamtReadState {
     private var tally = StatementTally()
     /// The `Ccy` attribute of the last `Amt` started.
     private var amountCurrency: String?
+    /// Deviations met outside any statement (the prolog, the group header): every statement gets them.
+    private var documentWarnings = StatementWarningList()
+    /// Deviations met in the current statement.
+    private var statementWarnings = StatementWarningList()
+    private var inStatement = false
 
     init(maxRemittanceBytes: Int) {
         self.maxRemittanceBytes = maxRemittanceBytes
@@ -58,9 +67,15 @@ struct CamtReadState {
         case 0:
             frame.line = reader.currentLine
             try startDocument(reader.text(of: name), line: frame.line, reader: reader)
+            for warning in reader.prologWarnings { documentWarnings.add(warning) }
         case 1:
             frame.line = reader.currentLine
             let text = reader.text(of: name)
+            if let namespace = reader.currentForeignNamespace {
+                throw StatementError(.unsupportedFormat,
+                                     "<\(text)> is in namespace \"\(namespace)\", not the document's camt namespace",
+                                     line: frame.line, location: "Document/\(text)")
+            }
             guard let message, text == message.rootElement else {
                 throw StatementError(.unsupportedFormat,
                                      "<\(text)> is not the message element of \(message?.version ?? "camt") "
@@ -69,9 +84,23 @@ struct CamtReadState {
             }
             frame.node = CamtPathTree.message
         default:
-            frame.node = tree.child(stack[stack.count - 1].node, name)
-            if let role = tree.role(frame.node) {
-                try start(role, frame: &frame, reader: reader, visitor: &visitor)
+            let parent = stack[stack.count - 1]
+            frame.isSupplementary = parent.isSupplementary || name == CamtPathTree.supplementaryData
+            if let namespace = reader.currentForeignNamespace {
+                // A bank's own elements are never read, even when their names are camt names.
+                frame.isForeign = true
+                if !parent.isForeign && !parent.isSupplementary {
+                    let shown = namespace.isEmpty ? "no namespace" : "namespace \"\(namespace)\""
+                    warn(.foreignElement, "elements in \(shown) are ignored, never read", line: reader.currentLine)
+                }
+            } else {
+                frame.node = tree.child(parent.node, name)
+                if let role = tree.role(frame.node) {
+                    try start(role, frame: &frame, reader: reader, visitor: &visitor)
+                } else if name == CamtPathTree.supplementaryData && !parent.isSupplementary {
+                    warn(.supplementaryData, "SplmtryData (supplementary data) is ignored, never read",
+                         line: reader.currentLine)
+                }
             }
         }
         if name == CamtPathTree.amount { amountCurrency = reader.attribute("Ccy") }
@@ -102,6 +131,8 @@ struct CamtReadState {
             header = CamtHeaderFields()
             header.line = frame.line
             emitted = nil
+            statementWarnings = StatementWarningList()
+            inStatement = true
             entryCount = 0
             entryPathPrefix = "Document/\(message?.rootElement ?? "")/\(statementElement)[\(statementCount)]/Ntry["
             tally = StatementTally()
@@ -164,15 +195,34 @@ struct CamtReadState {
             throw StatementError(.missingField, "the group header has no message id", line: header.line,
                                  location: "GrpHdr/MsgId")
         }
-        let built = try header.build(message: message, messageId: messageId, groupCreatedAt: groupCreatedAt)
+        var built = try header.build(message: message, messageId: messageId, groupCreatedAt: groupCreatedAt)
+        built.warnings = warnings
         emitted = built
         try visitor.beginStatement(built)
     }
 
     private mutating func endStatement(line: Int, visitor: inout some StatementVisitor) throws {
         if emitted == nil { try emitHeader(visitor: &visitor) }
-        guard let emitted else { return }
+        inStatement = false
+        guard var emitted else { return }
+        emitted.warnings = warnings
         try visitor.endStatement(emitted, summary: tally.summary(for: emitted))
+    }
+
+    /// The document's and the current statement's warnings.
+    private var warnings: [StatementWarning] {
+        var all = documentWarnings
+        all.add(contentsOf: statementWarnings)
+        return all.warnings
+    }
+
+    /// Notes a deviation on the current statement, or on every statement when outside one.
+    private mutating func warn(_ code: StatementWarning.Code, _ message: String, line: Int) {
+        if inStatement {
+            statementWarnings.add(code, message, line: line)
+        } else {
+            documentWarnings.add(code, message, line: line)
+        }
     }
 
     // MARK: - Leaves
@@ -184,8 +234,12 @@ struct CamtReadState {
             case .groupMessageId: groupMessageId = value
             case .groupCreatedAt: groupCreatedAt = value
             case .header(let field): try header.set(field, value)
-            case .balance(let field): try balance.set(field, value, currency: amountCurrency)
-            case .entry(let field): try entry.set(field, value, currency: amountCurrency)
+            case .balance(let field):
+                try balance.set(field, value, currency: amountCurrency)
+                if field == .amount { noteExcessZeros(value, line: frame.line) }
+            case .entry(let field):
+                try entry.set(field, value, currency: amountCurrency)
+                if case .amount = field { noteExcessZeros(value, line: frame.line) }
             case .detail(let field):
                 guard transactionDetails == 1 else { return }
                 try entry.set(field, value, maxRemittance: maxRemittanceBytes)
@@ -193,6 +247,15 @@ struct CamtReadState {
         } catch {
             throw located(error, line: frame.line, tree.locations[Int(frame.node)])
         }
+    }
+
+    /// An amount that was accepted with more decimals than its currency has (they were zeros).
+    private mutating func noteExcessZeros(_ value: String, line: Int) {
+        guard let point = value.utf8.firstIndex(of: UInt8(ascii: ".")),
+              let currency = amountCurrency.flatMap(Currency.init(code:)),
+              value.utf8.distance(from: point, to: value.utf8.endIndex) - 1 > currency.exponent else { return }
+        warn(.excessZeroDecimals, "\(currency.code) amounts with zero decimals beyond the currency's "
+                 + "\(currency.exponent) are read at \(currency.exponent) decimals", line: line)
     }
 
     private func located(_ error: StatementError, line: Int, _ location: String) -> StatementError {

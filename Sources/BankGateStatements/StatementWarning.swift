@@ -43,6 +43,19 @@ public struct StatementWarning: Sendable, Hashable, CustomStringConvertible {
         public static let withdrawnCurrency = Code(rawValue: "withdrawn_currency")
         /// MT942 `:90D:`/`:90C:` totals that differ from the entries.
         public static let totalsMismatch = Code(rawValue: "totals_mismatch")
+        /// camt: whitespace or blank lines before the XML declaration, skipped.
+        public static let leadingWhitespace = Code(rawValue: "leading_whitespace")
+        /// camt: an XML declaration naming an 8-bit encoding (ISO-8859-1, ISO-8859-15, windows-1252)
+        /// instead of UTF-8; read in that encoding.
+        public static let declaredEncoding = Code(rawValue: "declared_encoding")
+        /// camt: elements in a namespace other than the document's (a bank's own), ignored and never
+        /// interpreted, even when their names are camt names.
+        public static let foreignElement = Code(rawValue: "foreign_element")
+        /// camt: `SplmtryData` (supplementary data, free XML by the ISO rules), ignored.
+        public static let supplementaryData = Code(rawValue: "supplementary_data")
+        /// camt: an amount with more decimals than its currency has, all of them zeros (`300.000` EUR),
+        /// read at the currency's exponent. Non-zero excess decimals are refused.
+        public static let excessZeroDecimals = Code(rawValue: "excess_zero_decimals")
         /// More distinct warnings than a statement keeps.
         public static let moreWarnings = Code(rawValue: "more_warnings")
     }

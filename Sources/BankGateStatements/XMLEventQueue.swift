@@ -28,6 +28,8 @@ final class XMLEventQueue {
         /// index in ``failures``.
         var start = 0
         var count = 0
+        /// Start: the index in ``foreignNamespaces`` when the element's namespace is not the root's.
+        var foreign: Int16 = -1
     }
 
     private let limits: XMLPullReader.Limits
@@ -58,6 +60,12 @@ final class XMLEventQueue {
     private(set) var firstError: (message: String, line: Int, code: Int)?
     /// The namespace URI of the root element.
     private(set) var rootNamespaceURI: String?
+    /// libxml2's pointer to it (interned in the parser's dictionary, so usually the same pointer).
+    @exclusivity(unchecked) private var rootNamespace: UnsafePointer<xmlChar>?
+    /// Namespaces other than the root's met so far (`""` for none).
+    private(set) var foreignNamespaces: [String] = []
+    /// Line breaks the feed dropped before the document: added to every line reported.
+    var lineOffset = 0
     /// The start event handed out last.
     @exclusivity(unchecked) private(set) var lastStart = Entry(kind: .start)
 
@@ -74,7 +82,7 @@ final class XMLEventQueue {
     /// The parser's current line.
     var parserLine: Int {
         guard let input = context?.pointee.input else { return 0 }
-        return Int(input.pointee.line)
+        return Int(input.pointee.line) + lineOffset
     }
 
     // MARK: - Handing out
@@ -130,7 +138,13 @@ final class XMLEventQueue {
             fail(error)
             return
         }
-        if depth == 1 { rootNamespaceURI = namespaceURI.map { String(cString: $0) } }
+        var foreign: Int16 = -1
+        if depth == 1 {
+            rootNamespaceURI = namespaceURI.map { String(cString: $0) }
+            rootNamespace = namespaceURI
+        } else if namespaceURI != rootNamespace {
+            foreign = foreignIndex(namespaceURI)
+        }
         let first = attributes.count
         if let values {
             for index in 0..<attributeCount {
@@ -141,7 +155,8 @@ final class XMLEventQueue {
                 attributes.append((String(cString: local), Self.attributeValue(start, end)))
             }
         }
-        entries.append(Entry(kind: .start, name: name, line: line, start: first, count: attributes.count - first))
+        entries.append(Entry(kind: .start, name: name, line: line, start: first, count: attributes.count - first,
+                             foreign: foreign))
     }
 
     func endElement() {
@@ -188,7 +203,7 @@ final class XMLEventQueue {
     /// further events are taken.
     func parseError(message: String, line: Int, code: Int) {
         guard firstError == nil else { return }
-        firstError = (message, line, code)
+        firstError = (message, line > 0 ? line + lineOffset : line, code)
         stopped = true
     }
 
@@ -199,6 +214,17 @@ final class XMLEventQueue {
     }
 
     // MARK: - Helpers
+
+    /// -1 when `uri` is the root's namespace after all (another pointer to the same text), otherwise
+    /// its index in ``foreignNamespaces``.
+    private func foreignIndex(_ uri: UnsafePointer<xmlChar>?) -> Int16 {
+        if let uri, let root = rootNamespace, xmlStrEqual(uri, root) != 0 { return -1 }
+        let text = uri.map { String(cString: $0) } ?? ""
+        if let index = foreignNamespaces.firstIndex(of: text) { return Int16(index) }
+        guard foreignNamespaces.count < Int(Int16.max) else { return Int16(foreignNamespaces.count - 1) }
+        foreignNamespaces.append(text)
+        return Int16(foreignNamespaces.count - 1)
+    }
 
     private func endTextRun() {
         defer {

@@ -5,6 +5,13 @@ internal import Darwin
 #endif
 
 /// The bytes of one XML document, handed to libxml2 in chunks, with the prolog watched for a DTD.
+///
+/// Before the first `<` the feed drops what banks put there and XML does not allow before an XML
+/// declaration: a UTF-8 byte order mark and whitespace or blank lines (each noted in
+/// ``prologWarnings``; the lines dropped are counted in ``lineOffset`` so that every line reported
+/// stays the file's). It reads the declaration's `encoding`: UTF-8 (or US-ASCII) as camt requires,
+/// ISO-8859-1, ISO-8859-15 and windows-1252 with a warning (libxml2 converts them to UTF-8), anything
+/// else refused.
 final class XMLInputFeed {
     private enum Source {
         case file(Int32)
@@ -36,7 +43,16 @@ final class XMLInputFeed {
     }
 
     /// The number of the last line read so far.
-    var lastLine: Int { newlines + 1 }
+    var lastLine: Int { newlines + lineOffset + 1 }
+    /// Still before the first `<`: a byte order mark and whitespace are dropped.
+    private var leading = true
+    /// The first bytes were looked at for a byte order mark.
+    private var startChecked = false
+    /// Line breaks dropped before the first `<`: add to libxml2's line numbers.
+    private(set) var lineOffset = 0
+    /// What the feed accepted before the root element (a byte order mark, leading whitespace, a
+    /// declared 8-bit encoding).
+    private(set) var prologWarnings: [StatementWarning] = []
     /// Why the feed stopped the input (a DTD, an unsupported encoding, a read error).
     private(set) var refusal: StatementError?
 
@@ -61,21 +77,12 @@ final class XMLInputFeed {
     /// Fills `buffer` with up to `length` bytes; 0 at the end, -1 to stop the parser.
     func read(into buffer: UnsafeMutablePointer<CChar>, _ length: Int32) -> Int32 {
         guard refusal == nil else { return -1 }
-        var count: Int
-        switch source {
-        case .file(let fd):
-            repeat { count = systemRead(fd, buffer, Int(length)) } while count < 0 && errno == EINTR
-            if count < 0 {
-                refusal = StatementError(.io, "read error: \(String(cString: strerror(errno)))")
-                return -1
-            }
-        case .bytes(let bytes, let offset):
-            count = min(Int(length), bytes.count - offset)
-            bytes.withUnsafeBufferPointer { all in
-                UnsafeMutableRawPointer(buffer).copyMemory(from: all.baseAddress! + offset, byteCount: count)
-            }
-            source = .bytes(bytes, offset: offset + count)
+        var count = readSource(into: buffer, Int(length))
+        while leading && count > 0 {
+            count = dropLeading(UnsafeMutableRawBufferPointer(start: buffer, count: count))
+            if count == 0 { count = readSource(into: buffer, Int(length)) }
         }
+        guard count >= 0 else { return -1 }
         let raw = UnsafeRawBufferPointer(start: buffer, count: count)
         if case .done = prolog {} else {
             if !scanProlog(raw) { return -1 }
@@ -86,6 +93,98 @@ final class XMLInputFeed {
         if tail.count > Self.tailLength { tail.removeFirst(tail.count - Self.tailLength) }
         seen += count
         return Int32(count)
+    }
+
+    /// Up to `length` bytes of the source; -1 (with ``refusal`` set) on a read error.
+    private func readSource(into buffer: UnsafeMutablePointer<CChar>, _ length: Int) -> Int {
+        var count: Int
+        switch source {
+        case .file(let fd):
+            repeat { count = systemRead(fd, buffer, Int(length)) } while count < 0 && errno == EINTR
+            if count < 0 {
+                refusal = StatementError(.io, "read error: \(String(cString: strerror(errno)))")
+                return -1
+            }
+            return count
+        case .bytes(let bytes, let offset):
+            count = min(Int(length), bytes.count - offset)
+            bytes.withUnsafeBufferPointer { all in
+                UnsafeMutableRawPointer(buffer).copyMemory(from: all.baseAddress! + offset, byteCount: count)
+            }
+            source = .bytes(bytes, offset: offset + count)
+            return count
+        }
+    }
+
+    /// Drops a UTF-8 byte order mark and whitespace before the first `<` from the chunk, moving the
+    /// rest to its start; returns what is left (0: read on), or -1 when the input is refused.
+    private func dropLeading(_ chunk: UnsafeMutableRawBufferPointer) -> Int {
+        var start = 0
+        if !startChecked {
+            startChecked = true
+            if chunk.count >= 2, (chunk[0] == 0xFE && chunk[1] == 0xFF) || (chunk[0] == 0xFF && chunk[1] == 0xFE) {
+                refusal = StatementError(.unsupportedFormat, "UTF-16 documents are not supported: camt files are UTF-8",
+                                         line: 1)
+                return -1
+            }
+            if chunk.count >= 3, chunk[0] == 0xEF, chunk[1] == 0xBB, chunk[2] == 0xBF {
+                prologWarnings.append(StatementWarning(.byteOrderMark, "a UTF-8 byte order mark before the XML is skipped",
+                                                       line: 1))
+                start = 3
+            }
+        }
+        let whitespaceStart = start
+        while start < chunk.count, [0x20, 0x09, 0x0D, 0x0A].contains(chunk[start]) {
+            if chunk[start] == 0x0A { lineOffset += 1 }
+            start += 1
+        }
+        if start > whitespaceStart { noteLeadingWhitespace() }
+        guard start < chunk.count else { return 0 }
+        leading = false
+        let count = chunk.count - start
+        if start > 0 { chunk.baseAddress!.copyMemory(from: chunk.baseAddress! + start, byteCount: count) }
+        return checkDeclaredEncoding(UnsafeRawBufferPointer(rebasing: chunk[0..<count])) ? count : -1
+    }
+
+    private func noteLeadingWhitespace() {
+        guard !prologWarnings.contains(where: { $0.code == .leadingWhitespace }) else { return }
+        prologWarnings.append(StatementWarning(.leadingWhitespace, "whitespace or blank lines before the XML are skipped",
+                                               line: 1))
+    }
+
+    /// Encodings read besides UTF-8, by their upper-cased names.
+    static let eightBitEncodings: Set<String> = [
+        "ISO-8859-1", "ISO8859-1", "ISO_8859-1", "LATIN1", "ISO-8859-15", "ISO8859-15", "LATIN-9",
+        "WINDOWS-1252", "CP1252",
+    ]
+
+    /// Reads `encoding="…"` from an XML declaration at the start of `chunk`: UTF-8 and US-ASCII pass,
+    /// the 8-bit encodings above pass with a warning, anything else is refused.
+    private func checkDeclaredEncoding(_ chunk: UnsafeRawBufferPointer) -> Bool {
+        guard chunk.starts(with: "<?xml".utf8),
+              let end = chunk.prefix(512).firstIndex(of: UInt8(ascii: ">")) else { return true }
+        let declaration = String(decoding: chunk[0..<end], as: UTF8.self)
+        guard let key = declaration.firstRange(of: "encoding") else { return true }
+        let rest = declaration[key.upperBound...].drop { $0 == " " || $0 == "=" || $0 == "\t" }
+        guard let quote = rest.first, quote == "\"" || quote == "'" else { return true }
+        let name = rest.dropFirst().prefix { $0 != quote }
+        let upper = name.uppercased()
+        if upper == "UTF-8" || upper == "UTF8" || upper == "US-ASCII" || upper == "ASCII" { return true }
+        if prologWarnings.contains(where: { $0.code == .byteOrderMark }) && Self.eightBitEncodings.contains(upper) {
+            // Which bytes mean what would be a guess: names and references could be read wrong.
+            refusal = StatementError(.unsupportedFormat, "a UTF-8 byte order mark, but the XML declares encoding "
+                                         + "\"\(name)\": the encoding is ambiguous", line: lineOffset + 1)
+            return false
+        }
+        guard Self.eightBitEncodings.contains(upper) else {
+            refusal = StatementError(.unsupportedFormat, "encoding \"\(name)\" is not read: camt files are UTF-8 "
+                                         + "(ISO-8859-1, ISO-8859-15 and windows-1252 are read with a warning)",
+                                     line: lineOffset + 1)
+            return false
+        }
+        prologWarnings.append(StatementWarning(.declaredEncoding, "the XML declares encoding \(name), not UTF-8: "
+                                                   + "read as \(name)", line: lineOffset + 1))
+        return true
     }
 
     /// The line feeds in `chunk`, found with `memchr` (lines are long next to a byte loop).
@@ -104,12 +203,7 @@ final class XMLInputFeed {
 
     /// Follows the prolog up to the root element; false (with ``refusal`` set) at a `<!` declaration.
     private func scanProlog(_ chunk: UnsafeRawBufferPointer) -> Bool {
-        if seen == 0, chunk.count >= 2,
-           (chunk[0] == 0xFE && chunk[1] == 0xFF) || (chunk[0] == 0xFF && chunk[1] == 0xFE) {
-            refusal = StatementError(.unsupportedFormat, "UTF-16 documents are not supported: camt files are UTF-8",
-                                     line: 1)
-            return false
-        }
+        if seen == 0 { line = lineOffset + 1 }
         for byte in chunk {
             if byte == 0x0A { line += 1 }
             switch prolog {

@@ -110,6 +110,16 @@ final class XMLPullReader {
     /// The line of the element just started.
     var currentLine: Int { queue.lastStart.line }
 
+    /// The namespace of the element just started when it is not the root's (`""`: no namespace).
+    var currentForeignNamespace: String? {
+        let index = queue.lastStart.foreign
+        return index >= 0 ? queue.foreignNamespaces[Int(index)] : nil
+    }
+
+    /// What the feed accepted before the document (a byte order mark, leading whitespace, a declared
+    /// 8-bit encoding): known once the first event has been read.
+    var prologWarnings: [StatementWarning] { feed.prologWarnings }
+
     /// The next event, or nil at the end of the document.
     func next() throws(StatementError) -> Event? {
         while true {
@@ -126,6 +136,7 @@ final class XMLPullReader {
         queue.clear()
         let count = feed.read(into: chunk, Int32(Self.chunkSize))
         guard count >= 0 else { throw failure() }
+        queue.lineOffset = feed.lineOffset
         let status = xmlParseChunk(parser, chunk, count, count == 0 ? 1 : 0)
         if count == 0 {
             finished = true

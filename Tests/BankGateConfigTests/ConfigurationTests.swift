@@ -105,6 +105,11 @@ final class ConfigurationTests: XCTestCase {
         assertConfigurationError(ConfigurationFixture.replacing("data_dir", with: "max_body_bytes = 10\ndata_dir"), key: "server.max_body_bytes", line: 3, "between 1024 and")
         let bigger = validConfiguration(ConfigurationFixture.replacing("data_dir", with: "max_body_bytes = 4_194_304\ndata_dir"))
         XCTAssertEqual(bigger?.server.maxBodyBytes, 4_194_304)
+        XCTAssertEqual(bigger?.server.maxArchiveUnpackedBytes, 512 << 20, "the default")
+        let archive = validConfiguration(ConfigurationFixture.replacing("data_dir", with: "max_archive_unpacked_bytes = 100_000_000\ndata_dir"))
+        XCTAssertEqual(archive?.server.maxArchiveUnpackedBytes, 100_000_000)
+        assertConfigurationError(ConfigurationFixture.replacing("data_dir", with: "max_archive_unpacked_bytes = 1000\ndata_dir"),
+                                 key: "server.max_archive_unpacked_bytes", line: 3, "between 1048576 and")
     }
 
     func testRelativePathsResolveAgainstTheBaseDirectory() throws {

@@ -1,3 +1,4 @@
+import BankGateTestSupport
 import Foundation
 import XCTest
 
@@ -74,6 +75,40 @@ final class FolderStatementTests: XCTestCase {
                        ["-12.34", "250.00", "-1.50"])
         let statements = try await harness.call("GET", "/v1/accounts/acme-eur/statements")
         XCTAssertEqual((statements.json["statements"] as? [[String: Any]])?.first?["source"] as? String, "folder")
+    }
+
+    func testAZipInTheInboxIsImportedMemberByMember() async throws {
+        try await harness.start(folderExchange: true)
+        let inbox = harness.directory.appendingPathComponent("from-bank")
+        let day1 = AccountFlowTests.statement(date: AccountFlowTests.today, id: "STMT-F1", paymentE2E: "X-1",
+                                              paymentAmount: "12.34", closing: "1236.16")
+        let day2 = AccountFlowTests.statement(date: AccountFlowTests.today, id: "STMT-F2", sequence: 2, paymentE2E: "X-2",
+                                              paymentAmount: "1.00", closing: "1247.50")
+        let archive = ZipBuilder.archive([("day1.xml", day1), ("day2.xml", day2)])
+        let temporary = inbox.appendingPathComponent(".upload.tmp")
+        try Data(archive).write(to: temporary)
+        try FileManager.default.moveItem(at: temporary, to: inbox.appendingPathComponent("statements.zip"))
+
+        let processed = try await waitForListing(in: inbox.appendingPathComponent("processed")) { $0 == ["statements.zip"] }
+        XCTAssertEqual(processed, ["statements.zip"])
+        let transactions = try await harness.call("GET", "/v1/accounts/acme-eur/transactions")
+        XCTAssertEqual((transactions.json["transactions"] as? [Any])?.count, 6)
+        let statements = try await harness.call("GET", "/v1/accounts/acme-eur/statements")
+        XCTAssertEqual(Set((statements.json["statements"] as? [[String: Any]])?.compactMap { $0["bank_statement_id"] as? String } ?? []),
+                       ["STMT-F1", "STMT-F2"])
+    }
+
+    func testARefusedZipGoesToFailedWithTheMemberNamed() async throws {
+        try await harness.start(folderExchange: true)
+        let inbox = harness.directory.appendingPathComponent("from-bank")
+        let archive = ZipBuilder([.init(name: "day1.xml", bytes: Array("<a/>".utf8), crcOverride: 7)]).bytes()
+        try Data(archive).write(to: inbox.appendingPathComponent("bad.zip"))
+        let failed = try await waitForListing(in: inbox.appendingPathComponent("failed")) {
+            $0 == ["bad.zip", "bad.zip.reason.txt"]
+        }
+        XCTAssertEqual(failed, ["bad.zip", "bad.zip.reason.txt"])
+        let reason = try String(contentsOf: inbox.appendingPathComponent("failed/bad.zip.reason.txt"), encoding: .utf8)
+        XCTAssertTrue(reason.hasPrefix("archive_refused: member \"day1.xml\": its CRC-32"), reason)
     }
 
     func testAMalformedStatementGoesToFailedAndNothingIsStored() async throws {

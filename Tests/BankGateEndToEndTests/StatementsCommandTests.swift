@@ -1,3 +1,4 @@
+import BankGateTestSupport
 import Foundation
 import XCTest
 
@@ -72,6 +73,29 @@ final class StatementsCommandTests: XCTestCase {
         let warnings = try XCTUnwrap(statement["warnings"] as? [[String: Any]])
         XCTAssertEqual(warnings.first?["code"] as? String, "bank_header_skipped")
         XCTAssertEqual(warnings.first?["line"] as? Int, 1)
+    }
+
+    func testZipArchiveMembersInOrder() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bankgate-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let camt = try [UInt8](Data(contentsOf: Self.fixtures.appendingPathComponent("camt053_v08.xml")))
+        let mt940 = try [UInt8](Data(contentsOf: Self.fixtures.appendingPathComponent("mt940_bare.sta")))
+        let file = directory.appendingPathComponent("statements.zip")
+        try Data(ZipBuilder([.init(name: "a/camt.xml", bytes: camt), .init(name: "b.sta", bytes: mt940, deflate: false)])
+            .bytes()).write(to: file)
+        let result = try run(["statements", "parse", file.path, "--json"])
+        XCTAssertEqual(result.status, 0, result.err)
+        let lines = try jsonLines(result.out)
+        XCTAssertEqual(lines.filter { $0["type"] as? String == "member" }.map { $0["name"] as? String }, ["a/camt.xml", "b.sta"])
+        XCTAssertEqual(lines.first?["type"] as? String, "member")
+        XCTAssertEqual(lines.last?["type"] as? String, "summary")
+
+        let bad = directory.appendingPathComponent("bad.zip")
+        try Data(ZipBuilder([.init(name: "../x.xml", bytes: camt)]).bytes()).write(to: bad)
+        let refused = try run(["statements", "parse", bad.path])
+        XCTAssertEqual(refused.status, 1)
+        XCTAssertTrue(refused.err.contains("member \"../x.xml\""), refused.err)
     }
 
     func testMalformedInputNamesTheLineAndFailsWithExitCode1() throws {

@@ -53,6 +53,8 @@ final class CamtReaderTests: XCTestCase {
     func testBatchEntryTakesTheFirstTransactionDetailsAndTheEntryAmount() throws {
         let entry = try Fixture.parse("camt053_v08.xml").transactions[1]
         XCTAssertEqual(entry.amount, money("300.00", "EUR"), "300.000 has a zero beyond the exponent: accepted")
+        let warning = try XCTUnwrap(Fixture.parse("camt053_v08.xml").ended.first?.header.warnings.first)
+        XCTAssertEqual(warning.code, .excessZeroDecimals, "… and noted")
         XCTAssertEqual(entry.signedMinorUnits, -30_000)
         XCTAssertEqual(entry.creditDebit, .debit)
         XCTAssertEqual(entry.endToEndId, "SAL-001")

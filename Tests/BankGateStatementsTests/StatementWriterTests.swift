@@ -130,7 +130,11 @@ final class StatementWriterTests: XCTestCase {
                                                      createdAt: "2024-03-02T06:00:00+01:00")
         XCTAssertEqual(try StatementRoundTripTests.validator("camt.053.001.08").validate(bytes), [])
         let again = try parseText(String(decoding: bytes, as: UTF8.self))
-        XCTAssertEqual(again.ended[0].header, header)
+        // The fixture's "300.000" is written back as "300.00": the rewrite has no warning left.
+        XCTAssertEqual(header.warnings.map(\.code), [.excessZeroDecimals])
+        var withoutWarnings = header
+        withoutWarnings.warnings = []
+        XCTAssertEqual(again.ended[0].header, withoutWarnings)
         XCTAssertEqual(again.ended[0].summary, original.ended[0].summary)
         for (read, first) in zip(again.transactions, original.transactions) {
             var read = read

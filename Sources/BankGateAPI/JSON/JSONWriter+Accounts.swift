@@ -94,6 +94,7 @@ extension JSONWriter {
         beginObject()
         field("id", result.statementId)
         field("bank_statement_id", result.bankStatementId)
+        if let member = result.archiveMember { field("member", member) }
         field("account", result.accountId)
         field("format", result.format)
         field("entries", result.entries)

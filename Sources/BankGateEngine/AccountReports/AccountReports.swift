@@ -1,3 +1,4 @@
+import BankGateArchive
 public import BankGateCore
 import BankGateCrypto
 public import BankGateReconciliation
@@ -19,13 +20,17 @@ public final class AccountReports: Sendable {
     let clock: any WallClock
     let logger: Logger
 
+    /// `maxArchiveUnpackedBytes` bounds what one ZIP upload may unpack to (`[server] max_archive_unpacked_bytes`;
+    /// nil: ``ZipArchive/Limits``' default).
     public init(store: PaymentStore, accounts: [DebtorAccount], policy: MatchingPolicy = .standard, clock: any WallClock,
-                logger: Logger) {
+                logger: Logger, maxArchiveUnpackedBytes: Int? = nil) {
         payments = store
         statements = StatementStore(sharing: store)
         reconciliation = ReconciliationStore(sharing: store)
         webhooks = WebhookStore(sharing: store)
-        ingestor = StatementIngestor(store: statements, accounts: accounts, clock: clock)
+        var archiveLimits = ZipArchive.Limits()
+        if let maxArchiveUnpackedBytes { archiveLimits.maxTotalBytes = maxArchiveUnpackedBytes }
+        ingestor = StatementIngestor(store: statements, accounts: accounts, clock: clock, archiveLimits: archiveLimits)
         runner = ReconciliationRunner(store: reconciliation, policy: policy, clock: clock)
         self.accounts = Dictionary(accounts.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         self.clock = clock
@@ -364,6 +369,7 @@ public final class AccountReports: Sendable {
         case let error as StatementImportError:
             switch error.code {
             case .malformed: return GatewayError(.validation, code: "malformed_statement", message: error.message, field: "body")
+            case .archiveRefused: return GatewayError(.validation, code: "archive_refused", message: error.message, field: "body")
             case .unknownAccount: return GatewayError(.validation, code: "unknown_account", message: error.message, field: "body")
             case .accountMismatch: return GatewayError(.validation, code: "account_mismatch", message: error.message, field: "account")
             case .store: return GatewayError(.unavailable, code: "store_unavailable", message: "the store could not record the statement")

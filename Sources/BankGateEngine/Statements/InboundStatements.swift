@@ -1,3 +1,4 @@
+import BankGateArchive
 public import BankGateCore
 import Foundation
 import BankGateStatements
@@ -16,9 +17,10 @@ enum InboundFileKind {
     case statement
     case statusReport
 
-    /// MT940/MT942 by their syntax; camt.052/053/054 by their namespace; anything else is read as
-    /// a status report.
+    /// MT940/MT942 by their syntax; camt.052/053/054 by their namespace; a ZIP archive (of
+    /// statements, see ``StatementIngestor``); anything else is read as a status report.
     static func of(_ prefix: [UInt8]) -> InboundFileKind {
+        if ZipArchive.isArchive(prefix) { return .statement }
         switch StatementFormatDetector.detect(prefix.prefix(StatementFormatDetector.prefixLength)) {
         case .mt940?:
             return .statement

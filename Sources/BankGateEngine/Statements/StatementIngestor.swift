@@ -1,3 +1,4 @@
+public import BankGateArchive
 public import BankGateCore
 public import BankGateStatements
 public import BankGateStore
@@ -41,6 +42,8 @@ public struct StatementImportResult: Sendable, Hashable {
     public var warnings: [String]
     /// Accounts whose new transactions should be reconciled.
     public var newTransactionRows: [Int64]
+    /// The ZIP member the statement came from, when the file was an archive.
+    public var archiveMember: String? = nil
 }
 
 /// Why a statement file was not (completely) imported.
@@ -48,6 +51,9 @@ public struct StatementImportError: Error, Sendable, Hashable, CustomStringConve
     public enum Code: String, Sendable, Hashable {
         /// The file is not a statement bankgate reads, or is malformed (the message names where).
         case malformed = "malformed_statement"
+        /// A ZIP archive refused as a whole (limits, a zip bomb, encryption, an unsafe or nested
+        /// member, a CRC mismatch, a member that is no statement); the message names the member.
+        case archiveRefused = "archive_refused"
         /// The statement is for an account that is not configured.
         case unknownAccount = "unknown_account"
         /// The statement is for another account than the one it was uploaded for.
@@ -78,9 +84,14 @@ public final class StatementIngestor: Sendable {
     let accountsByNumber: [String: DebtorAccount]
     /// Entries per store transaction.
     let chunkSize: Int
+    /// What a ZIP upload may unpack to.
+    let archiveLimits: ZipArchive.Limits
 
-    public init(store: StatementStore, accounts: [DebtorAccount], clock: any WallClock, chunkSize: Int = 500) {
+    /// `archiveLimits.maxTotalBytes` is `[server] max_archive_unpacked_bytes`.
+    public init(store: StatementStore, accounts: [DebtorAccount], clock: any WallClock, chunkSize: Int = 500,
+                archiveLimits: ZipArchive.Limits = ZipArchive.Limits()) {
         self.store = store
+        self.archiveLimits = archiveLimits
         self.clock = clock
         var byNumber: [String: DebtorAccount] = [:]
         for account in accounts { byNumber[Self.normalize(account.number)] = account }
@@ -88,19 +99,31 @@ public final class StatementIngestor: Sendable {
         self.chunkSize = max(1, chunkSize)
     }
 
-    /// Imports the statement file at `path`.
+    /// Imports the statement file at `path`; a ZIP archive (at most ``maxArchiveFileBytes``) is read
+    /// whole and its members imported in order.
     public func importFile(at path: String, format: StatementInputFormat, source: StatementSource, sourceName: String? = nil,
                            expectedAccountId: String? = nil) async throws(StatementImportError) -> [StatementImportResult] {
-        try await run(source: source, sourceName: sourceName ?? (path as NSString).lastPathComponent,
+        if Self.isArchiveFile(path) {
+            let bytes = try Self.readArchiveFile(path, limit: Self.maxArchiveFileBytes)
+            return try await importArchive(bytes, format: format, source: source,
+                                           sourceName: sourceName ?? (path as NSString).lastPathComponent,
+                                           expectedAccountId: expectedAccountId)
+        }
+        return try await run(source: source, sourceName: sourceName ?? (path as NSString).lastPathComponent,
                       expectedAccountId: expectedAccountId) { visitor in
             try StatementParser.parse(file: path, format: format, visitor: &visitor)
         }
     }
 
-    /// Imports a statement file held in memory (an upload, a pulled report).
+    /// Imports a statement file held in memory (an upload, a pulled report); a ZIP archive's members
+    /// are imported in order.
     public func importBytes(_ bytes: [UInt8], format: StatementInputFormat, source: StatementSource, sourceName: String?,
                             expectedAccountId: String? = nil) async throws(StatementImportError) -> [StatementImportResult] {
-        try await run(source: source, sourceName: sourceName, expectedAccountId: expectedAccountId) { visitor in
+        if ZipArchive.isArchive(bytes) {
+            return try await importArchive(bytes, format: format, source: source, sourceName: sourceName,
+                                           expectedAccountId: expectedAccountId)
+        }
+        return try await run(source: source, sourceName: sourceName, expectedAccountId: expectedAccountId) { visitor in
             try StatementParser.parse(bytes: bytes, format: format, visitor: &visitor)
         }
     }
@@ -116,7 +139,10 @@ public final class StatementIngestor: Sendable {
 
     // MARK: - Producer and consumer
 
-    private func run(source: StatementSource, sourceName: String?, expectedAccountId: String?,
+    /// The largest ZIP file read from disk (the inbox, benchmarks): the upload limit.
+    public static let maxArchiveFileBytes = 64 << 20
+
+    func run(source: StatementSource, sourceName: String?, expectedAccountId: String?,
                      parse: @escaping @Sendable (inout ChunkingVisitor) throws -> Void) async throws(StatementImportError) -> [StatementImportResult] {
         let channel = BoundedChannel<ParseEvent>(capacity: 4)
         let chunkSize = self.chunkSize

@@ -25,7 +25,8 @@ struct StatementsCommand: AsyncParsableCommand {
     }
 
     /// `statements parse FILE`: prints the normalized transactions and a summary; reads the file as a
-    /// stream, so any size works. Malformed input ends with the line or element at fault and exit 1;
+    /// stream, so any size works (a ZIP archive, up to 64 MiB, is unpacked in memory and its members
+    /// read in order, each announced by a `member` line). Malformed input ends with the line or element at fault and exit 1;
     /// so does a statement whose balances do not add up (opening + entries ≠ closing, MT942 totals ≠
     /// entries), after it is printed, unless `--allow-inconsistent`.
     struct Parse: ParsableCommand {
@@ -52,7 +53,13 @@ struct StatementsCommand: AsyncParsableCommand {
             let output = BufferedOutput()
             var printer = StatementLinePrinter(mode: json ? .jsonLines : .text) { output.write($0) }
             do {
-                try StatementParser.parse(file: file, format: format.parserFormat, visitor: &printer)
+                if StatementArchiveInput.isArchive(file) {
+                    try StatementArchiveInput.parse(file, format: format.parserFormat, json: json, printer: &printer) {
+                        output.write($0)
+                    }
+                } else {
+                    try StatementParser.parse(file: file, format: format.parserFormat, visitor: &printer)
+                }
                 printer.finish()
                 output.flush()
             } catch {
@@ -100,12 +107,17 @@ struct StatementsCommand: AsyncParsableCommand {
                 if let account { path += "&account=\(OperatorClient.escape(account))" }
                 let body = try await client.post(path, body: Array(data), contentType: "application/octet-stream")
                 if json { return printRaw(body) }
+                let statements = try JSONDocument(body).list("statements")
+                // A ZIP upload: each statement names the member it came from.
+                let members = statements.contains { $0.string("member") != nil }
                 var table = TextTable("STATEMENT", "BANK ID", "ACCOUNT", "FORMAT", "ENTRIES", "NEW", "INTEGRITY", "CONTINUITY")
-                for statement in try JSONDocument(body).list("statements") {
-                    table.add(orDash(statement.string("id")), orDash(statement.string("bank_statement_id")),
-                              orDash(statement.string("account")), orDash(statement.string("format")),
-                              orDash(statement.string("entries")), orDash(statement.string("new_entries")),
-                              orDash(statement.string("integrity")), orDash(statement.string("continuity")))
+                if members { table.headers.insert("MEMBER", at: 0) }
+                for statement in statements {
+                    let columns = [orDash(statement.string("id")), orDash(statement.string("bank_statement_id")),
+                                   orDash(statement.string("account")), orDash(statement.string("format")),
+                                   orDash(statement.string("entries")), orDash(statement.string("new_entries")),
+                                   orDash(statement.string("integrity")), orDash(statement.string("continuity"))]
+                    table.rows.append(members ? [orDash(statement.string("member"))] + columns : columns)
                 }
                 print(table.render())
             }
