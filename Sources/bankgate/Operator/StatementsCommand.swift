@@ -2,6 +2,11 @@ import ArgumentParser
 import BankGateConfig
 import BankGateStatements
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// `bankgate statements parse|upload`: read a statement file locally, or hand it to the daemon.
 struct StatementsCommand: AsyncParsableCommand {
@@ -50,7 +55,7 @@ struct StatementsCommand: AsyncParsableCommand {
                 throw ExitCode(2)
             }
             let output = BufferedOutput()
-            var printer = StatementLinePrinter(mode: json ? .jsonLines : .text) { output.write($0) }
+            var printer = StatementLinePrinter.utf8(mode: json ? .jsonLines : .text, write: output.write)
             do {
                 try StatementParser.parse(file: file, format: format.parserFormat, visitor: &printer)
                 printer.finish()
@@ -113,21 +118,37 @@ struct StatementsCommand: AsyncParsableCommand {
     }
 }
 
-/// Standard output with a large buffer: a statement of millions of entries prints millions of lines.
+/// Standard output with a large buffer: a statement of millions of entries prints millions of lines,
+/// written out 256 KiB at a time with `write(2)` on descriptor 1.
 final class BufferedOutput {
+    private static let flushSize = 1 << 18
     private var buffer: [UInt8] = []
 
-    init() { buffer.reserveCapacity(1 << 16) }
+    init() { buffer.reserveCapacity(Self.flushSize + 4096) }
 
-    /// Appends `text` (the printer's lines carry their own newline).
-    func write(_ text: String) {
-        buffer.append(contentsOf: text.utf8)
-        if buffer.count >= 1 << 16 { flush() }
+    /// Appends one of the printer's lines (they carry their own newline).
+    func write(_ bytes: UnsafeBufferPointer<UInt8>) {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= Self.flushSize { flush() }
     }
 
+    /// Writes out what is buffered; what a failing standard output (a closed pipe) refuses is dropped.
     func flush() {
         guard !buffer.isEmpty else { return }
-        FileHandle.standardOutput.write(Data(buffer))
+        buffer.withUnsafeBytes { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let written = systemWrite(1, bytes.baseAddress! + offset, bytes.count - offset)
+                if written < 0, errno == EINTR { continue }
+                guard written > 0 else { break }
+                offset += written
+            }
+        }
         buffer.removeAll(keepingCapacity: true)
     }
+}
+
+/// `write(2)`, which `BufferedOutput`'s own `write` hides.
+private func systemWrite(_ descriptor: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
+    write(descriptor, bytes, count)
 }
