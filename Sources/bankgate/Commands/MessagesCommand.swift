@@ -44,13 +44,12 @@ struct MessagesCommand: AsyncParsableCommand {
             }
 
             guard let data = FileManager.default.contents(atPath: input) else { throw commandFailure("cannot read \(input)") }
+            // The API's intake reader, not JSONDecoder: it was half of this command's time.
             let bodies: [PaymentRequestBody]
             do {
-                bodies = try JSONDecoder().decode([PaymentRequestBody].self, from: data)
-            } catch let error as DecodingError {
-                throw commandFailure("\(input): \(GatewayError.badRequest(decoding: error))")
+                bodies = try data.withUnsafeBytes { bytes throws(GatewayError) in try PaymentRequestBody.parseList(json: bytes) }
             } catch {
-                throw commandFailure("\(input): not a JSON array of payment requests")
+                throw commandFailure("\(input): \(error)")
             }
             var accounts: [String: AccountInfo] = [:]
             for account in single.accounts { accounts[account.id] = AccountInfo(account: account.debtorAccount(), active: account.active) }
