@@ -13,6 +13,7 @@ struct MessagesCommand: AsyncParsableCommand {
     /// touching the store (for bank onboarding, tests and benchmarks).
     struct Render: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "render",
             abstract: "Write the bank message for a batch of payment requests, without sending anything.",
             discussion: "The input is a JSON array of payment request bodies as POST /v1/payments takes them; they must share one debtor account at BANK_ID.")
 
@@ -79,13 +80,7 @@ struct MessagesCommand: AsyncParsableCommand {
             } catch {
                 throw commandFailure("cannot encode: \(error)")
             }
-            if let out {
-                guard FileManager.default.createFile(atPath: out, contents: Data(encoded.bytes)) else {
-                    throw commandFailure("cannot write \(out)")
-                }
-            } else {
-                FileHandle.standardOutput.write(Data(encoded.bytes))
-            }
+            guard FileDescriptorOutput.store(encoded.bytes, to: out) else { throw commandFailure("cannot write \(out ?? "standard output")") }
         }
     }
 }

@@ -2,11 +2,6 @@ import ArgumentParser
 import BankGateConfig
 import BankGateStatements
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// `bankgate statements parse|upload`: read a statement file locally, or hand it to the daemon.
 struct StatementsCommand: AsyncParsableCommand {
@@ -35,6 +30,7 @@ struct StatementsCommand: AsyncParsableCommand {
     /// entries), after it is printed, unless `--allow-inconsistent`.
     struct Parse: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "parse",
             abstract: "Print a statement file's normalized transactions and a summary (no daemon needed).")
 
         @Argument(help: "The statement file.")
@@ -79,7 +75,7 @@ struct StatementsCommand: AsyncParsableCommand {
 
     /// `statements upload FILE`: `POST /v1/statements`.
     struct Upload: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Send a statement file to the daemon to be stored and reconciled.")
+        static let configuration = CommandConfiguration(commandName: "upload", abstract: "Send a statement file to the daemon to be stored and reconciled.")
 
         @OptionGroup var connection: ConnectionOptions
 
@@ -135,20 +131,8 @@ final class BufferedOutput {
     /// Writes out what is buffered; what a failing standard output (a closed pipe) refuses is dropped.
     func flush() {
         guard !buffer.isEmpty else { return }
-        buffer.withUnsafeBytes { bytes in
-            var offset = 0
-            while offset < bytes.count {
-                let written = systemWrite(1, bytes.baseAddress! + offset, bytes.count - offset)
-                if written < 0, errno == EINTR { continue }
-                guard written > 0 else { break }
-                offset += written
-            }
-        }
+        _ = buffer.withUnsafeBytes { FileDescriptorOutput.writeAll(1, $0) }
         buffer.removeAll(keepingCapacity: true)
     }
 }
 
-/// `write(2)`, which `BufferedOutput`'s own `write` hides.
-private func systemWrite(_ descriptor: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
-    write(descriptor, bytes, count)
-}
