@@ -55,7 +55,7 @@ public struct StatementLinePrinter: StatementVisitor {
     public let mode: Mode
     private let sink: Sink
     /// The entry line being written, reused from entry to entry.
-    private var line = StatementJSONLine(capacity: 2048)
+    private let line = StatementJSONLine(capacity: 2048)
     private var statements = 0
     private var entries = 0
     private var sums: [Sums] = []
@@ -100,10 +100,10 @@ public struct StatementLinePrinter: StatementVisitor {
     }
 
     /// Hands one line, already UTF-8, to the sink.
-    private func write(bytes: [UInt8]) {
+    private func write(bytes: UnsafeBufferPointer<UInt8>) {
         switch sink {
         case .lines(let write): write(String(decoding: bytes, as: UTF8.self))
-        case .bytes(let write): bytes.withUnsafeBufferPointer { write($0) }
+        case .bytes(let write): write(bytes)
         }
     }
 
@@ -137,7 +137,7 @@ public struct StatementLinePrinter: StatementVisitor {
         switch mode {
         case .jsonLines:
             line.reset()
-            Self.writeJSON(transaction, into: &line)
+            Self.writeJSON(transaction, into: line)
             write(bytes: line.bytes)
         case .text: write(Self.text(transaction) + "\n")
         }
@@ -178,15 +178,15 @@ public struct StatementLinePrinter: StatementVisitor {
 
     /// One transaction's JSON object, without the newline.
     static func json(_ transaction: StatementTransaction) -> String {
-        var line = StatementJSONLine(capacity: 1024)
-        writeJSON(transaction, into: &line)
+        let line = StatementJSONLine(capacity: 1024)
+        writeJSON(transaction, into: line)
         return String(decoding: line.bytes.dropLast(), as: UTF8.self)
     }
 
     /// Writes `transaction` as one JSON line, ending in `\n`, into `line`: the fields listed in the
     /// type's documentation, always all of them and in this order, so the keys (with their commas) are
     /// literals and only the values are escaped.
-    static func writeJSON(_ transaction: StatementTransaction, into line: inout StatementJSONLine) {
+    static func writeJSON(_ transaction: StatementTransaction, into line: StatementJSONLine) {
         line.literal(#"{"type":"transaction","account":"#)
         line.string(transaction.account.identifier)
         line.literal(#","statement_id":"#)
