@@ -11,7 +11,7 @@ struct MessagesCommand: AsyncParsableCommand {
 
     /// `bankgate messages render`: the message that would be sent for a batch, without sending it or
     /// touching the store (for bank onboarding, tests and benchmarks).
-    struct Render: AsyncParsableCommand {
+    struct Render: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "render",
             abstract: "Write the bank message for a batch of payment requests, without sending anything.",
@@ -24,7 +24,7 @@ struct MessagesCommand: AsyncParsableCommand {
         @Option(help: ArgumentHelp("Where to write the message (default: standard output).", valueName: "file")) var out: String?
         @Option(name: .customLong("message-id"), help: "MsgId to use (default: generated).") var messageId: String?
 
-        func run() async throws {
+        func run() throws {
             let configuration: BankGateConfiguration
             do {
                 configuration = try BankGateConfiguration.load(path: config)
