@@ -283,7 +283,7 @@ if [[ " $SELECTED " == *" cli "* ]]; then
         log "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
         run hyperfine -N --style basic --warmup 2 --runs "$CLI_RUNS" --export-json "$OUT/cli.json" "${commands[@]}"
         log ""
-        log "whole-process ratios (bankgate speed ÷ peer speed, from the medians above):"
+        log "whole-process ratios (bankgate speed ÷ peer speed; wall: medians, CPU: user + system):"
         run python3 Benchmarks/cli_ratios.py "$OUT/cli.json" "${ratios[@]}"
     fi
 fi
