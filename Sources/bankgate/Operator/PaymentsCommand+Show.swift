@@ -6,6 +6,7 @@ extension PaymentsCommand {
     /// `payments show ID [--messages]`
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "show",
             abstract: "Show one payment with its history and, with --messages, every bank message about it."
         )
 

@@ -12,7 +12,7 @@ struct PaymentsCommand: AsyncParsableCommand {
 
     /// `payments list`
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List payments, one page at a time.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List payments, one page at a time.")
 
         @OptionGroup var connection: ConnectionOptions
 
@@ -69,7 +69,7 @@ struct PaymentsCommand: AsyncParsableCommand {
 
     /// `payments retry ID`
     struct Retry: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Queue a failed or held payment again (operator retry).")
+        static let configuration = CommandConfiguration(commandName: "retry", abstract: "Queue a failed or held payment again (operator retry).")
 
         @OptionGroup var connection: ConnectionOptions
 
@@ -86,7 +86,7 @@ struct PaymentsCommand: AsyncParsableCommand {
 
     /// `payments cancel ID`
     struct Cancel: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Cancel a payment that has not been sent.")
+        static let configuration = CommandConfiguration(commandName: "cancel", abstract: "Cancel a payment that has not been sent.")
 
         @OptionGroup var connection: ConnectionOptions
 
@@ -106,6 +106,7 @@ extension PaymentsCommand {
     /// `payments trace ID`
     struct Trace: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "trace",
             abstract: "The whole chain of a payment: API request, bank messages, status reports, statement entries, matches.")
 
         @OptionGroup var connection: ConnectionOptions

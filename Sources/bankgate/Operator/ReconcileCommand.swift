@@ -13,6 +13,7 @@ struct ReconcileCommand: AsyncParsableCommand {
     /// `reconcile report --account ID --date YYYY-MM-DD [--format csv|json]`
     struct Report: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "report",
             abstract: "The daily balance reconciliation (余额调节表) of an account: bank side, ledger side, difference.")
 
         @OptionGroup var connection: ConnectionOptions
@@ -86,6 +87,7 @@ struct ReconcileCommand: AsyncParsableCommand {
     /// `reconcile exceptions [--account ID]`
     struct Exceptions: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "exceptions",
             abstract: "Unmatched bank transactions and payments, suggestions waiting for a decision, overdue expected payments.")
 
         @OptionGroup var connection: ConnectionOptions
@@ -147,7 +149,7 @@ struct ReconcileCommand: AsyncParsableCommand {
 
     /// `reconcile run [--account ID]`
     struct Run: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Run a reconciliation pass now.")
+        static let configuration = CommandConfiguration(commandName: "run", abstract: "Run a reconciliation pass now.")
 
         @OptionGroup var connection: ConnectionOptions
 
@@ -167,7 +169,7 @@ struct ReconcileCommand: AsyncParsableCommand {
     }
 
     struct Confirm: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Confirm a suggested match.")
+        static let configuration = CommandConfiguration(commandName: "confirm", abstract: "Confirm a suggested match.")
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "The match id (mat_…).") var id: String
         @Flag(help: "Print the API's JSON.") var json = false
@@ -175,7 +177,7 @@ struct ReconcileCommand: AsyncParsableCommand {
     }
 
     struct Reject: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Reject a suggested match; it is not suggested again.")
+        static let configuration = CommandConfiguration(commandName: "reject", abstract: "Reject a suggested match; it is not suggested again.")
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "The match id (mat_…).") var id: String
         @Flag(help: "Print the API's JSON.") var json = false
@@ -183,7 +185,7 @@ struct ReconcileCommand: AsyncParsableCommand {
     }
 
     struct Unmatch: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Undo a confirmed match; both sides become unmatched.")
+        static let configuration = CommandConfiguration(commandName: "unmatch", abstract: "Undo a confirmed match; both sides become unmatched.")
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "The match id (mat_…).") var id: String
         @Flag(help: "Print the API's JSON.") var json = false
@@ -192,7 +194,7 @@ struct ReconcileCommand: AsyncParsableCommand {
 
     /// `reconcile match --transaction btx_… (--payment pay_… | --expected exp_…)`
     struct Match: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Match a bank transaction to a payment or an expected payment by hand.")
+        static let configuration = CommandConfiguration(commandName: "match", abstract: "Match a bank transaction to a payment or an expected payment by hand.")
         @OptionGroup var connection: ConnectionOptions
         @Option(help: "The bank transaction id (btx_…).") var transaction: String
         @Option(help: "The payment id.") var payment: String?

@@ -31,6 +31,7 @@ struct StatementsCommand: AsyncParsableCommand {
     /// entries), after it is printed, unless `--allow-inconsistent`.
     struct Parse: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "parse",
             abstract: "Print a statement file's normalized transactions and a summary (no daemon needed).")
 
         @Argument(help: "The statement file.")
@@ -51,7 +52,7 @@ struct StatementsCommand: AsyncParsableCommand {
                 throw ExitCode(2)
             }
             let output = BufferedOutput()
-            var printer = StatementLinePrinter(mode: json ? .jsonLines : .text) { output.write($0) }
+            var printer = StatementLinePrinter.utf8(mode: json ? .jsonLines : .text, write: output.write)
             do {
                 if StatementArchiveInput.isArchive(file) {
                     try StatementArchiveInput.parse(file, format: format.parserFormat, json: json, printer: &printer) {
@@ -81,7 +82,7 @@ struct StatementsCommand: AsyncParsableCommand {
 
     /// `statements upload FILE`: `POST /v1/statements`.
     struct Upload: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Send a statement file to the daemon to be stored and reconciled.")
+        static let configuration = CommandConfiguration(commandName: "upload", abstract: "Send a statement file to the daemon to be stored and reconciled.")
 
         @OptionGroup var connection: ConnectionOptions
 
@@ -154,21 +155,25 @@ struct StatementsCommand: AsyncParsableCommand {
     }
 }
 
-/// Standard output with a large buffer: a statement of millions of entries prints millions of lines.
+/// Standard output with a large buffer: a statement of millions of entries prints millions of lines,
+/// written out 256 KiB at a time with `write(2)` on descriptor 1.
 final class BufferedOutput {
+    private static let flushSize = 1 << 18
     private var buffer: [UInt8] = []
 
-    init() { buffer.reserveCapacity(1 << 16) }
+    init() { buffer.reserveCapacity(Self.flushSize + 4096) }
 
-    /// Appends `text` (the printer's lines carry their own newline).
-    func write(_ text: String) {
-        buffer.append(contentsOf: text.utf8)
-        if buffer.count >= 1 << 16 { flush() }
+    /// Appends one of the printer's lines (they carry their own newline).
+    func write(_ bytes: UnsafeBufferPointer<UInt8>) {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= Self.flushSize { flush() }
     }
 
+    /// Writes out what is buffered; what a failing standard output (a closed pipe) refuses is dropped.
     func flush() {
         guard !buffer.isEmpty else { return }
-        FileHandle.standardOutput.write(Data(buffer))
+        _ = buffer.withUnsafeBytes { FileDescriptorOutput.writeAll(1, $0) }
         buffer.removeAll(keepingCapacity: true)
     }
 }
+

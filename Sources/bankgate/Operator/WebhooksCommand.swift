@@ -11,7 +11,7 @@ struct WebhooksCommand: AsyncParsableCommand {
     )
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List subscriptions with their delivery state.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List subscriptions with their delivery state.")
         @OptionGroup var connection: ConnectionOptions
         @Flag(help: "Print the API's JSON.") var json = false
 
@@ -34,7 +34,7 @@ struct WebhooksCommand: AsyncParsableCommand {
     }
 
     struct Create: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Subscribe a URL to event types; prints the signing secret once.")
+        static let configuration = CommandConfiguration(commandName: "create", abstract: "Subscribe a URL to event types; prints the signing secret once.")
         @OptionGroup var connection: ConnectionOptions
         @Option(help: "The receiver's http(s) URL.") var url: String
         @Option(name: .customLong("event-type"), help: "An event type or pattern (payment.completed, transaction.*, *); repeat for more.")
@@ -60,21 +60,21 @@ struct WebhooksCommand: AsyncParsableCommand {
     }
 
     struct Enable: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Enable a subscription again (failures reset; delivery resumes where it stopped).")
+        static let configuration = CommandConfiguration(commandName: "enable", abstract: "Enable a subscription again (failures reset; delivery resumes where it stopped).")
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "The webhook id.") var id: String
         func run() async throws { try await setState("enable", id: id, connection: connection) }
     }
 
     struct Disable: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Stop deliveries to a subscription.")
+        static let configuration = CommandConfiguration(commandName: "disable", abstract: "Stop deliveries to a subscription.")
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "The webhook id.") var id: String
         func run() async throws { try await setState("disable", id: id, connection: connection) }
     }
 
     struct Delete: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Remove a subscription.")
+        static let configuration = CommandConfiguration(commandName: "delete", abstract: "Remove a subscription.")
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "The webhook id.") var id: String
 
@@ -89,7 +89,7 @@ struct WebhooksCommand: AsyncParsableCommand {
 
     /// `webhooks redeliver --from-seq N [--webhook ID]`
     struct Redeliver: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Deliver events again from an outbox sequence on (all subscriptions, or one).")
+        static let configuration = CommandConfiguration(commandName: "redeliver", abstract: "Deliver events again from an outbox sequence on (all subscriptions, or one).")
         @OptionGroup var connection: ConnectionOptions
         @Option(help: "The first outbox sequence to deliver again.") var fromSeq: Int64
         @Option(help: "Only this webhook id.") var webhook: String?
