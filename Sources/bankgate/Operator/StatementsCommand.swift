@@ -55,8 +55,8 @@ struct StatementsCommand: AsyncParsableCommand {
             var printer = StatementLinePrinter.utf8(mode: json ? .jsonLines : .text, write: output.write)
             do {
                 if StatementArchiveInput.isArchive(file) {
-                    try StatementArchiveInput.parse(file, format: format.parserFormat, json: json, printer: &printer) {
-                        output.write($0)
+                    try StatementArchiveInput.parse(file, format: format.parserFormat, json: json, printer: &printer) { (text: String) in
+                        output.write(text)
                     }
                 } else {
                     try StatementParser.parse(file: file, format: format.parserFormat, visitor: &printer)
@@ -166,6 +166,12 @@ final class BufferedOutput {
     /// Appends one of the printer's lines (they carry their own newline).
     func write(_ bytes: UnsafeBufferPointer<UInt8>) {
         buffer.append(contentsOf: bytes)
+        if buffer.count >= Self.flushSize { flush() }
+    }
+
+    /// Appends text (the `member` lines of an archive).
+    func write(_ text: String) {
+        buffer.append(contentsOf: text.utf8)
         if buffer.count >= Self.flushSize { flush() }
     }
 
