@@ -185,15 +185,7 @@ extension APIEndpoints {
     func statementMessages(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         _ = try auth.authorize(request, anyOf: [.accountsRead, .operate])
         let reports = try requireReports()
-        let messages = try await reports.messages(statementId: try pathID(context))
-        var writer = JSONWriter(capacity: 256 + messages.reduce(0) { $0 + $1.bytes.count * 3 })
-        writer.beginObject()
-        writer.key("messages")
-        writer.beginArray()
-        for message in messages { writer.message(message) }
-        writer.endArray()
-        writer.endObject()
-        return APIResponse.json(.ok, writer)
+        return Self.messagesAnswer(try await reports.messages(statementId: try pathID(context)))
     }
 
     /// `GET /v1/accounts/{id}/reconciliation?date=YYYY-MM-DD[&format=csv]`

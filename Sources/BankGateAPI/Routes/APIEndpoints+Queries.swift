@@ -60,7 +60,11 @@ extension APIEndpoints {
 
     func paymentMessages(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         _ = try auth.authorize(request, anyOf: [.paymentsRead])
-        let messages = try await gateway.messages(paymentId: try pathID(context))
+        return Self.messagesAnswer(try await gateway.messages(paymentId: try pathID(context)))
+    }
+
+    /// `{"messages": […]}`: archived bank messages, for a payment or a statement.
+    static func messagesAnswer(_ messages: [ArchivedMessage]) -> Response {
         var writer = JSONWriter(capacity: 256 + messages.reduce(0) { $0 + $1.bytes.count * 3 })
         writer.beginObject()
         writer.key("messages")
