@@ -21,12 +21,17 @@ public struct InboundFile: Hashable, Sendable {
     /// The file is larger than the transport reads into memory: ``bytes`` holds its beginning
     /// only, enough to tell what it is; a statement is then read as a stream from ``path``.
     public var isPartial: Bool
+    /// Set when the transport refused the entry (a symbolic link, a hard link, not a regular file,
+    /// a name that is not UTF-8) and has already moved it aside with this reason: nothing is to be
+    /// read or settled, only reported.
+    public var refusal: String?
 
-    public init(name: String, bytes: [UInt8], path: String? = nil, isPartial: Bool = false) {
+    public init(name: String, bytes: [UInt8], path: String? = nil, isPartial: Bool = false, refusal: String? = nil) {
         self.name = name
         self.bytes = bytes
         self.path = path
         self.isPartial = isPartial
+        self.refusal = refusal
     }
 }
 

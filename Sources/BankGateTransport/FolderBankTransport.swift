@@ -27,6 +27,12 @@ public struct FolderTransportError: Error, Hashable, Sendable, CustomStringConve
 /// Inbox: regular files not starting with "." are picked up in name order and, once handled,
 /// moved to `processed/` or to `failed/` (with `<name>.reason.txt` beside), never overwriting.
 ///
+/// The four folders are opened once, at start, and every file is reached through them by name
+/// (``DirectoryHandle``): whoever can write into the shared folders cannot make bankgate follow a
+/// link, write through a planted one, or send a file elsewhere by swapping `processed/` or
+/// `failed/` while it runs. Symbolic links, hard-linked files, other special files and names that
+/// are not UTF-8 are moved to `failed/` with the reason, unread.
+///
 /// One process is assumed to write a given outbox file name and to settle a given inbox.
 /// File operations block, so they run on the transport's own threads.
 public struct FolderBankTransport: BankTransport {
@@ -34,11 +40,16 @@ public struct FolderBankTransport: BankTransport {
     public let outboxDirectory: String
     /// Where the bank's files arrive.
     public let inboxDirectory: String
-    /// Inbox files larger than this are not read: `pickUp` moves them to `failed/` itself.
+    /// Inbox files larger than this are not read into memory: they are handed on partial.
     public let maximumInboundFileBytes: Int
     let workers: BlockingWorkerPool<Void>
+    let outbox: DirectoryHandle
+    let inbox: DirectoryHandle
+    let processed: DirectoryHandle
+    let failed: DirectoryHandle
 
-    /// Creates the outbox, the inbox and its `processed/` and `failed/` folders when missing.
+    /// Creates the outbox, the inbox and its `processed/` and `failed/` folders when missing, and
+    /// opens them (a symbolic link in their place is refused).
     public init(outboxDirectory: String, inboxDirectory: String,
                 maximumInboundFileBytes: Int = 64 * 1024 * 1024) throws(FolderTransportError) {
         self.outboxDirectory = Self.trimmingSlash(outboxDirectory)
@@ -46,18 +57,21 @@ public struct FolderBankTransport: BankTransport {
         self.maximumInboundFileBytes = max(1, maximumInboundFileBytes)
         self.workers = BlockingWorkerPool(name: "bankgate-folder", maximumThreads: 2, makeContext: {})
         do throws(FileOperationError) {
-            for directory in [self.outboxDirectory, self.inboxDirectory, processedDirectory, failedDirectory] {
-                try DurableFiles.ensureDirectory(directory)
-            }
+            try DurableFiles.ensureDirectory(self.outboxDirectory)
+            try DurableFiles.ensureDirectory(self.inboxDirectory)
+            outbox = try DirectoryHandle(path: self.outboxDirectory)
+            inbox = try DirectoryHandle(path: self.inboxDirectory)
+            processed = try DirectoryHandle(in: inbox, name: "processed")
+            failed = try DirectoryHandle(in: inbox, name: "failed")
         } catch {
             throw FolderTransportError(error.description)
         }
     }
 
     /// Where settled files go.
-    public var processedDirectory: String { inboxDirectory + "/processed" }
+    public var processedDirectory: String { processed.path }
     /// Where files that could not be handled go, each with a `.reason.txt`.
-    public var failedDirectory: String { inboxDirectory + "/failed" }
+    public var failedDirectory: String { failed.path }
 
     /// Writes a payment message to the outbox (see `deliver`).
     public func submit(_ message: EncodedMessage) async -> TransportOutcome {
@@ -76,10 +90,9 @@ public struct FolderBankTransport: BankTransport {
     func deliver(_ message: EncodedMessage) -> TransportOutcome {
         let name = message.fileName
         guard Self.isPlainFileName(name) else { return .notSent("invalid file name \"\(name)\"") }
-        let finalPath = outboxDirectory + "/" + name
-        let temporaryPath = outboxDirectory + "/." + name + ".tmp"
+        let temporaryName = "." + name + ".tmp"
         do throws(FileOperationError) {
-            switch try DurableFiles.readFile(finalPath, limit: message.bytes.count) {
+            switch try outbox.readFile(name, limit: message.bytes.count) {
             case .bytes(let existing) where existing == message.bytes:
                 return syncOutbox(afterPublishing: name)
             case .bytes, .tooLarge:
@@ -87,10 +100,10 @@ public struct FolderBankTransport: BankTransport {
             case .missing:
                 break
             }
-            try DurableFiles.writeAndSync(message.bytes, to: temporaryPath)
-            try DurableFiles.move(temporaryPath, to: finalPath)
+            try outbox.createFile(temporaryName, bytes: message.bytes)
+            try outbox.rename(temporaryName, to: outbox, as: name)
         } catch {
-            _ = unlink(temporaryPath)
+            try? outbox.remove(temporaryName)
             return .notSent(error.description)
         }
         return syncOutbox(afterPublishing: name)
@@ -98,7 +111,7 @@ public struct FolderBankTransport: BankTransport {
 
     private func syncOutbox(afterPublishing name: String) -> TransportOutcome {
         do throws(FileOperationError) {
-            try DurableFiles.syncDirectory(outboxDirectory)
+            try outbox.sync()
             return .delivered
         } catch {
             return .unknown("\(name) is in the outbox but may not survive a crash: \(error.description)")

@@ -76,6 +76,11 @@ extension BankLane {
     func pickUpInbound() async throws {
         let files = try await connection.transport.pickUp()
         for file in files {
+            if let refusal = file.refusal {
+                logger.error("inbox entry refused and moved aside",
+                             metadata: ["bank": "\(bankId)", "file": "\(file.name)", "reason": "\(refusal)"])
+                continue
+            }
             if InboundFileKind.of(file.bytes) == .statement {
                 let archiveId = try await archiveInboxFile(file, kind: InboundFileKind.statementMessageName(file.bytes))
                 let reason = await statementSink?.importInbound(file, bankId: bankId, archivedAs: archiveId)
