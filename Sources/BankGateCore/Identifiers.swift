@@ -8,6 +8,15 @@ public enum IBAN {
         return isUpper(bytes[0]) && isUpper(bytes[1]) && isDigit(bytes[2]) && isDigit(bytes[3])
     }
 
+    /// `text` as an IBAN is written electronically: spaces removed, letters upper case
+    /// (`gb82 west 1234…` → `GB82WEST1234…`). Checks and messages use this form.
+    public static func normalized(_ text: String) -> String {
+        String(decoding: text.utf8.compactMap { byte -> UInt8? in
+            if byte == UInt8(ascii: " ") { return nil }
+            return byte >= 97 && byte <= 122 ? byte - 32 : byte
+        }, as: UTF8.self)
+    }
+
     /// Whether `text` is an IBAN with valid check digits (ISO 13616, mod 97 = 1). No spaces allowed.
     public static func isValid(_ text: String) -> Bool {
         let bytes = Array(text.utf8)

@@ -37,6 +37,11 @@ final class ValidationAPITests: XCTestCase {
                  code: "invalid_text", field: "creditor.name"),
             Case(name: "bad IBAN check digits", changes: ["creditor": Bodies.creditor(["account": "DE89370400440532013001"])],
                  code: "invalid_iban", field: "creditor.account"),
+            // A lower-case IBAN is an IBAN too: its check digits are checked, not skipped as a domestic number.
+            Case(name: "lower-case IBAN, bad check digits", changes: ["creditor": Bodies.creditor(["account": "gb00west12345698765432"])],
+                 code: "invalid_iban", field: "creditor.account"),
+            Case(name: "spaced IBAN, bad check digits", changes: ["creditor": Bodies.creditor(["account": "GB00 WEST 1234 5698 7654 32"])],
+                 code: "invalid_iban", field: "creditor.account"),
             Case(name: "domestic with symbols", changes: ["creditor": Bodies.creditor(["account": "1234-5678"])],
                  code: "invalid_account", field: "creditor.account"),
             Case(name: "domestic too long", changes: ["creditor": Bodies.creditor(["account": String(repeating: "1", count: 35)])],
@@ -119,6 +124,22 @@ final class ValidationAPITests: XCTestCase {
         XCTAssertEqual(requests.count, 5)
         XCTAssertEqual(requests.dropFirst(3).first?.amount.minorUnits, 8800)
         XCTAssertNil(requests.dropFirst(2).first?.endToEndId)
+    }
+
+    /// An IBAN in lower case or with spaces, and a lower-case BIC, are accepted and kept (and
+    /// sent) in their electronic form.
+    func testIdentifiersAreNormalizedBeforeTheyAreCheckedAndSent() async throws {
+        let body = Bodies.text(Bodies.payment(["creditor": Bodies.creditor([
+            "account": "gb82 west 1234 5698 7654 32", "bank_code": "westgb2l",
+        ])]))
+        let harness = APIHarness()
+        try await harness.run { client in
+            let answer = try await client.call(.post, "/v1/payments", token: TestTokens.writer, key: "norm-1", body: body)
+            XCTAssertEqual(answer.status, .created, "\(answer.json)")
+        }
+        let creditor = harness.gateway.state.withLock { $0.submissions.first?.requests.first?.creditor }
+        XCTAssertEqual(creditor?.account, "GB82WEST12345698765432")
+        XCTAssertEqual(creditor?.bankCode, "WESTGB2L")
     }
 
     func testBatchPathsReachNestedFields() async throws {

@@ -114,8 +114,12 @@ public struct PaymentRequestValidator: Sendable {
             throw at.invalid("invalid_text", "creditor.name \(problem)", "name")
         }
 
-        let account = try at.required(body.account, "account")
-        let isIBAN = IBAN.looksLikeIBAN(account)
+        let given = try at.required(body.account, "account")
+        // An IBAN is checked and sent in its electronic form, whatever case and spacing it came in:
+        // a lower-case IBAN must not slip past the mod-97 check as a "domestic" number.
+        let normalized = IBAN.normalized(given)
+        let isIBAN = IBAN.looksLikeIBAN(normalized)
+        let account = isIBAN ? normalized : given
         if isIBAN {
             guard IBAN.isValid(account) else {
                 throw at.invalid("invalid_iban", "creditor.account is not a valid IBAN (length, characters or check digits)",
@@ -128,7 +132,8 @@ public struct PaymentRequestValidator: Sendable {
             }
         }
 
-        if let bankCode = body.bankCode {
+        let bankCode = body.bankCode.map { $0.uppercased() }
+        if let bankCode {
             guard BIC.isValid(bankCode) || CNAPS.isValid(bankCode) else {
                 throw at.invalid("invalid_bank_code", "creditor.bank_code must be a BIC or a 12-digit CNAPS code",
                                  "bank_code")
@@ -137,7 +142,7 @@ public struct PaymentRequestValidator: Sendable {
             throw at.invalid("missing_bank_code", "creditor.bank_code is required when the account is not an IBAN",
                              "bank_code")
         }
-        return Party(name: name, account: account, bankCode: body.bankCode)
+        return Party(name: name, account: account, bankCode: bankCode)
     }
 
     /// `YYYY-MM-DD`, a real calendar date, today or later (UTC).
