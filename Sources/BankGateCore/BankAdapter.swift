@@ -42,6 +42,11 @@ public protocol BankAdapter: Sendable {
     var capabilities: Set<AdapterCapability> { get }
     /// At most this many transfers in one message.
     var maxTransfersPerMessage: Int { get }
+    /// The most digits one amount may have in the bank's message, counted in minor units (ISO
+    /// 20022: 18 total digits).
+    var maxAmountDigits: Int { get }
+    /// The most digits a message's control sum (the total of its transfers) may have.
+    var maxControlSumDigits: Int { get }
     /// How long the bank remembers a message id for its own duplicate check, in milliseconds.
     /// A payment whose outcome has been unknown for longer than this is never resent automatically.
     var duplicateCheckWindowMilliseconds: Int64 { get }
@@ -60,6 +65,13 @@ public protocol BankAdapter: Sendable {
     func decodeStatusReport(_ bytes: [UInt8]) throws(AdapterError) -> StatusReport
     /// Interprets the answer to a status query.
     func interpretStatusQueryAnswer(httpStatus: Int, body: [UInt8], originalMessageId: String) -> StatusQueryAnswer
+}
+
+extension BankAdapter {
+    /// ISO 20022's `ActiveOrHistoricCurrencyAndAmount`: 18 total digits.
+    public var maxAmountDigits: Int { 18 }
+    /// ISO 20022's `CtrlSum` (`DecimalNumber`): 18 total digits.
+    public var maxControlSumDigits: Int { 18 }
 }
 
 /// An adapter could not encode or decode a message.

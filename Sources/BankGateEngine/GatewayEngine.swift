@@ -11,8 +11,29 @@ public final class GatewayEngine: PaymentGateway {
     let dispatcher: DispatcherService
     let clock: any WallClock
     let logger: Logger
-    /// Per bank: message kind and the most transfers one message may carry.
-    let bankProfiles: [String: (kind: String, maxTransfers: Int)]
+    /// Per bank: message kind, the most transfers one message may carry, and the largest amount and
+    /// control sum (in minor units) its message can write.
+    let bankProfiles: [String: BankMessageProfile]
+
+    struct BankMessageProfile {
+        var kind: String
+        var maxTransfers: Int
+        /// Amounts must stay below this (10 to the adapter's digit limit).
+        var amountBound: Int64
+        /// A message's total must stay below this.
+        var controlSumBound: Int64
+    }
+
+    /// 10^digits, or Int64.max when that does not fit.
+    static func bound(digits: Int) -> Int64 {
+        var value: Int64 = 1
+        for _ in 0..<max(0, digits) {
+            let (next, overflow) = value.multipliedReportingOverflow(by: 10)
+            if overflow { return .max }
+            value = next
+        }
+        return value
+    }
 
     public init(configuration: BankGateConfiguration, connections: [BankConnection], store: PaymentStore,
                 dispatcher: DispatcherService, clock: any WallClock, logger: Logger) {
@@ -21,10 +42,13 @@ public final class GatewayEngine: PaymentGateway {
             accounts[account.id] = AccountInfo(account: account.debtorAccount(), active: account.active)
         }
         self.accounts = accounts
-        var profiles: [String: (String, Int)] = [:]
+        var profiles: [String: BankMessageProfile] = [:]
         for connection in connections {
             let limit = connection.config.maxTransfersPerMessage ?? connection.adapter.maxTransfersPerMessage
-            profiles[connection.config.id] = (connection.config.pain001Version, max(1, limit))
+            profiles[connection.config.id] = BankMessageProfile(
+                kind: connection.config.pain001Version, maxTransfers: max(1, limit),
+                amountBound: Self.bound(digits: connection.adapter.maxAmountDigits),
+                controlSumBound: Self.bound(digits: connection.adapter.maxControlSumDigits))
         }
         bankProfiles = profiles
         self.store = store
@@ -43,11 +67,18 @@ public final class GatewayEngine: PaymentGateway {
         drafts.reserveCapacity(requests.count)
         var currentSubmission: SubmissionDraft?
         var inCurrent = 0
+        var currentTotal: Int64 = 0
         for (index, request) in requests.enumerated() {
+            let prefix = asBatch ? "payments[\(index)]." : ""
             guard let account = accounts[request.debtorAccountId],
                   let profile = bankProfiles[account.account.bankId] else {
                 throw GatewayError(.validation, code: "unknown_account", message: "debtor_account is not a configured account",
-                                   field: asBatch ? "payments[\(index)].debtor_account" : "debtor_account")
+                                   field: prefix + "debtor_account")
+            }
+            // What the bank's message cannot carry is refused now, not accepted and failed at encoding.
+            guard request.amount.minorUnits < profile.amountBound else {
+                throw GatewayError(.validation, code: "amount_too_large",
+                                   message: "amount has more digits than the bank's message can carry", field: prefix + "amount")
             }
             let executionDate = request.requestedExecutionDate ?? today
             if !asBatch || currentSubmission == nil || inCurrent >= profile.maxTransfers
@@ -61,8 +92,16 @@ public final class GatewayEngine: PaymentGateway {
                 submissions.append(submission)
                 currentSubmission = submission
                 inCurrent = 0
+                currentTotal = 0
             }
             inCurrent += 1
+            let (total, overflow) = currentTotal.addingReportingOverflow(request.amount.minorUnits)
+            guard !overflow, total < profile.controlSumBound else {
+                throw GatewayError(.validation, code: "batch_total_too_large",
+                                   message: "the payments of one bank message add up to more digits than its control sum can carry",
+                                   field: "payments")
+            }
+            currentTotal = total
             drafts.append(PaymentDraft(
                 id: IdentifierFactory.make("pay_"), batchId: batchId, submissionId: currentSubmission!.id,
                 debtorAccountId: request.debtorAccountId, bankId: account.account.bankId, amount: request.amount,

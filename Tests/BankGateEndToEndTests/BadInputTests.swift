@@ -52,4 +52,28 @@ final class BadInputTests: XCTestCase {
         let ledger = try await harness.ledger()
         XCTAssertEqual(ledger.count, 1)
     }
+
+    /// Amounts the bank's message cannot carry are refused at intake (422, the field named), not
+    /// accepted and then failed at encoding; nothing of the request is stored.
+    func testAmountsTheBankMessageCannotCarryAreRefusedAtIntake() async throws {
+        try await harness.start()
+        let huge = try await harness.call("POST", "/v1/payments", body: GatewayHarness.payment(amount: "10000000000000000.00"),
+                                          key: "huge")
+        XCTAssertEqual(huge.status, 422, "\(huge.json)")
+        XCTAssertEqual((huge.json["error"] as? [String: Any])?["code"] as? String, "amount_too_large")
+        XCTAssertEqual((huge.json["error"] as? [String: Any])?["field"] as? String, "amount")
+        let largest = try await harness.call("POST", "/v1/payments", body: GatewayHarness.payment(amount: "9999999999999999.99"),
+                                             key: "largest")
+        XCTAssertEqual(largest.status, 201, "18 digits fit: \(largest.json)")
+
+        let batch = try await harness.call("POST", "/v1/payment-batches", body: ["payments": [
+            GatewayHarness.payment(amount: "6000000000000000.00", e2e: "BIG-1"),
+            GatewayHarness.payment(amount: "6000000000000000.00", e2e: "BIG-2"),
+        ]], key: "big-batch")
+        XCTAssertEqual(batch.status, 422, "\(batch.json)")
+        XCTAssertEqual((batch.json["error"] as? [String: Any])?["code"] as? String, "batch_total_too_large")
+        XCTAssertEqual((batch.json["error"] as? [String: Any])?["field"] as? String, "payments")
+        let listed = try await harness.call("GET", "/v1/payments?limit=10")
+        XCTAssertEqual((listed.json["payments"] as? [Any])?.count, 1, "only the payment that fits was accepted")
+    }
 }
