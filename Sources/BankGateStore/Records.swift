@@ -256,3 +256,20 @@ extension JSONWriter {
         endObject()
     }
 }
+
+extension PaymentRecord {
+    /// The payment as intake accepted it: `queued`, never tried, as old as it is. Intake answers
+    /// with this, and an idempotent replay answers with it again, so a replay is exactly the first
+    /// answer whatever happened since; the current state is what `GET /v1/payments/{id}` shows.
+    public var asAccepted: PaymentRecord {
+        var record = self
+        record.status = .queued
+        record.attempts = 0
+        record.lastError = nil
+        record.bankStatus = nil
+        record.reasonCode = nil
+        record.reasonText = nil
+        record.updatedAt = createdAt
+        return record
+    }
+}

@@ -133,7 +133,8 @@ final class IntakeAPITests: XCTestCase {
 
             let replay = try await client.call(.post, "/v1/payment-batches", token: TestTokens.writer, key: "b-1",
                                                body: Bodies.text(["payments": payments]))
-            XCTAssertEqual(replay.status, .ok)
+            XCTAssertEqual(replay.status, .created, "a replay is the first answer again")
+            XCTAssertEqual(replay.headers[HTTPField.Name("Idempotent-Replayed")!], "true")
             XCTAssertEqual(replay.json["batch_id"] as? String, "bat_1")
         }
         let submissions = harness.gateway.state.withLock { $0.submissions }

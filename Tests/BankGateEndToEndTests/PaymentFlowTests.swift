@@ -57,14 +57,44 @@ final class PaymentFlowTests: XCTestCase {
         XCTAssertTrue(ledger.isEmpty, "nothing rejected was executed")
     }
 
+    /// Parallel identical requests while the payment moves on: one acceptance, and every answer is
+    /// the same status code and the same body; all but one say they are replays.
+    func testParallelIdenticalRequestsAllGetTheFirstAnswer() async throws {
+        try await harness.start()
+        let body = Array(try JSONSerialization.data(withJSONObject: GatewayHarness.payment(amount: "9.00", e2e: "PAR-1")))
+        let harness = self.harness!
+        // Each answer as (status, its JSON with sorted keys, whether it says it is a replay).
+        let answers = try await withThrowingTaskGroup(of: (Int, String, Bool).self) { group in
+            for _ in 0..<20 {
+                group.addTask {
+                    let answer = try await harness.call("POST", "/v1/payments", rawBody: body, key: "parallel")
+                    let canonical = try JSONSerialization.data(withJSONObject: answer.json, options: [.sortedKeys])
+                    let replayed = answer.headers.headers.contains { $0.name.lowercased() == "idempotent-replayed" }
+                    return (answer.status, String(decoding: canonical, as: UTF8.self), replayed)
+                }
+            }
+            var all: [(Int, String, Bool)] = []
+            for try await answer in group { all.append(answer) }
+            return all
+        }
+        XCTAssertEqual(Set(answers.map(\.0)), [201])
+        XCTAssertEqual(Set(answers.map(\.1)).count, 1, "\(Set(answers.map(\.1)))")
+        XCTAssertEqual(answers.filter(\.2).count, answers.count - 1)
+        let listed = try await harness.call("GET", "/v1/payments?limit=10")
+        XCTAssertEqual((listed.json["payments"] as? [Any])?.count, 1)
+    }
+
     func testIdempotentReplayAndConflict() async throws {
         try await harness.start()
         let body = GatewayHarness.payment(amount: "7.00")
         let first = try await harness.call("POST", "/v1/payments", body: body, key: "same-key")
-        let replay = try await harness.call("POST", "/v1/payments", body: body, key: "same-key")
         XCTAssertEqual(first.status, 201)
-        XCTAssertEqual(replay.status, 200)
-        XCTAssertEqual(replay.json["id"] as? String, first.json["id"] as? String)
+        _ = try await harness.waitForPayment(first.json["id"] as! String) { $0 == "completed" }
+        // After the payment moved on, a replay is still exactly the first answer.
+        let replay = try await harness.call("POST", "/v1/payments", body: body, key: "same-key")
+        XCTAssertEqual(replay.status, 201)
+        XCTAssertEqual(replay.headers.headers.first { $0.name.lowercased() == "idempotent-replayed" }?.value, "true")
+        XCTAssertEqual(NSDictionary(dictionary: replay.json), NSDictionary(dictionary: first.json), "the same body")
         let other = try await harness.call("POST", "/v1/payments", body: GatewayHarness.payment(amount: "8.00"), key: "same-key")
         XCTAssertEqual(other.status, 409)
         XCTAssertEqual((other.json["error"] as? [String: Any])?["code"] as? String, "idempotency_conflict")

@@ -66,17 +66,19 @@ extension APIEndpoints {
         return key
     }
 
+    /// The payments as accepted (see ``PaymentRecord/asAccepted``), and whether this is a replay.
     private static func unpack(_ result: IntakeResult) -> ([PaymentRecord], Bool) {
         switch result {
-        case .created(let records): (records, false)
-        case .replayed(let records): (records, true)
+        case .created(let records): (records.map(\.asAccepted), false)
+        case .replayed(let records): (records.map(\.asAccepted), true)
         }
     }
 
-    /// 201 for a new acceptance; 200 with `Idempotent-Replayed: true` for a replay.
+    /// 201 with the accepted payments; a replay is exactly that first answer again, with
+    /// `Idempotent-Replayed: true`.
     private static func answer(_ writer: JSONWriter, replayed: Bool) -> Response {
         if replayed {
-            return APIResponse.json(.ok, writer, headers: [.idempotentReplayed: "true"])
+            return APIResponse.json(.created, writer, headers: [.idempotentReplayed: "true"])
         }
         return APIResponse.json(.created, writer)
     }
