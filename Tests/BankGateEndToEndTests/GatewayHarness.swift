@@ -88,7 +88,7 @@ final class GatewayHarness: @unchecked Sendable {
         [[tokens]]
         name = "treasury"
         token = "\(token)"
-        scopes = ["payments:write", "payments:read", "operate", "events:read"]
+        scopes = ["payments:write", "payments:read", "operate", "events:read", "accounts:read", "accounts:write"]
 
         [[tokens]]
         name = "reader"

@@ -20,7 +20,7 @@ extension APIEndpoints {
     }
 
     func createExpectedPayment(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        let client = try auth.authorize(request, anyOf: [.accountsWrite, .paymentsWrite])
+        let client = try auth.authorize(request, anyOf: [.accountsWrite])
         let reports = try requireReports()
         let body = try await RequestBodyReader.collect(request, maxBytes: maxBodyBytes)
         let parsed = try RequestBodyReader.parse(body, with: AccountRequestBodies.expectedPayment(json:))
