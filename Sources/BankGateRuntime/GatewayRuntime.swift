@@ -28,9 +28,8 @@ public struct GatewayRuntime: Sendable {
 
     /// Opens the store under `server.data_dir` (creating it) and builds every service. Starts nothing.
     public init(configuration: BankGateConfiguration, clock: any WallClock = SystemClock(), logger: Logger) throws {
-        try FileManager.default.createDirectory(atPath: configuration.server.dataDirectory, withIntermediateDirectories: true)
-        let store = try PaymentStore(path: configuration.server.dataDirectory + "/bankgate.sqlite",
-                                     maxGroupSize: configuration.dispatch.groupCommitMaxBatch)
+        try Self.makePrivateDirectory(configuration.server.dataDirectory)
+        let store = try Self.openPrivateStore(configuration)
         let connections = try BankConnections.make(configuration)
         let reports = AccountReports(store: store, accounts: configuration.accounts.map { $0.debtorAccount() }, clock: clock,
                                      logger: logger,
@@ -50,6 +49,26 @@ public struct GatewayRuntime: Sendable {
         self.reconciler = ReconcilerService(reports: reports, logger: logger)
         self.listening = PortAnnouncement()
         self.logger = logger
+    }
+
+    /// Creates the data folder 0700 (its parents as usual), or narrows an existing one to 0700.
+    static func makePrivateDirectory(_ path: String) throws {
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        guard chmod(path, 0o700) == 0 else {
+            throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path])
+        }
+    }
+
+    /// Opens the store with its database, WAL and shared-memory files created 0600: they hold
+    /// payments, account data and webhook secrets. The narrower umask lasts only while the store
+    /// opens (it is process-wide, and nothing else runs yet), so the folders made for a bank's
+    /// file agent afterwards keep the usual modes.
+    static func openPrivateStore(_ configuration: BankGateConfiguration) throws -> PaymentStore {
+        let previousMask = umask(0o077)
+        defer { umask(previousMask) }
+        return try PaymentStore(path: configuration.server.dataDirectory + "/bankgate.sqlite",
+                                maxGroupSize: configuration.dispatch.groupCommitMaxBatch)
     }
 
     /// The services to run, in start order: the dispatcher (which first recovers interrupted sends),

@@ -139,3 +139,21 @@ final class ReconcileReportCommandTests: XCTestCase {
         XCTAssertEqual(document["balanced"] as? Bool, true)
     }
 }
+
+/// The data folder is private to the daemon's user.
+final class DataFolderModeTests: XCTestCase {
+    func testTheDataFolderIs0700AndTheDatabaseFiles0600() async throws {
+        let harness = try GatewayHarness()
+        try await harness.start()
+        _ = try await harness.call("POST", "/v1/payments", body: GatewayHarness.payment(e2e: "MODE-1"), key: "mode-1")
+        let data = harness.directory.appendingPathComponent("gateway").path
+        func mode(_ path: String) throws -> Int {
+            try XCTUnwrap(FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int)
+        }
+        XCTAssertEqual(try mode(data), 0o700)
+        for file in ["bankgate.sqlite", "bankgate.sqlite-wal", "bankgate.sqlite-shm"] {
+            XCTAssertEqual(try mode(data + "/" + file), 0o600, file)
+        }
+        await harness.stop()
+    }
+}
