@@ -25,6 +25,9 @@ public enum HardenedXML {
         return root
     }
 
+    /// The options the parser runs with (``XMLHardening/parserOptions``).
+    package static var options: Int32 { XMLHardening.parserOptions }
+
     /// Parses `bytes` into a libxml2 document under the hardening rules, runs `body` on it and frees it.
     static func withDocument<T>(_ bytes: [UInt8], maxBytes: Int, _ body: (xmlDocPtr) -> T) throws(XMLError) -> T {
         XMLHardening.ensureInitialized()
@@ -42,8 +45,7 @@ public enum HardenedXML {
                 ctxt.pointee._private = unmanaged.toOpaque()
                 ctxt.pointee.linenumbers = 1
                 installHardening(ctxt)
-                let doc = xmlCtxtReadMemory(ctxt, chars.baseAddress, Int32(chars.count), nil, nil,
-                                            XMLHardening.parserOptions)
+                let doc = xmlCtxtReadMemory(ctxt, chars.baseAddress, Int32(chars.count), nil, nil, options)
                 if ctxt.pointee.wellFormed == 0 && !collector.dtdRefused && collector.first == nil {
                     collector.record(XMLError("not well-formed"))
                 }
