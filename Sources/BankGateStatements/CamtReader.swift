@@ -18,6 +18,10 @@ import BankGateXML
 /// The entry stays one ``StatementTransaction`` with the entry's amount; references, parties,
 /// remittance information and additional transaction information come from the *first* `TxDtls` only,
 /// the others are skipped without being held in memory.
+///
+/// **XML.** The document is read by BankGateXML's `XMLPullReader`, under the hardening every
+/// libxml2 parse in bankgate shares (no DTD, no entities, no network; see `XMLHardening`); its
+/// `XMLError`s become ``StatementError``s with the same message and line.
 public struct CamtReader: Sendable {
     /// Caps on untrusted input.
     public struct Limits: Sendable {
