@@ -16,20 +16,23 @@ internal import CLibXML2
 ///
 /// The queue is touched only by its reader and the parser that reader drives, one call at a time, so
 /// its hot properties go without the runtime's exclusivity checks.
+@usableFromInline
 final class XMLEventQueue: XMLParseState {
     /// One buffered event.
+    @usableFromInline
     struct Entry {
+        @usableFromInline
         enum Kind: UInt8 { case start, text, end, failure }
 
-        var kind: Kind
-        var name = XMLName(rawValue: -1)
-        var line = 0
+        @usableFromInline var kind: Kind
+        @usableFromInline var name = XMLName(rawValue: -1)
+        @usableFromInline var line = 0
         /// Text: the range in the text buffer. Start: the range in ``attributes``. Failure: the
         /// index in ``failures``.
-        var start = 0
-        var count = 0
+        @usableFromInline var start = 0
+        @usableFromInline var count = 0
         /// Start: the index in ``foreignNamespaces`` when the element's namespace is not the root's.
-        var foreign: Int16 = -1
+        @usableFromInline var foreign: Int16 = -1
     }
 
     private let limits: XMLPullReader.Limits
@@ -37,13 +40,13 @@ final class XMLEventQueue: XMLParseState {
     /// The parser, for its line number and name dictionary.
     var context: xmlParserCtxtPtr?
 
-    @exclusivity(unchecked) private var entries: [Entry] = []
-    @exclusivity(unchecked) private var head = 0
+    @usableFromInline @exclusivity(unchecked) var entries: [Entry] = []
+    @usableFromInline @exclusivity(unchecked) var head = 0
     @exclusivity(unchecked) private var attributes: [(name: String, value: String)] = []
-    private var failures: [XMLError] = []
+    @usableFromInline var failures: [XMLError] = []
     /// The character data of the buffered text events, in memory of its own so that pointers into it
     /// stay valid until the next chunk.
-    @exclusivity(unchecked) private var text: UnsafeMutablePointer<UInt8>
+    @usableFromInline @exclusivity(unchecked) var text: UnsafeMutablePointer<UInt8>
     @exclusivity(unchecked) private var textCapacity = 16 << 10
     @exclusivity(unchecked) private var textCount = 0
 
@@ -65,11 +68,11 @@ final class XMLEventQueue: XMLParseState {
     /// libxml2's pointer to it (interned in the parser's dictionary, so usually the same pointer).
     @exclusivity(unchecked) private var rootNamespace: UnsafePointer<xmlChar>?
     /// Namespaces other than the root's met so far (`""` for none).
-    private(set) var foreignNamespaces: [String] = []
+    @usableFromInline var foreignNamespaces: [String] = []
     /// Line breaks the feed dropped before the document: added to every line reported.
     var lineOffset = 0
     /// The start event handed out last.
-    @exclusivity(unchecked) private(set) var lastStart = Entry(kind: .start)
+    @usableFromInline @exclusivity(unchecked) var lastStart = Entry(kind: .start)
 
     init(limits: XMLPullReader.Limits, names: XMLNameTable) {
         self.limits = limits
@@ -91,6 +94,8 @@ final class XMLEventQueue: XMLParseState {
     // MARK: - Handing out
 
     /// The next buffered event; nil when the chunk is used up. Throws a queued limit failure.
+    /// Inlinable, with what it reads, so that the statement reader's loop takes events without a call.
+    @inlinable
     func next() throws(XMLError) -> XMLPullReader.Event? {
         guard head < entries.count else { return nil }
         let entry = entries[head]

@@ -57,6 +57,7 @@ package enum XMLHardening {
 ///
 /// Subclasses say what a refused declaration means for them: ``XMLErrorCollector`` records it
 /// for ``HardenedXML``, ``XMLEventQueue`` queues the failure in place of the next event.
+@usableFromInline
 class XMLParseState {
     /// A DTD, an entity declaration or an entity reference was met; returns whether the parser
     /// should stop at once.

@@ -4,11 +4,14 @@ internal import CLibXML2
 ///
 /// Names handed to ``XMLNameTable/init(known:)`` keep their position as their value, so a reader can
 /// build its tables over them once; names first seen in a document get the next free values.
+@usableFromInline
 package struct XMLName: Hashable {
     /// The name's number: its index in the known names, or the next free one.
+    @usableFromInline
     package var rawValue: Int32
 
     /// The name numbered `rawValue`.
+    @usableFromInline
     package init(rawValue: Int32) {
         self.rawValue = rawValue
     }

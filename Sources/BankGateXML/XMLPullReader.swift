@@ -29,6 +29,7 @@ internal import Darwin
 /// `unsupportedEncoding`, `io`), with the line when one is known.
 ///
 /// Memory stays flat: one chunk of input and its events are held at a time.
+@usableFromInline
 package final class XMLPullReader {
     /// Caps that bound the work and memory spent on one document.
     package struct Limits {
@@ -48,6 +49,7 @@ package final class XMLPullReader {
     }
 
     /// One step through the document.
+    @usableFromInline
     package enum Event {
         /// An element starts (for `<a/>` an ``end`` follows at once); ``currentLine`` gives its line.
         case start(XMLName)
@@ -65,7 +67,7 @@ package final class XMLPullReader {
     private let parser: xmlParserCtxtPtr
     private let feed: XMLInputFeed
     private let names: XMLNameTable
-    private let queue: XMLEventQueue
+    @usableFromInline let queue: XMLEventQueue
     private let chunk: UnsafeMutablePointer<CChar>
     /// The parser has had the whole input.
     private var finished = false
@@ -116,9 +118,11 @@ package final class XMLPullReader {
     package var parserLine: Int { queue.parserLine }
 
     /// The line of the element just started.
+    @inlinable
     package var currentLine: Int { queue.lastStart.line }
 
     /// The namespace of the element just started when it is not the root's (`""`: no namespace).
+    @inlinable
     package var currentForeignNamespace: String? {
         let index = queue.lastStart.foreign
         return index >= 0 ? queue.foreignNamespaces[Int(index)] : nil
@@ -129,11 +133,22 @@ package final class XMLPullReader {
     package var prologNotes: [XMLPrologNote] { feed.prologNotes }
 
     /// The next event, or nil at the end of the document.
+    ///
+    /// Inlinable: an event already queued is taken in the caller's loop, without a call into this
+    /// module (the statement reader calls this for every tag and text).
+    @inlinable
     package func next() throws(XMLError) -> Event? {
+        if let event = try queue.next() { return event }
+        return try nextAfterParsing()
+    }
+
+    /// The next event once the queue is empty: parses chunks until one yields an event or the input ends.
+    @usableFromInline
+    func nextAfterParsing() throws(XMLError) -> Event? {
         while true {
-            if let event = try queue.next() { return event }
             if finished { return nil }
             try parseChunk()
+            if let event = try queue.next() { return event }
         }
     }
 
