@@ -42,7 +42,7 @@ let package = Package(
         .target(name: "BankGateStore", dependencies: ["BankGateCore", "BankGateCrypto", "CSQLite"], swiftSettings: strict),
         .target(name: "BankGateCrypto", dependencies: ["COpenSSL"], swiftSettings: strict),
         .target(name: "BankGateArchive", dependencies: ["CZlib"], swiftSettings: strict),
-        .target(name: "BankGateStatements", dependencies: ["BankGateCore", "BankGateXML", "CLibXML2"], swiftSettings: strict),
+        .target(name: "BankGateStatements", dependencies: ["BankGateCore", "BankGateXML"], swiftSettings: strict),
         .target(name: "BankGateReconciliation", dependencies: ["BankGateCore"], swiftSettings: strict),
         .target(name: "BankGateEngine", dependencies: [
             "BankGateCore", "BankGateAdapters", "BankGateTransport", "BankGateStore", "BankGateConfig", "BankGateCrypto",

@@ -136,3 +136,8 @@ extension String {
         }
     }
 }
+
+/// `read(2)`, under a name that does not clash with a reader's own `read` method.
+func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
+    read(fd, buffer, count)
+}

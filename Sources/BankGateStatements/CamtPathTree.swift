@@ -1,3 +1,5 @@
+import BankGateXML
+
 /// What an element on a known camt path means to the reader.
 enum CamtRole {
     /// On the way to something the reader keeps (`Acct`, `Refs`, `NtryDtls`).

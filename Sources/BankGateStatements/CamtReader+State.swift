@@ -1,4 +1,5 @@
 import BankGateCore
+import BankGateXML
 
 /// The camt reader's position in the document and the one statement header and entry it holds.
 ///
@@ -67,7 +68,7 @@ struct CamtReadState {
         case 0:
             frame.line = reader.currentLine
             try startDocument(reader.text(of: name), line: frame.line, reader: reader)
-            for warning in reader.prologWarnings { documentWarnings.add(warning) }
+            for note in reader.prologNotes { documentWarnings.add(StatementWarning(note)) }
         case 1:
             frame.line = reader.currentLine
             let text = reader.text(of: name)

@@ -1,4 +1,5 @@
 import BankGateCore
+import BankGateXML
 
 /// Reads ISO 20022 camt.052 (account report), camt.053 (statement) and camt.054 (debit/credit
 /// notification), versions .001.02 to .001.08, as a stream.
@@ -17,6 +18,10 @@ import BankGateCore
 /// The entry stays one ``StatementTransaction`` with the entry's amount; references, parties,
 /// remittance information and additional transaction information come from the *first* `TxDtls` only,
 /// the others are skipped without being held in memory.
+///
+/// **XML.** The document is read by BankGateXML's `XMLPullReader`, under the hardening every
+/// libxml2 parse in bankgate shares (no DTD, no entities, no network; see `XMLHardening`); its
+/// `XMLError`s become ``StatementError``s with the same message and line.
 public struct CamtReader: Sendable {
     /// Caps on untrusted input.
     public struct Limits: Sendable {
@@ -43,20 +48,36 @@ public struct CamtReader: Sendable {
     /// Reads the camt document at `path`, calling `visitor` per statement and entry.
     /// - Throws: ``StatementError`` for the file, or whatever the visitor throws.
     public func read(file path: String, visitor: inout some StatementVisitor) throws {
-        try read(feed: XMLInputFeed(path: path), visitor: &visitor)
+        let feed: XMLInputFeed
+        do {
+            feed = try XMLInputFeed(path: path, encodingRequirement: Self.encodingRequirement)
+        } catch {
+            throw StatementError(error)
+        }
+        try read(feed: feed, visitor: &visitor)
     }
 
     /// Reads a camt document held in memory.
     public func read(bytes: [UInt8], visitor: inout some StatementVisitor) throws {
-        try read(feed: XMLInputFeed(bytes: bytes), visitor: &visitor)
+        try read(feed: XMLInputFeed(bytes: bytes, encodingRequirement: Self.encodingRequirement), visitor: &visitor)
     }
 
+    /// What a refused encoding's message says instead.
+    private static let encodingRequirement = "camt files are UTF-8"
+
+    /// Reads the document through BankGateXML's pull reader, whose ``XMLError``s become
+    /// ``StatementError``s with the same message and line.
     private func read(feed: XMLInputFeed, visitor: inout some StatementVisitor) throws {
-        let reader = try XMLPullReader(feed: feed, limits: XMLPullReader.Limits(maxDepth: limits.maxDepth,
+        let reader: XMLPullReader
+        do {
+            reader = try XMLPullReader(feed: feed, limits: XMLPullReader.Limits(maxDepth: limits.maxDepth,
                                                                                 maxTextBytes: limits.maxTextBytes),
                                        knownNames: CamtPathTree.names)
+        } catch {
+            throw StatementError(error)
+        }
         var state = CamtReadState(maxRemittanceBytes: limits.maxRemittanceBytes)
-        while let event = try reader.next() {
+        while let event = try Self.next(reader) {
             switch event {
             case .start(let name):
                 try state.start(name, reader: reader, visitor: &visitor)
@@ -76,6 +97,16 @@ public struct CamtReader: Sendable {
         guard state.statementCount > 0 else {
             throw StatementError(.missingField, "the document has no \(state.message?.statementElement ?? "statement")",
                                  line: reader.parserLine)
+        }
+    }
+
+    /// The reader's next event, its failure as a ``StatementError``.
+    @inline(__always)
+    private static func next(_ reader: XMLPullReader) throws(StatementError) -> XMLPullReader.Event? {
+        do {
+            return try reader.next()
+        } catch {
+            throw StatementError(error)
         }
     }
 }

@@ -4,8 +4,10 @@ internal import CLibXML2
 ///
 /// - A document with a DTD (internal or external subset) is refused as soon as `<!DOCTYPE` is seen, so
 ///   no entity is ever declared, let alone expanded: this stops XXE and "billion laughs" alike.
-/// - No network access (`XML_PARSE_NONET`), no entity substitution, no DTD loading or default attributes.
-/// - The size is checked before parsing; libxml2's own depth and text-length limits stay on (no `XML_PARSE_HUGE`).
+/// - The options and refusing callbacks are ``XMLHardening``'s, shared with ``XMLPullReader``: no network
+///   access, no entity substitution, no DTD loading or default attributes, libxml2's own depth and
+///   text-length limits on.
+/// - The size is checked before parsing.
 /// - Errors are collected into an ``XMLError``; nothing is printed to stderr.
 public enum HardenedXML {
     /// Parses a whole document and returns its root element.
@@ -23,23 +25,12 @@ public enum HardenedXML {
         return root
     }
 
-    /// libxml2's one-time global initialisation, run before the first parse.
-    private static let initialized: Bool = {
-        xmlInitParser()
-        return true
-    }()
-
-    /// Makes sure `xmlInitParser` has run.
-    static func ensureInitialized() {
-        _ = initialized
-    }
-
-    /// The parser options: no network, CDATA as text. Deliberately without NOENT, DTDLOAD, DTDATTR, HUGE.
-    private static let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue)
+    /// The options the parser runs with (``XMLHardening/parserOptions``).
+    package static var options: Int32 { XMLHardening.parserOptions }
 
     /// Parses `bytes` into a libxml2 document under the hardening rules, runs `body` on it and frees it.
     static func withDocument<T>(_ bytes: [UInt8], maxBytes: Int, _ body: (xmlDocPtr) -> T) throws(XMLError) -> T {
-        ensureInitialized()
+        XMLHardening.ensureInitialized()
         guard bytes.count <= maxBytes, bytes.count < Int(Int32.max) else {
             throw XMLError("document of \(bytes.count) bytes is over the limit of \(maxBytes) bytes", code: .tooLarge)
         }
@@ -79,33 +70,15 @@ public enum HardenedXML {
         return body(doc)
     }
 
-    /// Replaces the SAX callbacks through which a DTD, an entity declaration or an external entity
-    /// could act, and routes errors to the collector instead of stderr.
+    /// Routes errors to the collector instead of stderr and installs the shared refusal of DTDs and
+    /// entity declarations (``XMLHardening/installRefusals(_:)``).
     private static func installHardening(_ ctxt: xmlParserCtxtPtr) {
         guard let sax = ctxt.pointee.sax else { return }
         sax.pointee.serror = { userData, error in
-            guard let error, let collector = XMLErrorCollector.from(parserContext: userData) else { return }
+            guard let error, let collector = XMLErrorCollector.collector(parserContext: userData) else { return }
             collector.record(error)
         }
-        sax.pointee.internalSubset = { ctx, _, _, _ in HardenedXML.refuseDTD(ctx) }
-        sax.pointee.externalSubset = { ctx, _, _, _ in HardenedXML.refuseDTD(ctx) }
-        sax.pointee.entityDecl = { ctx, _, _, _, _, _ in HardenedXML.refuseDTD(ctx) }
-        sax.pointee.unparsedEntityDecl = { ctx, _, _, _, _ in HardenedXML.refuseDTD(ctx) }
-        sax.pointee.resolveEntity = { ctx, _, _ in
-            HardenedXML.refuseDTD(ctx)
-            return nil
-        }
-    }
-
-    /// Marks the document as refused and stops the parser on the spot.
-    private static func refuseDTD(_ ctx: UnsafeMutableRawPointer?) {
-        guard let ctx else { return }
-        let ctxt = ctx.assumingMemoryBound(to: xmlParserCtxt.self)
-        if let collector = XMLErrorCollector.from(parserContext: ctx), !collector.dtdRefused {
-            collector.dtdRefused = true
-            collector.dtdLine = ctxt.pointee.input.map { Int($0.pointee.line) }
-        }
-        xmlStopParser(ctxt)
+        XMLHardening.installRefusals(sax)
     }
 
     /// Converts a libxml2 element (and its subtree) into an ``XMLNode``.

@@ -8,6 +8,16 @@ public struct XMLError: Error, Sendable, Hashable, CustomStringConvertible {
         case dtdRefused
         /// The document is not well-formed XML (or uses an unsupported encoding).
         case notWellFormed
+        /// The document ends before its root element does (the pull reader's guess at a cut-off file).
+        case truncated
+        /// Elements nest deeper, a text is longer, or a document uses more distinct element names
+        /// than the pull reader allows.
+        case limitExceeded
+        /// The pull reader does not read the document's encoding (UTF-16, or a declared encoding
+        /// other than UTF-8 and the 8-bit ones it converts).
+        case unsupportedEncoding
+        /// The document cannot be opened or read.
+        case io
         /// A schema could not be loaded.
         case schema
     }

@@ -4,7 +4,7 @@ internal import CLibXML2
 ///
 /// Reached from C callbacks through an opaque pointer; lives only for the duration of one call and
 /// is never shared between threads.
-final class XMLErrorCollector {
+final class XMLErrorCollector: XMLParseState {
     /// The first error, which is the one that explains a failure.
     var first: XMLError?
     /// Every error as `line N: message`.
@@ -13,6 +13,15 @@ final class XMLErrorCollector {
     var dtdRefused = false
     /// The line of the refused DTD.
     var dtdLine: Int?
+
+    /// Records the first refused declaration and its line; the parser stops.
+    override func refuseDeclaration(_ parser: xmlParserCtxtPtr) -> Bool {
+        if !dtdRefused {
+            dtdRefused = true
+            dtdLine = parser.pointee.input.map { Int($0.pointee.line) }
+        }
+        return true
+    }
 
     /// Records an error reported by libxml2; warnings are ignored.
     func record(_ error: UnsafeMutablePointer<xmlError>) {
@@ -30,11 +39,8 @@ final class XMLErrorCollector {
     }
 
     /// The collector stored in a parser context's `_private` (the `ctx` libxml2 passes to SAX callbacks).
-    static func from(parserContext ctx: UnsafeMutableRawPointer?) -> XMLErrorCollector? {
-        guard let ctx else { return nil }
-        let ctxt = ctx.assumingMemoryBound(to: xmlParserCtxt.self)
-        guard let opaque = ctxt.pointee._private else { return nil }
-        return Unmanaged<XMLErrorCollector>.fromOpaque(opaque).takeUnretainedValue()
+    static func collector(parserContext ctx: UnsafeMutableRawPointer?) -> XMLErrorCollector? {
+        XMLParseState.from(parserContext: ctx) as? XMLErrorCollector
     }
 
     /// The collector passed directly as a callback's context pointer.

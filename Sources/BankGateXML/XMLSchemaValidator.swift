@@ -15,7 +15,7 @@ public struct XMLSchemaValidator {
     /// Loads and compiles the schema at `xsdPath`.
     /// - Throws: ``XMLError`` with code `schema` when the file cannot be read or is not a valid schema.
     public init(xsdPath: String) throws(XMLError) {
-        HardenedXML.ensureInitialized()
+        XMLHardening.ensureInitialized()
         // Checked here so that libxml2 does not print an I/O warning to stderr for a missing file.
         guard access(xsdPath, R_OK) == 0 else {
             throw XMLError("cannot read schema \(xsdPath)", code: .schema)

@@ -12,7 +12,9 @@ internal import Darwin
 /// stays the file's). It reads the declaration's `encoding`: UTF-8 (or US-ASCII) as camt requires,
 /// ISO-8859-1, ISO-8859-15 and windows-1252 with a warning (libxml2 converts them to UTF-8), anything
 /// else refused.
-final class XMLInputFeed {
+///
+/// Its refusals are ``XMLError``s: `dtdRefused`, `unsupportedEncoding` and `io`.
+package final class XMLInputFeed {
     private enum Source {
         case file(Int32)
         case bytes([UInt8], offset: Int)
@@ -52,22 +54,26 @@ final class XMLInputFeed {
     private(set) var lineOffset = 0
     /// What the feed accepted before the root element (a byte order mark, leading whitespace, a
     /// declared 8-bit encoding).
-    private(set) var prologWarnings: [StatementWarning] = []
+    private(set) var prologNotes: [XMLPrologNote] = []
     /// Why the feed stopped the input (a DTD, an unsupported encoding, a read error).
-    private(set) var refusal: StatementError?
+    private(set) var refusal: XMLError?
+    /// What an encoding refusal says is expected instead, e.g. `camt files are UTF-8`.
+    private let encodingRequirement: String
 
-    /// Reads the file at `path`.
-    init(path: String) throws(StatementError) {
+    /// Reads the file at `path`; `encodingRequirement` ends the message of an encoding refusal.
+    package init(path: String, encodingRequirement: String = "documents are read as UTF-8") throws(XMLError) {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else {
-            throw StatementError(.io, "cannot open \(path): \(String(cString: strerror(errno)))")
+            throw XMLError("cannot open \(path): \(String(cString: strerror(errno)))", code: .io)
         }
         source = .file(fd)
+        self.encodingRequirement = encodingRequirement
     }
 
-    /// Reads `bytes`.
-    init(bytes: [UInt8]) {
+    /// Reads `bytes`; `encodingRequirement` ends the message of an encoding refusal.
+    package init(bytes: [UInt8], encodingRequirement: String = "documents are read as UTF-8") {
         source = .bytes(bytes, offset: 0)
+        self.encodingRequirement = encodingRequirement
     }
 
     deinit {
@@ -102,7 +108,7 @@ final class XMLInputFeed {
         case .file(let fd):
             repeat { count = systemRead(fd, buffer, Int(length)) } while count < 0 && errno == EINTR
             if count < 0 {
-                refusal = StatementError(.io, "read error: \(String(cString: strerror(errno)))")
+                refusal = XMLError("read error: \(String(cString: strerror(errno)))", code: .io)
                 return -1
             }
             return count
@@ -123,13 +129,12 @@ final class XMLInputFeed {
         if !startChecked {
             startChecked = true
             if chunk.count >= 2, (chunk[0] == 0xFE && chunk[1] == 0xFF) || (chunk[0] == 0xFF && chunk[1] == 0xFE) {
-                refusal = StatementError(.unsupportedFormat, "UTF-16 documents are not supported: camt files are UTF-8",
-                                         line: 1)
+                refusal = XMLError("UTF-16 documents are not supported: \(encodingRequirement)", line: 1,
+                                   code: .unsupportedEncoding)
                 return -1
             }
             if chunk.count >= 3, chunk[0] == 0xEF, chunk[1] == 0xBB, chunk[2] == 0xBF {
-                prologWarnings.append(StatementWarning(.byteOrderMark, "a UTF-8 byte order mark before the XML is skipped",
-                                                       line: 1))
+                prologNotes.append(XMLPrologNote(.byteOrderMark, line: 1))
                 start = 3
             }
         }
@@ -147,9 +152,8 @@ final class XMLInputFeed {
     }
 
     private func noteLeadingWhitespace() {
-        guard !prologWarnings.contains(where: { $0.code == .leadingWhitespace }) else { return }
-        prologWarnings.append(StatementWarning(.leadingWhitespace, "whitespace or blank lines before the XML are skipped",
-                                               line: 1))
+        guard !prologNotes.contains(where: { $0.kind == .leadingWhitespace }) else { return }
+        prologNotes.append(XMLPrologNote(.leadingWhitespace, line: 1))
     }
 
     /// Encodings read besides UTF-8, by their upper-cased names.
@@ -170,20 +174,19 @@ final class XMLInputFeed {
         let name = rest.dropFirst().prefix { $0 != quote }
         let upper = name.uppercased()
         if upper == "UTF-8" || upper == "UTF8" || upper == "US-ASCII" || upper == "ASCII" { return true }
-        if prologWarnings.contains(where: { $0.code == .byteOrderMark }) && Self.eightBitEncodings.contains(upper) {
+        if prologNotes.contains(where: { $0.kind == .byteOrderMark }) && Self.eightBitEncodings.contains(upper) {
             // Which bytes mean what would be a guess: names and references could be read wrong.
-            refusal = StatementError(.unsupportedFormat, "a UTF-8 byte order mark, but the XML declares encoding "
-                                         + "\"\(name)\": the encoding is ambiguous", line: lineOffset + 1)
+            refusal = XMLError("a UTF-8 byte order mark, but the XML declares encoding \"\(name)\": the encoding "
+                                   + "is ambiguous", line: lineOffset + 1, code: .unsupportedEncoding)
             return false
         }
         guard Self.eightBitEncodings.contains(upper) else {
-            refusal = StatementError(.unsupportedFormat, "encoding \"\(name)\" is not read: camt files are UTF-8 "
-                                         + "(ISO-8859-1, ISO-8859-15 and windows-1252 are read with a warning)",
-                                     line: lineOffset + 1)
+            refusal = XMLError("encoding \"\(name)\" is not read: \(encodingRequirement) (ISO-8859-1, ISO-8859-15 "
+                                   + "and windows-1252 are read with a warning)", line: lineOffset + 1,
+                               code: .unsupportedEncoding)
             return false
         }
-        prologWarnings.append(StatementWarning(.declaredEncoding, "the XML declares encoding \(name), not UTF-8: "
-                                                   + "read as \(name)", line: lineOffset + 1))
+        prologNotes.append(XMLPrologNote(.declaredEncoding(String(name)), line: lineOffset + 1))
         return true
     }
 
@@ -241,12 +244,36 @@ final class XMLInputFeed {
     }
 
     private func refuseDeclaration() -> Bool {
-        refusal = StatementError(.dtdRefused, "document type declarations (DTD) and entities are refused", line: line)
+        refusal = XMLError("document type declarations (DTD) and entities are refused", line: line, code: .dtdRefused)
         return false
     }
 }
 
 /// `read(2)`, under a name that does not clash with ``XMLInputFeed``'s own method.
-func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
+private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
     read(fd, buffer, count)
+}
+
+/// Something the feed accepted before the root element although XML does not allow it there, or a
+/// declared encoding other than UTF-8: for the reader to turn into a warning of its own.
+package struct XMLPrologNote: Hashable, Sendable {
+    /// What was accepted.
+    package enum Kind: Hashable, Sendable {
+        /// A UTF-8 byte order mark, skipped.
+        case byteOrderMark
+        /// Whitespace or blank lines before the XML declaration, skipped.
+        case leadingWhitespace
+        /// An 8-bit encoding declared (named as written), which libxml2 converts to UTF-8.
+        case declaredEncoding(String)
+    }
+
+    /// What was accepted.
+    package var kind: Kind
+    /// The line it is on.
+    package var line: Int
+
+    init(_ kind: Kind, line: Int) {
+        self.kind = kind
+        self.line = line
+    }
 }

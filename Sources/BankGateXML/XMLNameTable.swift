@@ -4,8 +4,17 @@ internal import CLibXML2
 ///
 /// Names handed to ``XMLNameTable/init(known:)`` keep their position as their value, so a reader can
 /// build its tables over them once; names first seen in a document get the next free values.
-struct XMLName: Hashable {
-    var rawValue: Int32
+@usableFromInline
+package struct XMLName: Hashable {
+    /// The name's number: its index in the known names, or the next free one.
+    @usableFromInline
+    package var rawValue: Int32
+
+    /// The name numbered `rawValue`.
+    @usableFromInline
+    package init(rawValue: Int32) {
+        self.rawValue = rawValue
+    }
 }
 
 /// Interns the element names of one document.
@@ -52,7 +61,7 @@ final class XMLNameTable {
 
     /// The name at `pointer`, a NUL-terminated name of the document whose dictionary is `dictionary`.
     @inline(__always)
-    func name(at pointer: UnsafePointer<xmlChar>, dictionary: xmlDictPtr?) throws(StatementError) -> XMLName {
+    func name(at pointer: UnsafePointer<xmlChar>, dictionary: xmlDictPtr?) throws(XMLError) -> XMLName {
         let raw = UnsafeRawPointer(pointer)
         // Dictionary strings are packed byte by byte: a multiplicative hash spreads neighbours.
         let hash = UInt(bitPattern: raw) &* UInt(truncatingIfNeeded: 0x9E37_79B9_7F4A_7C15 as UInt64)
@@ -66,14 +75,14 @@ final class XMLNameTable {
     }
 
     /// The name with the text `text`.
-    func name(text: String) throws(StatementError) -> XMLName {
+    func name(text: String) throws(XMLError) -> XMLName {
         try intern(text)
     }
 
-    private func intern(_ text: String) throws(StatementError) -> XMLName {
+    private func intern(_ text: String) throws(XMLError) -> XMLName {
         if let name = tokens[text] { return name }
         guard names.count < maxNames else {
-            throw StatementError(.limitExceeded, "the document uses more than \(maxNames) distinct element names")
+            throw XMLError("the document uses more than \(maxNames) distinct element names", code: .limitExceeded)
         }
         let name = XMLName(rawValue: Int32(names.count))
         names.append(text)

@@ -16,20 +16,23 @@ internal import CLibXML2
 ///
 /// The queue is touched only by its reader and the parser that reader drives, one call at a time, so
 /// its hot properties go without the runtime's exclusivity checks.
-final class XMLEventQueue {
+@usableFromInline
+final class XMLEventQueue: XMLParseState {
     /// One buffered event.
+    @usableFromInline
     struct Entry {
+        @usableFromInline
         enum Kind: UInt8 { case start, text, end, failure }
 
-        var kind: Kind
-        var name = XMLName(rawValue: -1)
-        var line = 0
+        @usableFromInline var kind: Kind
+        @usableFromInline var name = XMLName(rawValue: -1)
+        @usableFromInline var line = 0
         /// Text: the range in the text buffer. Start: the range in ``attributes``. Failure: the
         /// index in ``failures``.
-        var start = 0
-        var count = 0
+        @usableFromInline var start = 0
+        @usableFromInline var count = 0
         /// Start: the index in ``foreignNamespaces`` when the element's namespace is not the root's.
-        var foreign: Int16 = -1
+        @usableFromInline var foreign: Int16 = -1
     }
 
     private let limits: XMLPullReader.Limits
@@ -37,13 +40,13 @@ final class XMLEventQueue {
     /// The parser, for its line number and name dictionary.
     var context: xmlParserCtxtPtr?
 
-    @exclusivity(unchecked) private var entries: [Entry] = []
-    @exclusivity(unchecked) private var head = 0
+    @usableFromInline @exclusivity(unchecked) var entries: [Entry] = []
+    @usableFromInline @exclusivity(unchecked) var head = 0
     @exclusivity(unchecked) private var attributes: [(name: String, value: String)] = []
-    private var failures: [StatementError] = []
+    @usableFromInline var failures: [XMLError] = []
     /// The character data of the buffered text events, in memory of its own so that pointers into it
     /// stay valid until the next chunk.
-    @exclusivity(unchecked) private var text: UnsafeMutablePointer<UInt8>
+    @usableFromInline @exclusivity(unchecked) var text: UnsafeMutablePointer<UInt8>
     @exclusivity(unchecked) private var textCapacity = 16 << 10
     @exclusivity(unchecked) private var textCount = 0
 
@@ -60,19 +63,22 @@ final class XMLEventQueue {
     private(set) var firstError: (message: String, line: Int, code: Int)?
     /// The namespace URI of the root element.
     private(set) var rootNamespaceURI: String?
+    /// The local name of the root element, once it has started.
+    private(set) var rootName: String?
     /// libxml2's pointer to it (interned in the parser's dictionary, so usually the same pointer).
     @exclusivity(unchecked) private var rootNamespace: UnsafePointer<xmlChar>?
     /// Namespaces other than the root's met so far (`""` for none).
-    private(set) var foreignNamespaces: [String] = []
+    @usableFromInline var foreignNamespaces: [String] = []
     /// Line breaks the feed dropped before the document: added to every line reported.
     var lineOffset = 0
     /// The start event handed out last.
-    @exclusivity(unchecked) private(set) var lastStart = Entry(kind: .start)
+    @usableFromInline @exclusivity(unchecked) var lastStart = Entry(kind: .start)
 
     init(limits: XMLPullReader.Limits, names: XMLNameTable) {
         self.limits = limits
         self.names = names
         text = .allocate(capacity: textCapacity)
+        super.init()
     }
 
     deinit {
@@ -88,7 +94,9 @@ final class XMLEventQueue {
     // MARK: - Handing out
 
     /// The next buffered event; nil when the chunk is used up. Throws a queued limit failure.
-    func next() throws(StatementError) -> XMLPullReader.Event? {
+    /// Inlinable, with what it reads, so that the statement reader's loop takes events without a call.
+    @inlinable
+    func next() throws(XMLError) -> XMLPullReader.Event? {
         guard head < entries.count else { return nil }
         let entry = entries[head]
         head += 1
@@ -128,7 +136,7 @@ final class XMLEventQueue {
         depth += 1
         let line = parserLine
         guard depth <= limits.maxDepth else {
-            fail(StatementError(.limitExceeded, "elements are nested deeper than \(limits.maxDepth)", line: line))
+            fail(XMLError("elements are nested deeper than \(limits.maxDepth)", line: line, code: .limitExceeded))
             return
         }
         let name: XMLName
@@ -140,6 +148,7 @@ final class XMLEventQueue {
         }
         var foreign: Int16 = -1
         if depth == 1 {
+            rootName = names.text(name)
             rootNamespaceURI = namespaceURI.map { String(cString: $0) }
             rootNamespace = namespaceURI
         } else if namespaceURI != rootNamespace {
@@ -192,11 +201,14 @@ final class XMLEventQueue {
         endTextRun()
     }
 
-    /// A document type declaration or entity reference that got past the feed.
-    func declaration() {
-        guard !stopped else { return }
-        fail(StatementError(.dtdRefused, "document type declarations (DTD) and entities are refused",
-                            line: parserLine))
+    /// A document type declaration or entity reference that got past the feed (through
+    /// ``XMLHardening``'s callbacks): queued as a failure in place of the next event. The parser runs
+    /// on, its further events ignored, so that the events before it are still handed out.
+    override func refuseDeclaration(_ parser: xmlParserCtxtPtr) -> Bool {
+        guard !stopped else { return false }
+        fail(XMLError("document type declarations (DTD) and entities are refused", line: parserLine,
+                      code: .dtdRefused))
+        return false
     }
 
     /// libxml2 reports an error (`line` and `code` are libxml2's): the first one is kept, and no
@@ -233,12 +245,12 @@ final class XMLEventQueue {
             runEntry = nil
         }
         if runLength > limits.maxTextBytes && runHasContent {
-            fail(StatementError(.limitExceeded, "a text of \(runLength) bytes is over the limit of "
-                                    + "\(limits.maxTextBytes) bytes", line: parserLine))
+            fail(XMLError("a text of \(runLength) bytes is over the limit of \(limits.maxTextBytes) bytes",
+                          line: parserLine, code: .limitExceeded))
         }
     }
 
-    private func fail(_ error: StatementError) {
+    private func fail(_ error: XMLError) {
         failures.append(error)
         entries.append(Entry(kind: .failure, start: failures.count - 1))
         stopped = true
