@@ -6,7 +6,7 @@
 public struct JSONReadError: Error, Hashable, Sendable, CustomStringConvertible {
     /// What went wrong.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
-        private enum Value: Hashable, Sendable { case malformed, wrongType, unknownField, duplicateField }
+        private enum Value: Hashable, Sendable { case malformed, wrongType, unknownField, duplicateField, missingField }
         private let value: Value
 
         /// The text is not JSON.
@@ -17,6 +17,8 @@ public struct JSONReadError: Error, Hashable, Sendable, CustomStringConvertible 
         public static let unknownField = Code(value: .unknownField)
         /// An object has the same member more than once.
         public static let duplicateField = Code(value: .duplicateField)
+        /// An object lacks a member it must have.
+        public static let missingField = Code(value: .missingField)
 
         public var description: String {
             switch value {
@@ -24,6 +26,7 @@ public struct JSONReadError: Error, Hashable, Sendable, CustomStringConvertible 
             case .wrongType: "wrong type"
             case .unknownField: "unknown field"
             case .duplicateField: "duplicate field"
+            case .missingField: "missing field"
             }
         }
     }
@@ -55,6 +58,9 @@ public struct JSONReadError: Error, Hashable, Sendable, CustomStringConvertible 
     /// `path` names a member given more than once.
     public static func duplicateField(_ path: String) -> JSONReadError { JSONReadError(.duplicateField, path: path) }
 
+    /// `path` names a member that must be there (and not `null`).
+    public static func missingField(_ path: String) -> JSONReadError { JSONReadError(.missingField, path: path) }
+
     /// The sentence the API and the CLI show: `creditor must be an object`, `the body is not valid JSON`.
     public var description: String {
         let subject = path.isEmpty ? "the body" : path
@@ -62,6 +68,7 @@ public struct JSONReadError: Error, Hashable, Sendable, CustomStringConvertible 
         case .wrongType: return "\(subject) must be \(expected ?? "another type")"
         case .unknownField: return "\(subject) is not a known field"
         case .duplicateField: return "\(subject) is given more than once"
+        case .missingField: return "\(subject) is required"
         default: return "\(subject) is not valid JSON"
         }
     }
@@ -148,6 +155,35 @@ public struct JSONObjectReader: Sendable {
         guard let value = member(key) else { return nil }
         guard case .array(let elements) = value else { throw .wrongType(Self.join(path, key), "an array") }
         return elements
+    }
+
+    /// The integer at `key` (a JSON number without fraction or exponent that fits `T`); `nil` when
+    /// absent or `null`.
+    /// - Throws: ``JSONReadError/Code/wrongType`` for anything else.
+    public func integer<T: FixedWidthInteger>(_ key: String, as type: T.Type = Int.self) throws(JSONReadError) -> T? {
+        guard let value = member(key) else { return nil }
+        guard case .number(let text) = value, let number = T(text) else { throw .wrongType(Self.join(path, key), "an integer") }
+        return number
+    }
+
+    /// The objects of the array at `key`, each with its path (`key[2]`), keys unchecked; `nil`
+    /// when absent or `null`.
+    /// - Throws: ``JSONReadError/Code/wrongType`` when it is not an array of objects.
+    public func objects(_ key: String) throws(JSONReadError) -> [JSONObjectReader]? {
+        guard let elements = try array(key) else { return nil }
+        var objects: [JSONObjectReader] = []
+        objects.reserveCapacity(elements.count)
+        for (index, element) in elements.enumerated() {
+            objects.append(try JSONObjectReader(element, path: Self.join(Self.join(path, key), index: index)))
+        }
+        return objects
+    }
+
+    /// `value`, or ``JSONReadError/Code/missingField`` for `key` when it is `nil`:
+    /// `try object.required(object.string("id"), "id")`.
+    public func required<T>(_ value: T?, _ key: String) throws(JSONReadError) -> T {
+        guard let value else { throw .missingField(Self.join(path, key)) }
+        return value
     }
 
     /// `prefix.name`, or `name` without a prefix.

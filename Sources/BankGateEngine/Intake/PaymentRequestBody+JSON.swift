@@ -116,6 +116,7 @@ extension GatewayError {
         case .wrongType: "invalid_type"
         case .unknownField: "unknown_field"
         case .duplicateField: "duplicate_field"
+        case .missingField: "missing_field"
         default: "malformed_json"
         }
         self.init(.badRequest, code: code, message: error.description, field: error.path.isEmpty ? nil : error.path)

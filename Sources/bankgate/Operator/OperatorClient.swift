@@ -61,12 +61,10 @@ struct OperatorClient {
         return (code, message, try error.string("field"))
     }
 
-    /// Decodes an API document (snake_case keys).
-    static func decode<T: Decodable>(_ type: T.Type, _ body: [UInt8]) throws(OperatorFailure) -> T {
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
+    /// Reads an API document (snake_case keys; unknown members ignored).
+    static func decode<T: APIDocument>(_ type: T.Type, _ body: [UInt8]) throws(OperatorFailure) -> T {
         do {
-            return try decoder.decode(type, from: Data(body))
+            return try T(JSONObjectReader(JSONObjectReader.document(body), path: ""))
         } catch {
             throw OperatorFailure(message: "the daemon's answer could not be read: \(error)", exitCode: OperatorFailure.apiError)
         }
