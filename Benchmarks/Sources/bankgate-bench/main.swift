@@ -18,6 +18,7 @@ let usage = """
            bankgate-bench reconcile-store --dir DIR [--count 100000]
            bankgate-bench statements-gen   --format camt053|mt940 --entries N --out FILE [--per-statement 10000]
            bankgate-bench statements-parse --file FILE [--runs 3]
+           bankgate-bench json    [--count 100000] [--batch 10000] [--runs 5]
     """
 
 let arguments = CommandLine.arguments
@@ -37,6 +38,7 @@ do {
     case "reconcile-store": try await ReconcileStoreBench.run(options)
     case "statements-gen": try StatementBench.generate(options)
     case "statements-parse": try StatementBench.parse(options)
+    case "json": try JSONBench.run(options)
     default:
         print(usage)
         exit(2)

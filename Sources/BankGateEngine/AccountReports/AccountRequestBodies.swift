@@ -7,7 +7,7 @@ public enum AccountRequestBodies {
     /// `POST /v1/expected-payments`: `account`, `currency`, `amount` or `amount_min` + `amount_max`
     /// (decimal strings), `counterparty` {`name`, `account`}, `reference`, `from`, `to` (dates).
     public static func expectedPayment(json bytes: UnsafeRawBufferPointer) throws(GatewayError) -> ExpectedPaymentRequest {
-        let object = try JSONObjectReader(try JSONObjectReader.document(bytes), path: "",
+        let object = try IntakeJSONObject(try IntakeJSONObject.document(bytes), path: "",
                                           knownKeys: ["account", "currency", "amount", "amount_min", "amount_max", "counterparty",
                                                       "reference", "from", "to"])
         let accountId = try required(object.string("account"), "account")
@@ -37,7 +37,7 @@ public enum AccountRequestBodies {
         var counterpartyName: String?
         var counterpartyAccount: String?
         if let value = object.member("counterparty") {
-            let counterparty = try JSONObjectReader(value, path: "counterparty", knownKeys: ["name", "account"])
+            let counterparty = try IntakeJSONObject(value, path: "counterparty", knownKeys: ["name", "account"])
             counterpartyName = try counterparty.string("name")
             counterpartyAccount = try counterparty.string("account")
             if let name = counterpartyName, let problem = ISOText.problem(in: name, maxLength: 140) {
@@ -64,15 +64,15 @@ public enum AccountRequestBodies {
 
     /// `POST /v1/webhooks`: `url` and `event_types` (an array of strings).
     public static func webhook(json bytes: UnsafeRawBufferPointer) throws(GatewayError) -> (url: String, eventTypes: [String]) {
-        let object = try JSONObjectReader(try JSONObjectReader.document(bytes), path: "", knownKeys: ["url", "event_types"])
+        let object = try IntakeJSONObject(try IntakeJSONObject.document(bytes), path: "", knownKeys: ["url", "event_types"])
         let url = try required(object.string("url"), "url")
         guard let list = object.member("event_types") else {
             throw GatewayError(.validation, code: "missing_field", message: "event_types is required", field: "event_types")
         }
-        guard case .array(let elements) = list else { throw JSONObjectReader.wrongType("event_types", "an array of strings") }
+        guard case .array(let elements) = list else { throw IntakeJSONObject.wrongType("event_types", "an array of strings") }
         var types: [String] = []
         for (index, element) in elements.enumerated() {
-            guard case .string(let type) = element else { throw JSONObjectReader.wrongType("event_types[\(index)]", "a string") }
+            guard case .string(let type) = element else { throw IntakeJSONObject.wrongType("event_types[\(index)]", "a string") }
             types.append(type)
         }
         return (url, types)
@@ -80,7 +80,7 @@ public enum AccountRequestBodies {
 
     /// `POST /v1/matches`: `transaction_id` and either `payment_id` or `expected_payment_id`.
     public static func manualMatch(json bytes: UnsafeRawBufferPointer) throws(GatewayError) -> (transactionId: String, target: MatchTarget) {
-        let object = try JSONObjectReader(try JSONObjectReader.document(bytes), path: "",
+        let object = try IntakeJSONObject(try IntakeJSONObject.document(bytes), path: "",
                                           knownKeys: ["transaction_id", "payment_id", "expected_payment_id"])
         let transactionId = try required(object.string("transaction_id"), "transaction_id")
         switch (try object.string("payment_id"), try object.string("expected_payment_id")) {
@@ -94,7 +94,7 @@ public enum AccountRequestBodies {
 
     /// An operator decision's body: `{"reason": "…"}` (at most 500 characters), or `{}`.
     public static func reason(json bytes: UnsafeRawBufferPointer) throws(GatewayError) -> String? {
-        let object = try JSONObjectReader(try JSONObjectReader.document(bytes), path: "", knownKeys: ["reason"])
+        let object = try IntakeJSONObject(try IntakeJSONObject.document(bytes), path: "", knownKeys: ["reason"])
         guard let reason = try object.string("reason") else { return nil }
         guard reason.count <= 500 else {
             throw GatewayError(.validation, code: "too_long", message: "reason must be at most 500 characters", field: "reason")

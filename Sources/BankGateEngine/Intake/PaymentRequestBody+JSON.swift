@@ -1,14 +1,16 @@
-/// Reading request bodies with ``JSONScanner``: the API's fast path, giving the same answers as
+import BankGateCore
+
+/// Reading request bodies with BankGateCore's JSON reader: the API's fast path, giving the same answers as
 /// the `Decodable` conformances (`malformed_json`, `invalid_type` and `unknown_field` with the
 /// field's path), and refusing a field given twice (`duplicate_field`).
 extension PaymentRequestBody {
     /// Parses the body of `POST /v1/payments`.
     public static func parse(json bytes: UnsafeRawBufferPointer) throws(GatewayError) -> PaymentRequestBody {
-        try PaymentRequestBody(try JSONObjectReader.document(bytes), path: "")
+        try PaymentRequestBody(try IntakeJSONObject.document(bytes), path: "")
     }
 
     init(_ value: JSONValue, path: String) throws(GatewayError) {
-        let object = try JSONObjectReader(value, path: path, knownKeys: Self.knownKeys)
+        let object = try IntakeJSONObject(value, path: path, knownKeys: Self.knownKeys)
         debtorAccount = try object.string("debtor_account")
         amount = try object.string("amount")
         currency = try object.string("currency")
@@ -25,7 +27,7 @@ extension PaymentRequestBody {
 
 extension CreditorBody {
     init(_ value: JSONValue, path: String) throws(GatewayError) {
-        let object = try JSONObjectReader(value, path: path, knownKeys: Self.knownKeys)
+        let object = try IntakeJSONObject(value, path: path, knownKeys: Self.knownKeys)
         name = try object.string("name")
         account = try object.string("account")
         bankCode = try object.string("bank_code")
@@ -35,9 +37,9 @@ extension CreditorBody {
 extension PaymentBatchBody {
     /// Parses the body of `POST /v1/payment-batches`.
     public static func parse(json bytes: UnsafeRawBufferPointer) throws(GatewayError) -> PaymentBatchBody {
-        let object = try JSONObjectReader(try JSONObjectReader.document(bytes), path: "", knownKeys: ["payments"])
+        let object = try IntakeJSONObject(try IntakeJSONObject.document(bytes), path: "", knownKeys: ["payments"])
         guard let list = object.member("payments") else { return PaymentBatchBody(payments: nil) }
-        guard case .array(let elements) = list else { throw JSONObjectReader.wrongType("payments", "an array") }
+        guard case .array(let elements) = list else { throw IntakeJSONObject.wrongType("payments", "an array") }
         var payments: [PaymentRequestBody] = []
         payments.reserveCapacity(elements.count)
         for (index, element) in elements.enumerated() {
@@ -52,7 +54,7 @@ extension PaymentRequestBody {
     /// the answers `JSONDecoder` gave for `[PaymentRequestBody]`: `malformed_json`, `invalid_type`
     /// (`the body must be an array`, `[3].creditor must be an object`) and `unknown_field` with the path.
     public static func parseList(json bytes: UnsafeRawBufferPointer) throws(GatewayError) -> [PaymentRequestBody] {
-        guard case .array(let elements) = try JSONObjectReader.document(bytes) else {
+        guard case .array(let elements) = try IntakeJSONObject.document(bytes) else {
             throw GatewayError(.badRequest, code: "invalid_type", message: "the body must be an array")
         }
         var bodies: [PaymentRequestBody] = []
@@ -64,66 +66,59 @@ extension PaymentRequestBody {
     }
 }
 
-/// The members of one JSON object, checked against the keys it may have.
-struct JSONObjectReader {
-    let members: [JSONMember]
-    let path: String
+/// Core's ``JSONObjectReader`` with the API's answers: whatever it refuses becomes the 400 of
+/// ``GatewayError/init(reading:)``. The intake bodies and the account request bodies read JSON
+/// through it and nothing else.
+struct IntakeJSONObject {
+    let reader: JSONObjectReader
 
-    /// Parses a whole body, which must be JSON.
+    /// Parses a whole body, which must be JSON (`malformed_json`).
     static func document(_ bytes: UnsafeRawBufferPointer) throws(GatewayError) -> JSONValue {
         do {
-            return try JSONScanner.parse(bytes)
+            return try JSONObjectReader.document(bytes)
         } catch {
-            throw GatewayError(.badRequest, code: "malformed_json", message: "the body is not valid JSON")
+            throw GatewayError(reading: error)
         }
     }
 
     /// - Throws: `invalid_type` when `value` is not an object, `unknown_field` naming the first
     ///   unknown key (in sorted order), `duplicate_field` for a known key given twice.
     init(_ value: JSONValue, path: String, knownKeys: [String]) throws(GatewayError) {
-        guard case .object(let members) = value else {
-            if path.isEmpty {
-                throw GatewayError(.badRequest, code: "invalid_type", message: "the body must be an object")
-            }
-            throw Self.wrongType(path, "an object")
+        do {
+            reader = try JSONObjectReader(value, path: path, knownKeys: knownKeys)
+        } catch {
+            throw GatewayError(reading: error)
         }
-        var unknown: String?
-        for member in members where !knownKeys.contains(member.key) {
-            if unknown == nil || member.key < unknown! { unknown = member.key }
-        }
-        if let unknown {
-            let field = IntakeFieldPath.join(path, unknown)
-            throw GatewayError(.badRequest, code: "unknown_field", message: "\(field) is not a known field", field: field)
-        }
-        // All keys are known here, so a duplicate shows up within the first knownKeys.count + 1:
-        // the pairwise check stays small however many members there are.
-        let checked = min(members.count, knownKeys.count + 1)
-        for later in 1..<max(checked, 1) {
-            let key = members[later].key
-            if members[..<later].contains(where: { $0.key == key }) {
-                let field = IntakeFieldPath.join(path, key)
-                throw GatewayError(.badRequest, code: "duplicate_field", message: "\(field) is given more than once", field: field)
-            }
-        }
-        self.members = members
-        self.path = path
     }
 
     /// The value of `key`; `nil` when absent or `null`.
-    func member(_ key: String) -> JSONValue? {
-        guard let value = members.first(where: { $0.key == key })?.value else { return nil }
-        if case .null = value { return nil }
-        return value
-    }
+    func member(_ key: String) -> JSONValue? { reader.member(key) }
 
     /// The string at `key`; `nil` when absent or `null`, `invalid_type` for another type.
     func string(_ key: String) throws(GatewayError) -> String? {
-        guard let value = member(key) else { return nil }
-        guard case .string(let text) = value else { throw Self.wrongType(IntakeFieldPath.join(path, key), "a string") }
-        return text
+        do {
+            return try reader.string(key)
+        } catch {
+            throw GatewayError(reading: error)
+        }
     }
 
     static func wrongType(_ field: String, _ expected: String) -> GatewayError {
-        GatewayError(.badRequest, code: "invalid_type", message: "\(field) must be \(expected)", field: field)
+        GatewayError(reading: .wrongType(field, expected))
+    }
+}
+
+extension GatewayError {
+    /// The 400 answer for a body the JSON reader refused: `malformed_json`, `invalid_type`,
+    /// `unknown_field` or `duplicate_field`, with the field's path (none for the body itself).
+    init(reading error: JSONReadError) {
+        let code = switch error.code {
+        case .wrongType: "invalid_type"
+        case .unknownField: "unknown_field"
+        case .duplicateField: "duplicate_field"
+        case .missingField: "missing_field"
+        default: "malformed_json"
+        }
+        self.init(.badRequest, code: code, message: error.description, field: error.path.isEmpty ? nil : error.path)
     }
 }

@@ -1,3 +1,4 @@
+import BankGateCore
 import BankGateTransport
 import Foundation
 
@@ -19,10 +20,11 @@ struct OperatorClient {
         try await send("POST", path, body: body, contentType: contentType)
     }
 
-    /// `POST path` with `object` encoded as JSON.
-    func post(_ path: String, json object: [String: Any]) async throws(OperatorFailure) -> [UInt8] {
-        let body = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])).map { Array($0) } ?? []
-        return try await send("POST", path, body: body, contentType: "application/json")
+    /// `POST path` with the object of `members` (in their order) written as JSON.
+    func post(_ path: String, json members: [JSONMember]) async throws(OperatorFailure) -> [UInt8] {
+        var writer = JSONWriter(capacity: 256)
+        writer.value(.object(members))
+        return try await send("POST", path, body: writer.bytes, contentType: "application/json")
     }
 
     func send(_ method: String, _ path: String, body: [UInt8]? = nil,
@@ -45,28 +47,24 @@ struct OperatorClient {
 
     /// The API's error document (`{"error": {"code", "message", "field"}}`) as a failure.
     static func failure(status: Int, body: [UInt8]) -> OperatorFailure {
-        struct ErrorDocument: Decodable {
-            struct Detail: Decodable {
-                var code: String
-                var message: String
-                var field: String?
-            }
-            var error: Detail
-        }
-        guard let document = try? JSONDecoder().decode(ErrorDocument.self, from: Data(body)) else {
+        guard let detail = try? errorDetail(body) else {
             return OperatorFailure(message: "the daemon answered HTTP \(status)", exitCode: OperatorFailure.apiError)
         }
-        let detail = document.error
         let place = detail.field.map { "\(detail.code), field \($0)" } ?? detail.code
         return OperatorFailure(message: "\(detail.message) (\(place))", exitCode: OperatorFailure.apiError)
     }
 
-    /// Decodes an API document (snake_case keys).
-    static func decode<T: Decodable>(_ type: T.Type, _ body: [UInt8]) throws(OperatorFailure) -> T {
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
+    /// `code`, `message` and the optional `field` of an error document; other members are ignored.
+    private static func errorDetail(_ body: [UInt8]) throws(JSONReadError) -> (code: String, message: String, field: String?)? {
+        guard let error = try JSONObjectReader(try JSONObjectReader.document(body), path: "").object("error"),
+              let code = try error.string("code"), let message = try error.string("message") else { return nil }
+        return (code, message, try error.string("field"))
+    }
+
+    /// Reads an API document (snake_case keys; unknown members ignored).
+    static func decode<T: APIDocument>(_ type: T.Type, _ body: [UInt8]) throws(OperatorFailure) -> T {
         do {
-            return try decoder.decode(type, from: Data(body))
+            return try T(JSONObjectReader(JSONObjectReader.document(body), path: ""))
         } catch {
             throw OperatorFailure(message: "the daemon's answer could not be read: \(error)", exitCode: OperatorFailure.apiError)
         }

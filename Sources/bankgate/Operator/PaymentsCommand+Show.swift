@@ -1,5 +1,6 @@
 import ArgumentParser
 import BankGateConfig
+import BankGateCore
 import Foundation
 
 extension PaymentsCommand {
@@ -41,9 +42,12 @@ extension PaymentsCommand {
 
         /// `{"payment": …, "messages": [ … ]}` from the two API answers.
         static func combine(payment: [UInt8], messages: [UInt8]) -> [UInt8] {
-            let list = (try? JSONSerialization.jsonObject(with: Data(messages)) as? [String: Any])?["messages"] ?? []
-            let listBytes = (try? JSONSerialization.data(withJSONObject: list)) ?? Data("[]".utf8)
-            return Array("{\"payment\":".utf8) + payment + Array(",\"messages\":".utf8) + Array(listBytes) + [UInt8(ascii: "}")]
+            var list = JSONWriter(capacity: messages.count)
+            switch (try? JSONValue.parse(messages))?["messages"] {
+            case let value? where value.arrayValue != nil || value.objectMembers != nil: list.value(value)
+            default: list.value(.array([]))
+            }
+            return Array("{\"payment\":".utf8) + payment + Array(",\"messages\":".utf8) + list.bytes + [UInt8(ascii: "}")]
         }
 
         static func render(_ payment: PaymentDocument) -> String {

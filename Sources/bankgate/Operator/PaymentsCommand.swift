@@ -125,8 +125,7 @@ extension PaymentsCommand {
                 let trace = try JSONDocument(body)
                 var table = TextTable("AT", "STEP", "WHAT", "IDS")
                 for step in trace.list("steps") {
-                    let ids = (step.object["ids"] as? [String: Any] ?? [:]).sorted { $0.key < $1.key }
-                        .map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+                    let ids = step.fields("ids").map { "\($0.name)=\($0.text)" }.joined(separator: " ")
                     table.add(orDash(step.string("at")), orDash(step.string("kind")), orDash(step.string("summary")), ids)
                 }
                 print("payment \(id): \(orDash(trace.string("status"))), end-to-end id \(orDash(trace.string("end_to_end_id")))\n")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BankGateConfig
+import BankGateCore
 import Foundation
 
 /// `bankgate reconcile report|exceptions|run|confirm|reject|match|unmatch`.
@@ -47,7 +48,7 @@ struct ReconcileCommand: AsyncParsableCommand {
                 case .csv: printRaw(try await client.get(path + "&format=csv"))
                 }
                 // The verdict is the exit status too, so a script can stop on a day that does not balance.
-                guard (report.object["balanced"] as? Bool) == true else {
+                guard report.bool("balanced") == true else {
                     throw OperatorFailure(message: "the reconciliation of \(account) on \(date) is not balanced "
                                           + "(difference \(orDash(report.string("difference"))))",
                                           exitCode: OperatorFailure.notBalanced)
@@ -79,7 +80,7 @@ struct ReconcileCommand: AsyncParsableCommand {
             lines.append("  adjusted ledger balance      \(orDash(ledger?.string("adjusted_balance")))")
             lines.append("")
             lines.append("Difference                     \(orDash(report.string("difference")))"
-                         + ((report.object["balanced"] as? Bool) == true ? "  (balanced)" : "  (NOT balanced)"))
+                         + (report.bool("balanced") == true ? "  (balanced)" : "  (NOT balanced)"))
             return lines.joined(separator: "\n")
         }
     }
@@ -122,7 +123,7 @@ struct ReconcileCommand: AsyncParsableCommand {
                 sections.append("Payments not yet seen on a statement\n" + payments.render())
                 var suggestions = TextTable("MATCH", "TRANSACTION", "TARGET", "SCORE ‰", "REASONS")
                 for item in document.list("suggestions") {
-                    let reasons = (item.object["reasons"] as? [String])?.joined(separator: ",")
+                    let reasons = item.strings("reasons")?.joined(separator: ",")
                     suggestions.add(orDash(item.string("id")), orDash(item.string("transaction_id")),
                                     "\(orDash(item.string("target_kind"))) \(orDash(item.string("target_id")))",
                                     orDash(item.string("score_permille")), orDash(reasons))
@@ -208,10 +209,11 @@ struct ReconcileCommand: AsyncParsableCommand {
         func run() async throws {
             try await runOperator { () async throws(OperatorFailure) in
                 let client = try connection.client(preferring: [.operate])
-                var object: [String: Any] = ["transaction_id": transaction]
-                if let payment { object["payment_id"] = payment }
-                if let expected { object["expected_payment_id"] = expected }
-                let body = try await client.post("/v1/matches", json: object)
+                var members: [JSONMember] = []
+                if let expected { members.append(JSONMember(key: "expected_payment_id", value: .string(expected))) }
+                if let payment { members.append(JSONMember(key: "payment_id", value: .string(payment))) }
+                members.append(JSONMember(key: "transaction_id", value: .string(transaction)))
+                let body = try await client.post("/v1/matches", json: members)
                 if json { return printRaw(body) }
                 let match = try JSONDocument(body)
                 print("match \(orDash(match.string("id"))): \(transaction) ↔ \(orDash(match.string("target_kind"))) \(orDash(match.string("target_id"))) is \(orDash(match.string("state")))")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BankGateConfig
+import BankGateCore
 import BankGateStatements
 import Foundation
 
@@ -145,7 +146,7 @@ struct StatementsCommand: AsyncParsableCommand {
             try await runOperator { () async throws(OperatorFailure) in
                 let client = try connection.client(preferring: [.operate])
                 let body = try await client.post("/v1/statements/\(OperatorClient.escape(id))/accept",
-                                                 json: reason.map { ["reason": $0] } ?? [:])
+                                                 json: reason.map { [JSONMember(key: "reason", value: .string($0))] } ?? [])
                 if json { return printRaw(body) }
                 let statement = try JSONDocument(body)
                 print("\(orDash(statement.string("id"))) \(orDash(statement.string("review"))): "

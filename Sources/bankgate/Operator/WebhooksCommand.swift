@@ -1,5 +1,6 @@
 import ArgumentParser
 import BankGateConfig
+import BankGateCore
 import Foundation
 
 /// `bankgate webhooks list|create|enable|disable|delete|redeliver`.
@@ -24,7 +25,7 @@ struct WebhooksCommand: AsyncParsableCommand {
                 var table = TextTable("ID", "STATE", "URL", "EVENTS", "DELIVERED THROUGH", "FAILURES", "LAST ERROR")
                 for hook in hooks {
                     table.add(orDash(hook.string("id")), orDash(hook.string("state")), orDash(hook.string("url")),
-                              ((hook.object["event_types"] as? [String]) ?? []).joined(separator: ","),
+                              (hook.strings("event_types") ?? []).joined(separator: ","),
                               orDash(hook.string("delivered_through_sequence")), orDash(hook.string("consecutive_failures")),
                               orDash(hook.string("last_error")))
                 }
@@ -51,7 +52,8 @@ struct WebhooksCommand: AsyncParsableCommand {
             try await runOperator { () async throws(OperatorFailure) in
                 let client = try connection.client(preferring: [.operate])
                 let body = try await client.post("/v1/webhooks" + (fromSeq.map { "?from_seq=\($0)" } ?? ""),
-                                                 json: ["url": url, "event_types": eventTypes])
+                                                 json: [JSONMember(key: "event_types", value: .array(eventTypes.map(JSONValue.string))),
+                                                        JSONMember(key: "url", value: .string(url))])
                 if json { return printRaw(body) }
                 let hook = try JSONDocument(body)
                 print("webhook \(orDash(hook.string("id"))) created; signing secret (shown only now): \(orDash(hook.string("secret")))")

@@ -1,25 +1,7 @@
-/// A JSON value as intake needs it: strings kept, numbers and booleans only syntax-checked.
-enum JSONValue {
-    case string(String)
-    case number
-    case bool
-    case null
-    case object([JSONMember])
-    case array([JSONValue])
-}
-
-/// One `"key": value` of a JSON object, in document order.
-struct JSONMember {
-    var key: String
-    var value: JSONValue
-}
-
-/// Thrown by ``JSONScanner`` for text that is not JSON (RFC 8259).
-struct JSONSyntaxError: Error {}
-
 /// A strict RFC 8259 parser over UTF-8 bytes, written for the intake hot path: one pass, no
 /// Foundation, no reflection. Rejects invalid UTF-8, lone surrogates, control characters in
-/// strings, leading zeros, trailing text, and nesting deeper than ``maxDepth``.
+/// strings, leading zeros, trailing text, and nesting deeper than ``maxDepth``. Reached through
+/// ``JSONValue/parse(_:)-(UnsafeRawBufferPointer)`` and ``JSONObjectReader/document(_:)-(UnsafeRawBufferPointer)``.
 struct JSONScanner {
     static let maxDepth = 512
 
@@ -63,10 +45,10 @@ struct JSONScanner {
         case UInt8(ascii: "{"): return try object()
         case UInt8(ascii: "["): return try array()
         case UInt8(ascii: "\""): return .string(try string())
-        case UInt8(ascii: "t"): try literal("true"); return .bool
-        case UInt8(ascii: "f"): try literal("false"); return .bool
+        case UInt8(ascii: "t"): try literal("true"); return .bool(true)
+        case UInt8(ascii: "f"): try literal("false"); return .bool(false)
         case UInt8(ascii: "n"): try literal("null"); return .null
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): try number(); return .number
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try number())
         default: throw JSONSyntaxError()
         }
     }
@@ -126,8 +108,9 @@ struct JSONScanner {
         index += count
     }
 
-    /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`
-    private mutating func number() throws(JSONSyntaxError) {
+    /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`, returned as written (ASCII).
+    private mutating func number() throws(JSONSyntaxError) -> String {
+        let start = index
         if current == UInt8(ascii: "-") { index += 1 }
         guard let first = current, Self.isDigit(first) else { throw JSONSyntaxError() }
         index += 1
@@ -143,6 +126,8 @@ struct JSONScanner {
             guard let next = current, Self.isDigit(next) else { throw JSONSyntaxError() }
             skipDigits()
         }
+        let text = UnsafeRawBufferPointer(rebasing: bytes[start..<index]).assumingMemoryBound(to: UInt8.self)
+        return String(decoding: text, as: UTF8.self)
     }
 
     private mutating func skipDigits() {
