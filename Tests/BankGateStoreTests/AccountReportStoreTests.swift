@@ -84,6 +84,10 @@ final class AccountReportStoreTests: XCTestCase {
         XCTAssertEqual(all.map(\.draft.identity), ["A1", "A2"])
         let value1 = try await eventTypes().filter { $0 == "transaction.booked" }.count
         XCTAssertEqual(value1, 2)
+        let booked = try await payments.events(after: 0, limit: 1000).first { $0.type == "transaction.booked" }
+        let payload = try XCTUnwrap(booked?.payloadJSON)
+        XCTAssertTrue(payload.contains(#""remittance_info":"#), payload)
+        XCTAssertFalse(payload.contains("remittance_information"), payload)
     }
 
     func testAPendingEntryBookedLaterIsOneTransactionAndOneBookedEvent() async throws {

@@ -477,7 +477,7 @@ public final class StatementStore: Sendable {
         json.field("bank_reference", draft.bankReference)
         json.field("account_servicer_reference", draft.accountServicerReference)
         json.field("counterparty_name", draft.counterpartyName)
-        json.field("remittance_information", draft.remittanceInfo)
+        json.field("remittance_info", draft.remittanceInfo)
         json.field("bank_statement_id", draft.statementId)
         extra?(&json)
         json.endObject()
