@@ -12,7 +12,7 @@ extension AccountReportStoreTests {
                                                             entries: [entry("A1", 3000), entry("A1", 3000)])
         XCTAssertEqual(inserted.inserted.count, 1)
         XCTAssertEqual(inserted.duplicates, 1)
-        XCTAssertEqual(outcome.integrity, "inconsistent")
+        XCTAssertEqual(outcome.integrity, .inconsistent)
         XCTAssertEqual(outcome.review, .quarantined)
         XCTAssertTrue(outcome.reviewReason?.contains("de-duplication") ?? false, "\(outcome.reviewReason ?? "-")")
         let record = try await statements.statement(id: "stm_1")
@@ -53,7 +53,7 @@ extension AccountReportStoreTests {
                                   entries: [entry("A1", 3000), entry("BOGUS", 500)])
         let (_, corrected) = try await importStatement("S1-corrected", sequence: 1, date: "2026-11-20", opening: 0, closing: 3000,
                                                        entries: [entry("A1", 3000)])
-        XCTAssertEqual(corrected.integrity, "consistent")
+        XCTAssertEqual(corrected.integrity, .consistent)
         XCTAssertEqual(corrected.review, .none)
         let replaced = try await statements.statement(id: "stm_1")
         XCTAssertEqual(replaced?.review, .replaced)

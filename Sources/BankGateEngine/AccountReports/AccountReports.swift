@@ -101,7 +101,7 @@ public final class AccountReports: Sendable {
                 logger.error("reconciliation after import failed", metadata: ["account": "\(accountId)", "error": "\(error)"])
             }
         }
-        for result in results where result.reportKind == ReportKind.endOfDay.rawValue {
+        for result in results where result.reportKind == .endOfDay {
             await recordBalanceReconciliation(accountId: result.accountId, date: result.statementDate)
         }
     }

@@ -84,7 +84,7 @@ public final class StatementPullService: Service, Sendable {
         guard minuteOfDay >= at, claim(key, now: now, every: Self.retryMilliseconds) else { return }
         let today = now.dateString
         guard let yesterday = DateArithmetic.adding(days: -1, to: today) else { return }
-        let last = (try? await reports.statements.lastStatementDate(accountId: target.account.id, reportKind: "end_of_day")) ?? nil
+        let last = (try? await reports.statements.lastStatementDate(accountId: target.account.id, reportKind: .endOfDay)) ?? nil
         guard last.map({ $0 < yesterday }) ?? true else { return }
         let earliest = DateArithmetic.adding(days: -(Self.maximumCatchUpDays - 1), to: yesterday) ?? yesterday
         let from = max(last.flatMap { DateArithmetic.adding(days: 1, to: $0) } ?? yesterday, earliest)
@@ -109,7 +109,7 @@ public final class StatementPullService: Service, Sendable {
 
     private func pullOpenGaps(now: Timestamp) async {
         guard let gaps = try? await reports.statements.openGaps() else { return }
-        for gap in gaps where gap.pulls < Self.maximumGapPulls && gap.reportKind == "end_of_day" {
+        for gap in gaps where gap.pulls < Self.maximumGapPulls && gap.reportKind == .endOfDay {
             guard let target = targets[gap.accountId],
                   claim("gap:\(gap.id)", now: now, every: Self.gapRetryMilliseconds) else { continue }
             try? await reports.statements.recordGapPull(id: gap.id, at: now)

@@ -87,7 +87,7 @@ extension StatementStore {
                 SELECT id, account_id, report_kind, from_seq, to_seq, from_date, to_date, reason, state, pulls
                 FROM statement_gaps WHERE state = 'open' ORDER BY id
                 """, []) { row in
-                try StatementGap(id: row.int("id"), accountId: row.text("account_id"), reportKind: row.text("report_kind"),
+                try StatementGap(id: row.int("id"), accountId: row.text("account_id"), reportKind: row.value("report_kind"),
                                  fromSequence: row.optionalInt("from_seq"), toSequence: row.optionalInt("to_seq"),
                                  fromDate: row.text("from_date"), toDate: row.text("to_date"), reason: row.text("reason"),
                                  state: row.text("state"), pulls: Int(row.int("pulls")))
@@ -96,11 +96,11 @@ extension StatementStore {
     }
 
     /// The most recent end-of-day statement date of an account, if any.
-    public func lastStatementDate(accountId: String, reportKind: String) async throws -> String? {
+    public func lastStatementDate(accountId: String, reportKind: StatementReportKind) async throws -> String? {
         try await database.read { db in
             try db.queryFirst("""
                 SELECT MAX(statement_date) AS last_date FROM statements WHERE account_id = ? AND report_kind = ? AND state = 'complete'
-                """, [.text(accountId), .text(reportKind)], { try $0.optionalText("last_date") }) ?? nil
+                """, [.text(accountId), .text(reportKind.rawValue)], { try $0.optionalText("last_date") }) ?? nil
         }
     }
 
@@ -152,11 +152,11 @@ extension StatementStore {
             ? StatementCompletion(entries: Int(row.int("entries")), bookedCredits: row.int("booked_credits"),
                                   bookedDebits: row.int("booked_debits"), openingBalance: row.optionalInt("opening_balance"),
                                   closingBalance: row.optionalInt("closing_balance"),
-                                  closingAvailable: row.optionalInt("closing_available"), integrity: row.text("integrity"),
+                                  closingAvailable: row.optionalInt("closing_available"), integrity: row.value("integrity"),
                                   expectedClosing: row.optionalInt("expected_closing"), balances: [])
             : nil
         return try StatementRecord(id: "stm_\(row.int("id"))", draft: draft, completion: completion,
-                                   newEntries: Int(row.int("new_entries")), continuity: row.text("continuity"), state: state,
+                                   newEntries: Int(row.int("new_entries")), continuity: row.value("continuity"), state: state,
                                    receivedAt: Timestamp(milliseconds: row.int("received_at")),
                                    review: StatementReview(rawValue: row.text("review")) ?? .quarantined,
                                    reviewReason: row.optionalText("review_reason"),

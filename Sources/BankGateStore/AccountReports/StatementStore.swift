@@ -39,7 +39,7 @@ public final class StatementStore: Sendable {
                 INSERT INTO statements (account_id, format, report_kind, message_id, statement_id, electronic_seq, legal_seq, page,
                     bank_created_at, from_date, to_date, statement_date, currency, state, source, source_name, received_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'importing', ?, ?, ?)
-                """, [.text(draft.accountId), .text(draft.format), .text(draft.reportKind), .text(draft.messageId),
+                """, [.text(draft.accountId), .text(draft.format), .text(draft.reportKind.rawValue), .text(draft.messageId),
                       .text(draft.statementId), draft.electronicSequence.sqlValue, draft.legalSequence.sqlValue,
                       draft.page.map { .integer(Int64($0)) } ?? .null, draft.bankCreatedAt.sqlValue, draft.fromDate.sqlValue,
                       draft.toDate.sqlValue, .text(draft.statementDate), .text(draft.currency.code), .text(draft.source.rawValue),
@@ -123,10 +123,8 @@ public final class StatementStore: Sendable {
 
     /// What finishing a statement found.
     public struct Outcome: Sendable, Hashable {
-        /// `consistent`, `inconsistent` or `not_applicable`.
-        public var integrity: String
-        /// `ok`, `first`, `gap`, `opening_mismatch` or `not_checked`.
-        public var continuity: String
+        public var integrity: StatementIntegrityCheck
+        public var continuity: StatementContinuity
         /// The hole this statement revealed, if any (also recorded as an open gap).
         public var gap: StatementGap?
         /// Open gaps this statement closed.
@@ -152,9 +150,9 @@ public final class StatementStore: Sendable {
             guard let draft = try Self.loadDraft(db, row: row) else { throw StoreError.notFound("statement") }
             var completion = completion
             var reviewReason: String?
-            if completion.integrity == "inconsistent" {
+            if completion.integrity == .inconsistent {
                 reviewReason = "opening balance and entries do not add up to the closing balance"
-            } else if completion.integrity == "consistent", let opening = completion.openingBalance,
+            } else if completion.integrity == .consistent, let opening = completion.openingBalance,
                       let closing = completion.closingBalance {
                 let kept = try db.queryFirst("""
                     SELECT COALESCE(SUM(t.amount_minor), 0) AS kept_sum, COUNT(*) AS kept_entries
@@ -162,7 +160,7 @@ public final class StatementStore: Sendable {
                     WHERE e.statement_row = ? AND e.booked = 1
                     """, [.integer(row)], { try ($0.int("kept_sum"), $0.int("kept_entries")) }) ?? (0, 0)
                 if opening + kept.0 != closing {
-                    completion.integrity = "inconsistent"
+                    completion.integrity = .inconsistent
                     completion.expectedClosing = opening + kept.0
                     reviewReason = "the \(kept.1) booked entries kept after de-duplication do not add up to the closing balance"
                 }
@@ -174,7 +172,7 @@ public final class StatementStore: Sendable {
                 WHERE id = ?
                 """, [.integer(Int64(completion.entries)), .integer(completion.bookedCredits), .integer(completion.bookedDebits),
                       completion.openingBalance.sqlValue, completion.closingBalance.sqlValue, completion.closingAvailable.sqlValue,
-                      .text(completion.integrity), completion.expectedClosing.sqlValue, .integer(at.milliseconds),
+                      .text(completion.integrity.rawValue), completion.expectedClosing.sqlValue, .integer(at.milliseconds),
                       completion.warnings.isEmpty ? .null : .text(completion.warnings.joined(separator: "\n")),
                       .text(reviewReason == nil ? StatementReview.none.rawValue : StatementReview.quarantined.rawValue),
                       reviewReason.sqlValue, .integer(row)])
@@ -202,12 +200,12 @@ public final class StatementStore: Sendable {
             } else {
                 try Self.release(db, row: row, draft: draft, at: at)
             }
-            var outcome = Outcome(integrity: completion.integrity, continuity: "not_checked", gap: nil, closedGaps: [],
+            var outcome = Outcome(integrity: completion.integrity, continuity: .notChecked, gap: nil, closedGaps: [],
                                   review: reviewReason == nil ? .none : .quarantined, reviewReason: reviewReason)
-            if draft.reportKind == "end_of_day" {
+            if draft.reportKind == .endOfDay {
                 outcome = try Self.checkContinuity(db, row: row, draft: draft, completion: completion, at: at, outcome: outcome)
             }
-            try db.run("UPDATE statements SET continuity = ? WHERE id = ?", [.text(outcome.continuity), .integer(row)])
+            try db.run("UPDATE statements SET continuity = ? WHERE id = ?", [.text(outcome.continuity.rawValue), .integer(row)])
             try StoreJournal.audit(db, at: at, actor: "system", action: "statement.completed", subject: ("statement", "stm_\(row)"),
                            details: "\(completion.entries) entries, integrity \(completion.integrity), continuity \(outcome.continuity)")
             return outcome
@@ -230,7 +228,7 @@ public final class StatementStore: Sendable {
             """, [.text(draft.accountId), .integer(at.milliseconds), .integer(row)])
         let replaced = try db.query("""
             SELECT id FROM statements WHERE account_id = ? AND report_kind = ? AND statement_date = ? AND review = 'quarantined' AND id != ?
-            """, [.text(draft.accountId), .text(draft.reportKind), .text(draft.statementDate), .integer(row)], { try $0.int("id") })
+            """, [.text(draft.accountId), .text(draft.reportKind.rawValue), .text(draft.statementDate), .integer(row)], { try $0.int("id") })
         for old in replaced {
             try db.run("UPDATE statements SET review = 'replaced', reviewed_at = ?, reviewed_by = 'system', review_reason = ? WHERE id = ?",
                        [.integer(at.milliseconds), .text("replaced by stm_\(row)"), .integer(old)])
@@ -319,7 +317,7 @@ public final class StatementStore: Sendable {
             // The numbering says the other statement comes first, its date says it comes later (a file
             // from another channel with numbers of its own, say): no hole can be dated from that, and
             // none is asked of the bank. An operator sees the continuity.
-            outcome.continuity = "sequence_date_conflict"
+            outcome.continuity = .sequenceDateConflict
             try StoreJournal.audit(db, at: at, actor: "system", action: "statement.sequence_date_conflict",
                                    subject: ("statement", "stm_\(row)"),
                                    details: "numbered after stm_\(previous.row) of \(previous.date) but dated \(draft.statementDate)")
@@ -327,19 +325,19 @@ public final class StatementStore: Sendable {
             let fromDate = DateArithmetic.adding(days: 1, to: previous.date) ?? previous.date
             let toDate = DateArithmetic.adding(days: -1, to: draft.statementDate) ?? draft.statementDate
             if let sequence, let previousSequence = previous.sequence, sequence > previousSequence + 1 {
-                outcome.continuity = "gap"
+                outcome.continuity = .gap
                 outcome.gap = try openGap(db, draft: draft, fromSequence: previousSequence + 1, toSequence: sequence - 1,
                                           fromDate: fromDate, toDate: max(fromDate, toDate), reason: "sequence_gap", at: at)
             } else if let opening = completion.openingBalance, let closing = previous.closing, opening != closing {
-                outcome.continuity = "opening_mismatch"
+                outcome.continuity = .openingMismatch
                 outcome.gap = try openGap(db, draft: draft, fromSequence: nil, toSequence: nil, fromDate: fromDate,
                                           toDate: max(fromDate, toDate), reason: "opening_mismatch", at: at,
                                           detail: (expected: closing, found: opening))
             } else {
-                outcome.continuity = "ok"
+                outcome.continuity = .ok
             }
         } else {
-            outcome.continuity = "first"
+            outcome.continuity = .first
         }
         // A statement may arrive after later ones (a re-pull, a late file): the hole can then lie
         // between it and its successor.
@@ -351,7 +349,7 @@ public final class StatementStore: Sendable {
            next.0 > sequence + 1, next.1 > draft.statementDate {
             let alreadyOpen = try db.queryFirst("""
                 SELECT 1 AS found FROM statement_gaps WHERE account_id = ? AND report_kind = ? AND state = 'open' AND from_seq <= ? AND to_seq >= ?
-                """, [.text(draft.accountId), .text(draft.reportKind), .integer(sequence + 1), .integer(next.0 - 1)], { try $0.int("found") })
+                """, [.text(draft.accountId), .text(draft.reportKind.rawValue), .integer(sequence + 1), .integer(next.0 - 1)], { try $0.int("found") })
             if alreadyOpen == nil {
                 let fromDate = DateArithmetic.adding(days: 1, to: draft.statementDate) ?? draft.statementDate
                 let toDate = DateArithmetic.adding(days: -1, to: next.1) ?? next.1
@@ -370,7 +368,7 @@ public final class StatementStore: Sendable {
         try db.run("""
             INSERT INTO statement_gaps (account_id, report_kind, from_seq, to_seq, from_date, to_date, reason, state, detected_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?)
-            """, [.text(draft.accountId), .text(draft.reportKind), fromSequence.sqlValue, toSequence.sqlValue, .text(fromDate),
+            """, [.text(draft.accountId), .text(draft.reportKind.rawValue), fromSequence.sqlValue, toSequence.sqlValue, .text(fromDate),
                   .text(toDate), .text(reason), .integer(at.milliseconds)])
         let gap = StatementGap(id: db.lastInsertRowID, accountId: draft.accountId, reportKind: draft.reportKind,
                                fromSequence: fromSequence, toSequence: toSequence, fromDate: fromDate, toDate: toDate,
@@ -402,7 +400,7 @@ public final class StatementStore: Sendable {
         let open = try db.query("""
             SELECT id, from_seq, to_seq, from_date, to_date FROM statement_gaps
             WHERE state = 'open' AND account_id = ? AND report_kind = ? AND reason = 'sequence_gap'
-            """, [.text(draft.accountId), .text(draft.reportKind)], {
+            """, [.text(draft.accountId), .text(draft.reportKind.rawValue)], {
                 try ($0.int("id"), $0.optionalInt("from_seq"), $0.optionalInt("to_seq"), $0.text("from_date"), $0.text("to_date"))
             })
         var closed: [Int64] = []
@@ -412,7 +410,7 @@ public final class StatementStore: Sendable {
                 let present = try db.queryFirst("""
                     SELECT COUNT(DISTINCT COALESCE(electronic_seq, legal_seq)) AS present FROM statements
                     WHERE account_id = ? AND report_kind = ? AND state = 'complete' AND COALESCE(electronic_seq, legal_seq) BETWEEN ? AND ?
-                    """, [.text(draft.accountId), .text(draft.reportKind), .integer(from), .integer(to)], { try $0.int("present") }) ?? 0
+                    """, [.text(draft.accountId), .text(draft.reportKind.rawValue), .integer(from), .integer(to)], { try $0.int("present") }) ?? 0
                 filled = present >= to - from + 1
             } else {
                 filled = draft.statementDate >= gap.3 && draft.statementDate <= gap.4
@@ -442,7 +440,7 @@ public final class StatementStore: Sendable {
             throw StoreError.database("corrupt statement row")
         }
         return try StatementDraft(
-            accountId: row.text("account_id"), format: row.text("format"), reportKind: row.text("report_kind"),
+            accountId: row.text("account_id"), format: row.text("format"), reportKind: row.value("report_kind"),
             messageId: row.text("message_id"), statementId: row.text("statement_id"),
             electronicSequence: row.optionalInt("electronic_seq"), legalSequence: row.optionalInt("legal_seq"),
             page: row.optionalInt("page").map { Int($0) }, bankCreatedAt: row.optionalText("bank_created_at"),

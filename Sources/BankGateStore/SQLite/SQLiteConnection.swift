@@ -221,6 +221,13 @@ public struct SQLiteRow {
     }
     /// Whether the column is NULL.
     public func isNull(_ name: String) throws(StoreError) -> Bool { isNull(try columns.position(name)) }
+    /// The column as one of a closed set stored by its raw value; any other text throws
+    /// ``StoreError/database(_:)`` naming the column (not the value).
+    public func value<Value: RawRepresentable>(_ name: String, as type: Value.Type = Value.self) throws(StoreError) -> Value
+        where Value.RawValue == String {
+        guard let value = Value(rawValue: try text(name)) else { throw StoreError.database("unexpected value in column \(name)") }
+        return value
+    }
 
     private func text(at column: Int32) -> String {
         guard let pointer = sqlite3_column_text(statement, column) else { return "" }
