@@ -162,7 +162,7 @@ final class AccountReportStoreTests: XCTestCase {
     func expected(_ id: String, min: Int64, max: Int64) -> ExpectedPaymentRecord {
         ExpectedPaymentRecord(id: id, accountId: "acme-eur", currency: eur, amountMin: min, amountMax: max, counterpartyName: "Müller",
                               counterpartyAccount: nil, reference: "INV-1", windowFrom: "2026-11-18", windowTo: "2026-11-22",
-                              status: "open", client: "treasury", createdAt: t0, updatedAt: t0)
+                              status: .open, client: "treasury", createdAt: t0, updatedAt: t0)
     }
 
     func testExactMatchConfirmsAtOnceAndOnlyOnce() async throws {
@@ -172,11 +172,11 @@ final class AccountReportStoreTests: XCTestCase {
                                      reasons: ["reference_found"])
         let recorded = try await reconciliation.record([proposal, proposal], at: t0)
         XCTAssertEqual(recorded.count, 1)
-        XCTAssertEqual(recorded.first?.state, "confirmed")
+        XCTAssertEqual(recorded.first?.state, .confirmed)
         let value9 = try await reconciliation.expectedPayment(id: "exp_1")?.status
-        XCTAssertEqual(value9, "matched")
+        XCTAssertEqual(value9, .matched)
         let value10 = try await statements.transaction(id: "btx_1")?.matchState
-        XCTAssertEqual(value10, "matched")
+        XCTAssertEqual(value10, .matched)
         let types = try await eventTypes()
         XCTAssertTrue(types.contains("transaction.matched"))
         XCTAssertTrue(types.contains("expected_payment.matched"))
@@ -192,14 +192,14 @@ final class AccountReportStoreTests: XCTestCase {
             MatchProposal(transactionId: "btx_1", target: .expectedPayment("exp_1"), kind: "suggested", scorePermille: 800, reasons: ["amount_in_range"]),
             MatchProposal(transactionId: "btx_2", target: .expectedPayment("exp_1"), kind: "suggested", scorePermille: 500, reasons: ["date_within_window"]),
         ], at: t0)
-        XCTAssertEqual(suggestions.map(\.state), ["suggested", "suggested"])
+        XCTAssertEqual(suggestions.map(\.state), [.suggested, .suggested])
         let value12 = try await reconciliation.pendingSuggestions(accountId: nil, limit: 10).count
         XCTAssertEqual(value12, 2)
 
         let rejected = try await reconciliation.reject(matchId: suggestions[1].id, actor: "ops", at: t0)
-        XCTAssertEqual(rejected.state, "rejected")
+        XCTAssertEqual(rejected.state, .rejected)
         let value13 = try await statements.transaction(id: "btx_2")?.matchState
-        XCTAssertEqual(value13, "unmatched")
+        XCTAssertEqual(value13, .unmatched)
         // A rejected suggestion is not proposed again.
         let again = try await reconciliation.record([
             MatchProposal(transactionId: "btx_2", target: .expectedPayment("exp_1"), kind: "suggested", scorePermille: 500, reasons: []),
@@ -207,7 +207,7 @@ final class AccountReportStoreTests: XCTestCase {
         XCTAssertTrue(again.isEmpty)
 
         let confirmed = try await reconciliation.confirm(matchId: suggestions[0].id, actor: "ops", at: t0)
-        XCTAssertEqual(confirmed.state, "confirmed")
+        XCTAssertEqual(confirmed.state, .confirmed)
         XCTAssertEqual(confirmed.decidedBy, "ops")
         // Confirming twice is refused.
         do {
@@ -216,11 +216,11 @@ final class AccountReportStoreTests: XCTestCase {
         } catch StoreError.invalidState {}
 
         let undone = try await reconciliation.unmatch(matchId: confirmed.id, actor: "ops", at: t0)
-        XCTAssertEqual(undone.state, "unmatched")
+        XCTAssertEqual(undone.state, .unmatched)
         let value14 = try await reconciliation.expectedPayment(id: "exp_1")?.status
-        XCTAssertEqual(value14, "open")
+        XCTAssertEqual(value14, .open)
         let value15 = try await statements.transaction(id: "btx_1")?.matchState
-        XCTAssertEqual(value15, "unmatched")
+        XCTAssertEqual(value15, .unmatched)
 
         let manual = try await reconciliation.matchManually(transactionId: "btx_2", target: .expectedPayment("exp_1"), actor: "ops", at: t0)
         XCTAssertEqual(manual.kind, "manual")

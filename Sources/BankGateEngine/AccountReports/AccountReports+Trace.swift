@@ -61,7 +61,7 @@ extension AccountReports {
                                        identifiers: identifiers))
             }
             let matches = try await reconciliation.matches(target: .payment(paymentId))
-            var transactionIds = Set(matches.filter { $0.state == "confirmed" }.map(\.transactionId))
+            var transactionIds = Set(matches.filter { $0.state == .confirmed }.map(\.transactionId))
             for transaction in try await statements.transactions(endToEndId: payment.endToEndId)
                 where transaction.accountId == payment.debtorAccountId {
                 transactionIds.insert(transaction.id)

@@ -240,7 +240,7 @@ public final class AccountReports: Sendable {
             id: IdentifierFactory.make("exp_"), accountId: request.accountId, currency: request.currency,
             amountMin: request.amountMin, amountMax: request.amountMax, counterpartyName: request.counterpartyName,
             counterpartyAccount: request.counterpartyAccount, reference: request.reference, windowFrom: request.windowFrom,
-            windowTo: request.windowTo, status: "open", client: client, createdAt: now, updatedAt: now)
+            windowTo: request.windowTo, status: .open, client: client, createdAt: now, updatedAt: now)
         do {
             let created = try await reconciliation.createExpectedPayment(record, at: now)
             // Money that already arrived is matched at once.
@@ -262,7 +262,7 @@ public final class AccountReports: Sendable {
         }
     }
 
-    public func expectedPayments(accountId: String?, status: String?, limit: Int) async throws(GatewayError) -> [ExpectedPaymentRecord] {
+    public func expectedPayments(accountId: String?, status: ExpectedPaymentStatus?, limit: Int) async throws(GatewayError) -> [ExpectedPaymentRecord] {
         do { return try await reconciliation.expectedPayments(accountId: accountId, status: status, limit: limit) } catch {
             throw Self.gatewayError(error)
         }
@@ -282,7 +282,7 @@ public final class AccountReports: Sendable {
             let transactions = try await reconciliation.unmatchedTransactions(accountId: accountId)
             let payments = try await reconciliation.unmatchedPayments(accountId: accountId)
             let suggestions = try await reconciliation.pendingSuggestions(accountId: accountId, limit: 1000)
-            let overdue = try await reconciliation.expectedPayments(accountId: accountId, status: "overdue", limit: 1000)
+            let overdue = try await reconciliation.expectedPayments(accountId: accountId, status: .overdue, limit: 1000)
             let held = try await statements.quarantinedStatements(accountId: accountId)
             return ReconciliationExceptions(unmatchedTransactions: transactions, unmatchedPayments: payments,
                                             suggestions: suggestions, overdueExpectedPayments: overdue, quarantinedStatements: held)

@@ -211,6 +211,17 @@ public struct BankTransactionDraft: Sendable, Hashable {
     }
 }
 
+/// Whether a bank transaction is matched; the raw values are the spellings in the database and the API.
+public enum TransactionMatchState: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+    case unmatched
+    /// Only suggestions wait for an operator.
+    case suggested
+    /// A confirmed match.
+    case matched
+
+    public var description: String { rawValue }
+}
+
 /// A stored bank transaction.
 public struct BankTransactionRecord: Sendable, Hashable {
     /// `btx_<n>`.
@@ -218,15 +229,14 @@ public struct BankTransactionRecord: Sendable, Hashable {
     public var accountId: String
     public var statementRow: Int64
     public var draft: BankTransactionDraft
-    /// `unmatched`, `suggested` or `matched`.
-    public var matchState: String
+    public var matchState: TransactionMatchState
     public var createdAt: Timestamp
     public var updatedAt: Timestamp
     /// No complete, consistent statement (nor an operator) vouches for the entry yet: it is left
     /// out of matching and the balance reconciliation.
     public var quarantined: Bool
 
-    public init(id: String, accountId: String, statementRow: Int64, draft: BankTransactionDraft, matchState: String,
+    public init(id: String, accountId: String, statementRow: Int64, draft: BankTransactionDraft, matchState: TransactionMatchState,
                 createdAt: Timestamp, updatedAt: Timestamp, quarantined: Bool = false) {
         self.id = id
         self.accountId = accountId

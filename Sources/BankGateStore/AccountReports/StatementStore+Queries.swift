@@ -134,7 +134,7 @@ extension StatementStore {
             sourcePath: row.text("source_path"))
         return try BankTransactionRecord(id: "btx_\(row.int("id"))", accountId: row.text("account_id"),
                                          statementRow: row.int("statement_row"), draft: draft,
-                                         matchState: row.text("match_state"),
+                                         matchState: row.value("match_state"),
                                          createdAt: Timestamp(milliseconds: row.int("created_at")),
                                          updatedAt: Timestamp(milliseconds: row.int("updated_at")),
                                          quarantined: row.int("quarantined") != 0)

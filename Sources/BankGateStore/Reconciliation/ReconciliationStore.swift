@@ -29,7 +29,7 @@ public final class ReconciliationStore: Sendable {
             try StoreJournal.audit(db, at: at, actor: record.client, action: "expected_payment.created",
                                      subject: ("expected_payment", record.id), details: nil)
             var created = record
-            created.status = "open"
+            created.status = .open
             created.createdAt = at
             created.updatedAt = at
             try Self.appendExpectedEvent(db, type: "expected_payment.created", created, at: at)
@@ -42,12 +42,13 @@ public final class ReconciliationStore: Sendable {
     }
 
     /// Expected payments, newest first, optionally of one account and status.
-    public func expectedPayments(accountId: String?, status: String?, limit: Int) async throws -> [ExpectedPaymentRecord] {
+    public func expectedPayments(accountId: String?, status: ExpectedPaymentStatus?, limit: Int) async throws -> [ExpectedPaymentRecord] {
         try await database.read { db in
             try db.query("""
                 SELECT \(Self.expectedColumns) FROM expected_payments
                 WHERE (? IS NULL OR account_id = ?) AND (? IS NULL OR status = ?) ORDER BY created_at DESC, id DESC LIMIT ?
-                """, [accountId.sqlValue, accountId.sqlValue, status.sqlValue, status.sqlValue, .integer(Int64(limit))], Self.expected)
+                """, [accountId.sqlValue, accountId.sqlValue, status.map(\.rawValue).sqlValue, status.map(\.rawValue).sqlValue,
+                      .integer(Int64(limit))], Self.expected)
         }
     }
 
@@ -65,12 +66,12 @@ public final class ReconciliationStore: Sendable {
     public func cancelExpectedPayment(id: String, actor: String, at: Timestamp) async throws -> ExpectedPaymentRecord {
         try await database.write { db in
             guard var record = try Self.loadExpected(db, id: id) else { throw StoreError.notFound("expected payment") }
-            guard record.status == "open" || record.status == "overdue" else {
+            guard record.status == .open || record.status == .overdue else {
                 throw StoreError.invalidState("the expected payment is \(record.status) and can no longer be cancelled")
             }
             try db.run("UPDATE expected_payments SET status = 'cancelled', updated_at = ? WHERE id = ?", [.integer(at.milliseconds), .text(id)])
             try StoreJournal.audit(db, at: at, actor: actor, action: "expected_payment.cancelled", subject: ("expected_payment", id), details: nil)
-            record.status = "cancelled"
+            record.status = .cancelled
             record.updatedAt = at
             try Self.appendExpectedEvent(db, type: "expected_payment.cancelled", record, at: at)
             return record
@@ -89,7 +90,7 @@ public final class ReconciliationStore: Sendable {
                            [.integer(at.milliseconds), .text(record.id)])
                 try StoreJournal.audit(db, at: at, actor: "system", action: "expected_payment.overdue",
                                          subject: ("expected_payment", record.id), details: "window ended \(record.windowTo)")
-                record.status = "overdue"
+                record.status = .overdue
                 record.updatedAt = at
                 try Self.appendExpectedEvent(db, type: "expected_payment.overdue", record, at: at)
                 marked.append(record)
@@ -169,12 +170,12 @@ public final class ReconciliationStore: Sendable {
                 guard exists == nil else { continue }
                 if proposal.kind == "exact" {
                     guard try Self.isFree(db, transactionRow: transactionRow, target: proposal.target) else { continue }
-                    let row = try Self.insertMatch(db, proposal, state: "confirmed", at: at, decidedBy: "system")
+                    let row = try Self.insertMatch(db, proposal, state: .confirmed, at: at, decidedBy: "system")
                     try Self.applyConfirmation(db, matchRow: row, transactionRow: transactionRow, target: proposal.target,
                                                kind: proposal.kind, actor: "system", at: at)
                     if let match = try Self.loadMatch(db, row: row) { recorded.append(match) }
                 } else {
-                    let row = try Self.insertMatch(db, proposal, state: "suggested", at: at, decidedBy: nil)
+                    let row = try Self.insertMatch(db, proposal, state: .suggested, at: at, decidedBy: nil)
                     try db.run("UPDATE bank_transactions SET match_state = 'suggested', updated_at = ? WHERE id = ? AND match_state = 'unmatched'",
                                [.integer(at.milliseconds), .integer(transactionRow)])
                     try StoreJournal.audit(db, at: at, actor: "system", action: "match.suggested", subject: ("match", "mat_\(row)"),
@@ -190,7 +191,7 @@ public final class ReconciliationStore: Sendable {
     public func confirm(matchId: String, actor: String, at: Timestamp) async throws -> MatchRecord {
         try await database.write { db in
             let match = try Self.requireMatch(db, id: matchId)
-            guard match.state == "suggested" else { throw StoreError.invalidState("only a suggested match can be confirmed (it is \(match.state))") }
+            guard match.state == .suggested else { throw StoreError.invalidState("only a suggested match can be confirmed (it is \(match.state))") }
             guard let transactionRow = BankTransactionRecord.rowId(match.transactionId),
                   try Self.isFree(db, transactionRow: transactionRow, target: match.target) else {
                 throw StoreError.invalidState("the transaction or the \(match.target.kind) is already matched")
@@ -208,7 +209,7 @@ public final class ReconciliationStore: Sendable {
     public func reject(matchId: String, actor: String, at: Timestamp) async throws -> MatchRecord {
         try await database.write { db in
             let match = try Self.requireMatch(db, id: matchId)
-            guard match.state == "suggested" else { throw StoreError.invalidState("only a suggested match can be rejected (it is \(match.state))") }
+            guard match.state == .suggested else { throw StoreError.invalidState("only a suggested match can be rejected (it is \(match.state))") }
             let row = MatchRecord.rowId(matchId)!
             try db.run("UPDATE reconciliation_matches SET state = 'rejected', decided_at = ?, decided_by = ? WHERE id = ?",
                        [.integer(at.milliseconds), .text(actor), .integer(row)])
@@ -242,7 +243,7 @@ public final class ReconciliationStore: Sendable {
             }
             let proposal = MatchProposal(transactionId: transactionId, target: target, kind: "manual", scorePermille: 1000,
                                          reasons: ["operator"])
-            let row = try Self.insertMatch(db, proposal, state: "confirmed", at: at, decidedBy: actor)
+            let row = try Self.insertMatch(db, proposal, state: .confirmed, at: at, decidedBy: actor)
             try Self.applyConfirmation(db, matchRow: row, transactionRow: transactionRow, target: target, kind: "manual",
                                        actor: actor, at: at)
             return try Self.loadMatch(db, row: row)!
@@ -253,7 +254,7 @@ public final class ReconciliationStore: Sendable {
     public func unmatch(matchId: String, actor: String, at: Timestamp) async throws -> MatchRecord {
         try await database.write { db in
             let match = try Self.requireMatch(db, id: matchId)
-            guard match.state == "confirmed" else { throw StoreError.invalidState("only a confirmed match can be undone (it is \(match.state))") }
+            guard match.state == .confirmed else { throw StoreError.invalidState("only a confirmed match can be undone (it is \(match.state))") }
             let row = MatchRecord.rowId(matchId)!
             try db.run("UPDATE reconciliation_matches SET state = 'unmatched', decided_at = ?, decided_by = ? WHERE id = ?",
                        [.integer(at.milliseconds), .text(actor), .integer(row)])
@@ -344,14 +345,14 @@ public final class ReconciliationStore: Sendable {
         return !transactionTaken && !targetTaken && !targetClosed
     }
 
-    static func insertMatch(_ db: SQLiteConnection, _ proposal: MatchProposal, state: String, at: Timestamp, decidedBy: String?) throws -> Int64 {
+    static func insertMatch(_ db: SQLiteConnection, _ proposal: MatchProposal, state: MatchState, at: Timestamp, decidedBy: String?) throws -> Int64 {
         try db.run("""
             INSERT INTO reconciliation_matches (transaction_id, target_kind, target_id, kind, score_permille, reasons, state, created_at,
                 decided_at, decided_by)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, [.integer(BankTransactionRecord.rowId(proposal.transactionId) ?? 0), .text(proposal.target.kind), .text(proposal.target.id),
                   .text(proposal.kind), .integer(Int64(proposal.scorePermille)), .text(proposal.reasons.joined(separator: ",")),
-                  .text(state), .integer(at.milliseconds), decidedBy == nil ? .null : .integer(at.milliseconds), decidedBy.sqlValue])
+                  .text(state.rawValue), .integer(at.milliseconds), decidedBy == nil ? .null : .integer(at.milliseconds), decidedBy.sqlValue])
         return db.lastInsertRowID
     }
 
@@ -412,7 +413,7 @@ public final class ReconciliationStore: Sendable {
         json.field("reference", record.reference)
         json.field("window_from", record.windowFrom)
         json.field("window_to", record.windowTo)
-        json.field("status", record.status)
+        json.field("status", record.status.rawValue)
         json.field("transaction_id", transactionId)
         json.endObject()
         try StoreJournal.appendEvent(db, type: type, at: at, payload: json.text)
@@ -438,7 +439,7 @@ public final class ReconciliationStore: Sendable {
         return try MatchRecord(id: "mat_\(row.int("id"))", transactionId: "btx_\(row.int("transaction_id"))", target: target,
                                kind: row.text("kind"), scorePermille: Int(row.int("score_permille")),
                                reasons: reasons.isEmpty ? [] : reasons.split(separator: ",").map(String.init),
-                               state: row.text("state"), createdAt: Timestamp(milliseconds: row.int("created_at")),
+                               state: row.value("state"), createdAt: Timestamp(milliseconds: row.int("created_at")),
                                decidedAt: row.optionalInt("decided_at").map(Timestamp.init(milliseconds:)),
                                decidedBy: row.optionalText("decided_by"))
     }
@@ -458,7 +459,7 @@ public final class ReconciliationStore: Sendable {
             id: row.text("id"), accountId: row.text("account_id"), currency: currency, amountMin: row.int("amount_min"),
             amountMax: row.int("amount_max"), counterpartyName: row.optionalText("counterparty_name"),
             counterpartyAccount: row.optionalText("counterparty_account"), reference: row.optionalText("reference"),
-            windowFrom: row.text("window_from"), windowTo: row.text("window_to"), status: row.text("status"),
+            windowFrom: row.text("window_from"), windowTo: row.text("window_to"), status: row.value("status"),
             client: row.text("client"), createdAt: Timestamp(milliseconds: row.int("created_at")),
             updatedAt: Timestamp(milliseconds: row.int("updated_at")))
     }
