@@ -46,7 +46,7 @@ public final class GatewayEngine: PaymentGateway {
         for (index, request) in requests.enumerated() {
             guard let account = accounts[request.debtorAccountId],
                   let profile = bankProfiles[account.account.bankId] else {
-                throw GatewayError(.validation, code: "unknown_account", message: "debtor_account is not a configured account",
+                throw GatewayError(.validation, code: .unknownAccount, message: "debtor_account is not a configured account",
                                    field: asBatch ? "payments[\(index)].debtor_account" : "debtor_account")
             }
             let executionDate = request.requestedExecutionDate ?? today
@@ -85,12 +85,12 @@ public final class GatewayEngine: PaymentGateway {
         case .replayed(let payments):
             return .replayed(payments)
         case .idempotencyConflict:
-            throw GatewayError(.conflict, code: "idempotency_conflict",
+            throw GatewayError(.conflict, code: .idempotencyConflict,
                                message: "this Idempotency-Key was used before with a different request body",
                                field: "Idempotency-Key")
         case .duplicateEndToEndId(let id):
             let index = drafts.firstIndex { $0.endToEndId == id } ?? 0
-            throw GatewayError(.validation, code: "duplicate_end_to_end_id",
+            throw GatewayError(.validation, code: .duplicateEndToEndId,
                                message: "end_to_end_id is already used for a payment from this debtor account",
                                field: asBatch ? "payments[\(index)].end_to_end_id" : "end_to_end_id")
         }
@@ -165,13 +165,13 @@ public final class GatewayEngine: PaymentGateway {
     }
 
     private func notFound() -> GatewayError {
-        GatewayError(.notFound, code: "not_found", message: "no payment with this id")
+        GatewayError(.notFound, code: .notFound, message: "no payment with this id")
     }
 
     /// Store errors as API errors (``GatewayError/init(storeError:)``); unexpected ones are logged.
     private func mapStoreError(_ error: any Error) -> GatewayError {
         let mapped = GatewayError(storeError: error)
-        if mapped.code == "store_unavailable" { logger.error("store error", metadata: ["error": "\(error)"]) }
+        if mapped.code == .storeUnavailable { logger.error("store error", metadata: ["error": "\(error)"]) }
         return mapped
     }
 }

@@ -35,7 +35,7 @@ extension APIEndpoints {
         let query = QueryParameters(request)
         let status = try query.string("status").map { text in
             guard let status = ExpectedPaymentStatus(rawValue: text) else {
-                throw GatewayError(.badRequest, code: "invalid_parameter", message: "status must be open, matched, overdue or cancelled",
+                throw GatewayError(.badRequest, code: .invalidParameter, message: "status must be open, matched, overdue or cancelled",
                                    field: "status")
             }
             return status

@@ -32,7 +32,7 @@ extension AccountReports {
     public func trace(paymentId: String) async throws(GatewayError) -> PaymentTrace {
         do {
             guard let payment = try await payments.payment(id: paymentId) else {
-                throw GatewayError(.notFound, code: "not_found", message: "no payment with this id")
+                throw GatewayError(.notFound, code: .notFound, message: "no payment with this id")
             }
             var steps: [TraceStep] = []
             for transition in try await payments.history(paymentId: paymentId) {

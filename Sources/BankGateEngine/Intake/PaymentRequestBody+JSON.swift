@@ -57,7 +57,7 @@ struct JSONObjectReader {
         do {
             return try JSONScanner.parse(bytes)
         } catch {
-            throw GatewayError(.badRequest, code: "malformed_json", message: "the body is not valid JSON")
+            throw GatewayError(.badRequest, code: .malformedJson, message: "the body is not valid JSON")
         }
     }
 
@@ -66,7 +66,7 @@ struct JSONObjectReader {
     init(_ value: JSONValue, path: String, knownKeys: [String]) throws(GatewayError) {
         guard case .object(let members) = value else {
             if path.isEmpty {
-                throw GatewayError(.badRequest, code: "invalid_type", message: "the body must be an object")
+                throw GatewayError(.badRequest, code: .invalidType, message: "the body must be an object")
             }
             throw Self.wrongType(path, "an object")
         }
@@ -76,7 +76,7 @@ struct JSONObjectReader {
         }
         if let unknown {
             let field = IntakeFieldPath.join(path, unknown)
-            throw GatewayError(.badRequest, code: "unknown_field", message: "\(field) is not a known field", field: field)
+            throw GatewayError(.badRequest, code: .unknownField, message: "\(field) is not a known field", field: field)
         }
         // All keys are known here, so a duplicate shows up within the first knownKeys.count + 1:
         // the pairwise check stays small however many members there are.
@@ -85,7 +85,7 @@ struct JSONObjectReader {
             let key = members[later].key
             if members[..<later].contains(where: { $0.key == key }) {
                 let field = IntakeFieldPath.join(path, key)
-                throw GatewayError(.badRequest, code: "duplicate_field", message: "\(field) is given more than once", field: field)
+                throw GatewayError(.badRequest, code: .duplicateField, message: "\(field) is given more than once", field: field)
             }
         }
         self.members = members
@@ -107,6 +107,6 @@ struct JSONObjectReader {
     }
 
     static func wrongType(_ field: String, _ expected: String) -> GatewayError {
-        GatewayError(.badRequest, code: "invalid_type", message: "\(field) must be \(expected)", field: field)
+        GatewayError(.badRequest, code: .invalidType, message: "\(field) must be \(expected)", field: field)
     }
 }
