@@ -40,7 +40,7 @@ enum APIResponse {
         writer.beginObject()
         writer.key("error")
         writer.beginObject()
-        writer.field("code", error.code)
+        writer.field("code", error.code.rawValue)
         writer.field("message", error.message)
         writer.field("field", error.field)
         writer.endObject()
@@ -66,7 +66,7 @@ enum APIResponse {
     }
 
     /// The answer to anything unexpected: no detail leaves the process.
-    static let internalError = GatewayError(.internal, code: "internal_error", message: "internal error")
+    static let internalError = GatewayError(.internal, code: .internalError, message: "internal error")
 }
 
 /// Turns every error a route throws into the API's JSON error document. Added before all routes,
@@ -86,7 +86,7 @@ struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as any HTTPResponseError {
             return APIResponse.error(Self.gatewayError(for: error.status))
         } catch is CancellationError {
-            return APIResponse.error(GatewayError(.unavailable, code: "unavailable", message: "the server is shutting down"))
+            return APIResponse.error(GatewayError(.unavailable, code: .unavailable, message: "the server is shutting down"))
         } catch {
             context.logger.error("unexpected error", metadata: ["error": "\(String(reflecting: type(of: error)))",
                                                                 "path": "\(request.uri.path)"])
@@ -97,10 +97,10 @@ struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     /// Hummingbird's own errors (no route, a body too large for it) in the API's words.
     static func gatewayError(for status: HTTPResponse.Status) -> GatewayError {
         switch status {
-        case .notFound: GatewayError(.notFound, code: "not_found", message: "no such resource")
-        case .contentTooLarge: GatewayError(.payloadTooLarge, code: "payload_too_large", message: "the body is too large")
-        case .methodNotAllowed: GatewayError(.notFound, code: "not_found", message: "no such resource")
-        case .badRequest: GatewayError(.badRequest, code: "bad_request", message: "the request is malformed")
+        case .notFound: GatewayError(.notFound, code: .notFound, message: "no such resource")
+        case .contentTooLarge: GatewayError(.payloadTooLarge, code: .payloadTooLarge, message: "the body is too large")
+        case .methodNotAllowed: GatewayError(.notFound, code: .notFound, message: "no such resource")
+        case .badRequest: GatewayError(.badRequest, code: .badRequest, message: "the request is malformed")
         default: APIResponse.internalError
         }
     }

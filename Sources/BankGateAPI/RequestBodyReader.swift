@@ -38,6 +38,6 @@ enum RequestBodyReader {
     }
 
     private static func tooLarge(_ maxBytes: Int) -> GatewayError {
-        GatewayError(.payloadTooLarge, code: "payload_too_large", message: "the body is larger than \(maxBytes) bytes")
+        GatewayError(.payloadTooLarge, code: .payloadTooLarge, message: "the body is larger than \(maxBytes) bytes")
     }
 }

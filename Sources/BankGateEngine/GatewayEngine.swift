@@ -72,12 +72,12 @@ public final class GatewayEngine: PaymentGateway {
             let prefix = asBatch ? "payments[\(index)]." : ""
             guard let account = accounts[request.debtorAccountId],
                   let profile = bankProfiles[account.account.bankId] else {
-                throw GatewayError(.validation, code: "unknown_account", message: "debtor_account is not a configured account",
+                throw GatewayError(.validation, code: .unknownAccount, message: "debtor_account is not a configured account",
                                    field: prefix + "debtor_account")
             }
             // What the bank's message cannot carry is refused now, not accepted and failed at encoding.
             guard request.amount.minorUnits < profile.amountBound else {
-                throw GatewayError(.validation, code: "amount_too_large",
+                throw GatewayError(.validation, code: .amountTooLarge,
                                    message: "amount has more digits than the bank's message can carry", field: prefix + "amount")
             }
             let executionDate = request.requestedExecutionDate ?? today
@@ -97,7 +97,7 @@ public final class GatewayEngine: PaymentGateway {
             inCurrent += 1
             let (total, overflow) = currentTotal.addingReportingOverflow(request.amount.minorUnits)
             guard !overflow, total < profile.controlSumBound else {
-                throw GatewayError(.validation, code: "batch_total_too_large",
+                throw GatewayError(.validation, code: .batchTotalTooLarge,
                                    message: "the payments of one bank message add up to more digits than its control sum can carry",
                                    field: "payments")
             }
@@ -124,12 +124,12 @@ public final class GatewayEngine: PaymentGateway {
         case .replayed(let payments):
             return .replayed(payments)
         case .idempotencyConflict:
-            throw GatewayError(.conflict, code: "idempotency_conflict",
+            throw GatewayError(.conflict, code: .idempotencyConflict,
                                message: "this Idempotency-Key was used before with a different request body",
                                field: "Idempotency-Key")
         case .duplicateEndToEndId(let id):
             let index = drafts.firstIndex { $0.endToEndId == id } ?? 0
-            throw GatewayError(.validation, code: "duplicate_end_to_end_id",
+            throw GatewayError(.validation, code: .duplicateEndToEndId,
                                message: "end_to_end_id is already used for a payment from this debtor account",
                                field: asBatch ? "payments[\(index)].end_to_end_id" : "end_to_end_id")
         }
@@ -204,13 +204,13 @@ public final class GatewayEngine: PaymentGateway {
     }
 
     private func notFound() -> GatewayError {
-        GatewayError(.notFound, code: "not_found", message: "no payment with this id")
+        GatewayError(.notFound, code: .notFound, message: "no payment with this id")
     }
 
     /// Store errors as API errors (``GatewayError/init(storeError:)``); unexpected ones are logged.
     private func mapStoreError(_ error: any Error) -> GatewayError {
         let mapped = GatewayError(storeError: error)
-        if mapped.code == "store_unavailable" { logger.error("store error", metadata: ["error": "\(error)"]) }
+        if mapped.code == .storeUnavailable { logger.error("store error", metadata: ["error": "\(error)"]) }
         return mapped
     }
 }

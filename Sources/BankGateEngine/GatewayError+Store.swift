@@ -9,13 +9,13 @@ extension GatewayError {
         case let error as GatewayError:
             self = error
         case StoreError.notFound(let what):
-            self = GatewayError(.notFound, code: "not_found", message: "\(what) not found")
+            self = GatewayError(.notFound, code: .notFound, message: "\(what) not found")
         case StoreError.conflict(let current, let message):
-            self = GatewayError(.conflict, code: "invalid_state", message: "\(message) (status \(current.rawValue))")
+            self = GatewayError(.conflict, code: .invalidState, message: "\(message) (status \(current.rawValue))")
         case StoreError.invalidState(let message):
-            self = GatewayError(.conflict, code: "invalid_state", message: message)
+            self = GatewayError(.conflict, code: .invalidState, message: message)
         default:
-            self = GatewayError(.unavailable, code: "store_unavailable", message: "the store could not complete the request")
+            self = GatewayError(.unavailable, code: .storeUnavailable, message: "the store could not complete the request")
         }
     }
 }

@@ -49,14 +49,72 @@ public struct GatewayError: Error, Sendable, Hashable, CustomStringConvertible {
         case badRequest, unauthorized, forbidden, notFound, conflict, payloadTooLarge, validation, unavailable, `internal`
     }
 
+    /// The machine-readable codes, spelled on the wire as their raw values (`invalid_amount`,
+    /// `idempotency_conflict` …). One list, so that a client can rely on it.
+    public enum Code: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+        case accountMismatch = "account_mismatch"
+        case badRequest = "bad_request"
+        case bankRefused = "bank_refused"
+        case bankUnreachable = "bank_unreachable"
+        case currencyMismatch = "currency_mismatch"
+        case duplicateEndToEndId = "duplicate_end_to_end_id"
+        case duplicateField = "duplicate_field"
+        case emptyBody = "empty_body"
+        case forbidden
+        case idempotencyConflict = "idempotency_conflict"
+        case inactiveAccount = "inactive_account"
+        case internalError = "internal_error"
+        case invalidAccount = "invalid_account"
+        case invalidAmount = "invalid_amount"
+        case invalidBankCode = "invalid_bank_code"
+        case invalidBatchSize = "invalid_batch_size"
+        case invalidCurrency = "invalid_currency"
+        case invalidDate = "invalid_date"
+        case invalidEventTypes = "invalid_event_types"
+        case invalidIban = "invalid_iban"
+        case invalidIdempotencyKey = "invalid_idempotency_key"
+        case invalidIdentifier = "invalid_identifier"
+        case invalidParameter = "invalid_parameter"
+        case invalidRange = "invalid_range"
+        case invalidReportRequest = "invalid_report_request"
+        case invalidState = "invalid_state"
+        case invalidTarget = "invalid_target"
+        case invalidText = "invalid_text"
+        case invalidType = "invalid_type"
+        case invalidUrl = "invalid_url"
+        case malformedJson = "malformed_json"
+        case malformedStatement = "malformed_statement"
+        case missingBankCode = "missing_bank_code"
+        case missingField = "missing_field"
+        case missingIdempotencyKey = "missing_idempotency_key"
+        case missingParameter = "missing_parameter"
+        case mixedDebtorAccounts = "mixed_debtor_accounts"
+        case noStatement = "no_statement"
+        case notFound = "not_found"
+        case payloadTooLarge = "payload_too_large"
+        case reconciliationError = "reconciliation_error"
+        case statementHeld = "statement_held"
+        case storeUnavailable = "store_unavailable"
+        case tooLong = "too_long"
+        case unauthorized
+        case unavailable
+        case unknownAccount = "unknown_account"
+        case unknownField = "unknown_field"
+        case amountTooLarge = "amount_too_large"
+        case archiveRefused = "archive_refused"
+        case batchTotalTooLarge = "batch_total_too_large"
+
+        public var description: String { rawValue }
+    }
+
     public var kind: Kind
     /// Machine-readable, e.g. `invalid_amount`, `idempotency_conflict`.
-    public var code: String
+    public var code: Code
     public var message: String
     /// The request field at fault, e.g. `creditor.account`.
     public var field: String?
 
-    public init(_ kind: Kind, code: String, message: String, field: String? = nil) {
+    public init(_ kind: Kind, code: Code, message: String, field: String? = nil) {
         self.kind = kind
         self.code = code
         self.message = message

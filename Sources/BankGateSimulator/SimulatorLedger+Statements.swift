@@ -38,7 +38,9 @@ extension SimulatorLedger {
     /// Reads the epoch day and the seed, recording them on first use: the epoch is today, or the day of
     /// the earliest executed transfer when the ledger is older than statements.
     static func statementOrigin(now: Timestamp, seed: UInt64, on db: SQLiteConnection) throws -> StatementOrigin {
-        let earliest = try db.queryFirst("SELECT MIN(executed_at) FROM executed_transfers", []) { $0.optionalInt(0) } ?? nil
+        let earliest = try db.queryFirst("SELECT MIN(executed_at) AS earliest FROM executed_transfers", []) {
+            try $0.optionalInt("earliest")
+        } ?? nil
         let epoch = min(SimulatorDay.of(now), earliest.map { SimulatorDay.of(Timestamp(milliseconds: $0)) } ?? .max)
         try db.run("INSERT OR IGNORE INTO sim_meta (key, value) VALUES ('epoch_day', ?), ('statement_seed', ?)",
                    [.text(SimulatorDay.date(epoch)), .text(String(seed))])
@@ -48,7 +50,7 @@ extension SimulatorLedger {
     }
 
     private static func metaValue(_ key: String, on db: SQLiteConnection) throws -> String? {
-        try db.queryFirst("SELECT value FROM sim_meta WHERE key = ?", [.text(key)]) { $0.text(0) }
+        try db.queryFirst("SELECT value FROM sim_meta WHERE key = ?", [.text(key)]) { try $0.text("value") }
     }
 
     /// The account's transfers and its opening balance at the epoch day.
@@ -61,7 +63,7 @@ extension SimulatorLedger {
         let debits = try rows("WHERE debtor_account = ? AND currency = ?", [.text(account.number), .text(currency)], on: db)
         let credits = try rows("WHERE creditor_account = ? AND currency = ?", [.text(account.number), .text(currency)], on: db)
         let stored = try db.queryFirst("SELECT opening_balance FROM statement_anchors WHERE account = ? AND currency = ?",
-                                       [.text(account.number), .text(currency)]) { $0.int(0) }
+                                       [.text(account.number), .text(currency)]) { try $0.int("opening_balance") }
         let opening: Int64
         if let stored {
             opening = stored
@@ -84,12 +86,12 @@ extension SimulatorLedger {
             SELECT msg_id, pmt_inf_id, instr_id, end_to_end_id, debtor_account, creditor_account, amount,
                 currency, executed_at, id FROM executed_transfers
             """ + " " + condition + " ORDER BY id", arguments) { row -> LedgerRow? in
-            guard let currency = Currency(code: row.text(7)) else { return nil }
-            return LedgerRow(id: row.int(9), transfer: LedgerTransfer(
-                messageId: row.text(0), paymentInformationId: row.text(1), instructionId: row.optionalText(2),
-                endToEndId: row.text(3), debtorAccount: row.text(4), creditorAccount: row.text(5),
-                amount: Money(minorUnits: row.int(6), currency: currency),
-                executedAt: Timestamp(milliseconds: row.int(8))))
+            guard let currency = try Currency(code: row.text("currency")) else { return nil }
+            return try LedgerRow(id: row.int("id"), transfer: LedgerTransfer(
+                messageId: row.text("msg_id"), paymentInformationId: row.text("pmt_inf_id"), instructionId: row.optionalText("instr_id"),
+                endToEndId: row.text("end_to_end_id"), debtorAccount: row.text("debtor_account"),
+                creditorAccount: row.text("creditor_account"), amount: Money(minorUnits: row.int("amount"), currency: currency),
+                executedAt: Timestamp(milliseconds: row.int("executed_at"))))
         }.compactMap { $0 }
     }
 
@@ -101,7 +103,7 @@ extension SimulatorLedger {
                                  on db: SQLiteConnection) throws -> Bool {
         let date = SimulatorDay.date(day)
         let known = try db.queryFirst("SELECT delivered_at FROM statement_deliveries WHERE account = ? AND day = ?",
-                                      [.text(account), .text(date)]) { $0.optionalInt(0) }
+                                      [.text(account), .text(date)]) { try $0.optionalInt("delivered_at") }
         switch known {
         case .none:
             try db.run("""
@@ -122,8 +124,8 @@ extension SimulatorLedger {
     static func statementDeliveries(account: String, on db: SQLiteConnection) throws
         -> [(day: String, withheld: Bool, delivered: Bool)] {
         try db.query("""
-            SELECT day, withheld_at IS NOT NULL, delivered_at IS NOT NULL FROM statement_deliveries
+            SELECT day, withheld_at IS NOT NULL AS withheld, delivered_at IS NOT NULL AS delivered FROM statement_deliveries
             WHERE account = ? ORDER BY day
-            """, [.text(account)]) { ($0.text(0), $0.int(1) != 0, $0.int(2) != 0) }
+            """, [.text(account)]) { try ($0.text("day"), $0.int("withheld") != 0, $0.int("delivered") != 0) }
     }
 }

@@ -107,7 +107,7 @@ enum SimulatorLedger {
 
     /// The stored status report of a received message, or `nil` when `messageId` was never received.
     static func storedAnswer(messageId: String, on db: SQLiteConnection) throws -> [UInt8]? {
-        try db.queryFirst("SELECT answer FROM received_messages WHERE msg_id = ?", [.text(messageId)]) { $0.blob(0) }
+        try db.queryFirst("SELECT answer FROM received_messages WHERE msg_id = ?", [.text(messageId)]) { try $0.blob("answer") }
     }
 
     /// Records a received message with the status report that answered it.
@@ -144,19 +144,20 @@ enum SimulatorLedger {
         return rows.compactMap { $0 }
     }
 
-    private static func accountRow(_ row: SQLiteRow) -> SimulatedAccount? {
-        guard let currency = Currency(code: row.text(1)),
-              let status = AccountStatus(rawValue: row.text(3)) else { return nil }
-        return SimulatedAccount(number: row.text(0), balance: Money(minorUnits: row.int(2), currency: currency),
-                                status: status)
+    private static func accountRow(_ row: SQLiteRow) throws -> SimulatedAccount? {
+        guard let currency = try Currency(code: row.text("currency")),
+              let status = try AccountStatus(rawValue: row.text("status")) else { return nil }
+        return try SimulatedAccount(number: row.text("number"),
+                                    balance: Money(minorUnits: row.int("balance"), currency: currency), status: status)
     }
 
-    private static func transferRow(_ row: SQLiteRow) -> LedgerTransfer? {
-        guard let currency = Currency(code: row.text(7)) else { return nil }
-        return LedgerTransfer(
-            messageId: row.text(0), paymentInformationId: row.text(1), instructionId: row.optionalText(2),
-            endToEndId: row.text(3), debtorAccount: row.text(4), creditorAccount: row.text(5),
-            amount: Money(minorUnits: row.int(6), currency: currency),
-            executedAt: Timestamp(milliseconds: row.int(8)))
+    private static func transferRow(_ row: SQLiteRow) throws -> LedgerTransfer? {
+        guard let currency = try Currency(code: row.text("currency")) else { return nil }
+        return try LedgerTransfer(
+            messageId: row.text("msg_id"), paymentInformationId: row.text("pmt_inf_id"),
+            instructionId: row.optionalText("instr_id"), endToEndId: row.text("end_to_end_id"),
+            debtorAccount: row.text("debtor_account"), creditorAccount: row.text("creditor_account"),
+            amount: Money(minorUnits: row.int("amount"), currency: currency),
+            executedAt: Timestamp(milliseconds: row.int("executed_at")))
     }
 }

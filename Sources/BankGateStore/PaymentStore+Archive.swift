@@ -51,7 +51,7 @@ extension PaymentStore {
     public func messages(statementId: String) async throws -> [ArchivedMessage] {
         guard statementId.hasPrefix("stm_"), let row = Int64(statementId.dropFirst(4)) else { throw StoreError.notFound("statement") }
         return try await database.read { db in
-            guard try db.queryFirst("SELECT 1 FROM statements WHERE id = ?", [.integer(row)], { $0.int(0) }) != nil else {
+            guard try db.queryFirst("SELECT 1 AS found FROM statements WHERE id = ?", [.integer(row)], { try $0.int("found") }) != nil else {
                 throw StoreError.notFound("statement")
             }
             let answers = try db.query("""
@@ -81,7 +81,7 @@ extension PaymentStore {
             let pairs = try db.query("""
                 SELECT statement_row, message_row FROM statement_messages WHERE statement_row IN (\(placeholders))
                 ORDER BY statement_row, message_row
-                """, rows.map { .integer($0) }) { ($0.int(0), $0.int(1)) }
+                """, rows.map { .integer($0) }) { try ($0.int("statement_row"), $0.int("message_row")) }
             for (statement, message) in pairs { linked["stm_\(statement)", default: []].append(message) }
             return linked
         }
@@ -111,11 +111,14 @@ extension PaymentStore {
 
     /// Maps a row of ``archivedMessageColumns``.
     static func archivedMessage(_ row: SQLiteRow) throws -> ArchivedMessage {
-        ArchivedMessage(id: row.int(0), direction: MessageDirection(rawValue: row.text(1)) ?? .inbound,
-                        bankId: row.text(2), kind: row.text(3), exchange: row.optionalText(4).flatMap(BankExchange.init(rawValue:)),
-                        accountId: row.optionalText(5), submissionId: row.optionalText(6),
-                        attempt: row.optionalInt(7).map(Int.init), httpStatus: row.optionalInt(8).map(Int.init),
-                        at: Timestamp(milliseconds: row.int(9)), size: row.optionalInt(10), sha256: row.optionalText(11),
-                        storedFile: row.optionalText(12), requestId: row.optionalInt(13), bytes: row.blob(14))
+        try ArchivedMessage(id: row.int("id"), direction: MessageDirection(rawValue: row.text("direction")) ?? .inbound,
+                            bankId: row.text("bank_id"), kind: row.text("kind"),
+                            exchange: row.optionalText("exchange").flatMap(BankExchange.init(rawValue:)),
+                            accountId: row.optionalText("account_id"), submissionId: row.optionalText("submission_id"),
+                            attempt: row.optionalInt("attempt").map(Int.init),
+                            httpStatus: row.optionalInt("http_status").map(Int.init), at: Timestamp(milliseconds: row.int("at")),
+                            size: row.optionalInt("size"), sha256: row.optionalText("sha256"),
+                            storedFile: row.optionalText("stored_file"), requestId: row.optionalInt("request_row"),
+                            bytes: row.blob("bytes"))
     }
 }

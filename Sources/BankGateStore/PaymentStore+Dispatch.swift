@@ -276,8 +276,10 @@ extension PaymentStore {
 
     /// Marks a submission `done` when none of its payments can move any more.
     static func closeSubmissionIfFinal(_ db: SQLiteConnection, submissionId: String, at: Timestamp) throws {
-        let open = try db.queryFirst("SELECT COUNT(*) FROM payments WHERE submission_id = ? AND status NOT IN ('completed', 'rejected', 'failed', 'cancelled', 'returned')",
-                                     [.text(submissionId)]) { $0.int(0) } ?? 0
+        let open = try db.queryFirst("""
+            SELECT COUNT(*) AS open FROM payments
+            WHERE submission_id = ? AND status NOT IN ('completed', 'rejected', 'failed', 'cancelled', 'returned')
+            """, [.text(submissionId)]) { try $0.int("open") } ?? 0
         if open == 0 {
             try db.run("UPDATE submissions SET state = 'done' WHERE id = ?", [.text(submissionId)])
         }
@@ -290,7 +292,9 @@ extension PaymentStore {
                         message: MessageToArchive, at: Timestamp) throws -> Int64 {
         var accountId = message.accountId
         if accountId == nil, let submissionId {
-            accountId = try db.queryFirst("SELECT debtor_account_id FROM submissions WHERE id = ?", [.text(submissionId)]) { $0.text(0) }
+            accountId = try db.queryFirst("SELECT debtor_account_id FROM submissions WHERE id = ?", [.text(submissionId)]) {
+                try $0.text("debtor_account_id")
+            }
         }
         try db.run("""
             INSERT INTO bank_messages (direction, bank_id, kind, exchange, account_id, submission_id, request_row, attempt,

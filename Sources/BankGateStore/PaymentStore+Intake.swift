@@ -23,7 +23,7 @@ extension PaymentStore {
         try await database.write { db in
             if let existing = try db.queryFirst(
                 "SELECT fingerprint, payment_ids FROM idempotency_keys WHERE client = ? AND key = ?",
-                [.text(claim.client), .text(claim.key)], { ($0.text(0), $0.text(1)) }) {
+                [.text(claim.client), .text(claim.key)], { try ($0.text("fingerprint"), $0.text("payment_ids")) }) {
                 guard existing.0 == claim.fingerprint else { return .idempotencyConflict }
                 let ids = existing.1.split(separator: ",").map(String.init)
                 return .replayed(try ids.compactMap { try Self.loadPayment(db, id: $0) })

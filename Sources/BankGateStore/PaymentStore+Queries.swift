@@ -13,13 +13,13 @@ extension PaymentStore {
                 SELECT from_status, to_status, at, cause, reason, attempt, bank_status, reason_code
                 FROM payment_transitions WHERE payment_id = ? ORDER BY id
                 """, [.text(paymentId)]) { row in
-                PaymentTransition(
-                    from: row.optionalText(0).flatMap(PaymentStatus.init(rawValue:)),
-                    to: PaymentStatus(rawValue: row.text(1)) ?? .received,
-                    at: Timestamp(milliseconds: row.int(2)),
-                    cause: TransitionCause(rawValue: row.text(3)) ?? .api,
-                    reason: row.optionalText(4), attempt: Int(row.int(5)),
-                    bankStatus: row.optionalText(6), reasonCode: row.optionalText(7))
+                try PaymentTransition(
+                    from: row.optionalText("from_status").flatMap(PaymentStatus.init(rawValue:)),
+                    to: PaymentStatus(rawValue: row.text("to_status")) ?? .received,
+                    at: Timestamp(milliseconds: row.int("at")),
+                    cause: TransitionCause(rawValue: row.text("cause")) ?? .api,
+                    reason: row.optionalText("reason"), attempt: Int(row.int("attempt")),
+                    bankStatus: row.optionalText("bank_status"), reasonCode: row.optionalText("reason_code"))
             }
         }
     }
@@ -39,7 +39,7 @@ extension PaymentStore {
             }
             let whereClause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
             let rows = try db.query(Self.paymentSelect + whereClause + " ORDER BY p.seq DESC LIMIT ?",
-                                    arguments + [.integer(Int64(limit + 1))]) { row in (try Self.payment(row), row.int(22)) }
+                                    arguments + [.integer(Int64(limit + 1))]) { row in try (Self.payment(row), row.int("seq")) }
             if rows.count > limit {
                 return PaymentPage(payments: rows.prefix(limit).map(\.0), nextCursor: String(rows[limit - 1].1))
             }
@@ -50,7 +50,8 @@ extension PaymentStore {
     /// Every archived bank message of the payment's submission, oldest first.
     public func messages(paymentId: String) async throws -> [ArchivedMessage] {
         try await database.read { db in
-            guard let submissionId = try db.queryFirst("SELECT submission_id FROM payments WHERE id = ?", [.text(paymentId)], { $0.text(0) }) else {
+            guard let submissionId = try db.queryFirst("SELECT submission_id FROM payments WHERE id = ?", [.text(paymentId)],
+                                                       { try $0.text("submission_id") }) else {
                 throw StoreError.notFound("payment")
             }
             return try db.query("SELECT \(Self.archivedMessageColumns) FROM bank_messages WHERE submission_id = ? ORDER BY id",
@@ -63,8 +64,8 @@ extension PaymentStore {
         try await database.read { db in
             try db.query("SELECT seq, type, payment_id, at, payload FROM outbox_events WHERE seq > ? ORDER BY seq LIMIT ?",
                          [.integer(sequence), .integer(Int64(limit))]) { row in
-                OutboxEvent(sequence: row.int(0), type: row.text(1), paymentId: row.optionalText(2),
-                            at: Timestamp(milliseconds: row.int(3)), payloadJSON: row.text(4))
+                try OutboxEvent(sequence: row.int("seq"), type: row.text("type"), paymentId: row.optionalText("payment_id"),
+                                at: Timestamp(milliseconds: row.int("at")), payloadJSON: row.text("payload"))
             }
         }
     }
@@ -73,15 +74,15 @@ extension PaymentStore {
     public func queueCounts() async throws -> (counts: [String: [PaymentStatus: Int]], oldestQueued: [String: Timestamp]) {
         try await database.read { db in
             var counts: [String: [PaymentStatus: Int]] = [:]
-            for (bank, status, count) in try db.query("SELECT bank_id, status, COUNT(*) FROM payments GROUP BY bank_id, status", [], {
-                ($0.text(0), PaymentStatus(rawValue: $0.text(1)), Int($0.int(2)))
+            for (bank, status, count) in try db.query("SELECT bank_id, status, COUNT(*) AS payments FROM payments GROUP BY bank_id, status", [], {
+                try ($0.text("bank_id"), PaymentStatus(rawValue: $0.text("status")), Int($0.int("payments")))
             }) {
                 guard let status else { continue }
                 counts[bank, default: [:]][status] = count
             }
             var oldest: [String: Timestamp] = [:]
-            for (bank, at) in try db.query("SELECT bank_id, MIN(created_at) FROM payments WHERE status = 'queued' GROUP BY bank_id", [], {
-                ($0.text(0), Timestamp(milliseconds: $0.int(1)))
+            for (bank, at) in try db.query("SELECT bank_id, MIN(created_at) AS oldest FROM payments WHERE status = 'queued' GROUP BY bank_id", [], {
+                try ($0.text("bank_id"), Timestamp(milliseconds: $0.int("oldest")))
             }) {
                 oldest[bank] = at
             }
@@ -91,11 +92,13 @@ extension PaymentStore {
 
     /// The highest event sequence number (0 when there is none).
     public func lastEventSequence() async throws -> Int64 {
-        try await database.read { db in try db.queryFirst("SELECT COALESCE(MAX(seq), 0) FROM outbox_events", [], { $0.int(0) }) ?? 0 }
+        try await database.read { db in
+            try db.queryFirst("SELECT COALESCE(MAX(seq), 0) AS last_seq FROM outbox_events", [], { try $0.int("last_seq") }) ?? 0
+        }
     }
 
     /// Whether the database answers.
     public func ping() async -> Bool {
-        (try? await database.read { db in try db.queryFirst("SELECT 1", [], { $0.int(0) }) }) == 1
+        (try? await database.read { db in try db.queryFirst("SELECT 1 AS one", [], { try $0.int("one") }) }) == 1
     }
 }

@@ -21,23 +21,25 @@ public final class PaymentStore: Sendable {
 
     // MARK: - Columns and row mapping
 
-    /// Maps a row of ``paymentSelect``: the payment's columns, `seq` (22), then its submission's ids (23, 24).
+    /// Maps a row of ``paymentSelect``: the payment's columns, then its submission's ids.
     static func payment(_ row: SQLiteRow) throws -> PaymentRecord {
-        guard let currency = Currency(code: row.text(6)),
-              let status = PaymentStatus(rawValue: row.text(14)) else {
+        guard let currency = try Currency(code: row.text("currency")),
+              let status = try PaymentStatus(rawValue: row.text("status")) else {
             throw StoreError.database("corrupt payment row")
         }
-        return PaymentRecord(
-            id: row.text(0), batchId: row.optionalText(1), submissionId: row.text(2),
-            debtorAccountId: row.text(3), bankId: row.text(4),
-            amount: Money(minorUnits: row.int(5), currency: currency),
-            creditor: Party(name: row.text(7), account: row.text(8), bankCode: row.optionalText(9)),
-            remittanceInfo: row.optionalText(10), endToEndId: row.text(11), instructionId: row.text(12),
-            messageId: row.text(23), paymentInfoId: row.text(24),
-            requestedExecutionDate: row.text(13), status: status, attempts: Int(row.int(15)),
-            lastError: row.optionalText(16), bankStatus: row.optionalText(17), reasonCode: row.optionalText(18),
-            reasonText: row.optionalText(19), createdAt: Timestamp(milliseconds: row.int(20)),
-            updatedAt: Timestamp(milliseconds: row.int(21)))
+        return try PaymentRecord(
+            id: row.text("id"), batchId: row.optionalText("batch_id"), submissionId: row.text("submission_id"),
+            debtorAccountId: row.text("debtor_account_id"), bankId: row.text("bank_id"),
+            amount: Money(minorUnits: row.int("amount_minor"), currency: currency),
+            creditor: Party(name: row.text("creditor_name"), account: row.text("creditor_account"),
+                            bankCode: row.optionalText("creditor_bank_code")),
+            remittanceInfo: row.optionalText("remittance_info"), endToEndId: row.text("end_to_end_id"),
+            instructionId: row.text("instruction_id"), messageId: row.text("message_id"),
+            paymentInfoId: row.text("payment_info_id"), requestedExecutionDate: row.text("requested_execution_date"),
+            status: status, attempts: Int(row.int("attempts")), lastError: row.optionalText("last_error"),
+            bankStatus: row.optionalText("bank_status"), reasonCode: row.optionalText("reason_code"),
+            reasonText: row.optionalText("reason_text"), createdAt: Timestamp(milliseconds: row.int("created_at")),
+            updatedAt: Timestamp(milliseconds: row.int("updated_at")))
     }
 
     static let paymentSelect = """
@@ -54,14 +56,16 @@ public final class PaymentStore: Sendable {
         """
 
     static func submission(_ row: SQLiteRow) throws -> SubmissionRecord {
-        guard let state = SubmissionState(rawValue: row.text(8)) else { throw StoreError.database("corrupt submission row") }
-        return SubmissionRecord(
-            id: row.text(0), bankId: row.text(1), debtorAccountId: row.text(2), messageId: row.text(3),
-            paymentInfoId: row.text(4), messageKind: row.text(5), createdAt: Timestamp(milliseconds: row.int(6)),
-            requestedExecutionDate: row.text(7), state: state, attempts: Int(row.int(9)), queries: Int(row.int(10)),
-            nextAttemptAt: Timestamp(milliseconds: row.int(11)),
-            firstSentAt: row.optionalInt(12).map(Timestamp.init(milliseconds:)),
-            unknownSince: row.optionalInt(13).map(Timestamp.init(milliseconds:)), lastError: row.optionalText(14))
+        guard let state = try SubmissionState(rawValue: row.text("state")) else { throw StoreError.database("corrupt submission row") }
+        return try SubmissionRecord(
+            id: row.text("id"), bankId: row.text("bank_id"), debtorAccountId: row.text("debtor_account_id"),
+            messageId: row.text("message_id"), paymentInfoId: row.text("payment_info_id"), messageKind: row.text("message_kind"),
+            createdAt: Timestamp(milliseconds: row.int("created_at")),
+            requestedExecutionDate: row.text("requested_execution_date"), state: state, attempts: Int(row.int("attempts")),
+            queries: Int(row.int("queries")), nextAttemptAt: Timestamp(milliseconds: row.int("next_attempt_at")),
+            firstSentAt: row.optionalInt("first_sent_at").map(Timestamp.init(milliseconds:)),
+            unknownSince: row.optionalInt("unknown_since").map(Timestamp.init(milliseconds:)),
+            lastError: row.optionalText("last_error"))
     }
 
     static func loadPayment(_ db: SQLiteConnection, id: String) throws -> PaymentRecord? {

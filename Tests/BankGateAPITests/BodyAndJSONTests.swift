@@ -21,7 +21,7 @@ final class BodyAndJSONTests: XCTestCase {
             XCTFail("a 10,000-byte body passed a 2,500-byte limit")
         } catch let error as GatewayError {
             XCTAssertEqual(error.kind, .payloadTooLarge)
-            XCTAssertEqual(error.code, "payload_too_large")
+            XCTAssertEqual(error.code, .payloadTooLarge)
         }
     }
 

@@ -16,35 +16,35 @@ final class FakeAccountReports: AccountReporting {
     let acceptances = Mutex<[(actor: String, reason: String?)]>([])
 
     static func statement(review: StatementReview) -> StatementRecord {
-        let draft = StatementDraft(accountId: "acme-eur", format: "camt.053", reportKind: "end_of_day", messageId: "M1",
+        let draft = StatementDraft(accountId: "acme-eur", format: "camt.053", reportKind: .endOfDay, messageId: "M1",
                                    statementId: "S1", electronicSequence: 1, legalSequence: nil, page: nil, bankCreatedAt: nil,
                                    fromDate: "2026-11-20", toDate: "2026-11-20", statementDate: "2026-11-20",
                                    currency: account.currency, source: .pull, sourceName: nil)
         let completion = StatementCompletion(entries: 2, bookedCredits: 0, bookedDebits: 2468, openingBalance: 100_000,
-                                             closingBalance: 98_766, closingAvailable: nil, integrity: "inconsistent",
+                                             closingBalance: 98_766, closingAvailable: nil, integrity: .inconsistent,
                                              expectedClosing: 97_532, balances: [])
-        return StatementRecord(id: "stm_1", draft: draft, completion: completion, newEntries: 2, continuity: "first", state: "complete",
+        return StatementRecord(id: "stm_1", draft: draft, completion: completion, newEntries: 2, continuity: .first, state: "complete",
                                receivedAt: Timestamp(milliseconds: 0), review: review,
                                reviewReason: review == .quarantined ? "entries do not add up" : "checked",
                                warnings: ["line 1: byte order mark skipped"])
     }
 
     private static func notHere() -> GatewayError {
-        GatewayError(.notFound, code: "not_found", message: "not in this fake")
+        GatewayError(.notFound, code: .notFound, message: "not in this fake")
     }
 
     func account(_ id: String) throws(GatewayError) -> DebtorAccount {
-        guard id == Self.account.id else { throw GatewayError(.notFound, code: "unknown_account", message: "no account \(id)") }
+        guard id == Self.account.id else { throw GatewayError(.notFound, code: .unknownAccount, message: "no account \(id)") }
         return Self.account
     }
 
     func acceptStatement(id: String, actor: String, reason: String?) async throws(GatewayError) -> StatementRecord {
-        guard id == "stm_1" else { throw GatewayError(.notFound, code: "not_found", message: "statement not found") }
+        guard id == "stm_1" else { throw GatewayError(.notFound, code: .notFound, message: "statement not found") }
         let first = acceptances.withLock { list in
             defer { list.append((actor, reason)) }
             return list.isEmpty
         }
-        guard first else { throw GatewayError(.conflict, code: "invalid_state", message: "statement stm_1 is not quarantined") }
+        guard first else { throw GatewayError(.conflict, code: .invalidState, message: "statement stm_1 is not quarantined") }
         return Self.statement(review: .accepted)
     }
 
@@ -65,7 +65,7 @@ final class FakeAccountReports: AccountReporting {
             report.heldStatements = ["stm_1"]
             return report
         } catch {
-            throw GatewayError(.validation, code: "reconciliation_error", message: "\(error)")
+            throw GatewayError(.validation, code: .reconciliationError, message: "\(error)")
         }
     }
 
@@ -88,7 +88,7 @@ final class FakeAccountReports: AccountReporting {
         throw Self.notHere()
     }
     func expectedPayment(id: String) async throws(GatewayError) -> ExpectedPaymentRecord { throw Self.notHere() }
-    func expectedPayments(accountId: String?, status: String?, limit: Int) async throws(GatewayError) -> [ExpectedPaymentRecord] {
+    func expectedPayments(accountId: String?, status: ExpectedPaymentStatus?, limit: Int) async throws(GatewayError) -> [ExpectedPaymentRecord] {
         throw Self.notHere()
     }
     func cancelExpectedPayment(id: String, actor: String) async throws(GatewayError) -> ExpectedPaymentRecord { throw Self.notHere() }

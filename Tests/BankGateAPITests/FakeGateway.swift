@@ -43,7 +43,7 @@ final class FakeGateway: PaymentGateway {
         let outcome: Result<IntakeResult, GatewayError> = state.withLock { state in
             if let earlier = state.idempotency[idempotencyKey] {
                 guard earlier.fingerprint == fingerprint else {
-                    return .failure(GatewayError(.conflict, code: "idempotency_conflict",
+                    return .failure(GatewayError(.conflict, code: .idempotencyConflict,
                                                  message: "the key was used with another body", field: "Idempotency-Key"))
                 }
                 return .success(.replayed(earlier.ids.compactMap { state.payments[$0] }))
@@ -137,7 +137,7 @@ final class FakeGateway: PaymentGateway {
         let outcome: Result<PaymentRecord, GatewayError> = state.withLock { state in
             guard var record = state.payments[id] else { return .failure(Self.notFound) }
             guard allowed.contains(record.status) else {
-                return .failure(GatewayError(.conflict, code: "invalid_state",
+                return .failure(GatewayError(.conflict, code: .invalidState,
                                              message: "a \(record.status.rawValue) payment cannot be \(verb)"))
             }
             record.status = target
@@ -147,6 +147,6 @@ final class FakeGateway: PaymentGateway {
         return try outcome.get()
     }
 
-    static let notFound = GatewayError(.notFound, code: "not_found", message: "no such payment")
+    static let notFound = GatewayError(.notFound, code: .notFound, message: "no such payment")
 }
 

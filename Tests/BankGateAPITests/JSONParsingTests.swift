@@ -15,13 +15,13 @@ final class JSONParsingTests: XCTestCase {
         do {
             return .value(try JSONDecoder().decode(type, from: Data(text)))
         } catch let error as GatewayError {
-            return .error(code: error.code, field: error.field)
+            return .error(code: error.code.rawValue, field: error.field)
         } catch let error as DecodingError {
             if case .dataCorrupted(let context) = error, let inner = context.underlyingError as? GatewayError {
-                return .error(code: inner.code, field: inner.field)
+                return .error(code: inner.code.rawValue, field: inner.field)
             }
             let mapped = GatewayError.badRequest(decoding: error)
-            return .error(code: mapped.code, field: mapped.field)
+            return .error(code: mapped.code.rawValue, field: mapped.field)
         } catch {
             return .error(code: "unexpected", field: nil)
         }
@@ -31,7 +31,7 @@ final class JSONParsingTests: XCTestCase {
         let result = text.withUnsafeBytes { bytes in Result { () throws(GatewayError) -> T in try parse(bytes) } }
         switch result {
         case .success(let value): return .value(value)
-        case .failure(let error): return .error(code: error.code, field: error.field)
+        case .failure(let error): return .error(code: error.code.rawValue, field: error.field)
         }
     }
 

@@ -39,6 +39,9 @@ final class TransactionIdentityFlowTests: XCTestCase {
         XCTAssertEqual(credit["account_servicer_reference"] as? String, reference, "one bank reference for both sides")
         XCTAssertNotEqual(debit["id"] as? String, credit["id"] as? String)
         XCTAssertEqual(debit["match_state"] as? String, "matched")
+        // The keys payments use (renamed from remittance_information / payment_information_id).
+        XCTAssertTrue(debit.keys.contains("remittance_info") && debit.keys.contains("payment_info_id"), "\(debit.keys.sorted())")
+        XCTAssertFalse(debit.keys.contains("remittance_information") || debit.keys.contains("payment_information_id"))
 
         let report = try await harness.call("GET", "/v1/accounts/acme-eur/reconciliation?date=\(today)")
         XCTAssertEqual(report.json["difference"] as? String, "0.00", "\(report.json)")

@@ -143,7 +143,7 @@ final class ExchangeArchiveTests: XCTestCase {
             _ = try await refused.refreshBalances(accountId: "acme-eur")
             XCTFail("a refused pull is an error")
         } catch {
-            XCTAssertEqual(error.code, "bank_refused")
+            XCTAssertEqual(error.code, .bankRefused)
         }
         archived = try await archivedOfAccount(reports)
         XCTAssertEqual(archived.suffix(2).map(\.exchange), [.balanceRequest, .balanceAnswer])

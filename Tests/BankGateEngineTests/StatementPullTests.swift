@@ -152,7 +152,7 @@ final class StatementPullTests: XCTestCase {
         let statements = try await reports.statements.statements(accountId: "acme-eur", limit: 10)
         XCTAssertEqual(statements.map(\.draft.statementId).sorted(),
                        ["STMT-2026-03-04", "STMT-2026-03-05", "STMT-2026-03-06", "STMT-2026-03-07"])
-        XCTAssertEqual(statements.map(\.continuity).sorted(), ["first", "ok", "ok", "ok"])
+        XCTAssertEqual(statements.map(\.continuity.rawValue).sorted(), ["first", "ok", "ok", "ok"])
         let gaps = try await reports.statements.openGaps()
         XCTAssertTrue(gaps.isEmpty)
     }
@@ -179,7 +179,7 @@ final class StatementPullTests: XCTestCase {
         // Day 3 first, then day 1: the hole (day 2) lies after the statement imported last.
         _ = try await pulls.pull(accountId: "acme-eur", kind: .endOfDay, from: "2026-03-04", to: "2026-03-04")
         let first = try await pulls.pull(accountId: "acme-eur", kind: .endOfDay, from: "2026-03-02", to: "2026-03-02")
-        XCTAssertEqual(first.first?.continuity, "first")
+        XCTAssertEqual(first.first?.continuity, .first)
         let gaps = try await reports.statements.openGaps()
         XCTAssertEqual(gaps.map(\.fromSequence), [2])
         XCTAssertEqual(gaps.map(\.toSequence), [2])
@@ -192,7 +192,7 @@ final class StatementPullTests: XCTestCase {
         _ = try await pulls.pull(accountId: "acme-eur", kind: .endOfDay, from: "2026-03-02", to: "2026-03-02")
         let second = try await pulls.pull(accountId: "acme-eur", kind: .endOfDay, from: "2026-03-03", to: "2026-03-04")
         XCTAssertEqual(second.map(\.bankStatementId), ["STMT-2026-03-04"])
-        XCTAssertEqual(second.first?.continuity, "gap")
+        XCTAssertEqual(second.first?.continuity, .gap)
         var gaps = try await reports.statements.openGaps()
         XCTAssertEqual(gaps.map(\.fromSequence), [2])
         XCTAssertEqual(gaps.first?.fromDate, "2026-03-03")

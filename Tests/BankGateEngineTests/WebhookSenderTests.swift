@@ -63,7 +63,7 @@ final class WebhookSenderTests: XCTestCase {
         _ = try await reconciliation.createExpectedPayment(
             ExpectedPaymentRecord(id: "exp_\(n)", accountId: "acme-eur", currency: eur, amountMin: 100, amountMax: 100,
                                   counterpartyName: nil, counterpartyAccount: nil, reference: "R\(n)", windowFrom: "2026-11-20",
-                                  windowTo: "2026-11-25", status: "open", client: "treasury", createdAt: clock.now(), updatedAt: clock.now()),
+                                  windowTo: "2026-11-25", status: .open, client: "treasury", createdAt: clock.now(), updatedAt: clock.now()),
             at: clock.now())
     }
 

@@ -27,8 +27,8 @@ final class AccountReportStoreTests: XCTestCase {
         try? FileManager.default.removeItem(at: directory)
     }
 
-    func statementDraft(_ id: String, sequence: Int64?, date: String, kind: String = "end_of_day") -> StatementDraft {
-        StatementDraft(accountId: "acme-eur", format: kind == "end_of_day" ? "camt.053" : "camt.052", reportKind: kind,
+    func statementDraft(_ id: String, sequence: Int64?, date: String, kind: StatementReportKind = .endOfDay) -> StatementDraft {
+        StatementDraft(accountId: "acme-eur", format: kind == .endOfDay ? "camt.053" : "camt.052", reportKind: kind,
                        messageId: "MSG-\(id)", statementId: id, electronicSequence: sequence, legalSequence: nil, page: nil,
                        bankCreatedAt: nil, fromDate: date, toDate: date, statementDate: date, currency: eur, source: .upload,
                        sourceName: "\(id).xml")
@@ -49,7 +49,7 @@ final class AccountReportStoreTests: XCTestCase {
         let expected = opening + credits - debits
         return StatementCompletion(
             entries: 1, bookedCredits: credits, bookedDebits: debits, openingBalance: opening, closingBalance: closing,
-            closingAvailable: nil, integrity: expected == closing ? "consistent" : "inconsistent", expectedClosing: expected,
+            closingAvailable: nil, integrity: expected == closing ? .consistent : .inconsistent, expectedClosing: expected,
             balances: [BalanceDraft(type: "OPBD", date: date, amount: Money(minorUnits: opening, currency: eur)),
                        BalanceDraft(type: "CLBD", date: date, amount: Money(minorUnits: closing, currency: eur))])
     }
@@ -84,6 +84,10 @@ final class AccountReportStoreTests: XCTestCase {
         XCTAssertEqual(all.map(\.draft.identity), ["A1", "A2"])
         let value1 = try await eventTypes().filter { $0 == "transaction.booked" }.count
         XCTAssertEqual(value1, 2)
+        let booked = try await payments.events(after: 0, limit: 1000).first { $0.type == "transaction.booked" }
+        let payload = try XCTUnwrap(booked?.payloadJSON)
+        XCTAssertTrue(payload.contains(#""remittance_info":"#), payload)
+        XCTAssertFalse(payload.contains("remittance_information"), payload)
     }
 
     func testAPendingEntryBookedLaterIsOneTransactionAndOneBookedEvent() async throws {
@@ -104,11 +108,11 @@ final class AccountReportStoreTests: XCTestCase {
     func testInconsistentStatementIsStoredAndFlagged() async throws {
         let (_, outcome) = try await importStatement("S1", sequence: 1, date: "2026-11-20", opening: 1000, closing: 9999,
                                                      entries: [entry("A1", 500)])
-        XCTAssertEqual(outcome.integrity, "inconsistent")
+        XCTAssertEqual(outcome.integrity, .inconsistent)
         let value4 = try await eventTypes().contains("statement.inconsistent")
         XCTAssertTrue(value4)
         let stored = try await statements.statements(accountId: "acme-eur", limit: 10)
-        XCTAssertEqual(stored.first?.completion?.integrity, "inconsistent")
+        XCTAssertEqual(stored.first?.completion?.integrity, .inconsistent)
         XCTAssertEqual(stored.first?.completion?.expectedClosing, 1500)
         let value5 = try await statements.transactions(accountId: "acme-eur", from: nil, to: nil, after: nil, limit: 10).count
         XCTAssertEqual(value5, 1)
@@ -118,7 +122,7 @@ final class AccountReportStoreTests: XCTestCase {
         try await importStatement("S1", sequence: 1, date: "2026-11-18", opening: 0, closing: 100, entries: [entry("A", 100)])
         let (_, gapOutcome) = try await importStatement("S3", sequence: 3, date: "2026-11-20", opening: 300, closing: 400,
                                                         entries: [entry("C", 100)])
-        XCTAssertEqual(gapOutcome.continuity, "gap")
+        XCTAssertEqual(gapOutcome.continuity, .gap)
         XCTAssertEqual(gapOutcome.gap?.fromSequence, 2)
         XCTAssertEqual(gapOutcome.gap?.toSequence, 2)
         XCTAssertEqual(gapOutcome.gap?.fromDate, "2026-11-19")
@@ -128,7 +132,7 @@ final class AccountReportStoreTests: XCTestCase {
         XCTAssertTrue(value7)
         let (_, fill) = try await importStatement("S2", sequence: 2, date: "2026-11-19", opening: 100, closing: 300,
                                                   entries: [entry("B", 200)])
-        XCTAssertEqual(fill.continuity, "ok")
+        XCTAssertEqual(fill.continuity, .ok)
         XCTAssertEqual(fill.closedGaps, [gapOutcome.gap!.id])
         let value8 = try await statements.openGaps().count
         XCTAssertEqual(value8, 0)
@@ -138,7 +142,7 @@ final class AccountReportStoreTests: XCTestCase {
         try await importStatement("S1", sequence: 1, date: "2026-11-18", opening: 0, closing: 100, entries: [entry("A", 100)])
         let (_, outcome) = try await importStatement("S2", sequence: 2, date: "2026-11-19", opening: 150, closing: 250,
                                                      entries: [entry("B", 100)])
-        XCTAssertEqual(outcome.continuity, "opening_mismatch")
+        XCTAssertEqual(outcome.continuity, .openingMismatch)
         XCTAssertEqual(outcome.gap?.reason, "opening_mismatch")
     }
 
@@ -158,7 +162,7 @@ final class AccountReportStoreTests: XCTestCase {
     func expected(_ id: String, min: Int64, max: Int64) -> ExpectedPaymentRecord {
         ExpectedPaymentRecord(id: id, accountId: "acme-eur", currency: eur, amountMin: min, amountMax: max, counterpartyName: "Müller",
                               counterpartyAccount: nil, reference: "INV-1", windowFrom: "2026-11-18", windowTo: "2026-11-22",
-                              status: "open", client: "treasury", createdAt: t0, updatedAt: t0)
+                              status: .open, client: "treasury", createdAt: t0, updatedAt: t0)
     }
 
     func testExactMatchConfirmsAtOnceAndOnlyOnce() async throws {
@@ -168,11 +172,11 @@ final class AccountReportStoreTests: XCTestCase {
                                      reasons: ["reference_found"])
         let recorded = try await reconciliation.record([proposal, proposal], at: t0)
         XCTAssertEqual(recorded.count, 1)
-        XCTAssertEqual(recorded.first?.state, "confirmed")
+        XCTAssertEqual(recorded.first?.state, .confirmed)
         let value9 = try await reconciliation.expectedPayment(id: "exp_1")?.status
-        XCTAssertEqual(value9, "matched")
+        XCTAssertEqual(value9, .matched)
         let value10 = try await statements.transaction(id: "btx_1")?.matchState
-        XCTAssertEqual(value10, "matched")
+        XCTAssertEqual(value10, .matched)
         let types = try await eventTypes()
         XCTAssertTrue(types.contains("transaction.matched"))
         XCTAssertTrue(types.contains("expected_payment.matched"))
@@ -188,14 +192,14 @@ final class AccountReportStoreTests: XCTestCase {
             MatchProposal(transactionId: "btx_1", target: .expectedPayment("exp_1"), kind: "suggested", scorePermille: 800, reasons: ["amount_in_range"]),
             MatchProposal(transactionId: "btx_2", target: .expectedPayment("exp_1"), kind: "suggested", scorePermille: 500, reasons: ["date_within_window"]),
         ], at: t0)
-        XCTAssertEqual(suggestions.map(\.state), ["suggested", "suggested"])
+        XCTAssertEqual(suggestions.map(\.state), [.suggested, .suggested])
         let value12 = try await reconciliation.pendingSuggestions(accountId: nil, limit: 10).count
         XCTAssertEqual(value12, 2)
 
         let rejected = try await reconciliation.reject(matchId: suggestions[1].id, actor: "ops", at: t0)
-        XCTAssertEqual(rejected.state, "rejected")
+        XCTAssertEqual(rejected.state, .rejected)
         let value13 = try await statements.transaction(id: "btx_2")?.matchState
-        XCTAssertEqual(value13, "unmatched")
+        XCTAssertEqual(value13, .unmatched)
         // A rejected suggestion is not proposed again.
         let again = try await reconciliation.record([
             MatchProposal(transactionId: "btx_2", target: .expectedPayment("exp_1"), kind: "suggested", scorePermille: 500, reasons: []),
@@ -203,7 +207,7 @@ final class AccountReportStoreTests: XCTestCase {
         XCTAssertTrue(again.isEmpty)
 
         let confirmed = try await reconciliation.confirm(matchId: suggestions[0].id, actor: "ops", at: t0)
-        XCTAssertEqual(confirmed.state, "confirmed")
+        XCTAssertEqual(confirmed.state, .confirmed)
         XCTAssertEqual(confirmed.decidedBy, "ops")
         // Confirming twice is refused.
         do {
@@ -212,11 +216,11 @@ final class AccountReportStoreTests: XCTestCase {
         } catch StoreError.invalidState {}
 
         let undone = try await reconciliation.unmatch(matchId: confirmed.id, actor: "ops", at: t0)
-        XCTAssertEqual(undone.state, "unmatched")
+        XCTAssertEqual(undone.state, .unmatched)
         let value14 = try await reconciliation.expectedPayment(id: "exp_1")?.status
-        XCTAssertEqual(value14, "open")
+        XCTAssertEqual(value14, .open)
         let value15 = try await statements.transaction(id: "btx_1")?.matchState
-        XCTAssertEqual(value15, "unmatched")
+        XCTAssertEqual(value15, .unmatched)
 
         let manual = try await reconciliation.matchManually(transactionId: "btx_2", target: .expectedPayment("exp_1"), actor: "ops", at: t0)
         XCTAssertEqual(manual.kind, "manual")
@@ -285,11 +289,11 @@ extension AccountReportStoreTests {
         }
         _ = try await page("P1", sequence: 7, page: 1, opening: 0, closing: 100, entries: [entry("A", 100)])
         let second = try await page("P2", sequence: 7, page: 2, opening: 100, closing: 300, entries: [entry("B", 200)])
-        XCTAssertEqual(second.continuity, "ok")
+        XCTAssertEqual(second.continuity, .ok)
         let next = try await page("Q1", sequence: 8, page: 1, opening: 300, closing: 350, entries: [entry("C", 50)])
-        XCTAssertEqual(next.continuity, "ok", "the next number follows the last page")
+        XCTAssertEqual(next.continuity, .ok, "the next number follows the last page")
         let wrong = try await page("Q2", sequence: 8, page: 2, opening: 999, closing: 999, entries: [])
-        XCTAssertEqual(wrong.continuity, "opening_mismatch")
+        XCTAssertEqual(wrong.continuity, .openingMismatch)
         let gaps = try await statements.openGaps()
         XCTAssertEqual(gaps.map(\.reason), ["opening_mismatch"])
     }

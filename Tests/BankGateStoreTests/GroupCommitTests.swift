@@ -141,7 +141,7 @@ final class GroupCommitTests: XCTestCase {
     }
 
     func storedIds() async throws -> [Int] {
-        try await database.read { try $0.query("SELECT id FROM notes ORDER BY id") { Int($0.int(0)) } }
+        try await database.read { try $0.query("SELECT id FROM notes ORDER BY id") { try Int($0.int("id")) } }
     }
 }
 

@@ -57,20 +57,20 @@ final class IdentityMigrationTests: XCTestCase {
         let store = try PaymentStore(path: path)
         defer { store.close() }
         let rows = try await store.database.read { db in
-            try db.query("SELECT id, identity, match_state FROM bank_transactions ORDER BY id") { ($0.int(0), $0.text(1), $0.text(2)) }
+            try db.query("SELECT id, identity, match_state FROM bank_transactions ORDER BY id") { try ($0.int("id"), $0.text("identity"), $0.text("match_state")) }
         }
         XCTAssertEqual(rows.map(\.0), [10, 12], "the camt.052 copy of SIM-7 is merged into the MT940 one")
         XCTAssertEqual(rows.map(\.1), ["asr:SIM-7|-50000", "asr:SIM-2|-310000"])
         XCTAssertEqual(rows.first?.2, "matched")
 
         let links = try await store.database.read { db in
-            try db.query("SELECT statement_row, transaction_id FROM statement_entries ORDER BY statement_row") { [$0.int(0), $0.int(1)] }
+            try db.query("SELECT statement_row, transaction_id FROM statement_entries ORDER BY statement_row") { try [$0.int("statement_row"), $0.int("transaction_id")] }
         }
         XCTAssertEqual(links, [[1, 10], [2, 10], [3, 12]], "both statements that carried SIM-7 point at the one entry")
         let merged = try await ReconciliationStore(sharing: store).auditEntries(subjectKind: "transaction", subjectId: "btx_11")
         XCTAssertEqual(merged.map(\.action), ["transaction.merged"])
         let matches = try await store.database.read { db in
-            try db.query("SELECT transaction_id FROM reconciliation_matches") { $0.int(0) }
+            try db.query("SELECT transaction_id FROM reconciliation_matches") { try $0.int("transaction_id") }
         }
         XCTAssertEqual(matches, [10])
 

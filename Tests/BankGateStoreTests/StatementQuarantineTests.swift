@@ -12,7 +12,7 @@ extension AccountReportStoreTests {
                                                             entries: [entry("A1", 3000), entry("A1", 3000)])
         XCTAssertEqual(inserted.inserted.count, 1)
         XCTAssertEqual(inserted.duplicates, 1)
-        XCTAssertEqual(outcome.integrity, "inconsistent")
+        XCTAssertEqual(outcome.integrity, .inconsistent)
         XCTAssertEqual(outcome.review, .quarantined)
         XCTAssertTrue(outcome.reviewReason?.contains("de-duplication") ?? false, "\(outcome.reviewReason ?? "-")")
         let record = try await statements.statement(id: "stm_1")
@@ -53,7 +53,7 @@ extension AccountReportStoreTests {
                                   entries: [entry("A1", 3000), entry("BOGUS", 500)])
         let (_, corrected) = try await importStatement("S1-corrected", sequence: 1, date: "2026-11-20", opening: 0, closing: 3000,
                                                        entries: [entry("A1", 3000)])
-        XCTAssertEqual(corrected.integrity, "consistent")
+        XCTAssertEqual(corrected.integrity, .consistent)
         XCTAssertEqual(corrected.review, .none)
         let replaced = try await statements.statement(id: "stm_1")
         XCTAssertEqual(replaced?.review, .replaced)
@@ -72,7 +72,7 @@ extension AccountReportStoreTests {
         try await importStatement("TODAY", sequence: 300, date: "2026-12-03", opening: 0, closing: 1000, entries: [entry("T1", 1000)])
         let (_, outcome) = try await importStatement("OLD", sequence: 500, date: "2026-06-30", opening: 0, closing: 2000,
                                                      entries: [entry("O1", 2000)])
-        XCTAssertEqual(outcome.continuity, "sequence_date_conflict")
+        XCTAssertEqual(outcome.continuity, .sequenceDateConflict)
         XCTAssertNil(outcome.gap)
         let gaps = try await statements.openGaps()
         XCTAssertEqual(gaps, [])

@@ -57,7 +57,7 @@ enum ReconcileStoreBench {
         // The bank's statement booking each of them.
         let statements = StatementStore(sharing: store)
         let registration = try await statements.beginStatement(StatementDraft(
-            accountId: SampleData.debtorAccountId, format: "camt.053", reportKind: "end_of_day", messageId: "BENCH", statementId: "BENCH-1",
+            accountId: SampleData.debtorAccountId, format: "camt.053", reportKind: .endOfDay, messageId: "BENCH", statementId: "BENCH-1",
             electronicSequence: 1, legalSequence: nil, page: nil, bankCreatedAt: nil, fromDate: day, toDate: day, statementDate: day,
             currency: eur, source: .upload, sourceName: "bench"), at: now)
         for chunk in stride(from: 0, to: count, by: 500) {

@@ -35,11 +35,11 @@ struct TokenAuthenticator: Sendable {
     ///   scope needed when the token lacks it.
     func authorize(_ request: Request, anyOf scopes: [Scope]) throws(GatewayError) -> Client {
         guard let client = authenticate(request.headers[.authorization]) else {
-            throw GatewayError(.unauthorized, code: "unauthorized", message: "a valid bearer token is required")
+            throw GatewayError(.unauthorized, code: .unauthorized, message: "a valid bearer token is required")
         }
         guard scopes.contains(where: client.scopes.contains) else {
             let needed = scopes.map(\.rawValue).joined(separator: " or ")
-            throw GatewayError(.forbidden, code: "forbidden", message: "this token lacks the scope \(needed)")
+            throw GatewayError(.forbidden, code: .forbidden, message: "this token lacks the scope \(needed)")
         }
         return client
     }

@@ -27,7 +27,7 @@ extension APIEndpoints {
 
     func requireReports() throws(GatewayError) -> any AccountReporting {
         guard let reports else {
-            throw GatewayError(.notFound, code: "not_found", message: "account reporting is not enabled")
+            throw GatewayError(.notFound, code: .notFound, message: "account reporting is not enabled")
         }
         return reports
     }
@@ -42,7 +42,7 @@ extension APIEndpoints {
         if let accountId { _ = try reports.account(accountId) }
         let body = try await RequestBodyReader.collect(request, maxBytes: Self.maxStatementUploadBytes)
         guard body.readableBytes > 0 else {
-            throw GatewayError(.badRequest, code: "empty_body", message: "the body must be a statement file", field: "body")
+            throw GatewayError(.badRequest, code: .emptyBody, message: "the body must be a statement file", field: "body")
         }
         let bytes = body.withUnsafeReadableBytes { Array($0) }
         let results = try await reports.importStatement(bytes: bytes, format: format, source: .upload,
@@ -69,7 +69,7 @@ extension APIEndpoints {
         case "camt": .camt
         case "mt940", "mt942": .mt940
         default:
-            throw GatewayError(.badRequest, code: "invalid_parameter", message: "format must be auto, camt or mt940", field: "format")
+            throw GatewayError(.badRequest, code: .invalidParameter, message: "format must be auto, camt or mt940", field: "format")
         }
     }
 
@@ -77,7 +77,7 @@ extension APIEndpoints {
     func pullStatements(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         _ = try auth.authorize(request, anyOf: [.operate])
         guard let statementPulls else {
-            throw GatewayError(.notFound, code: "not_found", message: "statement pulls are not enabled")
+            throw GatewayError(.notFound, code: .notFound, message: "statement pulls are not enabled")
         }
         let accountId = try pathID(context)
         let query = QueryParameters(request)
@@ -86,14 +86,14 @@ extension APIEndpoints {
         case "end_of_day": kind = .endOfDay
         case "intraday": kind = .intraday
         default:
-            throw GatewayError(.badRequest, code: "invalid_parameter", message: "kind must be end_of_day or intraday", field: "kind")
+            throw GatewayError(.badRequest, code: .invalidParameter, message: "kind must be end_of_day or intraday", field: "kind")
         }
         let today = clock.now().dateString
         let defaultDay = kind == .intraday ? today : (DateArithmetic.adding(days: -1, to: today) ?? today)
         let from = try AccountRequestBodies.date(query.string("from") ?? defaultDay, "from")
         let to = try AccountRequestBodies.date(query.string("to") ?? from, "to")
         guard from <= to else {
-            throw GatewayError(.badRequest, code: "invalid_parameter", message: "from must not be after to", field: "to")
+            throw GatewayError(.badRequest, code: .invalidParameter, message: "from must not be after to", field: "to")
         }
         let results = try await statementPulls.pull(accountId: accountId, kind: kind, from: from, to: to)
         return APIResponse.list(.ok, "statements", results, bytesPerItem: 300) { $0.importResult($1) }
@@ -107,7 +107,7 @@ extension APIEndpoints {
         // `?refresh=true`: ask the bank for today's intraday report first (a live balance query).
         if QueryParameters(request).string("refresh") == "true" {
             guard let statementPulls else {
-                throw GatewayError(.notFound, code: "not_found", message: "statement pulls are not enabled")
+                throw GatewayError(.notFound, code: .notFound, message: "statement pulls are not enabled")
             }
             _ = try await statementPulls.refreshBalances(accountId: accountId)
         }
@@ -194,7 +194,7 @@ extension APIEndpoints {
         let reports = try requireReports()
         let query = QueryParameters(request)
         guard let dateText = query.string("date") else {
-            throw GatewayError(.badRequest, code: "missing_parameter", message: "date is required (YYYY-MM-DD)", field: "date")
+            throw GatewayError(.badRequest, code: .missingParameter, message: "date is required (YYYY-MM-DD)", field: "date")
         }
         let date = try AccountRequestBodies.date(dateText, "date")
         let report = try await reports.balanceReconciliation(accountId: try pathID(context), date: date)

@@ -24,7 +24,7 @@ extension APIEndpoints {
                                               client: client.name, asBatch: false)
         let (records, replayed) = Self.unpack(result)
         guard let record = records.first else {
-            throw GatewayError(.internal, code: "internal_error", message: "intake returned no payment")
+            throw GatewayError(.internal, code: .internalError, message: "intake returned no payment")
         }
         var writer = JSONWriter(capacity: 1024)
         writer.payment(record)
@@ -54,12 +54,12 @@ extension APIEndpoints {
     /// The `Idempotency-Key` header: required, 1–255 printable ASCII characters.
     func idempotencyKey(_ request: Request) throws(GatewayError) -> String {
         guard let key = request.headers[.idempotencyKey] else {
-            throw GatewayError(.badRequest, code: "missing_idempotency_key",
+            throw GatewayError(.badRequest, code: .missingIdempotencyKey,
                                message: "the Idempotency-Key header is required", field: "Idempotency-Key")
         }
         let utf8 = key.utf8
         guard (1...Self.maxIdempotencyKeyLength).contains(utf8.count), utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else {
-            throw GatewayError(.badRequest, code: "invalid_idempotency_key",
+            throw GatewayError(.badRequest, code: .invalidIdempotencyKey,
                                message: "the Idempotency-Key header must be 1 to 255 printable ASCII characters",
                                field: "Idempotency-Key")
         }

@@ -23,7 +23,7 @@ extension APIEndpoints {
         var filter = PaymentFilter()
         if let statusText = query.string("status") {
             guard let status = PaymentStatus(rawValue: statusText) else {
-                throw GatewayError(.badRequest, code: "invalid_parameter",
+                throw GatewayError(.badRequest, code: .invalidParameter,
                                    message: "status must be one of " + PaymentStatus.allCases.map(\.rawValue).joined(separator: ", "),
                                    field: "status")
             }

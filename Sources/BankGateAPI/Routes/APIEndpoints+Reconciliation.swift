@@ -34,10 +34,12 @@ extension APIEndpoints {
         _ = try auth.authorize(request, anyOf: [.accountsRead, .operate])
         let reports = try requireReports()
         let query = QueryParameters(request)
-        let status = query.string("status")
-        if let status, !["open", "matched", "overdue", "cancelled"].contains(status) {
-            throw GatewayError(.badRequest, code: "invalid_parameter", message: "status must be open, matched, overdue or cancelled",
-                               field: "status")
+        let status = try query.string("status").map { text in
+            guard let status = ExpectedPaymentStatus(rawValue: text) else {
+                throw GatewayError(.badRequest, code: .invalidParameter, message: "status must be open, matched, overdue or cancelled",
+                                   field: "status")
+            }
+            return status
         }
         let records = try await reports.expectedPayments(accountId: query.string("account"), status: status,
                                                          limit: try query.integer("limit", in: 1...1000, default: 100))

@@ -55,7 +55,7 @@ extension APIEndpoints {
         let client = try auth.authorize(request, anyOf: [.operate])
         let query = QueryParameters(request)
         guard query.string("from_seq") != nil else {
-            throw GatewayError(.badRequest, code: "missing_parameter", message: "from_seq is required", field: "from_seq")
+            throw GatewayError(.badRequest, code: .missingParameter, message: "from_seq is required", field: "from_seq")
         }
         let from = try query.integer("from_seq", in: 1...Int64.max, default: 1)
         let moved = try await requireReports().redeliver(from: from, webhookId: query.string("webhook"), actor: client.name)

@@ -36,7 +36,7 @@ struct APIEndpoints: Sendable {
     /// The `{id}` path parameter.
     func pathID(_ context: APIRequestContext) throws(GatewayError) -> String {
         guard let id = context.parameters.get("id"), !id.isEmpty else {
-            throw GatewayError(.notFound, code: "not_found", message: "no such payment")
+            throw GatewayError(.notFound, code: .notFound, message: "no such payment")
         }
         return id
     }
@@ -60,7 +60,7 @@ struct QueryParameters {
     func integer<T: FixedWidthInteger>(_ name: String, in range: ClosedRange<T>, default defaultValue: T) throws(GatewayError) -> T {
         guard let text = string(name) else { return defaultValue }
         guard let value = T(text), range.contains(value) else {
-            throw GatewayError(.badRequest, code: "invalid_parameter",
+            throw GatewayError(.badRequest, code: .invalidParameter,
                                message: "\(name) must be an integer from \(range.lowerBound) to \(range.upperBound)",
                                field: name)
         }

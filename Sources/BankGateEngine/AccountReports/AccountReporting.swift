@@ -27,7 +27,7 @@ public protocol AccountReporting: Sendable {
     func reconcile(accountId: String?) async throws(GatewayError) -> ReconciliationPassSummary
     func createExpectedPayment(_ request: ExpectedPaymentRequest, client: String) async throws(GatewayError) -> ExpectedPaymentRecord
     func expectedPayment(id: String) async throws(GatewayError) -> ExpectedPaymentRecord
-    func expectedPayments(accountId: String?, status: String?, limit: Int) async throws(GatewayError) -> [ExpectedPaymentRecord]
+    func expectedPayments(accountId: String?, status: ExpectedPaymentStatus?, limit: Int) async throws(GatewayError) -> [ExpectedPaymentRecord]
     func cancelExpectedPayment(id: String, actor: String) async throws(GatewayError) -> ExpectedPaymentRecord
     func confirmMatch(id: String, actor: String) async throws(GatewayError) -> MatchRecord
     func rejectMatch(id: String, actor: String) async throws(GatewayError) -> MatchRecord

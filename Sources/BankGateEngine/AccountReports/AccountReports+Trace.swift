@@ -32,7 +32,7 @@ extension AccountReports {
     public func trace(paymentId: String) async throws(GatewayError) -> PaymentTrace {
         do {
             guard let payment = try await payments.payment(id: paymentId) else {
-                throw GatewayError(.notFound, code: "not_found", message: "no payment with this id")
+                throw GatewayError(.notFound, code: .notFound, message: "no payment with this id")
             }
             var steps: [TraceStep] = []
             for transition in try await payments.history(paymentId: paymentId) {
@@ -61,7 +61,7 @@ extension AccountReports {
                                        identifiers: identifiers))
             }
             let matches = try await reconciliation.matches(target: .payment(paymentId))
-            var transactionIds = Set(matches.filter { $0.state == "confirmed" }.map(\.transactionId))
+            var transactionIds = Set(matches.filter { $0.state == .confirmed }.map(\.transactionId))
             for transaction in try await statements.transactions(endToEndId: payment.endToEndId)
                 where transaction.accountId == payment.debtorAccountId {
                 transactionIds.insert(transaction.id)

@@ -106,7 +106,7 @@ public final class AccountReports: Sendable {
                 logger.error("reconciliation after import failed", metadata: ["account": "\(accountId)", "error": "\(error)"])
             }
         }
-        for result in results where result.reportKind == ReportKind.endOfDay.rawValue {
+        for result in results where result.reportKind == .endOfDay {
             await recordBalanceReconciliation(accountId: result.accountId, date: result.statementDate)
         }
     }
@@ -151,7 +151,7 @@ public final class AccountReports: Sendable {
     /// The configured account `id`, or 404.
     public func account(_ id: String) throws(GatewayError) -> DebtorAccount {
         guard let account = accounts[id] else {
-            throw GatewayError(.notFound, code: "not_found", message: "no account with this id")
+            throw GatewayError(.notFound, code: .notFound, message: "no account with this id")
         }
         return account
     }
@@ -167,7 +167,7 @@ public final class AccountReports: Sendable {
         var after: Int64?
         if let cursor {
             guard let row = BankTransactionRecord.rowId(cursor) else {
-                throw GatewayError(.badRequest, code: "invalid_parameter", message: "cursor is not a cursor this API gave", field: "cursor")
+                throw GatewayError(.badRequest, code: .invalidParameter, message: "cursor is not a cursor this API gave", field: "cursor")
             }
             after = row
         }
@@ -184,7 +184,7 @@ public final class AccountReports: Sendable {
     public func transaction(id: String) async throws(GatewayError) -> (BankTransactionRecord, [MatchRecord]) {
         do {
             guard let transaction = try await statements.transaction(id: id) else {
-                throw GatewayError(.notFound, code: "not_found", message: "no transaction with this id")
+                throw GatewayError(.notFound, code: .notFound, message: "no transaction with this id")
             }
             return (transaction, try await reconciliation.matches(transactionId: id))
         } catch {
@@ -218,11 +218,11 @@ public final class AccountReports: Sendable {
             guard let report = try await BalanceReconciliationBuilder.build(store: reconciliation, accountId: accountId, date: date) else {
                 let held = try await statements.quarantinedStatements(accountId: accountId).filter { $0.draft.statementDate <= date }
                 if !held.isEmpty {
-                    throw GatewayError(.validation, code: "statement_held",
+                    throw GatewayError(.validation, code: .statementHeld,
                                        message: "the end-of-day statements on or before \(date) are held for review: "
                                            + held.map(\.id).joined(separator: ", "), field: "date")
                 }
-                throw GatewayError(.validation, code: "no_statement",
+                throw GatewayError(.validation, code: .noStatement,
                                    message: "there is no end-of-day statement of this account on or before \(date)", field: "date")
             }
             return report
@@ -237,7 +237,7 @@ public final class AccountReports: Sendable {
     public func createExpectedPayment(_ request: ExpectedPaymentRequest, client: String) async throws(GatewayError) -> ExpectedPaymentRecord {
         let account = try account(request.accountId)
         guard account.currency == request.currency else {
-            throw GatewayError(.validation, code: "currency_mismatch", message: "currency must be the account's (\(account.currency.code))",
+            throw GatewayError(.validation, code: .currencyMismatch, message: "currency must be the account's (\(account.currency.code))",
                                field: "currency")
         }
         let now = clock.now()
@@ -245,7 +245,7 @@ public final class AccountReports: Sendable {
             id: IdentifierFactory.make("exp_"), accountId: request.accountId, currency: request.currency,
             amountMin: request.amountMin, amountMax: request.amountMax, counterpartyName: request.counterpartyName,
             counterpartyAccount: request.counterpartyAccount, reference: request.reference, windowFrom: request.windowFrom,
-            windowTo: request.windowTo, status: "open", client: client, createdAt: now, updatedAt: now)
+            windowTo: request.windowTo, status: .open, client: client, createdAt: now, updatedAt: now)
         do {
             let created = try await reconciliation.createExpectedPayment(record, at: now)
             // Money that already arrived is matched at once.
@@ -259,7 +259,7 @@ public final class AccountReports: Sendable {
     public func expectedPayment(id: String) async throws(GatewayError) -> ExpectedPaymentRecord {
         do {
             guard let record = try await reconciliation.expectedPayment(id: id) else {
-                throw GatewayError(.notFound, code: "not_found", message: "no expected payment with this id")
+                throw GatewayError(.notFound, code: .notFound, message: "no expected payment with this id")
             }
             return record
         } catch {
@@ -267,7 +267,7 @@ public final class AccountReports: Sendable {
         }
     }
 
-    public func expectedPayments(accountId: String?, status: String?, limit: Int) async throws(GatewayError) -> [ExpectedPaymentRecord] {
+    public func expectedPayments(accountId: String?, status: ExpectedPaymentStatus?, limit: Int) async throws(GatewayError) -> [ExpectedPaymentRecord] {
         do { return try await reconciliation.expectedPayments(accountId: accountId, status: status, limit: limit) } catch {
             throw Self.gatewayError(error)
         }
@@ -287,7 +287,7 @@ public final class AccountReports: Sendable {
             let transactions = try await reconciliation.unmatchedTransactions(accountId: accountId)
             let payments = try await reconciliation.unmatchedPayments(accountId: accountId)
             let suggestions = try await reconciliation.pendingSuggestions(accountId: accountId, limit: 1000)
-            let overdue = try await reconciliation.expectedPayments(accountId: accountId, status: "overdue", limit: 1000)
+            let overdue = try await reconciliation.expectedPayments(accountId: accountId, status: .overdue, limit: 1000)
             let held = try await statements.quarantinedStatements(accountId: accountId)
             return ReconciliationExceptions(unmatchedTransactions: transactions, unmatchedPayments: payments,
                                             suggestions: suggestions, overdueExpectedPayments: overdue, quarantinedStatements: held)
@@ -321,10 +321,10 @@ public final class AccountReports: Sendable {
     /// Subscribes `url` to `eventTypes`; the answer carries the signing secret (shown only here).
     public func createWebhook(url: String, eventTypes: [String], fromSequence: Int64?, actor: String) async throws(GatewayError) -> WebhookSubscription {
         guard url.hasPrefix("https://") || url.hasPrefix("http://"), url.utf8.count <= 2048 else {
-            throw GatewayError(.validation, code: "invalid_url", message: "url must be an http:// or https:// URL", field: "url")
+            throw GatewayError(.validation, code: .invalidUrl, message: "url must be an http:// or https:// URL", field: "url")
         }
         guard !eventTypes.isEmpty, eventTypes.allSatisfy({ Self.isEventPattern($0) }) else {
-            throw GatewayError(.validation, code: "invalid_event_types",
+            throw GatewayError(.validation, code: .invalidEventTypes,
                                message: "event_types must list event types such as \"payment.completed\", \"transaction.*\" or \"*\"",
                                field: "event_types")
         }
@@ -368,14 +368,14 @@ public final class AccountReports: Sendable {
         switch error {
         case let error as StatementImportError:
             switch error.code {
-            case .malformed: return GatewayError(.validation, code: "malformed_statement", message: error.message, field: "body")
-            case .archiveRefused: return GatewayError(.validation, code: "archive_refused", message: error.message, field: "body")
-            case .unknownAccount: return GatewayError(.validation, code: "unknown_account", message: error.message, field: "body")
-            case .accountMismatch: return GatewayError(.validation, code: "account_mismatch", message: error.message, field: "account")
-            case .store: return GatewayError(.unavailable, code: "store_unavailable", message: "the store could not record the statement")
+            case .malformed: return GatewayError(.validation, code: .malformedStatement, message: error.message, field: "body")
+            case .archiveRefused: return GatewayError(.validation, code: .archiveRefused, message: error.message, field: "body")
+            case .unknownAccount: return GatewayError(.validation, code: .unknownAccount, message: error.message, field: "body")
+            case .accountMismatch: return GatewayError(.validation, code: .accountMismatch, message: error.message, field: "account")
+            case .store: return GatewayError(.unavailable, code: .storeUnavailable, message: "the store could not record the statement")
             }
         case let error as BalanceReconciliationError:
-            return GatewayError(.validation, code: "reconciliation_error", message: "\(error)")
+            return GatewayError(.validation, code: .reconciliationError, message: "\(error)")
         default:
             return GatewayError(storeError: error)
         }

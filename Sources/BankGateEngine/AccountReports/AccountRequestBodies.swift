@@ -13,7 +13,7 @@ public enum AccountRequestBodies {
         let accountId = try required(object.string("account"), "account")
         let currencyCode = try required(object.string("currency"), "currency")
         guard let currency = Currency(code: currencyCode) else {
-            throw GatewayError(.validation, code: "invalid_currency", message: "currency must be an ISO 4217 code such as EUR", field: "currency")
+            throw GatewayError(.validation, code: .invalidCurrency, message: "currency must be an ISO 4217 code such as EUR", field: "currency")
         }
         let exact = try object.string("amount")
         let low = try object.string("amount_min")
@@ -28,10 +28,10 @@ public enum AccountRequestBodies {
             amountMin = try amount(low, currency, "amount_min")
             amountMax = try amount(high, currency, "amount_max")
             guard amountMin <= amountMax else {
-                throw GatewayError(.validation, code: "invalid_range", message: "amount_min must not exceed amount_max", field: "amount_max")
+                throw GatewayError(.validation, code: .invalidRange, message: "amount_min must not exceed amount_max", field: "amount_max")
             }
         default:
-            throw GatewayError(.validation, code: "invalid_amount",
+            throw GatewayError(.validation, code: .invalidAmount,
                                message: "give either amount, or amount_min and amount_max", field: "amount")
         }
         var counterpartyName: String?
@@ -41,21 +41,21 @@ public enum AccountRequestBodies {
             counterpartyName = try counterparty.string("name")
             counterpartyAccount = try counterparty.string("account")
             if let name = counterpartyName, let problem = ISOText.problem(in: name, maxLength: 140) {
-                throw GatewayError(.validation, code: "invalid_text", message: "counterparty.name \(problem)", field: "counterparty.name")
+                throw GatewayError(.validation, code: .invalidText, message: "counterparty.name \(problem)", field: "counterparty.name")
             }
             if let account = counterpartyAccount, account.isEmpty || account.utf8.count > 34 {
-                throw GatewayError(.validation, code: "invalid_account", message: "counterparty.account must be 1 to 34 characters",
+                throw GatewayError(.validation, code: .invalidAccount, message: "counterparty.account must be 1 to 34 characters",
                                    field: "counterparty.account")
             }
         }
         let reference = try object.string("reference")
         if let reference, reference.isEmpty || reference.utf8.count > 140 {
-            throw GatewayError(.validation, code: "invalid_text", message: "reference must be 1 to 140 characters", field: "reference")
+            throw GatewayError(.validation, code: .invalidText, message: "reference must be 1 to 140 characters", field: "reference")
         }
         let from = try date(required(object.string("from"), "from"), "from")
         let to = try date(required(object.string("to"), "to"), "to")
         guard from <= to else {
-            throw GatewayError(.validation, code: "invalid_range", message: "from must not be after to", field: "to")
+            throw GatewayError(.validation, code: .invalidRange, message: "from must not be after to", field: "to")
         }
         return ExpectedPaymentRequest(accountId: accountId, currency: currency, amountMin: amountMin, amountMax: amountMax,
                                       counterpartyName: counterpartyName, counterpartyAccount: counterpartyAccount,
@@ -67,7 +67,7 @@ public enum AccountRequestBodies {
         let object = try IntakeJSONObject(try IntakeJSONObject.document(bytes), path: "", knownKeys: ["url", "event_types"])
         let url = try required(object.string("url"), "url")
         guard let list = object.member("event_types") else {
-            throw GatewayError(.validation, code: "missing_field", message: "event_types is required", field: "event_types")
+            throw GatewayError(.validation, code: .missingField, message: "event_types is required", field: "event_types")
         }
         guard case .array(let elements) = list else { throw IntakeJSONObject.wrongType("event_types", "an array of strings") }
         var types: [String] = []
@@ -87,7 +87,7 @@ public enum AccountRequestBodies {
         case (let payment?, nil): return (transactionId, .payment(payment))
         case (nil, let expected?): return (transactionId, .expectedPayment(expected))
         default:
-            throw GatewayError(.validation, code: "invalid_target", message: "give exactly one of payment_id and expected_payment_id",
+            throw GatewayError(.validation, code: .invalidTarget, message: "give exactly one of payment_id and expected_payment_id",
                                field: "payment_id")
         }
     }
@@ -97,14 +97,14 @@ public enum AccountRequestBodies {
         let object = try IntakeJSONObject(try IntakeJSONObject.document(bytes), path: "", knownKeys: ["reason"])
         guard let reason = try object.string("reason") else { return nil }
         guard reason.count <= 500 else {
-            throw GatewayError(.validation, code: "too_long", message: "reason must be at most 500 characters", field: "reason")
+            throw GatewayError(.validation, code: .tooLong, message: "reason must be at most 500 characters", field: "reason")
         }
         return reason
     }
 
     static func required(_ value: String?, _ field: String) throws(GatewayError) -> String {
         guard let value, !value.isEmpty else {
-            throw GatewayError(.validation, code: "missing_field", message: "\(field) is required", field: field)
+            throw GatewayError(.validation, code: .missingField, message: "\(field) is required", field: field)
         }
         return value
     }
@@ -114,10 +114,10 @@ public enum AccountRequestBodies {
         do {
             money = try Money(parsing: text, currency: currency)
         } catch {
-            throw GatewayError(.validation, code: "invalid_amount", message: "\(field) \(error)", field: field)
+            throw GatewayError(.validation, code: .invalidAmount, message: "\(field) \(error)", field: field)
         }
         guard money.minorUnits > 0 else {
-            throw GatewayError(.validation, code: "invalid_amount", message: "\(field) must be greater than zero", field: field)
+            throw GatewayError(.validation, code: .invalidAmount, message: "\(field) must be greater than zero", field: field)
         }
         return money.minorUnits
     }
@@ -125,7 +125,7 @@ public enum AccountRequestBodies {
     /// A `YYYY-MM-DD` calendar date.
     public static func date(_ text: String, _ field: String) throws(GatewayError) -> String {
         guard Timestamp.parseDate(text) != nil else {
-            throw GatewayError(.validation, code: "invalid_date", message: "\(field) must be a date as YYYY-MM-DD", field: field)
+            throw GatewayError(.validation, code: .invalidDate, message: "\(field) must be a date as YYYY-MM-DD", field: field)
         }
         return text
     }

@@ -73,7 +73,7 @@ public final class StatementPullService: Service, Sendable {
     /// Pulls `kind` reports of `accountId` for `from…to` now, and imports them (operators, tests).
     public func pull(accountId: String, kind: AccountReportKind, from: String, to: String) async throws(GatewayError) -> [StatementImportResult] {
         guard let target = targets[accountId] else {
-            throw GatewayError(.notFound, code: "not_found", message: "no account with this id whose bank answers report requests")
+            throw GatewayError(.notFound, code: .notFound, message: "no account with this id whose bank answers report requests")
         }
         return try await pull(target, kind: kind, from: from, to: to)
     }
@@ -85,7 +85,7 @@ public final class StatementPullService: Service, Sendable {
         guard minuteOfDay >= at, claim(key, now: now, every: Self.retryMilliseconds) else { return }
         let today = now.dateString
         guard let yesterday = DateArithmetic.adding(days: -1, to: today) else { return }
-        let last = (try? await reports.statements.lastStatementDate(accountId: target.account.id, reportKind: "end_of_day")) ?? nil
+        let last = (try? await reports.statements.lastStatementDate(accountId: target.account.id, reportKind: .endOfDay)) ?? nil
         guard last.map({ $0 < yesterday }) ?? true else { return }
         let earliest = DateArithmetic.adding(days: -(Self.maximumCatchUpDays - 1), to: yesterday) ?? yesterday
         let from = max(last.flatMap { DateArithmetic.adding(days: 1, to: $0) } ?? yesterday, earliest)
@@ -110,7 +110,7 @@ public final class StatementPullService: Service, Sendable {
 
     private func pullOpenGaps(now: Timestamp) async {
         guard let gaps = try? await reports.statements.openGaps() else { return }
-        for gap in gaps where gap.pulls < Self.maximumGapPulls && gap.reportKind == "end_of_day" {
+        for gap in gaps where gap.pulls < Self.maximumGapPulls && gap.reportKind == .endOfDay {
             guard let target = targets[gap.accountId],
                   claim("gap:\(gap.id)", now: now, every: Self.gapRetryMilliseconds) else { continue }
             try? await reports.statements.recordGapPull(id: gap.id, at: now)
@@ -125,7 +125,7 @@ public final class StatementPullService: Service, Sendable {
     /// imports it; archived as a balance request and answer.
     public func refreshBalances(accountId: String) async throws(GatewayError) -> [StatementImportResult] {
         guard let target = targets[accountId] else {
-            throw GatewayError(.notFound, code: "not_found", message: "no account with this id whose bank answers report requests")
+            throw GatewayError(.notFound, code: .notFound, message: "no account with this id whose bank answers report requests")
         }
         let today = clock.now().dateString
         return try await pull(target, kind: .intraday, from: today, to: today, exchange: (.balanceRequest, .balanceAnswer))
@@ -145,7 +145,7 @@ public final class StatementPullService: Service, Sendable {
                                                              fromDate: from, toDate: to, requestId: IdentifierFactory.make("BGR"),
                                                              createdAt: now)
         } catch {
-            throw GatewayError(.validation, code: "invalid_report_request", message: error.description)
+            throw GatewayError(.validation, code: .invalidReportRequest, message: error.description)
         }
         let accountId = target.account.id
         let requestId = try await archive(target, MessageToArchive(direction: .outbound, kind: request.kind, exchange: exchange.request,
@@ -175,10 +175,10 @@ public final class StatementPullService: Service, Sendable {
         switch outcome {
         case .answered(let status, _):
             logger.warning("statement pull refused", metadata: ["account": "\(accountId)", "status": "\(status)"])
-            throw GatewayError(.unavailable, code: "bank_refused", message: "the bank answered HTTP \(status) to the report request")
+            throw GatewayError(.unavailable, code: .bankRefused, message: "the bank answered HTTP \(status) to the report request")
         case .notSent(let reason), .unknown(let reason):
             logger.warning("statement pull failed", metadata: ["account": "\(accountId)", "reason": "\(reason)"])
-            throw GatewayError(.unavailable, code: "bank_unreachable", message: "the report request failed: \(reason)")
+            throw GatewayError(.unavailable, code: .bankUnreachable, message: "the report request failed: \(reason)")
         case .delivered:
             return []
         }

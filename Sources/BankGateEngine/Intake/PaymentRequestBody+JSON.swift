@@ -55,7 +55,7 @@ extension PaymentRequestBody {
     /// (`the body must be an array`, `[3].creditor must be an object`) and `unknown_field` with the path.
     public static func parseList(json bytes: UnsafeRawBufferPointer) throws(GatewayError) -> [PaymentRequestBody] {
         guard case .array(let elements) = try IntakeJSONObject.document(bytes) else {
-            throw GatewayError(.badRequest, code: "invalid_type", message: "the body must be an array")
+            throw GatewayError(.badRequest, code: .invalidType, message: "the body must be an array")
         }
         var bodies: [PaymentRequestBody] = []
         bodies.reserveCapacity(elements.count)
@@ -112,12 +112,12 @@ extension GatewayError {
     /// The 400 answer for a body the JSON reader refused: `malformed_json`, `invalid_type`,
     /// `unknown_field` or `duplicate_field`, with the field's path (none for the body itself).
     init(reading error: JSONReadError) {
-        let code = switch error.code {
-        case .wrongType: "invalid_type"
-        case .unknownField: "unknown_field"
-        case .duplicateField: "duplicate_field"
-        case .missingField: "missing_field"
-        default: "malformed_json"
+        let code: GatewayError.Code = switch error.code {
+        case .wrongType: .invalidType
+        case .unknownField: .unknownField
+        case .duplicateField: .duplicateField
+        case .missingField: .missingField
+        default: .malformedJson
         }
         self.init(.badRequest, code: code, message: error.description, field: error.path.isEmpty ? nil : error.path)
     }

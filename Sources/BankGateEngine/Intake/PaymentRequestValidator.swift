@@ -31,18 +31,18 @@ public struct PaymentRequestValidator: Sendable {
 
         let accountId = try at.required(body.debtorAccount, "debtor_account")
         guard let info = accounts[accountId] else {
-            throw at.invalid("unknown_account", "debtor_account is not a configured account", "debtor_account")
+            throw at.invalid(.unknownAccount, "debtor_account is not a configured account", "debtor_account")
         }
         guard info.active else {
-            throw at.invalid("inactive_account", "debtor_account is not active", "debtor_account")
+            throw at.invalid(.inactiveAccount, "debtor_account is not active", "debtor_account")
         }
 
         let currencyCode = try at.required(body.currency, "currency")
         guard let currency = Currency(code: currencyCode) else {
-            throw at.invalid("invalid_currency", "currency is not an ISO 4217 currency code", "currency")
+            throw at.invalid(.invalidCurrency, "currency is not an ISO 4217 currency code", "currency")
         }
         guard currency == info.account.currency else {
-            throw at.invalid("currency_mismatch",
+            throw at.invalid(.currencyMismatch,
                              "currency must be \(info.account.currency.code), the currency of the debtor account",
                              "currency")
         }
@@ -52,20 +52,20 @@ public struct PaymentRequestValidator: Sendable {
         do {
             amount = try Money(parsing: amountText, currency: currency)
         } catch {
-            throw at.invalid("invalid_amount", "amount \(error)", "amount")
+            throw at.invalid(.invalidAmount, "amount \(error)", "amount")
         }
         guard amount.minorUnits > 0 else {
-            throw at.invalid("invalid_amount", "amount must be greater than zero", "amount")
+            throw at.invalid(.invalidAmount, "amount must be greater than zero", "amount")
         }
 
         let creditor = try validateCreditor(body.creditor, at)
 
         if let remittance = body.remittanceInfo,
            let problem = ISOText.problem(in: remittance, maxLength: Self.maxTextLength) {
-            throw at.invalid("invalid_text", "remittance_info \(problem)", "remittance_info")
+            throw at.invalid(.invalidText, "remittance_info \(problem)", "remittance_info")
         }
         if let endToEndId = body.endToEndId, let problem = ISOText.identifierProblem(in: endToEndId) {
-            throw at.invalid("invalid_identifier", "end_to_end_id \(problem)", "end_to_end_id")
+            throw at.invalid(.invalidIdentifier, "end_to_end_id \(problem)", "end_to_end_id")
         }
         if let date = body.requestedExecutionDate {
             try checkExecutionDate(date, at)
@@ -80,9 +80,9 @@ public struct PaymentRequestValidator: Sendable {
     /// debtor account, no `end_to_end_id` twice. The first fault found (by index) is reported.
     public func validateBatch(_ bodies: [PaymentRequestBody]?) throws(GatewayError) -> [PaymentRequest] {
         let top = FieldPlace(prefix: "")
-        guard let bodies else { throw top.invalid("missing_field", "payments is required", "payments") }
+        guard let bodies else { throw top.invalid(.missingField, "payments is required", "payments") }
         guard !bodies.isEmpty, bodies.count <= Self.maxBatchSize else {
-            throw top.invalid("invalid_batch_size", "payments must hold 1 to \(Self.maxBatchSize) payments", "payments")
+            throw top.invalid(.invalidBatchSize, "payments must hold 1 to \(Self.maxBatchSize) payments", "payments")
         }
         var requests: [PaymentRequest] = []
         requests.reserveCapacity(bodies.count)
@@ -91,12 +91,12 @@ public struct PaymentRequestValidator: Sendable {
             let prefix = "payments[\(index)]"
             let request = try validate(body, fieldPrefix: prefix)
             if let first = requests.first, first.debtorAccountId != request.debtorAccountId {
-                throw FieldPlace(prefix: prefix).invalid("mixed_debtor_accounts",
+                throw FieldPlace(prefix: prefix).invalid(.mixedDebtorAccounts,
                                                          "all payments of a batch must have the same debtor_account",
                                                          "debtor_account")
             }
             if let endToEndId = request.endToEndId, !endToEndIds.insert(endToEndId).inserted {
-                throw FieldPlace(prefix: prefix).invalid("duplicate_end_to_end_id",
+                throw FieldPlace(prefix: prefix).invalid(.duplicateEndToEndId,
                                                          "end_to_end_id appears more than once in the batch",
                                                          "end_to_end_id")
             }
@@ -106,12 +106,12 @@ public struct PaymentRequestValidator: Sendable {
     }
 
     private func validateCreditor(_ body: CreditorBody?, _ outer: FieldPlace) throws(GatewayError) -> Party {
-        guard let body else { throw outer.invalid("missing_field", "creditor is required", "creditor") }
+        guard let body else { throw outer.invalid(.missingField, "creditor is required", "creditor") }
         let at = FieldPlace(prefix: outer.prefix, parent: "creditor")
 
         let name = try at.required(body.name, "name")
         if let problem = ISOText.problem(in: name, maxLength: Self.maxTextLength) {
-            throw at.invalid("invalid_text", "creditor.name \(problem)", "name")
+            throw at.invalid(.invalidText, "creditor.name \(problem)", "name")
         }
 
         let given = try at.required(body.account, "account")
@@ -122,24 +122,24 @@ public struct PaymentRequestValidator: Sendable {
         let account = isIBAN ? normalized : given
         if isIBAN {
             guard IBAN.isValid(account) else {
-                throw at.invalid("invalid_iban", "creditor.account is not a valid IBAN (length, characters or check digits)",
+                throw at.invalid(.invalidIban, "creditor.account is not a valid IBAN (length, characters or check digits)",
                                  "account")
             }
         } else {
             let utf8 = account.utf8
             guard (1...34).contains(utf8.count), utf8.allSatisfy(Self.isASCIIAlphanumeric) else {
-                throw at.invalid("invalid_account", "creditor.account must be 1 to 34 letters and digits", "account")
+                throw at.invalid(.invalidAccount, "creditor.account must be 1 to 34 letters and digits", "account")
             }
         }
 
         let bankCode = body.bankCode.map { $0.uppercased() }
         if let bankCode {
             guard BIC.isValid(bankCode) || CNAPS.isValid(bankCode) else {
-                throw at.invalid("invalid_bank_code", "creditor.bank_code must be a BIC or a 12-digit CNAPS code",
+                throw at.invalid(.invalidBankCode, "creditor.bank_code must be a BIC or a 12-digit CNAPS code",
                                  "bank_code")
             }
         } else if !isIBAN {
-            throw at.invalid("missing_bank_code", "creditor.bank_code is required when the account is not an IBAN",
+            throw at.invalid(.missingBankCode, "creditor.bank_code is required when the account is not an IBAN",
                              "bank_code")
         }
         return Party(name: name, account: account, bankCode: bankCode)
@@ -149,13 +149,13 @@ public struct PaymentRequestValidator: Sendable {
     private func checkExecutionDate(_ text: String, _ at: FieldPlace) throws(GatewayError) {
         let field = "requested_execution_date"
         guard Self.isDateShaped(text) else {
-            throw at.invalid("invalid_date", "requested_execution_date must be a date written YYYY-MM-DD", field)
+            throw at.invalid(.invalidDate, "requested_execution_date must be a date written YYYY-MM-DD", field)
         }
         guard let day = CalendarDay(text) else {
-            throw at.invalid("invalid_date", "requested_execution_date is not a calendar date", field)
+            throw at.invalid(.invalidDate, "requested_execution_date is not a calendar date", field)
         }
         guard day >= today else {
-            throw at.invalid("invalid_date", "requested_execution_date must not be in the past", field)
+            throw at.invalid(.invalidDate, "requested_execution_date must not be in the past", field)
         }
     }
 
@@ -190,12 +190,12 @@ struct FieldPlace {
         IntakeFieldPath.join(prefix, parent.map { $0 + "." + name } ?? name)
     }
 
-    func invalid(_ code: String, _ message: String, _ name: String) -> GatewayError {
+    func invalid(_ code: GatewayError.Code, _ message: String, _ name: String) -> GatewayError {
         GatewayError(.validation, code: code, message: message, field: path(name))
     }
 
     func required(_ value: String?, _ name: String) throws(GatewayError) -> String {
-        guard let value else { throw invalid("missing_field", "\(path(name)) is required", name) }
+        guard let value else { throw invalid(.missingField, "\(path(name)) is required", name) }
         return value
     }
 }

@@ -29,7 +29,7 @@ struct StrictJSONObject {
         let unknown = container.allKeys.map(\.stringValue).filter { !knownKeys.contains($0) }
         if let first = unknown.min() {
             let path = IntakeFieldPath.render(decoder.codingPath + [JSONKey(first)])
-            throw GatewayError(.badRequest, code: "unknown_field", message: "\(path) is not a known field", field: path)
+            throw GatewayError(.badRequest, code: .unknownField, message: "\(path) is not a known field", field: path)
         }
     }
 
@@ -81,16 +81,16 @@ extension GatewayError {
                 "an object"
             }
             if path.isEmpty {
-                return GatewayError(.badRequest, code: "invalid_type", message: "the body must be \(expected)")
+                return GatewayError(.badRequest, code: .invalidType, message: "the body must be \(expected)")
             }
-            return GatewayError(.badRequest, code: "invalid_type", message: "\(path) must be \(expected)", field: path)
+            return GatewayError(.badRequest, code: .invalidType, message: "\(path) must be \(expected)", field: path)
         case .keyNotFound(let key, let context):
             let path = IntakeFieldPath.render(context.codingPath + [key])
-            return GatewayError(.badRequest, code: "missing_field", message: "\(path) is required", field: path)
+            return GatewayError(.badRequest, code: .missingField, message: "\(path) is required", field: path)
         case .dataCorrupted:
-            return GatewayError(.badRequest, code: "malformed_json", message: "the body is not valid JSON")
+            return GatewayError(.badRequest, code: .malformedJson, message: "the body is not valid JSON")
         @unknown default:
-            return GatewayError(.badRequest, code: "malformed_json", message: "the body could not be decoded")
+            return GatewayError(.badRequest, code: .malformedJson, message: "the body could not be decoded")
         }
     }
 }

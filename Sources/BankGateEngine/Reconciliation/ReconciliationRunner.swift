@@ -49,8 +49,8 @@ public struct ReconciliationRunner: Sendable {
             while start < proposals.count {
                 let chunk = Array(proposals[start..<min(start + Self.recordChunk, proposals.count)])
                 let recorded = try await store.record(chunk, at: clock.now())
-                summary.exactMatches += recorded.filter { $0.state == "confirmed" }.count
-                summary.suggestions += recorded.filter { $0.state == "suggested" }.count
+                summary.exactMatches += recorded.filter { $0.state == .confirmed }.count
+                summary.suggestions += recorded.filter { $0.state == .suggested }.count
                 start += Self.recordChunk
             }
         }

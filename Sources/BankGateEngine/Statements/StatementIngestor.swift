@@ -16,8 +16,7 @@ public struct StatementImportResult: Sendable, Hashable {
     public var bankStatementId: String
     public var accountId: String
     public var format: String
-    /// `intraday`, `end_of_day` or `notification`.
-    public var reportKind: String
+    public var reportKind: StatementReportKind
     /// The business date the statement reports.
     public var statementDate: String
     public var entries: Int
@@ -25,10 +24,8 @@ public struct StatementImportResult: Sendable, Hashable {
     public var newEntries: Int
     /// Entries already stored from an earlier report.
     public var duplicates: Int
-    /// `consistent`, `inconsistent` or `not_applicable`.
-    public var integrity: String
-    /// `ok`, `first`, `gap`, `opening_mismatch` or `not_checked`.
-    public var continuity: String
+    public var integrity: StatementIntegrityCheck
+    public var continuity: StatementContinuity
     /// The gap this statement revealed, if any.
     public var gap: StatementGap?
     /// The statement had been imported completely before (a re-sent file).
@@ -220,7 +217,7 @@ public final class StatementIngestor: Sendable {
         let date = header.closingBalance?.date ?? header.toDate.map { String($0.prefix(10)) }
             ?? header.createdAt.map { String($0.prefix(10)) } ?? clock.now().dateString
         let draft = StatementDraft(
-            accountId: account.id, format: header.format.rawValue, reportKind: header.format.reportKind.rawValue,
+            accountId: account.id, format: header.format.rawValue, reportKind: StatementReportKind(header.format.reportKind),
             messageId: header.messageId, statementId: header.statementId, electronicSequence: header.electronicSequence,
             legalSequence: header.legalSequence, page: header.page, bankCreatedAt: header.createdAt,
             fromDate: header.fromDate, toDate: header.toDate, statementDate: date, currency: currency, source: source,
@@ -244,10 +241,10 @@ public final class StatementIngestor: Sendable {
 
     private func finish(_ progress: ImportInProgress, header: StatementHeader,
                         summary: StatementSummary) async throws -> StatementImportResult {
-        let integrity: (label: String, expected: Int64?) = switch summary.integrity {
-        case .consistent: ("consistent", header.closingBalance?.amount.minorUnits)
-        case .inconsistent(let expected, _): ("inconsistent", expected)
-        case .notApplicable: ("not_applicable", nil)
+        let integrity: (label: StatementIntegrityCheck, expected: Int64?) = switch summary.integrity {
+        case .consistent: (.consistent, header.closingBalance?.amount.minorUnits)
+        case .inconsistent(let expected, _): (.inconsistent, expected)
+        case .notApplicable: (.notApplicable, nil)
         }
         let completion = StatementCompletion(
             entries: summary.entries, bookedCredits: summary.bookedCredits, bookedDebits: summary.bookedDebits,
@@ -370,5 +367,16 @@ final class BoundedChannel<Element: Sendable>: Sendable {
         closed.store(true, ordering: .releasing)
         for _ in 0...capacity { slots.signal() }
         continuation.finish()
+    }
+}
+
+extension StatementReportKind {
+    /// The store's spelling of the reader's report kind.
+    init(_ kind: ReportKind) {
+        self = switch kind {
+        case .intraday: .intraday
+        case .endOfDay: .endOfDay
+        case .notification: .notification
+        }
     }
 }

@@ -10,13 +10,52 @@ public enum StatementSource: String, Sendable, Hashable {
     case upload
 }
 
+/// Intraday (camt.052, MT942), end of day (camt.053, MT940) or debit/credit notification (camt.054);
+/// the raw values are the spellings in the database and the API.
+public enum StatementReportKind: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+    case intraday
+    case endOfDay = "end_of_day"
+    case notification
+
+    public var description: String { rawValue }
+}
+
+/// Whether a statement's opening balance and booked entries add up to its closing balance.
+public enum StatementIntegrityCheck: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+    case consistent
+    case inconsistent
+    /// An opening or closing booked balance is missing (intraday reports, notifications).
+    case notApplicable = "not_applicable"
+
+    public var description: String { rawValue }
+}
+
+/// How a statement follows the account's previous end-of-day statement.
+public enum StatementContinuity: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+    /// It follows on: the next number, and its opening balance is the previous closing balance.
+    case ok
+    /// The account's first statement.
+    case first
+    /// Statements are missing in between (recorded as an open gap).
+    case gap
+    /// Its opening balance is not the previous closing balance.
+    case openingMismatch = "opening_mismatch"
+    /// Its numbering and its date disagree on which statement comes first.
+    case sequenceDateConflict = "sequence_date_conflict"
+    /// Not an end-of-day statement, or it does not add up.
+    case notChecked = "not_checked"
+    /// Not finished importing.
+    case pending
+
+    public var description: String { rawValue }
+}
+
 /// A statement's header as the store keeps it: the parser's view reduced to what bankgate uses.
 public struct StatementDraft: Sendable, Hashable {
     public var accountId: String
     /// `camt.053`, `MT940` …
     public var format: String
-    /// `intraday`, `end_of_day` or `notification`.
-    public var reportKind: String
+    public var reportKind: StatementReportKind
     public var messageId: String
     public var statementId: String
     public var electronicSequence: Int64?
@@ -31,7 +70,7 @@ public struct StatementDraft: Sendable, Hashable {
     public var source: StatementSource
     public var sourceName: String?
 
-    public init(accountId: String, format: String, reportKind: String, messageId: String, statementId: String,
+    public init(accountId: String, format: String, reportKind: StatementReportKind, messageId: String, statementId: String,
                 electronicSequence: Int64?, legalSequence: Int64?, page: Int?, bankCreatedAt: String?,
                 fromDate: String?, toDate: String?, statementDate: String, currency: Currency,
                 source: StatementSource, sourceName: String?) {
@@ -78,15 +117,14 @@ public struct StatementCompletion: Sendable, Hashable {
     public var openingBalance: Int64?
     public var closingBalance: Int64?
     public var closingAvailable: Int64?
-    /// `consistent`, `inconsistent` or `not_applicable`.
-    public var integrity: String
+    public var integrity: StatementIntegrityCheck
     public var expectedClosing: Int64?
     public var balances: [BalanceDraft]
     /// What the reader had to tolerate in the file (one line each), kept with the statement.
     public var warnings: [String] = []
 
     public init(entries: Int, bookedCredits: Int64, bookedDebits: Int64, openingBalance: Int64?, closingBalance: Int64?,
-                closingAvailable: Int64?, integrity: String, expectedClosing: Int64?, balances: [BalanceDraft],
+                closingAvailable: Int64?, integrity: StatementIntegrityCheck, expectedClosing: Int64?, balances: [BalanceDraft],
                 warnings: [String] = []) {
         self.warnings = warnings
         self.entries = entries
@@ -173,6 +211,17 @@ public struct BankTransactionDraft: Sendable, Hashable {
     }
 }
 
+/// Whether a bank transaction is matched; the raw values are the spellings in the database and the API.
+public enum TransactionMatchState: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+    case unmatched
+    /// Only suggestions wait for an operator.
+    case suggested
+    /// A confirmed match.
+    case matched
+
+    public var description: String { rawValue }
+}
+
 /// A stored bank transaction.
 public struct BankTransactionRecord: Sendable, Hashable {
     /// `btx_<n>`.
@@ -180,15 +229,14 @@ public struct BankTransactionRecord: Sendable, Hashable {
     public var accountId: String
     public var statementRow: Int64
     public var draft: BankTransactionDraft
-    /// `unmatched`, `suggested` or `matched`.
-    public var matchState: String
+    public var matchState: TransactionMatchState
     public var createdAt: Timestamp
     public var updatedAt: Timestamp
     /// No complete, consistent statement (nor an operator) vouches for the entry yet: it is left
     /// out of matching and the balance reconciliation.
     public var quarantined: Bool
 
-    public init(id: String, accountId: String, statementRow: Int64, draft: BankTransactionDraft, matchState: String,
+    public init(id: String, accountId: String, statementRow: Int64, draft: BankTransactionDraft, matchState: TransactionMatchState,
                 createdAt: Timestamp, updatedAt: Timestamp, quarantined: Bool = false) {
         self.id = id
         self.accountId = accountId
@@ -215,8 +263,7 @@ public struct StatementRecord: Sendable, Hashable {
     public var completion: StatementCompletion?
     /// `new_entries`: entries not seen before in another report.
     public var newEntries: Int
-    /// `ok`, `first`, `gap`, `opening_mismatch`, `not_checked` or `pending`.
-    public var continuity: String
+    public var continuity: StatementContinuity
     /// `importing`, `complete` or `failed`.
     public var state: String
     public var receivedAt: Timestamp
@@ -227,7 +274,7 @@ public struct StatementRecord: Sendable, Hashable {
     /// What the reader had to tolerate in the file (one line each).
     public var warnings: [String]
 
-    public init(id: String, draft: StatementDraft, completion: StatementCompletion?, newEntries: Int, continuity: String,
+    public init(id: String, draft: StatementDraft, completion: StatementCompletion?, newEntries: Int, continuity: StatementContinuity,
                 state: String, receivedAt: Timestamp, review: StatementReview = .none, reviewReason: String? = nil,
                 warnings: [String] = []) {
         self.id = id
@@ -278,7 +325,7 @@ public struct AccountBalance: Sendable, Hashable {
 public struct StatementGap: Sendable, Hashable {
     public var id: Int64
     public var accountId: String
-    public var reportKind: String
+    public var reportKind: StatementReportKind
     public var fromSequence: Int64?
     public var toSequence: Int64?
     public var fromDate: String
@@ -289,7 +336,7 @@ public struct StatementGap: Sendable, Hashable {
     public var state: String
     public var pulls: Int
 
-    public init(id: Int64, accountId: String, reportKind: String, fromSequence: Int64?, toSequence: Int64?,
+    public init(id: Int64, accountId: String, reportKind: StatementReportKind, fromSequence: Int64?, toSequence: Int64?,
                 fromDate: String, toDate: String, reason: String, state: String, pulls: Int) {
         self.id = id
         self.accountId = accountId

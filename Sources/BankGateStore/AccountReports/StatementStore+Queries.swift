@@ -9,9 +9,11 @@ extension StatementStore {
                 WHERE b.account_id = ? AND b.date = (SELECT MAX(date) FROM balances WHERE account_id = b.account_id AND type = b.type)
                 ORDER BY b.type
                 """, [.text(accountId)]) { row in
-                guard let currency = Currency(code: row.text(3)) else { throw StoreError.database("corrupt balance row") }
-                return AccountBalance(type: row.text(0), date: row.text(1), amount: Money(minorUnits: row.int(2), currency: currency),
-                                      statementId: "stm_\(row.int(4))", recordedAt: Timestamp(milliseconds: row.int(5)))
+                guard let currency = try Currency(code: row.text("currency")) else { throw StoreError.database("corrupt balance row") }
+                return try AccountBalance(type: row.text("type"), date: row.text("date"),
+                                          amount: Money(minorUnits: row.int("amount_minor"), currency: currency),
+                                          statementId: "stm_\(row.int("statement_row"))",
+                                          recordedAt: Timestamp(milliseconds: row.int("recorded_at")))
             }
         }
     }
@@ -23,9 +25,11 @@ extension StatementStore {
                 SELECT type, date, amount_minor, currency, statement_row, recorded_at FROM balances
                 WHERE account_id = ? AND type = 'CLBD' AND date <= ? ORDER BY date DESC LIMIT 1
                 """, [.text(accountId), .text(date)]) { row in
-                guard let currency = Currency(code: row.text(3)) else { throw StoreError.database("corrupt balance row") }
-                return AccountBalance(type: row.text(0), date: row.text(1), amount: Money(minorUnits: row.int(2), currency: currency),
-                                      statementId: "stm_\(row.int(4))", recordedAt: Timestamp(milliseconds: row.int(5)))
+                guard let currency = try Currency(code: row.text("currency")) else { throw StoreError.database("corrupt balance row") }
+                return try AccountBalance(type: row.text("type"), date: row.text("date"),
+                                          amount: Money(minorUnits: row.int("amount_minor"), currency: currency),
+                                          statementId: "stm_\(row.int("statement_row"))",
+                                          recordedAt: Timestamp(milliseconds: row.int("recorded_at")))
             }
         }
     }
@@ -83,19 +87,20 @@ extension StatementStore {
                 SELECT id, account_id, report_kind, from_seq, to_seq, from_date, to_date, reason, state, pulls
                 FROM statement_gaps WHERE state = 'open' ORDER BY id
                 """, []) { row in
-                StatementGap(id: row.int(0), accountId: row.text(1), reportKind: row.text(2), fromSequence: row.optionalInt(3),
-                             toSequence: row.optionalInt(4), fromDate: row.text(5), toDate: row.text(6), reason: row.text(7),
-                             state: row.text(8), pulls: Int(row.int(9)))
+                try StatementGap(id: row.int("id"), accountId: row.text("account_id"), reportKind: row.value("report_kind"),
+                                 fromSequence: row.optionalInt("from_seq"), toSequence: row.optionalInt("to_seq"),
+                                 fromDate: row.text("from_date"), toDate: row.text("to_date"), reason: row.text("reason"),
+                                 state: row.text("state"), pulls: Int(row.int("pulls")))
             }
         }
     }
 
     /// The most recent end-of-day statement date of an account, if any.
-    public func lastStatementDate(accountId: String, reportKind: String) async throws -> String? {
+    public func lastStatementDate(accountId: String, reportKind: StatementReportKind) async throws -> String? {
         try await database.read { db in
             try db.queryFirst("""
-                SELECT MAX(statement_date) FROM statements WHERE account_id = ? AND report_kind = ? AND state = 'complete'
-                """, [.text(accountId), .text(reportKind)], { $0.optionalText(0) }) ?? nil
+                SELECT MAX(statement_date) AS last_date FROM statements WHERE account_id = ? AND report_kind = ? AND state = 'complete'
+                """, [.text(accountId), .text(reportKind.rawValue)], { try $0.optionalText("last_date") }) ?? nil
         }
     }
 
@@ -110,20 +115,29 @@ extension StatementStore {
         """
 
     static func transaction(_ row: SQLiteRow) throws -> BankTransactionRecord {
-        guard let currency = Currency(code: row.text(9)) else { throw StoreError.database("corrupt transaction row") }
-        let draft = BankTransactionDraft(
-            identity: row.text(2), statementId: row.text(4), sequence: Int(row.int(5)), bookingDate: row.optionalText(6),
-            valueDate: row.optionalText(7), amount: Money(minorUnits: row.int(8), currency: currency), status: row.text(10),
-            reversal: row.int(11) != 0, bankReference: row.optionalText(12), accountServicerReference: row.optionalText(13),
-            endToEndId: row.optionalText(14), instructionId: row.optionalText(15), messageId: row.optionalText(16),
-            paymentInfoId: row.optionalText(17), uetr: row.optionalText(18), counterpartyName: row.optionalText(19),
-            counterpartyAccount: row.optionalText(20), counterpartyBank: row.optionalText(21), remittanceInfo: row.optionalText(22),
-            structuredReference: row.optionalText(23), codeDomain: row.optionalText(24), codeFamily: row.optionalText(25),
-            codeSubFamily: row.optionalText(26), codeProprietary: row.optionalText(27), balanceAfter: row.optionalInt(28),
-            additionalInfo: row.optionalText(29), sourceLine: Int(row.int(30)), sourcePath: row.text(31))
-        return BankTransactionRecord(id: "btx_\(row.int(0))", accountId: row.text(1), statementRow: row.int(3), draft: draft,
-                                     matchState: row.text(32), createdAt: Timestamp(milliseconds: row.int(33)),
-                                     updatedAt: Timestamp(milliseconds: row.int(34)), quarantined: row.int(35) != 0)
+        guard let currency = try Currency(code: row.text("currency")) else { throw StoreError.database("corrupt transaction row") }
+        let draft = try BankTransactionDraft(
+            identity: row.text("identity"), statementId: row.text("statement_id"), sequence: Int(row.int("sequence")),
+            bookingDate: row.optionalText("booking_date"), valueDate: row.optionalText("value_date"),
+            amount: Money(minorUnits: row.int("amount_minor"), currency: currency), status: row.text("status"),
+            reversal: row.int("reversal") != 0, bankReference: row.optionalText("bank_reference"),
+            accountServicerReference: row.optionalText("account_servicer_reference"),
+            endToEndId: row.optionalText("end_to_end_id"), instructionId: row.optionalText("instruction_id"),
+            messageId: row.optionalText("message_id"), paymentInfoId: row.optionalText("payment_info_id"),
+            uetr: row.optionalText("uetr"), counterpartyName: row.optionalText("counterparty_name"),
+            counterpartyAccount: row.optionalText("counterparty_account"),
+            counterpartyBank: row.optionalText("counterparty_bank"), remittanceInfo: row.optionalText("remittance_info"),
+            structuredReference: row.optionalText("structured_reference"), codeDomain: row.optionalText("btc_domain"),
+            codeFamily: row.optionalText("btc_family"), codeSubFamily: row.optionalText("btc_sub_family"),
+            codeProprietary: row.optionalText("btc_proprietary"), balanceAfter: row.optionalInt("balance_after"),
+            additionalInfo: row.optionalText("additional_info"), sourceLine: Int(row.int("source_line")),
+            sourcePath: row.text("source_path"))
+        return try BankTransactionRecord(id: "btx_\(row.int("id"))", accountId: row.text("account_id"),
+                                         statementRow: row.int("statement_row"), draft: draft,
+                                         matchState: row.value("match_state"),
+                                         createdAt: Timestamp(milliseconds: row.int("created_at")),
+                                         updatedAt: Timestamp(milliseconds: row.int("updated_at")),
+                                         quarantined: row.int("quarantined") != 0)
     }
 
     static let statementRecordColumns = statementColumns + """
@@ -133,16 +147,19 @@ extension StatementStore {
 
     static func statementRecord(_ row: SQLiteRow) throws -> StatementRecord {
         let draft = try statementDraft(row)
-        let state = row.text(26)
-        let completion = state == "complete"
-            ? StatementCompletion(entries: Int(row.int(16)), bookedCredits: row.int(17), bookedDebits: row.int(18),
-                                  openingBalance: row.optionalInt(19), closingBalance: row.optionalInt(20),
-                                  closingAvailable: row.optionalInt(21), integrity: row.text(22), expectedClosing: row.optionalInt(23),
-                                  balances: [])
+        let state = try row.text("state")
+        let completion = try state == "complete"
+            ? StatementCompletion(entries: Int(row.int("entries")), bookedCredits: row.int("booked_credits"),
+                                  bookedDebits: row.int("booked_debits"), openingBalance: row.optionalInt("opening_balance"),
+                                  closingBalance: row.optionalInt("closing_balance"),
+                                  closingAvailable: row.optionalInt("closing_available"), integrity: row.value("integrity"),
+                                  expectedClosing: row.optionalInt("expected_closing"), balances: [])
             : nil
-        return StatementRecord(id: "stm_\(row.int(15))", draft: draft, completion: completion, newEntries: Int(row.int(24)),
-                               continuity: row.text(25), state: state, receivedAt: Timestamp(milliseconds: row.int(27)),
-                               review: StatementReview(rawValue: row.text(28)) ?? .quarantined, reviewReason: row.optionalText(29),
-                               warnings: row.optionalText(30).map { $0.split(separator: "\n").map(String.init) } ?? [])
+        return try StatementRecord(id: "stm_\(row.int("id"))", draft: draft, completion: completion,
+                                   newEntries: Int(row.int("new_entries")), continuity: row.value("continuity"), state: state,
+                                   receivedAt: Timestamp(milliseconds: row.int("received_at")),
+                                   review: StatementReview(rawValue: row.text("review")) ?? .quarantined,
+                                   reviewReason: row.optionalText("review_reason"),
+                                   warnings: row.optionalText("warnings").map { $0.split(separator: "\n").map(String.init) } ?? [])
     }
 }

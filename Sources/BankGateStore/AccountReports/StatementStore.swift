@@ -30,7 +30,7 @@ public final class StatementStore: Sendable {
             if let existing = try db.queryFirst("""
                 SELECT id, state FROM statements WHERE account_id = ? AND format = ? AND message_id = ? AND statement_id = ?
                 """, [.text(draft.accountId), .text(draft.format), .text(draft.messageId), .text(draft.statementId)],
-                { ($0.int(0), $0.text(1)) }) {
+                { try ($0.int("id"), $0.text("state")) }) {
                 try StoreJournal.audit(db, at: at, actor: "system", action: "statement.received_again", subject: ("statement", "stm_\(existing.0)"),
                                details: draft.sourceName.map { "source \(draft.source.rawValue): \($0)" } ?? "source \(draft.source.rawValue)")
                 return Registration(row: existing.0, alreadyComplete: existing.1 == "complete")
@@ -39,7 +39,7 @@ public final class StatementStore: Sendable {
                 INSERT INTO statements (account_id, format, report_kind, message_id, statement_id, electronic_seq, legal_seq, page,
                     bank_created_at, from_date, to_date, statement_date, currency, state, source, source_name, received_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'importing', ?, ?, ?)
-                """, [.text(draft.accountId), .text(draft.format), .text(draft.reportKind), .text(draft.messageId),
+                """, [.text(draft.accountId), .text(draft.format), .text(draft.reportKind.rawValue), .text(draft.messageId),
                       .text(draft.statementId), draft.electronicSequence.sqlValue, draft.legalSequence.sqlValue,
                       draft.page.map { .integer(Int64($0)) } ?? .null, draft.bankCreatedAt.sqlValue, draft.fromDate.sqlValue,
                       draft.toDate.sqlValue, .text(draft.statementDate), .text(draft.currency.code), .text(draft.source.rawValue),
@@ -92,7 +92,7 @@ public final class StatementStore: Sendable {
                 }
                 result.duplicates += 1
                 guard let existing = try db.queryFirst("SELECT id, status FROM bank_transactions WHERE account_id = ? AND identity = ?",
-                                                       [.text(accountId), .text(draft.identity)], { ($0.int(0), $0.text(1)) }) else {
+                                                       [.text(accountId), .text(draft.identity)], { try ($0.int("id"), $0.text("status")) }) else {
                     throw StoreError.database("transaction \(draft.identity) vanished during its import")
                 }
                 try Self.link(db, statementRow: statementRow, transactionRow: existing.0, booked: booked)
@@ -123,10 +123,8 @@ public final class StatementStore: Sendable {
 
     /// What finishing a statement found.
     public struct Outcome: Sendable, Hashable {
-        /// `consistent`, `inconsistent` or `not_applicable`.
-        public var integrity: String
-        /// `ok`, `first`, `gap`, `opening_mismatch` or `not_checked`.
-        public var continuity: String
+        public var integrity: StatementIntegrityCheck
+        public var continuity: StatementContinuity
         /// The hole this statement revealed, if any (also recorded as an open gap).
         public var gap: StatementGap?
         /// Open gaps this statement closed.
@@ -152,16 +150,17 @@ public final class StatementStore: Sendable {
             guard let draft = try Self.loadDraft(db, row: row) else { throw StoreError.notFound("statement") }
             var completion = completion
             var reviewReason: String?
-            if completion.integrity == "inconsistent" {
+            if completion.integrity == .inconsistent {
                 reviewReason = "opening balance and entries do not add up to the closing balance"
-            } else if completion.integrity == "consistent", let opening = completion.openingBalance,
+            } else if completion.integrity == .consistent, let opening = completion.openingBalance,
                       let closing = completion.closingBalance {
                 let kept = try db.queryFirst("""
-                    SELECT COALESCE(SUM(t.amount_minor), 0), COUNT(*) FROM statement_entries e JOIN bank_transactions t ON t.id = e.transaction_id
+                    SELECT COALESCE(SUM(t.amount_minor), 0) AS kept_sum, COUNT(*) AS kept_entries
+                    FROM statement_entries e JOIN bank_transactions t ON t.id = e.transaction_id
                     WHERE e.statement_row = ? AND e.booked = 1
-                    """, [.integer(row)], { ($0.int(0), $0.int(1)) }) ?? (0, 0)
+                    """, [.integer(row)], { try ($0.int("kept_sum"), $0.int("kept_entries")) }) ?? (0, 0)
                 if opening + kept.0 != closing {
-                    completion.integrity = "inconsistent"
+                    completion.integrity = .inconsistent
                     completion.expectedClosing = opening + kept.0
                     reviewReason = "the \(kept.1) booked entries kept after de-duplication do not add up to the closing balance"
                 }
@@ -173,7 +172,7 @@ public final class StatementStore: Sendable {
                 WHERE id = ?
                 """, [.integer(Int64(completion.entries)), .integer(completion.bookedCredits), .integer(completion.bookedDebits),
                       completion.openingBalance.sqlValue, completion.closingBalance.sqlValue, completion.closingAvailable.sqlValue,
-                      .text(completion.integrity), completion.expectedClosing.sqlValue, .integer(at.milliseconds),
+                      .text(completion.integrity.rawValue), completion.expectedClosing.sqlValue, .integer(at.milliseconds),
                       completion.warnings.isEmpty ? .null : .text(completion.warnings.joined(separator: "\n")),
                       .text(reviewReason == nil ? StatementReview.none.rawValue : StatementReview.quarantined.rawValue),
                       reviewReason.sqlValue, .integer(row)])
@@ -201,12 +200,12 @@ public final class StatementStore: Sendable {
             } else {
                 try Self.release(db, row: row, draft: draft, at: at)
             }
-            var outcome = Outcome(integrity: completion.integrity, continuity: "not_checked", gap: nil, closedGaps: [],
+            var outcome = Outcome(integrity: completion.integrity, continuity: .notChecked, gap: nil, closedGaps: [],
                                   review: reviewReason == nil ? .none : .quarantined, reviewReason: reviewReason)
-            if draft.reportKind == "end_of_day" {
+            if draft.reportKind == .endOfDay {
                 outcome = try Self.checkContinuity(db, row: row, draft: draft, completion: completion, at: at, outcome: outcome)
             }
-            try db.run("UPDATE statements SET continuity = ? WHERE id = ?", [.text(outcome.continuity), .integer(row)])
+            try db.run("UPDATE statements SET continuity = ? WHERE id = ?", [.text(outcome.continuity.rawValue), .integer(row)])
             try StoreJournal.audit(db, at: at, actor: "system", action: "statement.completed", subject: ("statement", "stm_\(row)"),
                            details: "\(completion.entries) entries, integrity \(completion.integrity), continuity \(outcome.continuity)")
             return outcome
@@ -229,7 +228,7 @@ public final class StatementStore: Sendable {
             """, [.text(draft.accountId), .integer(at.milliseconds), .integer(row)])
         let replaced = try db.query("""
             SELECT id FROM statements WHERE account_id = ? AND report_kind = ? AND statement_date = ? AND review = 'quarantined' AND id != ?
-            """, [.text(draft.accountId), .text(draft.reportKind), .text(draft.statementDate), .integer(row)], { $0.int(0) })
+            """, [.text(draft.accountId), .text(draft.reportKind.rawValue), .text(draft.statementDate), .integer(row)], { try $0.int("id") })
         for old in replaced {
             try db.run("UPDATE statements SET review = 'replaced', reviewed_at = ?, reviewed_by = 'system', review_reason = ? WHERE id = ?",
                        [.integer(at.milliseconds), .text("replaced by stm_\(row)"), .integer(old)])
@@ -246,7 +245,7 @@ public final class StatementStore: Sendable {
         guard id.hasPrefix("stm_"), let row = Int64(id.dropFirst(4)) else { throw StoreError.notFound("statement") }
         return try await database.write { db in
             guard let draft = try Self.loadDraft(db, row: row) else { throw StoreError.notFound("statement") }
-            let review = try db.queryFirst("SELECT review FROM statements WHERE id = ?", [.integer(row)], { $0.text(0) })
+            let review = try db.queryFirst("SELECT review FROM statements WHERE id = ?", [.integer(row)], { try $0.text("review") })
             guard review == StatementReview.quarantined.rawValue else {
                 throw StoreError.invalidState("statement \(id) is not quarantined (review: \(review ?? "none"))")
             }
@@ -300,25 +299,25 @@ public final class StatementStore: Sendable {
         let previous: (row: Int64, sequence: Int64?, date: String, closing: Int64?)? = try db.queryFirst(
             sequence != nil
                 ? """
-                  SELECT id, COALESCE(electronic_seq, legal_seq), statement_date, closing_balance FROM statements
+                  SELECT id, COALESCE(electronic_seq, legal_seq) AS sequence, statement_date, closing_balance FROM statements
                   WHERE account_id = ?3 AND report_kind = 'end_of_day' AND state = 'complete' AND id != ?4
                     AND (COALESCE(electronic_seq, legal_seq) < ?1
                          OR (COALESCE(electronic_seq, legal_seq) = ?1 AND COALESCE(page, 1) < ?2))
                   ORDER BY COALESCE(electronic_seq, legal_seq) DESC, COALESCE(page, 1) DESC LIMIT 1
                   """
                 : """
-                  SELECT id, COALESCE(electronic_seq, legal_seq), statement_date, closing_balance FROM statements
+                  SELECT id, COALESCE(electronic_seq, legal_seq) AS sequence, statement_date, closing_balance FROM statements
                   WHERE account_id = ? AND report_kind = 'end_of_day' AND state = 'complete' AND id != ?
                     AND statement_date < ? ORDER BY statement_date DESC, id DESC LIMIT 1
                   """,
             sequence.map { [.integer($0), .integer(Int64(draft.page ?? 1)), .text(draft.accountId), .integer(row)] }
                 ?? [.text(draft.accountId), .integer(row), .text(draft.statementDate)],
-            { ($0.int(0), $0.optionalInt(1), $0.text(2), $0.optionalInt(3)) })
+            { try ($0.int("id"), $0.optionalInt("sequence"), $0.text("statement_date"), $0.optionalInt("closing_balance")) })
         if let previous, previous.date > draft.statementDate {
             // The numbering says the other statement comes first, its date says it comes later (a file
             // from another channel with numbers of its own, say): no hole can be dated from that, and
             // none is asked of the bank. An operator sees the continuity.
-            outcome.continuity = "sequence_date_conflict"
+            outcome.continuity = .sequenceDateConflict
             try StoreJournal.audit(db, at: at, actor: "system", action: "statement.sequence_date_conflict",
                                    subject: ("statement", "stm_\(row)"),
                                    details: "numbered after stm_\(previous.row) of \(previous.date) but dated \(draft.statementDate)")
@@ -326,31 +325,31 @@ public final class StatementStore: Sendable {
             let fromDate = DateArithmetic.adding(days: 1, to: previous.date) ?? previous.date
             let toDate = DateArithmetic.adding(days: -1, to: draft.statementDate) ?? draft.statementDate
             if let sequence, let previousSequence = previous.sequence, sequence > previousSequence + 1 {
-                outcome.continuity = "gap"
+                outcome.continuity = .gap
                 outcome.gap = try openGap(db, draft: draft, fromSequence: previousSequence + 1, toSequence: sequence - 1,
                                           fromDate: fromDate, toDate: max(fromDate, toDate), reason: "sequence_gap", at: at)
             } else if let opening = completion.openingBalance, let closing = previous.closing, opening != closing {
-                outcome.continuity = "opening_mismatch"
+                outcome.continuity = .openingMismatch
                 outcome.gap = try openGap(db, draft: draft, fromSequence: nil, toSequence: nil, fromDate: fromDate,
                                           toDate: max(fromDate, toDate), reason: "opening_mismatch", at: at,
                                           detail: (expected: closing, found: opening))
             } else {
-                outcome.continuity = "ok"
+                outcome.continuity = .ok
             }
         } else {
-            outcome.continuity = "first"
+            outcome.continuity = .first
         }
         // A statement may arrive after later ones (a re-pull, a late file): the hole can then lie
         // between it and its successor.
         if let sequence, let next = try db.queryFirst("""
-            SELECT COALESCE(electronic_seq, legal_seq), statement_date FROM statements
+            SELECT COALESCE(electronic_seq, legal_seq) AS sequence, statement_date FROM statements
             WHERE account_id = ? AND report_kind = 'end_of_day' AND state = 'complete' AND id != ?
               AND COALESCE(electronic_seq, legal_seq) > ? ORDER BY COALESCE(electronic_seq, legal_seq) LIMIT 1
-            """, [.text(draft.accountId), .integer(row), .integer(sequence)], { ($0.int(0), $0.text(1)) }),
+            """, [.text(draft.accountId), .integer(row), .integer(sequence)], { try ($0.int("sequence"), $0.text("statement_date")) }),
            next.0 > sequence + 1, next.1 > draft.statementDate {
             let alreadyOpen = try db.queryFirst("""
-                SELECT 1 FROM statement_gaps WHERE account_id = ? AND report_kind = ? AND state = 'open' AND from_seq <= ? AND to_seq >= ?
-                """, [.text(draft.accountId), .text(draft.reportKind), .integer(sequence + 1), .integer(next.0 - 1)], { $0.int(0) })
+                SELECT 1 AS found FROM statement_gaps WHERE account_id = ? AND report_kind = ? AND state = 'open' AND from_seq <= ? AND to_seq >= ?
+                """, [.text(draft.accountId), .text(draft.reportKind.rawValue), .integer(sequence + 1), .integer(next.0 - 1)], { try $0.int("found") })
             if alreadyOpen == nil {
                 let fromDate = DateArithmetic.adding(days: 1, to: draft.statementDate) ?? draft.statementDate
                 let toDate = DateArithmetic.adding(days: -1, to: next.1) ?? next.1
@@ -369,7 +368,7 @@ public final class StatementStore: Sendable {
         try db.run("""
             INSERT INTO statement_gaps (account_id, report_kind, from_seq, to_seq, from_date, to_date, reason, state, detected_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?)
-            """, [.text(draft.accountId), .text(draft.reportKind), fromSequence.sqlValue, toSequence.sqlValue, .text(fromDate),
+            """, [.text(draft.accountId), .text(draft.reportKind.rawValue), fromSequence.sqlValue, toSequence.sqlValue, .text(fromDate),
                   .text(toDate), .text(reason), .integer(at.milliseconds)])
         let gap = StatementGap(id: db.lastInsertRowID, accountId: draft.accountId, reportKind: draft.reportKind,
                                fromSequence: fromSequence, toSequence: toSequence, fromDate: fromDate, toDate: toDate,
@@ -401,15 +400,17 @@ public final class StatementStore: Sendable {
         let open = try db.query("""
             SELECT id, from_seq, to_seq, from_date, to_date FROM statement_gaps
             WHERE state = 'open' AND account_id = ? AND report_kind = ? AND reason = 'sequence_gap'
-            """, [.text(draft.accountId), .text(draft.reportKind)], { ($0.int(0), $0.optionalInt(1), $0.optionalInt(2), $0.text(3), $0.text(4)) })
+            """, [.text(draft.accountId), .text(draft.reportKind.rawValue)], {
+                try ($0.int("id"), $0.optionalInt("from_seq"), $0.optionalInt("to_seq"), $0.text("from_date"), $0.text("to_date"))
+            })
         var closed: [Int64] = []
         for gap in open {
             let filled: Bool
             if let from = gap.1, let to = gap.2 {
                 let present = try db.queryFirst("""
-                    SELECT COUNT(DISTINCT COALESCE(electronic_seq, legal_seq)) FROM statements
+                    SELECT COUNT(DISTINCT COALESCE(electronic_seq, legal_seq)) AS present FROM statements
                     WHERE account_id = ? AND report_kind = ? AND state = 'complete' AND COALESCE(electronic_seq, legal_seq) BETWEEN ? AND ?
-                    """, [.text(draft.accountId), .text(draft.reportKind), .integer(from), .integer(to)], { $0.int(0) }) ?? 0
+                    """, [.text(draft.accountId), .text(draft.reportKind.rawValue), .integer(from), .integer(to)], { try $0.int("present") }) ?? 0
                 filled = present >= to - from + 1
             } else {
                 filled = draft.statementDate >= gap.3 && draft.statementDate <= gap.4
@@ -435,14 +436,17 @@ public final class StatementStore: Sendable {
         """
 
     static func statementDraft(_ row: SQLiteRow) throws -> StatementDraft {
-        guard let currency = Currency(code: row.text(12)), let source = StatementSource(rawValue: row.text(13)) else {
+        guard let currency = try Currency(code: row.text("currency")), let source = try StatementSource(rawValue: row.text("source")) else {
             throw StoreError.database("corrupt statement row")
         }
-        return StatementDraft(
-            accountId: row.text(0), format: row.text(1), reportKind: row.text(2), messageId: row.text(3), statementId: row.text(4),
-            electronicSequence: row.optionalInt(5), legalSequence: row.optionalInt(6), page: row.optionalInt(7).map { Int($0) },
-            bankCreatedAt: row.optionalText(8), fromDate: row.optionalText(9), toDate: row.optionalText(10),
-            statementDate: row.text(11), currency: currency, source: source, sourceName: row.optionalText(14))
+        return try StatementDraft(
+            accountId: row.text("account_id"), format: row.text("format"), reportKind: row.value("report_kind"),
+            messageId: row.text("message_id"), statementId: row.text("statement_id"),
+            electronicSequence: row.optionalInt("electronic_seq"), legalSequence: row.optionalInt("legal_seq"),
+            page: row.optionalInt("page").map { Int($0) }, bankCreatedAt: row.optionalText("bank_created_at"),
+            fromDate: row.optionalText("from_date"), toDate: row.optionalText("to_date"),
+            statementDate: row.text("statement_date"), currency: currency, source: source,
+            sourceName: row.optionalText("source_name"))
     }
 
     static func arguments(_ draft: BankTransactionDraft, accountId: String, statementRow: Int64, at: Timestamp) -> [SQLValue] {
@@ -471,7 +475,7 @@ public final class StatementStore: Sendable {
         json.field("bank_reference", draft.bankReference)
         json.field("account_servicer_reference", draft.accountServicerReference)
         json.field("counterparty_name", draft.counterpartyName)
-        json.field("remittance_information", draft.remittanceInfo)
+        json.field("remittance_info", draft.remittanceInfo)
         json.field("bank_statement_id", draft.statementId)
         extra?(&json)
         json.endObject()

@@ -1,5 +1,32 @@
 public import BankGateCore
 
+/// Where an expected payment stands; the raw values are the spellings in the database and the API.
+public enum ExpectedPaymentStatus: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+    /// Waiting for its money inside its window.
+    case open
+    /// A bank transaction was matched to it (confirmed).
+    case matched
+    /// Its window ended without a match (it can still be matched).
+    case overdue
+    /// Cancelled by the business.
+    case cancelled
+
+    public var description: String { rawValue }
+}
+
+/// Where a match stands; the raw values are the spellings in the database and the API.
+public enum MatchState: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+    case confirmed
+    /// Proposed by the matcher, waiting for an operator.
+    case suggested
+    /// A suggestion an operator turned down.
+    case rejected
+    /// A confirmed match undone by an operator.
+    case unmatched
+
+    public var description: String { rawValue }
+}
+
 /// Incoming money the business expects on one of its accounts.
 public struct ExpectedPaymentRecord: Sendable, Hashable {
     /// `exp_…`.
@@ -16,14 +43,13 @@ public struct ExpectedPaymentRecord: Sendable, Hashable {
     /// `YYYY-MM-DD`, inclusive.
     public var windowFrom: String
     public var windowTo: String
-    /// `open`, `matched`, `overdue` or `cancelled`.
-    public var status: String
+    public var status: ExpectedPaymentStatus
     public var client: String
     public var createdAt: Timestamp
     public var updatedAt: Timestamp
 
     public init(id: String, accountId: String, currency: Currency, amountMin: Int64, amountMax: Int64, counterpartyName: String?,
-                counterpartyAccount: String?, reference: String?, windowFrom: String, windowTo: String, status: String,
+                counterpartyAccount: String?, reference: String?, windowFrom: String, windowTo: String, status: ExpectedPaymentStatus,
                 client: String, createdAt: Timestamp, updatedAt: Timestamp) {
         self.id = id
         self.accountId = accountId
@@ -99,14 +125,13 @@ public struct MatchRecord: Sendable, Hashable {
     public var kind: String
     public var scorePermille: Int
     public var reasons: [String]
-    /// `confirmed`, `suggested`, `rejected` or `unmatched` (a confirmed match undone by an operator).
-    public var state: String
+    public var state: MatchState
     public var createdAt: Timestamp
     public var decidedAt: Timestamp?
     public var decidedBy: String?
 
     public init(id: String, transactionId: String, target: MatchTarget, kind: String, scorePermille: Int, reasons: [String],
-                state: String, createdAt: Timestamp, decidedAt: Timestamp?, decidedBy: String?) {
+                state: MatchState, createdAt: Timestamp, decidedAt: Timestamp?, decidedBy: String?) {
         self.id = id
         self.transactionId = transactionId
         self.target = target

@@ -29,7 +29,7 @@ public final class ReconciliationStore: Sendable {
             try StoreJournal.audit(db, at: at, actor: record.client, action: "expected_payment.created",
                                      subject: ("expected_payment", record.id), details: nil)
             var created = record
-            created.status = "open"
+            created.status = .open
             created.createdAt = at
             created.updatedAt = at
             try Self.appendExpectedEvent(db, type: "expected_payment.created", created, at: at)
@@ -42,12 +42,13 @@ public final class ReconciliationStore: Sendable {
     }
 
     /// Expected payments, newest first, optionally of one account and status.
-    public func expectedPayments(accountId: String?, status: String?, limit: Int) async throws -> [ExpectedPaymentRecord] {
+    public func expectedPayments(accountId: String?, status: ExpectedPaymentStatus?, limit: Int) async throws -> [ExpectedPaymentRecord] {
         try await database.read { db in
             try db.query("""
                 SELECT \(Self.expectedColumns) FROM expected_payments
                 WHERE (? IS NULL OR account_id = ?) AND (? IS NULL OR status = ?) ORDER BY created_at DESC, id DESC LIMIT ?
-                """, [accountId.sqlValue, accountId.sqlValue, status.sqlValue, status.sqlValue, .integer(Int64(limit))], Self.expected)
+                """, [accountId.sqlValue, accountId.sqlValue, status.map(\.rawValue).sqlValue, status.map(\.rawValue).sqlValue,
+                      .integer(Int64(limit))], Self.expected)
         }
     }
 
@@ -65,12 +66,12 @@ public final class ReconciliationStore: Sendable {
     public func cancelExpectedPayment(id: String, actor: String, at: Timestamp) async throws -> ExpectedPaymentRecord {
         try await database.write { db in
             guard var record = try Self.loadExpected(db, id: id) else { throw StoreError.notFound("expected payment") }
-            guard record.status == "open" || record.status == "overdue" else {
+            guard record.status == .open || record.status == .overdue else {
                 throw StoreError.invalidState("the expected payment is \(record.status) and can no longer be cancelled")
             }
             try db.run("UPDATE expected_payments SET status = 'cancelled', updated_at = ? WHERE id = ?", [.integer(at.milliseconds), .text(id)])
             try StoreJournal.audit(db, at: at, actor: actor, action: "expected_payment.cancelled", subject: ("expected_payment", id), details: nil)
-            record.status = "cancelled"
+            record.status = .cancelled
             record.updatedAt = at
             try Self.appendExpectedEvent(db, type: "expected_payment.cancelled", record, at: at)
             return record
@@ -89,7 +90,7 @@ public final class ReconciliationStore: Sendable {
                            [.integer(at.milliseconds), .text(record.id)])
                 try StoreJournal.audit(db, at: at, actor: "system", action: "expected_payment.overdue",
                                          subject: ("expected_payment", record.id), details: "window ended \(record.windowTo)")
-                record.status = "overdue"
+                record.status = .overdue
                 record.updatedAt = at
                 try Self.appendExpectedEvent(db, type: "expected_payment.overdue", record, at: at)
                 marked.append(record)
@@ -106,9 +107,12 @@ public final class ReconciliationStore: Sendable {
     public func changeMarker() async throws -> [Int64] {
         try await database.read { db in
             try db.queryFirst("""
-                SELECT (SELECT COALESCE(MAX(id), 0) FROM bank_transactions), (SELECT COALESCE(MAX(updated_at), 0) FROM bank_transactions),
-                    (SELECT COALESCE(MAX(id), 0) FROM payment_transitions), (SELECT COALESCE(MAX(id), 0) FROM audit_log)
-                """, [], { [$0.int(0), $0.int(1), $0.int(2), $0.int(3)] }) ?? []
+                SELECT (SELECT COALESCE(MAX(id), 0) FROM bank_transactions) AS transactions_seen,
+                    (SELECT COALESCE(MAX(updated_at), 0) FROM bank_transactions) AS transactions_updated,
+                    (SELECT COALESCE(MAX(id), 0) FROM payment_transitions) AS transitions_seen,
+                    (SELECT COALESCE(MAX(id), 0) FROM audit_log) AS audit_seen
+                """, [], { try [$0.int("transactions_seen"), $0.int("transactions_updated"), $0.int("transitions_seen"),
+                               $0.int("audit_seen")] }) ?? []
         }
     }
 
@@ -134,13 +138,17 @@ public final class ReconciliationStore: Sendable {
                                   WHERE m.target_kind = 'payment' AND m.target_id = p.id AND m.state = 'confirmed')
                 ORDER BY p.seq
                 """, [accountId.sqlValue, accountId.sqlValue]) { row in
-                guard let currency = Currency(code: row.text(3)), let status = PaymentStatus(rawValue: row.text(11)) else {
+                guard let currency = try Currency(code: row.text("currency")),
+                      let status = try PaymentStatus(rawValue: row.text("status")) else {
                     throw StoreError.database("corrupt payment row")
                 }
-                return PaymentMatchCandidate(
-                    id: row.text(0), accountId: row.text(1), amount: Money(minorUnits: row.int(2), currency: currency),
-                    endToEndId: row.text(4), instructionId: row.text(5), messageId: row.text(6), executionDate: row.text(7),
-                    creditorName: row.text(8), creditorAccount: row.text(9), remittanceInfo: row.optionalText(10), status: status)
+                return try PaymentMatchCandidate(
+                    id: row.text("id"), accountId: row.text("debtor_account_id"),
+                    amount: Money(minorUnits: row.int("amount_minor"), currency: currency), endToEndId: row.text("end_to_end_id"),
+                    instructionId: row.text("instruction_id"), messageId: row.text("message_id"),
+                    executionDate: row.text("requested_execution_date"), creditorName: row.text("creditor_name"),
+                    creditorAccount: row.text("creditor_account"), remittanceInfo: row.optionalText("remittance_info"),
+                    status: status)
             }
         }
     }
@@ -156,18 +164,18 @@ public final class ReconciliationStore: Sendable {
             for proposal in proposals {
                 guard let transactionRow = BankTransactionRecord.rowId(proposal.transactionId) else { continue }
                 let exists = try db.queryFirst("""
-                    SELECT 1 FROM reconciliation_matches WHERE transaction_id = ? AND target_kind = ? AND target_id = ?
+                    SELECT 1 AS found FROM reconciliation_matches WHERE transaction_id = ? AND target_kind = ? AND target_id = ?
                       AND state IN ('suggested', 'rejected', 'confirmed')
-                    """, [.integer(transactionRow), .text(proposal.target.kind), .text(proposal.target.id)], { $0.int(0) })
+                    """, [.integer(transactionRow), .text(proposal.target.kind), .text(proposal.target.id)], { try $0.int("found") })
                 guard exists == nil else { continue }
                 if proposal.kind == "exact" {
                     guard try Self.isFree(db, transactionRow: transactionRow, target: proposal.target) else { continue }
-                    let row = try Self.insertMatch(db, proposal, state: "confirmed", at: at, decidedBy: "system")
+                    let row = try Self.insertMatch(db, proposal, state: .confirmed, at: at, decidedBy: "system")
                     try Self.applyConfirmation(db, matchRow: row, transactionRow: transactionRow, target: proposal.target,
                                                kind: proposal.kind, actor: "system", at: at)
                     if let match = try Self.loadMatch(db, row: row) { recorded.append(match) }
                 } else {
-                    let row = try Self.insertMatch(db, proposal, state: "suggested", at: at, decidedBy: nil)
+                    let row = try Self.insertMatch(db, proposal, state: .suggested, at: at, decidedBy: nil)
                     try db.run("UPDATE bank_transactions SET match_state = 'suggested', updated_at = ? WHERE id = ? AND match_state = 'unmatched'",
                                [.integer(at.milliseconds), .integer(transactionRow)])
                     try StoreJournal.audit(db, at: at, actor: "system", action: "match.suggested", subject: ("match", "mat_\(row)"),
@@ -183,7 +191,7 @@ public final class ReconciliationStore: Sendable {
     public func confirm(matchId: String, actor: String, at: Timestamp) async throws -> MatchRecord {
         try await database.write { db in
             let match = try Self.requireMatch(db, id: matchId)
-            guard match.state == "suggested" else { throw StoreError.invalidState("only a suggested match can be confirmed (it is \(match.state))") }
+            guard match.state == .suggested else { throw StoreError.invalidState("only a suggested match can be confirmed (it is \(match.state))") }
             guard let transactionRow = BankTransactionRecord.rowId(match.transactionId),
                   try Self.isFree(db, transactionRow: transactionRow, target: match.target) else {
                 throw StoreError.invalidState("the transaction or the \(match.target.kind) is already matched")
@@ -201,7 +209,7 @@ public final class ReconciliationStore: Sendable {
     public func reject(matchId: String, actor: String, at: Timestamp) async throws -> MatchRecord {
         try await database.write { db in
             let match = try Self.requireMatch(db, id: matchId)
-            guard match.state == "suggested" else { throw StoreError.invalidState("only a suggested match can be rejected (it is \(match.state))") }
+            guard match.state == .suggested else { throw StoreError.invalidState("only a suggested match can be rejected (it is \(match.state))") }
             let row = MatchRecord.rowId(matchId)!
             try db.run("UPDATE reconciliation_matches SET state = 'rejected', decided_at = ?, decided_by = ? WHERE id = ?",
                        [.integer(at.milliseconds), .text(actor), .integer(row)])
@@ -218,12 +226,13 @@ public final class ReconciliationStore: Sendable {
     public func matchManually(transactionId: String, target: MatchTarget, actor: String, at: Timestamp) async throws -> MatchRecord {
         try await database.write { db in
             guard let transactionRow = BankTransactionRecord.rowId(transactionId),
-                  try db.queryFirst("SELECT 1 FROM bank_transactions WHERE id = ?", [.integer(transactionRow)], { $0.int(0) }) != nil else {
+                  try db.queryFirst("SELECT 1 AS found FROM bank_transactions WHERE id = ?", [.integer(transactionRow)],
+                                    { try $0.int("found") }) != nil else {
                 throw StoreError.notFound("transaction")
             }
             switch target {
             case .payment(let id):
-                guard try db.queryFirst("SELECT 1 FROM payments WHERE id = ?", [.text(id)], { $0.int(0) }) != nil else {
+                guard try db.queryFirst("SELECT 1 AS found FROM payments WHERE id = ?", [.text(id)], { try $0.int("found") }) != nil else {
                     throw StoreError.notFound("payment")
                 }
             case .expectedPayment(let id):
@@ -234,7 +243,7 @@ public final class ReconciliationStore: Sendable {
             }
             let proposal = MatchProposal(transactionId: transactionId, target: target, kind: "manual", scorePermille: 1000,
                                          reasons: ["operator"])
-            let row = try Self.insertMatch(db, proposal, state: "confirmed", at: at, decidedBy: actor)
+            let row = try Self.insertMatch(db, proposal, state: .confirmed, at: at, decidedBy: actor)
             try Self.applyConfirmation(db, matchRow: row, transactionRow: transactionRow, target: target, kind: "manual",
                                        actor: actor, at: at)
             return try Self.loadMatch(db, row: row)!
@@ -245,7 +254,7 @@ public final class ReconciliationStore: Sendable {
     public func unmatch(matchId: String, actor: String, at: Timestamp) async throws -> MatchRecord {
         try await database.write { db in
             let match = try Self.requireMatch(db, id: matchId)
-            guard match.state == "confirmed" else { throw StoreError.invalidState("only a confirmed match can be undone (it is \(match.state))") }
+            guard match.state == .confirmed else { throw StoreError.invalidState("only a confirmed match can be undone (it is \(match.state))") }
             let row = MatchRecord.rowId(matchId)!
             try db.run("UPDATE reconciliation_matches SET state = 'unmatched', decided_at = ?, decided_by = ? WHERE id = ?",
                        [.integer(at.milliseconds), .text(actor), .integer(row)])
@@ -311,8 +320,9 @@ public final class ReconciliationStore: Sendable {
                 SELECT id, at, actor, action, subject_kind, subject_id, details FROM audit_log
                 WHERE subject_kind = ? AND subject_id = ? ORDER BY id
                 """, [.text(subjectKind), .text(subjectId)]) { row in
-                AuditEntry(id: row.int(0), at: Timestamp(milliseconds: row.int(1)), actor: row.text(2), action: row.text(3),
-                           subjectKind: row.text(4), subjectId: row.text(5), details: row.optionalText(6))
+                try AuditEntry(id: row.int("id"), at: Timestamp(milliseconds: row.int("at")), actor: row.text("actor"),
+                               action: row.text("action"), subjectKind: row.text("subject_kind"),
+                               subjectId: row.text("subject_id"), details: row.optionalText("details"))
             }
         }
     }
@@ -322,27 +332,27 @@ public final class ReconciliationStore: Sendable {
     /// Neither the transaction nor the target has a confirmed match.
     static func isFree(_ db: SQLiteConnection, transactionRow: Int64, target: MatchTarget) throws -> Bool {
         let transactionTaken = try db.queryFirst("""
-            SELECT 1 FROM reconciliation_matches WHERE transaction_id = ? AND state = 'confirmed'
-            """, [.integer(transactionRow)], { $0.int(0) }) != nil
+            SELECT 1 AS found FROM reconciliation_matches WHERE transaction_id = ? AND state = 'confirmed'
+            """, [.integer(transactionRow)], { try $0.int("found") }) != nil
         let targetTaken = try db.queryFirst("""
-            SELECT 1 FROM reconciliation_matches WHERE target_kind = ? AND target_id = ? AND state = 'confirmed'
-            """, [.text(target.kind), .text(target.id)], { $0.int(0) }) != nil
+            SELECT 1 AS found FROM reconciliation_matches WHERE target_kind = ? AND target_id = ? AND state = 'confirmed'
+            """, [.text(target.kind), .text(target.id)], { try $0.int("found") }) != nil
         var targetClosed = false
         if case .expectedPayment(let id) = target {
-            targetClosed = try db.queryFirst("SELECT status FROM expected_payments WHERE id = ?", [.text(id)], { $0.text(0) })
+            targetClosed = try db.queryFirst("SELECT status FROM expected_payments WHERE id = ?", [.text(id)], { try $0.text("status") })
                 .map { $0 == "cancelled" || $0 == "matched" } ?? true
         }
         return !transactionTaken && !targetTaken && !targetClosed
     }
 
-    static func insertMatch(_ db: SQLiteConnection, _ proposal: MatchProposal, state: String, at: Timestamp, decidedBy: String?) throws -> Int64 {
+    static func insertMatch(_ db: SQLiteConnection, _ proposal: MatchProposal, state: MatchState, at: Timestamp, decidedBy: String?) throws -> Int64 {
         try db.run("""
             INSERT INTO reconciliation_matches (transaction_id, target_kind, target_id, kind, score_permille, reasons, state, created_at,
                 decided_at, decided_by)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, [.integer(BankTransactionRecord.rowId(proposal.transactionId) ?? 0), .text(proposal.target.kind), .text(proposal.target.id),
                   .text(proposal.kind), .integer(Int64(proposal.scorePermille)), .text(proposal.reasons.joined(separator: ",")),
-                  .text(state), .integer(at.milliseconds), decidedBy == nil ? .null : .integer(at.milliseconds), decidedBy.sqlValue])
+                  .text(state.rawValue), .integer(at.milliseconds), decidedBy == nil ? .null : .integer(at.milliseconds), decidedBy.sqlValue])
         return db.lastInsertRowID
     }
 
@@ -403,7 +413,7 @@ public final class ReconciliationStore: Sendable {
         json.field("reference", record.reference)
         json.field("window_from", record.windowFrom)
         json.field("window_to", record.windowTo)
-        json.field("status", record.status)
+        json.field("status", record.status.rawValue)
         json.field("transaction_id", transactionId)
         json.endObject()
         try StoreJournal.appendEvent(db, type: type, at: at, payload: json.text)
@@ -418,16 +428,20 @@ public final class ReconciliationStore: Sendable {
         try db.queryFirst("SELECT \(matchColumns) FROM reconciliation_matches WHERE id = ?", [.integer(row)], match)
     }
 
-    /// The columns ``match(_:)`` reads, in order (also spelled out, prefixed, in ``pendingSuggestions``).
+    /// The columns ``match(_:)`` reads (also spelled out, prefixed, in ``pendingSuggestions``).
     static let matchColumns = "id, transaction_id, target_kind, target_id, kind, score_permille, reasons, state, created_at, decided_at, decided_by"
 
     static func match(_ row: SQLiteRow) throws -> MatchRecord {
-        guard let target = MatchTarget(kind: row.text(2), id: row.text(3)) else { throw StoreError.database("corrupt match row") }
-        let reasons = row.text(6)
-        return MatchRecord(id: "mat_\(row.int(0))", transactionId: "btx_\(row.int(1))", target: target, kind: row.text(4),
-                           scorePermille: Int(row.int(5)), reasons: reasons.isEmpty ? [] : reasons.split(separator: ",").map(String.init),
-                           state: row.text(7), createdAt: Timestamp(milliseconds: row.int(8)),
-                           decidedAt: row.optionalInt(9).map(Timestamp.init(milliseconds:)), decidedBy: row.optionalText(10))
+        guard let target = try MatchTarget(kind: row.text("target_kind"), id: row.text("target_id")) else {
+            throw StoreError.database("corrupt match row")
+        }
+        let reasons = try row.text("reasons")
+        return try MatchRecord(id: "mat_\(row.int("id"))", transactionId: "btx_\(row.int("transaction_id"))", target: target,
+                               kind: row.text("kind"), scorePermille: Int(row.int("score_permille")),
+                               reasons: reasons.isEmpty ? [] : reasons.split(separator: ",").map(String.init),
+                               state: row.value("state"), createdAt: Timestamp(milliseconds: row.int("created_at")),
+                               decidedAt: row.optionalInt("decided_at").map(Timestamp.init(milliseconds:)),
+                               decidedBy: row.optionalText("decided_by"))
     }
 
     static func loadExpected(_ db: SQLiteConnection, id: String) throws -> ExpectedPaymentRecord? {
@@ -440,12 +454,14 @@ public final class ReconciliationStore: Sendable {
         """
 
     static func expected(_ row: SQLiteRow) throws -> ExpectedPaymentRecord {
-        guard let currency = Currency(code: row.text(2)) else { throw StoreError.database("corrupt expected payment row") }
-        return ExpectedPaymentRecord(
-            id: row.text(0), accountId: row.text(1), currency: currency, amountMin: row.int(3), amountMax: row.int(4),
-            counterpartyName: row.optionalText(5), counterpartyAccount: row.optionalText(6), reference: row.optionalText(7),
-            windowFrom: row.text(8), windowTo: row.text(9), status: row.text(10), client: row.text(11),
-            createdAt: Timestamp(milliseconds: row.int(12)), updatedAt: Timestamp(milliseconds: row.int(13)))
+        guard let currency = try Currency(code: row.text("currency")) else { throw StoreError.database("corrupt expected payment row") }
+        return try ExpectedPaymentRecord(
+            id: row.text("id"), accountId: row.text("account_id"), currency: currency, amountMin: row.int("amount_min"),
+            amountMax: row.int("amount_max"), counterpartyName: row.optionalText("counterparty_name"),
+            counterpartyAccount: row.optionalText("counterparty_account"), reference: row.optionalText("reference"),
+            windowFrom: row.text("window_from"), windowTo: row.text("window_to"), status: row.value("status"),
+            client: row.text("client"), createdAt: Timestamp(milliseconds: row.int("created_at")),
+            updatedAt: Timestamp(milliseconds: row.int("updated_at")))
     }
 }
 

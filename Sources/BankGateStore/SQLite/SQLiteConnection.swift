@@ -27,7 +27,7 @@ public struct SQLiteError: Error, Sendable, CustomStringConvertible {
 /// One SQLite connection. Not thread-safe: it lives on one thread (the writer, or a reader).
 public final class SQLiteConnection {
     private let handle: OpaquePointer
-    private var statements: [String: OpaquePointer] = [:]
+    private var statements: [String: PreparedStatement] = [:]
 
     /// Process-wide SQLite settings (see `bankgate_sqlite3_configure`), applied before the first open.
     private static let configured: Int32 = bankgate_sqlite3_configure()
@@ -60,7 +60,7 @@ public final class SQLiteConnection {
     }
 
     deinit {
-        for statement in statements.values { sqlite3_finalize(statement) }
+        for statement in statements.values { sqlite3_finalize(statement.handle) }
         sqlite3_close_v2(handle)
     }
 
@@ -78,7 +78,7 @@ public final class SQLiteConnection {
     /// Runs a statement with bound parameters and returns the number of rows it changed.
     @discardableResult
     public func run(_ sql: String, _ arguments: [SQLValue] = []) throws(SQLiteError) -> Int {
-        let statement = try prepared(sql, arguments)
+        let statement = try prepared(sql, arguments).handle
         defer { sqlite3_reset(statement) }
         let rc = sqlite3_step(statement)
         guard rc == SQLITE_DONE || rc == SQLITE_ROW else { throw error(rc, "step") }
@@ -88,14 +88,15 @@ public final class SQLiteConnection {
     /// Runs a query and maps each row.
     public func query<T>(_ sql: String, _ arguments: [SQLValue] = [],
                          _ map: (SQLiteRow) throws -> T) throws -> [T] {
-        let statement = try prepared(sql, arguments)
+        let prepared = try prepared(sql, arguments)
+        let statement = prepared.handle
         defer { sqlite3_reset(statement) }
         var rows: [T] = []
         while true {
             let rc = sqlite3_step(statement)
             if rc == SQLITE_DONE { break }
             guard rc == SQLITE_ROW else { throw error(rc, "step") }
-            rows.append(try map(SQLiteRow(statement: statement)))
+            rows.append(try map(SQLiteRow(statement: statement, columns: prepared.columns)))
         }
         return rows
     }
@@ -103,12 +104,13 @@ public final class SQLiteConnection {
     /// The first row of a query, or `nil`.
     public func queryFirst<T>(_ sql: String, _ arguments: [SQLValue] = [],
                               _ map: (SQLiteRow) throws -> T) throws -> T? {
-        let statement = try prepared(sql, arguments)
+        let prepared = try prepared(sql, arguments)
+        let statement = prepared.handle
         defer { sqlite3_reset(statement) }
         let rc = sqlite3_step(statement)
         if rc == SQLITE_DONE { return nil }
         guard rc == SQLITE_ROW else { throw error(rc, "step") }
-        return try map(SQLiteRow(statement: statement))
+        return try map(SQLiteRow(statement: statement, columns: prepared.columns))
     }
 
     /// The rowid of the last inserted row.
@@ -119,18 +121,19 @@ public final class SQLiteConnection {
     /// `SQLITE_BUSY`, or a `ROLLBACK`).
     var isAutocommit: Bool { sqlite3_get_autocommit(handle) != 0 }
 
-    private func prepared(_ sql: String, _ arguments: [SQLValue]) throws(SQLiteError) -> OpaquePointer {
-        let statement: OpaquePointer
+    private func prepared(_ sql: String, _ arguments: [SQLValue]) throws(SQLiteError) -> PreparedStatement {
+        let prepared: PreparedStatement
         if let cached = statements[sql] {
-            statement = cached
-            sqlite3_clear_bindings(statement)
+            prepared = cached
+            sqlite3_clear_bindings(prepared.handle)
         } else {
             var raw: OpaquePointer?
             let rc = sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &raw, nil)
             guard rc == SQLITE_OK, let raw else { throw error(rc, "prepare") }
-            statements[sql] = raw
-            statement = raw
+            prepared = PreparedStatement(handle: raw, columns: SQLiteColumns(statement: raw))
+            statements[sql] = prepared
         }
+        let statement = prepared.handle
         for (offset, value) in arguments.enumerated() {
             let index = Int32(offset + 1)
             let rc: Int32
@@ -146,7 +149,7 @@ public final class SQLiteConnection {
             }
             guard rc == SQLITE_OK else { throw error(rc, "bind") }
         }
-        return statement
+        return prepared
     }
 
     private func error(_ rc: Int32, _ operation: String) -> SQLiteError {
@@ -156,27 +159,80 @@ public final class SQLiteConnection {
     nonisolated(unsafe) static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 }
 
-/// A row of a query result, valid only inside the mapping closure.
+/// A statement prepared once per connection and kept, with the names of its result columns.
+private struct PreparedStatement {
+    let handle: OpaquePointer
+    let columns: SQLiteColumns
+}
+
+/// The positions of a prepared statement's result columns by name (`sqlite3_column_name`: the
+/// `AS` alias, else the column's own name without its table), read once when it is prepared.
+final class SQLiteColumns {
+    /// Position by name; a name that two columns share maps to `nil` (ambiguous).
+    private let positions: [String: Int32?]
+
+    init(statement: OpaquePointer) {
+        var positions: [String: Int32?] = [:]
+        for column in 0..<sqlite3_column_count(statement) {
+            guard let name = sqlite3_column_name(statement, column).map({ String(cString: $0) }) else { continue }
+            positions[name] = positions[name] == nil ? .some(column) : .some(nil)
+        }
+        self.positions = positions
+    }
+
+    /// The position of `name`, or a ``StoreError/database(_:)`` naming it when the statement has no
+    /// such column or more than one.
+    func position(_ name: String) throws(StoreError) -> Int32 {
+        switch positions[name] {
+        case .some(.some(let column)): column
+        case .some(.none): throw StoreError.database("column \(name) is ambiguous in the query")
+        case .none: throw StoreError.database("no column \(name) in the query")
+        }
+    }
+}
+
+/// A row of a query result, valid only inside the mapping closure. Columns are read by the name
+/// the query gives them (alias expressions with `AS`); a name the query lacks throws
+/// ``StoreError/database(_:)``.
 public struct SQLiteRow {
     let statement: OpaquePointer
+    let columns: SQLiteColumns
 
     /// The column as an integer (0 for NULL).
-    public func int(_ column: Int32) -> Int64 { sqlite3_column_int64(statement, column) }
+    public func int(_ name: String) throws(StoreError) -> Int64 { sqlite3_column_int64(statement, try columns.position(name)) }
     /// The column as an integer, or `nil` for NULL.
-    public func optionalInt(_ column: Int32) -> Int64? { isNull(column) ? nil : int(column) }
-    /// The column as text ("" for NULL).
-    public func text(_ column: Int32) -> String {
-        guard let pointer = sqlite3_column_text(statement, column) else { return "" }
-        return String(cString: pointer)
+    public func optionalInt(_ name: String) throws(StoreError) -> Int64? {
+        let column = try columns.position(name)
+        return isNull(column) ? nil : sqlite3_column_int64(statement, column)
     }
+    /// The column as text ("" for NULL).
+    public func text(_ name: String) throws(StoreError) -> String { text(at: try columns.position(name)) }
     /// The column as text, or `nil` for NULL.
-    public func optionalText(_ column: Int32) -> String? { isNull(column) ? nil : text(column) }
+    public func optionalText(_ name: String) throws(StoreError) -> String? {
+        let column = try columns.position(name)
+        return isNull(column) ? nil : text(at: column)
+    }
     /// The column as bytes.
-    public func blob(_ column: Int32) -> [UInt8] {
+    public func blob(_ name: String) throws(StoreError) -> [UInt8] {
+        let column = try columns.position(name)
         let count = Int(sqlite3_column_bytes(statement, column))
         guard count > 0, let pointer = sqlite3_column_blob(statement, column) else { return [] }
         return Array(UnsafeRawBufferPointer(start: pointer, count: count))
     }
     /// Whether the column is NULL.
-    public func isNull(_ column: Int32) -> Bool { sqlite3_column_type(statement, column) == SQLITE_NULL }
+    public func isNull(_ name: String) throws(StoreError) -> Bool { isNull(try columns.position(name)) }
+    /// The column as one of a closed set stored by its raw value; any other text throws
+    /// ``StoreError/database(_:)`` naming the column (not the value).
+    public func value<Value: RawRepresentable>(_ name: String, as type: Value.Type = Value.self) throws(StoreError) -> Value
+        where Value.RawValue == String {
+        guard let value = Value(rawValue: try text(name)) else { throw StoreError.database("unexpected value in column \(name)") }
+        return value
+    }
+
+    private func text(at column: Int32) -> String {
+        guard let pointer = sqlite3_column_text(statement, column) else { return "" }
+        return String(cString: pointer)
+    }
+
+    private func isNull(_ column: Int32) -> Bool { sqlite3_column_type(statement, column) == SQLITE_NULL }
 }

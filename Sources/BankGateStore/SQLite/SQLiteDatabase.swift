@@ -73,7 +73,7 @@ public final class SQLiteDatabase: Sendable {
 
     private static func migrate(_ db: SQLiteConnection, _ migrations: [Migration]) throws {
         try db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)")
-        let applied = Set(try db.query("SELECT name FROM schema_migrations") { $0.text(0) })
+        let applied = Set(try db.query("SELECT name FROM schema_migrations") { try $0.text("name") })
         for migration in migrations where !applied.contains(migration.name) {
             try db.execute("BEGIN IMMEDIATE")
             do {

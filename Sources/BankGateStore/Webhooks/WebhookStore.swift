@@ -63,7 +63,7 @@ public final class WebhookStore: Sendable {
     public func create(id: String, url: String, eventTypes: [String], secret: String, fromSequence: Int64?, actor: String,
                        at: Timestamp) async throws -> WebhookSubscription {
         try await database.write { db in
-            let end = try db.queryFirst("SELECT COALESCE(MAX(seq), 0) FROM outbox_events", [], { $0.int(0) }) ?? 0
+            let end = try db.queryFirst("SELECT COALESCE(MAX(seq), 0) AS last_seq FROM outbox_events", [], { try $0.int("last_seq") }) ?? 0
             let cursor = fromSequence.map { max(0, $0 - 1) } ?? end
             try db.run("""
                 INSERT INTO webhook_subscriptions (id, url, event_types, secret, state, cursor_seq, created_by, created_at, updated_at)
@@ -105,8 +105,8 @@ public final class WebhookStore: Sendable {
             for _ in 0..<20 {
                 let page = try db.query("SELECT seq, type, payment_id, at, payload FROM outbox_events WHERE seq > ? ORDER BY seq LIMIT 500",
                                         [.integer(scanned)]) { row in
-                    OutboxEvent(sequence: row.int(0), type: row.text(1), paymentId: row.optionalText(2),
-                                at: Timestamp(milliseconds: row.int(3)), payloadJSON: row.text(4))
+                    try OutboxEvent(sequence: row.int("seq"), type: row.text("type"), paymentId: row.optionalText("payment_id"),
+                                    at: Timestamp(milliseconds: row.int("at")), payloadJSON: row.text("payload"))
                 }
                 guard !page.isEmpty else { break }
                 for event in page {
@@ -214,11 +214,13 @@ public final class WebhookStore: Sendable {
     }
 
     static func subscription(_ row: SQLiteRow) throws -> WebhookSubscription {
-        WebhookSubscription(
-            id: row.text(0), url: row.text(1), eventTypes: row.text(2).split(separator: ",").map(String.init), secret: row.text(3),
-            state: row.text(4), cursor: row.int(5), consecutiveFailures: Int(row.int(6)),
-            nextAttemptAt: Timestamp(milliseconds: row.int(7)), lastError: row.optionalText(8),
-            lastDeliveredAt: row.optionalInt(9).map(Timestamp.init(milliseconds:)), createdBy: row.text(10),
-            createdAt: Timestamp(milliseconds: row.int(11)), updatedAt: Timestamp(milliseconds: row.int(12)))
+        try WebhookSubscription(
+            id: row.text("id"), url: row.text("url"), eventTypes: row.text("event_types").split(separator: ",").map(String.init),
+            secret: row.text("secret"), state: row.text("state"), cursor: row.int("cursor_seq"),
+            consecutiveFailures: Int(row.int("consecutive_failures")),
+            nextAttemptAt: Timestamp(milliseconds: row.int("next_attempt_at")), lastError: row.optionalText("last_error"),
+            lastDeliveredAt: row.optionalInt("last_delivered_at").map(Timestamp.init(milliseconds:)),
+            createdBy: row.text("created_by"), createdAt: Timestamp(milliseconds: row.int("created_at")),
+            updatedAt: Timestamp(milliseconds: row.int("updated_at")))
     }
 }
