@@ -219,30 +219,7 @@ final class ExchangeArchiveTests: XCTestCase {
     }
 
     static func configuration(directory: URL) throws -> (BankGateConfiguration, DebtorAccount) {
-        let configuration = try BankGateConfiguration.parse("""
-            [server]
-            listen = "127.0.0.1:0"
-            data_dir = "\(directory.path)"
-
-            [[tokens]]
-            name = "t"
-            token = "archive-test-token-0123456789"
-            scopes = ["operate"]
-
-            [[banks]]
-            id = "bank"
-            adapter = "iso20022"
-            transport = "http"
-            url = "http://127.0.0.1:9"
-
-            [[accounts]]
-            id = "acme-eur"
-            bank = "bank"
-            number = "DE89370400440532013000"
-            bank_code = "COBADEFFXXX"
-            name = "ACME Trading GmbH"
-            currency = "EUR"
-            """, fileName: "archive.toml", baseDirectory: directory.path)
+        let configuration = try OneAccountConfiguration.parse(directory: directory)
         return (configuration, configuration.accounts[0].debtorAccount())
     }
 

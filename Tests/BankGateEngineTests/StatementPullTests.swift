@@ -99,31 +99,7 @@ final class StatementPullTests: XCTestCase {
     }
 
     func service(bank: ReportingBank) throws -> (StatementPullService, AccountReports) {
-        let configuration = try BankGateConfiguration.parse("""
-            [server]
-            listen = "127.0.0.1:0"
-            data_dir = "\(directory.path)"
-
-            [[tokens]]
-            name = "t"
-            token = "pull-test-token-0123456789"
-            scopes = ["operate"]
-
-            [[banks]]
-            id = "bank"
-            adapter = "iso20022"
-            transport = "http"
-            url = "http://127.0.0.1:9"
-
-            [[accounts]]
-            id = "acme-eur"
-            bank = "bank"
-            number = "DE89370400440532013000"
-            bank_code = "COBADEFFXXX"
-            name = "ACME Trading GmbH"
-            currency = "EUR"
-            end_of_day_pull_at = "06:00"
-            """, fileName: "pull.toml", baseDirectory: directory.path)
+        let configuration = try OneAccountConfiguration.parse(directory: directory, accountKeys: #"end_of_day_pull_at = "06:00""#)
         let bankConfig = try XCTUnwrap(configuration.bank(id: "bank"))
         let connection = BankConnection(config: bankConfig, adapter: ISO20022Adapter(painVersion: .v09), transport: bank,
                                         accounts: ["acme-eur": configuration.accounts[0].debtorAccount()])
