@@ -21,7 +21,7 @@ final class ScopeTableTests: XCTestCase {
 
     /// The rows of the table under "## The API" in README.md.
     static func rows() throws -> [Row] {
-        let readme = try String(contentsOf: BankGateSources.root.appendingPathComponent("README.md"), encoding: .utf8)
+        let readme = try String(contentsOf: projectRoot.appendingPathComponent("README.md"), encoding: .utf8)
         var rows: [Row] = []
         var inTable = false
         for (index, line) in readme.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
@@ -95,9 +95,4 @@ final class ScopeTableTests: XCTestCase {
             }
         }
     }
-}
-
-/// Where the project's files are.
-enum BankGateSources {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 }

@@ -182,12 +182,12 @@ final class AccountFlowTests: XCTestCase {
         XCTAssertEqual((badFormat.json["error"] as? [String: Any])?["field"] as? String, "format")
 
         let expected = try await harness.call("POST", "/v1/expected-payments", body: [
-            "account": "acme-eur", "currency": "EUR", "amount": "1.001", "from": "2026-01-01", "to": "2026-01-02",
+            "account": "acme-eur", "currency": "EUR", "amount": "1.001", "from": Self.today, "to": Self.today,
         ])
         XCTAssertEqual(expected.status, 422)
         XCTAssertEqual((expected.json["error"] as? [String: Any])?["field"] as? String, "amount")
         let window = try await harness.call("POST", "/v1/expected-payments", body: [
-            "account": "acme-eur", "currency": "EUR", "amount": "1.00", "from": "2026-01-05", "to": "2026-01-02",
+            "account": "acme-eur", "currency": "EUR", "amount": "1.00", "from": Self.today, "to": GatewayHarness.clock.date(addingDays: -3),
         ])
         XCTAssertEqual((window.json["error"] as? [String: Any])?["field"] as? String, "to")
         let unknownField = try await harness.call("POST", "/v1/expected-payments", body: ["acount": "acme-eur"])

@@ -5,6 +5,10 @@ import XCTest
 /// The exchanges that bring statements are archived and shown with them; the statement sample the
 /// README uploads imports as documented.
 final class ArchiveAndSampleTests: XCTestCase {
+    /// The day docs/samples/statement-acme-eur.camt053.xml reports: written in the shipped file,
+    /// a fixed day in the past whatever the date the test runs on.
+    static let sampleDay = "2025-12-31"
+
     var harness: GatewayHarness!
 
     override func setUp() async throws { harness = try GatewayHarness() }
@@ -30,7 +34,7 @@ final class ArchiveAndSampleTests: XCTestCase {
         let transactions = try await harness.call("GET", "/v1/accounts/acme-eur/transactions")
         let rows = try XCTUnwrap(transactions.json["transactions"] as? [[String: Any]])
         XCTAssertEqual(rows.map { $0["amount"] as? String }, ["1180.00", "-280.00"])
-        XCTAssertEqual(rows.map { $0["booking_date"] as? String }, ["2025-12-31", "2025-12-31"])
+        XCTAssertEqual(rows.map { $0["booking_date"] as? String }, [Self.sampleDay, Self.sampleDay])
         XCTAssertEqual(rows.map { $0["status"] as? String }, ["booked", "booked"])
 
         let balances = try await harness.call("GET", "/v1/accounts/acme-eur/balances")
@@ -42,7 +46,7 @@ final class ArchiveAndSampleTests: XCTestCase {
 
         let statements = try await harness.call("GET", "/v1/accounts/acme-eur/statements")
         let listed = try XCTUnwrap((statements.json["statements"] as? [[String: Any]])?.first)
-        XCTAssertEqual(listed["date"] as? String, "2025-12-31")
+        XCTAssertEqual(listed["date"] as? String, Self.sampleDay)
         XCTAssertEqual(listed["report_kind"] as? String, "end_of_day")
         XCTAssertEqual(listed["opening_balance"] as? String, "999999100.00")
         XCTAssertEqual(listed["closing_balance"] as? String, "1000000000.00")

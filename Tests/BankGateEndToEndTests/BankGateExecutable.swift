@@ -1,9 +1,10 @@
+import BankGateTestSupport
 import Foundation
 
 /// The `bankgate` executable built beside the tests (`swift build --build-tests`), run as a process.
 enum BankGateExecutable {
     /// The project's root folder.
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = projectRoot
 
     /// The executable's path.
     static var path: String {

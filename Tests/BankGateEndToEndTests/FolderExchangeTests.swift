@@ -127,15 +127,3 @@ final class FolderStatementTests: XCTestCase {
         XCTAssertTrue(reason.contains("12,34"), reason)
     }
 }
-
-/// Polls `directory` until its listing (sorted, hidden files such as temporaries left out) meets
-/// `condition`, or `seconds` pass; returns the last listing, for the caller to assert on.
-func waitForListing(in directory: URL, seconds: Double = 30, until condition: ([String]) -> Bool) async throws -> [String] {
-    let deadline = Date().addingTimeInterval(seconds)
-    while true {
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [])
-            .filter { !$0.hasPrefix(".") }.sorted()
-        if condition(names) || Date() > deadline { return names }
-        try await Task.sleep(for: .milliseconds(20))
-    }
-}

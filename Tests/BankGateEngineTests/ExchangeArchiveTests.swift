@@ -172,7 +172,7 @@ final class ExchangeArchiveTests: XCTestCase {
         try Data(large).write(to: inbox.appendingPathComponent("large.xml"))
 
         let running = Task { try await dispatcher.run() }
-        let processed = try await waitForFiles(in: inbox.appendingPathComponent("processed")) { $0.count == 2 }
+        let processed = try await waitForListing(in: inbox.appendingPathComponent("processed")) { $0.count == 2 }
         dispatcher.stop()
         _ = try await running.value
         XCTAssertEqual(processed, ["large.xml", "small.xml"])
@@ -250,14 +250,4 @@ final class ExchangeArchiveTests: XCTestCase {
         return writer.takeOutput()
     }
 
-    /// Polls `directory` until its listing (sorted, hidden files left out) meets `condition`.
-    func waitForFiles(in directory: URL, seconds: Double = 20, until condition: ([String]) -> Bool) async throws -> [String] {
-        let deadline = Date().addingTimeInterval(seconds)
-        while true {
-            let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [])
-                .filter { !$0.hasPrefix(".") }.sorted()
-            if condition(names) || Date() > deadline { return names }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-    }
 }
