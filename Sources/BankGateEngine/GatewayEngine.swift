@@ -170,18 +170,25 @@ public final class GatewayEngine: PaymentGateway {
 
     public func queue() async throws(GatewayError) -> QueueOverview {
         let counts: (counts: [String: [PaymentStatus: Int]], oldestQueued: [String: Timestamp])
-        do { counts = try await store.queueCounts() } catch { throw mapStoreError(error) }
+        let archived: [String: ArchiveTotals]
+        do {
+            counts = try await store.queueCounts()
+            archived = try await store.archiveTotals()
+        } catch {
+            throw mapStoreError(error)
+        }
         let now = clock.now()
         let lanes = dispatcher.laneSnapshots()
         var total: [PaymentStatus: Int] = [:]
         var banks: [QueueOverview.Bank] = []
-        for bankId in Set(lanes.keys).union(counts.counts.keys).sorted() {
+        for bankId in Set(lanes.keys).union(counts.counts.keys).union(archived.keys).sorted() {
             let perStatus = counts.counts[bankId] ?? [:]
             for (status, count) in perStatus { total[status, default: 0] += count }
             banks.append(QueueOverview.Bank(
                 bankId: bankId, countsByStatus: perStatus,
                 oldestQueuedAgeMilliseconds: counts.oldestQueued[bankId].map { now.milliseconds - $0.milliseconds },
-                circuit: lanes[bankId]?.circuit ?? "closed", inFlight: lanes[bankId]?.inFlight ?? 0))
+                circuit: lanes[bankId]?.circuit ?? "closed", inFlight: lanes[bankId]?.inFlight ?? 0,
+                archive: archived[bankId] ?? ArchiveTotals()))
         }
         return QueueOverview(countsByStatus: total, banks: banks)
     }

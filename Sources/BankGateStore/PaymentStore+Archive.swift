@@ -24,7 +24,9 @@ extension PaymentStore {
                 VALUES ('inbound', ?, ?, ?, ?, ?, ?, ?, ?)
                 """, [.text(bankId), .text(kind), .text(BankExchange.inboxFile.rawValue), .integer(at.milliseconds),
                       .integer(size), .text(sha256), .text(storedFile), .blob([])])
-            return db.lastInsertRowID
+            let row = db.lastInsertRowID
+            try Self.countArchived(db, bankId: bankId, bytes: size, isPrefix: false)
+            return row
         }
     }
 

@@ -39,7 +39,12 @@ public struct MessageToArchive: Sendable, Hashable {
     /// For an answer: the archive id of the request it answers (statement and balance pulls).
     public var requestId: Int64?
     public var httpStatus: Int?
+    /// The message, or only its beginning when ``wholeSize`` is set.
     public var bytes: [UInt8]
+    /// The size of the whole message when ``bytes`` holds only its beginning.
+    public private(set) var wholeSize: Int64?
+    /// The SHA-256 of the whole message when ``bytes`` holds only its beginning.
+    public private(set) var wholeSHA256: String?
 
     public init(direction: MessageDirection, kind: String, exchange: BankExchange? = nil, accountId: String? = nil,
                 requestId: Int64? = nil, httpStatus: Int? = nil, bytes: [UInt8]) {
@@ -50,6 +55,18 @@ public struct MessageToArchive: Sendable, Hashable {
         self.requestId = requestId
         self.httpStatus = httpStatus
         self.bytes = bytes
+    }
+
+    /// The message with at most `limit` of its bytes kept, and the size and SHA-256 of the whole
+    /// measured first: an answer refused as unreadable or too large is evidence, but not worth
+    /// its full size when a hostile or broken bank repeats it. Unchanged when it fits.
+    public func keepingPrefix(_ limit: Int) -> MessageToArchive {
+        guard bytes.count > max(0, limit), wholeSize == nil else { return self }
+        var prefix = self
+        prefix.wholeSize = Int64(bytes.count)
+        prefix.wholeSHA256 = SHA256.hex(bytes)
+        prefix.bytes = Array(bytes.prefix(max(0, limit)))
+        return prefix
     }
 }
 
@@ -303,7 +320,19 @@ extension PaymentStore {
             """, [.text(message.direction.rawValue), .text(bankId), .text(message.kind), (message.exchange?.rawValue).sqlValue,
                   accountId.sqlValue, submissionId.sqlValue, message.requestId.map { .integer($0) } ?? .null, attempt.map { .integer(Int64($0)) } ?? .null,
                   message.httpStatus.map { .integer(Int64($0)) } ?? .null, .integer(at.milliseconds),
-                  .integer(Int64(message.bytes.count)), .text(SHA256.hex(message.bytes)), .blob(message.bytes)])
-        return db.lastInsertRowID
+                  .integer(message.wholeSize ?? Int64(message.bytes.count)), .text(message.wholeSHA256 ?? SHA256.hex(message.bytes)),
+                  .blob(message.bytes)])
+        let row = db.lastInsertRowID
+        try countArchived(db, bankId: bankId, bytes: Int64(message.bytes.count), isPrefix: message.wholeSize != nil)
+        return row
+    }
+
+    /// Adds one message holding `bytes` to the bank's running archive totals (`GET /v1/queue`).
+    static func countArchived(_ db: SQLiteConnection, bankId: String, bytes: Int64, isPrefix: Bool) throws {
+        try db.run("""
+            INSERT INTO bank_archive_totals (bank_id, messages, bytes, prefixes) VALUES (?, 1, ?, ?)
+            ON CONFLICT (bank_id) DO UPDATE SET messages = messages + 1, bytes = bytes + excluded.bytes,
+                                                prefixes = prefixes + excluded.prefixes
+            """, [.text(bankId), .integer(bytes), .integer(isPrefix ? 1 : 0)])
     }
 }

@@ -90,6 +90,19 @@ extension PaymentStore {
         }
     }
 
+    /// What the archive holds per bank, from the running totals kept as messages are archived.
+    public func archiveTotals() async throws -> [String: ArchiveTotals] {
+        try await database.read { db in
+            var totals: [String: ArchiveTotals] = [:]
+            for (bank, total) in try db.query("SELECT bank_id, messages, bytes, prefixes FROM bank_archive_totals", [], {
+                try ($0.text("bank_id"), ArchiveTotals(messages: $0.int("messages"), bytes: $0.int("bytes"), prefixes: $0.int("prefixes")))
+            }) {
+                totals[bank] = total
+            }
+            return totals
+        }
+    }
+
     /// The highest event sequence number (0 when there is none).
     public func lastEventSequence() async throws -> Int64 {
         try await database.read { db in

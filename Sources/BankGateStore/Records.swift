@@ -134,7 +134,12 @@ public struct ArchivedMessage: Sendable, Hashable {
     public var storedFile: String?
     /// For an answer to a statement or balance request: the archive id of that request.
     public var requestId: Int64?
+    /// The message, or only its beginning when ``isPrefix`` (``size`` and ``sha256`` are the whole's).
     public var bytes: [UInt8]
+
+    /// Whether only the beginning of the message was kept (a refused answer over the archive's
+    /// prefix limit); ``size`` and ``sha256`` describe the whole message as received.
+    public var isPrefix: Bool { storedFile == nil && Int64(bytes.count) < size }
 
     public init(id: Int64, direction: MessageDirection, bankId: String, kind: String, exchange: BankExchange? = nil,
                 accountId: String? = nil, submissionId: String?, attempt: Int?, httpStatus: Int?, at: Timestamp,
@@ -193,14 +198,17 @@ public struct QueueOverview: Sendable, Hashable {
         public var circuit: String
         /// Messages being sent right now.
         public var inFlight: Int
+        /// What the archive holds of this bank's exchanges.
+        public var archive: ArchiveTotals
 
         public init(bankId: String, countsByStatus: [PaymentStatus: Int], oldestQueuedAgeMilliseconds: Int64?,
-                    circuit: String, inFlight: Int) {
+                    circuit: String, inFlight: Int, archive: ArchiveTotals = ArchiveTotals()) {
             self.bankId = bankId
             self.countsByStatus = countsByStatus
             self.oldestQueuedAgeMilliseconds = oldestQueuedAgeMilliseconds
             self.circuit = circuit
             self.inFlight = inFlight
+            self.archive = archive
         }
     }
 
@@ -210,6 +218,20 @@ public struct QueueOverview: Sendable, Hashable {
     public init(countsByStatus: [PaymentStatus: Int], banks: [Bank]) {
         self.countsByStatus = countsByStatus
         self.banks = banks
+    }
+}
+
+/// What the archive holds of one bank's exchanges: messages, bytes held (in rows or copied
+/// files), and how many messages are only the prefix of a refused answer.
+public struct ArchiveTotals: Sendable, Hashable {
+    public var messages: Int64
+    public var bytes: Int64
+    public var prefixes: Int64
+
+    public init(messages: Int64 = 0, bytes: Int64 = 0, prefixes: Int64 = 0) {
+        self.messages = messages
+        self.bytes = bytes
+        self.prefixes = prefixes
     }
 }
 

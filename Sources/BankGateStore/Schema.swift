@@ -350,5 +350,21 @@ enum Schema {
             ) WITHOUT ROWID;
             CREATE INDEX statement_messages_message ON statement_messages (message_row);
             """),
+        // Running totals of the archive per bank, kept in the transaction that archives a message,
+        // so `GET /v1/queue` can show what each bank's exchanges hold without scanning the archive:
+        // messages, bytes held (a row's `bytes`, or a copied inbox file's size) and how many are
+        // only a prefix of a refused answer (whose `size` and `sha256` are then the whole answer's).
+        // Numbered 006: 005 is taken by the staged-imports branch.
+        Migration(name: "006_archive_totals", sql: """
+            CREATE TABLE bank_archive_totals (
+                bank_id TEXT PRIMARY KEY,
+                messages INTEGER NOT NULL,
+                bytes INTEGER NOT NULL,
+                prefixes INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            INSERT INTO bank_archive_totals (bank_id, messages, bytes, prefixes)
+                SELECT bank_id, COUNT(*), SUM(CASE WHEN stored_file IS NULL THEN length(bytes) ELSE COALESCE(size, 0) END), 0
+                FROM bank_messages GROUP BY bank_id;
+            """),
     ]
 }

@@ -114,7 +114,8 @@ final class FakeGateway: PaymentGateway {
     func queue() async throws(GatewayError) -> QueueOverview {
         QueueOverview(countsByStatus: [.queued: 3, .completed: 7], banks: [
             QueueOverview.Bank(bankId: "sim", countsByStatus: [.queued: 3, .completed: 7],
-                               oldestQueuedAgeMilliseconds: 12_500, circuit: "closed", inFlight: 1),
+                               oldestQueuedAgeMilliseconds: 12_500, circuit: "closed", inFlight: 1,
+                               archive: ArchiveTotals(messages: 12, bytes: 200_123, prefixes: 2)),
         ])
     }
 

@@ -137,6 +137,9 @@ final class QueryAPITests: XCTestCase {
             XCTAssertEqual(banks.first?["circuit"] as? String, "closed")
             XCTAssertEqual(banks.first?["in_flight"] as? Int, 1)
             XCTAssertEqual(banks.first?["counts"] as? [String: Int], ["queued": 3, "completed": 7])
+            XCTAssertEqual(banks.first?["archived_messages"] as? Int, 12)
+            XCTAssertEqual(banks.first?["archived_bytes"] as? Int, 200_123)
+            XCTAssertEqual(banks.first?["archived_prefixes"] as? Int, 2)
         }
     }
 

@@ -70,6 +70,9 @@ actor ScriptedTransport: BankTransport {
     /// Appends answers for the next status queries.
     func scriptQueries(_ replies: ScriptedReply...) { queryScript += replies }
 
+    /// Drops the status-query answers not given yet (the next queries get an ACSC report).
+    func clearQueryScript() { queryScript = [] }
+
     func closeGate() { gateClosed = true }
 
     func openGate() {

@@ -43,4 +43,41 @@ final class ArchiveMigrationTests: XCTestCase {
         XCTAssertEqual(messages.map(\.exchange), [.statusQuery, nil], "an old inbound message cannot be told apart")
         XCTAssertEqual(messages.map(\.accountId), ["acme-eur", "acme-eur"])
     }
+
+    func testMigration006CountsWhatWasArchivedAndThePrefixOfARefusedAnswer() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bankgate-archive-totals-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("store.sqlite").path
+        let released = try SQLiteDatabase(path: path, migrations: Array(Schema.migrations.prefix(4)))
+        try await released.write { db in
+            try db.run("INSERT INTO bank_messages (direction, bank_id, kind, at, size, bytes) VALUES ('inbound', 'a', 'pain.002', 1, 3, ?)",
+                       [.blob([1, 2, 3])])
+            try db.run("INSERT INTO bank_messages (direction, bank_id, kind, at, size, bytes) VALUES ('inbound', 'a', 'pain.002', 2, 2, ?)",
+                       [.blob([4, 5])])
+            try db.run("""
+                INSERT INTO bank_messages (direction, bank_id, kind, at, size, sha256, stored_file, bytes)
+                VALUES ('inbound', 'b', 'camt.053', 3, 5000, 'x', 'archive/inbox/b/f', ?)
+                """, [.blob([])])
+        }
+        released.close()
+
+        let store = try PaymentStore(path: path)
+        defer { store.close() }
+        var totals = try await store.archiveTotals()
+        XCTAssertEqual(totals["a"], ArchiveTotals(messages: 2, bytes: 5, prefixes: 0))
+        XCTAssertEqual(totals["b"], ArchiveTotals(messages: 1, bytes: 5000, prefixes: 0), "a copied file counts its size")
+
+        let refused = [UInt8](repeating: 65, count: 10_000)
+        let id = try await store.archive(bankId: "a", message: MessageToArchive(
+            direction: .inbound, kind: "pain.002", exchange: .statusAnswer, httpStatus: 200, bytes: refused).keepingPrefix(100),
+            at: Timestamp(milliseconds: 4))
+        totals = try await store.archiveTotals()
+        XCTAssertEqual(totals["a"], ArchiveTotals(messages: 3, bytes: 105, prefixes: 1))
+        let kept = try await store.archivedMessage(id: id)
+        XCTAssertEqual(kept?.bytes, Array(refused.prefix(100)))
+        XCTAssertEqual(kept?.size, 10_000)
+        XCTAssertEqual(kept?.sha256, SHA256.hex(refused))
+        XCTAssertEqual(kept?.isPrefix, true)
+    }
 }

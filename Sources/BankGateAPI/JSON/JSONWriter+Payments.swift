@@ -88,6 +88,7 @@ extension JSONWriter {
         field("at", message.at.iso8601)
         field("size", message.size)
         field("sha256", message.sha256)
+        if message.isPrefix { field("stored_bytes", message.bytes.count) }
         if let storedFile = message.storedFile {
             field("stored_file", storedFile)
         } else {
@@ -121,6 +122,9 @@ extension JSONWriter {
             field("oldest_queued_age_seconds", bank.oldestQueuedAgeMilliseconds.map { $0 / 1000 })
             field("circuit", bank.circuit)
             field("in_flight", bank.inFlight)
+            field("archived_messages", bank.archive.messages)
+            field("archived_bytes", bank.archive.bytes)
+            field("archived_prefixes", bank.archive.prefixes)
             endObject()
         }
         endArray()

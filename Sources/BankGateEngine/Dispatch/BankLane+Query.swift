@@ -33,9 +33,20 @@ extension BankLane {
         switch outcome {
         case .answered(let status, let body):
             recordReachability(status != 503 && status != 429)
-            answer = MessageToArchive(direction: .inbound, kind: "pain.002", exchange: .statusAnswer, httpStatus: status, bytes: body)
-            resolution = interpret(connection.adapter.interpretStatusQueryAnswer(
+            let received = MessageToArchive(direction: .inbound, kind: "pain.002", exchange: .statusAnswer, httpStatus: status, bytes: body)
+            let read = interpret(connection.adapter.interpretStatusQueryAnswer(
                 httpStatus: status, body: body, originalMessageId: submission.messageId), submission: submission, now: answeredAt)
+            if case .inconclusive(let reason, _) = read {
+                // Refused: a prefix is evidence enough, and the bank is asked again only after a pause.
+                answer = received.keepingPrefix(RefusedAnswerBackoff.archivedPrefixBytes)
+                let pausedUntil = recordRefusedAnswer(now: answeredAt)
+                resolution = .inconclusive(reason: "\(reason); status queries to this bank paused until \(pausedUntil.iso8601)",
+                                           nextQueryAt: max(pausedUntil, nextQuery(after: submission, now: answeredAt)))
+            } else {
+                answer = received
+                recordReadableAnswer()
+                resolution = read
+            }
         case .delivered:
             recordReachability(true)
             resolution = .inconclusive(reason: "status query delivered; waiting for the answer file",

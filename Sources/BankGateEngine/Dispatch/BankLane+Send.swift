@@ -44,7 +44,11 @@ extension BankLane {
         let outcome = await connection.transport.submit(encoded)
 
         let now = clock.now()
-        let (answer, resolution) = resolve(outcome, submission: submission, attempt: attempt, now: now)
+        var (answer, resolution) = resolve(outcome, submission: submission, attempt: attempt, now: now)
+        if case .report = resolution {} else {
+            // An answer that settles nothing is kept as a prefix when it is large (evidence, not a disk filler).
+            answer = answer?.keepingPrefix(RefusedAnswerBackoff.archivedPrefixBytes)
+        }
         try await store.recordSend(submissionId: submission.id, answer: answer, resolution: resolution, at: now,
                                    followUpAt: now.adding(milliseconds: Int64(connection.config.statusQueryIntervalMilliseconds)))
         logger.debug("sent", metadata: ["bank": "\(bankId)", "message_id": "\(submission.messageId)",

@@ -48,6 +48,8 @@ final class BankLane: Sendable {
         var inFlight: Set<String> = []
         /// The submission whose work is the half-open circuit's probe, if any.
         var probe: String?
+        /// Pauses status queries while the bank's answers are refused.
+        var queryBackoff: RefusedAnswerBackoff
     }
 
     init(connection: BankConnection, store: PaymentStore, clock: any WallClock, logger: Logger, pollIntervalMilliseconds: Int,
@@ -58,8 +60,11 @@ final class BankLane: Sendable {
         self.clock = clock
         self.logger = logger
         self.pollIntervalMilliseconds = pollIntervalMilliseconds
-        state = Mutex(LaneState(circuit: CircuitBreaker(threshold: connection.config.circuitFailureThreshold,
-                                                        cooldownMilliseconds: Int64(connection.config.circuitCooldownMilliseconds))))
+        state = Mutex(LaneState(
+            circuit: CircuitBreaker(threshold: connection.config.circuitFailureThreshold,
+                                    cooldownMilliseconds: Int64(connection.config.circuitCooldownMilliseconds)),
+            queryBackoff: RefusedAnswerBackoff(intervalMilliseconds: Int64(connection.config.statusQueryIntervalMilliseconds),
+                                               maxMilliseconds: Int64(connection.config.backoffMaxMilliseconds))))
     }
 
     var bankId: String { connection.config.id }
@@ -101,10 +106,13 @@ final class BankLane: Sendable {
     /// Picks due work up to the free in-flight slots, respecting the circuit breaker.
     private func claimWork() async throws -> [Work] {
         let now = clock.now()
-        let free = state.withLock { connection.config.maxInFlight - $0.inFlight.count }
+        let (free, mayQuery) = state.withLock {
+            (connection.config.maxInFlight - $0.inFlight.count, $0.queryBackoff.allowsQueries(now: now))
+        }
         guard free > 0 else { return [] }
-        // Unknown outcomes are settled first: they block nothing else, but they matter most.
-        let ordered = try await store.dueSubmissions(bankId: bankId, states: [.unknown, .awaiting, .queued],
+        // Unknown outcomes are settled first: they block nothing else, but they matter most. While
+        // the bank's answers are refused, nothing is asked until its pause is over.
+        let ordered = try await store.dueSubmissions(bankId: bankId, states: mayQuery ? [.unknown, .awaiting, .queued] : [.queued],
                                                      now: now, limit: free * 2 + 8)
         var claimed: [Work] = []
         state.withLock { state in
@@ -138,6 +146,16 @@ final class BankLane: Sendable {
                 state.circuit.releaseProbe()
             }
         }
+    }
+
+    /// Records a status answer that was refused at `now`; returns when the bank may be asked again.
+    func recordRefusedAnswer(now: Timestamp) -> Timestamp {
+        state.withLock { $0.queryBackoff.recordRefusal(now: now) }
+    }
+
+    /// Records a status answer that was read: queries go at the usual pace again.
+    func recordReadableAnswer() {
+        state.withLock { $0.queryBackoff.recordReadableAnswer() }
     }
 
     /// Records whether the bank could be reached, for the circuit breaker.
