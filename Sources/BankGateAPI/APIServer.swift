@@ -2,6 +2,7 @@ public import BankGateConfig
 public import BankGateCore
 public import BankGateEngine
 public import Hummingbird
+public import HummingbirdCore
 public import Logging
 
 /// The bankgate HTTP API: payment intake and queries, the event feed, operator actions, health.
@@ -18,14 +19,23 @@ public enum APIServer {
                                        logger: Logger) -> some ApplicationProtocol {
         let router = makeRouter(gateway: gateway, tokens: configuration.tokens,
                                 maxBodyBytes: configuration.server.maxBodyBytes)
+        let policy = APIConnectionPolicy(server: configuration.server)
         return Application(
             router: router,
+            server: httpServer(policy: policy, gate: ConnectionGate(maxConnections: policy.maxConnections, logger: logger)),
             configuration: ApplicationConfiguration(
                 address: .hostname(configuration.server.host, port: configuration.server.port),
                 serverName: "bankgate"
             ),
             logger: logger
         )
+    }
+
+    /// HTTP/1.1 with the connection policy enforced: idle, header and body deadlines, and at most
+    /// `gate.maxConnections` connections at once (the next is answered 503 and closed); refusals
+    /// and cuts are counted in `gate` and logged by it at a bounded rate.
+    public static func httpServer(policy: APIConnectionPolicy, gate: ConnectionGate) -> HTTPServerBuilder {
+        HTTPServerBuilder { responder in GuardedHTTP1Channel(responder: responder, policy: policy, gate: gate) }
     }
 
     /// The router with every route, for the application and for in-process tests.

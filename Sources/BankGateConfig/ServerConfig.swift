@@ -12,6 +12,31 @@ public struct ServerConfig: Sendable {
     /// `max_archive_unpacked_bytes`: what the members of one ZIP statement upload may unpack to, together.
     public var maxArchiveUnpackedBytes: Int
 
+    /// `idle_timeout_ms`: a connection with no request under way is closed after this long.
+    public var idleTimeoutMilliseconds: Int
+    /// `header_timeout_ms`: a request's head (request line and headers) must arrive within this
+    /// long of its first byte, or the connection is cut.
+    public var headerTimeoutMilliseconds: Int
+    /// `body_timeout_ms`: a request's body must arrive whole within this long of its head, or the
+    /// connection is cut.
+    public var bodyTimeoutMilliseconds: Int
+    /// `max_connections`: API connections open at once; one more is answered 503 and closed.
+    /// `nil`: ``defaultMaxConnections``, and in any case no more than the open-file limit allows
+    /// beside the store, the banks and the inbox (see ``effectiveMaxConnections(openFileLimit:)``).
+    public var maxConnections: Int?
+
+    /// Default of `idle_timeout_ms`: 60 s.
+    public static let defaultIdleTimeoutMilliseconds = 60_000
+    /// Default of `header_timeout_ms`: 10 s.
+    public static let defaultHeaderTimeoutMilliseconds = 10_000
+    /// Default of `body_timeout_ms`: 30 s.
+    public static let defaultBodyTimeoutMilliseconds = 30_000
+    /// Default of `max_connections`, when the open-file limit allows it.
+    public static let defaultMaxConnections = 1_024
+    /// File descriptors kept for everything but API connections: the database and its WAL, the
+    /// bank transports' connections, inbox and outbox folders, webhook deliveries, logs.
+    public static let reservedFileDescriptors = 256
+
     /// Default of `max_body_bytes`: 1 MiB.
     public static let defaultMaxBodyBytes = 1_048_576
     /// Default of `max_archive_unpacked_bytes`: 512 MiB.
@@ -19,16 +44,33 @@ public struct ServerConfig: Sendable {
 
     /// Server settings; no checks are made here.
     public init(host: String, port: Int, dataDirectory: String, maxBodyBytes: Int = ServerConfig.defaultMaxBodyBytes,
-                maxArchiveUnpackedBytes: Int = ServerConfig.defaultMaxArchiveUnpackedBytes) {
+                maxArchiveUnpackedBytes: Int = ServerConfig.defaultMaxArchiveUnpackedBytes,
+                idleTimeoutMilliseconds: Int = ServerConfig.defaultIdleTimeoutMilliseconds,
+                headerTimeoutMilliseconds: Int = ServerConfig.defaultHeaderTimeoutMilliseconds,
+                bodyTimeoutMilliseconds: Int = ServerConfig.defaultBodyTimeoutMilliseconds,
+                maxConnections: Int? = nil) {
         self.host = host
         self.port = port
         self.dataDirectory = dataDirectory
         self.maxBodyBytes = maxBodyBytes
         self.maxArchiveUnpackedBytes = maxArchiveUnpackedBytes
+        self.idleTimeoutMilliseconds = idleTimeoutMilliseconds
+        self.headerTimeoutMilliseconds = headerTimeoutMilliseconds
+        self.bodyTimeoutMilliseconds = bodyTimeoutMilliseconds
+        self.maxConnections = maxConnections
+    }
+
+    /// The connection limit in force under an open-file limit of `openFileLimit` (the soft
+    /// `RLIMIT_NOFILE`): `max_connections` (or the default), but never more than the limit minus
+    /// ``reservedFileDescriptors``, and at least 1.
+    public func effectiveMaxConnections(openFileLimit: Int) -> Int {
+        let wanted = maxConnections ?? Self.defaultMaxConnections
+        return max(1, min(wanted, openFileLimit - Self.reservedFileDescriptors))
     }
 
     /// The keys of `[server]`.
-    static let keys = ["listen", "data_dir", "max_body_bytes", "max_archive_unpacked_bytes"]
+    static let keys = ["listen", "data_dir", "max_body_bytes", "max_archive_unpacked_bytes", "idle_timeout_ms",
+                       "header_timeout_ms", "body_timeout_ms", "max_connections"]
 
     static func decode(_ reader: TableReader, baseDirectory: String) -> ServerConfig {
         var host = "", port = 0
@@ -42,8 +84,13 @@ public struct ServerConfig: Sendable {
         let maxBodyBytes = reader.integer("max_body_bytes", default: defaultMaxBodyBytes, range: 1_024...268_435_456)
         let maxArchiveBytes = reader.integer("max_archive_unpacked_bytes", default: defaultMaxArchiveUnpackedBytes,
                                              range: 1_048_576...4_294_967_295)
-        return ServerConfig(host: host, port: port, dataDirectory: dataDirectory, maxBodyBytes: maxBodyBytes,
-                            maxArchiveUnpackedBytes: maxArchiveBytes)
+        return ServerConfig(
+            host: host, port: port, dataDirectory: dataDirectory, maxBodyBytes: maxBodyBytes,
+            maxArchiveUnpackedBytes: maxArchiveBytes,
+            idleTimeoutMilliseconds: reader.integer("idle_timeout_ms", default: defaultIdleTimeoutMilliseconds, range: 100...3_600_000),
+            headerTimeoutMilliseconds: reader.integer("header_timeout_ms", default: defaultHeaderTimeoutMilliseconds, range: 100...600_000),
+            bodyTimeoutMilliseconds: reader.integer("body_timeout_ms", default: defaultBodyTimeoutMilliseconds, range: 100...3_600_000),
+            maxConnections: reader.optionalInteger("max_connections", range: 1...1_000_000))
     }
 }
 

@@ -1,4 +1,4 @@
-import BankGateAPI
+public import BankGateAPI
 public import BankGateConfig
 public import BankGateCore
 public import BankGateEngine
@@ -23,6 +23,8 @@ public struct GatewayRuntime: Sendable {
     let reconciler: ReconcilerService
     /// Scheduled statement pulls; also the operator's "pull now".
     public let statementPulls: StatementPullService
+    /// The API's connections: open ones against `max_connections`, and those refused or cut.
+    public let connections: ConnectionGate
     private let listening: PortAnnouncement
     private let logger: Logger
 
@@ -47,6 +49,8 @@ public struct GatewayRuntime: Sendable {
                                                    clock: clock, logger: logger)
         self.webhookSender = WebhookSender(store: reports.webhooks, poster: HTTPWebhookPoster(), clock: clock, logger: logger)
         self.reconciler = ReconcilerService(reports: reports, logger: logger)
+        self.connections = ConnectionGate(maxConnections: APIConnectionPolicy(server: configuration.server).maxConnections,
+                                          logger: logger)
         self.listening = PortAnnouncement()
         self.logger = logger
     }
@@ -77,9 +81,16 @@ public struct GatewayRuntime: Sendable {
         let listening = self.listening
         let logger = self.logger
         let server = configuration.server
+        let policy = APIConnectionPolicy(server: server)
+        if let wanted = server.maxConnections, wanted > policy.maxConnections {
+            logger.warning("max_connections lowered to keep file descriptors for the store and the banks",
+                           metadata: ["max_connections": "\(wanted)", "in_force": "\(policy.maxConnections)",
+                                      "open_file_limit": "\(APIConnectionPolicy.openFileLimit())"])
+        }
         let application = Application(
             router: APIServer.makeRouter(gateway: engine, reports: reports, statementPulls: statementPulls, tokens: configuration.tokens,
                                          maxBodyBytes: server.maxBodyBytes),
+            server: APIServer.httpServer(policy: policy, gate: connections),
             configuration: ApplicationConfiguration(address: .hostname(server.host, port: server.port), serverName: "bankgate"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? server.port

@@ -112,6 +112,25 @@ final class ConfigurationTests: XCTestCase {
                                  key: "server.max_archive_unpacked_bytes", line: 3, "between 1048576 and")
     }
 
+    func testConnectionDeadlinesAndLimit() {
+        let defaults = validConfiguration(ConfigurationFixture.valid)?.server
+        XCTAssertEqual(defaults?.idleTimeoutMilliseconds, 60_000)
+        XCTAssertEqual(defaults?.headerTimeoutMilliseconds, 10_000)
+        XCTAssertEqual(defaults?.bodyTimeoutMilliseconds, 30_000)
+        XCTAssertNil(defaults?.maxConnections, "derived from the open-file limit")
+        let set = validConfiguration(ConfigurationFixture.replacing(
+            "data_dir", with: "idle_timeout_ms = 500\nheader_timeout_ms = 700\nbody_timeout_ms = 900\nmax_connections = 64\ndata_dir"))?.server
+        XCTAssertEqual(set?.idleTimeoutMilliseconds, 500)
+        XCTAssertEqual(set?.headerTimeoutMilliseconds, 700)
+        XCTAssertEqual(set?.bodyTimeoutMilliseconds, 900)
+        XCTAssertEqual(set?.maxConnections, 64)
+        for key in ["idle_timeout_ms", "header_timeout_ms", "body_timeout_ms"] {
+            assertConfigurationError(ConfigurationFixture.replacing("data_dir", with: "\(key) = 0\ndata_dir"), key: "server.\(key)", line: 3, "between 100 and")
+        }
+        assertConfigurationError(ConfigurationFixture.replacing("data_dir", with: "max_connections = 0\ndata_dir"),
+                                 key: "server.max_connections", line: 3, "between 1 and")
+    }
+
     func testRelativePathsResolveAgainstTheBaseDirectory() throws {
         XCTAssertEqual(validConfiguration(ConfigurationFixture.replacing(#""var""#, with: #""./data/bg""#))?.server.dataDirectory, "/srv/bankgate/data/bg")
         XCTAssertEqual(validConfiguration(ConfigurationFixture.replacing(#""var""#, with: #""/var/lib/bankgate""#))?.server.dataDirectory, "/var/lib/bankgate")
