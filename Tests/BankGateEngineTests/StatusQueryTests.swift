@@ -129,13 +129,19 @@ final class StatusQueryTests: XCTestCase {
     func testInconclusiveAnswersKeepAskingAndNeverResend() async throws {
         try await withHarness(bank: ["status_query_interval_ms": 1000]) { h in
             await h.transport.scriptSubmits(.outcome(.unknown("timeout")))
-            // A bare 404 (wrong URL?) and an unreadable body prove nothing; then the report.
+            // A bare 404 (wrong URL?) and an unreadable body prove nothing; then the report. Each
+            // refused answer doubles the pause before the bank is asked again (2 s, then 4 s); a
+            // transport failure is the circuit breaker's business and keeps the usual interval.
             await h.transport.scriptQueries(.http(404, "Not Found"), .http(200, "<html/>"), .outcome(.unknown("timeout")),
                                             .report("ACSC"))
             let payment = try await h.submitOne()
             try await h.waitForStatus(payment.id, .unknown)
-            for expected in 1...3 {
-                h.clock.advance(milliseconds: 1000)
+            for (expected, wait) in zip(1...3, [1000, 2000, 4000] as [Int64]) {
+                h.clock.advance(milliseconds: wait - 1)
+                try await h.waitForQuietLane()
+                let early = await h.transport.queries.count
+                XCTAssertEqual(early, expected - 1, "asked before its time")
+                h.clock.advance(milliseconds: 1)
                 try await h.waitUntil("query \(expected) was answered") {
                     let next = try await h.submission(of: payment).nextAttemptAt
                     let asked = await h.transport.queries.count
