@@ -224,8 +224,11 @@ public struct QueueOverview: Sendable, Hashable {
 /// What the archive holds of one bank's exchanges: messages, bytes held (in rows or copied
 /// files), and how many messages are only the prefix of a refused answer.
 public struct ArchiveTotals: Sendable, Hashable {
+    /// Messages archived.
     public var messages: Int64
+    /// Bytes the archive holds for them: rows' bodies, copied inbox files' sizes.
     public var bytes: Int64
+    /// Refused answers held only as their beginning.
     public var prefixes: Int64
 
     public init(messages: Int64 = 0, bytes: Int64 = 0, prefixes: Int64 = 0) {

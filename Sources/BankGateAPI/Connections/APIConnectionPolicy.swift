@@ -23,6 +23,7 @@ public struct APIConnectionPolicy: Sendable, Hashable {
     /// Default of ``reportInterval``.
     public static let defaultReportInterval = Duration.seconds(10)
 
+    /// A policy with the given deadlines and limit (at least one connection).
     public init(idleTimeout: Duration, headerTimeout: Duration, bodyTimeout: Duration, maxConnections: Int,
                 reportInterval: Duration = APIConnectionPolicy.defaultReportInterval) {
         self.idleTimeout = idleTimeout

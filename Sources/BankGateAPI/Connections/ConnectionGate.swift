@@ -20,9 +20,13 @@ public final class ConnectionGate: Sendable {
 
     /// Connections refused or cut, by reason.
     public struct Counts: Sendable, Hashable {
+        /// Answered 503 and closed: over `max_connections`.
         public var refusedAtLimit = 0
+        /// Cut: a request's head not in within `header_timeout_ms`.
         public var headerTimeouts = 0
+        /// Cut: a request's body not in within `body_timeout_ms`.
         public var bodyTimeouts = 0
+        /// Closed after `idle_timeout_ms` without a request.
         public var idleClosed = 0
 
         mutating func add(_ cut: Cut) {
@@ -49,6 +53,7 @@ public final class ConnectionGate: Sendable {
     private let logger: Logger
     private let state = Mutex(State())
 
+    /// A gate for at most `maxConnections` connections, reporting to `logger` at most once per `reportInterval`.
     public init(maxConnections: Int, reportInterval: Duration = APIConnectionPolicy.defaultReportInterval, logger: Logger) {
         self.maxConnections = max(1, maxConnections)
         self.reportInterval = TimeAmount(reportInterval)

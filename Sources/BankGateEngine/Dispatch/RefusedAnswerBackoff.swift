@@ -15,10 +15,11 @@ public struct RefusedAnswerBackoff: Sendable, Hashable {
     /// The longest pause.
     let maxMilliseconds: Int64
 
-    /// Part of the archive's budget per bank: a refused answer keeps at most this many bytes (its
-    /// size and SHA-256 are those of the whole answer).
+    /// What the archive keeps of a refused answer: at most this many bytes (its size and SHA-256
+    /// are recorded for the whole answer).
     public static let archivedPrefixBytes = 64 * 1024
 
+    /// A backoff from `intervalMilliseconds` (the bank's query interval) up to `maxMilliseconds`.
     public init(intervalMilliseconds: Int64, maxMilliseconds: Int64) {
         self.intervalMilliseconds = max(1, intervalMilliseconds)
         self.maxMilliseconds = max(self.intervalMilliseconds, maxMilliseconds)

@@ -157,6 +157,8 @@ struct QueueDocument: APIDocument {
         var oldestQueuedAgeSeconds: Int64?
         var circuit: String
         var inFlight: Int
+        /// Bytes the archive holds for the bank (absent from daemons before issue 8.2).
+        var archivedBytes: Int64?
     }
 
     var counts: [String: Int]
@@ -169,7 +171,8 @@ struct QueueDocument: APIDocument {
             banks.append(Bank(bankId: try bank.required(bank.string("bank_id"), "bank_id"), counts: try Self.counts(bank),
                               oldestQueuedAgeSeconds: try bank.integer("oldest_queued_age_seconds", as: Int64.self),
                               circuit: try bank.required(bank.string("circuit"), "circuit"),
-                              inFlight: try bank.required(bank.integer("in_flight"), "in_flight")))
+                              inFlight: try bank.required(bank.integer("in_flight"), "in_flight"),
+                              archivedBytes: try bank.integer("archived_bytes", as: Int64.self)))
         }
         self.banks = banks
     }

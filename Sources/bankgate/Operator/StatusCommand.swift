@@ -42,11 +42,12 @@ struct StatusCommand: AsyncParsableCommand {
         if queue.banks.isEmpty {
             lines.append("No banks.")
         } else {
-            var table = TextTable("BANK", "CIRCUIT", "IN FLIGHT", "OLDEST QUEUED", "BY STATUS")
+            var table = TextTable("BANK", "CIRCUIT", "IN FLIGHT", "OLDEST QUEUED", "ARCHIVED BYTES", "BY STATUS")
             for bank in queue.banks {
                 let counts = orderedStatuses(bank.counts).map { "\($0)=\(bank.counts[$0] ?? 0)" }.joined(separator: " ")
                 table.add(bank.bankId, bank.circuit, String(bank.inFlight),
-                          bank.oldestQueuedAgeSeconds.map { ageText(seconds: $0) } ?? "-", counts.isEmpty ? "-" : counts)
+                          bank.oldestQueuedAgeSeconds.map { ageText(seconds: $0) } ?? "-",
+                          bank.archivedBytes.map(String.init) ?? "-", counts.isEmpty ? "-" : counts)
             }
             lines.append(table.render())
         }
