@@ -12,6 +12,16 @@ public struct ServerConfig: Sendable {
     /// `max_archive_unpacked_bytes`: what the members of one ZIP statement upload may unpack to, together.
     public var maxArchiveUnpackedBytes: Int
 
+    /// `secret_key_env`: the environment variable holding the key that seals webhook secrets in the
+    /// database (64 hexadecimal digits). Default `BANKGATE_SECRET_KEY`.
+    public var secretKeyEnvironmentVariable: String
+    /// `secret_key_file`: where the key is read from when that variable is not set, created (0600,
+    /// random) when missing. Default `secret.key` in the data folder.
+    public var secretKeyFile: String
+
+    /// Default of `secret_key_env`.
+    public static let defaultSecretKeyEnvironmentVariable = "BANKGATE_SECRET_KEY"
+
     /// Default of `max_body_bytes`: 1 MiB.
     public static let defaultMaxBodyBytes = 1_048_576
     /// Default of `max_archive_unpacked_bytes`: 512 MiB.
@@ -19,7 +29,11 @@ public struct ServerConfig: Sendable {
 
     /// Server settings; no checks are made here.
     public init(host: String, port: Int, dataDirectory: String, maxBodyBytes: Int = ServerConfig.defaultMaxBodyBytes,
-                maxArchiveUnpackedBytes: Int = ServerConfig.defaultMaxArchiveUnpackedBytes) {
+                maxArchiveUnpackedBytes: Int = ServerConfig.defaultMaxArchiveUnpackedBytes,
+                secretKeyEnvironmentVariable: String = ServerConfig.defaultSecretKeyEnvironmentVariable,
+                secretKeyFile: String? = nil) {
+        self.secretKeyEnvironmentVariable = secretKeyEnvironmentVariable
+        self.secretKeyFile = secretKeyFile ?? dataDirectory + "/secret.key"
         self.host = host
         self.port = port
         self.dataDirectory = dataDirectory
@@ -28,7 +42,7 @@ public struct ServerConfig: Sendable {
     }
 
     /// The keys of `[server]`.
-    static let keys = ["listen", "data_dir", "max_body_bytes", "max_archive_unpacked_bytes"]
+    static let keys = ["listen", "data_dir", "max_body_bytes", "max_archive_unpacked_bytes", "secret_key_env", "secret_key_file"]
 
     static func decode(_ reader: TableReader, baseDirectory: String) -> ServerConfig {
         var host = "", port = 0
@@ -42,8 +56,18 @@ public struct ServerConfig: Sendable {
         let maxBodyBytes = reader.integer("max_body_bytes", default: defaultMaxBodyBytes, range: 1_024...268_435_456)
         let maxArchiveBytes = reader.integer("max_archive_unpacked_bytes", default: defaultMaxArchiveUnpackedBytes,
                                              range: 1_048_576...4_294_967_295)
+        var secretKeyVariable = defaultSecretKeyEnvironmentVariable
+        if let variable = reader.string("secret_key_env", required: false) {
+            if variable.value.isEmpty || !variable.value.utf8.allSatisfy({ ASCII.isBareKey($0) }) {
+                reader.report("secret_key_env", "must be an environment variable name such as BANKGATE_SECRET_KEY", line: variable.line)
+            } else {
+                secretKeyVariable = variable.value
+            }
+        }
+        let secretKeyFile = reader.string("secret_key_file", required: false).map { ConfigPath.resolve($0.value, against: baseDirectory) }
         return ServerConfig(host: host, port: port, dataDirectory: dataDirectory, maxBodyBytes: maxBodyBytes,
-                            maxArchiveUnpackedBytes: maxArchiveBytes)
+                            maxArchiveUnpackedBytes: maxArchiveBytes, secretKeyEnvironmentVariable: secretKeyVariable,
+                            secretKeyFile: secretKeyFile)
     }
 }
 

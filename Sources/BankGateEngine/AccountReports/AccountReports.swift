@@ -1,6 +1,6 @@
 import BankGateArchive
 public import BankGateCore
-import BankGateCrypto
+public import BankGateCrypto
 public import BankGateReconciliation
 public import BankGateStatements
 public import BankGateStore
@@ -20,14 +20,14 @@ public final class AccountReports: Sendable {
     let clock: any WallClock
     let logger: Logger
 
-    /// `maxArchiveUnpackedBytes` bounds what one ZIP upload may unpack to (`[server] max_archive_unpacked_bytes`;
-    /// nil: ``ZipArchive/Limits``' default).
+    /// `webhookSecrets` seals the webhook signing secrets in the database. `maxArchiveUnpackedBytes` bounds
+    /// what one ZIP upload may unpack to (`[server] max_archive_unpacked_bytes`; nil: ``ZipArchive/Limits``' default).
     public init(store: PaymentStore, accounts: [DebtorAccount], policy: MatchingPolicy = .standard, clock: any WallClock,
-                logger: Logger, maxArchiveUnpackedBytes: Int? = nil) {
+                logger: Logger, webhookSecrets: SecretBox, maxArchiveUnpackedBytes: Int? = nil) {
         payments = store
         statements = StatementStore(sharing: store)
         reconciliation = ReconciliationStore(sharing: store)
-        webhooks = WebhookStore(sharing: store)
+        webhooks = WebhookStore(sharing: store, secrets: webhookSecrets)
         var archiveLimits = ZipArchive.Limits()
         if let maxArchiveUnpackedBytes { archiveLimits.maxTotalBytes = maxArchiveUnpackedBytes }
         ingestor = StatementIngestor(store: statements, accounts: accounts, clock: clock, archiveLimits: archiveLimits)
