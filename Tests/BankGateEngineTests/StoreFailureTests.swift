@@ -44,6 +44,7 @@ final class StoreFailureTests: XCTestCase {
     /// Readiness turns back by itself once the disk has space, even when nothing else writes.
     func testReadinessProbesTheStoreAfterAFailure() async throws {
         try await withHarness { h in
+            try await h.waitUntil("the dispatcher runs") { h.service.isRunning }
             let ready = await h.engine.isReady()
             XCTAssertTrue(ready)
             h.store.injectWriteFailure(.diskFull)
