@@ -350,5 +350,22 @@ enum Schema {
             ) WITHOUT ROWID;
             CREATE INDEX statement_messages_message ON statement_messages (message_row);
             """),
+        // A statement is imported all or nothing as seen from outside. The entries it brings for the
+        // first time are `staged` while it imports: no listing, matching, balance or event sees them,
+        // and its `transaction.booked` events are written in the transaction that completes it, with
+        // the booking of pending entries it reports booked (the booking date it reports waits in
+        // `statement_entries.booking_date` until then). An import interrupted by a crash is rolled
+        // back at start-up (its staged entries deleted, the statement `failed`, audited); statements
+        // left `importing` before this migration keep the entries they had published. `store_probe`
+        // is the one row `/readyz` writes to learn whether the store can write again after a failure.
+        Migration(name: "005_staged_imports", sql: """
+            ALTER TABLE bank_transactions ADD COLUMN staged INTEGER NOT NULL DEFAULT 0;
+            CREATE INDEX bank_transactions_staged ON bank_transactions (account_id, id) WHERE staged = 1;
+            ALTER TABLE statement_entries ADD COLUMN booking_date TEXT;
+            CREATE TABLE store_probe (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                at INTEGER NOT NULL
+            );
+            """),
     ]
 }

@@ -67,6 +67,21 @@ public final class AccountReports: Sendable {
         return results
     }
 
+    /// Start-up recovery of statement imports: rolls back every import a crash interrupted (its
+    /// staged entries were never visible; the statement becomes `failed`, audited), once per
+    /// process, before any import. Imports run it themselves if nothing did before; the runtime
+    /// calls it at start so that it does not wait for the first file.
+    public func recoverInterruptedImports() async throws(GatewayError) {
+        do {
+            if let rolledBack = try await ingestor.recoverInterruptedImports(), !rolledBack.isEmpty {
+                logger.warning("rolled back statement imports interrupted by a stop; they are imported again when delivered again",
+                               metadata: ["statements": "\(rolledBack.joined(separator: ","))"])
+            }
+        } catch {
+            throw Self.gatewayError(error)
+        }
+    }
+
     /// Records that the statements of `results` came in the archived message `messageId`. A failure
     /// is logged, not thrown: the statements are stored, and the message is archived either way.
     func linkArchived(_ results: [StatementImportResult], to messageId: Int64) async {
