@@ -57,7 +57,7 @@ let package = Package(
         // The composition root: the whole gateway assembled from a configuration.
         .target(name: "BankGateRuntime", dependencies: [
             "BankGateAPI", "BankGateEngine", "BankGateConfig", "BankGateCore", "BankGateStore", "BankGateAdapters",
-            "BankGateTransport",
+            "BankGateTransport", "BankGateCrypto",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -85,7 +85,7 @@ let package = Package(
         .testTarget(name: "BankGateConfigTests", dependencies: ["BankGateConfig"]),
         .testTarget(name: "BankGateAdaptersTests", dependencies: ["BankGateAdapters", "BankGateXML"]),
         .testTarget(name: "BankGateTransportTests", dependencies: ["BankGateTransport"]),
-        .testTarget(name: "BankGateStoreTests", dependencies: ["BankGateStore"]),
+        .testTarget(name: "BankGateStoreTests", dependencies: ["BankGateStore", "BankGateCrypto"]),
         .testTarget(name: "BankGateStatementsTests", dependencies: ["BankGateStatements", "BankGateXML"], exclude: ["Fixtures"]),
         .testTarget(name: "BankGateArchiveTests", dependencies: ["BankGateArchive", "BankGateTestSupport"],
                     exclude: ["Fixtures"]),
@@ -95,7 +95,9 @@ let package = Package(
             "BankGateAPI", "BankGateRuntime", "BankGateTestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
-        .testTarget(name: "BankGateEngineTests", dependencies: ["BankGateEngine", "BankGateSimulator", "BankGateTestSupport"]),
+        .testTarget(name: "BankGateEngineTests", dependencies: [
+            "BankGateEngine", "BankGateSimulator", "BankGateTestSupport", "BankGateCrypto",
+        ]),
         .testTarget(name: "BankGateEndToEndTests", dependencies: [
             "BankGateAPI", "BankGateRuntime", "BankGateSimulator", "BankGateTestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),

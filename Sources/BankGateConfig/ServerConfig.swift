@@ -12,6 +12,13 @@ public struct ServerConfig: Sendable {
     /// `max_archive_unpacked_bytes`: what the members of one ZIP statement upload may unpack to, together.
     public var maxArchiveUnpackedBytes: Int
 
+    /// `secret_key_env`: the environment variable holding the key that seals webhook secrets in the
+    /// database (64 hexadecimal digits). Default `BANKGATE_SECRET_KEY`.
+    public var secretKeyEnvironmentVariable: String
+    /// `secret_key_file`: where the key is read from when that variable is not set, created (0600,
+    /// random) when missing. Default `secret.key` in the data folder.
+    public var secretKeyFile: String
+
     /// `idle_timeout_ms`: a connection with no request under way is closed after this long.
     public var idleTimeoutMilliseconds: Int
     /// `header_timeout_ms`: a request's head (request line and headers) must arrive within this
@@ -37,6 +44,9 @@ public struct ServerConfig: Sendable {
     /// bank transports' connections, inbox and outbox folders, webhook deliveries, logs.
     public static let reservedFileDescriptors = 256
 
+    /// Default of `secret_key_env`.
+    public static let defaultSecretKeyEnvironmentVariable = "BANKGATE_SECRET_KEY"
+
     /// Default of `max_body_bytes`: 1 MiB.
     public static let defaultMaxBodyBytes = 1_048_576
     /// Default of `max_archive_unpacked_bytes`: 512 MiB.
@@ -48,7 +58,11 @@ public struct ServerConfig: Sendable {
                 idleTimeoutMilliseconds: Int = ServerConfig.defaultIdleTimeoutMilliseconds,
                 headerTimeoutMilliseconds: Int = ServerConfig.defaultHeaderTimeoutMilliseconds,
                 bodyTimeoutMilliseconds: Int = ServerConfig.defaultBodyTimeoutMilliseconds,
-                maxConnections: Int? = nil) {
+                maxConnections: Int? = nil,
+                secretKeyEnvironmentVariable: String = ServerConfig.defaultSecretKeyEnvironmentVariable,
+                secretKeyFile: String? = nil) {
+        self.secretKeyEnvironmentVariable = secretKeyEnvironmentVariable
+        self.secretKeyFile = secretKeyFile ?? dataDirectory + "/secret.key"
         self.host = host
         self.port = port
         self.dataDirectory = dataDirectory
@@ -69,8 +83,8 @@ public struct ServerConfig: Sendable {
     }
 
     /// The keys of `[server]`.
-    static let keys = ["listen", "data_dir", "max_body_bytes", "max_archive_unpacked_bytes", "idle_timeout_ms",
-                       "header_timeout_ms", "body_timeout_ms", "max_connections"]
+    static let keys = ["listen", "data_dir", "max_body_bytes", "max_archive_unpacked_bytes", "secret_key_env", "secret_key_file",
+                       "idle_timeout_ms", "header_timeout_ms", "body_timeout_ms", "max_connections"]
 
     static func decode(_ reader: TableReader, baseDirectory: String) -> ServerConfig {
         var host = "", port = 0
@@ -84,13 +98,23 @@ public struct ServerConfig: Sendable {
         let maxBodyBytes = reader.integer("max_body_bytes", default: defaultMaxBodyBytes, range: 1_024...268_435_456)
         let maxArchiveBytes = reader.integer("max_archive_unpacked_bytes", default: defaultMaxArchiveUnpackedBytes,
                                              range: 1_048_576...4_294_967_295)
+        var secretKeyVariable = defaultSecretKeyEnvironmentVariable
+        if let variable = reader.string("secret_key_env", required: false) {
+            if variable.value.isEmpty || !variable.value.utf8.allSatisfy({ ASCII.isBareKey($0) }) {
+                reader.report("secret_key_env", "must be an environment variable name such as BANKGATE_SECRET_KEY", line: variable.line)
+            } else {
+                secretKeyVariable = variable.value
+            }
+        }
+        let secretKeyFile = reader.string("secret_key_file", required: false).map { ConfigPath.resolve($0.value, against: baseDirectory) }
         return ServerConfig(
             host: host, port: port, dataDirectory: dataDirectory, maxBodyBytes: maxBodyBytes,
             maxArchiveUnpackedBytes: maxArchiveBytes,
             idleTimeoutMilliseconds: reader.integer("idle_timeout_ms", default: defaultIdleTimeoutMilliseconds, range: 100...3_600_000),
             headerTimeoutMilliseconds: reader.integer("header_timeout_ms", default: defaultHeaderTimeoutMilliseconds, range: 100...600_000),
             bodyTimeoutMilliseconds: reader.integer("body_timeout_ms", default: defaultBodyTimeoutMilliseconds, range: 100...3_600_000),
-            maxConnections: reader.optionalInteger("max_connections", range: 1...1_000_000))
+            maxConnections: reader.optionalInteger("max_connections", range: 1...1_000_000),
+            secretKeyEnvironmentVariable: secretKeyVariable, secretKeyFile: secretKeyFile)
     }
 }
 

@@ -206,8 +206,11 @@ public final class GatewayEngine: PaymentGateway {
         }
     }
 
+    /// Ready when the store answers and can write (a full disk makes it 503 until writes succeed
+    /// again) and the dispatcher runs.
     public func isReady() async -> Bool {
-        await store.ping() && dispatcher.isRunning
+        guard dispatcher.isRunning, await store.ping() else { return false }
+        return await store.canWrite(at: clock.now())
     }
 
     private func notFound() -> GatewayError {

@@ -31,10 +31,15 @@ public struct GatewayRuntime: Sendable {
     /// Opens the store under `server.data_dir` (creating it) and builds every service. Starts nothing.
     public init(configuration: BankGateConfiguration, clock: any WallClock = SystemClock(), logger: Logger) throws {
         try Self.makePrivateDirectory(configuration.server.dataDirectory)
+        let (webhookSecrets, keyOrigin) = try SecretKeySource.box(for: configuration.server)
+        if case .createdFile(let path) = keyOrigin {
+            logger.notice("created the key that seals webhook secrets; keep a copy of it with the database's backups",
+                          metadata: ["file": "\(path)"])
+        }
         let store = try Self.openPrivateStore(configuration)
         let connections = try BankConnections.make(configuration)
         let reports = AccountReports(store: store, accounts: configuration.accounts.map { $0.debtorAccount() }, clock: clock,
-                                     logger: logger,
+                                     logger: logger, webhookSecrets: webhookSecrets,
                                      maxArchiveUnpackedBytes: configuration.server.maxArchiveUnpackedBytes)
         let dispatcher = DispatcherService(connections: connections, store: store, clock: clock, logger: logger,
                                            pollIntervalMilliseconds: configuration.dispatch.pollIntervalMilliseconds,

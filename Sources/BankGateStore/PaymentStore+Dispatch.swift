@@ -242,15 +242,20 @@ extension PaymentStore {
 
     /// Start-up recovery: every submission left `sending` by a crash becomes `unknown`, to be settled
     /// by asking the bank. Returns how many submissions were recovered.
-    public func recoverInterruptedSends(at: Timestamp) async throws -> Int {
+    ///
+    /// The dispatcher also runs it periodically: `skipping` then names the submissions a lane is
+    /// working on (evaluated inside the transaction, after the read, so a send that began after
+    /// the read is never taken for a stranded one).
+    public func recoverInterruptedSends(at: Timestamp, reason: String = "bankgate stopped while sending; asking the bank",
+                                        skipping: @escaping @Sendable (String) -> Bool = { _ in false }) async throws -> Int {
         try await database.write { db in
             let interrupted = try db.query("SELECT \(Self.submissionColumns) FROM submissions WHERE state = 'sending'", [], Self.submission)
+                .filter { !skipping($0.id) }
             for submission in interrupted {
                 var sending = try Self.loadPayments(db, submissionId: submission.id).filter { $0.status == .sending }
                 for index in sending.indices {
                     try Self.transition(db, &sending[index], to: .unknown, cause: .recovery, at: at,
-                                        details: TransitionDetails(reason: "bankgate stopped while sending; asking the bank",
-                                                                   lastError: "interrupted send"))
+                                        details: TransitionDetails(reason: reason, lastError: "interrupted send"))
                 }
                 try db.run("UPDATE submissions SET state = 'unknown', unknown_since = COALESCE(unknown_since, ?), next_attempt_at = ? WHERE id = ?",
                            [.integer(at.milliseconds), .integer(at.milliseconds), .text(submission.id)])

@@ -114,4 +114,29 @@ extension PaymentStore {
     public func ping() async -> Bool {
         (try? await database.read { db in try db.queryFirst("SELECT 1 AS one", [], { try $0.int("one") }) }) == 1
     }
+
+    /// Whether the store can write: true unless the last write failed for storage reasons (a full
+    /// disk…); then a one-row probe write decides, so that readiness turns back as soon as space
+    /// is back even when nothing else writes.
+    public func canWrite(at: Timestamp) async -> Bool {
+        guard database.writesAreFailing else { return true }
+        do {
+            try await database.write { db in
+                try db.run("INSERT INTO store_probe (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at",
+                           [.integer(at.milliseconds)])
+            }
+            return true
+        } catch {
+            return false
+        }
+    }
+
+    /// Test seam: after `passing` more writes, every write fails with `failure` (``SQLiteError/diskFull``)
+    /// until called with nil.
+    package func injectWriteFailure(_ failure: SQLiteError?, passing: Int = 0) {
+        database.injectWriteFailure(failure, passing: passing)
+    }
+
+    /// How many writes the injected failure has refused.
+    package var injectedWriteFailures: Int { database.injectedFailureCount }
 }

@@ -350,11 +350,27 @@ enum Schema {
             ) WITHOUT ROWID;
             CREATE INDEX statement_messages_message ON statement_messages (message_row);
             """),
+        // A statement is imported all or nothing as seen from outside. The entries it brings for the
+        // first time are `staged` while it imports: no listing, matching, balance or event sees them,
+        // and its `transaction.booked` events are written in the transaction that completes it, with
+        // the booking of pending entries it reports booked (the booking date it reports waits in
+        // `statement_entries.booking_date` until then). An import interrupted by a crash is rolled
+        // back at start-up (its staged entries deleted, the statement `failed`, audited); statements
+        // left `importing` before this migration keep the entries they had published. `store_probe`
+        // is the one row `/readyz` writes to learn whether the store can write again after a failure.
+        Migration(name: "005_staged_imports", sql: """
+            ALTER TABLE bank_transactions ADD COLUMN staged INTEGER NOT NULL DEFAULT 0;
+            CREATE INDEX bank_transactions_staged ON bank_transactions (account_id, id) WHERE staged = 1;
+            ALTER TABLE statement_entries ADD COLUMN booking_date TEXT;
+            CREATE TABLE store_probe (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                at INTEGER NOT NULL
+            );
+            """),
         // Running totals of the archive per bank, kept in the transaction that archives a message,
         // so `GET /v1/queue` can show what each bank's exchanges hold without scanning the archive:
         // messages, bytes held (a row's `bytes`, or a copied inbox file's size) and how many are
         // only a prefix of a refused answer (whose `size` and `sha256` are then the whole answer's).
-        // Numbered 006: 005 is taken by the staged-imports branch.
         Migration(name: "006_archive_totals", sql: """
             CREATE TABLE bank_archive_totals (
                 bank_id TEXT PRIMARY KEY,

@@ -122,6 +122,8 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     /// state that allows the operation.
     case invalidState(String)
     case database(String)
+    /// A sealed secret does not open with the configured key (the key changed, or the row was altered).
+    case unreadableSecret(String)
 
     public var description: String {
         switch self {
@@ -129,6 +131,7 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
         case .conflict(let current, let message): "\(message) (status \(current.rawValue))"
         case .invalidState(let message): message
         case .database(let message): "database: \(message)"
+        case .unreadableSecret(let message): "secret key: \(message)"
         }
     }
 }

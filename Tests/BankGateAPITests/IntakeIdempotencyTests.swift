@@ -69,6 +69,33 @@ final class IntakeIdempotencyTests: XCTestCase {
         return page.payments.map(\.id).sorted()
     }
 
+    /// Issue 8.5: with the data folder full, intake answers 503 `store_unavailable` and so does
+    /// `/readyz`; once space is back, `/readyz` answers 200 again without anything else writing.
+    func testReadyzAnswers503WhileTheStoreCannotWrite() async throws {
+        let dispatcher = runtime.dispatcher
+        let running = Task { try await dispatcher.run() }
+        defer { running.cancel() }
+        let deadline = ContinuousClock.now.advanced(by: .seconds(5))
+        while !dispatcher.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(2)) }
+        let store: PaymentStore = runtime.store
+        try await run { client in
+            let ready = try await client.call(.get, "/readyz")
+            XCTAssertEqual(ready.status, .ok)
+            store.injectWriteFailure(.diskFull)
+            let refused = try await client.call(.post, "/v1/payments", token: TestTokens.writer, key: "full",
+                                                body: Bodies.text(Bodies.payment()))
+            XCTAssertEqual(refused.status, .serviceUnavailable)
+            XCTAssertEqual(refused.errorCode, "store_unavailable")
+            let full = try await client.call(.get, "/readyz")
+            XCTAssertEqual(full.status, .serviceUnavailable, "not ready while the store cannot write")
+            store.injectWriteFailure(nil)
+            let back = try await client.call(.get, "/readyz")
+            XCTAssertEqual(back.status, .ok, "ready again once a write succeeds")
+        }
+        dispatcher.stop()
+        _ = try? await running.value
+    }
+
     func testTheSameBodyAgainIsReplayedAndStoresNothingNew() async throws {
         try await run { client in
             let body = Bodies.text(Bodies.payment())

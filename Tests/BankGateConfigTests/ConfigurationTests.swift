@@ -35,6 +35,21 @@ final class ConfigurationTests: XCTestCase {
         XCTAssertNil(config.account(id: "nope"))
     }
 
+    func testSecretKeySettings() throws {
+        let defaults = try XCTUnwrap(validConfiguration(ConfigurationFixture.valid))
+        XCTAssertEqual(defaults.server.secretKeyEnvironmentVariable, "BANKGATE_SECRET_KEY")
+        XCTAssertEqual(defaults.server.secretKeyFile, "/srv/bankgate/var/secret.key")
+
+        let set = ConfigurationFixture.replacing(#"data_dir = "var""#,
+                                                 with: "data_dir = \"var\"\nsecret_key_env = \"ACME_KEY\"\nsecret_key_file = \"keys/webhooks.key\"")
+        let configured = try XCTUnwrap(validConfiguration(set))
+        XCTAssertEqual(configured.server.secretKeyEnvironmentVariable, "ACME_KEY")
+        XCTAssertEqual(configured.server.secretKeyFile, "/srv/bankgate/keys/webhooks.key")
+
+        let bad = ConfigurationFixture.replacing(#"data_dir = "var""#, with: "data_dir = \"var\"\nsecret_key_env = \"NOT A NAME\"")
+        assertConfigurationError(bad, key: "server.secret_key_env", line: 4, "must be an environment variable name")
+    }
+
     func testErrorDescriptionFormat() {
         let text = ConfigurationFixture.replacing(#"url = "http://127.0.0.1:9101""#, with: #"url = "ftp://bank.example""#)
         let error = assertConfigurationError(text, key: "banks[0].url", line: 14, "is not an http(s) URL")

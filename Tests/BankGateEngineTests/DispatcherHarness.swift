@@ -31,7 +31,9 @@ final class DispatcherHarness: Sendable {
     let engine: GatewayEngine
     private let running = Mutex<Task<Void, any Error>?>(nil)
 
-    init(bank overrides: [String: Int] = [:]) throws {
+    /// `recoveryIntervalMilliseconds`: the dispatcher's periodic recovery (by default too slow to
+    /// run during a test). The store is retried every 2–20 ms when it cannot write.
+    init(bank overrides: [String: Int] = [:], recoveryIntervalMilliseconds: Int = 3_600_000) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("bankgate-engine-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let keys = Self.defaultBankKeys.merging(overrides) { $1 }
@@ -73,7 +75,9 @@ final class DispatcherHarness: Sendable {
         var logger = Logger(label: "engine-tests")
         logger.logLevel = ProcessInfo.processInfo.environment["BANKGATE_TEST_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .critical
         service = DispatcherService(connections: [connection], store: store, clock: clock, logger: logger,
-                                    pollIntervalMilliseconds: configuration.dispatch.pollIntervalMilliseconds)
+                                    pollIntervalMilliseconds: configuration.dispatch.pollIntervalMilliseconds,
+                                    recoveryIntervalMilliseconds: recoveryIntervalMilliseconds,
+                                    storeRetry: StoreRetryPolicy(baseMilliseconds: 2, maxMilliseconds: 20))
         engine = GatewayEngine(configuration: configuration, connections: [connection], store: store,
                                dispatcher: service, clock: clock, logger: logger)
     }
@@ -86,6 +90,7 @@ final class DispatcherHarness: Sendable {
 
     /// Stops the dispatcher, waits for it, closes the store and removes the files.
     func stop() async {
+        store.injectWriteFailure(nil)  // a failed test may leave the store refusing writes
         await transport.openGate()  // a failed test may leave sends waiting; the lane waits for them
         service.stop()
         if let task = running.withLock({ $0 }) { _ = try? await task.value }
@@ -197,9 +202,9 @@ struct HarnessFailure: Error, CustomStringConvertible {
 }
 
 /// Runs `body` with a harness (started unless `start` is false) and always stops it.
-func withHarness(bank: [String: Int] = [:], start: Bool = true,
+func withHarness(bank: [String: Int] = [:], start: Bool = true, recoveryIntervalMilliseconds: Int = 3_600_000,
                  _ body: (DispatcherHarness) async throws -> Void) async throws {
-    let harness = try DispatcherHarness(bank: bank)
+    let harness = try DispatcherHarness(bank: bank, recoveryIntervalMilliseconds: recoveryIntervalMilliseconds)
     if start { harness.start() }
     do {
         try await body(harness)

@@ -161,7 +161,8 @@ final class ExchangeArchiveTests: XCTestCase {
         let (configuration, account) = try Self.configuration(directory: directory)
         let connection = BankConnection(config: try XCTUnwrap(configuration.bank(id: "bank")), adapter: ISO20022Adapter(painVersion: .v09),
                                         transport: transport, accounts: ["acme-eur": account])
-        let reports = AccountReports(store: store, accounts: [account], clock: clock, logger: Logger(label: "test"))
+        let reports = AccountReports(store: store, accounts: [account], clock: clock, logger: Logger(label: "test"),
+                                     webhookSecrets: try SecretBox(key: SecureRandom.bytes(32)))
         let dispatcher = DispatcherService(connections: [connection], store: store, clock: clock, logger: Logger(label: "test"),
                                            pollIntervalMilliseconds: 10, statementSink: reports)
         let small = Self.statement(days: ["2026-03-03"])
@@ -209,7 +210,8 @@ final class ExchangeArchiveTests: XCTestCase {
         let (configuration, account) = try Self.configuration(directory: directory)
         let connection = BankConnection(config: try XCTUnwrap(configuration.bank(id: "bank")), adapter: ISO20022Adapter(painVersion: .v09),
                                         transport: transport, accounts: ["acme-eur": account])
-        let reports = AccountReports(store: store, accounts: [account], clock: clock, logger: Logger(label: "test"))
+        let reports = AccountReports(store: store, accounts: [account], clock: clock, logger: Logger(label: "test"),
+                                     webhookSecrets: try SecretBox(key: SecureRandom.bytes(32)))
         return (StatementPullService(configuration: configuration, connections: [connection], reports: reports, clock: clock,
                                      logger: Logger(label: "test")), reports)
     }

@@ -1,6 +1,7 @@
 import BankGateAdapters
 import BankGateConfig
 import BankGateCore
+import BankGateCrypto
 @testable import BankGateEngine
 import BankGateStatements
 import BankGateStore
@@ -104,7 +105,7 @@ final class StatementPullTests: XCTestCase {
         let connection = BankConnection(config: bankConfig, adapter: ISO20022Adapter(painVersion: .v09), transport: bank,
                                         accounts: ["acme-eur": configuration.accounts[0].debtorAccount()])
         let reports = AccountReports(store: store, accounts: configuration.accounts.map { $0.debtorAccount() }, clock: clock,
-                                     logger: Logger(label: "test"))
+                                     logger: Logger(label: "test"), webhookSecrets: try SecretBox(key: SecureRandom.bytes(32)))
         return (StatementPullService(configuration: configuration, connections: [connection], reports: reports, clock: clock,
                                      logger: Logger(label: "test")), reports)
     }

@@ -1,4 +1,5 @@
 import BankGateCore
+import BankGateCrypto
 @testable import BankGateEngine
 import BankGateStore
 import Foundation
@@ -42,7 +43,7 @@ final class WebhookSenderTests: XCTestCase {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("bankgate-webhooks-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         payments = try PaymentStore(path: directory.appendingPathComponent("store.sqlite").path)
-        webhooks = WebhookStore(sharing: payments)
+        webhooks = WebhookStore(sharing: payments, secrets: try SecretBox(key: SecureRandom.bytes(32)))
         reconciliation = ReconciliationStore(sharing: payments)
     }
 

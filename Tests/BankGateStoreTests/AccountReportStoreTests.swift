@@ -1,4 +1,5 @@
 import BankGateCore
+import BankGateCrypto
 import BankGateStore
 import Foundation
 import XCTest
@@ -19,7 +20,7 @@ final class AccountReportStoreTests: XCTestCase {
         payments = try PaymentStore(path: directory.appendingPathComponent("store.sqlite").path)
         statements = StatementStore(sharing: payments)
         reconciliation = ReconciliationStore(sharing: payments)
-        webhooks = WebhookStore(sharing: payments)
+        webhooks = WebhookStore(sharing: payments, secrets: try SecretBox(key: SecureRandom.bytes(32)))
     }
 
     override func tearDown() async throws {

@@ -1,6 +1,6 @@
 import BankGateArchive
 public import BankGateCore
-import BankGateCrypto
+public import BankGateCrypto
 public import BankGateReconciliation
 public import BankGateStatements
 public import BankGateStore
@@ -20,14 +20,14 @@ public final class AccountReports: Sendable {
     let clock: any WallClock
     let logger: Logger
 
-    /// `maxArchiveUnpackedBytes` bounds what one ZIP upload may unpack to (`[server] max_archive_unpacked_bytes`;
-    /// nil: ``ZipArchive/Limits``' default).
+    /// `webhookSecrets` seals the webhook signing secrets in the database. `maxArchiveUnpackedBytes` bounds
+    /// what one ZIP upload may unpack to (`[server] max_archive_unpacked_bytes`; nil: ``ZipArchive/Limits``' default).
     public init(store: PaymentStore, accounts: [DebtorAccount], policy: MatchingPolicy = .standard, clock: any WallClock,
-                logger: Logger, maxArchiveUnpackedBytes: Int? = nil) {
+                logger: Logger, webhookSecrets: SecretBox, maxArchiveUnpackedBytes: Int? = nil) {
         payments = store
         statements = StatementStore(sharing: store)
         reconciliation = ReconciliationStore(sharing: store)
-        webhooks = WebhookStore(sharing: store)
+        webhooks = WebhookStore(sharing: store, secrets: webhookSecrets)
         var archiveLimits = ZipArchive.Limits()
         if let maxArchiveUnpackedBytes { archiveLimits.maxTotalBytes = maxArchiveUnpackedBytes }
         ingestor = StatementIngestor(store: statements, accounts: accounts, clock: clock, archiveLimits: archiveLimits)
@@ -65,6 +65,21 @@ public final class AccountReports: Sendable {
         }
         await afterImport(results)
         return results
+    }
+
+    /// Start-up recovery of statement imports: rolls back every import a crash interrupted (its
+    /// staged entries were never visible; the statement becomes `failed`, audited), once per
+    /// process, before any import. Imports run it themselves if nothing did before; the runtime
+    /// calls it at start so that it does not wait for the first file.
+    public func recoverInterruptedImports() async throws(GatewayError) {
+        do {
+            if let rolledBack = try await ingestor.recoverInterruptedImports(), !rolledBack.isEmpty {
+                logger.warning("rolled back statement imports interrupted by a stop; they are imported again when delivered again",
+                               metadata: ["statements": "\(rolledBack.joined(separator: ","))"])
+            }
+        } catch {
+            throw Self.gatewayError(error)
+        }
     }
 
     /// Records that the statements of `results` came in the archived message `messageId`. A failure

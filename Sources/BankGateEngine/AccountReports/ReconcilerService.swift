@@ -5,7 +5,8 @@ import BankGateStore
 
 /// Reconciles periodically: matches what arrived since the last pass (imports also reconcile at
 /// once; this catches payments that reached the bank after their booking was read) and marks
-/// expected payments overdue when their window has passed. A pass is skipped when nothing it reads
+/// expected payments overdue when their window has passed. It starts by rolling back statement
+/// imports a crash interrupted (``AccountReports/recoverInterruptedImports()``). A pass is skipped when nothing it reads
 /// has changed since the previous one on the same day.
 public final class ReconcilerService: Service, Sendable {
     let reports: AccountReports
@@ -19,6 +20,12 @@ public final class ReconcilerService: Service, Sendable {
     }
 
     public func run() async throws {
+        do {
+            try await reports.recoverInterruptedImports()
+        } catch {
+            // Every import runs the recovery first, so a failure here only postpones it.
+            logger.error("rolling back interrupted statement imports failed", metadata: ["error": "\(error)"])
+        }
         var lastMarker: [Int64] = []
         var lastDay = ""
         while !Task.isShuttingDownGracefully && !Task.isCancelled {

@@ -55,8 +55,12 @@ extension BankLane {
             recordReachability(false)
             resolution = .inconclusive(reason: "status query failed: \(reason)", nextQueryAt: nextQuery(after: submission, now: answeredAt))
         }
-        try await store.recordQuery(submissionId: submission.id, answer: answer, resolution: resolution, at: answeredAt,
-                                    followUpAt: nextQuery(after: submission, now: answeredAt))
+        let store = store
+        let followUpAt = nextQuery(after: submission, now: answeredAt)
+        try await recordDurably("status answer", submissionId: submission.id) { [answer] in
+            try await store.recordQuery(submissionId: submission.id, answer: answer, resolution: resolution, at: answeredAt,
+                                        followUpAt: followUpAt)
+        }
     }
 
     /// Maps the adapter's reading of a status answer to what the store does.

@@ -9,7 +9,8 @@ extension BankLane {
     /// 2. commit `sending` and the archived bytes **before** the bytes leave the machine;
     /// 3. send, and classify the result: a report, a proven non-delivery (retry with backoff),
     ///    a final refusal, or an unknown outcome (the payments become `unknown` and the bank is
-    ///    asked before anything is sent again).
+    ///    asked before anything is sent again);
+    /// 4. record it, retrying while the store cannot write (``recordDurably``).
     func send(_ submission: SubmissionRecord) async throws {
         let payments = try await store.payments(submissionId: submission.id).filter { $0.status == .queued }
         guard !payments.isEmpty else { return }
@@ -32,8 +33,11 @@ extension BankLane {
             let now = clock.now()
             let archived = MessageToArchive(direction: .outbound, kind: "encoding-error", exchange: .payment, bytes: Array("\(error)".utf8))
             if try await store.beginSend(submissionId: submission.id, paymentIds: payments.map(\.id), message: archived, at: now) != nil {
-                try await store.recordSend(submissionId: submission.id, answer: nil,
-                                           resolution: .fatal(error: "cannot encode the message: \(error)"), at: now)
+                let store = store
+                try await recordDurably("encoding failure", submissionId: submission.id) {
+                    try await store.recordSend(submissionId: submission.id, answer: nil,
+                                               resolution: .fatal(error: "cannot encode the message: \(error)"), at: now)
+                }
             }
             return
         }
@@ -44,13 +48,18 @@ extension BankLane {
         let outcome = await connection.transport.submit(encoded)
 
         let now = clock.now()
-        var (answer, resolution) = resolve(outcome, submission: submission, attempt: attempt, now: now)
-        if case .report = resolution {} else {
-            // An answer that settles nothing is kept as a prefix when it is large (evidence, not a disk filler).
-            answer = answer?.keepingPrefix(RefusedAnswerBackoff.archivedPrefixBytes)
+        let (received, resolution) = resolve(outcome, submission: submission, attempt: attempt, now: now)
+        // An answer that settles nothing is kept as a prefix when it is large (evidence, not a disk filler).
+        let answer: MessageToArchive?
+        if case .report = resolution { answer = received } else { answer = received?.keepingPrefix(RefusedAnswerBackoff.archivedPrefixBytes) }
+        // The bank may have executed it: its answer is recorded, however long the store refuses,
+        // and the message is never sent again for that (see ``recordDurably``).
+        let store = store
+        let followUpAt = now.adding(milliseconds: Int64(connection.config.statusQueryIntervalMilliseconds))
+        try await recordDurably("send outcome", submissionId: submission.id) {
+            try await store.recordSend(submissionId: submission.id, answer: answer, resolution: resolution, at: now,
+                                       followUpAt: followUpAt)
         }
-        try await store.recordSend(submissionId: submission.id, answer: answer, resolution: resolution, at: now,
-                                   followUpAt: now.adding(milliseconds: Int64(connection.config.statusQueryIntervalMilliseconds)))
         logger.debug("sent", metadata: ["bank": "\(bankId)", "message_id": "\(submission.messageId)",
                                          "attempt": "\(attempt)", "resolution": "\(resolution.label)"])
     }

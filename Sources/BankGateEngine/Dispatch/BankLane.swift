@@ -42,6 +42,9 @@ final class BankLane: Sendable {
     let statementSink: (any InboundStatementSink)?
     private let state: Mutex<LaneState>
     private let pollIntervalMilliseconds: Int
+    /// Backoff while the store cannot record a bank's answer.
+    let storeRetry: StoreRetryPolicy
+    private let stopping = Atomic<Bool>(false)
 
     struct LaneState {
         var circuit: CircuitBreaker
@@ -53,8 +56,9 @@ final class BankLane: Sendable {
     }
 
     init(connection: BankConnection, store: PaymentStore, clock: any WallClock, logger: Logger, pollIntervalMilliseconds: Int,
-         statementSink: (any InboundStatementSink)? = nil) {
+         storeRetry: StoreRetryPolicy = StoreRetryPolicy(), statementSink: (any InboundStatementSink)? = nil) {
         self.connection = connection
+        self.storeRetry = storeRetry
         self.statementSink = statementSink
         self.store = store
         self.clock = clock
@@ -74,11 +78,26 @@ final class BankLane: Sendable {
         state.withLock { ($0.circuit.state, $0.inFlight.count) }
     }
 
-    /// Runs the lane until `isStopping()` turns true or the task is cancelled (another service of
-    /// the group failed); then waits for in-flight work to finish.
-    func run(isStopping: @escaping @Sendable () -> Bool) async {
+    /// Whether a submission is being sent or asked about by this lane (its outcome may be held in
+    /// memory until the store takes it): periodic recovery leaves such submissions alone.
+    func isWorking(on submissionId: String) -> Bool {
+        state.withLock { $0.inFlight.contains(submissionId) }
+    }
+
+    /// Whether the dispatcher is stopping.
+    var isStopping: Bool { stopping.load(ordering: .acquiring) }
+
+    /// Stops taking new work (the work in flight finishes).
+    func stop() {
+        stopping.store(true, ordering: .releasing)
+        wake.signal()
+    }
+
+    /// Runs the lane until ``stop()`` or the task is cancelled (another service of the group
+    /// failed); then waits for in-flight work to finish.
+    func run() async {
         await withDiscardingTaskGroup { group in
-            while !isStopping() && !Task.isCancelled {
+            while !isStopping && !Task.isCancelled {
                 do {
                     try await pickUpInbound()
                     for work in try await claimWork() {

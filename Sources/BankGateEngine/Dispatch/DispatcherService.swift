@@ -5,27 +5,36 @@ public import ServiceLifecycle
 import Synchronization
 import BankGateConfig
 
-/// Runs one lane per bank. On start it first recovers sends interrupted by a crash; on graceful
-/// shutdown it stops taking new work and lets sends in flight finish and record their outcome.
+/// Runs one lane per bank. On start it first recovers sends interrupted by a crash, and it repeats
+/// that recovery periodically while it runs (a send left `sending` with nothing in flight, because
+/// its outcome could not be recorded, is settled by asking the bank, without a restart); on
+/// graceful shutdown it stops taking new work and lets sends in flight finish and record their outcome.
 public final class DispatcherService: Service, Sendable {
     let lanes: [String: BankLane]
     let store: PaymentStore
     let clock: any WallClock
     let logger: Logger
+    let recoveryIntervalMilliseconds: Int
+    private let recoveryWake = WakeSignal()
     private let stopping = Atomic<Bool>(false)
     private let started = Atomic<Bool>(false)
 
+    /// `recoveryIntervalMilliseconds`: how often stranded sends are looked for while running.
+    /// `storeRetry`: the backoff while the store cannot record a bank's answer.
     public init(connections: [BankConnection], store: PaymentStore, clock: any WallClock, logger: Logger,
-                pollIntervalMilliseconds: Int = 200, statementSink: (any InboundStatementSink)? = nil) {
+                pollIntervalMilliseconds: Int = 200, recoveryIntervalMilliseconds: Int = 60_000,
+                storeRetry: StoreRetryPolicy = StoreRetryPolicy(), statementSink: (any InboundStatementSink)? = nil) {
         var lanes: [String: BankLane] = [:]
         for connection in connections {
             lanes[connection.config.id] = BankLane(connection: connection, store: store, clock: clock, logger: logger,
-                                                   pollIntervalMilliseconds: pollIntervalMilliseconds, statementSink: statementSink)
+                                                   pollIntervalMilliseconds: pollIntervalMilliseconds, storeRetry: storeRetry,
+                                                   statementSink: statementSink)
         }
         self.lanes = lanes
         self.store = store
         self.clock = clock
         self.logger = logger
+        self.recoveryIntervalMilliseconds = max(1, recoveryIntervalMilliseconds)
     }
 
     public func run() async throws {
@@ -38,8 +47,9 @@ public final class DispatcherService: Service, Sendable {
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
                 for lane in lanes.values {
-                    group.addTask { await lane.run(isStopping: { self.stopping.load(ordering: .acquiring) }) }
+                    group.addTask { await lane.run() }
                 }
+                group.addTask { await self.recoverPeriodically() }
             }
         } onGracefulShutdown: {
             self.stop()
@@ -49,7 +59,39 @@ public final class DispatcherService: Service, Sendable {
     /// Asks every lane to stop after its work in flight.
     public func stop() {
         stopping.store(true, ordering: .releasing)
-        for lane in lanes.values { lane.wake.signal() }
+        for lane in lanes.values { lane.stop() }
+        recoveryWake.signal()
+    }
+
+    /// Every `recoveryIntervalMilliseconds` until stopped: ``recoverStrandedSends()``.
+    private func recoverPeriodically() async {
+        while true {
+            await recoveryWake.wait(milliseconds: recoveryIntervalMilliseconds)
+            guard !stopping.load(ordering: .acquiring), !Task.isCancelled else { return }
+            _ = await recoverStrandedSends()
+        }
+    }
+
+    /// The start-up recovery, while running: every submission left `sending` that no lane is
+    /// working on (its outcome could not be recorded, or its task ended) becomes `unknown`, and
+    /// its lane asks the bank. Never sends anything. Returns how many were recovered.
+    @discardableResult
+    public func recoverStrandedSends() async -> Int {
+        let lanes = lanes
+        do {
+            let recovered = try await store.recoverInterruptedSends(
+                at: clock.now(), reason: "left sending with nothing in flight; asking the bank",
+                skipping: { id in lanes.values.contains { $0.isWorking(on: id) } })
+            if recovered > 0 {
+                logger.warning("recovered stranded sends; their outcome is unknown and will be asked of the bank",
+                               metadata: ["submissions": "\(recovered)"])
+                for lane in lanes.values { lane.wake.signal() }
+            }
+            return recovered
+        } catch {
+            logger.error("periodic recovery failed", metadata: ["error": "\(error)"])
+            return 0
+        }
     }
 
     /// Whether start-up recovery has run and the lanes are working.

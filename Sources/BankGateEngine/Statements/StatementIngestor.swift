@@ -72,8 +72,12 @@ public struct StatementImportError: Error, Sendable, Hashable, CustomStringConve
 ///
 /// The parser runs on a thread of its own and hands entries over in chunks through a bounded
 /// channel, so memory stays bounded whatever the file's size, and the store's writer is never held
-/// by parsing. A statement is committed chunk by chunk and completed at its end; the caller may
-/// acknowledge the file (move it out of the inbox, answer an upload) only after this returns.
+/// by parsing. A statement is committed chunk by chunk, staged, and published whole when it
+/// completes (see ``StatementStore``); a failed import is rolled back. The caller may acknowledge the
+/// file (move it out of the inbox, answer an upload) only after this returns.
+///
+/// Before its first import, the ingestor rolls back the imports a crash interrupted
+/// (``recoverInterruptedImports()``), so that no import can run beside that recovery.
 public final class StatementIngestor: Sendable {
     let store: StatementStore
     let clock: any WallClock
@@ -83,6 +87,8 @@ public final class StatementIngestor: Sendable {
     let chunkSize: Int
     /// What a ZIP upload may unpack to.
     let archiveLimits: ZipArchive.Limits
+    /// Start-up recovery of interrupted imports, run once before the first import.
+    private let recovery = OnceOnly()
 
     /// `archiveLimits.maxTotalBytes` is `[server] max_archive_unpacked_bytes`.
     public init(store: StatementStore, accounts: [DebtorAccount], clock: any WallClock, chunkSize: Int = 500,
@@ -125,6 +131,15 @@ public final class StatementIngestor: Sendable {
         }
     }
 
+    /// Rolls back the imports a crash left `importing` (``StatementStore/rollBackInterruptedImports(at:)``),
+    /// once per process; every import waits for it. Returns the statements rolled back, or nil when
+    /// this ran before.
+    public func recoverInterruptedImports() async throws -> [String]? {
+        let store = store
+        let clock = clock
+        return try await recovery.run { try await store.rollBackInterruptedImports(at: clock.now()) }
+    }
+
     /// The account a statement reports on, by its number (IBAN or domestic, spaces ignored).
     public func account(for statementAccount: StatementAccount) -> DebtorAccount? {
         accountsByNumber[Self.normalize(statementAccount.identifier)]
@@ -141,6 +156,11 @@ public final class StatementIngestor: Sendable {
 
     func run(source: StatementSource, sourceName: String?, expectedAccountId: String?,
                      parse: @escaping @Sendable (inout ChunkingVisitor) throws -> Void) async throws(StatementImportError) -> [StatementImportResult] {
+        do {
+            _ = try await recoverInterruptedImports()
+        } catch {
+            throw StatementImportError(code: .store, message: "the store could not roll back interrupted imports: \(error)", imported: [])
+        }
         let channel = BoundedChannel<ParseEvent>(capacity: 4)
         let chunkSize = self.chunkSize
         let thread = Thread {
@@ -378,5 +398,27 @@ extension StatementReportKind {
         case .endOfDay: .endOfDay
         case .notification: .notification
         }
+    }
+}
+
+/// Runs a piece of work once: concurrent callers wait for the first run; a run that throws is
+/// tried again by the next caller.
+actor OnceOnly {
+    private var done = false
+    private var running: Task<[String], any Error>?
+
+    /// The work's result for the caller that ran it, nil for the callers after.
+    func run(_ work: @escaping @Sendable () async throws -> [String]) async throws -> [String]? {
+        if done { return nil }
+        if let running {
+            _ = try await running.value
+            return nil
+        }
+        let task = Task { try await work() }
+        running = task
+        defer { running = nil }
+        let result = try await task.value
+        done = true
+        return result
     }
 }

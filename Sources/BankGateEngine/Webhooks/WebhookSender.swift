@@ -74,6 +74,12 @@ public final class WebhookSender: Service, Sendable {
     }
 
     public func run() async throws {
+        do {
+            let sealed = try await store.sealPlaintextSecrets(at: clock.now())
+            if sealed > 0 { logger.notice("sealed webhook secrets stored in plain text", metadata: ["count": "\(sealed)"]) }
+        } catch {
+            logger.error("could not seal webhook secrets stored in plain text", metadata: ["error": "\(error)"])
+        }
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
                 _ = try await deliverDue()

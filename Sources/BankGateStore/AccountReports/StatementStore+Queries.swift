@@ -35,13 +35,14 @@ extension StatementStore {
     }
 
     /// An account's transactions with a booking (else value) date in `from…to`, oldest first, after
-    /// `cursor` (a transaction row id), at most `limit`.
+    /// `cursor` (a transaction row id), at most `limit`; none of a statement still importing.
     public func transactions(accountId: String, from: String?, to: String?, after cursor: Int64?, limit: Int) async throws
         -> [BankTransactionRecord] {
         try await database.read { db in
             try db.query("""
-                SELECT \(Self.transactionColumns) FROM bank_transactions
+                SELECT \(Self.transactionColumns) FROM bank_transactions t
                 WHERE account_id = ? AND id > ? AND COALESCE(booking_date, value_date, '') >= ? AND COALESCE(booking_date, value_date, '') <= ?
+                  AND \(Self.publishedOnly)
                 ORDER BY id LIMIT ?
                 """, [.text(accountId), .integer(cursor ?? 0), .text(from ?? ""), .text(to ?? "9999-12-31"), .integer(Int64(limit))],
                 Self.transaction)
@@ -52,14 +53,15 @@ extension StatementStore {
     public func transaction(id: String) async throws -> BankTransactionRecord? {
         guard let row = BankTransactionRecord.rowId(id) else { return nil }
         return try await database.read { db in
-            try db.queryFirst("SELECT \(Self.transactionColumns) FROM bank_transactions WHERE id = ?", [.integer(row)], Self.transaction)
+            try db.queryFirst("SELECT \(Self.transactionColumns) FROM bank_transactions WHERE id = ? AND staged = 0", [.integer(row)],
+                              Self.transaction)
         }
     }
 
     /// Transactions carrying `endToEndId` (any account).
     public func transactions(endToEndId: String) async throws -> [BankTransactionRecord] {
         try await database.read { db in
-            try db.query("SELECT \(Self.transactionColumns) FROM bank_transactions WHERE end_to_end_id = ? ORDER BY id",
+            try db.query("SELECT \(Self.transactionColumns) FROM bank_transactions WHERE end_to_end_id = ? AND staged = 0 ORDER BY id",
                          [.text(endToEndId)], Self.transaction)
         }
     }

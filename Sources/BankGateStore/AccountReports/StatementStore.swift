@@ -5,8 +5,11 @@ public import BankGateCore
 ///
 /// A statement is imported in steps so that a file of any size streams through: ``beginStatement``,
 /// then ``insertTransactions`` per chunk of entries, then ``finishStatement``. Each step commits on its
-/// own; a statement left `importing` by a crash is continued by the next import of the same file,
-/// whose entries are then recognised as duplicates by their identity.
+/// own, but the import is all or nothing as seen from outside: the entries a statement brings are
+/// staged (invisible to listings, matching, balances and the event feed) until the transaction that
+/// completes it publishes them with their `transaction.booked` events. A failed import is rolled
+/// back (``failStatement(row:reason:at:)``), and so, at start-up, is one a crash interrupted
+/// (``rollBackInterruptedImports(at:)``); the next delivery of the file imports it afresh.
 public final class StatementStore: Sendable {
     let database: SQLiteDatabase
 
@@ -33,6 +36,10 @@ public final class StatementStore: Sendable {
                 { try ($0.int("id"), $0.text("state")) }) {
                 try StoreJournal.audit(db, at: at, actor: "system", action: "statement.received_again", subject: ("statement", "stm_\(existing.0)"),
                                details: draft.sourceName.map { "source \(draft.source.rawValue): \($0)" } ?? "source \(draft.source.rawValue)")
+                if existing.1 == "failed" {
+                    // A statement whose earlier import failed (and was rolled back) is imported again.
+                    try db.run("UPDATE statements SET state = 'importing', completed_at = NULL WHERE id = ?", [.integer(existing.0)])
+                }
                 return Registration(row: existing.0, alreadyComplete: existing.1 == "complete")
             }
             try db.run("""
@@ -63,9 +70,10 @@ public final class StatementStore: Sendable {
 
     /// Stores a chunk of a statement's entries, each once per identity, in one transaction, and
     /// links every entry to the row that holds it (new or stored before), so that the statement's
-    /// balances can be checked against what was kept. New rows are held (`quarantined`) until the
-    /// statement completes consistent. A booked entry, new or a pending one now booked, produces a
-    /// `transaction.booked` event.
+    /// balances can be checked against what was kept. New rows are `staged` (seen by nothing until
+    /// the statement completes) and held (`quarantined`) until it completes consistent. Nothing is
+    /// published here: a booked entry, new or a pending one now booked, produces its
+    /// `transaction.booked` event when ``finishStatement`` completes the statement.
     public func insertTransactions(_ drafts: [BankTransactionDraft], accountId: String, statementRow: Int64,
                                    at: Timestamp) async throws -> InsertResult {
         try await database.write { db in
@@ -77,17 +85,15 @@ public final class StatementStore: Sendable {
                         amount_minor, currency, status, reversal, bank_reference, account_servicer_reference, end_to_end_id,
                         instruction_id, message_id, payment_info_id, uetr, counterparty_name, counterparty_account, counterparty_bank,
                         remittance_info, structured_reference, btc_domain, btc_family, btc_sub_family, btc_proprietary, balance_after,
-                        additional_info, source_line, source_path, created_at, updated_at, quarantined)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
+                        additional_info, source_line, source_path, created_at, updated_at, quarantined, staged)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 1)
                     ON CONFLICT (account_id, identity) DO NOTHING
                     """, Self.arguments(draft, accountId: accountId, statementRow: statementRow, at: at))
+                let bookingDate: SQLValue = draft.status == "booked" ? draft.bookingDate.sqlValue : .null
                 if changed == 1 {
                     let row = db.lastInsertRowID
-                    try Self.link(db, statementRow: statementRow, transactionRow: row, booked: booked)
+                    try Self.link(db, statementRow: statementRow, transactionRow: row, booked: booked, bookingDate: bookingDate)
                     result.inserted.append(row)
-                    if draft.status == "booked" {
-                        try Self.appendTransactionEvent(db, type: "transaction.booked", row: row, accountId: accountId, draft: draft, at: at)
-                    }
                     continue
                 }
                 result.duplicates += 1
@@ -95,14 +101,9 @@ public final class StatementStore: Sendable {
                                                        [.text(accountId), .text(draft.identity)], { try ($0.int("id"), $0.text("status")) }) else {
                     throw StoreError.database("transaction \(draft.identity) vanished during its import")
                 }
-                try Self.link(db, statementRow: statementRow, transactionRow: existing.0, booked: booked)
+                try Self.link(db, statementRow: statementRow, transactionRow: existing.0, booked: booked, bookingDate: bookingDate)
+                // Booked when the statement completes (``publish``), not before.
                 guard draft.status == "booked", existing.1 != "booked" else { continue }
-                try db.run("""
-                    UPDATE bank_transactions SET status = 'booked', booking_date = COALESCE(?, booking_date), updated_at = ? WHERE id = ?
-                    """, [draft.bookingDate.sqlValue, .integer(at.milliseconds), .integer(existing.0)])
-                try StoreJournal.audit(db, at: at, actor: "system", action: "transaction.booked", subject: ("transaction", "btx_\(existing.0)"),
-                               details: "pending entry booked by statement \(draft.statementId)")
-                try Self.appendTransactionEvent(db, type: "transaction.booked", row: existing.0, accountId: accountId, draft: draft, at: at)
                 result.nowBooked.append(existing.0)
             }
             if !result.inserted.isEmpty {
@@ -113,12 +114,15 @@ public final class StatementStore: Sendable {
         }
     }
 
-    /// Records that the statement at `statementRow` carried the entry stored at `transactionRow`.
-    private static func link(_ db: SQLiteConnection, statementRow: Int64, transactionRow: Int64, booked: SQLValue) throws {
+    /// Records that the statement at `statementRow` carried the entry stored at `transactionRow`,
+    /// booked (on `bookingDate`) or not.
+    private static func link(_ db: SQLiteConnection, statementRow: Int64, transactionRow: Int64, booked: SQLValue,
+                             bookingDate: SQLValue) throws {
         try db.run("""
-            INSERT INTO statement_entries (statement_row, transaction_id, booked) VALUES (?, ?, ?)
-            ON CONFLICT (statement_row, transaction_id) DO UPDATE SET booked = MAX(booked, excluded.booked)
-            """, [.integer(statementRow), .integer(transactionRow), booked])
+            INSERT INTO statement_entries (statement_row, transaction_id, booked, booking_date) VALUES (?, ?, ?, ?)
+            ON CONFLICT (statement_row, transaction_id) DO UPDATE SET booked = MAX(booked, excluded.booked),
+                booking_date = COALESCE(excluded.booking_date, booking_date)
+            """, [.integer(statementRow), .integer(transactionRow), booked, bookingDate])
     }
 
     /// What finishing a statement found.
@@ -135,7 +139,8 @@ public final class StatementStore: Sendable {
         public var reviewReason: String?
     }
 
-    /// Completes a statement: its sums, balances and integrity; its continuity with the account's
+    /// Completes a statement: publishes what it brought (``publish``: staged entries, pending entries
+    /// now booked, their `transaction.booked` events); its sums, balances and integrity; its continuity with the account's
     /// previous statement (each opening balance equals the previous closing balance, sequence
     /// numbers without holes); events `statement.inconsistent` and `statement.gap`; gaps it fills.
     ///
@@ -148,6 +153,7 @@ public final class StatementStore: Sendable {
     public func finishStatement(row: Int64, completion: StatementCompletion, at: Timestamp) async throws -> Outcome {
         try await database.write { db in
             guard let draft = try Self.loadDraft(db, row: row) else { throw StoreError.notFound("statement") }
+            try Self.publish(db, row: row, draft: draft, at: at)
             var completion = completion
             var reviewReason: String?
             if completion.integrity == .inconsistent {
@@ -269,15 +275,13 @@ public final class StatementStore: Sendable {
         }
     }
 
-    /// Marks a statement whose file turned out unreadable part-way: it stays `failed` (entries
-    /// read before the error are kept; they are the bank's, and a corrected file de-duplicates
-    /// against them), with the reason in the audit log.
+    /// Marks a statement whose import failed part-way (an unreadable file, a store error) `failed`
+    /// and rolls back what it staged, with the reason in the audit log: an import is all or nothing,
+    /// and the next delivery of the file (corrected, or the same after a transient error) imports it
+    /// afresh.
     public func failStatement(row: Int64, reason: String, at: Timestamp) async throws {
         try await database.write { db in
-            try db.run("UPDATE statements SET state = 'failed', completed_at = ? WHERE id = ? AND state = 'importing'",
-                       [.integer(at.milliseconds), .integer(row)])
-            try StoreJournal.audit(db, at: at, actor: "system", action: "statement.failed", subject: ("statement", "stm_\(row)"),
-                           details: reason)
+            _ = try Self.rollBack(db, row: row, action: "statement.failed", reason: reason, at: at)
         }
     }
 

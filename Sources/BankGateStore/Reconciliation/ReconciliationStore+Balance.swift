@@ -73,7 +73,7 @@ extension ReconciliationStore {
                 SELECT t.id, t.booking_date, t.amount_minor,
                     COALESCE(t.counterparty_name, t.remittance_info, t.btc_proprietary, '') AS description
                 FROM bank_transactions t
-                WHERE t.account_id = ? AND t.currency = ? AND t.status = 'booked' AND t.quarantined = 0
+                WHERE t.account_id = ? AND t.currency = ? AND t.status = 'booked' AND t.quarantined = 0 AND t.staged = 0
                   AND t.booking_date >= ? AND t.booking_date <= ?
                   AND NOT EXISTS (SELECT 1 FROM reconciliation_matches m WHERE m.transaction_id = t.id AND m.state = 'confirmed')
                 ORDER BY t.booking_date, t.id

@@ -121,7 +121,7 @@ public final class ReconciliationStore: Sendable {
         try await database.read { db in
             try db.query("""
                 SELECT \(StatementStore.transactionColumns) FROM bank_transactions
-                WHERE match_state != 'matched' AND status = 'booked' AND quarantined = 0 AND (? IS NULL OR account_id = ?) ORDER BY id
+                WHERE match_state != 'matched' AND status = 'booked' AND quarantined = 0 AND staged = 0 AND (? IS NULL OR account_id = ?) ORDER BY id
                 """, [accountId.sqlValue, accountId.sqlValue], StatementStore.transaction)
         }
     }
@@ -226,7 +226,7 @@ public final class ReconciliationStore: Sendable {
     public func matchManually(transactionId: String, target: MatchTarget, actor: String, at: Timestamp) async throws -> MatchRecord {
         try await database.write { db in
             guard let transactionRow = BankTransactionRecord.rowId(transactionId),
-                  try db.queryFirst("SELECT 1 AS found FROM bank_transactions WHERE id = ?", [.integer(transactionRow)],
+                  try db.queryFirst("SELECT 1 AS found FROM bank_transactions WHERE id = ? AND staged = 0", [.integer(transactionRow)],
                                     { try $0.int("found") }) != nil else {
                 throw StoreError.notFound("transaction")
             }

@@ -20,6 +20,22 @@ public struct SQLiteError: Error, Sendable, CustomStringConvertible {
     /// Whether the error is a UNIQUE or PRIMARY KEY violation.
     public var isConstraintViolation: Bool { code & 0xFF == SQLITE_CONSTRAINT }
 
+    /// Whether the error says the database cannot store anything now (a full disk, an I/O error, a
+    /// read-only or locked file, a transaction SQLite rolled back) rather than that one statement
+    /// was wrong: what readiness reports, and what a write after a bank call is retried through.
+    public var isStorageFailure: Bool {
+        switch code & 0xFF {
+        case SQLITE_FULL, SQLITE_IOERR, SQLITE_READONLY, SQLITE_CANTOPEN, SQLITE_CORRUPT, SQLITE_NOTADB, SQLITE_NOMEM,
+             SQLITE_ABORT, SQLITE_BUSY, SQLITE_LOCKED, SQLITE_PROTOCOL: true
+        default: false
+        }
+    }
+
+    /// What SQLite says when the disk is full (for fault injection in tests).
+    package static let diskFull = SQLiteError(code: SQLITE_FULL, message: "database or disk is full")
+    /// An error that is no storage failure (for fault injection in tests).
+    package static let statementFailed = SQLiteError(code: SQLITE_ERROR, message: "injected statement failure")
+
     /// A grouped write whose transaction SQLite rolled back before it could commit: not stored.
     static let transactionRolledBack = SQLiteError(code: SQLITE_ABORT, message: "transaction rolled back; nothing of it was committed")
 }
@@ -112,6 +128,9 @@ public final class SQLiteConnection {
         guard rc == SQLITE_ROW else { throw error(rc, "step") }
         return try map(SQLiteRow(statement: statement, columns: prepared.columns))
     }
+
+    /// Rows changed since the connection opened.
+    var totalChanges: Int64 { sqlite3_total_changes64(handle) }
 
     /// The rowid of the last inserted row.
     public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }

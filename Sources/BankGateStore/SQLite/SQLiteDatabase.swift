@@ -25,6 +25,12 @@ public final class SQLiteDatabase: Sendable {
     private let nextReader = LockedCounter()
     /// The database file.
     public let path: String
+    /// Whether the last write that reached the disk, or failed to, failed for storage reasons.
+    private let writesFailing = Atomic<Bool>(false)
+    /// Test seam: while set, every write fails with this error without running (see ``injectWriteFailure(_:)``).
+    private let injectedFailure = Mutex<(failure: SQLiteError, passing: Int)?>(nil)
+    private let injectionArmed = Atomic<Bool>(false)
+    private let injectedFailures = Atomic<Int>(0)
 
     /// Opens the database at `path`, applies `migrations` not applied yet, and starts the threads.
     public init(path: String, migrations: [Migration], readerCount: Int = 2, maxGroupSize: Int = 512) throws {
@@ -52,9 +58,51 @@ public final class SQLiteDatabase: Sendable {
     /// Returns only when the write is durable, and throws only when it is not: when the group's
     /// transaction cannot begin (the body then never runs), is rolled back by SQLite, or fails to
     /// commit, every write of the group throws. `body` must not end the transaction itself.
+    ///
+    /// The outcome is remembered for ``writesAreFailing``: a storage failure (``SQLiteError/isStorageFailure``)
+    /// sets it, a write that changed rows and committed clears it.
     public func write<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
-        try await writer.submit(body)
+        if injectionArmed.load(ordering: .acquiring), let failure = injectedFailure.withLock({ injected -> SQLiteError? in
+            guard let armed = injected else { return nil }
+            guard armed.passing == 0 else {
+                injected?.passing -= 1
+                return nil
+            }
+            return armed.failure
+        }) {
+            injectedFailures.add(1, ordering: .relaxed)
+            if failure.isStorageFailure { writesFailing.store(true, ordering: .releasing) }
+            throw failure
+        }
+        do {
+            let (result, wrote) = try await writer.submit { db -> (T, Bool) in
+                let before = db.totalChanges
+                let result = try body(db)
+                return (result, db.totalChanges != before)
+            }
+            // A transaction that changed nothing proves nothing about the disk.
+            if wrote { writesFailing.store(false, ordering: .releasing) }
+            return result
+        } catch let error as SQLiteError where error.isStorageFailure {
+            writesFailing.store(true, ordering: .releasing)
+            throw error
+        }
     }
+
+    /// Whether the last write that changed something failed for storage reasons (a full disk…),
+    /// with no write succeeding since.
+    public var writesAreFailing: Bool { writesFailing.load(ordering: .acquiring) }
+
+    /// Test seam: after `passing` more writes, makes every write fail with `failure` (e.g.
+    /// ``SQLiteError/diskFull``) without running it, until called with nil. Production code never
+    /// calls it.
+    package func injectWriteFailure(_ failure: SQLiteError?, passing: Int = 0) {
+        injectedFailure.withLock { $0 = failure.map { ($0, max(0, passing)) } }
+        injectionArmed.store(failure != nil, ordering: .releasing)
+    }
+
+    /// How many writes the injected failure has refused.
+    package var injectedFailureCount: Int { injectedFailures.load(ordering: .acquiring) }
 
     /// How many writes wait for the writer thread (lets a test gather a group of a known size).
     var queuedWriteCount: Int { writer.queuedJobCount }

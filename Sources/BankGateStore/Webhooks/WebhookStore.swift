@@ -1,4 +1,5 @@
 public import BankGateCore
+public import BankGateCrypto
 
 /// A subscription of a URL to outbox event types.
 public struct WebhookSubscription: Sendable, Hashable {
@@ -7,7 +8,7 @@ public struct WebhookSubscription: Sendable, Hashable {
     public var url: String
     /// Event types or patterns: `payment.completed`, `transaction.*`, `*`.
     public var eventTypes: [String]
-    /// The HMAC-SHA256 key deliveries are signed with.
+    /// The HMAC-SHA256 key deliveries are signed with (in the database it is sealed, see ``WebhookStore``).
     public var secret: String
     /// `active` or `disabled`.
     public var state: String
@@ -51,11 +52,36 @@ public struct WebhookSubscription: Sendable, Hashable {
 
 /// Webhook subscriptions and their delivery cursors over the outbox. Shares the payment store's
 /// database. Delivery is at least once: the cursor moves only after the receiver acknowledged.
+///
+/// Signing secrets are stored sealed (``SecretBox``, AES-256-GCM bound to the subscription's id) with
+/// a key that is not in the database; a copy of the database alone does not reveal them.
 public final class WebhookStore: Sendable {
     let database: SQLiteDatabase
+    let secrets: SecretBox
 
-    public init(sharing store: PaymentStore) {
+    /// A store over `store`'s database whose secrets are sealed with `secrets`.
+    public init(sharing store: PaymentStore, secrets: SecretBox) {
         database = store.database
+        self.secrets = secrets
+    }
+
+    /// Seals the secrets stored in plain text by versions before sealing existed, each with an audit
+    /// record; returns how many. Run once at start-up (the sender does).
+    @discardableResult
+    public func sealPlaintextSecrets(at: Timestamp) async throws -> Int {
+        let secrets = self.secrets
+        return try await database.write { db in
+            let plain = try db.query("SELECT id, secret FROM webhook_subscriptions WHERE secret NOT LIKE 'bgsec1:%' ORDER BY id", []) {
+                row in try (id: row.text("id"), secret: row.text("secret"))
+            }
+            for row in plain {
+                try db.run("UPDATE webhook_subscriptions SET secret = ?, updated_at = ? WHERE id = ?",
+                           [.text(secrets.seal(row.secret, context: row.id)), .integer(at.milliseconds), .text(row.id)])
+                try StoreJournal.audit(db, at: at, actor: "system", action: "webhook.secret_sealed", subject: ("webhook", row.id),
+                                       details: "signing secret stored in plain text by an earlier version, now sealed")
+            }
+            return plain.count
+        }
     }
 
     /// Stores a new active subscription. It receives events from the current end of the outbox on,
@@ -68,21 +94,21 @@ public final class WebhookStore: Sendable {
             try db.run("""
                 INSERT INTO webhook_subscriptions (id, url, event_types, secret, state, cursor_seq, created_by, created_at, updated_at)
                 VALUES (?, ?, ?, ?, 'active', ?, ?, ?, ?)
-                """, [.text(id), .text(url), .text(eventTypes.joined(separator: ",")), .text(secret), .integer(cursor), .text(actor),
+                """, [.text(id), .text(url), .text(eventTypes.joined(separator: ",")), .text(self.secrets.seal(secret, context: id)), .integer(cursor), .text(actor),
                       .integer(at.milliseconds), .integer(at.milliseconds)])
             try StoreJournal.audit(db, at: at, actor: actor, action: "webhook.created", subject: ("webhook", id),
                                      details: "\(url) for \(eventTypes.joined(separator: ","))")
-            return try Self.load(db, id: id)!
+            return try Self.load(db, id: id, self.secrets)!
         }
     }
 
     public func subscription(id: String) async throws -> WebhookSubscription? {
-        try await database.read { db in try Self.load(db, id: id) }
+        try await database.read { db in try Self.load(db, id: id, self.secrets) }
     }
 
     public func subscriptions() async throws -> [WebhookSubscription] {
         try await database.read { db in
-            try db.query("SELECT \(Self.columns) FROM webhook_subscriptions ORDER BY created_at, id", [], Self.subscription)
+            try db.query("SELECT \(Self.columns) FROM webhook_subscriptions ORDER BY created_at, id", [], { try Self.subscription($0, self.secrets) })
         }
     }
 
@@ -91,7 +117,7 @@ public final class WebhookStore: Sendable {
         try await database.read { db in
             try db.query("""
                 SELECT \(Self.columns) FROM webhook_subscriptions WHERE state = 'active' AND next_attempt_at <= ? ORDER BY id
-                """, [.integer(now.milliseconds)], Self.subscription)
+                """, [.integer(now.milliseconds)], { try Self.subscription($0, self.secrets) })
         }
     }
 
@@ -140,7 +166,7 @@ public final class WebhookStore: Sendable {
     public func recordFailure(id: String, error: String, nextAttemptAt: Timestamp, disableAfter: Int,
                               at: Timestamp) async throws -> WebhookSubscription? {
         try await database.write { db in
-            guard let current = try Self.load(db, id: id) else { return nil }
+            guard let current = try Self.load(db, id: id, self.secrets) else { return nil }
             let failures = current.consecutiveFailures + 1
             let disable = failures >= disableAfter
             try db.run("""
@@ -159,21 +185,21 @@ public final class WebhookStore: Sendable {
                 json.endObject()
                 try StoreJournal.appendEvent(db, type: "webhook.disabled", at: at, payload: json.text)
             }
-            return try Self.load(db, id: id)
+            return try Self.load(db, id: id, self.secrets)
         }
     }
 
     /// An operator enables a subscription again (failures reset, next attempt now), or disables it.
     public func setEnabled(id: String, _ enabled: Bool, actor: String, at: Timestamp) async throws -> WebhookSubscription {
         try await database.write { db in
-            guard try Self.load(db, id: id) != nil else { throw StoreError.notFound("webhook") }
+            guard try Self.load(db, id: id, self.secrets) != nil else { throw StoreError.notFound("webhook") }
             try db.run("""
                 UPDATE webhook_subscriptions SET state = ?, consecutive_failures = CASE WHEN ? THEN 0 ELSE consecutive_failures END,
                     next_attempt_at = 0, updated_at = ? WHERE id = ?
                 """, [.text(enabled ? "active" : "disabled"), .integer(enabled ? 1 : 0), .integer(at.milliseconds), .text(id)])
             try StoreJournal.audit(db, at: at, actor: actor, action: enabled ? "webhook.enabled" : "webhook.disabled",
                                      subject: ("webhook", id), details: nil)
-            return try Self.load(db, id: id)!
+            return try Self.load(db, id: id, self.secrets)!
         }
     }
 
@@ -182,7 +208,7 @@ public final class WebhookStore: Sendable {
     public func redeliver(from sequence: Int64, subscriptionId: String?, actor: String, at: Timestamp) async throws -> [WebhookSubscription] {
         try await database.write { db in
             let targets = try db.query("SELECT \(Self.columns) FROM webhook_subscriptions WHERE (? IS NULL OR id = ?) ORDER BY id",
-                                       [subscriptionId.sqlValue, subscriptionId.sqlValue], Self.subscription)
+                                       [subscriptionId.sqlValue, subscriptionId.sqlValue], { try Self.subscription($0, self.secrets) })
             if let subscriptionId, targets.isEmpty { throw StoreError.notFound("webhook \(subscriptionId)") }
             for target in targets {
                 try db.run("UPDATE webhook_subscriptions SET cursor_seq = ?, next_attempt_at = 0, updated_at = ? WHERE id = ?",
@@ -190,7 +216,7 @@ public final class WebhookStore: Sendable {
                 try StoreJournal.audit(db, at: at, actor: actor, action: "webhook.redeliver", subject: ("webhook", target.id),
                                          details: "from sequence \(sequence) (cursor was \(target.cursor))")
             }
-            return try targets.compactMap { try Self.load(db, id: $0.id) }
+            return try targets.compactMap { try Self.load(db, id: $0.id, self.secrets) }
         }
     }
 
@@ -209,14 +235,28 @@ public final class WebhookStore: Sendable {
         created_by, created_at, updated_at
         """
 
-    static func load(_ db: SQLiteConnection, id: String) throws -> WebhookSubscription? {
-        try db.queryFirst("SELECT \(columns) FROM webhook_subscriptions WHERE id = ?", [.text(id)], subscription)
+    static func load(_ db: SQLiteConnection, id: String, _ secrets: SecretBox) throws -> WebhookSubscription? {
+        try db.queryFirst("SELECT \(columns) FROM webhook_subscriptions WHERE id = ?", [.text(id)]) { try subscription($0, secrets) }
     }
 
-    static func subscription(_ row: SQLiteRow) throws -> WebhookSubscription {
-        try WebhookSubscription(
-            id: row.text("id"), url: row.text("url"), eventTypes: row.text("event_types").split(separator: ",").map(String.init),
-            secret: row.text("secret"), state: row.text("state"), cursor: row.int("cursor_seq"),
+    /// A subscription from its row, its secret opened (a secret still in plain text, from before
+    /// sealing, is used as it is until ``sealPlaintextSecrets(at:)`` has run).
+    static func subscription(_ row: SQLiteRow, _ secrets: SecretBox) throws -> WebhookSubscription {
+        let id = try row.text("id")
+        let stored = try row.text("secret")
+        let secret: String
+        if SecretBox.isSealed(stored) {
+            do {
+                secret = try secrets.open(stored, context: id)
+            } catch {
+                throw StoreError.unreadableSecret("webhook \(id): \(error)")
+            }
+        } else {
+            secret = stored
+        }
+        return try WebhookSubscription(
+            id: id, url: row.text("url"), eventTypes: row.text("event_types").split(separator: ",").map(String.init),
+            secret: secret, state: row.text("state"), cursor: row.int("cursor_seq"),
             consecutiveFailures: Int(row.int("consecutive_failures")),
             nextAttemptAt: Timestamp(milliseconds: row.int("next_attempt_at")), lastError: row.optionalText("last_error"),
             lastDeliveredAt: row.optionalInt("last_delivered_at").map(Timestamp.init(milliseconds:)),
