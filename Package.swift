@@ -31,7 +31,7 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
         .target(name: "CCurlShim", path: "Sources/CCurlShim",
-                linkerSettings: [.linkedLibrary("curl")]),
+                linkerSettings: [.linkedLibrary("dl")]),
 
         // Our modules, dependencies pointing inward.
         .target(name: "BankGateCore", swiftSettings: strict),

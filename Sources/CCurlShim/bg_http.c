@@ -1,7 +1,14 @@
-/* One HTTP request through libcurl, described by a plain struct (see CCurlShim.h). */
+/* One HTTP request through libcurl, described by a plain struct (see CCurlShim.h).
+ *
+ * libcurl is loaded with dlopen on first use, not linked: with its two dozen dependencies (GnuTLS,
+ * Kerberos, LDAP, SSH, …) it cost every start of the bankgate binary about 5 ms of CPU in the
+ * dynamic loader, also for the commands that never speak HTTP (`statements parse`, `messages render`).
+ * The daemon and the operator commands load it at their first request. */
 #include "CCurlShim.h"
 
+#include <dlfcn.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,11 +38,66 @@ typedef struct bg_transfer {
     int too_large;
 } bg_transfer;
 
+/* The libcurl functions bankgate uses, resolved from the library at first use. */
+static struct {
+    CURLcode (*global_init)(long flags);
+    CURL *(*easy_init)(void);
+    void (*easy_cleanup)(CURL *curl);
+    void (*easy_reset)(CURL *curl);
+    CURLcode (*easy_setopt)(CURL *curl, CURLoption option, ...);
+    CURLcode (*easy_getinfo)(CURL *curl, CURLINFO info, ...);
+    CURLcode (*easy_perform)(CURL *curl);
+    const char *(*easy_strerror)(CURLcode code);
+    struct curl_slist *(*slist_append)(struct curl_slist *list, const char *string);
+    void (*slist_free_all)(struct curl_slist *list);
+} bg_curl;
+
 static pthread_once_t bg_init_once = PTHREAD_ONCE_INIT;
 static CURLcode bg_init_result = CURLE_FAILED_INIT;
+static char bg_load_error[CURL_ERROR_SIZE];
+
+/* Loads libcurl and resolves every function; on failure, says why in bg_load_error. */
+static int bg_load_curl(void) {
+    void *library = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
+    if (library == NULL) {
+        const char *reason = dlerror();
+        snprintf(bg_load_error, sizeof bg_load_error, "libcurl could not be loaded (%s); install libcurl4",
+                 reason ? reason : "dlopen failed");
+        return 0;
+    }
+#define BG_RESOLVE(field, symbol) \
+    if ((*(void **)&bg_curl.field = dlsym(library, symbol)) == NULL) { \
+        snprintf(bg_load_error, sizeof bg_load_error, "libcurl has no %s; it is too old", symbol); \
+        return 0; \
+    }
+    BG_RESOLVE(global_init, "curl_global_init")
+    BG_RESOLVE(easy_init, "curl_easy_init")
+    BG_RESOLVE(easy_cleanup, "curl_easy_cleanup")
+    BG_RESOLVE(easy_reset, "curl_easy_reset")
+    BG_RESOLVE(easy_setopt, "curl_easy_setopt")
+    BG_RESOLVE(easy_getinfo, "curl_easy_getinfo")
+    BG_RESOLVE(easy_perform, "curl_easy_perform")
+    BG_RESOLVE(easy_strerror, "curl_easy_strerror")
+    BG_RESOLVE(slist_append, "curl_slist_append")
+    BG_RESOLVE(slist_free_all, "curl_slist_free_all")
+#undef BG_RESOLVE
+    return 1;
+}
 
 static void bg_global_init_once(void) {
-    bg_init_result = curl_global_init(CURL_GLOBAL_DEFAULT);
+    if (!bg_load_curl()) {
+        bg_init_result = CURLE_FAILED_INIT;
+        return;
+    }
+    bg_init_result = bg_curl.global_init(CURL_GLOBAL_DEFAULT);
+    if (bg_init_result != CURLE_OK)
+        snprintf(bg_load_error, sizeof bg_load_error, "%s", bg_curl.easy_strerror(bg_init_result));
+}
+
+/* The message for a failed call: libcurl's own, or why libcurl could not be loaded. */
+static const char *bg_strerror(CURLcode code) {
+    if (bg_init_result != CURLE_OK) return bg_load_error;
+    return bg_curl.easy_strerror(code);
 }
 
 int bg_http_global_init(void) {
@@ -97,7 +159,7 @@ bg_http_session *bg_http_session_create(void) {
     if (bg_http_global_init() != CURLE_OK) return NULL;
     bg_http_session *session = calloc(1, sizeof *session);
     if (session == NULL) return NULL;
-    session->easy = curl_easy_init();
+    session->easy = bg_curl.easy_init();
     if (session->easy == NULL) {
         free(session);
         return NULL;
@@ -107,7 +169,7 @@ bg_http_session *bg_http_session_create(void) {
 
 void bg_http_session_destroy(bg_http_session *session) {
     if (session == NULL) return;
-    curl_easy_cleanup(session->easy);
+    bg_curl.easy_cleanup(session->easy);
     free(session);
 }
 
@@ -125,62 +187,62 @@ static void bg_set_method_and_body(CURL *easy, const bg_http_request *request) {
     if (request->has_body || strcmp(method, "POST") == 0) {
         const unsigned char *body = request->body ? request->body : (const unsigned char *)"";
         size_t length = request->has_body ? request->body_length : 0;
-        curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)length);
-        curl_easy_setopt(easy, CURLOPT_POSTFIELDS, (const char *)body);
-        if (strcmp(method, "POST") != 0) curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, method);
+        bg_curl.easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)length);
+        bg_curl.easy_setopt(easy, CURLOPT_POSTFIELDS, (const char *)body);
+        if (strcmp(method, "POST") != 0) bg_curl.easy_setopt(easy, CURLOPT_CUSTOMREQUEST, method);
     } else if (strcmp(method, "HEAD") == 0) {
-        curl_easy_setopt(easy, CURLOPT_NOBODY, 1L);
+        bg_curl.easy_setopt(easy, CURLOPT_NOBODY, 1L);
     } else {
-        curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);
-        if (strcmp(method, "GET") != 0) curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, method);
+        bg_curl.easy_setopt(easy, CURLOPT_HTTPGET, 1L);
+        if (strcmp(method, "GET") != 0) bg_curl.easy_setopt(easy, CURLOPT_CUSTOMREQUEST, method);
     }
 }
 
 static void bg_set_tls(CURL *easy, const bg_http_request *request) {
-    if (request->ca_file) curl_easy_setopt(easy, CURLOPT_CAINFO, request->ca_file);
+    if (request->ca_file) bg_curl.easy_setopt(easy, CURLOPT_CAINFO, request->ca_file);
     if (request->ssl_engine) {
-        curl_easy_setopt(easy, CURLOPT_SSLENGINE, request->ssl_engine);
-        curl_easy_setopt(easy, CURLOPT_SSLENGINE_DEFAULT, 1L);
+        bg_curl.easy_setopt(easy, CURLOPT_SSLENGINE, request->ssl_engine);
+        bg_curl.easy_setopt(easy, CURLOPT_SSLENGINE_DEFAULT, 1L);
     }
-    if (request->client_cert_file) curl_easy_setopt(easy, CURLOPT_SSLCERT, request->client_cert_file);
-    if (request->client_key_file) curl_easy_setopt(easy, CURLOPT_SSLKEY, request->client_key_file);
-    if (request->client_key_type) curl_easy_setopt(easy, CURLOPT_SSLKEYTYPE, request->client_key_type);
-    if (request->client_key_password) curl_easy_setopt(easy, CURLOPT_KEYPASSWD, request->client_key_password);
-    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, request->verify_peer ? 1L : 0L);
-    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, request->verify_host ? 2L : 0L);
+    if (request->client_cert_file) bg_curl.easy_setopt(easy, CURLOPT_SSLCERT, request->client_cert_file);
+    if (request->client_key_file) bg_curl.easy_setopt(easy, CURLOPT_SSLKEY, request->client_key_file);
+    if (request->client_key_type) bg_curl.easy_setopt(easy, CURLOPT_SSLKEYTYPE, request->client_key_type);
+    if (request->client_key_password) bg_curl.easy_setopt(easy, CURLOPT_KEYPASSWD, request->client_key_password);
+    bg_curl.easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, request->verify_peer ? 1L : 0L);
+    bg_curl.easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, request->verify_host ? 2L : 0L);
 }
 
 /* Sets every option; returns CURLE_OK or the error of an option we cannot do without. */
 static CURLcode bg_configure(CURL *easy, const bg_http_request *request, bg_transfer *transfer,
                              struct curl_slist *headers, char *error_buffer) {
-    curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, error_buffer);
-    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
-    curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
-    curl_easy_setopt(easy, CURLOPT_USERAGENT, "bankgate");
-    CURLcode code = curl_easy_setopt(easy, CURLOPT_URL, request->url ? request->url : "");
+    bg_curl.easy_setopt(easy, CURLOPT_ERRORBUFFER, error_buffer);
+    bg_curl.easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+    bg_curl.easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+    bg_curl.easy_setopt(easy, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
+    bg_curl.easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
+    bg_curl.easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
+    bg_curl.easy_setopt(easy, CURLOPT_USERAGENT, "bankgate");
+    CURLcode code = bg_curl.easy_setopt(easy, CURLOPT_URL, request->url ? request->url : "");
     if (code != CURLE_OK) return code;
     /* Without this callback we could not tell whether the request may have been sent. */
-    code = curl_easy_setopt(easy, CURLOPT_PREREQFUNCTION, bg_prerequest);
+    code = bg_curl.easy_setopt(easy, CURLOPT_PREREQFUNCTION, bg_prerequest);
     if (code != CURLE_OK) return code;
-    curl_easy_setopt(easy, CURLOPT_PREREQDATA, transfer);
-    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, bg_write_body);
-    curl_easy_setopt(easy, CURLOPT_WRITEDATA, transfer);
-    curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, bg_write_header);
-    curl_easy_setopt(easy, CURLOPT_HEADERDATA, transfer);
+    bg_curl.easy_setopt(easy, CURLOPT_PREREQDATA, transfer);
+    bg_curl.easy_setopt(easy, CURLOPT_WRITEFUNCTION, bg_write_body);
+    bg_curl.easy_setopt(easy, CURLOPT_WRITEDATA, transfer);
+    bg_curl.easy_setopt(easy, CURLOPT_HEADERFUNCTION, bg_write_header);
+    bg_curl.easy_setopt(easy, CURLOPT_HEADERDATA, transfer);
     if (request->connect_timeout_ms > 0)
-        curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, request->connect_timeout_ms);
+        bg_curl.easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, request->connect_timeout_ms);
     if (request->total_timeout_ms > 0)
-        curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, request->total_timeout_ms);
+        bg_curl.easy_setopt(easy, CURLOPT_TIMEOUT_MS, request->total_timeout_ms);
     if (request->fresh_connection) {
-        curl_easy_setopt(easy, CURLOPT_FRESH_CONNECT, 1L);
-        curl_easy_setopt(easy, CURLOPT_FORBID_REUSE, 1L);
+        bg_curl.easy_setopt(easy, CURLOPT_FRESH_CONNECT, 1L);
+        bg_curl.easy_setopt(easy, CURLOPT_FORBID_REUSE, 1L);
     }
     bg_set_method_and_body(easy, request);
     bg_set_tls(easy, request);
-    curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers);
+    bg_curl.easy_setopt(easy, CURLOPT_HTTPHEADER, headers);
     return CURLE_OK;
 }
 
@@ -190,12 +252,12 @@ static struct curl_slist *bg_header_list(const bg_http_request *request, int *fa
     *failed = 0;
     for (size_t i = 0; i < request->header_count; i++) {
         if (request->headers[i] == NULL) continue;
-        struct curl_slist *next = curl_slist_append(list, request->headers[i]);
+        struct curl_slist *next = bg_curl.slist_append(list, request->headers[i]);
         if (next == NULL) { *failed = 1; return list; }
         list = next;
     }
     if (!bg_has_header(request, "Expect")) {
-        struct curl_slist *next = curl_slist_append(list, "Expect:");
+        struct curl_slist *next = bg_curl.slist_append(list, "Expect:");
         if (next == NULL) { *failed = 1; return list; }
         list = next;
     }
@@ -205,10 +267,10 @@ static struct curl_slist *bg_header_list(const bg_http_request *request, int *fa
 static void bg_collect_info(CURL *easy, bg_http_response *response) {
     long status = 0, request_size = 0;
     curl_off_t connect_time = 0, uploaded = 0;
-    curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
-    curl_easy_getinfo(easy, CURLINFO_CONNECT_TIME_T, &connect_time);
-    curl_easy_getinfo(easy, CURLINFO_REQUEST_SIZE, &request_size);
-    curl_easy_getinfo(easy, CURLINFO_SIZE_UPLOAD_T, &uploaded);
+    bg_curl.easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+    bg_curl.easy_getinfo(easy, CURLINFO_CONNECT_TIME_T, &connect_time);
+    bg_curl.easy_getinfo(easy, CURLINFO_REQUEST_SIZE, &request_size);
+    bg_curl.easy_getinfo(easy, CURLINFO_SIZE_UPLOAD_T, &uploaded);
     response->status = status;
     response->request_header_bytes = request_size;
     response->body_bytes_uploaded = (long long)uploaded;
@@ -222,15 +284,15 @@ int bg_http_perform(bg_http_session *session, const bg_http_request *request,
     CURLcode code = (CURLcode)bg_http_global_init();
     CURL *easy = NULL;
     if (code == CURLE_OK) {
-        easy = session ? session->easy : curl_easy_init();
+        easy = session ? session->easy : bg_curl.easy_init();
         if (easy == NULL) code = CURLE_FAILED_INIT;
     }
     if (code != CURLE_OK) {
         response->curl_code = (int)code;
-        strncpy(response->error_message, curl_easy_strerror(code), CURL_ERROR_SIZE - 1);
+        strncpy(response->error_message, bg_strerror(code), CURL_ERROR_SIZE - 1);
         return response->curl_code;
     }
-    if (session) curl_easy_reset(easy); /* clears options, keeps connections and caches */
+    if (session) bg_curl.easy_reset(easy); /* clears options, keeps connections and caches */
 
     bg_transfer transfer;
     memset(&transfer, 0, sizeof transfer);
@@ -242,11 +304,11 @@ int bg_http_perform(bg_http_session *session, const bg_http_request *request,
     struct curl_slist *headers = bg_header_list(request, &list_failed);
     code = list_failed ? CURLE_OUT_OF_MEMORY
                        : bg_configure(easy, request, &transfer, headers, response->error_message);
-    if (code == CURLE_OK) code = curl_easy_perform(easy);
+    if (code == CURLE_OK) code = bg_curl.easy_perform(easy);
     bg_collect_info(easy, response);
     /* Drop every pointer into this call's stack and buffers before they go away. */
-    if (session) curl_easy_reset(easy); else curl_easy_cleanup(easy);
-    curl_slist_free_all(headers);
+    if (session) bg_curl.easy_reset(easy); else bg_curl.easy_cleanup(easy);
+    bg_curl.slist_free_all(headers);
 
     response->curl_code = (int)code;
     response->request_started |= transfer.request_started;
@@ -258,7 +320,7 @@ int bg_http_perform(bg_http_session *session, const bg_http_request *request,
     response->header_block = (char *)transfer.headers.bytes;
     response->header_block_length = transfer.headers.length;
     if (code != CURLE_OK && response->error_message[0] == '\0')
-        strncpy(response->error_message, curl_easy_strerror(code), CURL_ERROR_SIZE - 1);
+        strncpy(response->error_message, bg_strerror(code), CURL_ERROR_SIZE - 1);
     return response->curl_code;
 }
 
