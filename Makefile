@@ -2,7 +2,7 @@
 SWIFT ?= swift
 APT_PACKAGES = libxml2-dev libsqlite3-dev libssl-dev zlib1g-dev libcurl4-openssl-dev pkg-config sqlite3 libxml2-utils
 
-.PHONY: deps build demo test bench clean
+.PHONY: deps build release demo test bench clean
 
 ## Installs the C libraries bankgate builds against (Debian packages), when missing.
 deps:
@@ -15,6 +15,12 @@ deps:
 
 build: deps
 	$(SWIFT) build
+
+## The binary to install on a server: optimized, with the Swift runtime and Foundation linked in, so the
+## server needs only Debian's libxml2, OpenSSL, SQLite and zlib (and libcurl4 for HTTP banks, loaded
+## when first used). Written to .build-static/release/bankgate.
+release: deps
+	$(SWIFT) build -c release --static-swift-stdlib --scratch-path .build-static --product bankgate
 
 ## Installs what is missing, builds, and starts the demo (API on 127.0.0.1:8080, simulated bank on :9101).
 demo: build
