@@ -53,6 +53,8 @@ public protocol BankAdapter: Sendable {
     /// Reason codes with which the bank refuses a message id it has already received. Such a refusal
     /// says the bank has the original, so the engine asks for its status instead of failing the payment.
     var duplicateRefusalReasonCodes: Set<String> { get }
+    /// Which optional payment fields the bank's format requires or cannot carry; checked at intake.
+    var paymentFieldRequirements: PaymentFieldRequirements { get }
 
     /// Encodes a payment message.
     func encodePayment(_ message: PaymentMessage) throws(AdapterError) -> EncodedMessage
@@ -72,6 +74,8 @@ extension BankAdapter {
     public var maxAmountDigits: Int { 18 }
     /// ISO 20022's `CtrlSum` (`DecimalNumber`): 18 total digits.
     public var maxControlSumDigits: Int { 18 }
+    /// Nothing required, everything carried.
+    public var paymentFieldRequirements: PaymentFieldRequirements { .none }
 }
 
 /// An adapter could not encode or decode a message.

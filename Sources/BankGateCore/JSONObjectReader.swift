@@ -142,6 +142,14 @@ public struct JSONObjectReader: Sendable {
         return text
     }
 
+    /// The boolean at `key`; `nil` when absent or `null`.
+    /// - Throws: ``JSONReadError/Code/wrongType`` for another type.
+    public func bool(_ key: String) throws(JSONReadError) -> Bool? {
+        guard let value = member(key) else { return nil }
+        guard case .bool(let flag) = value else { throw .wrongType(Self.join(path, key), "true or false") }
+        return flag
+    }
+
     /// The object at `key`, its keys unchecked; `nil` when absent or `null`.
     /// - Throws: ``JSONReadError/Code/wrongType`` for another type.
     public func object(_ key: String) throws(JSONReadError) -> JSONObjectReader? {

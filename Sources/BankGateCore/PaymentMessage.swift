@@ -6,11 +6,21 @@ public struct Party: Hashable, Sendable, Codable {
     public var account: String
     /// The creditor's bank: a BIC, or a CNAPS code for Chinese domestic accounts. Optional for IBAN-only schemes.
     public var bankCode: String?
+    /// The creditor's bank's name (CMB `CRTBNK`, ICBC `RecBankName`, BOC `tobknm`; ISO `CdtrAgt/FinInstnId/Nm`).
+    public var bankName: String?
+    /// The creditor's bank's branch (开户网点; ISO `CdtrAgt/BrnchId/Nm`).
+    public var bankBranch: String?
+    /// The creditor's postal address.
+    public var address: PostalAddress?
 
-    public init(name: String, account: String, bankCode: String?) {
+    public init(name: String, account: String, bankCode: String?, bankName: String? = nil, bankBranch: String? = nil,
+                address: PostalAddress? = nil) {
         self.name = name
         self.account = account
         self.bankCode = bankCode
+        self.bankName = bankName
+        self.bankBranch = bankBranch
+        self.address = address
     }
 }
 
@@ -48,15 +58,18 @@ public struct CreditTransfer: Hashable, Sendable {
     public var creditor: Party
     /// Unstructured remittance information (Max140Text).
     public var remittanceInfo: String?
+    /// Purpose, priority, category purpose, charge bearer, same bank.
+    public var details: TransferDetails
 
     public init(paymentId: String, instructionId: String, endToEndId: String, amount: Money,
-                creditor: Party, remittanceInfo: String?) {
+                creditor: Party, remittanceInfo: String?, details: TransferDetails = TransferDetails()) {
         self.paymentId = paymentId
         self.instructionId = instructionId
         self.endToEndId = endToEndId
         self.amount = amount
         self.creditor = creditor
         self.remittanceInfo = remittanceInfo
+        self.details = details
     }
 }
 

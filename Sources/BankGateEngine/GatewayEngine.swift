@@ -22,6 +22,25 @@ public final class GatewayEngine: PaymentGateway {
         var amountBound: Int64
         /// A message's total must stay below this.
         var controlSumBound: Int64
+        /// The optional fields the bank's format requires or cannot carry.
+        var requirements: PaymentFieldRequirements
+    }
+
+    /// What the payments of one bank message must share: one `PmtInf` carries one debtor account,
+    /// execution date, charge bearer and payment type (priority, category purpose).
+    struct MessageGroup: Hashable {
+        var debtorAccountId: String
+        var executionDate: String
+        var chargeBearer: ChargeBearer?
+        var priority: PaymentPriority?
+        var categoryPurpose: String?
+    }
+
+    /// The submission being filled for one ``MessageGroup``.
+    struct OpenSubmission {
+        var draft: SubmissionDraft
+        var count: Int
+        var total: Int64
     }
 
     /// 10^digits, or Int64.max when that does not fit.
@@ -48,7 +67,8 @@ public final class GatewayEngine: PaymentGateway {
             profiles[connection.config.id] = BankMessageProfile(
                 kind: connection.config.pain001Version, maxTransfers: max(1, limit),
                 amountBound: Self.bound(digits: connection.adapter.maxAmountDigits),
-                controlSumBound: Self.bound(digits: connection.adapter.maxControlSumDigits))
+                controlSumBound: Self.bound(digits: connection.adapter.maxControlSumDigits),
+                requirements: connection.adapter.paymentFieldRequirements)
         }
         bankProfiles = profiles
         self.store = store
@@ -65,9 +85,9 @@ public final class GatewayEngine: PaymentGateway {
         var drafts: [PaymentDraft] = []
         var submissions: [SubmissionDraft] = []
         drafts.reserveCapacity(requests.count)
-        var currentSubmission: SubmissionDraft?
-        var inCurrent = 0
-        var currentTotal: Int64 = 0
+        // Payments that must share a PmtInf go to the same submission, up to the bank's limit per
+        // message; a batch that mixes charge bearers or payment types becomes one message per kind.
+        var open: [MessageGroup: OpenSubmission] = [:]
         for (index, request) in requests.enumerated() {
             let prefix = asBatch ? "payments[\(index)]." : ""
             guard let account = accounts[request.debtorAccountId],
@@ -80,34 +100,39 @@ public final class GatewayEngine: PaymentGateway {
                 throw GatewayError(.validation, code: .amountTooLarge,
                                    message: "amount has more digits than the bank's message can carry", field: prefix + "amount")
             }
+            try Self.checkRequirements(profile.requirements, request, prefix: prefix)
             let executionDate = request.requestedExecutionDate ?? today
-            if !asBatch || currentSubmission == nil || inCurrent >= profile.maxTransfers
-                || currentSubmission?.debtorAccountId != request.debtorAccountId
-                || currentSubmission?.requestedExecutionDate != executionDate {
+            let group = MessageGroup(debtorAccountId: request.debtorAccountId, executionDate: executionDate,
+                                     chargeBearer: request.details.chargeBearer, priority: request.details.priority,
+                                     categoryPurpose: request.details.categoryPurpose)
+            var current: OpenSubmission
+            if let existing = open[group], asBatch, existing.count < profile.maxTransfers {
+                current = existing
+            } else {
                 let messageId = IdentifierFactory.make("BGM")
                 let submission = SubmissionDraft(
                     id: IdentifierFactory.make("sub_"), bankId: account.account.bankId, debtorAccountId: request.debtorAccountId,
                     messageId: messageId, paymentInfoId: messageId + "-1", messageKind: profile.kind,
                     requestedExecutionDate: executionDate)
                 submissions.append(submission)
-                currentSubmission = submission
-                inCurrent = 0
-                currentTotal = 0
+                current = OpenSubmission(draft: submission, count: 0, total: 0)
             }
-            inCurrent += 1
-            let (total, overflow) = currentTotal.addingReportingOverflow(request.amount.minorUnits)
+            current.count += 1
+            let (total, overflow) = current.total.addingReportingOverflow(request.amount.minorUnits)
             guard !overflow, total < profile.controlSumBound else {
                 throw GatewayError(.validation, code: .batchTotalTooLarge,
                                    message: "the payments of one bank message add up to more digits than its control sum can carry",
                                    field: "payments")
             }
-            currentTotal = total
+            current.total = total
+            open[group] = current
             drafts.append(PaymentDraft(
-                id: IdentifierFactory.make("pay_"), batchId: batchId, submissionId: currentSubmission!.id,
+                id: IdentifierFactory.make("pay_"), batchId: batchId, submissionId: current.draft.id,
                 debtorAccountId: request.debtorAccountId, bankId: account.account.bankId, amount: request.amount,
                 creditor: request.creditor, remittanceInfo: request.remittanceInfo,
                 endToEndId: request.endToEndId ?? IdentifierFactory.make("BGE"),
-                instructionId: IdentifierFactory.make("BGI"), requestedExecutionDate: executionDate))
+                instructionId: IdentifierFactory.make("BGI"), requestedExecutionDate: executionDate,
+                details: request.details))
         }
         let outcome: AcceptOutcome
         do {
@@ -144,6 +169,13 @@ public final class GatewayEngine: PaymentGateway {
         } catch {
             throw mapStoreError(error)
         }
+    }
+
+    public func batch(id: String) async throws(GatewayError) -> PaymentBatchDetail {
+        let payments: [PaymentRecord]
+        do { payments = try await store.payments(batchId: id) } catch { throw mapStoreError(error) }
+        guard !payments.isEmpty else { throw GatewayError(.notFound, code: .notFound, message: "no payment batch with this id") }
+        return PaymentBatchDetail(id: id, payments: payments)
     }
 
     public func payments(_ filter: PaymentFilter) async throws(GatewayError) -> PaymentPage {
@@ -211,6 +243,28 @@ public final class GatewayEngine: PaymentGateway {
     public func isReady() async -> Bool {
         guard dispatcher.isRunning, await store.ping() else { return false }
         return await store.canWrite(at: clock.now())
+    }
+
+    /// Refuses a payment its bank's format requires more of, or cannot carry (422, the field named).
+    public static func checkRequirements(_ requirements: PaymentFieldRequirements, _ request: PaymentRequest,
+                                  prefix: String) throws(GatewayError) {
+        guard let problem = requirements.problem(given: request.givenFields, creditorBankCode: request.creditor.bankCode,
+                                                 purpose: request.details.purpose) else { return }
+        switch problem {
+        case .missing(let field):
+            let why = field == .creditorBankName && request.creditor.bankCode.map(CNAPS.isValid) == true
+                ? " for a payment to a CNAPS bank code" : ""
+            throw GatewayError(.validation, code: .missingField,
+                               message: "\(field.rawValue) is required by the debtor account's bank\(why)", field: prefix + field.rawValue)
+        case .notCarried(let field):
+            throw GatewayError(.validation, code: .unsupportedField,
+                               message: "\(field.rawValue) cannot be carried by the debtor account's bank's format",
+                               field: prefix + field.rawValue)
+        case .purposeTooLong(let max):
+            throw GatewayError(.validation, code: .tooLong,
+                               message: "purpose is longer than the \(max) characters the debtor account's bank's format carries",
+                               field: prefix + "purpose")
+        }
     }
 
     private func notFound() -> GatewayError {

@@ -11,15 +11,33 @@ public struct PaymentRequest: Sendable, Hashable {
     public var endToEndId: String?
     /// `YYYY-MM-DD`; today (UTC) when `nil`.
     public var requestedExecutionDate: String?
+    /// Purpose, priority, category purpose, the charge bearer (always set: the request's or the
+    /// default) and whether the creditor banks with the debtor's bank.
+    public var details: TransferDetails
 
     public init(debtorAccountId: String, amount: Money, creditor: Party, remittanceInfo: String?,
-                endToEndId: String?, requestedExecutionDate: String?) {
+                endToEndId: String?, requestedExecutionDate: String?, details: TransferDetails = TransferDetails()) {
         self.debtorAccountId = debtorAccountId
         self.amount = amount
         self.creditor = creditor
         self.remittanceInfo = remittanceInfo
         self.endToEndId = endToEndId
         self.requestedExecutionDate = requestedExecutionDate
+        self.details = details
+    }
+
+    /// The optional fields this request carries, as ``PaymentFieldRequirements`` names them.
+    public var givenFields: Set<PaymentField> {
+        var given: Set<PaymentField> = []
+        if details.purpose != nil { given.insert(.purpose) }
+        if details.priority != nil { given.insert(.priority) }
+        if details.categoryPurpose != nil { given.insert(.categoryPurpose) }
+        if details.chargeBearer != nil { given.insert(.chargeBearer) }
+        if details.sameBank != nil { given.insert(.sameBank) }
+        if creditor.bankName != nil { given.insert(.creditorBankName) }
+        if creditor.bankBranch != nil { given.insert(.creditorBankBranch) }
+        if creditor.address != nil { given.insert(.creditorAddress) }
+        return given
     }
 }
 
@@ -68,6 +86,7 @@ public struct GatewayError: Error, Sendable, Hashable, CustomStringConvertible {
         case invalidAmount = "invalid_amount"
         case invalidBankCode = "invalid_bank_code"
         case invalidBatchSize = "invalid_batch_size"
+        case invalidCountry = "invalid_country"
         case invalidCurrency = "invalid_currency"
         case invalidDate = "invalid_date"
         case invalidEventTypes = "invalid_event_types"
@@ -82,6 +101,7 @@ public struct GatewayError: Error, Sendable, Hashable, CustomStringConvertible {
         case invalidText = "invalid_text"
         case invalidType = "invalid_type"
         case invalidUrl = "invalid_url"
+        case invalidValue = "invalid_value"
         case malformedJson = "malformed_json"
         case malformedStatement = "malformed_statement"
         case missingBankCode = "missing_bank_code"
@@ -100,6 +120,7 @@ public struct GatewayError: Error, Sendable, Hashable, CustomStringConvertible {
         case unavailable
         case unknownAccount = "unknown_account"
         case unknownField = "unknown_field"
+        case unsupportedField = "unsupported_field"
         case amountTooLarge = "amount_too_large"
         case archiveRefused = "archive_refused"
         case batchTotalTooLarge = "batch_total_too_large"
@@ -135,6 +156,8 @@ public protocol PaymentGateway: Sendable {
     func submit(_ requests: [PaymentRequest], idempotencyKey: String, fingerprint: String,
                 client: String, asBatch: Bool) async throws(GatewayError) -> IntakeResult
     func payment(id: String) async throws(GatewayError) -> PaymentDetail
+    /// A batch with its payments and their statuses; `not_found` when there is no such batch.
+    func batch(id: String) async throws(GatewayError) -> PaymentBatchDetail
     func payments(_ filter: PaymentFilter) async throws(GatewayError) -> PaymentPage
     /// Cancels a payment that has not been sent; `conflict` afterwards.
     func cancel(id: String, by actor: String) async throws(GatewayError) -> PaymentRecord

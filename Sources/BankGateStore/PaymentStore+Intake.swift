@@ -50,13 +50,14 @@ extension PaymentStore {
                     try db.run("""
                         INSERT INTO payments (id, batch_id, submission_id, debtor_account_id, bank_id, amount_minor, currency,
                             creditor_name, creditor_account, creditor_bank_code, remittance_info, end_to_end_id, instruction_id,
-                            requested_execution_date, status, created_at, updated_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)
+                            requested_execution_date, status, created_at, updated_at, \(Self.detailColumns))
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """, [.text(draft.id), draft.batchId.sqlValue, .text(draft.submissionId), .text(draft.debtorAccountId),
                               .text(draft.bankId), .integer(draft.amount.minorUnits), .text(draft.amount.currency.code),
                               .text(draft.creditor.name), .text(draft.creditor.account), draft.creditor.bankCode.sqlValue,
                               draft.remittanceInfo.sqlValue, .text(draft.endToEndId), .text(draft.instructionId),
-                              .text(draft.requestedExecutionDate), .integer(at.milliseconds), .integer(at.milliseconds)])
+                              .text(draft.requestedExecutionDate), .integer(at.milliseconds), .integer(at.milliseconds)]
+                            + Self.detailValues(draft.details, draft.creditor))
                 } catch let error as SQLiteError where error.isConstraintViolation && error.message.contains("end_to_end_id") {
                     throw IntakeConflict.duplicateEndToEndId(draft.endToEndId)
                 }
@@ -67,7 +68,8 @@ extension PaymentStore {
                     creditor: draft.creditor, remittanceInfo: draft.remittanceInfo, endToEndId: draft.endToEndId,
                     instructionId: draft.instructionId, messageId: ids.0, paymentInfoId: ids.1,
                     requestedExecutionDate: draft.requestedExecutionDate, status: .queued, attempts: 0,
-                    lastError: nil, bankStatus: nil, reasonCode: nil, reasonText: nil, createdAt: at, updatedAt: at)
+                    lastError: nil, bankStatus: nil, reasonCode: nil, reasonText: nil, createdAt: at, updatedAt: at,
+                    details: draft.details)
                 try Self.appendHistory(db, paymentId: draft.id, from: nil, to: .received, cause: .api, at: at,
                                        attempt: 0, details: TransitionDetails(reason: "accepted from \(claim.client)"))
                 try Self.appendHistory(db, paymentId: draft.id, from: .received, to: .queued, cause: .api, at: at,

@@ -6,6 +6,13 @@ extension PaymentStore {
         try await database.read { db in try Self.loadPayment(db, id: id) }
     }
 
+    /// The payments accepted in one batch, in the order they were given; empty when there is no such batch.
+    public func payments(batchId: String) async throws -> [PaymentRecord] {
+        try await database.read { db in
+            try db.query(Self.paymentSelect + " WHERE p.batch_id = ? ORDER BY p.seq", [.text(batchId)], Self.payment)
+        }
+    }
+
     /// A payment's recorded transitions, oldest first.
     public func history(paymentId: String) async throws -> [PaymentTransition] {
         try await database.read { db in

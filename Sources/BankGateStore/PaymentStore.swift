@@ -32,21 +32,54 @@ public final class PaymentStore: Sendable {
             debtorAccountId: row.text("debtor_account_id"), bankId: row.text("bank_id"),
             amount: Money(minorUnits: row.int("amount_minor"), currency: currency),
             creditor: Party(name: row.text("creditor_name"), account: row.text("creditor_account"),
-                            bankCode: row.optionalText("creditor_bank_code")),
+                            bankCode: row.optionalText("creditor_bank_code"), bankName: row.optionalText("creditor_bank_name"),
+                            bankBranch: row.optionalText("creditor_bank_branch"), address: address(row)),
             remittanceInfo: row.optionalText("remittance_info"), endToEndId: row.text("end_to_end_id"),
             instructionId: row.text("instruction_id"), messageId: row.text("message_id"),
             paymentInfoId: row.text("payment_info_id"), requestedExecutionDate: row.text("requested_execution_date"),
             status: status, attempts: Int(row.int("attempts")), lastError: row.optionalText("last_error"),
             bankStatus: row.optionalText("bank_status"), reasonCode: row.optionalText("reason_code"),
             reasonText: row.optionalText("reason_text"), createdAt: Timestamp(milliseconds: row.int("created_at")),
-            updatedAt: Timestamp(milliseconds: row.int("updated_at")))
+            updatedAt: Timestamp(milliseconds: row.int("updated_at")),
+            details: TransferDetails(
+                purpose: row.optionalText("purpose"), priority: row.optionalText("priority").flatMap(PaymentPriority.init(rawValue:)),
+                categoryPurpose: row.optionalText("category_purpose"),
+                chargeBearer: row.optionalText("charge_bearer").flatMap(ChargeBearer.init(rawValue:)),
+                sameBank: row.optionalInt("same_bank").map { $0 != 0 }))
+    }
+
+    /// The creditor's address columns, or `nil` when no country is stored (there is none).
+    static func address(_ row: SQLiteRow) throws -> PostalAddress? {
+        guard let country = try row.optionalText("creditor_country") else { return nil }
+        return try PostalAddress(
+            street: row.optionalText("creditor_street"), town: row.optionalText("creditor_town"),
+            postalCode: row.optionalText("creditor_postal_code"), country: country,
+            lines: row.optionalText("creditor_address_lines").map { $0.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) } ?? [])
+    }
+
+    /// The columns of ``TransferDetails`` and of the creditor's bank and address, in the order of
+    /// ``detailValues(_:_:)``.
+    static let detailColumns = """
+        purpose, priority, category_purpose, charge_bearer, same_bank, creditor_bank_name, creditor_bank_branch, \
+        creditor_street, creditor_town, creditor_postal_code, creditor_country, creditor_address_lines
+        """
+
+    static func detailValues(_ details: TransferDetails, _ creditor: Party) -> [SQLValue] {
+        let address = creditor.address
+        return [details.purpose.sqlValue, details.priority?.rawValue.sqlValue ?? .null, details.categoryPurpose.sqlValue,
+                details.chargeBearer?.rawValue.sqlValue ?? .null, details.sameBank.map { .integer($0 ? 1 : 0) } ?? .null,
+                creditor.bankName.sqlValue, creditor.bankBranch.sqlValue, address?.street.sqlValue ?? .null,
+                address?.town.sqlValue ?? .null, address?.postalCode.sqlValue ?? .null, address.map { .text($0.country) } ?? .null,
+                address.flatMap { $0.lines.isEmpty ? nil : $0.lines.joined(separator: "\n") }.sqlValue]
     }
 
     static let paymentSelect = """
         SELECT p.id, p.batch_id, p.submission_id, p.debtor_account_id, p.bank_id, p.amount_minor, p.currency, \
         p.creditor_name, p.creditor_account, p.creditor_bank_code, p.remittance_info, p.end_to_end_id, p.instruction_id, \
         p.requested_execution_date, p.status, p.attempts, p.last_error, p.bank_status, p.reason_code, p.reason_text, \
-        p.created_at, p.updated_at, p.seq, s.message_id, s.payment_info_id \
+        p.created_at, p.updated_at, p.seq, s.message_id, s.payment_info_id, \
+        p.purpose, p.priority, p.category_purpose, p.charge_bearer, p.same_bank, p.creditor_bank_name, p.creditor_bank_branch, \
+        p.creditor_street, p.creditor_town, p.creditor_postal_code, p.creditor_country, p.creditor_address_lines \
         FROM payments p JOIN submissions s ON s.id = p.submission_id
         """
 
@@ -79,6 +112,10 @@ public final class PaymentStore: Sendable {
     static func loadSubmission(_ db: SQLiteConnection, id: String) throws -> SubmissionRecord? {
         try db.queryFirst("SELECT \(submissionColumns) FROM submissions WHERE id = ?", [.text(id)], submission)
     }
+}
+
+extension String {
+    var sqlValue: SQLValue { .text(self) }
 }
 
 extension Optional where Wrapped == String {

@@ -30,12 +30,15 @@ public struct PaymentRecord: Sendable, Hashable {
     public var reasonText: String?
     public var createdAt: Timestamp
     public var updatedAt: Timestamp
+    /// Purpose, priority, category purpose, charge bearer, same bank.
+    public var details: TransferDetails
 
     public init(id: String, batchId: String?, submissionId: String, debtorAccountId: String, bankId: String,
                 amount: Money, creditor: Party, remittanceInfo: String?, endToEndId: String, instructionId: String,
                 messageId: String, paymentInfoId: String, requestedExecutionDate: String, status: PaymentStatus,
                 attempts: Int, lastError: String?, bankStatus: String?, reasonCode: String?, reasonText: String?,
-                createdAt: Timestamp, updatedAt: Timestamp) {
+                createdAt: Timestamp, updatedAt: Timestamp, details: TransferDetails = TransferDetails()) {
+        self.details = details
         self.id = id
         self.batchId = batchId
         self.submissionId = submissionId

@@ -382,5 +382,25 @@ enum Schema {
                 SELECT bank_id, COUNT(*), SUM(CASE WHEN stored_file IS NULL THEN length(bytes) ELSE COALESCE(size, 0) END), 0
                 FROM bank_messages GROUP BY bank_id;
             """),
+            // What Chinese and international banks need besides amount and parties: the purpose text,
+        // priority, category purpose, charge bearer and same-bank flag of a payment, the creditor's
+        // bank name and branch, and the creditor's postal address (its lines joined with a line feed,
+        // which validated text cannot contain). Payments accepted before have them NULL; their
+        // messages are sent as before (`ChrgBr` SLEV). Batches are read by their id.
+        Migration(name: "007_payment_details", sql: """
+            ALTER TABLE payments ADD COLUMN purpose TEXT;
+            ALTER TABLE payments ADD COLUMN priority TEXT;
+            ALTER TABLE payments ADD COLUMN category_purpose TEXT;
+            ALTER TABLE payments ADD COLUMN charge_bearer TEXT;
+            ALTER TABLE payments ADD COLUMN same_bank INTEGER;
+            ALTER TABLE payments ADD COLUMN creditor_bank_name TEXT;
+            ALTER TABLE payments ADD COLUMN creditor_bank_branch TEXT;
+            ALTER TABLE payments ADD COLUMN creditor_street TEXT;
+            ALTER TABLE payments ADD COLUMN creditor_town TEXT;
+            ALTER TABLE payments ADD COLUMN creditor_postal_code TEXT;
+            ALTER TABLE payments ADD COLUMN creditor_country TEXT;
+            ALTER TABLE payments ADD COLUMN creditor_address_lines TEXT;
+            CREATE INDEX payments_batch ON payments (batch_id, seq) WHERE batch_id IS NOT NULL;
+            """),
     ]
 }

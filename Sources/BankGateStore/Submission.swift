@@ -50,10 +50,13 @@ public struct PaymentDraft: Sendable, Hashable {
     public var endToEndId: String
     public var instructionId: String
     public var requestedExecutionDate: String
+    /// Purpose, priority, category purpose, charge bearer, same bank.
+    public var details: TransferDetails
 
     public init(id: String, batchId: String?, submissionId: String, debtorAccountId: String, bankId: String,
                 amount: Money, creditor: Party, remittanceInfo: String?, endToEndId: String,
-                instructionId: String, requestedExecutionDate: String) {
+                instructionId: String, requestedExecutionDate: String, details: TransferDetails = TransferDetails()) {
+        self.details = details
         self.id = id
         self.batchId = batchId
         self.submissionId = submissionId

@@ -61,7 +61,7 @@ final class FakeGateway: PaymentGateway {
                     instructionId: "INS-\(id)", messageId: "MSG-\(id)", paymentInfoId: "PMT-\(id)",
                     requestedExecutionDate: request.requestedExecutionDate ?? "2026-11-18", status: .queued,
                     attempts: 0, lastError: nil, bankStatus: nil, reasonCode: nil, reasonText: nil,
-                    createdAt: Self.created, updatedAt: Self.created)
+                    createdAt: Self.created, updatedAt: Self.created, details: request.details)
                 state.payments[id] = record
                 state.order.append(id)
                 records.append(record)
@@ -81,6 +81,12 @@ final class FakeGateway: PaymentGateway {
                               attempt: 0, bankStatus: nil, reasonCode: nil),
         ]
         return PaymentDetail(payment: record, history: history)
+    }
+
+    func batch(id: String) async throws(GatewayError) -> PaymentBatchDetail {
+        let payments = state.withLock { state in state.order.compactMap { state.payments[$0] }.filter { $0.batchId == id } }
+        guard !payments.isEmpty else { throw Self.notFound }
+        return PaymentBatchDetail(id: id, payments: payments)
     }
 
     func payments(_ filter: PaymentFilter) async throws(GatewayError) -> PaymentPage {

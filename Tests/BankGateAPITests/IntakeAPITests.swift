@@ -36,7 +36,11 @@ final class IntakeAPITests: XCTestCase {
             }
             XCTAssertEqual(json["created_at"] as? String, FakeGateway.created.iso8601)
             XCTAssertEqual(json["updated_at"] as? String, FakeGateway.created.iso8601)
-            XCTAssertEqual(json.count, 20)
+            XCTAssertEqual(json["charge_bearer"] as? String, "SLEV")
+            for key in ["purpose", "priority", "category_purpose"] {
+                XCTAssertTrue(json[key] is NSNull, key)
+            }
+            XCTAssertEqual(json.count, 25)
         }
         let submissions = harness.gateway.state.withLock { $0.submissions }
         XCTAssertEqual(submissions.count, 1)
@@ -94,10 +98,10 @@ final class IntakeAPITests: XCTestCase {
             XCTAssertEqual(nestedType.errorCode, "invalid_type")
             XCTAssertEqual(nestedType.errorField, "creditor.name")
 
-            let unknownTop = try await post(Bodies.text(Bodies.payment(["priority": "high"])))
+            let unknownTop = try await post(Bodies.text(Bodies.payment(["urgency": "high"])))
             XCTAssertEqual(unknownTop.status, .badRequest)
             XCTAssertEqual(unknownTop.errorCode, "unknown_field")
-            XCTAssertEqual(unknownTop.errorField, "priority")
+            XCTAssertEqual(unknownTop.errorField, "urgency")
 
             let unknownNested = try await post(Bodies.text(Bodies.payment(["creditor": Bodies.creditor(["iban": "x"])])))
             XCTAssertEqual(unknownNested.status, .badRequest)

@@ -47,13 +47,19 @@ final class JSONParsingTests: XCTestCase {
         #"{"creditor":{}}"#,
         #"{"creditor":{"name":"a","iban":"x"}}"#,
         #"{"zeta":1,"alpha":[1,{"b":null}],"amount":"1"}"#,
-        #"{"priority":1e5}"#, #"{"priority":-0.5E-3}"#, #"{"priority":0}"#, #"{"priority":[true,false,null]}"#,
+        #"{"urgency":1e5}"#, #"{"urgency":-0.5E-3}"#, #"{"urgency":0}"#, #"{"urgency":[true,false,null]}"#,
         #"{"amount":12.5}"#, #"{"amount":true}"#, #"{"amount":["1"]}"#, #"{"amount":{"v":"1"}}"#,
+        #"{"purpose":"用途","priority":"urgent","category_purpose":"SALA","charge_bearer":"SHAR","same_bank":true,"creditor":{"bank_name":"b","bank_branch":"c","address":{"street":"s","town":"t","postal_code":"1","country":"CN","lines":["a","b"]}}}"#,
+        #"{"same_bank":false,"creditor":{"address":{"lines":[]}}}"#, #"{"same_bank":null,"creditor":{"address":null}}"#,
+        #"{"same_bank":"true"}"#, #"{"same_bank":1}"#, #"{"priority":1}"#, #"{"creditor":{"address":"x"}}"#,
+        #"{"creditor":{"address":{"lines":"x"}}}"#, #"{"creditor":{"address":{"lines":["a",2]}}}"#,
+        #"{"creditor":{"address":{"lines":[null]}}}"#, #"{"creditor":{"address":{"city":"x"}}}"#,
+        #"{"creditor":{"address":{"country":7}}}"#,
         #"{"creditor":"Bob"}"#, #"{"creditor":[]}"#, #"{"creditor":{"name":7}}"#, #"{"creditor":{"bank_code":false}}"#,
         #"[]"#, #"[{"amount":"1"}]"#, #""text""#, #"null"#, #"123"#, #"true"#,
         "", " ", "{", "}", #"{"amount"}"#, #"{"amount":}"#, #"{"amount":"1"}x"#,
-        #"{"amount":"1"}{}"#, #"{'amount':'1'}"#, #"{amount:"1"}"#, #"{"priority":.5}"#, #"{"priority":+1}"#,
-        #"{"priority":tru}"#, #"{"priority":nul}"#, #"{"priority":NaN}"#, #"{"amount":"1"#, #"{"amount":"\x"}"#, #"{"amount":"\u12"}"#,
+        #"{"amount":"1"}{}"#, #"{'amount':'1'}"#, #"{amount:"1"}"#, #"{"urgency":.5}"#, #"{"urgency":+1}"#,
+        #"{"urgency":tru}"#, #"{"urgency":nul}"#, #"{"urgency":NaN}"#, #"{"amount":"1"#, #"{"amount":"\x"}"#, #"{"amount":"\u12"}"#,
         #"{"a":[,1]}"#, #"{"a" "b"}"#, #"{"a":1 "b":2}"#,
         "{\"amount\":\"a\u{01}b\"}", "{\"amount\":\"tab\tinside\"}",
     ]
@@ -84,8 +90,8 @@ final class JSONParsingTests: XCTestCase {
 
     /// Foundation lets these through (trailing commas, numbers it never decodes); RFC 8259 does not.
     func testScannerRefusesWhatIsNotStrictJSON() {
-        let lenient = [#"{"amount":"1",}"#, #"{"priority":01}"#, #"{"priority":1.}"#, #"{"priority":-}"#,
-                       #"{"priority":1e}"#, #"{"a":[1,]}"#]
+        let lenient = [#"{"amount":"1",}"#, #"{"urgency":01}"#, #"{"urgency":1.}"#, #"{"urgency":-}"#,
+                       #"{"urgency":1e}"#, #"{"a":[1,]}"#]
         let refused: [[UInt8]] = lenient.map { Array($0.utf8) } + [
             Array(#"{"amount":"\ud800"}"#.utf8),            // lone high surrogate
             Array(#"{"amount":"\udc00"}"#.utf8),            // lone low surrogate

@@ -91,4 +91,35 @@ enum ISO20022Fixtures {
         }
         return message
     }
+
+    /// A Chinese domestic batch with every optional field: urgent, category purpose SUPP, the debtor
+    /// bearing the charges, purpose text (用途), the receiving bank's name and branch, and creditor
+    /// addresses (structured with lines; lines only; town only).
+    static func detailed() -> PaymentMessage {
+        let details = TransferDetails(purpose: "采购货款 PO-2026-118", priority: .urgent, categoryPurpose: "SUPP",
+                                      chargeBearer: .debtor, sameBank: false)
+        return PaymentMessage(
+            messageId: "MSG-20261123-0004", paymentInfoId: "PMT-20261123-0004", createdAt: createdAt,
+            requestedExecutionDate: "2026-11-23", debtor: cnyDebtor, initiatingPartyName: "北京示例科技有限公司",
+            transfers: [
+                CreditTransfer(paymentId: "pay-6", instructionId: "INSTR-0006", endToEndId: "E2E-CN-2",
+                               amount: Money(minorUnits: 1_200_000, currency: cny),
+                               creditor: Party(name: "上海浦东发展贸易有限公司", account: "31001234567890123", bankCode: "310290000013",
+                                               bankName: "上海浦东发展银行", bankBranch: "上海浦东发展银行陆家嘴支行",
+                                               address: PostalAddress(street: "世纪大道 100 号", town: "上海", postalCode: "200120",
+                                                                      country: "CN", lines: ["浦东新区", "环球金融中心 20 楼"])),
+                               remittanceInfo: "合同 HT-2026-77 & 发票 <0042>", details: details),
+                CreditTransfer(paymentId: "pay-7", instructionId: "INSTR-0007", endToEndId: "E2E-CN-3",
+                               amount: Money(minorUnits: 50, currency: cny),
+                               creditor: Party(name: "广州示例物流有限公司", account: "6222021234567890", bankCode: "102581000013",
+                                               bankName: "中国工商银行", address: PostalAddress(country: "CN", lines: ["广州市天河区体育西路 1 号"])),
+                               remittanceInfo: nil, details: TransferDetails(priority: .urgent, categoryPurpose: "SUPP", chargeBearer: .debtor)),
+                CreditTransfer(paymentId: "pay-8", instructionId: "INSTR-0008", endToEndId: "E2E-CN-4",
+                               amount: Money(minorUnits: 9_999, currency: cny),
+                               creditor: Party(name: "Shenzhen Example Ltd", account: "755912345678", bankCode: nil,
+                                               bankName: "China Merchants Bank", bankBranch: "Shenzhen Futian Sub-branch", address: PostalAddress(town: "Shenzhen", country: "CN")),
+                               remittanceInfo: "Freight", details: TransferDetails(purpose: "运费", priority: .urgent, categoryPurpose: "SUPP",
+                                                                                  chargeBearer: .debtor, sameBank: true)),
+            ])
+    }
 }

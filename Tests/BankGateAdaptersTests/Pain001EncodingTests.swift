@@ -13,7 +13,8 @@ final class Pain001EncodingTests: XCTestCase {
             let validator = try XMLSchemaValidator(xsdPath: Fixtures.schemaPath(version.rawValue))
             let adapter = ISO20022Adapter(painVersion: version)
             for (label, message) in [("single", Fixtures.single()), ("batch", Fixtures.batch()),
-                                     ("cnaps", Fixtures.cnaps()), ("large", Fixtures.large(50))] {
+                                     ("cnaps", Fixtures.cnaps()), ("large", Fixtures.large(50)),
+                                     ("detailed", Fixtures.detailed())] {
                 let encoded = try adapter.encodePayment(message)
                 XCTAssertEqual(validator.validate(encoded.bytes), [], "\(version.rawValue) \(label)")
                 XCTAssertEqual(encoded.kind, version.rawValue)
@@ -28,6 +29,8 @@ final class Pain001EncodingTests: XCTestCase {
             ("pain.001.001.09-single.xml", .v09, Fixtures.single()),
             ("pain.001.001.09-batch.xml", .v09, Fixtures.batch()),
             ("pain.001.001.03-single.xml", .v03, Fixtures.single()),
+            ("pain.001.001.09-details.xml", .v09, Fixtures.detailed()),
+            ("pain.001.001.03-details.xml", .v03, Fixtures.detailed()),
         ]
         let update = ProcessInfo.processInfo.environment["BANKGATE_UPDATE_GOLDEN"] == "1"
         for (file, version, message) in cases {

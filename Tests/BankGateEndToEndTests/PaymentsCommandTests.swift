@@ -40,6 +40,30 @@ final class PaymentsCommandTests: XCTestCase {
         XCTAssertTrue(status.out.contains("completed"), status.out)
     }
 
+    /// A batch with every optional field goes through the simulated bank; `payments batch` shows
+    /// its total and each payment's status.
+    func testBatchShowsItsPaymentsStatuses() async throws {
+        try await harness.start()
+        var first = GatewayHarness.payment(amount: "100.00", e2e: "CLI-B1")
+        first["purpose"] = "Rent"
+        first["priority"] = "urgent"
+        first["category_purpose"] = "SUPP"
+        first["charge_bearer"] = "SHAR"
+        first["creditor"] = ["name": "Müller & Söhne GmbH", "account": "GB82WEST12345698765432", "bank_code": "WESTGB2L",
+                             "bank_name": "NatWest", "bank_branch": "Soho", "address": ["town": "London", "country": "GB"]]
+        let second = GatewayHarness.payment(amount: "0.51", e2e: "CLI-B2")
+        let created = try await harness.call("POST", "/v1/payment-batches", body: ["payments": [first, second]], key: "cli-b")
+        let batchId = try XCTUnwrap(created.json["batch_id"] as? String, "\(created.json)")
+        for payment in created.json["payments"] as? [[String: Any]] ?? [] {
+            _ = try await harness.waitForPayment(try XCTUnwrap(payment["id"] as? String)) { $0 == "completed" }
+        }
+        let batch = try bankgate(["payments", "batch", batchId])
+        XCTAssertEqual(batch.status, 0, batch.err)
+        XCTAssertTrue(batch.out.contains("batch \(batchId): 2 payments, 100.51 EUR"), batch.out)
+        XCTAssertTrue(batch.out.contains("completed 2"), batch.out)
+        XCTAssertTrue(batch.out.contains("CLI-B1") && batch.out.contains("CLI-B2"), batch.out)
+    }
+
     func testAnAPIErrorDocumentBecomesTheMessage() async throws {
         try await harness.start()
         let missing = try bankgate(["payments", "show", "pay_does_not_exist"])

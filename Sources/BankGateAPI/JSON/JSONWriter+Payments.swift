@@ -18,8 +18,28 @@ extension JSONWriter {
         field("name", record.creditor.name)
         field("account", record.creditor.account)
         field("bank_code", record.creditor.bankCode)
+        field("bank_name", record.creditor.bankName)
+        field("bank_branch", record.creditor.bankBranch)
+        key("address")
+        if let address = record.creditor.address {
+            beginObject()
+            field("street", address.street)
+            field("town", address.town)
+            field("postal_code", address.postalCode)
+            field("country", address.country)
+            field("lines", address.lines)
+            endObject()
+        } else {
+            null()
+        }
         endObject()
         field("remittance_info", record.remittanceInfo)
+        field("purpose", record.details.purpose)
+        field("priority", record.details.priority?.rawValue)
+        field("category_purpose", record.details.categoryPurpose)
+        field("charge_bearer", record.details.chargeBearer?.rawValue)
+        key("same_bank")
+        if let sameBank = record.details.sameBank { bool(sameBank) } else { null() }
         field("end_to_end_id", record.endToEndId)
         field("instruction_id", record.instructionId)
         field("message_id", record.messageId)
@@ -61,6 +81,22 @@ extension JSONWriter {
             endObject()
         }
         endArray()
+        endObject()
+    }
+
+    /// A batch: its id, when it was accepted, its size, control sum and currency, the count of its
+    /// payments in each status, and the payments.
+    mutating func paymentBatch(_ batch: PaymentBatchDetail) {
+        beginObject()
+        field("id", batch.id)
+        field("created_at", batch.createdAt.iso8601)
+        field("count", batch.payments.count)
+        field("control_sum", batch.controlSum)
+        field("currency", batch.currency?.code)
+        key("counts")
+        statusCounts(batch.countsByStatus)
+        key("payments")
+        payments(batch.payments)
         endObject()
     }
 

@@ -17,6 +17,14 @@ extension APIEndpoints {
         return APIResponse.json(.ok, writer)
     }
 
+    func showBatch(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        _ = try auth.authorize(request, anyOf: [.paymentsRead])
+        let batch = try await gateway.batch(id: try pathID(context))
+        var writer = JSONWriter(capacity: 256 + batch.payments.count * 1100)
+        writer.paymentBatch(batch)
+        return APIResponse.json(.ok, writer)
+    }
+
     func listPayments(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         _ = try auth.authorize(request, anyOf: [.paymentsRead])
         let query = QueryParameters(request)

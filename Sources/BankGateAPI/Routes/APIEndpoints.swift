@@ -20,6 +20,7 @@ struct APIEndpoints: Sendable {
     func register(on router: Router<APIRequestContext>) {
         router.post("/v1/payments") { request, context in try await createPayment(request, context) }
         router.post("/v1/payment-batches") { request, context in try await createBatch(request, context) }
+        router.get("/v1/payment-batches/:id") { request, context in try await showBatch(request, context) }
         router.get("/v1/payments") { request, context in try await listPayments(request, context) }
         router.get("/v1/payments/:id") { request, context in try await showPayment(request, context) }
         router.post("/v1/payments/:id/cancel") { request, context in try await cancelPayment(request, context) }

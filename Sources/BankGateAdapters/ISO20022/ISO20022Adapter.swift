@@ -31,6 +31,15 @@ public struct ISO20022Adapter: BankAdapter {
     public var maxTransfersPerMessage: Int { 10_000 }
     /// `DUPL` (duplicate payment) and `AM05` (duplication), at group level.
     public var duplicateRefusalReasonCodes: Set<String> { ["DUPL", "AM05"] }
+    /// Nothing new is required, except the creditor's bank's name for a payment to a CNAPS bank
+    /// code (CNAPS needs the receiving bank's name; assumed, see the README); the purpose text goes
+    /// in `Purp/Prtry` (`Max35Text`), so 35 characters at most.
+    public var paymentFieldRequirements: PaymentFieldRequirements {
+        PaymentFieldRequirements(requiredForCNAPSCreditor: [.creditorBankName], maxPurposeLength: Self.maxPurposeLength)
+    }
+
+    /// `Purp/Prtry` is `Max35Text`.
+    public static let maxPurposeLength = 35
 
     /// Creates the adapter.
     /// - Parameters:

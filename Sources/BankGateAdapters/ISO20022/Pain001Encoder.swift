@@ -38,6 +38,7 @@ struct Pain001Encoder {
         let currency = message.debtor.currency
         let controlSum = try Self.controlSum(transfers, currency: currency)
         let numberOfTransactions = String(transfers.count)
+        let paymentType = try Self.paymentType(transfers)
 
         writer.declaration()
         writer.open("Document", attributes: ["xmlns": version.namespace])
@@ -58,6 +59,16 @@ struct Pain001Encoder {
         writer.element("BtchBookg", transfers.count > 1 ? "true" : "false")
         writer.element("NbOfTxs", numberOfTransactions)
         writer.element("CtrlSum", controlSum)
+        if paymentType.priority != nil || paymentType.categoryPurpose != nil {
+            writer.open("PmtTpInf")
+            if let priority = paymentType.priority { writer.element("InstrPrty", priority == .urgent ? "HIGH" : "NORM") }
+            if let categoryPurpose = paymentType.categoryPurpose {
+                writer.open("CtgyPurp")
+                writer.element("Cd", categoryPurpose)
+                writer.close("CtgyPurp")
+            }
+            writer.close("PmtTpInf")
+        }
         switch version {
         case .v09:
             writer.open("ReqdExctnDt")
@@ -71,7 +82,8 @@ struct Pain001Encoder {
         writer.close("Dbtr")
         try account("DbtrAcct", message.debtor.number, location: "PmtInf/DbtrAcct")
         agent("DbtrAgt", debtorAgent)
-        writer.element("ChrgBr", "SLEV")
+        // Payments accepted before the charge bearer was stored have none: they go as they always did.
+        writer.element("ChrgBr", (paymentType.chargeBearer ?? .serviceLevel).rawValue)
         for (index, transfer) in transfers.enumerated() {
             try self.transfer(transfer, currency: currency, location: "CdtTrfTxInf[\(index + 1)]")
         }
@@ -87,6 +99,13 @@ struct Pain001Encoder {
         try Self.checkText(transfer.creditor.name, max: 140, location() + "/Cdtr/Nm")
         if let remittance = transfer.remittanceInfo {
             try Self.checkText(remittance, max: 140, location() + "/RmtInf/Ustrd")
+        }
+        let creditor = transfer.creditor
+        if let bankName = creditor.bankName { try Self.checkText(bankName, max: 140, location() + "/CdtrAgt/FinInstnId/Nm") }
+        if let branch = creditor.bankBranch { try Self.checkText(branch, max: 140, location() + "/CdtrAgt/BrnchId/Nm") }
+        if let address = creditor.address { try Self.checkAddress(address, location() + "/Cdtr/PstlAdr") }
+        if let purpose = transfer.details.purpose {
+            try Self.checkText(purpose, max: ISO20022Adapter.maxPurposeLength, location() + "/Purp/Prtry")
         }
         guard transfer.amount.currency == currency else {
             throw AdapterError("transfer in \(transfer.amount.currency.code) from a \(currency.code) account",
@@ -107,11 +126,19 @@ struct Pain001Encoder {
         writer.open("Amt")
         writer.element("InstdAmt", transfer.amount.decimalString, attributes: ["Ccy": currency.code])
         writer.close("Amt")
-        if let creditorAgent { agent("CdtrAgt", creditorAgent) }
+        if creditorAgent != nil || creditor.bankName != nil || creditor.bankBranch != nil {
+            agent("CdtrAgt", creditorAgent, name: creditor.bankName, branch: creditor.bankBranch)
+        }
         writer.open("Cdtr")
-        writer.element("Nm", transfer.creditor.name)
+        writer.element("Nm", creditor.name)
+        if let address = creditor.address { postalAddress(address) }
         writer.close("Cdtr")
-        try account("CdtrAcct", transfer.creditor.account, location: location() + "/CdtrAcct")
+        try account("CdtrAcct", creditor.account, location: location() + "/CdtrAcct")
+        if let purpose = transfer.details.purpose {
+            writer.open("Purp")
+            writer.element("Prtry", purpose)
+            writer.close("Purp")
+        }
         if let remittance = transfer.remittanceInfo {
             writer.open("RmtInf")
             writer.element("Ustrd", remittance)
@@ -141,8 +168,9 @@ struct Pain001Encoder {
         writer.close(element)
     }
 
-    /// `<DbtrAgt><FinInstnId>` with a BIC, or a CNAPS code as a clearing system member id.
-    private mutating func agent(_ element: String, _ code: BankCode) {
+    /// `<DbtrAgt><FinInstnId>` with a BIC, or a CNAPS code as a clearing system member id, then the
+    /// bank's name (`FinInstnId/Nm`) and its branch's (`BrnchId/Nm`), in both versions' schema order.
+    private mutating func agent(_ element: String, _ code: BankCode?, name: String? = nil, branch: String? = nil) {
         writer.open(element)
         writer.open("FinInstnId")
         switch code {
@@ -155,9 +183,66 @@ struct Pain001Encoder {
             writer.close("ClrSysId")
             writer.element("MmbId", member)
             writer.close("ClrSysMmbId")
+        case nil:
+            break
         }
+        if let name { writer.element("Nm", name) }
         writer.close("FinInstnId")
+        if let branch {
+            writer.open("BrnchId")
+            writer.element("Nm", branch)
+            writer.close("BrnchId")
+        }
         writer.close(element)
+    }
+
+    /// `<PstlAdr>`: `StrtNm`, `PstCd`, `TwnNm`, `Ctry`, `AdrLine`… — the same order in
+    /// `PostalAddress6` (.03) and `PostalAddress24` (.09).
+    private mutating func postalAddress(_ address: PostalAddress) {
+        writer.open("PstlAdr")
+        if let street = address.street { writer.element("StrtNm", street) }
+        if let postalCode = address.postalCode { writer.element("PstCd", postalCode) }
+        if let town = address.town { writer.element("TwnNm", town) }
+        writer.element("Ctry", address.country)
+        for line in address.lines { writer.element("AdrLine", line) }
+        writer.close("PstlAdr")
+    }
+
+    /// What the one `PmtInf` says for all its transfers: they must agree (intake groups them so).
+    struct PaymentType {
+        var chargeBearer: ChargeBearer?
+        var priority: PaymentPriority?
+        var categoryPurpose: String?
+    }
+
+    static func paymentType(_ transfers: [CreditTransfer]) throws(AdapterError) -> PaymentType {
+        let first = transfers[0].details
+        for (index, transfer) in transfers.enumerated().dropFirst() {
+            let details = transfer.details
+            guard details.chargeBearer == first.chargeBearer, details.priority == first.priority,
+                  details.categoryPurpose == first.categoryPurpose else {
+                throw AdapterError("the transfers of one message must share charge bearer, priority and category purpose",
+                                   location: "CdtTrfTxInf[\(index + 1)]")
+            }
+        }
+        if let code = first.categoryPurpose {
+            guard (1...4).contains(code.utf8.count), code.utf8.allSatisfy({ (65...90).contains($0) || (48...57).contains($0) }) else {
+                throw AdapterError("category purpose must be 1 to 4 letters or digits", location: "PmtInf/PmtTpInf/CtgyPurp/Cd")
+            }
+        }
+        return PaymentType(chargeBearer: first.chargeBearer, priority: first.priority, categoryPurpose: first.categoryPurpose)
+    }
+
+    /// The address parts within their elements' limits, the country two capital letters.
+    static func checkAddress(_ address: PostalAddress, _ location: @autoclosure () -> String) throws(AdapterError) {
+        if let street = address.street { try checkText(street, max: 70, location() + "/StrtNm") }
+        if let postalCode = address.postalCode { try checkText(postalCode, max: 16, location() + "/PstCd") }
+        if let town = address.town { try checkText(town, max: 35, location() + "/TwnNm") }
+        guard address.country.utf8.count == 2, address.country.utf8.allSatisfy({ (65...90).contains($0) }) else {
+            throw AdapterError("country must be an ISO 3166 alpha-2 code", location: location() + "/Ctry")
+        }
+        guard address.lines.count <= 7 else { throw AdapterError("at most 7 address lines", location: location() + "/AdrLine") }
+        for line in address.lines { try checkText(line, max: 70, location() + "/AdrLine") }
     }
 
     /// Amounts must stay within the schema's 18 total digits.

@@ -23,7 +23,8 @@ extension BankLane {
             requestedExecutionDate: submission.requestedExecutionDate, debtor: debtor, initiatingPartyName: debtor.name,
             transfers: payments.map {
                 CreditTransfer(paymentId: $0.id, instructionId: $0.instructionId, endToEndId: $0.endToEndId,
-                               amount: $0.amount, creditor: $0.creditor, remittanceInfo: $0.remittanceInfo)
+                               amount: $0.amount, creditor: $0.creditor, remittanceInfo: $0.remittanceInfo,
+                               details: $0.details)
             })
         let encoded: EncodedMessage
         do {

@@ -22,6 +22,11 @@ extension PaymentRequestBody {
         remittanceInfo = try object.string("remittance_info")
         endToEndId = try object.string("end_to_end_id")
         requestedExecutionDate = try object.string("requested_execution_date")
+        purpose = try object.string("purpose")
+        priority = try object.string("priority")
+        categoryPurpose = try object.string("category_purpose")
+        chargeBearer = try object.string("charge_bearer")
+        sameBank = try object.bool("same_bank")
     }
 }
 
@@ -31,6 +36,24 @@ extension CreditorBody {
         name = try object.string("name")
         account = try object.string("account")
         bankCode = try object.string("bank_code")
+        bankName = try object.string("bank_name")
+        bankBranch = try object.string("bank_branch")
+        if let value = object.member("address") {
+            address = try AddressBody(value, path: IntakeFieldPath.join(path, "address"))
+        } else {
+            address = nil
+        }
+    }
+}
+
+extension AddressBody {
+    init(_ value: JSONValue, path: String) throws(GatewayError) {
+        let object = try IntakeJSONObject(value, path: path, knownKeys: Self.knownKeys)
+        street = try object.string("street")
+        town = try object.string("town")
+        postalCode = try object.string("postal_code")
+        country = try object.string("country")
+        lines = try object.strings("lines")
     }
 }
 
@@ -98,6 +121,36 @@ struct IntakeJSONObject {
     func string(_ key: String) throws(GatewayError) -> String? {
         do {
             return try reader.string(key)
+        } catch {
+            throw GatewayError(reading: error)
+        }
+    }
+
+    /// The strings of the array at `key`; `nil` when absent or `null`, `invalid_type` for
+    /// anything else (naming the element: `lines[1]`).
+    func strings(_ key: String) throws(GatewayError) -> [String]? {
+        let elements: [JSONValue]?
+        do {
+            elements = try reader.array(key)
+        } catch {
+            throw GatewayError(reading: error)
+        }
+        guard let elements else { return nil }
+        var strings: [String] = []
+        for (index, element) in elements.enumerated() {
+            guard case .string(let text) = element else {
+                throw GatewayError(reading: .wrongType(JSONObjectReader.join(JSONObjectReader.join(reader.path, key), index: index),
+                                                       "a string"))
+            }
+            strings.append(text)
+        }
+        return strings
+    }
+
+    /// The boolean at `key`; `nil` when absent or `null`, `invalid_type` for another type.
+    func bool(_ key: String) throws(GatewayError) -> Bool? {
+        do {
+            return try reader.bool(key)
         } catch {
             throw GatewayError(reading: error)
         }

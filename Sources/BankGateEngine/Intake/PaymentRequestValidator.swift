@@ -58,7 +58,7 @@ public struct PaymentRequestValidator: Sendable {
             throw at.invalid(.invalidAmount, "amount must be greater than zero", "amount")
         }
 
-        let creditor = try validateCreditor(body.creditor, at)
+        var creditor = try validateCreditor(body.creditor, at)
 
         if let remittance = body.remittanceInfo,
            let problem = ISOText.problem(in: remittance, maxLength: Self.maxTextLength) {
@@ -71,9 +71,84 @@ public struct PaymentRequestValidator: Sendable {
             try checkExecutionDate(date, at)
         }
 
+        let details = try validateDetails(body, creditor: creditor, debtor: info.account, currency: currency, at)
+        if let address = body.creditor?.address {
+            creditor.address = try validateAddress(address, FieldPlace(prefix: at.prefix, parent: "creditor.address"))
+        }
         return PaymentRequest(debtorAccountId: accountId, amount: amount, creditor: creditor,
                               remittanceInfo: body.remittanceInfo, endToEndId: body.endToEndId,
-                              requestedExecutionDate: body.requestedExecutionDate)
+                              requestedExecutionDate: body.requestedExecutionDate, details: details)
+    }
+
+    /// `purpose`, `priority`, `category_purpose`, `charge_bearer` (defaulted) and `same_bank`
+    /// (derived from the bank codes when not given and they tell).
+    private func validateDetails(_ body: PaymentRequestBody, creditor: Party, debtor: DebtorAccount, currency: Currency,
+                                 _ at: FieldPlace) throws(GatewayError) -> TransferDetails {
+        var details = TransferDetails()
+        if let purpose = body.purpose {
+            if let problem = ISOText.problem(in: purpose, maxLength: Self.maxTextLength) {
+                throw at.invalid(.invalidText, "purpose \(problem)", "purpose")
+            }
+            details.purpose = purpose
+        }
+        if let text = body.priority {
+            guard let priority = PaymentPriority(rawValue: text) else {
+                throw at.invalid(.invalidValue, "priority must be normal or urgent", "priority")
+            }
+            details.priority = priority
+        }
+        if let text = body.categoryPurpose {
+            let code = text.uppercased()
+            guard code.utf8.count == 4, code.utf8.allSatisfy(Self.isUpperAlphanumeric) else {
+                throw at.invalid(.invalidValue, "category_purpose must be an ISO 20022 category purpose code: 4 letters or digits (SALA, SUPP, TREA…)",
+                                 "category_purpose")
+            }
+            details.categoryPurpose = code
+        }
+        if let text = body.chargeBearer {
+            guard let bearer = ChargeBearer(rawValue: text.uppercased()) else {
+                throw at.invalid(.invalidValue, "charge_bearer must be SLEV, SHAR, DEBT or CRED", "charge_bearer")
+            }
+            details.chargeBearer = bearer
+        } else {
+            details.chargeBearer = .default(currency: currency, creditorAccount: creditor.account)
+        }
+        details.sameBank = body.sameBank ?? SameBank.derive(debtorBankCode: debtor.bankCode, creditorBankCode: creditor.bankCode)
+        return details
+    }
+
+    /// Limits of the address parts: ISO 20022's `StrtNm` (70), `TwnNm` (35), `PstCd` (16), `AdrLine` (70).
+    static let addressLimits = (street: 70, town: 35, postalCode: 16, line: 70, lines: 2)
+
+    /// `creditor.address`: `country` (ISO 3166 alpha-2) and `town` or `lines` required; `street`,
+    /// `postal_code`, up to two `lines`, each ISO text within its element's limit.
+    private func validateAddress(_ body: AddressBody, _ at: FieldPlace) throws(GatewayError) -> PostalAddress {
+        let limits = Self.addressLimits
+        func text(_ value: String?, _ name: String, _ max: Int) throws(GatewayError) -> String? {
+            guard let value else { return nil }
+            if let problem = ISOText.problem(in: value, maxLength: max) {
+                throw at.invalid(.invalidText, "\(at.path(name)) \(problem)", name)
+            }
+            return value
+        }
+        let street = try text(body.street, "street", limits.street)
+        let town = try text(body.town, "town", limits.town)
+        let postalCode = try text(body.postalCode, "postal_code", limits.postalCode)
+        let lines = body.lines ?? []
+        guard lines.count <= limits.lines else {
+            throw at.invalid(.invalidValue, "\(at.path("lines")) holds at most \(limits.lines) lines", "lines")
+        }
+        for (index, line) in lines.enumerated() {
+            _ = try text(line, "lines[\(index)]", limits.line)
+        }
+        let country = try at.required(body.country, "country").uppercased()
+        guard CountryCode.isValid(country) else {
+            throw at.invalid(.invalidCountry, "\(at.path("country")) is not an ISO 3166 alpha-2 country code", "country")
+        }
+        guard town != nil || !lines.isEmpty else {
+            throw at.invalid(.missingField, "\(at.path("town")) is required when the address has no lines", "town")
+        }
+        return PostalAddress(street: street, town: town, postalCode: postalCode, country: country, lines: lines)
     }
 
     /// Validates a batch as a whole: 1…``maxBatchSize`` payments, each valid, all from the same
@@ -142,7 +217,17 @@ public struct PaymentRequestValidator: Sendable {
             throw at.invalid(.missingBankCode, "creditor.bank_code is required when the account is not an IBAN",
                              "bank_code")
         }
-        return Party(name: name, account: account, bankCode: bankCode)
+        for (value, field) in [(body.bankName, "bank_name"), (body.bankBranch, "bank_branch")] {
+            if let value, let problem = ISOText.problem(in: value, maxLength: Self.maxTextLength) {
+                throw at.invalid(.invalidText, "creditor.\(field) \(problem)", field)
+            }
+        }
+        // A branch is a branch of some bank: it comes with the bank's code or name.
+        if body.bankBranch != nil && bankCode == nil && body.bankName == nil {
+            throw at.invalid(.missingField, "creditor.bank_name is required with creditor.bank_branch when there is no bank_code",
+                             "bank_name")
+        }
+        return Party(name: name, account: account, bankCode: bankCode, bankName: body.bankName, bankBranch: body.bankBranch)
     }
 
     /// `YYYY-MM-DD`, a real calendar date, today or later (UTC).
@@ -168,6 +253,10 @@ public struct PaymentRequestValidator: Sendable {
             guard expected ? byte == UInt8(ascii: "-") : (byte >= 48 && byte <= 57) else { return false }
         }
         return true
+    }
+
+    private static func isUpperAlphanumeric(_ byte: UInt8) -> Bool {
+        (byte >= 48 && byte <= 57) || (byte >= 65 && byte <= 90)
     }
 
     private static func isASCIIAlphanumeric(_ byte: UInt8) -> Bool {

@@ -38,6 +38,11 @@ struct StrictJSONObject {
         try container.decodeIfPresent(String.self, forKey: JSONKey(key))
     }
 
+    /// The boolean at `key`, `nil` when absent or `null`; another JSON type throws `typeMismatch`.
+    func bool(_ key: String) throws -> Bool? {
+        try container.decodeIfPresent(Bool.self, forKey: JSONKey(key))
+    }
+
     /// The value at `key`, `nil` when absent or `null`.
     func value<T: Decodable>(_ type: T.Type, _ key: String) throws -> T? {
         try container.decodeIfPresent(type, forKey: JSONKey(key))
@@ -75,6 +80,8 @@ extension GatewayError {
             let path = IntakeFieldPath.render(context.codingPath)
             let expected = if type == String.self {
                 "a string"
+            } else if type == Bool.self {
+                "true or false"
             } else if ObjectIdentifier(type) != ObjectIdentifier([String: Any].self), type is any Collection.Type {
                 "an array"
             } else {

@@ -62,6 +62,13 @@ struct MessagesCommand: AsyncParsableCommand {
             } catch {
                 throw commandFailure("\(input): \(error)")
             }
+            do {
+                for (index, request) in requests.enumerated() {
+                    try GatewayEngine.checkRequirements(connection.adapter.paymentFieldRequirements, request, prefix: "[\(index)].")
+                }
+            } catch {
+                throw commandFailure("\(input): \(error)")
+            }
             guard let debtor = connection.accounts[requests[0].debtorAccountId] else {
                 throw commandFailure("debtor account \(requests[0].debtorAccountId) is not an account at \(bank)")
             }
@@ -73,7 +80,8 @@ struct MessagesCommand: AsyncParsableCommand {
                 transfers: requests.enumerated().map { index, request in
                     CreditTransfer(paymentId: "render-\(index + 1)", instructionId: "\(msgId)-\(index + 1)",
                                    endToEndId: request.endToEndId ?? "\(msgId)-E\(index + 1)", amount: request.amount,
-                                   creditor: request.creditor, remittanceInfo: request.remittanceInfo)
+                                   creditor: request.creditor, remittanceInfo: request.remittanceInfo,
+                                   details: request.details)
                 })
             let encoded: EncodedMessage
             do {

@@ -2,12 +2,12 @@ import ArgumentParser
 import BankGateConfig
 import BankGateCore
 
-/// `bankgate payments list|show|retry|cancel`: look at payments and act on one.
+/// `bankgate payments list|show|batch|retry|cancel|trace`: look at payments and act on one.
 struct PaymentsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "payments",
         abstract: "List, inspect, retry or cancel payments through the running daemon.",
-        subcommands: [List.self, Show.self, Retry.self, Cancel.self, Trace.self]
+        subcommands: [List.self, Show.self, Batch.self, Retry.self, Cancel.self, Trace.self]
     )
 
     /// `payments list`
@@ -131,6 +131,47 @@ extension PaymentsCommand {
                 print("payment \(id): \(orDash(trace.string("status"))), end-to-end id \(orDash(trace.string("end_to_end_id")))\n")
                 print(table.render())
             }
+        }
+    }
+}
+
+extension PaymentsCommand {
+    /// `payments batch ID`
+    struct Batch: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "batch", abstract: "A payment batch: its total, counts by status and each payment's status.")
+
+        @OptionGroup var connection: ConnectionOptions
+
+        @Argument(help: "The batch id (batch_id of POST /v1/payment-batches).")
+        var id: String
+
+        @Flag(help: "Print the API's JSON.")
+        var json = false
+
+        func run() async throws {
+            try await runOperator { () async throws(OperatorFailure) in
+                let client = try connection.client(preferring: [.paymentsRead])
+                let body = try await client.get("/v1/payment-batches/\(OperatorClient.escape(id))")
+                if json { return printRaw(body) }
+                print(Self.render(try JSONDocument(body)))
+            }
+        }
+
+        /// `batch ID: N payments, TOTAL CCY, created AT`, the counts by status, then a table of the payments.
+        static func render(_ batch: JSONDocument) -> String {
+            let counts = batch.fields("counts").map { "\($0.name) \($0.text)" }.joined(separator: ", ")
+            var text = "batch \(orDash(batch.string("id"))): \(orDash(batch.string("count"))) payments, "
+                + "\(orDash(batch.string("control_sum"))) \(orDash(batch.string("currency"))), created \(orDash(batch.string("created_at")))\n"
+                + (counts.isEmpty ? "" : counts + "\n") + "\n"
+            var table = TextTable("ID", "STATUS", "AMOUNT", "CREDITOR", "END-TO-END ID", "MESSAGE ID")
+            for payment in batch.list("payments") {
+                table.add(orDash(payment.string("id")), orDash(payment.string("status")), orDash(payment.string("amount")),
+                          orDash(payment.child("creditor")?.string("name")), orDash(payment.string("end_to_end_id")),
+                          orDash(payment.string("message_id")))
+            }
+            text += table.render()
+            return text
         }
     }
 }
