@@ -124,11 +124,19 @@ public struct PaymentFieldRequirements: Hashable, Sendable {
     /// The first problem of a payment that carries `given` (in ``PaymentField/allCases`` order),
     /// or `nil` when its bank can take it.
     public func problem(given: Set<PaymentField>, creditorBankCode: String?, purpose: String?) -> Problem? {
-        let cnaps = creditorBankCode.map(CNAPS.isValid) ?? false
-        for field in PaymentField.allCases {
-            let needed = required.contains(field) || (cnaps && requiredForCNAPSCreditor.contains(field))
-            if needed && !given.contains(field) { return .missing(field) }
-            if notCarried.contains(field) && given.contains(field) { return .notCarried(field) }
+        problem(carries: { given.contains($0) }, creditorBankCode: creditorBankCode, purpose: purpose)
+    }
+
+    /// The same, asking `carries` about each field (no set is built: this runs for every payment
+    /// taken in).
+    public func problem(carries: (PaymentField) -> Bool, creditorBankCode: String?, purpose: String?) -> Problem? {
+        let cnaps = !requiredForCNAPSCreditor.isEmpty && (creditorBankCode.map(CNAPS.isValid) ?? false)
+        if !required.isEmpty || cnaps || !notCarried.isEmpty {
+            for field in PaymentField.allCases {
+                let needed = required.contains(field) || (cnaps && requiredForCNAPSCreditor.contains(field))
+                if needed && !carries(field) { return .missing(field) }
+                if notCarried.contains(field) && carries(field) { return .notCarried(field) }
+            }
         }
         if let maxPurposeLength, let purpose, purpose.unicodeScalars.count > maxPurposeLength {
             return .purposeTooLong(max: maxPurposeLength)

@@ -247,23 +247,23 @@ public final class GatewayEngine: PaymentGateway {
 
     /// Refuses a payment its bank's format requires more of, or cannot carry (422, the field named).
     public static func checkRequirements(_ requirements: PaymentFieldRequirements, _ request: PaymentRequest,
-                                  prefix: String) throws(GatewayError) {
-        guard let problem = requirements.problem(given: request.givenFields, creditorBankCode: request.creditor.bankCode,
+                                  prefix: @autoclosure () -> String) throws(GatewayError) {
+        guard let problem = requirements.problem(carries: request.carries, creditorBankCode: request.creditor.bankCode,
                                                  purpose: request.details.purpose) else { return }
         switch problem {
         case .missing(let field):
             let why = field == .creditorBankName && request.creditor.bankCode.map(CNAPS.isValid) == true
                 ? " for a payment to a CNAPS bank code" : ""
             throw GatewayError(.validation, code: .missingField,
-                               message: "\(field.rawValue) is required by the debtor account's bank\(why)", field: prefix + field.rawValue)
+                               message: "\(field.rawValue) is required by the debtor account's bank\(why)", field: prefix() + field.rawValue)
         case .notCarried(let field):
             throw GatewayError(.validation, code: .unsupportedField,
                                message: "\(field.rawValue) cannot be carried by the debtor account's bank's format",
-                               field: prefix + field.rawValue)
+                               field: prefix() + field.rawValue)
         case .purposeTooLong(let max):
             throw GatewayError(.validation, code: .tooLong,
                                message: "purpose is longer than the \(max) characters the debtor account's bank's format carries",
-                               field: prefix + "purpose")
+                               field: prefix() + "purpose")
         }
     }
 

@@ -26,18 +26,18 @@ public struct PaymentRequest: Sendable, Hashable {
         self.details = details
     }
 
-    /// The optional fields this request carries, as ``PaymentFieldRequirements`` names them.
-    public var givenFields: Set<PaymentField> {
-        var given: Set<PaymentField> = []
-        if details.purpose != nil { given.insert(.purpose) }
-        if details.priority != nil { given.insert(.priority) }
-        if details.categoryPurpose != nil { given.insert(.categoryPurpose) }
-        if details.chargeBearer != nil { given.insert(.chargeBearer) }
-        if details.sameBank != nil { given.insert(.sameBank) }
-        if creditor.bankName != nil { given.insert(.creditorBankName) }
-        if creditor.bankBranch != nil { given.insert(.creditorBankBranch) }
-        if creditor.address != nil { given.insert(.creditorAddress) }
-        return given
+    /// Whether this request carries the optional `field` (as ``PaymentFieldRequirements`` names it).
+    public func carries(_ field: PaymentField) -> Bool {
+        switch field {
+        case .purpose: details.purpose != nil
+        case .priority: details.priority != nil
+        case .categoryPurpose: details.categoryPurpose != nil
+        case .chargeBearer: details.chargeBearer != nil
+        case .sameBank: details.sameBank != nil
+        case .creditorBankName: creditor.bankName != nil
+        case .creditorBankBranch: creditor.bankBranch != nil
+        case .creditorAddress: creditor.address != nil
+        }
     }
 }
 

@@ -84,8 +84,8 @@ struct Pain001Encoder {
         agent("DbtrAgt", debtorAgent)
         // Payments accepted before the charge bearer was stored have none: they go as they always did.
         writer.element("ChrgBr", (paymentType.chargeBearer ?? .serviceLevel).rawValue)
-        for (index, transfer) in transfers.enumerated() {
-            try self.transfer(transfer, currency: currency, location: "CdtTrfTxInf[\(index + 1)]")
+        for index in transfers.indices {
+            try self.transfer(transfers[index], currency: currency, location: "CdtTrfTxInf[\(index + 1)]")
         }
         writer.close("PmtInf")
         writer.close("CstmrCdtTrfInitn")
@@ -217,8 +217,8 @@ struct Pain001Encoder {
 
     static func paymentType(_ transfers: [CreditTransfer]) throws(AdapterError) -> PaymentType {
         let first = transfers[0].details
-        for (index, transfer) in transfers.enumerated().dropFirst() {
-            let details = transfer.details
+        for index in transfers.indices.dropFirst() {
+            let details = transfers[index].details
             guard details.chargeBearer == first.chargeBearer, details.priority == first.priority,
                   details.categoryPurpose == first.categoryPurpose else {
                 throw AdapterError("the transfers of one message must share charge bearer, priority and category purpose",

@@ -77,11 +77,12 @@ struct MessagesCommand: AsyncParsableCommand {
                 messageId: msgId, paymentInfoId: msgId + "-1", createdAt: now,
                 requestedExecutionDate: requests[0].requestedExecutionDate ?? now.dateString, debtor: debtor,
                 initiatingPartyName: debtor.name,
-                transfers: requests.enumerated().map { index, request in
-                    CreditTransfer(paymentId: "render-\(index + 1)", instructionId: "\(msgId)-\(index + 1)",
-                                   endToEndId: request.endToEndId ?? "\(msgId)-E\(index + 1)", amount: request.amount,
-                                   creditor: request.creditor, remittanceInfo: request.remittanceInfo,
-                                   details: request.details)
+                transfers: requests.indices.map { index in
+                    let request = requests[index], number = String(index + 1)
+                    return CreditTransfer(paymentId: "render-" + number, instructionId: msgId + "-" + number,
+                                          endToEndId: request.endToEndId ?? msgId + "-E" + number, amount: request.amount,
+                                          creditor: request.creditor, remittanceInfo: request.remittanceInfo,
+                                          details: request.details)
                 })
             let encoded: EncodedMessage
             do {
