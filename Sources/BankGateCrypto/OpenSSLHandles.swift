@@ -1,17 +1,55 @@
 import COpenSSL
+import Synchronization
 
 // Owners of OpenSSL objects. They are `@unchecked Sendable` because the object behind the pointer is
-// never modified after it was created (keys and certificates are read-only here), and OpenSSL 3
-// allows concurrent use of such objects from several threads: every signature or verification
-// creates its own EVP_MD_CTX/EVP_PKEY_CTX (see openssl-threads(7)).
+// never modified after it was created (keys, certificates and the set-up signature contexts are only
+// read: each signature or verification works on its own copy), and OpenSSL 3 allows concurrent use of
+// such objects from several threads (openssl-threads(7)). The one mutable part, the table of set-up
+// contexts, is behind a Mutex.
 
-/// Owns one `EVP_PKEY` (freed with the last reference).
+/// Owns one `EVP_PKEY` (freed with the last reference), and the digest contexts set up once for it.
 final class EVPKeyHandle: @unchecked Sendable {
     let pointer: OpaquePointer
+    /// Set-up contexts by scheme and direction, copied for each signature (see `withSignatureContext`).
+    private let prepared = Mutex<[PreparedKey: PreparedContext]>([:])
+    /// More schemes than this (many SM2 user ids on one key) are set up for each call instead.
+    private static let preparedLimit = 16
+
+    private struct PreparedKey: Hashable {
+        var scheme: SignatureScheme
+        var signing: Bool
+    }
+
+    /// A set-up `EVP_MD_CTX`, never used itself, only copied; freed with the handle.
+    private struct PreparedContext: @unchecked Sendable {
+        let pointer: OpaquePointer
+    }
 
     init(_ pointer: OpaquePointer) { self.pointer = pointer }
 
-    deinit { EVP_PKEY_free(pointer) }
+    /// The set-up context for `scheme` (made on first use), or nil when the handle keeps enough already.
+    func preparedContext(scheme: SignatureScheme, signing: Bool) throws(CryptoError) -> OpaquePointer? {
+        let key = PreparedKey(scheme: scheme, signing: signing)
+        let found: Result<PreparedContext?, CryptoError> = prepared.withLock { contexts in
+            if let context = contexts[key] { return .success(context) }
+            guard contexts.count < Self.preparedLimit else { return .success(nil) }
+            guard let context = EVP_MD_CTX_new() else { return .failure(OpenSSLErrorQueue.failure("EVP_MD_CTX_new")) }
+            do throws(CryptoError) {
+                try prepareSignatureContext(context, key: pointer, scheme: scheme, signing: signing)
+            } catch {
+                EVP_MD_CTX_free(context)
+                return .failure(error)
+            }
+            contexts[key] = PreparedContext(pointer: context)
+            return .success(PreparedContext(pointer: context))
+        }
+        return try found.get()?.pointer
+    }
+
+    deinit {
+        prepared.withLock { contexts in contexts.values.forEach { EVP_MD_CTX_free($0.pointer) } }
+        EVP_PKEY_free(pointer)
+    }
 }
 
 /// Owns one `X509`.

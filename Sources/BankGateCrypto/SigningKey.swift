@@ -78,7 +78,7 @@ public struct SigningKey: Sendable, CustomStringConvertible, CustomDebugStringCo
         let maximum = Int(EVP_PKEY_get_size(handle.pointer))
         var signature = [UInt8](repeating: 0, count: maximum)
         var length = maximum
-        let ok = try withSignatureContext(key: handle.pointer, algorithm: algorithm, scheme: scheme, signing: true) { context in
+        let ok = try withSignatureContext(key: handle, algorithm: algorithm, scheme: scheme, signing: true) { context in
             message.withUnsafeBufferPointer { input in
                 signature.withUnsafeMutableBufferPointer { out in
                     var empty: UInt8 = 0
@@ -105,41 +105,46 @@ public struct SigningKey: Sendable, CustomStringConvertible, CustomDebugStringCo
 
 /// Runs `body` with a digest context set up to sign (or verify) with `key` under `scheme`.
 ///
-/// For SM2 the user id must reach the signature before the first byte of the message, because the
-/// digest starts with Z_A = SM3(ENTL ‖ ID ‖ a ‖ b ‖ G ‖ public key): the id is set on a PKEY_CTX that
-/// is handed to the digest context before `EVP_DigestSignInit_ex` (the order the SM2(7) manual shows).
-func withSignatureContext<R>(key: OpaquePointer, algorithm: KeyAlgorithm, scheme: SignatureScheme, signing: Bool,
+/// Setting a context up (`EVP_DigestSignInit_ex`: fetching the digest and the signature
+/// implementation, creating the key context) costs OpenSSL 3.0 about as much as an RSA verification,
+/// so each key keeps one set-up context per scheme and direction and each call works on a copy of it
+/// (`EVP_MD_CTX_copy_ex`, which only reads the original).
+func withSignatureContext<R>(key: EVPKeyHandle, algorithm: KeyAlgorithm, scheme: SignatureScheme, signing: Bool,
                              _ body: (OpaquePointer) -> R) throws(CryptoError) -> R {
     guard scheme.keyAlgorithm == algorithm else { throw .schemeNotForKey(scheme: scheme.description, key: algorithm) }
     OpenSSLErrorQueue.clear()
-    // Ours, freed after the digest context that borrows it.
-    var keyContext: OpaquePointer?
-    defer { if let keyContext { EVP_PKEY_CTX_free(keyContext) } }
     guard let context = EVP_MD_CTX_new() else { throw OpenSSLErrorQueue.failure("EVP_MD_CTX_new") }
     defer { EVP_MD_CTX_free(context) }
+    if let prepared = try key.preparedContext(scheme: scheme, signing: signing) {
+        guard EVP_MD_CTX_copy_ex(context, prepared) == 1 else { throw OpenSSLErrorQueue.failure("EVP_MD_CTX_copy_ex") }
+    } else {
+        try prepareSignatureContext(context, key: key.pointer, scheme: scheme, signing: signing)
+    }
+    return body(context)
+}
+
+/// Initialises `context` to sign (or verify) with `key` under `scheme`.
+///
+/// For SM2 the user id must reach the signature before the first byte of the message, because the
+/// digest starts with Z_A = SM3(ENTL ‖ ID ‖ a ‖ b ‖ G ‖ public key): OpenSSL 3 computes Z_A at the
+/// first update, so the id is set (`EVP_PKEY_CTX_set1_id`) on the PKEY_CTX that `EVP_DigestSignInit_ex`
+/// hands back, before any data.
+func prepareSignatureContext(_ context: OpaquePointer, key: OpaquePointer, scheme: SignatureScheme, signing: Bool) throws(CryptoError) {
     let digest = scheme.digest.openSSLName
+    var keyContext: OpaquePointer?
+    let initialised = signing
+        ? EVP_DigestSignInit_ex(context, &keyContext, digest, nil, nil, key, nil)
+        : EVP_DigestVerifyInit_ex(context, &keyContext, digest, nil, nil, key, nil)
+    guard initialised == 1, let keyContext else { throw initFailure(scheme, signing) }
     switch scheme {
     case .sm2SM3(let userID):
-        guard let created = EVP_PKEY_CTX_new_from_pkey(nil, key, nil) else { throw OpenSSLErrorQueue.failure("EVP_PKEY_CTX_new") }
-        keyContext = created
-        let idSet = userID.withUnsafeBytes { EVP_PKEY_CTX_set1_id(created, $0.baseAddress, Int32($0.count)) }
+        let idSet = userID.withUnsafeBytes { EVP_PKEY_CTX_set1_id(keyContext, $0.baseAddress, Int32($0.count)) }
         guard idSet == 1 else { throw OpenSSLErrorQueue.failure("EVP_PKEY_CTX_set1_id") }
-        EVP_MD_CTX_set_pkey_ctx(context, created)
-        let initialised = signing
-            ? EVP_DigestSignInit_ex(context, nil, digest, nil, nil, key, nil)
-            : EVP_DigestVerifyInit_ex(context, nil, digest, nil, nil, key, nil)
-        guard initialised == 1 else { throw initFailure(scheme, signing) }
     case .rsaPKCS1SHA256, .legacyRSAPKCS1SHA1:
-        var borrowed: OpaquePointer?
-        let initialised = signing
-            ? EVP_DigestSignInit_ex(context, &borrowed, digest, nil, nil, key, nil)
-            : EVP_DigestVerifyInit_ex(context, &borrowed, digest, nil, nil, key, nil)
-        guard initialised == 1, let borrowed else { throw initFailure(scheme, signing) }
-        guard EVP_PKEY_CTX_set_rsa_padding(borrowed, RSA_PKCS1_PADDING) == 1 else {
+        guard EVP_PKEY_CTX_set_rsa_padding(keyContext, RSA_PKCS1_PADDING) == 1 else {
             throw OpenSSLErrorQueue.failure("EVP_PKEY_CTX_set_rsa_padding")
         }
     }
-    return body(context)
 }
 
 private func initFailure(_ scheme: SignatureScheme, _ signing: Bool) -> CryptoError {

@@ -72,7 +72,7 @@ public struct VerifyingKey: Sendable, CustomStringConvertible {
     /// Whether `signature` is a valid signature of `message` under `scheme` by this key. A wrong or
     /// malformed signature is `false`; a scheme that does not fit the key throws.
     public func isValidSignature(_ signature: [UInt8], for message: [UInt8], scheme: SignatureScheme) throws(CryptoError) -> Bool {
-        let result = try withSignatureContext(key: handle.pointer, algorithm: algorithm, scheme: scheme, signing: false) { context in
+        let result = try withSignatureContext(key: handle, algorithm: algorithm, scheme: scheme, signing: false) { context in
             signature.withUnsafeBufferPointer { sig in
                 message.withUnsafeBufferPointer { input in
                     var empty: UInt8 = 0

@@ -33,3 +33,22 @@ final class SharedKeyTests: XCTestCase {
         XCTAssertThrowsError(try Certificate.load(pem: Array("no PEM here".utf8)))
     }
 }
+
+/// A key keeps one set-up context per scheme (16 at most); past that each call sets its own up.
+final class PreparedContextTests: XCTestCase {
+    func testManyUserIDsOnOneKeyAllSignAndVerify() throws {
+        let key = try SigningKey.generateSM2()
+        let message = Array("many ids".utf8)
+        let schemes = (0..<24).map { SignatureScheme.sm2SM3(userID: "user-\($0)") }
+        for (index, scheme) in schemes.enumerated() {
+            let signature = try key.signature(for: message, scheme: scheme)
+            XCTAssertTrue(try key.verifyingKey.isValidSignature(signature, for: message, scheme: scheme), "id \(index)")
+            XCTAssertFalse(try key.verifyingKey.isValidSignature(signature, for: message, scheme: schemes[(index + 1) % 24]), "id \(index)")
+        }
+        // Signing twice with the same set-up context gives two valid, different signatures (random k).
+        let first = try key.signature(for: message, scheme: schemes[0])
+        let second = try key.signature(for: message, scheme: schemes[0])
+        XCTAssertNotEqual(first, second)
+        XCTAssertTrue(try key.verifyingKey.isValidSignature(second, for: message, scheme: schemes[0]))
+    }
+}
