@@ -40,7 +40,7 @@ let package = Package(
         .target(name: "BankGateAdapters", dependencies: ["BankGateCore", "BankGateXML"], swiftSettings: strict),
         .target(name: "BankGateTransport", dependencies: ["BankGateCore", "CCurlShim"], swiftSettings: strict),
         .target(name: "BankGateStore", dependencies: ["BankGateCore", "BankGateCrypto", "CSQLite"], swiftSettings: strict),
-        .target(name: "BankGateCrypto", dependencies: ["COpenSSL"], swiftSettings: strict),
+        .target(name: "BankGateCrypto", dependencies: ["BankGateCore", "COpenSSL"], swiftSettings: strict),
         .target(name: "BankGateArchive", dependencies: ["CZlib"], swiftSettings: strict),
         .target(name: "BankGateStatements", dependencies: ["BankGateCore", "BankGateXML"], swiftSettings: strict),
         .target(name: "BankGateReconciliation", dependencies: ["BankGateCore"], swiftSettings: strict),
@@ -75,7 +75,7 @@ let package = Package(
 
         .executableTarget(name: "bankgate-bench", dependencies: [
             "BankGateAdapters", "BankGateEngine", "BankGateStore", "BankGateTransport", "BankGateReconciliation",
-            "BankGateStatements",
+            "BankGateStatements", "BankGateCrypto",
         ], path: "Benchmarks/Sources/bankgate-bench", swiftSettings: strict),
 
         // Tests: one target per module, plus end-to-end, and what they share (clocks, harness helpers).
@@ -86,6 +86,7 @@ let package = Package(
         .testTarget(name: "BankGateAdaptersTests", dependencies: ["BankGateAdapters", "BankGateXML"]),
         .testTarget(name: "BankGateTransportTests", dependencies: ["BankGateTransport"]),
         .testTarget(name: "BankGateStoreTests", dependencies: ["BankGateStore", "BankGateCrypto"]),
+        .testTarget(name: "BankGateCryptoTests", dependencies: ["BankGateCrypto", "BankGateCore"], exclude: ["Fixtures"]),
         .testTarget(name: "BankGateStatementsTests", dependencies: ["BankGateStatements", "BankGateXML"], exclude: ["Fixtures"]),
         .testTarget(name: "BankGateArchiveTests", dependencies: ["BankGateArchive", "BankGateTestSupport"],
                     exclude: ["Fixtures"]),

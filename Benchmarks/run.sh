@@ -3,7 +3,8 @@
 # and are copied by hand, with this script's commands, into docs/benchmarks.md.
 #
 #   bash Benchmarks/run.sh            # everything (`make bench`)
-#   bash Benchmarks/run.sh intake     # only some: intake, pain001, e2e, statements, reconcile, cli, json
+#   bash Benchmarks/run.sh intake     # only some: intake, pain001, e2e, statements, reconcile, cli, json, sign
+#   bash Benchmarks/run.sh sign       # the signing step is not in the default selection: name it
 #
 # Environment: SCRATCH (SwiftPM scratch path, default .build-static: the binaries `make release`
 # builds, with the Swift runtime and Foundation linked in), INTAKE_COUNT (10000),
@@ -265,6 +266,22 @@ if [[ " $SELECTED " == *" json "* ]]; then
     log "== 5b. JSON input: intake reader vs Foundation"
     log "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
     run "$BENCH" json --count 100000 --batch 10000 --runs 5
+fi
+
+# 5c. Signatures, in-process, one thread: RSA-2048 SHA-256 and SM2 (SM3, default user id) signatures
+#     and verifications per second of a 1 KiB message, next to `openssl speed` for the same algorithms
+#     on the same machine in the same minute (target: ≥ 0.8× openssl speed). Only when selected.
+if [[ " $SELECTED " == *" sign "* ]]; then
+    log ""
+    log "== 5c. signatures: bankgate-bench sign vs openssl speed"
+    log "openssl: $(openssl version)"
+    log "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+    run openssl speed -seconds 3 rsa2048
+    log "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+    run openssl speed -seconds 3 sm2
+    log "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+    run "$BENCH" sign --seconds 3 --runs 3 --size 1024
+    log "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 fi
 
 # 6. Whole-process commands, what users run: bankgate and its peers timed from outside by hyperfine in

@@ -19,6 +19,7 @@ let usage = """
            bankgate-bench statements-gen   --format camt053|mt940 --entries N --out FILE [--per-statement 10000]
            bankgate-bench statements-parse --file FILE [--runs 3]
            bankgate-bench json    [--count 100000] [--batch 10000] [--runs 5]
+           bankgate-bench sign    [--seconds 3] [--runs 3] [--size 1024]
     """
 
 let arguments = CommandLine.arguments
@@ -39,6 +40,7 @@ do {
     case "statements-gen": try StatementBench.generate(options)
     case "statements-parse": try StatementBench.parse(options)
     case "json": try JSONBench.run(options)
+    case "sign": try SignBench.run(options)
     default:
         print(usage)
         exit(2)
