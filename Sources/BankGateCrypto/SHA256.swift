@@ -33,26 +33,8 @@ public enum SHA256 {
 
     /// Parses 64 hexadecimal digits into a digest; `nil` for anything else.
     public static func parseHex(_ text: String) -> [UInt8]? {
-        let utf8 = Array(text.utf8)
-        guard utf8.count == length * 2 else { return nil }
-        var out: [UInt8] = []
-        out.reserveCapacity(length)
-        var index = 0
-        while index < utf8.count {
-            guard let high = nibble(utf8[index]), let low = nibble(utf8[index + 1]) else { return nil }
-            out.append(high << 4 | low)
-            index += 2
-        }
-        return out
-    }
-
-    private static func nibble(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case 48...57: byte - 48
-        case 97...102: byte - 87
-        case 65...70: byte - 55
-        default: nil
-        }
+        guard text.utf8.count == length * 2 else { return nil }
+        return Hex.decode(text)
     }
 }
 

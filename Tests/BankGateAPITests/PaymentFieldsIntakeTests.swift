@@ -21,32 +21,7 @@ final class PaymentFieldsIntakeTests: XCTestCase {
     var runtime: GatewayRuntime!
 
     override func setUp() async throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("bankgate-fields-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let toml = """
-            [server]
-            listen = "127.0.0.1:0"
-            data_dir = "\(directory.appendingPathComponent("data").path)"
-
-            [[tokens]]
-            name = "erp"
-            token = "\(TestTokens.writer)"
-            scopes = ["payments:write", "payments:read"]
-
-            [[banks]]
-            id = "sim"
-            adapter = "iso20022"
-            transport = "http"
-            url = "http://127.0.0.1:9"
-
-            [[accounts]]
-            id = "acc-eur"
-            bank = "sim"
-            number = "DE89370400440532013000"
-            bank_code = "COBADEFFXXX"
-            name = "ACME Trading GmbH"
-            currency = "EUR"
-
+        let made = try StoreBackedRuntime.make(named: "fields", extraAccounts: """
             [[accounts]]
             id = "acc-cny"
             bank = "sim"
@@ -54,11 +29,8 @@ final class PaymentFieldsIntakeTests: XCTestCase {
             bank_code = "102100099996"
             name = "北京示例科技有限公司"
             currency = "CNY"
-            """
-        let configuration = try BankGateConfiguration.parse(toml, fileName: "fields.toml", baseDirectory: directory.path)
-        var logger = Logger(label: "fields-tests")
-        logger.logLevel = .critical
-        runtime = try GatewayRuntime(configuration: configuration, clock: FixedClock(instant: APIHarness.today), logger: logger)
+            """)
+        (directory, runtime) = (made.directory, made.runtime)
     }
 
     override func tearDown() async throws {
@@ -66,10 +38,9 @@ final class PaymentFieldsIntakeTests: XCTestCase {
         try? FileManager.default.removeItem(at: directory)
     }
 
+    /// Runs `test` against the router over the real engine.
     func run(_ test: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
-        let router = APIServer.makeRouter(gateway: runtime.engine, tokens: TestTokens.all, maxBodyBytes: 1_048_576,
-                                          clock: FixedClock(instant: APIHarness.today))
-        try await Application(router: router).test(.router) { client in try await test(client) }
+        try await StoreBackedRuntime.run(runtime, test)
     }
 
     func storedPayments() async throws -> [PaymentRecord] {

@@ -46,14 +46,14 @@ final class SecretKeySourceTests: XCTestCase {
 
     func testAKeyFileOthersCanReadOrALinkIsRefused() throws {
         let path = directory.appendingPathComponent("secret.key").path
-        FileManager.default.createFile(atPath: path, contents: Data(SecretBox.makeHexKey().utf8), attributes: [.posixPermissions: 0o644])
+        XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data(SecretBox.makeHexKey().utf8), attributes: [.posixPermissions: 0o644]))
         XCTAssertThrowsError(try SecretKeySource.box(for: server, environment: [:])) { error in
             XCTAssertTrue("\(error)".contains("read by others"), "\(error)")
         }
 
         try FileManager.default.removeItem(atPath: path)
         let elsewhere = directory.appendingPathComponent("planted").path
-        FileManager.default.createFile(atPath: elsewhere, contents: Data(SecretBox.makeHexKey().utf8), attributes: [.posixPermissions: 0o600])
+        XCTAssertTrue(FileManager.default.createFile(atPath: elsewhere, contents: Data(SecretBox.makeHexKey().utf8), attributes: [.posixPermissions: 0o600]))
         try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: elsewhere)
         XCTAssertThrowsError(try SecretKeySource.box(for: server, environment: [:]))
     }

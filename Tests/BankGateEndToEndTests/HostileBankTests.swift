@@ -51,16 +51,7 @@ final class HostileBankTests: XCTestCase {
             return Response(status: .ok, headers: [.contentType: "application/xml"],
                             body: ResponseBody(byteBuffer: ByteBuffer(string: Self.settledReport(for: query.originalMessageId))))
         }
-        let ports = AsyncStream<Int>.makeStream()
-        let bank = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                               onServerRunning: { channel in ports.continuation.yield(channel.localAddress?.port ?? 0) },
-                               logger: GatewayHarness.logger)
-        let group = ServiceGroup(services: [bank], logger: GatewayHarness.logger)
-        bankGroup = group
-        bankTask = Task { try await group.run() }
-        var iterator = ports.stream.makeAsyncIterator()
-        let announced = await iterator.next()
-        let port = try XCTUnwrap(announced)
+        let port = try await startBank(router)
 
         try await harness.start(bankURL: "http://127.0.0.1:\(port)")
         let created = try await harness.call("POST", "/v1/payments", body: GatewayHarness.payment(), key: "x1")
