@@ -148,3 +148,17 @@ final class CMBAnswerTests: XCTestCase {
         XCTAssertEqual(credit.sequence, 2)
     }
 }
+
+extension CMBAnswerTests {
+    func testHTTPDisposition() throws {
+        let adapter = Fixtures.adapter
+        XCTAssertEqual(adapter.disposition(httpStatus: 200, body: try Fixtures.sample("dcpaymnt-answer-processing.xml")), .report)
+        XCTAssertEqual(adapter.disposition(httpStatus: 200, body: try Fixtures.sample("dcpaymnt-answer-not-logged-in.xml")),
+                       .retryLater("RETCOD -4 尚未登录系统"))
+        XCTAssertEqual(adapter.disposition(httpStatus: 502, body: try Fixtures.sample("dcpaymnt-answer-processing.xml")),
+                       .unknown("HTTP 502 from the front-end: the bank may have the payment"))
+        guard case .unknown = adapter.disposition(httpStatus: 200, body: try Fixtures.sample("dcpaymnt-answer-malformed.xml")) else {
+            return XCTFail("a malformed answer must be unknown")
+        }
+    }
+}

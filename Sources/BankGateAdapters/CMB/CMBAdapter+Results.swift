@@ -92,3 +92,16 @@ extension CMBAdapter {
         return result(resultCategory.paymentStatus ?? .unknown)
     }
 }
+
+extension CMBAdapter {
+    /// What the front-end's answer to a `DCPAYMNT` post means: HTTP 200 → the answer read by
+    /// ``decodePaymentAnswer(_:)``; any other status → unknown (the front-end may have passed the
+    /// request on before failing; no public source says which statuses it uses, so none is
+    /// trusted to mean "not received").
+    public func disposition(httpStatus: Int, body: [UInt8]) -> SendDisposition {
+        guard httpStatus == 200 else {
+            return .unknown("HTTP \(httpStatus) from the front-end: the bank may have the payment")
+        }
+        return decodePaymentAnswer(body).disposition
+    }
+}
