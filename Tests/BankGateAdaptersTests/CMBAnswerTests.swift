@@ -162,3 +162,22 @@ extension CMBAnswerTests {
         }
     }
 }
+
+extension CMBAnswerTests {
+    /// An answer declared GBK is read as GB18030, its superset: a name outside GBK (a rare
+    /// character such as 𠀀, four bytes in GB18030) comes through instead of failing the answer.
+    func testAGBKDeclaredAnswerIsReadAsGB18030() throws {
+        let text = "<?xml version=\"1.0\" encoding=\"GBK\"?><CMBSDKPGK><INFO><RETCOD>0</RETCOD></INFO><NTQPAYRQZ>"
+            + "<YURREF>R1</YURREF><REQSTS>FIN</REQSTS><RTNFLG>F</RTNFLG><ERRTXT>收方户名𠀀不符</ERRTXT></NTQPAYRQZ></CMBSDKPGK>"
+        let bytes = try ChineseTextEncoding.gb18030.encode(text, field: "test")
+        XCTAssertThrowsError(try ChineseTextEncoding.gbk.decode(bytes, field: "test"), "not plain GBK")
+        guard case .outcomes(let outcomes) = Fixtures.adapter.decodePaymentAnswer(bytes) else { return XCTFail() }
+        XCTAssertEqual(outcomes.first?.reasonText, "收方户名𠀀不符")
+    }
+
+    func testAnOversizedAnswerIsRefusedBeforeParsing() {
+        let bytes = [UInt8](repeating: UInt8(ascii: " "), count: CMBAnswer.maxBytes + 1)
+        XCTAssertEqual(Fixtures.adapter.decodePaymentAnswer(bytes),
+                       .unknown("unreadable answer: answer of \(CMBAnswer.maxBytes + 1) bytes is over the limit of \(CMBAnswer.maxBytes) bytes"))
+    }
+}

@@ -131,3 +131,16 @@ final class CMBRequestTests: XCTestCase {
         XCTAssertThrowsError(try Fixtures.adapter.encodeStatusQuery(reference: "BGI1", sentOn: "2026-02-30"))
     }
 }
+
+extension CMBRequestTests {
+    func testIntakeRequirements() {
+        let requirements = Fixtures.adapter.paymentFieldRequirements
+        XCTAssertEqual(requirements.problem(given: [.sameBank], creditorBankCode: nil, purpose: nil), .missing(.purpose))
+        XCTAssertEqual(requirements.problem(given: [.purpose], creditorBankCode: nil, purpose: "货款"), .missing(.sameBank))
+        XCTAssertEqual(requirements.problem(given: [.purpose, .sameBank, .categoryPurpose], creditorBankCode: nil,
+                                            purpose: "货款"), .notCarried(.categoryPurpose))
+        XCTAssertEqual(requirements.problem(given: [.purpose, .sameBank], creditorBankCode: nil,
+                                            purpose: String(repeating: "货", count: 32)), .purposeTooLong(max: 31))
+        XCTAssertNil(requirements.problem(given: [.purpose, .sameBank], creditorBankCode: "102290000011", purpose: "货款"))
+    }
+}

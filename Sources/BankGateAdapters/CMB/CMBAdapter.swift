@@ -37,12 +37,13 @@ public struct CMBAdapter: Sendable {
     }
 
     /// What CMB's payment format requires: a purpose (`NUSAGE` is mandatory) and the same-bank
-    /// flag (`BNKFLG` is mandatory); for another bank (`BNKFLG=N`) the creditor's bank name and
-    /// address, checked by ``encodePayment(_:)`` since intake cannot tell CMB from other banks by
-    /// CNAPS code alone. `NUSAGE` is `Z(62)`: 31 Chinese characters.
+    /// flag (`BNKFLG` is mandatory); category purpose has no field. For another bank (`BNKFLG=N`)
+    /// the creditor's bank name and address are required too, which ``encodePayment(_:)`` checks:
+    /// the requirements cannot be made conditional on `same_bank`. `NUSAGE` is `Z(62)`, 62 bytes
+    /// of GBK: 31 Chinese characters, the limit given in characters (the byte count is checked
+    /// when encoding).
     public var paymentFieldRequirements: PaymentFieldRequirements {
-        PaymentFieldRequirements(required: [.purpose, .sameBank], requiredForCNAPSCreditor: [.creditorBankName],
-                                 notCarried: [.categoryPurpose], maxPurposeLength: 31)
+        PaymentFieldRequirements(required: [.purpose, .sameBank], notCarried: [.categoryPurpose], maxPurposeLength: 31)
     }
 
     /// The branch code of `account`.
