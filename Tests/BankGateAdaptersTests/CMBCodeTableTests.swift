@@ -1,0 +1,48 @@
+import BankGateAdapters
+import BankGateCore
+import Foundation
+import XCTest
+
+/// `adapters/cmb/codes.tsv` and ``CMBCodes/table`` say the same, row for row; and the GBK helper.
+final class CMBCodeTableTests: XCTestCase {
+    func testTheSwiftTableMirrorsCodesTSV() throws {
+        let text = try String(contentsOf: CMBFixtures.codesFile, encoding: .utf8)
+        var rows: [CMBCodes.Entry] = []
+        for line in text.split(separator: "\n") where !line.hasPrefix("#") && !line.isEmpty {
+            let columns = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            XCTAssertEqual(columns.count, 4, "row \(line)")
+            let kind = try XCTUnwrap(CMBCodeKind(rawValue: columns[0]), "kind in \(line)")
+            let category = try XCTUnwrap(CMBCodeCategory(rawValue: columns[2]), "category in \(line)")
+            rows.append(CMBCodes.Entry(kind: kind, code: columns[1], category: category))
+        }
+        XCTAssertEqual(rows, CMBCodes.table)
+    }
+
+    func testTheDecisiveCodes() {
+        XCTAssertEqual(CMBCodes.category(.returnCode, "0"), .ok)
+        XCTAssertEqual(CMBCodes.category(.requestStatus, "FIN"), .final)
+        XCTAssertEqual(CMBCodes.category(.resultFlag, "S"), .completed)
+        XCTAssertEqual(CMBCodes.category(.resultFlag, "F"), .rejected)
+        XCTAssertEqual(CMBCodes.category(.errorCode, "NCB4241"), .unknown)
+        XCTAssertNil(CMBCodes.category(.resultFlag, "Z"))
+        // Nothing but RTNFLG=S means paid.
+        XCTAssertEqual(CMBCodes.table.filter { $0.category == .completed }.map(\.code), ["S"])
+    }
+
+    func testGBKRefusesWhatItCannotCarryAndGB18030CarriesIt() throws {
+        XCTAssertEqual(try ChineseTextEncoding.gbk.encode("货款", field: "f"), [0xBB, 0xF5, 0xBF, 0xEE])
+        XCTAssertEqual(try ChineseTextEncoding.gbk.byteCount("上海某某贸易有限公司 Ltd.", field: "f"), 25)
+        XCTAssertThrowsError(try ChineseTextEncoding.gbk.encode("A😀", field: "CRTNAM")) { error in
+            XCTAssertEqual(error as? TextEncodingError,
+                           TextEncodingError(field: "CRTNAM", encoding: .gbk, problem: .unrepresentable("😀")))
+        }
+        let emoji = try ChineseTextEncoding.gb18030.encode("😀", field: "f")
+        XCTAssertEqual(emoji.count, 4)
+        XCTAssertEqual(try ChineseTextEncoding.gb18030.decode(emoji, field: "f"), "😀")
+        XCTAssertEqual(try ChineseTextEncoding.gbk.decode([0xBB, 0xF5, 0xBF, 0xEE], field: "f"), "货款")
+        XCTAssertThrowsError(try ChineseTextEncoding.gbk.decode([0x41, 0x81], field: "answer")) { error in
+            XCTAssertEqual((error as? TextEncodingError)?.problem, .invalidBytes(offset: 1))
+        }
+        XCTAssertEqual(try ChineseTextEncoding.gbk.encode("", field: "f"), [])
+    }
+}
