@@ -5,6 +5,7 @@ import BankGateRuntime
 import BankGateTestSupport
 import Foundation
 import Logging
+import Synchronization
 import XCTest
 
 /// The configured keys' states at an injected time, and `GatewayRuntime` refusing to start with an
@@ -116,8 +117,42 @@ final class SigningKeyStartupTests: XCTestCase {
         try FileManager.default.removeItem(atPath: files.path("cn-2026.crt"))
         try FileManager.default.removeItem(atPath: files.path("cn-2026.key"))
         try files.write("cn-2026", notBefore: now.adding(milliseconds: -day), notAfter: now.adding(milliseconds: 300 * day))
-        let runtime = try GatewayRuntime(configuration: refused, clock: FixedClock(instant: now), logger: logger, environment: [:])
+        let warnings = WarningLog()
+        let runtime = try GatewayRuntime(configuration: refused, clock: FixedClock(instant: now), logger: warnings.logger, environment: [:])
         defer { runtime.close() }
         XCTAssertEqual(runtime.signingKeys.map(\.state), [.ok, .expiresSoon])
+        let logged = warnings.lines.filter { $0.contains("signing key certificate to renew") }
+        XCTAssertEqual(logged.count, 1, "\(warnings.lines)")
+        XCTAssertTrue(logged.first?.contains("eu-2026") ?? false, "\(logged)")
+        XCTAssertFalse(warnings.lines.contains { $0.contains(KeyFiles.passphrase) })
+    }
+}
+
+/// The warnings (and worse) a runtime logged, as text with their metadata.
+private final class WarningLog: Sendable {
+    private let entries = Mutex<[String]>([])
+
+    var lines: [String] { entries.withLock { $0 } }
+
+    var logger: Logger {
+        var logger = Logger(label: "keys-test") { _ in Handler(log: self) }
+        logger.logLevel = .warning
+        return logger
+    }
+
+    private struct Handler: LogHandler {
+        let log: WarningLog
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .warning
+
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+
+        func log(event: LogEvent) {
+            let text = "\(event.message) \(event.metadata ?? [:])"
+            log.entries.withLock { $0.append(text) }
+        }
     }
 }
