@@ -42,10 +42,18 @@ public struct SigningKeyStatus: Sendable {
     public let replacedBy: String?
     /// Whether this key's `valid_from` is still to come.
     public let isFutureKey: Bool
+    /// What is wrong with how the key is kept though it works (a key file others may read): each
+    /// makes an otherwise ok key a warning.
+    public let notes: [String]
 
     /// `ok` for a usable key, `warning` for one to renew soon (or an expired key already replaced),
     /// `failure` for one the gateway must not start with.
     public var severity: Severity {
+        let base = stateSeverity
+        return base == .ok && !notes.isEmpty ? .warning : base
+    }
+
+    private var stateSeverity: Severity {
         switch state {
         case .ok: .ok
         case .expiresSoon: .warning
@@ -81,7 +89,7 @@ public struct SigningKeyStatus: Sendable {
         case .unreadable(let reason): text += "unreadable: \(reason)"
         case .mismatched(let reason): text += "mismatched: \(reason)"
         }
-        return text
+        return ([text] + notes).joined(separator: "; ")
     }
 }
 
@@ -132,7 +140,7 @@ public enum SigningKeyInventory {
         func status(_ state: SigningKeyStatus.State, identity: SigningIdentity? = nil, facts: CertificateFacts? = nil) -> SigningKeyStatus {
             let days = facts.map { Int(($0.notAfter.milliseconds - now.milliseconds).dividedRoundingDown(by: 86_400_000)) }
             return SigningKeyStatus(config: key, identity: identity, facts: facts, state: state, daysLeft: days,
-                                    replacedBy: replacedBy, isFutureKey: isFuture)
+                                    replacedBy: replacedBy, isFutureKey: isFuture, notes: identity == nil ? [] : storageNotes(key))
         }
         let loaded: (key: SigningKey, certificate: Certificate)
         do {
@@ -162,6 +170,17 @@ public enum SigningKeyInventory {
             state = .ok
         }
         return status(state, identity: identity, facts: facts)
+    }
+
+    /// A note when the file holding the private key may be read by others than its owner.
+    static func storageNotes(_ key: KeyConfig) -> [String] {
+        let path = switch key.material {
+        case .pkcs12(let path): path
+        case .pem(let privateKey, _): privateKey
+        }
+        var fileStatus = stat()
+        guard stat(path, &fileStatus) == 0, fileStatus.st_mode & 0o077 != 0 else { return [] }
+        return ["the key file \(path) may be read by others (mode \(String(fileStatus.st_mode & 0o777, radix: 8))); make it 0600"]
     }
 
     /// Why a key could not be loaded, in words that never include the passphrase.

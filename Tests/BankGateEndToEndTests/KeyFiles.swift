@@ -27,6 +27,7 @@ struct KeyFiles {
         let certificate = try Certificate.selfSigned(key: certifiedKey ?? key, details: CertificateRequestDetails(subject: "CN=\(name),O=bankgate tests"),
                                                      notBefore: notBefore, notAfter: notAfter)
         try Data(try key.pkcs8PEM(passphrase: encrypted ? Array(Self.passphrase.utf8) : nil)).write(to: URL(fileURLWithPath: path("\(name).key")))
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path("\(name).key"))
         try certificate.pemRepresentation.write(toFile: path("\(name).crt"), atomically: true, encoding: .utf8)
         return key
     }

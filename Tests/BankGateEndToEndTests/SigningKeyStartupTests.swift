@@ -71,8 +71,16 @@ final class SigningKeyStartupTests: XCTestCase {
         XCTAssertTrue(wrong.contains("wrong passphrase"), wrong)
         XCTAssertFalse(wrong.contains("nope"))
 
-        // A passphrase file others may read is refused.
+        // A key file others may read still works, as a warning.
         let fromFile = try BankGateConfiguration.load(path: files.writeConfiguration([files.entry("k")])).keys
+        try FileManager.default.setAttributes([.posixPermissions: 0o640], ofItemAtPath: files.path("k.key"))
+        let exposed = try XCTUnwrap(SigningKeyInventory.inspect(fromFile, at: now, environment: [:]).first)
+        XCTAssertEqual(exposed.state, .ok)
+        XCTAssertEqual(exposed.severity, .warning)
+        XCTAssertTrue(exposed.summary.contains("k.key may be read by others (mode 640); make it 0600"), exposed.summary)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: files.path("k.key"))
+
+        // A passphrase file others may read is refused.
         XCTAssertEqual(SigningKeyInventory.inspect(fromFile, at: now, environment: [:]).first?.state, .ok)
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: files.path("passphrase.txt"))
         guard case .unreadable(let open)? = SigningKeyInventory.inspect(fromFile, at: now, environment: [:]).first?.state else { return XCTFail() }

@@ -36,7 +36,8 @@ struct KeysCommand: ParsableCommand {
                 let facts = status.facts
                 table.add(status.config.id, status.config.bank, status.config.algorithm.rawValue, orDash(facts?.subject),
                           orDash(facts?.issuer), orDash(facts?.serialNumber), orDash(facts?.notBefore.iso8601Seconds),
-                          orDash(facts?.notAfter.iso8601Seconds), orDash(status.daysLeft.map(String.init)), status.stateText)
+                          orDash(facts?.notAfter.iso8601Seconds), orDash(status.daysLeft.map(String.init)),
+                          ([status.stateText] + status.notes).joined(separator: "; "))
             }
             print(table.render())
         }
@@ -64,6 +65,7 @@ struct KeysCommand: ParsableCommand {
                 writer.field("state", stateName(status.state))
                 writer.field("reason", reason(status.state))
                 writer.field("replaced_by", status.replacedBy)
+                writer.field("notes", status.notes)
                 writer.field("severity", ["ok", "warning", "failure"][status.severity.rawValue])
                 writer.endObject()
             }
@@ -96,7 +98,7 @@ struct KeysCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "check", abstract: "Check the configured signing keys as `bankgate serve` does at start-up.",
             discussion: """
-            Prints one line per key: `ok:`, `warning:` (its certificate ends within 30 days, or an expired key already replaced by a newer one through valid_from) or `error:` (expired, not yet valid, unreadable, or the key does not match its certificate or algorithm).
+            Prints one line per key: `ok:`, `warning:` (its certificate ends within 30 days, an expired key already replaced by a newer one through valid_from, or a key file others may read) or `error:` (expired, not yet valid, unreadable, or the key does not match its certificate or algorithm).
             Exit status: 0 when `bankgate serve` would start (warnings included; they are on standard error), 1 when it would refuse, or the configuration is invalid.
             """)
 
