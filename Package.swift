@@ -68,7 +68,8 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .executableTarget(name: "bankgate", dependencies: [
-            "BankGateRuntime", "BankGateAPI", "BankGateSimulator", "BankGateTransport", "BankGateArchive",
+            "BankGateRuntime", "BankGateAPI", "BankGateSimulator", "BankGateTransport", "BankGateArchive", "BankGateCrypto",
+            "BankGateConfig", "BankGateCore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: strict),
@@ -100,7 +101,7 @@ let package = Package(
             "BankGateEngine", "BankGateSimulator", "BankGateTestSupport", "BankGateCrypto",
         ]),
         .testTarget(name: "BankGateEndToEndTests", dependencies: [
-            "BankGateAPI", "BankGateRuntime", "BankGateSimulator", "BankGateTestSupport",
+            "BankGateAPI", "BankGateRuntime", "BankGateSimulator", "BankGateTestSupport", "BankGateCrypto", "BankGateConfig",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
     ]

@@ -7,7 +7,8 @@ import Darwin
 #endif
 
 /// Everything bankgate reads from its TOML configuration file: the API server, the API tokens,
-/// the banks it talks to, the debtor accounts it pays from, and the dispatcher's tuning.
+/// the banks it talks to, the debtor accounts it pays from, the keys it signs with, and the
+/// dispatcher's tuning.
 ///
 /// Built only through ``load(path:baseDirectory:)`` or ``parse(_:fileName:baseDirectory:)``,
 /// which check the whole file and refuse it with every problem named (file, line, key path);
@@ -21,6 +22,9 @@ public struct BankGateConfiguration: Sendable {
     public var banks: [BankConfig]
     /// `[[accounts]]`, in file order, ids unique, each on a configured bank.
     public var accounts: [AccountConfig]
+    /// `[[keys]]`: signing keys with their certificates, in file order, ids unique, each for a
+    /// configured bank; none when absent.
+    public var keys: [KeyConfig]
     /// `[dispatch]`, defaults when absent.
     public var dispatch: DispatchConfig
     /// Absolute path of the file read by `load`; `nil` for `parse`.
@@ -28,11 +32,12 @@ public struct BankGateConfiguration: Sendable {
 
     /// Assembles a configuration from parts (for tests and tools); no checks are made here.
     public init(server: ServerConfig, tokens: [TokenConfig], banks: [BankConfig], accounts: [AccountConfig],
-                dispatch: DispatchConfig = DispatchConfig(), sourcePath: String? = nil) {
+                keys: [KeyConfig] = [], dispatch: DispatchConfig = DispatchConfig(), sourcePath: String? = nil) {
         self.server = server
         self.tokens = tokens
         self.banks = banks
         self.accounts = accounts
+        self.keys = keys
         self.dispatch = dispatch
         self.sourcePath = sourcePath
     }

@@ -7,7 +7,7 @@ struct ConfigurationDecoder {
     let baseDirectory: String
 
     /// The top-level tables bankgate knows.
-    static let sections = ["server", "tokens", "banks", "accounts", "dispatch"]
+    static let sections = ["server", "tokens", "banks", "accounts", "keys", "dispatch"]
 
     func decode(_ root: TOMLTable) -> BankGateConfiguration {
         for key in root.keys where !Self.sections.contains(key) {
@@ -46,13 +46,21 @@ struct ConfigurationDecoder {
                                  ids: &accountIds, bankIds: bankIds.seen)
         }
 
+        var keyIds = UniqueIdentifiers(section: "keys", problems: problems)
+        let keyTables = tables("keys", in: root)
+        let keys = keyTables.enumerated().map { index, table in
+            KeyConfig.decode(TableReader(table, path: "keys[\(index)]", allowedKeys: KeyConfig.keys, problems: problems),
+                             ids: &keyIds, bankIds: bankIds.seen, baseDirectory: baseDirectory)
+        }
+        KeyConfig.checkRollover(keys, lines: keyTables.map(\.line), problems: problems)
+
         let dispatch = table("dispatch", in: root).map {
             DispatchConfig.decode(TableReader($0, path: "dispatch", allowedKeys: DispatchConfig.keys, problems: problems))
         } ?? DispatchConfig()
 
         return BankGateConfiguration(
             server: server ?? ServerConfig(host: "", port: 0, dataDirectory: ""),
-            tokens: tokens, banks: banks, accounts: accounts, dispatch: dispatch)
+            tokens: tokens, banks: banks, accounts: accounts, keys: keys, dispatch: dispatch)
     }
 
     /// The `[name]` table, or `nil` when absent or written as something else (recorded).

@@ -3,7 +3,8 @@ import COpenSSL
 /// A private key that signs bank messages: RSA or SM2, held by OpenSSL.
 ///
 /// Its `description` names the algorithm, the size and the SHA-256 of the public key, never the
-/// private key; nothing here writes the private key out.
+/// private key. The key is written out only by `pkcs8PEM(passphrase:)` (`SigningKey+PKCS8.swift`),
+/// for `bankgate keys generate|import`.
 public struct SigningKey: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
     let handle: EVPKeyHandle
     /// RSA or SM2.

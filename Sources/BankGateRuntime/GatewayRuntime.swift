@@ -1,5 +1,6 @@
 public import BankGateAPI
 public import BankGateConfig
+import BankGateCrypto
 public import BankGateCore
 public import BankGateEngine
 public import BankGateStore
@@ -25,11 +26,26 @@ public struct GatewayRuntime: Sendable {
     public let statementPulls: StatementPullService
     /// The API's connections: open ones against `max_connections`, and those refused or cut.
     public let connections: ConnectionGate
+    /// The configured signing keys as inspected at start-up (none is used to sign yet: the bank
+    /// adapters that sign come later).
+    public let signingKeys: [SigningKeyStatus]
     private let listening: PortAnnouncement
     private let logger: Logger
 
-    /// Opens the store under `server.data_dir` (creating it) and builds every service. Starts nothing.
-    public init(configuration: BankGateConfiguration, clock: any WallClock = SystemClock(), logger: Logger) throws {
+    /// Checks the signing keys, opens the store under `server.data_dir` (creating it) and builds
+    /// every service. Starts nothing.
+    ///
+    /// Throws ``SigningKeyInventory/StartRefusal`` (before touching the data folder) when a
+    /// configured key is unreadable, does not match its certificate, or its certificate has expired
+    /// or is not valid yet; logs a warning for each key within 30 days of expiry. `environment`
+    /// (the process's when nil) holds the keys' `passphrase_env` variables.
+    public init(configuration: BankGateConfiguration, clock: any WallClock = SystemClock(), logger: Logger,
+                environment: [String: String]? = nil) throws {
+        self.signingKeys = try SigningKeyInventory.checkForStart(configuration, at: clock.now(), environment: environment) { key in
+            logger.warning("signing key certificate to renew", metadata: ["key": "\(key.config.id)", "bank": "\(key.config.bank)",
+                                                                         "state": "\(key.stateText)",
+                                                                         "not_after": "\(key.facts?.notAfter.iso8601Seconds ?? "-")"])
+        }
         try Self.makePrivateDirectory(configuration.server.dataDirectory)
         let (webhookSecrets, keyOrigin) = try SecretKeySource.box(for: configuration.server)
         if case .createdFile(let path) = keyOrigin {

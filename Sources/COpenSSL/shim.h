@@ -10,6 +10,7 @@
 #include <openssl/ec.h>
 #include <openssl/rsa.h>
 #include <openssl/bn.h>
+#include <openssl/x509v3.h>
 
 // Macros and type-generic stack helpers Swift cannot import, as functions.
 
@@ -25,3 +26,6 @@ static inline unsigned long bankgate_name_flags(void) { return XN_FLAG_RFC2253 &
 static inline int bankgate_sk_X509_num(const STACK_OF(X509) *stack) { return sk_X509_num(stack); }
 static inline X509 *bankgate_sk_X509_value(const STACK_OF(X509) *stack, int index) { return sk_X509_value(stack, index); }
 static inline void bankgate_sk_X509_pop_free(STACK_OF(X509) *stack) { sk_X509_pop_free(stack, X509_free); }
+
+/// `MBSTRING_UTF8`: the type of the text handed to `X509_NAME_add_entry_by_txt`.
+static inline int bankgate_MBSTRING_UTF8(void) { return MBSTRING_UTF8; }

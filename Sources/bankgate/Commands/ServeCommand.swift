@@ -59,7 +59,14 @@ struct ServeCommand: AsyncParsableCommand {
             throw commandFailure("the simulated bank \(bank.options.listen.map { "\($0.host):\($0.port)" } ?? "") did not start")
         }
 
-        let runtime = try GatewayRuntime(configuration: configuration, logger: logger)
+        let runtime: GatewayRuntime
+        do {
+            runtime = try GatewayRuntime(configuration: configuration, logger: logger)
+        } catch let refusal as SigningKeyInventory.StartRefusal {
+            await bankGroup.triggerGracefulShutdown()
+            try? await bankTask.value
+            throw commandFailure("\(refusal)")
+        }
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: runtime.services().map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
