@@ -5,9 +5,13 @@ import XCTest
 /// The exchanges that bring statements are archived and shown with them; the statement sample the
 /// README uploads imports as documented.
 final class ArchiveAndSampleTests: XCTestCase {
-    /// The day docs/samples/statement-acme-eur.camt053.xml reports: written in the shipped file,
-    /// a fixed day in the past whatever the date the test runs on.
-    static let sampleDay = "2025-12-31"
+    /// The day docs/samples/statement-acme-eur.camt053.xml reports, read from the shipped file (its
+    /// `FrDtTm`), so that the test follows the sample rather than a date written here.
+    static let sampleDay: String = {
+        let text = (try? String(contentsOf: sample, encoding: .utf8)) ?? ""
+        guard let start = text.range(of: "<FrDtTm>")?.upperBound else { return "no FrDtTm in the sample" }
+        return String(text[start...].prefix(10))
+    }()
 
     var harness: GatewayHarness!
 

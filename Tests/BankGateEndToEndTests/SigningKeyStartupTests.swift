@@ -27,12 +27,15 @@ final class SigningKeyStartupTests: XCTestCase {
         let other = try SigningKey.generateRSA(bits: 2048)
         try files.write("swapped", notBefore: now.adding(milliseconds: -day), notAfter: now.adding(milliseconds: 200 * day), certifiedKey: other)
         try files.write("plain", notBefore: now.adding(milliseconds: -day), notAfter: now.adding(milliseconds: 200 * day), encrypted: false)
+        // A bank holds one key without `valid_from`; the others take over on distinct days after `now`.
+        func takesOver(inDays days: Int64) -> String { now.adding(milliseconds: days * day).dateString }
         let configuration = try BankGateConfiguration.load(path: files.writeConfiguration([
-            files.entry("fresh"), files.entry("soon", sm2: true, validFrom: "2095-01-01"), files.entry("old", bank: "eu"), files.entry("early", bank: "eu", validFrom: "2099-01-01"),
-            files.entry("swapped", bank: "eu", validFrom: "2098-01-01"),
+            files.entry("fresh"), files.entry("soon", sm2: true, validFrom: takesOver(inDays: 1_000)),
+            files.entry("old", bank: "eu"), files.entry("early", bank: "eu", validFrom: takesOver(inDays: 1_100)),
+            files.entry("swapped", bank: "eu", validFrom: takesOver(inDays: 1_200)),
             // The plain key named as SM2: the wrong algorithm.
-            files.entry("plain", sm2: true, validFrom: "2097-01-01", encrypted: false),
-            files.entry("missing", bank: "eu", validFrom: "2096-01-01"),
+            files.entry("plain", sm2: true, validFrom: takesOver(inDays: 1_300), encrypted: false),
+            files.entry("missing", bank: "eu", validFrom: takesOver(inDays: 1_400)),
         ]))
         let statuses = SigningKeyInventory.inspect(configuration.keys, at: now, environment: [:])
         let byId = Dictionary(uniqueKeysWithValues: statuses.map { ($0.config.id, $0) })
