@@ -43,12 +43,6 @@ public struct PostalAddress: Hashable, Sendable, Codable {
         self.country = country
         self.lines = lines
     }
-
-    /// The address as one line of text, for formats with a single address field: the lines,
-    /// then street, postal code and town, then the country, joined with `, `.
-    public var singleLine: String {
-        (lines + [street, postalCode, town, country].compactMap { $0 }).joined(separator: ", ")
-    }
 }
 
 /// What a transfer carries besides amount and parties, in bank-neutral form: each adapter maps

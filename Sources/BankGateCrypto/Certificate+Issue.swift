@@ -92,10 +92,7 @@ extension Certificate {
 
     /// A random positive 128-bit serial number, as RFC 5280 asks (at most 20 octets, unpredictable).
     private static func setRandomSerial(_ certificate: OpaquePointer) throws(CryptoError) {
-        var bytes = [UInt8](repeating: 0, count: 16)
-        guard bytes.withUnsafeMutableBufferPointer({ RAND_bytes($0.baseAddress, 16) }) == 1 else {
-            throw OpenSSLErrorQueue.failure("RAND_bytes")
-        }
+        var bytes = SecureRandom.bytes(16)
         bytes[0] = bytes[0] & 0x7F | 0x40
         guard let number = BN_bin2bn(bytes, 16, nil) else { throw OpenSSLErrorQueue.failure("BN_bin2bn") }
         defer { BN_free(number) }

@@ -42,7 +42,11 @@ public enum SecretKeySource {
             }
         }
         let key = SecretBox.makeHexKey()
-        try createKeyFile(path, contents: key + "\n")
+        do {
+            try PrivateFiles.create([(path, Array((key + "\n").utf8))])
+        } catch {
+            throw Failure(description: "the secret key file: \(error)")
+        }
         do {
             return (try SecretBox(hexKey: key), .createdFile(path))
         } catch {
@@ -70,19 +74,5 @@ public enum SecretKeySource {
         let count = bytes.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
         guard count >= 0 else { throw Failure(description: "cannot read the secret key file \(path)") }
         return String(decoding: bytes[0..<count], as: UTF8.self)
-    }
-
-    /// Writes a new key file, 0600, refusing to replace anything already there.
-    static func createKeyFile(_ path: String, contents: String) throws(Failure) {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else {
-            throw Failure(description: "cannot create the secret key file \(path): \(String(cString: strerror(errno)))")
-        }
-        defer { close(descriptor) }
-        let bytes = Array(contents.utf8)
-        let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-        guard written == bytes.count, fsync(descriptor) == 0 else {
-            throw Failure(description: "cannot write the secret key file \(path)")
-        }
     }
 }

@@ -35,8 +35,4 @@ final class TransferDetailsTests: XCTestCase {
         for code in ["XX", "UK", "EU", "cn", "CHN", "C", ""] { XCTAssertFalse(CountryCode.isValid(code), code) }
     }
 
-    func testSingleLineAddress() {
-        let address = PostalAddress(street: "世纪大道 100 号", town: "上海", postalCode: "200120", country: "CN", lines: ["浦东新区"])
-        XCTAssertEqual(address.singleLine, "浦东新区, 世纪大道 100 号, 200120, 上海, CN")
-    }
 }

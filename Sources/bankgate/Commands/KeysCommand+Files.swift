@@ -1,6 +1,7 @@
 import ArgumentParser
 import BankGateCore
 import BankGateCrypto
+import BankGateRuntime
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -144,23 +145,11 @@ private func refuseExisting(_ paths: [String]) throws {
     }
 }
 
-/// Creates each file with mode 0600 (`O_EXCL`: never replacing one, nor following a link) and
-/// writes it; on any failure removes the files it created, so no key is left without its certificate.
+/// ``PrivateFiles/create(_:)``, its failure as the command's.
 private func createPrivateFiles(_ files: [(path: String, bytes: [UInt8])]) throws {
-    var created: [String] = []
-    for file in files {
-        let descriptor = open(file.path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else {
-            let reason = String(cString: strerror(errno))
-            created.forEach { unlink($0) }
-            throw commandFailure("cannot create \(file.path): \(reason)")
-        }
-        created.append(file.path)
-        let written = fchmod(descriptor, 0o600) == 0 && file.bytes.withUnsafeBytes { FileDescriptorOutput.writeAll(descriptor, $0) }
-            && fsync(descriptor) == 0
-        guard close(descriptor) == 0, written else {
-            created.forEach { unlink($0) }
-            throw commandFailure("cannot write \(file.path)")
-        }
+    do {
+        try PrivateFiles.create(files)
+    } catch {
+        throw commandFailure(error.description)
     }
 }
