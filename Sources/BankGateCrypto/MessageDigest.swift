@@ -1,3 +1,4 @@
+import BankGateCore
 import COpenSSL
 
 /// A message digest the banks' signatures use, fetched from OpenSSL by name.

@@ -1,3 +1,4 @@
+import BankGateCore
 import COpenSSL
 
 /// SHA-256 through OpenSSL's EVP interface.

@@ -1,3 +1,4 @@
+import BankGateCore
 import COpenSSL
 
 /// Seals short secrets (webhook signing keys) for storage with AES-256-GCM under a key kept outside

@@ -89,24 +89,25 @@ public final class GatewayEngine: PaymentGateway {
         // message; a batch that mixes charge bearers or payment types becomes one message per kind.
         var open: [MessageGroup: OpenSubmission] = [:]
         for (index, request) in requests.enumerated() {
-            let prefix = asBatch ? "payments[\(index)]." : ""
+            /// The field path's prefix, built only for an error.
+            func prefix() -> String { asBatch ? "payments[\(index)]." : "" }
             guard let account = accounts[request.debtorAccountId],
                   let profile = bankProfiles[account.account.bankId] else {
                 throw GatewayError(.validation, code: .unknownAccount, message: "debtor_account is not a configured account",
-                                   field: prefix + "debtor_account")
+                                   field: prefix() + "debtor_account")
             }
             // What the bank's message cannot carry is refused now, not accepted and failed at encoding.
             guard request.amount.minorUnits < profile.amountBound else {
                 throw GatewayError(.validation, code: .amountTooLarge,
-                                   message: "amount has more digits than the bank's message can carry", field: prefix + "amount")
+                                   message: "amount has more digits than the bank's message can carry", field: prefix() + "amount")
             }
-            try Self.checkRequirements(profile.requirements, request, prefix: prefix)
+            try Self.checkRequirements(profile.requirements, request, prefix: prefix())
             let executionDate = request.requestedExecutionDate ?? today
             let group = MessageGroup(debtorAccountId: request.debtorAccountId, executionDate: executionDate,
                                      chargeBearer: request.details.chargeBearer, priority: request.details.priority,
                                      categoryPurpose: request.details.categoryPurpose)
             var current: OpenSubmission
-            if let existing = open[group], asBatch, existing.count < profile.maxTransfers {
+            if asBatch, let existing = open[group], existing.count < profile.maxTransfers {
                 current = existing
             } else {
                 let messageId = IdentifierFactory.make("BGM")
@@ -125,7 +126,7 @@ public final class GatewayEngine: PaymentGateway {
                                    field: "payments")
             }
             current.total = total
-            open[group] = current
+            if asBatch { open[group] = current }
             drafts.append(PaymentDraft(
                 id: IdentifierFactory.make("pay_"), batchId: batchId, submissionId: current.draft.id,
                 debtorAccountId: request.debtorAccountId, bankId: account.account.bankId, amount: request.amount,

@@ -36,7 +36,7 @@ extension FolderBankTransport {
         for entry in try inbox.entries() {
             if entry.rawName.first == UInt8(ascii: ".") || entry.kind == .directory { continue }
             guard let name = entry.name else {
-                let shown = "name-" + entry.rawName.map { String($0, radix: 16) }.joined()
+                let shown = "name-" + Hex.encode(entry.rawName)
                 files.append(try refuse(entry, as: shown, reason: "the file name is not valid UTF-8"))
                 continue
             }

@@ -47,6 +47,7 @@ final class IntakeIdempotencyTests: XCTestCase {
         defer { running.cancel() }
         let deadline = ContinuousClock.now.advanced(by: .seconds(5))
         while !dispatcher.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(2)) }
+        XCTAssertTrue(dispatcher.isRunning, "the dispatcher did not start within 5 s")
         let store: PaymentStore = runtime.store
         try await run { client in
             let ready = try await client.call(.get, "/readyz")

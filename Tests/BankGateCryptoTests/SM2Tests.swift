@@ -1,3 +1,4 @@
+import BankGateCore
 import BankGateCrypto
 import XCTest
 
