@@ -57,22 +57,13 @@ public enum SecretKeySource {
     /// The file's text, or nil when it does not exist. Refuses a symbolic link and a file that
     /// others than its owner may read.
     static func readKeyFile(_ path: String) throws(Failure) -> String? {
-        let descriptor = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
-        if descriptor < 0 {
-            if errno == ENOENT { return nil }
-            throw Failure(description: "cannot open the secret key file \(path): \(String(cString: strerror(errno)))")
+        do {
+            return String(decoding: try PrivateFiles.contents(of: path, what: "secret key file", ownerOnly: true, followLinks: false, limit: 256),
+                          as: UTF8.self)
+        } catch where error.isMissing {
+            return nil
+        } catch {
+            throw Failure(description: error.description)
         }
-        defer { close(descriptor) }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else {
-            throw Failure(description: "the secret key file \(path) is not a regular file")
-        }
-        guard status.st_mode & 0o077 == 0 else {
-            throw Failure(description: "the secret key file \(path) may be read by others (mode \(String(status.st_mode & 0o777, radix: 8))); make it 0600")
-        }
-        var bytes = [UInt8](repeating: 0, count: 256)
-        let count = bytes.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-        guard count >= 0 else { throw Failure(description: "cannot read the secret key file \(path)") }
-        return String(decoding: bytes[0..<count], as: UTF8.self)
     }
 }

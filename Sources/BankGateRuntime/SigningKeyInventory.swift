@@ -244,31 +244,13 @@ public enum SigningKeyInventory {
         }
     }
 
-    /// The bytes of the regular file at `path`; with `privateOnly`, refuses one that others than
-    /// its owner may read (a passphrase file).
+    /// ``PrivateFiles/contents(of:what:ownerOnly:followLinks:limit:)``, its failure as a load failure.
     static func readFile(_ path: String, what: String, privateOnly: Bool = false) throws(LoadFailure) -> [UInt8] {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            throw LoadFailure(description: "cannot open the \(what) \(path): \(String(cString: strerror(errno)))")
+        do {
+            return try PrivateFiles.contents(of: path, what: what, ownerOnly: privateOnly)
+        } catch {
+            throw LoadFailure(description: error.description)
         }
-        defer { close(descriptor) }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else {
-            throw LoadFailure(description: "the \(what) \(path) is not a regular file")
-        }
-        if privateOnly, status.st_mode & 0o077 != 0 {
-            throw LoadFailure(description: "the \(what) \(path) may be read by others (mode \(String(status.st_mode & 0o777, radix: 8))); make it 0600")
-        }
-        guard status.st_size <= 1 << 20 else { throw LoadFailure(description: "the \(what) \(path) is larger than 1 MiB") }
-        var bytes = [UInt8](repeating: 0, count: Int(status.st_size))
-        var offset = 0
-        while offset < bytes.count {
-            let count = bytes.withUnsafeMutableBytes { read(descriptor, $0.baseAddress! + offset, $0.count - offset) }
-            if count < 0, errno == EINTR { continue }
-            guard count > 0 else { throw LoadFailure(description: "cannot read the \(what) \(path)") }
-            offset += count
-        }
-        return bytes
     }
 }
 
