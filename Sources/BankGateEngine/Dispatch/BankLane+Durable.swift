@@ -25,7 +25,6 @@ extension BankLane {
     /// On shutdown or cancellation it is given up after a few attempts as well; start-up recovery
     /// asks the bank then.
     func recordDurably(_ what: String, submissionId: String, _ write: @Sendable () async throws -> Void) async throws {
-        var delay = storeRetry.baseMilliseconds
         var failures = 0
         while true {
             do {
@@ -39,12 +38,13 @@ extension BankLane {
                 failures += 1
                 let storage = (error as? SQLiteError)?.isStorageFailure ?? false
                 if (!storage || isStopping || Task.isCancelled) && failures >= 3 { throw error }
+                let delay = RetryPolicy.doubled(Int64(storeRetry.baseMilliseconds), times: failures - 1,
+                                                cappedAt: Int64(storeRetry.maxMilliseconds))
                 logger.error("cannot record the bank's answer; retrying", metadata: [
                     "bank": "\(bankId)", "submission": "\(submissionId)", "what": "\(what)", "failures": "\(failures)",
                     "retry_in_ms": "\(delay)", "error": "\(error)",
                 ])
                 try? await Task.sleep(for: .milliseconds(delay))
-                delay = min(delay * 2, storeRetry.maxMilliseconds)
             }
         }
     }

@@ -35,9 +35,7 @@ public struct RefusedAnswerBackoff: Sendable, Hashable {
     @discardableResult
     public mutating func recordRefusal(now: Timestamp) -> Timestamp {
         consecutiveRefusals += 1
-        var delay = intervalMilliseconds
-        for _ in 0..<consecutiveRefusals where delay < maxMilliseconds { delay *= 2 }
-        let until = now.adding(milliseconds: min(delay, maxMilliseconds))
+        let until = now.adding(milliseconds: RetryPolicy.doubled(intervalMilliseconds, times: consecutiveRefusals, cappedAt: maxMilliseconds))
         pausedUntil = max(pausedUntil ?? until, until)
         return until
     }

@@ -18,10 +18,15 @@ public struct RetryPolicy: Sendable, Hashable {
     public func nextAttempt(after attempt: Int, now: Timestamp,
                             random: (ClosedRange<Int64>) -> Int64 = { Int64.random(in: $0) }) -> Timestamp? {
         guard attempt < maxAttempts else { return nil }
-        var delay = baseMilliseconds
-        for _ in 1..<max(attempt, 1) where delay < maxMilliseconds { delay *= 2 }
-        delay = min(delay, maxMilliseconds)
+        let delay = Self.doubled(baseMilliseconds, times: attempt - 1, cappedAt: maxMilliseconds)
         return now.adding(milliseconds: random((delay / 2)...max(delay, delay / 2)))
+    }
+
+    /// `base × 2^times`, at most `cap` (and never overflowing): the one doubling every backoff uses.
+    public static func doubled(_ base: Int64, times: Int, cappedAt cap: Int64) -> Int64 {
+        var delay = base
+        for _ in 0..<max(times, 0) where delay < cap { delay *= 2 }
+        return min(delay, cap)
     }
 }
 
