@@ -14,23 +14,6 @@ public import Logging
 /// - `GET /v1/queue` (`operate` or `payments:read`), `GET /v1/events` (`events:read` or `payments:read`)
 /// - `GET /healthz`, `GET /readyz` (no authentication)
 public enum APIServer {
-    /// The API as a Hummingbird application (a `Service`) listening on `server.host:server.port`.
-    public static func makeApplication(gateway: any PaymentGateway, configuration: BankGateConfiguration,
-                                       logger: Logger) -> some ApplicationProtocol {
-        let router = makeRouter(gateway: gateway, tokens: configuration.tokens,
-                                maxBodyBytes: configuration.server.maxBodyBytes)
-        let policy = APIConnectionPolicy(server: configuration.server)
-        return Application(
-            router: router,
-            server: httpServer(policy: policy, gate: ConnectionGate(maxConnections: policy.maxConnections, logger: logger)),
-            configuration: ApplicationConfiguration(
-                address: .hostname(configuration.server.host, port: configuration.server.port),
-                serverName: "bankgate"
-            ),
-            logger: logger
-        )
-    }
-
     /// HTTP/1.1 with the connection policy enforced: idle, header and body deadlines, and at most
     /// `gate.maxConnections` connections at once (the next is answered 503 and closed); refusals
     /// and cuts are counted in `gate` and logged by it at a bounded rate.

@@ -26,6 +26,8 @@ public struct GatewayRuntime: Sendable {
     public let statementPulls: StatementPullService
     /// The API's connections: open ones against `max_connections`, and those refused or cut.
     public let connections: ConnectionGate
+    /// The API's deadlines and connection limit, from `[server]` and the open-file limit.
+    let connectionPolicy: APIConnectionPolicy
     /// The configured signing keys as inspected at start-up (none is used to sign yet: the bank
     /// adapters that sign come later).
     public let signingKeys: [SigningKeyStatus]
@@ -70,8 +72,8 @@ public struct GatewayRuntime: Sendable {
                                                    clock: clock, logger: logger)
         self.webhookSender = WebhookSender(store: reports.webhooks, poster: HTTPWebhookPoster(), clock: clock, logger: logger)
         self.reconciler = ReconcilerService(reports: reports, logger: logger)
-        self.connections = ConnectionGate(maxConnections: APIConnectionPolicy(server: configuration.server).maxConnections,
-                                          logger: logger)
+        self.connectionPolicy = APIConnectionPolicy(server: configuration.server)
+        self.connections = ConnectionGate(policy: connectionPolicy, logger: logger)
         self.listening = PortAnnouncement()
         self.logger = logger
     }
@@ -102,7 +104,7 @@ public struct GatewayRuntime: Sendable {
         let listening = self.listening
         let logger = self.logger
         let server = configuration.server
-        let policy = APIConnectionPolicy(server: server)
+        let policy = connectionPolicy
         if let wanted = server.maxConnections, wanted > policy.maxConnections {
             logger.warning("max_connections lowered to keep file descriptors for the store and the banks",
                            metadata: ["max_connections": "\(wanted)", "in_force": "\(policy.maxConnections)",

@@ -146,7 +146,7 @@ final class ConnectionPolicyTests: XCTestCase {
     /// Runs the API over a ``FakeGateway`` on a free loopback port with `policy`, for `body`.
     private func withLiveAPI(_ policy: APIConnectionPolicy, logger: Logger = Logger(label: "api-tests", factory: { _ in SwiftLogNoOpLogHandler() }),
                              _ body: @escaping (Int, ConnectionGate) async throws -> Void) async throws {
-        let gate = ConnectionGate(maxConnections: policy.maxConnections, reportInterval: policy.reportInterval, logger: logger)
+        let gate = ConnectionGate(policy: policy, logger: logger)
         let router = APIServer.makeRouter(gateway: FakeGateway(), tokens: TestTokens.all, maxBodyBytes: 1 << 20,
                                           clock: FixedClock(instant: APIHarness.today))
         let ports = AsyncStream<Int>.makeStream()

@@ -53,10 +53,11 @@ public final class ConnectionGate: Sendable {
     private let logger: Logger
     private let state = Mutex(State())
 
-    /// A gate for at most `maxConnections` connections, reporting to `logger` at most once per `reportInterval`.
-    public init(maxConnections: Int, reportInterval: Duration = APIConnectionPolicy.defaultReportInterval, logger: Logger) {
-        self.maxConnections = max(1, maxConnections)
-        self.reportInterval = TimeAmount(reportInterval)
+    /// A gate for at most `policy.maxConnections` connections, reporting to `logger` at most once per
+    /// `policy.reportInterval`.
+    public init(policy: APIConnectionPolicy, logger: Logger) {
+        maxConnections = policy.maxConnections
+        reportInterval = TimeAmount(policy.reportInterval)
         self.logger = logger
     }
 
