@@ -244,13 +244,13 @@ extension PaymentStore {
     /// by asking the bank. Returns how many submissions were recovered.
     ///
     /// The dispatcher also runs it periodically: `skipping` then names the submissions a lane is
-    /// working on (evaluated inside the transaction, after the read, so a send that began after
-    /// the read is never taken for a stranded one).
+    /// working on, asked of each submission read (inside the transaction, after the read, so a send
+    /// that began after the read is never taken for a stranded one).
     public func recoverInterruptedSends(at: Timestamp, reason: String = "bankgate stopped while sending; asking the bank",
-                                        skipping: @escaping @Sendable (String) -> Bool = { _ in false }) async throws -> Int {
+                                        skipping: @escaping @Sendable (SubmissionRecord) -> Bool = { _ in false }) async throws -> Int {
         try await database.write { db in
             let interrupted = try db.query("SELECT \(Self.submissionColumns) FROM submissions WHERE state = 'sending'", [], Self.submission)
-                .filter { !skipping($0.id) }
+                .filter { !skipping($0) }
             for submission in interrupted {
                 var sending = try Self.loadPayments(db, submissionId: submission.id).filter { $0.status == .sending }
                 for index in sending.indices {

@@ -81,7 +81,7 @@ public final class DispatcherService: Service, Sendable {
         do {
             let recovered = try await store.recoverInterruptedSends(
                 at: clock.now(), reason: "left sending with nothing in flight; asking the bank",
-                skipping: { id in lanes.values.contains { $0.isWorking(on: id) } })
+                skipping: { submission in lanes[submission.bankId]?.isWorking(on: submission.id) ?? false })
             if recovered > 0 {
                 logger.warning("recovered stranded sends; their outcome is unknown and will be asked of the bank",
                                metadata: ["submissions": "\(recovered)"])
