@@ -44,22 +44,26 @@ extension StatementStore {
             try StoreJournal.audit(db, at: at, actor: "system", action: "transaction.booked", subject: ("transaction", "btx_\(id)"),
                                    details: "pending entry booked by statement \(draft.statementId)")
         }
-        let staged = try db.query("""
-            SELECT id FROM bank_transactions
-            WHERE staged = 1 AND id IN (SELECT transaction_id FROM statement_entries WHERE statement_row = ?) ORDER BY id
-            """, [.integer(row)], { try $0.int("id") })
+        // The booked entries to announce: the staged ones, read in one query before they are
+        // unstaged, and the pending entries already visible that this statement booked.
+        var announced = try db.query("""
+            SELECT \(transactionColumns) FROM bank_transactions
+            WHERE staged = 1 AND status = 'booked' AND id IN (SELECT transaction_id FROM statement_entries WHERE statement_row = ?)
+            """, [.integer(row)], transaction)
         try db.run("""
             UPDATE bank_transactions SET staged = 0, updated_at = ?
             WHERE staged = 1 AND id IN (SELECT transaction_id FROM statement_entries WHERE statement_row = ?)
             """, [.integer(at.milliseconds), .integer(row)])
-        let promotedVisible = Set(promoted.filter { !$0.1 }.map(\.0))
-        for id in Set(staged).union(promotedVisible).sorted() {
-            guard let record = try db.queryFirst("SELECT \(transactionColumns) FROM bank_transactions WHERE id = ?", [.integer(id)],
-                                                 transaction), record.draft.status == "booked" else { continue }
-            var booked = record.draft
+        for (id, staged, _) in promoted where !staged {
+            guard var record = try db.queryFirst("SELECT \(transactionColumns) FROM bank_transactions WHERE id = ?", [.integer(id)],
+                                                 transaction) else { continue }
             // A pending entry booked now is announced as the booking statement reports it.
-            if promotedVisible.contains(id) { booked.statementId = draft.statementId }
-            try appendTransactionEvent(db, type: "transaction.booked", row: id, accountId: record.accountId, draft: booked, at: at)
+            record.draft.statementId = draft.statementId
+            announced.append(record)
+        }
+        for record in announced.sorted(by: { BankTransactionRecord.rowId($0.id)! < BankTransactionRecord.rowId($1.id)! }) {
+            try appendTransactionEvent(db, type: "transaction.booked", row: BankTransactionRecord.rowId(record.id)!,
+                                       accountId: record.accountId, draft: record.draft, at: at)
         }
     }
 
