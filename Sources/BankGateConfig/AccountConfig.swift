@@ -16,6 +16,8 @@ public struct AccountConfig: Sendable {
     public var currency: Currency
     /// Whether new payments may use the account (default `true`).
     public var active: Bool
+    /// The bank adapter's own keys for the account (CMB `branch_code` …), as written.
+    public var adapterOptions: [String: String] = [:]
     /// How bankgate pulls this account's statements from its bank (nothing scheduled by default).
     public var statementPulls: StatementPullConfig = StatementPullConfig()
 
@@ -39,7 +41,8 @@ public struct AccountConfig: Sendable {
     static let keys = ["id", "bank", "number", "bank_code", "name", "currency", "active", "end_of_day_pull_at",
                        "intraday_pull_minutes", "statement_message"]
 
-    static func decode(_ reader: TableReader, ids: inout UniqueIdentifiers, bankIds: [String: Int]) -> AccountConfig {
+    static func decode(_ reader: TableReader, ids: inout UniqueIdentifiers, bankIds: [String: Int],
+                       adapterKeys: [AdapterVocabulary.Key]) -> AccountConfig {
         let id = reader.string("id", required: true)
         if let id { ids.check(id, key: "id", in: reader) }
 
@@ -76,6 +79,7 @@ public struct AccountConfig: Sendable {
                                     bankCode: bankCode?.value ?? "", name: name?.value ?? "", currency: currency ?? placeholderCurrency,
                                     active: reader.bool("active", default: true))
         account.statementPulls = StatementPullConfig.decode(reader)
+        account.adapterOptions = reader.adapterOptions(adapterKeys)
         return account
     }
 

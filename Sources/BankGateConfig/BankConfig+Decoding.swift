@@ -8,13 +8,14 @@ extension BankConfig {
         "duplicate_check_window_hours", "max_transfers_per_message",
     ] + BankTLSConfig.keys
 
-    static func decode(_ reader: TableReader, ids: inout UniqueIdentifiers, baseDirectory: String) -> BankConfig {
+    static func decode(_ reader: TableReader, ids: inout UniqueIdentifiers, baseDirectory: String,
+                       adapters: AdapterVocabulary) -> BankConfig {
         let id = reader.string("id", required: true)
         if let id { ids.check(id, key: "id", in: reader) }
 
         let adapter = reader.string("adapter", required: true)
-        if let adapter, !knownAdapters.contains(adapter.value) {
-            reader.report("adapter", "unknown adapter \"\(adapter.value)\" (known: \(knownAdapters.joined(separator: ", ")))", line: adapter.line)
+        if let adapter, adapters.entries[adapter.value] == nil {
+            reader.report("adapter", "unknown adapter \"\(adapter.value)\" (known: \(adapters.names.joined(separator: ", ")))", line: adapter.line)
         }
         let version = reader.string("pain001_version", required: false)
         if let version, !pain001Versions.contains(version.value) {
@@ -31,7 +32,8 @@ extension BankConfig {
         if backoffMax < backoffBase {
             reader.report("backoff_max_ms", "must not be smaller than backoff_base_ms (\(backoffBase))")
         }
-        return BankConfig(
+        let options = reader.adapterOptions(adapter.flatMap { adapters.entries[$0.value]?.bankKeys } ?? [])
+        var bank = BankConfig(
             id: id?.value ?? "",
             adapter: adapter?.value ?? "",
             pain001Version: version?.value ?? Defaults.pain001Version,
@@ -48,6 +50,8 @@ extension BankConfig {
             duplicateCheckWindowHours: reader.optionalInteger("duplicate_check_window_hours", range: 0...8_760),
             maxTransfersPerMessage: reader.optionalInteger("max_transfers_per_message", range: 1...100_000),
             tls: tls)
+        bank.adapterOptions = options
+        return bank
     }
 
     /// `transport` with the keys that go with it: `url` for http, `outbox_dir` and `inbox_dir`

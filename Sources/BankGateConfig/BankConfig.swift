@@ -11,8 +11,10 @@ public enum BankTransportConfig: Sendable, Hashable {
 public struct BankConfig: Sendable {
     /// Unique id (`[A-Za-z0-9_-]`), referenced by accounts and stored with payments.
     public var id: String
-    /// Adapter (message format family): `iso20022`.
+    /// Adapter (message format family): `iso20022`, `cmb` … (see ``AdapterVocabulary``).
     public var adapter: String
+    /// The adapter's own keys (CMB `login_name` …), as written.
+    public var adapterOptions: [String: String] = [:]
     /// `pain001_version`: `pain.001.001.09` (default) or `pain.001.001.03`.
     public var pain001Version: String
     /// `transport` with its keys: `url`, or `outbox_dir` and `inbox_dir`.
@@ -44,8 +46,6 @@ public struct BankConfig: Sendable {
     /// CA and client certificate for an `https://` bank (`tls_*` keys).
     public var tls: BankTLSConfig?
 
-    /// Adapters bankgate knows.
-    public static let knownAdapters = ["iso20022"]
     /// `pain.001` versions the `iso20022` adapter writes; the first is the default.
     public static let pain001Versions = ["pain.001.001.09", "pain.001.001.03"]
 

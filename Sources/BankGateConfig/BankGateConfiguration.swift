@@ -57,7 +57,9 @@ public struct BankGateConfiguration: Sendable {
     /// Relative paths inside the file (`data_dir`, `outbox_dir`, `inbox_dir`) are resolved
     /// against `baseDirectory`, by default the directory that holds the file, so the result does
     /// not depend on the working directory. Errors name the file as `path` was written.
-    public static func load(path: String, baseDirectory: String? = nil) throws(ConfigurationError) -> BankGateConfiguration {
+    /// - Parameter adapters: the keys each adapter reads (`AdapterRegistry.vocabulary`).
+    public static func load(path: String, baseDirectory: String? = nil,
+                            adapters: AdapterVocabulary) throws(ConfigurationError) -> BankGateConfiguration {
         let text: String
         switch ConfigFile.read(path) {
         case .success(let contents): text = contents
@@ -65,14 +67,15 @@ public struct BankGateConfiguration: Sendable {
         }
         let absolute = ConfigPath.absolute(path)
         let base = baseDirectory.map(ConfigPath.absolute) ?? ConfigPath.directory(of: absolute)
-        var configuration = try parse(text, fileName: path, baseDirectory: base)
+        var configuration = try parse(text, fileName: path, baseDirectory: base, adapters: adapters)
         configuration.sourcePath = absolute
         return configuration
     }
 
     /// Checks `text` as the contents of a file named `fileName` (used in error messages);
     /// relative paths are resolved against `baseDirectory`.
-    public static func parse(_ text: String, fileName: String, baseDirectory: String) throws(ConfigurationError) -> BankGateConfiguration {
+    public static func parse(_ text: String, fileName: String, baseDirectory: String,
+                             adapters: AdapterVocabulary) throws(ConfigurationError) -> BankGateConfiguration {
         let root: TOMLTable
         do {
             root = try TOMLParser.parse(text)
@@ -80,7 +83,7 @@ public struct BankGateConfiguration: Sendable {
             throw ConfigurationError(file: fileName, line: error.line, key: nil, problem: error.message)
         }
         let problems = ProblemList(file: fileName)
-        let configuration = ConfigurationDecoder(problems: problems, baseDirectory: baseDirectory).decode(root)
+        let configuration = ConfigurationDecoder(problems: problems, baseDirectory: baseDirectory, adapters: adapters).decode(root)
         if let error = problems.combined() { throw error }
         return configuration
     }

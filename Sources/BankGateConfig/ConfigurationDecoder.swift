@@ -5,6 +5,7 @@
 struct ConfigurationDecoder {
     let problems: ProblemList
     let baseDirectory: String
+    let adapters: AdapterVocabulary
 
     /// The top-level tables bankgate knows.
     static let sections = ["server", "tokens", "banks", "accounts", "keys", "dispatch"]
@@ -36,14 +37,22 @@ struct ConfigurationDecoder {
 
         var bankIds = UniqueIdentifiers(section: "banks", problems: problems)
         let banks = tables("banks", in: root).enumerated().map { index, table in
-            BankConfig.decode(TableReader(table, path: "banks[\(index)]", allowedKeys: BankConfig.keys, problems: problems),
-                              ids: &bankIds, baseDirectory: baseDirectory)
+            let adapterKeys = entry(adapterOf: table)?.bankKeys.map(\.name) ?? []
+            return BankConfig.decode(TableReader(table, path: "banks[\(index)]", allowedKeys: BankConfig.keys + adapterKeys,
+                                                 problems: problems),
+                                     ids: &bankIds, baseDirectory: baseDirectory, adapters: adapters)
         }
+        let adapterOfBank = Dictionary(banks.map { ($0.id, $0.adapter) }, uniquingKeysWith: { first, _ in first })
 
         var accountIds = UniqueIdentifiers(section: "accounts", problems: problems)
         let accounts = tables("accounts", in: root).enumerated().map { index, table in
-            AccountConfig.decode(TableReader(table, path: "accounts[\(index)]", allowedKeys: AccountConfig.keys, problems: problems),
-                                 ids: &accountIds, bankIds: bankIds.seen)
+            var adapterKeys: [AdapterVocabulary.Key] = []
+            if case .string(let bank)? = table["bank"]?.kind, let adapter = adapterOfBank[bank] {
+                adapterKeys = adapters.entries[adapter]?.accountKeys ?? []
+            }
+            return AccountConfig.decode(TableReader(table, path: "accounts[\(index)]", allowedKeys: AccountConfig.keys + adapterKeys.map(\.name),
+                                                    problems: problems),
+                                        ids: &accountIds, bankIds: bankIds.seen, adapterKeys: adapterKeys)
         }
 
         var keyIds = UniqueIdentifiers(section: "keys", problems: problems)
@@ -61,6 +70,12 @@ struct ConfigurationDecoder {
         return BankGateConfiguration(
             server: server ?? ServerConfig(host: "", port: 0, dataDirectory: ""),
             tokens: tokens, banks: banks, accounts: accounts, keys: keys, dispatch: dispatch)
+    }
+
+    /// The vocabulary entry of the adapter a `[[banks]]` table names, if it names a known one.
+    private func entry(adapterOf table: TOMLTable) -> AdapterVocabulary.Entry? {
+        guard case .string(let name)? = table["adapter"]?.kind else { return nil }
+        return adapters.entries[name]
     }
 
     /// The `[name]` table, or `nil` when absent or written as something else (recorded).

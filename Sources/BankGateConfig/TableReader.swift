@@ -32,6 +32,18 @@ struct TableReader {
         path.isEmpty ? key : "\(path).\(key)"
     }
 
+    /// The values of an adapter's own keys that are present; a missing required one is reported.
+    func adapterOptions(_ keys: [AdapterVocabulary.Key]) -> [String: String] {
+        var options: [String: String] = [:]
+        for key in keys {
+            if let value = string(key.name, required: key.required) {
+                if value.value.isEmpty { report(key.name, "must not be empty", line: value.line) }
+                options[key.name] = value.value
+            }
+        }
+        return options
+    }
+
     /// Whether `key` is present (whatever its type).
     func has(_ key: String) -> Bool { table[key] != nil }
 

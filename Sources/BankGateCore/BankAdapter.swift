@@ -58,15 +58,25 @@ public protocol BankAdapter: Sendable {
 
     /// Encodes a payment message.
     func encodePayment(_ message: PaymentMessage) throws(AdapterError) -> EncodedMessage
-    /// Encodes a status query for one of our messages.
-    func encodeStatusQuery(originalMessageId: String, originalKind: String, queryId: String,
-                           createdAt: Timestamp) throws(AdapterError) -> EncodedMessage
+    /// Whether a status query names a whole message or one transfer (``StatusQueryScope``).
+    var statusQueryScope: StatusQueryScope { get }
+    /// Where each kind of message is POSTed when the bank's transport is HTTP.
+    var httpPaths: HTTPPaths { get }
+    /// The archive's name for the bank's answers (`pain.002`, `CMB.answer` …).
+    var answerKind: String { get }
+
+    /// Encodes a status query: for the whole message, or for the one transfer in `query.transfers`
+    /// when ``statusQueryScope`` is `.transfer`.
+    func encodeStatusQuery(_ query: StatusQuery) throws(AdapterError) -> EncodedMessage
     /// Decides what a synchronous answer to a payment message means (status code and body).
     func disposition(httpStatus: Int, body: [UInt8]) -> SendDisposition
     /// Decodes a status report (a synchronous answer, a status query answer or a file from the inbox).
     func decodeStatusReport(_ bytes: [UInt8]) throws(AdapterError) -> StatusReport
+    /// Decodes the synchronous answer to the payment message `sentMessageId`. Formats whose answers
+    /// do not repeat our message id (they name each transfer by its client reference) fill it in.
+    func decodePaymentAnswer(_ bytes: [UInt8], sentMessageId: String) throws(AdapterError) -> StatusReport
     /// Interprets the answer to a status query.
-    func interpretStatusQueryAnswer(httpStatus: Int, body: [UInt8], originalMessageId: String) -> StatusQueryAnswer
+    func interpretStatusQueryAnswer(httpStatus: Int, body: [UInt8], query: StatusQuery) -> StatusQueryAnswer
 }
 
 extension BankAdapter {
@@ -76,6 +86,85 @@ extension BankAdapter {
     public var maxControlSumDigits: Int { 18 }
     /// Nothing required, everything carried.
     public var paymentFieldRequirements: PaymentFieldRequirements { .none }
+    /// One query per message.
+    public var statusQueryScope: StatusQueryScope { .message }
+    /// `/payments`, `/status`, `/reports`.
+    public var httpPaths: HTTPPaths { .separate }
+    /// `pain.002`.
+    public var answerKind: String { "pain.002" }
+    /// The answer is a status report that names our message.
+    public func decodePaymentAnswer(_ bytes: [UInt8], sentMessageId: String) throws(AdapterError) -> StatusReport {
+        try decodeStatusReport(bytes)
+    }
+}
+
+/// What one status query asks about.
+public enum StatusQueryScope: Hashable, Sendable {
+    /// The whole message, by its message id (ISO 20022).
+    case message
+    /// One transfer, by its client reference (CMB `NTQRYSTY` by `YURREF`): the engine asks once per
+    /// transfer still open, and the bank's silence about one transfer is about that transfer only.
+    case transfer
+}
+
+/// Where an HTTP transport POSTs each kind of message, relative to the bank's URL.
+public struct HTTPPaths: Hashable, Sendable {
+    public var payment: String
+    public var statusQuery: String
+    public var report: String
+
+    public init(payment: String, statusQuery: String, report: String) {
+        self.payment = payment
+        self.statusQuery = statusQuery
+        self.report = report
+    }
+
+    /// A path per kind: `/payments`, `/status`, `/reports` (bankgate's ISO 20022 convention).
+    public static let separate = HTTPPaths(payment: "/payments", statusQuery: "/status", report: "/reports")
+    /// Everything to the bank's URL itself (a front-end program that reads the function from the message).
+    public static let single = HTTPPaths(payment: "", statusQuery: "", report: "")
+}
+
+/// One transfer of a message we sent, as a status query names it.
+public struct SentTransfer: Hashable, Sendable {
+    /// Our stable client reference (the bank's reference field: CMB `YURREF`, BOC `insid` …).
+    public var instructionId: String
+    /// The client's end-to-end id.
+    public var endToEndId: String
+
+    public init(instructionId: String, endToEndId: String) {
+        self.instructionId = instructionId
+        self.endToEndId = endToEndId
+    }
+}
+
+/// What the engine knows when it asks the bank about a message it sent.
+public struct StatusQuery: Hashable, Sendable {
+    /// Our message id (ISO `MsgId`).
+    public var originalMessageId: String
+    /// The message type sent (`pain.001.001.09`, `CMB.DCPAYMNT` …).
+    public var originalKind: String
+    /// A fresh id for the query itself.
+    public var queryId: String
+    /// When the query is made.
+    public var createdAt: Timestamp
+    /// When the message was first sent: banks that search by date need it.
+    public var firstSentAt: Timestamp
+    /// The account the message pays from, when known.
+    public var debtor: DebtorAccount?
+    /// The transfers asked about: all of the message's, or the one a `.transfer`-scope query names.
+    public var transfers: [SentTransfer]
+
+    public init(originalMessageId: String, originalKind: String, queryId: String, createdAt: Timestamp,
+                firstSentAt: Timestamp, debtor: DebtorAccount? = nil, transfers: [SentTransfer] = []) {
+        self.originalMessageId = originalMessageId
+        self.originalKind = originalKind
+        self.queryId = queryId
+        self.createdAt = createdAt
+        self.firstSentAt = firstSentAt
+        self.debtor = debtor
+        self.transfers = transfers
+    }
 }
 
 /// An adapter could not encode or decode a message.

@@ -19,20 +19,19 @@ public enum BankConnections {
     public static func make(_ configuration: BankGateConfiguration) throws(SetupError) -> [BankConnection] {
         var connections: [BankConnection] = []
         for bank in configuration.banks {
+            let bankAccounts = configuration.accounts.filter { $0.bank == bank.id }
             let adapter: any BankAdapter
-            switch bank.adapter {
-            case "iso20022":
-                guard let version = ISO20022Adapter.PainVersion(rawValue: bank.pain001Version) else {
-                    throw SetupError(bankId: bank.id, problem: "unsupported pain001_version \(bank.pain001Version)")
-                }
-                adapter = ISO20022Adapter(painVersion: version)
-            default:
-                throw SetupError(bankId: bank.id, problem: "unknown adapter \(bank.adapter)")
+            do {
+                adapter = try AdapterRegistry.make(bank: bank, accounts: bankAccounts)
+            } catch {
+                throw SetupError(bankId: bank.id, problem: error.problem)
             }
             let transport: any BankTransport
             switch bank.transport {
             case .http(let url):
-                transport = HTTPBankTransport(baseURL: url, connectTimeoutMilliseconds: bank.connectTimeoutMilliseconds,
+                let paths = adapter.httpPaths
+                transport = HTTPBankTransport(baseURL: url, submitPath: paths.payment, queryPath: paths.statusQuery,
+                                              reportPath: paths.report, connectTimeoutMilliseconds: bank.connectTimeoutMilliseconds,
                                               requestTimeoutMilliseconds: bank.requestTimeoutMilliseconds,
                                               tls: try tlsOptions(bank), maximumConcurrentRequests: bank.maxInFlight)
             case .folder(let outbox, let inbox):
@@ -43,7 +42,7 @@ public enum BankConnections {
                 }
             }
             var accounts: [String: DebtorAccount] = [:]
-            for account in configuration.accounts where account.bank == bank.id {
+            for account in bankAccounts {
                 accounts[account.id] = account.debtorAccount()
             }
             connections.append(BankConnection(config: bank, adapter: adapter, transport: transport, accounts: accounts))

@@ -1,3 +1,4 @@
+import BankGateAdapters
 import XCTest
 import BankGateCore
 @testable import BankGateConfig

@@ -1,3 +1,4 @@
+import BankGateAdapters
 import Foundation
 import XCTest
 @testable import BankGateConfig

@@ -1,3 +1,4 @@
+import BankGateAdapters
 import BankGateAPI
 import BankGateConfig
 import BankGateSimulator

@@ -1,3 +1,4 @@
+import BankGateAdapters
 import BankGateConfig
 import Foundation
 

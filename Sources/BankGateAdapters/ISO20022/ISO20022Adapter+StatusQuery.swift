@@ -10,6 +10,12 @@ extension ISO20022Adapter {
     /// Its namespace.
     public static let statusQueryNamespace = "urn:iso:std:iso:20022:tech:xsd:pacs.028.001.03"
 
+    /// Writes the status request for the message `query` names (kind ``statusQueryKind``).
+    public func encodeStatusQuery(_ query: StatusQuery) throws(AdapterError) -> EncodedMessage {
+        try encodeStatusQuery(originalMessageId: query.originalMessageId, originalKind: query.originalKind,
+                              queryId: query.queryId, createdAt: query.createdAt)
+    }
+
     /// Writes the status request for one of our messages (kind ``statusQueryKind``).
     public func encodeStatusQuery(originalMessageId: String, originalKind: String, queryId: String,
                                   createdAt: Timestamp) throws(AdapterError) -> EncodedMessage {
@@ -60,6 +66,11 @@ extension ISO20022Adapter {
     ///   200 or 404 → `.notReceived`.
     /// - Anything else → `.inconclusive`. A bare 404 or an empty body never means "not received":
     ///   a wrong URL must not cause a resend.
+    public func interpretStatusQueryAnswer(httpStatus: Int, body: [UInt8], query: StatusQuery) -> StatusQueryAnswer {
+        interpretStatusQueryAnswer(httpStatus: httpStatus, body: body, originalMessageId: query.originalMessageId)
+    }
+
+    /// ``interpretStatusQueryAnswer(httpStatus:body:query:)`` for the message `originalMessageId`.
     public func interpretStatusQueryAnswer(httpStatus: Int, body: [UInt8], originalMessageId: String) -> StatusQueryAnswer {
         let report: StatusReport
         do {

@@ -1,4 +1,5 @@
 public import BankGateCore
+public import BankGateConfig
 
 /// The ISO 20022 customer-to-bank adapter: pain.001 credit transfer initiations out, pain.002 status
 /// reports in, and a pacs.028-style status request for payments whose outcome is unknown.
@@ -79,5 +80,20 @@ public struct ISO20022Adapter: BankAdapter {
         }
         if name.isEmpty || name.allSatisfy({ $0 == "." }) { name = "_" + name }
         return name + ".xml"
+    }
+}
+
+extension ISO20022Adapter: ConfiguredAdapter {
+    /// `iso20022`.
+    public static var adapterName: String { "iso20022" }
+    /// None beyond the common keys (`pain001_version` is one of them).
+    public static var configurationKeys: AdapterVocabulary.Entry { AdapterVocabulary.Entry() }
+
+    /// The adapter writing the bank's `pain001_version`.
+    public static func make(bank: BankConfig, accounts: [AccountConfig]) throws(AdapterSetupError) -> ISO20022Adapter {
+        guard let version = PainVersion(rawValue: bank.pain001Version) else {
+            throw AdapterSetupError("unsupported pain001_version \(bank.pain001Version)")
+        }
+        return ISO20022Adapter(painVersion: version)
     }
 }

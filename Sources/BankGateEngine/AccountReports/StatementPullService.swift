@@ -15,7 +15,7 @@ public final class StatementPullService: Service, Sendable {
     struct PullTarget: Sendable {
         var account: DebtorAccount
         var config: StatementPullConfig
-        var adapter: any AccountReportingAdapter
+        var channel: ReportChannel
         var transport: any BankTransport
         var bankId: String
     }
@@ -41,9 +41,8 @@ public final class StatementPullService: Service, Sendable {
         var targets: [String: PullTarget] = [:]
         let byBank = Dictionary(connections.map { ($0.config.id, $0) }, uniquingKeysWith: { first, _ in first })
         for account in configuration.accounts {
-            guard let connection = byBank[account.bank],
-                  let adapter = connection.adapter as? any AccountReportingAdapter else { continue }
-            targets[account.id] = PullTarget(account: account.debtorAccount(), config: account.statementPulls, adapter: adapter,
+            guard let connection = byBank[account.bank], let channel = ReportChannel(connection.adapter) else { continue }
+            targets[account.id] = PullTarget(account: account.debtorAccount(), config: account.statementPulls, channel: channel,
                                              transport: connection.transport, bankId: connection.config.id)
         }
         self.targets = targets
@@ -137,11 +136,18 @@ public final class StatementPullService: Service, Sendable {
     private func pull(_ target: PullTarget, kind: AccountReportKind, from: String, to: String,
                       exchange: (request: BankExchange, answer: BankExchange) = (.statementRequest, .statementAnswer))
         async throws(GatewayError) -> [StatementImportResult] {
+        let adapter: any AccountReportingAdapter
+        switch target.channel {
+        case .accountQueries(let queries):
+            return try await pullByQueries(target, adapter: queries, kind: kind, from: from, to: to, exchange: exchange)
+        case .reportRequests(let reporting):
+            adapter = reporting
+        }
         let now = clock.now()
         let messageName = kind == .intraday ? "camt.052.001.08" : target.config.endOfDayMessage
         let request: EncodedMessage
         do {
-            request = try target.adapter.encodeReportRequest(account: target.account, kind: kind, messageName: messageName,
+            request = try adapter.encodeReportRequest(account: target.account, kind: kind, messageName: messageName,
                                                              fromDate: from, toDate: to, requestId: IdentifierFactory.make("BGR"),
                                                              createdAt: now)
         } catch {
@@ -185,7 +191,7 @@ public final class StatementPullService: Service, Sendable {
     }
 
     /// Archives one message of a pull; a pull whose messages cannot be archived does not go on.
-    private func archive(_ target: PullTarget, _ message: MessageToArchive, at: Timestamp) async throws(GatewayError) -> Int64 {
+    func archive(_ target: PullTarget, _ message: MessageToArchive, at: Timestamp) async throws(GatewayError) -> Int64 {
         do {
             return try await reports.payments.archive(bankId: target.bankId, message: message, at: at)
         } catch {

@@ -8,12 +8,15 @@ extension BankLane {
     /// Only an explicit "never received" lets an unknown submission be sent again, and only while the
     /// bank still remembers message ids; past that window the payments are held for an operator.
     func query(_ submission: SubmissionRecord) async throws {
+        if connection.adapter.statusQueryScope == .transfer {
+            try await queryEachTransfer(submission)
+            return
+        }
         let now = clock.now()
         let encoded: EncodedMessage
+        let statusQuery = makeStatusQuery(submission, transfers: [], now: now)
         do {
-            encoded = try connection.adapter.encodeStatusQuery(
-                originalMessageId: submission.messageId, originalKind: submission.messageKind,
-                queryId: IdentifierFactory.make("BGQ"), createdAt: now)
+            encoded = try connection.adapter.encodeStatusQuery(statusQuery)
         } catch {
             try await store.recordQuery(submissionId: submission.id, answer: nil,
                                         resolution: .inconclusive(reason: "cannot encode a status query: \(error)",
@@ -33,9 +36,9 @@ extension BankLane {
         switch outcome {
         case .answered(let status, let body):
             recordReachability(status != 503 && status != 429)
-            let received = MessageToArchive(direction: .inbound, kind: "pain.002", exchange: .statusAnswer, httpStatus: status, bytes: body)
+            let received = MessageToArchive(direction: .inbound, kind: answerKind, exchange: .statusAnswer, httpStatus: status, bytes: body)
             let read = interpret(connection.adapter.interpretStatusQueryAnswer(
-                httpStatus: status, body: body, originalMessageId: submission.messageId), submission: submission, now: answeredAt)
+                httpStatus: status, body: body, query: statusQuery), submission: submission, now: answeredAt)
             if case .inconclusive(let reason, _) = read {
                 // Refused: a prefix is evidence enough, and the bank is asked again only after a pause.
                 answer = received.keepingPrefix(RefusedAnswerBackoff.archivedPrefixBytes)
@@ -62,6 +65,17 @@ extension BankLane {
                                         followUpAt: followUpAt)
         }
     }
+
+    /// The status query about `submission`, naming `transfers` (all of them for a message-scope query).
+    func makeStatusQuery(_ submission: SubmissionRecord, transfers: [SentTransfer], now: Timestamp) -> StatusQuery {
+        StatusQuery(originalMessageId: submission.messageId, originalKind: submission.messageKind,
+                    queryId: IdentifierFactory.make("BGQ"), createdAt: now,
+                    firstSentAt: submission.firstSentAt ?? submission.createdAt,
+                    debtor: connection.accounts[submission.debtorAccountId], transfers: transfers)
+    }
+
+    /// The archive's name for answers from this bank (`pain.002` for ISO 20022, `CMB.answer` …).
+    var answerKind: String { connection.adapter.answerKind }
 
     /// Maps the adapter's reading of a status answer to what the store does.
     func interpret(_ answer: StatusQueryAnswer, submission: SubmissionRecord, now: Timestamp) -> QueryResolution {
@@ -118,8 +132,9 @@ extension BankLane {
                 try await connection.transport.settle(file, failureReason: "cannot read as a status report: \(error)")
                 continue
             }
-            if case .notReceived = connection.adapter.interpretStatusQueryAnswer(
-                httpStatus: 200, body: file.bytes, originalMessageId: report.originalMessageId) {
+            let fileQuery = StatusQuery(originalMessageId: report.originalMessageId, originalKind: "", queryId: file.name,
+                                        createdAt: now, firstSentAt: now)
+            if case .notReceived = connection.adapter.interpretStatusQueryAnswer(httpStatus: 200, body: file.bytes, query: fileQuery) {
                 if let submission = try await store.submission(messageId: report.originalMessageId) {
                     try await store.recordQuery(submissionId: submission.id, answer: archived,
                                                 resolution: interpret(.notReceived, submission: submission, now: now), at: now,

@@ -72,17 +72,22 @@ extension BankLane {
         switch outcome {
         case .answered(let status, let body):
             recordReachability(status != 503 && status != 429)
-            let answer = MessageToArchive(direction: .inbound, kind: "pain.002", exchange: .paymentAnswer, httpStatus: status, bytes: body)
+            let answer = MessageToArchive(direction: .inbound, kind: connection.adapter.answerKind, exchange: .paymentAnswer, httpStatus: status, bytes: body)
             switch connection.adapter.disposition(httpStatus: status, body: body) {
             case .report:
                 do {
-                    let report = try connection.adapter.decodeStatusReport(body)
+                    let report = try connection.adapter.decodePaymentAnswer(body, sentMessageId: submission.messageId)
                     if report.originalMessageId != submission.messageId {
                         return (answer, .unknown(error: "the bank answered about another message (\(report.originalMessageId))", nextQueryAt: nextQuery))
                     }
                     if isDuplicateRefusal(report) {
                         // The bank says it has this MsgId already: it may have executed it. Ask.
                         return (answer, .unknown(error: "the bank reports a duplicate message id; asking for the original's status", nextQueryAt: now))
+                    }
+                    if let doubt = report.transactions.first(where: { $0.status == .unknown }) {
+                        // A transfer the answer leaves in doubt (a duplicate client reference: the bank has the
+                        // original; a code the bank's table does not know): every transfer is asked about.
+                        return (answer, .unknown(error: "the bank's answer leaves transfer \(doubt.instructionId ?? doubt.endToEndId ?? "?") in doubt (\(doubt.bankStatus)\(doubt.reasonCode.map { " \($0)" } ?? "")); asking its status", nextQueryAt: now))
                     }
                     return (answer, .report(report))
                 } catch {

@@ -1,3 +1,4 @@
+import BankGateAdapters
 import ArgumentParser
 import BankGateConfig
 import BankGateCore

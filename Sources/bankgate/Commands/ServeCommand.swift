@@ -1,3 +1,4 @@
+import BankGateAdapters
 import ArgumentParser
 import BankGateAPI
 import BankGateConfig

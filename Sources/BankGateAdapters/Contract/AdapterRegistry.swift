@@ -1,0 +1,55 @@
+public import BankGateConfig
+public import BankGateCore
+
+/// An adapter that can be built from the configuration: its name, the keys it reads, and how.
+public protocol ConfiguredAdapter: BankAdapter {
+    /// The name written as `adapter = "…"`.
+    static var adapterName: String { get }
+    /// The keys of `[[banks]]` and `[[accounts]]` it reads beyond the common ones.
+    static var configurationKeys: AdapterVocabulary.Entry { get }
+    /// Builds the adapter for `bank`, whose accounts are `accounts`.
+    static func make(bank: BankConfig, accounts: [AccountConfig]) throws(AdapterSetupError) -> Self
+}
+
+/// A configured bank whose adapter cannot be built.
+public struct AdapterSetupError: Error, Hashable, Sendable, CustomStringConvertible {
+    public var problem: String
+
+    public init(_ problem: String) {
+        self.problem = problem
+    }
+
+    public var description: String { problem }
+}
+
+/// Every adapter bankgate knows. Adding a bank touches its own folder and one line here.
+public enum AdapterRegistry {
+    static let adapters: [any ConfiguredAdapter.Type] = [
+        ISO20022Adapter.self,
+        CMBAdapter.self,
+    ]
+
+    /// The configuration keys of every adapter, for reading the configuration file.
+    public static let vocabulary = AdapterVocabulary(
+        Dictionary(adapters.map { ($0.adapterName, $0.configurationKeys) }, uniquingKeysWith: { first, _ in first }))
+
+    /// Builds the adapter `bank.adapter` names.
+    public static func make(bank: BankConfig, accounts: [AccountConfig]) throws(AdapterSetupError) -> any BankAdapter {
+        guard let type = adapters.first(where: { $0.adapterName == bank.adapter }) else {
+            throw AdapterSetupError("unknown adapter \(bank.adapter) (known: \(vocabulary.names.joined(separator: ", ")))")
+        }
+        return try type.make(bank: bank, accounts: accounts)
+    }
+}
+
+extension BankGateConfiguration {
+    /// Reads and checks the file at `path` with the keys of every adapter bankgate knows.
+    public static func load(path: String, baseDirectory: String? = nil) throws(ConfigurationError) -> BankGateConfiguration {
+        try load(path: path, baseDirectory: baseDirectory, adapters: AdapterRegistry.vocabulary)
+    }
+
+    /// Checks `text` with the keys of every adapter bankgate knows.
+    public static func parse(_ text: String, fileName: String, baseDirectory: String) throws(ConfigurationError) -> BankGateConfiguration {
+        try parse(text, fileName: fileName, baseDirectory: baseDirectory, adapters: AdapterRegistry.vocabulary)
+    }
+}

@@ -1,0 +1,138 @@
+import BankGateAdapters
+import Logging
+import BankGateCore
+import BankGateStatements
+import BankGateStore
+
+/// How an account's bank gives its statements.
+enum ReportChannel: Sendable {
+    /// The bank answers a report request with a statement file (camt.060 → camt.053/052, MT940).
+    case reportRequests(any AccountReportingAdapter)
+    /// The bank answers balance and transaction-detail queries in its own format.
+    case accountQueries(any AccountQueryAdapter)
+
+    /// The channel of `adapter`, or `nil` when its bank gives no statements.
+    init?(_ adapter: any BankAdapter) {
+        if let queries = adapter as? any AccountQueryAdapter {
+            self = .accountQueries(queries)
+        } else if let reporting = adapter as? any AccountReportingAdapter {
+            self = .reportRequests(reporting)
+        } else {
+            return nil
+        }
+    }
+}
+
+extension StatementPullService {
+    /// The most pages of one transaction query followed, against a bank that never stops paging.
+    static let maximumPages = 1_000
+
+    /// Pulls by queries: the transactions of the range (in chunks the bank allows, following its
+    /// pages), then the balances now; assembles statements from both (``QueriedStatements``) and
+    /// imports them. Every query and answer is archived byte for byte and linked to the statements.
+    func pullByQueries(_ target: PullTarget, adapter: any AccountQueryAdapter, kind: AccountReportKind, from: String, to: String,
+                       exchange: (request: BankExchange, answer: BankExchange)) async throws(GatewayError) -> [StatementImportResult] {
+        let now = clock.now()
+        let today = now.dateString
+        let pullId = IdentifierFactory.make("BGR")
+        let (fromDate, toDate) = kind == .intraday ? (today, today) : (from, to)
+        guard Timestamp.parseDate(fromDate) != nil, Timestamp.parseDate(toDate) != nil, fromDate <= toDate else {
+            throw GatewayError(.validation, code: .invalidReportRequest, message: "the period must be two YYYY-MM-DD dates in order")
+        }
+        let account = target.account
+        var transactions: [StatementTransaction] = []
+        var answerIds: [Int64] = []
+
+        var chunkStart = fromDate
+        while chunkStart <= toDate {
+            let chunkEnd = min(toDate, DateArithmetic.adding(days: max(1, adapter.maxTransactionQueryDays) - 1, to: chunkStart) ?? toDate)
+            var continuation: String?
+            var pages = 0
+            repeat {
+                let request: EncodedMessage
+                do {
+                    request = try adapter.encodeTransactionQuery(account: account, fromDate: chunkStart, toDate: chunkEnd,
+                                                                 continuation: continuation, queryId: IdentifierFactory.make("BGR"),
+                                                                 createdAt: clock.now())
+                } catch {
+                    throw GatewayError(.validation, code: .invalidReportRequest, message: error.description)
+                }
+                let (body, answerId) = try await ask(target, request, exchange: (.statementRequest, .statementAnswer))
+                answerIds.append(answerId)
+                let page: TransactionQueryPage
+                do {
+                    page = try adapter.decodeTransactionPage(body, account: account, statementId: pullId)
+                } catch {
+                    throw GatewayError(.unavailable, code: .bankRefused, message: "the transaction query's answer cannot be read: \(error)")
+                }
+                transactions += page.transactions
+                continuation = page.continuation
+                pages += 1
+            } while continuation != nil && pages < Self.maximumPages
+            guard let next = DateArithmetic.adding(days: 1, to: chunkEnd) else { break }
+            chunkStart = next
+        }
+
+        let balances: [StatementBalance]
+        do {
+            let request = try adapter.encodeBalanceQuery(account: account, queryId: IdentifierFactory.make("BGR"), createdAt: clock.now())
+            let (body, answerId) = try await ask(target, request, exchange: exchange.request == .balanceRequest
+                                                    ? exchange : (.balanceRequest, .balanceAnswer))
+            answerIds.append(answerId)
+            balances = try adapter.decodeBalanceAnswer(body, account: account, asOf: today)
+        } catch let error as GatewayError {
+            throw error
+        } catch {
+            throw GatewayError(.unavailable, code: .bankRefused, message: "the balance query's answer cannot be read: \(error)")
+        }
+
+        let assembly: QueriedStatements.Assembly
+        do {
+            assembly = kind == .intraday
+                ? try QueriedStatements.intraday(account: account, date: today, transactions: transactions, balances: balances,
+                                                 messageId: pullId, createdAt: now)
+                : try QueriedStatements.endOfDay(account: account, fromDate: fromDate, toDate: toDate, transactions: transactions,
+                                                 balances: balances, messageId: pullId, createdAt: now)
+        } catch {
+            throw GatewayError(.unavailable, code: .bankRefused, message: "cannot assemble statements from the answers: \(error)")
+        }
+        if !assembly.undetermined.isEmpty {
+            logger.warning("days whose balances the bank's answers do not determine", metadata: [
+                "account": "\(account.id)", "days": "\(assembly.undetermined.joined(separator: ","))",
+            ])
+        }
+        guard !assembly.document.isEmpty else { return [] }
+        let results = try await reports.importStatement(bytes: assembly.document, format: .auto, source: .pull,
+                                                        sourceName: "\(adapter.name) queries \(fromDate)…\(toDate)",
+                                                        expectedAccountId: account.id)
+        for answerId in answerIds { await reports.linkArchived(results, to: answerId) }
+        logger.info("statements pulled by queries", metadata: [
+            "account": "\(account.id)", "kind": "\(kind.rawValue)", "from": "\(fromDate)", "to": "\(toDate)",
+            "statements": "\(results.count)", "new_entries": "\(results.reduce(0) { $0 + $1.newEntries })",
+        ])
+        return results
+    }
+
+    /// Sends one query, archiving it and its answer; the answer's body when the bank answered 2xx.
+    private func ask(_ target: PullTarget, _ request: EncodedMessage,
+                     exchange: (request: BankExchange, answer: BankExchange)) async throws(GatewayError) -> ([UInt8], Int64) {
+        let accountId = target.account.id
+        let requestId = try await archive(target, MessageToArchive(direction: .outbound, kind: request.kind, exchange: exchange.request,
+                                                                   accountId: accountId, bytes: request.bytes), at: clock.now())
+        switch await target.transport.report(request) {
+        case .answered(let status, let body):
+            let answerId = try await archive(target, MessageToArchive(
+                direction: .inbound, kind: request.kind + ".answer", exchange: exchange.answer, accountId: accountId,
+                requestId: requestId, httpStatus: status, bytes: body), at: clock.now())
+            guard (200..<300).contains(status) else {
+                logger.warning("account query refused", metadata: ["account": "\(accountId)", "status": "\(status)"])
+                throw GatewayError(.unavailable, code: .bankRefused, message: "the bank answered HTTP \(status) to \(request.kind)")
+            }
+            return (body, answerId)
+        case .notSent(let reason), .unknown(let reason):
+            throw GatewayError(.unavailable, code: .bankUnreachable, message: "\(request.kind) failed: \(reason)")
+        case .delivered:
+            throw GatewayError(.unavailable, code: .bankUnreachable, message: "\(request.kind) has no synchronous answer on this transport")
+        }
+    }
+}
