@@ -84,7 +84,7 @@ let package = Package(
                 swiftSettings: strict),
         .testTarget(name: "BankGateCoreTests", dependencies: ["BankGateCore"]),
         .testTarget(name: "BankGateConfigTests", dependencies: ["BankGateAdapters", "BankGateConfig"]),
-        .testTarget(name: "BankGateAdaptersTests", dependencies: ["BankGateAdapters", "BankGateXML", "BankGateStatements"]),
+        .testTarget(name: "BankGateAdaptersTests", dependencies: ["BankGateAdapters", "BankGateXML", "BankGateStatements", "BankGateConfig"]),
         .testTarget(name: "BankGateTransportTests", dependencies: ["BankGateTransport"]),
         .testTarget(name: "BankGateStoreTests", dependencies: ["BankGateStore", "BankGateCrypto"]),
         .testTarget(name: "BankGateCryptoTests", dependencies: ["BankGateCrypto", "BankGateCore"], exclude: ["Fixtures"]),

@@ -51,6 +51,7 @@ extension BankConfig {
             maxTransfersPerMessage: reader.optionalInteger("max_transfers_per_message", range: 1...100_000),
             tls: tls)
         bank.adapterOptions = options
+        bank.pain001VersionGiven = version != nil
         return bank
     }
 

@@ -17,6 +17,8 @@ public struct BankConfig: Sendable {
     public var adapterOptions: [String: String] = [:]
     /// `pain001_version`: `pain.001.001.09` (default) or `pain.001.001.03`.
     public var pain001Version: String
+    /// Whether `pain001_version` was written (else an adapter profile may choose its own default).
+    public var pain001VersionGiven = false
     /// `transport` with its keys: `url`, or `outbox_dir` and `inbox_dir`.
     public var transport: BankTransportConfig
     /// `max_in_flight`: messages sent to this bank concurrently, 1–256.

@@ -56,6 +56,13 @@ public protocol BankAdapter: Sendable {
     /// Which optional payment fields the bank's format requires or cannot carry; checked at intake.
     var paymentFieldRequirements: PaymentFieldRequirements { get }
 
+    /// The kind of the payment messages it writes (`pain.001.001.09`, `CMB.DCPAYMNT` …), stored with each submission.
+    var paymentMessageKind: String { get }
+    /// What the bank's format cannot carry in one transfer as given (a character outside the
+    /// bank's encoding, a text over its byte limit, a field its format needs in this case), checked
+    /// at intake so that it is refused before anything is queued; `nil` when it can be sent.
+    func intakeProblem(_ transfer: CreditTransfer, debtor: DebtorAccount) -> TransferFieldProblem?
+
     /// Encodes a payment message.
     func encodePayment(_ message: PaymentMessage) throws(AdapterError) -> EncodedMessage
     /// Whether a status query names a whole message or one transfer (``StatusQueryScope``).
@@ -86,6 +93,8 @@ extension BankAdapter {
     public var maxControlSumDigits: Int { 18 }
     /// Nothing required, everything carried.
     public var paymentFieldRequirements: PaymentFieldRequirements { .none }
+    /// Nothing beyond the field requirements.
+    public func intakeProblem(_ transfer: CreditTransfer, debtor: DebtorAccount) -> TransferFieldProblem? { nil }
     /// One query per message.
     public var statusQueryScope: StatusQueryScope { .message }
     /// `/payments`, `/status`, `/reports`.
@@ -95,6 +104,19 @@ extension BankAdapter {
     /// The answer is a status report that names our message.
     public func decodePaymentAnswer(_ bytes: [UInt8], sentMessageId: String) throws(AdapterError) -> StatusReport {
         try decodeStatusReport(bytes)
+    }
+}
+
+/// A transfer field the bank's format cannot carry as given.
+public struct TransferFieldProblem: Hashable, Sendable {
+    /// The API field at fault: `creditor.name`, `purpose`, `remittance_info`, `creditor.bank_name` …
+    public var field: String
+    /// Why, for the client.
+    public var message: String
+
+    public init(field: String, message: String) {
+        self.field = field
+        self.message = message
     }
 }
 

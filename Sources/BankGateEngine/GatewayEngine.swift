@@ -24,6 +24,8 @@ public final class GatewayEngine: PaymentGateway {
         var controlSumBound: Int64
         /// The optional fields the bank's format requires or cannot carry.
         var requirements: PaymentFieldRequirements
+        /// The bank's adapter, for what only it can check (its encoding, its byte limits).
+        var adapter: any BankAdapter
     }
 
     /// What the payments of one bank message must share: one `PmtInf` carries one debtor account,
@@ -65,10 +67,10 @@ public final class GatewayEngine: PaymentGateway {
         for connection in connections {
             let limit = connection.config.maxTransfersPerMessage ?? connection.adapter.maxTransfersPerMessage
             profiles[connection.config.id] = BankMessageProfile(
-                kind: connection.config.pain001Version, maxTransfers: max(1, limit),
+                kind: connection.adapter.paymentMessageKind, maxTransfers: max(1, limit),
                 amountBound: Self.bound(digits: connection.adapter.maxAmountDigits),
                 controlSumBound: Self.bound(digits: connection.adapter.maxControlSumDigits),
-                requirements: connection.adapter.paymentFieldRequirements)
+                requirements: connection.adapter.paymentFieldRequirements, adapter: connection.adapter)
         }
         bankProfiles = profiles
         self.store = store
@@ -101,7 +103,8 @@ public final class GatewayEngine: PaymentGateway {
                 throw GatewayError(.validation, code: .amountTooLarge,
                                    message: "amount has more digits than the bank's message can carry", field: prefix() + "amount")
             }
-            try Self.checkRequirements(profile.requirements, request, prefix: prefix())
+            try Self.checkPayment(request, adapter: profile.adapter, requirements: profile.requirements, debtor: account.account,
+                                  prefix: prefix())
             let executionDate = request.requestedExecutionDate ?? today
             let group = MessageGroup(debtorAccountId: request.debtorAccountId, executionDate: executionDate,
                                      chargeBearer: request.details.chargeBearer, priority: request.details.priority,
@@ -247,6 +250,17 @@ public final class GatewayEngine: PaymentGateway {
     }
 
     /// Refuses a payment its bank's format requires more of, or cannot carry (422, the field named).
+    /// Whether the debtor account's bank can take `request` as it is: the fields its format
+    /// requires or cannot carry, then what only its adapter can tell (its encoding, its byte limits,
+    /// its profile's character rules).
+    public static func checkPayment(_ request: PaymentRequest, adapter: any BankAdapter, requirements: PaymentFieldRequirements,
+                                    debtor: DebtorAccount, prefix: @autoclosure () -> String) throws(GatewayError) {
+        try checkRequirements(requirements, request, prefix: prefix())
+        if let problem = adapter.intakeProblem(request.transferForChecks, debtor: debtor) {
+            throw GatewayError(.validation, code: .invalidText, message: problem.message, field: prefix() + problem.field)
+        }
+    }
+
     public static func checkRequirements(_ requirements: PaymentFieldRequirements, _ request: PaymentRequest,
                                   prefix: @autoclosure () -> String) throws(GatewayError) {
         guard let problem = requirements.problem(carries: request.carries, creditorBankCode: request.creditor.bankCode,

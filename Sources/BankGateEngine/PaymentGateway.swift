@@ -26,6 +26,12 @@ public struct PaymentRequest: Sendable, Hashable {
         self.details = details
     }
 
+    /// The transfer as the adapter's intake check sees it (identifiers are not yet assigned).
+    var transferForChecks: CreditTransfer {
+        CreditTransfer(paymentId: "", instructionId: "", endToEndId: endToEndId ?? "", amount: amount, creditor: creditor,
+                       remittanceInfo: remittanceInfo, details: details)
+    }
+
     /// Whether this request carries the optional `field` (as ``PaymentFieldRequirements`` names it).
     public func carries(_ field: PaymentField) -> Bool {
         switch field {

@@ -80,4 +80,23 @@ final class CMBContractTests: XCTestCase {
             return XCTFail("RETCOD -9 must be inconclusive")
         }
     }
+
+    func testIntakeNamesTheFieldCMBCannotCarry() {
+        let adapter: any BankAdapter = Fixtures.adapter
+        XCTAssertNil(adapter.intakeProblem(Fixtures.otherBankTransfer(), debtor: Fixtures.debtor))
+        let emoji = adapter.intakeProblem(Fixtures.otherBankTransfer(name: "上海某某贸易😀有限公司"), debtor: Fixtures.debtor)
+        XCTAssertEqual(emoji?.field, "creditor.name")
+        XCTAssertTrue(emoji?.message.contains("U+1F600") == true, emoji?.message ?? "")
+        // 32 Chinese characters are 64 GBK bytes, over CRTNAM's 62.
+        let long = adapter.intakeProblem(Fixtures.otherBankTransfer(name: String(repeating: "贸", count: 32)), debtor: Fixtures.debtor)
+        XCTAssertEqual(long?.field, "creditor.name")
+        XCTAssertTrue(long?.message.contains("64 bytes") == true, long?.message ?? "")
+        var noBank = Fixtures.otherBankTransfer()
+        noBank.creditor.bankName = nil
+        noBank.creditor.bankBranch = nil
+        XCTAssertEqual(adapter.intakeProblem(noBank, debtor: Fixtures.debtor)?.field, "creditor.bank_name")
+        // The same transfer to another CMB customer needs no bank name.
+        noBank.details.sameBank = true
+        XCTAssertNil(adapter.intakeProblem(noBank, debtor: Fixtures.debtor))
+    }
 }

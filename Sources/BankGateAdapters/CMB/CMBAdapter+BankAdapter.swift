@@ -26,6 +26,34 @@ extension CMBAdapter: AccountQueryAdapter {
     /// `CMB.answer`.
     public var answerKind: String { "CMB.answer" }
     public var maxTransactionQueryDays: Int { Self.maxTransactionQueryDays }
+    /// `CMB.DCPAYMNT`.
+    public var paymentMessageKind: String { "CMB.DCPAYMNT" }
+
+    /// The transfer written as it would be sent (a `DCPAYMNT` of one, with a stand-in reference):
+    /// a character GBK cannot carry, a text over its GBK byte limit, or a field CMB needs for another
+    /// bank (`CRTBNK`, `CRTADR`) is named by its API field.
+    public func intakeProblem(_ transfer: CreditTransfer, debtor: DebtorAccount) -> TransferFieldProblem? {
+        var probe = transfer
+        probe.instructionId = "BGI0"
+        let message = PaymentMessage(messageId: "BGM0", paymentInfoId: "BGM0-1", createdAt: Timestamp(milliseconds: 0),
+                                     requestedExecutionDate: "2000-01-01", debtor: debtor, initiatingPartyName: debtor.name,
+                                     transfers: [probe])
+        do {
+            _ = try encodePayment(message)
+            return nil
+        } catch {
+            let field = error.location.flatMap { Self.apiFields[$0] } ?? "payment"
+            return TransferFieldProblem(field: field, message: "\(field): \(error.message) (CMB \(error.location ?? "DCPAYMNT"))")
+        }
+    }
+
+    /// The API field behind each `DCOPDPAYX` field.
+    static let apiFields: [String: String] = [
+        "DCOPDPAYX/CRTNAM": "creditor.name", "DCOPDPAYX/CRTACC": "creditor.account", "DCOPDPAYX/NUSAGE": "purpose",
+        "DCOPDPAYX/BUSNAR": "remittance_info", "DCOPDPAYX/CRTBNK": "creditor.bank_name", "DCOPDPAYX/CRTADR": "creditor.address",
+        "DCOPDPAYX/BNKFLG": "same_bank", "DCOPDPAYX/TRSAMT": "amount", "DCOPDPAYX/BRDNBR": "creditor.bank_code",
+        "DCOPDPAYX/CCYNBR": "amount.currency", "DCOPDPAYX/DBTACC": "debtor_account", "DCOPDPAYX/DBTBBK": "debtor_account",
+    ]
 
     /// `NTQRYSTY` for the one transfer `query` names, searching around the day it was first sent.
     public func encodeStatusQuery(_ query: StatusQuery) throws(AdapterError) -> EncodedMessage {

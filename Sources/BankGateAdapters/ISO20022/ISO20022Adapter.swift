@@ -23,9 +23,13 @@ public struct ISO20022Adapter: BankAdapter {
     public let painVersion: PainVersion
     /// How long the bank rejects a reused `MsgId` (agreed with the bank; default 30 days).
     public let duplicateCheckWindowMilliseconds: Int64
+    /// The bank's usage rules (HSBC, BOCHK), or plain ISO 20022.
+    public let profile: ISO20022Profile
 
     /// `iso20022`.
     public var name: String { "iso20022" }
+    /// The pain.001 version.
+    public var paymentMessageKind: String { painVersion.rawValue }
     /// Payments, batches and status queries; statements are a separate adapter.
     public var capabilities: Set<AdapterCapability> { [.payment, .batchPayment, .statusQuery, .statement, .balance] }
     /// A configured limit of ours, not an ISO 20022 one (the schema allows any number of transfers).
@@ -46,14 +50,27 @@ public struct ISO20022Adapter: BankAdapter {
     /// - Parameters:
     ///   - painVersion: the pain.001 version the bank takes.
     ///   - duplicateCheckWindowMilliseconds: how long the bank rejects a reused `MsgId` (agreed with the bank).
-    public init(painVersion: PainVersion, duplicateCheckWindowMilliseconds: Int64 = ISO20022Adapter.thirtyDaysMilliseconds) {
+    ///   - profile: the bank's usage rules.
+    public init(painVersion: PainVersion, duplicateCheckWindowMilliseconds: Int64 = ISO20022Adapter.thirtyDaysMilliseconds,
+                profile: ISO20022Profile = .standard) {
         self.painVersion = painVersion
         self.duplicateCheckWindowMilliseconds = duplicateCheckWindowMilliseconds
+        self.profile = profile
+    }
+
+    /// The profile's rules (SWIFT characters cross-border, the creditor's town …).
+    public func intakeProblem(_ transfer: CreditTransfer, debtor: DebtorAccount) -> TransferFieldProblem? {
+        profile.problem(transfer, debtor: debtor)
     }
 
     /// Writes the message as pain.001 in ``painVersion``, valid against that version's XSD.
     /// - Throws: ``AdapterError`` naming the element when the input cannot be expressed validly.
     public func encodePayment(_ message: PaymentMessage) throws(AdapterError) -> EncodedMessage {
+        for (index, transfer) in message.transfers.enumerated() {
+            if let problem = profile.problem(transfer, debtor: message.debtor) {
+                throw AdapterError(problem.message, location: "CdtTrfTxInf[\(index + 1)]")
+            }
+        }
         var encoder = Pain001Encoder(version: painVersion, transferCount: message.transfers.count)
         try encoder.encode(message, maxTransfers: maxTransfersPerMessage)
         return EncodedMessage(kind: painVersion.rawValue, contentType: Self.contentType,
@@ -86,14 +103,21 @@ public struct ISO20022Adapter: BankAdapter {
 extension ISO20022Adapter: ConfiguredAdapter {
     /// `iso20022`.
     public static var adapterName: String { "iso20022" }
-    /// None beyond the common keys (`pain001_version` is one of them).
-    public static var configurationKeys: AdapterVocabulary.Entry { AdapterVocabulary.Entry() }
+    /// `profile` (`standard`, `hsbc`, `bochk`); `pain001_version` is a common key.
+    public static var configurationKeys: AdapterVocabulary.Entry {
+        AdapterVocabulary.Entry(bankKeys: [.init("profile", required: false)])
+    }
 
-    /// The adapter writing the bank's `pain001_version`.
+    /// The adapter with the bank's profile, writing its `pain001_version` or the profile's default.
     public static func make(bank: BankConfig, accounts: [AccountConfig]) throws(AdapterSetupError) -> ISO20022Adapter {
-        guard let version = PainVersion(rawValue: bank.pain001Version) else {
-            throw AdapterSetupError("unsupported pain001_version \(bank.pain001Version)")
+        let profileName = bank.adapterOptions["profile"] ?? "standard"
+        guard let profile = ISO20022Profile.all[profileName] else {
+            throw AdapterSetupError("profile must be one of \(ISO20022Profile.all.keys.sorted().joined(separator: ", ")), not \(profileName)")
         }
-        return ISO20022Adapter(painVersion: version)
+        let versionName = bank.pain001VersionGiven ? bank.pain001Version : profile.defaultPainVersion.rawValue
+        guard let version = PainVersion(rawValue: versionName) else {
+            throw AdapterSetupError("unsupported pain001_version \(versionName)")
+        }
+        return ISO20022Adapter(painVersion: version, profile: profile)
     }
 }

@@ -21,7 +21,7 @@ struct MessagesCommand: AsyncParsableCommand {
 
         @Option(help: ArgumentHelp("The configuration file.", valueName: "file")) var config: String
         @Option(help: ArgumentHelp("The configured bank.", valueName: "bank-id")) var bank: String
-        @Option(help: ArgumentHelp("pain.001.001.09 or pain.001.001.03 (default: the bank's).", valueName: "kind")) var message: String?
+        @Option(help: ArgumentHelp("The bank's name of its payment message: pain.001.001.09 or pain.001.001.03 (ISO 20022), DCPAYMNT (CMB) … (default: the bank's).", valueName: "kind")) var message: String?
         @Option(help: ArgumentHelp("JSON array of payment requests.", valueName: "file")) var input: String
         @Option(help: ArgumentHelp("Where to write the message (default: standard output).", valueName: "file")) var out: String?
         @Option(name: .customLong("message-id"), help: "MsgId to use (default: generated).") var messageId: String?
@@ -34,7 +34,10 @@ struct MessagesCommand: AsyncParsableCommand {
                 throw commandFailure("invalid configuration\n\(error)")
             }
             guard var bankConfig = configuration.bank(id: bank) else { throw commandFailure("no bank \(bank) in \(config)") }
-            if let message { bankConfig.pain001Version = message }
+            if let message, bankConfig.adapter == "iso20022" {
+                bankConfig.pain001Version = message
+                bankConfig.pain001VersionGiven = true
+            }
             var single = configuration
             single.banks = [bankConfig]
             single.accounts = configuration.accounts.filter { $0.bank == bank }
@@ -44,6 +47,11 @@ struct MessagesCommand: AsyncParsableCommand {
                 connection = made
             } catch let error as BankConnections.SetupError {
                 throw commandFailure("\(error)")
+            }
+            // The bank's own name of its payment message (`DCPAYMNT`, `pain.001.001.03` …).
+            let kind = connection.adapter.paymentMessageKind
+            if let message, message != kind, !kind.hasSuffix("." + message) {
+                throw commandFailure("bank \(bank) (adapter \(bankConfig.adapter)) writes \(kind), not \(message)")
             }
 
             guard let data = FileManager.default.contents(atPath: input) else { throw commandFailure("cannot read \(input)") }
@@ -65,7 +73,10 @@ struct MessagesCommand: AsyncParsableCommand {
             }
             do {
                 for (index, request) in requests.enumerated() {
-                    try GatewayEngine.checkRequirements(connection.adapter.paymentFieldRequirements, request, prefix: "[\(index)].")
+                    guard let debtor = connection.accounts[request.debtorAccountId] else { continue }
+                    try GatewayEngine.checkPayment(request, adapter: connection.adapter,
+                                                   requirements: connection.adapter.paymentFieldRequirements, debtor: debtor,
+                                                   prefix: "[\(index)].")
                 }
             } catch {
                 throw commandFailure("\(input): \(error)")
