@@ -8,12 +8,15 @@ public struct EncodedMessage: Hashable, Sendable {
     public var fileName: String
     /// The exact bytes that go to the bank.
     public var bytes: [UInt8]
+    /// A query an HTTP transport appends to the URL (ICBC: `userID=…&PackageID=…&SendTime=…`), without `?`.
+    public var urlQuery: String?
 
-    public init(kind: String, contentType: String, fileName: String, bytes: [UInt8]) {
+    public init(kind: String, contentType: String, fileName: String, bytes: [UInt8], urlQuery: String? = nil) {
         self.kind = kind
         self.contentType = contentType
         self.fileName = fileName
         self.bytes = bytes
+        self.urlQuery = urlQuery
     }
 }
 
@@ -63,6 +66,12 @@ public protocol BankAdapter: Sendable {
     /// at intake so that it is refused before anything is queued; `nil` when it can be sent.
     func intakeProblem(_ transfer: CreditTransfer, debtor: DebtorAccount) -> TransferFieldProblem?
 
+    /// Whether `message` must be signed before it is sealed and sent (ICBC: documents with `<SignTime>`).
+    func needsSignature(_ message: EncodedMessage) -> Bool
+    /// Puts an encoded (and, when needed, signed) message into the bank's transport envelope: ICBC's
+    /// form fields, a TCP frame. What it returns are the bytes that are archived and sent.
+    func seal(_ message: EncodedMessage, signature: [UInt8]?, at time: Timestamp) throws(AdapterError) -> EncodedMessage
+
     /// Encodes a payment message.
     func encodePayment(_ message: PaymentMessage) throws(AdapterError) -> EncodedMessage
     /// Whether a status query names a whole message or one transfer (``StatusQueryScope``).
@@ -93,6 +102,12 @@ extension BankAdapter {
     public var maxControlSumDigits: Int { 18 }
     /// Nothing required, everything carried.
     public var paymentFieldRequirements: PaymentFieldRequirements { .none }
+    /// Nothing is signed.
+    public func needsSignature(_ message: EncodedMessage) -> Bool { false }
+    /// The message as encoded: no envelope.
+    public func seal(_ message: EncodedMessage, signature: [UInt8]?, at time: Timestamp) throws(AdapterError) -> EncodedMessage {
+        message
+    }
     /// Nothing beyond the field requirements.
     public func intakeProblem(_ transfer: CreditTransfer, debtor: DebtorAccount) -> TransferFieldProblem? { nil }
     /// One query per message.
@@ -219,4 +234,21 @@ public protocol AccountReportingAdapter: BankAdapter {
     /// (`camt.053.001.08`, `camt.052.001.08`, `MT940` …).
     func encodeReportRequest(account: DebtorAccount, kind: AccountReportKind, messageName: String, fromDate: String,
                              toDate: String, requestId: String, createdAt: Timestamp) throws(AdapterError) -> EncodedMessage
+}
+
+/// Signs bank messages: the signing service of the bank's client (ICBC's NetSafe Client sign port)
+/// or a key of ours. What it returns is what the bank's envelope carries (``BankAdapter/seal(_:signature:at:)``).
+public protocol MessageSigner: Sendable {
+    func sign(_ message: EncodedMessage) async throws(SigningFailure) -> [UInt8]
+}
+
+/// A message could not be signed: nothing was sent.
+public struct SigningFailure: Error, Hashable, Sendable, CustomStringConvertible {
+    public var message: String
+
+    public init(_ message: String) {
+        self.message = message
+    }
+
+    public var description: String { message }
 }

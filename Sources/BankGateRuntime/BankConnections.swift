@@ -45,7 +45,14 @@ public enum BankConnections {
             for account in bankAccounts {
                 accounts[account.id] = account.debtorAccount()
             }
-            connections.append(BankConnection(config: bank, adapter: adapter, transport: transport, accounts: accounts))
+            var signer: (any MessageSigner)?
+            if let signing = adapter as? any SigningServiceAdapter {
+                guard let url = bank.adapterOptions["sign_url"] else {
+                    throw SetupError(bankId: bank.id, problem: "sign_url is required: the bank's messages are signed by its client's signing service")
+                }
+                signer = SigningServiceSigner(url: url, adapter: signing, timeoutMilliseconds: bank.requestTimeoutMilliseconds)
+            }
+            connections.append(BankConnection(config: bank, adapter: adapter, transport: transport, accounts: accounts, signer: signer))
         }
         return connections
     }

@@ -68,8 +68,9 @@ public struct HTTPBankTransport: BankTransport {
     public func settle(_ file: InboundFile, failureReason: String?) async throws {}
 
     private func post(_ message: EncodedMessage, to url: String, freshConnection: Bool) async -> TransportOutcome {
+        let target = message.urlQuery.map { url + (url.contains("?") ? "&" : "?") + $0 } ?? url
         let request = CurlRequest(
-            url: url, method: "POST", headers: [(name: "Content-Type", value: message.contentType)],
+            url: target, method: "POST", headers: [(name: "Content-Type", value: message.contentType)],
             body: message.bytes, connectTimeoutMilliseconds: connectTimeoutMilliseconds,
             totalTimeoutMilliseconds: requestTimeoutMilliseconds, tls: tls,
             maximumResponseBytes: maximumResponseBytes, freshConnection: freshConnection)

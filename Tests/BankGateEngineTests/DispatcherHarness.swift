@@ -33,7 +33,9 @@ final class DispatcherHarness: Sendable {
 
     /// `recoveryIntervalMilliseconds`: the dispatcher's periodic recovery (by default too slow to
     /// run during a test). The store is retried every 2–20 ms when it cannot write.
-    init(bank overrides: [String: Int] = [:], recoveryIntervalMilliseconds: Int = 3_600_000) throws {
+    /// `adapter` and `signer` replace the plain ISO 20022 adapter (which signs nothing).
+    init(bank overrides: [String: Int] = [:], recoveryIntervalMilliseconds: Int = 3_600_000,
+         adapter: (any BankAdapter)? = nil, signer: (any MessageSigner)? = nil) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("bankgate-engine-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let keys = Self.defaultBankKeys.merging(overrides) { $1 }
@@ -69,8 +71,8 @@ final class DispatcherHarness: Sendable {
         transport = ScriptedTransport(clock: clock)
         var accounts: [String: DebtorAccount] = [:]
         for account in configuration.accounts { accounts[account.id] = account.debtorAccount() }
-        let connection = BankConnection(config: configuration.banks[0], adapter: ISO20022Adapter(painVersion: .v09),
-                                        transport: transport, accounts: accounts)
+        let connection = BankConnection(config: configuration.banks[0], adapter: adapter ?? ISO20022Adapter(painVersion: .v09),
+                                        transport: transport, accounts: accounts, signer: signer)
         store = try PaymentStore(path: directory.appendingPathComponent("bankgate.sqlite").path)
         var logger = Logger(label: "engine-tests")
         logger.logLevel = ProcessInfo.processInfo.environment["BANKGATE_TEST_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .critical
@@ -203,8 +205,10 @@ struct HarnessFailure: Error, CustomStringConvertible {
 
 /// Runs `body` with a harness (started unless `start` is false) and always stops it.
 func withHarness(bank: [String: Int] = [:], start: Bool = true, recoveryIntervalMilliseconds: Int = 3_600_000,
+                 adapter: (any BankAdapter)? = nil, signer: (any MessageSigner)? = nil,
                  _ body: (DispatcherHarness) async throws -> Void) async throws {
-    let harness = try DispatcherHarness(bank: bank, recoveryIntervalMilliseconds: recoveryIntervalMilliseconds)
+    let harness = try DispatcherHarness(bank: bank, recoveryIntervalMilliseconds: recoveryIntervalMilliseconds,
+                                        adapter: adapter, signer: signer)
     if start { harness.start() }
     do {
         try await body(harness)

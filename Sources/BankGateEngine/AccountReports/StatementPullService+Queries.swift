@@ -51,11 +51,12 @@ extension StatementPullService {
             repeat {
                 let request: EncodedMessage
                 do {
-                    request = try adapter.encodeTransactionQuery(account: account, fromDate: chunkStart, toDate: chunkEnd,
-                                                                 continuation: continuation, queryId: IdentifierFactory.make("BGR"),
-                                                                 createdAt: clock.now())
+                    let encoded = try adapter.encodeTransactionQuery(account: account, fromDate: chunkStart, toDate: chunkEnd,
+                                                                     continuation: continuation, queryId: IdentifierFactory.make("BGR"),
+                                                                     createdAt: clock.now())
+                    request = try await target.connection.prepare(encoded, at: clock.now())
                 } catch {
-                    throw GatewayError(.validation, code: .invalidReportRequest, message: error.description)
+                    throw GatewayError(.validation, code: .invalidReportRequest, message: "\(error)")
                 }
                 let (body, answerId) = try await ask(target, request, exchange: (.statementRequest, .statementAnswer))
                 answerIds.append(answerId)
@@ -75,7 +76,9 @@ extension StatementPullService {
 
         let balances: [StatementBalance]
         do {
-            let request = try adapter.encodeBalanceQuery(account: account, queryId: IdentifierFactory.make("BGR"), createdAt: clock.now())
+            let request = try await target.connection.prepare(
+                try adapter.encodeBalanceQuery(account: account, queryId: IdentifierFactory.make("BGR"), createdAt: clock.now()),
+                at: clock.now())
             let (body, answerId) = try await ask(target, request, exchange: exchange.request == .balanceRequest
                                                     ? exchange : (.balanceRequest, .balanceAnswer))
             answerIds.append(answerId)

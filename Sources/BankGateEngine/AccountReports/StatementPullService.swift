@@ -16,6 +16,8 @@ public final class StatementPullService: Service, Sendable {
         var account: DebtorAccount
         var config: StatementPullConfig
         var channel: ReportChannel
+        /// Signs and seals requests as the bank wants them.
+        var connection: BankConnection
         var transport: any BankTransport
         var bankId: String
     }
@@ -42,7 +44,7 @@ public final class StatementPullService: Service, Sendable {
         let byBank = Dictionary(connections.map { ($0.config.id, $0) }, uniquingKeysWith: { first, _ in first })
         for account in configuration.accounts {
             guard let connection = byBank[account.bank], let channel = ReportChannel(connection.adapter) else { continue }
-            targets[account.id] = PullTarget(account: account.debtorAccount(), config: account.statementPulls, channel: channel,
+            targets[account.id] = PullTarget(account: account.debtorAccount(), config: account.statementPulls, channel: channel, connection: connection,
                                              transport: connection.transport, bankId: connection.config.id)
         }
         self.targets = targets
@@ -147,11 +149,12 @@ public final class StatementPullService: Service, Sendable {
         let messageName = kind == .intraday ? "camt.052.001.08" : target.config.endOfDayMessage
         let request: EncodedMessage
         do {
-            request = try adapter.encodeReportRequest(account: target.account, kind: kind, messageName: messageName,
-                                                             fromDate: from, toDate: to, requestId: IdentifierFactory.make("BGR"),
-                                                             createdAt: now)
+            let encoded = try adapter.encodeReportRequest(account: target.account, kind: kind, messageName: messageName,
+                                                          fromDate: from, toDate: to, requestId: IdentifierFactory.make("BGR"),
+                                                          createdAt: now)
+            request = try await target.connection.prepare(encoded, at: now)
         } catch {
-            throw GatewayError(.validation, code: .invalidReportRequest, message: error.description)
+            throw GatewayError(.validation, code: .invalidReportRequest, message: "\(error)")
         }
         let accountId = target.account.id
         let requestId = try await archive(target, MessageToArchive(direction: .outbound, kind: request.kind, exchange: exchange.request,

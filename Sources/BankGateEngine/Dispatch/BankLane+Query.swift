@@ -16,7 +16,7 @@ extension BankLane {
         let encoded: EncodedMessage
         let statusQuery = makeStatusQuery(submission, transfers: [], now: now)
         do {
-            encoded = try connection.adapter.encodeStatusQuery(statusQuery)
+            encoded = try await connection.prepare(try connection.adapter.encodeStatusQuery(statusQuery), at: now)
         } catch {
             try await store.recordQuery(submissionId: submission.id, answer: nil,
                                         resolution: .inconclusive(reason: "cannot encode a status query: \(error)",

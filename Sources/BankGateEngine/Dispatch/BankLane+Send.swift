@@ -28,17 +28,25 @@ extension BankLane {
             })
         let encoded: EncodedMessage
         do {
-            encoded = try connection.adapter.encodePayment(message)
+            encoded = try await connection.prepare(try connection.adapter.encodePayment(message), at: clock.now())
         } catch {
-            // Nothing was sent: mark the submission as sending and fail it at once, audited.
+            // Nothing was sent: mark the submission as sending and settle it at once, audited. A
+            // signer that failed is tried again later; a message the format cannot carry fails.
             let now = clock.now()
-            let archived = MessageToArchive(direction: .outbound, kind: "encoding-error", exchange: .payment, bytes: Array("\(error)".utf8))
-            if try await store.beginSend(submissionId: submission.id, paymentIds: payments.map(\.id), message: archived, at: now) != nil {
-                let store = store
-                try await recordDurably("encoding failure", submissionId: submission.id) {
-                    try await store.recordSend(submissionId: submission.id, answer: nil,
-                                               resolution: .fatal(error: "cannot encode the message: \(error)"), at: now)
-                }
+            var unsigned: SigningFailure?
+            if case BankConnection.PreparationFailure.unsigned(let failure) = error { unsigned = failure }
+            let archived = MessageToArchive(direction: .outbound, kind: unsigned == nil ? "encoding-error" : "signing-error",
+                                            exchange: .payment, bytes: Array("\(error)".utf8))
+            guard let attempt = try await store.beginSend(submissionId: submission.id, paymentIds: payments.map(\.id),
+                                                          message: archived, at: now) else { return }
+            let resolution: SendResolution = if let unsigned {
+                retryOrGiveUp("not sent: cannot sign the message: \(unsigned)", attempt: attempt, now: now)
+            } else {
+                .fatal(error: "cannot encode the message: \(error)")
+            }
+            let store = store
+            try await recordDurably("encoding failure", submissionId: submission.id) {
+                try await store.recordSend(submissionId: submission.id, answer: nil, resolution: resolution, at: now)
             }
             return
         }

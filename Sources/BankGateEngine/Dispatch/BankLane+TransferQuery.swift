@@ -29,7 +29,7 @@ extension BankLane {
                                                bankStatus: "not settled", status: payment.status)
             let encoded: EncodedMessage
             do {
-                encoded = try connection.adapter.encodeStatusQuery(statusQuery)
+                encoded = try await connection.prepare(try connection.adapter.encodeStatusQuery(statusQuery), at: now)
             } catch {
                 reasons.append("\(payment.instructionId): cannot encode a status query: \(error)")
                 outcomes.append(unchanged)

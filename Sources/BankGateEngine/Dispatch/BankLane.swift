@@ -11,12 +11,52 @@ public struct BankConnection: Sendable {
     public var transport: any BankTransport
     /// Our accounts at this bank, by account id.
     public var accounts: [String: DebtorAccount]
+    /// Signs the messages the adapter says need a signature; `nil` when the bank needs none.
+    public var signer: (any MessageSigner)?
 
-    public init(config: BankConfig, adapter: any BankAdapter, transport: any BankTransport, accounts: [String: DebtorAccount]) {
+    public init(config: BankConfig, adapter: any BankAdapter, transport: any BankTransport, accounts: [String: DebtorAccount],
+                signer: (any MessageSigner)? = nil) {
         self.config = config
         self.adapter = adapter
         self.transport = transport
         self.accounts = accounts
+        self.signer = signer
+    }
+
+    /// Why a message could not be made ready to send.
+    public enum PreparationFailure: Error, CustomStringConvertible {
+        /// The bank's format cannot carry it: a resend would fail the same way.
+        case unsealable(AdapterError)
+        /// The signer failed (its service is down, the key is locked): nothing was sent; try later.
+        case unsigned(SigningFailure)
+
+        public var description: String {
+            switch self {
+            case .unsealable(let error): "cannot put the message in the bank's envelope: \(error)"
+            case .unsigned(let failure): "cannot sign the message: \(failure)"
+            }
+        }
+    }
+
+    /// `message` signed where the adapter asks for it and sealed in the bank's envelope: the bytes
+    /// to archive and send.
+    public func prepare(_ message: EncodedMessage, at time: Timestamp) async throws(PreparationFailure) -> EncodedMessage {
+        var signature: [UInt8]?
+        if adapter.needsSignature(message) {
+            guard let signer else {
+                throw .unsigned(SigningFailure("the bank requires signed messages and no signer is configured for it"))
+            }
+            do {
+                signature = try await signer.sign(message)
+            } catch {
+                throw .unsigned(error)
+            }
+        }
+        do {
+            return try adapter.seal(message, signature: signature, at: time)
+        } catch {
+            throw .unsealable(error)
+        }
     }
 
     /// How long the bank remembers message ids: the configured override, else the adapter's.
