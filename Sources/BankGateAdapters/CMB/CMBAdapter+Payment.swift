@@ -77,38 +77,18 @@ extension CMBAdapter {
         if !sameBank, let code = creditor.bankCode, CNAPS.isValid(code) {
             try request.field("BRDNBR", code, record: record, type: .code, maxBytes: 30)
         }
-        if let bank = creditorBankText(creditor) {
+        if let bank = creditor.bankAndBranchText {
             try request.field("CRTBNK", bank, record: record, type: .text, maxBytes: 62)
         } else if !sameBank {
             throw AdapterError("CMB requires the creditor's bank name for another bank (BNKFLG=N)",
                                location: record + "/CRTBNK")
         }
-        if let address = creditor.address.map(addressText), !address.isEmpty {
+        if let address = creditor.address.map(\.singleLineText), !address.isEmpty {
             try request.field("CRTADR", address, record: record, type: .text, maxBytes: 62)
         } else if !sameBank {
             throw AdapterError("CMB requires the creditor's address for another bank (BNKFLG=N)",
                                location: record + "/CRTADR")
         }
         request.close(record)
-    }
-
-    /// `CRTBNK`: the bank's name followed by its branch (中国工商银行 + 上海外滩支行), or the
-    /// branch alone when it already names the bank.
-    static func creditorBankText(_ creditor: Party) -> String? {
-        switch (creditor.bankName, creditor.bankBranch) {
-        case (let name?, let branch?): branch.hasPrefix(name) ? branch : name + branch
-        case (let name?, nil): name
-        case (nil, let branch?): branch
-        case (nil, nil): nil
-        }
-    }
-
-    /// `CRTADR` as one line: the address lines, else town and street, without separators (as
-    /// Chinese addresses are written); a foreign country is appended.
-    static func addressText(_ address: PostalAddress) -> String {
-        var parts = address.lines
-        if parts.isEmpty { parts = [address.town, address.street].compactMap { $0 } }
-        if address.country != "CN" { parts.append(address.country) }
-        return parts.joined(separator: address.country == "CN" ? "" : ", ")
     }
 }
