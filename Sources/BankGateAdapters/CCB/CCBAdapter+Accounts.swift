@@ -13,6 +13,13 @@ public struct CCBAccountBalance: Hashable, Sendable {
     /// `ACC_STATUS` as CCB writes it (e.g. 正常).
     public var status: String?
 
+    public init(account: String, balance: Money, availableBalance: Money?, status: String?) {
+        self.account = account
+        self.balance = balance
+        self.availableBalance = availableBalance
+        self.status = status
+    }
+
     /// The balances in the statement model, as of `date` (`YYYY-MM-DD`, the query's date):
     /// `ITBD` interim booked and, when given, `ITAV` interim available.
     public func statementBalances(asOf date: String) -> [StatementBalance] {
