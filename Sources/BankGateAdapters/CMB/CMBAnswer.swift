@@ -27,16 +27,7 @@ public struct CMBAnswer: Sendable, Hashable {
     /// - Throws: ``AdapterError`` when the answer is too large, not GBK, not well-formed, has a DTD,
     ///   is not a `CMBSDKPGK` document or lacks `INFO/RETCOD`.
     public static func read(_ bytes: [UInt8]) throws(AdapterError) -> CMBAnswer {
-        guard bytes.count <= maxBytes else {
-            throw AdapterError("answer of \(bytes.count) bytes is over the limit of \(maxBytes) bytes")
-        }
-        let utf8 = try XMLDeclaration.utf8Document(bytes, undeclared: .gbk)
-        let root: XMLNode
-        do {
-            root = try HardenedXML.parse(utf8, maxBytes: 2 * maxBytes)
-        } catch {
-            throw AdapterError("answer refused: \(error.message)", location: error.line.map { "line \($0)" })
-        }
+        let root = try ChineseXMLAnswer.parse(bytes, maxBytes: maxBytes, expected: "GBK")
         guard root.name == "CMBSDKPGK" else {
             throw AdapterError("not a CMBSDKPGK answer", location: root.name)
         }
@@ -50,8 +41,5 @@ public struct CMBAnswer: Sendable, Hashable {
     }
 
     /// The trimmed text of `node`, `nil` when absent or empty.
-    static func text(_ node: XMLNode?) -> String? {
-        guard let text = node?.trimmedText, !text.isEmpty else { return nil }
-        return text
-    }
+    static func text(_ node: XMLNode?) -> String? { ChineseXMLAnswer.text(node) }
 }

@@ -8,15 +8,9 @@ import BankGateXML
 /// field is converted to GBK before it is written: a character GBK cannot carry is refused with the
 /// field named, and the length is counted in GBK bytes. Errors never contain the field's value.
 struct CMBRequestWriter {
-    /// The field types of CMB's documentation.
-    enum FieldType {
-        /// `C(n)`: printable ASCII without spaces (references, codes).
-        case code
-        /// `N(n)`: an account number: ASCII letters, digits and `-`.
-        case account
-        /// `Z(n)`: text in GBK, Chinese allowed.
-        case text
-    }
+    /// The field types of CMB's documentation: `C(n)` ``BankFieldType/code``, `N(n)`
+    /// ``BankFieldType/account``, `Z(n)` ``BankFieldType/text`` (GBK).
+    typealias FieldType = BankFieldType
 
     private var writer = XMLWriter(capacity: 2048, indentation: 2)
     private let function: String
@@ -44,33 +38,7 @@ struct CMBRequestWriter {
     /// GBK bytes.
     /// - Throws: ``AdapterError`` located at `record/name`.
     mutating func field(_ name: String, _ value: String, record: String, type: FieldType, maxBytes: Int) throws(AdapterError) {
-        let location = record + "/" + name
-        guard !value.isEmpty else { throw AdapterError("empty value", location: location) }
-        let length: Int
-        switch type {
-        case .code, .account:
-            for byte in value.utf8 {
-                let allowed = type == .code
-                    ? byte > 0x20 && byte < 0x7F
-                    : (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || byte == 0x2D
-                guard allowed else {
-                    throw AdapterError(type == .code ? "only printable ASCII without spaces is allowed"
-                                                     : "an account number takes only ASCII letters, digits and -",
-                                       location: location)
-                }
-            }
-            length = value.utf8.count
-        case .text:
-            do {
-                length = try CMBAdapter.encoding.byteCount(value, field: location)
-            } catch {
-                throw AdapterError(error.description, location: location)
-            }
-        }
-        guard length <= maxBytes else {
-            throw AdapterError("\(length) bytes in \(CMBAdapter.encoding.rawValue), over the limit of \(maxBytes)",
-                               location: location)
-        }
+        try CMBAdapter.encoding.checkField(value, type: type, maxBytes: maxBytes, location: record + "/" + name)
         writer.element(name, value)
     }
 

@@ -4,8 +4,8 @@ import Glibc
 import Darwin
 #endif
 
-/// The Chinese national encodings that domestic banks' front-end programs speak (GBK, its superset
-/// GB18030), converted to and from UTF-8 with the C library's `iconv`.
+/// The Chinese national encodings that domestic banks' front-end programs speak (GB2312, its
+/// superset GBK, and theirs, GB18030), converted to and from UTF-8 with the C library's `iconv`.
 ///
 /// Conversion refuses what the target cannot carry instead of substituting `?`: a name with an
 /// emoji must fail at encoding time with the field named, not reach the bank as `上海?贸易`. Byte
@@ -14,6 +14,10 @@ import Darwin
 public enum ChineseTextEncoding: String, Hashable, Sendable, CaseIterable {
     /// GBK (CP936): ASCII plus two-byte GB 2312 and extensions; what CMB's front-end declares.
     case gbk = "GBK"
+    /// GB 2312 (EUC-CN): ASCII plus the 6 763 hanzi and symbols of GB 2312-80, two bytes each;
+    /// what CCB's client declares. Characters GBK added (镕, 喆, most rare name characters) are
+    /// refused, not written as GBK bytes under a GB2312 declaration.
+    case gb2312 = "GB2312"
     /// GB18030: a superset of GBK that can carry every Unicode character in up to four bytes.
     /// Answers are read as GB18030 so that whatever a GBK-declared answer holds can be decoded.
     case gb18030 = "GB18030"

@@ -1,0 +1,47 @@
+import BankGateAdapters
+import BankGateCore
+import Foundation
+import XCTest
+
+/// `adapters/ccb/codes.tsv` and ``CCBCodes/table`` say the same, row for row; and the GB2312 helper.
+final class CCBCodeTableTests: XCTestCase {
+    func testTheSwiftTableMirrorsCodesTSV() throws {
+        let text = try String(contentsOf: CCBFixtures.codesFile, encoding: .utf8)
+        var rows: [CCBCodes.Entry] = []
+        for line in text.split(separator: "\n") where !line.hasPrefix("#") && !line.isEmpty {
+            let columns = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            XCTAssertEqual(columns.count, 4, "row \(line)")
+            let kind = try XCTUnwrap(CCBCodeKind(rawValue: columns[0]), "kind in \(line)")
+            let category = try XCTUnwrap(CCBCodeCategory(rawValue: columns[2]), "category in \(line)")
+            rows.append(CCBCodes.Entry(kind: kind, code: columns[1], category: category))
+        }
+        XCTAssertEqual(rows, CCBCodes.table)
+    }
+
+    func testTheDecisiveCodes() {
+        XCTAssertEqual(CCBCodes.category(.returnCode, "000000"), .ok)
+        XCTAssertEqual(CCBCodes.category(.returnCode, "0130Z0100001"), .unknown, "busy/timeout must never fail a payment")
+        XCTAssertEqual(CCBCodes.category(.returnCode, "0130Z0100005"), .rejected)
+        XCTAssertEqual(CCBCodes.category(.returnCode, "0130Z110B144"), .unknown, "a duplicate means the bank has the original")
+        XCTAssertEqual(CCBCodes.category(.returnCode, "0130Z110BB22"), .notFound)
+        XCTAssertEqual(CCBCodes.category(.payrollResult, "4"), .completed)
+        XCTAssertEqual(CCBCodes.category(.payrollResult, "3"), .rejected)
+        XCTAssertNil(CCBCodes.category(.transferResult, "7"))
+        XCTAssertNil(CCBCodes.category(.returnCode, "0130Z999X999"))
+        // Only DEAL_RESULT values mean paid; no RETURN_CODE does.
+        XCTAssertEqual(Set(CCBCodes.table.filter { $0.category == .completed }.map(\.kind)), [.transferResult, .payrollResult])
+    }
+
+    /// GB2312 is narrower than GBK: 镕 and 喆 (GBK only) are refused, not written under a GB2312 declaration.
+    func testGB2312RefusesWhatOnlyGBKCarries() throws {
+        XCTAssertEqual(try ChineseTextEncoding.gb2312.encode("货款", field: "f"), [0xBB, 0xF5, 0xBF, 0xEE])
+        XCTAssertEqual(try ChineseTextEncoding.gb2312.byteCount("上海某某贸易有限公司 Ltd.", field: "f"), 25)
+        XCTAssertNoThrow(try ChineseTextEncoding.gbk.encode("朱镕基", field: "f"))
+        XCTAssertThrowsError(try ChineseTextEncoding.gb2312.encode("朱镕基", field: "RECV_ACC_NAME")) { error in
+            XCTAssertEqual(error as? TextEncodingError,
+                           TextEncodingError(field: "RECV_ACC_NAME", encoding: .gb2312, problem: .unrepresentable("镕")))
+        }
+        XCTAssertThrowsError(try ChineseTextEncoding.gb2312.encode("陶喆", field: "f"))
+        XCTAssertThrowsError(try ChineseTextEncoding.gb2312.encode("A😀", field: "f"))
+    }
+}
