@@ -59,6 +59,8 @@ public protocol BankAdapter: Sendable {
     /// Which optional payment fields the bank's format requires or cannot carry; checked at intake.
     var paymentFieldRequirements: PaymentFieldRequirements { get }
 
+    /// The form of the client reference (the transfer's instruction id) the bank's field takes.
+    var clientReferenceFormat: ClientReferenceFormat { get }
     /// The kind of the payment messages it writes (`pain.001.001.09`, `CMB.DCPAYMNT` …), stored with each submission.
     var paymentMessageKind: String { get }
     /// What the bank's format cannot carry in one transfer as given (a character outside the
@@ -102,6 +104,8 @@ extension BankAdapter {
     public var maxControlSumDigits: Int { 18 }
     /// Nothing required, everything carried.
     public var paymentFieldRequirements: PaymentFieldRequirements { .none }
+    /// `BGI` and 17 letters and digits.
+    public var clientReferenceFormat: ClientReferenceFormat { .standard }
     /// Nothing is signed.
     public func needsSignature(_ message: EncodedMessage) -> Bool { false }
     /// The message as encoded: no envelope.
@@ -120,6 +124,14 @@ extension BankAdapter {
     public func decodePaymentAnswer(_ bytes: [UInt8], sentMessageId: String) throws(AdapterError) -> StatusReport {
         try decodeStatusReport(bytes)
     }
+}
+
+/// The form of a bank's client-reference field, which carries each transfer's instruction id.
+public enum ClientReferenceFormat: Hashable, Sendable {
+    /// `BGI` and 17 upper-case letters and digits (20 characters).
+    case standard
+    /// 16 digits (CCB `REQUEST_SN`: digits only, at most 16).
+    case digits
 }
 
 /// A transfer field the bank's format cannot carry as given.

@@ -135,7 +135,8 @@ public final class GatewayEngine: PaymentGateway {
                 debtorAccountId: request.debtorAccountId, bankId: account.account.bankId, amount: request.amount,
                 creditor: request.creditor, remittanceInfo: request.remittanceInfo,
                 endToEndId: request.endToEndId ?? IdentifierFactory.make("BGE"),
-                instructionId: IdentifierFactory.make("BGI"), requestedExecutionDate: executionDate,
+                instructionId: IdentifierFactory.makeInstructionId(profile.adapter.clientReferenceFormat, now: now),
+                requestedExecutionDate: executionDate,
                 details: request.details))
         }
         let outcome: AcceptOutcome

@@ -1,4 +1,5 @@
 public import BankGateCore
+import Synchronization
 
 /// Identifiers for payments and bank messages: a prefix, then base-32 characters that every bank
 /// accepts in a Max35Text identifier (upper-case letters and digits).
@@ -24,5 +25,28 @@ public enum IdentifierFactory {
             word >>= 5
         }
         return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The last numeric reference issued by this process.
+    private static let lastNumeric = Mutex<UInt64>(0)
+
+    /// A 16-digit reference for banks whose client reference is digits only (CCB `REQUEST_SN`):
+    /// the time in milliseconds times 1000, raised past the last one issued, so references from
+    /// this process never repeat and keep growing across restarts (at under 1000 per millisecond).
+    public static func makeDigits(now: Timestamp = SystemClock().now()) -> String {
+        let floor = UInt64(max(0, now.milliseconds)) * 1000
+        let value = lastNumeric.withLock { last -> UInt64 in
+            last = max(last + 1, floor)
+            return last
+        }
+        return String(value)
+    }
+
+    /// An instruction id in the form the bank's client-reference field takes.
+    public static func makeInstructionId(_ format: ClientReferenceFormat, now: Timestamp = SystemClock().now()) -> String {
+        switch format {
+        case .standard: make("BGI", now: now)
+        case .digits: makeDigits(now: now)
+        }
     }
 }
