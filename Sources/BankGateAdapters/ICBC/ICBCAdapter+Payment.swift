@@ -24,7 +24,7 @@ extension ICBCAdapter {
             throw AdapterError("ICBC payments are written in CNY only (CurrType 001)", location: "rd/CurrType")
         }
         let total = message.controlSum
-        guard total > 0, String(total).utf8.count <= Self.maxAmountDigits else {
+        guard String(total).utf8.count <= Self.maxAmountDigits else {
             throw AdapterError("the total is over \(Self.maxAmountDigits) digits in fen", location: "in/TotalAmt")
         }
         var request = try ICBCRequestWriter(transCode: "PAYENT", adapter: self, packageId: message.messageId,
