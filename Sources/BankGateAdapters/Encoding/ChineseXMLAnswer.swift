@@ -14,7 +14,7 @@ enum ChineseXMLAnswer {
     ///   - expected: the encoding the bank is expected to declare, named in the error for another one.
     /// - Throws: ``AdapterError`` when the answer is too large, declares an encoding outside the GB
     ///   family and UTF-8, is not valid GB18030, is not well-formed or has a DTD.
-    static func parse(_ bytes: [UInt8], maxBytes: Int, expected: String) throws(AdapterError) -> XMLNode {
+    static func parse(_ bytes: [UInt8], maxBytes: Int, expected: String = "GBK") throws(AdapterError) -> XMLNode {
         guard bytes.count <= maxBytes else {
             throw AdapterError("answer of \(bytes.count) bytes is over the limit of \(maxBytes) bytes")
         }
@@ -40,8 +40,8 @@ enum ChineseXMLAnswer {
     }
 
     /// The upper-cased encoding named by a leading XML declaration and the offset after the
-    /// declaration (0 without one). The declaration is dropped: the text handed to the parser is
-    /// UTF-8, which is what libxml2 assumes without one.
+    /// declaration (0 without one; 3 after a UTF-8 byte order mark). The declaration is dropped:
+    /// the text handed to the parser is UTF-8, which is what libxml2 assumes without one.
     static func declaration(_ bytes: [UInt8]) -> (encoding: String?, end: Int) {
         var start = 0
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { start = 3 }
@@ -52,11 +52,16 @@ enum ChineseXMLAnswer {
         }
         guard index + 1 < bytes.count else { return (nil, start) }
         let header = Array(bytes[start..<index])
-        let key = Array("encoding=".utf8)
+        let key = Array("encoding".utf8)
         var encoding: String?
         if header.count > key.count {
             for position in 0...(header.count - key.count) where header[position..<position + key.count].elementsEqual(key) {
-                let valueStart = position + key.count
+                // `encoding="GBK"`, also with spaces around `=` (ICBC's samples write `encoding = "GBK"`).
+                var valueStart = position + key.count
+                while valueStart < header.count, header[valueStart] == UInt8(ascii: " ") { valueStart += 1 }
+                guard valueStart < header.count, header[valueStart] == UInt8(ascii: "=") else { break }
+                valueStart += 1
+                while valueStart < header.count, header[valueStart] == UInt8(ascii: " ") { valueStart += 1 }
                 guard valueStart < header.count else { break }
                 let quote = header[valueStart]
                 guard quote == UInt8(ascii: "\"") || quote == UInt8(ascii: "'") else { break }
