@@ -50,5 +50,14 @@ public struct BankAnswer: Hashable, Sendable {
         BankAnswer(httpStatus: status, body: Array((message + "\n").utf8), contentType: "text/plain; charset=utf-8",
                    effect: effect)
     }
-}
 
+    /// Applies an injected fault to an answer whose request was executed and committed: drop the
+    /// connection, or cut the body. `.none` and `.fail` (refused before execution) change nothing.
+    mutating func apply(_ decision: FaultDecision) {
+        switch decision {
+        case .dropAfterExecute: delivery = .dropConnection
+        case .malformed: body = ISO20022BankCodec.malformed(body)
+        case .none, .fail: break
+        }
+    }
+}

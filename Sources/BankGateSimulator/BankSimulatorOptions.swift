@@ -44,6 +44,8 @@ public struct BankSimulatorOptions: Hashable, Sendable {
     /// (other accounts still open on first use): `serve --demo` opens the configured accounts so
     /// that a statement pull before the first payment finds them.
     public var openAccounts: [SimulatedAccount]
+    /// The bank's wire format (`--profile`): one of ``SimulatorProfiles/names``, `iso20022` by default.
+    public var profile: String
     /// Folder mode: directory polled for `*.xml` messages.
     public var inbox: String?
     /// Folder mode: directory the answers are written to.
@@ -51,8 +53,9 @@ public struct BankSimulatorOptions: Hashable, Sendable {
 
     public init(listen: ListenAddress? = nil, dataDirectory: String = "var/bank-sim", accountsFile: String? = nil,
                 faults: FaultSettings = FaultSettings(), inbox: String? = nil, outbox: String? = nil,
-                openAccounts: [SimulatedAccount] = []) {
+                openAccounts: [SimulatedAccount] = [], profile: String = "iso20022") {
         self.listen = listen
+        self.profile = profile
         self.dataDirectory = dataDirectory
         self.accountsFile = accountsFile
         self.openAccounts = openAccounts
@@ -66,6 +69,10 @@ public struct BankSimulatorOptions: Hashable, Sendable {
 
     /// Checks the options together; the first problem found is thrown with a message for the operator.
     public func validate() throws(BankSimulatorOptionsError) {
+        let profile = try SimulatorProfiles.require(self.profile)
+        if (inbox != nil || outbox != nil) && !profile.supportsFolderMode {
+            throw BankSimulatorOptionsError("--profile \(profile.name) has no folder mode: give --listen, not --inbox and --outbox")
+        }
         if (inbox == nil) != (outbox == nil) {
             throw BankSimulatorOptionsError("--inbox and --outbox go together: give both or neither")
         }

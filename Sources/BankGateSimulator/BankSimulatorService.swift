@@ -48,10 +48,14 @@ public struct BankSimulatorService: Service, CustomStringConvertible {
     /// Opens the ledger, serves until graceful shutdown, then closes the ledger.
     public func run() async throws {
         let bank: SimulatedBank
+        let profile: any SimulatorProfile
         do {
+            profile = try SimulatorProfiles.require(options.profile)
+            let profileAccounts = profile.accounts.map(\.simulatedAccount)
+            let opened = Set(options.openAccounts.map(\.number))
             bank = try await SimulatedBank.open(dataDirectory: options.dataDirectory, accounts: accounts,
-                                                openAccounts: options.openAccounts,
-                                                faults: options.faults, clock: clock, logger: logger)
+                                                openAccounts: options.openAccounts + profileAccounts.filter { !opened.contains($0.number) },
+                                                faults: options.faults, profile: profile.name, clock: clock, logger: logger)
         } catch {
             listening.finish(port: nil)
             throw error
@@ -61,15 +65,15 @@ public struct BankSimulatorService: Service, CustomStringConvertible {
             listening.finish(port: nil)
         }
         logger.info("bank simulator started", metadata: [
-            "data_dir": "\(options.dataDirectory)", "seed": "\(bank.seed)",
-            "accounts": "\(accounts.map { "\($0.count) from file" } ?? (options.openAccounts.isEmpty ? "open on first use" : "\(options.openAccounts.count) opened at start, others on first use"))",
+            "profile": "\(profile.name)", "data_dir": "\(options.dataDirectory)", "seed": "\(bank.seed)",
+            "accounts": "\(accounts.map { "\($0.count) from file" } ?? "\(options.openAccounts.count + profile.accounts.count) opened at start, others on first use")",
         ])
         try await withThrowingTaskGroup(of: Void.self) { group in
             if let listen = options.listen {
                 let listening = self.listening
                 let logger = self.logger
                 let application = Application(
-                    router: SimulatorHTTPRoutes.router(bank: bank),
+                    router: SimulatorHTTPRoutes.router(bank: bank, profile: profile),
                     configuration: ApplicationConfiguration(address: .hostname(listen.host, port: listen.port),
                                                             serverName: "bankgate-bank-sim"),
                     onServerRunning: { channel in

@@ -1,85 +1,95 @@
 import BankGateCore
 import BankGateStore
 
-/// What executing one pain.001 did.
-enum ExecutionResult: Hashable, Sendable {
-    /// The message was new: its transfers were executed or rejected, and `answer` was stored with it.
-    case processed(answer: [UInt8], groupStatus: String, executed: Int, rejected: Int)
-    /// The `MsgId` had been received before: nothing was done.
-    case duplicate
+/// One transfer as the ledger sees it, whatever format it came in: the profile reads its request into
+/// these, and gets back, per transfer, the booked amount or the ledger's reason for refusing it.
+struct LedgerInstruction: Hashable, Sendable {
+    /// The key its answer is stored under (ISO 20022: the message's `MsgId`; CMB: the transfer's `YURREF`).
+    /// The row of ``LedgerTransfer/messageId``; it must have been recorded (``PaymentExecution/record(key:status:answer:)``)
+    /// before ``PaymentExecution/commit()``.
+    var key: String
+    /// `LedgerTransfer.paymentInformationId` (ISO 20022: `PmtInfId`; CMB: the bank's `REQNBR`).
+    var paymentInformationId: String
+    /// `LedgerTransfer.instructionId`.
+    var instructionId: String?
+    /// The client's reference shown as `end_to_end_id` in `GET /sim/ledger` (ISO 20022: `EndToEndId`; CMB: `YURREF`).
+    var endToEndId: String
+    /// The debited account as sent.
+    var debtorAccount: String?
+    /// The currency a debtor account opened on first use gets.
+    var openingCurrency: Currency?
+    /// The amount, or why it cannot be executed.
+    var amount: Result<Money, TransferRejection>
+    /// The credited account as sent.
+    var creditorAccount: String?
 }
 
-/// The simulated bank's rules, applied inside one write transaction so that a message's transfers,
-/// balance changes and message record are committed together or not at all.
-enum PaymentExecution {
-    /// The facts an execution needs besides the message.
-    struct Context: Sendable {
-        /// Whether an accounts file was given: then unknown debtor accounts are rejected (AC01)
-        /// instead of being opened on first use.
-        var accountsListed: Bool
-        /// The receipt time, used as execution time and in the report.
-        var receivedAt: Timestamp
-        /// `MsgId` of the status report.
-        var reportId: String
-    }
-
+/// The ledger work of one received request, profile-independent, on a connection inside one write
+/// transaction: the duplicate check on the profile's key, the rules per transfer (``AccountBook``), the
+/// answer stored per key, and the executed transfers and balances written at the end. The profile reads
+/// the request and writes the answer; this decides what happens to the money.
+struct PaymentExecution {
     /// Balance given to a debtor account opened on first use: 1,000,000,000 major units.
     static let openingBalanceMajorUnits: Int64 = 1_000_000_000
 
-    /// Executes `initiation` on `db`; the caller runs this in a write transaction.
-    static func run(_ initiation: PaymentInitiation, context: Context, on db: SQLiteConnection) throws -> ExecutionResult {
-        if try SimulatorLedger.storedAnswer(messageId: initiation.messageId, on: db) != nil { return .duplicate }
-        if let problem = initiation.groupProblem {
-            let answer = ISO20022BankCodec.groupRejection(
-                reportId: context.reportId, createdAt: context.receivedAt, originalMessageId: initiation.messageId,
-                originalMessageNameId: initiation.messageNameId, reason: StatusReason(code: "FF01", text: problem))
-            try SimulatorLedger.recordMessage(messageId: initiation.messageId, receivedAt: context.receivedAt,
-                                              groupStatus: "RJCT", answer: answer, on: db)
-            return .processed(answer: answer, groupStatus: "RJCT", executed: 0, rejected: initiation.allTransfers.count)
+    let db: SQLiteConnection
+    /// When the request was received: the execution time of its transfers.
+    let executedAt: Timestamp
+    private var book: AccountBook
+    private var executed: [LedgerTransfer] = []
+
+    /// - Parameter accountsListed: whether an accounts file was given: then unknown debtor accounts are
+    ///   rejected (AC01) instead of being opened on first use.
+    init(db: SQLiteConnection, accountsListed: Bool, executedAt: Timestamp) {
+        self.db = db
+        self.executedAt = executedAt
+        book = AccountBook(db: db, accountsListed: accountsListed)
+    }
+
+    /// The answer stored under `key`, or `nil` when the bank never received it (the duplicate check).
+    func storedAnswer(key: String) throws -> [UInt8]? {
+        try SimulatorLedger.storedAnswer(messageId: key, on: db)
+    }
+
+    /// Applies the rules to one transfer and books it when it passes (balances are written by ``commit()``).
+    mutating func execute(_ instruction: LedgerInstruction) throws -> Result<Money, TransferRejection> {
+        let result = try book.apply(amount: instruction.amount, debtor: instruction.debtorAccount,
+                                    creditor: instruction.creditorAccount, openingCurrency: instruction.openingCurrency)
+        if case .success(let amount) = result {
+            executed.append(LedgerTransfer(
+                messageId: instruction.key, paymentInformationId: instruction.paymentInformationId,
+                instructionId: instruction.instructionId, endToEndId: instruction.endToEndId,
+                debtorAccount: instruction.debtorAccount ?? "", creditorAccount: instruction.creditorAccount ?? "",
+                amount: amount, executedAt: executedAt))
         }
-        var book = AccountBook(db: db, accountsListed: context.accountsListed)
-        var executed: [LedgerTransfer] = []
-        var lines: [PaymentInformationStatusLine] = []
-        for info in initiation.paymentInformations {
-            let openingCurrency = info.debtorAccountCurrency.flatMap(Currency.init(code:))
-                ?? info.transfers.lazy.compactMap { Currency(code: $0.currencyCode) }.first
-            var transferLines: [TransferStatusLine] = []
-            for transfer in info.transfers {
-                switch try book.apply(transfer, debtor: info.debtorAccount, openingCurrency: openingCurrency) {
-                case .success(let amount):
-                    executed.append(LedgerTransfer(
-                        messageId: initiation.messageId, paymentInformationId: info.id,
-                        instructionId: transfer.instructionId, endToEndId: transfer.endToEndId,
-                        debtorAccount: info.debtorAccount ?? "", creditorAccount: transfer.creditorAccount ?? "",
-                        amount: amount, executedAt: context.receivedAt))
-                    transferLines.append(TransferStatusLine(instructionId: transfer.instructionId,
-                                                            endToEndId: transfer.endToEndId, status: "ACSC"))
-                case .failure(let rejection):
-                    transferLines.append(TransferStatusLine(
-                        instructionId: transfer.instructionId, endToEndId: transfer.endToEndId, status: "RJCT",
-                        reason: StatusReason(code: rejection.code, text: rejection.text)))
-                }
-            }
-            lines.append(PaymentInformationStatusLine(
-                paymentInformationId: info.id, status: StatusReportDocument.aggregate(transferLines.map(\.status)),
-                transfers: transferLines))
-        }
-        let allStatuses = lines.flatMap { $0.transfers.map(\.status) }
-        let groupStatus = StatusReportDocument.aggregate(allStatuses)
-        let answer = ISO20022BankCodec.writeStatusReport(StatusReportDocument(
-            reportId: context.reportId, createdAt: context.receivedAt, originalMessageId: initiation.messageId,
-            originalMessageNameId: initiation.messageNameId, groupStatus: groupStatus, groupReason: nil,
-            paymentInformations: lines))
-        try SimulatorLedger.recordMessage(messageId: initiation.messageId, receivedAt: context.receivedAt,
-                                          groupStatus: groupStatus, answer: answer, on: db)
+        return result
+    }
+
+    /// Stores `answer` under `key` (a later request with the same key is a duplicate) and returns the
+    /// record's sequence number, unique in the ledger (CMB uses it as its process number `REQNBR`).
+    @discardableResult
+    mutating func record(key: String, status: String, answer: [UInt8]) throws -> Int64 {
+        try SimulatorLedger.recordMessage(messageId: key, receivedAt: executedAt, groupStatus: status, answer: answer, on: db)
+        return try SimulatorLedger.sequence(messageId: key, on: db) ?? 0
+    }
+
+    /// Replaces the status and answer stored under `key` (when the answer names the record's own
+    /// sequence number, or the outcome is known only after ``record(key:status:answer:)``).
+    func replaceAnswer(key: String, status: String, answer: [UInt8]) throws {
+        try SimulatorLedger.replaceAnswer(messageId: key, status: status, answer: answer, on: db)
+    }
+
+    /// Writes the executed transfers and every changed balance; their keys must have been recorded.
+    /// Returns how many transfers were executed.
+    @discardableResult
+    func commit() throws -> Int {
         for transfer in executed { try SimulatorLedger.recordTransfer(transfer, on: db) }
         try book.flush()
-        return .processed(answer: answer, groupStatus: groupStatus, executed: executed.count,
-                          rejected: allStatuses.count - executed.count)
+        return executed.count
     }
 }
 
-/// The accounts touched by one message, loaded on first use and written back at the end.
+/// The accounts touched by one request, loaded on first use and written back at the end.
 struct AccountBook {
     let db: SQLiteConnection
     let accountsListed: Bool
@@ -92,10 +102,10 @@ struct AccountBook {
     }
 
     /// Checks one transfer against the rules, in order, and books it when it passes.
-    mutating func apply(_ transfer: ReceivedTransfer, debtor number: String?,
-                        openingCurrency: Currency?) throws -> Result<Money, TransferRejection> {
+    mutating func apply(amount requested: Result<Money, TransferRejection>, debtor number: String?,
+                        creditor creditorNumber: String?, openingCurrency: Currency?) throws -> Result<Money, TransferRejection> {
         let amount: Money
-        switch transfer.amount {
+        switch requested {
         case .success(let value): amount = value
         case .failure(let rejection): return .failure(rejection)
         }
@@ -120,7 +130,7 @@ struct AccountBook {
         guard debtor.currency == amount.currency else {
             return .failure(TransferRejection(code: "AM03", text: "currency differs from the debtor account's"))
         }
-        guard let creditorNumber = transfer.creditorAccount, AccountNumberSyntax.isValid(creditorNumber) else {
+        guard let creditorNumber, AccountNumberSyntax.isValid(creditorNumber) else {
             return .failure(TransferRejection(code: "AC01", text: "creditor account number is invalid"))
         }
         let creditor = try lookup(creditorNumber)

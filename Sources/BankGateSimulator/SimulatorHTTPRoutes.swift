@@ -19,41 +19,15 @@ struct SimulatorRequestContext: RequestContext {
     var maxUploadSize: Int { ISO20022BankCodec.maxMessageBytes }
 }
 
-/// The simulator's HTTP routes:
-/// - `POST /payments`: pain.001 in, pain.002 out.
-/// - `POST /status`: status query in, pain.002 out (404 with reason NOTFOUND for an unknown message).
-/// - `POST /reports`: camt.060 in, camt.053 / camt.052 / MT940 out (see `SimulatedBank+Statements.swift`).
-/// - `GET /sim/statements?account=&from=&to=&format=`: the same statements without a camt.060.
+/// The simulator's HTTP routes: the profile's bank-facing routes (ISO 20022: `POST /payments`,
+/// `POST /status`, `POST /reports`, `GET /sim/statements`; CMB: `POST` to any path), and for every profile:
 /// - `GET /sim/ledger[?msg_id=…]`: executed transfers as JSON.
 /// - `GET /sim/accounts`: accounts as JSON.
 /// - `GET /healthz`: `{"status":"ok"}`.
 enum SimulatorHTTPRoutes {
-    static func router(bank: SimulatedBank) -> Router<SimulatorRequestContext> {
+    static func router(bank: SimulatedBank, profile: any SimulatorProfile) -> Router<SimulatorRequestContext> {
         let router = Router(context: SimulatorRequestContext.self)
-        router.post("payments") { request, context -> Response in
-            var request = request
-            let body = try await request.collectBody(upTo: ISO20022BankCodec.maxMessageBytes)
-            let answer = await bank.receivePayment(Array(buffer: body))
-            return try await deliver(answer, context: context)
-        }
-        router.post("status") { request, context -> Response in
-            var request = request
-            let body = try await request.collectBody(upTo: ISO20022BankCodec.maxMessageBytes)
-            let answer = await bank.answerStatusQuery(Array(buffer: body))
-            return try await deliver(answer, context: context)
-        }
-        router.post("reports") { request, context -> Response in
-            var request = request
-            let body = try await request.collectBody(upTo: ISO20022BankCodec.maxMessageBytes)
-            let answer = await bank.answerReportRequest(Array(buffer: body))
-            return try await deliver(answer, context: context)
-        }
-        router.get("sim/statements") { request, context -> Response in
-            let query = request.uri.queryParameters
-            let answer = await bank.answerStatementQuery(
-                account: query.get("account"), from: query.get("from"), to: query.get("to"), format: query.get("format"))
-            return try await deliver(answer, context: context)
-        }
+        profile.addRoutes(to: router, bank: bank)
         router.get("sim/ledger") { request, _ -> Response in
             let messageId = request.uri.queryParameters.get("msg_id")
             let transfers = try await bank.transfers(messageId: messageId)
@@ -70,7 +44,7 @@ enum SimulatorHTTPRoutes {
     }
 
     /// Sends `answer`, or closes the connection without a word for the drop-after-execute fault.
-    private static func deliver(_ answer: BankAnswer, context: SimulatorRequestContext) async throws -> Response {
+    static func deliver(_ answer: BankAnswer, context: SimulatorRequestContext) async throws -> Response {
         if answer.delivery == .dropConnection {
             // The transfers are committed; the client only sees the connection go away. Writing the
             // empty response afterwards fails on the closed channel, which ends the connection.

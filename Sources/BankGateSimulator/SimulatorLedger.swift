@@ -117,6 +117,41 @@ enum SimulatorLedger {
                    [.text(messageId), .integer(receivedAt.milliseconds), .text(groupStatus), .blob(answer)])
     }
 
+    /// The ledger-wide sequence number of a received message's record (its row id), or `nil`.
+    static func sequence(messageId: String, on db: SQLiteConnection) throws -> Int64? {
+        try db.queryFirst("SELECT rowid AS seq FROM received_messages WHERE msg_id = ?", [.text(messageId)]) { try $0.int("seq") }
+    }
+
+    /// A received message's record by its sequence number: its key, receipt time and stored answer.
+    static func receivedMessage(sequence: Int64, on db: SQLiteConnection) throws
+        -> (messageId: String, receivedAt: Timestamp, answer: [UInt8])? {
+        try db.queryFirst("SELECT msg_id, received_at, answer FROM received_messages WHERE rowid = ?", [.integer(sequence)]) {
+            try ($0.text("msg_id"), Timestamp(milliseconds: $0.int("received_at")), $0.blob("answer"))
+        }
+    }
+
+    /// A received message's record by its key: its receipt time and stored answer.
+    static func receivedMessage(messageId: String, on db: SQLiteConnection) throws -> (receivedAt: Timestamp, answer: [UInt8])? {
+        try db.queryFirst("SELECT received_at, answer FROM received_messages WHERE msg_id = ?", [.text(messageId)]) {
+            try (Timestamp(milliseconds: $0.int("received_at")), $0.blob("answer"))
+        }
+    }
+
+    /// Replaces the status and stored answer of a received message.
+    static func replaceAnswer(messageId: String, status: String, answer: [UInt8], on db: SQLiteConnection) throws {
+        try db.run("UPDATE received_messages SET group_status = ?, answer = ? WHERE msg_id = ?",
+                   [.text(status), .blob(answer), .text(messageId)])
+    }
+
+    /// Records `profile` as the ledger's profile unless it has one, and returns the one it has (a ledger
+    /// from before profiles is an ISO 20022 ledger).
+    static func claim(profile: String, on db: SQLiteConnection) throws -> String {
+        let existing = try db.queryFirst("SELECT COUNT(*) AS n FROM received_messages", []) { try $0.int("n") } ?? 0
+        let first = existing > 0 ? ISO20022Profile.profileName : profile
+        try db.run("INSERT OR IGNORE INTO sim_meta (key, value) VALUES ('profile', ?)", [.text(first)])
+        return try db.queryFirst("SELECT value FROM sim_meta WHERE key = 'profile'", []) { try $0.text("value") } ?? first
+    }
+
     /// Records an executed transfer.
     static func recordTransfer(_ transfer: LedgerTransfer, on db: SQLiteConnection) throws {
         try db.run("""

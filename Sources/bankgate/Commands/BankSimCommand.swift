@@ -4,17 +4,29 @@ import Logging
 import ServiceLifecycle
 import UnixSignals
 
-/// `bankgate bank-sim`: runs the ISO 20022 bank simulator (HTTP and/or folder mode) until SIGTERM/SIGINT.
-/// Flags, routes, rules and faults are described in `adapters/iso20022/SIMULATOR.md`.
+/// `bankgate bank-sim`: runs a simulated bank (HTTP and/or folder mode) until SIGTERM/SIGINT, speaking the
+/// format of `--profile`. Flags, routes, rules and faults are described in `adapters/iso20022/SIMULATOR.md`
+/// and, for `--profile cmb`, `adapters/cmb/SIMULATOR.md`.
 struct BankSimCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bank-sim",
-        abstract: "Run a simulated ISO 20022 bank with a durable ledger and fault injection.",
-        discussion: "Give --listen for HTTP (POST /payments, POST /status, POST /reports, GET /sim/statements, "
+        abstract: "Run a simulated bank (ISO 20022, CMB) with a durable ledger and fault injection.",
+        discussion: "--profile iso20022 (the default): "
+            + "give --listen for HTTP (POST /payments, POST /status, POST /reports, GET /sim/statements, "
             + "GET /sim/ledger, GET /sim/accounts, GET /healthz), or --inbox and --outbox for folder mode, or both. "
             + "POST /reports takes a camt.060 and answers one end-of-day statement per day (camt.053 or MT940) "
             + "or an intraday camt.052; statements add simulated incoming credits and can carry the statement "
-            + "faults below, all drawn per (seed, account, day).")
+            + "faults below, all drawn per (seed, account, day). "
+            + "--profile cmb: CMB's front-end program (前置机): GBK XML posted to any path of --listen. "
+            + "--print-config prints the [[banks]] and [[accounts]] a gateway needs to reach the simulator, and exits.")
+
+    @Option(help: ArgumentHelp("The bank's wire format: \(SimulatorProfiles.names.joined(separator: ", ")).",
+                               valueName: "name"))
+    var profile = "iso20022"
+
+    @Flag(name: .customLong("print-config"),
+          help: "Print the gateway's [[banks]] and [[accounts]] TOML for this simulator and exit.")
+    var printConfig = false
 
     @Option(help: ArgumentHelp("Listen for HTTP on HOST:PORT (port 0 picks a free port).", valueName: "host:port"))
     var listen: String?
@@ -84,11 +96,22 @@ struct BankSimCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let options = try makeOptions()
+        if printConfig {
+            guard let listen = options.listen else { throw ValidationError("--print-config needs --listen HOST:PORT") }
+            do {
+                print(try SimulatorProfiles.gatewayConfiguration(profile: options.profile, listen: listen,
+                                                                 dataDirectory: options.dataDirectory), terminator: "")
+            } catch {
+                throw ValidationError(error.message)
+            }
+            return
+        }
         var logger = Logger(label: "bankgate.bank-sim")
         logger.logLevel = .info
         let service: BankSimulatorService
         do {
-            service = try BankSimulatorService(options: try makeOptions(), logger: logger)
+            service = try BankSimulatorService(options: options, logger: logger)
         } catch let error as BankSimulatorOptionsError {
             throw ValidationError(error.message)
         }
@@ -112,7 +135,8 @@ struct BankSimCommand: AsyncParsableCommand {
                     statementGapRate: statementGapRate, duplicateEntryRate: duplicateEntryRate,
                     lateEntryRate: lateEntryRate, incomingCreditsPerDay: incomingCreditsPerDay),
                 inbox: inbox,
-                outbox: outbox)
+                outbox: outbox,
+                profile: profile)
             try options.validate()
             return options
         } catch {

@@ -1,0 +1,114 @@
+import BankGateCore
+import Hummingbird
+
+/// A bank's wire format as the simulator speaks it (`bankgate bank-sim --profile NAME`).
+///
+/// The money is profile-independent: ``PaymentExecution`` applies the ledger rules, the duplicate check
+/// on the key the profile chooses and the answer stored per key; the fault generator, the latency and the
+/// maintenance window are ``SimulatedBank``'s. A profile reads its bank's requests into
+/// ``LedgerInstruction``s and writes the answers in its bank's format, refusing in its bank's own forms
+/// (busy, maintenance, unreadable). Its code lives in files of its own (`<Name>Profile.swift`,
+/// `SimulatedBank+<Name>.swift`, a codec), and one line in ``SimulatorProfiles/all`` registers it.
+protocol SimulatorProfile: Sendable {
+    /// The `--profile` value: lower case, e.g. `iso20022`, `cmb`.
+    var name: String { get }
+    /// The accounts the simulator opens at start with money (kept when the ledger has them already),
+    /// and that `--print-config` prints for the gateway.
+    var accounts: [ProfileAccount] { get }
+    /// Whether folder mode (`--inbox`, `--outbox`) is available.
+    var supportsFolderMode: Bool { get }
+    /// Adds the bank-facing HTTP routes; `/sim/ledger`, `/sim/accounts` and `/healthz` are common.
+    func addRoutes(to router: Router<SimulatorRequestContext>, bank: SimulatedBank)
+    /// The `[[banks]]` and `[[accounts]]` TOML a gateway needs to reach this simulator at `url`.
+    func gatewayConfiguration(url: String) -> String
+}
+
+/// An account a profile opens at start, with what a gateway's `[[accounts]]` entry needs.
+struct ProfileAccount: Hashable, Sendable {
+    /// The gateway's account id.
+    var id: String
+    var number: String
+    /// The holder's name, as the gateway sends it.
+    var name: String
+    /// BIC or 12-digit CNAPS code of the simulated bank.
+    var bankCode: String
+    /// The bank's own branch code of the account, when the format has one (CMB: two digits, `BBKNBR`).
+    var branchCode: String?
+    /// The balance the account opens with.
+    var openingBalance: Money
+
+    /// The ledger row the simulator opens.
+    var simulatedAccount: SimulatedAccount {
+        SimulatedAccount(number: number, balance: openingBalance, status: .open)
+    }
+}
+
+/// The profiles the simulator knows.
+public enum SimulatorProfiles {
+    /// Every profile, in `--help` order. Adding a profile adds one line here.
+    static let all: [any SimulatorProfile] = [
+        ISO20022Profile(),
+        CMBProfile(),
+    ]
+
+    /// The `--profile` values.
+    public static var names: [String] { all.map(\.name) }
+
+    /// The profile called `name`, or `nil`.
+    static func named(_ name: String) -> (any SimulatorProfile)? {
+        all.first { $0.name == name }
+    }
+
+    /// The profile called `name`.
+    /// - Throws: ``BankSimulatorOptionsError`` listing the known names.
+    static func require(_ name: String) throws(BankSimulatorOptionsError) -> any SimulatorProfile {
+        guard let profile = named(name) else {
+            throw BankSimulatorOptionsError(
+                "--profile must be one of \(names.joined(separator: ", ")), not \"\(name)\"")
+        }
+        return profile
+    }
+
+    /// `--print-config`: the gateway configuration (`[[banks]]` and `[[accounts]]` TOML) for a simulator
+    /// of profile `name` listening on `listen`, starting with a comment naming the command.
+    public static func gatewayConfiguration(profile name: String, listen: ListenAddress,
+                                            dataDirectory: String) throws(BankSimulatorOptionsError) -> String {
+        let profile = try require(name)
+        let header = "# For a gateway reaching `bankgate bank-sim --profile \(profile.name) --listen \(listen) "
+            + "--data-dir \(dataDirectory)`.\n"
+        return header + profile.gatewayConfiguration(url: "http://\(listen)")
+    }
+}
+
+/// Writes TOML tables of string values: keys in the order given, values as basic strings.
+struct TOMLTables {
+    private(set) var text = ""
+
+    /// Appends `[[name]]` with `pairs`, a blank line before every table but the first.
+    mutating func arrayTable(_ name: String, _ pairs: KeyValuePairs<String, String>) {
+        if !text.isEmpty { text += "\n" }
+        text += "[[\(name)]]\n"
+        for (key, value) in pairs { text += "\(key) = \(Self.quoted(value))\n" }
+    }
+
+    /// A TOML basic string: `"` and `\` escaped, control characters as `\uXXXX`.
+    static func quoted(_ value: String) -> String {
+        var out = "\""
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7F {
+                    let hex = String(scalar.value, radix: 16, uppercase: true)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+}
