@@ -27,6 +27,7 @@ public enum AdapterRegistry {
     static let adapters: [any ConfiguredAdapter.Type] = [
         ISO20022Adapter.self,
         CMBAdapter.self,
+        ICBCAdapter.self,
     ]
 
     /// The configuration keys of every adapter, for reading the configuration file.

@@ -14,7 +14,9 @@ extension BankLane {
         }
         let now = clock.now()
         let encoded: EncodedMessage
-        let statusQuery = makeStatusQuery(submission, transfers: [], now: now)
+        let transfers = try await store.payments(submissionId: submission.id)
+            .map { SentTransfer(instructionId: $0.instructionId, endToEndId: $0.endToEndId) }
+        let statusQuery = makeStatusQuery(submission, transfers: transfers, now: now)
         do {
             encoded = try await connection.prepare(try connection.adapter.encodeStatusQuery(statusQuery), at: now)
         } catch {
