@@ -131,7 +131,7 @@ final class ICBCAnswerTests: XCTestCase {
 
     func testTransactionsIntoTheStatementModel() throws {
         let page = try Fixtures.adapter.decodeTransactionPage(try Fixtures.sample("qhisd-answer.xml"), account: Fixtures.debtor,
-                                                              statementId: "BGQ20261123000005")
+                                                              statementId: "BGQ20261123000005", firstSequence: 1)
         XCTAssertEqual(page.nextTag, "20261115|0200|000345")
         XCTAssertEqual(page.transactions.count, 2)
         let debit = try XCTUnwrap(page.transactions.first)

@@ -77,6 +77,57 @@ final class GatewayHarness: @unchecked Sendable {
         apiPort = await runtime.waitUntilListening()
     }
 
+    /// Starts the simulated bank of `profile` and a gateway configured with what the simulator's
+    /// `--print-config` prints (its `[[banks]]` and `[[accounts]]`), plus the test defaults of a bank.
+    func start(profile: String, faults: FaultSettings = FaultSettings(), extraBankKeys: String = "") async throws {
+        let sim = try BankSimulatorService(
+            options: BankSimulatorOptions(listen: ListenAddress(host: "127.0.0.1", port: 0),
+                                          dataDirectory: directory.appendingPathComponent("sim").path, faults: faults,
+                                          profile: profile),
+            clock: Self.clock, logger: Self.logger)
+        run([sim])
+        guard let port = await sim.waitUntilListening() else { throw HarnessError("simulator did not start") }
+        bankPort = port
+        let printed = try SimulatorProfiles.gatewayConfiguration(profile: profile, listen: ListenAddress(host: "127.0.0.1", port: port),
+                                                                 dataDirectory: directory.appendingPathComponent("sim").path)
+        let toml = Self.profileConfiguration(printed: printed, dataDirectory: directory.appendingPathComponent("gateway").path,
+                                             token: token, bankKeys: Self.bankKeys(overriddenBy: extraBankKeys))
+        let configuration = try BankGateConfiguration.parse(toml, fileName: "e2e-\(profile).toml", baseDirectory: directory.path)
+        let runtime = try GatewayRuntime(configuration: configuration, clock: Self.clock, logger: Self.logger)
+        self.runtime = runtime
+        run(runtime.services())
+        apiPort = await runtime.waitUntilListening()
+    }
+
+    /// A whole configuration around a simulator's printed `[[banks]]` and `[[accounts]]`: `bankKeys`
+    /// go into the bank's table (after its `url`), the tokens are those of ``configuration(listen:dataDirectory:token:transport:bankKeys:extra:)``.
+    static func profileConfiguration(printed: String, dataDirectory: String, token: String, bankKeys: String) -> String {
+        var lines: [String] = []
+        var inserted = false
+        for line in printed.split(separator: "\n", omittingEmptySubsequences: false) {
+            lines.append(String(line))
+            if !inserted, line.hasPrefix("url = ") {
+                lines.append(bankKeys)
+                inserted = true
+            }
+        }
+        return """
+            [server]
+            listen = "127.0.0.1:0"
+            data_dir = "\(dataDirectory)"
+
+            [[tokens]]
+            name = "treasury"
+            token = "\(token)"
+            scopes = ["payments:write", "payments:read", "operate", "events:read", "accounts:read", "accounts:write"]
+
+            [dispatch]
+            poll_interval_ms = 50
+
+            \(lines.joined(separator: "\n"))
+            """
+    }
+
     /// A gateway configuration with one bank `sim`, the account `acme-eur` and the tokens `treasury`
     /// (all scopes) and `reader` (payments:read only).
     static func configuration(listen: String, dataDirectory: String, token: String, transport: String,
