@@ -1,3 +1,4 @@
+import BankGateSimulator
 import BankGateTransport
 import Foundation
 import Synchronization
@@ -91,26 +92,58 @@ final class CrashRecoveryTests: XCTestCase {
     }
 
     func testKillNineDuringIntakeAndDispatchLosesNothingAndPaysNothingTwice() async throws {
+        try await runCrashScenario(profile: "iso20022", count: paymentCount)
+    }
+
+    /// The same against the CMB front-end simulator: `DCPAYMNT`, `NTQRYSTY` per transfer after a lost
+    /// answer, and the bank's ledger keyed by `YURREF` (the payments' instruction ids).
+    func testKillNineAgainstCMBLosesNothingAndPaysNothingTwice() async throws {
+        try await runCrashScenario(profile: "cmb", count: 150, killPoints: [50, 100])
+    }
+
+    /// `count` payments submitted by 16 clients to a gateway killed with SIGKILL at `killPoints`
+    /// accepted payments and once more while a send awaits its answer, against the simulator of
+    /// `profile` failing 10% of sends and dropping 10% of answers.
+    func runCrashScenario(profile: String, count: Int, killPoints: [Int] = [150, 350]) async throws {
         // Every answer is held back 400 ms after the bank executed the payment: the window in which
         // the test kills the gateway with a send under way.
-        simulator = try launch(["bank-sim", "--listen", "127.0.0.1:0", "--data-dir", directory.appendingPathComponent("sim").path,
+        let simDirectory = directory.appendingPathComponent("sim").path
+        simulator = try launch(["bank-sim", "--profile", profile, "--listen", "127.0.0.1:0", "--data-dir", simDirectory,
                                 "--seed", "20261123", "--fail-rate", "0.1", "--drop-after-execute-rate", "0.1",
                                 "--latency-ms", "400"], log: "sim.log")
         let simPort = try await announcedPort(in: "sim.log", message: "bank simulator listening")
         let config = directory.appendingPathComponent("bankgate.toml").path
-        try GatewayHarness.configuration(
-            listen: "127.0.0.1:0", dataDirectory: directory.appendingPathComponent("gateway").path, token: token,
-            transport: "transport = \"http\"\nurl = \"http://127.0.0.1:\(simPort)\"",
-            bankKeys: GatewayHarness.bankKeys(overriddenBy: "max_attempts = 100\nmax_in_flight = 32")
-        ).write(toFile: config, atomically: true, encoding: .utf8)
+        let bankKeys = GatewayHarness.bankKeys(overriddenBy: "max_attempts = 100\nmax_in_flight = 32")
+        let payment: @Sendable (Int) -> String
+        if profile == "iso20022" {
+            try GatewayHarness.configuration(
+                listen: "127.0.0.1:0", dataDirectory: directory.appendingPathComponent("gateway").path, token: token,
+                transport: "transport = \"http\"\nurl = \"http://127.0.0.1:\(simPort)\"", bankKeys: bankKeys
+            ).write(toFile: config, atomically: true, encoding: .utf8)
+            payment = { n in
+                """
+                {"debtor_account":"acme-eur","amount":"\(n + 1).00","currency":"EUR","end_to_end_id":"CRASH-\(n)",\
+                "creditor":{"name":"Creditor \(n)","account":"GB82WEST12345698765432","bank_code":"WESTGB2L"},"remittance_info":"crash test \(n)"}
+                """
+            }
+        } else {
+            let printed = try SimulatorProfiles.gatewayConfiguration(profile: profile, listen: ListenAddress(host: "127.0.0.1", port: simPort),
+                                                                     dataDirectory: simDirectory)
+            try GatewayHarness.profileConfiguration(printed: printed, dataDirectory: directory.appendingPathComponent("gateway").path,
+                                                    token: token, bankKeys: bankKeys)
+                .write(toFile: config, atomically: true, encoding: .utf8)
+            let bank = try XCTUnwrap(ConformanceBank.all.first { $0.profile == profile })
+            payment = { n in
+                let body = bank.payment("CRASH-\(n)", "\(n + 1).00")
+                return String(decoding: try! JSONSerialization.data(withJSONObject: body), as: UTF8.self)
+            }
+        }
         let api = GatewayAddress(port: try await startGateway(config: config))
 
         // Submit from 16 clients. A client whose request fails (the gateway was killed) retries with
         // the same Idempotency-Key, as a treasury system does, until the gateway answers.
         let accepted = AcceptedPayments()
-        let killPoints = [150, 350]
-        let client = Submitter(client: client, token: token, api: api)
-        let count = paymentCount
+        let client = Submitter(client: client, token: token, api: api, body: payment)
         let submitter = Task {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for worker in 0..<16 {
@@ -136,8 +169,8 @@ final class CrashRecoveryTests: XCTestCase {
         let apiPort = api.port
 
         let ids = accepted.all
-        XCTAssertEqual(ids.count, paymentCount)
-        XCTAssertEqual(Set(ids.values).count, paymentCount, "replays answered the same payment, never a second one")
+        XCTAssertEqual(ids.count, count)
+        XCTAssertEqual(Set(ids.values).count, count, "replays answered the same payment, never a second one")
 
         // Wait until every payment is final.
         let deadline = Date().addingTimeInterval(240)
@@ -146,37 +179,39 @@ final class CrashRecoveryTests: XCTestCase {
             let queue = try await getJSON("http://127.0.0.1:\(apiPort)/v1/queue")
             statuses = (queue["counts"] as? [String: Int]) ?? [:]
             let final = ["completed", "rejected", "failed", "cancelled", "returned"].reduce(0) { $0 + (statuses[$1] ?? 0) }
-            if final == paymentCount { break }
+            if final == count { break }
             if Date() > deadline { return XCTFail("not all payments final: \(statuses)") }
             try await Task.sleep(for: .milliseconds(200))
         }
-        XCTAssertEqual(statuses["completed"], paymentCount, "every payment completed: \(statuses)")
+        XCTAssertEqual(statuses["completed"], count, "every payment completed: \(statuses)")
 
-        // The bank's ledger: each accepted payment executed exactly once.
+        // The bank's ledger: each accepted payment executed exactly once, found by the value of the
+        // bank's client-reference field (ISO 20022: the end-to-end id; CMB: YURREF, the instruction id).
+        var payments: [Int: [String: Any]] = [:]
+        for (n, id) in ids { payments[n] = try await getJSON("http://127.0.0.1:\(apiPort)/v1/payments/\(id)") }
+        func reference(_ n: Int) -> String? {
+            profile == "iso20022" ? "CRASH-\(n)" : payments[n]?["instruction_id"] as? String
+        }
         let ledger = try await getJSON("http://127.0.0.1:\(simPort)/sim/ledger")
         let transfers = try XCTUnwrap(ledger["transfers"] as? [[String: Any]])
         var executions: [String: Int] = [:]
         for transfer in transfers {
             executions[transfer["end_to_end_id"] as? String ?? "?", default: 0] += 1
         }
-        XCTAssertEqual(transfers.count, paymentCount)
-        for n in 0..<paymentCount {
-            XCTAssertEqual(executions["CRASH-\(n)"], 1, "CRASH-\(n) executed \(executions["CRASH-\(n)"] ?? 0) times")
+        XCTAssertEqual(transfers.count, count)
+        for n in 0..<count {
+            let key = reference(n) ?? "?"
+            XCTAssertEqual(executions[key], 1, "CRASH-\(n) (\(key)) executed \(executions[key] ?? 0) times")
         }
         // The faults really happened: some payments went through `unknown` and were settled by asking.
-        var settledByQuery = 0
-        for id in ids.values.prefix(200) {
-            let payment = try await getJSON("http://127.0.0.1:\(apiPort)/v1/payments/\(id)")
-            let path = (payment["history"] as? [[String: Any]])?.compactMap { $0["to"] as? String } ?? []
-            if path.contains("unknown") { settledByQuery += 1 }
-        }
+        let settledByQuery = payments.values.filter { payment in
+            ((payment["history"] as? [[String: Any]])?.compactMap { $0["to"] as? String } ?? []).contains("unknown")
+        }.count
         XCTAssertGreaterThan(settledByQuery, 0)
 
         // The last kill struck during a dispatch: the send it interrupted was recovered at the restart.
-        let interruptedNumber = try XCTUnwrap(Int(interrupted.dropFirst("CRASH-".count)))
-        let interruptedId = try XCTUnwrap(ids[interruptedNumber])
-        let payment = try await getJSON("http://127.0.0.1:\(apiPort)/v1/payments/\(interruptedId)")
-        let history = (payment["history"] as? [[String: Any]]) ?? []
+        let interruptedNumber = try XCTUnwrap((0..<count).first { reference($0) == interrupted })
+        let history = (payments[interruptedNumber]?["history"] as? [[String: Any]]) ?? []
         XCTAssertTrue(history.contains { $0["to"] as? String == "unknown" && $0["cause"] as? String == "recovery" },
                       "\(interrupted) was killed while its send was under way: \(history)")
     }
@@ -234,12 +269,11 @@ struct Submitter: Sendable {
     let client: HTTPClient
     let token: String
     let api: GatewayAddress
+    /// The JSON body of payment `n`.
+    let body: @Sendable (Int) -> String
 
     func submitUntilAnswered(_ n: Int) async throws -> String {
-        let body = """
-            {"debtor_account":"acme-eur","amount":"\(n + 1).00","currency":"EUR","end_to_end_id":"CRASH-\(n)",\
-            "creditor":{"name":"Creditor \(n)","account":"GB82WEST12345698765432","bank_code":"WESTGB2L"},"remittance_info":"crash test \(n)"}
-            """
+        let body = body(n)
         for _ in 0..<600 {
             if let answer = try? await client.send(
                 method: "POST", url: "http://127.0.0.1:\(api.port)/v1/payments",

@@ -17,6 +17,9 @@ struct ConformanceBank: @unchecked Sendable {
     /// A payment the bank's format cannot carry, and the API field the refusal must name.
     var uncarriable: (body: [String: Any], field: String)
 
+    /// Every bank under the suite.
+    static let all: [ConformanceBank] = [.iso20022, .cmb]
+
     static let iso20022 = ConformanceBank(
         profile: "iso20022", accountId: "sim-iso-eur",
         payment: { e2e, amount in
