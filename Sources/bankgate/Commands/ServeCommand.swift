@@ -93,9 +93,12 @@ struct ServeCommand: AsyncParsableCommand {
             // (before any payment) is answered rather than refused as an unknown account.
             let accounts = configuration.accounts.filter { $0.bank == bank.id }
                 .map { SimulatedAccount.openedOnFirstUse(number: $0.number, currency: $0.currency) }
+            // The simulator speaks the bank's format: its own profile where there is one (cmb, icbc …),
+            // else ISO 20022 (the hsbc and bochk profiles are ISO 20022 with rules of their own).
+            let profile = SimulatorProfiles.names.contains(bank.adapter) ? bank.adapter : "iso20022"
             let options = BankSimulatorOptions(listen: ListenAddress(host: host, port: port),
                                                dataDirectory: configuration.server.dataDirectory + "/bank-sim-\(bank.id)",
-                                               openAccounts: accounts)
+                                               openAccounts: accounts, profile: profile)
             return try BankSimulatorService(options: options, logger: logger)
         }
     }
