@@ -74,6 +74,10 @@ public protocol BankAdapter: Sendable {
     /// form fields, a TCP frame. What it returns are the bytes that are archived and sent.
     func seal(_ message: EncodedMessage, signature: [UInt8]?, at time: Timestamp) throws(AdapterError) -> EncodedMessage
 
+    /// The bytes of a sealed message as archived: the bytes sent, with what must never be stored
+    /// blanked (CCB's `PASSWORD`, which its format carries in every message).
+    func archivableBytes(_ message: EncodedMessage) -> [UInt8]
+
     /// Encodes a payment message.
     func encodePayment(_ message: PaymentMessage) throws(AdapterError) -> EncodedMessage
     /// Whether a status query names a whole message or one transfer (``StatusQueryScope``).
@@ -106,6 +110,8 @@ extension BankAdapter {
     public var paymentFieldRequirements: PaymentFieldRequirements { .none }
     /// `BGI` and 17 letters and digits.
     public var clientReferenceFormat: ClientReferenceFormat { .standard }
+    /// The bytes as sent.
+    public func archivableBytes(_ message: EncodedMessage) -> [UInt8] { message.bytes }
     /// Nothing is signed.
     public func needsSignature(_ message: EncodedMessage) -> Bool { false }
     /// The message as encoded: no envelope.

@@ -42,6 +42,15 @@ public enum IdentifierFactory {
         return String(value)
     }
 
+    /// A request id (`BGQ…` status query, `BGR…` report request) in the form the bank's request
+    /// number takes (CCB: 16 digits).
+    public static func makeRequestId(_ prefix: String, _ format: ClientReferenceFormat, now: Timestamp = SystemClock().now()) -> String {
+        switch format {
+        case .standard: make(prefix, now: now)
+        case .digits: makeDigits(now: now)
+        }
+    }
+
     /// An instruction id in the form the bank's client-reference field takes.
     public static func makeInstructionId(_ format: ClientReferenceFormat, now: Timestamp = SystemClock().now()) -> String {
         switch format {

@@ -22,7 +22,8 @@ public enum BankConnections {
             let bankAccounts = configuration.accounts.filter { $0.bank == bank.id }
             let adapter: any BankAdapter
             do {
-                adapter = try AdapterRegistry.make(bank: bank, accounts: bankAccounts)
+                adapter = try AdapterRegistry.make(bank: bank, accounts: bankAccounts,
+                                                   environment: ProcessInfo.processInfo.environment)
             } catch {
                 throw SetupError(bankId: bank.id, problem: error.problem)
             }

@@ -113,7 +113,7 @@ extension CMBAdapter: AccountQueryAdapter {
     }
 
     /// No paging is known for `GetTransInfo` (see the README): one page.
-    public func decodeTransactionPage(_ bytes: [UInt8], account: DebtorAccount,
+    public func decodeTransactionQueryPage(_ bytes: [UInt8], account: DebtorAccount,
                                         statementId: String) throws(AdapterError) -> TransactionQueryPage {
         TransactionQueryPage(transactions: try decodeTransactionAnswer(bytes, account: account, statementId: statementId))
     }
@@ -142,7 +142,8 @@ extension CMBAdapter: ConfiguredAdapter {
     }
 
     /// The codec with the bank's login name and its accounts' branch codes; CNY accounts only.
-    public static func make(bank: BankConfig, accounts: [AccountConfig]) throws(AdapterSetupError) -> CMBAdapter {
+    public static func make(bank: BankConfig, accounts: [AccountConfig],
+                            environment: [String: String]) throws(AdapterSetupError) -> CMBAdapter {
         guard let login = bank.adapterOptions["login_name"] else { throw AdapterSetupError("login_name is required") }
         var branches: [String: String] = [:]
         for account in accounts {

@@ -26,7 +26,7 @@ public protocol AccountQueryAdapter: BankAdapter {
     func encodeTransactionQuery(account: DebtorAccount, fromDate: String, toDate: String, continuation: String?,
                                 queryId: String, createdAt: Timestamp) throws(AdapterError) -> EncodedMessage
     /// Reads a transaction query's answer; the entries are filed under `statementId`.
-    func decodeTransactionPage(_ bytes: [UInt8], account: DebtorAccount,
+    func decodeTransactionQueryPage(_ bytes: [UInt8], account: DebtorAccount,
                                  statementId: String) throws(AdapterError) -> TransactionQueryPage
     /// Asks for the balances of `account` now.
     func encodeBalanceQuery(account: DebtorAccount, queryId: String, createdAt: Timestamp) throws(AdapterError) -> EncodedMessage

@@ -7,8 +7,9 @@ public protocol ConfiguredAdapter: BankAdapter {
     static var adapterName: String { get }
     /// The keys of `[[banks]]` and `[[accounts]]` it reads beyond the common ones.
     static var configurationKeys: AdapterVocabulary.Entry { get }
-    /// Builds the adapter for `bank`, whose accounts are `accounts`.
-    static func make(bank: BankConfig, accounts: [AccountConfig]) throws(AdapterSetupError) -> Self
+    /// Builds the adapter for `bank`, whose accounts are `accounts`; secrets named by the
+    /// configuration (`password_env`) are read from `environment`.
+    static func make(bank: BankConfig, accounts: [AccountConfig], environment: [String: String]) throws(AdapterSetupError) -> Self
 }
 
 /// A configured bank whose adapter cannot be built.
@@ -28,6 +29,7 @@ public enum AdapterRegistry {
         ISO20022Adapter.self,
         CMBAdapter.self,
         ICBCAdapter.self,
+        CCBAdapter.self,
     ]
 
     /// The configuration keys of every adapter, for reading the configuration file.
@@ -35,11 +37,21 @@ public enum AdapterRegistry {
         Dictionary(adapters.map { ($0.adapterName, $0.configurationKeys) }, uniquingKeysWith: { first, _ in first }))
 
     /// Builds the adapter `bank.adapter` names.
-    public static func make(bank: BankConfig, accounts: [AccountConfig]) throws(AdapterSetupError) -> any BankAdapter {
+    public static func make(bank: BankConfig, accounts: [AccountConfig],
+                            environment: [String: String] = [:]) throws(AdapterSetupError) -> any BankAdapter {
         guard let type = adapters.first(where: { $0.adapterName == bank.adapter }) else {
             throw AdapterSetupError("unknown adapter \(bank.adapter) (known: \(vocabulary.names.joined(separator: ", ")))")
         }
-        return try type.make(bank: bank, accounts: accounts)
+        return try type.make(bank: bank, accounts: accounts, environment: environment)
+    }
+
+    /// The secret in the environment variable that `bank`'s `key` names (`password_env`).
+    public static func secret(_ key: String, of bank: BankConfig, in environment: [String: String]) throws(AdapterSetupError) -> String {
+        guard let variable = bank.adapterOptions[key] else { throw AdapterSetupError("\(key) is required") }
+        guard let value = environment[variable], !value.isEmpty else {
+            throw AdapterSetupError("\(key) names \(variable), which is not set in the environment")
+        }
+        return value
     }
 }
 

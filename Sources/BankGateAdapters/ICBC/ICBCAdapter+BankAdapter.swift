@@ -129,7 +129,7 @@ extension ICBCAdapter: AccountQueryAdapter, SigningServiceAdapter {
                                    nextTag: continuation)
     }
 
-    public func decodeTransactionPage(_ bytes: [UInt8], account: DebtorAccount,
+    public func decodeTransactionQueryPage(_ bytes: [UInt8], account: DebtorAccount,
                                       statementId: String) throws(AdapterError) -> TransactionQueryPage {
         let page = try decodeTransactionPage(bytes, account: account, statementId: statementId, firstSequence: 1)
         return TransactionQueryPage(transactions: page.transactions, continuation: page.nextTag)
@@ -154,7 +154,8 @@ extension ICBCAdapter: ConfiguredAdapter {
     }
 
     /// The codec with the group's CIS number and the NetSafe Client's certificate id; CNY accounts only.
-    public static func make(bank: BankConfig, accounts: [AccountConfig]) throws(AdapterSetupError) -> ICBCAdapter {
+    public static func make(bank: BankConfig, accounts: [AccountConfig],
+                            environment: [String: String]) throws(AdapterSetupError) -> ICBCAdapter {
         guard let cis = bank.adapterOptions["group_cis"], let certificate = bank.adapterOptions["certificate_id"] else {
             throw AdapterSetupError("group_cis and certificate_id are required")
         }

@@ -109,7 +109,8 @@ extension ISO20022Adapter: ConfiguredAdapter {
     }
 
     /// The adapter with the bank's profile, writing its `pain001_version` or the profile's default.
-    public static func make(bank: BankConfig, accounts: [AccountConfig]) throws(AdapterSetupError) -> ISO20022Adapter {
+    public static func make(bank: BankConfig, accounts: [AccountConfig],
+                            environment: [String: String]) throws(AdapterSetupError) -> ISO20022Adapter {
         let profileName = bank.adapterOptions["profile"] ?? "standard"
         guard let profile = ISO20022Profile.all[profileName] else {
             throw AdapterSetupError("profile must be one of \(ISO20022Profile.all.keys.sorted().joined(separator: ", ")), not \(profileName)")

@@ -52,7 +52,7 @@ extension StatementPullService {
                 let request: EncodedMessage
                 do {
                     let encoded = try adapter.encodeTransactionQuery(account: account, fromDate: chunkStart, toDate: chunkEnd,
-                                                                     continuation: continuation, queryId: IdentifierFactory.make("BGR"),
+                                                                     continuation: continuation, queryId: IdentifierFactory.makeRequestId("BGR", adapter.clientReferenceFormat),
                                                                      createdAt: clock.now())
                     request = try await target.connection.prepare(encoded, at: clock.now())
                 } catch {
@@ -62,7 +62,7 @@ extension StatementPullService {
                 answerIds.append(answerId)
                 let page: TransactionQueryPage
                 do {
-                    page = try adapter.decodeTransactionPage(body, account: account, statementId: pullId)
+                    page = try adapter.decodeTransactionQueryPage(body, account: account, statementId: pullId)
                 } catch {
                     throw GatewayError(.unavailable, code: .bankRefused, message: "the transaction query's answer cannot be read: \(error)")
                 }
@@ -77,7 +77,7 @@ extension StatementPullService {
         let balances: [StatementBalance]
         do {
             let request = try await target.connection.prepare(
-                try adapter.encodeBalanceQuery(account: account, queryId: IdentifierFactory.make("BGR"), createdAt: clock.now()),
+                try adapter.encodeBalanceQuery(account: account, queryId: IdentifierFactory.makeRequestId("BGR", adapter.clientReferenceFormat), createdAt: clock.now()),
                 at: clock.now())
             let (body, answerId) = try await ask(target, request, exchange: exchange.request == .balanceRequest
                                                     ? exchange : (.balanceRequest, .balanceAnswer))
@@ -121,7 +121,8 @@ extension StatementPullService {
                      exchange: (request: BankExchange, answer: BankExchange)) async throws(GatewayError) -> ([UInt8], Int64) {
         let accountId = target.account.id
         let requestId = try await archive(target, MessageToArchive(direction: .outbound, kind: request.kind, exchange: exchange.request,
-                                                                   accountId: accountId, bytes: request.bytes), at: clock.now())
+                                                                   accountId: accountId,
+                                                                   bytes: target.connection.adapter.archivableBytes(request)), at: clock.now())
         switch await target.transport.report(request) {
         case .answered(let status, let body):
             let answerId = try await archive(target, MessageToArchive(

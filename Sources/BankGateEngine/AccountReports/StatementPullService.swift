@@ -158,7 +158,8 @@ public final class StatementPullService: Service, Sendable {
         }
         let accountId = target.account.id
         let requestId = try await archive(target, MessageToArchive(direction: .outbound, kind: request.kind, exchange: exchange.request,
-                                                                   accountId: accountId, bytes: request.bytes), at: now)
+                                                                   accountId: accountId,
+                                                                   bytes: target.connection.adapter.archivableBytes(request)), at: now)
         let outcome = await target.transport.report(request)
         if case .answered(let status, let body) = outcome {
             let answerKind = (200..<300).contains(status)

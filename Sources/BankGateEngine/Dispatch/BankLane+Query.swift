@@ -28,7 +28,7 @@ extension BankLane {
         }
         try await store.archiveQuery(submissionId: submission.id,
                                      message: MessageToArchive(direction: .outbound, kind: encoded.kind, exchange: .statusQuery,
-                                                               bytes: encoded.bytes), at: now)
+                                                               bytes: connection.adapter.archivableBytes(encoded)), at: now)
 
         let outcome = await connection.transport.query(encoded)
 
@@ -71,7 +71,7 @@ extension BankLane {
     /// The status query about `submission`, naming `transfers` (all of them for a message-scope query).
     func makeStatusQuery(_ submission: SubmissionRecord, transfers: [SentTransfer], now: Timestamp) -> StatusQuery {
         StatusQuery(originalMessageId: submission.messageId, originalKind: submission.messageKind,
-                    queryId: IdentifierFactory.make("BGQ"), createdAt: now,
+                    queryId: IdentifierFactory.makeRequestId("BGQ", connection.adapter.clientReferenceFormat, now: now), createdAt: now,
                     firstSentAt: submission.firstSentAt ?? submission.createdAt,
                     debtor: connection.accounts[submission.debtorAccountId], transfers: transfers)
     }

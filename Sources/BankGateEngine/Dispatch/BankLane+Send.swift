@@ -50,7 +50,8 @@ extension BankLane {
             }
             return
         }
-        let archived = MessageToArchive(direction: .outbound, kind: encoded.kind, exchange: .payment, bytes: encoded.bytes)
+        let archived = MessageToArchive(direction: .outbound, kind: encoded.kind, exchange: .payment,
+                                        bytes: connection.adapter.archivableBytes(encoded))
         guard let attempt = try await store.beginSend(submissionId: submission.id, paymentIds: payments.map(\.id),
                                                       message: archived, at: clock.now()) else { return }
 

@@ -36,7 +36,8 @@ extension BankLane {
                 continue
             }
             try await store.archiveQuery(submissionId: submission.id, message: MessageToArchive(
-                direction: .outbound, kind: encoded.kind, exchange: .statusQuery, bytes: encoded.bytes), at: now)
+                direction: .outbound, kind: encoded.kind, exchange: .statusQuery,
+                bytes: connection.adapter.archivableBytes(encoded)), at: now)
             let outcome = await connection.transport.query(encoded)
             let answeredAt = clock.now()
             guard case .answered(let status, let body) = outcome else {

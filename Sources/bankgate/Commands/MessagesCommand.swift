@@ -48,11 +48,6 @@ struct MessagesCommand: AsyncParsableCommand {
             } catch let error as BankConnections.SetupError {
                 throw commandFailure("\(error)")
             }
-            // The bank's own name of its payment message (`DCPAYMNT`, `pain.001.001.03` …).
-            let kind = connection.adapter.paymentMessageKind
-            if let message, message != kind, !kind.hasSuffix("." + message) {
-                throw commandFailure("bank \(bank) (adapter \(bankConfig.adapter)) writes \(kind), not \(message)")
-            }
 
             guard let data = FileManager.default.contents(atPath: input) else { throw commandFailure("cannot read \(input)") }
             // The API's intake reader, not JSONDecoder: it was half of this command's time.
@@ -91,7 +86,9 @@ struct MessagesCommand: AsyncParsableCommand {
                 initiatingPartyName: debtor.name,
                 transfers: requests.indices.map { index in
                     let request = requests[index], number = String(index + 1)
-                    return CreditTransfer(paymentId: "render-" + number, instructionId: msgId + "-" + number,
+                    let instructionId = connection.adapter.clientReferenceFormat == .standard
+                        ? msgId + "-" + number : IdentifierFactory.makeInstructionId(.digits, now: now)
+                    return CreditTransfer(paymentId: "render-" + number, instructionId: instructionId,
                                           endToEndId: request.endToEndId ?? msgId + "-E" + number, amount: request.amount,
                                           creditor: request.creditor, remittanceInfo: request.remittanceInfo,
                                           details: request.details)
@@ -102,7 +99,21 @@ struct MessagesCommand: AsyncParsableCommand {
             } catch {
                 throw commandFailure("cannot encode: \(error)")
             }
-            guard FileDescriptorOutput.store(encoded.bytes, to: out) else { throw commandFailure("cannot write \(out ?? "standard output")") }
+            // The bank's own name of its payment message (`DCPAYMNT`, `6W8060`, `pain.001.001.03` …).
+            if let message, message != encoded.kind, !encoded.kind.hasSuffix("." + message) {
+                throw commandFailure("bank \(bank) (adapter \(bankConfig.adapter)) writes \(encoded.kind) for these payments, not \(message)")
+            }
+            // The bytes as sent: sealed in the bank's envelope (CCB's form …) unless the bank signs the
+            // document first (ICBC: the NetSafe Client signs it; this is the document it is given).
+            var sent = encoded
+            if !connection.adapter.needsSignature(encoded) {
+                do {
+                    sent = try connection.adapter.seal(encoded, signature: nil, at: now)
+                } catch {
+                    throw commandFailure("cannot seal: \(error)")
+                }
+            }
+            guard FileDescriptorOutput.store(sent.bytes, to: out) else { throw commandFailure("cannot write \(out ?? "standard output")") }
         }
     }
 }
