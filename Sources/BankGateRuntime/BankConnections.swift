@@ -4,6 +4,7 @@ import BankGateCore
 public import BankGateEngine
 import BankGateTransport
 import Foundation
+import Logging
 
 /// Builds each configured bank's adapter and transport: the one place that knows which adapter
 /// and transport types exist.
@@ -53,7 +54,19 @@ public enum BankConnections {
                 }
                 signer = SigningServiceSigner(url: url, adapter: signing, timeoutMilliseconds: bank.requestTimeoutMilliseconds)
             }
-            connections.append(BankConnection(config: bank, adapter: adapter, transport: transport, accounts: accounts, signer: signer))
+            var session: SessionKeeper?
+            if let sessions = adapter as? any SessionAdapter {
+                let password: String
+                do {
+                    password = try AdapterRegistry.secret("password_env", of: bank, in: ProcessInfo.processInfo.environment)
+                } catch {
+                    throw SetupError(bankId: bank.id, problem: error.problem)
+                }
+                session = SessionKeeper(adapter: sessions, transport: transport, password: password, clock: SystemClock(),
+                                        logger: Logger(label: "bankgate.session"))
+            }
+            connections.append(BankConnection(config: bank, adapter: adapter, transport: transport, accounts: accounts,
+                                              signer: signer, session: session))
         }
         return connections
     }

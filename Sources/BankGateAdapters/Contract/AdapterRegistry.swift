@@ -30,6 +30,7 @@ public enum AdapterRegistry {
         CMBAdapter.self,
         ICBCAdapter.self,
         CCBAdapter.self,
+        BOCAdapter.self,
     ]
 
     /// The configuration keys of every adapter, for reading the configuration file.

@@ -125,6 +125,7 @@ extension StatementPullService {
                                                                    bytes: target.connection.adapter.archivableBytes(request)), at: clock.now())
         switch await target.transport.report(request) {
         case .answered(let status, let body):
+            await target.connection.noteAnswer(body)
             let answerId = try await archive(target, MessageToArchive(
                 direction: .inbound, kind: request.kind + ".answer", exchange: exchange.answer, accountId: accountId,
                 requestId: requestId, httpStatus: status, bytes: body), at: clock.now())

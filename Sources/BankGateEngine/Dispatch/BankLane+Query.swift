@@ -31,6 +31,7 @@ extension BankLane {
                                                                bytes: connection.adapter.archivableBytes(encoded)), at: now)
 
         let outcome = await connection.transport.query(encoded)
+        if case .answered(_, let body) = outcome { await connection.noteAnswer(body) }
 
         let answeredAt = clock.now()
         var answer: MessageToArchive?

@@ -56,6 +56,7 @@ extension BankLane {
                                                       message: archived, at: clock.now()) else { return }
 
         let outcome = await connection.transport.submit(encoded)
+        if case .answered(_, let body) = outcome { await connection.noteAnswer(body) }
 
         let now = clock.now()
         let (received, resolution) = resolve(outcome, submission: submission, attempt: attempt, now: now)

@@ -39,6 +39,7 @@ extension BankLane {
                 direction: .outbound, kind: encoded.kind, exchange: .statusQuery,
                 bytes: connection.adapter.archivableBytes(encoded)), at: now)
             let outcome = await connection.transport.query(encoded)
+            if case .answered(_, let body) = outcome { await connection.noteAnswer(body) }
             let answeredAt = clock.now()
             guard case .answered(let status, let body) = outcome else {
                 recordReachability(false)

@@ -1,4 +1,5 @@
 public import BankGateConfig
+import BankGateAdapters
 public import BankGateCore
 import BankGateStore
 import Logging
@@ -13,14 +14,24 @@ public struct BankConnection: Sendable {
     public var accounts: [String: DebtorAccount]
     /// Signs the messages the adapter says need a signature; `nil` when the bank needs none.
     public var signer: (any MessageSigner)?
+    /// The signed-in session, for a ``SessionAdapter``'s bank.
+    public var session: SessionKeeper?
 
     public init(config: BankConfig, adapter: any BankAdapter, transport: any BankTransport, accounts: [String: DebtorAccount],
-                signer: (any MessageSigner)? = nil) {
+                signer: (any MessageSigner)? = nil, session: SessionKeeper? = nil) {
         self.config = config
         self.adapter = adapter
         self.transport = transport
         self.accounts = accounts
         self.signer = signer
+        self.session = session
+    }
+
+    /// After an answer: forgets the session when the bank says it is gone.
+    public func noteAnswer(_ body: [UInt8]) async {
+        if let session, let sessions = adapter as? any SessionAdapter, sessions.requiresNewSession(body) {
+            await session.invalidate()
+        }
     }
 
     /// Why a message could not be made ready to send.
@@ -41,6 +52,19 @@ public struct BankConnection: Sendable {
     /// `message` signed where the adapter asks for it and sealed in the bank's envelope: the bytes
     /// to archive and send.
     public func prepare(_ message: EncodedMessage, at time: Timestamp) async throws(PreparationFailure) -> EncodedMessage {
+        var message = message
+        if let sessions = adapter as? any SessionAdapter {
+            guard let session else {
+                throw .unsigned(SigningFailure("the bank requires a signed-in session and none is configured for it"))
+            }
+            do {
+                message = try sessions.withSession(message, token: try await session.currentToken())
+            } catch let failure as SigningFailure {
+                throw .unsigned(failure)
+            } catch {
+                throw .unsealable(error as? AdapterError ?? AdapterError("\(error)"))
+            }
+        }
         var signature: [UInt8]?
         if adapter.needsSignature(message) {
             guard let signer else {
