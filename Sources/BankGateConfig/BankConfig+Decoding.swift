@@ -2,7 +2,7 @@
 extension BankConfig {
     /// The keys of a `[[banks]]` entry.
     static let keys = [
-        "id", "adapter", "pain001_version", "transport", "url", "outbox_dir", "inbox_dir", "max_in_flight",
+        "id", "adapter", "pain001_version", "transport", "url", "address", "outbox_dir", "inbox_dir", "max_in_flight",
         "max_attempts", "request_timeout_ms", "connect_timeout_ms", "backoff_base_ms", "backoff_max_ms",
         "circuit_failure_threshold", "circuit_cooldown_ms", "status_query_interval_ms",
         "duplicate_check_window_hours", "max_transfers_per_message",
@@ -64,6 +64,7 @@ extension BankConfig {
             for key in ["outbox_dir", "inbox_dir"] where reader.has(key) {
                 reader.report(key, "is only used with transport = \"folder\"")
             }
+            if reader.has("address") { reader.report("address", "is only used with transport = \"tcp\"") }
             guard let url = reader.string("url", required: false) else {
                 if !reader.has("url") { reader.report("url", "is required with transport = \"http\"") }
                 return .http(url: "")
@@ -74,14 +75,26 @@ extension BankConfig {
             return .http(url: url.value)
         case "folder":
             if reader.has("url") { reader.report("url", "is only used with transport = \"http\"") }
+            if reader.has("address") { reader.report("address", "is only used with transport = \"tcp\"") }
             let outbox = DirectoryKey.read("outbox_dir", from: reader, required: true, baseDirectory: baseDirectory) ?? ""
             let inbox = DirectoryKey.read("inbox_dir", from: reader, required: true, baseDirectory: baseDirectory) ?? ""
             if !outbox.isEmpty, outbox == inbox {
                 reader.report("inbox_dir", "must not be the same directory as outbox_dir")
             }
             return .folder(outbox: outbox, inbox: inbox)
+        case "tcp":
+            for key in ["url", "outbox_dir", "inbox_dir"] where reader.has(key) {
+                reader.report(key, "is not used with transport = \"tcp\" (give address = \"host:port\")")
+            }
+            guard let address = reader.string("address", required: true) else { return .tcp(host: "", port: 0) }
+            switch ListenAddress.parse(address.value) {
+            case .success(let parsed): return .tcp(host: parsed.host, port: parsed.port)
+            case .failure(let failure):
+                reader.report("address", failure.message, line: address.line)
+                return .tcp(host: "", port: 0)
+            }
         case let other?:
-            reader.report("transport", "must be \"http\" or \"folder\", not \"\(other)\"", line: kind?.line)
+            reader.report("transport", "must be \"http\", \"folder\" or \"tcp\", not \"\(other)\"", line: kind?.line)
             return .http(url: "")
         case nil:
             return .http(url: "")

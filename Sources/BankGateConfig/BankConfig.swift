@@ -5,6 +5,9 @@ public enum BankTransportConfig: Sendable, Hashable {
     /// `transport = "folder"`: host-to-host file exchange; bankgate writes messages to `outbox`
     /// and reads the bank's answers from `inbox` (both absolute paths).
     case folder(outbox: String, inbox: String)
+    /// `transport = "tcp"`: write each message to `address` (`host:port`) and read the answer on
+    /// the same connection (ABC's 银企通平台, CCB's 外联客户端 socket mode).
+    case tcp(host: String, port: Int)
 }
 
 /// `[[banks]]`: one bank connection, its message format and its dispatch limits.

@@ -86,6 +86,9 @@ public protocol BankAdapter: Sendable {
     var httpPaths: HTTPPaths { get }
     /// The archive's name for the bank's answers (`pain.002`, `CMB.answer` …).
     var answerKind: String { get }
+    /// Over TCP: whether the bytes read are the whole answer (ABC's frame header gives its length);
+    /// `false` reads until the bank closes the connection.
+    func isCompleteAnswer(_ bytes: [UInt8]) -> Bool
 
     /// Encodes a status query: for the whole message, or for the one transfer in `query.transfers`
     /// when ``statusQueryScope`` is `.transfer`.
@@ -126,6 +129,8 @@ extension BankAdapter {
     public var httpPaths: HTTPPaths { .separate }
     /// `pain.002`.
     public var answerKind: String { "pain.002" }
+    /// Read until the bank closes the connection.
+    public func isCompleteAnswer(_ bytes: [UInt8]) -> Bool { false }
     /// The answer is a status report that names our message.
     public func decodePaymentAnswer(_ bytes: [UInt8], sentMessageId: String) throws(AdapterError) -> StatusReport {
         try decodeStatusReport(bytes)

@@ -36,6 +36,12 @@ public enum BankConnections {
                                               reportPath: paths.report, connectTimeoutMilliseconds: bank.connectTimeoutMilliseconds,
                                               requestTimeoutMilliseconds: bank.requestTimeoutMilliseconds,
                                               tls: try tlsOptions(bank), maximumConcurrentRequests: bank.maxInFlight)
+            case .tcp(let host, let port):
+                let framing = adapter
+                transport = TCPBankTransport(host: host, port: port, connectTimeoutMilliseconds: bank.connectTimeoutMilliseconds,
+                                             requestTimeoutMilliseconds: bank.requestTimeoutMilliseconds,
+                                             maximumConcurrentRequests: bank.maxInFlight,
+                                             isComplete: { framing.isCompleteAnswer($0) })
             case .folder(let outbox, let inbox):
                 do {
                     transport = try FolderBankTransport(outboxDirectory: outbox, inboxDirectory: inbox)

@@ -31,6 +31,7 @@ public enum AdapterRegistry {
         ICBCAdapter.self,
         CCBAdapter.self,
         BOCAdapter.self,
+        ABCAdapter.self,
     ]
 
     /// The configuration keys of every adapter, for reading the configuration file.
