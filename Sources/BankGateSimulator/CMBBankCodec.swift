@@ -36,18 +36,12 @@ enum CMBBankCodec {
         guard bytes.count <= maxRequestBytes else {
             throw BankCodecError("request of \(bytes.count) bytes is over the limit of \(maxRequestBytes) bytes")
         }
-        var body = bytes[...]
-        if body.starts(with: Array("<?xml".utf8)) {
-            guard let end = body.indices.first(where: { body[$0] == UInt8(ascii: "?") && body.index(after: $0) < body.endIndex
-                && body[body.index(after: $0)] == UInt8(ascii: ">") }) else {
-                throw BankCodecError("unterminated XML declaration")
-            }
-            let declaration = String(decoding: body[..<end], as: UTF8.self).uppercased()
-            if declaration.contains("ENCODING"), !["\"GBK\"", "'GBK'", "\"GB2312\"", "'GB2312'", "\"CP936\"", "'CP936'"]
-                .contains(where: declaration.contains) {
-                throw BankCodecError("the request is not declared in GBK")
-            }
-            body = body[(end + 2)...]
+        let (declared, end) = ChineseXMLAnswer.declaration(bytes)
+        let body = bytes[end...]
+        // Without its `?>`, the declaration is not read: the body still starts with it.
+        if body.starts(with: Array("<?xml".utf8)) { throw BankCodecError("unterminated XML declaration") }
+        if let declared, !["GBK", "GB2312", "CP936"].contains(declared) {
+            throw BankCodecError("the request is not declared in GBK")
         }
         let decoded: String
         do {
@@ -70,10 +64,7 @@ enum CMBBankCodec {
     }
 
     /// The trimmed text of `node`, `nil` when absent or empty.
-    static func text(_ node: XMLNode?) -> String? {
-        guard let value = node?.trimmedText, !value.isEmpty else { return nil }
-        return value
-    }
+    static func text(_ node: XMLNode?) -> String? { ChineseXMLAnswer.text(node) }
 
     /// Writes an answer in GBK: the declaration, `INFO` (`DATTYP`, `ERRMSG`, `FUNNAM`, `LGNNAM`,
     /// `RETCOD`), then `records` and the `stored` record fragments (UTF-8 XML written by ``fragment(_:)``).
@@ -138,6 +129,7 @@ enum CMBBankCodec {
         return Timestamp.parseDate(iso).map { $0.milliseconds / 86_400_000 }
     }
 
-    /// CMB's currency numbers (`CCYNBR`, 附录 A.3) of the currencies the gateway reads.
-    static let currencyNumbers: [String: String] = ["CNY": "10", "JPY": "21", "USD": "32", "EUR": "35", "HKD": "43"]
+    /// CMB's currency numbers (`CCYNBR`, 附录 A.3) by ISO code, of the currencies the gateway reads
+    /// (``CMBAdapter/currencies`` turned around).
+    static let currencyNumbers = Dictionary(uniqueKeysWithValues: CMBAdapter.currencies.map { ($0.value, $0.key) })
 }

@@ -76,7 +76,7 @@ extension ABCAdapter {
             // 它行行别: the CNAPS bank category (first three digits).
             request.constant("CrBankType", String(bankCode.prefix(3)))
             try request.field("CrAccName", transfer.creditor.name, type: .text, maxBytes: 60)
-            guard let bankName = Self.creditorBankText(transfer.creditor) else {
+            guard let bankName = transfer.creditor.bankAndBranchText else {
                 throw AdapterError("ABC requires the creditor's bank name for another bank (OthBankFlag=1)",
                                    location: "Corp/CrBankName")
             }
@@ -117,16 +117,5 @@ extension ABCAdapter {
         request.close("Cmp")
         return EncodedMessage(kind: "ABC.CQRT04", contentType: Self.contentType,
                               fileName: Self.fileName("CQRT04", queryId), bytes: try frame(try request.finish()))
-    }
-
-    /// `CrBankName`: the bank's name followed by its branch, or the branch alone when it already
-    /// names the bank.
-    static func creditorBankText(_ creditor: Party) -> String? {
-        switch (creditor.bankName, creditor.bankBranch) {
-        case (let name?, let branch?): branch.hasPrefix(name) ? branch : name + branch
-        case (let name?, nil): name
-        case (nil, let branch?): branch
-        case (nil, nil): nil
-        }
     }
 }

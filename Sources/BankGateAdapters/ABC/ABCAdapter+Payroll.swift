@@ -82,9 +82,9 @@ extension ABCAdapter {
     }
 
     /// Appends `value` in GBK, left-aligned and padded with spaces to `width` bytes.
-    private static func appendColumn(_ value: String, width: Int, type: GBKFieldWriter.FieldType, location: String,
+    private static func appendColumn(_ value: String, width: Int, type: BankFieldType, location: String,
                                      to line: inout [UInt8]) throws(AdapterError) {
-        let length = try GBKFieldWriter.check(value, location: location, type: type, maxBytes: width, allowEmpty: type == .text)
+        let length = try encoding.checkField(value, type: type, maxBytes: width, location: location, allowEmpty: type == .text)
         do {
             line.append(contentsOf: try encoding.encode(value, field: location))
         } catch {

@@ -29,7 +29,7 @@ public struct ABCAnswer: Sendable, Hashable {
     ///   well-formed or has a DTD, a root other than `ap`, or no `RespCode`.
     public static func read(_ bytes: [UInt8]) throws(AdapterError) -> ABCAnswer {
         let body = try ABCAdapter.unframe(bytes)
-        let root = try GBKAnswerReader.parse(body, maxBytes: 2 * maxBytes)
+        let root = try ChineseXMLAnswer.parse(body, maxBytes: maxBytes, expected: "GBK")
         guard root.name == "ap" else { throw AdapterError("not an ap answer", location: root.name) }
         guard let responseCode = text(root.child("RespCode")) else {
             throw AdapterError("missing or empty RespCode", location: "ap/RespCode")
@@ -52,8 +52,5 @@ public struct ABCAnswer: Sendable, Hashable {
     }
 
     /// The trimmed text of `node`, `nil` when absent or empty.
-    static func text(_ node: XMLNode?) -> String? {
-        guard let text = node?.trimmedText, !text.isEmpty else { return nil }
-        return text
-    }
+    static func text(_ node: XMLNode?) -> String? { ChineseXMLAnswer.text(node) }
 }

@@ -5,9 +5,9 @@ import BankGateCore
 /// sections (`Amt`, `Cmp`, `Corp` …), on one line and without an XML declaration, in GBK.
 ///
 /// Field lengths are checked in GBK bytes and text GBK cannot carry is refused with the field named
-/// (``GBKFieldWriter``). Locations are `section/field` (`Corp/CrAccName`, `ap/ReqSeqNo`).
+/// (``ChineseXMLFields``). Locations are `section/field` (`Corp/CrAccName`, `ap/ReqSeqNo`).
 struct ABCRequestWriter {
-    private var writer = GBKFieldWriter(capacity: 1024, indentation: 0)
+    private var writer = ChineseXMLFields(encoding: ABCAdapter.encoding, indentation: 0, capacity: 1024)
     private let code: String
     private var section = "ap"
 
@@ -46,7 +46,7 @@ struct ABCRequestWriter {
 
     /// Writes `<name>value</name>` after checking it against `type` and `maxBytes` GBK bytes.
     /// - Throws: ``AdapterError`` located at `section/name`.
-    mutating func field(_ name: String, _ value: String, type: GBKFieldWriter.FieldType, maxBytes: Int,
+    mutating func field(_ name: String, _ value: String, type: BankFieldType, maxBytes: Int,
                         allowEmpty: Bool = false) throws(AdapterError) {
         try writer.field(name, value, location: section + "/" + name, type: type, maxBytes: maxBytes, allowEmpty: allowEmpty)
     }
@@ -54,6 +54,6 @@ struct ABCRequestWriter {
     /// Closes `ap` and returns the request body in GBK (not yet framed).
     mutating func finish() throws(AdapterError) -> [UInt8] {
         writer.close("ap")
-        return try writer.finish(code)
+        return try writer.encoded(document: code)
     }
 }

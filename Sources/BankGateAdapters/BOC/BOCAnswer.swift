@@ -57,16 +57,7 @@ public struct BOCAnswer: Sendable, Hashable {
     /// - Throws: ``AdapterError`` when the answer is too large, not well-formed, has a DTD, has no
     ///   `trn-…-rs` element or no `status/rspcod` in it.
     public static func read(_ bytes: [UInt8]) throws(AdapterError) -> BOCAnswer {
-        guard bytes.count <= maxBytes else {
-            throw AdapterError("answer of \(bytes.count) bytes is over the limit of \(maxBytes) bytes")
-        }
-        let utf8 = try XMLDeclaration.utf8Document(bytes, undeclared: nil)
-        let root: XMLNode
-        do {
-            root = try HardenedXML.parse(utf8, maxBytes: 2 * maxBytes)
-        } catch {
-            throw AdapterError("answer refused: \(error.message)", location: error.line.map { "line \($0)" })
-        }
+        let root = try ChineseXMLAnswer.parse(bytes, maxBytes: maxBytes, expected: "UTF-8 or GBK", undeclared: .utf8)
         guard root.name == "bocb2e" else { throw AdapterError("not a bocb2e answer", location: root.name) }
         let container = root.child("trans") ?? root
         guard let result = container.children.first(where: { $0.name.hasPrefix("trn-") && $0.name.hasSuffix("-rs") }) else {
@@ -82,8 +73,5 @@ public struct BOCAnswer: Sendable, Hashable {
     }
 
     /// The trimmed text of `node`, `nil` when absent or empty.
-    static func text(_ node: XMLNode?) -> String? {
-        guard let text = node?.trimmedText, !text.isEmpty else { return nil }
-        return text
-    }
+    static func text(_ node: XMLNode?) -> String? { ChineseXMLAnswer.text(node) }
 }

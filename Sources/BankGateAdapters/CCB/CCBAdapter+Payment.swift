@@ -34,7 +34,7 @@ extension CCBAdapter {
             try request.field("RECV_ACCNO", creditor.account, type: .account, maxBytes: 32)
             try request.field("RECV_ACC_NAME", creditor.name, type: .text, maxBytes: 60)
             try request.field("CHK_RECVNAME", checksCreditorName ? "1" : "0", type: .digits, maxBytes: 1)
-            if let bank = Self.creditorBankText(creditor) {
+            if let bank = creditor.bankAndBranchText {
                 try request.field("RECV_OPENACC_DEPT", bank, type: .text, maxBytes: 60)
             }
         } else {
@@ -42,7 +42,7 @@ extension CCBAdapter {
                 throw AdapterError("a transfer to another bank needs the creditor bank's CNAPS code (联行号)",
                                    location: "TX_INFO/RECV_UBANKNO")
             }
-            guard let bank = Self.creditorBankText(creditor) else {
+            guard let bank = creditor.bankAndBranchText else {
                 throw AdapterError("a transfer to another bank needs the creditor bank's name", location: "TX_INFO/RECV_OPENACC_DEPT")
             }
             // 0: from CCB to another bank, the only type the sources name.
@@ -146,17 +146,6 @@ extension CCBAdapter {
         try request.field("REM1", first, type: .text, maxBytes: limit)
         if !rest.isEmpty {
             try request.field("REM2", String(rest), type: .text, maxBytes: limit)
-        }
-    }
-
-    /// `RECV_OPENACC_DEPT`: the bank's name followed by its branch (中国工商银行 + 上海市分行营业部),
-    /// or the branch alone when it already names the bank.
-    static func creditorBankText(_ creditor: Party) -> String? {
-        switch (creditor.bankName, creditor.bankBranch) {
-        case (let name?, let branch?): branch.hasPrefix(name) ? branch : name + branch
-        case (let name?, nil): name
-        case (nil, let branch?): branch
-        case (nil, nil): nil
         }
     }
 }

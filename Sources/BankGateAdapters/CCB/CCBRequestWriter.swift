@@ -1,5 +1,4 @@
 import BankGateCore
-import BankGateXML
 
 /// Writes one request to CCB's 外联客户端: the `TX` envelope with its header (`REQUEST_SN`,
 /// `CUST_ID`, `USER_ID`, `PASSWORD`, `TX_CODE`, `LANGUAGE`), then `TX_INFO` with the transaction's
@@ -10,7 +9,7 @@ import BankGateXML
 /// the field named. Errors never contain a field's value, and nothing about the password but that
 /// it does not fit.
 struct CCBRequestWriter {
-    private var writer = XMLWriter(capacity: 1024, indentation: 0)
+    private var writer = ChineseXMLFields(encoding: CCBAdapter.encoding, indentation: 0, capacity: 1024)
     private let code: String
 
     /// The declaration every published request carries, byte for byte.
@@ -24,38 +23,30 @@ struct CCBRequestWriter {
         try CCBAdapter.checkPassword(adapter.password)
         writer.raw(Self.declaration)
         writer.open("TX")
-        writer.element("REQUEST_SN", requestNumber)
+        writer.constant("REQUEST_SN", requestNumber)
         try header("CUST_ID", adapter.customerId, maxBytes: 21)
         try header("USER_ID", adapter.operatorId, maxBytes: 6)
-        writer.element("PASSWORD", adapter.password)
-        writer.element("TX_CODE", code)
-        writer.element("LANGUAGE", "CN")
+        writer.constant("PASSWORD", adapter.password)
+        writer.constant("TX_CODE", code)
+        writer.constant("LANGUAGE", "CN")
         writer.open("TX_INFO")
     }
 
     private mutating func header(_ name: String, _ value: String, maxBytes: Int) throws(AdapterError) {
-        try CCBAdapter.encoding.checkField(value, type: .code, maxBytes: maxBytes, location: "TX/" + name)
-        writer.element(name, value)
+        try writer.field(name, value, record: "TX", type: .code, maxBytes: maxBytes)
     }
 
     /// Writes `<name>value</name>` inside `TX_INFO` after checking `value` against the field's type
     /// and its limit in GB2312 bytes.
     /// - Throws: ``AdapterError`` located at `TX_INFO/name`.
     mutating func field(_ name: String, _ value: String, type: BankFieldType, maxBytes: Int) throws(AdapterError) {
-        try CCBAdapter.encoding.checkField(value, type: type, maxBytes: maxBytes, location: "TX_INFO/" + name)
-        writer.element(name, value)
+        try writer.field(name, value, record: "TX_INFO", type: type, maxBytes: maxBytes)
     }
 
     /// Closes `TX_INFO` and `TX` and returns the request in GB2312.
     mutating func finish() throws(AdapterError) -> [UInt8] {
         writer.close("TX_INFO")
         writer.close("TX")
-        switch ChineseTextEncoding.convert(writer.bytes, from: "UTF-8", to: CCBAdapter.encoding.rawValue) {
-        case .success(let bytes):
-            return bytes
-        case .failure:
-            // Unreachable: every field was checked on its own above; names and markup are ASCII.
-            throw AdapterError("the \(code) request cannot be written in \(CCBAdapter.encoding.rawValue)")
-        }
+        return try writer.encoded(document: code)
     }
 }

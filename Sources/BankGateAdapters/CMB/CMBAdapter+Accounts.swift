@@ -35,8 +35,9 @@ public struct CMBAccountBalances: Hashable, Sendable {
 }
 
 extension CMBAdapter {
-    /// The currencies of CMB's `CCYNBR` (附录 A.3), those bankgate reads.
-    static let currencies: [String: String] = ["10": "CNY", "21": "JPY", "32": "USD", "35": "EUR", "43": "HKD"]
+    /// The currencies of CMB's `CCYNBR` (附录 A.3), those bankgate reads: currency number to ISO
+    /// code (`"10"` → `"CNY"`). Public for the simulator, which writes the numbers.
+    public static let currencies: [String: String] = ["10": "CNY", "21": "JPY", "32": "USD", "35": "EUR", "43": "HKD"]
 
     /// Reads the answer to `GetAccInfo`: one ``CMBAccountBalances`` per `NTQACINFZ`.
     /// - Throws: ``AdapterError`` for an unreadable answer, a `RETCOD` other than 0, a currency

@@ -1,5 +1,4 @@
 import BankGateCore
-import BankGateXML
 
 /// Writes one request to CMB's front-end program (前置机): the `CMBSDKPGK` envelope with its `INFO`
 /// header, then the function's records, checked field by field and transcoded to GBK at the end.
@@ -12,18 +11,18 @@ struct CMBRequestWriter {
     /// ``BankFieldType/account``, `Z(n)` ``BankFieldType/text`` (GBK).
     typealias FieldType = BankFieldType
 
-    private var writer = XMLWriter(capacity: 2048, indentation: 2)
+    private var writer = ChineseXMLFields(encoding: CMBAdapter.encoding, declaration: "<?xml version=\"1.0\" encoding=\"GBK\"?>",
+                                          indentation: 2)
     private let function: String
 
     /// Starts a request for `function` (`FUNNAM`) sent as login `loginName` (`LGNNAM`).
     init(function: String, loginName: String) throws(AdapterError) {
         self.function = function
-        writer.raw("<?xml version=\"1.0\" encoding=\"GBK\"?>")
         writer.open("CMBSDKPGK")
         writer.open("INFO")
-        writer.element("FUNNAM", function)
+        writer.constant("FUNNAM", function)
         // Data type 2: XML ("format 3" of the API documentation).
-        writer.element("DATTYP", "2")
+        writer.constant("DATTYP", "2")
         try field("LGNNAM", loginName, record: "INFO", type: .text, maxBytes: 30)
         writer.close("INFO")
     }
@@ -38,20 +37,13 @@ struct CMBRequestWriter {
     /// GBK bytes.
     /// - Throws: ``AdapterError`` located at `record/name`.
     mutating func field(_ name: String, _ value: String, record: String, type: FieldType, maxBytes: Int) throws(AdapterError) {
-        try CMBAdapter.encoding.checkField(value, type: type, maxBytes: maxBytes, location: record + "/" + name)
-        writer.element(name, value)
+        try writer.field(name, value, record: record, type: type, maxBytes: maxBytes)
     }
 
     /// Closes the envelope and returns the request in GBK, ending with a newline.
     mutating func finish() throws(AdapterError) -> [UInt8] {
         writer.close("CMBSDKPGK")
         writer.raw("\n")
-        switch ChineseTextEncoding.convert(writer.bytes, from: "UTF-8", to: CMBAdapter.encoding.rawValue) {
-        case .success(let bytes):
-            return bytes
-        case .failure:
-            // Unreachable: every text field was converted on its own above; names and markup are ASCII.
-            throw AdapterError("the \(function) request cannot be written in \(CMBAdapter.encoding.rawValue)")
-        }
+        return try writer.encoded(document: function)
     }
 }

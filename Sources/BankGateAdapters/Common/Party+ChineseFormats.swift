@@ -1,7 +1,8 @@
 import BankGateCore
 
 extension Party {
-    /// The creditor's bank as Chinese formats write it in one field (CMB `CRTBNK`, BOC `tobknm`):
+    /// The creditor's bank as Chinese formats write it in one field (CMB `CRTBNK`, BOC `tobknm`,
+    /// CCB `RECV_OPENACC_DEPT`, ICBC `RecBankName`, ABC `CrBankName`):
     /// the bank's name followed by its branch (中国工商银行 + 上海市分行营业部), or the branch
     /// alone when it already names the bank; `nil` when neither is known.
     var bankAndBranchText: String? {

@@ -81,7 +81,7 @@ extension ICBCAdapter {
             if let code = creditor.bankCode, CNAPS.isValid(code) {
                 try request.field("RecBankNo", code, record: record, type: .code, maxBytes: 12)
             }
-            guard let bank = creditorBankText(creditor) else {
+            guard let bank = creditor.bankAndBranchText else {
                 throw AdapterError("ICBC requires the creditor's bank name for another bank (SysIOFlg=2)",
                                    location: record + "/RecBankName")
             }
@@ -95,16 +95,5 @@ extension ICBCAdapter {
         }
         try request.field("Ref", transfer.instructionId, record: record, type: .code, maxBytes: 35)
         request.close(record)
-    }
-
-    /// `RecBankName`: the bank's name followed by its branch (中国建设银行 + 上海浦东分行), or the
-    /// branch alone when it already names the bank.
-    static func creditorBankText(_ creditor: Party) -> String? {
-        switch (creditor.bankName, creditor.bankBranch) {
-        case (let name?, let branch?): branch.hasPrefix(name) ? branch : name + branch
-        case (let name?, nil): name
-        case (nil, let branch?): branch
-        case (nil, nil): nil
-        }
     }
 }

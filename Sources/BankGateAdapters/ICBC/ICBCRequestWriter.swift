@@ -5,7 +5,7 @@ import BankGateCore
 /// `ID`, `TranDate`, `TranTime` and `fSeqno`; the fields of `in` are checked one by one (type, GBK
 /// byte limit, characters GBK cannot carry) through ``ChineseXMLFields``.
 struct ICBCRequestWriter {
-    typealias FieldType = ChineseXMLFields.FieldType
+    typealias FieldType = BankFieldType
 
     private var fields = ChineseXMLFields(encoding: ICBCAdapter.encoding,
                                           declaration: "<?xml version=\"1.0\" encoding=\"GBK\"?>", indentation: 0)
