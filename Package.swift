@@ -63,7 +63,7 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: strict),
         .target(name: "BankGateSimulator", dependencies: [
-            "BankGateCore", "BankGateAdapters", "BankGateXML", "BankGateStore", "BankGateStatements",
+            "BankGateCore", "BankGateAdapters", "BankGateXML", "BankGateStore", "BankGateStatements", "BankGateCrypto",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),

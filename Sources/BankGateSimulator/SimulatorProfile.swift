@@ -49,6 +49,7 @@ public enum SimulatorProfiles {
     static let all: [any SimulatorProfile] = [
         ISO20022Profile(),
         CMBProfile(),
+        ICBCProfile(),
     ]
 
     /// The `--profile` values.

@@ -6,11 +6,11 @@ import UnixSignals
 
 /// `bankgate bank-sim`: runs a simulated bank (HTTP and/or folder mode) until SIGTERM/SIGINT, speaking the
 /// format of `--profile`. Flags, routes, rules and faults are described in `adapters/iso20022/SIMULATOR.md`
-/// and, for `--profile cmb`, `adapters/cmb/SIMULATOR.md`.
+/// and, for `--profile cmb` and `--profile icbc`, `adapters/cmb/SIMULATOR.md` and `adapters/icbc/SIMULATOR.md`.
 struct BankSimCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bank-sim",
-        abstract: "Run a simulated bank (ISO 20022, CMB) with a durable ledger and fault injection.",
+        abstract: "Run a simulated bank (ISO 20022, CMB, ICBC) with a durable ledger and fault injection.",
         discussion: "--profile iso20022 (the default): "
             + "give --listen for HTTP (POST /payments, POST /status, POST /reports, GET /sim/statements, "
             + "GET /sim/ledger, GET /sim/accounts, GET /healthz), or --inbox and --outbox for folder mode, or both. "
@@ -18,6 +18,8 @@ struct BankSimCommand: AsyncParsableCommand {
             + "or an intraday camt.052; statements add simulated incoming credits and can carry the statement "
             + "faults below, all drawn per (seed, account, day). "
             + "--profile cmb: CMB's front-end program (前置机): GBK XML posted to any path of --listen. "
+            + "--profile icbc: ICBC's NetSafe Client: the encryption port POST /servlet/ICBCCMPAPIReqServlet and the "
+            + "sign port POST /sign on --listen. "
             + "--print-config prints the [[banks]] and [[accounts]] a gateway needs to reach the simulator, and exits.")
 
     @Option(help: ArgumentHelp("The bank's wire format: \(SimulatorProfiles.names.joined(separator: ", ")).",
