@@ -101,6 +101,12 @@ final class CrashRecoveryTests: XCTestCase {
         try await runCrashScenario(profile: "cmb", count: 150, killPoints: [50, 100])
     }
 
+    /// The same against ICBC's NetSafe Client simulator: every PAYENT signed at its sign port, status
+    /// by QPAYENT after a lost answer.
+    func testKillNineAgainstICBCLosesNothingAndPaysNothingTwice() async throws {
+        try await runCrashScenario(profile: "icbc", count: 150, killPoints: [50, 100])
+    }
+
     /// `count` payments submitted by 16 clients to a gateway killed with SIGKILL at `killPoints`
     /// accepted payments and once more while a send awaits its answer, against the simulator of
     /// `profile` failing 10% of sends and dropping 10% of answers.

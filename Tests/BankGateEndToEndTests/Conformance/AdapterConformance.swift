@@ -18,7 +18,7 @@ struct ConformanceBank: @unchecked Sendable {
     var uncarriable: (body: [String: Any], field: String)
 
     /// Every bank under the suite.
-    static let all: [ConformanceBank] = [.iso20022, .cmb]
+    static let all: [ConformanceBank] = [.iso20022, .cmb, .icbc]
 
     static let iso20022 = ConformanceBank(
         profile: "iso20022", accountId: "sim-iso-eur",
@@ -45,6 +45,22 @@ struct ConformanceBank: @unchecked Sendable {
         ledgerReference: { $0["instruction_id"] as? String },
         uncarriable: (["debtor_account": "cmb-sim-sz", "amount": "1.00", "currency": "CNY", "purpose": "货款", "same_bank": true,
                        "creditor": ["name": "深圳某某😀有限公司", "account": "121909876510202", "bank_code": "308584000013"]],
+                      "creditor.name"))
+}
+
+extension ConformanceBank {
+    static let icbc = ConformanceBank(
+        profile: "icbc", accountId: "icbc-sim-bj",
+        payment: { e2e, amount in
+            ["debtor_account": "icbc-sim-bj", "amount": amount, "currency": "CNY", "end_to_end_id": e2e,
+             "purpose": "货款", "priority": "normal", "same_bank": false,
+             "creditor": ["name": "上海某某贸易有限公司", "account": "31001234567890123", "bank_code": "308290003011",
+                          "bank_name": "招商银行上海分行", "address": ["town": "上海市", "country": "CN"]],
+             "remittance_info": "合同 \(e2e)"]
+        },
+        ledgerReference: { $0["instruction_id"] as? String },
+        uncarriable: (["debtor_account": "icbc-sim-bj", "amount": "1.00", "currency": "CNY", "purpose": "货款", "same_bank": true,
+                       "creditor": ["name": "北京某某😀有限公司", "account": "0200001009200099999", "bank_code": "102100099996"]],
                       "creditor.name"))
 }
 
@@ -174,4 +190,12 @@ final class CMBConformanceTests: XCTestCase {
     func testALostAnswerIsAskedNotResent() async throws { try await Conformance.lostAnswerIsAskedNotResent(.cmb) }
     func testWhatTheBankCannotCarryIsRefusedAtIntake() async throws { try await Conformance.uncarriableIsRefusedAtIntake(.cmb) }
     func testTheBanksTransactionsReconcile() async throws { try await Conformance.bankTransactionsReconcile(.cmb) }
+}
+
+final class ICBCConformanceTests: XCTestCase {
+    func testAPaymentIsExecutedOnce() async throws { try await Conformance.paymentIsExecutedOnce(.icbc) }
+    func testABatchIsExecutedOnceEach() async throws { try await Conformance.batchIsExecutedOnceEach(.icbc) }
+    func testALostAnswerIsAskedNotResent() async throws { try await Conformance.lostAnswerIsAskedNotResent(.icbc) }
+    func testWhatTheBankCannotCarryIsRefusedAtIntake() async throws { try await Conformance.uncarriableIsRefusedAtIntake(.icbc) }
+    func testTheBanksTransactionsReconcile() async throws { try await Conformance.bankTransactionsReconcile(.icbc) }
 }
