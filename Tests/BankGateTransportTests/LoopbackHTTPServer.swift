@@ -113,7 +113,7 @@ final class LoopbackHTTPServer: @unchecked Sendable {
         return (sockets, port)
     }
 
-    private static func loopback(port: UInt16) -> sockaddr_in {
+    static func loopback(port: UInt16) -> sockaddr_in {
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = port.bigEndian
@@ -121,7 +121,7 @@ final class LoopbackHTTPServer: @unchecked Sendable {
         return address
     }
 
-    private static func listen(backlog: Int32 = 64) throws -> (Int32, UInt16) {
+    static func listen(backlog: Int32 = 64) throws -> (Int32, UInt16) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw POSIXError(.EIO) }
         var address = loopback(port: 0)

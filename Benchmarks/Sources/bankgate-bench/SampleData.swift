@@ -1,3 +1,4 @@
+import Foundation
 import BankGateCore
 
 /// The payments every benchmark uses, generated from their index so that the Swift benchmarks and
@@ -50,6 +51,16 @@ enum SampleData {
         return "{\"debtor_account\":\"\(debtorAccountId)\",\"amount\":\"\(decimal(amountCents(index)))\","
             + "\"currency\":\"EUR\",\"creditor\":{\"name\":\"\(creditor.name)\",\"account\":\"\(creditor.iban)\","
             + "\"bank_code\":\"\(creditor.bic)\"},\"remittance_info\":\"\(remittance(index))\"}"
+    }
+
+    /// A CNY payment from `account` (the demo's `acme-cmb`, `acme-icbc`) to another bank, with the
+    /// fields Chinese banks need (purpose, same-bank flag, the creditor's bank and town).
+    static func cnyRequestBody(_ index: Int, account: String) -> String {
+        "{\"debtor_account\":\"\(account)\",\"amount\":\"\(decimal(amountCents(index)))\",\"currency\":\"CNY\","
+            + "\"purpose\":\"货款\",\"same_bank\":false,\"creditor\":{\"name\":\"上海某某贸易有限公司\","
+            + "\"account\":\"3100123456789\(String(format: "%04d", index % 10_000))\",\"bank_code\":\"308290003011\","
+            + "\"bank_name\":\"招商银行上海分行\",\"address\":{\"town\":\"上海市\",\"street\":\"黄浦区中山东一路1号\",\"country\":\"CN\"}},"
+            + "\"remittance_info\":\"合同 \(index)\"}"
     }
 
     /// The credit transfers of the in-process pain.001 benchmark.
