@@ -33,7 +33,7 @@ final class BankValidationTests: XCTestCase {
     }
 
     func testAdapterAndVersion() {
-        assertConfigurationError(ConfigurationFixture.replacing(#""iso20022""#, with: #""cmbx""#), key: "banks[0].adapter", line: 12, #"unknown adapter "cmbx" (known: cmb, iso20022)"#)
+        assertConfigurationError(ConfigurationFixture.replacing(#""iso20022""#, with: #""cmbx""#), key: "banks[0].adapter", line: 12, #"unknown adapter "cmbx" (known: abc, boc, ccb, cmb, icbc, iso20022)"#)
         assertConfigurationError(ConfigurationFixture.replacing(#"adapter = "iso20022""#, with: ""), key: "banks[0].adapter", "is required")
         let v03 = validConfiguration(ConfigurationFixture.replacing("adapter", with: "pain001_version = \"pain.001.001.03\"\nadapter"))
         XCTAssertEqual(v03?.banks[0].pain001Version, "pain.001.001.03")
@@ -52,7 +52,7 @@ final class BankValidationTests: XCTestCase {
             XCTAssertEqual(validConfiguration(ConfigurationFixture.replacing("http://127.0.0.1:9101", with: url))?.banks[0].transport, .http(url: url))
         }
         assertConfigurationError(ConfigurationFixture.replacing("url", with: "outbox_dir = \"out\"\nurl"), key: "banks[0].outbox_dir", line: 14, #"only used with transport = "folder""#)
-        assertConfigurationError(ConfigurationFixture.replacing(#"transport = "http""#, with: #"transport = "sftp""#), key: "banks[0].transport", line: 13, #"must be "http" or "folder", not "sftp""#)
+        assertConfigurationError(ConfigurationFixture.replacing(#"transport = "http""#, with: #"transport = "sftp""#), key: "banks[0].transport", line: 13, #"must be "http", "folder" or "tcp", not "sftp""#)
         assertConfigurationError(ConfigurationFixture.replacing(#"transport = "http""#, with: ""), key: "banks[0].transport", line: 10, "is required")
     }
 
