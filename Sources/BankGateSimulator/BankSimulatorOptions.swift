@@ -46,6 +46,8 @@ public struct BankSimulatorOptions: Hashable, Sendable {
     public var openAccounts: [SimulatedAccount]
     /// The bank's wire format (`--profile`): one of ``SimulatorProfiles/names``, `iso20022` by default.
     public var profile: String
+    /// How long a session token of a profile with sessions (BOC's `b2e0001`) stays valid, in minutes.
+    public var sessionMinutes: Int
     /// Folder mode: directory polled for `*.xml` messages.
     public var inbox: String?
     /// Folder mode: directory the answers are written to.
@@ -53,8 +55,9 @@ public struct BankSimulatorOptions: Hashable, Sendable {
 
     public init(listen: ListenAddress? = nil, dataDirectory: String = "var/bank-sim", accountsFile: String? = nil,
                 faults: FaultSettings = FaultSettings(), inbox: String? = nil, outbox: String? = nil,
-                openAccounts: [SimulatedAccount] = [], profile: String = "iso20022") {
+                openAccounts: [SimulatedAccount] = [], profile: String = "iso20022", sessionMinutes: Int = 30) {
         self.listen = listen
+        self.sessionMinutes = sessionMinutes
         self.profile = profile
         self.dataDirectory = dataDirectory
         self.accountsFile = accountsFile
@@ -81,6 +84,9 @@ public struct BankSimulatorOptions: Hashable, Sendable {
         }
         if let inbox, let outbox, inbox == outbox {
             throw BankSimulatorOptionsError("--inbox and --outbox must be different directories")
+        }
+        guard (1...1440).contains(sessionMinutes) else {
+            throw BankSimulatorOptionsError("--session-minutes must be from 1 to 1440, not \(sessionMinutes)")
         }
         if dataDirectory.isEmpty {
             throw BankSimulatorOptionsError("--data-dir must not be empty")

@@ -50,7 +50,7 @@ public struct BankSimulatorService: Service, CustomStringConvertible {
         let bank: SimulatedBank
         let profile: any SimulatorProfile
         do {
-            profile = try SimulatorProfiles.require(options.profile)
+            profile = try SimulatorProfiles.require(options.profile).configured(for: options)
             let profileAccounts = profile.accounts.map(\.simulatedAccount)
             let opened = Set(options.openAccounts.map(\.number))
             bank = try await SimulatedBank.open(dataDirectory: options.dataDirectory, accounts: accounts,

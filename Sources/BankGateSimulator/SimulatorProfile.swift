@@ -21,6 +21,12 @@ protocol SimulatorProfile: Sendable {
     func addRoutes(to router: Router<SimulatorRequestContext>, bank: SimulatedBank)
     /// The `[[banks]]` and `[[accounts]]` TOML a gateway needs to reach this simulator at `url`.
     func gatewayConfiguration(url: String) -> String
+    /// The profile with the options that concern it applied (BOC: the session lifetime); itself by default.
+    func configured(for options: BankSimulatorOptions) -> any SimulatorProfile
+}
+
+extension SimulatorProfile {
+    func configured(for options: BankSimulatorOptions) -> any SimulatorProfile { self }
 }
 
 /// An account a profile opens at start, with what a gateway's `[[accounts]]` entry needs.
@@ -50,6 +56,8 @@ public enum SimulatorProfiles {
         ISO20022Profile(),
         CMBProfile(),
         ICBCProfile(),
+        CCBProfile(),
+        BOCProfile(),
     ]
 
     /// The `--profile` values.

@@ -6,11 +6,11 @@ import UnixSignals
 
 /// `bankgate bank-sim`: runs a simulated bank (HTTP and/or folder mode) until SIGTERM/SIGINT, speaking the
 /// format of `--profile`. Flags, routes, rules and faults are described in `adapters/iso20022/SIMULATOR.md`
-/// and, for `--profile cmb` and `--profile icbc`, `adapters/cmb/SIMULATOR.md` and `adapters/icbc/SIMULATOR.md`.
+/// and, for `--profile cmb`, `icbc`, `ccb`, `boc`, `adapters/<profile>/SIMULATOR.md`.
 struct BankSimCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bank-sim",
-        abstract: "Run a simulated bank (ISO 20022, CMB, ICBC) with a durable ledger and fault injection.",
+        abstract: "Run a simulated bank (ISO 20022, CMB, ICBC, CCB, BOC) with a durable ledger and fault injection.",
         discussion: "--profile iso20022 (the default): "
             + "give --listen for HTTP (POST /payments, POST /status, POST /reports, GET /sim/statements, "
             + "GET /sim/ledger, GET /sim/accounts, GET /healthz), or --inbox and --outbox for folder mode, or both. "
@@ -20,6 +20,8 @@ struct BankSimCommand: AsyncParsableCommand {
             + "--profile cmb: CMB's front-end program (前置机): GBK XML posted to any path of --listen. "
             + "--profile icbc: ICBC's NetSafe Client: the encryption port POST /servlet/ICBCCMPAPIReqServlet and the "
             + "sign port POST /sign on --listen. "
+            + "--profile ccb: CCB's 外联客户端: the form field requestXml (GB2312 XML) posted to any path. "
+            + "--profile boc: BOC's B2E server: UTF-8 bocb2e XML posted to /B2EP/XmlServlet, with b2e0001 sign-in. "
             + "--print-config prints the [[banks]] and [[accounts]] a gateway needs to reach the simulator, and exits.")
 
     @Option(help: ArgumentHelp("The bank's wire format: \(SimulatorProfiles.names.joined(separator: ", ")).",
@@ -80,6 +82,10 @@ struct BankSimCommand: AsyncParsableCommand {
             help: "Most simulated incoming customer payments per account and day, in statements only (0 to 99).")
     var incomingCreditsPerDay = 2
 
+    @Option(name: .customLong("session-minutes"),
+            help: "--profile boc: how long a sign-in (b2e0001) token stays valid, in minutes (1 to 1440).")
+    var sessionMinutes = 30
+
     @Option(help: ArgumentHelp("Folder mode: directory polled for *.xml messages.", valueName: "dir"))
     var inbox: String?
 
@@ -138,7 +144,8 @@ struct BankSimCommand: AsyncParsableCommand {
                     lateEntryRate: lateEntryRate, incomingCreditsPerDay: incomingCreditsPerDay),
                 inbox: inbox,
                 outbox: outbox,
-                profile: profile)
+                profile: profile,
+                sessionMinutes: sessionMinutes)
             try options.validate()
             return options
         } catch {
