@@ -90,6 +90,7 @@ final class GatewayHarness: @unchecked Sendable {
         bankPort = port
         let printed = try SimulatorProfiles.gatewayConfiguration(profile: profile, listen: ListenAddress(host: "127.0.0.1", port: port),
                                                                  dataDirectory: directory.appendingPathComponent("sim").path)
+        Self.exportSecrets(printed)
         let toml = Self.profileConfiguration(printed: printed, dataDirectory: directory.appendingPathComponent("gateway").path,
                                              token: token, bankKeys: Self.bankKeys(overriddenBy: extraBankKeys))
         let configuration = try BankGateConfiguration.parse(toml, fileName: "e2e-\(profile).toml", baseDirectory: directory.path)
@@ -97,6 +98,16 @@ final class GatewayHarness: @unchecked Sendable {
         self.runtime = runtime
         run(runtime.services())
         apiPort = await runtime.waitUntilListening()
+    }
+
+    /// Sets the variables a printed configuration asks for (`# export NAME=value`: the passwords
+    /// the simulator accepts, named by `password_env`), for this process and what it starts.
+    static func exportSecrets(_ printed: String) {
+        for line in printed.split(separator: "\n") where line.hasPrefix("# export ") {
+            let assignment = line.dropFirst("# export ".count)
+            guard let equals = assignment.firstIndex(of: "=") else { continue }
+            setenv(String(assignment[..<equals]), String(assignment[assignment.index(after: equals)...]), 1)
+        }
     }
 
     /// A whole configuration around a simulator's printed `[[banks]]` and `[[accounts]]`: `bankKeys`

@@ -49,6 +49,7 @@ struct ServeCommand: AsyncParsableCommand {
         // The demo's simulated banks listen before any gateway service starts, so that the first
         // statement pull and the first send find them: they run in a group of their own, started
         // first and stopped after the gateway's.
+        if demo { Self.exportDemoPasswords(configuration) }
         let banks = demo ? try demoBanks(configuration, logger: logger) : []
         let bankGroup = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: banks.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }, logger: logger))
@@ -100,6 +101,19 @@ struct ServeCommand: AsyncParsableCommand {
                                                dataDirectory: configuration.server.dataDirectory + "/bank-sim-\(bank.id)",
                                                openAccounts: accounts, profile: profile)
             return try BankSimulatorService(options: options, logger: logger)
+        }
+    }
+
+    /// The demo only: a bank whose password comes from the environment (`password_env`) and is not
+    /// set there gets the password its simulator accepts (the `# export` line of its `--print-config`).
+    static func exportDemoPasswords(_ configuration: BankGateConfiguration) {
+        for bank in configuration.banks {
+            guard let variable = bank.adapterOptions["password_env"], getenv(variable) == nil,
+                  let printed = try? SimulatorProfiles.gatewayConfiguration(
+                      profile: bank.adapter, listen: ListenAddress(host: "127.0.0.1", port: 1), dataDirectory: "") else { continue }
+            for line in printed.split(separator: "\n") where line.hasPrefix("# export \(variable)=") {
+                setenv(variable, String(line.dropFirst("# export \(variable)=".count)), 1)
+            }
         }
     }
 

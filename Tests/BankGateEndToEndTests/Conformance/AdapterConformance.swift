@@ -16,9 +16,12 @@ struct ConformanceBank: @unchecked Sendable {
     var ledgerReference: @Sendable (_ payment: [String: Any]) -> String?
     /// A payment the bank's format cannot carry, and the API field the refusal must name.
     var uncarriable: (body: [String: Any], field: String)
+    /// Whether the bank's transaction details carry our reference back (the entry is `matched`), or
+    /// only amount, date and counterparty (CCB's `6WY101`: the entry is a `suggested` match).
+    var detailsCarryOurReference = true
 
     /// Every bank under the suite.
-    static let all: [ConformanceBank] = [.iso20022, .cmb, .icbc]
+    static let all: [ConformanceBank] = [.iso20022, .cmb, .icbc, .ccb, .boc]
 
     static let iso20022 = ConformanceBank(
         profile: "iso20022", accountId: "sim-iso-eur",
@@ -62,6 +65,42 @@ extension ConformanceBank {
         uncarriable: (["debtor_account": "icbc-sim-bj", "amount": "1.00", "currency": "CNY", "purpose": "货款", "same_bank": true,
                        "creditor": ["name": "北京某某😀有限公司", "account": "0200001009200099999", "bank_code": "102100099996"]],
                       "creditor.name"))
+}
+
+extension ConformanceBank {
+    /// CCB: to another bank by `6W8060`, which carries no remittance text, priority or address.
+    static let ccb: ConformanceBank = {
+        var bank = ccbPayments
+        bank.detailsCarryOurReference = false
+        return bank
+    }()
+
+    private static let ccbPayments = ConformanceBank(
+        profile: "ccb", accountId: "ccb-sim-sz",
+        payment: { e2e, amount in
+            ["debtor_account": "ccb-sim-sz", "amount": amount, "currency": "CNY", "end_to_end_id": e2e,
+             "purpose": "货款", "same_bank": false,
+             "creditor": ["name": "上海某某贸易有限公司", "account": "31001234567890123", "bank_code": "102290000011",
+                          "bank_name": "中国工商银行上海市分行"]]
+        },
+        ledgerReference: { $0["instruction_id"] as? String },
+        uncarriable: (["debtor_account": "ccb-sim-sz", "amount": "1.00", "currency": "CNY", "purpose": "货款", "same_bank": true,
+                       "creditor": ["name": "深圳某某喆有限公司", "account": "44201500000052000099", "bank_code": "105584000005",
+                                    "bank_name": "中国建设银行深圳分行"]],
+                      "creditor.name"))
+
+    static let boc = ConformanceBank(
+        profile: "boc", accountId: "boc-sim-sh",
+        payment: { e2e, amount in
+            ["debtor_account": "boc-sim-sh", "amount": amount, "currency": "CNY", "end_to_end_id": e2e,
+             "purpose": "货款", "priority": "urgent", "remittance_info": "合同 \(e2e)",
+             "creditor": ["name": "上海某某贸易有限公司", "account": "31001234567890123", "bank_code": "102290000011",
+                          "bank_name": "中国工商银行上海市分行", "address": ["town": "上海市", "country": "CN"]]]
+        },
+        ledgerReference: { $0["instruction_id"] as? String },
+        uncarriable: (["debtor_account": "boc-sim-sh", "amount": "1.00", "currency": "CNY", "purpose": "货款",
+                       "creditor": ["name": "上海某某贸易有限公司", "account": "31001234567890123", "bank_code": "102290000011"]],
+                      "creditor.bank_name"))
 }
 
 /// The checks every adapter must pass against its simulator, each a function the per-bank test
@@ -164,8 +203,12 @@ enum Conformance {
             let listed = try await harness.call("GET", "/v1/accounts/\(bank.accountId)/transactions")
             let transactions = try XCTUnwrap(listed.json["transactions"] as? [[String: Any]])
             let debit = try XCTUnwrap(transactions.first { $0["amount"] as? String == "-321.00" }, "\(transactions)")
-            XCTAssertEqual(debit["match_state"] as? String, "matched", "\(debit)")
-            XCTAssertEqual(debit["instruction_id"] as? String, done["instruction_id"] as? String, "\(debit)")
+            if bank.detailsCarryOurReference {
+                XCTAssertEqual(debit["match_state"] as? String, "matched", "\(debit)")
+                XCTAssertEqual(debit["instruction_id"] as? String, done["instruction_id"] as? String, "\(debit)")
+            } else {
+                XCTAssertEqual(debit["match_state"] as? String, "suggested", "found by amount, date and counterparty: \(debit)")
+            }
             // Pulled again: the same entries, known by their identity, nothing doubled.
             _ = try await harness.call("POST", "/v1/accounts/\(bank.accountId)/statements/pull?kind=end_of_day&from=\(today)&to=\(today)")
             let again = try await harness.call("GET", "/v1/accounts/\(bank.accountId)/transactions")
@@ -198,4 +241,20 @@ final class ICBCConformanceTests: XCTestCase {
     func testALostAnswerIsAskedNotResent() async throws { try await Conformance.lostAnswerIsAskedNotResent(.icbc) }
     func testWhatTheBankCannotCarryIsRefusedAtIntake() async throws { try await Conformance.uncarriableIsRefusedAtIntake(.icbc) }
     func testTheBanksTransactionsReconcile() async throws { try await Conformance.bankTransactionsReconcile(.icbc) }
+}
+
+final class CCBConformanceTests: XCTestCase {
+    func testAPaymentIsExecutedOnce() async throws { try await Conformance.paymentIsExecutedOnce(.ccb) }
+    func testABatchIsExecutedOnceEach() async throws { try await Conformance.batchIsExecutedOnceEach(.ccb) }
+    func testALostAnswerIsAskedNotResent() async throws { try await Conformance.lostAnswerIsAskedNotResent(.ccb) }
+    func testWhatTheBankCannotCarryIsRefusedAtIntake() async throws { try await Conformance.uncarriableIsRefusedAtIntake(.ccb) }
+    func testTheBanksTransactionsReconcile() async throws { try await Conformance.bankTransactionsReconcile(.ccb) }
+}
+
+final class BOCConformanceTests: XCTestCase {
+    func testAPaymentIsExecutedOnce() async throws { try await Conformance.paymentIsExecutedOnce(.boc) }
+    func testABatchIsExecutedOnceEach() async throws { try await Conformance.batchIsExecutedOnceEach(.boc) }
+    func testALostAnswerIsAskedNotResent() async throws { try await Conformance.lostAnswerIsAskedNotResent(.boc) }
+    func testWhatTheBankCannotCarryIsRefusedAtIntake() async throws { try await Conformance.uncarriableIsRefusedAtIntake(.boc) }
+    func testTheBanksTransactionsReconcile() async throws { try await Conformance.bankTransactionsReconcile(.boc) }
 }
