@@ -32,17 +32,8 @@ extension ABCAdapter: BankAdapter {
 
     /// The transfer written as it would be sent, named by API field.
     public func intakeProblem(_ transfer: CreditTransfer, debtor: DebtorAccount) -> TransferFieldProblem? {
-        var probe = transfer
-        probe.instructionId = "BGI0"
-        let message = PaymentMessage(messageId: "BGM0", paymentInfoId: "BGM0-1", createdAt: Timestamp(milliseconds: 0),
-                                     requestedExecutionDate: "2000-01-01", debtor: debtor, initiatingPartyName: debtor.name,
-                                     transfers: [probe])
-        do {
-            _ = try encodePayment(message)
-            return nil
-        } catch {
-            let field = error.location.flatMap { location in Self.apiFields.first { location.hasSuffix($0.key) }?.value } ?? "payment"
-            return TransferFieldProblem(field: field, message: "\(field): \(error.message) (ABC \(error.location ?? "ap"))")
+        IntakeProbe.problem(transfer, debtor: debtor, bank: "ABC", reference: "BGI0", apiFields: Self.apiFields) { message throws(AdapterError) in
+            try encodePayment(message)
         }
     }
 

@@ -75,17 +75,8 @@ extension CCBAdapter: AccountQueryAdapter {
     /// The transfer written as it would be sent: GB2312 and its byte limits, and what CCB needs,
     /// named by API field.
     public func intakeProblem(_ transfer: CreditTransfer, debtor: DebtorAccount) -> TransferFieldProblem? {
-        var probe = transfer
-        probe.instructionId = "1"
-        let message = PaymentMessage(messageId: "1", paymentInfoId: "1", createdAt: Timestamp(milliseconds: 0),
-                                     requestedExecutionDate: "2000-01-01", debtor: debtor, initiatingPartyName: debtor.name,
-                                     transfers: [probe])
-        do {
-            _ = try encodePayment(message)
-            return nil
-        } catch {
-            let field = error.location.flatMap { location in Self.apiFields.first { location.hasSuffix($0.key) }?.value } ?? "payment"
-            return TransferFieldProblem(field: field, message: "\(field): \(error.message) (CCB \(error.location ?? "TX"))")
+        IntakeProbe.problem(transfer, debtor: debtor, bank: "CCB", reference: "1", apiFields: Self.apiFields) { message throws(AdapterError) in
+            try encodePayment(message)
         }
     }
 

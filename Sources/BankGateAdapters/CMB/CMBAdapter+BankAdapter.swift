@@ -33,17 +33,8 @@ extension CMBAdapter: AccountQueryAdapter {
     /// a character GBK cannot carry, a text over its GBK byte limit, or a field CMB needs for another
     /// bank (`CRTBNK`, `CRTADR`) is named by its API field.
     public func intakeProblem(_ transfer: CreditTransfer, debtor: DebtorAccount) -> TransferFieldProblem? {
-        var probe = transfer
-        probe.instructionId = "BGI0"
-        let message = PaymentMessage(messageId: "BGM0", paymentInfoId: "BGM0-1", createdAt: Timestamp(milliseconds: 0),
-                                     requestedExecutionDate: "2000-01-01", debtor: debtor, initiatingPartyName: debtor.name,
-                                     transfers: [probe])
-        do {
-            _ = try encodePayment(message)
-            return nil
-        } catch {
-            let field = error.location.flatMap { Self.apiFields[$0] } ?? "payment"
-            return TransferFieldProblem(field: field, message: "\(field): \(error.message) (CMB \(error.location ?? "DCPAYMNT"))")
+        IntakeProbe.problem(transfer, debtor: debtor, bank: "CMB", reference: "BGI0", apiFields: Self.apiFields) { message throws(AdapterError) in
+            try encodePayment(message)
         }
     }
 

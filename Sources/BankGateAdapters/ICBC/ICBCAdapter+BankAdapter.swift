@@ -50,19 +50,8 @@ extension ICBCAdapter: AccountQueryAdapter, SigningServiceAdapter {
     /// The transfer written as it would be sent (a `PAYENT` of one): GBK and its byte limits, and
     /// what ICBC needs for another bank, named by API field.
     public func intakeProblem(_ transfer: CreditTransfer, debtor: DebtorAccount) -> TransferFieldProblem? {
-        var probe = transfer
-        probe.instructionId = "BGI0"
-        let message = PaymentMessage(messageId: "BGM0", paymentInfoId: "BGM0-1", createdAt: Timestamp(milliseconds: 0),
-                                     requestedExecutionDate: "2000-01-01", debtor: debtor, initiatingPartyName: debtor.name,
-                                     transfers: [probe])
-        do {
-            _ = try encodePayment(message)
-            return nil
-        } catch {
-            let field = error.location.flatMap { location in
-                Self.apiFields.first { location.hasSuffix($0.key) }?.value
-            } ?? "payment"
-            return TransferFieldProblem(field: field, message: "\(field): \(error.message) (ICBC \(error.location ?? "PAYENT"))")
+        IntakeProbe.problem(transfer, debtor: debtor, bank: "ICBC", reference: "BGI0", apiFields: Self.apiFields) { message throws(AdapterError) in
+            try encodePayment(message)
         }
     }
 
