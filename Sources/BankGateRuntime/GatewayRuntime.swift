@@ -16,6 +16,8 @@ import Synchronization
 public struct GatewayRuntime: Sendable {
     public let configuration: BankGateConfiguration
     public let store: PaymentStore
+    /// The clock every service runs on.
+    let clock: any WallClock
     public let dispatcher: DispatcherService
     public let engine: GatewayEngine
     /// Statements, reconciliation and webhooks.
@@ -64,6 +66,7 @@ public struct GatewayRuntime: Sendable {
                                            statementSink: reports)
         self.configuration = configuration
         self.store = store
+        self.clock = clock
         self.dispatcher = dispatcher
         self.engine = GatewayEngine(configuration: configuration, connections: connections, store: store,
                                     dispatcher: dispatcher, clock: clock, logger: logger)
@@ -121,7 +124,8 @@ public struct GatewayRuntime: Sendable {
                 listening.announce(port)
             },
             logger: logger)
-        return [dispatcher, statementPulls, reconciler, webhookSender, application]
+        let keyWatch = KeyExpiryWatch(keys: configuration.keys, store: store, clock: clock, logger: logger)
+        return [dispatcher, statementPulls, reconciler, webhookSender, keyWatch, application]
     }
 
     /// Waits until the API listens and returns its port (useful with `listen = "127.0.0.1:0"`).
