@@ -7,14 +7,7 @@ import XCTest
 final class ABCCodeTableTests: XCTestCase {
     func testTheSwiftTableMirrorsCodesTSV() throws {
         let text = try String(contentsOf: ABCFixtures.codesFile, encoding: .utf8)
-        var rows: [ABCCodes.Entry] = []
-        for line in text.split(separator: "\n") where !line.hasPrefix("#") && !line.isEmpty {
-            let columns = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-            XCTAssertEqual(columns.count, 4, "row \(line)")
-            let kind = try XCTUnwrap(ABCCodeKind(rawValue: columns[0]), "kind in \(line)")
-            let category = try XCTUnwrap(ABCCodeCategory(rawValue: columns[2]), "category in \(line)")
-            rows.append(ABCCodes.Entry(kind: kind, code: columns[1], category: category))
-        }
+        let rows = try BankCodeTable<ABCCodeKind, ABCCodeCategory>.rows(fromTSV: text)
         XCTAssertEqual(rows, ABCCodes.table)
     }
 

@@ -7,14 +7,7 @@ import XCTest
 final class BOCCodeTableTests: XCTestCase {
     func testTheSwiftTableMirrorsCodesTSV() throws {
         let text = try String(contentsOf: BOCFixtures.codesFile, encoding: .utf8)
-        var rows: [BOCCodes.Entry] = []
-        for line in text.split(separator: "\n") where !line.hasPrefix("#") && !line.isEmpty {
-            let columns = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-            XCTAssertEqual(columns.count, 4, "row \(line)")
-            let kind = try XCTUnwrap(BOCCodeKind(rawValue: columns[0]), "kind in \(line)")
-            let category = try XCTUnwrap(BOCCodeCategory(rawValue: columns[2]), "category in \(line)")
-            rows.append(BOCCodes.Entry(kind: kind, code: columns[1], category: category))
-        }
+        let rows = try BankCodeTable<BOCCodeKind, BOCCodeCategory>.rows(fromTSV: text)
         XCTAssertEqual(rows, BOCCodes.table)
     }
 

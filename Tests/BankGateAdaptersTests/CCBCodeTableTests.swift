@@ -7,14 +7,7 @@ import XCTest
 final class CCBCodeTableTests: XCTestCase {
     func testTheSwiftTableMirrorsCodesTSV() throws {
         let text = try String(contentsOf: CCBFixtures.codesFile, encoding: .utf8)
-        var rows: [CCBCodes.Entry] = []
-        for line in text.split(separator: "\n") where !line.hasPrefix("#") && !line.isEmpty {
-            let columns = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-            XCTAssertEqual(columns.count, 4, "row \(line)")
-            let kind = try XCTUnwrap(CCBCodeKind(rawValue: columns[0]), "kind in \(line)")
-            let category = try XCTUnwrap(CCBCodeCategory(rawValue: columns[2]), "category in \(line)")
-            rows.append(CCBCodes.Entry(kind: kind, code: columns[1], category: category))
-        }
+        let rows = try BankCodeTable<CCBCodeKind, CCBCodeCategory>.rows(fromTSV: text)
         XCTAssertEqual(rows, CCBCodes.table)
     }
 

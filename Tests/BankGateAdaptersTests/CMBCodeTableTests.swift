@@ -7,14 +7,7 @@ import XCTest
 final class CMBCodeTableTests: XCTestCase {
     func testTheSwiftTableMirrorsCodesTSV() throws {
         let text = try String(contentsOf: CMBFixtures.codesFile, encoding: .utf8)
-        var rows: [CMBCodes.Entry] = []
-        for line in text.split(separator: "\n") where !line.hasPrefix("#") && !line.isEmpty {
-            let columns = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-            XCTAssertEqual(columns.count, 4, "row \(line)")
-            let kind = try XCTUnwrap(CMBCodeKind(rawValue: columns[0]), "kind in \(line)")
-            let category = try XCTUnwrap(CMBCodeCategory(rawValue: columns[2]), "category in \(line)")
-            rows.append(CMBCodes.Entry(kind: kind, code: columns[1], category: category))
-        }
+        let rows = try BankCodeTable<CMBCodeKind, CMBCodeCategory>.rows(fromTSV: text)
         XCTAssertEqual(rows, CMBCodes.table)
     }
 
@@ -44,5 +37,24 @@ final class CMBCodeTableTests: XCTestCase {
             XCTAssertEqual((error as? TextEncodingError)?.problem, .invalidBytes(offset: 1))
         }
         XCTAssertEqual(try ChineseTextEncoding.gbk.encode("", field: "f"), [])
+    }
+}
+
+/// The shared table: lookups, and a `codes.tsv` that does not parse names its line.
+final class BankCodeTableTests: XCTestCase {
+    func testLookupAndFormatErrors() throws {
+        let table = BankCodeTable<CMBCodeKind, CMBCodeCategory>(CMBCodes.table)
+        XCTAssertEqual(table.category(.resultFlag, "S"), .completed)
+        XCTAssertNil(table.category(.returnCode, "S"), "a code is looked up within its kind")
+        let good = "# kind\tcode\tcategory\tmeaning\n\nRTNFLG\tS\tcompleted\tpaid\n"
+        XCTAssertEqual(try BankCodeTable<CMBCodeKind, CMBCodeCategory>.rows(fromTSV: good),
+                       [.init(kind: .resultFlag, code: "S", category: .completed)])
+        XCTAssertThrowsError(try BankCodeTable<CMBCodeKind, CMBCodeCategory>.rows(fromTSV: "RTNFLG\tS\tpaid\tx\n")) { error in
+            XCTAssertEqual("\(error)", "line 1: unknown category paid")
+        }
+        XCTAssertThrowsError(try BankCodeTable<CMBCodeKind, CMBCodeCategory>.rows(fromTSV: "\nXX\tS\tcompleted\tx\n")) { error in
+            XCTAssertEqual("\(error)", "line 2: unknown kind XX")
+        }
+        XCTAssertThrowsError(try BankCodeTable<CMBCodeKind, CMBCodeCategory>.rows(fromTSV: "RTNFLG\tS\tcompleted\n"))
     }
 }

@@ -7,14 +7,7 @@ import XCTest
 final class ICBCCodeTableTests: XCTestCase {
     func testTheSwiftTableMirrorsCodesTSV() throws {
         let text = try String(contentsOf: ICBCFixtures.codesFile, encoding: .utf8)
-        var rows: [ICBCCodes.Entry] = []
-        for line in text.split(separator: "\n") where !line.hasPrefix("#") && !line.isEmpty {
-            let columns = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-            XCTAssertEqual(columns.count, 4, "row \(line)")
-            let kind = try XCTUnwrap(ICBCCodeKind(rawValue: columns[0]), "kind in \(line)")
-            let category = try XCTUnwrap(ICBCCodeCategory(rawValue: columns[2]), "category in \(line)")
-            rows.append(ICBCCodes.Entry(kind: kind, code: columns[1], category: category))
-        }
+        let rows = try BankCodeTable<ICBCCodeKind, ICBCCodeCategory>.rows(fromTSV: text)
         XCTAssertEqual(rows.count, 19)
         XCTAssertEqual(rows, ICBCCodes.table)
     }

@@ -48,17 +48,7 @@ public enum ABCCodeKind: String, Hashable, Sendable, CaseIterable {
 /// ABC's codes: the only place they are interpreted. A code not listed is ``ABCCodeCategory/unknown``.
 public enum ABCCodes {
     /// One row of the table.
-    public struct Entry: Hashable, Sendable {
-        public var kind: ABCCodeKind
-        public var code: String
-        public var category: ABCCodeCategory
-
-        public init(kind: ABCCodeKind, code: String, category: ABCCodeCategory) {
-            self.kind = kind
-            self.code = code
-            self.category = category
-        }
-    }
+    public typealias Entry = BankCodeTable<ABCCodeKind, ABCCodeCategory>.Entry
 
     /// The codes with which ABC refuses a `ReqSeqNo` it already has: none is known from public
     /// sources. Such a refusal arrives as a code the table does not know, hence unknown, so the
@@ -80,14 +70,10 @@ public enum ABCCodes {
         Entry(kind: .waitFlag, code: "1", category: .processing),
     ]
 
-    private static let index: [ABCCodeKind: [String: ABCCodeCategory]] = {
-        var index: [ABCCodeKind: [String: ABCCodeCategory]] = [:]
-        for entry in table { index[entry.kind, default: [:]][entry.code] = entry.category }
-        return index
-    }()
+    private static let lookup = BankCodeTable(table)
 
     /// The category of `code`, or `nil` when the table does not know it (callers treat that as unknown).
     public static func category(_ kind: ABCCodeKind, _ code: String) -> ABCCodeCategory? {
-        index[kind]?[code]
+        lookup.category(kind, code)
     }
 }

@@ -51,17 +51,7 @@ public enum BOCCodeKind: String, Hashable, Sendable, CaseIterable {
 /// BOC's codes: the only place they are interpreted. A code not listed is ``BOCCodeCategory/unknown``.
 public enum BOCCodes {
     /// One row of the table.
-    public struct Entry: Hashable, Sendable {
-        public var kind: BOCCodeKind
-        public var code: String
-        public var category: BOCCodeCategory
-
-        public init(kind: BOCCodeKind, code: String, category: BOCCodeCategory) {
-            self.kind = kind
-            self.code = code
-            self.category = category
-        }
-    }
+    public typealias Entry = BankCodeTable<BOCCodeKind, BOCCodeCategory>.Entry
 
     /// `B001`, 交易成功.
     public static let success = "B001"
@@ -79,14 +69,10 @@ public enum BOCCodes {
         Entry(kind: .responseCode, code: "1033", category: .signInRequired),
     ]
 
-    private static let index: [BOCCodeKind: [String: BOCCodeCategory]] = {
-        var index: [BOCCodeKind: [String: BOCCodeCategory]] = [:]
-        for entry in table { index[entry.kind, default: [:]][entry.code] = entry.category }
-        return index
-    }()
+    private static let lookup = BankCodeTable(table)
 
     /// The category of `code`, or `nil` when the table does not know it (callers treat that as unknown).
     public static func category(_ kind: BOCCodeKind, _ code: String) -> BOCCodeCategory? {
-        index[kind]?[code]
+        lookup.category(kind, code)
     }
 }

@@ -49,17 +49,7 @@ public enum CCBCodeKind: String, Hashable, Sendable, CaseIterable {
 /// CCB's codes: the only place they are interpreted. A code not listed is ``CCBCodeCategory/unknown``.
 public enum CCBCodes {
     /// One row of the table.
-    public struct Entry: Hashable, Sendable {
-        public var kind: CCBCodeKind
-        public var code: String
-        public var category: CCBCodeCategory
-
-        public init(kind: CCBCodeKind, code: String, category: CCBCodeCategory) {
-            self.kind = kind
-            self.code = code
-            self.category = category
-        }
-    }
+    public typealias Entry = BankCodeTable<CCBCodeKind, CCBCodeCategory>.Entry
 
     /// `RETURN_CODE` of success.
     public static let success = "000000"
@@ -91,14 +81,10 @@ public enum CCBCodes {
         Entry(kind: .payrollResult, code: "3", category: .rejected),
     ]
 
-    private static let index: [CCBCodeKind: [String: CCBCodeCategory]] = {
-        var index: [CCBCodeKind: [String: CCBCodeCategory]] = [:]
-        for entry in table { index[entry.kind, default: [:]][entry.code] = entry.category }
-        return index
-    }()
+    private static let lookup = BankCodeTable(table)
 
     /// The category of `code`, or `nil` when the table does not know it (callers treat that as unknown).
     public static func category(_ kind: CCBCodeKind, _ code: String) -> CCBCodeCategory? {
-        index[kind]?[code]
+        lookup.category(kind, code)
     }
 }

@@ -51,17 +51,7 @@ public enum CMBCodeKind: String, Hashable, Sendable, CaseIterable {
 /// CMB's codes: the only place they are interpreted. A code not listed is ``CMBCodeCategory/unknown``.
 public enum CMBCodes {
     /// One row of the table.
-    public struct Entry: Hashable, Sendable {
-        public var kind: CMBCodeKind
-        public var code: String
-        public var category: CMBCodeCategory
-
-        public init(kind: CMBCodeKind, code: String, category: CMBCodeCategory) {
-            self.kind = kind
-            self.code = code
-            self.category = category
-        }
-    }
+    public typealias Entry = BankCodeTable<CMBCodeKind, CMBCodeCategory>.Entry
 
     /// The business error code of a duplicate `YURREF` (业务参考号重复): the bank has the original.
     public static let duplicateReference = "NCB4241"
@@ -98,14 +88,10 @@ public enum CMBCodes {
         Entry(kind: .errorCode, code: duplicateReference, category: .unknown),
     ]
 
-    private static let index: [CMBCodeKind: [String: CMBCodeCategory]] = {
-        var index: [CMBCodeKind: [String: CMBCodeCategory]] = [:]
-        for entry in table { index[entry.kind, default: [:]][entry.code] = entry.category }
-        return index
-    }()
+    private static let lookup = BankCodeTable(table)
 
     /// The category of `code`, or `nil` when the table does not know it (callers treat that as unknown).
     public static func category(_ kind: CMBCodeKind, _ code: String) -> CMBCodeCategory? {
-        index[kind]?[code]
+        lookup.category(kind, code)
     }
 }

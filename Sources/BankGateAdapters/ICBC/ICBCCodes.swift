@@ -46,17 +46,7 @@ public enum ICBCCodeKind: String, Hashable, Sendable, CaseIterable {
 /// ICBC's codes: the only place they are interpreted. A code not listed is ``ICBCCodeCategory/unknown``.
 public enum ICBCCodes {
     /// One row of the table.
-    public struct Entry: Hashable, Sendable {
-        public var kind: ICBCCodeKind
-        public var code: String
-        public var category: ICBCCodeCategory
-
-        public init(kind: ICBCCodeKind, code: String, category: ICBCCodeCategory) {
-            self.kind = kind
-            self.code = code
-            self.category = category
-        }
-    }
+    public typealias Entry = BankCodeTable<ICBCCodeKind, ICBCCodeCategory>.Entry
 
     /// The return code of a package id used before (指令包序列号为空或重复): the bank has the original.
     public static let duplicatePackage = "B0012"
@@ -86,14 +76,10 @@ public enum ICBCCodes {
         Entry(kind: .result, code: "98", category: .unknown),
     ]
 
-    private static let index: [ICBCCodeKind: [String: ICBCCodeCategory]] = {
-        var index: [ICBCCodeKind: [String: ICBCCodeCategory]] = [:]
-        for entry in table { index[entry.kind, default: [:]][entry.code] = entry.category }
-        return index
-    }()
+    private static let lookup = BankCodeTable(table)
 
     /// The category of `code`, or `nil` when the table does not know it (callers treat that as unknown).
     public static func category(_ kind: ICBCCodeKind, _ code: String) -> ICBCCodeCategory? {
-        index[kind]?[code]
+        lookup.category(kind, code)
     }
 }
