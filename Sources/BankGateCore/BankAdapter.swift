@@ -70,6 +70,10 @@ public protocol BankAdapter: Sendable {
 
     /// Whether `message` must be signed before it is sealed and sent (ICBC: documents with `<SignTime>`).
     func needsSignature(_ message: EncodedMessage) -> Bool
+    /// What the signer signs for `message`: the message itself (ICBC's sign port takes the whole
+    /// document), or the form the bank's format defines (an XML signature's canonical `SignedInfo`,
+    /// a canonical JSON text). ``seal(_:signature:at:)`` receives the signature of these bytes.
+    func signable(_ message: EncodedMessage) throws(AdapterError) -> EncodedMessage
     /// Puts an encoded (and, when needed, signed) message into the bank's transport envelope: ICBC's
     /// form fields, a TCP frame. What it returns are the bytes that are archived and sent.
     func seal(_ message: EncodedMessage, signature: [UInt8]?, at time: Timestamp) throws(AdapterError) -> EncodedMessage
@@ -117,6 +121,8 @@ extension BankAdapter {
     public func archivableBytes(_ message: EncodedMessage) -> [UInt8] { message.bytes }
     /// Nothing is signed.
     public func needsSignature(_ message: EncodedMessage) -> Bool { false }
+    /// The message as encoded.
+    public func signable(_ message: EncodedMessage) throws(AdapterError) -> EncodedMessage { message }
     /// The message as encoded: no envelope.
     public func seal(_ message: EncodedMessage, signature: [UInt8]?, at time: Timestamp) throws(AdapterError) -> EncodedMessage {
         message

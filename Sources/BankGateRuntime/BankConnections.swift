@@ -1,6 +1,6 @@
 import BankGateAdapters
 public import BankGateConfig
-import BankGateCore
+public import BankGateCore
 public import BankGateEngine
 import BankGateTransport
 import Foundation
@@ -16,8 +16,11 @@ public enum BankConnections {
         public var description: String { "bank \(bankId): \(problem)" }
     }
 
-    /// One connection per configured bank, with our accounts at it.
-    public static func make(_ configuration: BankGateConfiguration) throws(SetupError) -> [BankConnection] {
+    /// One connection per configured bank, with our accounts at it. `signingKeys` are the `[[keys]]`
+    /// as inspected at start-up: a bank whose adapter signs with a key of ours gets a ``KeySigner``
+    /// over its usable keys, and refuses to start without one.
+    public static func make(_ configuration: BankGateConfiguration, signingKeys: [SigningKeyStatus] = [],
+                            clock: any WallClock = SystemClock()) throws(SetupError) -> [BankConnection] {
         var connections: [BankConnection] = []
         for bank in configuration.banks {
             let bankAccounts = configuration.accounts.filter { $0.bank == bank.id }
@@ -59,6 +62,15 @@ public enum BankConnections {
                     throw SetupError(bankId: bank.id, problem: "sign_url is required: the bank's messages are signed by its client's signing service")
                 }
                 signer = SigningServiceSigner(url: url, adapter: signing, timeoutMilliseconds: bank.requestTimeoutMilliseconds)
+            }
+            if let keySigning = adapter as? any KeySigningAdapter {
+                let wanted = keySigning.signingAlgorithm
+                let usable = signingKeys.filter { $0.config.bank == bank.id && $0.config.algorithm == wanted }
+                guard let keySigner = KeySigner(bankId: bank.id, statuses: usable, clock: clock) else {
+                    throw SetupError(bankId: bank.id, problem: "its messages are signed with a key of ours: configure a [[keys]] entry "
+                                     + "with bank = \"\(bank.id)\" and algorithm = \"\(wanted.rawValue)\"")
+                }
+                signer = keySigner
             }
             var session: SessionKeeper?
             if let sessions = adapter as? any SessionAdapter {

@@ -30,8 +30,8 @@ public struct GatewayRuntime: Sendable {
     public let connections: ConnectionGate
     /// The API's deadlines and connection limit, from `[server]` and the open-file limit.
     let connectionPolicy: APIConnectionPolicy
-    /// The configured signing keys as inspected at start-up (none is used to sign yet: the bank
-    /// adapters that sign come later).
+    /// The configured signing keys as inspected at start-up; the banks whose adapters sign with a
+    /// key of ours sign with these (``KeySigner``).
     public let signingKeys: [SigningKeyStatus]
     private let listening: PortAnnouncement
     private let logger: Logger
@@ -57,7 +57,7 @@ public struct GatewayRuntime: Sendable {
                           metadata: ["file": "\(path)"])
         }
         let store = try Self.openPrivateStore(configuration)
-        let connections = try BankConnections.make(configuration)
+        let connections = try BankConnections.make(configuration, signingKeys: signingKeys, clock: clock)
         let reports = AccountReports(store: store, accounts: configuration.accounts.map { $0.debtorAccount() }, clock: clock,
                                      logger: logger, webhookSecrets: webhookSecrets,
                                      maxArchiveUnpackedBytes: configuration.server.maxArchiveUnpackedBytes)

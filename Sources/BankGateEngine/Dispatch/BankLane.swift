@@ -70,8 +70,14 @@ public struct BankConnection: Sendable {
             guard let signer else {
                 throw .unsigned(SigningFailure("the bank requires signed messages and no signer is configured for it"))
             }
+            let signable: EncodedMessage
             do {
-                signature = try await signer.sign(message)
+                signable = try adapter.signable(message)
+            } catch {
+                throw .unsealable(error)
+            }
+            do {
+                signature = try await signer.sign(signable)
             } catch {
                 throw .unsigned(error)
             }

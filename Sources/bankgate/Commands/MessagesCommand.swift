@@ -43,7 +43,9 @@ struct MessagesCommand: AsyncParsableCommand {
             single.accounts = configuration.accounts.filter { $0.bank == bank }
             let connection: BankConnection
             do {
-                guard let made = try BankConnections.make(single).first else { throw commandFailure("no bank \(bank)") }
+                // Messages signed with a key of ours are rendered signed, as they would be sent.
+                let keys = SigningKeyInventory.inspect(configuration.keys.filter { $0.bank == bank }, at: SystemClock().now())
+                guard let made = try BankConnections.make(single, signingKeys: keys).first else { throw commandFailure("no bank \(bank)") }
                 connection = made
             } catch let error as BankConnections.SetupError {
                 throw commandFailure("\(error)")

@@ -1,0 +1,14 @@
+public import BankGateConfig
+public import BankGateCore
+
+/// An adapter whose bank's messages are signed with a key of ours: a `[[keys]]` entry for the bank
+/// (in a file or a hardware token). The engine signs what ``BankAdapter/signable(_:)`` gives with
+/// the bank's key in force and hands the signature to ``BankAdapter/seal(_:signature:at:)``.
+///
+/// What the signer returns: for `rsa-sha256` the PKCS#1 v1.5 signature, for `sm2-sm3` the DER
+/// `SEQUENCE { r, s }` over SM3 with the key's SM2 user id. An adapter whose format writes the
+/// signature differently (SM2 as `r ‖ s`, Base64) converts it in `seal`.
+public protocol KeySigningAdapter: BankAdapter {
+    /// The signature scheme the bank expects; the bank's `[[keys]]` must be of it.
+    var signingAlgorithm: KeyConfig.Algorithm { get }
+}
