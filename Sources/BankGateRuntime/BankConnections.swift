@@ -63,8 +63,7 @@ public enum BankConnections {
                 }
                 signer = SigningServiceSigner(url: url, adapter: signing, timeoutMilliseconds: bank.requestTimeoutMilliseconds)
             }
-            if let keySigning = adapter as? any KeySigningAdapter {
-                let wanted = keySigning.signingAlgorithm
+            if let keySigning = adapter as? any KeySigningAdapter, let wanted = keySigning.signingAlgorithm {
                 let usable = signingKeys.filter { $0.config.bank == bank.id && $0.config.algorithm == wanted }
                 guard let keySigner = KeySigner(bankId: bank.id, statuses: usable, clock: clock) else {
                     throw SetupError(bankId: bank.id, problem: "its messages are signed with a key of ours: configure a [[keys]] entry "

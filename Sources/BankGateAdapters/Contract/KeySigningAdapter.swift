@@ -9,6 +9,7 @@ public import BankGateCore
 /// `SEQUENCE { r, s }` over SM3 with the key's SM2 user id. An adapter whose format writes the
 /// signature differently (SM2 as `r ‖ s`, Base64) converts it in `seal`.
 public protocol KeySigningAdapter: BankAdapter {
-    /// The signature scheme the bank expects; the bank's `[[keys]]` must be of it.
-    var signingAlgorithm: KeyConfig.Algorithm { get }
+    /// The signature scheme the bank expects, the bank's `[[keys]]` must be of it; `nil` when this
+    /// bank's messages are not signed (an ISO 20022 bank whose profile wants no signed files).
+    var signingAlgorithm: KeyConfig.Algorithm? { get }
 }
