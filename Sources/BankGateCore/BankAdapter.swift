@@ -22,7 +22,7 @@ public struct EncodedMessage: Hashable, Sendable {
 
 /// What a bank adapter can do.
 public enum AdapterCapability: String, Hashable, Sendable, Codable {
-    case payment, batchPayment, statusQuery, balance, statement, receipts
+    case payment, batchPayment, payroll, statusQuery, balance, statement, receipts
 }
 
 /// How the engine must treat an answer or a failure of one send. Each adapter decides this from a table.

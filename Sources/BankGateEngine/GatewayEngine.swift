@@ -1,3 +1,4 @@
+public import BankGateAdapters
 public import BankGateConfig
 public import BankGateCore
 public import BankGateStore
@@ -80,8 +81,9 @@ public final class GatewayEngine: PaymentGateway {
     }
 
     public func submit(_ requests: [PaymentRequest], idempotencyKey: String, fingerprint: String,
-                       client: String, asBatch: Bool) async throws(GatewayError) -> IntakeResult {
+                       client: String, asBatch: Bool, payroll: Bool) async throws(GatewayError) -> IntakeResult {
         let now = clock.now()
+        let payrollKind = payroll ? try payrollMessageKind(requests) : nil
         let today = now.dateString
         let batchId = asBatch ? IdentifierFactory.make("bat_") : nil
         var drafts: [PaymentDraft] = []
@@ -103,20 +105,27 @@ public final class GatewayEngine: PaymentGateway {
                 throw GatewayError(.validation, code: .amountTooLarge,
                                    message: "amount has more digits than the bank's message can carry", field: prefix() + "amount")
             }
-            try Self.checkPayment(request, adapter: profile.adapter, requirements: profile.requirements, debtor: account.account,
-                                  prefix: prefix())
+            // A payroll's lines are checked as the payroll message carries them, below.
+            if payrollKind == nil {
+                try Self.checkPayment(request, adapter: profile.adapter, requirements: profile.requirements, debtor: account.account,
+                                      prefix: prefix())
+            }
             let executionDate = request.requestedExecutionDate ?? today
-            let group = MessageGroup(debtorAccountId: request.debtorAccountId, executionDate: executionDate,
-                                     chargeBearer: request.details.chargeBearer, priority: request.details.priority,
-                                     categoryPurpose: request.details.categoryPurpose)
+            // A payroll is one message per account and day, whatever its lines' details.
+            let group = payrollKind != nil
+                ? MessageGroup(debtorAccountId: request.debtorAccountId, executionDate: executionDate,
+                               chargeBearer: nil, priority: nil, categoryPurpose: nil)
+                : MessageGroup(debtorAccountId: request.debtorAccountId, executionDate: executionDate,
+                               chargeBearer: request.details.chargeBearer, priority: request.details.priority,
+                               categoryPurpose: request.details.categoryPurpose)
             var current: OpenSubmission
-            if asBatch, let existing = open[group], existing.count < profile.maxTransfers {
+            if asBatch, let existing = open[group], existing.count < (payrollKind == nil ? profile.maxTransfers : Int.max) {
                 current = existing
             } else {
                 let messageId = IdentifierFactory.make("BGM")
                 let submission = SubmissionDraft(
                     id: IdentifierFactory.make("sub_"), bankId: account.account.bankId, debtorAccountId: request.debtorAccountId,
-                    messageId: messageId, paymentInfoId: messageId + "-1", messageKind: profile.kind,
+                    messageId: messageId, paymentInfoId: messageId + "-1", messageKind: payrollKind ?? profile.kind,
                     requestedExecutionDate: executionDate)
                 submissions.append(submission)
                 current = OpenSubmission(draft: submission, count: 0, total: 0)
@@ -163,6 +172,31 @@ public final class GatewayEngine: PaymentGateway {
                                message: "end_to_end_id is already used for a payment from this debtor account",
                                field: asBatch ? "payments[\(index)].end_to_end_id" : "end_to_end_id")
         }
+    }
+
+    /// The payroll kind of the bank of `requests`' debtor account: `unsupported_kind` when the bank
+    /// takes no payroll batches, `mixed_debtor_accounts` when the lines name several accounts,
+    /// `invalid_batch_size` beyond the bank's lines per payroll.
+    func payrollMessageKind(_ requests: [PaymentRequest]) throws(GatewayError) -> String {
+        guard let first = requests.first, let account = accounts[first.debtorAccountId],
+              let profile = bankProfiles[account.account.bankId] else {
+            throw GatewayError(.validation, code: .unknownAccount, message: "debtor_account is not a configured account",
+                               field: "payments[0].debtor_account")
+        }
+        if let index = requests.firstIndex(where: { $0.debtorAccountId != first.debtorAccountId }) {
+            throw GatewayError(.validation, code: .mixedDebtorAccounts, message: "a payroll is paid from one debtor account",
+                               field: "payments[\(index)].debtor_account")
+        }
+        guard let payrolls = profile.adapter as? any PayrollAdapter else {
+            throw GatewayError(.validation, code: .unsupportedKind,
+                               message: "bank \(account.account.bankId) takes no payroll batches through its adapter", field: "kind")
+        }
+        guard requests.count <= payrolls.maxTransfersPerPayroll else {
+            throw GatewayError(.validation, code: .invalidBatchSize,
+                               message: "a payroll at this bank has at most \(payrolls.maxTransfersPerPayroll) lines", field: "payments")
+        }
+        try Self.checkPayroll(requests, adapter: payrolls, debtor: account.account) { "payments[\($0)]." }
+        return payrolls.payrollMessageKind
     }
 
     public func payment(id: String) async throws(GatewayError) -> PaymentDetail {
@@ -259,6 +293,15 @@ public final class GatewayEngine: PaymentGateway {
         try checkRequirements(requirements, request, prefix: prefix())
         if let problem = adapter.intakeProblem(request.transferForChecks, debtor: debtor) {
             throw GatewayError(.validation, code: .invalidText, message: problem.message, field: prefix() + problem.field)
+        }
+    }
+
+    /// Checks a payroll's lines as the bank's payroll message carries them: `invalid_text` naming
+    /// the line (`prefix(line)`) and the API field at fault.
+    public static func checkPayroll(_ requests: [PaymentRequest], adapter: any PayrollAdapter, debtor: DebtorAccount,
+                                    prefix: (Int) -> String) throws(GatewayError) {
+        if let (line, problem) = adapter.payrollProblem(requests.map(\.transferForChecks), debtor: debtor) {
+            throw GatewayError(.validation, code: .invalidText, message: problem.message, field: prefix(line) + problem.field)
         }
     }
 

@@ -127,6 +127,7 @@ public struct GatewayError: Error, Sendable, Hashable, CustomStringConvertible {
         case unknownAccount = "unknown_account"
         case unknownField = "unknown_field"
         case unsupportedField = "unsupported_field"
+        case unsupportedKind = "unsupported_kind"
         case amountTooLarge = "amount_too_large"
         case archiveRefused = "archive_refused"
         case batchTotalTooLarge = "batch_total_too_large"
@@ -158,9 +159,10 @@ public protocol PaymentGateway: Sendable {
 
     /// Accepts payments durably before returning. `fingerprint` identifies the request body for
     /// idempotency (same key + same fingerprint → replay; same key + other fingerprint → conflict).
-    /// With `asBatch`, all requests go to the bank in one message (they must share a debtor account).
+    /// With `asBatch`, all requests go to the bank in one message (they must share a debtor account);
+    /// with `payroll` too, as the bank's payroll batch (代发工资), `unsupported_kind` where the bank has none.
     func submit(_ requests: [PaymentRequest], idempotencyKey: String, fingerprint: String,
-                client: String, asBatch: Bool) async throws(GatewayError) -> IntakeResult
+                client: String, asBatch: Bool, payroll: Bool) async throws(GatewayError) -> IntakeResult
     func payment(id: String) async throws(GatewayError) -> PaymentDetail
     /// A batch with its payments and their statuses; `not_found` when there is no such batch.
     func batch(id: String) async throws(GatewayError) -> PaymentBatchDetail
@@ -186,5 +188,14 @@ public struct AccountInfo: Sendable, Hashable {
     public init(account: DebtorAccount, active: Bool) {
         self.account = account
         self.active = active
+    }
+}
+
+extension PaymentGateway {
+    /// Payments, one or a batch, not a payroll.
+    public func submit(_ requests: [PaymentRequest], idempotencyKey: String, fingerprint: String,
+                       client: String, asBatch: Bool) async throws(GatewayError) -> IntakeResult {
+        try await submit(requests, idempotencyKey: idempotencyKey, fingerprint: fingerprint, client: client,
+                         asBatch: asBatch, payroll: false)
     }
 }

@@ -42,6 +42,10 @@ extension SimulatedBank {
                 sessions.signOut(request.token ?? "")
                 answer = bocAnswer(request, status: BOCBankCodec.ok, serverTime: serverTime, effect: .handled(subject: "b2e0002"))
             case "b2e0009": answer = await bocTransfers(request, profile: profile, serverTime: serverTime)
+            case "b2e0078":
+                answer = await bocPayroll(request, profile: profile, serverTime: serverTime) { status, effect, content in
+                    bocAnswer(request, status: status, serverTime: serverTime, effect: effect, content: content ?? { _ in })
+                }
             case "b2e0007": answer = try await bocStatus(request, serverTime: serverTime)
             case "b2e0005": answer = try await bocBalances(request, profile: profile, serverTime: serverTime)
             case "b2e0035": answer = try await bocTransactions(request, profile: profile, serverTime: serverTime)

@@ -39,7 +39,7 @@ final class FakeGateway: PaymentGateway {
     }
 
     func submit(_ requests: [PaymentRequest], idempotencyKey: String, fingerprint: String,
-                client: String, asBatch: Bool) async throws(GatewayError) -> IntakeResult {
+                client: String, asBatch: Bool, payroll: Bool) async throws(GatewayError) -> IntakeResult {
         let outcome: Result<IntakeResult, GatewayError> = state.withLock { state in
             if let earlier = state.idempotency[idempotencyKey] {
                 guard earlier.fingerprint == fingerprint else {

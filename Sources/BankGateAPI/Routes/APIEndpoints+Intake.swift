@@ -38,9 +38,11 @@ extension APIEndpoints {
         let decoded = try RequestBodyReader.parse(body, with: PaymentBatchBody.parse(json:))
         let validator = PaymentRequestValidator(accounts: gateway.accounts, today: clock.now())
         let payments = try validator.validateBatch(decoded.payments)
-        let fingerprint = SHA256.hex((decoded.payments ?? []).canonicalForm)
+        // A payroll of the same lines is another request than a batch of them.
+        let lines = (decoded.payments ?? []).canonicalForm
+        let fingerprint = SHA256.hex(decoded.kind == .payroll ? Array("payroll:".utf8) + lines : lines)
         let result = try await gateway.submit(payments, idempotencyKey: key, fingerprint: fingerprint,
-                                              client: client.name, asBatch: true)
+                                              client: client.name, asBatch: true, payroll: decoded.kind == .payroll)
         let (records, replayed) = Self.unpack(result)
         var writer = JSONWriter(capacity: 256 + records.count * 900)
         writer.beginObject()

@@ -8,7 +8,7 @@ public import BankGateStatements
 extension BOCAdapter: AccountQueryAdapter, SessionAdapter {
     /// `boc`.
     public var name: String { "boc" }
-    public var capabilities: Set<AdapterCapability> { [.payment, .batchPayment, .statusQuery, .balance, .statement] }
+    public var capabilities: Set<AdapterCapability> { [.payment, .batchPayment, .payroll, .statusQuery, .balance, .statement] }
     public var maxTransfersPerMessage: Int { Self.maxTransfersPerMessage }
     public var maxAmountDigits: Int { Self.maxAmountDigits }
     public var maxControlSumDigits: Int { 17 }
@@ -83,8 +83,10 @@ extension BOCAdapter: AccountQueryAdapter, SessionAdapter {
         "trnamt": "amount", "priolv": "priority", "fractn/actacn": "debtor_account", "fractn/fribkn": "debtor_account",
     ]
 
+    /// `b2e0007` by the transfers' `insid`s, or by the batch's for a payroll.
     public func encodeStatusQuery(_ query: StatusQuery) throws(AdapterError) -> EncodedMessage {
-        try encodeStatusQuery(references: query.transfers.map(\.instructionId), token: Self.sessionPlaceholder, queryId: query.queryId)
+        let references = isPayrollQuery(query) ? [query.originalMessageId] : query.transfers.map(\.instructionId)
+        return try encodeStatusQuery(references: references, token: Self.sessionPlaceholder, queryId: query.queryId)
     }
 
     /// BOC's answers name transfers by `insid`: read with ``decodePaymentAnswer(_:sentMessageId:)``.
@@ -95,6 +97,7 @@ extension BOCAdapter: AccountQueryAdapter, SessionAdapter {
     public func decodePaymentAnswer(_ bytes: [UInt8], sentMessageId: String) throws(AdapterError) -> StatusReport {
         switch decodePaymentAnswer(bytes) {
         case .outcomes(let outcomes):
+            if let payroll = Self.payrollReport(outcomes, messageId: sentMessageId, reportId: "b2e0078 answer") { return payroll }
             return StatusReport(reportId: "b2e0009 answer", originalMessageId: sentMessageId, groupStatus: nil,
                                 groupOutcome: nil, transactions: outcomes)
         case .signInRequired(let reason), .retryLater(let reason), .refused(let reason), .unknown(let reason):
@@ -109,6 +112,12 @@ extension BOCAdapter: AccountQueryAdapter, SessionAdapter {
         guard httpStatus == 200 else { return .inconclusive("HTTP \(httpStatus) from BOC") }
         switch decodePaymentAnswer(body) {
         case .outcomes(let outcomes):
+            if isPayrollQuery(query) {
+                guard let payroll = Self.payrollReport(outcomes, messageId: query.originalMessageId, reportId: "b2e0007 answer") else {
+                    return .inconclusive("the answer does not name the payroll batch's insid")
+                }
+                return .report(payroll)
+            }
             let asked = Set(query.transfers.map(\.instructionId))
             let known = outcomes.filter { asked.contains($0.instructionId ?? "") }
             guard !known.isEmpty else { return .inconclusive("the answer names none of the insid asked about") }

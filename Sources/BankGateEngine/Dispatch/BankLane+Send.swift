@@ -28,7 +28,7 @@ extension BankLane {
             })
         let encoded: EncodedMessage
         do {
-            encoded = try await connection.prepare(try connection.adapter.encodePayment(message), at: clock.now())
+            encoded = try await connection.prepare(try connection.encode(message, kind: submission.messageKind), at: clock.now())
         } catch {
             // Nothing was sent: mark the submission as sending and settle it at once, audited. A
             // signer that failed is tried again later; a message the format cannot carry fails.

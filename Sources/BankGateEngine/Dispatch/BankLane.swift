@@ -89,6 +89,15 @@ public struct BankConnection: Sendable {
         }
     }
 
+    /// `message` as the submission's kind wants it: a payroll batch through the adapter's payroll
+    /// message, anything else as payments.
+    func encode(_ message: PaymentMessage, kind: String) throws(AdapterError) -> EncodedMessage {
+        if let payrolls = adapter as? any PayrollAdapter, kind == payrolls.payrollMessageKind {
+            return try payrolls.encodePayroll(message)
+        }
+        return try adapter.encodePayment(message)
+    }
+
     /// How long the bank remembers message ids: the configured override, else the adapter's.
     var duplicateCheckWindowMilliseconds: Int64 {
         config.duplicateCheckWindowHours.map { Int64($0) * 3_600_000 } ?? adapter.duplicateCheckWindowMilliseconds

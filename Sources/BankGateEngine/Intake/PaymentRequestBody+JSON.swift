@@ -60,15 +60,23 @@ extension AddressBody {
 extension PaymentBatchBody {
     /// Parses the body of `POST /v1/payment-batches`.
     public static func parse(json bytes: UnsafeRawBufferPointer) throws(GatewayError) -> PaymentBatchBody {
-        let object = try IntakeJSONObject(try IntakeJSONObject.document(bytes), path: "", knownKeys: ["payments"])
-        guard let list = object.member("payments") else { return PaymentBatchBody(payments: nil) }
+        let object = try IntakeJSONObject(try IntakeJSONObject.document(bytes), path: "", knownKeys: ["kind", "payments"])
+        var kind = PaymentBatchBody.Kind.payments
+        if let value = object.member("kind") {
+            guard case .string(let text) = value else { throw IntakeJSONObject.wrongType("kind", "a string") }
+            guard let known = PaymentBatchBody.Kind(rawValue: text) else {
+                throw GatewayError(.validation, code: .invalidValue, message: "kind must be \"payments\" or \"payroll\"", field: "kind")
+            }
+            kind = known
+        }
+        guard let list = object.member("payments") else { return PaymentBatchBody(kind: kind, payments: nil) }
         guard case .array(let elements) = list else { throw IntakeJSONObject.wrongType("payments", "an array") }
         var payments: [PaymentRequestBody] = []
         payments.reserveCapacity(elements.count)
         for (index, element) in elements.enumerated() {
             payments.append(try PaymentRequestBody(element, path: "payments[\(index)]"))
         }
-        return PaymentBatchBody(payments: payments)
+        return PaymentBatchBody(kind: kind, payments: payments)
     }
 }
 

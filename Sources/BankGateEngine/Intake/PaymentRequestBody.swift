@@ -93,9 +93,16 @@ public struct AddressBody: Sendable, Hashable {
 
 /// The body of `POST /v1/payment-batches`: `{"payments": [ … ]}`.
 public struct PaymentBatchBody: Sendable, Hashable {
+    /// `payments` (the default): transfers in one bank message; `payroll`: the bank's payroll batch (代发工资).
+    public enum Kind: String, Sendable, Hashable {
+        case payments, payroll
+    }
+
+    public var kind: Kind
     public var payments: [PaymentRequestBody]?
 
-    public init(payments: [PaymentRequestBody]?) {
+    public init(kind: Kind = .payments, payments: [PaymentRequestBody]?) {
+        self.kind = kind
         self.payments = payments
     }
 }
@@ -152,7 +159,12 @@ extension AddressBody: Decodable {
 
 extension PaymentBatchBody: Decodable {
     public init(from decoder: any Decoder) throws {
-        let container = try StrictJSONObject(decoder, knownKeys: ["payments"])
+        let container = try StrictJSONObject(decoder, knownKeys: ["kind", "payments"])
+        let kindText = try container.string("kind")
+        guard let kind = Kind(rawValue: kindText ?? Kind.payments.rawValue) else {
+            throw GatewayError(.validation, code: .invalidValue, message: "kind must be \"payments\" or \"payroll\"", field: "kind")
+        }
+        self.kind = kind
         payments = try container.value([PaymentRequestBody].self, "payments")
     }
 }

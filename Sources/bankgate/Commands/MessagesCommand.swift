@@ -13,7 +13,7 @@ struct MessagesCommand: AsyncParsableCommand {
 
     /// `bankgate messages render`: the message that would be sent for a batch, without sending it or
     /// touching the store (for bank onboarding, tests and benchmarks).
-    struct Render: ParsableCommand {
+    struct Render: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "render",
             abstract: "Write the bank message for a batch of payment requests, without sending anything.",
@@ -21,12 +21,12 @@ struct MessagesCommand: AsyncParsableCommand {
 
         @Option(help: ArgumentHelp("The configuration file.", valueName: "file")) var config: String
         @Option(help: ArgumentHelp("The configured bank.", valueName: "bank-id")) var bank: String
-        @Option(help: ArgumentHelp("The bank's name of its payment message: pain.001.001.09 or pain.001.001.03 (ISO 20022), DCPAYMNT (CMB) … (default: the bank's).", valueName: "kind")) var message: String?
+        @Option(help: ArgumentHelp("The bank's name of its payment message: pain.001.001.09 or pain.001.001.03 (ISO 20022), DCPAYMNT (CMB), b2e0078 (BOC payroll) … (default: the bank's payment message).", valueName: "kind")) var message: String?
         @Option(help: ArgumentHelp("JSON array of payment requests.", valueName: "file")) var input: String
         @Option(help: ArgumentHelp("Where to write the message (default: standard output).", valueName: "file")) var out: String?
         @Option(name: .customLong("message-id"), help: "MsgId to use (default: generated).") var messageId: String?
 
-        func run() throws {
+        func run() async throws {
             let configuration: BankGateConfiguration
             do {
                 configuration = try BankGateConfiguration.load(path: config)
@@ -68,8 +68,14 @@ struct MessagesCommand: AsyncParsableCommand {
             } catch {
                 throw commandFailure("\(input): \(error)")
             }
+            // A payroll when the bank's payroll message is asked for (`b2e0078`), else payments.
+            let payrolls = connection.adapter as? any PayrollAdapter
+            let asPayroll = message.map { name in payrolls.map { $0.payrollMessageKind.hasSuffix("." + name) } ?? false } ?? false
             do {
-                for (index, request) in requests.enumerated() {
+                if asPayroll, let payrolls, let debtor = connection.accounts[requests[0].debtorAccountId] {
+                    try GatewayEngine.checkPayroll(requests, adapter: payrolls, debtor: debtor) { "[\($0)]." }
+                }
+                for (index, request) in requests.enumerated() where !asPayroll {
                     guard let debtor = connection.accounts[request.debtorAccountId] else { continue }
                     try GatewayEngine.checkPayment(request, adapter: connection.adapter,
                                                    requirements: connection.adapter.paymentFieldRequirements, debtor: debtor,
@@ -97,7 +103,11 @@ struct MessagesCommand: AsyncParsableCommand {
                 })
             let encoded: EncodedMessage
             do {
-                encoded = try connection.adapter.encodePayment(paymentMessage)
+                if asPayroll, let payrolls {
+                    encoded = try payrolls.encodePayroll(paymentMessage)
+                } else {
+                    encoded = try connection.adapter.encodePayment(paymentMessage)
+                }
             } catch {
                 throw commandFailure("cannot encode: \(error)")
             }
@@ -105,15 +115,19 @@ struct MessagesCommand: AsyncParsableCommand {
             if let message, message != encoded.kind, !encoded.kind.hasSuffix("." + message) {
                 throw commandFailure("bank \(bank) (adapter \(bankConfig.adapter)) writes \(encoded.kind) for these payments, not \(message)")
             }
-            // The bytes as sent: sealed in the bank's envelope (CCB's form …) unless the bank signs the
-            // document first (ICBC: the NetSafe Client signs it; this is the document it is given).
+            // The bytes as sent: sealed in the bank's envelope (CCB's form …), signed first with our
+            // key where the bank wants it. A document the bank's own client signs (ICBC's NetSafe Client)
+            // is written as the client is given it.
             var sent = encoded
-            if !connection.adapter.needsSignature(encoded) {
-                do {
+            do {
+                if !connection.adapter.needsSignature(encoded) {
                     sent = try connection.adapter.seal(encoded, signature: nil, at: now)
-                } catch {
-                    throw commandFailure("cannot seal: \(error)")
+                } else if let signer = connection.signer as? KeySigner {
+                    let signature = try await signer.sign(try connection.adapter.signable(encoded))
+                    sent = try connection.adapter.seal(encoded, signature: signature, at: now)
                 }
+            } catch {
+                throw commandFailure("cannot sign or seal: \(error)")
             }
             guard FileDescriptorOutput.store(sent.bytes, to: out) else { throw commandFailure("cannot write \(out ?? "standard output")") }
         }

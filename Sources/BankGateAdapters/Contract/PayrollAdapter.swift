@@ -1,0 +1,20 @@
+public import BankGateCore
+
+/// An adapter whose bank takes payroll batches (代发工资) as a message of their own: one request
+/// for the whole batch, keyed by the message id, with a line per employee.
+///
+/// The engine sends a submission whose kind is ``payrollMessageKind`` with ``encodePayroll(_:)``
+/// instead of ``BankAdapter/encodePayment(_:)``. Status queries carry the same kind in
+/// ``StatusQuery/originalKind``, so the adapter asks the bank about the batch rather than a
+/// transfer; an outcome the bank gives for the whole batch is the report's group outcome.
+public protocol PayrollAdapter: BankAdapter {
+    /// The kind stored with a payroll submission (`BOC.b2e0078`).
+    var payrollMessageKind: String { get }
+    /// At most this many lines in one payroll batch.
+    var maxTransfersPerPayroll: Int { get }
+    /// Encodes a payroll batch: every transfer of `message` is one line.
+    func encodePayroll(_ message: PaymentMessage) throws(AdapterError) -> EncodedMessage
+    /// The first line the payroll message cannot carry as given (its index and the API field at
+    /// fault), checked at intake in place of the transfer checks; `nil` when the batch can be sent.
+    func payrollProblem(_ transfers: [CreditTransfer], debtor: DebtorAccount) -> (line: Int, problem: TransferFieldProblem)?
+}
