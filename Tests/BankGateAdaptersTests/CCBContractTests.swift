@@ -63,4 +63,20 @@ final class CCBContractTests: XCTestCase {
         XCTAssertEqual(adapter.name, "ccb")
         XCTAssertFalse("\(adapter)".contains(Fixtures.password))
     }
+
+    /// Over the client's raw TCP port the document goes as it is (no form), the answer is read until
+    /// the client closes, and the archive still never holds the password.
+    func testOverTheRawSocketTheDocumentIsSentAsItIs() throws {
+        var bank = BankConfig(id: "ccb-sz", adapter: "ccb", transport: .tcp(host: "127.0.0.1", port: 12345))
+        bank.adapterOptions = ["customer_id": "SZP000012345#001", "user_id": "WLPT01", "password_env": "CCB_PW"]
+        let adapter = try AdapterRegistry.make(bank: bank, accounts: [], environment: ["CCB_PW": Fixtures.password])
+        let encoded = try Fixtures.adapter.encodePayment(message())
+        let sealed = try adapter.seal(encoded, signature: nil, at: Fixtures.createdAt)
+        XCTAssertEqual(sealed.bytes, encoded.bytes, "no requestXml= form over TCP")
+        XCTAssertFalse(adapter.isCompleteAnswer(Array("<TX></TX>".utf8)), "read until the client closes")
+        XCTAssertNotNil(sealed.bytes.firstRange(of: Array(Fixtures.password.utf8)))
+        let archived = adapter.archivableBytes(sealed)
+        XCTAssertNil(archived.firstRange(of: Array(Fixtures.password.utf8)))
+        XCTAssertNotNil(archived.firstRange(of: Array("<PASSWORD>******</PASSWORD>".utf8)))
+    }
 }

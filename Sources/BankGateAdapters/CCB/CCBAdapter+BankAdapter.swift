@@ -28,10 +28,12 @@ extension CCBAdapter: AccountQueryAdapter {
     /// No limit is known for `6WY101`; the pull asks a month at most.
     public var maxTransactionQueryDays: Int { 31 }
 
-    /// The 外联客户端's form: `requestXml=` and the percent-encoded GB2312 document.
+    /// The 外联客户端's form: `requestXml=` and the percent-encoded GB2312 document; over the raw
+    /// TCP port, the document as it is.
     public func seal(_ message: EncodedMessage, signature: [UInt8]?, at time: Timestamp) throws(AdapterError) -> EncodedMessage {
-        EncodedMessage(kind: message.kind, contentType: Self.formContentType, fileName: message.fileName,
-                       bytes: Self.envelope(message), urlQuery: message.urlQuery)
+        guard !overRawSocket else { return message }
+        return EncodedMessage(kind: message.kind, contentType: Self.formContentType, fileName: message.fileName,
+                              bytes: Self.envelope(message), urlQuery: message.urlQuery)
     }
 
     /// The form as sent, its `PASSWORD` blanked: the password never reaches the archive.
@@ -179,6 +181,8 @@ extension CCBAdapter: ConfiguredAdapter {
         for account in accounts where account.currency.code != "CNY" {
             throw AdapterSetupError("account \(account.id): CCB transfers are in CNY only (CUR_TYPE 01)")
         }
-        return CCBAdapter(customerId: customer, operatorId: user, password: password)
+        var adapter = CCBAdapter(customerId: customer, operatorId: user, password: password)
+        if case .tcp = bank.transport { adapter.overRawSocket = true }
+        return adapter
     }
 }

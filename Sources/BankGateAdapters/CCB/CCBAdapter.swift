@@ -37,6 +37,9 @@ public struct CCBAdapter: Sendable {
     /// `CHK_RECVNAME` of same-bank transfers: whether CCB checks the creditor's name against the
     /// account (`1`) and refuses a mismatch (`0130Z0100005` 户名不符), or not (`0`).
     public let checksCreditorName: Bool
+    /// Whether the client is reached over its raw TCP port (`transport = "tcp"`): the document is
+    /// written as it is and the answer read until the client closes, instead of the HTTP form.
+    public var overRawSocket = false
 
     /// Creates the codec.
     /// - Parameters:
