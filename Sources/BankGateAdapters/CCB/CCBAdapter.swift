@@ -38,6 +38,10 @@ public struct CCBAdapter: Sendable {
     /// account (`1`) and refuses a mismatch (`0130Z0100005` 户名不符), or not (`0`).
     public let checksCreditorName: Bool
 
+    /// The table the bank's codes are read with: ``CCBCodes/builtIn`` unless the configuration
+    /// gives a `codes_file` or `code_overrides` (see ``AdapterRegistry/make(bank:accounts:environment:)``).
+    public var codes = CCBCodes.builtIn
+
     /// Creates the codec.
     /// - Parameters:
     ///   - customerId: `CUST_ID`, the company's customer number at CCB.
