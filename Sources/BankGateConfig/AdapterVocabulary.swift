@@ -21,10 +21,14 @@ public struct AdapterVocabulary: Sendable {
         public var bankKeys: [Key]
         /// Keys of each `[[accounts]]` entry at that bank.
         public var accountKeys: [Key]
+        /// The kinds and categories of the adapter's code table, against which `codes_file` and
+        /// `code_overrides` are checked; `nil` when the adapter has no table to configure.
+        public var codeTable: CodeTableVocabulary?
 
-        public init(bankKeys: [Key] = [], accountKeys: [Key] = []) {
+        public init(bankKeys: [Key] = [], accountKeys: [Key] = [], codeTable: CodeTableVocabulary? = nil) {
             self.bankKeys = bankKeys
             self.accountKeys = accountKeys
+            self.codeTable = codeTable
         }
     }
 

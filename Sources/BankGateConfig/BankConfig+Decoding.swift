@@ -6,7 +6,7 @@ extension BankConfig {
         "max_attempts", "request_timeout_ms", "connect_timeout_ms", "backoff_base_ms", "backoff_max_ms",
         "circuit_failure_threshold", "circuit_cooldown_ms", "status_query_interval_ms",
         "duplicate_check_window_hours", "max_transfers_per_message",
-    ] + BankTLSConfig.keys
+    ] + BankTLSConfig.keys + codeTableKeys
 
     static func decode(_ reader: TableReader, ids: inout UniqueIdentifiers, baseDirectory: String,
                        adapters: AdapterVocabulary) -> BankConfig {
@@ -52,6 +52,8 @@ extension BankConfig {
             tls: tls)
         bank.adapterOptions = options
         bank.pain001VersionGiven = version != nil
+        bank.codeTable = decodeCodeTable(reader, adapter: adapter, entry: adapter.flatMap { adapters.entries[$0.value] },
+                                         baseDirectory: baseDirectory)
         return bank
     }
 

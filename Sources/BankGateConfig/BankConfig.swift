@@ -50,6 +50,9 @@ public struct BankConfig: Sendable {
     public var maxTransfersPerMessage: Int?
     /// CA and client certificate for an `https://` bank (`tls_*` keys).
     public var tls: BankTLSConfig?
+    /// `codes_file` and `code_overrides`: the code table the adapter reads the bank's answers
+    /// with; the adapter's built-in table when neither is given.
+    public var codeTable = CodeTableConfig()
 
     /// `pain.001` versions the `iso20022` adapter writes; the first is the default.
     public static let pain001Versions = ["pain.001.001.09", "pain.001.001.03"]

@@ -88,6 +88,14 @@ public enum BankConnections {
         return connections
     }
 
+    /// The code table each bank's adapter reads codes with (`built-in`, `file …`, `… + 2 overrides`),
+    /// for the start-up log; banks whose adapter has no configurable table are left out.
+    public static func codeTables(_ connections: [BankConnection]) -> [(bank: String, table: String)] {
+        connections.compactMap { connection in
+            AdapterRegistry.codeTableOrigin(of: connection.adapter).map { (connection.config.id, "\($0)") }
+        }
+    }
+
     /// The transport's TLS options from the bank's `tls_*` keys; the key password from the environment.
     static func tlsOptions(_ bank: BankConfig) throws(SetupError) -> TLSOptions {
         var options = TLSOptions()

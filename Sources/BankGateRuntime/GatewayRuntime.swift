@@ -58,6 +58,9 @@ public struct GatewayRuntime: Sendable {
         }
         let store = try Self.openPrivateStore(configuration)
         let connections = try BankConnections.make(configuration, signingKeys: signingKeys, clock: clock)
+        for (bank, table) in BankConnections.codeTables(connections) {
+            logger.info("bank code table", metadata: ["bank": "\(bank)", "table": "\(table)"])
+        }
         let reports = AccountReports(store: store, accounts: configuration.accounts.map { $0.debtorAccount() }, clock: clock,
                                      logger: logger, webhookSecrets: webhookSecrets,
                                      maxArchiveUnpackedBytes: configuration.server.maxArchiveUnpackedBytes)

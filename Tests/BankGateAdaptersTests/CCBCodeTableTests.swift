@@ -3,24 +3,25 @@ import BankGateCore
 import Foundation
 import XCTest
 
-/// `adapters/ccb/codes.tsv` and ``CCBCodes/table`` say the same, row for row; and the GB2312 helper.
+/// `adapters/ccb/codes.tsv` and ``CCBCodes/table`` say the same, row for row (meanings included); and the GB2312 helper.
 final class CCBCodeTableTests: XCTestCase {
     func testTheSwiftTableMirrorsCodesTSV() throws {
         let text = try String(contentsOf: CCBFixtures.codesFile, encoding: .utf8)
-        let rows = try BankCodeTable<CCBCodeKind, CCBCodeCategory>.rows(fromTSV: text)
+        let rows = try BankCodeTable<CCBCodeKind>.rows(fromTSV: text)
         XCTAssertEqual(rows, CCBCodes.table)
+        XCTAssertTrue(rows.allSatisfy { CCBCodes.categories.contains($0.category) }, "a category CCB's codec does not read")
     }
 
     func testTheDecisiveCodes() {
-        XCTAssertEqual(CCBCodes.category(.returnCode, "000000"), .ok)
-        XCTAssertEqual(CCBCodes.category(.returnCode, "0130Z0100001"), .unknown, "busy/timeout must never fail a payment")
-        XCTAssertEqual(CCBCodes.category(.returnCode, "0130Z0100005"), .rejected)
-        XCTAssertEqual(CCBCodes.category(.returnCode, "0130Z110B144"), .unknown, "a duplicate means the bank has the original")
-        XCTAssertEqual(CCBCodes.category(.returnCode, "0130Z110BB22"), .notFound)
-        XCTAssertEqual(CCBCodes.category(.payrollResult, "4"), .completed)
-        XCTAssertEqual(CCBCodes.category(.payrollResult, "3"), .rejected)
-        XCTAssertNil(CCBCodes.category(.transferResult, "7"))
-        XCTAssertNil(CCBCodes.category(.returnCode, "0130Z999X999"))
+        XCTAssertEqual(CCBCodes.builtIn.category(.returnCode, "000000"), .ok)
+        XCTAssertEqual(CCBCodes.builtIn.category(.returnCode, "0130Z0100001"), .unknown, "busy/timeout must never fail a payment")
+        XCTAssertEqual(CCBCodes.builtIn.category(.returnCode, "0130Z0100005"), .rejected)
+        XCTAssertEqual(CCBCodes.builtIn.category(.returnCode, "0130Z110B144"), .unknown, "a duplicate means the bank has the original")
+        XCTAssertEqual(CCBCodes.builtIn.category(.returnCode, "0130Z110BB22"), .notFound)
+        XCTAssertEqual(CCBCodes.builtIn.category(.payrollResult, "4"), .completed)
+        XCTAssertEqual(CCBCodes.builtIn.category(.payrollResult, "3"), .rejected)
+        XCTAssertNil(CCBCodes.builtIn.category(.transferResult, "7"))
+        XCTAssertNil(CCBCodes.builtIn.category(.returnCode, "0130Z999X999"))
         // Only DEAL_RESULT values mean paid; no RETURN_CODE does.
         XCTAssertEqual(Set(CCBCodes.table.filter { $0.category == .completed }.map(\.kind)), [.transferResult, .payrollResult])
     }

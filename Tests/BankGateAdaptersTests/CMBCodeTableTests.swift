@@ -3,21 +3,22 @@ import BankGateCore
 import Foundation
 import XCTest
 
-/// `adapters/cmb/codes.tsv` and ``CMBCodes/table`` say the same, row for row; and the GBK helper.
+/// `adapters/cmb/codes.tsv` and ``CMBCodes/table`` say the same, row for row (meanings included); and the GBK helper.
 final class CMBCodeTableTests: XCTestCase {
     func testTheSwiftTableMirrorsCodesTSV() throws {
         let text = try String(contentsOf: CMBFixtures.codesFile, encoding: .utf8)
-        let rows = try BankCodeTable<CMBCodeKind, CMBCodeCategory>.rows(fromTSV: text)
+        let rows = try BankCodeTable<CMBCodeKind>.rows(fromTSV: text)
         XCTAssertEqual(rows, CMBCodes.table)
+        XCTAssertTrue(rows.allSatisfy { CMBCodes.categories.contains($0.category) }, "a category CMB's codec does not read")
     }
 
     func testTheDecisiveCodes() {
-        XCTAssertEqual(CMBCodes.category(.returnCode, "0"), .ok)
-        XCTAssertEqual(CMBCodes.category(.requestStatus, "FIN"), .final)
-        XCTAssertEqual(CMBCodes.category(.resultFlag, "S"), .completed)
-        XCTAssertEqual(CMBCodes.category(.resultFlag, "F"), .rejected)
-        XCTAssertEqual(CMBCodes.category(.errorCode, "NCB4241"), .unknown)
-        XCTAssertNil(CMBCodes.category(.resultFlag, "Z"))
+        XCTAssertEqual(CMBCodes.builtIn.category(.returnCode, "0"), .ok)
+        XCTAssertEqual(CMBCodes.builtIn.category(.requestStatus, "FIN"), .final)
+        XCTAssertEqual(CMBCodes.builtIn.category(.resultFlag, "S"), .completed)
+        XCTAssertEqual(CMBCodes.builtIn.category(.resultFlag, "F"), .rejected)
+        XCTAssertEqual(CMBCodes.builtIn.category(.errorCode, "NCB4241"), .unknown)
+        XCTAssertNil(CMBCodes.builtIn.category(.resultFlag, "Z"))
         // Nothing but RTNFLG=S means paid.
         XCTAssertEqual(CMBCodes.table.filter { $0.category == .completed }.map(\.code), ["S"])
     }
@@ -43,18 +44,34 @@ final class CMBCodeTableTests: XCTestCase {
 /// The shared table: lookups, and a `codes.tsv` that does not parse names its line.
 final class BankCodeTableTests: XCTestCase {
     func testLookupAndFormatErrors() throws {
-        let table = BankCodeTable<CMBCodeKind, CMBCodeCategory>(CMBCodes.table)
+        let table = BankCodeTable<CMBCodeKind>(CMBCodes.table, categories: CMBCodes.categories)
         XCTAssertEqual(table.category(.resultFlag, "S"), .completed)
         XCTAssertNil(table.category(.returnCode, "S"), "a code is looked up within its kind")
-        let good = "# kind\tcode\tcategory\tmeaning\n\nRTNFLG\tS\tcompleted\tpaid\n"
-        XCTAssertEqual(try BankCodeTable<CMBCodeKind, CMBCodeCategory>.rows(fromTSV: good),
-                       [.init(kind: .resultFlag, code: "S", category: .completed)])
-        XCTAssertThrowsError(try BankCodeTable<CMBCodeKind, CMBCodeCategory>.rows(fromTSV: "RTNFLG\tS\tpaid\tx\n")) { error in
-            XCTAssertEqual("\(error)", "line 1: unknown category paid")
+        let good = "# kind\tcode\tcategory\tmeaning\n\nRTNFLG\tS\tcompleted\tpaid\r\n"
+        XCTAssertEqual(try BankCodeTable<CMBCodeKind>.rows(fromTSV: good),
+                       [.init(kind: .resultFlag, code: "S", category: .completed, meaning: "paid")])
+        XCTAssertThrowsError(try BankCodeTable<CMBCodeKind>.rows(fromTSV: "RTNFLG\tS\tpaid\tx\n")) { error in
+            XCTAssertTrue("\(error)".hasPrefix("line 1: unknown category \"paid\" (one of: accepted, "), "\(error)")
         }
-        XCTAssertThrowsError(try BankCodeTable<CMBCodeKind, CMBCodeCategory>.rows(fromTSV: "\nXX\tS\tcompleted\tx\n")) { error in
-            XCTAssertEqual("\(error)", "line 2: unknown kind XX")
+        XCTAssertThrowsError(try BankCodeTable<CMBCodeKind>.rows(fromTSV: "\nXX\tS\tcompleted\tx\n")) { error in
+            XCTAssertEqual("\(error)", "line 2: unknown kind \"XX\" (one of: RETCOD, REQSTS, RTNFLG, ERRCOD)")
         }
-        XCTAssertThrowsError(try BankCodeTable<CMBCodeKind, CMBCodeCategory>.rows(fromTSV: "RTNFLG\tS\tcompleted\n"))
+        XCTAssertThrowsError(try BankCodeTable<CMBCodeKind>.rows(fromTSV: "RTNFLG\tS\tcompleted\n")) { error in
+            XCTAssertTrue("\(error)".hasPrefix("line 1: 3 columns, not 4"), "\(error)")
+        }
+        XCTAssertThrowsError(try BankCodeTable<CMBCodeKind>.rows(fromTSV: "RTNFLG\tS\tcompleted\ta\nRTNFLG\tS\trejected\tb\n")) { error in
+            XCTAssertEqual("\(error)", "line 2: RTNFLG S is already listed on line 1")
+        }
+    }
+
+    /// Every category that is no outcome has no payment status: a codec that meets one where it
+    /// does not expect it falls back to unknown, never to success.
+    func testOnlyOutcomesHaveAPaymentStatus() {
+        XCTAssertEqual(BankCodeCategory.allCases.filter { $0.paymentStatus != nil },
+                       [.accepted, .processing, .completed, .rejected, .returned, .unknown])
+        XCTAssertEqual(BankCodeCategory.outcomes.count, 7)
+        XCTAssertEqual(Set(BankCodeCategory.allCases.map(\.rawValue)),
+                       ["accepted", "processing", "completed", "rejected", "returned", "retry_later", "unknown",
+                        "ok", "final", "sign_in_required", "not_found"])
     }
 }

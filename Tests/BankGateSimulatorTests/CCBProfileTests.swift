@@ -147,7 +147,7 @@ final class CCBProfileTests: XCTestCase {
         let refused = await bank.receiveCCB(try Self.payment(Self.sameBank("2026112300000022", minorUnits: 100), adapter: wrong),
                                             profile: Self.profile)
         XCTAssertEqual(try CCBAnswer.read(refused.body).returnCode, "0130Z0100004")
-        XCTAssertEqual(CCBCodes.category(.returnCode, "0130Z0100004"), .rejected)
+        XCTAssertEqual(CCBCodes.builtIn.category(.returnCode, "0130Z0100004"), .rejected)
         let otherUser = CCBAdapter(customerId: CCBProfile.defaultCustomerId, operatorId: "WLPT02", password: CCBProfile.defaultPassword)
         let balance = await bank.receiveCCB(CCBAdapter.envelope(try otherUser.encodeBalanceQuery(account: Self.debtor(), queryId: "1")),
                                             profile: Self.profile)

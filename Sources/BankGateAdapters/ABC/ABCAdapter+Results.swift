@@ -29,7 +29,7 @@ extension ABCAdapter {
     /// asked about): not every answer echoes it. When it does (`ap/ReqSeqNo`, `Cmp/CmeSeqNo`) and
     /// names another reference, the answer is unknown.
     ///
-    /// Payment answers: `RespCode` through ``ABCCodes``; `0000` is completed unless `Corp/WaitFlag`
+    /// Payment answers: `RespCode` through the adapter's ``ABCAdapter/codes``; `0000` is completed unless `Corp/WaitFlag`
     /// says the transfer was held (落地, processing). `CQRT04` answers: `0000` → the last four
     /// characters of `Cmp/RespPrvData` (the host's result) through the table; any other `RespCode`
     /// means the query failed, which says nothing about the transfer (unknown).
@@ -53,9 +53,10 @@ extension ABCAdapter {
             .outcomes([TransactionOutcome(endToEndId: nil, instructionId: reference, bankStatus: bankStatus, status: status,
                                           reasonCode: reasonCode, reasonText: reasonText)])
         }
-        guard let category = ABCCodes.category(.responseCode, code) else { return .unknown(answer.summary) }
+        guard let category = codes.category(.responseCode, code) else { return .unknown(answer.summary) }
         switch category {
-        case .unknown:
+        case .unknown, .final, .signInRequired, .notFound:
+            // `unknown`, or a category ABC's table does not use: proves nothing.
             return .unknown(answer.summary)
         case .retryLater:
             return .retryLater(answer.summary)
@@ -64,14 +65,14 @@ extension ABCAdapter {
                 return .unknown("CQRT04 answered 0000 without a result (Cmp/RespPrvData)")
             }
             let hostCode = String(decoding: data.utf8.suffix(4), as: UTF8.self)
-            let status = ABCCodes.category(.hostResult, hostCode)?.paymentStatus ?? .unknown
+            let status = codes.category(.hostResult, hostCode)?.paymentStatus ?? .unknown
             return outcome(status, bankStatus: "0000/" + hostCode, reasonCode: status == .completed ? nil : hostCode,
                            reasonText: answer.value("Corp", "Postscript") ?? reasonText)
         case .ok:
             guard let waitFlag = answer.value("Corp", "WaitFlag") else {
                 return outcome(.completed, bankStatus: code, reasonCode: nil, reasonText: reasonText)
             }
-            let status = ABCCodes.category(.waitFlag, waitFlag)?.paymentStatus ?? .unknown
+            let status = codes.category(.waitFlag, waitFlag)?.paymentStatus ?? .unknown
             return outcome(status, bankStatus: code + "/WaitFlag " + waitFlag, reasonCode: nil, reasonText: reasonText)
         case _ where isStatusQuery:
             // The query itself failed: nothing is known about the transfer.

@@ -38,6 +38,10 @@ public struct ABCAdapter: Sendable {
     /// The first byte of every request header.
     public let frameFlag: ABCFrameFlag
 
+    /// The table the bank's codes are read with: ``ABCCodes/builtIn`` unless the configuration
+    /// gives a `codes_file` or `code_overrides` (see ``AdapterRegistry/make(bank:accounts:environment:)``).
+    public var codes = ABCCodes.builtIn
+
     /// Creates the codec.
     /// - Parameters:
     ///   - corporateNumber: `CorpNo`, the customer number (客户号).

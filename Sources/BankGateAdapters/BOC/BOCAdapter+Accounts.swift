@@ -60,11 +60,11 @@ extension BOCAdapter {
     /// - Throws: ``AdapterError`` for an unreadable answer, a status other than `B001` (its
     ///   category in the message; see ``requiresSignIn(_:)``) or an amount that is not a decimal.
     public func decodeBalanceAnswer(_ bytes: [UInt8]) throws(AdapterError) -> [BOCAccountBalances] {
-        let answer = try Self.successfulAnswer(bytes, code: "b2e0005")
+        let answer = try successfulAnswer(bytes, code: "b2e0005")
         var result: [BOCAccountBalances] = []
         for record in answer.records {
             let location = "b2e0005-rs (line \(record.line))"
-            try Self.requireSuccess(record, location: location)
+            try requireSuccess(record, location: location)
             let account = record.child("account")
             func text(_ node: XMLNode?, _ name: String) -> String? { BOCAnswer.text(node?.child(name)) }
             let currency = try Self.currency(text(account, "curcde"), default: Currency(code: "CNY")!,
@@ -106,13 +106,13 @@ extension BOCAdapter {
     ///   from it, and ``BOCTransactionPage/nextRecord`` follows it.
     public func decodeTransactionPage(_ bytes: [UInt8], account: DebtorAccount, statementId: String,
                                       firstRecord: Int) throws(AdapterError) -> BOCTransactionPage {
-        let answer = try Self.successfulAnswer(bytes, code: "b2e0035")
+        let answer = try successfulAnswer(bytes, code: "b2e0035")
         let currency = account.currency
         let statementAccount = StatementAccount(identifier: account.number, currency: currency.code)
         var transactions: [StatementTransaction] = []
         for (offset, record) in answer.records.enumerated() {
             let location = "b2e0035-rs[\(offset + 1)]"
-            try Self.requireSuccess(record, location: location)
+            try requireSuccess(record, location: location)
             func text(_ path: String...) -> String? { BOCAnswer.text(record.descendant(path: path)) }
             _ = try Self.currency(text("trncur"), default: currency, location: location + "/trncur", expected: currency)
             guard let amountText = text("txnamt"),
@@ -158,11 +158,12 @@ extension BOCAdapter {
 
     /// An answer to `code` with `B001` on the envelope, else an error naming the code, its
     /// category and message.
-    static func successfulAnswer(_ bytes: [UInt8], code: String) throws(AdapterError) -> BOCAnswer {
+    func successfulAnswer(_ bytes: [UInt8], code: String) throws(AdapterError) -> BOCAnswer {
         let answer = try BOCAnswer.read(bytes)
-        guard answer.status.category == .ok else {
-            let category = answer.status.category?.rawValue ?? "unknown"
-            throw AdapterError("rspcod \(answer.status.description) (\(category))", location: answer.result.name + "/status")
+        let category = answer.status.category(in: codes)
+        guard category == .ok else {
+            let name = category?.rawValue ?? "unknown"
+            throw AdapterError("rspcod \(answer.status.description) (\(name))", location: answer.result.name + "/status")
         }
         guard answer.transactionCode == code else {
             throw AdapterError("answer to \(answer.transactionCode), not to \(code)", location: answer.result.name)
@@ -172,9 +173,9 @@ extension BOCAdapter {
 
     /// Throws unless the record's own status is `B001` (a record without a status passes: the
     /// envelope's `B001` stands for it).
-    static func requireSuccess(_ record: XMLNode, location: String) throws(AdapterError) {
+    func requireSuccess(_ record: XMLNode, location: String) throws(AdapterError) {
         guard let status = BOCStatus.of(record) else { return }
-        guard status.category == .ok else {
+        guard status.category(in: codes) == .ok else {
             throw AdapterError("rspcod \(status.description)", location: location + "/status")
         }
     }

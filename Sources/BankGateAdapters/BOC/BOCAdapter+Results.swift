@@ -53,7 +53,7 @@ extension BOCAdapter {
         guard Self.paymentAnswerCodes.contains(answer.transactionCode) else {
             return .unknown("answer to \(answer.transactionCode), not to a payment or status query (\(envelope))")
         }
-        switch answer.status.category {
+        switch answer.status.category(in: codes) {
         case .ok?:
             break
         case .signInRequired?:
@@ -71,7 +71,7 @@ extension BOCAdapter {
         let isStatusAnswer = answer.transactionCode == "b2e0007"
         var outcomes: [TransactionOutcome] = []
         for record in answer.records {
-            guard let outcome = Self.outcome(record, isStatusAnswer: isStatusAnswer) else {
+            guard let outcome = outcome(record, isStatusAnswer: isStatusAnswer) else {
                 return .unknown("a result without insid or rspcod (\(record.name), line \(record.line))")
             }
             outcomes.append(outcome)
@@ -81,11 +81,11 @@ extension BOCAdapter {
 
     /// One item's result: its `rspcod` through the table; a code the table does not know is
     /// `unknown`. `nil` without `insid` or `rspcod`: a result that cannot be tied to a payment.
-    static func outcome(_ record: XMLNode, isStatusAnswer: Bool) -> TransactionOutcome? {
+    func outcome(_ record: XMLNode, isStatusAnswer: Bool) -> TransactionOutcome? {
         guard let reference = BOCAnswer.text(record.child("insid")), let status = BOCStatus.of(record) else { return nil }
-        let category = status.category ?? .unknown
+        let category = status.category(in: codes) ?? .unknown
         return TransactionOutcome(endToEndId: nil, instructionId: reference, bankStatus: status.code,
-                                  status: category.paymentStatus(isStatusAnswer: isStatusAnswer),
+                                  status: BOCCodes.paymentStatus(of: category, isStatusAnswer: isStatusAnswer),
                                   reasonCode: category == .ok ? nil : status.code, reasonText: status.message)
     }
 

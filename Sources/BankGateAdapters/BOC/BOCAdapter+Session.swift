@@ -10,8 +10,9 @@ public struct BOCSignInAnswer: Hashable, Sendable {
     /// `serverdt`: the bank's time, `YYYYMMDDHHMMSS`.
     public var serverTime: String?
 
-    /// Signed in: `B001` with a token.
-    public var isSignedIn: Bool { status.category == .ok && token != nil }
+    /// Signed in: a code of category ``BankCodeCategory/ok`` (`B001`) in the adapter's table,
+    /// with a token.
+    public var isSignedIn: Bool
 }
 
 extension BOCAdapter {
@@ -58,14 +59,15 @@ extension BOCAdapter {
         guard answer.transactionCode == "b2e0001" || answer.transactionCode == "b2eerror" else {
             throw AdapterError("answer to \(answer.transactionCode), not to the sign-in b2e0001", location: answer.result.name)
         }
-        return BOCSignInAnswer(status: answer.status, token: answer.token, serverTime: answer.serverTime)
+        return BOCSignInAnswer(status: answer.status, token: answer.token, serverTime: answer.serverTime,
+                               isSignedIn: answer.status.category(in: codes) == .ok && answer.token != nil)
     }
 
     /// Whether `answer` refuses its request because the session is not signed in or its token
-    /// expired (a code of category ``BOCCodeCategory/signInRequired`` on the envelope). A query
+    /// expired (a code of category ``BankCodeCategory/signInRequired`` on the envelope). A query
     /// answered so is sent again after a new sign-in; a payment is not: its status is asked.
     public func requiresSignIn(_ answer: [UInt8]) -> Bool {
-        (try? BOCAnswer.read(answer))?.status.category == .signInRequired
+        (try? BOCAnswer.read(answer))?.status.category(in: codes) == .signInRequired
     }
 
     /// `YYYYMMDDHHMMSS` of `time` in China Standard Time.

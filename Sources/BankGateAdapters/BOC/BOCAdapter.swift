@@ -37,6 +37,10 @@ public struct BOCAdapter: Sendable {
     /// account number: BOC identifies an account by this number and the account number.
     public let branchNumbers: [String: String]
 
+    /// The table the bank's codes are read with: ``BOCCodes/builtIn`` unless the configuration
+    /// gives a `codes_file` or `code_overrides` (see ``AdapterRegistry/make(bank:accounts:environment:)``).
+    public var codes = BOCCodes.builtIn
+
     /// Creates the codec.
     /// - Parameters:
     ///   - terminalId: `termid`, the id of the enterprise's front-end.

@@ -13,8 +13,9 @@ public struct BOCStatus: Hashable, Sendable {
         self.message = message
     }
 
-    /// The code's category in ``BOCCodes``, `nil` when the table does not know it.
-    public var category: BOCCodeCategory? { BOCCodes.category(.responseCode, code) }
+    /// The code's category in `codes` (an adapter's ``BOCAdapter/codes``), `nil` when the table
+    /// does not know it.
+    public func category(in codes: BOCCodes.Table) -> BankCodeCategory? { codes.category(.responseCode, code) }
 
     /// `B107 未签到`: the code and message, for operators.
     public var description: String { code + (message.map { " " + $0 } ?? "") }

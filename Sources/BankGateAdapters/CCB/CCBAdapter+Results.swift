@@ -47,11 +47,11 @@ extension CCBAdapter {
         }
         switch answer.code {
         case Self.statusQueryCode?:
-            return Self.statusOutcome(answer, kind: .transferResult, reference: reference)
+            return statusOutcome(answer, kind: .transferResult, reference: reference)
         case Self.payrollStatusQueryCode?:
-            return Self.statusOutcome(answer, kind: .payrollResult, reference: reference)
+            return statusOutcome(answer, kind: .payrollResult, reference: reference)
         case Self.sameBankTransferCode?, Self.otherBankTransferCode?, Self.payrollCode?:
-            return Self.paymentOutcome(answer)
+            return paymentOutcome(answer)
         default:
             return .unknown("answer to \(answer.code ?? "no TX_CODE"), not a payment or a status query (\(answer.envelope))")
         }
@@ -59,8 +59,8 @@ extension CCBAdapter {
 
     /// A transfer's or 代发's answer: `000000` → taken (submitted; its result is asked with
     /// `6W0600`/`6W1503`), a rejecting code → rejected with the code as reason.
-    static func paymentOutcome(_ answer: CCBAnswer) -> CCBPaymentAnswer {
-        let category = CCBCodes.category(.returnCode, answer.returnCode)
+    func paymentOutcome(_ answer: CCBAnswer) -> CCBPaymentAnswer {
+        let category = codes.category(.returnCode, answer.returnCode)
         switch category {
         case .ok?, .rejected?:
             guard let reference = answer.requestNumber else {
@@ -79,8 +79,8 @@ extension CCBAdapter {
     }
 
     /// A status answer: `DEAL_RESULT` through the table of its query; `MESSAGE` is the reason.
-    static func statusOutcome(_ answer: CCBAnswer, kind: CCBCodeKind, reference: String?) -> CCBPaymentAnswer {
-        switch CCBCodes.category(.returnCode, answer.returnCode) {
+    func statusOutcome(_ answer: CCBAnswer, kind: CCBCodeKind, reference: String?) -> CCBPaymentAnswer {
+        switch codes.category(.returnCode, answer.returnCode) {
         case .ok?:
             break
         case .notFound?:
@@ -99,7 +99,7 @@ extension CCBAdapter {
             return .unknown("a status answer without REQUEST_SN1, and no reference given")
         }
         let result = answer.info("DEAL_RESULT")
-        let status = result.flatMap { CCBCodes.category(kind, $0)?.paymentStatus } ?? .unknown
+        let status = result.flatMap { codes.category(kind, $0)?.paymentStatus } ?? .unknown
         return .outcomes([TransactionOutcome(
             endToEndId: nil, instructionId: instructionId, bankStatus: result ?? "?", status: status,
             reasonCode: nil, reasonText: answer.info("MESSAGE"))])

@@ -41,6 +41,10 @@ public struct CCBAdapter: Sendable {
     /// written as it is and the answer read until the client closes, instead of the HTTP form.
     public var overRawSocket = false
 
+    /// The table the bank's codes are read with: ``CCBCodes/builtIn`` unless the configuration
+    /// gives a `codes_file` or `code_overrides` (see ``AdapterRegistry/make(bank:accounts:environment:)``).
+    public var codes = CCBCodes.builtIn
+
     /// Creates the codec.
     /// - Parameters:
     ///   - customerId: `CUST_ID`, the company's customer number at CCB.

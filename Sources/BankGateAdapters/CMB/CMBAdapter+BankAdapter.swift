@@ -82,7 +82,7 @@ extension CMBAdapter: AccountQueryAdapter {
         guard let reference = query.transfers.first?.instructionId else {
             return .inconclusive("a CMB status query names one transfer")
         }
-        if let answer = try? CMBAnswer.read(body), answer.returnCode == "0",
+        if let answer = try? CMBAnswer.read(body), codes.category(.returnCode, answer.returnCode) == .ok,
            answer.records.allSatisfy({ $0.name != "NTQPAYQYZ" && $0.name != "NTQPAYRQZ" }) {
             return .notReceived
         }

@@ -4,7 +4,7 @@ import BankGateXML
 /// What CMB answered to a payment or a status query, mapped to bankgate's terms.
 public enum CMBPaymentAnswer: Hashable, Sendable {
     /// `RETCOD=0` with a result per payment (`NTQPAYRQZ` for `DCPAYMNT`, `NTQPAYQYZ` for the
-    /// queries), each mapped through ``CMBCodes``: keyed by `YURREF` in ``TransactionOutcome/instructionId``.
+    /// queries), each mapped through the adapter's ``CMBAdapter/codes``: keyed by `YURREF` in ``TransactionOutcome/instructionId``.
     case outcomes([TransactionOutcome])
     /// The front-end did nothing (not logged in, cannot reach the bank, too frequent): send the
     /// same request again later.
@@ -40,7 +40,7 @@ extension CMBAdapter {
             return .unknown("unreadable answer: \(error.description)")
         }
         let envelope = "RETCOD \(answer.returnCode)" + (answer.errorMessage.map { " \($0)" } ?? "")
-        switch CMBCodes.category(.returnCode, answer.returnCode) {
+        switch codes.category(.returnCode, answer.returnCode) {
         case .ok:
             break
         case .retryLater:
@@ -56,7 +56,7 @@ extension CMBAdapter {
         }
         var outcomes: [TransactionOutcome] = []
         for record in records {
-            guard let outcome = Self.outcome(record) else {
+            guard let outcome = outcome(record) else {
                 return .unknown("a payment result without YURREF (\(record.name), line \(record.line))")
             }
             outcomes.append(outcome)
@@ -67,7 +67,7 @@ extension CMBAdapter {
     /// One payment's result: `ERRCOD` with a meaning of its own (the duplicate `NCB4241`) first,
     /// then `REQSTS`, and `RTNFLG` when `REQSTS=FIN`. A code the table does not know is `unknown`.
     /// `nil` without a `YURREF`: a result that cannot be tied to a payment.
-    static func outcome(_ record: XMLNode) -> TransactionOutcome? {
+    func outcome(_ record: XMLNode) -> TransactionOutcome? {
         guard let reference = CMBAnswer.text(record.child("YURREF")) else { return nil }
         let requestStatus = CMBAnswer.text(record.child("REQSTS"))
         let resultFlag = CMBAnswer.text(record.child("RTNFLG"))
@@ -79,14 +79,14 @@ extension CMBAdapter {
             TransactionOutcome(endToEndId: nil, instructionId: reference, bankStatus: bankStatus.isEmpty ? "?" : bankStatus,
                                status: status, reasonCode: errorCode, reasonText: reasonText)
         }
-        if let errorCode, let category = CMBCodes.category(.errorCode, errorCode) {
+        if let errorCode, let category = codes.category(.errorCode, errorCode) {
             return result(category.paymentStatus ?? .unknown)
         }
-        guard let requestStatus, let requestCategory = CMBCodes.category(.requestStatus, requestStatus) else {
+        guard let requestStatus, let requestCategory = codes.category(.requestStatus, requestStatus) else {
             return result(.unknown)
         }
         guard requestCategory == .final else { return result(requestCategory.paymentStatus ?? .unknown) }
-        guard let resultFlag, let resultCategory = CMBCodes.category(.resultFlag, resultFlag) else {
+        guard let resultFlag, let resultCategory = codes.category(.resultFlag, resultFlag) else {
             return result(.unknown)
         }
         return result(resultCategory.paymentStatus ?? .unknown)

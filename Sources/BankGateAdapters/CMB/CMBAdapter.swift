@@ -27,6 +27,10 @@ public struct CMBAdapter: Sendable {
     /// configured bank code.
     public let branchCodes: [String: String]
 
+    /// The table the bank's codes are read with: ``CMBCodes/builtIn`` unless the configuration
+    /// gives a `codes_file` or `code_overrides` (see ``AdapterRegistry/make(bank:accounts:environment:)``).
+    public var codes = CMBCodes.builtIn
+
     /// Creates the codec.
     /// - Parameters:
     ///   - loginName: `LGNNAM`, the user the front-end program is logged in as.

@@ -34,17 +34,48 @@ public enum AdapterRegistry {
         ABCAdapter.self,
     ]
 
-    /// The configuration keys of every adapter, for reading the configuration file.
+    /// The configuration keys of every adapter, and the kinds and categories of its code table,
+    /// for reading the configuration file.
     public static let vocabulary = AdapterVocabulary(
-        Dictionary(adapters.map { ($0.adapterName, $0.configurationKeys) }, uniquingKeysWith: { first, _ in first }))
+        Dictionary(adapters.map { type in
+            var entry = type.configurationKeys
+            entry.codeTable = (type as? any CodeTableAdapter.Type)?.codeVocabulary
+            return (type.adapterName, entry)
+        }, uniquingKeysWith: { first, _ in first }))
 
-    /// Builds the adapter `bank.adapter` names.
+    /// Builds the adapter `bank.adapter` names, reading codes with the table `bank.codeTable` asks for.
     public static func make(bank: BankConfig, accounts: [AccountConfig],
                             environment: [String: String] = [:]) throws(AdapterSetupError) -> any BankAdapter {
+        let type = try adapterType(bank)
+        let adapter = try type.make(bank: bank, accounts: accounts, environment: environment)
+        guard let tabled = adapter as? any CodeTableAdapter else {
+            guard bank.codeTable.isBuiltIn else { throw noCodeTable(bank) }
+            return adapter
+        }
+        return try tabled.configuringCodes(bank.codeTable)
+    }
+
+    /// The code table `bank`'s adapter reads codes with, and where it comes from, without
+    /// building the adapter (no secrets needed): what `bankgate messages codes` prints.
+    public static func codeTable(bank: BankConfig) throws(AdapterSetupError) -> (rows: [CodeTableRow], origin: CodeTableOrigin) {
+        guard let tabled = try adapterType(bank) as? any CodeTableAdapter.Type else { throw noCodeTable(bank) }
+        return (try tabled.effectiveCodeRows(bank.codeTable), bank.codeTable.origin)
+    }
+
+    /// Where the code table of a built adapter comes from; `nil` for an adapter without one.
+    public static func codeTableOrigin(of adapter: any BankAdapter) -> CodeTableOrigin? {
+        (adapter as? any CodeTableAdapter)?.codeTableOrigin
+    }
+
+    private static func adapterType(_ bank: BankConfig) throws(AdapterSetupError) -> any ConfiguredAdapter.Type {
         guard let type = adapters.first(where: { $0.adapterName == bank.adapter }) else {
             throw AdapterSetupError("unknown adapter \(bank.adapter) (known: \(vocabulary.names.joined(separator: ", ")))")
         }
-        return try type.make(bank: bank, accounts: accounts, environment: environment)
+        return type
+    }
+
+    private static func noCodeTable(_ bank: BankConfig) -> AdapterSetupError {
+        AdapterSetupError("adapter \(bank.adapter) has no code table to replace or override (its status codes are fixed)")
     }
 
     /// The secret in the environment variable that `bank`'s `key` names (`password_env`).

@@ -1,58 +1,114 @@
-/// A bank's return and status codes, each mapped to what it means for a payment: the one lookup
-/// every bank's code table (`CMBCodes`, `ICBCCodes` …) is built on. A code the table does not list
-/// has no category, which callers read as unknown — never as success.
-public struct BankCodeTable<Kind: RawRepresentable & Hashable & Sendable, Category: RawRepresentable & Hashable & Sendable>: Sendable
-where Kind.RawValue == String, Category.RawValue == String {
-    /// One row: a code of one kind (an envelope return code, a per-transfer result …) and its category.
+public import BankGateConfig
+
+/// The kinds of code one bank's answers carry (CMB `RETCOD`, `REQSTS` …): the first column of its
+/// `codes.tsv`.
+public protocol BankCodeKind: RawRepresentable, Hashable, Sendable, CaseIterable where RawValue == String {}
+
+/// A bank's return and status codes, each mapped to what it means (``BankCodeCategory``): the one
+/// lookup every bank's codec reads codes with. Each adapter carries its own table — the built-in
+/// one (`CMBCodes.builtIn` …, the rows of `adapters/<bank>/codes.tsv`) unless the configuration
+/// gives a `codes_file` or `code_overrides`. A code the table does not list has no category,
+/// which callers read as unknown — never as success.
+public struct BankCodeTable<Kind: BankCodeKind>: Sendable {
+    /// One row: a code of one kind (an envelope return code, a per-transfer result …), its
+    /// category and what it means.
     public struct Entry: Hashable, Sendable {
         public var kind: Kind
         public var code: String
-        public var category: Category
+        public var category: BankCodeCategory
+        /// What the code means, for operators (the fourth column of `codes.tsv`).
+        public var meaning: String
 
-        public init(kind: Kind, code: String, category: Category) {
+        public init(kind: Kind, code: String, category: BankCodeCategory, meaning: String = "") {
             self.kind = kind
             self.code = code
             self.category = category
+            self.meaning = meaning
         }
     }
 
-    /// The rows, in the order of the bank's `codes.tsv`.
+    /// The rows, in the order of the bank's `codes.tsv` (overrides of new codes at the end).
     public let entries: [Entry]
-    private let index: [Kind: [String: Category]]
+    /// The categories the bank's codec reads; a row with another one is refused when configured.
+    public let categories: [BankCodeCategory]
+    /// Built in or a file, and how many codes the configuration overrides.
+    public let origin: CodeTableOrigin
+    private let index: [Kind: [String: BankCodeCategory]]
 
-    public init(_ entries: [Entry]) {
+    /// A table of `entries` for a codec that reads `categories`. A code listed twice for one kind
+    /// takes its last row.
+    public init(_ entries: [Entry], categories: [BankCodeCategory], origin: CodeTableOrigin = .builtIn) {
         self.entries = entries
-        var index: [Kind: [String: Category]] = [:]
+        self.categories = categories
+        self.origin = origin
+        var index: [Kind: [String: BankCodeCategory]] = [:]
         for entry in entries { index[entry.kind, default: [:]][entry.code] = entry.category }
         self.index = index
     }
 
-    /// The category of `code`, or `nil` when the table does not know it.
-    public func category(_ kind: Kind, _ code: String) -> Category? {
+    /// The category of `code`, or `nil` when the table does not know it (callers treat that as unknown).
+    public func category(_ kind: Kind, _ code: String) -> BankCodeCategory? {
         index[kind]?[code]
     }
 
-    /// A problem in a `codes.tsv` text.
-    public struct FormatError: Error, Hashable, Sendable, CustomStringConvertible {
-        public var line: Int
-        public var message: String
-        public var description: String { "line \(line): \(message)" }
+    /// The kinds and categories of this table, for checking a configuration.
+    public var vocabulary: CodeTableVocabulary {
+        CodeTableVocabulary(kinds: Kind.allCases.map(\.rawValue), categories: categories.map(\.rawValue))
     }
 
-    /// The rows of a `codes.tsv` text: `kind <TAB> code <TAB> category <TAB> meaning`, `#` comments
-    /// and blank lines skipped.
+    /// The rows as text, in order: what `bankgate messages codes` prints.
+    public var rows: [CodeTableRow] {
+        entries.map { CodeTableRow(kind: $0.kind.rawValue, code: $0.code, category: $0.category.rawValue, meaning: $0.meaning) }
+    }
+
+    /// A problem in a `codes.tsv` text: its line and what is wrong.
+    public typealias FormatError = CodeTableText.LineError
+
+    /// The rows of a `codes.tsv` text (`kind <TAB> code <TAB> category <TAB> meaning`, `#` comments
+    /// and blank lines skipped), any category allowed.
     public static func rows(fromTSV text: String) throws(FormatError) -> [Entry] {
-        var rows: [Entry] = []
-        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
-        where !line.hasPrefix("#") && !line.isEmpty {
-            let columns = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-            guard columns.count == 4 else { throw FormatError(line: number + 1, message: "\(columns.count) columns, not 4") }
-            guard let kind = Kind(rawValue: columns[0]) else { throw FormatError(line: number + 1, message: "unknown kind \(columns[0])") }
-            guard let category = Category(rawValue: columns[2]) else {
-                throw FormatError(line: number + 1, message: "unknown category \(columns[2])")
-            }
-            rows.append(Entry(kind: kind, code: columns[1], category: category))
+        let vocabulary = CodeTableVocabulary(kinds: Kind.allCases.map(\.rawValue),
+                                             categories: BankCodeCategory.allCases.map(\.rawValue))
+        var entries: [Entry] = []
+        for row in try CodeTableText.rows(text, vocabulary: vocabulary) {
+            // The vocabulary has just checked both names.
+            guard let kind = Kind(rawValue: row.kind), let category = BankCodeCategory(rawValue: row.category) else { continue }
+            entries.append(Entry(kind: kind, code: row.code, category: category, meaning: row.meaning))
         }
-        return rows
+        return entries
+    }
+
+    /// This table as `configuration` amends it: the rows of its file instead of this table's when
+    /// it names one, then each override replacing the row of its kind and code (its meaning
+    /// noting the override) or added at the end.
+    /// - Throws: ``AdapterSetupError`` for a row whose kind or category this table does not read
+    ///   (the configuration checks them when it is loaded; this guards a hand-built one).
+    public func configured(by configuration: CodeTableConfig) throws(AdapterSetupError) -> BankCodeTable {
+        guard !configuration.isBuiltIn else { return self }
+        var entries = self.entries
+        if let file = configuration.file {
+            entries = []
+            for row in configuration.fileRows { entries.append(try entry(row, source: file)) }
+        }
+        for override in configuration.overrides {
+            var entry = try entry(override.row, source: override.source)
+            if let position = entries.firstIndex(where: { $0.kind == entry.kind && $0.code == entry.code }) {
+                let replaced = entries[position]
+                entry.meaning = replaced.meaning + " [\(replaced.category.rawValue) overridden in \(override.source)]"
+                entries[position] = entry
+            } else {
+                entry.meaning = "[added in \(override.source)]"
+                entries.append(entry)
+            }
+        }
+        return BankCodeTable(entries, categories: categories, origin: configuration.origin)
+    }
+
+    private func entry(_ row: CodeTableRow, source: String) throws(AdapterSetupError) -> Entry {
+        if let problem = vocabulary.problem(with: row) { throw AdapterSetupError("\(source): \(problem)") }
+        guard let kind = Kind(rawValue: row.kind), let category = BankCodeCategory(rawValue: row.category) else {
+            throw AdapterSetupError("\(source): \(row.kind) \(row.code) \(row.category) is not a row of this table")
+        }
+        return Entry(kind: kind, code: row.code, category: category, meaning: row.meaning)
     }
 }

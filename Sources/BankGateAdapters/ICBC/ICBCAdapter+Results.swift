@@ -44,7 +44,7 @@ extension ICBCAdapter {
         } catch {
             return .unknown("unreadable answer: \(error.description)")
         }
-        switch ICBCCodes.category(.returnCode, answer.returnCode) {
+        switch codes.category(.returnCode, answer.returnCode) {
         case .ok:
             break
         case .retryLater:
@@ -64,7 +64,7 @@ extension ICBCAdapter {
                 let sequence = ICBCAnswer.text(record.child("iSeqno")) ?? "none"
                 return .unknown("a result without Ref whose iSeqno (\(sequence)) names no transfer written (line \(record.line))")
             }
-            outcomes.append(Self.outcome(record, reference: reference))
+            outcomes.append(outcome(record, reference: reference))
         }
         return .outcomes(outcomes)
     }
@@ -79,12 +79,12 @@ extension ICBCAdapter {
 
     /// One transfer's result from its `Result` (a code the table does not know, or none, is
     /// `unknown`), with `iRetCode`/`iRetMsg` — else `instrRetCode`/`instrRetMsg` — as the reason.
-    static func outcome(_ record: XMLNode, reference: String) -> TransactionOutcome {
+    func outcome(_ record: XMLNode, reference: String) -> TransactionOutcome {
         let result = ICBCAnswer.text(record.child("Result"))
         var reasonCode = ICBCAnswer.text(record.child("iRetCode"))
         if reasonCode == "0" { reasonCode = nil }
         let instructionCode = ICBCAnswer.text(record.child("instrRetCode"))
-        let status = result.flatMap { ICBCCodes.category(.result, $0)?.paymentStatus } ?? .unknown
+        let status = result.flatMap { codes.category(.result, $0)?.paymentStatus } ?? .unknown
         return TransactionOutcome(
             endToEndId: nil, instructionId: reference, bankStatus: result ?? "?", status: status,
             reasonCode: reasonCode ?? (instructionCode == "0" ? nil : instructionCode),

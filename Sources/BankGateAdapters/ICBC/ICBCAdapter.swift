@@ -37,6 +37,10 @@ public struct ICBCAdapter: Sendable {
     /// The form's `Language`.
     public let language: String
 
+    /// The table the bank's codes are read with: ``ICBCCodes/builtIn`` unless the configuration
+    /// gives a `codes_file` or `code_overrides` (see ``AdapterRegistry/make(bank:accounts:environment:)``).
+    public var codes = ICBCCodes.builtIn
+
     /// Creates the codec.
     /// - Parameters:
     ///   - groupCIS: `CIS`, the group's customer number at ICBC.

@@ -9,7 +9,7 @@ import BankGateRuntime
 /// `bankgate messages`: work with bank messages offline.
 struct MessagesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "messages", abstract: "Bank messages, offline.", subcommands: [Render.self])
+        commandName: "messages", abstract: "Bank messages, offline.", subcommands: [Render.self, Codes.self])
 
     /// `bankgate messages render`: the message that would be sent for a batch, without sending it or
     /// touching the store (for bank onboarding, tests and benchmarks).
