@@ -69,7 +69,8 @@ struct BOCProfile: SimulatorProfile {
         }
     }
 
-    func gatewayConfiguration(url: String) -> String {
+    func gatewayConfiguration(endpoints: SimulatorEndpoints) -> String {
+        let url = endpoints.url
         var tables = TOMLTables()
         tables.arrayTable("banks", ["id": "boc-sim", "adapter": "boc", "transport": "http", "url": url + Self.path,
                                     "terminal_id": terminalId, "customer_id": customerId, "operator_id": operatorId,

@@ -10,10 +10,10 @@ public struct ListenAddress: Hashable, Sendable, CustomStringConvertible {
         self.port = port
     }
 
-    /// Parses `HOST:PORT`, `[IPv6]:PORT` or `:PORT` (meaning 127.0.0.1).
-    public init(parsing text: String) throws(BankSimulatorOptionsError) {
+    /// Parses `HOST:PORT`, `[IPv6]:PORT` or `:PORT` (meaning 127.0.0.1); errors name `option`.
+    public init(parsing text: String, option: String = "--listen") throws(BankSimulatorOptionsError) {
         guard let colon = text.lastIndex(of: ":") else {
-            throw BankSimulatorOptionsError("--listen must be HOST:PORT, e.g. 127.0.0.1:8088, not \"\(text)\"")
+            throw BankSimulatorOptionsError("\(option) must be HOST:PORT, e.g. 127.0.0.1:8088, not \"\(text)\"")
         }
         var host = String(text[..<colon])
         let portText = text[text.index(after: colon)...]
@@ -22,7 +22,7 @@ public struct ListenAddress: Hashable, Sendable, CustomStringConvertible {
         }
         if host.isEmpty { host = "127.0.0.1" }
         guard let port = Int(portText), (0...65_535).contains(port) else {
-            throw BankSimulatorOptionsError("--listen port must be a number from 0 to 65535, not \"\(portText)\"")
+            throw BankSimulatorOptionsError("\(option) port must be a number from 0 to 65535, not \"\(portText)\"")
         }
         self.init(host: host, port: port)
     }
@@ -34,6 +34,10 @@ public struct ListenAddress: Hashable, Sendable, CustomStringConvertible {
 public struct BankSimulatorOptions: Hashable, Sendable {
     /// HTTP listen address; `nil` when the simulator runs in folder mode only.
     public var listen: ListenAddress?
+    /// Raw TCP listen address of a profile whose bank is reached over TCP (`--tcp-listen`, ABC's client
+    /// port); required for such a profile, refused for the others. The HTTP side (`listen`) still
+    /// serves `/sim/ledger`, `/sim/accounts` and `/healthz`.
+    public var tcpListen: ListenAddress?
     /// Directory holding the durable ledger `sim.sqlite`; created when missing.
     public var dataDirectory: String
     /// A JSON accounts file loaded into the ledger at start; `nil` opens every valid account on first use.
@@ -53,10 +57,12 @@ public struct BankSimulatorOptions: Hashable, Sendable {
     /// Folder mode: directory the answers are written to.
     public var outbox: String?
 
-    public init(listen: ListenAddress? = nil, dataDirectory: String = "var/bank-sim", accountsFile: String? = nil,
-                faults: FaultSettings = FaultSettings(), inbox: String? = nil, outbox: String? = nil,
-                openAccounts: [SimulatedAccount] = [], profile: String = "iso20022", sessionMinutes: Int = 30) {
+    public init(listen: ListenAddress? = nil, tcpListen: ListenAddress? = nil, dataDirectory: String = "var/bank-sim",
+                accountsFile: String? = nil, faults: FaultSettings = FaultSettings(), inbox: String? = nil,
+                outbox: String? = nil, openAccounts: [SimulatedAccount] = [], profile: String = "iso20022",
+                sessionMinutes: Int = 30) {
         self.listen = listen
+        self.tcpListen = tcpListen
         self.sessionMinutes = sessionMinutes
         self.profile = profile
         self.dataDirectory = dataDirectory
@@ -81,6 +87,16 @@ public struct BankSimulatorOptions: Hashable, Sendable {
         }
         if listen == nil && !folderMode {
             throw BankSimulatorOptionsError("give --listen HOST:PORT, or --inbox DIR and --outbox DIR for folder mode")
+        }
+        if profile.usesTCP && (tcpListen == nil || listen == nil) {
+            throw BankSimulatorOptionsError(
+                "--profile \(profile.name) is reached over TCP: give --tcp-listen HOST:PORT (the client's port) and --listen HOST:PORT (/sim/…)")
+        }
+        if !profile.usesTCP && tcpListen != nil {
+            throw BankSimulatorOptionsError("--tcp-listen is only for a profile reached over TCP (abc), not \(profile.name)")
+        }
+        if let tcpListen, let listen, tcpListen == listen, listen.port != 0 {
+            throw BankSimulatorOptionsError("--tcp-listen and --listen must be different ports")
         }
         if let inbox, let outbox, inbox == outbox {
             throw BankSimulatorOptionsError("--inbox and --outbox must be different directories")

@@ -5,7 +5,8 @@ public import ServiceLifecycle
 import Synchronization
 
 /// The bank simulator as a service: the HTTP server (with `listen`), the folder worker (with `inbox`
-/// and `outbox`), or both, on one ledger. `run()` serves until graceful shutdown, so it can run on its
+/// and `outbox`), or both, on one ledger; for a profile reached over TCP (ABC) also the raw TCP
+/// listener (with `tcpListen`), bound before the HTTP server starts. `run()` serves until graceful shutdown, so it can run on its
 /// own (`bankgate bank-sim`) or beside the gateway in one process (`bankgate serve --demo`).
 public struct BankSimulatorService: Service, CustomStringConvertible {
     /// The options the service was made with (already validated).
@@ -14,6 +15,7 @@ public struct BankSimulatorService: Service, CustomStringConvertible {
     private let clock: any WallClock
     private let logger: Logger
     private let listening: ListeningState
+    private let tcpListening: ListeningState
 
     /// Checks `options` and reads the accounts file; opens nothing yet (that happens in `run()`).
     /// - Throws: ``BankSimulatorOptionsError`` for invalid options or an unreadable accounts file.
@@ -31,6 +33,7 @@ public struct BankSimulatorService: Service, CustomStringConvertible {
         self.clock = clock
         self.logger = logger
         listening = ListeningState()
+        tcpListening = ListeningState()
     }
 
     /// The port the HTTP server is bound to, once it listens (useful with port 0); `nil` before.
@@ -41,6 +44,16 @@ public struct BankSimulatorService: Service, CustomStringConvertible {
     public func waitUntilListening() async -> Int? {
         guard options.listen != nil else { return nil }
         return await listening.wait()
+    }
+
+    /// The port the raw TCP listener is bound to (`tcpListen`), once it listens; `nil` before or without one.
+    public var boundTCPPort: Int? { tcpListening.port }
+
+    /// Waits until the raw TCP listener is bound and returns its port. Returns `nil` when the service
+    /// has no TCP listener or stopped before listening. It is bound before the HTTP server starts.
+    public func waitUntilTCPListening() async -> Int? {
+        guard options.tcpListen != nil else { return nil }
+        return await tcpListening.wait()
     }
 
     public var description: String { "BankSimulatorService" }
@@ -58,17 +71,32 @@ public struct BankSimulatorService: Service, CustomStringConvertible {
                                                 faults: options.faults, profile: profile.name, clock: clock, logger: logger)
         } catch {
             listening.finish(port: nil)
+            tcpListening.finish(port: nil)
             throw error
         }
         defer {
             bank.close()
             listening.finish(port: nil)
+            tcpListening.finish(port: nil)
+        }
+        var tcpListener: SimulatorTCPListener?
+        if let address = options.tcpListen, let exchange = profile.tcpExchange(bank: bank) {
+            let listener = try await SimulatorTCPListener.bind(address, exchange: exchange,
+                                                               idleMilliseconds: 60_000 + options.faults.latencyMilliseconds,
+                                                               logger: logger)
+            logger.info("bank simulator accepting TCP", metadata: ["host": "\(address.host)",
+                                                                   "port": "\(listener.port.map(String.init) ?? "?")"])
+            tcpListening.finish(port: listener.port)
+            tcpListener = listener
         }
         logger.info("bank simulator started", metadata: [
             "profile": "\(profile.name)", "data_dir": "\(options.dataDirectory)", "seed": "\(bank.seed)",
             "accounts": "\(accounts.map { "\($0.count) from file" } ?? "\(options.openAccounts.count + profile.accounts.count) opened at start, others on first use")",
         ])
         try await withThrowingTaskGroup(of: Void.self) { group in
+            if let tcpListener {
+                group.addTask { try await tcpListener.serve() }
+            }
             if let listen = options.listen {
                 let listening = self.listening
                 let logger = self.logger

@@ -59,7 +59,8 @@ struct CCBProfile: SimulatorProfile {
         router.post("**", use: handler)
     }
 
-    func gatewayConfiguration(url: String) -> String {
+    func gatewayConfiguration(endpoints: SimulatorEndpoints) -> String {
+        let url = endpoints.url
         var tables = TOMLTables()
         tables.arrayTable("banks", ["id": "ccb-sim", "adapter": "ccb", "transport": "http", "url": url + "/ccb",
                                     "customer_id": customerId, "user_id": userId,

@@ -54,7 +54,8 @@ struct CMBProfile: SimulatorProfile {
         router.post("**", use: handler)
     }
 
-    func gatewayConfiguration(url: String) -> String {
+    func gatewayConfiguration(endpoints: SimulatorEndpoints) -> String {
+        let url = endpoints.url
         var tables = TOMLTables()
         tables.arrayTable("banks", ["id": "cmb-sim", "adapter": "cmb", "transport": "http", "url": url,
                                     "login_name": loginName])

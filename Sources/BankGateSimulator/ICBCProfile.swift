@@ -71,7 +71,8 @@ struct ICBCProfile: SimulatorProfile {
     }
 
     /// `url` is `http://HOST:PORT`: the NC's two ports are two paths of it here.
-    func gatewayConfiguration(url: String) -> String {
+    func gatewayConfiguration(endpoints: SimulatorEndpoints) -> String {
+        let url = endpoints.url
         var tables = TOMLTables()
         tables.arrayTable("banks", ["id": "icbc-sim", "adapter": "icbc", "transport": "http",
                                     "url": url + Self.servletPath, "group_cis": groupCIS,

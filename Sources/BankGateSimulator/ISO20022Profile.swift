@@ -46,7 +46,8 @@ struct ISO20022Profile: SimulatorProfile {
         }
     }
 
-    func gatewayConfiguration(url: String) -> String {
+    func gatewayConfiguration(endpoints: SimulatorEndpoints) -> String {
+        let url = endpoints.url
         var tables = TOMLTables()
         tables.arrayTable("banks", ["id": "sim-iso", "adapter": "iso20022", "pain001_version": "pain.001.001.09",
                                     "transport": "http", "url": url])

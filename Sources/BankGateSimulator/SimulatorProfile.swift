@@ -17,16 +17,32 @@ protocol SimulatorProfile: Sendable {
     var accounts: [ProfileAccount] { get }
     /// Whether folder mode (`--inbox`, `--outbox`) is available.
     var supportsFolderMode: Bool { get }
+    /// Whether the bank is reached over raw TCP (ABC's client port, `--tcp-listen`) rather than HTTP.
+    var usesTCP: Bool { get }
     /// Adds the bank-facing HTTP routes; `/sim/ledger`, `/sim/accounts` and `/healthz` are common.
     func addRoutes(to router: Router<SimulatorRequestContext>, bank: SimulatedBank)
-    /// The `[[banks]]` and `[[accounts]]` TOML a gateway needs to reach this simulator at `url`.
-    func gatewayConfiguration(url: String) -> String
+    /// What the raw TCP listener does with a connection's bytes, for a profile that ``usesTCP``.
+    func tcpExchange(bank: SimulatedBank) -> SimulatorTCPExchange?
+    /// The `[[banks]]` and `[[accounts]]` TOML a gateway needs to reach this simulator at `endpoints`.
+    func gatewayConfiguration(endpoints: SimulatorEndpoints) -> String
     /// The profile with the options that concern it applied (BOC: the session lifetime); itself by default.
     func configured(for options: BankSimulatorOptions) -> any SimulatorProfile
 }
 
 extension SimulatorProfile {
     func configured(for options: BankSimulatorOptions) -> any SimulatorProfile { self }
+    /// HTTP.
+    var usesTCP: Bool { false }
+    /// None: the bank is reached over HTTP.
+    func tcpExchange(bank: SimulatedBank) -> SimulatorTCPExchange? { nil }
+}
+
+/// Where a gateway reaches a simulator.
+struct SimulatorEndpoints: Hashable, Sendable {
+    /// `http://HOST:PORT` of `--listen`.
+    var url: String
+    /// `--tcp-listen`, for a profile that ``SimulatorProfile/usesTCP``.
+    var tcpAddress: ListenAddress?
 }
 
 /// An account a profile opens at start, with what a gateway's `[[accounts]]` entry needs.
@@ -58,6 +74,7 @@ public enum SimulatorProfiles {
         ICBCProfile(),
         CCBProfile(),
         BOCProfile(),
+        ABCProfile(),
     ]
 
     /// The `--profile` values.
@@ -78,14 +95,27 @@ public enum SimulatorProfiles {
         return profile
     }
 
+    /// Whether the bank of profile `name` is reached over raw TCP (`abc`: `--tcp-listen` is required)
+    /// rather than HTTP; `false` for an unknown name.
+    public static func usesTCP(profile name: String) -> Bool {
+        named(name)?.usesTCP ?? false
+    }
+
     /// `--print-config`: the gateway configuration (`[[banks]]` and `[[accounts]]` TOML) for a simulator
-    /// of profile `name` listening on `listen`, starting with a comment naming the command.
-    public static func gatewayConfiguration(profile name: String, listen: ListenAddress,
+    /// of profile `name` listening on `listen` (and, for a profile reached over TCP, on `tcpListen`),
+    /// starting with a comment naming the command.
+    /// - Throws: ``BankSimulatorOptionsError`` for an unknown profile, or a TCP profile without `tcpListen`.
+    public static func gatewayConfiguration(profile name: String, listen: ListenAddress, tcpListen: ListenAddress? = nil,
                                             dataDirectory: String) throws(BankSimulatorOptionsError) -> String {
         let profile = try require(name)
-        let header = "# For a gateway reaching `bankgate bank-sim --profile \(profile.name) --listen \(listen) "
+        if profile.usesTCP && tcpListen == nil {
+            throw BankSimulatorOptionsError("--profile \(profile.name) is reached over TCP: give --tcp-listen HOST:PORT")
+        }
+        let tcp = profile.usesTCP ? tcpListen.map { " --tcp-listen \($0)" } ?? "" : ""
+        let header = "# For a gateway reaching `bankgate bank-sim --profile \(profile.name) --listen \(listen)\(tcp) "
             + "--data-dir \(dataDirectory)`.\n"
-        return header + profile.gatewayConfiguration(url: "http://\(listen)")
+        return header + profile.gatewayConfiguration(endpoints: SimulatorEndpoints(
+            url: "http://\(listen)", tcpAddress: profile.usesTCP ? tcpListen : nil))
     }
 }
 

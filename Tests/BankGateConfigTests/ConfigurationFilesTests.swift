@@ -26,8 +26,10 @@ final class ConfigurationFilesTests: XCTestCase {
         XCTAssertEqual(config.tokens[0].secret, .plain("demo-token-please-change"))
         XCTAssertEqual(config.tokens[0].scopes, Set(Scope.allCases))
 
-        XCTAssertEqual(config.banks.map(\.id), ["sim-iso", "cmb-sz", "hsbc-hk", "bochk", "icbc-bj", "ccb-sz", "boc-sh"])
-        XCTAssertEqual(config.banks.map(\.adapter), ["iso20022", "cmb", "iso20022", "iso20022", "icbc", "ccb", "boc"])
+        XCTAssertEqual(config.banks.map(\.id), ["sim-iso", "cmb-sz", "hsbc-hk", "bochk", "icbc-bj", "ccb-sz", "boc-sh", "abc-bj"])
+        XCTAssertEqual(config.banks.map(\.adapter), ["iso20022", "cmb", "iso20022", "iso20022", "icbc", "ccb", "boc", "abc"])
+        XCTAssertEqual(config.bank(id: "abc-bj")?.transport, .tcp(host: "127.0.0.1", port: 9108))
+        XCTAssertEqual(config.account(id: "acme-abc")?.adapterOptions["province_code"], "11")
         let bank = try XCTUnwrap(config.bank(id: "sim-iso"))
         XCTAssertEqual(bank.adapter, "iso20022")
         XCTAssertEqual(bank.pain001Version, "pain.001.001.09")
@@ -35,7 +37,7 @@ final class ConfigurationFilesTests: XCTestCase {
         XCTAssertEqual(bank.maxInFlight, 8)
 
         XCTAssertEqual(config.accounts.map(\.id), ["acme-eur", "acme-usd", "acme-cmb", "acme-hkd", "acme-bochk", "acme-icbc",
-                                                   "acme-ccb", "acme-boc"])
+                                                   "acme-ccb", "acme-boc", "acme-abc"])
         let eur = try XCTUnwrap(config.account(id: "acme-eur"))
         XCTAssertEqual(eur.debtorAccount(), DebtorAccount(id: "acme-eur", bankId: "sim-iso", number: "DE89370400440532013000",
                                                           bankCode: "COBADEFFXXX", name: "ACME Trading GmbH", currency: Currency(code: "EUR")!))

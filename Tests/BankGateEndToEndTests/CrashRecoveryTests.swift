@@ -120,6 +120,15 @@ final class CrashRecoveryTests: XCTestCase {
         try await runCrashScenario(profile: "boc", count: 100, killPoints: [35, 70], failRate: "0", readsNeverReceived: false)
     }
 
+    /// ABC's 银企通平台 over raw TCP (one transfer per `CFRT02`, `CQRT04` after a lost answer). No ABC
+    /// "never received" code is public: a payment the simulator refused before executing (`9999`,
+    /// the fail rate) or that a kill stopped before its bytes left is answered `S404` by `CQRT04`,
+    /// which the adapter reads as unknown, so it stays `unknown` for an operator, unexecuted; every
+    /// other payment is executed exactly once (adapters/abc/SIMULATOR.md).
+    func testKillNineAgainstABCLosesNothingAndPaysNothingTwice() async throws {
+        try await runCrashScenario(profile: "abc", count: 100, killPoints: [35, 70], readsNeverReceived: false)
+    }
+
     /// `count` payments submitted by 16 clients to a gateway killed with SIGKILL at `killPoints`
     /// accepted payments and once more while a send awaits its answer, against the simulator of
     /// `profile` failing `failRate` of sends before executing them and dropping 10% of answers.
@@ -128,10 +137,14 @@ final class CrashRecoveryTests: XCTestCase {
         // Every answer is held back 400 ms after the bank executed the payment: the window in which
         // the test kills the gateway with a send under way.
         let simDirectory = directory.appendingPathComponent("sim").path
+        let usesTCP = SimulatorProfiles.usesTCP(profile: profile)
         simulator = try launch(["bank-sim", "--profile", profile, "--listen", "127.0.0.1:0", "--data-dir", simDirectory,
                                 "--seed", "20261123", "--fail-rate", failRate, "--drop-after-execute-rate", "0.1",
-                                "--latency-ms", "400"], log: "sim.log")
+                                "--latency-ms", "400"] + (usesTCP ? ["--tcp-listen", "127.0.0.1:0"] : []), log: "sim.log")
         let simPort = try await announcedPort(in: "sim.log", message: "bank simulator listening")
+        let tcpListen = usesTCP
+            ? ListenAddress(host: "127.0.0.1", port: try await announcedPort(in: "sim.log", message: "bank simulator accepting TCP"))
+            : nil
         let config = directory.appendingPathComponent("bankgate.toml").path
         let bankKeys = GatewayHarness.bankKeys(overriddenBy: "max_attempts = 100\nmax_in_flight = 32")
         let payment: @Sendable (Int) -> String
@@ -148,7 +161,7 @@ final class CrashRecoveryTests: XCTestCase {
             }
         } else {
             let printed = try SimulatorProfiles.gatewayConfiguration(profile: profile, listen: ListenAddress(host: "127.0.0.1", port: simPort),
-                                                                     dataDirectory: simDirectory)
+                                                                     tcpListen: tcpListen, dataDirectory: simDirectory)
             GatewayHarness.exportSecrets(printed)
             try GatewayHarness.profileConfiguration(printed: printed, dataDirectory: directory.appendingPathComponent("gateway").path,
                                                     token: token, bankKeys: bankKeys)

@@ -79,16 +79,25 @@ final class GatewayHarness: @unchecked Sendable {
 
     /// Starts the simulated bank of `profile` and a gateway configured with what the simulator's
     /// `--print-config` prints (its `[[banks]]` and `[[accounts]]`), plus the test defaults of a bank.
+    /// A profile reached over TCP (abc) gets its client port too (`--tcp-listen`, port 0).
     func start(profile: String, faults: FaultSettings = FaultSettings(), extraBankKeys: String = "") async throws {
+        let usesTCP = SimulatorProfiles.usesTCP(profile: profile)
         let sim = try BankSimulatorService(
             options: BankSimulatorOptions(listen: ListenAddress(host: "127.0.0.1", port: 0),
+                                          tcpListen: usesTCP ? ListenAddress(host: "127.0.0.1", port: 0) : nil,
                                           dataDirectory: directory.appendingPathComponent("sim").path, faults: faults,
                                           profile: profile),
             clock: Self.clock, logger: Self.logger)
         run([sim])
         guard let port = await sim.waitUntilListening() else { throw HarnessError("simulator did not start") }
         bankPort = port
+        var tcpListen: ListenAddress?
+        if usesTCP {
+            guard let tcpPort = await sim.waitUntilTCPListening() else { throw HarnessError("simulator's TCP port did not open") }
+            tcpListen = ListenAddress(host: "127.0.0.1", port: tcpPort)
+        }
         let printed = try SimulatorProfiles.gatewayConfiguration(profile: profile, listen: ListenAddress(host: "127.0.0.1", port: port),
+                                                                 tcpListen: tcpListen,
                                                                  dataDirectory: directory.appendingPathComponent("sim").path)
         Self.exportSecrets(printed)
         let toml = Self.profileConfiguration(printed: printed, dataDirectory: directory.appendingPathComponent("gateway").path,
@@ -111,13 +120,13 @@ final class GatewayHarness: @unchecked Sendable {
     }
 
     /// A whole configuration around a simulator's printed `[[banks]]` and `[[accounts]]`: `bankKeys`
-    /// go into the bank's table (after its `url`), the tokens are those of ``configuration(listen:dataDirectory:token:transport:bankKeys:extra:)``.
+    /// go into the bank's table (after its `url`, or its `address` over TCP), the tokens are those of ``configuration(listen:dataDirectory:token:transport:bankKeys:extra:)``.
     static func profileConfiguration(printed: String, dataDirectory: String, token: String, bankKeys: String) -> String {
         var lines: [String] = []
         var inserted = false
         for line in printed.split(separator: "\n", omittingEmptySubsequences: false) {
             lines.append(String(line))
-            if !inserted, line.hasPrefix("url = ") {
+            if !inserted, line.hasPrefix("url = ") || line.hasPrefix("address = ") {
                 lines.append(bankKeys)
                 inserted = true
             }

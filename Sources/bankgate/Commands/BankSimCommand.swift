@@ -6,11 +6,11 @@ import UnixSignals
 
 /// `bankgate bank-sim`: runs a simulated bank (HTTP and/or folder mode) until SIGTERM/SIGINT, speaking the
 /// format of `--profile`. Flags, routes, rules and faults are described in `adapters/iso20022/SIMULATOR.md`
-/// and, for `--profile cmb`, `icbc`, `ccb`, `boc`, `adapters/<profile>/SIMULATOR.md`.
+/// and, for `--profile cmb`, `icbc`, `ccb`, `boc`, `abc`, `adapters/<profile>/SIMULATOR.md`.
 struct BankSimCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bank-sim",
-        abstract: "Run a simulated bank (ISO 20022, CMB, ICBC, CCB, BOC) with a durable ledger and fault injection.",
+        abstract: "Run a simulated bank (ISO 20022, CMB, ICBC, CCB, BOC, ABC) with a durable ledger and fault injection.",
         discussion: "--profile iso20022 (the default): "
             + "give --listen for HTTP (POST /payments, POST /status, POST /reports, GET /sim/statements, "
             + "GET /sim/ledger, GET /sim/accounts, GET /healthz), or --inbox and --outbox for folder mode, or both. "
@@ -22,6 +22,8 @@ struct BankSimCommand: AsyncParsableCommand {
             + "sign port POST /sign on --listen. "
             + "--profile ccb: CCB's 外联客户端: the form field requestXml (GB2312 XML) posted to any path. "
             + "--profile boc: BOC's B2E server: UTF-8 bocb2e XML posted to /B2EP/XmlServlet, with b2e0001 sign-in. "
+            + "--profile abc: ABC's 银企通平台 client: framed GBK ap XML on the raw TCP port --tcp-listen (one request "
+            + "per connection); --listen serves only /sim/ledger, /sim/accounts and /healthz. "
             + "--print-config prints the [[banks]] and [[accounts]] a gateway needs to reach the simulator, and exits.")
 
     @Option(help: ArgumentHelp("The bank's wire format: \(SimulatorProfiles.names.joined(separator: ", ")).",
@@ -34,6 +36,11 @@ struct BankSimCommand: AsyncParsableCommand {
 
     @Option(help: ArgumentHelp("Listen for HTTP on HOST:PORT (port 0 picks a free port).", valueName: "host:port"))
     var listen: String?
+
+    @Option(name: .customLong("tcp-listen"),
+            help: ArgumentHelp("--profile abc: the client's raw TCP port, HOST:PORT (port 0 picks a free port).",
+                               valueName: "host:port"))
+    var tcpListen: String?
 
     @Option(name: .customLong("data-dir"), help: ArgumentHelp("Directory of the ledger sim.sqlite.", valueName: "dir"))
     var dataDirectory = "var/bank-sim"
@@ -109,6 +116,7 @@ struct BankSimCommand: AsyncParsableCommand {
             guard let listen = options.listen else { throw ValidationError("--print-config needs --listen HOST:PORT") }
             do {
                 print(try SimulatorProfiles.gatewayConfiguration(profile: options.profile, listen: listen,
+                                                                 tcpListen: options.tcpListen,
                                                                  dataDirectory: options.dataDirectory), terminator: "")
             } catch {
                 throw ValidationError(error.message)
@@ -133,6 +141,9 @@ struct BankSimCommand: AsyncParsableCommand {
         do {
             let options = BankSimulatorOptions(
                 listen: try listen.map { text throws(BankSimulatorOptionsError) in try ListenAddress(parsing: text) },
+                tcpListen: try tcpListen.map { text throws(BankSimulatorOptionsError) in
+                    try ListenAddress(parsing: text, option: "--tcp-listen")
+                },
                 dataDirectory: dataDirectory,
                 accountsFile: accounts,
                 faults: FaultSettings(

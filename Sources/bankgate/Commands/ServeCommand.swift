@@ -14,7 +14,7 @@ struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Run the gateway daemon.",
-        discussion: "With --demo: the demo configuration (config/demo.toml), an embedded SQLite store under var/demo and an in-process simulated bank for each http bank, so the README's walk-through works with no other step.")
+        discussion: "With --demo: the demo configuration (config/demo.toml), an embedded SQLite store under var/demo and an in-process simulated bank for each http bank (and for ABC's tcp bank), so the README's walk-through works with no other step.")
 
     @Option(help: ArgumentHelp("The configuration file (TOML).", valueName: "file"))
     var config: String?
@@ -85,11 +85,26 @@ struct ServeCommand: AsyncParsableCommand {
         try outcome.get()
     }
 
-    /// One in-process simulator per http bank of the demo configuration, on the bank's URL port.
+    /// One in-process simulator per http bank of the demo configuration, on the bank's URL port, and
+    /// per tcp bank whose adapter has a simulator (abc) on the bank's address, with its HTTP side
+    /// (`/sim/ledger`) on the next port.
     private func demoBanks(_ configuration: BankGateConfiguration, logger: Logger) throws -> [BankSimulatorService] {
         try configuration.banks.compactMap { bank -> BankSimulatorService? in
-            guard case .http(let url) = bank.transport, let components = URLComponents(string: url),
-                  let host = components.host, let port = components.port else { return nil }
+            let listen: ListenAddress
+            var tcpListen: ListenAddress?
+            switch bank.transport {
+            case .http(let url):
+                guard let components = URLComponents(string: url), let host = components.host, let port = components.port else {
+                    return nil
+                }
+                listen = ListenAddress(host: host, port: port)
+            case .tcp(let host, let port):
+                guard SimulatorProfiles.usesTCP(profile: bank.adapter), port < 65_535 else { return nil }
+                tcpListen = ListenAddress(host: host, port: port)
+                listen = ListenAddress(host: host, port: port + 1)
+            case .folder:
+                return nil
+            }
             // The bank's configured accounts exist from the start, so that the first statement pull
             // (before any payment) is answered rather than refused as an unknown account.
             let accounts = configuration.accounts.filter { $0.bank == bank.id }
@@ -97,7 +112,7 @@ struct ServeCommand: AsyncParsableCommand {
             // The simulator speaks the bank's format: its own profile where there is one (cmb, icbc …),
             // else ISO 20022 (the hsbc and bochk profiles are ISO 20022 with rules of their own).
             let profile = SimulatorProfiles.names.contains(bank.adapter) ? bank.adapter : "iso20022"
-            let options = BankSimulatorOptions(listen: ListenAddress(host: host, port: port),
+            let options = BankSimulatorOptions(listen: listen, tcpListen: tcpListen,
                                                dataDirectory: configuration.server.dataDirectory + "/bank-sim-\(bank.id)",
                                                openAccounts: accounts, profile: profile)
             return try BankSimulatorService(options: options, logger: logger)

@@ -1,0 +1,199 @@
+import BankGateCore
+import BankGateStore
+import Logging
+
+/// The ABC profile's requests: one entry point for every request read on the client's TCP port.
+///
+/// Every answer is a framed `ap` document; the client reports problems in `RespCode` (`SIMFMT`
+/// unreadable, `2003` account or login not authorised, `9999` the bank cannot be reached:
+/// maintenance and the injected failure, `SIMTXN` a code the simulator does not answer).
+extension SimulatedBank {
+    /// Answers bytes that are not a request (a broken header, too long): a format error.
+    func refuseABC(_ error: BankCodecError) async -> BankAnswer {
+        await delayed(abcAnswer(ABCBankCodec.answer(
+            code: "", requestId: nil, responseCode: ABCCodesOfSimulator.formatError, info: "报文格式错误",
+            extendedInfo: error.message, source: "2", at: clock.now()), effect: .unreadable(reason: error.message)))
+    }
+
+    /// Receives one request read on the simulated client's port.
+    func receiveABC(_ bytes: [UInt8], profile: ABCProfile) async -> BankAnswer {
+        let request: ABCBankCodec.Request
+        do {
+            request = try ABCBankCodec.readRequest(bytes)
+        } catch {
+            return await refuseABC(error)
+        }
+        let now = clock.now()
+        guard profile.accepts(corporateNumber: request.corporateNumber, operatorNumber: request.operatorNumber) else {
+            return await delayed(abcAnswer(ABCBankCodec.answer(
+                code: request.code, requestId: request.requestId, responseCode: ABCCodesOfSimulator.accountRefused,
+                info: "未对企业授权", extendedInfo: "企业客户号或操作员与前置机登录的不符,交易被拒绝", source: "3", at: now),
+                effect: .handled(subject: request.requestId)))
+        }
+        if isInMaintenance {
+            return await delayed(abcAnswer(ABCBankCodec.answer(
+                code: request.code, requestId: request.requestId, responseCode: ABCCodesOfSimulator.communicationError,
+                info: "前置通讯异常", extendedInfo: "系统维护中", source: "2", at: now), effect: .refusedForNow))
+        }
+        let answer: BankAnswer
+        do {
+            switch request.code {
+            case _ where ABCBankCodec.paymentCodes.contains(request.code):
+                answer = await abcPayment(request, profile: profile)
+            case "CQRT04": answer = try await abcStatus(request)
+            case "CQRA06": answer = try await abcBalance(request, profile: profile)
+            default:
+                answer = abcAnswer(ABCBankCodec.answer(
+                    code: request.code, requestId: request.requestId, responseCode: ABCCodesOfSimulator.unsupported,
+                    info: "交易码不支持", extendedInfo: "the simulator does not answer \(request.code)", source: "2", at: now),
+                    effect: .unreadable(reason: "unsupported CCTransCode"))
+            }
+        } catch let error as BankCodecError {
+            answer = abcAnswer(ABCBankCodec.answer(
+                code: request.code, requestId: request.requestId, responseCode: ABCCodesOfSimulator.formatError,
+                info: "报文格式错误", extendedInfo: error.message, source: "2", at: now), effect: .unreadable(reason: error.message))
+        } catch {
+            logger.error("bank simulator ledger read failed", metadata: ["error": "\(error)"])
+            answer = abcAnswer(ABCBankCodec.answer(
+                code: request.code, requestId: request.requestId, responseCode: ABCCodesOfSimulator.communicationError,
+                info: "前置通讯异常", source: "2", at: now), effect: .refusedForNow)
+        }
+        return await delayed(answer)
+    }
+
+    private func abcAnswer(_ body: [UInt8], effect: BankAnswer.Effect) -> BankAnswer {
+        BankAnswer(httpStatus: 200, body: body, contentType: "application/octet-stream", effect: effect)
+    }
+
+    // MARK: - CFRT01, CFRT02, CFRT21
+
+    private func abcPayment(_ request: ABCBankCodec.Request, profile: ABCProfile) async -> BankAnswer {
+        let transfer: ABCTransferRequest
+        do {
+            transfer = try ABCBankCodec.readTransfer(request)
+        } catch {
+            return abcAnswer(ABCBankCodec.answer(
+                code: request.code, requestId: request.requestId, responseCode: ABCCodesOfSimulator.formatError,
+                info: "报文格式错误", extendedInfo: error.message, source: "2", at: clock.now()),
+                effect: .unreadable(reason: error.message))
+        }
+        let decision = faults.nextDecision()
+        let now = clock.now()
+        if decision == .fail {
+            return abcAnswer(ABCBankCodec.answer(
+                code: request.code, requestId: request.requestId, responseCode: ABCCodesOfSimulator.communicationError,
+                info: "前置通讯异常", source: "2", at: now), effect: .refusedForNow)
+        }
+        let accountsListed = self.accountsListed
+        let outcome: ABCExecution.Outcome
+        do {
+            outcome = try await database.write { db in
+                var execution = PaymentExecution(db: db, accountsListed: accountsListed, executedAt: now)
+                let outcome = try ABCExecution.run(transfer, profile: profile, on: &execution)
+                try execution.commit()
+                return outcome
+            }
+        } catch {
+            logger.error("bank simulator ledger write failed", metadata: ["error": "\(error)"])
+            return abcAnswer(ABCBankCodec.answer(
+                code: request.code, requestId: request.requestId, responseCode: ABCCodesOfSimulator.communicationError,
+                info: "前置通讯异常", source: "2", at: now), effect: .refusedForNow)
+        }
+        logger.info("\(request.code) handled", metadata: ["outcome": "\(outcome)", "fault": "\(decision)"])
+        let body: [UInt8]
+        switch outcome {
+        case .duplicate:
+            body = ABCBankCodec.answer(code: request.code, requestId: request.requestId, responseCode: ABCCodesOfSimulator.duplicate,
+                                       info: "请求方流水号重复", source: "2", at: now)
+        case .executed(let sequenceNumber):
+            body = ABCBankCodec.answer(
+                code: request.code, requestId: request.requestId, responseCode: ABCCodesOfSimulator.success, info: "交易成功",
+                sequenceNumber: sequenceNumber, at: now,
+                sections: [ABCBankCodec.Section(name: nil, fields: [("FileFlag", "0")]),
+                           ABCBankCodec.Section(name: "Cme", fields: [("RecordNum", "0"), ("FieldNum", "0")]),
+                           ABCBankCodec.Section(name: "Cmp", fields: [("BatchFileName", ""), ("RespPrvData", "")]),
+                           ABCBankCodec.Section(name: "Corp", fields: [("WaitFlag", "0")])])
+        case .refused(let sequenceNumber, let code, let text):
+            body = ABCBankCodec.answer(code: request.code, requestId: request.requestId, responseCode: code, info: text,
+                                       extendedInfo: text + ",交易被拒绝", source: "3", sequenceNumber: sequenceNumber, at: now,
+                                       sections: [ABCBankCodec.Section(name: nil, fields: [("FileFlag", "0")])])
+        }
+        var answer = abcAnswer(body, effect: .handled(subject: request.requestId))
+        switch decision {
+        case .dropAfterExecute: answer.delivery = .dropConnection
+        case .malformed: answer.body = ABCBankCodec.malformed(body)
+        case .none, .fail: break
+        }
+        return answer
+    }
+
+    // MARK: - CQRT04
+
+    /// `CQRT04` (异常交易结果查询): the stored result of `Cmp/CmeSeqNo` when it was received from the
+    /// account `Cmp/DbAccNo`: `RespCode` `0000` and `Cmp/RespPrvData` = the execution time
+    /// (`YYYYMMDDHHMMSS`, China), `0000`, then the host's result twice (`0000` booked, `0389` failed);
+    /// a `CmeSeqNo` never received under that account ends in `S404` (the simulator's own code).
+    private func abcStatus(_ request: ABCBankCodec.Request) async throws -> BankAnswer {
+        guard let account = request.value("Cmp", "DbAccNo"), let reference = request.value("Cmp", "CmeSeqNo") else {
+            throw BankCodecError("CQRT04 needs Cmp/DbAccNo and Cmp/CmeSeqNo")
+        }
+        guard request.value("Cmp", "DbProv") != nil, request.value("Cmp", "DbCur") != nil else {
+            throw BankCodecError("CQRT04 needs Cmp/DbProv and Cmp/DbCur")
+        }
+        let stored = try await database.read { db in try SimulatorLedger.storedAnswer(messageId: reference, on: db) }
+            .flatMap(ABCExecution.StoredResult.init)
+        let now = clock.now()
+        let found = stored.flatMap { $0.debtorAccount == account ? $0 : nil }
+        let host = found?.hostCode ?? ABCCodesOfSimulator.hostNotFound
+        let data = (found?.executedAt ?? CMBBankCodec.chinaDateTime(now)) + "0000" + host + host
+        let body = ABCBankCodec.answer(
+            code: request.code, requestId: request.requestId, responseCode: ABCCodesOfSimulator.success, info: "交易成功",
+            at: now,
+            sections: [ABCBankCodec.Section(name: "Cmp", fields: [("DbAccNo", account), ("CmeSeqNo", reference), ("RespPrvData", data)]),
+                       ABCBankCodec.Section(name: "Corp", fields: [("Postscript", found?.postscript ?? "无此交易")])])
+        return abcAnswer(body, effect: .handled(subject: reference))
+    }
+
+    // MARK: - CQRA06
+
+    /// `CQRA06` (查询余额): the ledger's balance of `Cmp/DbAccNo` in the `Acc` shape of the adapter's
+    /// `cqra06-answer.dat`; an account the ledger does not have, or a profile account named with
+    /// another province, is `2003` 账号不存在.
+    private func abcBalance(_ request: ABCBankCodec.Request, profile: ABCProfile) async throws -> BankAnswer {
+        guard let province = request.value("Cmp", "DbProv"), let number = request.value("Cmp", "DbAccNo"),
+              let currency = request.value("Cmp", "DbCur") else {
+            throw BankCodecError("CQRA06 needs Cmp/DbProv, Cmp/DbAccNo and Cmp/DbCur")
+        }
+        let now = clock.now()
+        let account = profile.provinceMatches(province, number: number)
+            ? try await database.read { db in try SimulatorLedger.account(number, on: db) } : nil
+        guard let account, currency == Self.abcCurrencyCode(account.currency) else {
+            return abcAnswer(ABCBankCodec.answer(code: request.code, requestId: request.requestId,
+                                                 responseCode: ABCCodesOfSimulator.accountRefused, info: "账号不存在",
+                                                 source: "3", at: now),
+                             effect: .handled(subject: request.requestId))
+        }
+        let usable = account.status == .open
+        let status = switch account.status {
+        case .open: "0"
+        case .closed: "1"
+        case .blocked: "2"
+        }
+        let body = ABCBankCodec.answer(
+            code: request.code, requestId: request.requestId, responseCode: ABCCodesOfSimulator.success, info: "交易成功",
+            at: now,
+            sections: [ABCBankCodec.Section(name: "Cmp", fields: [("DbProv", province), ("DbAccNo", number), ("DbCur", currency)]),
+                       ABCBankCodec.Section(name: "Corp", fields: [("DbAccName", profile.knownAccount(number)?.name ?? "")]),
+                       ABCBankCodec.Section(name: "Acc", fields: [
+                           ("Bal", account.balance.decimalString),
+                           ("AvailBal", Money(minorUnits: usable ? account.balance.minorUnits : 0, currency: account.currency).decimalString),
+                           ("AccType", "0"), ("AccSts", status),
+                       ])])
+        return abcAnswer(body, effect: .handled(subject: request.requestId))
+    }
+
+    /// ABC's currency code of `currency`: `01` for CNY, the ISO code otherwise (the adapter reads both).
+    static func abcCurrencyCode(_ currency: Currency) -> String {
+        currency.code == "CNY" ? "01" : currency.code
+    }
+}
