@@ -92,8 +92,8 @@ public struct BankSimulatorOptions: Hashable, Sendable {
             throw BankSimulatorOptionsError(
                 "--profile \(profile.name) is reached over TCP: give --tcp-listen HOST:PORT (the client's port) and --listen HOST:PORT (/sim/…)")
         }
-        if !profile.usesTCP && tcpListen != nil {
-            throw BankSimulatorOptionsError("--tcp-listen is only for a profile reached over TCP (abc), not \(profile.name)")
+        if !profile.acceptsTCP && tcpListen != nil {
+            throw BankSimulatorOptionsError("--tcp-listen is only for a profile reached over TCP (abc, ccb), not \(profile.name)")
         }
         if let tcpListen, let listen, tcpListen == listen, listen.port != 0 {
             throw BankSimulatorOptionsError("--tcp-listen and --listen must be different ports")

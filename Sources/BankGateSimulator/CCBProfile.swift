@@ -59,12 +59,33 @@ struct CCBProfile: SimulatorProfile {
         router.post("**", use: handler)
     }
 
+    /// The client's raw socket port too (`--tcp-listen`): the document as it is, answered and closed.
+    var acceptsTCP: Bool { true }
+
+    /// One request per connection, whole when its `</TX>` has arrived; answered like the form.
+    func tcpExchange(bank: SimulatedBank) -> SimulatorTCPExchange? {
+        let end = Array("</TX>".utf8)
+        return SimulatorTCPExchange(
+            requestLength: { bytes in bytes.firstRange(of: end).map(\.upperBound) },
+            answer: { bytes, error in
+                if let error { return await bank.receiveCCB(Array("broken: \(error.message)".utf8), profile: self) }
+                return await bank.receiveCCB(bytes, profile: self)
+            },
+            maximumRequestBytes: CCBBankCodec.maxRequestBytes)
+    }
+
     func gatewayConfiguration(endpoints: SimulatorEndpoints) -> String {
         let url = endpoints.url
         var tables = TOMLTables()
-        tables.arrayTable("banks", ["id": "ccb-sim", "adapter": "ccb", "transport": "http", "url": url + "/ccb",
-                                    "customer_id": customerId, "user_id": userId,
-                                    "password_env": Self.passwordEnvironmentVariable])
+        if let socket = endpoints.tcpAddress {
+            tables.arrayTable("banks", ["id": "ccb-sim", "adapter": "ccb", "transport": "tcp", "address": "\(socket)",
+                                        "customer_id": customerId, "user_id": userId,
+                                        "password_env": Self.passwordEnvironmentVariable])
+        } else {
+            tables.arrayTable("banks", ["id": "ccb-sim", "adapter": "ccb", "transport": "http", "url": url + "/ccb",
+                                        "customer_id": customerId, "user_id": userId,
+                                        "password_env": Self.passwordEnvironmentVariable])
+        }
         for account in accounts {
             tables.arrayTable("accounts", ["id": account.id, "bank": "ccb-sim", "number": account.number,
                                            "bank_code": account.bankCode, "name": account.name,

@@ -19,6 +19,9 @@ protocol SimulatorProfile: Sendable {
     var supportsFolderMode: Bool { get }
     /// Whether the bank is reached over raw TCP (ABC's client port, `--tcp-listen`) rather than HTTP.
     var usesTCP: Bool { get }
+    /// Whether `--tcp-listen` may be given (CCB: the client's raw socket port beside its HTTP form);
+    /// required when ``usesTCP``.
+    var acceptsTCP: Bool { get }
     /// Adds the bank-facing HTTP routes; `/sim/ledger`, `/sim/accounts` and `/healthz` are common.
     func addRoutes(to router: Router<SimulatorRequestContext>, bank: SimulatedBank)
     /// What the raw TCP listener does with a connection's bytes, for a profile that ``usesTCP``.
@@ -33,6 +36,8 @@ extension SimulatorProfile {
     func configured(for options: BankSimulatorOptions) -> any SimulatorProfile { self }
     /// HTTP.
     var usesTCP: Bool { false }
+    /// Only a profile reached over TCP.
+    var acceptsTCP: Bool { usesTCP }
     /// None: the bank is reached over HTTP.
     func tcpExchange(bank: SimulatedBank) -> SimulatorTCPExchange? { nil }
 }
@@ -111,11 +116,11 @@ public enum SimulatorProfiles {
         if profile.usesTCP && tcpListen == nil {
             throw BankSimulatorOptionsError("--profile \(profile.name) is reached over TCP: give --tcp-listen HOST:PORT")
         }
-        let tcp = profile.usesTCP ? tcpListen.map { " --tcp-listen \($0)" } ?? "" : ""
+        let tcp = profile.acceptsTCP ? tcpListen.map { " --tcp-listen \($0)" } ?? "" : ""
         let header = "# For a gateway reaching `bankgate bank-sim --profile \(profile.name) --listen \(listen)\(tcp) "
             + "--data-dir \(dataDirectory)`.\n"
         return header + profile.gatewayConfiguration(endpoints: SimulatorEndpoints(
-            url: "http://\(listen)", tcpAddress: profile.usesTCP ? tcpListen : nil))
+            url: "http://\(listen)", tcpAddress: profile.acceptsTCP ? tcpListen : nil))
     }
 }
 

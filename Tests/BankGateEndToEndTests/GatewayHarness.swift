@@ -79,9 +79,11 @@ final class GatewayHarness: @unchecked Sendable {
 
     /// Starts the simulated bank of `profile` and a gateway configured with what the simulator's
     /// `--print-config` prints (its `[[banks]]` and `[[accounts]]`), plus the test defaults of a bank.
-    /// A profile reached over TCP (abc) gets its client port too (`--tcp-listen`, port 0).
-    func start(profile: String, faults: FaultSettings = FaultSettings(), extraBankKeys: String = "") async throws {
-        let usesTCP = SimulatorProfiles.usesTCP(profile: profile)
+    /// A profile reached over TCP (abc) gets its client port too (`--tcp-listen`, port 0), and so does
+    /// one that may be (ccb) with `overTCP`: the gateway then reaches it over that port.
+    func start(profile: String, faults: FaultSettings = FaultSettings(), extraBankKeys: String = "",
+               overTCP: Bool = false) async throws {
+        let usesTCP = SimulatorProfiles.usesTCP(profile: profile) || overTCP
         let sim = try BankSimulatorService(
             options: BankSimulatorOptions(listen: ListenAddress(host: "127.0.0.1", port: 0),
                                           tcpListen: usesTCP ? ListenAddress(host: "127.0.0.1", port: 0) : nil,

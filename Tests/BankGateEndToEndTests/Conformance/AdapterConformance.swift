@@ -136,11 +136,11 @@ extension ConformanceBank {
 /// classes call (XCTest on Linux does not inherit test methods).
 enum Conformance {
     /// Runs `body` against a gateway and the simulator of `profile`, stopping both whatever happens.
-    static func withProfile(profile: String, faults: FaultSettings = FaultSettings(),
+    static func withProfile(profile: String, faults: FaultSettings = FaultSettings(), overTCP: Bool = false,
                             _ body: (GatewayHarness) async throws -> Void) async throws {
         let harness = try GatewayHarness()
         do {
-            try await harness.start(profile: profile, faults: faults)
+            try await harness.start(profile: profile, faults: faults, overTCP: overTCP)
             try await body(harness)
         } catch {
             await harness.stop()
