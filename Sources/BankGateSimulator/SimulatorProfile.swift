@@ -82,7 +82,15 @@ public enum SimulatorProfiles {
     /// of profile `name` listening on `listen`, starting with a comment naming the command.
     public static func gatewayConfiguration(profile name: String, listen: ListenAddress,
                                             dataDirectory: String) throws(BankSimulatorOptionsError) -> String {
-        let profile = try require(name)
+        try gatewayConfiguration(options: BankSimulatorOptions(listen: listen, dataDirectory: dataDirectory, profile: name))
+    }
+
+    /// `--print-config` for the simulator `options` describe (with its `--listen`): the profile with
+    /// those options applied, so that what they change (signature files) shows.
+    public static func gatewayConfiguration(options: BankSimulatorOptions) throws(BankSimulatorOptionsError) -> String {
+        guard let listen = options.listen else { throw BankSimulatorOptionsError("--print-config needs --listen HOST:PORT") }
+        let dataDirectory = options.dataDirectory
+        let profile = try require(options.profile).configured(for: options)
         let header = "# For a gateway reaching `bankgate bank-sim --profile \(profile.name) --listen \(listen) "
             + "--data-dir \(dataDirectory)`.\n"
         return header + profile.gatewayConfiguration(url: "http://\(listen)")
