@@ -8,10 +8,13 @@ public struct AdapterVocabulary: Sendable {
     public struct Key: Sendable, Hashable {
         public var name: String
         public var required: Bool
+        /// A file path: a relative one is resolved against the configuration file's folder.
+        public var isPath: Bool
 
-        public init(_ name: String, required: Bool) {
+        public init(_ name: String, required: Bool, isPath: Bool = false) {
             self.name = name
             self.required = required
+            self.isPath = isPath
         }
     }
 

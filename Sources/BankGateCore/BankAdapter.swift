@@ -263,6 +263,14 @@ public protocol AccountReportingAdapter: BankAdapter {
     /// (`camt.053.001.08`, `camt.052.001.08`, `MT940` …).
     func encodeReportRequest(account: DebtorAccount, kind: AccountReportKind, messageName: String, fromDate: String,
                              toDate: String, requestId: String, createdAt: Timestamp) throws(AdapterError) -> EncodedMessage
+    /// Throws when a report answer (a non-empty body of a 2xx answer) must not be trusted: a bank
+    /// that signs its reports, and this one's signature is missing or wrong.
+    func checkReportAnswer(_ body: [UInt8]) throws(AdapterError)
+}
+
+extension AccountReportingAdapter {
+    /// Every answer is taken as it is.
+    public func checkReportAnswer(_ body: [UInt8]) throws(AdapterError) {}
 }
 
 /// Signs bank messages: the signing service of the bank's client (ICBC's NetSafe Client sign port)

@@ -56,13 +56,17 @@ public struct BankSimulatorOptions: Hashable, Sendable {
     public var inbox: String?
     /// Folder mode: directory the answers are written to.
     public var outbox: String?
+    /// `--profile iso20022`: the certificate our pain.001 must be signed with, and the bank's key
+    /// and certificate that sign its XML answers.
+    public var signatureFiles: SimulatorSignatureFiles
 
     public init(listen: ListenAddress? = nil, tcpListen: ListenAddress? = nil, dataDirectory: String = "var/bank-sim",
                 accountsFile: String? = nil, faults: FaultSettings = FaultSettings(), inbox: String? = nil,
                 outbox: String? = nil, openAccounts: [SimulatedAccount] = [], profile: String = "iso20022",
-                sessionMinutes: Int = 30) {
+                sessionMinutes: Int = 30, signatureFiles: SimulatorSignatureFiles = SimulatorSignatureFiles()) {
         self.listen = listen
         self.tcpListen = tcpListen
+        self.signatureFiles = signatureFiles
         self.sessionMinutes = sessionMinutes
         self.profile = profile
         self.dataDirectory = dataDirectory
@@ -108,6 +112,7 @@ public struct BankSimulatorOptions: Hashable, Sendable {
             throw BankSimulatorOptionsError("--data-dir must not be empty")
         }
         try faults.validate()
+        try signatureFiles.validate(profile: profile.name)
     }
 }
 

@@ -1,4 +1,5 @@
 import BankGateCore
+import Foundation
 import Hummingbird
 
 /// The ISO 20022 bank (`--profile iso20022`, the default): pain.001 in, pain.002.001.10 out, status
@@ -10,6 +11,34 @@ struct ISO20022Profile: SimulatorProfile {
     var name: String { Self.profileName }
 
     var supportsFolderMode: Bool { true }
+
+    /// The signature files as given (`--verify-certificate`, `--signing-key`, `--signing-certificate`).
+    var signatureFiles = SimulatorSignatureFiles()
+    /// Them loaded; a failure (a file gone since the options were checked) refuses every request
+    /// rather than letting unsigned payments through.
+    var signatures: Result<SimulatorSignatures, BankSimulatorOptionsError>?
+
+    /// With the signature files of `options` loaded.
+    func configured(for options: BankSimulatorOptions) -> any SimulatorProfile {
+        var profile = self
+        profile.signatureFiles = options.signatureFiles
+        do {
+            profile.signatures = try SimulatorSignatures.load(options.signatureFiles).map { .success($0) }
+        } catch {
+            profile.signatures = .failure(error)
+        }
+        return profile
+    }
+
+    /// The answer to a request: `handle` with the loaded signatures, its answer signed when the
+    /// bank signs; a 500 when the signature files could not be loaded.
+    private func signedAnswer(_ handle: (SimulatorSignatures?) async -> BankAnswer) async -> BankAnswer {
+        switch signatures {
+        case nil: return await handle(nil)
+        case .success(let loaded): return loaded.sign(await handle(loaded))
+        case .failure(let error): return .text(500, "simulator signature files unusable: \(error.message)", effect: .refusedForNow)
+        }
+    }
 
     /// One EUR account with 1,000,000.00. Every other valid account still opens on first use
     /// (without an accounts file).
@@ -23,19 +52,19 @@ struct ISO20022Profile: SimulatorProfile {
         router.post("payments") { request, context -> Response in
             var request = request
             let body = try await request.collectBody(upTo: ISO20022BankCodec.maxMessageBytes)
-            let answer = await bank.receivePayment(Array(buffer: body))
+            let answer = await signedAnswer { await bank.receivePayment(Array(buffer: body), signatures: $0) }
             return try await SimulatorHTTPRoutes.deliver(answer, context: context)
         }
         router.post("status") { request, context -> Response in
             var request = request
             let body = try await request.collectBody(upTo: ISO20022BankCodec.maxMessageBytes)
-            let answer = await bank.answerStatusQuery(Array(buffer: body))
+            let answer = await signedAnswer { _ in await bank.answerStatusQuery(Array(buffer: body)) }
             return try await SimulatorHTTPRoutes.deliver(answer, context: context)
         }
         router.post("reports") { request, context -> Response in
             var request = request
             let body = try await request.collectBody(upTo: ISO20022BankCodec.maxMessageBytes)
-            let answer = await bank.answerReportRequest(Array(buffer: body))
+            let answer = await signedAnswer { _ in await bank.answerReportRequest(Array(buffer: body)) }
             return try await SimulatorHTTPRoutes.deliver(answer, context: context)
         }
         router.get("sim/statements") { request, context -> Response in
@@ -51,11 +80,38 @@ struct ISO20022Profile: SimulatorProfile {
         var tables = TOMLTables()
         tables.arrayTable("banks", ["id": "sim-iso", "adapter": "iso20022", "pain001_version": "pain.001.001.09",
                                     "transport": "http", "url": url])
+        var signatureLines = ""
+        if signatureFiles.verifyCertificate != nil { signatureLines += "signature = \"xmldsig\"\n" }
+        if let certificate = signatureFiles.signingCertificate {
+            signatureLines += "bank_certificate = \(TOMLTables.quoted(Self.absolute(certificate)))\n"
+        }
         for account in accounts {
             tables.arrayTable("accounts", ["id": account.id, "bank": "sim-iso", "number": account.number,
                                            "bank_code": account.bankCode, "name": account.name,
                                            "currency": account.openingBalance.currency.code])
         }
-        return tables.text
+        var text = tables.text
+        if !signatureLines.isEmpty, let end = text.range(of: "url = \(TOMLTables.quoted(url))\n") {
+            text.insert(contentsOf: signatureLines, at: end.upperBound)
+        }
+        if let certificate = signatureFiles.verifyCertificate {
+            text += """
+
+                # The simulator checks every pain.001 against \(Self.absolute(certificate)): sign with its key.
+                [[keys]]
+                id = "sim-iso-signing"
+                bank = "sim-iso"
+                algorithm = "rsa-sha256"
+                private_key = "KEY-OF-THAT-CERTIFICATE.pem"
+                certificate = \(TOMLTables.quoted(Self.absolute(certificate)))
+
+                """
+        }
+        return text
+    }
+
+    /// `path` made absolute against the current directory.
+    static func absolute(_ path: String) -> String {
+        path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
     }
 }

@@ -1,5 +1,6 @@
 import BankGateAdapters
 import BankGateCore
+import BankGateCrypto
 import BankGateStore
 import BankGateXML
 import Logging
@@ -9,6 +10,12 @@ extension SimulatedBank {
     /// Receives a pain.001 (`POST /payments`): executes it unless a fault or the maintenance window says
     /// otherwise, and returns the answer to deliver.
     public func receivePayment(_ bytes: [UInt8]) async -> BankAnswer {
+        await receivePayment(bytes, signatures: nil)
+    }
+
+    /// ``receivePayment(_:)`` of a bank that checks the XML signature of every pain.001 when
+    /// `signatures` has a key for it.
+    func receivePayment(_ bytes: [UInt8], signatures: SimulatorSignatures?) async -> BankAnswer {
         if let refusal = maintenanceRefusal() { return await delayed(refusal) }
         switch parse(bytes) {
         case .failure(let error):
@@ -18,7 +25,7 @@ extension SimulatedBank {
                 let reason = "not a pain.001 document (Document/CstmrCdtTrfInitn)"
                 return await delayed(.text(400, "message refused: \(reason)", effect: .unreadable(reason: reason)))
             }
-            return await delayed(await executePayment(root))
+            return await delayed(await executePayment(root, bytes: bytes, verifyingKey: signatures?.verifyingKey))
         }
     }
 
@@ -38,7 +45,7 @@ extension SimulatedBank {
             return await delayed(.text(400, "message refused: \(error.message)", effect: .unreadable(reason: error.message)))
         case .success(let root):
             switch ISO20022BankCodec.kind(of: root) {
-            case .paymentInitiation: return await delayed(await executePayment(root))
+            case .paymentInitiation: return await delayed(await executePayment(root, bytes: bytes, verifyingKey: nil))
             case .statusQuery: return await delayed(await statusAnswer(bytes))
             case nil:
                 let reason = "neither a pain.001 nor a status query"
@@ -52,12 +59,26 @@ extension SimulatedBank {
         try await database.read { db in try SimulatorLedger.storedAnswer(messageId: messageId, on: db) }
     }
 
-    private func executePayment(_ root: XMLNode) async -> BankAnswer {
+    private func executePayment(_ root: XMLNode, bytes: [UInt8], verifyingKey: VerifyingKey?) async -> BankAnswer {
         let initiation: PaymentInitiation
         do {
             initiation = try ISO20022BankCodec.readPaymentInitiation(root)
         } catch {
             return .text(400, "message refused: \(error.message)", effect: .unreadable(reason: error.message))
+        }
+        if let verifyingKey {
+            let verification = XMLDSig.verify(bytes, with: verifyingKey)
+            if let problem = verification.problem {
+                // Refused as a bank refuses an unsigned or badly signed file: a group rejection, nothing
+                // executed and nothing recorded (a correctly signed resend is not a duplicate).
+                logger.info("message refused: signature", metadata: ["msg_id": "\(initiation.messageId)", "reason": "\(problem)"])
+                let now = clock.now()
+                return .report(ISO20022BankCodec.groupRejection(
+                    reportId: nextReportId(now), createdAt: now, originalMessageId: initiation.messageId,
+                    originalMessageNameId: initiation.messageNameId,
+                    reason: StatusReason(code: verification == .missing ? "DS0A" : "DS0B", text: problem)),
+                    subject: initiation.messageId)
+            }
         }
         let decision = faults.nextDecision()
         if decision == .fail {

@@ -112,7 +112,19 @@ public enum SimulatorProfiles {
     /// - Throws: ``BankSimulatorOptionsError`` for an unknown profile, or a TCP profile without `tcpListen`.
     public static func gatewayConfiguration(profile name: String, listen: ListenAddress, tcpListen: ListenAddress? = nil,
                                             dataDirectory: String) throws(BankSimulatorOptionsError) -> String {
-        let profile = try require(name)
+        try gatewayConfiguration(options: BankSimulatorOptions(listen: listen, tcpListen: tcpListen, dataDirectory: dataDirectory,
+                                                               profile: name))
+    }
+
+    /// `--print-config` for the simulator `options` describe (with its `--listen`, and `--tcp-listen` for a
+    /// profile reached over TCP): the profile with those options applied, so that what they change
+    /// (signature files) shows.
+    /// - Throws: ``BankSimulatorOptionsError`` for an unknown profile, or a TCP profile without `--tcp-listen`.
+    public static func gatewayConfiguration(options: BankSimulatorOptions) throws(BankSimulatorOptionsError) -> String {
+        guard let listen = options.listen else { throw BankSimulatorOptionsError("--print-config needs --listen HOST:PORT") }
+        let dataDirectory = options.dataDirectory
+        let tcpListen = options.tcpListen
+        let profile = try require(options.profile).configured(for: options)
         if profile.usesTCP && tcpListen == nil {
             throw BankSimulatorOptionsError("--profile \(profile.name) is reached over TCP: give --tcp-listen HOST:PORT")
         }

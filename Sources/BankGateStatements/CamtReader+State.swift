@@ -23,6 +23,9 @@ struct CamtReadState {
 
     /// Open elements, root first.
     private var stack: [Frame] = []
+
+    /// The XML Signature namespace: an enveloped `<ds:Signature>` may follow the message element.
+    static let xmlSignatureNamespace = "http://www.w3.org/2000/09/xmldsig#"
     /// Text of the innermost open element, when it is a field.
     private var text = ""
     private var tree = CamtPathTree.statement
@@ -73,17 +76,23 @@ struct CamtReadState {
             frame.line = reader.currentLine
             let text = reader.text(of: name)
             if let namespace = reader.currentForeignNamespace {
-                throw StatementError(.unsupportedFormat,
-                                     "<\(text)> is in namespace \"\(namespace)\", not the document's camt namespace",
-                                     line: frame.line, location: "Document/\(text)")
+                // The bank's enveloped XML signature beside the message (checked, where configured, by
+                // the adapter that pulled the file) is skipped; anything else foreign is refused.
+                guard namespace == Self.xmlSignatureNamespace, text == "Signature" else {
+                    throw StatementError(.unsupportedFormat,
+                                         "<\(text)> is in namespace \"\(namespace)\", not the document's camt namespace",
+                                         line: frame.line, location: "Document/\(text)")
+                }
+                frame.isForeign = true
+            } else {
+                guard let message, text == message.rootElement else {
+                    throw StatementError(.unsupportedFormat,
+                                         "<\(text)> is not the message element of \(message?.version ?? "camt") "
+                                             + "(expected <\(message?.rootElement ?? "")>)",
+                                         line: frame.line, location: "Document/\(text)")
+                }
+                frame.node = CamtPathTree.message
             }
-            guard let message, text == message.rootElement else {
-                throw StatementError(.unsupportedFormat,
-                                     "<\(text)> is not the message element of \(message?.version ?? "camt") "
-                                         + "(expected <\(message?.rootElement ?? "")>)",
-                                     line: frame.line, location: "Document/\(text)")
-            }
-            frame.node = CamtPathTree.message
         default:
             let parent = stack[stack.count - 1]
             frame.isSupplementary = parent.isSupplementary || name == CamtPathTree.supplementaryData

@@ -41,7 +41,8 @@ final class GatewayHarness: @unchecked Sendable {
 
     /// Starts the simulated bank (unless `bankURL` is given) and the gateway.
     func start(accounts: String? = nil, faults: FaultSettings = FaultSettings(), bankURL: String? = nil,
-               folderExchange: Bool = false, extraBankKeys: String = "", extraConfig: String = "") async throws {
+               folderExchange: Bool = false, extraBankKeys: String = "", extraConfig: String = "",
+               signatureFiles: SimulatorSignatureFiles = SimulatorSignatureFiles()) async throws {
         var url = bankURL
         let outbox = directory.appendingPathComponent("to-bank").path
         let inbox = directory.appendingPathComponent("from-bank").path
@@ -60,7 +61,7 @@ final class GatewayHarness: @unchecked Sendable {
             let sim = try BankSimulatorService(
                 options: BankSimulatorOptions(listen: ListenAddress(host: "127.0.0.1", port: 0),
                                               dataDirectory: directory.appendingPathComponent("sim").path,
-                                              accountsFile: accountsFile, faults: faults),
+                                              accountsFile: accountsFile, faults: faults, signatureFiles: signatureFiles),
                 clock: Self.clock, logger: Self.logger)
             run([sim])
             guard let port = await sim.waitUntilListening() else { throw HarnessError("simulator did not start") }

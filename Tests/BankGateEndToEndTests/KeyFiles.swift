@@ -15,6 +15,11 @@ struct KeyFiles {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     }
 
+    /// Files in an existing folder (a harness's, so that a configuration there names them relatively).
+    init(directory: URL) {
+        self.directory = directory
+    }
+
     func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
 
     /// Writes `name.key` (encrypted PKCS#8, or plain when `encrypted` is false) and `name.crt`, a

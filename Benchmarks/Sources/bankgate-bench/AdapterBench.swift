@@ -1,12 +1,14 @@
 import BankGateAdapters
 import BankGateCore
+import BankGateCrypto
 import Foundation
 
 /// `bankgate-bench adapters --transfers 1000 --runs 5`: every bank's payment encoding in-process, one
 /// thread, CNY transfers with Chinese names: single-transfer messages per second, and 1,000 transfers
 /// cut into the bank's largest messages (ISO 20022 one message, CMB and ICBC 30 per message, BOC 99,
 /// CCB and ABC one each), transfers per second; ICBC also sealed in the NetSafe Client's form with a
-/// stand-in signed package the size of the document's Base64. Then GBK transcoding (`ChineseTextEncoding.gbk`) of a name and a remittance text.
+/// stand-in signed package the size of the document's Base64; ISO 20022 also signed (enveloped XML-DSig: exclusive
+/// C14N and SHA-256 of the document, RSA-2048 PKCS#1 v1.5 over the canonical SignedInfo, the signature put in). Then GBK transcoding (`ChineseTextEncoding.gbk`) of a name and a remittance text.
 enum AdapterBench {
     static let cny = Currency(code: "CNY")!
 
@@ -17,6 +19,8 @@ enum AdapterBench {
                                    name: "深圳示例科技有限公司", currency: cny)
         let transfers = (0..<count).map(transfer)
         let iso = ISO20022Adapter(painVersion: .v09)
+        let signedISO = ISO20022Adapter(painVersion: .v09, signatures: ISO20022Signatures(signsMessages: true))
+        let rsa = try SigningKey.generateRSA(bits: 2048)
         let cmb = CMBAdapter(loginName: "BANKGATE01", branchCodes: [debtor.number: "75"])
         let icbc = ICBCAdapter(groupCIS: "120290000123456", certificateId: "acme.y.1102")
         let ccb = CCBAdapter(customerId: "GD44000000000001", operatorId: "001", password: "111111")
@@ -25,6 +29,11 @@ enum AdapterBench {
         let numeric = (0..<count).map { String(1_790_000_000_000_000 + $0) }
         let cases: [(String, Int, (PaymentMessage) throws -> [UInt8])] = [
             ("iso20022 pain.001.001.09", 10_000, { try iso.encodePayment($0).bytes }),
+            ("iso20022 pain.001.001.09 signed", 10_000, { message in
+                let encoded = try signedISO.encodePayment(message)
+                let signature = try rsa.signature(for: try signedISO.signable(encoded).bytes, scheme: .rsaPKCS1SHA256)
+                return try signedISO.seal(encoded, signature: signature, at: message.createdAt).bytes
+            }),
             ("cmb DCPAYMNT", CMBAdapter.maxTransfersPerMessage, { try cmb.encodePayment($0).bytes }),
             ("icbc PAYENT", ICBCAdapter.maxTransfersPerMessage, { try icbc.encodePayment($0).bytes }),
             ("icbc PAYENT + form", ICBCAdapter.maxTransfersPerMessage, { message in

@@ -29,10 +29,13 @@ extension ISO20022Adapter {
         404: .fatal("endpoint not found (HTTP 404): check the bank's URL", keepRejectionReport: false),
     ]
 
-    /// Decides what the answer to a pain.001 submission means, from ``httpRules``.
+    /// Decides what the answer to a pain.001 submission means, from ``httpRules``. With
+    /// `bank_certificate`, a report is only taken as one when the bank's signature on it is valid.
     public func disposition(httpStatus: Int, body: [UInt8]) -> SendDisposition {
         switch Self.httpRules[httpStatus] {
         case .expectReport:
+            // An answer the bank's signature does not vouch for proves nothing: ask the bank.
+            if let problem = answerSignatureProblem(body) { return .unknown(problem) }
             do {
                 _ = try decodeStatusReport(body)
                 return .report

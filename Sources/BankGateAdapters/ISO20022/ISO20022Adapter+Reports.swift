@@ -60,6 +60,11 @@ extension ISO20022Adapter: AccountReportingAdapter {
                               fileName: Self.fileName(for: requestId), bytes: writer.bytes)
     }
 
+    /// With `bank_certificate`, a camt report is trusted only with a valid signature by the bank's key.
+    public func checkReportAnswer(_ body: [UInt8]) throws(AdapterError) {
+        try checkAnswerSignature(body)
+    }
+
     /// Reads a report request written by ``encodeReportRequest`` (for the simulator, which plays the bank).
     public static func decodeReportRequest(_ bytes: [UInt8]) throws(AdapterError)
         -> (requestId: String, messageName: String, account: String, fromDate: String, toDate: String) {

@@ -25,6 +25,8 @@ public struct ISO20022Adapter: BankAdapter {
     public let duplicateCheckWindowMilliseconds: Int64
     /// The bank's usage rules (HSBC, BOCHK), or plain ISO 20022.
     public let profile: ISO20022Profile
+    /// Our signatures on what we send and the bank's on what it answers (XML-DSig).
+    public let signatures: ISO20022Signatures
 
     /// `iso20022`.
     public var name: String { "iso20022" }
@@ -51,11 +53,13 @@ public struct ISO20022Adapter: BankAdapter {
     ///   - painVersion: the pain.001 version the bank takes.
     ///   - duplicateCheckWindowMilliseconds: how long the bank rejects a reused `MsgId` (agreed with the bank).
     ///   - profile: the bank's usage rules.
+    ///   - signatures: what is signed and which answers are trusted (``ISO20022Signatures``).
     public init(painVersion: PainVersion, duplicateCheckWindowMilliseconds: Int64 = ISO20022Adapter.thirtyDaysMilliseconds,
-                profile: ISO20022Profile = .standard) {
+                profile: ISO20022Profile = .standard, signatures: ISO20022Signatures = .none) {
         self.painVersion = painVersion
         self.duplicateCheckWindowMilliseconds = duplicateCheckWindowMilliseconds
         self.profile = profile
+        self.signatures = signatures
     }
 
     /// The profile's rules (SWIFT characters cross-border, the creditor's town …).
@@ -77,9 +81,11 @@ public struct ISO20022Adapter: BankAdapter {
                               fileName: Self.fileName(for: message.messageId), bytes: encoder.finish())
     }
 
-    /// Reads a pain.002.001.03/.10/.12 status report; unknown status codes and hostile XML are refused.
+    /// Reads a pain.002.001.03/.10/.12 status report; unknown status codes and hostile XML are refused,
+    /// and so is, with `bank_certificate`, a report without a valid signature by the bank's key.
     public func decodeStatusReport(_ bytes: [UInt8]) throws(AdapterError) -> StatusReport {
-        try Pain002Decoder.decode(bytes)
+        try checkAnswerSignature(bytes)
+        return try Pain002Decoder.decode(bytes)
     }
 
     /// The MIME type of every message this adapter writes.
@@ -103,12 +109,16 @@ public struct ISO20022Adapter: BankAdapter {
 extension ISO20022Adapter: ConfiguredAdapter {
     /// `iso20022`.
     public static var adapterName: String { "iso20022" }
-    /// `profile` (`standard`, `hsbc`, `bochk`); `pain001_version` is a common key.
+    /// `profile` (`standard`, `hsbc`, `bochk`); `signature` (`xmldsig`, `none`), `signing_certificate`
+    /// and `bank_certificate` (paths); `pain001_version` is a common key.
     public static var configurationKeys: AdapterVocabulary.Entry {
-        AdapterVocabulary.Entry(bankKeys: [.init("profile", required: false)])
+        AdapterVocabulary.Entry(bankKeys: [.init("profile", required: false), .init("signature", required: false),
+                                           .init("signing_certificate", required: false, isPath: true),
+                                           .init("bank_certificate", required: false, isPath: true)])
     }
 
-    /// The adapter with the bank's profile, writing its `pain001_version` or the profile's default.
+    /// The adapter with the bank's profile, writing its `pain001_version` or the profile's default,
+    /// with its signature keys read (certificate files are read here).
     public static func make(bank: BankConfig, accounts: [AccountConfig],
                             environment: [String: String]) throws(AdapterSetupError) -> ISO20022Adapter {
         let profileName = bank.adapterOptions["profile"] ?? "standard"
@@ -119,6 +129,6 @@ extension ISO20022Adapter: ConfiguredAdapter {
         guard let version = PainVersion(rawValue: versionName) else {
             throw AdapterSetupError("unsupported pain001_version \(versionName)")
         }
-        return ISO20022Adapter(painVersion: version, profile: profile)
+        return ISO20022Adapter(painVersion: version, profile: profile, signatures: try signatures(of: bank, profile: profile))
     }
 }

@@ -16,6 +16,9 @@ public struct ISO20022Profile: Hashable, Sendable {
     /// A cross-border payment's creditor needs at least a town and a country (hybrid or structured
     /// address: HSBC from November 2026).
     public var creditorTownAndCountryForCrossBorder: Bool
+    /// The bank takes signed files only: `signature` defaults to `xmldsig`. No profile says so yet
+    /// (not confirmed for HSBC or BOCHK, see PROFILES.md); `signature = "xmldsig"` turns it on.
+    public var signedFiles: Bool = false
 
     /// From one country to another (ISO 3166 alpha-2).
     public struct Corridor: Hashable, Sendable {

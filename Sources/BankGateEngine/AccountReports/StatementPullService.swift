@@ -171,6 +171,12 @@ public final class StatementPullService: Service, Sendable {
             if (200..<300).contains(status) {
                 // 204 (or an empty body): the bank has nothing for the period yet.
                 if status == 204 || body.isEmpty { return [] }
+                do {
+                    try adapter.checkReportAnswer(body)
+                } catch {
+                    logger.warning("statement answer not trusted", metadata: ["account": "\(accountId)", "reason": "\(error)"])
+                    throw GatewayError(.unavailable, code: .bankRefused, message: "the bank's report answer is not trusted: \(error)")
+                }
                 let results = try await reports.importStatement(bytes: body, format: .auto, source: .pull,
                                                                 sourceName: "\(messageName) pulled \(from)…\(to)",
                                                                 expectedAccountId: accountId)

@@ -24,6 +24,8 @@ struct BankSimCommand: AsyncParsableCommand {
             + "--profile boc: BOC's B2E server: UTF-8 bocb2e XML posted to /B2EP/XmlServlet, with b2e0001 sign-in. "
             + "--profile abc: ABC's 银企通平台 client: framed GBK ap XML on the raw TCP port --tcp-listen (one request "
             + "per connection); --listen serves only /sim/ledger, /sim/accounts and /healthz. "
+            + "--verify-certificate, --signing-key and --signing-certificate (iso20022): XML signatures checked on "
+            + "pain.001 and put on every XML answer. "
             + "--print-config prints the [[banks]] and [[accounts]] a gateway needs to reach the simulator, and exits.")
 
     @Option(help: ArgumentHelp("The bank's wire format: \(SimulatorProfiles.names.joined(separator: ", ")).",
@@ -93,6 +95,20 @@ struct BankSimCommand: AsyncParsableCommand {
             help: "--profile boc: how long a sign-in (b2e0001) token stays valid, in minutes (1 to 1440).")
     var sessionMinutes = 30
 
+    @Option(name: .customLong("verify-certificate"),
+            help: ArgumentHelp("--profile iso20022: refuse every pain.001 not signed (XML-DSig) with this certificate's key (PEM).",
+                               valueName: "file"))
+    var verifyCertificate: String?
+
+    @Option(name: .customLong("signing-key"),
+            help: ArgumentHelp("--profile iso20022: sign every XML answer with this RSA key (unencrypted PEM).", valueName: "file"))
+    var signingKey: String?
+
+    @Option(name: .customLong("signing-certificate"),
+            help: ArgumentHelp("--profile iso20022: the certificate of --signing-key (PEM), written into the answers' KeyInfo.",
+                               valueName: "file"))
+    var signingCertificate: String?
+
     @Option(help: ArgumentHelp("Folder mode: directory polled for *.xml messages.", valueName: "dir"))
     var inbox: String?
 
@@ -113,11 +129,8 @@ struct BankSimCommand: AsyncParsableCommand {
     func run() async throws {
         let options = try makeOptions()
         if printConfig {
-            guard let listen = options.listen else { throw ValidationError("--print-config needs --listen HOST:PORT") }
             do {
-                print(try SimulatorProfiles.gatewayConfiguration(profile: options.profile, listen: listen,
-                                                                 tcpListen: options.tcpListen,
-                                                                 dataDirectory: options.dataDirectory), terminator: "")
+                print(try SimulatorProfiles.gatewayConfiguration(options: options), terminator: "")
             } catch {
                 throw ValidationError(error.message)
             }
@@ -156,7 +169,9 @@ struct BankSimCommand: AsyncParsableCommand {
                 inbox: inbox,
                 outbox: outbox,
                 profile: profile,
-                sessionMinutes: sessionMinutes)
+                sessionMinutes: sessionMinutes,
+                signatureFiles: SimulatorSignatureFiles(verifyCertificate: verifyCertificate, signingKey: signingKey,
+                                                        signingCertificate: signingCertificate))
             try options.validate()
             return options
         } catch {
