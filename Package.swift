@@ -98,7 +98,7 @@ let package = Package(
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
         .testTarget(name: "BankGateEngineTests", dependencies: [
-            "BankGateEngine", "BankGateSimulator", "BankGateTestSupport", "BankGateCrypto",
+            "BankGateEngine", "BankGateSimulator", "BankGateTestSupport", "BankGateCrypto", "BankGateRuntime",
         ]),
         .testTarget(name: "BankGateEndToEndTests", dependencies: [
             "BankGateAPI", "BankGateRuntime", "BankGateSimulator", "BankGateTestSupport", "BankGateCrypto", "BankGateConfig",

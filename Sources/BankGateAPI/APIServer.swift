@@ -12,6 +12,8 @@ public import Logging
 /// - `GET /v1/payments`, `GET /v1/payments/{id}`, `GET /v1/payments/{id}/messages` (`payments:read`)
 /// - `POST /v1/payments/{id}/cancel` (`payments:write`), `POST /v1/payments/{id}/retry` (`operate`)
 /// - `GET /v1/queue` (`operate` or `payments:read`), `GET /v1/events` (`events:read` or `payments:read`)
+/// - `GET /v1/keys`, `GET /v1/keys/{id}`, `POST /v1/keys/{id}/report-lost` (`keys:admin` or `operate`),
+///   `POST /v1/keys/{id}/bind|revoke|retire` (`keys:admin`)
 /// - `GET /healthz`, `GET /readyz` (no authentication)
 public enum APIServer {
     /// HTTP/1.1 with the connection policy enforced: idle, header and body deadlines, and at most
@@ -25,16 +27,18 @@ public enum APIServer {
     ///
     /// - Parameters:
     ///   - gateway: what the routes call.
+    ///   - keys: the signing keys' life cycle (`/v1/keys`); nil: those routes answer 404.
     ///   - tokens: the bearer tokens accepted, with their scopes.
     ///   - maxBodyBytes: the largest request body accepted (`413 payload_too_large` above).
     ///   - clock: today's date for validating requested execution dates.
     public static func makeRouter(gateway: any PaymentGateway, reports: (any AccountReporting)? = nil,
-                                  statementPulls: StatementPullService? = nil, tokens: [TokenConfig],
+                                  statementPulls: StatementPullService? = nil, keys: (any SigningKeyAdministration)? = nil,
+                                  tokens: [TokenConfig],
                                   maxBodyBytes: Int, clock: any WallClock = SystemClock()) -> Router<APIRequestContext> {
         let router = Router(context: APIRequestContext.self)
         // First, so that it wraps every route and the not-found answer.
         router.add(middleware: APIErrorMiddleware<APIRequestContext>())
-        let endpoints = APIEndpoints(gateway: gateway, reports: reports, statementPulls: statementPulls,
+        let endpoints = APIEndpoints(gateway: gateway, reports: reports, statementPulls: statementPulls, keys: keys,
                                      auth: TokenAuthenticator(tokens: tokens),
                                      maxBodyBytes: maxBodyBytes, clock: clock)
         endpoints.register(on: router)

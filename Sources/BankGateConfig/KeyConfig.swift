@@ -20,6 +20,10 @@ public struct KeyConfig: Sendable, Hashable {
         case pkcs12(path: String)
         /// `private_key` (PEM, PKCS#8 or traditional) and `certificate` (PEM).
         case pem(privateKey: String, certificate: String)
+        /// `pkcs11`: a key in a hardware token or HSM by its RFC 7512 URI (`pkcs11:token=…;object=…`),
+        /// with `certificate` (PEM) and `pkcs11_module` (the module's path; nil: the engine's default).
+        /// The private key never sits in a file.
+        case pkcs11(uri: String, certificate: String, module: String?)
     }
 
     /// Where the passphrase of the key (or of the PKCS#12 file) is.
@@ -38,8 +42,10 @@ public struct KeyConfig: Sendable, Hashable {
     public var algorithm: Algorithm
     /// The key and certificate files.
     public var material: Material
-    /// Where its passphrase is; nil for a key stored unencrypted.
+    /// Where its passphrase is; nil for a key stored unencrypted (and for a `pkcs11` key).
     public var passphrase: Passphrase?
+    /// Where the token PIN of a `pkcs11` key is (`pin_env`, `pin_file`); nil for other keys.
+    public var pin: Passphrase?
     /// The SM2 user id (`sm2-sm3` only); the default `1234567812345678` when nil.
     public var sm2UserID: String?
     /// When this key takes over from the bank's other keys (key rollover); nil for a key in use
@@ -48,8 +54,9 @@ public struct KeyConfig: Sendable, Hashable {
 
     /// A key as the configuration file would give it; no checks are made here.
     public init(id: String, bank: String, algorithm: Algorithm, material: Material, passphrase: Passphrase? = nil,
-                sm2UserID: String? = nil, validFrom: Timestamp? = nil) {
+                sm2UserID: String? = nil, validFrom: Timestamp? = nil, pin: Passphrase? = nil) {
         self.id = id
+        self.pin = pin
         self.bank = bank
         self.algorithm = algorithm
         self.material = material
@@ -60,7 +67,7 @@ public struct KeyConfig: Sendable, Hashable {
 
     /// The keys of a `[[keys]]` entry.
     static let keys = ["id", "bank", "algorithm", "pkcs12", "private_key", "certificate", "passphrase_env",
-                       "passphrase_file", "sm2_user_id", "valid_from"]
+                       "passphrase_file", "sm2_user_id", "valid_from", "pkcs11", "pkcs11_module", "pin_env", "pin_file"]
 
     static func decode(_ reader: TableReader, ids: inout UniqueIdentifiers, bankIds: [String: Int],
                        baseDirectory: String) -> KeyConfig {
@@ -81,7 +88,20 @@ public struct KeyConfig: Sendable, Hashable {
             }
         }
         let material = decodeMaterial(reader, baseDirectory: baseDirectory)
-        let passphrase = decodePassphrase(reader, baseDirectory: baseDirectory)
+        let passphrase = decodePassphrase(reader, names: ("passphrase_env", "passphrase_file"), baseDirectory: baseDirectory)
+        let pin = decodePassphrase(reader, names: ("pin_env", "pin_file"), baseDirectory: baseDirectory)
+        if case .pkcs11 = material {
+            if reader.has("passphrase_env") || reader.has("passphrase_file") {
+                reader.report("passphrase_env", "a pkcs11 key has a PIN (pin_env or pin_file), not a passphrase")
+            }
+            if pin == nil, !reader.has("pin_env"), !reader.has("pin_file") {
+                reader.report("pin_env", "is required with pkcs11 (or pin_file): the token's PIN")
+            }
+        } else {
+            for key in ["pin_env", "pin_file", "pkcs11_module"] where reader.has(key) {
+                reader.report(key, "is only used with pkcs11")
+            }
+        }
 
         let userID = reader.string("sm2_user_id", required: false)
         if let userID {
@@ -101,7 +121,8 @@ public struct KeyConfig: Sendable, Hashable {
             }
         }
         return KeyConfig(id: id?.value ?? "", bank: bank?.value ?? "", algorithm: algorithm,
-                         material: material, passphrase: passphrase, sm2UserID: userID?.value, validFrom: validFrom)
+                         material: material, passphrase: passphrase, sm2UserID: userID?.value, validFrom: validFrom,
+                         pin: pin)
     }
 
     /// `pkcs12`, or `private_key` with `certificate`: one form, whole.
@@ -109,8 +130,12 @@ public struct KeyConfig: Sendable, Hashable {
         let pkcs12 = reader.string("pkcs12", required: false)
         let privateKey = reader.string("private_key", required: false)
         let certificate = reader.string("certificate", required: false)
-        for (key, located) in [("pkcs12", pkcs12), ("private_key", privateKey), ("certificate", certificate)] {
+        let token = reader.string("pkcs11", required: false)
+        for (key, located) in [("pkcs12", pkcs12), ("private_key", privateKey), ("certificate", certificate), ("pkcs11", token)] {
             if let located, located.value.isEmpty { reader.report(key, "must not be empty", line: located.line) }
+        }
+        if let token {
+            return decodeToken(token, certificate: certificate, reader: reader, baseDirectory: baseDirectory)
         }
         if let pkcs12 {
             for key in ["private_key", "certificate"] where reader.has(key) {
@@ -127,29 +152,53 @@ public struct KeyConfig: Sendable, Hashable {
         case (nil, .some):
             if !reader.has("private_key") { reader.report("private_key", "is required with certificate") }
         case (nil, nil):
-            if !reader.has("pkcs12"), !reader.has("private_key"), !reader.has("certificate") {
-                reader.report("pkcs12", "give pkcs12, or private_key and certificate")
+            if !reader.has("pkcs12"), !reader.has("private_key"), !reader.has("certificate"), !reader.has("pkcs11") {
+                reader.report("pkcs12", "give pkcs12, or private_key and certificate, or pkcs11 and certificate")
             }
         }
         return .pem(privateKey: "", certificate: "")
     }
 
-    /// `passphrase_env` or `passphrase_file`, at most one.
-    private static func decodePassphrase(_ reader: TableReader, baseDirectory: String) -> Passphrase? {
-        let variable = reader.string("passphrase_env", required: false)
-        let file = reader.string("passphrase_file", required: false)
+    /// `pkcs11` (a `pkcs11:` URI without a PIN in it) with `certificate` and optionally `pkcs11_module`.
+    private static func decodeToken(_ token: Located<String>, certificate: Located<String>?, reader: TableReader,
+                                    baseDirectory: String) -> Material {
+        for key in ["pkcs12", "private_key"] where reader.has(key) {
+            reader.report(key, "give either pkcs11 or \(key), not both")
+        }
+        let attributes = token.value.dropFirst("pkcs11:".count)
+            .split(whereSeparator: { $0 == ";" || $0 == "?" || $0 == "&" })
+            .compactMap { $0.split(separator: "=", maxSplits: 1).first.map(String.init) }
+        if !token.value.hasPrefix("pkcs11:") || token.value == "pkcs11:" {
+            reader.report("pkcs11", "must be a PKCS#11 URI (RFC 7512) such as \"pkcs11:token=bank;object=signing-key\"", line: token.line)
+        } else if attributes.contains("pin-value") || attributes.contains("pin-source") {
+            reader.report("pkcs11", "must not hold the PIN (pin-value, pin-source): give it with pin_env or pin_file", line: token.line)
+        }
+        if certificate == nil, !reader.has("certificate") {
+            reader.report("certificate", "is required with pkcs11: the certificate of the token's key (PEM)")
+        }
+        let module = reader.string("pkcs11_module", required: false)
+        if let module, module.value.isEmpty { reader.report("pkcs11_module", "must not be empty", line: module.line) }
+        return .pkcs11(uri: token.value, certificate: certificate.map { ConfigPath.resolve($0.value, against: baseDirectory) } ?? "",
+                       module: module.map { ConfigPath.resolve($0.value, against: baseDirectory) })
+    }
+
+    /// `passphrase_env` or `passphrase_file` (or `pin_env` or `pin_file`), at most one.
+    private static func decodePassphrase(_ reader: TableReader, names: (environment: String, file: String),
+                                         baseDirectory: String) -> Passphrase? {
+        let variable = reader.string(names.environment, required: false)
+        let file = reader.string(names.file, required: false)
         if variable != nil, file != nil {
-            reader.report("passphrase_file", "give either passphrase_env or passphrase_file, not both")
+            reader.report(names.file, "give either \(names.environment) or \(names.file), not both")
             return nil
         }
         if let variable {
             let valid = !variable.value.isEmpty && !variable.value.utf8.contains(UInt8(ascii: "="))
                 && variable.value.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F }
-            if !valid { reader.report("passphrase_env", "must be an environment variable name", line: variable.line) }
+            if !valid { reader.report(names.environment, "must be an environment variable name", line: variable.line) }
             return .environment(variable.value)
         }
         if let file {
-            if file.value.isEmpty { reader.report("passphrase_file", "must not be empty", line: file.line) }
+            if file.value.isEmpty { reader.report(names.file, "must not be empty", line: file.line) }
             return .file(ConfigPath.resolve(file.value, against: baseDirectory))
         }
         return nil
@@ -170,6 +219,20 @@ public struct KeyConfig: Sendable, Hashable {
         guard let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
               hour < 24, minute < 60, second < 60 else { return nil }
         return day.adding(milliseconds: Int64((hour * 60 + minute) * 60 + second) * 1000)
+    }
+
+    /// One PKCS#11 module per process (OpenSSL's pkcs11 engine loads one): every `pkcs11` key
+    /// names the same `pkcs11_module`, or none does.
+    static func checkTokenModules(_ keys: [KeyConfig], lines: [Int], problems: ProblemList) {
+        var first: (index: Int, module: String?)?
+        for (index, key) in keys.enumerated() {
+            guard case .pkcs11(_, _, let module) = key.material else { continue }
+            guard let seen = first else { first = (index, module); continue }
+            if seen.module != module {
+                problems.add(line: lines[index], key: "keys[\(index)].pkcs11_module",
+                             "differs from keys[\(seen.index)]: every pkcs11 key must use the same module (one per process)")
+            }
+        }
     }
 
     /// The rollover rule: per bank, at most one key without `valid_from`, and no two keys taking

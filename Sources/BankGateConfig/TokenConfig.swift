@@ -12,6 +12,8 @@ public enum Scope: String, Sendable, Hashable, CaseIterable {
     case accountsRead = "accounts:read"
     /// Upload statements and declare expected payments.
     case accountsWrite = "accounts:write"
+    /// Manage the signing keys' life cycle: bind, revoke, retire (and report lost, as `operate` may).
+    case keysAdmin = "keys:admin"
 }
 
 /// How a token's secret is kept in the configuration.

@@ -10,6 +10,10 @@ public struct EncodedMessage: Hashable, Sendable {
     public var bytes: [UInt8]
     /// A query an HTTP transport appends to the URL (ICBC: `userID=…&PackageID=…&SendTime=…`), without `?`.
     public var urlQuery: String?
+    /// The debtor account the message acts for, set by the dispatcher on what it hands to a
+    /// ``MessageSigner`` (a key signs only for the accounts it is bound to); nil elsewhere, and
+    /// never part of the bytes.
+    public var debtorAccountId: String?
 
     public init(kind: String, contentType: String, fileName: String, bytes: [UInt8], urlQuery: String? = nil) {
         self.kind = kind
@@ -282,9 +286,14 @@ public protocol MessageSigner: Sendable {
 /// A message could not be signed: nothing was sent.
 public struct SigningFailure: Error, Hashable, Sendable, CustomStringConvertible {
     public var message: String
+    /// The failure comes from the state of our keys (reported lost, revoked, not bound to the
+    /// account, no key in force), not from a passing fault: the payments wait, queued and held,
+    /// until an operator makes a key usable, instead of being retried until they fail.
+    public var holdsPayments: Bool
 
-    public init(_ message: String) {
+    public init(_ message: String, holdsPayments: Bool = false) {
         self.message = message
+        self.holdsPayments = holdsPayments
     }
 
     public var description: String { message }

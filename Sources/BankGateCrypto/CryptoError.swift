@@ -33,6 +33,12 @@ public enum CryptoError: Error, Equatable, CustomStringConvertible {
     case malformedSignature(String)
     /// An argument outside what the operation accepts (the reason says which).
     case invalidArgument(String)
+    /// The PKCS#11 engine or the token's module cannot be loaded (the package, the module path).
+    case tokenUnavailable(String)
+    /// The token refused the PIN (wrong, locked or of the wrong length).
+    case tokenLoginFailed(openSSL: String)
+    /// The token has no usable private key at the URI (wrong token or object, or not a key).
+    case tokenKeyNotFound(uri: String, openSSL: String)
     /// An OpenSSL call failed for a reason not listed above.
     case operationFailed(operation: String, openSSL: String)
 
@@ -54,6 +60,9 @@ public enum CryptoError: Error, Equatable, CustomStringConvertible {
         case .schemeNotForKey(let scheme, let key): "the signature scheme \(scheme) does not work with a \(key) key"
         case .malformedSignature(let reason): "malformed signature: \(reason)"
         case .invalidArgument(let reason): "invalid argument: \(reason)"
+        case .tokenUnavailable(let reason): "the PKCS#11 token cannot be used: \(reason)"
+        case .tokenLoginFailed(let openSSL): "the PKCS#11 token refused the PIN (wrong, locked or of the wrong length): \(openSSL)"
+        case .tokenKeyNotFound(let uri, let openSSL): "no usable private key at \(uri): \(openSSL)"
         case .operationFailed(let operation, let openSSL): "\(operation) failed: \(openSSL)"
         }
     }

@@ -7,7 +7,9 @@ extension SigningKey {
     /// The one place the private key leaves OpenSSL: callers write it to a file of mode 0600
     /// (`bankgate keys generate|import`) and nowhere else. An empty passphrase is refused, since
     /// it would look encrypted and protect nothing.
+    /// A key in a PKCS#11 token is refused: it never leaves the token.
     public func pkcs8PEM(passphrase: [UInt8]?) throws(CryptoError) -> [UInt8] {
+        guard tokenURI == nil else { throw .invalidArgument("a key in a PKCS#11 token cannot be exported") }
         if let passphrase {
             guard !passphrase.isEmpty else { throw .invalidArgument("an empty passphrase protects nothing") }
             guard passphrase.count <= 1024, !passphrase.contains(0) else {

@@ -11,6 +11,9 @@ public struct SigningKey: Sendable, CustomStringConvertible, CustomDebugStringCo
     public let algorithm: KeyAlgorithm
     /// The key size in bits (2048 for the banks' RSA keys, 256 for SM2).
     public let bits: Int
+    /// The PKCS#11 URI of a key held in a hardware token or HSM (`SigningKey+PKCS11.swift`); nil
+    /// for a key OpenSSL holds in memory. A token key signs in the token and cannot be written out.
+    public let tokenURI: String?
 
     /// The key in `pem`: PKCS#8 (`PRIVATE KEY`, or `ENCRYPTED PRIVATE KEY` with `passphrase`), or the
     /// traditional `RSA PRIVATE KEY` / `EC PRIVATE KEY` / `SM2 PRIVATE KEY` forms.
@@ -34,8 +37,9 @@ public struct SigningKey: Sendable, CustomStringConvertible, CustomDebugStringCo
         try self.init(pem: Array(pem.utf8), passphrase: passphrase)
     }
 
-    /// Takes ownership of `key`; frees it and throws when it is neither RSA nor SM2.
-    init(taking key: OpaquePointer) throws(CryptoError) {
+    /// Takes ownership of `key`; frees it and throws when it is neither RSA nor SM2. `tokenURI`:
+    /// where the key lives when a PKCS#11 engine loaded it.
+    init(taking key: OpaquePointer, tokenURI: String? = nil) throws(CryptoError) {
         let algorithm = keyAlgorithm(of: key)
         guard algorithm == .rsa || algorithm == .sm2 else {
             EVP_PKEY_free(key)
@@ -44,6 +48,7 @@ public struct SigningKey: Sendable, CustomStringConvertible, CustomDebugStringCo
         handle = EVPKeyHandle(key)
         self.algorithm = algorithm
         bits = Int(EVP_PKEY_get_bits(key))
+        self.tokenURI = tokenURI
     }
 
     /// A new random SM2 key on the recommended curve (for tests and test material).
@@ -99,7 +104,9 @@ public struct SigningKey: Sendable, CustomStringConvertible, CustomDebugStringCo
         try signature(for: Array(message.utf8), scheme: scheme)
     }
 
-    public var description: String { "SigningKey(\(algorithm), \(bits) bits, public key \(verifyingKey.fingerprintPrefix))" }
+    public var description: String {
+        "SigningKey(\(algorithm), \(bits) bits, public key \(verifyingKey.fingerprintPrefix)\(tokenURI == nil ? "" : ", in a PKCS#11 token"))"
+    }
 
     public var debugDescription: String { description }
 }

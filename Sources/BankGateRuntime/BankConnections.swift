@@ -18,9 +18,11 @@ public enum BankConnections {
 
     /// One connection per configured bank, with our accounts at it. `signingKeys` are the `[[keys]]`
     /// as inspected at start-up: a bank whose adapter signs with a key of ours gets a ``KeySigner``
-    /// over its usable keys, and refuses to start without one.
+    /// over its usable keys, and refuses to start without one; `keyStates` (the store) gives the
+    /// keys' life cycle to it at each signature (nil: configuration alone, for `messages render`).
     public static func make(_ configuration: BankGateConfiguration, signingKeys: [SigningKeyStatus] = [],
-                            clock: any WallClock = SystemClock()) throws(SetupError) -> [BankConnection] {
+                            clock: any WallClock = SystemClock(),
+                            keyStates: (any SigningKeyStates)? = nil) throws(SetupError) -> [BankConnection] {
         var connections: [BankConnection] = []
         for bank in configuration.banks {
             let bankAccounts = configuration.accounts.filter { $0.bank == bank.id }
@@ -65,7 +67,7 @@ public enum BankConnections {
             }
             if let keySigning = adapter as? any KeySigningAdapter, let wanted = keySigning.signingAlgorithm {
                 let usable = signingKeys.filter { $0.config.bank == bank.id && $0.config.algorithm == wanted }
-                guard let keySigner = KeySigner(bankId: bank.id, statuses: usable, clock: clock) else {
+                guard let keySigner = KeySigner(bankId: bank.id, statuses: usable, clock: clock, states: keyStates) else {
                     throw SetupError(bankId: bank.id, problem: "its messages are signed with a key of ours: configure a [[keys]] entry "
                                      + "with bank = \"\(bank.id)\" and algorithm = \"\(wanted.rawValue)\"")
                 }

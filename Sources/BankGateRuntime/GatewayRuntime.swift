@@ -33,6 +33,8 @@ public struct GatewayRuntime: Sendable {
     /// The configured signing keys as inspected at start-up; the banks whose adapters sign with a
     /// key of ours sign with these (``KeySigner``).
     public let signingKeys: [SigningKeyStatus]
+    /// The signing keys' life cycle: `/v1/keys`, and the configured keys recorded at start.
+    public let keyDesk: SigningKeyDesk
     private let listening: PortAnnouncement
     private let logger: Logger
 
@@ -57,7 +59,7 @@ public struct GatewayRuntime: Sendable {
                           metadata: ["file": "\(path)"])
         }
         let store = try Self.openPrivateStore(configuration)
-        let connections = try BankConnections.make(configuration, signingKeys: signingKeys, clock: clock)
+        let connections = try BankConnections.make(configuration, signingKeys: signingKeys, clock: clock, keyStates: store)
         for (bank, table) in BankConnections.codeTables(connections) {
             logger.info("bank code table", metadata: ["bank": "\(bank)", "table": "\(table)"])
         }
@@ -74,6 +76,7 @@ public struct GatewayRuntime: Sendable {
         self.engine = GatewayEngine(configuration: configuration, connections: connections, store: store,
                                     dispatcher: dispatcher, clock: clock, logger: logger)
         self.reports = reports
+        self.keyDesk = SigningKeyDesk(store: store, configuration: configuration, clock: clock, logger: logger)
         self.statementPulls = StatementPullService(configuration: configuration, connections: connections, reports: reports,
                                                    clock: clock, logger: logger)
         self.webhookSender = WebhookSender(store: reports.webhooks, poster: HTTPWebhookPoster(), clock: clock, logger: logger)
@@ -117,7 +120,8 @@ public struct GatewayRuntime: Sendable {
                                       "open_file_limit": "\(APIConnectionPolicy.openFileLimit())"])
         }
         let application = Application(
-            router: APIServer.makeRouter(gateway: engine, reports: reports, statementPulls: statementPulls, tokens: configuration.tokens,
+            router: APIServer.makeRouter(gateway: engine, reports: reports, statementPulls: statementPulls, keys: keyDesk,
+                                         tokens: configuration.tokens,
                                          maxBodyBytes: server.maxBodyBytes),
             server: APIServer.httpServer(policy: policy, gate: connections),
             configuration: ApplicationConfiguration(address: .hostname(server.host, port: server.port), serverName: "bankgate"),
@@ -128,7 +132,7 @@ public struct GatewayRuntime: Sendable {
             },
             logger: logger)
         let keyWatch = KeyExpiryWatch(keys: configuration.keys, store: store, clock: clock, logger: logger)
-        return [dispatcher, statementPulls, reconciler, webhookSender, keyWatch, application]
+        return [keyDesk, dispatcher, statementPulls, reconciler, webhookSender, keyWatch, application]
     }
 
     /// Waits until the API listens and returns its port (useful with `listen = "127.0.0.1:0"`).

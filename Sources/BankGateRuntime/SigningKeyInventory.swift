@@ -78,9 +78,21 @@ public struct SigningKeyStatus: Sendable {
         }
     }
 
+    /// Where the key is: `file`, `pkcs12`, or `pkcs11:` and the token's label (`pkcs11:bank-token`).
+    public var materialText: String { Self.materialText(config.material) }
+
+    /// ``materialText`` of `material`.
+    public static func materialText(_ material: KeyConfig.Material) -> String {
+        switch material {
+        case .pem: "file"
+        case .pkcs12: "pkcs12"
+        case .pkcs11(let uri, _, _): "pkcs11:" + (PKCS11URI.attribute("token", of: uri) ?? "?")
+        }
+    }
+
     /// One line for an operator: `key k1 (bank b1): expired on 2026-01-01T00:00:00Z`.
     public var summary: String {
-        var text = "key \(config.id) (bank \(config.bank)): "
+        var text = "key \(config.id) (bank \(config.bank)\(materialText.hasPrefix("pkcs11:") ? ", " + materialText : "")): "
         switch state {
         case .ok: text += "valid until \(facts?.notAfter.iso8601Seconds ?? "?")"
         case .expiresSoon: text += "expires on \(facts?.notAfter.iso8601Seconds ?? "?") (\(daysLeft ?? 0) days left)"
@@ -174,9 +186,11 @@ public enum SigningKeyInventory {
 
     /// A note when the file holding the private key may be read by others than its owner.
     static func storageNotes(_ key: KeyConfig) -> [String] {
-        let path = switch key.material {
-        case .pkcs12(let path): path
-        case .pem(let privateKey, _): privateKey
+        let path: String
+        switch key.material {
+        case .pkcs12(let file): path = file
+        case .pem(let privateKey, _): path = privateKey
+        case .pkcs11: return []
         }
         var fileStatus = stat()
         guard stat(path, &fileStatus) == 0, fileStatus.st_mode & 0o077 != 0 else { return [] }
@@ -190,6 +204,9 @@ public enum SigningKeyInventory {
 
     /// Reads the key and its certificate as configured.
     static func load(_ key: KeyConfig, environment: [String: String]) throws(LoadFailure) -> (key: SigningKey, certificate: Certificate) {
+        if case .pkcs11(let uri, let certificatePath, let module) = key.material {
+            return try loadFromToken(uri: uri, certificatePath: certificatePath, module: module, pin: key.pin, environment: environment)
+        }
         let passphrase = try passphrase(key.passphrase, environment: environment)
         switch key.material {
         case .pkcs12(let path):
@@ -221,25 +238,56 @@ public enum SigningKeyInventory {
             } catch {
                 throw LoadFailure(description: "\(certificatePath): \(error)")
             }
+        case .pkcs11:
+            preconditionFailure("handled above")
         }
     }
 
+    /// The key in the token at `uri`, logged in with the PIN from `pin_env`/`pin_file`, and its
+    /// certificate from the PEM file. The PIN is handed to the engine and dropped.
+    static func loadFromToken(uri: String, certificatePath: String, module: String?, pin: KeyConfig.Passphrase?,
+                              environment: [String: String]) throws(LoadFailure) -> (key: SigningKey, certificate: Certificate) {
+        guard let pinBytes = try passphrase(pin, environment: environment, names: ("pin_env", "PIN file")) else {
+            throw LoadFailure(description: "\(uri): no PIN configured (pin_env or pin_file)")
+        }
+        let certificate = try readCertificate(certificatePath)
+        do {
+            return (try SigningKey.pkcs11(uri: uri, pin: pinBytes, module: module), certificate)
+        } catch {
+            throw LoadFailure(description: "\(uri): \(error)")
+        }
+    }
+
+    /// The first certificate of the PEM file at `path`.
+    static func readCertificate(_ path: String) throws(LoadFailure) -> Certificate {
+        let bytes = try readFile(path, what: "certificate file")
+        let certificates: [Certificate]
+        do {
+            certificates = try Certificate.load(pem: bytes)
+        } catch {
+            throw LoadFailure(description: "\(path): \(error)")
+        }
+        guard let first = certificates.first else { throw LoadFailure(description: "\(path): no certificate") }
+        return first
+    }
+
     /// The passphrase bytes, from the variable or the file; nil when none is configured.
-    static func passphrase(_ source: KeyConfig.Passphrase?, environment: [String: String]) throws(LoadFailure) -> [UInt8]? {
+    static func passphrase(_ source: KeyConfig.Passphrase?, environment: [String: String],
+                           names: (variable: String, file: String) = ("passphrase_env", "passphrase file")) throws(LoadFailure) -> [UInt8]? {
         switch source {
         case nil:
             return nil
         case .environment(let variable):
             guard let value = environment[variable] else {
-                throw LoadFailure(description: "the environment variable \(variable) (passphrase_env) is not set")
+                throw LoadFailure(description: "the environment variable \(variable) (\(names.variable)) is not set")
             }
-            guard !value.isEmpty else { throw LoadFailure(description: "the environment variable \(variable) (passphrase_env) is empty") }
+            guard !value.isEmpty else { throw LoadFailure(description: "the environment variable \(variable) (\(names.variable)) is empty") }
             return Array(value.utf8)
         case .file(let path):
-            var bytes = try readFile(path, what: "passphrase file", privateOnly: true)
+            var bytes = try readFile(path, what: names.file, privateOnly: true)
             if bytes.last == UInt8(ascii: "\n") { bytes.removeLast() }
             if bytes.last == UInt8(ascii: "\r") { bytes.removeLast() }
-            guard !bytes.isEmpty else { throw LoadFailure(description: "the passphrase file \(path) is empty") }
+            guard !bytes.isEmpty else { throw LoadFailure(description: "the \(names.file) \(path) is empty") }
             return bytes
         }
     }

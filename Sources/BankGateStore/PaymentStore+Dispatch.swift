@@ -107,11 +107,12 @@ extension PaymentStore {
     /// meanwhile (the caller then re-reads and encodes again).
     public func beginSend(submissionId: String, paymentIds: [String], message: MessageToArchive,
                           at: Timestamp) async throws -> Int? {
-        try await database.write { db in
+        try await database.write { db -> Int? in
             guard let submission = try Self.loadSubmission(db, id: submissionId), submission.state == .queued else { return nil }
             var payments = try Self.loadPayments(db, submissionId: submissionId).filter { $0.status == .queued }
             guard payments.map(\.id) == paymentIds, !payments.isEmpty else { return nil }
             let attempt = submission.attempts + 1
+            try Self.releaseHold(db, submissionId: submissionId, payments: payments, at: at)
             try db.run("""
                 UPDATE submissions SET state = 'sending', attempts = ?, first_sent_at = COALESCE(first_sent_at, ?)
                 WHERE id = ?

@@ -27,7 +27,7 @@ public final class PaymentStore: Sendable {
               let status = try PaymentStatus(rawValue: row.text("status")) else {
             throw StoreError.database("corrupt payment row")
         }
-        return try PaymentRecord(
+        var record = try PaymentRecord(
             id: row.text("id"), batchId: row.optionalText("batch_id"), submissionId: row.text("submission_id"),
             debtorAccountId: row.text("debtor_account_id"), bankId: row.text("bank_id"),
             amount: Money(minorUnits: row.int("amount_minor"), currency: currency),
@@ -46,6 +46,8 @@ public final class PaymentStore: Sendable {
                 categoryPurpose: row.optionalText("category_purpose"),
                 chargeBearer: row.optionalText("charge_bearer").flatMap(ChargeBearer.init(rawValue:)),
                 sameBank: row.optionalInt("same_bank").map { $0 != 0 }))
+        record.holdReason = status == .queued ? try row.optionalText("held_reason") : nil
+        return record
     }
 
     /// The creditor's address columns, or `nil` when no country is stored (there is none).
@@ -77,7 +79,7 @@ public final class PaymentStore: Sendable {
         SELECT p.id, p.batch_id, p.submission_id, p.debtor_account_id, p.bank_id, p.amount_minor, p.currency, \
         p.creditor_name, p.creditor_account, p.creditor_bank_code, p.remittance_info, p.end_to_end_id, p.instruction_id, \
         p.requested_execution_date, p.status, p.attempts, p.last_error, p.bank_status, p.reason_code, p.reason_text, \
-        p.created_at, p.updated_at, p.seq, s.message_id, s.payment_info_id, \
+        p.created_at, p.updated_at, p.seq, s.message_id, s.payment_info_id, s.held_reason, \
         p.purpose, p.priority, p.category_purpose, p.charge_bearer, p.same_bank, p.creditor_bank_name, p.creditor_bank_branch, \
         p.creditor_street, p.creditor_town, p.creditor_postal_code, p.creditor_country, p.creditor_address_lines \
         FROM payments p JOIN submissions s ON s.id = p.submission_id

@@ -32,6 +32,9 @@ public struct PaymentRecord: Sendable, Hashable {
     public var updatedAt: Timestamp
     /// Purpose, priority, category purpose, charge bearer, same bank.
     public var details: TransferDetails
+    /// Why the payment waits, still queued, for a usable signing key (the key reported lost,
+    /// revoked, not bound to its account); nil when it is not held.
+    public var holdReason: String?
 
     public init(id: String, batchId: String?, submissionId: String, debtorAccountId: String, bankId: String,
                 amount: Money, creditor: Party, remittanceInfo: String?, endToEndId: String, instructionId: String,

@@ -402,5 +402,31 @@ enum Schema {
             ALTER TABLE payments ADD COLUMN creditor_address_lines TEXT;
             CREATE INDEX payments_batch ON payments (batch_id, seq) WHERE batch_id IS NOT NULL;
             """),
+        // The life of each signing key (the U-key, U盾): issued when a configured key is first seen,
+        // bound to the accounts and the operator role it signs for, replaced by another key, reported
+        // lost, revoked, retired. Each step is audited (`audit_log`, subject kind `key`) with its
+        // event. `accounts` holds the bound account ids joined with a line feed. A submission the
+        // signer cannot sign for a key's state is held, still queued: `held_reason` says why,
+        // `held_since` since when; both are cleared when it is sent.
+        Migration(name: "008_signing_keys", sql: """
+            CREATE TABLE signing_keys (
+                id TEXT PRIMARY KEY,
+                bank_id TEXT NOT NULL,
+                algorithm TEXT NOT NULL,
+                material TEXT NOT NULL,
+                state TEXT NOT NULL,
+                accounts TEXT NOT NULL DEFAULT '',
+                role TEXT,
+                replaces TEXT,
+                replaced_by TEXT,
+                reason TEXT,
+                issued_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL
+            );
+            CREATE INDEX signing_keys_bank ON signing_keys (bank_id, id);
+            ALTER TABLE submissions ADD COLUMN held_reason TEXT;
+            ALTER TABLE submissions ADD COLUMN held_since INTEGER;
+            CREATE INDEX submissions_held ON submissions (bank_id) WHERE held_reason IS NOT NULL;
+            """),
     ]
 }

@@ -142,7 +142,7 @@ final class GatewayHarness: @unchecked Sendable {
             [[tokens]]
             name = "treasury"
             token = "\(token)"
-            scopes = ["payments:write", "payments:read", "operate", "events:read", "accounts:read", "accounts:write"]
+            scopes = ["payments:write", "payments:read", "operate", "events:read", "accounts:read", "accounts:write", "keys:admin"]
 
             [dispatch]
             poll_interval_ms = 50
@@ -163,7 +163,7 @@ final class GatewayHarness: @unchecked Sendable {
         [[tokens]]
         name = "treasury"
         token = "\(token)"
-        scopes = ["payments:write", "payments:read", "operate", "events:read", "accounts:read", "accounts:write"]
+        scopes = ["payments:write", "payments:read", "operate", "events:read", "accounts:read", "accounts:write", "keys:admin"]
 
         [[tokens]]
         name = "reader"

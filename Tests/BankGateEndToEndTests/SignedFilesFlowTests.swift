@@ -28,6 +28,13 @@ final class SignedFilesFlowTests: XCTestCase {
          files.entry("ours", bank: "sim", encrypted: false))
     }
 
+    /// A configured key is only `issued`: it signs once bound to the account it pays from (the U-key life cycle).
+    func bindOurKey() async throws {
+        let bound = try await harness.call("POST", "/v1/keys/ours/bind",
+                                           body: ["accounts": ["acme-eur"], "role": "approver", "reason": "test set-up"], key: nil)
+        XCTAssertEqual(bound.status, 200, "\(bound.json)")
+    }
+
     func messages(_ id: String) async throws -> [[String: Any]] {
         let answer = try await harness.call("GET", "/v1/payments/\(id)/messages")
         return try XCTUnwrap(answer.json["messages"] as? [[String: Any]])
@@ -38,6 +45,7 @@ final class SignedFilesFlowTests: XCTestCase {
         let keys = gatewayKeys(files)
         try await harness.start(extraBankKeys: keys.bank, extraConfig: keys.extra, signatureFiles: SimulatorSignatureFiles(
             verifyCertificate: files.path("ours.crt"), signingKey: files.path("bank.key"), signingCertificate: files.path("bank.crt")))
+        try await bindOurKey()
         let created = try await harness.call("POST", "/v1/payments", body: GatewayHarness.payment(e2e: "SIGNED-1"), key: "s-1")
         XCTAssertEqual(created.status, 201)
         let id = try XCTUnwrap(created.json["id"] as? String)
@@ -57,6 +65,7 @@ final class SignedFilesFlowTests: XCTestCase {
         let keys = gatewayKeys(files)
         try await harness.start(extraBankKeys: keys.bank, extraConfig: keys.extra, signatureFiles: SimulatorSignatureFiles(
             verifyCertificate: files.path("registered.crt"), signingKey: files.path("bank.key"), signingCertificate: files.path("bank.crt")))
+        try await bindOurKey()
         let created = try await harness.call("POST", "/v1/payments", body: GatewayHarness.payment(), key: "s-2")
         let id = try XCTUnwrap(created.json["id"] as? String)
         let done = try await harness.waitForPayment(id) { $0 == "rejected" || $0 == "completed" || $0 == "failed" }
@@ -71,6 +80,7 @@ final class SignedFilesFlowTests: XCTestCase {
         let keys = gatewayKeys(files)
         try await harness.start(extraBankKeys: keys.bank, extraConfig: keys.extra, signatureFiles: SimulatorSignatureFiles(
             verifyCertificate: files.path("ours.crt"), signingKey: files.path("impostor.key"), signingCertificate: files.path("impostor.crt")))
+        try await bindOurKey()
         let created = try await harness.call("POST", "/v1/payments", body: GatewayHarness.payment(), key: "s-3")
         let id = try XCTUnwrap(created.json["id"] as? String)
         _ = try await harness.waitForPayment(id) { $0 == "unknown" }

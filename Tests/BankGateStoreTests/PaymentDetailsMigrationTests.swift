@@ -19,7 +19,7 @@ final class PaymentDetailsMigrationTests: XCTestCase {
 
     func testPaymentsFromBeforeMigration007HaveNoDetailsAndNewOnesKeepThem() async throws {
         let path = directory.appendingPathComponent("store.sqlite").path
-        XCTAssertEqual(Schema.migrations.map(\.name).last, "007_payment_details")
+        XCTAssertEqual(Schema.migrations.map(\.name)[6], "007_payment_details")
         let released = try SQLiteDatabase(path: path, migrations: Array(Schema.migrations.prefix(6)))
         try await released.write { db in
             try db.run("""

@@ -20,6 +20,7 @@ let usage = """
            bankgate-bench statements-parse --file FILE [--runs 3]
            bankgate-bench json    [--count 100000] [--batch 10000] [--runs 5]
            bankgate-bench sign    [--seconds 3] [--runs 3] [--size 1024]
+           bankgate-bench sign-pkcs11 --uri pkcs11:… --module MODULE.so [--pin-env VAR] [--seconds 3] [--runs 3] [--size 1024]
            bankgate-bench adapters [--transfers 1000] [--runs 5]
     """
 
@@ -42,6 +43,7 @@ do {
     case "statements-parse": try StatementBench.parse(options)
     case "json": try JSONBench.run(options)
     case "sign": try SignBench.run(options)
+    case "sign-pkcs11": try SignBench.runPKCS11(options)
     case "adapters": try AdapterBench.run(options)
     default:
         print(usage)

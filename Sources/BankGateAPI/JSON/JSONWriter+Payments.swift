@@ -48,6 +48,7 @@ extension JSONWriter {
         field("requested_execution_date", record.requestedExecutionDate)
         field("attempts", record.attempts)
         field("last_error", record.lastError)
+        field("hold_reason", record.holdReason)
         field("bank_status", record.bankStatus)
         field("reason_code", record.reasonCode)
         field("reason_text", record.reasonText)

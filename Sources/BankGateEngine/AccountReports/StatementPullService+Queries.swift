@@ -54,7 +54,7 @@ extension StatementPullService {
                     let encoded = try adapter.encodeTransactionQuery(account: account, fromDate: chunkStart, toDate: chunkEnd,
                                                                      continuation: continuation, queryId: IdentifierFactory.makeRequestId("BGR", adapter.clientReferenceFormat),
                                                                      createdAt: clock.now())
-                    request = try await target.connection.prepare(encoded, at: clock.now())
+                    request = try await target.connection.prepare(encoded, at: clock.now(), debtorAccountId: account.id)
                 } catch {
                     throw GatewayError(.validation, code: .invalidReportRequest, message: "\(error)")
                 }
@@ -78,7 +78,7 @@ extension StatementPullService {
         do {
             let request = try await target.connection.prepare(
                 try adapter.encodeBalanceQuery(account: account, queryId: IdentifierFactory.makeRequestId("BGR", adapter.clientReferenceFormat), createdAt: clock.now()),
-                at: clock.now())
+                at: clock.now(), debtorAccountId: account.id)
             let (body, answerId) = try await ask(target, request, exchange: exchange.request == .balanceRequest
                                                     ? exchange : (.balanceRequest, .balanceAnswer))
             answerIds.append(answerId)

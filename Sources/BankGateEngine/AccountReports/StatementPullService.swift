@@ -152,7 +152,7 @@ public final class StatementPullService: Service, Sendable {
             let encoded = try adapter.encodeReportRequest(account: target.account, kind: kind, messageName: messageName,
                                                           fromDate: from, toDate: to, requestId: IdentifierFactory.make("BGR"),
                                                           createdAt: now)
-            request = try await target.connection.prepare(encoded, at: now)
+            request = try await target.connection.prepare(encoded, at: now, debtorAccountId: target.account.id)
         } catch {
             throw GatewayError(.validation, code: .invalidReportRequest, message: "\(error)")
         }

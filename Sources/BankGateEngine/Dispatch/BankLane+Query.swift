@@ -18,7 +18,8 @@ extension BankLane {
             .map { SentTransfer(instructionId: $0.instructionId, endToEndId: $0.endToEndId) }
         let statusQuery = makeStatusQuery(submission, transfers: transfers, now: now)
         do {
-            encoded = try await connection.prepare(try connection.adapter.encodeStatusQuery(statusQuery), at: now)
+            encoded = try await connection.prepare(try connection.adapter.encodeStatusQuery(statusQuery), at: now,
+                                                     debtorAccountId: submission.debtorAccountId)
         } catch {
             try await store.recordQuery(submissionId: submission.id, answer: nil,
                                         resolution: .inconclusive(reason: "cannot encode a status query: \(error)",

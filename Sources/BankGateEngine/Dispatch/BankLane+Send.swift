@@ -28,7 +28,18 @@ extension BankLane {
             })
         let encoded: EncodedMessage
         do {
-            encoded = try await connection.prepare(try connection.encode(message, kind: submission.messageKind), at: clock.now())
+            encoded = try await connection.prepare(try connection.encode(message, kind: submission.messageKind), at: clock.now(),
+                                                   debtorAccountId: submission.debtorAccountId)
+        } catch BankConnection.PreparationFailure.unsigned(let failure) where failure.holdsPayments {
+            // Our key's state forbids signing (lost, revoked, not bound): nothing was sent and no
+            // attempt is used; the payments wait, queued and held, until a usable key is bound.
+            let now = clock.now()
+            if try await store.holdSubmission(submissionId: submission.id, reason: failure.message,
+                                              recheckAt: now.adding(milliseconds: Self.holdRecheckMilliseconds), at: now) {
+                logger.warning("payments held: cannot sign", metadata: ["bank": "\(bankId)", "submission": "\(submission.id)",
+                                                                       "reason": "\(failure.message)"])
+            }
+            return
         } catch {
             // Nothing was sent: mark the submission as sending and settle it at once, audited. A
             // signer that failed is tried again later; a message the format cannot carry fails.
@@ -74,6 +85,10 @@ extension BankLane {
         logger.debug("sent", metadata: ["bank": "\(bankId)", "message_id": "\(submission.messageId)",
                                          "attempt": "\(attempt)", "resolution": "\(resolution.label)"])
     }
+
+    /// How often a submission held for a signing key is looked at again without news (binding a
+    /// key makes it due at once, also on other instances, through the store).
+    static let holdRecheckMilliseconds: Int64 = 60_000
 
     /// Turns a transport outcome into what the store records, using the adapter's tables.
     func resolve(_ outcome: TransportOutcome, submission: SubmissionRecord, attempt: Int,

@@ -29,7 +29,8 @@ extension BankLane {
                                                bankStatus: "not settled", status: payment.status)
             let encoded: EncodedMessage
             do {
-                encoded = try await connection.prepare(try connection.adapter.encodeStatusQuery(statusQuery), at: now)
+                encoded = try await connection.prepare(try connection.adapter.encodeStatusQuery(statusQuery), at: now,
+                                                     debtorAccountId: submission.debtorAccountId)
             } catch {
                 reasons.append("\(payment.instructionId): cannot encode a status query: \(error)")
                 outcomes.append(unchanged)

@@ -50,8 +50,10 @@ public struct BankConnection: Sendable {
     }
 
     /// `message` signed where the adapter asks for it and sealed in the bank's envelope: the bytes
-    /// to archive and send.
-    public func prepare(_ message: EncodedMessage, at time: Timestamp) async throws(PreparationFailure) -> EncodedMessage {
+    /// to archive and send. `debtorAccountId` (the account a payment or query acts for) reaches
+    /// the signer on what it signs (``EncodedMessage/debtorAccountId``).
+    public func prepare(_ message: EncodedMessage, at time: Timestamp,
+                        debtorAccountId: String? = nil) async throws(PreparationFailure) -> EncodedMessage {
         var message = message
         if let sessions = adapter as? any SessionAdapter {
             guard let session else {
@@ -70,12 +72,13 @@ public struct BankConnection: Sendable {
             guard let signer else {
                 throw .unsigned(SigningFailure("the bank requires signed messages and no signer is configured for it"))
             }
-            let signable: EncodedMessage
+            var signable: EncodedMessage
             do {
                 signable = try adapter.signable(message)
             } catch {
                 throw .unsealable(error)
             }
+            signable.debtorAccountId = debtorAccountId
             do {
                 signature = try await signer.sign(signable)
             } catch {

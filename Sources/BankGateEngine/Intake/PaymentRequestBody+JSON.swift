@@ -1,4 +1,4 @@
-import BankGateCore
+public import BankGateCore
 
 /// Reading request bodies with BankGateCore's JSON reader: the API's fast path, giving the same answers as
 /// the `Decodable` conformances (`malformed_json`, `invalid_type` and `unknown_field` with the
@@ -172,7 +172,7 @@ struct IntakeJSONObject {
 extension GatewayError {
     /// The 400 answer for a body the JSON reader refused: `malformed_json`, `invalid_type`,
     /// `unknown_field` or `duplicate_field`, with the field's path (none for the body itself).
-    init(reading error: JSONReadError) {
+    public init(reading error: JSONReadError) {
         let code: GatewayError.Code = switch error.code {
         case .wrongType: .invalidType
         case .unknownField: .unknownField

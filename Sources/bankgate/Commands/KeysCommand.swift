@@ -6,18 +6,21 @@ import BankGateCrypto
 import BankGateRuntime
 import Foundation
 
-/// `bankgate keys`: the signing keys of `[[keys]]`, and making key files (offline: reads the
-/// configuration and the key files, never the daemon's store).
+/// `bankgate keys`: the signing keys of `[[keys]]` and making key files (`list`, `check`,
+/// `generate`, `import`: offline, reading the configuration and the key files, never the daemon's
+/// store), and their life cycle through the running daemon (`bind`, `report-lost`, `revoke`,
+/// `retire`, `history`).
 struct KeysCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "keys", abstract: "Signing keys and their certificates.",
-        subcommands: [List.self, Check.self, Generate.self, Import.self])
+        commandName: "keys", abstract: "Signing keys, their certificates and their life cycle.",
+        subcommands: [List.self, Check.self, Generate.self, Import.self, Bind.self, ReportLost.self, Revoke.self, Retire.self,
+                      History.self])
 
     /// `bankgate keys list`: every configured key with its certificate's facts and state.
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "list", abstract: "List the configured signing keys, their certificates and expiry.",
-            discussion: "States: ok, expires soon (30 days or less), expired, not yet valid, unreadable or mismatched with the reason. Passphrases come from each key's passphrase_env or passphrase_file and are never printed.")
+            discussion: "States: ok, expires soon (30 days or less), expired, not yet valid, unreadable or mismatched with the reason. MATERIAL is file, pkcs12, or pkcs11: with the token's label. Passphrases and token PINs come from each key's passphrase_env/passphrase_file or pin_env/pin_file and are never printed.")
 
         @Option(help: ArgumentHelp("The configuration file.", valueName: "file")) var config: String
         @Flag(help: "JSON instead of a table.") var json = false
@@ -32,10 +35,10 @@ struct KeysCommand: ParsableCommand {
                 print("no [[keys]] configured in \(config)")
                 return
             }
-            var table = TextTable("ID", "BANK", "ALGORITHM", "SUBJECT", "ISSUER", "SERIAL", "NOT BEFORE", "NOT AFTER", "DAYS LEFT", "STATE")
+            var table = TextTable("ID", "BANK", "ALGORITHM", "MATERIAL", "SUBJECT", "ISSUER", "SERIAL", "NOT BEFORE", "NOT AFTER", "DAYS LEFT", "STATE")
             for status in statuses {
                 let facts = status.facts
-                table.add(status.config.id, status.config.bank, status.config.algorithm.rawValue, orDash(facts?.subject),
+                table.add(status.config.id, status.config.bank, status.config.algorithm.rawValue, status.materialText, orDash(facts?.subject),
                           orDash(facts?.issuer), orDash(facts?.serialNumber), orDash(facts?.notBefore.iso8601Seconds),
                           orDash(facts?.notAfter.iso8601Seconds), orDash(status.daysLeft.map(String.init)),
                           ([status.stateText] + status.notes).joined(separator: "; "))
@@ -55,6 +58,7 @@ struct KeysCommand: ParsableCommand {
                 writer.field("id", status.config.id)
                 writer.field("bank", status.config.bank)
                 writer.field("algorithm", status.config.algorithm.rawValue)
+                writer.field("material", status.materialText)
                 writer.field("valid_from", status.config.validFrom?.iso8601Seconds)
                 writer.field("subject", facts?.subject)
                 writer.field("issuer", facts?.issuer)

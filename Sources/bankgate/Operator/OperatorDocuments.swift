@@ -40,6 +40,8 @@ struct PaymentDocument: APIDocument {
     var requestedExecutionDate: String?
     var attempts: Int?
     var lastError: String?
+    /// Why a queued payment waits for a usable signing key.
+    var holdReason: String?
     var bankStatus: String?
     var reasonCode: String?
     var reasonText: String?
@@ -67,6 +69,7 @@ struct PaymentDocument: APIDocument {
         requestedExecutionDate = try object.string("requested_execution_date")
         attempts = try object.integer("attempts")
         lastError = try object.string("last_error")
+        holdReason = try object.string("hold_reason")
         bankStatus = try object.string("bank_status")
         reasonCode = try object.string("reason_code")
         reasonText = try object.string("reason_text")

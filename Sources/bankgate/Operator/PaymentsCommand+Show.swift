@@ -64,7 +64,9 @@ extension PaymentsCommand {
             if payment.reasonCode != nil || payment.reasonText != nil {
                 fields.append(("Reason", [payment.reasonCode, payment.reasonText].compactMap { $0 }.joined(separator: " ")))
             }
-            fields += [("Last error", payment.lastError), ("Created", payment.createdAt), ("Updated", payment.updatedAt)]
+            fields += [("Last error", payment.lastError)]
+            if let held = payment.holdReason { fields.append(("Held", held)) }
+            fields += [("Created", payment.createdAt), ("Updated", payment.updatedAt)]
             let labelWidth = fields.map(\.0.count).max() ?? 0
             var lines = fields.compactMap { label, value in
                 value.map { label + ":" + String(repeating: " ", count: labelWidth - label.count + 1) + $0 }
