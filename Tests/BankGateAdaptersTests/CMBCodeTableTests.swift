@@ -18,8 +18,10 @@ final class CMBCodeTableTests: XCTestCase {
         XCTAssertEqual(CMBCodes.category(.resultFlag, "F"), .rejected)
         XCTAssertEqual(CMBCodes.category(.errorCode, "NCB4241"), .unknown)
         XCTAssertNil(CMBCodes.category(.resultFlag, "Z"))
-        // Nothing but RTNFLG=S means paid.
-        XCTAssertEqual(CMBCodes.table.filter { $0.category == .completed }.map(\.code), ["S"])
+        // Nothing but RTNFLG=S (a payment, a payroll batch) and STSCOD=S (a payroll line) means paid.
+        XCTAssertEqual(CMBCodes.table.filter { $0.category == .completed }.map { "\($0.kind.rawValue) \($0.code)" },
+                       ["RTNFLG S", "STSCOD S"])
+        XCTAssertEqual(CMBCodes.category(.lineStatus, "E"), .rejected)
     }
 
     func testGBKRefusesWhatItCannotCarryAndGB18030CarriesIt() throws {

@@ -46,6 +46,8 @@ public enum CMBCodeKind: String, Hashable, Sendable, CaseIterable {
     case resultFlag = "RTNFLG"
     /// `ERRCOD`: a business error code with a meaning of its own.
     case errorCode = "ERRCOD"
+    /// `STSCOD`: one payroll line's status (`NTAGCQRIZ`, `NTAGCDTLY1`, `NTQATDQYZ`).
+    case lineStatus = "STSCOD"
 }
 
 /// CMB's codes: the only place they are interpreted. A code not listed is ``CMBCodeCategory/unknown``.
@@ -86,6 +88,12 @@ public enum CMBCodes {
         Entry(kind: .resultFlag, code: "U", category: .processing),
         Entry(kind: .resultFlag, code: "T", category: .returned),
         Entry(kind: .errorCode, code: duplicateReference, category: .unknown),
+        Entry(kind: .lineStatus, code: "S", category: .completed),
+        Entry(kind: .lineStatus, code: "E", category: .rejected),
+        Entry(kind: .lineStatus, code: "F", category: .rejected),
+        Entry(kind: .lineStatus, code: "C", category: .rejected),
+        Entry(kind: .lineStatus, code: "A", category: .processing),
+        Entry(kind: .lineStatus, code: "I", category: .accepted),
     ]
 
     private static let lookup = BankCodeTable(table)
