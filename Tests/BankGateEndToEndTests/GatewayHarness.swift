@@ -79,11 +79,13 @@ final class GatewayHarness: @unchecked Sendable {
 
     /// Starts the simulated bank of `profile` and a gateway configured with what the simulator's
     /// `--print-config` prints (its `[[banks]]` and `[[accounts]]`), plus the test defaults of a bank.
-    func start(profile: String, faults: FaultSettings = FaultSettings(), extraBankKeys: String = "") async throws {
+    /// `openAccounts` are opened in the simulator's ledger at start (a closed creditor account …).
+    func start(profile: String, faults: FaultSettings = FaultSettings(), extraBankKeys: String = "",
+               openAccounts: [SimulatedAccount] = []) async throws {
         let sim = try BankSimulatorService(
             options: BankSimulatorOptions(listen: ListenAddress(host: "127.0.0.1", port: 0),
                                           dataDirectory: directory.appendingPathComponent("sim").path, faults: faults,
-                                          profile: profile),
+                                          openAccounts: openAccounts, profile: profile),
             clock: Self.clock, logger: Self.logger)
         run([sim])
         guard let port = await sim.waitUntilListening() else { throw HarnessError("simulator did not start") }

@@ -106,12 +106,13 @@ extension ConformanceBank {
 /// The checks every adapter must pass against its simulator, each a function the per-bank test
 /// classes call (XCTest on Linux does not inherit test methods).
 enum Conformance {
-    /// Runs `body` against a gateway and the simulator of `profile`, stopping both whatever happens.
-    static func withProfile(profile: String, faults: FaultSettings = FaultSettings(),
+    /// Runs `body` against a gateway and the simulator of `profile` (with `openAccounts` in its
+    /// ledger), stopping both whatever happens.
+    static func withProfile(profile: String, faults: FaultSettings = FaultSettings(), openAccounts: [SimulatedAccount] = [],
                             _ body: (GatewayHarness) async throws -> Void) async throws {
         let harness = try GatewayHarness()
         do {
-            try await harness.start(profile: profile, faults: faults)
+            try await harness.start(profile: profile, faults: faults, openAccounts: openAccounts)
             try await body(harness)
         } catch {
             await harness.stop()
