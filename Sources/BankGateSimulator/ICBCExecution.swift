@@ -93,8 +93,8 @@ enum ICBCExecution {
             stored.append(("rd", full))
         }
         let fragment = ICBCBankCodec.fragment("package", values: [
-            .init("SerialNo", serial), .init("OnlBatF", package.onlineFlag), .init("SettleMode", package.settleMode),
-            .init("TotalNum", package.totalNumber), .init("TotalAmt", package.totalAmount),
+            .init("TransCode", package.transCode), .init("SerialNo", serial), .init("OnlBatF", package.onlineFlag),
+            .init("SettleMode", package.settleMode), .init("TotalNum", package.totalNumber), .init("TotalAmt", package.totalAmount),
         ], records: stored)
         try execution.replaceAnswer(key: package.packageId, status: "DONE", answer: fragment)
         return .executed(serialNumber: serial, items: answered, transfers: executedCount)

@@ -14,6 +14,10 @@ struct ICBCPaymentPackage: Hashable, Sendable {
 
     /// The most records the simulator takes in one package (the gateway's own limit; ICBC's is not known).
     static let maxTransfers = 30
+    /// The most records of a payroll package (`PAYPER`; the gateway's own limit, ICBC's is not known).
+    static let maxPayrollRecords = 500
+    /// `pub/TransCode`: `PAYENT`, or `PAYPER` for a payroll.
+    var transCode = "PAYENT"
 }
 
 /// One `rd` of a `PAYENT` package.
@@ -53,13 +57,14 @@ struct ICBCTransferRequest: Hashable, Sendable {
 }
 
 extension ICBCBankCodec {
-    /// Reads a `PAYENT` request: `in` with `OnlBatF`, `SettleMode`, `TotalNum`, `TotalAmt`, `SignTime`
-    /// and 1–30 `rd`, each with `iSeqno`, `PayType`, `PayAccNo`, `PayAccNameCN`, `RecAccNo`,
-    /// `RecAccNameCN`, `SysIOFlg` (`1`/`2`), `CurrType`, `PayAmt`, `UseCN`, and for `SysIOFlg=2`
+    /// Reads a `PAYENT` (or `PAYPER`) request: `in` with `OnlBatF`, `SettleMode`, `TotalNum`,
+    /// `TotalAmt`, `SignTime` and 1–`maxRecords` `rd`, each with `iSeqno`, `PayType`, `PayAccNo`,
+    /// `PayAccNameCN`, `RecAccNo`, `RecAccNameCN`, `SysIOFlg` (`1`/`2`), `CurrType`, `PayAmt`, `UseCN`, and for `SysIOFlg=2`
     /// `RecCityName` and `RecBankName`. `TotalNum` must count the records and `TotalAmt` add up
     /// their `PayAmt`s.
     /// - Throws: ``BankCodecError`` naming the first missing or inconsistent field.
-    static func readPayment(_ request: Request) throws(BankCodecError) -> ICBCPaymentPackage {
+    static func readPayment(_ request: Request,
+                            maxRecords: Int = ICBCPaymentPackage.maxTransfers) throws(BankCodecError) -> ICBCPaymentPackage {
         func required(_ name: String) throws(BankCodecError) -> String {
             guard let value = request.text(name) else { throw BankCodecError("in/\(name) is required") }
             return value
@@ -70,8 +75,8 @@ extension ICBCBankCodec {
         let totalAmount = try required("TotalAmt")
         _ = try required("SignTime")
         let records = request.input.children("rd")
-        guard (1...ICBCPaymentPackage.maxTransfers).contains(records.count) else {
-            throw BankCodecError("PAYENT takes 1 to \(ICBCPaymentPackage.maxTransfers) rd, not \(records.count)")
+        guard (1...maxRecords).contains(records.count) else {
+            throw BankCodecError("\(request.transCode) takes 1 to \(maxRecords) rd, not \(records.count)")
         }
         guard totalNumber == String(records.count) else {
             throw BankCodecError("in/TotalNum \(totalNumber) is not the number of rd (\(records.count))")
@@ -108,6 +113,7 @@ extension ICBCBankCodec {
         let sequences = transfers.map(\.sequence)
         guard Set(sequences).count == sequences.count else { throw BankCodecError("an iSeqno is repeated") }
         return ICBCPaymentPackage(packageId: request.packageId, onlineFlag: onlineFlag, settleMode: settleMode,
-                                  totalNumber: totalNumber, totalAmount: totalAmount, transfers: transfers)
+                                  totalNumber: totalNumber, totalAmount: totalAmount, transfers: transfers,
+                                  transCode: request.transCode)
     }
 }

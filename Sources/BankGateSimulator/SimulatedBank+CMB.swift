@@ -38,6 +38,8 @@ extension SimulatedBank {
             case "DCPAYMNT": answer = await cmbPayment(request, profile: profile)
             case "NTQRYSTY": answer = try await cmbStatusByReference(request)
             case "NTSTLINF": answer = try await cmbStatusByRequestNumber(request)
+            case "AgentRequest": answer = await cmbPayroll(request, profile: profile)
+            case "NTAGCQRI": answer = try await cmbPayrollStatus(request)
             case "GetAccInfo": answer = try await cmbBalances(request, profile: profile)
             case "GetTransInfo": answer = try await cmbTransactions(request, profile: profile)
             default: answer = cmbAnswer(envelope("-9", "功能不支持: \(request.function)"), effect: .unreadable(reason: "unknown FUNNAM"))
@@ -100,7 +102,8 @@ extension SimulatedBank {
     // MARK: - Status queries
 
     /// `NTQRYSTY`: per `NTQRYSTYX1`, the stored `NTQPAYQYZ` of `YURREF` when the bank received it on an
-    /// operating date (China) from `BGNDAT` to `ENDDAT` (at most 7 days apart); nothing otherwise.
+    /// operating date (China) from `BGNDAT` to `ENDDAT` (at most 7 days apart); nothing otherwise (nor
+    /// for a payroll's `YURREF`: `NTAGCQRI` answers those).
     private func cmbStatusByReference(_ request: CMBBankCodec.Request) async throws -> BankAnswer {
         let queries = request.records("NTQRYSTYX1")
         guard !queries.isEmpty else { throw BankCodecError("missing NTQRYSTYX1") }
@@ -116,6 +119,7 @@ extension SimulatedBank {
         let found = try await database.read { db -> [[UInt8]] in
             try queried.compactMap { query -> [UInt8]? in
                 guard let stored = try SimulatorLedger.receivedMessage(messageId: query.reference, on: db),
+                      stored.answer.starts(with: Array("<NTQPAYQYZ>".utf8)),
                       let day = CMBBankCodec.dayNumber(CMBBankCodec.chinaDate(stored.receivedAt)),
                       (query.first...query.last).contains(day) else { return nil }
                 return stored.answer

@@ -101,8 +101,8 @@ extension SimulatedBank {
         let answer: BankAnswer
         do {
             switch request.transCode {
-            case "PAYENT": answer = await icbcPayment(request, profile: profile)
-            case "QPAYENT": answer = try await icbcStatus(request, profile: profile)
+            case "PAYENT", "PAYPER": answer = await icbcPayment(request, profile: profile)
+            case "QPAYENT", "QPAYPER": answer = try await icbcStatus(request, profile: profile)
             case "QACCBAL": answer = try await icbcBalances(request, profile: profile)
             case "QHISD": answer = try await icbcTransactions(request, profile: profile)
             default:
@@ -149,12 +149,14 @@ extension SimulatedBank {
         return BankAnswer(httpStatus: 200, body: ICBCBankCodec.wrap(document), contentType: Self.icbcContentType, effect: effect)
     }
 
-    // MARK: - PAYENT
+    // MARK: - PAYENT, PAYPER
 
+    /// `PAYENT` (1–30 records) or `PAYPER` (a payroll, 1–500), executed record by record alike.
     private func icbcPayment(_ request: ICBCBankCodec.Request, profile: ICBCProfile) async -> BankAnswer {
         let package: ICBCPaymentPackage
         do {
-            package = try ICBCBankCodec.readPayment(request)
+            package = try ICBCBankCodec.readPayment(request, maxRecords: request.transCode == "PAYPER"
+                                                        ? ICBCPaymentPackage.maxPayrollRecords : ICBCPaymentPackage.maxTransfers)
         } catch {
             return icbcAnswer(request, profile: profile, code: ICBCCodesOfSimulator.format, message: "报文格式错误: \(error.message)",
                               effect: .unreadable(reason: error.message))
@@ -182,11 +184,12 @@ extension SimulatedBank {
         var answer: (answer: BankAnswer, document: [UInt8])
         switch outcome {
         case .duplicate:
-            logger.info("PAYENT duplicate package", metadata: ["fault": "\(decision)"])
+            logger.info("duplicate package", metadata: ["trans_code": "\(request.transCode)", "fault": "\(decision)"])
             answer = icbcAnswerAndDocument(request, profile: profile, code: ICBCCodesOfSimulator.duplicate,
                                            message: ICBCCodesOfSimulator.duplicateText, effect: .handled(subject: package.packageId))
         case .executed(let serial, let items, let executed):
-            logger.info("PAYENT executed", metadata: [
+            logger.info("package executed", metadata: [
+                "trans_code": "\(request.transCode)",
                 "transfers": "\(package.transfers.count)", "executed": "\(executed)", "fault": "\(decision)",
             ])
             answer = icbcAnswerAndDocument(request, profile: profile, serialNumber: serial, code: "0", message: "交易成功",
@@ -201,13 +204,16 @@ extension SimulatedBank {
         return answer.answer
     }
 
-    // MARK: - QPAYENT
+    // MARK: - QPAYENT, QPAYPER
 
-    /// `QPAYENT`: the package stored under `QryfSeqno`, or `B0116` when the bank never received it.
+    /// `QPAYENT` (`QPAYPER`): the `PAYENT` (`PAYPER`) package stored under `QryfSeqno`, or `B0116` when
+    /// the bank never received one of that kind.
     private func icbcStatus(_ request: ICBCBankCodec.Request, profile: ICBCProfile) async throws -> BankAnswer {
         guard let packageId = request.text("QryfSeqno") else { throw BankCodecError("in/QryfSeqno is required") }
         let stored = try await database.read { db in try SimulatorLedger.storedAnswer(messageId: packageId, on: db) }
-        guard let stored, let package = ICBCBankCodec.readStored(stored), package.name == "package" else {
+        let asked = String(request.transCode.dropFirst())
+        guard let stored, let package = ICBCBankCodec.readStored(stored), package.name == "package",
+              (ICBCBankCodec.text(package.child("TransCode")) ?? "PAYENT") == asked else {
             return icbcAnswer(request, profile: profile, code: ICBCCodesOfSimulator.noRecord,
                               message: ICBCCodesOfSimulator.noRecordText, effect: .handled(subject: packageId))
         }

@@ -19,8 +19,10 @@ final class CMBCodeTableTests: XCTestCase {
         XCTAssertEqual(CMBCodes.builtIn.category(.resultFlag, "F"), .rejected)
         XCTAssertEqual(CMBCodes.builtIn.category(.errorCode, "NCB4241"), .unknown)
         XCTAssertNil(CMBCodes.builtIn.category(.resultFlag, "Z"))
-        // Nothing but RTNFLG=S means paid.
-        XCTAssertEqual(CMBCodes.table.filter { $0.category == .completed }.map(\.code), ["S"])
+        // Nothing but RTNFLG=S (a payment, a payroll batch) and STSCOD=S (a payroll line) means paid.
+        XCTAssertEqual(CMBCodes.table.filter { $0.category == .completed }.map { "\($0.kind.rawValue) \($0.code)" },
+                       ["RTNFLG S", "STSCOD S"])
+        XCTAssertEqual(CMBCodes.builtIn.category(.lineStatus, "E"), .rejected)
     }
 
     func testGBKRefusesWhatItCannotCarryAndGB18030CarriesIt() throws {
@@ -54,7 +56,7 @@ final class BankCodeTableTests: XCTestCase {
             XCTAssertTrue("\(error)".hasPrefix("line 1: unknown category \"paid\" (one of: accepted, "), "\(error)")
         }
         XCTAssertThrowsError(try BankCodeTable<CMBCodeKind>.rows(fromTSV: "\nXX\tS\tcompleted\tx\n")) { error in
-            XCTAssertEqual("\(error)", "line 2: unknown kind \"XX\" (one of: RETCOD, REQSTS, RTNFLG, ERRCOD)")
+            XCTAssertEqual("\(error)", "line 2: unknown kind \"XX\" (one of: RETCOD, REQSTS, RTNFLG, ERRCOD, STSCOD)")
         }
         XCTAssertThrowsError(try BankCodeTable<CMBCodeKind>.rows(fromTSV: "RTNFLG\tS\tcompleted\n")) { error in
             XCTAssertTrue("\(error)".hasPrefix("line 1: 3 columns, not 4"), "\(error)")

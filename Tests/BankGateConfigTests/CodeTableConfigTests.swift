@@ -158,7 +158,7 @@ final class CodeTableConfigTests: XCTestCase {
         assertConfigurationError(withBankKeys("code_overrides = [\"REQSTS:XYZ=sign_in_required\"]"),
                                  key: "banks[0].code_overrides[0]", line: 16, "unknown category \"sign_in_required\"")
         assertConfigurationError(withBankKeys("code_overrides = [\"rspcod:B001=ok\"]"),
-                                 key: "banks[0].code_overrides[0]", line: 16, "unknown kind \"rspcod\" (one of: RETCOD, REQSTS, RTNFLG, ERRCOD)")
+                                 key: "banks[0].code_overrides[0]", line: 16, "unknown kind \"rspcod\" (one of: RETCOD, REQSTS, RTNFLG, ERRCOD, STSCOD)")
         assertConfigurationError(withBankKeys("code_overrides = [\"REQSTS=processing\"]"),
                                  key: "banks[0].code_overrides[0]", line: 16, "must be KIND:CODE=category")
         assertConfigurationError(withBankKeys("code_overrides = [\"REQSTS:=processing\"]"),
@@ -192,7 +192,7 @@ final class CodeTableConfigTests: XCTestCase {
     }
 
     func testEveryBuiltInTableIsOfferedToTheConfiguration() {
-        for (adapter, kinds) in [("cmb", ["RETCOD", "REQSTS", "RTNFLG", "ERRCOD"]), ("icbc", ["RetCode", "Result"]),
+        for (adapter, kinds) in [("cmb", ["RETCOD", "REQSTS", "RTNFLG", "ERRCOD", "STSCOD"]), ("icbc", ["RetCode", "Result"]),
                                  ("ccb", ["RETURN_CODE", "6W0600/DEAL_RESULT", "6W1503/DEAL_RESULT"]), ("boc", ["rspcod"]),
                                  ("abc", ["RespCode", "RespPrvData", "WaitFlag"])] {
             XCTAssertEqual(AdapterRegistry.vocabulary.entries[adapter]?.codeTable?.kinds, kinds, adapter)

@@ -82,14 +82,15 @@ final class GatewayHarness: @unchecked Sendable {
     /// `--print-config` prints (its `[[banks]]` and `[[accounts]]`), plus the test defaults of a bank.
     /// A profile reached over TCP (abc) gets its client port too (`--tcp-listen`, port 0), and so does
     /// one that may be (ccb) with `overTCP`: the gateway then reaches it over that port.
+    /// `openAccounts` are opened in the simulator's ledger at start (a closed creditor account …).
     func start(profile: String, faults: FaultSettings = FaultSettings(), extraBankKeys: String = "",
-               overTCP: Bool = false) async throws {
+               openAccounts: [SimulatedAccount] = [], overTCP: Bool = false) async throws {
         let usesTCP = SimulatorProfiles.usesTCP(profile: profile) || overTCP
         let sim = try BankSimulatorService(
             options: BankSimulatorOptions(listen: ListenAddress(host: "127.0.0.1", port: 0),
                                           tcpListen: usesTCP ? ListenAddress(host: "127.0.0.1", port: 0) : nil,
                                           dataDirectory: directory.appendingPathComponent("sim").path, faults: faults,
-                                          profile: profile),
+                                          openAccounts: openAccounts, profile: profile),
             clock: Self.clock, logger: Self.logger)
         run([sim])
         guard let port = await sim.waitUntilListening() else { throw HarnessError("simulator did not start") }

@@ -4,12 +4,13 @@ public import BankGateConfig
 public import BankGateStatements
 
 /// CMB as a bank adapter of the engine: payments by `DCPAYMNT`, status per transfer by `NTQRYSTY`
-/// (its `YURREF`), balances by `GetAccInfo` and transactions by `GetTransInfo`.
+/// (its `YURREF`), payroll by `AgentRequest` asked about with `NTAGCQRI` (CMBAdapter+Payroll.swift),
+/// balances by `GetAccInfo` and transactions by `GetTransInfo`.
 extension CMBAdapter: AccountQueryAdapter {
     /// `cmb`.
     public var name: String { "cmb" }
-    /// Payments (up to 30 per message), status queries, balances and transaction details.
-    public var capabilities: Set<AdapterCapability> { [.payment, .batchPayment, .statusQuery, .balance, .statement] }
+    /// Payments (up to 30 per message), payroll (up to 6000 lines), status queries, balances and transaction details.
+    public var capabilities: Set<AdapterCapability> { [.payment, .batchPayment, .payroll, .statusQuery, .balance, .statement] }
     public var maxTransfersPerMessage: Int { Self.maxTransfersPerMessage }
     public var maxAmountDigits: Int { Self.maxAmountDigits }
     /// CMB carries no control sum; the engine's bound only has to hold 30 amounts of 15 digits.
@@ -46,8 +47,10 @@ extension CMBAdapter: AccountQueryAdapter {
         "DCOPDPAYX/CCYNBR": "amount.currency", "DCOPDPAYX/DBTACC": "debtor_account", "DCOPDPAYX/DBTBBK": "debtor_account",
     ]
 
-    /// `NTQRYSTY` for the one transfer `query` names, searching around the day it was first sent.
+    /// `NTQRYSTY` for the one transfer `query` names, searching around the day it was first sent;
+    /// `NTAGCQRI` by the batch's `YURREF` for a payroll.
     public func encodeStatusQuery(_ query: StatusQuery) throws(AdapterError) -> EncodedMessage {
+        if isPayrollQuery(query) { return try encodePayrollStatusQuery(reference: query.originalMessageId) }
         guard query.transfers.count == 1, let transfer = query.transfers.first else {
             throw AdapterError("a CMB status query names exactly one transfer (YURREF), not \(query.transfers.count)",
                                location: "NTQRYSTYX1/YURREF")
@@ -61,8 +64,9 @@ extension CMBAdapter: AccountQueryAdapter {
     }
 
     /// The `DCPAYMNT` answer's outcomes, keyed by `YURREF` (``TransactionOutcome/instructionId``),
-    /// as a report about `sentMessageId`.
+    /// as a report about `sentMessageId`; the `AgentRequest` answer as the batch's group outcome.
     public func decodePaymentAnswer(_ bytes: [UInt8], sentMessageId: String) throws(AdapterError) -> StatusReport {
+        if Self.isPayrollAnswer(bytes) { return try payrollReport(bytes, sentMessageId: sentMessageId) }
         switch decodePaymentAnswer(bytes) {
         case .outcomes(let outcomes):
             return StatusReport(reportId: "DCPAYMNT answer", originalMessageId: sentMessageId, groupStatus: nil,
@@ -77,7 +81,10 @@ extension CMBAdapter: AccountQueryAdapter {
     /// - `RETCOD=0` without any `NTQPAYQYZ` record → **not received**: CMB searched the dates around
     ///   the send for this `YURREF` and has no payment with it (see adapters/cmb/README.md);
     /// - a record for the `YURREF` → its outcome; records only about other references → inconclusive.
+    ///
+    /// A payroll's `NTAGCQRI` answer is read by ``interpretPayrollStatusAnswer(httpStatus:body:query:)``.
     public func interpretStatusQueryAnswer(httpStatus: Int, body: [UInt8], query: StatusQuery) -> StatusQueryAnswer {
+        if isPayrollQuery(query) { return interpretPayrollStatusAnswer(httpStatus: httpStatus, body: body, query: query) }
         guard httpStatus == 200 else { return .inconclusive("HTTP \(httpStatus) from the front-end") }
         guard let reference = query.transfers.first?.instructionId else {
             return .inconclusive("a CMB status query names one transfer")

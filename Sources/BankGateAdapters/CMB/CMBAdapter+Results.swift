@@ -95,13 +95,14 @@ extension CMBAdapter {
 
 extension CMBAdapter {
     /// What the front-end's answer to a `DCPAYMNT` post means: HTTP 200 → the answer read by
-    /// ``decodePaymentAnswer(_:)``; any other status → unknown (the front-end may have passed the
-    /// request on before failing; no public source says which statuses it uses, so none is
-    /// trusted to mean "not received").
+    /// ``decodePaymentAnswer(_:)`` (an `AgentRequest`'s by ``decodePayrollAnswer(_:)``); any other
+    /// status → unknown (the front-end may have passed the request on before failing; no public
+    /// source says which statuses it uses, so none is trusted to mean "not received").
     public func disposition(httpStatus: Int, body: [UInt8]) -> SendDisposition {
         guard httpStatus == 200 else {
             return .unknown("HTTP \(httpStatus) from the front-end: the bank may have the payment")
         }
+        if Self.isPayrollAnswer(body) { return decodePayrollAnswer(body).disposition }
         return decodePaymentAnswer(body).disposition
     }
 }

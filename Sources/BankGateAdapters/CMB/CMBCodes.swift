@@ -8,6 +8,8 @@ public enum CMBCodeKind: String, BankCodeKind {
     case resultFlag = "RTNFLG"
     /// `ERRCOD`: a business error code with a meaning of its own.
     case errorCode = "ERRCOD"
+    /// `STSCOD`: one payroll line's status (`NTAGCQRIZ`, `NTAGCDTLY1`, `NTQATDQYZ`).
+    case lineStatus = "STSCOD"
 }
 
 /// CMB's codes: the built-in table, the rows of `adapters/cmb/codes.tsv` (a test fails when the
@@ -84,6 +86,18 @@ public enum CMBCodes {
               meaning: "退款 (refunded)"),
         Entry(kind: .errorCode, code: duplicateReference, category: .unknown,
               meaning: "业务参考号重复 (duplicate YURREF: the bank has the original, ask its status)"),
+        Entry(kind: .lineStatus, code: "S", category: .completed,
+              meaning: "成功 (the payroll line was paid)"),
+        Entry(kind: .lineStatus, code: "E", category: .rejected,
+              meaning: "失败 (the line failed; NTAGCQRIZ/NTAGCDTLY1)"),
+        Entry(kind: .lineStatus, code: "F", category: .rejected,
+              meaning: "失败 (the line failed; GetAgentDetail NTQATDQYZ)"),
+        Entry(kind: .lineStatus, code: "C", category: .rejected,
+              meaning: "取消/撤消 (the line was cancelled: not paid)"),
+        Entry(kind: .lineStatus, code: "A", category: .processing,
+              meaning: "待处理 (awaiting processing)"),
+        Entry(kind: .lineStatus, code: "I", category: .accepted,
+              meaning: "待复核 / 数据录入 (awaiting review)"),
     ]
 
     /// The built-in table.

@@ -6,7 +6,10 @@ public import BankGateCore
 /// The engine sends a submission whose kind is ``payrollMessageKind`` with ``encodePayroll(_:)``
 /// instead of ``BankAdapter/encodePayment(_:)``. Status queries carry the same kind in
 /// ``StatusQuery/originalKind``, so the adapter asks the bank about the batch rather than a
-/// transfer; an outcome the bank gives for the whole batch is the report's group outcome.
+/// transfer; an outcome the bank gives for the whole batch is the report's group outcome, an
+/// outcome it gives for a line is that line's (keyed by the transfer's instruction id). A payroll
+/// is asked about once per batch, naming all its transfers, whatever the adapter's
+/// ``BankAdapter/statusQueryScope`` for payments (CMB asks about payments one `YURREF` at a time).
 public protocol PayrollAdapter: BankAdapter {
     /// The kind stored with a payroll submission (`BOC.b2e0078`).
     var payrollMessageKind: String { get }

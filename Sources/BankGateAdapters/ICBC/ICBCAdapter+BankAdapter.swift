@@ -3,13 +3,13 @@ public import BankGateCore
 public import BankGateStatements
 
 /// ICBC as a bank adapter of the engine: `PAYENT` packages signed by the NetSafe Client's sign port
-/// and posted as its form, status by `QPAYENT` (the package id), balances by `QACCBAL` and
-/// transactions by `QHISD` (paged by `NextTag`).
+/// and posted as its form, status by `QPAYENT` (the package id), payroll by `PAYPER` asked about with
+/// `QPAYPER` (ICBCAdapter+Payroll.swift), balances by `QACCBAL` and transactions by `QHISD` (paged by `NextTag`).
 extension ICBCAdapter: AccountQueryAdapter, SigningServiceAdapter {
     /// `icbc`.
     public var name: String { "icbc" }
-    /// Payments (up to 30 per package), status queries, balances and transaction details.
-    public var capabilities: Set<AdapterCapability> { [.payment, .batchPayment, .statusQuery, .balance, .statement] }
+    /// Payments (up to 30 per package), payroll (up to 500 lines), status queries, balances and transaction details.
+    public var capabilities: Set<AdapterCapability> { [.payment, .batchPayment, .payroll, .statusQuery, .balance, .statement] }
     public var maxTransfersPerMessage: Int { Self.maxTransfersPerMessage }
     public var maxAmountDigits: Int { Self.maxAmountDigits }
     /// `TotalAmt` is in fen like each amount: 30 amounts of 15 digits stay under 17.
@@ -62,9 +62,12 @@ extension ICBCAdapter: AccountQueryAdapter, SigningServiceAdapter {
         "SysIOFlg": "same_bank", "PayAmt": "amount", "PayType": "priority", "PayAccNo": "debtor_account",
     ]
 
-    /// `QPAYENT` for the package sent.
+    /// `QPAYENT` for the package sent, `QPAYPER` for a payroll package.
     public func encodeStatusQuery(_ query: StatusQuery) throws(AdapterError) -> EncodedMessage {
-        try encodeStatusQuery(packageId: query.originalMessageId, queryId: query.queryId, createdAt: query.createdAt)
+        if isPayrollQuery(query) {
+            return try encodePayrollStatusQuery(packageId: query.originalMessageId, queryId: query.queryId, createdAt: query.createdAt)
+        }
+        return try encodeStatusQuery(packageId: query.originalMessageId, queryId: query.queryId, createdAt: query.createdAt)
     }
 
     /// ICBC's answers name transfers by `Ref`, not our message: read with ``decodePaymentAnswer(_:sentMessageId:)``.
@@ -87,7 +90,7 @@ extension ICBCAdapter: AccountQueryAdapter, SigningServiceAdapter {
         }
     }
 
-    /// What a `QPAYENT` answer says of the package asked about:
+    /// What a `QPAYENT` (or, for a payroll, `QPAYPER`) answer says of the package asked about:
     /// - HTTP other than 200, or an answer that cannot be read → inconclusive;
     /// - `B0116` (no record) → **not received**: ICBC has no package with this `fSeqno`. A resend
     ///   within the duplicate window is safe even if that were wrong: ICBC refuses a second package
@@ -101,7 +104,8 @@ extension ICBCAdapter: AccountQueryAdapter, SigningServiceAdapter {
         switch decodePaymentAnswer(body, instructionIds: query.transfers.map(\.instructionId)) {
         case .outcomes(let outcomes):
             let asked = Set(query.transfers.map(\.instructionId))
-            return .report(StatusReport(reportId: "QPAYENT answer", originalMessageId: query.originalMessageId,
+            return .report(StatusReport(reportId: isPayrollQuery(query) ? "QPAYPER answer" : "QPAYENT answer",
+                                        originalMessageId: query.originalMessageId,
                                         groupStatus: nil, groupOutcome: nil,
                                         transactions: outcomes.filter { asked.isEmpty || asked.contains($0.instructionId ?? "") }))
         case .retryLater(let reason), .refused(let reason), .unknown(let reason):

@@ -15,10 +15,16 @@ extension ICBCAdapter {
     /// - Throws: ``AdapterError`` located at the field (`rd/RecAccNameCN`) for text GBK cannot
     ///   carry, a field over its byte limit, or a field the format requires that the payment lacks.
     public func encodePayment(_ message: PaymentMessage) throws(AdapterError) -> EncodedMessage {
+        try encodePackage(message, transCode: "PAYENT", maxRecords: Self.maxTransfersPerMessage)
+    }
+
+    /// A package of `transCode` (`PAYENT`, or `PAYPER` for a payroll) with one `rd` per transfer, at
+    /// most `maxRecords`, written as ``encodePayment(_:)`` describes.
+    func encodePackage(_ message: PaymentMessage, transCode: String, maxRecords: Int) throws(AdapterError) -> EncodedMessage {
         let transfers = message.transfers
         guard !transfers.isEmpty else { throw AdapterError("a payment message needs at least one transfer") }
-        guard transfers.count <= Self.maxTransfersPerMessage else {
-            throw AdapterError("\(transfers.count) transfers in one message, over the limit of \(Self.maxTransfersPerMessage)")
+        guard transfers.count <= maxRecords else {
+            throw AdapterError("\(transfers.count) transfers in one message, over the limit of \(maxRecords)")
         }
         guard message.debtor.currency.code == "CNY" else {
             throw AdapterError("ICBC payments are written in CNY only (CurrType 001)", location: "rd/CurrType")
@@ -27,7 +33,7 @@ extension ICBCAdapter {
         guard String(total).utf8.count <= Self.maxAmountDigits else {
             throw AdapterError("the total is over \(Self.maxAmountDigits) digits in fen", location: "in/TotalAmt")
         }
-        var request = try ICBCRequestWriter(transCode: "PAYENT", adapter: self, packageId: message.messageId,
+        var request = try ICBCRequestWriter(transCode: transCode, adapter: self, packageId: message.messageId,
                                             createdAt: message.createdAt)
         let (date, time) = Self.chinaTime(message.createdAt)
         // 1: an online (联机) package; 0: each transfer booked on its own (逐笔记账, not 并笔).
@@ -39,8 +45,8 @@ extension ICBCAdapter {
         for (index, transfer) in transfers.enumerated() {
             try Self.writeTransfer(transfer, sequence: index + 1, debtor: message.debtor, into: &request)
         }
-        return EncodedMessage(kind: "ICBC.PAYENT", contentType: Self.documentContentType,
-                              fileName: Self.fileName("PAYENT", message.messageId), bytes: try request.finish())
+        return EncodedMessage(kind: "ICBC." + transCode, contentType: Self.documentContentType,
+                              fileName: Self.fileName(transCode, message.messageId), bytes: try request.finish())
     }
 
     /// One `rd`, fields in the order of ICBC's integration code; empty optional fields are left out.

@@ -8,7 +8,7 @@ extension BankLane {
     /// Only an explicit "never received" lets an unknown submission be sent again, and only while the
     /// bank still remembers message ids; past that window the payments are held for an operator.
     func query(_ submission: SubmissionRecord) async throws {
-        if connection.adapter.statusQueryScope == .transfer {
+        if connection.statusQueryScope(kind: submission.messageKind) == .transfer {
             try await queryEachTransfer(submission)
             return
         }

@@ -101,6 +101,13 @@ public struct BankConnection: Sendable {
         return try adapter.encodePayment(message)
     }
 
+    /// How a status query about a submission of `kind` is scoped: a payroll batch is asked about as
+    /// a whole (``PayrollAdapter``), anything else as the adapter's ``BankAdapter/statusQueryScope``.
+    func statusQueryScope(kind: String) -> StatusQueryScope {
+        if let payrolls = adapter as? any PayrollAdapter, kind == payrolls.payrollMessageKind { return .message }
+        return adapter.statusQueryScope
+    }
+
     /// How long the bank remembers message ids: the configured override, else the adapter's.
     var duplicateCheckWindowMilliseconds: Int64 {
         config.duplicateCheckWindowHours.map { Int64($0) * 3_600_000 } ?? adapter.duplicateCheckWindowMilliseconds

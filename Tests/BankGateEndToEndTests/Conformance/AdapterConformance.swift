@@ -135,12 +135,13 @@ extension ConformanceBank {
 /// The checks every adapter must pass against its simulator, each a function the per-bank test
 /// classes call (XCTest on Linux does not inherit test methods).
 enum Conformance {
-    /// Runs `body` against a gateway and the simulator of `profile`, stopping both whatever happens.
-    static func withProfile(profile: String, faults: FaultSettings = FaultSettings(), overTCP: Bool = false,
-                            _ body: (GatewayHarness) async throws -> Void) async throws {
+    /// Runs `body` against a gateway and the simulator of `profile` (with `openAccounts` in its
+    /// ledger; over its raw socket port with `overTCP`), stopping both whatever happens.
+    static func withProfile(profile: String, faults: FaultSettings = FaultSettings(), openAccounts: [SimulatedAccount] = [],
+                            overTCP: Bool = false, _ body: (GatewayHarness) async throws -> Void) async throws {
         let harness = try GatewayHarness()
         do {
-            try await harness.start(profile: profile, faults: faults, overTCP: overTCP)
+            try await harness.start(profile: profile, faults: faults, openAccounts: openAccounts, overTCP: overTCP)
             try await body(harness)
         } catch {
             await harness.stop()
