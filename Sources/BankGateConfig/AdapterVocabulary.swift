@@ -8,10 +8,14 @@ public struct AdapterVocabulary: Sendable {
     public struct Key: Sendable, Hashable {
         public var name: String
         public var required: Bool
+        /// A file path, resolved against the configuration file's directory when relative
+        /// (CMB cloud's `bank_public_key`).
+        public var isPath: Bool
 
-        public init(_ name: String, required: Bool) {
+        public init(_ name: String, required: Bool, isPath: Bool = false) {
             self.name = name
             self.required = required
+            self.isPath = isPath
         }
     }
 

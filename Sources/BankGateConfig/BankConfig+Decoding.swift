@@ -32,7 +32,7 @@ extension BankConfig {
         if backoffMax < backoffBase {
             reader.report("backoff_max_ms", "must not be smaller than backoff_base_ms (\(backoffBase))")
         }
-        let options = reader.adapterOptions(adapter.flatMap { adapters.entries[$0.value]?.bankKeys } ?? [])
+        let options = reader.adapterOptions(adapter.flatMap { adapters.entries[$0.value]?.bankKeys } ?? [], baseDirectory: baseDirectory)
         var bank = BankConfig(
             id: id?.value ?? "",
             adapter: adapter?.value ?? "",
