@@ -55,6 +55,7 @@ public enum SimulatorProfiles {
     static let all: [any SimulatorProfile] = [
         ISO20022Profile(),
         CMBProfile(),
+        CMBCloudProfile(),
         ICBCProfile(),
         CCBProfile(),
         BOCProfile(),
@@ -82,7 +83,7 @@ public enum SimulatorProfiles {
     /// of profile `name` listening on `listen`, starting with a comment naming the command.
     public static func gatewayConfiguration(profile name: String, listen: ListenAddress,
                                             dataDirectory: String) throws(BankSimulatorOptionsError) -> String {
-        let profile = try require(name)
+        let profile = try require(name).configured(for: BankSimulatorOptions(dataDirectory: dataDirectory, profile: name))
         let header = "# For a gateway reaching `bankgate bank-sim --profile \(profile.name) --listen \(listen) "
             + "--data-dir \(dataDirectory)`.\n"
         return header + profile.gatewayConfiguration(url: "http://\(listen)")

@@ -79,7 +79,9 @@ final class GatewayHarness: @unchecked Sendable {
 
     /// Starts the simulated bank of `profile` and a gateway configured with what the simulator's
     /// `--print-config` prints (its `[[banks]]` and `[[accounts]]`), plus the test defaults of a bank.
-    func start(profile: String, faults: FaultSettings = FaultSettings(), extraBankKeys: String = "") async throws {
+    /// `adjustPrinted` may change the printed configuration first (a test's wrong key).
+    func start(profile: String, faults: FaultSettings = FaultSettings(), extraBankKeys: String = "",
+               adjustPrinted: (String) -> String = { $0 }) async throws {
         let sim = try BankSimulatorService(
             options: BankSimulatorOptions(listen: ListenAddress(host: "127.0.0.1", port: 0),
                                           dataDirectory: directory.appendingPathComponent("sim").path, faults: faults,
@@ -88,8 +90,8 @@ final class GatewayHarness: @unchecked Sendable {
         run([sim])
         guard let port = await sim.waitUntilListening() else { throw HarnessError("simulator did not start") }
         bankPort = port
-        let printed = try SimulatorProfiles.gatewayConfiguration(profile: profile, listen: ListenAddress(host: "127.0.0.1", port: port),
-                                                                 dataDirectory: directory.appendingPathComponent("sim").path)
+        let printed = adjustPrinted(try SimulatorProfiles.gatewayConfiguration(profile: profile, listen: ListenAddress(host: "127.0.0.1", port: port),
+                                                                               dataDirectory: directory.appendingPathComponent("sim").path))
         Self.exportSecrets(printed)
         let toml = Self.profileConfiguration(printed: printed, dataDirectory: directory.appendingPathComponent("gateway").path,
                                              token: token, bankKeys: Self.bankKeys(overriddenBy: extraBankKeys))

@@ -21,7 +21,7 @@ struct ConformanceBank: @unchecked Sendable {
     var detailsCarryOurReference = true
 
     /// Every bank under the suite.
-    static let all: [ConformanceBank] = [.iso20022, .cmb, .icbc, .ccb, .boc]
+    static let all: [ConformanceBank] = [.iso20022, .cmb, .cmbCloud, .icbc, .ccb, .boc]
 
     static let iso20022 = ConformanceBank(
         profile: "iso20022", accountId: "sim-iso-eur",
