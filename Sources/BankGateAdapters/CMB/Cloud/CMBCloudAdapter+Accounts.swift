@@ -76,10 +76,10 @@ extension CMBCloudAdapter {
             }
             guard let booked = text("etydat") else { throw AdapterError("missing etydat", location: location) }
             var valueDate: String?
-            if let value = text("vltdat") { valueDate = try Self.isoDate(value, location: location + "/vltdat") }
+            if let value = text("vltdat") { valueDate = try CMBAdapter.isoDate(value, location: location + "/vltdat") }
             transactions.append(StatementTransaction(
                 account: statementAccount, statementId: statementId, sequence: offset + 1,
-                bookingDate: try Self.isoDate(booked, location: location + "/etydat"), valueDate: valueDate,
+                bookingDate: try CMBAdapter.isoDate(booked, location: location + "/etydat"), valueDate: valueDate,
                 amount: Money(minorUnits: abs(signed.minorUnits), currency: currency), creditDebit: side,
                 isReversal: false, status: .booked, bankReference: text("refnbr"), instructionId: text("yurref"),
                 counterparty: Counterparty(name: text("rpynam"), account: text("rpyacc"), bankCode: nil),

@@ -21,7 +21,7 @@ extension CMBCloudAdapter {
                                                ("sigtim", .string(Self.chinaDateTime(createdAt)))])),
         ])
         return EncodedMessage(kind: "CMB." + function, contentType: Self.requestContentType,
-                              fileName: Self.fileName(function, requestId), bytes: CMBCloudJSON.canonical(document))
+                              fileName: CMBAdapter.fileName(function, requestId, suffix: "json"), bytes: CMBCloudJSON.canonical(document))
     }
 
     /// A text field checked against its type and its limit in GBK bytes, located `record/name`.
@@ -68,7 +68,7 @@ extension CMBCloudAdapter {
             ("trsAmt", .string(amount.decimalString)),
             ("bnkFlg", .string(sameBank ? "Y" : "N")),
             try Self.field("nusAge", purpose, record: record, type: .text, maxBytes: 62),
-            ("eptDat", .string(try Self.bankDate(message.requestedExecutionDate, location: record + "/eptDat"))),
+            ("eptDat", .string(try CMBAdapter.bankDate(message.requestedExecutionDate, location: record + "/eptDat"))),
             // 100001 普通汇兑, the documented default.
             ("trsTyp", .string("100001")),
         ]
@@ -133,7 +133,7 @@ extension CMBCloudAdapter {
         var fields: [(String, JSONValue)] = [
             try Self.field("accnbr", account.number, record: "body", type: .account, maxBytes: 35),
             ("bbknbr", .string(try branchCode(account, location: "body/bbknbr"))),
-            ("trsdat", .string(try Self.bankDate(fromDate, location: "body/trsdat"))),
+            ("trsdat", .string(try CMBAdapter.bankDate(fromDate, location: "body/trsdat"))),
         ]
         if let continuation {
             fields.append(try Self.field("trsseq", continuation, record: "body", type: .code, maxBytes: 60))

@@ -104,34 +104,4 @@ public struct CMBCloudAdapter: Sendable {
     static func chinaDateTime(_ time: Timestamp) -> String {
         String(time.adding(milliseconds: 8 * 3_600_000).iso8601Seconds.unicodeScalars.filter { $0.value >= 0x30 && $0.value <= 0x39 })
     }
-
-    /// `YYYY-MM-DD` → `YYYYMMDD`, checking the date.
-    static func bankDate(_ date: String, location: String) throws(AdapterError) -> String {
-        guard Timestamp.parseDate(date) != nil else { throw AdapterError("not a YYYY-MM-DD date", location: location) }
-        return String(date.unicodeScalars.filter { $0 != "-" })
-    }
-
-    /// `YYYYMMDD` → `YYYY-MM-DD`, checking the date.
-    static func isoDate(_ text: String, location: String) throws(AdapterError) -> String {
-        let digits = Array(text.utf8)
-        guard digits.count == 8, digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
-            throw AdapterError("not a YYYYMMDD date", location: location)
-        }
-        let iso = String(decoding: digits[0..<4], as: UTF8.self) + "-" + String(decoding: digits[4..<6], as: UTF8.self)
-            + "-" + String(decoding: digits[6..<8], as: UTF8.self)
-        guard Timestamp.parseDate(iso) != nil else { throw AdapterError("not a real date", location: location) }
-        return iso
-    }
-
-    /// `<function>-<identifier>.json`, every character outside `A-Z a-z 0-9 . _ -` replaced by `_`.
-    static func fileName(_ function: String, _ identifier: String) -> String {
-        var name = function + "-"
-        for scalar in identifier.unicodeScalars {
-            let v = scalar.value
-            let safe = (v >= 0x30 && v <= 0x39) || (v >= 0x41 && v <= 0x5A) || (v >= 0x61 && v <= 0x7A)
-                || v == 0x2E || v == 0x5F || v == 0x2D
-            name.unicodeScalars.append(safe ? scalar : "_")
-        }
-        return name + ".json"
-    }
 }
