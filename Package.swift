@@ -92,7 +92,7 @@ let package = Package(
         .testTarget(name: "BankGateArchiveTests", dependencies: ["BankGateArchive", "BankGateTestSupport"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "BankGateReconciliationTests", dependencies: ["BankGateReconciliation"]),
-        .testTarget(name: "BankGateSimulatorTests", dependencies: ["BankGateSimulator", "BankGateTestSupport"]),
+        .testTarget(name: "BankGateSimulatorTests", dependencies: ["BankGateSimulator", "BankGateTestSupport", "BankGateCrypto"]),
         .testTarget(name: "BankGateAPITests", dependencies: [
             "BankGateAPI", "BankGateRuntime", "BankGateTestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -32,11 +32,7 @@ extension BankConfig {
         if backoffMax < backoffBase {
             reader.report("backoff_max_ms", "must not be smaller than backoff_base_ms (\(backoffBase))")
         }
-        let adapterKeys = adapter.flatMap { adapters.entries[$0.value]?.bankKeys } ?? []
-        var options = reader.adapterOptions(adapterKeys)
-        for key in adapterKeys where key.isPath {
-            options[key.name] = options[key.name].map { ConfigPath.resolve($0, against: baseDirectory) }
-        }
+        let options = reader.adapterOptions(adapter.flatMap { adapters.entries[$0.value]?.bankKeys } ?? [], baseDirectory: baseDirectory)
         var bank = BankConfig(
             id: id?.value ?? "",
             adapter: adapter?.value ?? "",

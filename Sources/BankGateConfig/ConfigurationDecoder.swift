@@ -62,6 +62,7 @@ struct ConfigurationDecoder {
                              ids: &keyIds, bankIds: bankIds.seen, baseDirectory: baseDirectory)
         }
         KeyConfig.checkRollover(keys, lines: keyTables.map(\.line), problems: problems)
+        KeyConfig.checkBindings(keys, accounts: accounts, lines: keyTables.map(\.line), problems: problems)
         KeyConfig.checkTokenModules(keys, lines: keyTables.map(\.line), problems: problems)
 
         let dispatch = table("dispatch", in: root).map {

@@ -51,6 +51,19 @@ public struct KeyConfig: Sendable, Hashable {
     /// When this key takes over from the bank's other keys (key rollover); nil for a key in use
     /// from the start.
     public var validFrom: Timestamp?
+    /// `accounts` and `role`: the key bound by configuration to these accounts of its bank and the
+    /// operator role it signs for, as `bankgate keys bind` would bind it (recorded, audited, when the
+    /// key is first seen); nil: the key waits `issued` until an operator binds it.
+    public var binding: (accounts: [String], role: String)? {
+        get { boundAccounts.isEmpty ? nil : (boundAccounts, role ?? Self.defaultRole) }
+        set { boundAccounts = newValue?.accounts ?? []; role = newValue?.role }
+    }
+    /// `accounts`: see ``binding``.
+    public var boundAccounts: [String] = []
+    /// `role`: see ``binding``.
+    public var role: String?
+    /// The role of a key bound by configuration without one.
+    public static let defaultRole = "signer"
 
     /// A key as the configuration file would give it; no checks are made here.
     public init(id: String, bank: String, algorithm: Algorithm, material: Material, passphrase: Passphrase? = nil,
@@ -67,7 +80,7 @@ public struct KeyConfig: Sendable, Hashable {
 
     /// The keys of a `[[keys]]` entry.
     static let keys = ["id", "bank", "algorithm", "pkcs12", "private_key", "certificate", "passphrase_env",
-                       "passphrase_file", "sm2_user_id", "valid_from", "pkcs11", "pkcs11_module", "pin_env", "pin_file"]
+                       "passphrase_file", "sm2_user_id", "valid_from", "accounts", "role", "pkcs11", "pkcs11_module", "pin_env", "pin_file"]
 
     static func decode(_ reader: TableReader, ids: inout UniqueIdentifiers, bankIds: [String: Int],
                        baseDirectory: String) -> KeyConfig {
@@ -120,9 +133,29 @@ public struct KeyConfig: Sendable, Hashable {
                               line: validFromText.line)
             }
         }
-        return KeyConfig(id: id?.value ?? "", bank: bank?.value ?? "", algorithm: algorithm,
-                         material: material, passphrase: passphrase, sm2UserID: userID?.value, validFrom: validFrom,
-                         pin: pin)
+        var key = KeyConfig(id: id?.value ?? "", bank: bank?.value ?? "", algorithm: algorithm,
+                            material: material, passphrase: passphrase, sm2UserID: userID?.value, validFrom: validFrom,
+                            pin: pin)
+        key.boundAccounts = reader.stringArray("accounts", required: false)?.map(\.value) ?? []
+        let role = reader.string("role", required: false)
+        if let role {
+            if key.boundAccounts.isEmpty { reader.report("role", "is only used with accounts (the key's binding)", line: role.line) }
+            if role.value.isEmpty { reader.report("role", "must not be empty", line: role.line) }
+        }
+        key.role = role?.value
+        return key
+    }
+
+    /// Every account a key is bound to by configuration must be an account of the key's bank.
+    static func checkBindings(_ keys: [KeyConfig], accounts: [AccountConfig], lines: [Int?], problems: ProblemList) {
+        let bankOfAccount = Dictionary(accounts.map { ($0.id, $0.bank) }, uniquingKeysWith: { first, _ in first })
+        for (index, key) in keys.enumerated() {
+            for account in key.boundAccounts where bankOfAccount[account] != key.bank {
+                problems.add(line: index < lines.count ? lines[index] : nil, key: "keys[\(index)].accounts",
+                             bankOfAccount[account] == nil ? "no [[accounts]] entry has id \"\(account)\""
+                                 : "account \"\(account)\" is not an account of bank \"\(key.bank)\"")
+            }
+        }
     }
 
     /// `pkcs12`, or `private_key` with `certificate`: one form, whole.

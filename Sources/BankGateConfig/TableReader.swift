@@ -33,12 +33,16 @@ struct TableReader {
     }
 
     /// The values of an adapter's own keys that are present; a missing required one is reported.
-    func adapterOptions(_ keys: [AdapterVocabulary.Key]) -> [String: String] {
+    func adapterOptions(_ keys: [AdapterVocabulary.Key], baseDirectory: String? = nil) -> [String: String] {
         var options: [String: String] = [:]
         for key in keys {
             if let value = string(key.name, required: key.required) {
                 if value.value.isEmpty { report(key.name, "must not be empty", line: value.line) }
-                options[key.name] = value.value
+                if key.isPath, let baseDirectory, !value.value.isEmpty {
+                    options[key.name] = ConfigPath.resolve(value.value, against: baseDirectory)
+                } else {
+                    options[key.name] = value.value
+                }
             }
         }
         return options

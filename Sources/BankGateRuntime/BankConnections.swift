@@ -2,6 +2,7 @@ import BankGateAdapters
 public import BankGateConfig
 public import BankGateCore
 public import BankGateEngine
+import BankGateCrypto
 import BankGateTransport
 import Foundation
 import Logging
@@ -70,6 +71,12 @@ public enum BankConnections {
                 guard let keySigner = KeySigner(bankId: bank.id, statuses: usable, clock: clock, states: keyStates) else {
                     throw SetupError(bankId: bank.id, problem: "its messages are signed with a key of ours: configure a [[keys]] entry "
                                      + "with bank = \"\(bank.id)\" and algorithm = \"\(wanted.rawValue)\"")
+                }
+                // SM2 binds the signer's user id into what is signed: a key configured with another
+                // id signs what the bank cannot verify.
+                if let required = keySigning.requiredSM2UserID,
+                   let wrong = usable.first(where: { ($0.config.sm2UserID ?? String(decoding: SM2.defaultUserID, as: UTF8.self)) != required }) {
+                    throw SetupError(bankId: bank.id, problem: "[[keys]] \(wrong.config.id): sm2_user_id must be \"\(required)\" for this bank")
                 }
                 signer = keySigner
             }

@@ -23,12 +23,14 @@ public final class SigningKeyDesk: SigningKeyAdministration, Service {
         self.logger = logger
     }
 
-    /// Records the configured keys not seen before (`issued`, audited, `key.issued`); their ids.
+    /// Records the configured keys not seen before (`issued`, audited, `key.issued`; then `bound`
+    /// when the configuration binds them); their ids.
     @discardableResult
     public func registerConfiguredKeys() async throws -> [String] {
         let keys = configuration.keys.map {
             ConfiguredSigningKey(id: $0.id, bankId: $0.bank, algorithm: $0.algorithm.rawValue,
-                                 material: SigningKeyStatus.materialText($0.material))
+                                 material: SigningKeyStatus.materialText($0.material),
+                                 binding: $0.binding.map { SigningKeyBinding(accounts: $0.accounts, role: $0.role) })
         }
         return try await store.registerSigningKeys(keys, at: clock.now())
     }

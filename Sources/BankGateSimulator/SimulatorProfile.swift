@@ -76,6 +76,7 @@ public enum SimulatorProfiles {
     static let all: [any SimulatorProfile] = [
         ISO20022Profile(),
         CMBProfile(),
+        CMBCloudProfile(),
         ICBCProfile(),
         CCBProfile(),
         BOCProfile(),
@@ -141,10 +142,12 @@ struct TOMLTables {
     private(set) var text = ""
 
     /// Appends `[[name]]` with `pairs`, a blank line before every table but the first.
-    mutating func arrayTable(_ name: String, _ pairs: KeyValuePairs<String, String>) {
+    /// `lists` follow as arrays of strings.
+    mutating func arrayTable(_ name: String, _ pairs: KeyValuePairs<String, String>, lists: KeyValuePairs<String, [String]> = [:]) {
         if !text.isEmpty { text += "\n" }
         text += "[[\(name)]]\n"
         for (key, value) in pairs { text += "\(key) = \(Self.quoted(value))\n" }
+        for (key, values) in lists { text += "\(key) = [\(values.map(Self.quoted).joined(separator: ", "))]\n" }
     }
 
     /// A TOML basic string: `"` and `\` escaped, control characters as `\uXXXX`.

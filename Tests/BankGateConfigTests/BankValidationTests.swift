@@ -33,7 +33,7 @@ final class BankValidationTests: XCTestCase {
     }
 
     func testAdapterAndVersion() {
-        assertConfigurationError(ConfigurationFixture.replacing(#""iso20022""#, with: #""cmbx""#), key: "banks[0].adapter", line: 12, #"unknown adapter "cmbx" (known: abc, boc, ccb, cmb, icbc, iso20022)"#)
+        assertConfigurationError(ConfigurationFixture.replacing(#""iso20022""#, with: #""cmbx""#), key: "banks[0].adapter", line: 12, #"unknown adapter "cmbx" (known: abc, boc, ccb, cmb, cmb-cloud, icbc, iso20022)"#)
         assertConfigurationError(ConfigurationFixture.replacing(#"adapter = "iso20022""#, with: ""), key: "banks[0].adapter", "is required")
         let v03 = validConfiguration(ConfigurationFixture.replacing("adapter", with: "pain001_version = \"pain.001.001.03\"\nadapter"))
         XCTAssertEqual(v03?.banks[0].pain001Version, "pain.001.001.03")

@@ -65,6 +65,21 @@ final class KeyConfigTests: XCTestCase {
                                  "must be 1 to 64 characters")
     }
 
+    /// `accounts` and `role` bind a key by configuration (the key is recorded bound, not issued):
+    /// accounts of the key's bank only; `role` without `accounts` is refused.
+    func testABindingByConfigurationNamesAccountsOfTheKeysBank() throws {
+        let bound = try XCTUnwrap(validConfiguration(ConfigurationFixture.appending(pemKey + "\naccounts = [\"acme-eur\"]\nrole = \"approver\"\n")))
+        XCTAssertEqual(bound.keys[0].binding?.accounts, ["acme-eur"])
+        XCTAssertEqual(bound.keys[0].binding?.role, "approver")
+        let defaultRole = try XCTUnwrap(validConfiguration(ConfigurationFixture.appending(pemKey + "\naccounts = [\"acme-eur\"]\n")))
+        XCTAssertEqual(defaultRole.keys[0].binding?.role, KeyConfig.defaultRole)
+        XCTAssertNil(try XCTUnwrap(validConfiguration(ConfigurationFixture.appending(pemKey))).keys[0].binding, "issued until bound")
+        assertConfigurationError(ConfigurationFixture.appending(pemKey + "\naccounts = [\"nope\"]\n"), key: "keys[0].accounts", line: 23,
+                                 "no [[accounts]] entry has id \"nope\"")
+        assertConfigurationError(ConfigurationFixture.appending(pemKey + "\nrole = \"approver\"\n"), key: "keys[0].role", line: 30,
+                                 "only used with accounts")
+    }
+
     func testRolloverNeedsValidFromAndUniqueIds() {
         let twice = ConfigurationFixture.appending(pemKey + "\n\n" + pemKey.replacingOccurrences(of: "sim-2026", with: "sim-2027"))
         assertConfigurationError(twice, key: "keys[1]", line: 31, "already has no valid_from")

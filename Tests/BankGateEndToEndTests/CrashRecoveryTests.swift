@@ -101,6 +101,12 @@ final class CrashRecoveryTests: XCTestCase {
         try await runCrashScenario(profile: "cmb", count: 150, killPoints: [50, 100])
     }
 
+    /// The same against CMB's cloud API simulator: every request signed with the printed `[[keys]]`
+    /// SM2 key and SM4-encrypted, `BB1PAYQR` per transfer after a lost answer.
+    func testKillNineAgainstCMBCloudLosesNothingAndPaysNothingTwice() async throws {
+        try await runCrashScenario(profile: "cmb-cloud", count: 100, killPoints: [35, 70])
+    }
+
     /// The same against ICBC's NetSafe Client simulator: every PAYENT signed at its sign port, status
     /// by QPAYENT after a lost answer.
     func testKillNineAgainstICBCLosesNothingAndPaysNothingTwice() async throws {

@@ -82,9 +82,11 @@ final class GatewayHarness: @unchecked Sendable {
     /// `--print-config` prints (its `[[banks]]` and `[[accounts]]`), plus the test defaults of a bank.
     /// A profile reached over TCP (abc) gets its client port too (`--tcp-listen`, port 0), and so does
     /// one that may be (ccb) with `overTCP`: the gateway then reaches it over that port.
-    /// `openAccounts` are opened in the simulator's ledger at start (a closed creditor account …).
+    /// `openAccounts` are opened in the simulator's ledger at start (a closed creditor account …);
+    /// `adjustPrinted` may change the printed configuration first (a test's wrong key).
     func start(profile: String, faults: FaultSettings = FaultSettings(), extraBankKeys: String = "",
-               openAccounts: [SimulatedAccount] = [], overTCP: Bool = false) async throws {
+               openAccounts: [SimulatedAccount] = [], overTCP: Bool = false,
+               adjustPrinted: (String) -> String = { $0 }) async throws {
         let usesTCP = SimulatorProfiles.usesTCP(profile: profile) || overTCP
         let sim = try BankSimulatorService(
             options: BankSimulatorOptions(listen: ListenAddress(host: "127.0.0.1", port: 0),
@@ -100,9 +102,9 @@ final class GatewayHarness: @unchecked Sendable {
             guard let tcpPort = await sim.waitUntilTCPListening() else { throw HarnessError("simulator's TCP port did not open") }
             tcpListen = ListenAddress(host: "127.0.0.1", port: tcpPort)
         }
-        let printed = try SimulatorProfiles.gatewayConfiguration(profile: profile, listen: ListenAddress(host: "127.0.0.1", port: port),
-                                                                 tcpListen: tcpListen,
-                                                                 dataDirectory: directory.appendingPathComponent("sim").path)
+        let printed = adjustPrinted(try SimulatorProfiles.gatewayConfiguration(
+            profile: profile, listen: ListenAddress(host: "127.0.0.1", port: port), tcpListen: tcpListen,
+            dataDirectory: directory.appendingPathComponent("sim").path))
         Self.exportSecrets(printed)
         let toml = Self.profileConfiguration(printed: printed, dataDirectory: directory.appendingPathComponent("gateway").path,
                                              token: token, bankKeys: Self.bankKeys(overriddenBy: extraBankKeys))

@@ -57,6 +57,25 @@ final class SigningKeyLifecycleTests: XCTestCase {
         XCTAssertTrue(events[2].payloadJSON.contains("\"actor\":\"bob\""), events[2].payloadJSON)
     }
 
+    func testAKeyBoundByTheConfigurationIsRecordedBoundWithBothStepsAudited() async throws {
+        var key = configured("k2")
+        key.binding = SigningKeyBinding(accounts: ["acc-1"], role: "approver")
+        _ = try await store.registerSigningKeys([key], at: t0)
+        let recorded = try await store.signingKey(id: "k2")
+        XCTAssertEqual(recorded?.state, .bound)
+        XCTAssertEqual(recorded?.accounts, ["acc-1"])
+        XCTAssertTrue(recorded?.signs(for: "acc-1") == true)
+        XCTAssertFalse(recorded?.signs(for: "acc-2") == true)
+        let history = try await store.signingKeyHistory(id: "k2")
+        XCTAssertEqual(history.map(\.action), ["key.issued", "key.bound"])
+        XCTAssertEqual(history.map(\.actor), ["system", "configuration"])
+        // Seen again (a restart): nothing changes, and a key an operator reported lost stays lost.
+        _ = try await store.changeSigningKeyState(id: "k2", to: .lost, actor: "bob", reason: "lost", at: t0.adding(milliseconds: 1000))
+        _ = try await store.registerSigningKeys([key], at: t0.adding(milliseconds: 2000))
+        let afterRestart = try await store.signingKey(id: "k2")
+        XCTAssertEqual(afterRestart?.state, .lost)
+    }
+
     func testStepsTheStateDoesNotAllowAreRefusedAndChangeNothing() async throws {
         _ = try await store.registerSigningKeys([configured("k1")], at: t0)
         _ = try await store.changeSigningKeyState(id: "k1", to: .lost, actor: "bob", reason: "lost", at: t0)

@@ -8,7 +8,9 @@ import Foundation
 /// cut into the bank's largest messages (ISO 20022 one message, CMB and ICBC 30 per message, BOC 99,
 /// CCB and ABC one each), transfers per second; ICBC also sealed in the NetSafe Client's form with a
 /// stand-in signed package the size of the document's Base64; ISO 20022 also signed (enveloped XML-DSig: exclusive
-/// C14N and SHA-256 of the document, RSA-2048 PKCS#1 v1.5 over the canonical SignedInfo, the signature put in). Then GBK transcoding (`ChineseTextEncoding.gbk`) of a name and a remittance text.
+/// C14N and SHA-256 of the document, RSA-2048 PKCS#1 v1.5 over the canonical SignedInfo, the signature put in); CMB
+/// cloud one each, also signed (SM2) and sealed (SM4, form), next to the SM2 signature alone. Then GBK transcoding
+/// (`ChineseTextEncoding.gbk`) of a name and a remittance text.
 enum AdapterBench {
     static let cny = Currency(code: "CNY")!
 
@@ -27,6 +29,11 @@ enum AdapterBench {
         let boc = BOCAdapter(terminalId: "E127000000001", customerId: "123456789", operatorId: "op01", branchNumbers: [debtor.number: "40600"])
         let abc = ABCAdapter(corporateNumber: "4400000000001", operatorNumber: "0001", provinceCodes: [debtor.number: "44"])
         let numeric = (0..<count).map { String(1_790_000_000_000_000 + $0) }
+        let cloudKey = try SigningKey.generateSM2()
+        let cloud = try CMBCloudAdapter(userID: "N000000001", sm4Key: Array("BGSM4KEY20261123".utf8),
+                                        bankPublicKey: try SigningKey.generateSM2().verifyingKey, branchCodes: [debtor.number: "75"])
+        let cloudScheme = SignatureScheme.sm2SM3(userID: cloud.sm2UserID)
+        let cloudText = try cloud.signable(try cloud.encodePayment(message([transfers[0]], debtor: debtor, index: 0))).bytes
         let cases: [(String, Int, (PaymentMessage) throws -> [UInt8])] = [
             ("iso20022 pain.001.001.09", 10_000, { try iso.encodePayment($0).bytes }),
             ("iso20022 pain.001.001.09 signed", 10_000, { message in
@@ -45,6 +52,15 @@ enum AdapterBench {
             ("boc b2e0009", BOCAdapter.maxTransfersPerMessage, { try boc.encodePayment($0, token: "TOKEN0123456789").bytes }),
             ("ccb 6W8060", 1, { try ccb.encodePayment($0).bytes }),
             ("abc CFRT02", 1, { try abc.encodePayment($0).bytes }),
+            ("cmb-cloud BB1PAYOP", 1, { try cloud.encodePayment($0).bytes }),
+            // What the engine does per payment: encode, the canonical text, SM2 sign, seal (SM4, Base64, form).
+            ("cmb-cloud BB1PAYOP signed + sealed", 1, { message in
+                let encoded = try cloud.encodePayment(message)
+                let signature = try cloudKey.signature(for: try cloud.signable(encoded).bytes, scheme: cloudScheme)
+                return try cloud.seal(encoded, signature: signature, at: message.createdAt).bytes
+            }),
+            // The SM2 signature alone, over the same canonical text (its share of the line above).
+            ("cmb-cloud SM2 sign alone", 1, { _ in try cloudKey.signature(for: cloudText, scheme: cloudScheme) }),
         ]
         print("adapters: \(count) CNY transfers, \(runs) runs after 1 warm-up, one thread")
         for (name, perMessage, encode) in cases {

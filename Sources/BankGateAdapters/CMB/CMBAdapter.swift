@@ -66,8 +66,9 @@ public struct CMBAdapter: Sendable {
         return date.replacingDashes()
     }
 
-    /// `<name>.xml`, with every character outside `A-Z a-z 0-9 . _ -` replaced by `_`.
-    static func fileName(_ function: String, _ identifier: String) -> String {
+    /// `<function>-<identifier>.<suffix>`, every character of the identifier outside `A-Z a-z 0-9 . _ -`
+    /// replaced by `_` (the cloud API's requests are `.json`).
+    static func fileName(_ function: String, _ identifier: String, suffix: String = "xml") -> String {
         var name = function + "-"
         for scalar in identifier.unicodeScalars {
             let v = scalar.value
@@ -75,7 +76,7 @@ public struct CMBAdapter: Sendable {
                 || v == 0x2E || v == 0x5F || v == 0x2D
             name.unicodeScalars.append(safe ? scalar : "_")
         }
-        return name + ".xml"
+        return name + "." + suffix
     }
 }
 

@@ -28,6 +28,7 @@ public enum AdapterRegistry {
     static let adapters: [any ConfiguredAdapter.Type] = [
         ISO20022Adapter.self,
         CMBAdapter.self,
+        CMBCloudAdapter.self,
         ICBCAdapter.self,
         CCBAdapter.self,
         BOCAdapter.self,

@@ -12,4 +12,12 @@ public protocol KeySigningAdapter: BankAdapter {
     /// The signature scheme the bank expects, the bank's `[[keys]]` must be of it; `nil` when this
     /// bank's messages are not signed (an ISO 20022 bank whose profile wants no signed files).
     var signingAlgorithm: KeyConfig.Algorithm? { get }
+    /// The SM2 user id the bank's format requires of the `[[keys]]` entry (`sm2_user_id`), when it
+    /// requires one (CMB cloud: the user id padded to 16); `nil` when any is accepted.
+    var requiredSM2UserID: String? { get }
+}
+
+extension KeySigningAdapter {
+    /// Any user id (the key's `sm2_user_id`, or the default).
+    public var requiredSM2UserID: String? { nil }
 }

@@ -78,9 +78,9 @@ extension ICBCAdapter {
     /// The form post for `reqData` (a GBK document or a signed package).
     public func envelope(reqData: [UInt8], transCode: String, packageId: String, sendTime: Timestamp) -> ICBCFormPost {
         let (date, time) = Self.chinaTime(sendTime)
-        let query = Self.form([("userID", Array(certificateId.utf8)), ("PackageID", Array(packageId.utf8)),
+        let query = HTMLForm.encode([("userID", Array(certificateId.utf8)), ("PackageID", Array(packageId.utf8)),
                                ("SendTime", Array((date + time).utf8))])
-        let body = Self.form([
+        let body = HTMLForm.encode([
             ("Version", Array(version.utf8)), ("TransCode", Array(transCode.utf8)), ("BankCode", Array(Self.bankCode.utf8)),
             ("GroupCIS", Array(groupCIS.utf8)), ("ID", Array(certificateId.utf8)), ("PackageID", Array(packageId.utf8)),
             ("Cert", []), ("Language", Array(language.utf8)), ("zipFlag", Array("0".utf8)), ("reqData", reqData),
@@ -106,29 +106,6 @@ extension ICBCAdapter {
             throw AdapterError("reqData is not Base64", location: "reqData")
         }
         return document
-    }
-
-    /// `name=value&…`, values percent-encoded byte by byte (unreserved: `A-Z a-z 0-9 - . _ *`;
-    /// space as `+`), as Java's `URLEncoder` and HTML forms write them.
-    static func form(_ fields: [(String, [UInt8])]) -> [UInt8] {
-        let hex = Array("0123456789ABCDEF".utf8)
-        var out: [UInt8] = []
-        for (index, (name, value)) in fields.enumerated() {
-            if index > 0 { out.append(UInt8(ascii: "&")) }
-            out.append(contentsOf: name.utf8)
-            out.append(UInt8(ascii: "="))
-            for byte in value {
-                switch byte {
-                case 0x30...0x39, 0x41...0x5A, 0x61...0x7A, UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "*"):
-                    out.append(byte)
-                case UInt8(ascii: " "):
-                    out.append(UInt8(ascii: "+"))
-                default:
-                    out.append(contentsOf: [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 15)]])
-                }
-            }
-        }
-        return out
     }
 
     /// Undoes percent-encoding (`%2B` → `+`); `nil` for a broken escape. `+` stays `+`: in Base64

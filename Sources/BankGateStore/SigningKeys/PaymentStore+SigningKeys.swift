@@ -18,6 +18,17 @@ extension PaymentStore {
                 guard let record = try Self.loadSigningKey(db, id: key.id) else { throw StoreError.database("signing key not recorded") }
                 try Self.journal(db, record, action: SigningKeyState.issued.action, actor: "system",
                                  details: "configured key first seen (\(key.material), \(key.algorithm))", at: at)
+                if let binding = key.binding {
+                    // Bound by the configuration: the same step as `keys bind`, in the same transaction.
+                    try db.run("UPDATE signing_keys SET state = 'bound', accounts = ?, role = ?, updated_at = ? WHERE id = ?",
+                               [.text(binding.accounts.joined(separator: "\n")), .text(binding.role), .integer(at.milliseconds),
+                                .text(key.id)])
+                    guard let bound = try Self.loadSigningKey(db, id: key.id) else { throw StoreError.database("signing key vanished") }
+                    try Self.journal(db, bound, action: SigningKeyState.bound.action, actor: "configuration",
+                                     details: "accounts \(binding.accounts.joined(separator: ", ")); role \(binding.role)", at: at)
+                    try db.run("UPDATE submissions SET next_attempt_at = ? WHERE bank_id = ? AND state = 'queued' AND held_reason IS NOT NULL",
+                               [.integer(at.milliseconds), .text(key.bankId)])
+                }
                 issued.append(key.id)
             }
             return issued

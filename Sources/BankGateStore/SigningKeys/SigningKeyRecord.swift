@@ -48,12 +48,16 @@ public struct ConfiguredSigningKey: Sendable, Hashable {
     public var algorithm: String
     /// `file`, `pkcs12`, `pkcs11:<token label>`.
     public var material: String
+    /// The binding the configuration declares (`accounts`, `role`): the key is recorded bound when
+    /// first seen; nil: it is recorded `issued`.
+    public var binding: SigningKeyBinding?
 
-    public init(id: String, bankId: String, algorithm: String, material: String) {
+    public init(id: String, bankId: String, algorithm: String, material: String, binding: SigningKeyBinding? = nil) {
         self.id = id
         self.bankId = bankId
         self.algorithm = algorithm
         self.material = material
+        self.binding = binding
     }
 }
 

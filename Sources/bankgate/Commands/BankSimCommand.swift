@@ -18,6 +18,8 @@ struct BankSimCommand: AsyncParsableCommand {
             + "or an intraday camt.052; statements add simulated incoming credits and can carry the statement "
             + "faults below, all drawn per (seed, account, day). "
             + "--profile cmb: CMB's front-end program (前置机): GBK XML posted to any path of --listen. "
+            + "--profile cmb-cloud: CMB's cloud API v2: SM4-encrypted, SM2-signed JSON forms posted to any path; "
+            + "its keys are made under --data-dir/cmb-cloud and --print-config also prints the [[keys]] entry. "
             + "--profile icbc: ICBC's NetSafe Client: the encryption port POST /servlet/ICBCCMPAPIReqServlet and the "
             + "sign port POST /sign on --listen. "
             + "--profile ccb: CCB's 外联客户端: the form field requestXml (GB2312 XML) posted to any path. "

@@ -25,7 +25,7 @@ struct ConformanceBank: @unchecked Sendable {
     var accountsNotPulledBecause: String?
 
     /// Every bank under the suite.
-    static let all: [ConformanceBank] = [.iso20022, .cmb, .icbc, .ccb, .boc, .abc]
+    static let all: [ConformanceBank] = [.iso20022, .cmb, .cmbCloud, .icbc, .ccb, .boc, .abc]
 
     static let iso20022 = ConformanceBank(
         profile: "iso20022", accountId: "sim-iso-eur",
