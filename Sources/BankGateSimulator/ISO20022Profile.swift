@@ -2,13 +2,17 @@ import BankGateCore
 import Foundation
 import Hummingbird
 
-/// The ISO 20022 bank (`--profile iso20022`, the default): pain.001 in, pain.002.001.10 out, status
+/// The ISO 20022 bank (`--profile iso20022`, the default; `hsbc` and `bochk` with those banks'
+/// accounts and configuration, ``ISO20022BankVariant``): pain.001 in, pain.002.001.10 out, status
 /// queries, camt.060 statement requests, folder mode. See `adapters/iso20022/SIMULATOR.md`.
 struct ISO20022Profile: SimulatorProfile {
-    /// The `--profile` value.
+    /// The `--profile` value of the generic bank.
     static let profileName = "iso20022"
 
-    var name: String { Self.profileName }
+    /// The bank it plays.
+    var variant = ISO20022BankVariant.generic
+
+    var name: String { variant.name }
 
     var supportsFolderMode: Bool { true }
 
@@ -40,13 +44,9 @@ struct ISO20022Profile: SimulatorProfile {
         }
     }
 
-    /// One EUR account with 1,000,000.00. Every other valid account still opens on first use
-    /// (without an accounts file).
-    var accounts: [ProfileAccount] {
-        [ProfileAccount(id: "sim-iso-eur", number: "FR7630006000011234567890189", name: "ACME Trading SARL",
-                        bankCode: "AGRIFRPPXXX", branchCode: nil,
-                        openingBalance: Money(minorUnits: 100_000_000, currency: Currency(code: "EUR")!))]
-    }
+    /// The variant's accounts (the generic bank: one EUR account with 1,000,000.00). Every other
+    /// valid account still opens on first use (without an accounts file).
+    var accounts: [ProfileAccount] { variant.accounts }
 
     func addRoutes(to router: Router<SimulatorRequestContext>, bank: SimulatedBank) {
         router.post("payments") { request, context -> Response in
@@ -78,15 +78,21 @@ struct ISO20022Profile: SimulatorProfile {
     func gatewayConfiguration(endpoints: SimulatorEndpoints) -> String {
         let url = endpoints.url
         var tables = TOMLTables()
-        tables.arrayTable("banks", ["id": "sim-iso", "adapter": "iso20022", "pain001_version": "pain.001.001.09",
-                                    "transport": "http", "url": url])
+        let bankId = variant.bankId
+        if let profile = variant.adapterProfile {
+            tables.arrayTable("banks", ["id": bankId, "adapter": "iso20022", "profile": profile, "pain001_version": variant.painVersion,
+                                        "transport": "http", "url": url])
+        } else {
+            tables.arrayTable("banks", ["id": bankId, "adapter": "iso20022", "pain001_version": variant.painVersion,
+                                        "transport": "http", "url": url])
+        }
         var signatureLines = ""
         if signatureFiles.verifyCertificate != nil { signatureLines += "signature = \"xmldsig\"\n" }
         if let certificate = signatureFiles.signingCertificate {
             signatureLines += "bank_certificate = \(TOMLTables.quoted(Self.absolute(certificate)))\n"
         }
         for account in accounts {
-            tables.arrayTable("accounts", ["id": account.id, "bank": "sim-iso", "number": account.number,
+            tables.arrayTable("accounts", ["id": account.id, "bank": bankId, "number": account.number,
                                            "bank_code": account.bankCode, "name": account.name,
                                            "currency": account.openingBalance.currency.code])
         }
@@ -99,11 +105,12 @@ struct ISO20022Profile: SimulatorProfile {
 
                 # The simulator checks every pain.001 against \(Self.absolute(certificate)): sign with its key.
                 [[keys]]
-                id = "sim-iso-signing"
-                bank = "sim-iso"
+                id = "\(bankId)-signing"
+                bank = "\(bankId)"
                 algorithm = "rsa-sha256"
                 private_key = "KEY-OF-THAT-CERTIFICATE.pem"
                 certificate = \(TOMLTables.quoted(Self.absolute(certificate)))
+                accounts = [\(accounts.map { TOMLTables.quoted($0.id) }.joined(separator: ", "))]
 
                 """
         }

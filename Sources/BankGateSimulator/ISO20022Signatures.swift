@@ -24,8 +24,8 @@ public struct SimulatorSignatureFiles: Hashable, Sendable {
     /// Checks the files for `profile` by loading them.
     func validate(profile: String) throws(BankSimulatorOptionsError) {
         guard !isEmpty else { return }
-        guard profile == "iso20022" else {
-            throw BankSimulatorOptionsError("--verify-certificate, --signing-key and --signing-certificate are for --profile iso20022 only")
+        guard ["iso20022", "hsbc", "bochk"].contains(profile) else {
+            throw BankSimulatorOptionsError("--verify-certificate, --signing-key and --signing-certificate are for the ISO 20022 profiles only (iso20022, hsbc, bochk)")
         }
         _ = try SimulatorSignatures.load(self)
     }

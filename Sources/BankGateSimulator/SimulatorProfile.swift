@@ -75,6 +75,8 @@ public enum SimulatorProfiles {
     /// Every profile, in `--help` order. Adding a profile adds one line here.
     static let all: [any SimulatorProfile] = [
         ISO20022Profile(),
+        ISO20022Profile(variant: .hsbc),
+        ISO20022Profile(variant: .bochk),
         CMBProfile(),
         CMBCloudProfile(),
         ICBCProfile(),

@@ -378,6 +378,11 @@ enum TOMLLines {
             guard let equals = line.range(of: " = "), !tables.isEmpty else { throw Failure(line: String(line)) }
             let key = String(line[..<equals.lowerBound])
             let raw = line[equals.upperBound...]
+            // An array of strings is kept as written (`["a", "b"]`).
+            if raw.hasPrefix("[\""), raw.hasSuffix("\"]"), key.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }),
+               tables[tables.count - 1].values.updateValue(String(raw), forKey: key) == nil {
+                continue
+            }
             guard key.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }), raw.count >= 2, raw.hasPrefix("\""), raw.hasSuffix("\""),
                   !raw.dropFirst().dropLast().contains("\""), !raw.contains("\\"),
                   tables[tables.count - 1].values.updateValue(String(raw.dropFirst().dropLast()), forKey: key) == nil else {

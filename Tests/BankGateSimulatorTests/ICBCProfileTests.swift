@@ -394,6 +394,6 @@ final class ICBCProfileTests: XCTestCase {
                                           "bank_code": "102100099996", "name": "北京示例科技有限公司", "currency": "CNY"])
         XCTAssertEqual(tables[2].values["name"], "上海示例贸易有限公司")
         XCTAssertTrue(tables.dropFirst().allSatisfy { $0.values["bank_code"]?.hasPrefix("102") == true })
-        XCTAssertEqual(SimulatorProfiles.names, ["iso20022", "cmb", "cmb-cloud", "icbc", "ccb", "boc", "abc"])
+        XCTAssertEqual(SimulatorProfiles.names, ["iso20022", "hsbc", "bochk", "cmb", "cmb-cloud", "icbc", "ccb", "boc", "abc"])
     }
 }

@@ -25,6 +25,7 @@ final class ISO20022SignatureTests: XCTestCase {
         XCTAssertEqual(tables[2].values["certificate"], Self.certificate)
         XCTAssertEqual(tables[2].values["bank"], "sim-iso")
         XCTAssertEqual(tables[2].values["algorithm"], "rsa-sha256")
+        XCTAssertEqual(tables[2].values["accounts"], "[\"sim-iso-eur\"]", "the key is bound to the simulator's account")
     }
 
     func testBadSignatureOptionsAreRefused() {
@@ -33,7 +34,7 @@ final class ISO20022SignatureTests: XCTestCase {
             (SimulatorSignatureFiles(signingKey: Self.key), "iso20022", "go together"),
             (SimulatorSignatureFiles(verifyCertificate: "/nonexistent.pem"), "iso20022", "cannot read"),
             (SimulatorSignatureFiles(verifyCertificate: Self.key), "iso20022", "no PEM certificate"),
-            (SimulatorSignatureFiles(verifyCertificate: Self.certificate), "cmb", "iso20022 only"),
+            (SimulatorSignatureFiles(verifyCertificate: Self.certificate), "cmb", "ISO 20022 profiles only"),
         ] {
             XCTAssertThrowsError(try BankSimulatorOptions(listen: listen, profile: profile, signatureFiles: files).validate()) { error in
                 XCTAssertTrue("\(error)".contains(problem), "\(error)")

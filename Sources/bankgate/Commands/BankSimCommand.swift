@@ -26,7 +26,9 @@ struct BankSimCommand: AsyncParsableCommand {
             + "--profile boc: BOC's B2E server: UTF-8 bocb2e XML posted to /B2EP/XmlServlet, with b2e0001 sign-in. "
             + "--profile abc: ABC's 银企通平台 client: framed GBK ap XML on the raw TCP port --tcp-listen (one request "
             + "per connection); --listen serves only /sim/ledger, /sim/accounts and /healthz. "
-            + "--verify-certificate, --signing-key and --signing-certificate (iso20022): XML signatures checked on "
+            + "--profile hsbc, --profile bochk: the ISO 20022 bank as HSBC Hong Kong or BOCHK (their accounts, "
+            + "pain.001.001.03, profile = \"hsbc\"/\"bochk\" printed). "
+            + "--verify-certificate, --signing-key and --signing-certificate (iso20022, hsbc, bochk): XML signatures checked on "
             + "pain.001 and put on every XML answer. "
             + "--print-config prints the [[banks]] and [[accounts]] a gateway needs to reach the simulator, and exits.")
 

@@ -109,9 +109,10 @@ struct ServeCommand: AsyncParsableCommand {
             // (before any payment) is answered rather than refused as an unknown account.
             let accounts = configuration.accounts.filter { $0.bank == bank.id }
                 .map { SimulatedAccount.openedOnFirstUse(number: $0.number, currency: $0.currency) }
-            // The simulator speaks the bank's format: its own profile where there is one (cmb, icbc …),
-            // else ISO 20022 (the hsbc and bochk profiles are ISO 20022 with rules of their own).
-            let profile = SimulatorProfiles.names.contains(bank.adapter) ? bank.adapter : "iso20022"
+            // The simulator speaks the bank's format: its own profile where there is one (cmb, icbc …;
+            // hsbc and bochk for the ISO 20022 adapter's profiles), else ISO 20022.
+            let candidates = [bank.adapterOptions["profile"], bank.adapter].compactMap { $0 }
+            let profile = candidates.first { SimulatorProfiles.names.contains($0) } ?? "iso20022"
             let options = BankSimulatorOptions(listen: listen, tcpListen: tcpListen,
                                                dataDirectory: configuration.server.dataDirectory + "/bank-sim-\(bank.id)",
                                                openAccounts: accounts, profile: profile)

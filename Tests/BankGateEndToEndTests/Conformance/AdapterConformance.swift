@@ -25,7 +25,39 @@ struct ConformanceBank: @unchecked Sendable {
     var accountsNotPulledBecause: String?
 
     /// Every bank under the suite.
-    static let all: [ConformanceBank] = [.iso20022, .cmb, .cmbCloud, .icbc, .ccb, .boc, .abc]
+    static let all: [ConformanceBank] = [.iso20022, .hsbc, .bochk, .cmb, .cmbCloud, .icbc, .ccb, .boc, .abc]
+
+    /// HSBC Hong Kong (the ISO 20022 adapter's `hsbc` profile): HKD to a bank in Germany, cross-border,
+    /// so SWIFT characters only and the creditor's town; `ü` is refused at intake.
+    static let hsbc = ConformanceBank(
+        profile: "hsbc", accountId: "hsbc-sim-hkd",
+        payment: { e2e, amount in
+            ["debtor_account": "hsbc-sim-hkd", "amount": amount, "currency": "HKD", "end_to_end_id": e2e,
+             "creditor": ["name": "Mueller Handels GmbH", "account": "DE89370400440532013000", "bank_code": "COBADEFFXXX",
+                          "address": ["town": "Frankfurt", "country": "DE"]],
+             "remittance_info": "Invoice \(e2e)"]
+        },
+        ledgerReference: { $0["end_to_end_id"] as? String },
+        uncarriable: (["debtor_account": "hsbc-sim-hkd", "amount": "1.00", "currency": "HKD",
+                       "creditor": ["name": "Müller Handels GmbH", "account": "DE89370400440532013000", "bank_code": "COBADEFFXXX",
+                                    "address": ["town": "Frankfurt", "country": "DE"]]],
+                      "creditor.name"))
+
+    /// Bank of China (Hong Kong) (the `bochk` profile): HKD to a Hong Kong bank; `&` is not a SWIFT
+    /// character, so a name with it to London is refused at intake.
+    static let bochk = ConformanceBank(
+        profile: "bochk", accountId: "bochk-sim-hkd",
+        payment: { e2e, amount in
+            ["debtor_account": "bochk-sim-hkd", "amount": amount, "currency": "HKD", "end_to_end_id": e2e,
+             "creditor": ["name": "Kowloon Supplies Ltd", "account": "024123456789", "bank_code": "HSBCHKHHHKH",
+                          "address": ["town": "Hong Kong", "country": "HK"]],
+             "remittance_info": "Invoice \(e2e)"]
+        },
+        ledgerReference: { $0["end_to_end_id"] as? String },
+        uncarriable: (["debtor_account": "bochk-sim-hkd", "amount": "1.00", "currency": "HKD",
+                       "creditor": ["name": "Smith & Sons Ltd", "account": "GB82WEST12345698765432", "bank_code": "WESTGB2L",
+                                    "address": ["town": "London", "country": "GB"]]],
+                      "creditor.name"))
 
     static let iso20022 = ConformanceBank(
         profile: "iso20022", accountId: "sim-iso-eur",
@@ -272,6 +304,22 @@ final class ISO20022ConformanceTests: XCTestCase {
     func testALostAnswerIsAskedNotResent() async throws { try await Conformance.lostAnswerIsAskedNotResent(.iso20022) }
     func testWhatTheBankCannotCarryIsRefusedAtIntake() async throws { try await Conformance.uncarriableIsRefusedAtIntake(.iso20022) }
     func testTheBanksTransactionsReconcile() async throws { try await Conformance.bankTransactionsReconcile(.iso20022) }
+}
+
+final class HSBCConformanceTests: XCTestCase {
+    func testAPaymentIsExecutedOnce() async throws { try await Conformance.paymentIsExecutedOnce(.hsbc) }
+    func testABatchIsExecutedOnceEach() async throws { try await Conformance.batchIsExecutedOnceEach(.hsbc) }
+    func testALostAnswerIsAskedNotResent() async throws { try await Conformance.lostAnswerIsAskedNotResent(.hsbc) }
+    func testWhatTheBankCannotCarryIsRefusedAtIntake() async throws { try await Conformance.uncarriableIsRefusedAtIntake(.hsbc) }
+    func testTheBanksTransactionsReconcile() async throws { try await Conformance.bankTransactionsReconcile(.hsbc) }
+}
+
+final class BOCHKConformanceTests: XCTestCase {
+    func testAPaymentIsExecutedOnce() async throws { try await Conformance.paymentIsExecutedOnce(.bochk) }
+    func testABatchIsExecutedOnceEach() async throws { try await Conformance.batchIsExecutedOnceEach(.bochk) }
+    func testALostAnswerIsAskedNotResent() async throws { try await Conformance.lostAnswerIsAskedNotResent(.bochk) }
+    func testWhatTheBankCannotCarryIsRefusedAtIntake() async throws { try await Conformance.uncarriableIsRefusedAtIntake(.bochk) }
+    func testTheBanksTransactionsReconcile() async throws { try await Conformance.bankTransactionsReconcile(.bochk) }
 }
 
 final class CMBConformanceTests: XCTestCase {
