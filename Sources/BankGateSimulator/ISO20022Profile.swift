@@ -14,6 +14,9 @@ struct ISO20022Profile: SimulatorProfile {
 
     var name: String { variant.name }
 
+    /// `iso20022` for every variant: the same messages and ledger.
+    var ledgerFormat: String { Self.profileName }
+
     var supportsFolderMode: Bool { true }
 
     /// The signature files as given (`--verify-certificate`, `--signing-key`, `--signing-certificate`).

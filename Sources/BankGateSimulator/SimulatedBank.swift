@@ -52,8 +52,10 @@ public final class SimulatedBank: Sendable {
         let injector = FaultInjector(settings: faults)
         let origin: SimulatorLedger.StatementOrigin
         do {
-            let owner = try await database.write { db in try SimulatorLedger.claim(profile: profile, on: db) }
-            guard owner == profile else {
+            // The ISO 20022 bank's variants (hsbc, bochk) keep the same ledger as `iso20022`.
+            let format = SimulatorProfiles.named(profile)?.ledgerFormat ?? profile
+            let owner = try await database.write { db in try SimulatorLedger.claim(profile: format, on: db) }
+            guard owner == format else {
                 throw BankSimulatorOptionsError(
                     "the data directory \(dataDirectory) holds a ledger of profile \(owner), not \(profile): give another --data-dir")
             }

@@ -17,6 +17,8 @@ protocol SimulatorProfile: Sendable {
     var accounts: [ProfileAccount] { get }
     /// Whether folder mode (`--inbox`, `--outbox`) is available.
     var supportsFolderMode: Bool { get }
+    /// The kind of ledger its data directory holds: its name, or the profile it is a variant of.
+    var ledgerFormat: String { get }
     /// Whether the bank is reached over raw TCP (ABC's client port, `--tcp-listen`) rather than HTTP.
     var usesTCP: Bool { get }
     /// Whether `--tcp-listen` may be given (CCB: the client's raw socket port beside its HTTP form);
@@ -34,6 +36,8 @@ protocol SimulatorProfile: Sendable {
 
 extension SimulatorProfile {
     func configured(for options: BankSimulatorOptions) -> any SimulatorProfile { self }
+    /// Its own.
+    var ledgerFormat: String { name }
     /// HTTP.
     var usesTCP: Bool { false }
     /// Only a profile reached over TCP.
