@@ -95,20 +95,11 @@ extension CMBCloudAdapter {
             ?? CMBCloudAnswer.text(record, "msgTxt")
         let bankStatus = [requestStatus, resultFlag].compactMap { $0 }.joined(separator: "/")
 
-        func result(_ status: PaymentStatus) -> TransactionOutcome {
-            TransactionOutcome(endToEndId: nil, instructionId: reference, bankStatus: bankStatus.isEmpty ? "?" : bankStatus,
-                               status: status, reasonCode: errorCode, reasonText: reasonText)
-        }
-        if let errorCode, let category = codes.category(.errorCode, errorCode) {
-            return result(category.paymentStatus ?? .unknown)
-        }
-        guard let requestStatus, let requestCategory = codes.category(.requestStatus, requestStatus) else {
-            return result(.unknown)
-        }
-        guard requestCategory == .final else { return result(requestCategory.paymentStatus ?? .unknown) }
-        guard let resultFlag, let resultCategory = codes.category(.resultFlag, resultFlag) else {
-            return result(.unknown)
-        }
-        return result(resultCategory.paymentStatus ?? .unknown)
+        let status = CMBResultRule.status(errorCode: errorCode, requestStatus: requestStatus, resultFlag: resultFlag,
+                                          errorCategory: { codes.category(.errorCode, $0) },
+                                          requestCategory: { codes.category(.requestStatus, $0) },
+                                          resultCategory: { codes.category(.resultFlag, $0) })
+        return TransactionOutcome(endToEndId: nil, instructionId: reference, bankStatus: bankStatus.isEmpty ? "?" : bankStatus,
+                                  status: status, reasonCode: errorCode, reasonText: reasonText)
     }
 }
