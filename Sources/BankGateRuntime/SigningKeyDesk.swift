@@ -1,7 +1,7 @@
 public import BankGateAPI
 public import BankGateConfig
 public import BankGateCore
-public import BankGateEngine
+import BankGateEngine
 public import BankGateStore
 public import Logging
 public import ServiceLifecycle
