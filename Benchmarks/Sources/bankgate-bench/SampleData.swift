@@ -53,14 +53,17 @@ enum SampleData {
             + "\"bank_code\":\"\(creditor.bic)\"},\"remittance_info\":\"\(remittance(index))\"}"
     }
 
-    /// A CNY payment from `account` (the demo's `acme-cmb`, `acme-icbc`) to another bank, with the
-    /// fields Chinese banks need (purpose, same-bank flag, the creditor's bank and town).
-    static func cnyRequestBody(_ index: Int, account: String) -> String {
+    /// A CNY payment from `account` (the demo's `acme-cmb`, `acme-icbc` …) to another bank, with the
+    /// fields Chinese banks need (purpose, same-bank flag, the creditor's bank and, with
+    /// `withAddress`, town: CCB's and ABC's formats have no field for an address and refuse one).
+    /// `withRemittance` false leaves the remittance text out (CCB's `6W8060` has no field for one).
+    static func cnyRequestBody(_ index: Int, account: String, withAddress: Bool = true, withRemittance: Bool = true) -> String {
         "{\"debtor_account\":\"\(account)\",\"amount\":\"\(decimal(amountCents(index)))\",\"currency\":\"CNY\","
             + "\"purpose\":\"货款\",\"same_bank\":false,\"creditor\":{\"name\":\"上海某某贸易有限公司\","
             + "\"account\":\"3100123456789\(String(format: "%04d", index % 10_000))\",\"bank_code\":\"308290003011\","
-            + "\"bank_name\":\"招商银行上海分行\",\"address\":{\"town\":\"上海市\",\"street\":\"黄浦区中山东一路1号\",\"country\":\"CN\"}},"
-            + "\"remittance_info\":\"合同 \(index)\"}"
+            + "\"bank_name\":\"招商银行上海分行\""
+            + (withAddress ? ",\"address\":{\"town\":\"上海市\",\"street\":\"黄浦区中山东一路1号\",\"country\":\"CN\"}}" : "}")
+            + (withRemittance ? ",\"remittance_info\":\"合同 \(index)\"}" : "}")
     }
 
     /// The credit transfers of the in-process pain.001 benchmark.
