@@ -119,7 +119,7 @@ extension BankAdapter {
     public var maxControlSumDigits: Int { 18 }
     /// Nothing required, everything carried.
     public var paymentFieldRequirements: PaymentFieldRequirements { .none }
-    /// `BGI` and 17 letters and digits.
+    /// `BGI` and 20 letters and digits.
     public var clientReferenceFormat: ClientReferenceFormat { .standard }
     /// The bytes as sent.
     public func archivableBytes(_ message: EncodedMessage) -> [UInt8] { message.bytes }
@@ -149,7 +149,7 @@ extension BankAdapter {
 
 /// The form of a bank's client-reference field, which carries each transfer's instruction id.
 public enum ClientReferenceFormat: Hashable, Sendable {
-    /// `BGI` and 17 upper-case letters and digits (20 characters).
+    /// `BGI` and 20 upper-case letters and digits (23 characters).
     case standard
     /// 16 digits (CCB `REQUEST_SN`: digits only, at most 16).
     case digits
