@@ -74,23 +74,8 @@ enum ABCBankCodec {
         } catch {
             throw BankCodecError(error.description)
         }
-        let (declared, end) = ChineseXMLAnswer.declaration(body)
-        if body[end...].starts(with: Array("<?xml".utf8)) { throw BankCodecError("unterminated XML declaration") }
-        if let declared, !["GBK", "GB2312", "CP936"].contains(declared) {
-            throw BankCodecError("the request is not declared in GBK")
-        }
-        let decoded: String
-        do {
-            decoded = try ChineseTextEncoding.gbk.decode(Array(body[end...]), field: "request")
-        } catch {
-            throw BankCodecError(error.description)
-        }
-        let root: XMLNode
-        do {
-            root = try HardenedXML.parse(Array(decoded.utf8), maxBytes: 2 * maxRequestBytes)
-        } catch {
-            throw BankCodecError(error.message)
-        }
+        let root = try ChineseXMLRequest.parse(body, maxBytes: maxRequestBytes, encoding: .gbk,
+                                               declarable: ["GBK", "GB2312", "CP936"], expected: "GBK", field: "request")
         guard root.name == "ap" else { throw BankCodecError("not an ap request") }
         guard let code = text(root.child("CCTransCode")) ?? text(root.child("TransCode")) else {
             throw BankCodecError("missing CCTransCode")

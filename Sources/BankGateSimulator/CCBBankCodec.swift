@@ -100,36 +100,8 @@ enum CCBBankCodec {
     /// bounded size); root `TX` with `REQUEST_SN` and `TX_CODE`.
     /// - Throws: ``BankCodecError`` saying what is wrong.
     static func readRequest(_ body: [UInt8]) throws(BankCodecError) -> Request {
-        let bytes = try requestXML(body)
-        guard bytes.count <= maxRequestBytes else {
-            throw BankCodecError("request of \(bytes.count) bytes is over the limit of \(maxRequestBytes) bytes")
-        }
-        var document = bytes[...]
-        if document.starts(with: Array("<?xml".utf8)) {
-            guard let end = document.indices.first(where: {
-                document[$0] == UInt8(ascii: "?") && $0 + 1 < document.endIndex && document[$0 + 1] == UInt8(ascii: ">")
-            }) else {
-                throw BankCodecError("unterminated XML declaration")
-            }
-            let declaration = String(decoding: document[..<end], as: UTF8.self).uppercased()
-            if declaration.contains("ENCODING"),
-               !["GB2312", "GBK", "GB18030"].contains(where: { declaration.contains("\"\($0)\"") || declaration.contains("'\($0)'") }) {
-                throw BankCodecError("the request is not declared in GB2312")
-            }
-            document = document[(end + 2)...]
-        }
-        let decoded: String
-        do {
-            decoded = try ChineseTextEncoding.gb18030.decode(Array(document), field: "requestXml")
-        } catch {
-            throw BankCodecError(error.description)
-        }
-        let root: XMLNode
-        do {
-            root = try HardenedXML.parse(Array(decoded.utf8), maxBytes: 2 * maxRequestBytes)
-        } catch {
-            throw BankCodecError(error.message)
-        }
+        let root = try ChineseXMLRequest.parse(try requestXML(body), maxBytes: maxRequestBytes, encoding: .gb18030,
+                                               declarable: ["GB2312", "GBK", "GB18030"], expected: "GB2312", field: "requestXml")
         guard root.name == "TX" else { throw BankCodecError("not a TX request") }
         guard let number = text(root.child("REQUEST_SN")), let code = text(root.child("TX_CODE")) else {
             throw BankCodecError("missing REQUEST_SN or TX_CODE")

@@ -33,28 +33,8 @@ enum CMBBankCodec {
     /// parsed by ``HardenedXML`` (no DTD, bounded size), root `CMBSDKPGK` with `INFO/FUNNAM`.
     /// - Throws: ``BankCodecError`` saying what is wrong, for `RETCOD=-3`.
     static func readRequest(_ bytes: [UInt8]) throws(BankCodecError) -> Request {
-        guard bytes.count <= maxRequestBytes else {
-            throw BankCodecError("request of \(bytes.count) bytes is over the limit of \(maxRequestBytes) bytes")
-        }
-        let (declared, end) = ChineseXMLAnswer.declaration(bytes)
-        let body = bytes[end...]
-        // Without its `?>`, the declaration is not read: the body still starts with it.
-        if body.starts(with: Array("<?xml".utf8)) { throw BankCodecError("unterminated XML declaration") }
-        if let declared, !["GBK", "GB2312", "CP936"].contains(declared) {
-            throw BankCodecError("the request is not declared in GBK")
-        }
-        let decoded: String
-        do {
-            decoded = try ChineseTextEncoding.gbk.decode(Array(body), field: "request")
-        } catch {
-            throw BankCodecError(error.description)
-        }
-        let root: XMLNode
-        do {
-            root = try HardenedXML.parse(Array(decoded.utf8), maxBytes: 2 * maxRequestBytes)
-        } catch {
-            throw BankCodecError(error.message)
-        }
+        let root = try ChineseXMLRequest.parse(bytes, maxBytes: maxRequestBytes, encoding: .gbk,
+                                               declarable: ["GBK", "GB2312", "CP936"], expected: "GBK", field: "request")
         guard root.name == "CMBSDKPGK" else { throw BankCodecError("not a CMBSDKPGK request") }
         guard let info = root.child("INFO"), let function = text(info.child("FUNNAM")) else {
             throw BankCodecError("missing INFO/FUNNAM")

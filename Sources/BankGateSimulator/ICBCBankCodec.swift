@@ -107,34 +107,8 @@ enum ICBCBankCodec {
     /// `TransCode` and `fSeqno`, and `in`.
     /// - Throws: ``BankCodecError`` saying what is wrong.
     static func readRequest(_ bytes: [UInt8]) throws(BankCodecError) -> Request {
-        guard bytes.count <= maxRequestBytes else {
-            throw BankCodecError("document of \(bytes.count) bytes is over the limit of \(maxRequestBytes) bytes")
-        }
-        var body = bytes[...]
-        if body.starts(with: Array("<?xml".utf8)) {
-            guard let end = body.indices.first(where: { body[$0] == UInt8(ascii: "?") && $0 + 1 < body.endIndex
-                && body[$0 + 1] == UInt8(ascii: ">") }) else {
-                throw BankCodecError("unterminated XML declaration")
-            }
-            let declaration = String(decoding: body[..<end], as: UTF8.self).uppercased()
-            if declaration.contains("ENCODING"), !["GBK", "GB2312", "GB18030", "CP936"]
-                .contains(where: { declaration.contains("\"\($0)\"") || declaration.contains("'\($0)'") }) {
-                throw BankCodecError("the document is not declared in GBK")
-            }
-            body = body[(end + 2)...]
-        }
-        let decoded: String
-        do {
-            decoded = try ChineseTextEncoding.gbk.decode(Array(body), field: "reqData")
-        } catch {
-            throw BankCodecError(error.description)
-        }
-        let root: XMLNode
-        do {
-            root = try HardenedXML.parse(Array(decoded.utf8), maxBytes: 2 * maxRequestBytes)
-        } catch {
-            throw BankCodecError(error.message)
-        }
+        let root = try ChineseXMLRequest.parse(bytes, maxBytes: maxRequestBytes, what: "document", encoding: .gbk,
+                                               declarable: ["GBK", "GB2312", "GB18030", "CP936"], expected: "GBK", field: "reqData")
         guard root.name == "CMS", let eb = root.child("eb"), let pub = eb.child("pub") else {
             throw BankCodecError("not a CMS/eb/pub document")
         }
