@@ -27,6 +27,9 @@ public final class GatewayEngine: PaymentGateway {
         var requirements: PaymentFieldRequirements
         /// The bank's adapter, for what only it can check (its encoding, its byte limits).
         var adapter: any BankAdapter
+
+        /// The most lines one payroll message carries (a payroll's lines beyond it go to more messages).
+        var payrollLines: Int { max(1, (adapter as? any PayrollAdapter)?.payrollLinesPerMessage ?? .max) }
     }
 
     /// What the payments of one bank message must share: one `PmtInf` carries one debtor account,
@@ -111,7 +114,8 @@ public final class GatewayEngine: PaymentGateway {
                                       prefix: prefix())
             }
             let executionDate = request.requestedExecutionDate ?? today
-            // A payroll is one message per account and day, whatever its lines' details.
+            // A payroll is one message per account and day, whatever its lines' details (up to the
+            // bank's lines per payroll message).
             let group = payrollKind != nil
                 ? MessageGroup(debtorAccountId: request.debtorAccountId, executionDate: executionDate,
                                chargeBearer: nil, priority: nil, categoryPurpose: nil)
@@ -119,7 +123,7 @@ public final class GatewayEngine: PaymentGateway {
                                chargeBearer: request.details.chargeBearer, priority: request.details.priority,
                                categoryPurpose: request.details.categoryPurpose)
             var current: OpenSubmission
-            if asBatch, let existing = open[group], existing.count < (payrollKind == nil ? profile.maxTransfers : Int.max) {
+            if asBatch, let existing = open[group], existing.count < (payrollKind == nil ? profile.maxTransfers : profile.payrollLines) {
                 current = existing
             } else {
                 let messageId = IdentifierFactory.make("BGM")
@@ -190,6 +194,10 @@ public final class GatewayEngine: PaymentGateway {
         guard let payrolls = profile.adapter as? any PayrollAdapter else {
             throw GatewayError(.validation, code: .unsupportedKind,
                                message: "bank \(account.account.bankId) takes no payroll batches through its adapter", field: "kind")
+        }
+        if let reason = payrolls.payrollUnavailableReason {
+            throw GatewayError(.validation, code: .unsupportedKind,
+                               message: "bank \(account.account.bankId) takes no payroll batches: \(reason)", field: "kind")
         }
         guard requests.count <= payrolls.maxTransfersPerPayroll else {
             throw GatewayError(.validation, code: .invalidBatchSize,

@@ -64,6 +64,40 @@ struct CCBTransferRequest: Hashable, Sendable {
     }
 }
 
+extension CCBTransferRequest {
+    /// Reads a single 代发's (`6W1303`) `TX_INFO` as a transfer from `ACC_NO1` to `ACC_NO2`
+    /// (`OTHER_NAME`), under the agreement `BILL_CODE`, which must be the profile's.
+    /// - Throws: ``CCBBankCodec/Refusal`` as ``read(_:)``; `0130Z1101002` for another agreement
+    ///   or a `UBANK_NO` that is not a 12-digit CNAPS code.
+    static func readPayrollLine(_ request: CCBBankCodec.Request, profile: CCBProfile) throws(CCBBankCodec.Refusal) -> CCBTransferRequest {
+        let number = request.requestNumber
+        guard (1...16).contains(number.utf8.count), number.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
+            throw CCBBankCodec.Refusal.unreadable("REQUEST_SN 须为1至16位数字")
+        }
+        func required(_ name: String) throws(CCBBankCodec.Refusal) -> String {
+            guard let value = request.info(name) else { throw .incomplete(name) }
+            return value
+        }
+        guard try required("BILL_CODE") == profile.payrollBillCode else { throw .outOfRange("BILL_CODE") }
+        _ = try required("USEOF_CODE")
+        guard ["0", "1"].contains(try required("FLOW_FLAG")) else { throw .outOfRange("FLOW_FLAG") }
+        let bankCode = request.info("UBANK_NO")
+        if let bankCode, bankCode.utf8.count != 12 || !bankCode.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+            throw .outOfRange("UBANK_NO")
+        }
+        let amountText = try required("AMOUNT")
+        guard let amount = try? Money(parsing: amountText, currency: CCBExecution.cny), amount.minorUnits > 0 else {
+            throw .outOfRange("AMOUNT")
+        }
+        let remarks = (request.info("REM1") ?? "") + (request.info("REM2") ?? "")
+        return CCBTransferRequest(
+            requestNumber: number, code: request.code, debtorAccount: try required("ACC_NO1"),
+            creditorAccount: try required("ACC_NO2"), creditorName: try required("OTHER_NAME"), checksName: true,
+            creditorBankCode: bankCode, creditorBank: nil, amount: amount, purpose: try required("USEOF_CODE"),
+            remarks: remarks.isEmpty ? nil : remarks)
+    }
+}
+
 /// CCB's rules for one transfer on top of the profile-independent ``PaymentExecution``: the duplicate
 /// check on `REQUEST_SN`, a voucher number (`CREDIT_NO`) per new transfer, the name check of
 /// `CHK_RECVNAME=1`, the ledger rules, and the record stored under the `REQUEST_SN` that `6W0600` and
@@ -71,6 +105,8 @@ struct CCBTransferRequest: Hashable, Sendable {
 enum CCBExecution {
     static let sameBankCode = "6W8010"
     static let otherBankCode = "6W8060"
+    /// A single 代发, answered like a transfer; its result is asked with `6W1503`.
+    static let payrollCode = "6W1303"
     static let cny = Currency(code: "CNY")!
 
     /// `RETURN_CODE` and `RETURN_MSG` of a `REQUEST_SN` used before (记录重复), the codec's duplicate code.
@@ -127,7 +163,8 @@ enum CCBExecution {
         case .failure(let rejection):
             let (code, message) = returnCode(rejection)
             outcome = Outcome(returnCode: code, message: message, voucher: nil)
-            dealResult = "5"
+            // `6W1503` says 3 for a failed 代发, `6W0600` 5 for a failed transfer.
+            dealResult = transfer.code == payrollCode ? "3" : "5"
         }
         var xml = XMLWriter(capacity: 512)
         xml.open(recordName)

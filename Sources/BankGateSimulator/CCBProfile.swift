@@ -3,7 +3,7 @@ import Hummingbird
 
 /// China Construction Bank's 外联客户端 (`--profile ccb`): the form field `requestXml` holding GB2312 XML
 /// in the `TX` envelope, posted to one URL, answered in GB18030; transactions `6W8010`, `6W8060`,
-/// `6W0600`, `6W0100`, `6WY101`. See `adapters/ccb/SIMULATOR.md`.
+/// `6W1303` (代发 under the agreement ``payrollBillCode``), `6W0600`, `6W1503`, `6W0100`, `6WY101`. See `adapters/ccb/SIMULATOR.md`.
 struct CCBProfile: SimulatorProfile {
     /// The `--profile` value.
     static let profileName = "ccb"
@@ -15,6 +15,8 @@ struct CCBProfile: SimulatorProfile {
     static let defaultPassword = "CcbSim8866"
     /// The environment variable the gateway reads the password from.
     static let passwordEnvironmentVariable = "BANKGATE_CCB_PASSWORD"
+    /// `BILL_CODE` of the 代发代扣 agreement the simulated bank holds for the customer.
+    static let defaultPayrollBillCode = "SZ52000001DF01"
 
     var name: String { Self.profileName }
 
@@ -23,6 +25,7 @@ struct CCBProfile: SimulatorProfile {
     var customerId = Self.defaultCustomerId
     var userId = Self.defaultUserId
     var password = Self.defaultPassword
+    var payrollBillCode = Self.defaultPayrollBillCode
 
     /// Two CNY accounts of two companies, at CCB's Shenzhen and Shanghai branches.
     var accounts: [ProfileAccount] {
@@ -80,11 +83,11 @@ struct CCBProfile: SimulatorProfile {
         if let socket = endpoints.tcpAddress {
             tables.arrayTable("banks", ["id": "ccb-sim", "adapter": "ccb", "transport": "tcp", "address": "\(socket)",
                                         "customer_id": customerId, "user_id": userId,
-                                        "password_env": Self.passwordEnvironmentVariable])
+                                        "password_env": Self.passwordEnvironmentVariable, "payroll_bill_code": payrollBillCode])
         } else {
             tables.arrayTable("banks", ["id": "ccb-sim", "adapter": "ccb", "transport": "http", "url": url + "/ccb",
                                         "customer_id": customerId, "user_id": userId,
-                                        "password_env": Self.passwordEnvironmentVariable])
+                                        "password_env": Self.passwordEnvironmentVariable, "payroll_bill_code": payrollBillCode])
         }
         for account in accounts {
             tables.arrayTable("accounts", ["id": account.id, "bank": "ccb-sim", "number": account.number,

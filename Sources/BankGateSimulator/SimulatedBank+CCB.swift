@@ -36,9 +36,10 @@ extension SimulatedBank {
         let answer: BankAnswer
         do {
             switch request.code {
-            case CCBExecution.sameBankCode, CCBExecution.otherBankCode:
+            case CCBExecution.sameBankCode, CCBExecution.otherBankCode, CCBExecution.payrollCode:
                 answer = await ccbTransfer(request, profile: profile)
-            case "6W0600": answer = try await ccbStatus(request)
+            case "6W0600": answer = try await ccbStatus(request, of: [CCBExecution.sameBankCode, CCBExecution.otherBankCode])
+            case "6W1503": answer = try await ccbStatus(request, of: [CCBExecution.payrollCode])
             case "6W0100": answer = try await ccbBalance(request, profile: profile)
             case "6WY101": answer = try await ccbTransactions(request, profile: profile)
             default:
@@ -70,7 +71,9 @@ extension SimulatedBank {
     private func ccbTransfer(_ request: CCBBankCodec.Request, profile: CCBProfile) async -> BankAnswer {
         let transfer: CCBTransferRequest
         do {
-            transfer = try CCBTransferRequest.read(request)
+            transfer = request.code == CCBExecution.payrollCode
+                ? try CCBTransferRequest.readPayrollLine(request, profile: profile)
+                : try CCBTransferRequest.read(request)
         } catch {
             return ccbAnswer(request, returnCode: error.code, message: error.message, effect: .unreadable(reason: error.message))
         }
@@ -103,17 +106,19 @@ extension SimulatedBank {
         return answer
     }
 
-    // MARK: - 6W0600
+    // MARK: - 6W0600, 6W1503
 
-    /// `6W0600`: the stored result of `REQUEST_SN1` (`REQUEST_SN1`, `CREDIT_NO`, `DEAL_RESULT` 4 paid /
-    /// 5 refused, `MESSAGE`), or `0130Z110BB22` 查询不到交易 for a number the bank never received.
-    private func ccbStatus(_ request: CCBBankCodec.Request) async throws -> BankAnswer {
+    /// `6W0600` (transfers) and `6W1503` (代发): the stored result of `REQUEST_SN1` (`REQUEST_SN1`,
+    /// `CREDIT_NO`, `DEAL_RESULT` 4 paid / 5 refused transfer / 3 refused 代发, `MESSAGE`), or
+    /// `0130Z110BB22` 查询不到交易 for a number the bank never received as one of `codes`.
+    private func ccbStatus(_ request: CCBBankCodec.Request, of codes: Set<String>) async throws -> BankAnswer {
         guard let reference = request.info("REQUEST_SN1") else { throw CCBBankCodec.Refusal.incomplete("REQUEST_SN1") }
         guard reference.utf8.count <= 16, reference.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
             throw CCBBankCodec.Refusal.outOfRange("REQUEST_SN1")
         }
         let stored = try await database.read { db in try SimulatorLedger.storedAnswer(messageId: reference, on: db) }
-        guard let stored, let record = try? HardenedXML.parse(stored, maxBytes: 1 << 16), record.name == CCBExecution.recordName else {
+        guard let stored, let record = try? HardenedXML.parse(stored, maxBytes: 1 << 16), record.name == CCBExecution.recordName,
+              codes.contains(CCBBankCodec.text(record.child("TX_CODE")) ?? "") else {
             return ccbAnswer(request, returnCode: "0130Z110BB22", message: "查询不到交易", effect: .handled(subject: reference))
         }
         func field(_ name: String) -> String { CCBBankCodec.text(record.child(name)) ?? "" }

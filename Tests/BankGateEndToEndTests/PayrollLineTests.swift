@@ -5,7 +5,8 @@ import XCTest
 
 /// Payroll batches at CMB (`AgentRequest`, asked with `NTAGCQRI`) and ICBC (`PAYPER`, asked with
 /// `QPAYPER`): one payroll message, each line executed once, and each line's status its own — a line
-/// the bank refuses is rejected while the others complete.
+/// the bank refuses is rejected while the others complete. At CCB (`6W1303`, asked with `6W1503`)
+/// each line is a message of its own.
 final class PayrollLineTests: XCTestCase {
     /// A closed account at the bank: a line paying it is refused (AC04).
     static let closedAccount = "6200000000009999"
@@ -29,6 +30,15 @@ final class PayrollLineTests: XCTestCase {
                         "bank_branch": "北京西城支行", "address": ["town": "北京市", "country": "CN"]]
         }
         return ["debtor_account": "icbc-sim-bj", "amount": amount, "currency": "CNY", "purpose": "11月工资", "same_bank": sameBank,
+                "creditor": creditor]
+    }
+
+    static func ccbLine(_ name: String, _ account: String, _ amount: String, sameBank: Bool = true) -> [String: Any] {
+        var creditor: [String: Any] = ["name": name, "account": account, "bank_code": "105584000005"]
+        if !sameBank {
+            creditor = ["name": name, "account": account, "bank_code": "102584000002", "bank_name": "中国工商银行深圳分行"]
+        }
+        return ["debtor_account": "ccb-sim-sz", "amount": amount, "currency": "CNY", "purpose": "11月工资", "same_bank": sameBank,
                 "creditor": creditor]
     }
 
@@ -139,6 +149,46 @@ final class PayrollLineTests: XCTestCase {
             XCTAssertEqual(done[1]["reason_code"] as? String, "SIMAC04", "the line's own reason: \(done[1])")
             let ledger = try await harness.ledger()
             XCTAssertEqual(ledger.count, 1, "the refused line was not paid: \(ledger)")
+        }
+    }
+
+    // MARK: - CCB
+
+    func testACCBPayrollIsOneMessagePerLineWhoseLostAnswersAreAskedAboutWith6W1503() async throws {
+        try await Conformance.withProfile(profile: "ccb", faults: FaultSettings(seed: 7, dropAfterExecuteRate: 1)) { harness in
+            let done = try await Self.payroll(harness, [
+                Self.ccbLine("张三", "6217000010001111", "8500.00"), Self.ccbLine("李四", "6217000010002222", "9200.50"),
+                Self.ccbLine("王五", "6222021001234567890", "7300.25", sameBank: false),
+            ], key: "ccb-payroll-lost")
+            for payment in done {
+                XCTAssertEqual(payment["status"] as? String, "completed", "\(payment)")
+                XCTAssertEqual(payment["attempts"] as? Int, 1, "the lost answer was asked about, not resent: \(payment)")
+                let path = (payment["history"] as? [[String: Any]])?.compactMap { $0["to"] as? String } ?? []
+                XCTAssertTrue(path.contains("unknown"), "the answer was lost: \(path)")
+                let kinds = try await Self.messageKinds(harness, payment)
+                XCTAssertEqual(kinds.filter { $0 == "CCB.6W1303" }.count, 1, "sent once as CCB's 代发: \(kinds)")
+                XCTAssertTrue(kinds.contains("CCB.6W1503"), "asked about with 6W1503: \(kinds)")
+                XCTAssertFalse(kinds.contains("CCB.6W8010") || kinds.contains("CCB.6W0600"), "not as transfers: \(kinds)")
+            }
+            // One REQUEST_SN per line: each line its own message, executed once.
+            let ledger = try await harness.ledger()
+            XCTAssertEqual(ledger.count, 3, "\(ledger)")
+            XCTAssertEqual(Set(ledger.compactMap { $0["end_to_end_id"] as? String }),
+                           Set(done.compactMap { $0["instruction_id"] as? String }))
+            let submissions = Set(done.compactMap { $0["message_id"] as? String })
+            XCTAssertEqual(submissions.count, 3, "one message per line: \(done)")
+        }
+    }
+
+    func testACCBPayrollLineTheBankRefusesIsRejectedAndTheOthersComplete() async throws {
+        try await Conformance.withProfile(profile: "ccb", openAccounts: Self.closed) { harness in
+            let done = try await Self.payroll(harness, [
+                Self.ccbLine("张三", "6217000010001111", "8500.00"), Self.ccbLine("赵六", Self.closedAccount, "100.00"),
+            ], key: "ccb-payroll-closed")
+            XCTAssertEqual(done.map { $0["status"] as? String }, ["completed", "rejected"], "\(done)")
+            let ledger = try await harness.ledger()
+            XCTAssertEqual(ledger.count, 1, "the refused line was not paid: \(ledger)")
+            XCTAssertFalse(ledger.contains { $0["creditor_account"] as? String == Self.closedAccount })
         }
     }
 }

@@ -277,7 +277,8 @@ final class CCBProfileTests: XCTestCase {
         XCTAssertEqual(tables.map(\.name), ["banks", "accounts", "accounts"])
         XCTAssertEqual(tables[0].values, ["id": "ccb-sim", "adapter": "ccb", "transport": "http",
                                           "url": "http://127.0.0.1:9103/ccb", "customer_id": CCBProfile.defaultCustomerId,
-                                          "user_id": CCBProfile.defaultUserId, "password_env": "BANKGATE_CCB_PASSWORD"])
+                                          "user_id": CCBProfile.defaultUserId, "password_env": "BANKGATE_CCB_PASSWORD",
+                                          "payroll_bill_code": CCBProfile.defaultPayrollBillCode])
         XCTAssertEqual(tables[1].values, ["id": "ccb-sim-sz", "bank": "ccb-sim", "number": Self.shenzhen,
                                           "bank_code": "105584000005", "name": "深圳示例建材有限公司", "currency": "CNY"])
         XCTAssertTrue(tables.dropFirst().allSatisfy { $0.values["bank_code"]?.hasPrefix("105") == true })

@@ -8,8 +8,11 @@ public import BankGateStatements
 extension CCBAdapter: AccountQueryAdapter {
     /// `ccb`.
     public var name: String { "ccb" }
-    /// Single payments, status queries, balances and transaction details (no batch message).
-    public var capabilities: Set<AdapterCapability> { [.payment, .statusQuery, .balance, .statement] }
+    /// Single payments, status queries, balances and transaction details (no batch message); payroll
+    /// (one `6W1303` per line) when a 代发代扣 agreement is configured.
+    public var capabilities: Set<AdapterCapability> {
+        payrollAgreement == nil ? [.payment, .statusQuery, .balance, .statement] : [.payment, .payroll, .statusQuery, .balance, .statement]
+    }
     public var maxTransfersPerMessage: Int { Self.maxTransfersPerMessage }
     public var maxAmountDigits: Int { Self.maxAmountDigits }
     public var maxControlSumDigits: Int { Self.maxAmountDigits }
@@ -89,10 +92,13 @@ extension CCBAdapter: AccountQueryAdapter {
         "RECV_UBANKNO": "creditor.bank_code",
     ]
 
-    /// `6W0600` for the message's one transfer (`REQUEST_SN1` = its `REQUEST_SN`).
+    /// `6W0600` for the message's one transfer, `6W1503` for a 代发 line (`REQUEST_SN1` = its `REQUEST_SN`).
     public func encodeStatusQuery(_ query: StatusQuery) throws(AdapterError) -> EncodedMessage {
         guard let reference = query.transfers.first?.instructionId else {
             throw AdapterError("a CCB status query names the transfer's REQUEST_SN", location: "TX_INFO/REQUEST_SN1")
+        }
+        if query.originalKind == payrollMessageKind {
+            return try encodePayrollStatusQuery(reference: reference, queryId: query.queryId)
         }
         return try encodeStatusQuery(reference: reference, queryId: query.queryId)
     }
@@ -166,11 +172,18 @@ extension CCBAdapter: ConfiguredAdapter {
     /// `ccb`.
     public static var adapterName: String { "ccb" }
     /// `customer_id` (`CUST_ID`), `user_id` (`USER_ID`) and `password_env`: the environment variable
-    /// holding `PASSWORD` (never in the configuration file, never archived).
+    /// holding `PASSWORD` (never in the configuration file, never archived); for payroll, the 代发代扣
+    /// agreement: `payroll_bill_code` (`BILL_CODE`), `payroll_purpose_code` (`USEOF_CODE`, default
+    /// `00000001` 工资) and `payroll_approval` (`"yes"`: `FLOW_FLAG=1`, each line approved in online banking).
     public static var configurationKeys: AdapterVocabulary.Entry {
         AdapterVocabulary.Entry(bankKeys: [.init("customer_id", required: true), .init("user_id", required: true),
-                                           .init("password_env", required: true)])
+                                           .init("password_env", required: true), .init("payroll_bill_code", required: false),
+                                           .init("payroll_purpose_code", required: false), .init("payroll_approval", required: false)])
     }
+
+    /// `USEOF_CODE` of a payroll when the configuration gives none: 工资 (**assumed** code, as in
+    /// the published requests).
+    public static let defaultPayrollPurposeCode = "00000001"
 
     public static func make(bank: BankConfig, accounts: [AccountConfig],
                             environment: [String: String]) throws(AdapterSetupError) -> CCBAdapter {
@@ -182,6 +195,15 @@ extension CCBAdapter: ConfiguredAdapter {
             throw AdapterSetupError("account \(account.id): CCB transfers are in CNY only (CUR_TYPE 01)")
         }
         var adapter = CCBAdapter(customerId: customer, operatorId: user, password: password)
+        if let billCode = bank.adapterOptions["payroll_bill_code"] {
+            let approval = bank.adapterOptions["payroll_approval"] ?? "no"
+            guard ["yes", "no"].contains(approval) else { throw AdapterSetupError("payroll_approval is \"yes\" or \"no\"") }
+            adapter.payrollAgreement = CCBPayrollAgreement(
+                billCode: billCode, purposeCode: bank.adapterOptions["payroll_purpose_code"] ?? defaultPayrollPurposeCode,
+                requiresApproval: approval == "yes")
+        } else if bank.adapterOptions["payroll_purpose_code"] != nil || bank.adapterOptions["payroll_approval"] != nil {
+            throw AdapterSetupError("payroll_purpose_code and payroll_approval need payroll_bill_code")
+        }
         if case .tcp = bank.transport { adapter.overRawSocket = true }
         return adapter
     }

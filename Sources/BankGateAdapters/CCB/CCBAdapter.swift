@@ -40,6 +40,10 @@ public struct CCBAdapter: Sendable {
     /// Whether the client is reached over its raw TCP port (`transport = "tcp"`): the document is
     /// written as it is and the answer read until the client closes, instead of the HTTP form.
     public var overRawSocket = false
+    /// The company's 代发代扣 agreement for payroll (`6W1303`): `BILL_CODE`, `USEOF_CODE` and whether
+    /// each line waits for approval in online banking (`FLOW_FLAG`); `nil` when none is configured,
+    /// and CCB then takes no payroll.
+    public var payrollAgreement: CCBPayrollAgreement?
 
     /// The table the bank's codes are read with: ``CCBCodes/builtIn`` unless the configuration
     /// gives a `codes_file` or `code_overrides` (see ``AdapterRegistry/make(bank:accounts:environment:)``).
@@ -114,5 +118,21 @@ extension CCBAdapter: CustomStringConvertible, CustomDebugStringConvertible, Cus
     public var customMirror: Mirror {
         Mirror(self, children: ["customerId": customerId, "operatorId": operatorId, "password": "<redacted>",
                                 "checksCreditorName": checksCreditorName])
+    }
+}
+
+/// A company's 代发代扣 agreement at CCB, as `6W1303` names it.
+public struct CCBPayrollAgreement: Hashable, Sendable {
+    /// `BILL_CODE`: the agreement's number (代发代扣编号, as online banking shows it), at most 20 characters.
+    public var billCode: String
+    /// `USEOF_CODE`: the agreement's purpose code (e.g. `00000001` 工资), at most 12 characters.
+    public var purposeCode: String
+    /// `FLOW_FLAG` `1`: each line waits for approval in online banking; `0`: paid at once.
+    public var requiresApproval: Bool
+
+    public init(billCode: String, purposeCode: String, requiresApproval: Bool = false) {
+        self.billCode = billCode
+        self.purposeCode = purposeCode
+        self.requiresApproval = requiresApproval
     }
 }

@@ -15,9 +15,19 @@ public protocol PayrollAdapter: BankAdapter {
     var payrollMessageKind: String { get }
     /// At most this many lines in one payroll batch.
     var maxTransfersPerPayroll: Int { get }
+    /// At most this many lines in one payroll message: a batch with more becomes several messages
+    /// (CCB's `6W1303` carries one line). The whole batch, ``maxTransfersPerPayroll``, unless said.
+    var payrollLinesPerMessage: Int { get }
+    /// Why this bank takes no payroll as configured (CCB without a 代发 agreement number), or `nil`.
+    var payrollUnavailableReason: String? { get }
     /// Encodes a payroll batch: every transfer of `message` is one line.
     func encodePayroll(_ message: PaymentMessage) throws(AdapterError) -> EncodedMessage
     /// The first line the payroll message cannot carry as given (its index and the API field at
     /// fault), checked at intake in place of the transfer checks; `nil` when the batch can be sent.
     func payrollProblem(_ transfers: [CreditTransfer], debtor: DebtorAccount) -> (line: Int, problem: TransferFieldProblem)?
+}
+
+extension PayrollAdapter {
+    public var payrollLinesPerMessage: Int { maxTransfersPerPayroll }
+    public var payrollUnavailableReason: String? { nil }
 }

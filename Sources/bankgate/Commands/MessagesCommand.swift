@@ -71,6 +71,10 @@ struct MessagesCommand: AsyncParsableCommand {
             // A payroll when the bank's payroll message is asked for (`b2e0078`), else payments.
             let payrolls = connection.adapter as? any PayrollAdapter
             let asPayroll = message.map { name in payrolls.map { $0.payrollMessageKind.hasSuffix("." + name) } ?? false } ?? false
+            if asPayroll, let payrolls, requests.count > payrolls.payrollLinesPerMessage {
+                throw commandFailure("\(input): one \(message ?? "payroll") message carries at most "
+                    + "\(payrolls.payrollLinesPerMessage) line(s); the gateway sends a longer payroll as several messages")
+            }
             do {
                 if asPayroll, let payrolls, let debtor = connection.accounts[requests[0].debtorAccountId] {
                     try GatewayEngine.checkPayroll(requests, adapter: payrolls, debtor: debtor) { "[\($0)]." }
