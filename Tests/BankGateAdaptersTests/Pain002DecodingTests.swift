@@ -143,4 +143,14 @@ final class Pain002DecodingTests: XCTestCase {
             XCTAssertEqual(ISO20022Adapter.statusCodeTable[code], expected, code)
         }
     }
+
+    /// `adapters/iso20022/codes.tsv` and ``ISO20022Codes/table`` say the same, row for row.
+    func testTheSwiftTableMirrorsCodesTSV() throws {
+        let text = try String(contentsOf: ISO20022Fixtures.packageRoot.appendingPathComponent("adapters/iso20022/codes.tsv"),
+                              encoding: .utf8)
+        let rows = try BankCodeTable<ISO20022CodeKind>.rows(fromTSV: text)
+        XCTAssertEqual(rows, ISO20022Codes.table)
+        XCTAssertTrue(rows.allSatisfy { ISO20022Codes.categories.contains($0.category) })
+        XCTAssertNil(ISO20022Codes.builtIn.category(.status, "XXXX"), "a code of no list is not known")
+    }
 }

@@ -169,16 +169,33 @@ final class CodeTableConfigTests: XCTestCase {
                                  key: "banks[0].code_overrides", line: 16, "must be an array of strings")
     }
 
-    func testAnAdapterWithoutAConfigurableTableRefusesTheKeys() {
-        let iso = withBankKeys("code_overrides = [\"ACSC=completed\"]")
+    /// The ISO 20022 status codes are configurable too: a bank that answers `ACSP` where it means
+    /// "settled" (an override) is read so; a code of no list is refused.
+    func testTheISO20022StatusCodesAreConfigurable() throws {
+        let iso = withBankKeys("code_overrides = [\"status:ACSP=completed\"]")
             .replacingOccurrences(of: "adapter = \"cmb\"", with: "adapter = \"iso20022\"")
             .replacingOccurrences(of: "login_name = \"BANKGATE01\"\n", with: "")
-        assertConfigurationError(iso, key: "banks[0].code_overrides", "adapter \"iso20022\" has no code table")
-        var bank = BankConfig(id: "iso", transport: .http(url: "http://127.0.0.1:1"))
-        bank.codeTable.overrides = [CodeOverride(row: CodeTableRow(kind: "TxSts", code: "ACSC", category: "completed", meaning: ""),
-                                                 source: "hand")]
-        XCTAssertThrowsError(try AdapterRegistry.make(bank: bank, accounts: []))
-        XCTAssertThrowsError(try AdapterRegistry.codeTable(bank: bank))
+        let configuration = try XCTUnwrap(validConfiguration(iso))
+        let adapter = try XCTUnwrap(try AdapterRegistry.make(bank: configuration.banks[0], accounts: []) as? ISO20022Adapter)
+        let accepted = Array(try Data(contentsOf: Self.packageRoot.appendingPathComponent("adapters/iso20022/samples/pain.002.001.10-accepted.xml")))
+        XCTAssertEqual(try ISO20022Adapter(painVersion: .v09).decodeStatusReport(accepted).groupOutcome?.status, .processing)
+        XCTAssertEqual(try adapter.decodeStatusReport(accepted).groupOutcome?.status, .completed, "read with the override")
+        XCTAssertEqual(AdapterRegistry.vocabulary.entries["iso20022"]?.codeTable?.kinds, ["status"])
+        assertConfigurationError(iso.replacingOccurrences(of: "status:ACSP=completed", with: "TxSts:ACTC=completed"),
+                                 key: "banks[0].code_overrides[0]", "unknown kind \"TxSts\" (one of: status)")
+        assertConfigurationError(iso.replacingOccurrences(of: "status:ACSP=completed", with: "status:ACTC=ok"),
+                                 key: "banks[0].code_overrides[0]", "unknown category \"ok\"")
+    }
+
+    /// An adapter whose vocabulary has no code table refuses the keys when the file is read.
+    func testAnAdapterWithoutAConfigurableTableRefusesTheKeys() {
+        let plain = AdapterVocabulary(["plain": AdapterVocabulary.Entry(bankKeys: [.init("login_name", required: false)])])
+        let text = withBankKeys("code_overrides = [\"status:ACSC=completed\"]")
+            .replacingOccurrences(of: "adapter = \"cmb\"", with: "adapter = \"plain\"")
+        XCTAssertThrowsError(try BankGateConfiguration.parse(text, fileName: "test.toml", baseDirectory: "/srv/bankgate",
+                                                             adapters: plain)) { error in
+            XCTAssertTrue("\(error)".contains("adapter \"plain\" has no code table"), "\(error)")
+        }
     }
 
     func testAHandBuiltTableWithAForeignCategoryIsRefusedByTheAdapter() {
@@ -194,12 +211,12 @@ final class CodeTableConfigTests: XCTestCase {
     func testEveryBuiltInTableIsOfferedToTheConfiguration() {
         for (adapter, kinds) in [("cmb", ["RETCOD", "REQSTS", "RTNFLG", "ERRCOD", "STSCOD"]), ("icbc", ["RetCode", "Result"]),
                                  ("ccb", ["RETURN_CODE", "6W0600/DEAL_RESULT", "6W1503/DEAL_RESULT"]), ("boc", ["rspcod"]),
-                                 ("abc", ["RespCode", "RespPrvData", "WaitFlag"])] {
+                                 ("abc", ["RespCode", "RespPrvData", "WaitFlag"]), ("iso20022", ["status"])] {
             XCTAssertEqual(AdapterRegistry.vocabulary.entries[adapter]?.codeTable?.kinds, kinds, adapter)
         }
         XCTAssertEqual(AdapterRegistry.vocabulary.entries["boc"]?.codeTable?.categories.contains("sign_in_required"), true)
         XCTAssertEqual(AdapterRegistry.vocabulary.entries["cmb"]?.codeTable?.categories.contains("sign_in_required"), false)
-        XCTAssertNil(AdapterRegistry.vocabulary.entries["iso20022"]?.codeTable)
+        XCTAssertEqual(AdapterRegistry.vocabulary.entries["iso20022"]?.codeTable?.categories.contains("ok"), false)
     }
 
     private func temporaryFolder() throws -> URL {

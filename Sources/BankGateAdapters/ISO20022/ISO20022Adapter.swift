@@ -27,6 +27,9 @@ public struct ISO20022Adapter: BankAdapter {
     public let profile: ISO20022Profile
     /// Our signatures on what we send and the bank's on what it answers (XML-DSig).
     public let signatures: ISO20022Signatures
+    /// The table status codes are read with: ``ISO20022Codes/builtIn`` unless the configuration
+    /// gives a `codes_file` or `code_overrides`.
+    public var codes = ISO20022Codes.builtIn
 
     /// `iso20022`.
     public var name: String { "iso20022" }
@@ -85,7 +88,7 @@ public struct ISO20022Adapter: BankAdapter {
     /// and so is, with `bank_certificate`, a report without a valid signature by the bank's key.
     public func decodeStatusReport(_ bytes: [UInt8]) throws(AdapterError) -> StatusReport {
         try checkAnswerSignature(bytes)
-        return try Pain002Decoder.decode(bytes)
+        return try Pain002Decoder.decode(bytes, codes: codes)
     }
 
     /// The MIME type of every message this adapter writes.

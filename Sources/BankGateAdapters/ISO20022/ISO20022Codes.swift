@@ -1,26 +1,12 @@
 public import BankGateCore
 
 extension ISO20022Adapter {
-    /// ISO 20022 payment status codes (ExternalPaymentTransactionStatus1Code / group status) and what
-    /// they mean for bankgate. The only place these codes are interpreted; a code not listed is refused.
-    ///
-    /// `PART` (part of a batch accepted) says nothing final about any one transfer, so it is
-    /// `processing`; the transfers' own lines say which were rejected.
-    public static let statusCodeTable: [String: PaymentStatus] = [
-        "RCVD": .submitted,   // received
-        "ACTC": .submitted,   // accepted technical validation
-        "ACCP": .submitted,   // accepted customer profile
-        "ACFC": .processing,  // accepted, funds checked
-        "ACSP": .processing,  // accepted, settlement in process
-        "ACWC": .processing,  // accepted with change
-        "ACWP": .processing,  // accepted without posting
-        "PDNG": .processing,  // pending
-        "PART": .processing,  // partially accepted
-        "ACSC": .completed,   // accepted, settlement completed (debtor side)
-        "ACCC": .completed,   // accepted, settlement completed (creditor side)
-        "RJCT": .rejected,    // rejected
-        "CANC": .rejected,    // cancelled
-    ]
+    /// The payment status of each status code in the built-in table (``ISO20022Codes/builtIn``).
+    public static var statusCodeTable: [String: PaymentStatus] {
+        var table: [String: PaymentStatus] = [:]
+        for entry in ISO20022Codes.table { table[entry.code] = entry.category.paymentStatus }
+        return table
+    }
 
     /// Reason codes (ExternalStatusReason1Code and our proprietary ones) with their meaning, for
     /// operators and API clients.
@@ -32,6 +18,10 @@ extension ISO20022Adapter {
         "AM04": "insufficient funds",
         "AM05": "duplication",
         "BE04": "missing creditor address",
+        "DS0A": "data signature is required (DataSignRequested): the file carried no signature",
+        "DS0B": "data signature for the format is not available or invalid (UnknownDataSignFormat)",
+        "DS0C": "the signer certificate is revoked",
+        "DS0D": "the signer certificate is not valid",
         "DUPL": "duplicate payment",
         "FF01": "invalid file format",
         "MS02": "not specified reason (customer generated)",
@@ -44,4 +34,48 @@ extension ISO20022Adapter {
 
     /// The proprietary group reason with which a bank answers a status query for a message it never received.
     public static let notFoundReason = "NOTFOUND"
+}
+
+/// The kinds of code an ISO 20022 status report carries: one list of status codes, read at group,
+/// payment-information and transaction level.
+public enum ISO20022CodeKind: String, BankCodeKind {
+    /// `GrpSts`, `PmtInfSts`, `TxSts`.
+    case status
+}
+
+/// The ISO 20022 status codes: the built-in table, the rows of `adapters/iso20022/codes.tsv` (a test
+/// fails when the two disagree). Each ``ISO20022Adapter`` reads codes with its own
+/// ``ISO20022Adapter/codes``, this table unless the configuration gives a `codes_file` or
+/// `code_overrides` (a bank that uses a code its own way). A code not listed refuses the report.
+public enum ISO20022Codes {
+    public typealias Table = BankCodeTable<ISO20022CodeKind>
+    public typealias Entry = Table.Entry
+
+    /// The categories the pain.002 reader maps to a payment status.
+    public static let categories: [BankCodeCategory] = [.accepted, .processing, .completed, .rejected, .returned, .unknown]
+
+    /// Every built-in row, in the order of `adapters/iso20022/codes.tsv`.
+    public static let table: [Entry] = [
+        Entry(kind: .status, code: "RCVD", category: .accepted, meaning: "Received: the bank has the message, nothing checked yet"),
+        Entry(kind: .status, code: "ACTC", category: .accepted, meaning: "AcceptedTechnicalValidation: syntax and signature checked"),
+        Entry(kind: .status, code: "ACCP", category: .accepted, meaning: "AcceptedCustomerProfile: the customer profile check passed"),
+        Entry(kind: .status, code: "ACFC", category: .processing, meaning: "AcceptedFundsChecked: funds checked, not yet settled"),
+        Entry(kind: .status, code: "ACSP", category: .processing, meaning: "AcceptedSettlementInProcess: settlement under way"),
+        Entry(kind: .status, code: "ACWC", category: .processing, meaning: "AcceptedWithChange: accepted with a change (date, amount …), not yet settled"),
+        Entry(kind: .status, code: "ACWP", category: .processing, meaning: "AcceptedWithoutPosting: accepted, not yet posted"),
+        Entry(kind: .status, code: "PDNG", category: .processing, meaning: "Pending: further checks and status to follow"),
+        Entry(kind: .status, code: "PART", category: .processing, meaning: "PartiallyAccepted: part of a batch accepted; each transfer's own line says which"),
+        Entry(kind: .status, code: "ACSC", category: .completed, meaning: "AcceptedSettlementCompleted: settled on the debtor's account"),
+        Entry(kind: .status, code: "ACCC", category: .completed, meaning: "AcceptedCreditSettlementCompleted: settled on the creditor's account"),
+        Entry(kind: .status, code: "RJCT", category: .rejected, meaning: "Rejected: refused, with the reason code"),
+        Entry(kind: .status, code: "CANC", category: .rejected, meaning: "Cancelled: cancelled before settlement"),
+    ]
+
+    /// The built-in table.
+    public static let builtIn = Table(table, categories: categories)
+}
+
+extension ISO20022Adapter: CodeTableAdapter {
+    /// ``ISO20022Codes/builtIn``.
+    public static var builtInCodes: ISO20022Codes.Table { ISO20022Codes.builtIn }
 }

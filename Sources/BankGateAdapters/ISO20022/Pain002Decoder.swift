@@ -15,7 +15,7 @@ enum Pain002Decoder {
         "urn:iso:std:iso:20022:tech:xsd:pain.002.001.12",
     ]
 
-    static func decode(_ bytes: [UInt8]) throws(AdapterError) -> StatusReport {
+    static func decode(_ bytes: [UInt8], codes: ISO20022Codes.Table = ISO20022Codes.builtIn) throws(AdapterError) -> StatusReport {
         let root: XMLNode
         do {
             root = try HardenedXML.parse(bytes)
@@ -47,7 +47,7 @@ enum Pain002Decoder {
         if let level = defaultLevel {
             let reason = reason(level.reasons)
             groupOutcome = TransactionOutcome(endToEndId: nil, instructionId: nil, bankStatus: level.status,
-                                              status: try map(level.status, location: level.location),
+                                              status: try map(level.status, codes: codes, location: level.location),
                                               reasonCode: reason.code, reasonText: reason.text)
         }
 
@@ -67,7 +67,7 @@ enum Pain002Decoder {
                 let reason = reason(line.children("StsRsnInf"))
                 transactions.append(TransactionOutcome(
                     endToEndId: endToEndId, instructionId: instructionId, bankStatus: status,
-                    status: try map(status, location: location + "/TxSts"),
+                    status: try map(status, codes: codes, location: location + "/TxSts"),
                     reasonCode: reason.code, reasonText: reason.text))
             }
         }
@@ -75,9 +75,9 @@ enum Pain002Decoder {
                             groupOutcome: groupOutcome, transactions: transactions)
     }
 
-    /// Maps a status code through ``ISO20022Adapter/statusCodeTable``.
-    static func map(_ code: String, location: String) throws(AdapterError) -> PaymentStatus {
-        guard let status = ISO20022Adapter.statusCodeTable[code] else {
+    /// Maps a status code through `codes`; a code the table does not know refuses the report.
+    static func map(_ code: String, codes: ISO20022Codes.Table, location: String) throws(AdapterError) -> PaymentStatus {
+        guard let status = codes.category(.status, code)?.paymentStatus else {
             throw AdapterError("unknown status code \(code)", location: location)
         }
         return status
