@@ -98,8 +98,9 @@ struct MessagesCommand: AsyncParsableCommand {
                 initiatingPartyName: debtor.name,
                 transfers: requests.indices.map { index in
                     let request = requests[index], number = String(index + 1)
-                    let instructionId = connection.adapter.clientReferenceFormat == .standard
-                        ? msgId + "-" + number : IdentifierFactory.makeInstructionId(.digits, now: now)
+                    // As the engine makes them: the bank's reference field takes nothing else (ABC's
+                    // ReqSeqNo is letters and digits only, CCB's REQUEST_SN digits).
+                    let instructionId = IdentifierFactory.makeInstructionId(connection.adapter.clientReferenceFormat, now: now)
                     return CreditTransfer(paymentId: "render-" + number, instructionId: instructionId,
                                           endToEndId: request.endToEndId ?? msgId + "-E" + number, amount: request.amount,
                                           creditor: request.creditor, remittanceInfo: request.remittanceInfo,
@@ -119,8 +120,8 @@ struct MessagesCommand: AsyncParsableCommand {
             if let message, message != encoded.kind, !encoded.kind.hasSuffix("." + message) {
                 throw commandFailure("bank \(bank) (adapter \(bankConfig.adapter)) writes \(encoded.kind) for these payments, not \(message)")
             }
-            // The bytes as sent: sealed in the bank's envelope (CCB's form …), signed first with our
-            // key where the bank wants it. A document the bank's own client signs (ICBC's NetSafe Client)
+            // The bytes as sent (before payload encryption): sealed in the bank's envelope (CCB's
+            // form …), signed first with our key where the bank wants it. A document the bank's own client signs (ICBC's NetSafe Client)
             // is written as the client is given it.
             var sent = encoded
             do {
@@ -128,7 +129,13 @@ struct MessagesCommand: AsyncParsableCommand {
                     sent = try connection.adapter.seal(encoded, signature: nil, at: now)
                 } else if let signer = connection.signer as? KeySigner {
                     let signature = try await signer.sign(try connection.adapter.signable(encoded))
-                    sent = try connection.adapter.seal(encoded, signature: signature, at: now)
+                    // CMB's cloud API encrypts the signed request with SM4 on the way out: written as
+                    // signed, before that encryption.
+                    if let cloud = connection.adapter as? CMBCloudAdapter {
+                        sent = try cloud.plaintextBeforeEncryption(encoded, signature: signature)
+                    } else {
+                        sent = try connection.adapter.seal(encoded, signature: signature, at: now)
+                    }
                 }
             } catch {
                 throw commandFailure("cannot sign or seal: \(error)")

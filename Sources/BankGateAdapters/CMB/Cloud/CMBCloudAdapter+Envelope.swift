@@ -52,12 +52,15 @@ extension CMBCloudAdapter {
         return signable
     }
 
-    /// Seals a signed request: `sigdat` = Base64 of the signature as `r ‖ s` (64 bytes; the signer
-    /// gives DER), the whole document SM4-CBC encrypted (IV: the user id padded to 16), Base64, and
-    /// the form `ALG=SM&DATA=…&UID=…&FUNCODE=…` (`INSPLAT` when a platform is configured).
-    /// - Throws: ``AdapterError`` without a signature, for a signature that is not an SM2 DER
-    ///   signature, or for a message that is not one of ours.
-    public func seal(_ message: EncodedMessage, signature: [UInt8]?, at time: Timestamp) throws(AdapterError) -> EncodedMessage {
+    /// The signed request before its SM4 encryption (the canonical JSON with `signature.sigdat`):
+    /// what `bankgate messages render` writes. The engine sends ``seal(_:signature:at:)``'s form.
+    public func plaintextBeforeEncryption(_ message: EncodedMessage, signature: [UInt8]?) throws(AdapterError) -> EncodedMessage {
+        let (_, plaintext) = try signedRequest(message, signature: signature)
+        return EncodedMessage(kind: message.kind, contentType: "application/json", fileName: message.fileName, bytes: plaintext)
+    }
+
+    /// The request's function code and its canonical signed text.
+    private func signedRequest(_ message: EncodedMessage, signature: [UInt8]?) throws(AdapterError) -> (function: String, text: [UInt8]) {
         guard let signature else { throw AdapterError("every CMB cloud request is signed; this one has no signature") }
         let raw: [UInt8]
         do {
@@ -70,9 +73,19 @@ extension CMBCloudAdapter {
               let signed = CMBCloudJSON.settingSignature(document, sigdat: String(decoding: Base64.encode(raw), as: UTF8.self)) else {
             throw AdapterError("not a CMB cloud request (request.head.funcode)", location: "request.head")
         }
+        return (function, CMBCloudJSON.canonical(signed))
+    }
+
+    /// Seals a signed request: `sigdat` = Base64 of the signature as `r ‖ s` (64 bytes; the signer
+    /// gives DER), the whole document SM4-CBC encrypted (IV: the user id padded to 16), Base64, and
+    /// the form `ALG=SM&DATA=…&UID=…&FUNCODE=…` (`INSPLAT` when a platform is configured).
+    /// - Throws: ``AdapterError`` without a signature, for a signature that is not an SM2 DER
+    ///   signature, or for a message that is not one of ours.
+    public func seal(_ message: EncodedMessage, signature: [UInt8]?, at time: Timestamp) throws(AdapterError) -> EncodedMessage {
+        let (function, plaintext) = try signedRequest(message, signature: signature)
         let ciphertext: [UInt8]
         do {
-            ciphertext = try SM4.encrypt(CMBCloudJSON.canonical(signed), key: sm4Key, mode: .cbc(iv: initializationVector))
+            ciphertext = try SM4.encrypt(plaintext, key: sm4Key, mode: .cbc(iv: initializationVector))
         } catch {
             throw AdapterError("SM4 encryption failed: \(error)", location: "DATA")
         }
