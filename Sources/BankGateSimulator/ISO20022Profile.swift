@@ -47,6 +47,11 @@ struct ISO20022Profile: SimulatorProfile {
         }
     }
 
+    /// The answer to a file of the inbox (folder mode), checked and signed as over HTTP.
+    func folderAnswer(_ bytes: [UInt8], bank: SimulatedBank) async -> BankAnswer {
+        await signedAnswer { await bank.receive(bytes, signatures: $0) }
+    }
+
     /// The variant's accounts (the generic bank: one EUR account with 1,000,000.00). Every other
     /// valid account still opens on first use (without an accounts file).
     var accounts: [ProfileAccount] { variant.accounts }

@@ -39,13 +39,20 @@ extension SimulatedBank {
 
     /// Receives a message of either kind (folder mode), telling them apart by their root element.
     public func receive(_ bytes: [UInt8]) async -> BankAnswer {
+        await receive(bytes, signatures: nil)
+    }
+
+    /// ``receive(_:)`` of a bank that checks the XML signature of every pain.001 when `signatures`
+    /// has a key for it, as over HTTP.
+    func receive(_ bytes: [UInt8], signatures: SimulatorSignatures?) async -> BankAnswer {
         if let refusal = maintenanceRefusal() { return await delayed(refusal) }
         switch parse(bytes) {
         case .failure(let error):
             return await delayed(.text(400, "message refused: \(error.message)", effect: .unreadable(reason: error.message)))
         case .success(let root):
             switch ISO20022BankCodec.kind(of: root) {
-            case .paymentInitiation: return await delayed(await executePayment(root, bytes: bytes, verifyingKey: nil))
+            case .paymentInitiation:
+                return await delayed(await executePayment(root, bytes: bytes, verifyingKey: signatures?.verifyingKey))
             case .statusQuery: return await delayed(await statusAnswer(bytes))
             case nil:
                 let reason = "neither a pain.001 nor a status query"

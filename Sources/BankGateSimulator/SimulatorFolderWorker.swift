@@ -18,11 +18,16 @@ struct SimulatorFolderWorker: Sendable {
     let inbox: URL
     let outbox: URL
     let logger: Logger
+    /// How a file is answered: the bank's ``SimulatedBank/receive(_:)``, or the profile's (which checks
+    /// and adds XML signatures).
+    let answer: @Sendable ([UInt8]) async -> BankAnswer
     /// Time between two polls of an idle inbox.
     var pollInterval: Duration = .milliseconds(100)
 
-    init(bank: SimulatedBank, inbox: String, outbox: String, logger: Logger) {
+    init(bank: SimulatedBank, inbox: String, outbox: String, logger: Logger,
+         answer: (@Sendable ([UInt8]) async -> BankAnswer)? = nil) {
         self.bank = bank
+        self.answer = answer ?? { bytes in await bank.receive(bytes) }
         self.inbox = URL(fileURLWithPath: inbox, isDirectory: true)
         self.outbox = URL(fileURLWithPath: outbox, isDirectory: true)
         self.logger = logger
@@ -72,7 +77,7 @@ struct SimulatorFolderWorker: Sendable {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: file.path, isDirectory: &isDirectory), !isDirectory.boolValue,
               let data = FileManager.default.contents(atPath: file.path) else { return false }
-        let answer = await bank.receive(Array(data))
+        let answer = await self.answer(Array(data))
         do {
             switch answer.effect {
             case .refusedForNow:

@@ -4,6 +4,7 @@ import BankGateCrypto
 import Foundation
 import XCTest
 @testable import BankGateSimulator
+import BankGateTestSupport
 
 /// The ISO 20022 bank with signature files: --print-config names them, bad combinations are refused.
 final class ISO20022SignatureTests: XCTestCase {
@@ -51,5 +52,48 @@ final class ISO20022SignatureTests: XCTestCase {
         XCTAssertEqual(XMLDSig.verify(signed.body, with: certificate.verifyingKey), .valid)
         let text = BankAnswer.text(503, "bank in maintenance", effect: .refusedForNow)
         XCTAssertEqual(signatures.sign(text), text, "plain text is not signed")
+    }
+
+    /// Folder mode checks signatures as HTTP does: an unsigned pain.001 in the inbox is refused (a
+    /// group RJCT with DS0A, nothing executed), a signed one is executed and its answer file signed.
+    func testFolderModeChecksAndSignsLikeHTTP() async throws {
+        let directory = try makeTemporaryDirectory(self)
+        let files = SimulatorSignatureFiles(verifyCertificate: Self.certificate, signingKey: Self.key,
+                                            signingCertificate: Self.certificate)
+        let options = BankSimulatorOptions(dataDirectory: directory + "/data", signatureFiles: files)
+        let profile = try XCTUnwrap(try SimulatorProfiles.require("iso20022").configured(for: options) as? BankGateSimulator.ISO20022Profile)
+        let bank = try await SimulatedBank.open(dataDirectory: directory + "/data", accounts: ruleAccounts,
+                                                faults: FaultSettings(seed: 1), clock: ManualClock(SimulatorTestTime.start), logger: quietLogger)
+        defer { bank.close() }
+        let worker = SimulatorFolderWorker(bank: bank, inbox: directory + "/in", outbox: directory + "/out", logger: quietLogger,
+                                           answer: { bytes in await profile.folderAnswer(bytes, bank: bank) })
+        try worker.prepareDirectories()
+        let inbox = URL(fileURLWithPath: directory + "/in"), outbox = URL(fileURLWithPath: directory + "/out")
+        let certificate = try XCTUnwrap(try Certificate.load(pem: Array(try Data(contentsOf: URL(fileURLWithPath: Self.certificate)))).first)
+
+        let unsigned = Pain001Fixture.document(messageId: "MSG-UNSIGNED", transfers: [TestTransfer(endToEndId: "E-U", amount: "3")])
+        try Data(unsigned).write(to: inbox.appendingPathComponent("a-unsigned.xml"))
+        let first = await worker.pollOnce()
+        XCTAssertEqual(first, 1)
+        let refusal = Array(try Data(contentsOf: outbox.appendingPathComponent("MSG-UNSIGNED.pain.002.xml")))
+        let refused = try ReadReport(refusal)
+        XCTAssertEqual(refused.groupStatus, "RJCT")
+        XCTAssertEqual(refused.groupReason, "DS0A")
+        XCTAssertEqual(XMLDSig.verify(refusal, with: certificate.verifyingKey), .valid, "the refusal is signed too")
+        let executedBefore = try await bank.transfers()
+        XCTAssertTrue(executedBefore.isEmpty, "an unsigned file is never executed")
+
+        let document = Pain001Fixture.document(messageId: "MSG-SIGNED", transfers: [TestTransfer(endToEndId: "E-S", amount: "4")])
+        let key = try SigningKey(pem: Array(try Data(contentsOf: URL(fileURLWithPath: Self.key))))
+        let signature = try key.signature(for: try XMLDSig.signedInfo(for: document), scheme: .rsaPKCS1SHA256)
+        let signed = try XMLDSig.enveloped(document, signature: signature, certificate: certificate)
+        try Data(signed).write(to: inbox.appendingPathComponent("b-signed.xml"))
+        let second = await worker.pollOnce()
+        XCTAssertEqual(second, 1)
+        let answer = Array(try Data(contentsOf: outbox.appendingPathComponent("MSG-SIGNED.pain.002.xml")))
+        XCTAssertEqual(try ReadReport(answer).lines["E-S"]?.status, "ACSC")
+        XCTAssertEqual(XMLDSig.verify(answer, with: certificate.verifyingKey), .valid, "the answer file is signed")
+        let executed = try await bank.transfers()
+        XCTAssertEqual(executed.count, 1)
     }
 }
