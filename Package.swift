@@ -30,6 +30,8 @@ let package = Package(
                        providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CPangoCairo", path: "Sources/CPangoCairo", pkgConfig: "pangocairo",
+                       providers: [.apt(["libpango1.0-dev", "libcairo2-dev"])]),
         .target(name: "CCurlShim", path: "Sources/CCurlShim",
                 linkerSettings: [.linkedLibrary("dl")]),
 
@@ -44,6 +46,8 @@ let package = Package(
         .target(name: "BankGateArchive", dependencies: ["CZlib"], swiftSettings: strict),
         .target(name: "BankGateStatements", dependencies: ["BankGateCore", "BankGateXML"], swiftSettings: strict),
         .target(name: "BankGateReconciliation", dependencies: ["BankGateCore"], swiftSettings: strict),
+        .target(name: "BankGateReceipts", dependencies: ["BankGateCore", "BankGateAdapters", "BankGateConfig", "BankGateStatements",
+                                                         "CPangoCairo"], swiftSettings: strict),
         .target(name: "BankGateEngine", dependencies: [
             "BankGateCore", "BankGateAdapters", "BankGateTransport", "BankGateStore", "BankGateConfig", "BankGateCrypto",
             "BankGateStatements", "BankGateArchive", "BankGateReconciliation",
@@ -92,6 +96,8 @@ let package = Package(
         .testTarget(name: "BankGateArchiveTests", dependencies: ["BankGateArchive", "BankGateTestSupport"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "BankGateReconciliationTests", dependencies: ["BankGateReconciliation"]),
+        .testTarget(name: "BankGateReceiptsTests", dependencies: ["BankGateReceipts", "BankGateAdapters", "BankGateCore",
+                                                                 "BankGateStatements"]),
         .testTarget(name: "BankGateSimulatorTests", dependencies: ["BankGateSimulator", "BankGateTestSupport", "BankGateCrypto"]),
         .testTarget(name: "BankGateAPITests", dependencies: [
             "BankGateAPI", "BankGateRuntime", "BankGateTestSupport",
