@@ -91,8 +91,9 @@ public enum BankConnections {
                 session = SessionKeeper(adapter: sessions, transport: transport, password: password, clock: SystemClock(),
                                         logger: Logger(label: "bankgate.session"))
             }
+            let fileTransfer = try BankFileTransfers.make(bank, environment: ProcessInfo.processInfo.environment)
             connections.append(BankConnection(config: bank, adapter: adapter, transport: transport, accounts: accounts,
-                                              signer: signer, session: session))
+                                              signer: signer, session: session, fileTransfer: fileTransfer))
         }
         return connections
     }

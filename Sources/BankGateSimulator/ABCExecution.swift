@@ -129,8 +129,12 @@ enum ABCCodesOfSimulator {
     static let duplicate = "1024"
     /// `RespCode` of a request the simulator cannot read (frame, GBK, XML, a missing field).
     static let formatError = "SIMFMT"
-    /// `RespCode` of a transaction code the simulator does not answer (`CQRA10`, `CFRT03` …).
+    /// `RespCode` of a transaction code the simulator does not answer (`CFRT21` batch codes, `CQRA14` …).
     static let unsupported = "SIMTXN"
+    /// `RespCode` 批量文件错误: a `CFRT03` whose data file is missing from the client's folder,
+    /// unreadable, or disagrees with the request's count or total. The batch is refused (recorded as
+    /// failed: `CQRT04` says `0389`); the gateway reads the code as unknown and asks.
+    static let fileRefused = "SIMFILE"
     /// The host results at the end of `CQRT04`'s `RespPrvData`: booked, failed, and — the
     /// simulator's own — no such transaction under that account.
     static let hostSuccess = "0000"

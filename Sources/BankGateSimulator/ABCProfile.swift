@@ -3,7 +3,9 @@ import Hummingbird
 
 /// Agricultural Bank of China's 银企通平台 (`--profile abc`): the client program's raw TCP port
 /// (`--tcp-listen`), one request per connection behind the 7-byte frame, GBK XML with root `ap`;
-/// transaction codes `CFRT01`, `CFRT02`, `CFRT21`, `CQRT04`, `CQRA06`. The HTTP side (`--listen`)
+/// transaction codes `CFRT01`, `CFRT02`, `CFRT21`, `CFRT03`, `CQRT04`, `CQRA06`, `CQRA10`. The
+/// client's files (detail files it leaves, payroll files it reads) are in its folder
+/// (`--file-directory`), also served by its FTP server (`--ftp-listen`). The HTTP side (`--listen`)
 /// serves only the simulator's own routes. See `adapters/abc/SIMULATOR.md`.
 struct ABCProfile: SimulatorProfile {
     /// The `--profile` value.
@@ -23,6 +25,26 @@ struct ABCProfile: SimulatorProfile {
 
     var corporateNumber = Self.defaultCorporateNumber
     var operatorNumber = Self.defaultOperatorNumber
+
+    /// The login the client's FTP server accepts, and the variable `--print-config` names for the password.
+    static let ftpUser = "abc-client"
+    static let ftpPassword = "abc-sim-ftp"
+    static let ftpPasswordEnvironmentVariable = "BANKGATE_ABC_FTP_PASSWORD"
+
+    /// The client's file folder (``BankSimulatorOptions/clientFileDirectory``).
+    var clientFiles = ABCClientFiles(directory: "var/bank-sim/client-files")
+    /// The most lines of one `CQRA10` detail file; beyond, `ContFlag=1` and the next query continues
+    /// after the last line's `TrJrn`.
+    var detailLinesPerFile = 1_000
+
+    var fileServerLogin: (user: String, password: String)? { (Self.ftpUser, Self.ftpPassword) }
+
+    /// The profile with the client's folder of `options`.
+    func configured(for options: BankSimulatorOptions) -> any SimulatorProfile {
+        var profile = self
+        profile.clientFiles = ABCClientFiles(directory: options.clientFileDirectory)
+        return profile
+    }
 
     /// Two CNY accounts of two companies, in Beijing (province code `11`) and Shanghai (`03`); the
     /// province code (`DbProv`) is the account's ``ProfileAccount/branchCode``.
@@ -72,11 +94,20 @@ struct ABCProfile: SimulatorProfile {
         tables.arrayTable("banks", ["id": "abc-sim", "adapter": "abc", "transport": "tcp",
                                     "address": endpoints.tcpAddress?.description ?? "",
                                     "corporate_no": corporateNumber, "operator_no": operatorNumber])
+        var secrets = ""
+        if let ftp = endpoints.ftpAddress {
+            tables.pair("file_transfer", "ftp://\(ftp)/")
+            tables.pair("file_user", Self.ftpUser)
+            tables.pair("file_password_env", Self.ftpPasswordEnvironmentVariable)
+            secrets = "# export \(Self.ftpPasswordEnvironmentVariable)=\(Self.ftpPassword)\n"
+        } else if let directory = endpoints.fileDirectory {
+            tables.pair("file_directory", directory)
+        }
         for account in accounts {
             tables.arrayTable("accounts", ["id": account.id, "bank": "abc-sim", "number": account.number,
                                            "province_code": account.branchCode ?? "", "bank_code": account.bankCode,
                                            "name": account.name, "currency": account.openingBalance.currency.code])
         }
-        return tables.text
+        return secrets + tables.text
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 /// Where the simulator's HTTP server listens: a host name or address and a TCP port (0 picks a free port).
 public struct ListenAddress: Hashable, Sendable, CustomStringConvertible {
     /// Host name or IP address, without brackets for IPv6.
@@ -59,13 +60,22 @@ public struct BankSimulatorOptions: Hashable, Sendable {
     /// `--profile iso20022`: the certificate our pain.001 must be signed with, and the bank's key
     /// and certificate that sign its XML answers.
     public var signatureFiles: SimulatorSignatureFiles
+    /// A profile whose client exchanges files (abc): where its FTP server listens (`--ftp-listen`).
+    public var ftpListen: ListenAddress?
+    /// A profile whose client exchanges files (abc): the client's file folder (`--file-directory`),
+    /// which the gateway writes to and reads from (`file_directory`) or reaches by FTP; by default
+    /// `client-files` under the data directory.
+    public var fileDirectory: String?
 
     public init(listen: ListenAddress? = nil, tcpListen: ListenAddress? = nil, dataDirectory: String = "var/bank-sim",
                 accountsFile: String? = nil, faults: FaultSettings = FaultSettings(), inbox: String? = nil,
                 outbox: String? = nil, openAccounts: [SimulatedAccount] = [], profile: String = "iso20022",
-                sessionMinutes: Int = 30, signatureFiles: SimulatorSignatureFiles = SimulatorSignatureFiles()) {
+                sessionMinutes: Int = 30, signatureFiles: SimulatorSignatureFiles = SimulatorSignatureFiles(),
+                ftpListen: ListenAddress? = nil, fileDirectory: String? = nil) {
         self.listen = listen
         self.tcpListen = tcpListen
+        self.ftpListen = ftpListen
+        self.fileDirectory = fileDirectory
         self.signatureFiles = signatureFiles
         self.sessionMinutes = sessionMinutes
         self.profile = profile
@@ -75,6 +85,13 @@ public struct BankSimulatorOptions: Hashable, Sendable {
         self.faults = faults
         self.inbox = inbox
         self.outbox = outbox
+    }
+
+    /// The client's file folder as an absolute path: ``fileDirectory``, else `client-files` under
+    /// the data directory.
+    public var clientFileDirectory: String {
+        let path = fileDirectory ?? (dataDirectory + "/client-files")
+        return path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
     }
 
     /// Whether folder mode is on (both `inbox` and `outbox` given).
@@ -101,6 +118,15 @@ public struct BankSimulatorOptions: Hashable, Sendable {
         }
         if let tcpListen, let listen, tcpListen == listen, listen.port != 0 {
             throw BankSimulatorOptionsError("--tcp-listen and --listen must be different ports")
+        }
+        if (ftpListen != nil || fileDirectory != nil) && profile.fileServerLogin == nil {
+            throw BankSimulatorOptionsError("--ftp-listen and --file-directory are only for a profile whose client exchanges files (abc), not \(profile.name)")
+        }
+        if let ftpListen, ftpListen.port != 0, [listen, tcpListen].contains(ftpListen) {
+            throw BankSimulatorOptionsError("--ftp-listen must be a port of its own")
+        }
+        if fileDirectory?.isEmpty == true {
+            throw BankSimulatorOptionsError("--file-directory must not be empty")
         }
         if let inbox, let outbox, inbox == outbox {
             throw BankSimulatorOptionsError("--inbox and --outbox must be different directories")

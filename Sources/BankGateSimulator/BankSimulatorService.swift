@@ -1,4 +1,5 @@
 public import BankGateCore
+import Foundation
 import Hummingbird
 public import Logging
 public import ServiceLifecycle
@@ -16,6 +17,7 @@ public struct BankSimulatorService: Service, CustomStringConvertible {
     private let logger: Logger
     private let listening: ListeningState
     private let tcpListening: ListeningState
+    private let ftpListening: ListeningState
 
     /// Checks `options` and reads the accounts file; opens nothing yet (that happens in `run()`).
     /// - Throws: ``BankSimulatorOptionsError`` for invalid options or an unreadable accounts file.
@@ -34,6 +36,7 @@ public struct BankSimulatorService: Service, CustomStringConvertible {
         self.logger = logger
         listening = ListeningState()
         tcpListening = ListeningState()
+        ftpListening = ListeningState()
     }
 
     /// The port the HTTP server is bound to, once it listens (useful with port 0); `nil` before.
@@ -56,6 +59,13 @@ public struct BankSimulatorService: Service, CustomStringConvertible {
         return await tcpListening.wait()
     }
 
+    /// Waits until the client's FTP server (`ftpListen`) is bound and returns its port; `nil` without
+    /// one or when the service stopped first. It is bound before the HTTP server starts.
+    public func waitUntilFTPListening() async -> Int? {
+        guard options.ftpListen != nil else { return nil }
+        return await ftpListening.wait()
+    }
+
     public var description: String { "BankSimulatorService" }
 
     /// Opens the ledger, serves until graceful shutdown, then closes the ledger.
@@ -72,12 +82,27 @@ public struct BankSimulatorService: Service, CustomStringConvertible {
         } catch {
             listening.finish(port: nil)
             tcpListening.finish(port: nil)
+            ftpListening.finish(port: nil)
             throw error
         }
         defer {
             bank.close()
             listening.finish(port: nil)
             tcpListening.finish(port: nil)
+            ftpListening.finish(port: nil)
+        }
+        var ftpServer: SimulatorFTPServer?
+        if let login = profile.fileServerLogin {
+            let folder = options.clientFileDirectory
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            if let address = options.ftpListen {
+                let server = try SimulatorFTPServer.bind(address, root: folder, user: login.user, password: login.password,
+                                                         logger: logger)
+                logger.info("bank simulator serving the client's files by FTP", metadata: [
+                    "host": "\(address.host)", "port": "\(server.port)", "folder": "\(folder)"])
+                ftpListening.finish(port: server.port)
+                ftpServer = server
+            }
         }
         var tcpListener: SimulatorTCPListener?
         if let address = options.tcpListen, let exchange = profile.tcpExchange(bank: bank) {
@@ -96,6 +121,9 @@ public struct BankSimulatorService: Service, CustomStringConvertible {
         try await withThrowingTaskGroup(of: Void.self) { group in
             if let tcpListener {
                 group.addTask { try await tcpListener.serve() }
+            }
+            if let ftpServer {
+                group.addTask { await ftpServer.serve() }
             }
             if let listen = options.listen {
                 let listening = self.listening

@@ -40,8 +40,10 @@ extension SimulatedBank {
             switch request.code {
             case _ where ABCBankCodec.paymentCodes.contains(request.code):
                 answer = await abcPayment(request, profile: profile)
+            case "CFRT03": answer = try await abcPayroll(request, profile: profile)
             case "CQRT04": answer = try await abcStatus(request)
             case "CQRA06": answer = try await abcBalance(request, profile: profile)
+            case "CQRA10": answer = try await abcDetails(request, profile: profile)
             default:
                 answer = abcAnswer(ABCBankCodec.answer(
                     code: request.code, requestId: request.requestId, responseCode: ABCCodesOfSimulator.unsupported,
@@ -61,7 +63,7 @@ extension SimulatedBank {
         return await delayed(answer)
     }
 
-    private func abcAnswer(_ body: [UInt8], effect: BankAnswer.Effect) -> BankAnswer {
+    func abcAnswer(_ body: [UInt8], effect: BankAnswer.Effect) -> BankAnswer {
         BankAnswer(httpStatus: 200, body: body, contentType: "application/octet-stream", effect: effect)
     }
 
@@ -100,6 +102,17 @@ extension SimulatedBank {
                 info: "前置通讯异常", source: "2", at: now), effect: .refusedForNow)
         }
         logger.info("\(request.code) handled", metadata: ["outcome": "\(outcome)", "fault": "\(decision)"])
+        var answer = abcAnswer(abcPaymentAnswerBody(request, outcome: outcome, at: now), effect: .handled(subject: request.requestId))
+        switch decision {
+        case .dropAfterExecute: answer.delivery = .dropConnection
+        case .malformed: answer.body = ABCBankCodec.malformed(answer.body)
+        case .none, .fail: break
+        }
+        return answer
+    }
+
+    /// The answer to a payment or payroll request that was executed, refused, or a duplicate.
+    func abcPaymentAnswerBody(_ request: ABCBankCodec.Request, outcome: ABCExecution.Outcome, at now: Timestamp) -> [UInt8] {
         let body: [UInt8]
         switch outcome {
         case .duplicate:
@@ -118,13 +131,7 @@ extension SimulatedBank {
                                        extendedInfo: text + ",交易被拒绝", source: "3", sequenceNumber: sequenceNumber, at: now,
                                        sections: [ABCBankCodec.Section(name: nil, fields: [("FileFlag", "0")])])
         }
-        var answer = abcAnswer(body, effect: .handled(subject: request.requestId))
-        switch decision {
-        case .dropAfterExecute: answer.delivery = .dropConnection
-        case .malformed: answer.body = ABCBankCodec.malformed(body)
-        case .none, .fail: break
-        }
-        return answer
+        return body
     }
 
     // MARK: - CQRT04

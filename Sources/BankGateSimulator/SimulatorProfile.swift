@@ -32,6 +32,10 @@ protocol SimulatorProfile: Sendable {
     func gatewayConfiguration(endpoints: SimulatorEndpoints) -> String
     /// The profile with the options that concern it applied (BOC: the session lifetime); itself by default.
     func configured(for options: BankSimulatorOptions) -> any SimulatorProfile
+    /// For a bank whose client exchanges files with the company (ABC: detail files, payroll files):
+    /// the user and password its FTP server (`--ftp-listen`) accepts; `nil` for the others, which
+    /// take neither `--ftp-listen` nor `--file-directory`.
+    var fileServerLogin: (user: String, password: String)? { get }
 }
 
 extension SimulatorProfile {
@@ -44,6 +48,8 @@ extension SimulatorProfile {
     var acceptsTCP: Bool { usesTCP }
     /// None: the bank is reached over HTTP.
     func tcpExchange(bank: SimulatedBank) -> SimulatorTCPExchange? { nil }
+    /// None: no files beside the messages.
+    var fileServerLogin: (user: String, password: String)? { nil }
 }
 
 /// Where a gateway reaches a simulator.
@@ -52,6 +58,10 @@ struct SimulatorEndpoints: Hashable, Sendable {
     var url: String
     /// `--tcp-listen`, for a profile that ``SimulatorProfile/usesTCP``.
     var tcpAddress: ListenAddress?
+    /// `--ftp-listen`, for a profile with a ``SimulatorProfile/fileServerLogin``, when given.
+    var ftpAddress: ListenAddress?
+    /// The client's file folder (absolute), for a profile with a ``SimulatorProfile/fileServerLogin``.
+    var fileDirectory: String?
 }
 
 /// An account a profile opens at start, with what a gateway's `[[accounts]]` entry needs.
@@ -107,6 +117,12 @@ public enum SimulatorProfiles {
         return profile
     }
 
+    /// Whether the client of profile `name` exchanges files (abc: `--ftp-listen`, `--file-directory`);
+    /// `false` for an unknown name.
+    public static func exchangesFiles(profile name: String) -> Bool {
+        named(name)?.fileServerLogin != nil
+    }
+
     /// Whether the bank of profile `name` is reached over raw TCP (`abc`: `--tcp-listen` is required)
     /// rather than HTTP; `false` for an unknown name.
     public static func usesTCP(profile name: String) -> Bool {
@@ -117,10 +133,13 @@ public enum SimulatorProfiles {
     /// of profile `name` listening on `listen` (and, for a profile reached over TCP, on `tcpListen`),
     /// starting with a comment naming the command.
     /// - Throws: ``BankSimulatorOptionsError`` for an unknown profile, or a TCP profile without `tcpListen`.
+    /// For a profile whose client exchanges files, `ftpListen` prints the FTP keys, else the folder
+    /// (`fileDirectory`, by default under `dataDirectory`) is printed as `file_directory`.
     public static func gatewayConfiguration(profile name: String, listen: ListenAddress, tcpListen: ListenAddress? = nil,
+                                            ftpListen: ListenAddress? = nil, fileDirectory: String? = nil,
                                             dataDirectory: String) throws(BankSimulatorOptionsError) -> String {
         try gatewayConfiguration(options: BankSimulatorOptions(listen: listen, tcpListen: tcpListen, dataDirectory: dataDirectory,
-                                                               profile: name))
+                                                               profile: name, ftpListen: ftpListen, fileDirectory: fileDirectory))
     }
 
     /// `--print-config` for the simulator `options` describe (with its `--listen`, and `--tcp-listen` for a
@@ -136,10 +155,15 @@ public enum SimulatorProfiles {
             throw BankSimulatorOptionsError("--profile \(profile.name) is reached over TCP: give --tcp-listen HOST:PORT")
         }
         let tcp = profile.acceptsTCP ? tcpListen.map { " --tcp-listen \($0)" } ?? "" : ""
-        let header = "# For a gateway reaching `bankgate bank-sim --profile \(profile.name) --listen \(listen)\(tcp) "
+        let exchangesFiles = profile.fileServerLogin != nil
+        let files = exchangesFiles ? (options.ftpListen.map { " --ftp-listen \($0)" } ?? "")
+            + (options.fileDirectory.map { " --file-directory \($0)" } ?? "") : ""
+        let header = "# For a gateway reaching `bankgate bank-sim --profile \(profile.name) --listen \(listen)\(tcp)\(files) "
             + "--data-dir \(dataDirectory)`.\n"
         return header + profile.gatewayConfiguration(endpoints: SimulatorEndpoints(
-            url: "http://\(listen)", tcpAddress: profile.acceptsTCP ? tcpListen : nil))
+            url: "http://\(listen)", tcpAddress: profile.acceptsTCP ? tcpListen : nil,
+            ftpAddress: exchangesFiles ? options.ftpListen : nil,
+            fileDirectory: exchangesFiles ? options.clientFileDirectory : nil))
     }
 }
 
@@ -154,6 +178,11 @@ struct TOMLTables {
         text += "[[\(name)]]\n"
         for (key, value) in pairs { text += "\(key) = \(Self.quoted(value))\n" }
         for (key, values) in lists { text += "\(key) = [\(values.map(Self.quoted).joined(separator: ", "))]\n" }
+    }
+
+    /// Appends `key = "value"` to the table written last.
+    mutating func pair(_ key: String, _ value: String) {
+        text += "\(key) = \(Self.quoted(value))\n"
     }
 
     /// A TOML basic string: `"` and `\` escaped, control characters as `\uXXXX`.

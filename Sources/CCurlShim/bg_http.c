@@ -1,4 +1,4 @@
-/* One HTTP request through libcurl, described by a plain struct (see CCurlShim.h).
+/* One HTTP request (or one FTP transfer) through libcurl, described by a plain struct (see CCurlShim.h).
  *
  * libcurl is loaded with dlopen on first use, not linked: with its two dozen dependencies (GnuTLS,
  * Kerberos, LDAP, SSH, …) it cost every start of the bankgate binary about 5 ms of CPU in the
@@ -319,6 +319,92 @@ int bg_http_perform(bg_http_session *session, const bg_http_request *request,
     response->body_length = transfer.body.length;
     response->header_block = (char *)transfer.headers.bytes;
     response->header_block_length = transfer.headers.length;
+    if (code != CURLE_OK && response->error_message[0] == '\0')
+        strncpy(response->error_message, bg_strerror(code), CURL_ERROR_SIZE - 1);
+    return response->curl_code;
+}
+
+/* The bytes of an FTP upload, handed to libcurl piece by piece. */
+typedef struct bg_upload {
+    const unsigned char *bytes;
+    size_t length;
+    size_t offset;
+} bg_upload;
+
+static size_t bg_read_upload(char *buffer, size_t size, size_t count, void *user) {
+    bg_upload *upload = user;
+    size_t room = size * count;
+    size_t left = upload->length - upload->offset;
+    size_t n = left < room ? left : room;
+    if (n > 0) memcpy(buffer, upload->bytes + upload->offset, n);
+    upload->offset += n;
+    return n;
+}
+
+int bg_ftp_perform(const bg_ftp_request *request, bg_http_response *response) {
+    memset(response, 0, sizeof *response);
+    CURLcode code = (CURLcode)bg_http_global_init();
+    CURL *easy = NULL;
+    if (code == CURLE_OK) {
+        easy = bg_curl.easy_init();
+        if (easy == NULL) code = CURLE_FAILED_INIT;
+    }
+    if (code != CURLE_OK) {
+        response->curl_code = (int)code;
+        strncpy(response->error_message, bg_strerror(code), CURL_ERROR_SIZE - 1);
+        return response->curl_code;
+    }
+    bg_transfer transfer;
+    memset(&transfer, 0, sizeof transfer);
+    transfer.body.limit = request->max_download_bytes ? request->max_download_bytes
+                                                      : BG_HTTP_DEFAULT_MAX_RESPONSE_BYTES;
+    bg_upload upload = { request->upload, request->upload ? request->upload_length : 0, 0 };
+
+    bg_curl.easy_setopt(easy, CURLOPT_ERRORBUFFER, response->error_message);
+    bg_curl.easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+    code = bg_curl.easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "ftp");
+    if (code == CURLE_OK) code = bg_curl.easy_setopt(easy, CURLOPT_URL, request->url ? request->url : "");
+    if (code == CURLE_OK) {
+        if (request->user) bg_curl.easy_setopt(easy, CURLOPT_USERNAME, request->user);
+        if (request->password) bg_curl.easy_setopt(easy, CURLOPT_PASSWORD, request->password);
+        /* Passive: the client program opens no connection to us. EPSV first, PASV if refused; the
+           address in a PASV reply is ignored for the control connection's (no redirection). */
+        bg_curl.easy_setopt(easy, CURLOPT_FTP_USE_EPSV, 1L);
+        bg_curl.easy_setopt(easy, CURLOPT_FTP_SKIP_PASV_IP, 1L);
+        bg_curl.easy_setopt(easy, CURLOPT_FTP_FILEMETHOD, (long)CURLFTPMETHOD_SINGLECWD);
+        if (request->connect_timeout_ms > 0)
+            bg_curl.easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, request->connect_timeout_ms);
+        if (request->total_timeout_ms > 0)
+            bg_curl.easy_setopt(easy, CURLOPT_TIMEOUT_MS, request->total_timeout_ms);
+        if (request->is_upload) {
+            bg_curl.easy_setopt(easy, CURLOPT_UPLOAD, 1L);
+            bg_curl.easy_setopt(easy, CURLOPT_READFUNCTION, bg_read_upload);
+            bg_curl.easy_setopt(easy, CURLOPT_READDATA, &upload);
+            bg_curl.easy_setopt(easy, CURLOPT_INFILESIZE_LARGE, (curl_off_t)upload.length);
+        } else {
+            bg_curl.easy_setopt(easy, CURLOPT_WRITEFUNCTION, bg_write_body);
+            bg_curl.easy_setopt(easy, CURLOPT_WRITEDATA, &transfer);
+            /* Refused before the transfer when the server announces a larger file (SIZE, 150). */
+            bg_curl.easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)transfer.body.limit);
+        }
+        code = bg_curl.easy_perform(easy);
+    }
+    long status = 0;
+    curl_off_t connect_time = 0, uploaded = 0;
+    bg_curl.easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+    bg_curl.easy_getinfo(easy, CURLINFO_CONNECT_TIME_T, &connect_time);
+    bg_curl.easy_getinfo(easy, CURLINFO_SIZE_UPLOAD_T, &uploaded);
+    bg_curl.easy_cleanup(easy);
+
+    response->curl_code = (int)code;
+    response->status = status;
+    response->body_bytes_uploaded = (long long)uploaded;
+    response->connected = connect_time > 0 || status > 0;
+    response->request_started = uploaded > 0;
+    response->response_started = transfer.response_started;
+    response->response_too_large = transfer.too_large || code == CURLE_FILESIZE_EXCEEDED;
+    response->body = transfer.body.bytes;
+    response->body_length = transfer.body.length;
     if (code != CURLE_OK && response->error_message[0] == '\0')
         strncpy(response->error_message, bg_strerror(code), CURL_ERROR_SIZE - 1);
     return response->curl_code;

@@ -28,8 +28,8 @@ final class ABCRequestTests: XCTestCase {
             ("cqra10-request-incremental.dat", try adapter.encodeTransactionQuery(
                 account: Fixtures.debtor, fromDate: "2026-11-23", toDate: "2026-11-24", queryId: "Q20261124000004",
                 requestedAt: Fixtures.queriedAt, after: position)),
-            ("cfrt03-request-payroll.dat", try adapter.encodePayroll(Fixtures.message(Fixtures.payrollTransfers())).request),
-            ("cfrt03-payroll-file.txt", try adapter.encodePayroll(Fixtures.message(Fixtures.payrollTransfers())).file),
+            ("cfrt03-request-payroll.dat", try adapter.encodePayrollExchange(Fixtures.message(Fixtures.payrollTransfers())).request),
+            ("cfrt03-payroll-file.txt", try adapter.encodePayrollExchange(Fixtures.message(Fixtures.payrollTransfers())).file),
         ]
         for (file, encoded) in cases {
             let golden = try Fixtures.sample(file)
@@ -178,14 +178,14 @@ final class ABCRequestTests: XCTestCase {
         var transfers = Fixtures.payrollTransfers()
         transfers[1].creditor.name = String(repeating: "李", count: 31)
         XCTAssertThrowsError(try adapter.encodePayroll(Fixtures.message(transfers))) { error in
-            XCTAssertEqual((error as? AdapterError)?.location, "CFRT03 file line 2 name")
+            XCTAssertEqual((error as? AdapterError)?.location, "CFRT03 file line 2/name")
             XCTAssertEqual((error as? AdapterError)?.message, "62 bytes in GBK, over the limit of 60")
         }
         XCTAssertThrowsError(try adapter.encodePayroll(Fixtures.message([])))
     }
 
     func testThePayrollFileIsFixedWidthInGBKBytes() throws {
-        let payroll = try Fixtures.adapter.encodePayroll(Fixtures.message(Fixtures.payrollTransfers()))
+        let payroll = try Fixtures.adapter.encodePayrollExchange(Fixtures.message(Fixtures.payrollTransfers()))
         XCTAssertEqual(payroll.file.fileName, "BGM20261123000001.1101020304050607_0001.20261123")
         XCTAssertEqual(payroll.request.kind, "ABC.CFRT03")
         let lines = payroll.file.bytes.split(separator: UInt8(ascii: "\n"))

@@ -24,6 +24,8 @@ final class GatewayHarness: @unchecked Sendable {
     let token = "e2e-token-0123456789abcdef"
     private(set) var apiPort = 0
     private(set) var bankPort = 0
+    /// The simulated client's file folder, for a profile whose client exchanges files (abc).
+    private(set) var clientFileDirectory: String?
     private var groups: [ServiceGroup] = []
     private var tasks: [Task<Void, any Error>] = []
     private var runtime: GatewayRuntime?
@@ -83,17 +85,21 @@ final class GatewayHarness: @unchecked Sendable {
     /// A profile reached over TCP (abc) gets its client port too (`--tcp-listen`, port 0), and so does
     /// one that may be (ccb) with `overTCP`: the gateway then reaches it over that port.
     /// `openAccounts` are opened in the simulator's ledger at start (a closed creditor account …);
-    /// `adjustPrinted` may change the printed configuration first (a test's wrong key).
+    /// `adjustPrinted` may change the printed configuration first (a test's wrong key). A profile
+    /// whose client exchanges files (abc) serves them by FTP (`--ftp-listen`, port 0), or with
+    /// `filesOverFTP` false from its folder, which the gateway then shares (`file_directory`).
     func start(profile: String, faults: FaultSettings = FaultSettings(), extraBankKeys: String = "",
-               openAccounts: [SimulatedAccount] = [], overTCP: Bool = false,
+               openAccounts: [SimulatedAccount] = [], overTCP: Bool = false, filesOverFTP: Bool = true,
                adjustPrinted: (String) -> String = { $0 }) async throws {
         let usesTCP = SimulatorProfiles.usesTCP(profile: profile) || overTCP
-        let sim = try BankSimulatorService(
-            options: BankSimulatorOptions(listen: ListenAddress(host: "127.0.0.1", port: 0),
-                                          tcpListen: usesTCP ? ListenAddress(host: "127.0.0.1", port: 0) : nil,
-                                          dataDirectory: directory.appendingPathComponent("sim").path, faults: faults,
-                                          openAccounts: openAccounts, profile: profile),
-            clock: Self.clock, logger: Self.logger)
+        let ftp = filesOverFTP && SimulatorProfiles.exchangesFiles(profile: profile)
+        let options = BankSimulatorOptions(listen: ListenAddress(host: "127.0.0.1", port: 0),
+                                           tcpListen: usesTCP ? ListenAddress(host: "127.0.0.1", port: 0) : nil,
+                                           dataDirectory: directory.appendingPathComponent("sim").path, faults: faults,
+                                           openAccounts: openAccounts, profile: profile,
+                                           ftpListen: ftp ? ListenAddress(host: "127.0.0.1", port: 0) : nil)
+        clientFileDirectory = options.clientFileDirectory
+        let sim = try BankSimulatorService(options: options, clock: Self.clock, logger: Self.logger)
         run([sim])
         guard let port = await sim.waitUntilListening() else { throw HarnessError("simulator did not start") }
         bankPort = port
@@ -102,8 +108,13 @@ final class GatewayHarness: @unchecked Sendable {
             guard let tcpPort = await sim.waitUntilTCPListening() else { throw HarnessError("simulator's TCP port did not open") }
             tcpListen = ListenAddress(host: "127.0.0.1", port: tcpPort)
         }
+        var ftpListen: ListenAddress?
+        if ftp {
+            guard let ftpPort = await sim.waitUntilFTPListening() else { throw HarnessError("simulator's FTP port did not open") }
+            ftpListen = ListenAddress(host: "127.0.0.1", port: ftpPort)
+        }
         let printed = adjustPrinted(try SimulatorProfiles.gatewayConfiguration(
-            profile: profile, listen: ListenAddress(host: "127.0.0.1", port: port), tcpListen: tcpListen,
+            profile: profile, listen: ListenAddress(host: "127.0.0.1", port: port), tcpListen: tcpListen, ftpListen: ftpListen,
             dataDirectory: directory.appendingPathComponent("sim").path))
         Self.exportSecrets(printed)
         let toml = Self.profileConfiguration(printed: printed, dataDirectory: directory.appendingPathComponent("gateway").path,

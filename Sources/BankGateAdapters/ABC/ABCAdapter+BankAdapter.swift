@@ -2,13 +2,14 @@ public import BankGateConfig
 public import BankGateCore
 
 /// ABC as a bank adapter of the engine: one transfer per message (`CFRT01` own accounts, `CFRT02`
-/// other organisations) over TCP to the 银企通平台 with its 7-byte frame, status by `CQRT04`.
-/// Account details come back as a file fetched by FTP (`Cmp/BatchFileName`), which bankgate does
-/// not fetch yet: ABC accounts are not pulled.
+/// other organisations) over TCP to the 银企通平台 with its 7-byte frame, status by `CQRT04`;
+/// balances by `CQRA06`, transactions by `CQRA10` and its detail file, payroll by `CFRT03` and its
+/// data file (``DetailFileAdapter``, ``PayrollFileAdapter``: the files move through the bank's
+/// `file_transfer` or `file_directory`).
 extension ABCAdapter: BankAdapter {
     /// `abc`.
     public var name: String { "abc" }
-    public var capabilities: Set<AdapterCapability> { [.payment, .statusQuery] }
+    public var capabilities: Set<AdapterCapability> { [.payment, .payroll, .statusQuery, .balance, .statement] }
     public var maxTransfersPerMessage: Int { Self.maxTransfersPerMessage }
     public var maxAmountDigits: Int { Self.maxAmountDigits }
     public var maxControlSumDigits: Int { Self.maxAmountDigits }
@@ -44,9 +45,11 @@ extension ABCAdapter: BankAdapter {
         "OthBankFlag": "same_bank",
     ]
 
-    /// `CQRT04` for the message's one transfer, under its debtor account.
+    /// `CQRT04` for the message's one transfer, or for a payroll batch by its `ReqSeqNo` (the
+    /// message id), under its debtor account.
     public func encodeStatusQuery(_ query: StatusQuery) throws(AdapterError) -> EncodedMessage {
-        guard let reference = query.transfers.first?.instructionId, let debtor = query.debtor else {
+        let reference = isPayrollQuery(query) ? query.originalMessageId : query.transfers.first?.instructionId
+        guard let reference, let debtor = query.debtor else {
             throw AdapterError("a CQRT04 names the transfer's ReqSeqNo and its debtor account", location: "Cmp/CmeSeqNo")
         }
         return try encodeStatusQuery(reference: reference, account: debtor, queryId: query.queryId, requestedAt: query.createdAt)
@@ -61,11 +64,16 @@ extension ABCAdapter: BankAdapter {
     }
 
     /// The answer about the message's one transfer. An answer that echoes its `ReqSeqNo` is keyed by
-    /// it; one that does not is about the only transfer the message carried (a group outcome).
+    /// it; one that does not is about the only transfer the message carried (a group outcome). An
+    /// answer echoing the message id answers a payroll batch: the batch's outcome, every line's.
     public func decodePaymentAnswer(_ bytes: [UInt8], sentMessageId: String) throws(AdapterError) -> StatusReport {
         let echoed = Self.echoedReference(bytes)
         switch decodePaymentAnswer(bytes, reference: echoed ?? "") {
         case .outcomes(let outcomes):
+            if echoed == sentMessageId,
+               let payroll = Self.payrollReport(outcomes, messageId: sentMessageId, reportId: "CFRT03 answer") {
+                return payroll
+            }
             return StatusReport(reportId: "ABC answer", originalMessageId: sentMessageId, groupStatus: nil,
                                 groupOutcome: echoed == nil ? outcomes.first : nil, transactions: echoed == nil ? [] : outcomes)
         case .retryLater(let reason), .unknown(let reason):
@@ -73,10 +81,19 @@ extension ABCAdapter: BankAdapter {
         }
     }
 
-    /// `CQRT04`'s result for the transfer asked about. No "never received" answer is published.
+    /// `CQRT04`'s result for the transfer (or payroll batch) asked about. No "never received" answer
+    /// is published.
     public func interpretStatusQueryAnswer(httpStatus: Int, body: [UInt8], query: StatusQuery) -> StatusQueryAnswer {
-        guard let reference = query.transfers.first?.instructionId else { return .inconclusive("no transfer asked about") }
+        let payroll = isPayrollQuery(query)
+        guard let reference = payroll ? query.originalMessageId : query.transfers.first?.instructionId else {
+            return .inconclusive("no transfer asked about")
+        }
         switch decodePaymentAnswer(body, reference: reference) {
+        case .outcomes(let outcomes) where payroll:
+            guard let report = Self.payrollReport(outcomes, messageId: reference, reportId: "CQRT04 answer") else {
+                return .inconclusive("the answer does not name the payroll batch's ReqSeqNo")
+            }
+            return .report(report)
         case .outcomes(let outcomes):
             return .report(StatusReport(reportId: "CQRT04 answer", originalMessageId: query.originalMessageId,
                                         groupStatus: nil, groupOutcome: nil, transactions: outcomes))
@@ -95,12 +112,21 @@ extension ABCAdapter: ConfiguredAdapter {
     /// `abc`.
     public static var adapterName: String { "abc" }
     /// `corporate_no` (`CorpNo`), `operator_no` (`OpNo`), optional `frame_flag` (`0` or `1`, the
-    /// header's first character); per account `province_code` (`DbProv`, two digits).
+    /// header's first character); per account `province_code` (`DbProv`, two digits). The client's
+    /// files (detail files, payroll data files) move through `file_transfer` (`ftp://host:port/path/`
+    /// with `file_user` and `file_password_env`) or `file_directory` (its folder mounted here).
     public static var configurationKeys: AdapterVocabulary.Entry {
         AdapterVocabulary.Entry(bankKeys: [.init("corporate_no", required: true), .init("operator_no", required: true),
-                                           .init("frame_flag", required: false)],
+                                           .init("frame_flag", required: false)] + fileTransferKeys,
                                 accountKeys: [.init("province_code", required: true)])
     }
+
+    /// The keys of the bank's file transfer, all optional: without either `file_transfer` or
+    /// `file_directory`, ABC accounts cannot be pulled and payrolls cannot be sent.
+    public static let fileTransferKeys: [AdapterVocabulary.Key] = [
+        .init("file_transfer", required: false), .init("file_user", required: false),
+        .init("file_password_env", required: false), .init("file_directory", required: false, isPath: true),
+    ]
 
     public static func make(bank: BankConfig, accounts: [AccountConfig],
                             environment: [String: String]) throws(AdapterSetupError) -> ABCAdapter {
@@ -112,6 +138,13 @@ extension ABCAdapter: ConfiguredAdapter {
         }
         guard let flag = ABCFrameFlag(rawValue: bank.adapterOptions["frame_flag"] ?? "1") else {
             throw AdapterSetupError("frame_flag must be 0 or 1")
+        }
+        let options = bank.adapterOptions
+        if options["file_transfer"] != nil && options["file_directory"] != nil {
+            throw AdapterSetupError("file_transfer and file_directory are two ways to reach the client's files: give one")
+        }
+        if options["file_transfer"] == nil && (options["file_user"] != nil || options["file_password_env"] != nil) {
+            throw AdapterSetupError("file_user and file_password_env go with file_transfer = \"ftp://host:port/path/\"")
         }
         var provinces: [String: String] = [:]
         for account in accounts {

@@ -22,9 +22,9 @@ extension ABCAdapter {
     /// `ReqSeqNo` is the message id (the batch's stable reference); the file is named
     /// `<ReqSeqNo>.<CorpNo>_<OpNo>.<ReqDate>`. Both are derived from the message alone, so a resend
     /// is byte-identical.
-    /// - Throws: ``AdapterError`` located at the field (`CFRT03 file line 2 name`) for text GBK cannot
+    /// - Throws: ``AdapterError`` located at the field (`CFRT03 file line 2/name`) for text GBK cannot
     ///   carry, a value wider than its column, or a request field out of bounds.
-    public func encodePayroll(_ message: PaymentMessage) throws(AdapterError) -> ABCPayroll {
+    public func encodePayrollExchange(_ message: PaymentMessage) throws(AdapterError) -> ABCPayroll {
         guard !message.transfers.isEmpty else { throw AdapterError("a payroll needs at least one transfer") }
         let province = try provinceCode(message.debtor, location: "Cmp/DbProv")
         let currency = try Self.currencyCode(message.debtor.currency, location: "Cmp/DbCur")
@@ -37,16 +37,16 @@ extension ABCAdapter {
         let widths = Self.payrollLineWidths
         for (index, transfer) in message.transfers.enumerated() {
             let location = "CFRT03 file line \(index + 1)"
-            let amount = try Self.amountText(transfer.amount, location: location + " amount")
+            let amount = try Self.amountText(transfer.amount, location: location + "/amount")
             let (sum, overflow) = total.addingReportingOverflow(transfer.amount.minorUnits)
-            guard !overflow else { throw AdapterError("the total overflows", location: location + " amount") }
+            guard !overflow else { throw AdapterError("the total overflows", location: location + "/amount") }
             total = sum
             // Three decimals, as the one public writer of this file does: 12345.67 → 12345.670.
-            try Self.appendColumn(transfer.creditor.name, width: widths.name, type: .text, location: location + " name", to: &file)
+            try Self.appendColumn(transfer.creditor.name, width: widths.name, type: .text, location: location + "/name", to: &file)
             try Self.appendColumn(transfer.creditor.account, width: widths.account, type: .account,
-                                  location: location + " account", to: &file)
-            try Self.appendColumn(amount + "0", width: widths.amount, type: .code, location: location + " amount", to: &file)
-            try Self.appendColumn(transfer.remittanceInfo ?? "", width: widths.note, type: .text, location: location + " note",
+                                  location: location + "/account", to: &file)
+            try Self.appendColumn(amount + "0", width: widths.amount, type: .code, location: location + "/amount", to: &file)
+            try Self.appendColumn(transfer.remittanceInfo ?? "", width: widths.note, type: .text, location: location + "/note",
                                   to: &file)
             file.append(UInt8(ascii: "\n"))
         }

@@ -6,7 +6,7 @@ public import BankGateCore
 /// A pure codec: no I/O, no clock. Requests come back framed (``frame(_:)``), ready for the socket;
 /// answers are read from the bytes the socket returned, header included (``unframe(_:)``). What is
 /// confirmed by public sources and what is assumed is in `adapters/abc/README.md`; the code table
-/// is `adapters/abc/codes.tsv`. This is not (yet) a ``BankAdapter``: the README says why.
+/// is `adapters/abc/codes.tsv`. Its engine glue is in `ABCAdapter+BankAdapter.swift`, `+AccountQueries` and `+PayrollAdapter`.
 public struct ABCAdapter: Sendable {
     /// The encoding of every request, and the one answers are read in (as GB18030, its superset).
     public static let encoding = ChineseTextEncoding.gbk

@@ -7,10 +7,15 @@ public struct TransactionQueryPage: Sendable, Hashable {
     public var transactions: [StatementTransaction]
     /// The key to ask for the next page with, when the bank says there is more.
     public var continuation: String?
+    /// The file the bank left the entries in instead (ABC's `Cmp/BatchFileName`): the engine fetches
+    /// it through the bank's file transfer and reads it with ``DetailFileAdapter/decodeDetailFile(_:listedIn:account:statementId:)``,
+    /// whose page replaces this one.
+    public var detailFile: String?
 
-    public init(transactions: [StatementTransaction], continuation: String? = nil) {
+    public init(transactions: [StatementTransaction], continuation: String? = nil, detailFile: String? = nil) {
         self.transactions = transactions
         self.continuation = continuation
+        self.detailFile = detailFile
     }
 }
 

@@ -3,6 +3,7 @@ import Logging
 import BankGateCore
 import BankGateStatements
 import BankGateStore
+import BankGateTransport
 
 /// How an account's bank gives its statements.
 enum ReportChannel: Sendable {
@@ -60,11 +61,17 @@ extension StatementPullService {
                 }
                 let (body, answerId) = try await ask(target, request, exchange: (.statementRequest, .statementAnswer))
                 answerIds.append(answerId)
-                let page: TransactionQueryPage
+                var page: TransactionQueryPage
                 do {
                     page = try adapter.decodeTransactionQueryPage(body, account: account, statementId: pullId)
                 } catch {
                     throw GatewayError(.unavailable, code: .bankRefused, message: "the transaction query's answer cannot be read: \(error)")
+                }
+                if let file = page.detailFile {
+                    let (filePage, fileId) = try await fetchDetailFile(file, listedIn: page, target, adapter: adapter,
+                                                                       answerId: answerId, statementId: pullId)
+                    page = filePage
+                    answerIds.append(fileId)
                 }
                 transactions += page.transactions
                 continuation = page.continuation
@@ -114,6 +121,39 @@ extension StatementPullService {
             "statements": "\(results.count)", "new_entries": "\(results.reduce(0) { $0 + $1.newEntries })",
         ])
         return results
+    }
+
+    /// Fetches the detail file a transaction query's answer named, through the bank's file transfer,
+    /// archives it (as part of the answer `answerId`) and reads it with the adapter: the page that
+    /// replaces the answer's, and the file's archive id.
+    func fetchDetailFile(_ name: String, listedIn page: TransactionQueryPage, _ target: PullTarget,
+                         adapter: any AccountQueryAdapter, answerId: Int64,
+                         statementId: String) async throws(GatewayError) -> (TransactionQueryPage, Int64) {
+        let accountId = target.account.id
+        guard let files = adapter as? any DetailFileAdapter else {
+            throw GatewayError(.unavailable, code: .bankRefused,
+                               message: "the bank left the details in file \(name), which its adapter cannot read")
+        }
+        guard let transfer = target.connection.fileTransfer else {
+            throw GatewayError(.unavailable, code: .bankUnreachable, message: "the bank left the details in file \(name); "
+                               + "bank \(target.bankId) has neither file_transfer nor file_directory to fetch it")
+        }
+        let bytes: [UInt8]
+        do {
+            bytes = try await transfer.download(name, maximumBytes: files.maxDetailFileBytes)
+        } catch {
+            logger.warning("detail file not fetched", metadata: ["account": "\(accountId)", "file": "\(name)", "error": "\(error)"])
+            throw GatewayError(.unavailable, code: error.kind == .notFound || error.kind == .tooLarge ? .bankRefused : .bankUnreachable,
+                               message: "the detail file \(name) cannot be fetched from \(transfer): \(error)")
+        }
+        let fileId = try await archive(target, MessageToArchive(direction: .inbound, kind: files.name + ".detail-file",
+                                                                exchange: .statementAnswer, accountId: accountId,
+                                                                requestId: answerId, bytes: bytes), at: clock.now())
+        do {
+            return (try files.decodeDetailFile(bytes, listedIn: page, account: target.account, statementId: statementId), fileId)
+        } catch {
+            throw GatewayError(.unavailable, code: .bankRefused, message: "the detail file \(name) cannot be read: \(error)")
+        }
     }
 
     /// Sends one query, archiving it and its answer; the answer's body when the bank answered 2xx.

@@ -1,5 +1,6 @@
 import BankGateCore
 import BankGateStore
+import BankGateTransport
 import BankGateConfig
 import Logging
 
@@ -7,10 +8,12 @@ extension BankLane {
     /// Sends a queued submission, following the exactly-once protocol:
     /// 1. encode the message from the identifiers fixed at intake (a resend is the same message);
     /// 2. commit `sending` and the archived bytes **before** the bytes leave the machine;
-    /// 3. send, and classify the result: a report, a proven non-delivery (retry with backoff),
+    /// 3. upload the file the message names, when the bank reads one first (a payroll's data file,
+    ///    archived too): an upload that fails is a send that did not happen (retry with backoff);
+    /// 4. send, and classify the result: a report, a proven non-delivery (retry with backoff),
     ///    a final refusal, or an unknown outcome (the payments become `unknown` and the bank is
     ///    asked before anything is sent again);
-    /// 4. record it, retrying while the store cannot write (``recordDurably``).
+    /// 5. record it, retrying while the store cannot write (``recordDurably``).
     func send(_ submission: SubmissionRecord) async throws {
         let payments = try await store.payments(submissionId: submission.id).filter { $0.status == .queued }
         guard !payments.isEmpty else { return }
@@ -27,9 +30,11 @@ extension BankLane {
                                details: $0.details)
             })
         let encoded: EncodedMessage
+        let fileToUpload: EncodedMessage?
         do {
             encoded = try await connection.prepare(try connection.encode(message, kind: submission.messageKind), at: clock.now(),
                                                    debtorAccountId: submission.debtorAccountId)
+            fileToUpload = try connection.fileToUpload(before: message, kind: submission.messageKind)
         } catch BankConnection.PreparationFailure.unsigned(let failure) where failure.holdsPayments {
             // Our key's state forbids signing (lost, revoked, not bound): nothing was sent and no
             // attempt is used; the payments wait, queued and held, until a usable key is bound.
@@ -66,6 +71,15 @@ extension BankLane {
         guard let attempt = try await store.beginSend(submissionId: submission.id, paymentIds: payments.map(\.id),
                                                       message: archived, at: clock.now()) else { return }
 
+        if let fileToUpload, let notSent = await upload(fileToUpload, submission: submission, attempt: attempt) {
+            let now = clock.now()
+            let store = store
+            try await recordDurably("upload failure", submissionId: submission.id) {
+                try await store.recordSend(submissionId: submission.id, answer: nil, resolution: notSent, at: now)
+            }
+            return
+        }
+
         let outcome = await connection.transport.submit(encoded)
         if case .answered(_, let body) = outcome { await connection.noteAnswer(body) }
 
@@ -89,6 +103,32 @@ extension BankLane {
     /// How often a submission held for a signing key is looked at again without news (binding a
     /// key makes it due at once, also on other instances, through the store).
     static let holdRecheckMilliseconds: Int64 = 60_000
+
+    /// Uploads `file` to the bank's client before the message that names it, archived first like
+    /// every message that leaves. `nil` once it is there; otherwise how to settle the send, which
+    /// did not happen: tried again with backoff, or failed when the bank has no file transfer.
+    func upload(_ file: EncodedMessage, submission: SubmissionRecord, attempt: Int) async -> SendResolution? {
+        guard let transfer = connection.fileTransfer else {
+            return .fatal(error: "not sent: \(file.kind) \(file.fileName) must be uploaded to the bank's client first, "
+                          + "and bank \(bankId) has neither file_transfer nor file_directory")
+        }
+        do {
+            _ = try await store.archive(bankId: bankId, submissionId: submission.id, message: MessageToArchive(
+                direction: .outbound, kind: file.kind, exchange: .payment, bytes: connection.adapter.archivableBytes(file)),
+                at: clock.now())
+        } catch {
+            return retryOrGiveUp("not sent: cannot archive \(file.fileName) before uploading it: \(error)", attempt: attempt, now: clock.now())
+        }
+        do {
+            try await transfer.upload(file.fileName, bytes: file.bytes)
+            return nil
+        } catch {
+            logger.warning("file upload failed: not sent", metadata: ["bank": "\(bankId)", "submission": "\(submission.id)",
+                                                                     "file": "\(file.fileName)", "error": "\(error)"])
+            return retryOrGiveUp("not sent: the upload of \(file.fileName) to \(transfer) failed: \(error)", attempt: attempt,
+                                 now: clock.now())
+        }
+    }
 
     /// Turns a transport outcome into what the store records, using the adapter's tables.
     func resolve(_ outcome: TransportOutcome, submission: SubmissionRecord, attempt: Int,

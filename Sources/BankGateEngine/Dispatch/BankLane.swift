@@ -2,6 +2,7 @@ public import BankGateConfig
 import BankGateAdapters
 public import BankGateCore
 import BankGateStore
+public import BankGateTransport
 import Logging
 import Synchronization
 
@@ -16,15 +17,19 @@ public struct BankConnection: Sendable {
     public var signer: (any MessageSigner)?
     /// The signed-in session, for a ``SessionAdapter``'s bank.
     public var session: SessionKeeper?
+    /// Files to and from the bank's client (`file_transfer`, `file_directory`): detail files of a
+    /// ``DetailFileAdapter``, payroll files of a ``PayrollFileAdapter``; `nil` when not configured.
+    public var fileTransfer: (any BankFileTransfer)?
 
     public init(config: BankConfig, adapter: any BankAdapter, transport: any BankTransport, accounts: [String: DebtorAccount],
-                signer: (any MessageSigner)? = nil, session: SessionKeeper? = nil) {
+                signer: (any MessageSigner)? = nil, session: SessionKeeper? = nil, fileTransfer: (any BankFileTransfer)? = nil) {
         self.config = config
         self.adapter = adapter
         self.transport = transport
         self.accounts = accounts
         self.signer = signer
         self.session = session
+        self.fileTransfer = fileTransfer
     }
 
     /// After an answer: forgets the session when the bank says it is gone.
@@ -99,6 +104,13 @@ public struct BankConnection: Sendable {
             return try payrolls.encodePayroll(message)
         }
         return try adapter.encodePayment(message)
+    }
+
+    /// The file the bank's client must have before the message of `kind` is sent (a
+    /// ``PayrollFileAdapter``'s payroll data file), or `nil`.
+    func fileToUpload(before message: PaymentMessage, kind: String) throws(AdapterError) -> EncodedMessage? {
+        guard let files = adapter as? any PayrollFileAdapter, kind == files.payrollMessageKind else { return nil }
+        return try files.payrollFile(for: message)
     }
 
     /// How a status query about a submission of `kind` is scoped: a payroll batch is asked about as

@@ -84,6 +84,28 @@ void bg_http_session_destroy(bg_http_session *session);
 int bg_http_perform(bg_http_session *session, const bg_http_request *request,
                     bg_http_response *response);
 
+/* One FTP transfer to or from a bank's client, in passive mode (EPSV, then PASV): a download of
+   the file at url into memory, or an upload (STOR) of upload/upload_length to it. Every pointer is
+   borrowed for the duration of bg_ftp_perform only. */
+typedef struct bg_ftp_request {
+    const char *url;                 /* ftp://host:port/path/name */
+    const char *user;                /* or NULL (anonymous) */
+    const char *password;            /* or NULL; never copied into messages */
+    const unsigned char *upload;     /* the bytes to store when is_upload is 1 (may be NULL when empty) */
+    size_t upload_length;
+    int is_upload;                   /* 1: STOR upload; 0: RETR into the response body */
+    long connect_timeout_ms;         /* 0 = libcurl default */
+    long total_timeout_ms;           /* whole transfer; 0 = no limit */
+    size_t max_download_bytes;       /* 0 = BG_HTTP_DEFAULT_MAX_RESPONSE_BYTES; beyond: response_too_large */
+} bg_ftp_request;
+
+/*
+ * Performs one FTP transfer on a connection of its own, blocking the calling thread. Fills
+ * *response as bg_http_perform does: status is the last FTP reply code, body the downloaded file.
+ * Returns its curl_code (CURLE_REMOTE_FILE_NOT_FOUND, CURLE_LOGIN_DENIED, CURLE_FILESIZE_EXCEEDED …).
+ */
+int bg_ftp_perform(const bg_ftp_request *request, bg_http_response *response);
+
 /* Frees the buffers of a response filled by bg_http_perform. */
 void bg_http_response_release(bg_http_response *response);
 

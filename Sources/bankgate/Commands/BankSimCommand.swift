@@ -25,7 +25,9 @@ struct BankSimCommand: AsyncParsableCommand {
             + "--profile ccb: CCB's 外联客户端: the form field requestXml (GB2312 XML) posted to any path. "
             + "--profile boc: BOC's B2E server: UTF-8 bocb2e XML posted to /B2EP/XmlServlet, with b2e0001 sign-in. "
             + "--profile abc: ABC's 银企通平台 client: framed GBK ap XML on the raw TCP port --tcp-listen (one request "
-            + "per connection); --listen serves only /sim/ledger, /sim/accounts and /healthz. "
+            + "per connection); --listen serves only /sim/ledger, /sim/accounts and /healthz; the client's files "
+            + "(CQRA10 detail files, CFRT03 payroll files) are in --file-directory (default: client-files under "
+            + "--data-dir), also served by FTP on --ftp-listen. "
             + "--profile hsbc, --profile bochk: the ISO 20022 bank as HSBC Hong Kong or BOCHK (their accounts, "
             + "pain.001.001.03, profile = \"hsbc\"/\"bochk\" printed). "
             + "--verify-certificate, --signing-key and --signing-certificate (iso20022, hsbc, bochk): XML signatures checked on "
@@ -47,6 +49,16 @@ struct BankSimCommand: AsyncParsableCommand {
             help: ArgumentHelp("--profile abc: the client's raw TCP port, HOST:PORT (port 0 picks a free port).",
                                valueName: "host:port"))
     var tcpListen: String?
+
+    @Option(name: .customLong("ftp-listen"),
+            help: ArgumentHelp("--profile abc: the client's FTP server for its files, HOST:PORT (port 0 picks a free port).",
+                               valueName: "host:port"))
+    var ftpListen: String?
+
+    @Option(name: .customLong("file-directory"),
+            help: ArgumentHelp("--profile abc: the client's file folder (default: client-files under --data-dir).",
+                               valueName: "dir"))
+    var fileDirectory: String?
 
     @Option(name: .customLong("data-dir"), help: ArgumentHelp("Directory of the ledger sim.sqlite.", valueName: "dir"))
     var dataDirectory = "var/bank-sim"
@@ -175,7 +187,11 @@ struct BankSimCommand: AsyncParsableCommand {
                 profile: profile,
                 sessionMinutes: sessionMinutes,
                 signatureFiles: SimulatorSignatureFiles(verifyCertificate: verifyCertificate, signingKey: signingKey,
-                                                        signingCertificate: signingCertificate))
+                                                        signingCertificate: signingCertificate),
+                ftpListen: try ftpListen.map { text throws(BankSimulatorOptionsError) in
+                    try ListenAddress(parsing: text, option: "--ftp-listen")
+                },
+                fileDirectory: fileDirectory)
             try options.validate()
             return options
         } catch {

@@ -113,9 +113,12 @@ struct ServeCommand: AsyncParsableCommand {
             // hsbc and bochk for the ISO 20022 adapter's profiles), else ISO 20022.
             let candidates = [bank.adapterOptions["profile"], bank.adapter].compactMap { $0 }
             let profile = candidates.first { SimulatorProfiles.names.contains($0) } ?? "iso20022"
+            // A client that exchanges files (abc) keeps them in the bank's file_directory, which the
+            // gateway writes to and reads from.
+            let files = SimulatorProfiles.exchangesFiles(profile: profile) ? bank.adapterOptions["file_directory"] : nil
             let options = BankSimulatorOptions(listen: listen, tcpListen: tcpListen,
                                                dataDirectory: configuration.server.dataDirectory + "/bank-sim-\(bank.id)",
-                                               openAccounts: accounts, profile: profile)
+                                               openAccounts: accounts, profile: profile, fileDirectory: files)
             return try BankSimulatorService(options: options, logger: logger)
         }
     }

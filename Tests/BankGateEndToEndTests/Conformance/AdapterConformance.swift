@@ -19,10 +19,6 @@ struct ConformanceBank: @unchecked Sendable {
     /// Whether the bank's transaction details carry our reference back (the entry is `matched`), or
     /// only amount, date and counterparty (CCB's `6WY101`: the entry is a `suggested` match).
     var detailsCarryOurReference = true
-    /// Why the gateway does not pull the bank's account information at all, when it does not (ABC):
-    /// the reconciliation check then holds the gateway to that — the pull is refused and nothing is
-    /// booked — instead of checking statements.
-    var accountsNotPulledBecause: String?
 
     /// Every bank under the suite.
     static let all: [ConformanceBank] = [.iso20022, .hsbc, .bochk, .cmb, .cmbCloud, .icbc, .ccb, .boc, .abc]
@@ -141,9 +137,10 @@ extension ConformanceBank {
 
 extension ConformanceBank {
     /// ABC: one transfer per message (`CFRT02` to another bank), no field for the creditor's address.
-    /// Its transaction details come back as a file to fetch by FTP, which bankgate does not fetch.
+    /// Its transaction details come back as a file (`CQRA10`'s `BatchFileName`) fetched by FTP from
+    /// the simulated client; `CustRef` carries our `ReqSeqNo` back.
     static let abc: ConformanceBank = {
-        var bank = ConformanceBank(
+        ConformanceBank(
             profile: "abc", accountId: "abc-sim-bj",
             payment: { e2e, amount in
                 ["debtor_account": "abc-sim-bj", "amount": amount, "currency": "CNY", "end_to_end_id": e2e,
@@ -157,10 +154,6 @@ extension ConformanceBank {
                            "creditor": ["name": "北京某某😀有限公司", "account": "110101040099999", "bank_code": "103100000026",
                                         "bank_name": "中国农业银行北京分行"]],
                           "creditor.name"))
-        bank.accountsNotPulledBecause = "ABC answers CQRA10 with a detail file (Cmp/BatchFileName) fetched by FTP, which "
-            + "bankgate does not fetch, and the account query contract has no balance-only pull: ABC accounts are not "
-            + "pulled (adapters/abc/README.md)"
-        return bank
     }()
 }
 
@@ -170,10 +163,13 @@ enum Conformance {
     /// Runs `body` against a gateway and the simulator of `profile` (with `openAccounts` in its
     /// ledger; over its raw socket port with `overTCP`), stopping both whatever happens.
     static func withProfile(profile: String, faults: FaultSettings = FaultSettings(), openAccounts: [SimulatedAccount] = [],
-                            overTCP: Bool = false, _ body: (GatewayHarness) async throws -> Void) async throws {
+                            overTCP: Bool = false, filesOverFTP: Bool = true, extraBankKeys: String = "",
+                            adjustPrinted: (String) -> String = { $0 },
+                            _ body: (GatewayHarness) async throws -> Void) async throws {
         let harness = try GatewayHarness()
         do {
-            try await harness.start(profile: profile, faults: faults, openAccounts: openAccounts, overTCP: overTCP)
+            try await harness.start(profile: profile, faults: faults, extraBankKeys: extraBankKeys, openAccounts: openAccounts,
+                                    overTCP: overTCP, filesOverFTP: filesOverFTP, adjustPrinted: adjustPrinted)
             try await body(harness)
         } catch {
             await harness.stop()
@@ -252,24 +248,7 @@ enum Conformance {
 
     /// The bank's account information (statement files or balance and transaction queries) books
     /// the payment in the common statement model, matched to the payment, and the day balances.
-    ///
-    /// For a bank whose accounts are not pulled (``ConformanceBank/accountsNotPulledBecause``) the check
-    /// cannot apply; it holds the gateway to the documented reason instead: the pull is refused as
-    /// for an account whose bank gives no statements, and no transaction is booked for the account.
     static func bankTransactionsReconcile(_ bank: ConformanceBank) async throws {
-        if let reason = bank.accountsNotPulledBecause {
-            try await withProfile(profile: bank.profile) { harness in
-                let created = try await harness.call("POST", "/v1/payments", body: bank.payment("CONF-REC", "321.00"), key: "conf-rec")
-                let id = try XCTUnwrap(created.json["id"] as? String)
-                _ = try await harness.waitForPayment(id) { $0 == "completed" }
-                let today = GatewayHarness.today
-                let pulled = try await harness.call("POST", "/v1/accounts/\(bank.accountId)/statements/pull?kind=end_of_day&from=\(today)&to=\(today)")
-                XCTAssertEqual(pulled.status, 404, "not pulled because \(reason): \(pulled.json)")
-                let listed = try await harness.call("GET", "/v1/accounts/\(bank.accountId)/transactions")
-                XCTAssertEqual((listed.json["transactions"] as? [Any])?.count, 0, "not pulled because \(reason): \(listed.json)")
-            }
-            return
-        }
         try await withProfile(profile: bank.profile) { harness in
             let created = try await harness.call("POST", "/v1/payments", body: bank.payment("CONF-REC", "321.00"), key: "conf-rec")
             let id = try XCTUnwrap(created.json["id"] as? String)
@@ -359,6 +338,6 @@ final class ABCConformanceTests: XCTestCase {
     func testABatchIsExecutedOnceEach() async throws { try await Conformance.batchIsExecutedOnceEach(.abc) }
     func testALostAnswerIsAskedNotResent() async throws { try await Conformance.lostAnswerIsAskedNotResent(.abc) }
     func testWhatTheBankCannotCarryIsRefusedAtIntake() async throws { try await Conformance.uncarriableIsRefusedAtIntake(.abc) }
-    /// Not pulled (``ConformanceBank/accountsNotPulledBecause``): the check asserts the refusal.
+    /// The details fetched by FTP (`--ftp-listen`), as the printed configuration says.
     func testTheBanksTransactionsReconcile() async throws { try await Conformance.bankTransactionsReconcile(.abc) }
 }
