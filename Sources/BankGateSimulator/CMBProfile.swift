@@ -3,7 +3,7 @@ import Hummingbird
 
 /// China Merchants Bank's front-end program (前置机, `--profile cmb`): GBK XML in the `CMBSDKPGK`
 /// envelope posted to one URL, functions `DCPAYMNT`, `NTQRYSTY`, `NTSTLINF`, `AgentRequest`, `NTAGCQRI`,
-/// `GetAccInfo`, `GetTransInfo`. See `adapters/cmb/SIMULATOR.md`.
+/// `GetAccInfo`, `GetTransInfo`, `SDKCSFDFBRT`, `SDKCSFDFBRTIMG`. See `adapters/cmb/SIMULATOR.md`.
 struct CMBProfile: SimulatorProfile {
     /// The `--profile` value.
     static let profileName = "cmb"

@@ -124,6 +124,12 @@ enum ICBCExecution {
         return out
     }
 
+    /// The e-receipt key (`Toutfo`, 地区号|网点号|柜员号|主机交易流水号) of `movement`: area 0200, branch
+    /// 0600, teller 99999 and the row id in 12 digits. A self-transfer's two sides share it.
+    static func receiptKey(_ movement: LedgerMovement) -> String {
+        "0200|0600|99999|" + ICBCBankCodec.padded(movement.id, to: 12)
+    }
+
     /// One `QHISD` record of `movement`. `order` is the stored `rd` of the transfer when it came through
     /// this profile (names, purpose, postscript, the creditor's bank).
     static func transactionRecord(_ movement: LedgerMovement, order: XMLNode?, profile: ICBCProfile) -> [ICBCBankCodec.Field] {
@@ -149,14 +155,14 @@ enum ICBCExecution {
             .init("Date", day), .init("Time", stamp),
             // The payer sees its own Ref; the payee does not.
             .init("Ref", movement.isDebit ? transfer.endToEndId : ""),
-            .init("Toutfo", "0200|0600|99999|" + serial), .init("OnlySequence", "SIM" + serial),
+            .init("Toutfo", receiptKey(movement)), .init("OnlySequence", "SIM" + serial),
             .init("UpDtranf", "0"), .init("ValueDate", day), .init("TrxCode", movement.isDebit ? "51403" : "51404"),
         ]
         if movement.isDebit, let bank = order.flatMap({ ICBCBankCodec.text($0.child("RecBankName")) }) {
             fields.append(.init("RecipBkName1", bank))
             fields.append(.init("RecipBkNo1", ordered("RecBankNo")))
         }
-        fields.append(.init("TInfoNew", "0200|0600|99999|" + serial))
+        fields.append(.init("TInfoNew", receiptKey(movement)))
         fields.append(.init("CurrType", ICBCBankCodec.currencyType(transfer.amount.currency)))
         return fields
     }

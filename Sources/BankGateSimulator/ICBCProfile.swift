@@ -4,8 +4,8 @@ import Hummingbird
 /// ICBC's 银企互联 through the enterprise's NetSafe Client (`--profile icbc`): the NC's encryption port
 /// (`POST /servlet/ICBCCMPAPIReqServlet`, a GBK form whose `reqData` is the `CMS/eb` document or its
 /// signed package, answered `reqData=` + Base64) and its sign port (`POST /sign`, `INFOSEC_SIGN/1.0`),
-/// on one listener, with ICBC behind them: `PAYENT`, `QPAYENT`, `PAYPER`, `QPAYPER`, `QACCBAL`, `QHISD`. See
-/// `adapters/icbc/SIMULATOR.md`.
+/// on one listener, with ICBC behind them: `PAYENT`, `QPAYENT`, `PAYPER`, `QPAYPER`, `QACCBAL`, `QHISD`,
+/// `DownEBill`. See `adapters/icbc/SIMULATOR.md`.
 struct ICBCProfile: SimulatorProfile {
     /// The `--profile` value.
     static let profileName = "icbc"

@@ -42,6 +42,8 @@ extension SimulatedBank {
             case "NTAGCQRI": answer = try await cmbPayrollStatus(request)
             case "GetAccInfo": answer = try await cmbBalances(request, profile: profile)
             case "GetTransInfo": answer = try await cmbTransactions(request, profile: profile)
+            case "SDKCSFDFBRT": answer = try await cmbReceipts(request, profile: profile)
+            case "SDKCSFDFBRTIMG": answer = try await cmbReceiptImages(request)
             default: answer = cmbAnswer(envelope("-9", "功能不支持: \(request.function)"), effect: .unreadable(reason: "unknown FUNNAM"))
             }
         } catch let error as BankCodecError {
@@ -223,16 +225,56 @@ extension SimulatedBank {
                          effect: .handled(subject: request.function))
     }
 
-    /// `BGNDAT` and `ENDDAT` of a query record as day numbers, checked: real dates, in order, at most
-    /// `maxDays` apart.
-    private static func cmbDateRange(_ record: XMLNode, record name: String,
-                                     maxDays: Int64) throws(BankCodecError) -> (Int64, Int64) {
-        guard let first = CMBBankCodec.text(record.child("BGNDAT")).flatMap(CMBBankCodec.dayNumber),
+    // MARK: - E-receipts
+
+    /// `SDKCSFDFBRT`: per booking on `CSRRCFDFY0/EACNBR` whose China date is from `BEGDAT` to `ENDDAT`
+    /// (at most a month: 30 days apart), its receipt records (``CMBReceipts``). The simulator prints
+    /// nothing, so `RRCFLG` 1 (not printed) lists every receipt and 2 (printed) none.
+    private func cmbReceipts(_ request: CMBBankCodec.Request, profile: CMBProfile) async throws -> BankAnswer {
+        guard let query = request.records("CSRRCFDFY0").first else { throw BankCodecError("missing CSRRCFDFY0") }
+        let (first, last) = try Self.cmbDateRange(query, record: "CSRRCFDFY0", maxDays: 30, begin: "BEGDAT")
+        let flag = CMBBankCodec.text(query.child("RRCFLG"))
+        guard flag == "1" || flag == "2" else { throw BankCodecError("CSRRCFDFY0: RRCFLG must be 1 or 2") }
+        guard let number = CMBBankCodec.text(query.child("EACNBR")) else { throw BankCodecError("CSRRCFDFY0: EACNBR is required") }
+        let records = try await database.read { db -> [CMBBankCodec.Record]? in
+            guard let account = try SimulatorLedger.account(number, on: db) else { return nil }
+            guard flag == "1" else { return [] }
+            var records: [CMBBankCodec.Record] = []
+            for movement in try SimulatorLedger.movements(of: account, on: db) {
+                guard let day = CMBBankCodec.dayNumber(CMBBankCodec.chinaDate(movement.transfer.executedAt)),
+                      (first...last).contains(day) else { continue }
+                let order = try SimulatorLedger.receivedMessage(messageId: movement.transfer.messageId, on: db)
+                    .flatMap { try? HardenedXML.parse($0.answer, maxBytes: 1 << 16) }
+                records += CMBReceipts.records(movement, order: order, profile: profile)
+            }
+            return records
+        }
+        guard let records else { return cmbNoAccount(request) }
+        return cmbAnswer(CMBBankCodec.answer(function: request.function, loginName: request.loginName, returnCode: "0",
+                                             records: records),
+                         effect: .handled(subject: request.function))
+    }
+
+    /// `SDKCSFDFBRTIMG`: the query checked as for `SDKCSFDFBRT`, then the front-end's success message.
+    /// The real front-end saves the images on its disk; the simulator has none to save.
+    private func cmbReceiptImages(_ request: CMBBankCodec.Request) async throws -> BankAnswer {
+        guard let query = request.records("CSRRCFDFY0").first else { throw BankCodecError("missing CSRRCFDFY0") }
+        _ = try Self.cmbDateRange(query, record: "CSRRCFDFY0", maxDays: 30, begin: "BEGDAT")
+        return cmbAnswer(CMBBankCodec.answer(function: request.function, loginName: request.loginName, returnCode: "0",
+                                             errorMessage: "回单图片查询成功!"),
+                         effect: .handled(subject: request.function))
+    }
+
+    /// `BGNDAT` (or `begin`) and `ENDDAT` of a query record as day numbers, checked: real dates, in
+    /// order, at most `maxDays` apart.
+    private static func cmbDateRange(_ record: XMLNode, record name: String, maxDays: Int64,
+                                     begin: String = "BGNDAT") throws(BankCodecError) -> (Int64, Int64) {
+        guard let first = CMBBankCodec.text(record.child(begin)).flatMap(CMBBankCodec.dayNumber),
               let last = CMBBankCodec.text(record.child("ENDDAT")).flatMap(CMBBankCodec.dayNumber) else {
-            throw BankCodecError("\(name): BGNDAT and ENDDAT must be YYYYMMDD dates")
+            throw BankCodecError("\(name): \(begin) and ENDDAT must be YYYYMMDD dates")
         }
         guard first <= last, last - first <= maxDays else {
-            throw BankCodecError("\(name): ENDDAT must be from BGNDAT to BGNDAT + \(maxDays) days")
+            throw BankCodecError("\(name): ENDDAT must be from \(begin) to \(begin) + \(maxDays) days")
         }
         return (first, last)
     }

@@ -54,6 +54,10 @@ extension SimulatedBank {
                 result = try await cmbCloudTransactions(request, profile: profile).map {
                     answer(CMBCloudCodes.success, body: $0, effect: .handled(subject: request.function))
                 } ?? answer("SIMACCT", "账户不存在或无查询权限", effect: .handled(subject: request.function))
+            case "DCSIGREC":
+                result = try await cmbCloudReceipt(request, profile: profile).map {
+                    answer(CMBCloudCodes.success, body: $0, effect: .handled(subject: request.function))
+                } ?? answer("SIMNREC", "回单不存在", effect: .handled(subject: request.function))
             default:
                 result = answer("SIMFUNC", "功能不支持: \(request.function)", effect: .unreadable(reason: "unknown funcode"))
             }
@@ -166,5 +170,38 @@ extension SimulatedBank {
         let summary = CMBCloudExecution.object([("cotflg", .string("N")), ("trsseq", .string(""))])
         return .object([JSONMember(key: "ntqactrsz2", value: .array(records)),
                         JSONMember(key: "ntrbptrsz1", value: .array([summary]))])
+    }
+
+    // MARK: - DCSIGREC
+
+    /// `DCSIGREC`: the receipt of the booking on `eacnbr` whose serial (`refnbr` of `DCTRSINF`) is
+    /// `trsseq` and whose China date is `quedat`: `istnbr` (`SD`/`SC` and the row id), `checod`, and
+    /// `fildat`, the Base64 of the simulator's receipt document (``SimulatedReceiptDocument``: the
+    /// `DCTRSINF` record as text, whatever `primod` asks for); `nil` when there is no such booking.
+    private func cmbCloudReceipt(_ request: CMBCloudBankCodec.Request, profile: CMBCloudProfile) async throws -> JSONValue? {
+        guard let number = CMBCloudBankCodec.text(request.body, "eacnbr"), let serial = CMBCloudBankCodec.text(request.body, "trsseq"),
+              let day = CMBCloudBankCodec.text(request.body, "quedat"), CMBBankCodec.dayNumber(day) != nil else {
+            throw BankCodecError("eacnbr, trsseq and quedat (YYYYMMDD) are required")
+        }
+        guard CMBCloudBankCodec.text(request.body, "primod") != nil else { throw BankCodecError("primod is required") }
+        return try await database.read { db -> JSONValue? in
+            guard let account = try SimulatorLedger.account(number, on: db) else { return nil }
+            for movement in try SimulatorLedger.movements(of: account, on: db)
+            where CMBBankCodec.chinaDate(movement.transfer.executedAt) == day {
+                let order = try SimulatorLedger.receivedMessage(messageId: movement.transfer.messageId, on: db)
+                    .flatMap { try? JSONValue.parse($0.answer) }
+                let record = CMBCloudExecution.transactionRecord(movement, order: order, profile: profile)
+                guard CMBCloudBankCodec.text(record, "refnbr") == serial else { continue }
+                let receiptNumber = CMBReceipts.receiptNumber(movement)
+                var fields: [(String, String)] = [("accnbr", number)]
+                for member in record.objectMembers ?? [] { fields.append((member.key, member.value.stringValue ?? "")) }
+                let document = SimulatedReceiptDocument.text(bank: "CMB (cloud)", receiptNumber: receiptNumber, fields: fields)
+                return CMBCloudExecution.object([
+                    ("checod", .string(SimulatedReceiptDocument.checkCode(receiptNumber, serial))),
+                    ("fildat", .string(CMBCloudBankCodec.base64Encode(document))), ("istnbr", .string(receiptNumber)),
+                ])
+            }
+            return nil
+        }
     }
 }

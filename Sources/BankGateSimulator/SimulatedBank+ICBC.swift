@@ -105,6 +105,7 @@ extension SimulatedBank {
             case "QPAYENT", "QPAYPER": answer = try await icbcStatus(request, profile: profile)
             case "QACCBAL": answer = try await icbcBalances(request, profile: profile)
             case "QHISD": answer = try await icbcTransactions(request, profile: profile)
+            case "DownEBill": answer = try await icbcReceiptDocument(request, profile: profile)
             default:
                 answer = icbcAnswer(request, profile: profile, code: ICBCCodesOfSimulator.unsupported,
                                     message: "交易不支持: \(request.transCode)", effect: .unreadable(reason: "unknown TransCode"))
@@ -330,6 +331,48 @@ extension SimulatedBank {
             items.append(.record("rd", ICBCExecution.transactionRecord(movement, order: order, profile: profile)))
         }
         return icbcAnswer(request, profile: profile, code: "0", message: "交易成功", items: items,
+                          effect: .handled(subject: request.packageId))
+    }
+
+    // MARK: - DownEBill
+
+    /// `DownEBill`: the receipt of the booking on `AcctNo` named by `AreaCode`, `NetCode` and
+    /// `TranSerialNo` (the simulator's `Toutfo`, ``ICBCExecution/receiptKey(_:)``) on `WorkDate`:
+    /// `out/FileName` and `out/FileContent`, the Base64 of the simulator's receipt document (the
+    /// `QHISD` record as text, ``SimulatedReceiptDocument``). This answer's layout is the one the
+    /// adapter assumes; `B0116` when there is no such booking.
+    private func icbcReceiptDocument(_ request: ICBCBankCodec.Request, profile: ICBCProfile) async throws -> BankAnswer {
+        guard let number = request.text("AcctNo"), let area = request.text("AreaCode"), let net = request.text("NetCode"),
+              let serial = request.text("TranSerialNo"), let day = request.text("WorkDate"), ICBCBankCodec.dayNumber(day) != nil else {
+            throw BankCodecError("in/AcctNo, AreaCode, NetCode, TranSerialNo and WorkDate (yyyyMMdd) are required")
+        }
+        let found = try await database.read { db -> (document: [UInt8], name: String)?? in
+            guard let account = try SimulatorLedger.account(number, on: db) else { return .some(nil) }
+            for movement in try SimulatorLedger.movements(of: account, on: db)
+            where ICBCBankCodec.chinaDate(movement.transfer.executedAt) == day {
+                let key = ICBCExecution.receiptKey(movement).split(separator: "|").map(String.init)
+                guard key.count == 4, key[0] == area, key[1] == net, key[3] == serial else { continue }
+                let order = try SimulatorLedger.storedAnswer(messageId: movement.transfer.messageId, on: db)
+                    .flatMap(ICBCBankCodec.readStored)?.children("rd")
+                    .first { (ICBCBankCodec.text($0.child("Ref")) ?? "") == movement.transfer.endToEndId }
+                let fields = ICBCExecution.transactionRecord(movement, order: order, profile: profile)
+                let document = SimulatedReceiptDocument.text(bank: "ICBC", receiptNumber: key.joined(separator: "|"),
+                                                             fields: [("AccNo", number)] + fields.map { ($0.name, $0.value) })
+                return .some((document, "EBILL_" + key.joined(separator: "_") + ".txt"))
+            }
+            return nil
+        }
+        guard let found else {
+            return icbcAnswer(request, profile: profile, code: ICBCCodesOfSimulator.noRecord, message: ICBCCodesOfSimulator.noRecordText,
+                              effect: .handled(subject: request.packageId))
+        }
+        guard let receipt = found else {
+            return icbcAnswer(request, profile: profile, code: ICBCCodesOfSimulator.unknownAccount,
+                              message: "账号不存在或无查询权限", effect: .handled(subject: request.packageId))
+        }
+        return icbcAnswer(request, profile: profile, code: "0", message: "交易成功",
+                          items: [.value("FileName", receipt.name),
+                                  .value("FileContent", CMBCloudBankCodec.base64Encode(receipt.document))],
                           effect: .handled(subject: request.packageId))
     }
 }

@@ -369,8 +369,9 @@ final class ICBCProfileTests: XCTestCase {
         }
         let junk = await bank.receiveICBC(form: Array("not a form".utf8), userID: nil, profile: Self.profile)
         XCTAssertEqual(try Self.answer(junk).returnCode, "SIMFMT")
-        let unsupported = try Self.adapter.encodeReceiptDownload(receiptKey: "0200|0600|99999|000001", workDate: "2026-11-23",
-                                                                 account: Self.debtor(), queryId: "R", createdAt: Self.created)
+        let unsupported = try Self.adapter.encodeReceiptBatchQuery(
+            keys: [try XCTUnwrap(ICBCReceiptKey(toutfo: "0200|0600|99999|000001", date: "2026-11-23"))],
+            account: Self.debtor(), queryId: "R", createdAt: Self.created)
         let notOffered = try await Self.send(unsupported, to: bank)
         XCTAssertEqual(try Self.answer(notOffered).returnCode, "SIMTRANS")
         // The sign port signs request documents only.

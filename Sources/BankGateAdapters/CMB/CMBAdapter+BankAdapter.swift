@@ -9,8 +9,9 @@ public import BankGateStatements
 extension CMBAdapter: AccountQueryAdapter {
     /// `cmb`.
     public var name: String { "cmb" }
-    /// Payments (up to 30 per message), payroll (up to 6000 lines), status queries, balances and transaction details.
-    public var capabilities: Set<AdapterCapability> { [.payment, .batchPayment, .payroll, .statusQuery, .balance, .statement] }
+    /// Payments (up to 30 per message), payroll (up to 6000 lines), status queries, balances, transaction
+    /// details and e-receipts (`SDKCSFDFBRT`, CMBAdapter+Receipts.swift).
+    public var capabilities: Set<AdapterCapability> { [.payment, .batchPayment, .payroll, .statusQuery, .balance, .statement, .receipts] }
     public var maxTransfersPerMessage: Int { Self.maxTransfersPerMessage }
     public var maxAmountDigits: Int { Self.maxAmountDigits }
     /// CMB carries no control sum; the engine's bound only has to hold 30 amounts of 15 digits.

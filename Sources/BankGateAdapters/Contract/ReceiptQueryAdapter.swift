@@ -11,6 +11,25 @@ public struct ReceiptDocument: Sendable, Hashable {
         self.contentType = contentType
         self.bytes = bytes
     }
+
+    /// A document whose content type is read from its first bytes (for answers that do not state
+    /// one): `%PDF-` PDF, the PNG and JPEG signatures, a ZIP (`PK\u{3}\u{4}`) as
+    /// `zipContentType` (an OFD is a ZIP), UTF-8 text without control characters other than tab
+    /// and line ends as `text/plain; charset=utf-8`, anything else `application/octet-stream`.
+    public init(sniffing bytes: [UInt8], zipContentType: String = "application/zip") {
+        self.init(contentType: Self.contentType(sniffing: bytes, zipContentType: zipContentType), bytes: bytes)
+    }
+
+    /// The content type ``init(sniffing:zipContentType:)`` gives `bytes`.
+    public static func contentType(sniffing bytes: [UInt8], zipContentType: String = "application/zip") -> String {
+        if bytes.starts(with: Array("%PDF-".utf8)) { return "application/pdf" }
+        if bytes.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return "image/png" }
+        if bytes.starts(with: [0xFF, 0xD8, 0xFF]) { return "image/jpeg" }
+        if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) { return zipContentType }
+        let isText = !bytes.isEmpty && String(validating: bytes, as: UTF8.self) != nil
+            && bytes.allSatisfy { $0 >= 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
+        return isText ? "text/plain; charset=utf-8" : "application/octet-stream"
+    }
 }
 
 /// One electronic receipt (电子回单) as a bank's receipt query answers it: the structured fields

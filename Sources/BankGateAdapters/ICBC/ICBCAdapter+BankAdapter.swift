@@ -8,8 +8,9 @@ public import BankGateStatements
 extension ICBCAdapter: AccountQueryAdapter, SigningServiceAdapter {
     /// `icbc`.
     public var name: String { "icbc" }
-    /// Payments (up to 30 per package), payroll (up to 500 lines), status queries, balances and transaction details.
-    public var capabilities: Set<AdapterCapability> { [.payment, .batchPayment, .payroll, .statusQuery, .balance, .statement] }
+    /// Payments (up to 30 per package), payroll (up to 500 lines), status queries, balances, transaction
+    /// details and e-receipts (`QHISD` keys, `DownEBill`, `BATEBILL`: ICBCAdapter+Receipts.swift).
+    public var capabilities: Set<AdapterCapability> { [.payment, .batchPayment, .payroll, .statusQuery, .balance, .statement, .receipts] }
     public var maxTransfersPerMessage: Int { Self.maxTransfersPerMessage }
     public var maxAmountDigits: Int { Self.maxAmountDigits }
     /// `TotalAmt` is in fen like each amount: 30 amounts of 15 digits stay under 17.

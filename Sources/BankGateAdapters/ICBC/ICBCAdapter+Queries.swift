@@ -71,7 +71,7 @@ extension ICBCAdapter {
     /// `地区号|网点号|柜员号|主机交易流水号`, e.g. `1311|0600|20295|000001`.
     ///
     /// The request contains `SignTime` and must be signed (``signRequest(_:)``). The answer's fields
-    /// are not known from public sources, so no decoder is offered: see the README.
+    /// are not known from public sources: ``decodeReceiptDocument(_:)`` reads an assumed layout (see the README).
     /// - Parameters:
     ///   - receiptKey: the four parts separated by `|`.
     ///   - workDate: the transaction's date, `YYYY-MM-DD` (`WorkDate`).

@@ -15,8 +15,9 @@ import Darwin
 extension CMBCloudAdapter: AccountQueryAdapter, KeySigningAdapter {
     /// `cmb-cloud`.
     public var name: String { Self.adapterName }
-    /// Payments (one per message), status queries, balances and transaction details.
-    public var capabilities: Set<AdapterCapability> { [.payment, .statusQuery, .balance, .statement] }
+    /// Payments (one per message), status queries, balances, transaction details and e-receipts
+    /// (`DCSIGREC`, CMBCloudAdapter+Receipts.swift).
+    public var capabilities: Set<AdapterCapability> { [.payment, .statusQuery, .balance, .statement, .receipts] }
     public var maxTransfersPerMessage: Int { Self.maxTransfersPerMessage }
     public var maxAmountDigits: Int { Self.maxAmountDigits }
     public var maxControlSumDigits: Int { Self.maxAmountDigits }
