@@ -135,6 +135,9 @@ final class ABCContractTests: XCTestCase {
         XCTAssertNoThrow(try make(["file_directory": "/srv/abc"]))
         XCTAssertThrowsError(try make(["file_transfer": "ftp://127.0.0.1:2121/", "file_directory": "/srv/abc"]))
         XCTAssertThrowsError(try make(["file_directory": "/srv/abc", "file_user": "u"]))
+        // Without either, payments still go, but a payroll (its file uploaded first) is refused at intake.
+        XCTAssertNil(try make(["file_directory": "/srv/abc"]).payrollUnavailableReason)
+        XCTAssertTrue(try make([:]).payrollUnavailableReason?.contains("file_transfer or file_directory") == true)
         let keys = ABCAdapter.configurationKeys.bankKeys.map(\.name)
         XCTAssertTrue(Set(["file_transfer", "file_user", "file_password_env", "file_directory"]).isSubset(of: keys))
     }

@@ -154,6 +154,8 @@ extension ABCAdapter: ConfiguredAdapter {
             }
             provinces[account.number] = province
         }
-        return ABCAdapter(corporateNumber: corporate, operatorNumber: operatorNumber, provinceCodes: provinces, frameFlag: flag)
+        var adapter = ABCAdapter(corporateNumber: corporate, operatorNumber: operatorNumber, provinceCodes: provinces, frameFlag: flag)
+        adapter.reachesClientFiles = options["file_transfer"] != nil || options["file_directory"] != nil
+        return adapter
     }
 }

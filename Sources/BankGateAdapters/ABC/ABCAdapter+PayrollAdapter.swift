@@ -14,6 +14,11 @@ extension ABCAdapter: PayrollFileAdapter {
     /// The most lines of one payroll (assumed).
     public static let maxPayrollLines = 1_000
 
+    /// Without a way to the client's files, a payroll cannot be sent: refused at intake.
+    public var payrollUnavailableReason: String? {
+        reachesClientFiles ? nil : "its data file must be uploaded to the client first: configure file_transfer or file_directory"
+    }
+
     /// The framed `CFRT03` request (``encodePayrollExchange(_:)``).
     public func encodePayroll(_ message: PaymentMessage) throws(AdapterError) -> EncodedMessage {
         try encodePayrollExchange(message).request

@@ -41,6 +41,9 @@ public struct ABCAdapter: Sendable {
     /// The table the bank's codes are read with: ``ABCCodes/builtIn`` unless the configuration
     /// gives a `codes_file` or `code_overrides` (see ``AdapterRegistry/make(bank:accounts:environment:)``).
     public var codes = ABCCodes.builtIn
+    /// Whether the configuration says how to reach the client's files (`file_transfer` or
+    /// `file_directory`): a payroll's data file must be uploaded before its `CFRT03`.
+    public var reachesClientFiles = true
 
     /// Creates the codec.
     /// - Parameters:
