@@ -26,14 +26,8 @@ struct CCBTransferRequest: Hashable, Sendable {
     /// - Throws: ``CCBBankCodec/Refusal``: `0130Z1101001` for a missing field, `0130Z1101002` for one
     ///   out of format or range, `0130Z1101003` for a `REQUEST_SN` that is not 1–16 digits.
     static func read(_ request: CCBBankCodec.Request) throws(CCBBankCodec.Refusal) -> CCBTransferRequest {
-        let number = request.requestNumber
-        guard (1...16).contains(number.utf8.count), number.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
-            throw CCBBankCodec.Refusal.unreadable("REQUEST_SN 须为1至16位数字")
-        }
-        func required(_ name: String) throws(CCBBankCodec.Refusal) -> String {
-            guard let value = request.info(name) else { throw .incomplete(name) }
-            return value
-        }
+        let number = try request.checkedRequestNumber()
+        let required = request.required
         let otherBank = request.code == CCBExecution.otherBankCode
         if otherBank {
             guard try required("TRAN_TYPE") == "0" else { throw .outOfRange("TRAN_TYPE") }
@@ -70,14 +64,8 @@ extension CCBTransferRequest {
     /// - Throws: ``CCBBankCodec/Refusal`` as ``read(_:)``; `0130Z1101002` for another agreement
     ///   or a `UBANK_NO` that is not a 12-digit CNAPS code.
     static func readPayrollLine(_ request: CCBBankCodec.Request, profile: CCBProfile) throws(CCBBankCodec.Refusal) -> CCBTransferRequest {
-        let number = request.requestNumber
-        guard (1...16).contains(number.utf8.count), number.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
-            throw CCBBankCodec.Refusal.unreadable("REQUEST_SN 须为1至16位数字")
-        }
-        func required(_ name: String) throws(CCBBankCodec.Refusal) -> String {
-            guard let value = request.info(name) else { throw .incomplete(name) }
-            return value
-        }
+        let number = try request.checkedRequestNumber()
+        let required = request.required
         guard try required("BILL_CODE") == profile.payrollBillCode else { throw .outOfRange("BILL_CODE") }
         _ = try required("USEOF_CODE")
         guard ["0", "1"].contains(try required("FLOW_FLAG")) else { throw .outOfRange("FLOW_FLAG") }
@@ -95,6 +83,22 @@ extension CCBTransferRequest {
             creditorAccount: try required("ACC_NO2"), creditorName: try required("OTHER_NAME"), checksName: true,
             creditorBankCode: bankCode, creditorBank: nil, amount: amount, purpose: try required("USEOF_CODE"),
             remarks: remarks.isEmpty ? nil : remarks)
+    }
+}
+
+extension CCBBankCodec.Request {
+    /// `REQUEST_SN`, which must be 1 to 16 digits (else `0130Z1101003`).
+    func checkedRequestNumber() throws(CCBBankCodec.Refusal) -> String {
+        guard (1...16).contains(requestNumber.utf8.count), requestNumber.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
+            throw CCBBankCodec.Refusal.unreadable("REQUEST_SN 须为1至16位数字")
+        }
+        return requestNumber
+    }
+
+    /// `TX_INFO/name`, which must be given (else `0130Z1101001`).
+    func required(_ name: String) throws(CCBBankCodec.Refusal) -> String {
+        guard let value = info(name) else { throw .incomplete(name) }
+        return value
     }
 }
 

@@ -102,6 +102,13 @@ extension SimulatedBank {
                 info: "前置通讯异常", source: "2", at: now), effect: .refusedForNow)
         }
         logger.info("\(request.code) handled", metadata: ["outcome": "\(outcome)", "fault": "\(decision)"])
+        return abcPaymentAnswer(request, outcome: outcome, decision: decision, at: now)
+    }
+
+    /// The answer to an executed (or refused) transfer or payroll, as the drawn fault delivers it: the
+    /// connection dropped after executing, or the answer garbled.
+    func abcPaymentAnswer(_ request: ABCBankCodec.Request, outcome: ABCExecution.Outcome, decision: FaultDecision,
+                          at now: Timestamp) -> BankAnswer {
         var answer = abcAnswer(abcPaymentAnswerBody(request, outcome: outcome, at: now), effect: .handled(subject: request.requestId))
         switch decision {
         case .dropAfterExecute: answer.delivery = .dropConnection
@@ -167,19 +174,11 @@ extension SimulatedBank {
     /// `cqra06-answer.dat`; an account the ledger does not have, or a profile account named with
     /// another province, is `2003` 账号不存在.
     private func abcBalance(_ request: ABCBankCodec.Request, profile: ABCProfile) async throws -> BankAnswer {
-        guard let province = request.value("Cmp", "DbProv"), let number = request.value("Cmp", "DbAccNo"),
-              let currency = request.value("Cmp", "DbCur") else {
-            throw BankCodecError("CQRA06 needs Cmp/DbProv, Cmp/DbAccNo and Cmp/DbCur")
-        }
         let now = clock.now()
-        let account = profile.provinceMatches(province, number: number)
-            ? try await database.read { db in try SimulatorLedger.account(number, on: db) } : nil
-        guard let account, currency == Self.abcCurrencyCode(account.currency) else {
-            return abcAnswer(ABCBankCodec.answer(code: request.code, requestId: request.requestId,
-                                                 responseCode: ABCCodesOfSimulator.accountRefused, info: "账号不存在",
-                                                 source: "3", at: now),
-                             effect: .handled(subject: request.requestId))
+        guard let (account, province, currency) = try await abcNamedAccount(request, profile: profile) else {
+            return abcAccountRefusal(request, at: now)
         }
+        let number = account.number
         let usable = account.status == .open
         let status = switch account.status {
         case .open: "0"
@@ -197,6 +196,28 @@ extension SimulatedBank {
                            ("AccType", "0"), ("AccSts", status),
                        ])])
         return abcAnswer(body, effect: .handled(subject: request.requestId))
+    }
+
+    /// The ledger account a query's `Cmp` names (`DbProv`, `DbAccNo`, `DbCur`); `nil` when the ledger
+    /// does not have it, a profile account is named with another province, or the currency differs.
+    /// - Throws: ``BankCodecError`` when one of the three is missing.
+    func abcNamedAccount(_ request: ABCBankCodec.Request,
+                         profile: ABCProfile) async throws -> (account: SimulatedAccount, province: String, currency: String)? {
+        guard let province = request.value("Cmp", "DbProv"), let number = request.value("Cmp", "DbAccNo"),
+              let currency = request.value("Cmp", "DbCur") else {
+            throw BankCodecError("\(request.code) needs Cmp/DbProv, Cmp/DbAccNo and Cmp/DbCur")
+        }
+        guard profile.provinceMatches(province, number: number),
+              let account = try await database.read({ db in try SimulatorLedger.account(number, on: db) }),
+              currency == Self.abcCurrencyCode(account.currency) else { return nil }
+        return (account, province, currency)
+    }
+
+    /// `2003` 账号不存在: the answer to a query about an account the bank does not have.
+    func abcAccountRefusal(_ request: ABCBankCodec.Request, at now: Timestamp) -> BankAnswer {
+        abcAnswer(ABCBankCodec.answer(code: request.code, requestId: request.requestId, responseCode: ABCCodesOfSimulator.accountRefused,
+                                      info: "账号不存在", source: "3", at: now),
+                  effect: .handled(subject: request.requestId))
     }
 
     /// ABC's currency code of `currency`: `01` for CNY, the ISO code otherwise (the adapter reads both).

@@ -27,13 +27,7 @@ extension SimulatedBank {
             return try ABCExecution.runPayroll(payroll, total: total, count: count, file: file, profile: profile, on: &execution)
         }
         logger.info("CFRT03 handled", metadata: ["file": "\(payroll.fileName)", "outcome": "\(outcome)", "fault": "\(decision)"])
-        var answer = abcAnswer(abcPaymentAnswerBody(request, outcome: outcome, at: now), effect: .handled(subject: request.requestId))
-        switch decision {
-        case .dropAfterExecute: answer.delivery = .dropConnection
-        case .malformed: answer.body = ABCBankCodec.malformed(answer.body)
-        case .none, .fail: break
-        }
-        return answer
+        return abcPaymentAnswer(request, outcome: outcome, decision: decision, at: now)
     }
 
     // MARK: - CQRA10
@@ -46,23 +40,15 @@ extension SimulatedBank {
     /// more lines follow); no bookings: `FileFlag 0` and an empty `BatchFileName`. An account the
     /// ledger does not have (or a profile account named with another province) is `2003`.
     func abcDetails(_ request: ABCBankCodec.Request, profile: ABCProfile) async throws -> BankAnswer {
-        guard let province = request.value("Cmp", "DbProv"), let number = request.value("Cmp", "DbAccNo"),
-              let currency = request.value("Cmp", "DbCur") else {
-            throw BankCodecError("CQRA10 needs Cmp/DbProv, Cmp/DbAccNo and Cmp/DbCur")
-        }
         guard let first = request.value("Corp", "StartDate"), let last = request.value("Corp", "EndDate"),
               CMBBankCodec.dayNumber(first) != nil, CMBBankCodec.dayNumber(last) != nil, first <= last else {
             throw BankCodecError("CQRA10 needs Corp/StartDate ≤ Corp/EndDate, YYYYMMDD")
         }
         let now = clock.now()
-        let account = profile.provinceMatches(province, number: number)
-            ? try await database.read { db in try SimulatorLedger.account(number, on: db) } : nil
-        guard let account, currency == Self.abcCurrencyCode(account.currency) else {
-            return abcAnswer(ABCBankCodec.answer(code: request.code, requestId: request.requestId,
-                                                 responseCode: ABCCodesOfSimulator.accountRefused, info: "账号不存在",
-                                                 source: "3", at: now),
-                             effect: .handled(subject: request.requestId))
+        guard let (account, province, _) = try await abcNamedAccount(request, profile: profile) else {
+            return abcAccountRefusal(request, at: now)
         }
+        let number = account.number
         let movements = try await database.read { db in try SimulatorLedger.movements(of: account, on: db) }
         let all = ABCDetailFileWriter.lines(movements, first: first, last: last)
         let remaining = ABCDetailFileWriter.after(request.value("Channel", "LastJrnNo"), in: all)
