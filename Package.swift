@@ -40,7 +40,7 @@ let package = Package(
         .target(name: "BankGateXML", dependencies: ["CLibXML2"], swiftSettings: strict),
         .target(name: "BankGateConfig", dependencies: ["BankGateCore"], swiftSettings: strict),
         .target(name: "BankGateAdapters", dependencies: ["BankGateCore", "BankGateXML", "BankGateStatements", "BankGateConfig", "BankGateCrypto"], swiftSettings: strict),
-        .target(name: "BankGateTransport", dependencies: ["BankGateCore", "CCurlShim"], swiftSettings: strict),
+        .target(name: "BankGateTransport", dependencies: ["BankGateCore", "BankGateCrypto", "CCurlShim"], swiftSettings: strict),
         .target(name: "BankGateStore", dependencies: ["BankGateCore", "BankGateCrypto", "CSQLite"], swiftSettings: strict),
         .target(name: "BankGateCrypto", dependencies: ["BankGateCore", "COpenSSL"], swiftSettings: strict),
         .target(name: "BankGateArchive", dependencies: ["CZlib"], swiftSettings: strict),

@@ -1,6 +1,6 @@
 import Foundation
 
-/// `bankgate-bench e2e --port P --token T [--clients 32] [--count 5000] [--cny-account ID] [--creditor-address no] [--remittance no]`: submits `count` sample
+/// `bankgate-bench e2e --port P --token T [--clients 32] [--count 5000] [--cny-account ID | --hkd-account ID] [--creditor-address no] [--remittance no]`: submits `count` sample
 /// payments like ``IntakeBench``, then polls `GET /v1/queue` every 20 ms until every payment has a
 /// final status, and reports completed payments per second from the first submission.
 enum EndToEndBench {
@@ -13,6 +13,8 @@ enum EndToEndBench {
         let prefix = options.string("key-prefix", default: "e2e-\(UInt32.random(in: 0...UInt32.max))")
         // `--cny-account acme-cmb` sends CNY payments to another bank from that account instead.
         let cnyAccount = options.string("cny-account", default: "")
+        // `--hkd-account acme-hkd` sends local HKD payments from that account (HSBC, BOCHK).
+        let hkdAccount = options.string("hkd-account", default: "")
         // `--creditor-address no` leaves the creditor's address out (CCB, ABC refuse one).
         let withAddress = options.string("creditor-address", default: "yes") != "no"
         // `--remittance no` leaves the remittance text out (CCB's 6W8060 has no field for one).
@@ -20,7 +22,8 @@ enum EndToEndBench {
         let requests = (0..<count).map { index in
             HTTPRequest.make(method: "POST", path: "/v1/payments", port: port, token: token,
                              headers: [("Idempotency-Key", "\(prefix)-\(index)")],
-                             body: Array((cnyAccount.isEmpty ? SampleData.requestBody(index)
+                             body: Array((!hkdAccount.isEmpty ? SampleData.hkdRequestBody(index, account: hkdAccount)
+                                          : cnyAccount.isEmpty ? SampleData.requestBody(index)
                                           : SampleData.cnyRequestBody(index, account: cnyAccount, withAddress: withAddress,
                                                                            withRemittance: withRemittance)).utf8))
         }

@@ -66,6 +66,15 @@ enum SampleData {
             + (withRemittance ? ",\"remittance_info\":\"合同 \(index)\"}" : "}")
     }
 
+    /// A local HKD payment from `account` (HSBC, BOCHK) to a company at another Hong Kong bank, in
+    /// SWIFT characters, with the creditor's town and country (both profiles ask for them).
+    static func hkdRequestBody(_ index: Int, account: String) -> String {
+        "{\"debtor_account\":\"\(account)\",\"amount\":\"\(decimal(amountCents(index)))\",\"currency\":\"HKD\","
+            + "\"creditor\":{\"name\":\"Kowloon Trading Ltd\",\"account\":\"0249876\(String(format: "%05d", index % 100_000))\","
+            + "\"bank_code\":\"HASEHKHHXXX\",\"address\":{\"town\":\"Hong Kong\",\"country\":\"HK\"}},"
+            + "\"remittance_info\":\"INV \(index)\"}"
+    }
+
     /// The credit transfers of the in-process pain.001 benchmark.
     static func transfers(count: Int, messageId: String) -> [CreditTransfer] {
         (0..<count).map { index in
