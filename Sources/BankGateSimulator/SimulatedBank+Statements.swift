@@ -32,7 +32,7 @@ extension SimulatedBank {
     public func answerStatementQuery(account: String?, from: String?, to: String?, format: String?) async -> BankAnswer {
         if let refusal = maintenanceRefusal() { return await delayed(refusal) }
         guard let message = StatementMessage(queryValue: format ?? "camt053") else {
-            return await delayed(.text(400, "format must be camt053, camt053v02, camt052 or mt940",
+            return await delayed(.text(400, "format must be camt053, camt053v02, camt052, camt054 or mt940",
                                        effect: .unreadable(reason: "unknown format")))
         }
         guard let account else {
@@ -73,7 +73,9 @@ extension SimulatedBank {
                 let computed = StatementCalendar.statements(
                     history: history, firstDay: first, lastDay: last, now: now, settings: settings, draws: draws,
                     endOfDay: request.message.isEndOfDay)
-                guard request.message.isEndOfDay else { return (account, computed, 0) }
+                // The gap fault loses end-of-day statements; intraday reports and notifications are
+                // answered as computed.
+                guard request.message.isEndOfDay, request.message != .camt054v08 else { return (account, computed, 0) }
                 var delivered: [DailyStatement] = []
                 for statement in computed {
                     let withhold = draws.hits("statement-gap", rate: settings.statementGapRate, account: account.number,

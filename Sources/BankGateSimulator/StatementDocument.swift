@@ -20,6 +20,7 @@ enum StatementDocument {
         case .camt053v02: return (try camt(statements, format: .camt053, version: .v02, context: context), "application/xml")
         case .camt052v08: return (try camt(statements, format: .camt052, version: .v08, context: context), "application/xml")
         case .mt940: return (try mt940(statements, context: context), "text/plain")
+        case .camt054v08: return (try camt(statements, format: .camt054, version: .v08, context: context), "application/xml")
         }
     }
 
@@ -68,7 +69,8 @@ enum StatementDocument {
         let currency = context.account.currency
         let date = SimulatorDay.date(statement.day)
         let intraday = format == .camt052
-        let balances = intraday
+        // A notification (camt.054) carries entries only.
+        let balances = format == .camt054 ? [] : intraday
             ? [StatementBalance(type: "ITBD", amount: Money(minorUnits: statement.closing, currency: currency), date: date)]
             : [StatementBalance(type: "OPBD", amount: Money(minorUnits: statement.opening, currency: currency), date: date),
                StatementBalance(type: "CLBD", amount: Money(minorUnits: statement.closing, currency: currency), date: date)]
@@ -76,7 +78,8 @@ enum StatementDocument {
         let endOfDay = Timestamp(milliseconds: (statement.day + 1) * SimulatorDay.milliseconds - 1000)
         return StatementHeader(
             format: format, messageId: messageId,
-            statementId: statementId(account: context.account.number, day: statement.day, intraday: intraday),
+            statementId: format == .camt054 ? "NTF-" + String(context.account.number.suffix(8)) + "-" + SimulatorDay.compactDate(statement.day)
+                : statementId(account: context.account.number, day: statement.day, intraday: intraday),
             electronicSequence: intraday ? nil : statement.sequence,
             account: StatementAccount(identifier: context.account.number, currency: currency.code),
             createdAt: min(endOfDay, context.now).iso8601Seconds, fromDate: date, toDate: date, balances: balances)

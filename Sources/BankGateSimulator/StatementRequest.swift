@@ -11,6 +11,9 @@ public enum StatementMessage: String, Hashable, Sendable, CaseIterable {
     case camt052v08 = "camt.052.001.08"
     /// End-of-day statements as MT940 messages, one after another.
     case mt940 = "MT940"
+    /// Debit and credit notifications, one `Ntfctn` per day with that day's bookings and no balances:
+    /// the receipts (电子回单) an ISO 20022 bank gives as data.
+    case camt054v08 = "camt.054.001.08"
 
     /// Whether the answer holds end-of-day statements (camt.053, MT940) rather than an intraday report.
     var isEndOfDay: Bool { self != .camt052v08 }
@@ -22,6 +25,7 @@ public enum StatementMessage: String, Hashable, Sendable, CaseIterable {
         case "camt053v02", "camt.053.001.02": self = .camt053v02
         case "camt052", "camt.052", "camt.052.001.08": self = .camt052v08
         case "mt940": self = .mt940
+        case "camt054", "camt.054", "camt.054.001.08": self = .camt054v08
         default: return nil
         }
     }

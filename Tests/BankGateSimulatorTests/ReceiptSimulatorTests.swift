@@ -208,4 +208,57 @@ final class ReceiptSimulatorTests: XCTestCase {
             }
         }
     }
+
+    // MARK: - ISO 20022 (camt.054)
+
+    func testISO20022ReceiptsAreTheDaysCamt054Notifications() async throws {
+        let adapter = ISO20022Adapter(painVersion: .v09)
+        let eur = Currency(code: "EUR")!
+        let debtor = DebtorAccount(id: "eur", bankId: "sim-iso", number: "FR7630006000011234567890189", bankCode: "AGRIFRPPXXX",
+                                   name: "ACME SAS", currency: eur)
+        try await withService(profile: "iso20022") { port, _ in
+            let message = PaymentMessage(
+                messageId: "MSG-R-1", paymentInfoId: "MSG-R-1-1", createdAt: MiddayClock().now(), requestedExecutionDate: MiddayClock().today,
+                debtor: debtor, initiatingPartyName: debtor.name,
+                transfers: [CreditTransfer(paymentId: "p", instructionId: "MSG-R-1-1", endToEndId: "E2E-R-1",
+                                           amount: Money(minorUnits: 123_456, currency: eur),
+                                           creditor: Party(name: "Muster GmbH", account: "DE89370400440532013000", bankCode: "COBADEFFXXX"),
+                                           remittanceInfo: "INV 2026 42")])
+            let paid = try await Self.post(port, "/payments", try adapter.encodePayment(message).bytes, contentType: "application/xml")
+            XCTAssertEqual(paid.status, 200)
+            let today = MiddayClock().today
+
+            let query = try adapter.encodeReceiptQuery(account: debtor, fromDate: today, toDate: today, continuation: nil,
+                                                       queryId: "RCPT-Q-1", createdAt: MiddayClock().now())
+            XCTAssertNotNil(query.bytes.firstRange(of: Array("<ReqdMsgNmId>camt.054.001.08</ReqdMsgNmId>".utf8)))
+            let answer = try await Self.post(port, "/reports", query.bytes, contentType: "application/xml")
+            XCTAssertEqual(answer.status, 200)
+            XCTAssertNotNil(answer.body.firstRange(of: Array("BkToCstmrDbtCdtNtfctn".utf8)))
+            XCTAssertNil(answer.body.firstRange(of: Array("<Bal>".utf8)), "a notification has no balances")
+            let page = try adapter.decodeReceiptQueryPage(answer.body, account: debtor)
+            let receipt = try XCTUnwrap(page.receipts.first { $0.clientReference == "E2E-R-1" }, "\(page.receipts)")
+            XCTAssertEqual(receipt.amount, Money(minorUnits: 123_456, currency: eur))
+            XCTAssertEqual(receipt.direction, .debit)
+            XCTAssertEqual(receipt.bookingDate, today)
+            // The simulator's ledger keeps the creditor's account, not its name or the remittance text.
+            XCTAssertEqual(receipt.counterparty.account, "DE89370400440532013000")
+            XCTAssertEqual(receipt.kind, "Debit notification (PMNT/ICDT/ESCT)")
+
+            // The same bank serial as the day's statement gives for the entry.
+            let statementRequest = try adapter.encodeReportRequest(account: debtor, kind: .endOfDay, messageName: "camt.053.001.08",
+                                                                   fromDate: today, toDate: today, requestId: "STMT-Q-1",
+                                                                   createdAt: MiddayClock().now())
+            let statement = try await Self.post(port, "/reports", statementRequest.bytes, contentType: "application/xml")
+            XCTAssertNotNil(receipt.bankSerial)
+            XCTAssertNotNil(statement.body.firstRange(of: Array("<AcctSvcrRef>\(receipt.bankSerial ?? "-")</AcctSvcrRef>".utf8)))
+
+            // A statement is not a notification: refused, not read as receipts.
+            XCTAssertThrowsError(try adapter.decodeReceiptQueryPage(statement.body, account: debtor))
+            // Another account's notification is refused.
+            var other = debtor
+            other.number = "DE89370400440532013000"
+            XCTAssertThrowsError(try adapter.decodeReceiptQueryPage(answer.body, account: other))
+            XCTAssertEqual(try adapter.decodeReceiptQueryPage([], account: debtor).receipts, [], "204: nothing booked")
+        }
+    }
 }

@@ -35,8 +35,8 @@ public struct ISO20022Adapter: BankAdapter {
     public var name: String { "iso20022" }
     /// The pain.001 version.
     public var paymentMessageKind: String { painVersion.rawValue }
-    /// Payments, batches and status queries; statements are a separate adapter.
-    public var capabilities: Set<AdapterCapability> { [.payment, .batchPayment, .statusQuery, .statement, .balance] }
+    /// Payments, batches, status queries, statements and balances (camt.052/053), receipts (camt.054).
+    public var capabilities: Set<AdapterCapability> { [.payment, .batchPayment, .statusQuery, .statement, .balance, .receipts] }
     /// A configured limit of ours, not an ISO 20022 one (the schema allows any number of transfers).
     public var maxTransfersPerMessage: Int { 10_000 }
     /// `DUPL` (duplicate payment) and `AM05` (duplication), at group level.
