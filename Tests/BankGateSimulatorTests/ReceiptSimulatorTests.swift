@@ -2,6 +2,7 @@ import BankGateAdapters
 import BankGateCore
 import BankGateCrypto
 import BankGateTestSupport
+import BankGateXML
 import Foundation
 import ServiceLifecycle
 import XCTest
@@ -235,6 +236,9 @@ final class ReceiptSimulatorTests: XCTestCase {
             XCTAssertEqual(answer.status, 200)
             XCTAssertNotNil(answer.body.firstRange(of: Array("BkToCstmrDbtCdtNtfctn".utf8)))
             XCTAssertNil(answer.body.firstRange(of: Array("<Bal>".utf8)), "a notification has no balances")
+            if let xsd = BankCodecTests.schemaPath("camt.054.001.08.xsd") {
+                XCTAssertEqual(try XMLSchemaValidator(xsdPath: xsd).validate(answer.body), [], "valid camt.054.001.08")
+            }
             let page = try adapter.decodeReceiptQueryPage(answer.body, account: debtor)
             let receipt = try XCTUnwrap(page.receipts.first { $0.clientReference == "E2E-R-1" }, "\(page.receipts)")
             XCTAssertEqual(receipt.amount, Money(minorUnits: 123_456, currency: eur))
