@@ -80,7 +80,7 @@ let package = Package(
 
         .executableTarget(name: "bankgate-bench", dependencies: [
             "BankGateAdapters", "BankGateEngine", "BankGateStore", "BankGateTransport", "BankGateReconciliation",
-            "BankGateStatements", "BankGateCrypto",
+            "BankGateStatements", "BankGateCrypto", "BankGateReceipts",
         ], path: "Benchmarks/Sources/bankgate-bench", swiftSettings: strict),
 
         // Tests: one target per module, plus end-to-end, and what they share (clocks, harness helpers).

@@ -22,6 +22,7 @@ let usage = """
            bankgate-bench sign    [--seconds 3] [--runs 3] [--size 1024]
            bankgate-bench sign-pkcs11 --uri pkcs11:… --module MODULE.so [--pin-env VAR] [--seconds 3] [--runs 3] [--size 1024]
            bankgate-bench adapters [--transfers 1000] [--runs 5]
+           bankgate-bench receipts-pdf [--count 500] [--runs 3]
     """
 
 let arguments = CommandLine.arguments
@@ -45,6 +46,7 @@ do {
     case "sign": try SignBench.run(options)
     case "sign-pkcs11": try SignBench.runPKCS11(options)
     case "adapters": try AdapterBench.run(options)
+    case "receipts-pdf": try ReceiptBench.run(options)
     default:
         print(usage)
         exit(2)
