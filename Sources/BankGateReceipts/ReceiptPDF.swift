@@ -40,7 +40,7 @@ public enum ReceiptPDF {
         let subtitle = receipt.receiptNumber.map { "No. \($0)" }
         return try draw(page: template.page, metadataDate: receipt.bookingDate + "T00:00:00+08:00", title: title) { canvas in
             var y = canvas.top
-            y += canvas.text(title, at: (canvas.left, y), width: canvas.width, font: template.bold(template.fontSize + 6),
+            y += canvas.text(title, at: (canvas.left, y), width: canvas.width, font: template.regular(template.fontSize + 6),
                              centered: true) + 2
             if let subtitle {
                 y += canvas.text(subtitle, at: (canvas.left, y), width: canvas.width, font: template.regular(template.fontSize - 1),
@@ -54,23 +54,22 @@ public enum ReceiptPDF {
             let footerHeight = template.footer.map { canvas.measure($0, width: canvas.width, font: footerFont) + 8 } ?? 0
             let font = template.regular(template.fontSize)
             for line in lines {
-                var height = 0.0
-                for cell in line {
-                    height = max(height, canvas.measure(cell.label, width: labelWidth - 2 * padding, font: font),
-                                 canvas.measure(cell.value, width: valueWidth - 2 * padding, font: font))
+                // Each text laid out once: measured, then drawn.
+                let cells = line.map { cell in
+                    (label: canvas.layout(cell.label, width: labelWidth - 2 * padding, font: font),
+                     value: canvas.layout(cell.value, width: valueWidth - 2 * padding, font: font))
                 }
-                height += 2 * padding
+                let height = cells.reduce(0.0) { max($0, $1.label.height, $1.value.height) } + 2 * padding
                 if y + height > canvas.bottom - footerHeight {
                     canvas.newPage()
                     y = canvas.top
                 }
-                for (index, cell) in line.enumerated() {
+                for (index, cell) in cells.enumerated() {
                     let x = canvas.left + Double(index) * cellWidth
                     canvas.box(x: x, y: y, width: labelWidth, height: height)
                     canvas.box(x: x + labelWidth, y: y, width: valueWidth, height: height)
-                    _ = canvas.text(cell.label, at: (x + padding, y + padding), width: labelWidth - 2 * padding, font: font)
-                    _ = canvas.text(cell.value, at: (x + labelWidth + padding, y + padding), width: valueWidth - 2 * padding,
-                                    font: font)
+                    canvas.draw(cell.label, at: (x + padding, y + padding))
+                    canvas.draw(cell.value, at: (x + labelWidth + padding, y + padding))
                 }
                 y += height
             }
@@ -134,15 +133,36 @@ final class PDFCanvas {
 
     /// Draws `text` wrapped to `width` with its top-left at `point`; returns its height.
     func text(_ text: String, at point: (Double, Double), width: Double, font: String, centered: Bool = false) -> Double {
-        withLayout(text, width: width, font: font, centered: centered) { layout in
-            cairo_move_to(context, point.0, point.1)
-            pango_cairo_show_layout(context, layout)
-        }
+        let block = layout(text, width: width, font: font, centered: centered)
+        draw(block, at: point)
+        return block.height
     }
 
     /// The height of `text` wrapped to `width`, without drawing it.
     func measure(_ text: String, width: Double, font: String) -> Double {
-        withLayout(text, width: width, font: font, centered: false) { _ in }
+        layout(text, width: width, font: font).height
+    }
+
+    /// `text` laid out, wrapped to `width`, ready to draw.
+    func layout(_ text: String, width: Double, font: String, centered: Bool = false) -> TextBlock {
+        guard let layout = pango_cairo_create_layout(context) else { return TextBlock(layout: nil, height: 0) }
+        let description = pango_font_description_from_string(font)
+        pango_layout_set_font_description(layout, description)
+        pango_font_description_free(description)
+        pango_layout_set_width(layout, Int32(width * Double(PANGO_SCALE)))
+        pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR)
+        if centered { pango_layout_set_alignment(layout, PANGO_ALIGN_CENTER) }
+        pango_layout_set_text(layout, text, -1)
+        var layoutWidth: Int32 = 0, layoutHeight: Int32 = 0
+        pango_layout_get_size(layout, &layoutWidth, &layoutHeight)
+        return TextBlock(layout: layout, height: Double(layoutHeight) / Double(PANGO_SCALE))
+    }
+
+    /// Draws `block` with its top-left at `point`.
+    func draw(_ block: TextBlock, at point: (Double, Double)) {
+        guard let layout = block.layout else { return }
+        cairo_move_to(context, point.0, point.1)
+        pango_cairo_show_layout(context, layout)
     }
 
     /// A ruled rectangle.
@@ -155,27 +175,25 @@ final class PDFCanvas {
     func newPage() {
         cairo_show_page(context)
     }
+}
 
-    private func withLayout(_ text: String, width: Double, font: String, centered: Bool,
-                            _ body: (OpaquePointer) -> Void) -> Double {
-        guard let layout = pango_cairo_create_layout(context) else { return 0 }
-        defer { g_object_unref(UnsafeMutableRawPointer(layout)) }
-        let description = pango_font_description_from_string(font)
-        pango_layout_set_font_description(layout, description)
-        pango_font_description_free(description)
-        pango_layout_set_width(layout, Int32(width * Double(PANGO_SCALE)))
-        pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR)
-        if centered { pango_layout_set_alignment(layout, PANGO_ALIGN_CENTER) }
-        pango_layout_set_text(layout, text, -1)
-        var layoutWidth: Int32 = 0, layoutHeight: Int32 = 0
-        pango_layout_get_size(layout, &layoutWidth, &layoutHeight)
-        body(layout)
-        return Double(layoutHeight) / Double(PANGO_SCALE)
+/// A text laid out by pango: its layout (released with the block) and its height in points.
+final class TextBlock {
+    let layout: OpaquePointer?
+    let height: Double
+
+    init(layout: OpaquePointer?, height: Double) {
+        self.layout = layout
+        self.height = height
+    }
+
+    deinit {
+        if let layout { g_object_unref(UnsafeMutableRawPointer(layout)) }
     }
 }
 
 extension ReceiptTemplate {
-    /// A pango font description of the template's family at `size` points.
+    /// A pango font description of the template's family at `size` points. One weight only: each
+    /// weight embeds a font subset of its own (a bold title doubled the PDF's size).
     func regular(_ size: Int) -> String { "\(font) \(size)" }
-    func bold(_ size: Int) -> String { "\(font) Bold \(size)" }
 }
