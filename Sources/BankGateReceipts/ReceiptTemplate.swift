@@ -34,7 +34,9 @@ public struct ReceiptTemplate: Sendable, Hashable {
     public var name: String
     public var title: String
     public var page: Page
-    /// A fontconfig family; CJK text falls back to any installed CJK font when it has no glyphs.
+    /// Font families, the first installed one used (pango's comma-separated list); text a family has
+    /// no glyphs for falls back to any installed font that has them. The default, WenQuanYi Zen Hei, is
+    /// a TrueType font: its subsets are small (a receipt of 23 KB, against 80 KB with Noto Sans CJK's CFF).
     public var font: String
     public var fontSize: Int
     /// Label-and-value cells per line: 2 puts the rows side by side in pairs (payer beside payee).
@@ -44,7 +46,7 @@ public struct ReceiptTemplate: Sendable, Hashable {
     public var omitsEmptyRows: Bool
     public var footer: String?
 
-    public init(name: String, title: String, page: Page = .a5Landscape, font: String = "Noto Sans CJK SC", fontSize: Int = 9,
+    public init(name: String, title: String, page: Page = .a5Landscape, font: String = "WenQuanYi Zen Hei, Noto Sans CJK SC", fontSize: Int = 9,
                 columns: Int = 1, rows: [Row], omitsEmptyRows: Bool = true, footer: String? = nil) {
         self.name = name
         self.title = title

@@ -3,8 +3,8 @@ import BankGateCore
 import BankGateReceipts
 import BankGateStatements
 
-/// `bankgate-bench receipts-pdf [--count 500] [--runs 3]`: receipts given as data rendered into
-/// PDFs with the default template (pango + cairo), one after another on one thread; reports receipts
+/// `bankgate-bench receipts-pdf [--count 500] [--runs 3] [--font FAMILY]`: receipts given as data rendered
+/// into PDFs with the default template (its font or `FAMILY`), one after another on one thread; reports receipts
 /// per second (median of the runs) and the bytes of one PDF.
 enum ReceiptBench {
     static func run(_ options: Options) throws {
@@ -12,6 +12,8 @@ enum ReceiptBench {
         let runs = try options.int("runs", default: 3)
         let cny = Currency(code: "CNY")!
         let account = ReceiptAccount(name: "深圳示例科技有限公司", bankName: "招商银行深圳分行")
+        var template = ReceiptTemplate.default
+        template.font = options.string("font", default: template.font)
         let receipts = (0..<count).map { (index: Int) -> BankReceipt in
             let number = String(index)
             let amount = Money(minorUnits: Int64(100_000 + index * 37), currency: cny)
@@ -27,7 +29,7 @@ enum ReceiptBench {
         for _ in 0..<runs {
             let start = Stats.nanos()
             for receipt in receipts {
-                size = try ReceiptPDF.render(receipt, account: account).count
+                size = try ReceiptPDF.render(receipt, account: account, template: template).count
             }
             rates.append(Double(count) / (Double(Stats.nanos() - start) / 1e9))
         }

@@ -22,7 +22,7 @@ let usage = """
            bankgate-bench sign    [--seconds 3] [--runs 3] [--size 1024]
            bankgate-bench sign-pkcs11 --uri pkcs11:… --module MODULE.so [--pin-env VAR] [--seconds 3] [--runs 3] [--size 1024]
            bankgate-bench adapters [--transfers 1000] [--runs 5]
-           bankgate-bench receipts-pdf [--count 500] [--runs 3]
+           bankgate-bench receipts-pdf [--count 500] [--runs 3] [--font FAMILY]
     """
 
 let arguments = CommandLine.arguments
