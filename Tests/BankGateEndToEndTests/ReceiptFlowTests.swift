@@ -1,7 +1,7 @@
 import Foundation
 import XCTest
 
-/// Electronic receipts end to end against the CMB and ICBC simulators: a payment executed, the
+/// Electronic receipts end to end against the CMB, CMB cloud and ICBC simulators: a payment executed, the
 /// day's statement pulled, then the day's receipts — stored once, linked to the payment by its
 /// client reference and to its bank transaction by the bank serial, announced by
 /// `receipt.available`, shown in the payment's trace, and served as kept (with a `Digest`), never
@@ -15,6 +15,10 @@ final class ReceiptFlowTests: XCTestCase {
 
     func testICBCReceiptDocumentIsFetchedLinkedAndServed() async throws {
         try await Self.receiptFlow(.icbc, expectedOrigin: "bank_document", expectedContentType: "text/plain; charset=utf-8")
+    }
+
+    func testCMBCloudReceiptDocumentIsFetchedLinkedAndServed() async throws {
+        try await Self.receiptFlow(.cmbCloud, expectedOrigin: "bank_document", expectedContentType: "text/plain; charset=utf-8")
     }
 
     static func receiptFlow(_ bank: ConformanceBank, expectedOrigin: String, expectedContentType: String,
