@@ -5,9 +5,10 @@ extension ReceiptStore {
     /// - the account's bank transaction whose reference is the receipt's bank serial;
     /// - the account's payment whose instruction id (the client reference banks carry back), else
     ///   whose end-to-end id, is the receipt's client reference;
-    /// - for what neither found: the account's bank transactions, and for a debit its payments, of
-    ///   the same amount and day whose counterparty account (else name) is the receipt's. One
-    ///   candidate is linked confirmed; several are each suggested, unconfirmed.
+    /// - for what neither found: the account's bank transactions of the same amount and booking day,
+    ///   and for a debit its payments of the same amount requested on or before that day (and not
+    ///   yet proven by another receipt), whose counterparty account (else name) is the receipt's.
+    ///   One candidate is linked confirmed; several are each suggested, unconfirmed.
     ///
     /// Transactions of a statement still importing, and payments that never left (rejected,
     /// failed, cancelled), are not candidates.
