@@ -1,7 +1,7 @@
 import BankGateCore
 public import BankGateStore
-public import BankGateTransport
-public import Logging
+import BankGateTransport
+import Logging
 
 /// What finance asks of electronic receipts: pull an account's day now, list, show, and hand over
 /// a receipt's file exactly as kept — never a file found altered or missing.
