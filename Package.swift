@@ -50,7 +50,7 @@ let package = Package(
                                                          "CPangoCairo"], swiftSettings: strict),
         .target(name: "BankGateEngine", dependencies: [
             "BankGateCore", "BankGateAdapters", "BankGateTransport", "BankGateStore", "BankGateConfig", "BankGateCrypto",
-            "BankGateStatements", "BankGateArchive", "BankGateReconciliation",
+            "BankGateStatements", "BankGateArchive", "BankGateReconciliation", "BankGateReceipts",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: strict),

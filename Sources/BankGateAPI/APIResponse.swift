@@ -77,10 +77,14 @@ struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch let error as GatewayError {
-            if error.kind == .internal {
+            // A receipt file found altered keeps its code: finance must see why it got no file.
+            if error.kind == .internal && error.code != .receiptIntegrityFailed {
                 // The gateway's own words may name internals: log them, answer generically.
                 context.logger.error("internal error", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
                 return APIResponse.error(APIResponse.internalError)
+            }
+            if error.kind == .internal {
+                context.logger.error("internal error", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
             }
             return APIResponse.error(error)
         } catch let error as any HTTPResponseError {

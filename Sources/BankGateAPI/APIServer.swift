@@ -14,6 +14,8 @@ public import Logging
 /// - `GET /v1/queue` (`operate` or `payments:read`), `GET /v1/events` (`events:read` or `payments:read`)
 /// - `GET /v1/keys`, `GET /v1/keys/{id}`, `POST /v1/keys/{id}/report-lost` (`keys:admin` or `operate`),
 ///   `POST /v1/keys/{id}/bind|revoke|retire` (`keys:admin`)
+/// - `POST /v1/accounts/{id}/receipts/pull` (`operate`), `GET /v1/receipts`, `GET /v1/receipts/{id}`,
+///   `GET /v1/receipts/{id}/file` (`receipts:read` or `operate`)
 /// - `GET /healthz`, `GET /readyz` (no authentication)
 public enum APIServer {
     /// HTTP/1.1 with the connection policy enforced: idle, header and body deadlines, and at most
@@ -32,13 +34,14 @@ public enum APIServer {
     ///   - maxBodyBytes: the largest request body accepted (`413 payload_too_large` above).
     ///   - clock: today's date for validating requested execution dates.
     public static func makeRouter(gateway: any PaymentGateway, reports: (any AccountReporting)? = nil,
-                                  statementPulls: StatementPullService? = nil, keys: (any SigningKeyAdministration)? = nil,
+                                  statementPulls: StatementPullService? = nil, receipts: ReceiptDesk? = nil,
+                                  keys: (any SigningKeyAdministration)? = nil,
                                   tokens: [TokenConfig],
                                   maxBodyBytes: Int, clock: any WallClock = SystemClock()) -> Router<APIRequestContext> {
         let router = Router(context: APIRequestContext.self)
         // First, so that it wraps every route and the not-found answer.
         router.add(middleware: APIErrorMiddleware<APIRequestContext>())
-        let endpoints = APIEndpoints(gateway: gateway, reports: reports, statementPulls: statementPulls, keys: keys,
+        let endpoints = APIEndpoints(gateway: gateway, reports: reports, statementPulls: statementPulls, receipts: receipts, keys: keys,
                                      auth: TokenAuthenticator(tokens: tokens),
                                      maxBodyBytes: maxBodyBytes, clock: clock)
         endpoints.register(on: router)

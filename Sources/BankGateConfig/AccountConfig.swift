@@ -20,6 +20,9 @@ public struct AccountConfig: Sendable {
     public var adapterOptions: [String: String] = [:]
     /// How bankgate pulls this account's statements from its bank (nothing scheduled by default).
     public var statementPulls: StatementPullConfig = StatementPullConfig()
+    /// `receipt_template`: the template for this account's receipts given as data; `nil`: its
+    /// bank's, else the default.
+    public var receiptTemplate: ReceiptTemplateFile?
 
     /// An account as the configuration file would give it; no checks are made here.
     public init(id: String, bank: String, number: String, bankCode: String, name: String, currency: Currency, active: Bool = true) {
@@ -39,10 +42,10 @@ public struct AccountConfig: Sendable {
 
     /// The keys of an `[[accounts]]` entry.
     static let keys = ["id", "bank", "number", "bank_code", "name", "currency", "active", "end_of_day_pull_at",
-                       "intraday_pull_minutes", "statement_message"]
+                       "intraday_pull_minutes", "statement_message", "receipt_template"]
 
     static func decode(_ reader: TableReader, ids: inout UniqueIdentifiers, bankIds: [String: Int],
-                       adapterKeys: [AdapterVocabulary.Key]) -> AccountConfig {
+                       adapterKeys: [AdapterVocabulary.Key], baseDirectory: String) -> AccountConfig {
         let id = reader.string("id", required: true)
         if let id { ids.check(id, key: "id", in: reader) }
 
@@ -80,6 +83,7 @@ public struct AccountConfig: Sendable {
                                     active: reader.bool("active", default: true))
         account.statementPulls = StatementPullConfig.decode(reader)
         account.adapterOptions = reader.adapterOptions(adapterKeys)
+        account.receiptTemplate = ReceiptTemplateFile.decode(reader, baseDirectory: baseDirectory)
         return account
     }
 

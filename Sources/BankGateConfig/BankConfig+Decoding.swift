@@ -5,7 +5,7 @@ extension BankConfig {
         "id", "adapter", "pain001_version", "transport", "url", "address", "outbox_dir", "inbox_dir", "max_in_flight",
         "max_attempts", "request_timeout_ms", "connect_timeout_ms", "backoff_base_ms", "backoff_max_ms",
         "circuit_failure_threshold", "circuit_cooldown_ms", "status_query_interval_ms",
-        "duplicate_check_window_hours", "max_transfers_per_message",
+        "duplicate_check_window_hours", "max_transfers_per_message", "receipt_template",
     ] + BankTLSConfig.keys + codeTableKeys
 
     static func decode(_ reader: TableReader, ids: inout UniqueIdentifiers, baseDirectory: String,
@@ -52,6 +52,7 @@ extension BankConfig {
             tls: tls)
         bank.adapterOptions = options
         bank.pain001VersionGiven = version != nil
+        bank.receiptTemplate = ReceiptTemplateFile.decode(reader, baseDirectory: baseDirectory)
         bank.codeTable = decodeCodeTable(reader, adapter: adapter, entry: adapter.flatMap { adapters.entries[$0.value] },
                                          baseDirectory: baseDirectory)
         return bank

@@ -18,6 +18,9 @@ public struct BankConfig: Sendable {
     public var adapter: String
     /// The adapter's own keys (CMB `login_name` …), as written.
     public var adapterOptions: [String: String] = [:]
+    /// `receipt_template`: the template for receipts given as data of this bank's accounts that
+    /// name none; `nil`: the default.
+    public var receiptTemplate: ReceiptTemplateFile?
     /// `pain001_version`: `pain.001.001.09` (default) or `pain.001.001.03`.
     public var pain001Version: String
     /// Whether `pain001_version` was written (else an adapter profile may choose its own default).

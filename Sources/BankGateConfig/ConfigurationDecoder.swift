@@ -52,7 +52,8 @@ struct ConfigurationDecoder {
             }
             return AccountConfig.decode(TableReader(table, path: "accounts[\(index)]", allowedKeys: AccountConfig.keys + adapterKeys.map(\.name),
                                                     problems: problems),
-                                        ids: &accountIds, bankIds: bankIds.seen, adapterKeys: adapterKeys)
+                                        ids: &accountIds, bankIds: bankIds.seen, adapterKeys: adapterKeys,
+                                        baseDirectory: baseDirectory)
         }
 
         var keyIds = UniqueIdentifiers(section: "keys", problems: problems)

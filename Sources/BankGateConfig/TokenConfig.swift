@@ -14,6 +14,8 @@ public enum Scope: String, Sendable, Hashable, CaseIterable {
     case accountsWrite = "accounts:write"
     /// Manage the signing keys' life cycle: bind, revoke, retire (and report lost, as `operate` may).
     case keysAdmin = "keys:admin"
+    /// Read electronic receipts (电子回单): their metadata, links and files (finance).
+    case receiptsRead = "receipts:read"
 }
 
 /// How a token's secret is kept in the configuration.

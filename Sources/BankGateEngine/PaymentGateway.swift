@@ -131,6 +131,7 @@ public struct GatewayError: Error, Sendable, Hashable, CustomStringConvertible {
         case amountTooLarge = "amount_too_large"
         case archiveRefused = "archive_refused"
         case batchTotalTooLarge = "batch_total_too_large"
+        case receiptIntegrityFailed = "receipt_integrity_failed"
 
         public var description: String { rawValue }
     }

@@ -9,6 +9,7 @@ import Hummingbird
 public import Logging
 public import ServiceLifecycle
 import Synchronization
+import BankGateTransport
 
 /// The whole gateway assembled from a configuration: the store, one dispatcher lane per bank, the
 /// engine and the HTTP API. The one composition root; `bankgate serve` and the end-to-end tests
@@ -26,6 +27,8 @@ public struct GatewayRuntime: Sendable {
     let reconciler: ReconcilerService
     /// Scheduled statement pulls; also the operator's "pull now".
     public let statementPulls: StatementPullService
+    /// Electronic receipts: pulls on demand, listing and files (`/v1/receipts`).
+    public let receipts: ReceiptDesk
     /// The API's connections: open ones against `max_connections`, and those refused or cut.
     public let connections: ConnectionGate
     /// The API's deadlines and connection limit, from `[server]` and the open-file limit.
@@ -79,6 +82,12 @@ public struct GatewayRuntime: Sendable {
         self.keyDesk = SigningKeyDesk(store: store, configuration: configuration, clock: clock, logger: logger)
         self.statementPulls = StatementPullService(configuration: configuration, connections: connections, reports: reports,
                                                    clock: clock, logger: logger)
+        // Receipt files under `<data_dir>/receipts`, kept by their hash; every receipt template is
+        // parsed now, so one that cannot be read refuses start-up (naming its file and line).
+        let receiptFiles = try ContentAddressedFiles(directory: configuration.server.dataDirectory + "/receipts")
+        self.receipts = ReceiptDesk(pulls: try ReceiptPullService(configuration: configuration, connections: connections, payments: store,
+                                                                  receipts: ReceiptStore(sharing: store), files: receiptFiles,
+                                                                  clock: clock, logger: logger))
         self.webhookSender = WebhookSender(store: reports.webhooks, poster: HTTPWebhookPoster(), clock: clock, logger: logger)
         self.reconciler = ReconcilerService(reports: reports, logger: logger)
         self.connectionPolicy = APIConnectionPolicy(server: configuration.server)
@@ -120,7 +129,8 @@ public struct GatewayRuntime: Sendable {
                                       "open_file_limit": "\(APIConnectionPolicy.openFileLimit())"])
         }
         let application = Application(
-            router: APIServer.makeRouter(gateway: engine, reports: reports, statementPulls: statementPulls, keys: keyDesk,
+            router: APIServer.makeRouter(gateway: engine, reports: reports, statementPulls: statementPulls, receipts: receipts,
+                                         keys: keyDesk,
                                          tokens: configuration.tokens,
                                          maxBodyBytes: server.maxBodyBytes),
             server: APIServer.httpServer(policy: policy, gate: connections),

@@ -109,6 +109,8 @@ public enum BankExchange: String, Sendable, Hashable, CaseIterable {
     case balanceRequest = "balance_request", balanceAnswer = "balance_answer"
     /// A file picked up from the bank's inbox folder (statements, status reports).
     case inboxFile = "inbox_file"
+    /// An electronic-receipt query or a receipt document request, and its answer.
+    case receiptRequest = "receipt_request", receiptAnswer = "receipt_answer"
 }
 
 /// A message sent to or received from a bank, archived byte for byte: in the row (`bytes`), or,

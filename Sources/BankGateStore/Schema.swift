@@ -428,5 +428,52 @@ enum Schema {
             ALTER TABLE submissions ADD COLUMN held_since INTEGER;
             CREATE INDEX submissions_held ON submissions (bank_id) WHERE held_reason IS NOT NULL;
             """),
+        // Electronic receipts (电子回单): one row per receipt the bank gave (its document, or its data
+        // rendered by bankgate into a PDF kept under `sha256`), unique per account on the bank's
+        // identity of it (`receipt_key`: its receipt number, else its serial, else the file's hash);
+        // `source_message_id` is the archived answer it came from. `receipt_links` ties a receipt to
+        // the payment and/or bank transaction (`bank_transactions.id`) it proves, and how it was found;
+        // a link found by amount, date and counterparty among several candidates is not confirmed.
+        Migration(name: "009_receipts", sql: """
+            CREATE TABLE receipts (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                bank_id TEXT NOT NULL,
+                account_id TEXT NOT NULL,
+                receipt_key TEXT NOT NULL,
+                booking_date TEXT NOT NULL,
+                amount_minor INTEGER NOT NULL,
+                currency TEXT NOT NULL,
+                direction TEXT NOT NULL,
+                counterparty_name TEXT,
+                counterparty_account TEXT,
+                counterparty_bank TEXT,
+                receipt_number TEXT,
+                bank_serial TEXT,
+                client_reference TEXT,
+                kind TEXT,
+                purpose TEXT,
+                content_type TEXT NOT NULL,
+                sha256 TEXT NOT NULL,
+                size INTEGER NOT NULL,
+                origin TEXT NOT NULL,
+                template TEXT,
+                source_message_id INTEGER,
+                created_at INTEGER NOT NULL,
+                UNIQUE (account_id, receipt_key)
+            );
+            CREATE INDEX receipts_account_date ON receipts (account_id, booking_date, id);
+            CREATE TABLE receipt_links (
+                id INTEGER PRIMARY KEY,
+                receipt_id INTEGER NOT NULL REFERENCES receipts (id),
+                payment_id TEXT,
+                transaction_id INTEGER,
+                method TEXT NOT NULL,
+                confirmed INTEGER NOT NULL,
+                created_at INTEGER NOT NULL,
+                UNIQUE (receipt_id, payment_id, transaction_id)
+            );
+            CREATE INDEX receipt_links_payment ON receipt_links (payment_id) WHERE payment_id IS NOT NULL;
+            CREATE INDEX receipt_links_transaction ON receipt_links (transaction_id) WHERE transaction_id IS NOT NULL;
+            """),
     ]
 }

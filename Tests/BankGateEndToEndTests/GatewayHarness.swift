@@ -156,7 +156,7 @@ final class GatewayHarness: @unchecked Sendable {
             [[tokens]]
             name = "treasury"
             token = "\(token)"
-            scopes = ["payments:write", "payments:read", "operate", "events:read", "accounts:read", "accounts:write", "keys:admin"]
+            scopes = ["payments:write", "payments:read", "operate", "events:read", "accounts:read", "accounts:write", "keys:admin", "receipts:read"]
 
             [dispatch]
             poll_interval_ms = 50
@@ -177,7 +177,7 @@ final class GatewayHarness: @unchecked Sendable {
         [[tokens]]
         name = "treasury"
         token = "\(token)"
-        scopes = ["payments:write", "payments:read", "operate", "events:read", "accounts:read", "accounts:write", "keys:admin"]
+        scopes = ["payments:write", "payments:read", "operate", "events:read", "accounts:read", "accounts:write", "keys:admin", "receipts:read"]
 
         [[tokens]]
         name = "reader"

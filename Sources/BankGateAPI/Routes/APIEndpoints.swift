@@ -12,6 +12,8 @@ struct APIEndpoints: Sendable {
     let reports: (any AccountReporting)?
     /// The statement puller, for `POST /v1/accounts/{id}/statements/pull`.
     let statementPulls: StatementPullService?
+    /// Electronic receipts, for `/v1/receipts` and `POST /v1/accounts/{id}/receipts/pull`; nil: 404.
+    let receipts: ReceiptDesk?
     /// The signing keys' life cycle, for `/v1/keys`; nil: those routes answer 404.
     let keys: (any SigningKeyAdministration)?
     let auth: TokenAuthenticator
@@ -32,6 +34,7 @@ struct APIEndpoints: Sendable {
         router.get("/v1/events") { request, context in try await events(request, context) }
         router.get("/v1/payments/:id/trace") { request, context in try await tracePayment(request, context) }
         registerAccountRoutes(on: router)
+        registerReceiptRoutes(on: router)
         registerKeyRoutes(on: router)
         router.get("/healthz") { _, _ in health() }
         router.get("/readyz") { _, _ in await readiness() }

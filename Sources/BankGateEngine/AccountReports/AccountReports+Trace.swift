@@ -3,7 +3,7 @@ public import BankGateStore
 
 /// One link of a payment's chain, from the API request to the statement entry that booked it.
 public struct TraceStep: Sendable {
-    /// `api_request`, `transition`, `bank_message`, `status_report`, `statement_entry`, `match`.
+    /// `api_request`, `transition`, `bank_message`, `status_report`, `statement_entry`, `match`, `receipt`.
     public var kind: String
     public var at: Timestamp
     /// What happened, for people.
@@ -28,7 +28,7 @@ public struct PaymentTrace: Sendable {
 extension AccountReports {
     /// The chain of `paymentId` in time order: the API request that brought it, every transition,
     /// each bank message that carried it or answered about it, the statement entries that booked
-    /// it and the matches (receipts will join once they exist).
+    /// it, the matches, and the electronic receipts linked to it.
     public func trace(paymentId: String) async throws(GatewayError) -> PaymentTrace {
         do {
             guard let payment = try await payments.payment(id: paymentId) else {
@@ -83,6 +83,15 @@ extension AccountReports {
                                        summary: "\(match.kind) match, \(match.state)" + (match.decidedBy.map { " by \($0)" } ?? ""),
                                        identifiers: [("match_id", match.id), ("transaction_id", match.transactionId),
                                                      ("reasons", match.reasons.joined(separator: ","))]))
+            }
+            for receipt in try await ReceiptStore(sharing: payments).receipts(paymentId: paymentId) {
+                let link = receipt.links.first { $0.paymentId == paymentId }
+                steps.append(TraceStep(
+                    kind: "receipt", at: receipt.createdAt,
+                    summary: "receipt \(receipt.draft.receiptNumber ?? receipt.draft.bankSerial ?? receipt.id) of \(receipt.draft.bookingDate), "
+                        + "\(link?.confirmed == false ? "suggested" : "linked") by \(link?.method.rawValue ?? "-")",
+                    identifiers: [("receipt_id", receipt.id), ("content_type", receipt.draft.contentType),
+                                  ("sha256", receipt.draft.sha256), ("origin", receipt.draft.origin.rawValue)]))
             }
             steps.sort { $0.at < $1.at }
             return PaymentTrace(payment: payment, steps: steps)

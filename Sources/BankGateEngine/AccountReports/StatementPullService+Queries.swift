@@ -159,25 +159,6 @@ extension StatementPullService {
     /// Sends one query, archiving it and its answer; the answer's body when the bank answered 2xx.
     private func ask(_ target: PullTarget, _ request: EncodedMessage,
                      exchange: (request: BankExchange, answer: BankExchange)) async throws(GatewayError) -> ([UInt8], Int64) {
-        let accountId = target.account.id
-        let requestId = try await archive(target, MessageToArchive(direction: .outbound, kind: request.kind, exchange: exchange.request,
-                                                                   accountId: accountId,
-                                                                   bytes: target.connection.adapter.archivableBytes(request)), at: clock.now())
-        switch await target.transport.report(request) {
-        case .answered(let status, let body):
-            await target.connection.noteAnswer(body)
-            let answerId = try await archive(target, MessageToArchive(
-                direction: .inbound, kind: request.kind + ".answer", exchange: exchange.answer, accountId: accountId,
-                requestId: requestId, httpStatus: status, bytes: body), at: clock.now())
-            guard (200..<300).contains(status) else {
-                logger.warning("account query refused", metadata: ["account": "\(accountId)", "status": "\(status)"])
-                throw GatewayError(.unavailable, code: .bankRefused, message: "the bank answered HTTP \(status) to \(request.kind)")
-            }
-            return (body, answerId)
-        case .notSent(let reason), .unknown(let reason):
-            throw GatewayError(.unavailable, code: .bankUnreachable, message: "\(request.kind) failed: \(reason)")
-        case .delivered:
-            throw GatewayError(.unavailable, code: .bankUnreachable, message: "\(request.kind) has no synchronous answer on this transport")
-        }
+        try await queryExchange(target).ask(request, exchange: exchange)
     }
 }

@@ -202,12 +202,13 @@ public final class StatementPullService: Service, Sendable {
 
     /// Archives one message of a pull; a pull whose messages cannot be archived does not go on.
     func archive(_ target: PullTarget, _ message: MessageToArchive, at: Timestamp) async throws(GatewayError) -> Int64 {
-        do {
-            return try await reports.payments.archive(bankId: target.bankId, message: message, at: at)
-        } catch {
-            logger.error("cannot archive a report exchange", metadata: ["account": "\(target.account.id)", "error": "\(error)"])
-            throw GatewayError(storeError: error)
-        }
+        try await queryExchange(target).archive(message, at: at)
+    }
+
+    /// How queries about `target`'s account are sent and archived.
+    func queryExchange(_ target: PullTarget) -> AccountQueryExchange {
+        AccountQueryExchange(connection: target.connection, transport: target.transport, bankId: target.bankId,
+                             accountId: target.account.id, payments: reports.payments, clock: clock, logger: logger)
     }
 
     /// After a failed pull: run `key` again a minute from now rather than a whole interval later.

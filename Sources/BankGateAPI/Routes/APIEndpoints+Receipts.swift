@@ -1,0 +1,156 @@
+import BankGateConfig
+import BankGateCore
+import BankGateCrypto
+import BankGateEngine
+import BankGateStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// Electronic receipts (电子回单): pull an account's day now, list, show, and download the file
+/// as kept, with its `Digest`.
+extension APIEndpoints {
+    func registerReceiptRoutes(on router: Router<APIRequestContext>) {
+        router.post("/v1/accounts/:id/receipts/pull") { request, context in try await pullReceipts(request, context) }
+        router.get("/v1/receipts") { request, context in try await listReceipts(request, context) }
+        router.get("/v1/receipts/:id") { request, context in try await showReceipt(request, context) }
+        router.get("/v1/receipts/:id/file") { request, context in try await receiptFile(request, context) }
+    }
+
+    func requireReceipts() throws(GatewayError) -> ReceiptDesk {
+        guard let receipts else { throw GatewayError(.notFound, code: .notFound, message: "electronic receipts are not enabled") }
+        return receipts
+    }
+
+    /// `POST /v1/accounts/{id}/receipts/pull?date=YYYY-MM-DD` (today by default): ask the bank now.
+    func pullReceipts(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        _ = try auth.authorize(request, anyOf: [.operate])
+        let desk = try requireReceipts()
+        let accountId = try pathID(context)
+        let date = try AccountRequestBodies.date(QueryParameters(request).string("date") ?? clock.now().dateString, "date")
+        let result = try await desk.pull(accountId: accountId, date: date)
+        var writer = JSONWriter(capacity: 256 + result.stored.count * 900)
+        writer.beginObject()
+        writer.field("account", result.accountId)
+        writer.field("date", result.date)
+        writer.field("listed", result.listed)
+        writer.field("new", result.stored.count)
+        writer.field("known", result.known)
+        writer.field("added_links", result.addedLinks)
+        writer.key("receipts")
+        writer.beginArray()
+        for receipt in result.stored { writer.receipt(receipt) }
+        writer.endArray()
+        writer.endObject()
+        return APIResponse.json(.ok, writer)
+    }
+
+    /// `GET /v1/receipts?account=&from=&to=&payment=&transaction=&linked=&cursor=&limit=`
+    func listReceipts(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        _ = try auth.authorize(request, anyOf: [.receiptsRead, .operate])
+        let desk = try requireReceipts()
+        let query = QueryParameters(request)
+        var filter = ReceiptFilter(accountId: query.string("account"), paymentId: query.string("payment"),
+                                   transactionId: query.string("transaction"))
+        filter.fromDate = try query.string("from").map { (text: String) throws(GatewayError) -> String in try AccountRequestBodies.date(text, "from") }
+        filter.toDate = try query.string("to").map { (text: String) throws(GatewayError) -> String in try AccountRequestBodies.date(text, "to") }
+        switch query.string("linked") {
+        case nil: break
+        case "true": filter.linked = true
+        case "false": filter.linked = false
+        default: throw GatewayError(.badRequest, code: .invalidParameter, message: "linked must be true or false", field: "linked")
+        }
+        let limit = try query.integer("limit", in: 1...1000, default: 100)
+        let page = try await desk.list(filter, cursor: query.string("cursor"), limit: limit)
+        var writer = JSONWriter(capacity: 256 + page.receipts.count * 900)
+        writer.beginObject()
+        writer.key("receipts")
+        writer.beginArray()
+        for receipt in page.receipts { writer.receipt(receipt) }
+        writer.endArray()
+        writer.field("next_cursor", page.nextCursor)
+        writer.endObject()
+        return APIResponse.json(.ok, writer)
+    }
+
+    /// `GET /v1/receipts/{id}`: the receipt's metadata and links.
+    func showReceipt(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        _ = try auth.authorize(request, anyOf: [.receiptsRead, .operate])
+        let receipt = try await requireReceipts().receipt(id: try pathID(context))
+        var writer = JSONWriter(capacity: 1024)
+        writer.receipt(receipt)
+        return APIResponse.json(.ok, writer)
+    }
+
+    /// `GET /v1/receipts/{id}/file`: the bytes as kept, with their content type and
+    /// `Digest: sha-256=<base64>`; a file found altered or missing answers 500
+    /// `receipt_integrity_failed`, never the bytes.
+    func receiptFile(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        _ = try auth.authorize(request, anyOf: [.receiptsRead, .operate])
+        let (receipt, bytes) = try await requireReceipts().file(id: try pathID(context))
+        var headers: HTTPFields = [:]
+        headers[.contentType] = receipt.draft.contentType
+        headers[HTTPField.Name("Digest")!] = "sha-256=" + Data(SHA256.digest(bytes)).base64EncodedString()
+        headers[.contentDisposition] = "attachment; filename=\"\(receipt.id)\(Self.fileExtension(receipt.draft.contentType))\""
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    /// The file name extension of a receipt's content type.
+    static func fileExtension(_ contentType: String) -> String {
+        switch contentType.split(separator: ";").first.map(String.init) ?? contentType {
+        case "application/pdf": ".pdf"
+        case "image/png": ".png"
+        case "image/jpeg": ".jpg"
+        case "application/ofd": ".ofd"
+        case "application/zip": ".zip"
+        case "text/plain": ".txt"
+        default: ".bin"
+        }
+    }
+}
+
+extension JSONWriter {
+    /// One receipt: its filing fields, its file and its links.
+    mutating func receipt(_ receipt: ReceiptRecord) {
+        let draft = receipt.draft
+        beginObject()
+        field("id", receipt.id)
+        field("bank", draft.bankId)
+        field("account", draft.accountId)
+        field("booking_date", draft.bookingDate)
+        field("amount", draft.amount.decimalString)
+        field("currency", draft.amount.currency.code)
+        field("direction", draft.direction)
+        field("counterparty_name", draft.counterpartyName)
+        field("counterparty_account", draft.counterpartyAccount)
+        field("counterparty_bank", draft.counterpartyBank)
+        field("receipt_number", draft.receiptNumber)
+        field("bank_serial", draft.bankSerial)
+        field("client_reference", draft.clientReference)
+        field("kind", draft.kind)
+        field("purpose", draft.purpose)
+        field("content_type", draft.contentType)
+        field("sha256", draft.sha256)
+        field("size", draft.size)
+        field("origin", draft.origin.rawValue)
+        field("template", draft.template)
+        field("source_message_id", draft.sourceMessageId)
+        field("created_at", receipt.createdAt.iso8601)
+        field("file_url", "/v1/receipts/\(receipt.id)/file")
+        key("links")
+        beginArray()
+        for link in receipt.links {
+            beginObject()
+            field("payment_id", link.paymentId)
+            field("transaction_id", link.transactionId)
+            field("method", link.method.rawValue)
+            key("confirmed")
+            bool(link.confirmed)
+            field("created_at", link.createdAt.iso8601)
+            endObject()
+        }
+        endArray()
+        endObject()
+    }
+}
