@@ -143,7 +143,7 @@ final class Pain001EncodingTests: XCTestCase {
     func testAdapterDescription() {
         let adapter = ISO20022Adapter(painVersion: .v03)
         XCTAssertEqual(adapter.name, "iso20022")
-        XCTAssertEqual(adapter.capabilities, [.payment, .batchPayment, .statusQuery, .statement, .balance])
+        XCTAssertEqual(adapter.capabilities, [.payment, .batchPayment, .statusQuery, .statement, .balance, .receipts])
         XCTAssertEqual(adapter.maxTransfersPerMessage, 10_000)
         XCTAssertEqual(adapter.duplicateCheckWindowMilliseconds, 30 * 86_400_000)
         XCTAssertEqual(ISO20022Adapter(painVersion: .v09, duplicateCheckWindowMilliseconds: 5).duplicateCheckWindowMilliseconds, 5)

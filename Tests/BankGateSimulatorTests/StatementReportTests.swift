@@ -171,7 +171,7 @@ final class StatementReportTests: XCTestCase {
         XCTAssertEqual(badDate.httpStatus, 400)
         let reversed = await scenario.request(from: StatementScenario.day2, to: StatementScenario.day1)
         XCTAssertEqual(reversed.httpStatus, 400)
-        let unknownMessage = await scenario.request("camt.054.001.08", from: StatementScenario.day1, to: StatementScenario.day1)
+        let unknownMessage = await scenario.request("camt.054.001.02", from: StatementScenario.day1, to: StatementScenario.day1)
         XCTAssertEqual(unknownMessage.httpStatus, 400)
         let notCamt060 = await scenario.bank.answerReportRequest(Pain001Fixture.document(
             messageId: "X", transfers: [TestTransfer(endToEndId: "E", amount: "1")]))
