@@ -29,7 +29,9 @@ extension BankReceipt {
         case .purpose: return nonEmpty(purpose)
         case .amount: return "\(amount.currency.code) \(Self.grouped(amount.decimalString))"
         case .amountInWords:
-            return ChineseAmountInWords.text(amount).map { amount.currency.code == "CNY" ? "人民币" + $0 : $0 }
+            // 元角分 are the units of the yuan: other currencies are not written in words.
+            guard amount.currency.code == "CNY" else { return nil }
+            return ChineseAmountInWords.text(amount).map { "人民币" + $0 }
         case .currency: return amount.currency.code
         case .accountNumber: return accountNumber
         case .accountName: return nonEmpty(account.name)

@@ -35,7 +35,8 @@ final class ISO20022ReceiptTests: XCTestCase {
         let debit = page.receipts[0], credit = page.receipts[1]
         XCTAssertEqual(debit.receiptNumber, "BNK-20261123-000117")
         XCTAssertEqual(debit.bankSerial, "BNK-20261123-000117")
-        XCTAssertEqual(debit.clientReference, "E2E-2026-0042")
+        XCTAssertEqual(debit.clientReference, "BGI2026112300000000000042", "our instruction id")
+        XCTAssertEqual(debit.extraFields["EndToEndId"], "E2E-2026-0042")
         XCTAssertEqual(debit.accountNumber, "FR7630006000011234567890189")
         XCTAssertEqual(debit.bookingDate, "2026-11-23")
         XCTAssertEqual(debit.amount, Money(minorUnits: 123_456, currency: eur))
@@ -49,7 +50,7 @@ final class ISO20022ReceiptTests: XCTestCase {
         XCTAssertEqual(credit.direction, .credit)
         XCTAssertEqual(credit.amount, Money(minorUnits: 50_000, currency: eur))
         XCTAssertEqual(credit.counterparty.name, "Dupont SARL")
-        XCTAssertEqual(credit.clientReference, "DUP-77")
+        XCTAssertEqual(credit.clientReference, "DUP-77", "no InstrId: the end-to-end id")
         XCTAssertEqual(credit.kind, "Credit notification (PMNT/RCDT/ESCT)")
     }
 

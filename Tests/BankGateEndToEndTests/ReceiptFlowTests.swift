@@ -1,7 +1,7 @@
 import Foundation
 import XCTest
 
-/// Electronic receipts end to end against the CMB, CMB cloud and ICBC simulators: a payment executed, the
+/// Electronic receipts end to end against the CMB, CMB cloud, ICBC and ISO 20022 simulators: a payment executed, the
 /// day's statement pulled, then the day's receipts — stored once, linked to the payment by its
 /// client reference and to its bank transaction by the bank serial, announced by
 /// `receipt.available`, shown in the payment's trace, and served as kept (with a `Digest`), never
@@ -10,7 +10,14 @@ final class ReceiptFlowTests: XCTestCase {
     func testCMBReceiptIsRenderedLinkedAndServed() async throws {
         // The simulator's cmb-sim-sz: our account's number and name are on the rendered receipt too.
         try await Self.receiptFlow(.cmb, expectedOrigin: "rendered", expectedContentType: "application/pdf",
-                                   pdfShows: ["755912345610001", "深圳示例科技有限公司"])
+                                   pdfShows: ["上海某某贸易有限公司", "31001234567890123", "755912345610001", "深圳示例科技有限公司"])
+    }
+
+    /// ISO 20022: the day's camt.054 notification, one receipt per booked entry, rendered by bankgate.
+    func testISO20022ReceiptFromTheDaysCamt054IsRenderedLinkedAndServed() async throws {
+        try await Self.receiptFlow(.iso20022, expectedOrigin: "rendered", expectedContentType: "application/pdf",
+                                   pdfShows: ["ACME Trading SARL", "EUR 1,234.56", "Debit notification (PMNT/ICDT/ESCT)"],
+                                   pdfLacks: ["人民币", "元"])
     }
 
     func testICBCReceiptDocumentIsFetchedLinkedAndServed() async throws {
@@ -22,7 +29,7 @@ final class ReceiptFlowTests: XCTestCase {
     }
 
     static func receiptFlow(_ bank: ConformanceBank, expectedOrigin: String, expectedContentType: String,
-                            pdfShows: [String] = []) async throws {
+                            pdfShows: [String] = [], pdfLacks: [String] = []) async throws {
         try await Conformance.withProfile(profile: bank.profile) { harness in
             let created = try await harness.call("POST", "/v1/payments", body: bank.payment("RCP-1", "1234.56"), key: "rcp-1")
             XCTAssertEqual(created.status, 201, "\(created.json)")
@@ -41,7 +48,9 @@ final class ReceiptFlowTests: XCTestCase {
 
             let pulled = try await harness.call("POST", "/v1/accounts/\(account)/receipts/pull?date=\(today)")
             XCTAssertEqual(pulled.status, 200, "\(pulled.json)")
-            XCTAssertEqual(pulled.json["new"] as? Int, 1, "\(pulled.json)")
+            // The day's receipts: ours, and the simulator's incoming credits where it books some (ISO 20022).
+            let newCount = try XCTUnwrap(pulled.json["new"] as? Int, "\(pulled.json)")
+            XCTAssertGreaterThanOrEqual(newCount, 1, "\(pulled.json)")
             let receipts = try XCTUnwrap(pulled.json["receipts"] as? [[String: Any]])
             let receipt = try XCTUnwrap(receipts.first { $0["client_reference"] as? String == instructionId }, "\(receipts)")
             let receiptId = try XCTUnwrap(receipt["id"] as? String)
@@ -63,7 +72,7 @@ final class ReceiptFlowTests: XCTestCase {
             XCTAssertEqual(again.json["new"] as? Int, 0, "\(again.json)")
             XCTAssertEqual(again.json["added_links"] as? Int, 0, "\(again.json)")
             let all = try await harness.call("GET", "/v1/receipts?account=\(account)")
-            XCTAssertEqual((all.json["receipts"] as? [[String: Any]])?.count, 1, "\(all.json)")
+            XCTAssertEqual((all.json["receipts"] as? [[String: Any]])?.count, newCount, "\(all.json)")
             let byPayment = try await harness.call("GET", "/v1/receipts?payment=\(paymentId)&linked=true")
             XCTAssertEqual((byPayment.json["receipts"] as? [[String: Any]])?.compactMap { $0["id"] as? String }, [receiptId])
             let byTransaction = try await harness.call("GET", "/v1/receipts?transaction=\(transactionId)")
@@ -74,7 +83,8 @@ final class ReceiptFlowTests: XCTestCase {
             // The ledger feed carries it once, with its links; the payment's trace shows it.
             let events = try await harness.call("GET", "/v1/events?after=0&limit=1000")
             let available = (events.json["events"] as? [[String: Any]] ?? []).filter { $0["type"] as? String == "receipt.available" }
-            XCTAssertEqual(available.count, 1, "\(events.json)")
+            XCTAssertEqual(available.count, newCount, "one event per receipt: \(events.json)")
+            XCTAssertEqual(available.filter { ($0["data"] as? [String: Any])?["receipt_id"] as? String == receiptId }.count, 1)
             let trace = try await harness.call("GET", "/v1/payments/\(paymentId)/trace")
             let steps = trace.json["steps"] as? [[String: Any]] ?? []
             XCTAssertTrue(steps.contains { $0["kind"] as? String == "receipt" && ($0["ids"] as? [String: Any])?["receipt_id"] as? String == receiptId },
@@ -90,9 +100,13 @@ final class ReceiptFlowTests: XCTestCase {
             XCTAssertEqual(header("Digest"), "sha-256=" + Data(hexBytes(sha)).base64EncodedString())
             XCTAssertEqual(file.body.count, receipt["size"] as? Int)
             if expectedContentType == "application/pdf" {
-                let text = try pdfText(file.body, in: harness.directory)
-                for expected in ["1,234.56", today, "上海某某贸易有限公司", "31001234567890123", receipt["receipt_number"] as? String ?? "?"] + pdfShows {
-                    XCTAssertTrue(text.contains(expected), "the rendered receipt shows \(expected): \(text)")
+                // Without white space: a value wrapped in its cell reads as one.
+                let text = String(try pdfText(file.body, in: harness.directory).filter { !$0.isWhitespace })
+                for expected in ["1,234.56", today, receipt["receipt_number"] as? String ?? "?"] + pdfShows {
+                    XCTAssertTrue(text.contains(String(expected.filter { !$0.isWhitespace })), "the rendered receipt shows \(expected): \(text)")
+                }
+                for unexpected in pdfLacks {
+                    XCTAssertFalse(text.contains(unexpected), "the rendered receipt does not show \(unexpected): \(text)")
                 }
             } else {
                 let text = String(decoding: file.body, as: UTF8.self)

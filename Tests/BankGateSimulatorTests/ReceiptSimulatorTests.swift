@@ -240,7 +240,8 @@ final class ReceiptSimulatorTests: XCTestCase {
                 XCTAssertEqual(try XMLSchemaValidator(xsdPath: xsd).validate(answer.body), [], "valid camt.054.001.08")
             }
             let page = try adapter.decodeReceiptQueryPage(answer.body, account: debtor)
-            let receipt = try XCTUnwrap(page.receipts.first { $0.clientReference == "E2E-R-1" }, "\(page.receipts)")
+            let receipt = try XCTUnwrap(page.receipts.first { $0.clientReference == "MSG-R-1-1" }, "\(page.receipts)")
+            XCTAssertEqual(receipt.extraFields["EndToEndId"], "E2E-R-1")
             XCTAssertEqual(receipt.amount, Money(minorUnits: 123_456, currency: eur))
             XCTAssertEqual(receipt.direction, .debit)
             XCTAssertEqual(receipt.bookingDate, today)

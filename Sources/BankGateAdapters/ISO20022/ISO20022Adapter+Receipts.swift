@@ -22,7 +22,8 @@ extension ISO20022Adapter: ReceiptQueryAdapter {
 
     /// The booked entries of the camt.054 answer about `account`, one receipt each: the account
     /// servicer's reference as the bank serial (and as the receipt number: camt.054 has none of
-    /// its own), the end-to-end id as our reference (else the instruction id), the counterparty,
+    /// its own), the instruction id as our reference (bankgate's own, unique per transfer; else the
+    /// end-to-end id, kept under `EndToEndId` too), the counterparty,
     /// remittance text as the purpose, the bank transaction code as the kind. An empty body (the
     /// bank's 204: nothing booked) is no receipts; pending and information entries are no receipts.
     /// - Throws: ``AdapterError`` for a document that is not camt.054, is about another account, or
@@ -55,10 +56,11 @@ extension ISO20022Adapter: ReceiptQueryAdapter {
             if let reference = entry.bankReference { extra["NtryRef"] = reference }
             if let valueDate = entry.valueDate { extra["ValDt"] = valueDate }
             if let message = entry.messageId { extra["MsgId"] = message }
+            if let endToEnd = entry.endToEndId { extra["EndToEndId"] = endToEnd }
             if entry.isReversal { extra["RvslInd"] = "true" }
             receipts.append(BankReceipt(
                 receiptNumber: entry.accountServicerReference, bankSerial: entry.accountServicerReference,
-                clientReference: entry.endToEndId ?? entry.instructionId, accountNumber: account.number,
+                clientReference: entry.instructionId ?? entry.endToEndId, accountNumber: account.number,
                 bookingDate: bookingDate, amount: entry.amount, direction: entry.creditDebit,
                 counterparty: entry.counterparty, purpose: entry.remittanceInformation ?? entry.additionalInformation,
                 kind: Self.kind(of: entry.transactionCode, direction: entry.creditDebit), extraFields: extra))
