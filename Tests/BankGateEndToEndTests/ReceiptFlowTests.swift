@@ -1,3 +1,4 @@
+import BankGateCrypto
 import Foundation
 import XCTest
 
@@ -122,6 +123,33 @@ final class ReceiptFlowTests: XCTestCase {
             let altered = try await harness.call("GET", "/v1/receipts/\(receiptId)/file")
             XCTAssertEqual(altered.status, 500)
             XCTAssertEqual((altered.json["error"] as? [String: Any])?["code"] as? String, "receipt_integrity_failed", "\(altered.json)")
+
+            // `verify` re-hashes every kept file: this one is named, recorded and announced.
+            let verified = try await harness.call("POST", "/v1/receipts/verify")
+            XCTAssertEqual(verified.status, 200, "\(verified.json)")
+            XCTAssertEqual(verified.json["checked"] as? Int, newCount)
+            let failed = try XCTUnwrap(verified.json["failed"] as? [[String: Any]])
+            XCTAssertEqual(failed.compactMap { $0["receipt_id"] as? String }, [receiptId], "\(verified.json)")
+            XCTAssertEqual(failed.first?["problem"] as? String, "altered")
+            XCTAssertEqual(failed.first?["found_sha256"] as? String, SHA256.hex(Array(bytes)))
+            let afterVerify = try await harness.call("GET", "/v1/events?after=0&limit=1000")
+            let integrity = (afterVerify.json["events"] as? [[String: Any]] ?? []).filter { $0["type"] as? String == "receipt.integrity_failed" }
+            XCTAssertEqual(integrity.count, 1, "\(afterVerify.json)")
+            XCTAssertEqual((integrity.first?["data"] as? [String: Any])?["receipt_id"] as? String, receiptId)
+            // Removed altogether: missing.
+            try FileManager.default.removeItem(atPath: path)
+            let again2 = try await harness.call("POST", "/v1/receipts/verify")
+            XCTAssertEqual((again2.json["failed"] as? [[String: Any]])?.first?["problem"] as? String, "missing", "\(again2.json)")
+
+            // The same through the command line: the table, and verify's exit status 5.
+            let daemon = ["--url", "http://127.0.0.1:\(harness.apiPort)", "--token", harness.token]
+            let listedByCLI = try BankGateExecutable.run(["receipts", "list", "--account", account] + daemon)
+            XCTAssertEqual(listedByCLI.status, 0, listedByCLI.err)
+            XCTAssertTrue(listedByCLI.out.contains(receiptId) && listedByCLI.out.contains(paymentId), listedByCLI.out)
+            let verifiedByCLI = try BankGateExecutable.run(["receipts", "verify"] + daemon)
+            XCTAssertEqual(verifiedByCLI.status, 5, verifiedByCLI.err)
+            XCTAssertTrue(verifiedByCLI.out.contains("\(receiptId) missing"), verifiedByCLI.out)
+            XCTAssertTrue(verifiedByCLI.err.contains("missing or altered"), verifiedByCLI.err)
         }
     }
 

@@ -16,6 +16,31 @@ extension APIEndpoints {
         router.get("/v1/receipts") { request, context in try await listReceipts(request, context) }
         router.get("/v1/receipts/:id") { request, context in try await showReceipt(request, context) }
         router.get("/v1/receipts/:id/file") { request, context in try await receiptFile(request, context) }
+        router.post("/v1/receipts/verify") { request, context in try await verifyReceipts(request, context) }
+    }
+
+    /// `POST /v1/receipts/verify`: re-hash every kept receipt file now; each one missing or altered is
+    /// recorded (`receipt.integrity_failed`) and listed. 200 either way: the answer is the finding.
+    func verifyReceipts(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        _ = try auth.authorize(request, anyOf: [.operate])
+        let verification = try await requireReceipts().verify()
+        var writer = JSONWriter(capacity: 128 + verification.failures.count * 200)
+        writer.beginObject()
+        writer.field("checked", verification.checked)
+        writer.field("intact", verification.checked - verification.failures.count)
+        writer.key("failed")
+        writer.beginArray()
+        for failure in verification.failures {
+            writer.beginObject()
+            writer.field("receipt_id", failure.receiptId)
+            writer.field("sha256", failure.sha256)
+            writer.field("problem", failure.problem)
+            writer.field("found_sha256", failure.foundSHA256)
+            writer.endObject()
+        }
+        writer.endArray()
+        writer.endObject()
+        return APIResponse.json(.ok, writer)
     }
 
     func requireReceipts() throws(GatewayError) -> ReceiptDesk {

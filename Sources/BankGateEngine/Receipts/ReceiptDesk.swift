@@ -66,4 +66,65 @@ public final class ReceiptDesk: Sendable {
                                message: "the file of receipt \(receipt.id) does not match the hash it was kept under")
         }
     }
+
+    /// A receipt whose kept file does not match its hash.
+    public struct IntegrityFailure: Sendable, Hashable {
+        public var receiptId: String
+        public var sha256: String
+        /// `missing` or `altered`.
+        public var problem: String
+        /// The hash of the bytes found, when altered.
+        public var foundSHA256: String?
+    }
+
+    /// What ``verify()`` found: how many receipts it checked and those whose file is missing or altered.
+    public struct Verification: Sendable {
+        public var checked: Int
+        public var failures: [IntegrityFailure]
+    }
+
+    /// Re-hashes the kept file of every receipt; each one missing or altered is recorded
+    /// (`receipt.integrity_failed`, audited) and returned. Run daily and by `bankgate receipts verify`.
+    public func verify() async throws(GatewayError) -> Verification {
+        var verification = Verification(checked: 0, failures: [])
+        var cursor: String?
+        repeat {
+            let page: [ReceiptRecord]
+            do {
+                page = try await store.receipts(ReceiptFilter(), after: cursor, limit: 500)
+            } catch {
+                throw GatewayError(storeError: error)
+            }
+            for receipt in page {
+                verification.checked += 1
+                let state: ContentAddressedFiles.FileState
+                do {
+                    state = try files.check(receipt.draft.sha256)
+                } catch {
+                    logger.error("receipt file cannot be checked", metadata: ["receipt": "\(receipt.id)", "error": "\(error)"])
+                    throw GatewayError(.unavailable, code: .storeUnavailable, message: "receipt files cannot be read: \(error)")
+                }
+                let failure: IntegrityFailure
+                switch state {
+                case .intact: continue
+                case .missing:
+                    failure = IntegrityFailure(receiptId: receipt.id, sha256: receipt.draft.sha256, problem: "missing")
+                case .altered(let actual):
+                    failure = IntegrityFailure(receiptId: receipt.id, sha256: receipt.draft.sha256, problem: "altered",
+                                               foundSHA256: actual)
+                }
+                logger.error("receipt file altered or missing", metadata: ["receipt": "\(receipt.id)", "problem": "\(failure.problem)"])
+                do {
+                    try await store.recordIntegrityFailure(receiptId: failure.receiptId, sha256: failure.sha256,
+                                                           problem: failure.problem, foundSHA256: failure.foundSHA256,
+                                                           at: pulls.clock.now())
+                } catch {
+                    throw GatewayError(storeError: error)
+                }
+                verification.failures.append(failure)
+            }
+            cursor = page.count == 500 ? page.last?.id : nil
+        } while cursor != nil
+        return verification
+    }
 }

@@ -80,6 +80,8 @@ struct OperatorFailure: Error {
     /// The answer was read, and it says the books do not agree (a balance reconciliation that is
     /// not balanced).
     static let notBalanced: Int32 = 4
+    /// The answer was read, and it says kept receipt files are missing or altered.
+    static let receiptsAltered: Int32 = 5
 
     var message: String
     var exitCode: Int32
