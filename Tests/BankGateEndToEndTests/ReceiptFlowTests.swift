@@ -132,6 +132,9 @@ final class ReceiptFlowTests: XCTestCase {
             XCTAssertEqual(failed.compactMap { $0["receipt_id"] as? String }, [receiptId], "\(verified.json)")
             XCTAssertEqual(failed.first?["problem"] as? String, "altered")
             XCTAssertEqual(failed.first?["found_sha256"] as? String, SHA256.hex(Array(bytes)))
+            // The same finding again (as the daily check finds it): listed, not announced twice.
+            let repeated = try await harness.call("POST", "/v1/receipts/verify")
+            XCTAssertEqual((repeated.json["failed"] as? [[String: Any]])?.count, 1, "\(repeated.json)")
             let afterVerify = try await harness.call("GET", "/v1/events?after=0&limit=1000")
             let integrity = (afterVerify.json["events"] as? [[String: Any]] ?? []).filter { $0["type"] as? String == "receipt.integrity_failed" }
             XCTAssertEqual(integrity.count, 1, "\(afterVerify.json)")

@@ -83,8 +83,9 @@ public final class ReceiptDesk: Sendable {
         public var failures: [IntegrityFailure]
     }
 
-    /// Re-hashes the kept file of every receipt; each one missing or altered is recorded
-    /// (`receipt.integrity_failed`, audited) and returned. Run daily and by `bankgate receipts verify`.
+    /// Re-hashes the kept file of every receipt; each one missing or altered is returned, and
+    /// recorded (`receipt.integrity_failed`, audited) once per finding. Run daily
+    /// (`ReceiptIntegrityWatch`) and by `bankgate receipts verify`.
     public func verify() async throws(GatewayError) -> Verification {
         var verification = Verification(checked: 0, failures: [])
         var cursor: String?
@@ -115,7 +116,7 @@ public final class ReceiptDesk: Sendable {
                 }
                 logger.error("receipt file altered or missing", metadata: ["receipt": "\(receipt.id)", "problem": "\(failure.problem)"])
                 do {
-                    try await store.recordIntegrityFailure(receiptId: failure.receiptId, sha256: failure.sha256,
+                    _ = try await store.recordIntegrityFailure(receiptId: failure.receiptId, sha256: failure.sha256,
                                                            problem: failure.problem, foundSHA256: failure.foundSHA256,
                                                            at: pulls.clock.now())
                 } catch {
