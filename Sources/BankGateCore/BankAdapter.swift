@@ -81,6 +81,9 @@ public protocol BankAdapter: Sendable {
     /// Puts an encoded (and, when needed, signed) message into the bank's transport envelope: ICBC's
     /// form fields, a TCP frame. What it returns are the bytes that are archived and sent.
     func seal(_ message: EncodedMessage, signature: [UInt8]?, at time: Timestamp) throws(AdapterError) -> EncodedMessage
+    /// ``seal(_:signature:at:)`` without the payload encryption a bank may add (CMB's cloud API:
+    /// SM4): the signed message as a person reads it, what `bankgate messages render` writes.
+    func sealedBeforeEncryption(_ message: EncodedMessage, signature: [UInt8]?, at time: Timestamp) throws(AdapterError) -> EncodedMessage
 
     /// The bytes of a sealed message as archived: the bytes sent, with what must never be stored
     /// blanked (CCB's `PASSWORD`, which its format carries in every message).
@@ -123,6 +126,11 @@ extension BankAdapter {
     public var clientReferenceFormat: ClientReferenceFormat { .standard }
     /// The bytes as sent.
     public func archivableBytes(_ message: EncodedMessage) -> [UInt8] { message.bytes }
+    /// ``seal(_:signature:at:)``: no payload encryption.
+    public func sealedBeforeEncryption(_ message: EncodedMessage, signature: [UInt8]?,
+                                       at time: Timestamp) throws(AdapterError) -> EncodedMessage {
+        try seal(message, signature: signature, at: time)
+    }
     /// Nothing is signed.
     public func needsSignature(_ message: EncodedMessage) -> Bool { false }
     /// The message as encoded.

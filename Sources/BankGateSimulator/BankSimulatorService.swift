@@ -142,11 +142,8 @@ public struct BankSimulatorService: Service, CustomStringConvertible {
                 group.addTask { try await application.run() }
             }
             if let inbox = options.inbox, let outbox = options.outbox {
-                var answer: (@Sendable ([UInt8]) async -> BankAnswer)?
-                if let iso = profile as? ISO20022Profile {
-                    answer = { bytes in await iso.folderAnswer(bytes, bank: bank) }
-                }
-                let worker = SimulatorFolderWorker(bank: bank, inbox: inbox, outbox: outbox, logger: logger, answer: answer)
+                let worker = SimulatorFolderWorker(bank: bank, inbox: inbox, outbox: outbox, logger: logger,
+                                                   answer: { bytes in await profile.folderAnswer(bytes, bank: bank) })
                 group.addTask { try await worker.run() }
             }
             try await group.waitForAll()

@@ -28,6 +28,9 @@ protocol SimulatorProfile: Sendable {
     func addRoutes(to router: Router<SimulatorRequestContext>, bank: SimulatedBank)
     /// What the raw TCP listener does with a connection's bytes, for a profile that ``usesTCP``.
     func tcpExchange(bank: SimulatedBank) -> SimulatorTCPExchange?
+    /// The answer to a file of the inbox (folder mode, `supportsFolderMode`): the bank's message
+    /// handling, with whatever the profile adds around it (ISO 20022: signatures checked and added).
+    func folderAnswer(_ bytes: [UInt8], bank: SimulatedBank) async -> BankAnswer
     /// The `[[banks]]` and `[[accounts]]` TOML a gateway needs to reach this simulator at `endpoints`.
     func gatewayConfiguration(endpoints: SimulatorEndpoints) -> String
     /// The profile with the options that concern it applied (BOC: the session lifetime); itself by default.
@@ -48,6 +51,7 @@ extension SimulatorProfile {
     var acceptsTCP: Bool { usesTCP }
     /// None: the bank is reached over HTTP.
     func tcpExchange(bank: SimulatedBank) -> SimulatorTCPExchange? { nil }
+    func folderAnswer(_ bytes: [UInt8], bank: SimulatedBank) async -> BankAnswer { await bank.receive(bytes) }
     /// None: no files beside the messages.
     var fileServerLogin: (user: String, password: String)? { nil }
 }

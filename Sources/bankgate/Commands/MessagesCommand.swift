@@ -126,16 +126,10 @@ struct MessagesCommand: AsyncParsableCommand {
             var sent = encoded
             do {
                 if !connection.adapter.needsSignature(encoded) {
-                    sent = try connection.adapter.seal(encoded, signature: nil, at: now)
+                    sent = try connection.adapter.sealedBeforeEncryption(encoded, signature: nil, at: now)
                 } else if let signer = connection.signer as? KeySigner {
                     let signature = try await signer.sign(try connection.adapter.signable(encoded))
-                    // CMB's cloud API encrypts the signed request with SM4 on the way out: written as
-                    // signed, before that encryption.
-                    if let cloud = connection.adapter as? CMBCloudAdapter {
-                        sent = try cloud.plaintextBeforeEncryption(encoded, signature: signature)
-                    } else {
-                        sent = try connection.adapter.seal(encoded, signature: signature, at: now)
-                    }
+                    sent = try connection.adapter.sealedBeforeEncryption(encoded, signature: signature, at: now)
                 }
             } catch {
                 throw commandFailure("cannot sign or seal: \(error)")

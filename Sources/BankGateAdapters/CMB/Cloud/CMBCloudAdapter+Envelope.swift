@@ -54,7 +54,8 @@ extension CMBCloudAdapter {
 
     /// The signed request before its SM4 encryption (the canonical JSON with `signature.sigdat`):
     /// what `bankgate messages render` writes. The engine sends ``seal(_:signature:at:)``'s form.
-    public func plaintextBeforeEncryption(_ message: EncodedMessage, signature: [UInt8]?) throws(AdapterError) -> EncodedMessage {
+    public func sealedBeforeEncryption(_ message: EncodedMessage, signature: [UInt8]?,
+                                       at time: Timestamp) throws(AdapterError) -> EncodedMessage {
         let (_, plaintext) = try signedRequest(message, signature: signature)
         return EncodedMessage(kind: message.kind, contentType: "application/json", fileName: message.fileName, bytes: plaintext)
     }
