@@ -96,7 +96,7 @@ let package = Package(
         .testTarget(name: "BankGateArchiveTests", dependencies: ["BankGateArchive", "BankGateTestSupport"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "BankGateReconciliationTests", dependencies: ["BankGateReconciliation"]),
-        .testTarget(name: "BankGateReceiptsTests", dependencies: ["BankGateReceipts", "BankGateAdapters", "BankGateCore",
+        .testTarget(name: "BankGateReceiptsTests", dependencies: ["BankGateReceipts", "BankGateAdapters", "BankGateCore", "BankGateTestSupport",
                                                                  "BankGateStatements"]),
         .testTarget(name: "BankGateSimulatorTests", dependencies: ["BankGateSimulator", "BankGateTestSupport", "BankGateCrypto"]),
         .testTarget(name: "BankGateAPITests", dependencies: [

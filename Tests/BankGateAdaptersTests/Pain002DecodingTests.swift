@@ -135,12 +135,12 @@ final class Pain002DecodingTests: XCTestCase {
     }
 
     func testEveryTableCodeMaps() {
-        XCTAssertEqual(ISO20022Adapter.statusCodeTable.count, 13)
+        XCTAssertEqual(ISO20022Codes.table.count, 13)
         for (code, expected) in [("RCVD", PaymentStatus.submitted), ("ACTC", .submitted), ("ACCP", .submitted),
                                  ("ACFC", .processing), ("ACSP", .processing), ("ACWC", .processing),
                                  ("ACWP", .processing), ("PDNG", .processing), ("PART", .processing),
                                  ("ACSC", .completed), ("ACCC", .completed), ("RJCT", .rejected), ("CANC", .rejected)] {
-            XCTAssertEqual(ISO20022Adapter.statusCodeTable[code], expected, code)
+            XCTAssertEqual(ISO20022Codes.builtIn.category(.status, code)?.paymentStatus, expected, code)
         }
     }
 

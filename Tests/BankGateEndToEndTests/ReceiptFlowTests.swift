@@ -1,4 +1,5 @@
 import BankGateCrypto
+import BankGateTestSupport
 import Foundation
 import XCTest
 
@@ -102,7 +103,7 @@ final class ReceiptFlowTests: XCTestCase {
             XCTAssertEqual(file.body.count, receipt["size"] as? Int)
             if expectedContentType == "application/pdf" {
                 // Without white space: a value wrapped in its cell reads as one.
-                let text = String(try pdfText(file.body, in: harness.directory).filter { !$0.isWhitespace })
+                let text = try pdfText(file.body, squeezed: true)
                 for expected in ["1,234.56", today, receipt["receipt_number"] as? String ?? "?"] + pdfShows {
                     XCTAssertTrue(text.contains(String(expected.filter { !$0.isWhitespace })), "the rendered receipt shows \(expected): \(text)")
                 }
@@ -167,21 +168,6 @@ final class ReceiptFlowTests: XCTestCase {
         return bytes
     }
 
-    /// The text `pdftotext` (poppler-utils) reads from `pdf`.
-    static func pdfText(_ pdf: [UInt8], in directory: URL) throws -> String {
-        let path = directory.appendingPathComponent("receipt.pdf")
-        try Data(pdf).write(to: path)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/pdftotext")
-        process.arguments = ["-enc", "UTF-8", path.path, "-"]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0)
-        return String(decoding: data, as: UTF8.self)
-    }
 
     /// The path of the file kept under `sha256` below `folder`.
     static func keptFile(_ sha256: String, under folder: URL) -> String? {

@@ -3,6 +3,7 @@ import BankGateCore
 import BankGateReceipts
 import BankGateStatements
 import Foundation
+import BankGateTestSupport
 import XCTest
 
 /// A receipt given as data, rendered to PDF and read back with `pdftotext` (poppler-utils): the
@@ -17,27 +18,14 @@ final class ReceiptPDFTests: XCTestCase {
         extraFields: ["TRSDSP": "十一月货款"])
     static let account = ReceiptAccount(name: "深圳示例科技有限公司", bankName: "招商银行深圳分行")
 
-    /// The text of `pdf` as `pdftotext` reads it, without white space (a value wrapped in its cell
-    /// reads as one); skips the test where poppler is missing.
+    /// The text of `pdf` without white space (``pdfText(_:squeezed:)``); skips the test where
+    /// poppler is missing.
     func text(of pdf: [UInt8]) throws -> String {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("receipt-pdf-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let file = directory.appendingPathComponent("receipt.pdf")
-        try Data(pdf).write(to: file)
-        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/pdftotext") else {
-            throw XCTSkip("pdftotext is not installed (Debian's poppler-utils; make installs it)")
+        do {
+            return try pdfText(pdf, squeezed: true)
+        } catch let error as PDFTextUnavailable {
+            throw XCTSkip(error.description)
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/pdftotext")
-        process.arguments = ["-enc", "UTF-8", file.path, "-"]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0)
-        return String(String(decoding: data, as: UTF8.self).filter { !$0.isWhitespace || $0 == "\u{0C}" })
     }
 
     /// `text` without white space, as ``text(of:)`` returns a PDF's.

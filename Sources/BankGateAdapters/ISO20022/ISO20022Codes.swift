@@ -1,13 +1,6 @@
 public import BankGateCore
 
 extension ISO20022Adapter {
-    /// The payment status of each status code in the built-in table (``ISO20022Codes/builtIn``).
-    public static var statusCodeTable: [String: PaymentStatus] {
-        var table: [String: PaymentStatus] = [:]
-        for entry in ISO20022Codes.table { table[entry.code] = entry.category.paymentStatus }
-        return table
-    }
-
     /// Reason codes (ExternalStatusReason1Code and our proprietary ones) with their meaning, for
     /// operators and API clients.
     public static let reasonCodeMeanings: [String: String] = [
