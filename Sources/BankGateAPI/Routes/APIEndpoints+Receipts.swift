@@ -48,12 +48,14 @@ extension APIEndpoints {
         return receipts
     }
 
-    /// `POST /v1/accounts/{id}/receipts/pull?date=YYYY-MM-DD` (today by default): ask the bank now.
+    /// `POST /v1/accounts/{id}/receipts/pull?date=YYYY-MM-DD` (by default the bank's today: in China
+    /// the day starts at 16:00 UTC): ask the bank now.
     func pullReceipts(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         _ = try auth.authorize(request, anyOf: [.operate])
         let desk = try requireReceipts()
         let accountId = try pathID(context)
-        let date = try AccountRequestBodies.date(QueryParameters(request).string("date") ?? clock.now().dateString, "date")
+        let date = try AccountRequestBodies.date(QueryParameters(request).string("date")
+                                                 ?? desk.pulls.bookingDay(accountId: accountId, at: clock.now()), "date")
         let result = try await desk.pull(accountId: accountId, date: date)
         var writer = JSONWriter(capacity: 256 + result.stored.count * 900)
         writer.beginObject()

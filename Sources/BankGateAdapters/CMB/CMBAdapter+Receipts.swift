@@ -232,6 +232,8 @@ extension CMBAdapter {
 
 extension CMBAdapter: ReceiptQueryAdapter {
     public var maxReceiptQueryDays: Int { Self.maxReceiptQueryDays }
+    /// CMB books in China time (UTC+8).
+    public var bookingDayUTCOffsetMinutes: Int { 480 }
 
     /// `SDKCSFDFBRT` with `RRCFLG=1`; no paging is known, so `continuation` is not used.
     public func encodeReceiptQuery(account: DebtorAccount, fromDate: String, toDate: String, continuation: String?,

@@ -112,6 +112,10 @@ public struct ReceiptQueryPage: Sendable, Hashable {
 public protocol ReceiptQueryAdapter: BankAdapter {
     /// The most days one receipt query may span.
     var maxReceiptQueryDays: Int { get }
+    /// How far the bank's booking day is ahead of UTC, in minutes: a payment the bank executes at
+    /// 17:00 UTC is booked on the next day by a bank in China (480). The engine asks for the
+    /// receipts of a payment's booking day, and dates its reports, in the bank's days.
+    var bookingDayUTCOffsetMinutes: Int { get }
     /// Asks for the receipts of `account` booked from `fromDate` to `toDate` (`YYYY-MM-DD`,
     /// inclusive); `continuation` is the previous page's key.
     func encodeReceiptQuery(account: DebtorAccount, fromDate: String, toDate: String, continuation: String?,

@@ -28,6 +28,8 @@ public struct ICBCReceiptKey: Sendable, Hashable {
 extension ICBCAdapter: ReceiptQueryAdapter {
     /// As `QHISD`, which the receipt list is made from.
     public var maxReceiptQueryDays: Int { maxTransactionQueryDays }
+    /// ICBC books in China time (UTC+8).
+    public var bookingDayUTCOffsetMinutes: Int { 480 }
 
     /// ICBC's receipt queries (`BATEBILL`, `DownEBill`) name each receipt by its key, which only the
     /// transaction details give: the receipts of a period are its `QHISD` transactions (paged by

@@ -11,6 +11,9 @@ extension ISO20022Adapter: ReceiptQueryAdapter {
 
     /// A month, as for statements.
     public var maxReceiptQueryDays: Int { 31 }
+    /// UTC days (assumed: the booking date of a camt entry is the bank's own day; a bank keeping
+    /// its books in another zone would state it here).
+    public var bookingDayUTCOffsetMinutes: Int { 0 }
 
     /// A camt.060 asking for the camt.054 notifications of `fromDate`…`toDate`. No pages: `continuation`
     /// is not used.

@@ -67,6 +67,14 @@ public final class ReceiptPullService: Sendable {
     /// Whether `accountId`'s bank answers receipt queries.
     public func pullsReceipts(accountId: String) -> Bool { targets[accountId] != nil }
 
+    /// The day (`YYYY-MM-DD`) `accountId`'s bank books what it executes at `instant`: its own
+    /// calendar day (``ReceiptQueryAdapter/bookingDayUTCOffsetMinutes``), the UTC day for an account
+    /// whose bank gives no receipts.
+    public func bookingDay(accountId: String, at instant: Timestamp) -> String {
+        let offset = Int64(targets[accountId]?.adapter.bookingDayUTCOffsetMinutes ?? 0) * 60_000
+        return instant.adding(milliseconds: offset).dateString
+    }
+
     /// Pulls the receipts `accountId`'s bank has for `date` (`YYYY-MM-DD`), keeps and links the new
     /// ones; a receipt stored before is not stored again (links it lacked are added).
     public func pull(accountId: String, date: String) async throws(GatewayError) -> ReceiptPullResult {

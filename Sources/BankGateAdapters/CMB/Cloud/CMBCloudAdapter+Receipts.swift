@@ -7,6 +7,8 @@ extension CMBCloudAdapter: ReceiptQueryAdapter {
 
     /// The receipts are listed from `DCTRSINF`, which asks for one day.
     public var maxReceiptQueryDays: Int { 1 }
+    /// CMB books in China time (UTC+8).
+    public var bookingDayUTCOffsetMinutes: Int { 480 }
 
     /// The cloud API has no receipt list with structured data (`ASYCALHD` makes a print task whose
     /// result is a file URL): the receipts of a day are its transactions, asked with `DCTRSINF`
