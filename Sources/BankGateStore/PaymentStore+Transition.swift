@@ -62,6 +62,17 @@ extension PaymentStore {
             """, [.text(paymentId), from.map { .text($0.rawValue) } ?? .null, .text(to.rawValue), .integer(at.milliseconds),
                   .text(cause.rawValue), details.reason.sqlValue, .integer(Int64(attempt)), details.bankStatus.sqlValue,
                   details.reasonCode.sqlValue])
+        var json = JSONWriter(capacity: 160)
+        json.beginObject()
+        json.field("from", from?.rawValue)
+        json.field("to", to.rawValue)
+        json.field("attempt", attempt)
+        if let reason = details.reason { json.field("reason", reason) }
+        if let bankStatus = details.bankStatus { json.field("bank_status", bankStatus) }
+        if let reasonCode = details.reasonCode { json.field("reason_code", reasonCode) }
+        json.endObject()
+        try StoreJournal.audit(db, at: at, actor: cause.rawValue, action: "payment." + to.rawValue,
+                               subject: ("payment", paymentId), details: json.text)
     }
 
     /// The outbox event a transition produces, if any. `sending` is internal and produces none.

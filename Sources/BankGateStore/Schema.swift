@@ -475,5 +475,14 @@ enum Schema {
             CREATE INDEX receipt_links_payment ON receipt_links (payment_id) WHERE payment_id IS NOT NULL;
             CREATE INDEX receipt_links_transaction ON receipt_links (transaction_id) WHERE transaction_id IS NOT NULL;
             """),
+        // The audit trail as a hash chain (AuditChain): each record holds its predecessor's hash and
+        // the hash of its own canonical content; the records written before are chained here, in id
+        // order. From now on records are written only through AuditChain.append — a migration must
+        // not INSERT INTO audit_log in SQL (the record would be unchained, and `audit verify` says so).
+        Migration(name: "012_audit_chain", sql: """
+            ALTER TABLE audit_log ADD COLUMN previous_hash TEXT;
+            ALTER TABLE audit_log ADD COLUMN hash TEXT;
+            CREATE INDEX audit_log_at ON audit_log (at, id);
+            """, then: { try AuditChain.chainExisting($0) }),
     ]
 }

@@ -1,8 +1,8 @@
 import BankGateCore
 
 /// The two records every state change writes in its own transaction: an outbox event for the
-/// ledger feed, and an audit record for changes that are not payment transitions (payment
-/// transitions have their own table, `payment_transitions`).
+/// ledger feed, and an audit record in the hash-chained trail (payment transitions too: they are
+/// also kept in `payment_transitions`, the payment's own history).
 enum StoreJournal {
     /// Appends an outbox event; `paymentId` links it to a payment when it is about one.
     static func appendEvent(_ db: SQLiteConnection, type: String, paymentId: String? = nil, at: Timestamp, payload: String) throws {
@@ -10,10 +10,9 @@ enum StoreJournal {
                    [.text(type), paymentId.sqlValue, .integer(at.milliseconds), .text(payload)])
     }
 
-    /// Appends an audit record.
+    /// Appends an audit record to the chain (``AuditChain``).
     static func audit(_ db: SQLiteConnection, at: Timestamp, actor: String, action: String, subject: (kind: String, id: String),
                       details: String?) throws {
-        try db.run("INSERT INTO audit_log (at, actor, action, subject_kind, subject_id, details) VALUES (?, ?, ?, ?, ?, ?)",
-                   [.integer(at.milliseconds), .text(actor), .text(action), .text(subject.kind), .text(subject.id), details.sqlValue])
+        try AuditChain.append(db, at: at, actor: actor, action: action, subject: subject, details: details)
     }
 }

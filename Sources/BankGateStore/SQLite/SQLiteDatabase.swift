@@ -5,10 +5,13 @@ import Synchronization
 public struct Migration: Sendable {
     public var name: String
     public var sql: String
+    /// Work SQL cannot do (hashing, say), run after `sql` in the same transaction.
+    public var then: (@Sendable (SQLiteConnection) throws -> Void)?
 
-    public init(name: String, sql: String) {
+    public init(name: String, sql: String, then: (@Sendable (SQLiteConnection) throws -> Void)? = nil) {
         self.name = name
         self.sql = sql
+        self.then = then
     }
 }
 
@@ -126,6 +129,7 @@ public final class SQLiteDatabase: Sendable {
             try db.execute("BEGIN IMMEDIATE")
             do {
                 try db.execute(migration.sql)
+                try migration.then?(db)
                 try db.run("INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)",
                            [.text(migration.name), .integer(Int64(Date().timeIntervalSince1970 * 1000))])
                 try db.execute("COMMIT")
