@@ -108,7 +108,7 @@ let package = Package(
         ]),
         .testTarget(name: "BankGateEndToEndTests", dependencies: [
             "BankGateAPI", "BankGateRuntime", "BankGateSimulator", "BankGateTestSupport", "BankGateCrypto", "BankGateConfig",
-            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            "BankGateStore", .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
     ]
 )

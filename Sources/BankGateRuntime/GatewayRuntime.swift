@@ -143,7 +143,8 @@ public struct GatewayRuntime: Sendable {
             logger: logger)
         let keyWatch = KeyExpiryWatch(keys: configuration.keys, store: store, clock: clock, logger: logger)
         let receiptWatch = ReceiptIntegrityWatch(receipts: receipts, logger: logger)
-        return [keyDesk, dispatcher, statementPulls, reconciler, webhookSender, keyWatch, receiptWatch, application]
+        let auditWatch = AuditChainWatch(store: store, logger: logger)
+        return [keyDesk, dispatcher, statementPulls, reconciler, webhookSender, keyWatch, receiptWatch, auditWatch, application]
     }
 
     /// Waits until the API listens and returns its port (useful with `listen = "127.0.0.1:0"`).

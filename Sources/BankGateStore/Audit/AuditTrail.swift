@@ -18,6 +18,8 @@ public struct AuditVerification: Sendable {
 public enum AuditTrail {
     /// Records read per page while walking.
     static let pageSize = 2_000
+    /// The predecessor hash of the chain's first record (64 zeros).
+    public static let genesis = AuditChain.genesis
 
     /// The chain's last record, `nil` for an empty trail.
     public static func head(_ db: SQLiteConnection) throws -> AuditRecord? {

@@ -82,6 +82,8 @@ struct OperatorFailure: Error {
     static let notBalanced: Int32 = 4
     /// The answer was read, and it says kept receipt files are missing or altered.
     static let receiptsAltered: Int32 = 5
+    /// The audit trail's hash chain does not hold (`audit verify`).
+    static let auditBroken: Int32 = 6
 
     var message: String
     var exitCode: Int32
