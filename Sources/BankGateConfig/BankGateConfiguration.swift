@@ -27,12 +27,16 @@ public struct BankGateConfiguration: Sendable {
     public var keys: [KeyConfig]
     /// `[dispatch]`, defaults when absent.
     public var dispatch: DispatchConfig
+    /// `[payment_controls]`, defaults when absent.
+    public var paymentControls: PaymentControlsConfig
     /// Absolute path of the file read by `load`; `nil` for `parse`.
     public var sourcePath: String?
 
     /// Assembles a configuration from parts (for tests and tools); no checks are made here.
     public init(server: ServerConfig, tokens: [TokenConfig], banks: [BankConfig], accounts: [AccountConfig],
-                keys: [KeyConfig] = [], dispatch: DispatchConfig = DispatchConfig(), sourcePath: String? = nil) {
+                keys: [KeyConfig] = [], dispatch: DispatchConfig = DispatchConfig(),
+                paymentControls: PaymentControlsConfig = PaymentControlsConfig(), sourcePath: String? = nil) {
+        self.paymentControls = paymentControls
         self.server = server
         self.tokens = tokens
         self.banks = banks

@@ -8,7 +8,7 @@ struct ConfigurationDecoder {
     let adapters: AdapterVocabulary
 
     /// The top-level tables bankgate knows.
-    static let sections = ["server", "tokens", "banks", "accounts", "keys", "dispatch"]
+    static let sections = ["server", "tokens", "banks", "accounts", "keys", "dispatch", "payment_controls"]
 
     func decode(_ root: TOMLTable) -> BankGateConfiguration {
         for key in root.keys where !Self.sections.contains(key) {
@@ -69,10 +69,14 @@ struct ConfigurationDecoder {
         let dispatch = table("dispatch", in: root).map {
             DispatchConfig.decode(TableReader($0, path: "dispatch", allowedKeys: DispatchConfig.keys, problems: problems))
         } ?? DispatchConfig()
+        let controls = table("payment_controls", in: root).map {
+            PaymentControlsConfig.decode(TableReader($0, path: "payment_controls", allowedKeys: PaymentControlsConfig.keys,
+                                                     problems: problems))
+        } ?? PaymentControlsConfig()
 
         return BankGateConfiguration(
             server: server ?? ServerConfig(host: "", port: 0, dataDirectory: ""),
-            tokens: tokens, banks: banks, accounts: accounts, keys: keys, dispatch: dispatch)
+            tokens: tokens, banks: banks, accounts: accounts, keys: keys, dispatch: dispatch, paymentControls: controls)
     }
 
     /// The vocabulary entry of the adapter a `[[banks]]` table names, if it names a known one.

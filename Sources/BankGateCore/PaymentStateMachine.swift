@@ -8,10 +8,12 @@ public enum PaymentStateMachine {
     ///   the machine (connection refused, DNS failure); any doubt goes to `unknown`.
     /// - `unknown → queued` only for the bank (a status query answered "never received").
     /// - `unknown → held` when the bank's duplicate-check memory may have expired: a person decides.
+    /// - `received → held` at intake for a suspected duplicate; an operator releases (`held → queued`)
+    ///   or cancels it.
     /// - `failed → queued` and `held → queued` only for an operator (`payments retry`).
     public static let table: [PaymentStatus: [PaymentStatus: Set<TransitionCause>]] = [
         .received: [
-            .queued: [.api], .pendingApproval: [.api], .scheduled: [.api],
+            .queued: [.api], .pendingApproval: [.api], .scheduled: [.api], .held: [.api],
             .rejected: [.api], .cancelled: [.api, .operator],
         ],
         .pendingApproval: [

@@ -15,6 +15,8 @@ public final class GatewayEngine: PaymentGateway {
     /// Per bank: message kind, the most transfers one message may carry, and the largest amount and
     /// control sum (in minor units) its message can write.
     let bankProfiles: [String: BankMessageProfile]
+    /// When a payment is held at intake as a suspected duplicate (`[payment_controls]`).
+    let duplicateCheck: DuplicateCheck
 
     struct BankMessageProfile {
         var kind: String
@@ -77,6 +79,9 @@ public final class GatewayEngine: PaymentGateway {
                 requirements: connection.adapter.paymentFieldRequirements, adapter: connection.adapter)
         }
         bankProfiles = profiles
+        let controls = configuration.paymentControls
+        duplicateCheck = DuplicateCheck(windowMilliseconds: Int64(controls.duplicateWindowMinutes) * 60_000,
+                                        sameRemittance: controls.duplicateSameRemittance)
         self.store = store
         self.dispatcher = dispatcher
         self.clock = clock
@@ -150,13 +155,13 @@ public final class GatewayEngine: PaymentGateway {
                 endToEndId: request.endToEndId ?? IdentifierFactory.make("BGE"),
                 instructionId: IdentifierFactory.makeInstructionId(profile.adapter.clientReferenceFormat, now: now),
                 requestedExecutionDate: executionDate,
-                details: request.details))
+                details: request.details, duplicateIntended: request.duplicateIntended))
         }
         let outcome: AcceptOutcome
         do {
             outcome = try await store.accept(drafts, submissions: submissions,
                                              claim: IdempotencyClaim(client: client, key: idempotencyKey, fingerprint: fingerprint),
-                                             at: now)
+                                             duplicateCheck: duplicateCheck, at: now)
         } catch {
             throw mapStoreError(error)
         }
@@ -229,8 +234,12 @@ public final class GatewayEngine: PaymentGateway {
         do { return try await store.payments(filter) } catch { throw mapStoreError(error) }
     }
 
-    public func cancel(id: String, by actor: String) async throws(GatewayError) -> PaymentRecord {
-        do { return try await store.cancel(paymentId: id, cause: .api, actor: actor, at: clock.now()) } catch { throw mapStoreError(error) }
+    public func cancel(id: String, by actor: String, asOperator: Bool) async throws(GatewayError) -> PaymentRecord {
+        do {
+            return try await store.cancel(paymentId: id, cause: asOperator ? .operator : .api, actor: actor, at: clock.now())
+        } catch {
+            throw mapStoreError(error)
+        }
     }
 
     public func retry(id: String, by actor: String) async throws(GatewayError) -> PaymentRecord {

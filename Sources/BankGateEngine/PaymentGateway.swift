@@ -14,9 +14,13 @@ public struct PaymentRequest: Sendable, Hashable {
     /// Purpose, priority, category purpose, the charge bearer (always set: the request's or the
     /// default) and whether the creditor banks with the debtor's bank.
     public var details: TransferDetails
+    /// The client means to pay again what resembles a recent payment: no duplicate hold.
+    public var duplicateIntended: Bool
 
     public init(debtorAccountId: String, amount: Money, creditor: Party, remittanceInfo: String?,
-                endToEndId: String?, requestedExecutionDate: String?, details: TransferDetails = TransferDetails()) {
+                endToEndId: String?, requestedExecutionDate: String?, details: TransferDetails = TransferDetails(),
+                duplicateIntended: Bool = false) {
+        self.duplicateIntended = duplicateIntended
         self.debtorAccountId = debtorAccountId
         self.amount = amount
         self.creditor = creditor
@@ -168,8 +172,9 @@ public protocol PaymentGateway: Sendable {
     /// A batch with its payments and their statuses; `not_found` when there is no such batch.
     func batch(id: String) async throws(GatewayError) -> PaymentBatchDetail
     func payments(_ filter: PaymentFilter) async throws(GatewayError) -> PaymentPage
-    /// Cancels a payment that has not been sent; `conflict` afterwards.
-    func cancel(id: String, by actor: String) async throws(GatewayError) -> PaymentRecord
+    /// Cancels a payment that has not been sent; `conflict` afterwards. An operator also cancels a
+    /// `held` payment (a suspected duplicate, or one whose outcome a person has settled).
+    func cancel(id: String, by actor: String, asOperator: Bool) async throws(GatewayError) -> PaymentRecord
     /// Operator retry of a `failed` or `held` payment.
     func retry(id: String, by actor: String) async throws(GatewayError) -> PaymentRecord
     /// Every bank message that carried the payment or answered about it.

@@ -3,10 +3,14 @@ public import BankGateCore
 extension PaymentStore {
     /// Accepts payments durably: idempotency check, submissions, payments, their first audit records
     /// and `payment.accepted` events, in one transaction. Returns after the commit.
+    ///
+    /// A payment that resembles a recent one (``DuplicateCheck``) is accepted `held`, naming the
+    /// payment it resembles, with every payment of its bank message (a message is sent whole), and
+    /// announced `payment.held`; an operator releases or cancels it.
     public func accept(_ payments: [PaymentDraft], submissions: [SubmissionDraft], claim: IdempotencyClaim,
-                       at: Timestamp) async throws -> AcceptOutcome {
+                       duplicateCheck: DuplicateCheck = .off, at: Timestamp) async throws -> AcceptOutcome {
         do {
-            return try await insert(payments, submissions: submissions, claim: claim, at: at)
+            return try await insert(payments, submissions: submissions, claim: claim, duplicateCheck: duplicateCheck, at: at)
         } catch IntakeConflict.duplicateEndToEndId(let id) {
             return .duplicateEndToEndId(id)
         }
@@ -18,24 +22,69 @@ extension PaymentStore {
         case duplicateEndToEndId(String)
     }
 
+    /// `payment` with the status intake gave it when it was held (a suspected duplicate or a payment
+    /// of its bank message), for a replay of the first answer.
+    private static func asFirstAnswered(_ db: SQLiteConnection, _ payment: PaymentRecord) throws -> PaymentRecord {
+        let heldReason = try db.queryFirst("""
+            SELECT reason FROM payment_transitions WHERE payment_id = ? AND from_status = 'received' AND to_status = 'held'
+            """, [.text(payment.id)]) { try $0.optionalText("reason") } ?? nil
+        guard let heldReason else { return payment }
+        var record = payment
+        record.status = .held
+        record.holdReason = heldReason
+        return record
+    }
+
+    /// Which payments of a request are suspected duplicates (and of what), and which of its bank
+    /// messages are therefore held.
+    private struct Resemblances {
+        var resembled: [String: String] = [:]
+        var heldSubmissions: [String: String] = [:]
+
+        init(_ db: SQLiteConnection, _ payments: [PaymentDraft], check: DuplicateCheck, at: Timestamp) throws {
+            guard check.isOn else { return }
+            struct Key: Hashable {
+                var debtor: String, creditor: String, minor: Int64, currency: String, remittance: String?
+            }
+            var earlier: [Key: String] = [:]
+            for draft in payments {
+                let key = Key(debtor: draft.debtorAccountId, creditor: draft.creditor.account, minor: draft.amount.minorUnits,
+                              currency: draft.amount.currency.code, remittance: check.sameRemittance ? draft.remittanceInfo : nil)
+                if !draft.duplicateIntended, let other = try check.resembled(db, draft, at: at) ?? earlier[key] {
+                    resembled[draft.id] = other
+                    if heldSubmissions[draft.submissionId] == nil {
+                        heldSubmissions[draft.submissionId] = "suspected duplicate: \(draft.id) resembles \(other) (same debtor account, "
+                            + "creditor account, amount and currency\(check.sameRemittance ? ", remittance" : "") within "
+                            + "\(check.windowMilliseconds / 60_000) minutes); release or cancel it"
+                    }
+                }
+                if earlier[key] == nil { earlier[key] = draft.id }
+            }
+        }
+    }
+
     private func insert(_ payments: [PaymentDraft], submissions: [SubmissionDraft], claim: IdempotencyClaim,
-                        at: Timestamp) async throws -> AcceptOutcome {
+                        duplicateCheck: DuplicateCheck, at: Timestamp) async throws -> AcceptOutcome {
         try await database.write { db in
             if let existing = try db.queryFirst(
                 "SELECT fingerprint, payment_ids FROM idempotency_keys WHERE client = ? AND key = ?",
                 [.text(claim.client), .text(claim.key)], { try ($0.text("fingerprint"), $0.text("payment_ids")) }) {
                 guard existing.0 == claim.fingerprint else { return .idempotencyConflict }
                 let ids = existing.1.split(separator: ",").map(String.init)
-                return .replayed(try ids.compactMap { try Self.loadPayment(db, id: $0) })
+                return .replayed(try ids.compactMap { id in try Self.loadPayment(db, id: id).map { try Self.asFirstAnswered(db, $0) } })
             }
+            let resemblances = try Resemblances(db, payments, check: duplicateCheck, at: at)
             for submission in submissions {
+                let heldReason = resemblances.heldSubmissions[submission.id]
                 try db.run("""
                     INSERT INTO submissions (id, bank_id, debtor_account_id, message_id, payment_info_id, message_kind,
-                        created_at, requested_execution_date, state, next_attempt_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?)
+                        created_at, requested_execution_date, state, next_attempt_at, held_reason, held_since)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, [.text(submission.id), .text(submission.bankId), .text(submission.debtorAccountId),
                           .text(submission.messageId), .text(submission.paymentInfoId), .text(submission.messageKind),
-                          .integer(at.milliseconds), .text(submission.requestedExecutionDate), .integer(at.milliseconds)])
+                          .integer(at.milliseconds), .text(submission.requestedExecutionDate),
+                          .text(heldReason == nil ? "queued" : "held"), .integer(at.milliseconds), heldReason.sqlValue,
+                          heldReason == nil ? .null : .integer(at.milliseconds)])
             }
             let messageIds = Dictionary(uniqueKeysWithValues: submissions.map { ($0.id, ($0.messageId, $0.paymentInfoId)) })
             var records: [PaymentRecord] = []
@@ -44,38 +93,44 @@ extension PaymentStore {
             // directly (one UPDATE and two index changes fewer per payment); the audit trail and the
             // event are the same as those of `transition(_:_:to:cause:at:)`.
             try PaymentStateMachine.check(from: .received, to: .queued, cause: .api)
-            let acceptedEvent = Self.eventType(from: .received, to: .queued)
+            try PaymentStateMachine.check(from: .received, to: .held, cause: .api)
             for draft in payments {
+                let heldReason = resemblances.heldSubmissions[draft.submissionId]
+                let status: PaymentStatus = heldReason == nil ? .queued : .held
+                let resembled = resemblances.resembled[draft.id]
                 do {
                     try db.run("""
                         INSERT INTO payments (id, batch_id, submission_id, debtor_account_id, bank_id, amount_minor, currency,
                             creditor_name, creditor_account, creditor_bank_code, remittance_info, end_to_end_id, instruction_id,
-                            requested_execution_date, status, created_at, updated_at, \(Self.detailColumns))
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            requested_execution_date, status, created_at, updated_at, suspected_duplicate_of, \(Self.detailColumns))
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """, [.text(draft.id), draft.batchId.sqlValue, .text(draft.submissionId), .text(draft.debtorAccountId),
                               .text(draft.bankId), .integer(draft.amount.minorUnits), .text(draft.amount.currency.code),
                               .text(draft.creditor.name), .text(draft.creditor.account), draft.creditor.bankCode.sqlValue,
                               draft.remittanceInfo.sqlValue, .text(draft.endToEndId), .text(draft.instructionId),
-                              .text(draft.requestedExecutionDate), .integer(at.milliseconds), .integer(at.milliseconds)]
+                              .text(draft.requestedExecutionDate), .text(status.rawValue), .integer(at.milliseconds),
+                              .integer(at.milliseconds), resembled.sqlValue]
                             + Self.detailValues(draft.details, draft.creditor))
                 } catch let error as SQLiteError where error.isConstraintViolation && error.message.contains("end_to_end_id") {
                     throw IntakeConflict.duplicateEndToEndId(draft.endToEndId)
                 }
                 let ids = messageIds[draft.submissionId] ?? ("", "")
-                let record = PaymentRecord(
+                var record = PaymentRecord(
                     id: draft.id, batchId: draft.batchId, submissionId: draft.submissionId,
                     debtorAccountId: draft.debtorAccountId, bankId: draft.bankId, amount: draft.amount,
                     creditor: draft.creditor, remittanceInfo: draft.remittanceInfo, endToEndId: draft.endToEndId,
                     instructionId: draft.instructionId, messageId: ids.0, paymentInfoId: ids.1,
-                    requestedExecutionDate: draft.requestedExecutionDate, status: .queued, attempts: 0,
+                    requestedExecutionDate: draft.requestedExecutionDate, status: status, attempts: 0,
                     lastError: nil, bankStatus: nil, reasonCode: nil, reasonText: nil, createdAt: at, updatedAt: at,
                     details: draft.details)
+                record.holdReason = heldReason
+                record.suspectedDuplicateOf = resembled
                 try Self.appendHistory(db, paymentId: draft.id, from: nil, to: .received, cause: .api, at: at,
                                        attempt: 0, details: TransitionDetails(reason: "accepted from \(claim.client)"))
-                try Self.appendHistory(db, paymentId: draft.id, from: .received, to: .queued, cause: .api, at: at,
-                                       attempt: 0, details: TransitionDetails())
-                if let acceptedEvent {
-                    try Self.appendEvent(db, type: acceptedEvent, payment: record, previous: .received, at: at)
+                try Self.appendHistory(db, paymentId: draft.id, from: .received, to: status, cause: .api, at: at,
+                                       attempt: 0, details: TransitionDetails(reason: heldReason))
+                if let event = Self.eventType(from: .received, to: status) {
+                    try Self.appendEvent(db, type: event, payment: record, previous: .received, at: at)
                 }
                 records.append(record)
             }
@@ -121,8 +176,8 @@ extension PaymentStore {
                 if siblings[index].id == paymentId { retried = siblings[index] }
             }
             try db.run("""
-                UPDATE submissions SET state = 'queued', next_attempt_at = ?, unknown_since = NULL,
-                    attempts = CASE WHEN state = 'done' THEN 0 ELSE attempts END
+                UPDATE submissions SET state = 'queued', next_attempt_at = ?, unknown_since = NULL, held_reason = NULL,
+                    held_since = NULL, attempts = CASE WHEN state = 'done' THEN 0 ELSE attempts END
                 WHERE id = ? AND state IN ('done', 'held')
                 """, [.integer(at.milliseconds), .text(payment.submissionId)])
             return retried

@@ -46,7 +46,8 @@ public final class PaymentStore: Sendable {
                 categoryPurpose: row.optionalText("category_purpose"),
                 chargeBearer: row.optionalText("charge_bearer").flatMap(ChargeBearer.init(rawValue:)),
                 sameBank: row.optionalInt("same_bank").map { $0 != 0 }))
-        record.holdReason = status == .queued ? try row.optionalText("held_reason") : nil
+        record.suspectedDuplicateOf = try row.optionalText("suspected_duplicate_of")
+        record.holdReason = status == .queued || status == .held ? try row.optionalText("held_reason") : nil
         return record
     }
 
@@ -81,7 +82,8 @@ public final class PaymentStore: Sendable {
         p.requested_execution_date, p.status, p.attempts, p.last_error, p.bank_status, p.reason_code, p.reason_text, \
         p.created_at, p.updated_at, p.seq, s.message_id, s.payment_info_id, s.held_reason, \
         p.purpose, p.priority, p.category_purpose, p.charge_bearer, p.same_bank, p.creditor_bank_name, p.creditor_bank_branch, \
-        p.creditor_street, p.creditor_town, p.creditor_postal_code, p.creditor_country, p.creditor_address_lines \
+        p.creditor_street, p.creditor_town, p.creditor_postal_code, p.creditor_country, p.creditor_address_lines, \
+        p.suspected_duplicate_of \
         FROM payments p JOIN submissions s ON s.id = p.submission_id
         """
 

@@ -32,9 +32,11 @@ public struct PaymentRecord: Sendable, Hashable {
     public var updatedAt: Timestamp
     /// Purpose, priority, category purpose, charge bearer, same bank.
     public var details: TransferDetails
-    /// Why the payment waits, still queued, for a usable signing key (the key reported lost,
-    /// revoked, not bound to its account); nil when it is not held.
+    /// Why the payment waits: still queued, for a usable signing key (the key reported lost,
+    /// revoked, not bound to its account), or `held` as a suspected duplicate; nil otherwise.
     public var holdReason: String?
+    /// The payment this one resembles, when it was held at intake as a suspected duplicate.
+    public var suspectedDuplicateOf: String?
 
     public init(id: String, batchId: String?, submissionId: String, debtorAccountId: String, bankId: String,
                 amount: Money, creditor: Party, remittanceInfo: String?, endToEndId: String, instructionId: String,
@@ -291,12 +293,13 @@ extension JSONWriter {
 }
 
 extension PaymentRecord {
-    /// The payment as intake accepted it: `queued`, never tried, as old as it is. Intake answers
-    /// with this, and an idempotent replay answers with it again, so a replay is exactly the first
-    /// answer whatever happened since; the current state is what `GET /v1/payments/{id}` shows.
+    /// The payment as intake accepted it: `queued` (or `held`, a suspected duplicate), never tried,
+    /// as old as it is. Intake answers with this, and an idempotent replay answers with it again, so
+    /// a replay is exactly the first answer whatever happened since; the current state is what
+    /// `GET /v1/payments/{id}` shows.
     public var asAccepted: PaymentRecord {
         var record = self
-        record.status = .queued
+        record.status = status == .held && holdReason != nil ? .held : .queued
         record.attempts = 0
         record.lastError = nil
         record.bankStatus = nil

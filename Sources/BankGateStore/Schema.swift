@@ -484,5 +484,11 @@ enum Schema {
             ALTER TABLE audit_log ADD COLUMN hash TEXT;
             CREATE INDEX audit_log_at ON audit_log (at, id);
             """, then: { try AuditChain.chainExisting($0) }),
+        // Suspected duplicates (DuplicateCheck): a payment held at intake names the payment it
+        // resembles; the index finds the same debtor account, creditor account and amount fast.
+        Migration(name: "013_duplicate_holds", sql: """
+            ALTER TABLE payments ADD COLUMN suspected_duplicate_of TEXT;
+            CREATE INDEX payments_resemblance ON payments (debtor_account_id, creditor_account, amount_minor, created_at);
+            """),
     ]
 }

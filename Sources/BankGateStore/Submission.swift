@@ -52,11 +52,15 @@ public struct PaymentDraft: Sendable, Hashable {
     public var requestedExecutionDate: String
     /// Purpose, priority, category purpose, charge bearer, same bank.
     public var details: TransferDetails
+    /// The client means to pay again what resembles a recent payment: exempt from the duplicate check.
+    public var duplicateIntended: Bool
 
     public init(id: String, batchId: String?, submissionId: String, debtorAccountId: String, bankId: String,
                 amount: Money, creditor: Party, remittanceInfo: String?, endToEndId: String,
-                instructionId: String, requestedExecutionDate: String, details: TransferDetails = TransferDetails()) {
+                instructionId: String, requestedExecutionDate: String, details: TransferDetails = TransferDetails(),
+                duplicateIntended: Bool = false) {
         self.details = details
+        self.duplicateIntended = duplicateIntended
         self.id = id
         self.batchId = batchId
         self.submissionId = submissionId

@@ -103,7 +103,7 @@ final class FakeGateway: PaymentGateway {
         }
     }
 
-    func cancel(id: String, by actor: String) async throws(GatewayError) -> PaymentRecord {
+    func cancel(id: String, by actor: String, asOperator: Bool) async throws(GatewayError) -> PaymentRecord {
         try transition(id: id, from: [.queued, .received], to: .cancelled, verb: "cancelled")
     }
 

@@ -31,7 +31,7 @@ final class IntakeAPITests: XCTestCase {
             XCTAssertTrue(json["batch_id"] is NSNull)
             XCTAssertEqual(json["requested_execution_date"] as? String, "2026-11-21")
             XCTAssertEqual(json["attempts"] as? Int, 0)
-            for key in ["last_error", "hold_reason", "bank_status", "reason_code", "reason_text"] {
+            for key in ["last_error", "hold_reason", "suspected_duplicate_of", "bank_status", "reason_code", "reason_text"] {
                 XCTAssertTrue(json[key] is NSNull, key)
             }
             XCTAssertEqual(json["created_at"] as? String, FakeGateway.created.iso8601)
@@ -40,7 +40,7 @@ final class IntakeAPITests: XCTestCase {
             for key in ["purpose", "priority", "category_purpose"] {
                 XCTAssertTrue(json[key] is NSNull, key)
             }
-            XCTAssertEqual(json.count, 26)
+            XCTAssertEqual(json.count, 27)
         }
         let submissions = harness.gateway.state.withLock { $0.submissions }
         XCTAssertEqual(submissions.count, 1)

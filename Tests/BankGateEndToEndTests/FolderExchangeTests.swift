@@ -13,7 +13,7 @@ final class FolderExchangeTests: XCTestCase {
         try await harness.start(folderExchange: true, extraBankKeys: "pain001_version = \"pain.001.001.03\"")
         var ids: [String] = []
         for n in 0..<3 {
-            let created = try await harness.call("POST", "/v1/payments", body: GatewayHarness.payment(e2e: "FILE-\(n)"), key: "file-\(n)")
+            let created = try await harness.call("POST", "/v1/payments", body: GatewayHarness.payment(amount: "\(30 + n).00", e2e: "FILE-\(n)"), key: "file-\(n)")
             XCTAssertEqual(created.status, 201)
             ids.append(try XCTUnwrap(created.json["id"] as? String))
         }

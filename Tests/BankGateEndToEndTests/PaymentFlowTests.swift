@@ -168,7 +168,7 @@ final class PaymentFlowTests: XCTestCase {
         try await harness.start(faults: FaultSettings(seed: 3, failRate: 0.5))
         var ids: [String] = []
         for n in 0..<8 {
-            let created = try await harness.call("POST", "/v1/payments", body: GatewayHarness.payment(e2e: "F-\(n)"), key: "f\(n)")
+            let created = try await harness.call("POST", "/v1/payments", body: GatewayHarness.payment(amount: "\(20 + n).00", e2e: "F-\(n)"), key: "f\(n)")
             ids.append(try XCTUnwrap(created.json["id"] as? String))
         }
         var resent = 0

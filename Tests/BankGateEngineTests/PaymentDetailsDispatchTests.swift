@@ -15,6 +15,7 @@ final class PaymentDetailsDispatchTests: XCTestCase {
                                                  lines: ["Bâtiment B"])
         request.details = TransferDetails(purpose: "Loyer novembre", priority: priority, categoryPurpose: "SUPP",
                                           chargeBearer: bearer, sameBank: false)
+        request.duplicateIntended = true  // the same rent, on purpose, in several messages
         return request
     }
 

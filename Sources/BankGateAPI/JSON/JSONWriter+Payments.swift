@@ -49,6 +49,7 @@ extension JSONWriter {
         field("attempts", record.attempts)
         field("last_error", record.lastError)
         field("hold_reason", record.holdReason)
+        field("suspected_duplicate_of", record.suspectedDuplicateOf)
         field("bank_status", record.bankStatus)
         field("reason_code", record.reasonCode)
         field("reason_text", record.reasonText)

@@ -51,8 +51,8 @@ extension APIEndpoints {
     }
 
     func cancelPayment(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        let client = try auth.authorize(request, anyOf: [.paymentsWrite])
-        let record = try await gateway.cancel(id: try pathID(context), by: client.name)
+        let client = try auth.authorize(request, anyOf: [.paymentsWrite, .operate])
+        let record = try await gateway.cancel(id: try pathID(context), by: client.name, asOperator: client.scopes.contains(.operate))
         var writer = JSONWriter(capacity: 1024)
         writer.payment(record)
         return APIResponse.json(.ok, writer)

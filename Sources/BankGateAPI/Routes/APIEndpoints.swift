@@ -29,6 +29,8 @@ struct APIEndpoints: Sendable {
         router.get("/v1/payments/:id") { request, context in try await showPayment(request, context) }
         router.post("/v1/payments/:id/cancel") { request, context in try await cancelPayment(request, context) }
         router.post("/v1/payments/:id/retry") { request, context in try await retryPayment(request, context) }
+        // A held payment (a suspected duplicate) is released like a held one is retried.
+        router.post("/v1/payments/:id/release") { request, context in try await retryPayment(request, context) }
         router.get("/v1/payments/:id/messages") { request, context in try await paymentMessages(request, context) }
         router.get("/v1/queue") { request, context in try await queue(request, context) }
         router.get("/v1/events") { request, context in try await events(request, context) }

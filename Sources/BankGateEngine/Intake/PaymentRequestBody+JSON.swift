@@ -27,6 +27,7 @@ extension PaymentRequestBody {
         categoryPurpose = try object.string("category_purpose")
         chargeBearer = try object.string("charge_bearer")
         sameBank = try object.bool("same_bank")
+        duplicateIntended = try object.bool("duplicate_intended")
     }
 }
 

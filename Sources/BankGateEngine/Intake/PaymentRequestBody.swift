@@ -27,6 +27,9 @@ public struct PaymentRequestBody: Sendable, Hashable {
     public var chargeBearer: String?
     /// `same_bank`: whether the creditor's account is at the debtor's bank.
     public var sameBank: Bool?
+    /// `duplicate_intended`: the client knows a payment like this one was sent recently and means
+    /// to pay again (no duplicate hold).
+    public var duplicateIntended: Bool?
 
     public init(debtorAccount: String?, amount: String?, currency: String?, creditor: CreditorBody?,
                 remittanceInfo: String? = nil, endToEndId: String? = nil, requestedExecutionDate: String? = nil,
@@ -44,6 +47,7 @@ public struct PaymentRequestBody: Sendable, Hashable {
         self.categoryPurpose = categoryPurpose
         self.chargeBearer = chargeBearer
         self.sameBank = sameBank
+        self.duplicateIntended = nil
     }
 }
 
@@ -111,6 +115,7 @@ extension PaymentRequestBody: Decodable {
     static let knownKeys = [
         "debtor_account", "amount", "currency", "creditor", "remittance_info", "end_to_end_id",
         "requested_execution_date", "purpose", "priority", "category_purpose", "charge_bearer", "same_bank",
+        "duplicate_intended",
     ]
 
     public init(from decoder: any Decoder) throws {
@@ -127,6 +132,7 @@ extension PaymentRequestBody: Decodable {
         categoryPurpose = try container.string("category_purpose")
         chargeBearer = try container.string("charge_bearer")
         sameBank = try container.bool("same_bank")
+        duplicateIntended = try container.bool("duplicate_intended")
     }
 }
 

@@ -77,7 +77,8 @@ public struct PaymentRequestValidator: Sendable {
         }
         return PaymentRequest(debtorAccountId: accountId, amount: amount, creditor: creditor,
                               remittanceInfo: body.remittanceInfo, endToEndId: body.endToEndId,
-                              requestedExecutionDate: body.requestedExecutionDate, details: details)
+                              requestedExecutionDate: body.requestedExecutionDate, details: details,
+                              duplicateIntended: body.duplicateIntended ?? false)
     }
 
     /// `purpose`, `priority`, `category_purpose`, `charge_bearer` (defaulted) and `same_bank`

@@ -1,0 +1,41 @@
+public import BankGateCore
+
+/// When a payment is held at intake as a suspected duplicate: the same debtor account, creditor
+/// account, amount and currency as a payment accepted within ``windowMilliseconds`` before it (and
+/// the same remittance text, with ``sameRemittance``) that was not cancelled, rejected, failed or
+/// returned — that is, one that was or may still be paid. A payment marked `duplicate_intended`
+/// is never held.
+public struct DuplicateCheck: Sendable, Hashable {
+    /// How far back a resembling payment counts; 0 turns the check off.
+    public var windowMilliseconds: Int64
+    /// Whether the remittance text must match too.
+    public var sameRemittance: Bool
+
+    public init(windowMilliseconds: Int64, sameRemittance: Bool = false) {
+        self.windowMilliseconds = windowMilliseconds
+        self.sameRemittance = sameRemittance
+    }
+
+    /// No check.
+    public static let off = DuplicateCheck(windowMilliseconds: 0)
+
+    public var isOn: Bool { windowMilliseconds > 0 }
+
+    /// The payment `draft` resembles, among those stored (the request's earlier payments included,
+    /// which are inserted before it), or `nil`.
+    func resembled(_ db: SQLiteConnection, _ draft: PaymentDraft, at: Timestamp) throws -> String? {
+        guard isOn, !draft.duplicateIntended else { return nil }
+        var sql = """
+            SELECT id FROM payments
+            WHERE debtor_account_id = ? AND creditor_account = ? AND amount_minor = ? AND currency = ? AND created_at >= ?
+              AND status NOT IN ('cancelled', 'rejected', 'failed', 'returned')
+            """
+        var arguments: [SQLValue] = [.text(draft.debtorAccountId), .text(draft.creditor.account), .integer(draft.amount.minorUnits),
+                                     .text(draft.amount.currency.code), .integer(at.milliseconds - windowMilliseconds)]
+        if sameRemittance {
+            sql += " AND remittance_info IS ?"
+            arguments.append(draft.remittanceInfo.sqlValue)
+        }
+        return try db.queryFirst(sql + " ORDER BY seq LIMIT 1", arguments) { try $0.text("id") }
+    }
+}
