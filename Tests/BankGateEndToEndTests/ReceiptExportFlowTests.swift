@@ -173,6 +173,7 @@ final class ReceiptExportFlowTests: XCTestCase {
             XCTAssertTrue((error["message"] as? String ?? "").contains(victim["id"] as? String ?? "?"), "\(error)")
             let notServed = try await harness.call("GET", "/v1/receipt-exports/\(failed["id"] as? String ?? "?")/file")
             XCTAssertEqual(notServed.status, 409, "\(notServed.json)")
+            XCTAssertEqual((notServed.json["error"] as? [String: Any])?["code"] as? String, "export_not_ready", "\(notServed.json)")
         }
     }
 

@@ -152,6 +152,34 @@ final class ReceiptArchiveTests: XCTestCase {
         }
     }
 
+    /// Before its ZIP is written an export cannot be downloaded: 409 `export_not_ready`; a bounded request.
+    func testAQueuedExportIsNotReadyAndRequestsAreBounded() async throws {
+        try await store("HD001", bytes: Array("one".utf8))
+        try await store("HD002", bytes: Array("two".utf8), date: "2026-12-04")
+        let service = try ReceiptExportService(exports: ReceiptExportStore(sharing: payments), receipts: receipts, files: files,
+                                               directory: directory.appendingPathComponent("exports").path, accountIds: ["cmb-cny"],
+                                               limits: .init(maxReceipts: 1), clock: FixedClock(instant: t0), logger: Logger(label: "test"))
+        do {
+            _ = try await service.request(ReceiptExportRequest(accountIds: ["cmb-cny"], fromDate: "2026-12-01", toDate: "2026-12-31"),
+                                          requestedBy: "finance")
+            XCTFail("two receipts, over the limit of one")
+        } catch {
+            XCTAssertEqual(error.code, .invalidRange)
+            XCTAssertEqual(error.field, "to")
+        }
+        let queued = try await service.request(ReceiptExportRequest(accountIds: ["cmb-cny", "cmb-cny"], fromDate: "2026-12-03",
+                                                                    toDate: "2026-12-03"), requestedBy: "finance")
+        XCTAssertEqual(queued.state, .queued)
+        XCTAssertEqual(queued.accountIds, ["cmb-cny"], "an account named twice is exported once")
+        do {
+            _ = try await service.download(id: queued.id)
+            XCTFail("not written yet")
+        } catch {
+            XCTAssertEqual(error.code, .exportNotReady)
+            XCTAssertEqual(error.kind, .conflict)
+        }
+    }
+
     /// An export left `running` (the daemon crashed while writing it) is queued again and written at start.
     func testAnExportLeftRunningIsRunAgainAtStart() async throws {
         let record = try await store("HD001", bytes: Array("one".utf8))
