@@ -32,6 +32,8 @@ let package = Package(
                        providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CPangoCairo", path: "Sources/CPangoCairo", pkgConfig: "pangocairo",
                        providers: [.apt(["libpango1.0-dev", "libcairo2-dev"])]),
+        .systemLibrary(name: "CLibZip", path: "Sources/CLibZip", pkgConfig: "libzip",
+                       providers: [.apt(["libzip-dev"])]),
         .target(name: "CCurlShim", path: "Sources/CCurlShim",
                 linkerSettings: [.linkedLibrary("dl")]),
 
@@ -43,7 +45,7 @@ let package = Package(
         .target(name: "BankGateTransport", dependencies: ["BankGateCore", "BankGateCrypto", "CCurlShim"], swiftSettings: strict),
         .target(name: "BankGateStore", dependencies: ["BankGateCore", "BankGateCrypto", "CSQLite"], swiftSettings: strict),
         .target(name: "BankGateCrypto", dependencies: ["BankGateCore", "COpenSSL"], swiftSettings: strict),
-        .target(name: "BankGateArchive", dependencies: ["CZlib"], swiftSettings: strict),
+        .target(name: "BankGateArchive", dependencies: ["CZlib", "CLibZip"], swiftSettings: strict),
         .target(name: "BankGateStatements", dependencies: ["BankGateCore", "BankGateXML"], swiftSettings: strict),
         .target(name: "BankGateReconciliation", dependencies: ["BankGateCore"], swiftSettings: strict),
         .target(name: "BankGateReceipts", dependencies: ["BankGateCore", "BankGateAdapters", "BankGateConfig", "BankGateStatements",
@@ -73,7 +75,7 @@ let package = Package(
         ], swiftSettings: strict),
         .executableTarget(name: "bankgate", dependencies: [
             "BankGateRuntime", "BankGateAPI", "BankGateSimulator", "BankGateTransport", "BankGateArchive", "BankGateCrypto",
-            "BankGateConfig", "BankGateCore", "BankGateAdapters",
+            "BankGateConfig", "BankGateCore", "BankGateAdapters", "BankGateStore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: strict),
@@ -81,6 +83,7 @@ let package = Package(
         .executableTarget(name: "bankgate-bench", dependencies: [
             "BankGateAdapters", "BankGateEngine", "BankGateStore", "BankGateTransport", "BankGateReconciliation",
             "BankGateStatements", "BankGateCrypto", "BankGateReceipts",
+            .product(name: "Logging", package: "swift-log"),
         ], path: "Benchmarks/Sources/bankgate-bench", swiftSettings: strict),
 
         // Tests: one target per module, plus end-to-end, and what they share (clocks, harness helpers).
@@ -93,7 +96,7 @@ let package = Package(
         .testTarget(name: "BankGateStoreTests", dependencies: ["BankGateStore", "BankGateCrypto"]),
         .testTarget(name: "BankGateCryptoTests", dependencies: ["BankGateCrypto", "BankGateCore"], exclude: ["Fixtures"]),
         .testTarget(name: "BankGateStatementsTests", dependencies: ["BankGateStatements", "BankGateXML"], exclude: ["Fixtures"]),
-        .testTarget(name: "BankGateArchiveTests", dependencies: ["BankGateArchive", "BankGateTestSupport"],
+        .testTarget(name: "BankGateArchiveTests", dependencies: ["BankGateArchive", "BankGateTestSupport", "BankGateCrypto"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "BankGateReconciliationTests", dependencies: ["BankGateReconciliation"]),
         .testTarget(name: "BankGateReceiptsTests", dependencies: ["BankGateReceipts", "BankGateAdapters", "BankGateCore", "BankGateTestSupport",

@@ -16,6 +16,8 @@ public import Logging
 ///   `POST /v1/keys/{id}/bind|revoke|retire` (`keys:admin`)
 /// - `POST /v1/accounts/{id}/receipts/pull` (`operate`), `GET /v1/receipts`, `GET /v1/receipts/{id}`,
 ///   `GET /v1/receipts/{id}/file` (`receipts:read` or `operate`)
+/// - `POST /v1/receipt-exports`, `GET /v1/receipt-exports`, `GET /v1/receipt-exports/{id}`,
+///   `GET /v1/receipt-exports/{id}/file` (`receipts:read` or `operate`)
 /// - `GET /healthz`, `GET /readyz` (no authentication)
 public enum APIServer {
     /// HTTP/1.1 with the connection policy enforced: idle, header and body deadlines, and at most
@@ -36,6 +38,7 @@ public enum APIServer {
     public static func makeRouter(gateway: any PaymentGateway, reports: (any AccountReporting)? = nil,
                                   statementPulls: StatementPullService? = nil, receipts: ReceiptDesk? = nil,
                                   keys: (any SigningKeyAdministration)? = nil,
+                                  receiptExports: ReceiptExportService? = nil,
                                   tokens: [TokenConfig],
                                   maxBodyBytes: Int, clock: any WallClock = SystemClock()) -> Router<APIRequestContext> {
         let router = Router(context: APIRequestContext.self)
@@ -43,7 +46,7 @@ public enum APIServer {
         router.add(middleware: APIErrorMiddleware<APIRequestContext>())
         let endpoints = APIEndpoints(gateway: gateway, reports: reports, statementPulls: statementPulls, receipts: receipts, keys: keys,
                                      auth: TokenAuthenticator(tokens: tokens),
-                                     maxBodyBytes: maxBodyBytes, clock: clock)
+                                     maxBodyBytes: maxBodyBytes, clock: clock, receiptExports: receiptExports)
         endpoints.register(on: router)
         return router
     }

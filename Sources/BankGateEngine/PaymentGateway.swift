@@ -88,6 +88,7 @@ public struct GatewayError: Error, Sendable, Hashable, CustomStringConvertible {
         case duplicateEndToEndId = "duplicate_end_to_end_id"
         case duplicateField = "duplicate_field"
         case emptyBody = "empty_body"
+        case exportNotReady = "export_not_ready"
         case forbidden
         case idempotencyConflict = "idempotency_conflict"
         case inactiveAccount = "inactive_account"

@@ -29,6 +29,8 @@ public struct GatewayRuntime: Sendable {
     public let statementPulls: StatementPullService
     /// Electronic receipts: pulls on demand, listing and files (`/v1/receipts`).
     public let receipts: ReceiptDesk
+    /// Receipt exports (`/v1/receipt-exports`): ZIPs under `<data_dir>/exports`, written in the background.
+    public let receiptExports: ReceiptExportService
     /// The API's connections: open ones against `max_connections`, and those refused or cut.
     public let connections: ConnectionGate
     /// The API's deadlines and connection limit, from `[server]` and the open-file limit.
@@ -88,6 +90,9 @@ public struct GatewayRuntime: Sendable {
         self.receipts = ReceiptDesk(pulls: try ReceiptPullService(configuration: configuration, connections: connections, payments: store,
                                                                   receipts: ReceiptStore(sharing: store), files: receiptFiles,
                                                                   clock: clock, logger: logger))
+        self.receiptExports = try ReceiptExportService(exports: ReceiptExportStore(sharing: store), receipts: ReceiptStore(sharing: store),
+                                                       files: receiptFiles, directory: configuration.server.dataDirectory + "/exports",
+                                                       accountIds: configuration.accounts.map(\.id), clock: clock, logger: logger)
         self.webhookSender = WebhookSender(store: reports.webhooks, poster: HTTPWebhookPoster(), clock: clock, logger: logger)
         self.reconciler = ReconcilerService(reports: reports, logger: logger)
         self.connectionPolicy = APIConnectionPolicy(server: configuration.server)
@@ -130,7 +135,7 @@ public struct GatewayRuntime: Sendable {
         }
         let application = Application(
             router: APIServer.makeRouter(gateway: engine, reports: reports, statementPulls: statementPulls, receipts: receipts,
-                                         keys: keyDesk,
+                                         keys: keyDesk, receiptExports: receiptExports,
                                          tokens: configuration.tokens,
                                          maxBodyBytes: server.maxBodyBytes),
             server: APIServer.httpServer(policy: policy, gate: connections),
@@ -144,7 +149,8 @@ public struct GatewayRuntime: Sendable {
         let keyWatch = KeyExpiryWatch(keys: configuration.keys, store: store, clock: clock, logger: logger)
         let receiptWatch = ReceiptIntegrityWatch(receipts: receipts, logger: logger)
         let auditWatch = AuditChainWatch(store: store, logger: logger)
-        return [keyDesk, dispatcher, statementPulls, reconciler, webhookSender, keyWatch, receiptWatch, auditWatch, application]
+        return [keyDesk, dispatcher, statementPulls, reconciler, webhookSender, keyWatch, receiptWatch, auditWatch, receiptExports,
+                application]
     }
 
     /// Waits until the API listens and returns its port (useful with `listen = "127.0.0.1:0"`).

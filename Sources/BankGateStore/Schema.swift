@@ -475,6 +475,31 @@ enum Schema {
             CREATE INDEX receipt_links_payment ON receipt_links (payment_id) WHERE payment_id IS NOT NULL;
             CREATE INDEX receipt_links_transaction ON receipt_links (transaction_id) WHERE transaction_id IS NOT NULL;
             """),
+        // Receipt exports for finance: the accounts (joined with a line feed) and booking dates asked
+        // for, by which token; `queued`, `running`, then `ready` (the ZIP `file_name` in the exports
+        // folder, its size and SHA-256) or `failed` (`error_code`, `error_message`). Every step is
+        // audited (subject kind `receipt_export`); `progress_permille` is updated as it is written.
+        Migration(name: "011_receipt_exports", sql: """
+            CREATE TABLE receipt_exports (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                requested_by TEXT NOT NULL,
+                accounts TEXT NOT NULL,
+                from_date TEXT NOT NULL,
+                to_date TEXT NOT NULL,
+                state TEXT NOT NULL,
+                receipt_count INTEGER NOT NULL,
+                bytes INTEGER,
+                sha256 TEXT,
+                file_name TEXT,
+                error_code TEXT,
+                error_message TEXT,
+                progress_permille INTEGER NOT NULL DEFAULT 0,
+                created_at INTEGER NOT NULL,
+                started_at INTEGER,
+                finished_at INTEGER
+            );
+            CREATE INDEX receipt_exports_state ON receipt_exports (state, id);
+            """),
         // The audit trail as a hash chain (AuditChain): each record holds its predecessor's hash and
         // the hash of its own canonical content; the records written before are chained here, in id
         // order. From now on records are written only through AuditChain.append — a migration must

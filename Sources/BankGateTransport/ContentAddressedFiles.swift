@@ -117,7 +117,7 @@ public final class ContentAddressedFiles: Sendable {
     }
 
     /// The sub-folder (the hash's first two characters) and the file name of `hash`.
-    private func place(_ hash: String) throws(FileStoreError) -> (DirectoryHandle, String) {
+    func place(_ hash: String) throws(FileStoreError) -> (DirectoryHandle, String) {
         guard hash.utf8.count == 64, hash.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) else {
             throw FileStoreError(description: "\(hash) is not a lower-case hex SHA-256")
         }

@@ -18,6 +18,8 @@ struct CurlRequest: Sendable {
     var maximumResponseBytes: Int
     /// Sends on a new connection and closes it afterwards (see `bg_http_perform` in CCurlShim.h).
     var freshConnection: Bool
+    /// When set, the response body is written to this open descriptor as it arrives (not kept).
+    var bodyFileDescriptor: Int32? = nil
 
     /// Why the request cannot be handed to libcurl, if it cannot. C strings end at the first NUL,
     /// and a CR or LF in a header would let a value smuggle in headers of its own.
@@ -112,6 +114,8 @@ extension CurlRequest {
         request.verify_host = tls.verifyHost ? 1 : 0
         request.max_response_bytes = max(1, maximumResponseBytes)
         request.fresh_connection = freshConnection ? 1 : 0
+        request.body_to_fd = bodyFileDescriptor == nil ? 0 : 1
+        request.body_fd = bodyFileDescriptor ?? -1
 
         var response = bg_http_response()
         let bodyBytes = body ?? []

@@ -118,6 +118,30 @@ final class DirectoryHandle: @unchecked Sendable {
         }
     }
 
+    /// Opens the regular file `name` to read it piece by piece — a symbolic link, anything but a
+    /// regular file, or a file with another name elsewhere is refused — with its size; `nil` when
+    /// there is none. The caller closes the descriptor.
+    func openForReading(_ name: String) throws(FileOperationError) -> (descriptor: Int32, size: Int64)? {
+        let fd = openat(descriptor, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else {
+            if errno == ENOENT { return nil }
+            if errno == ELOOP { throw FileOperationError(description: "\(path)/\(name) is a symbolic link: refused, not followed") }
+            throw FileOperationError("cannot open", path + "/" + name)
+        }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else {
+            close(fd)
+            throw FileOperationError("cannot stat", path + "/" + name)
+        }
+        do {
+            try Self.checkPlainFile(info, path + "/" + name)
+        } catch {
+            close(fd)
+            throw error
+        }
+        return (fd, Int64(info.st_size))
+    }
+
     /// A regular file with exactly one name; otherwise why not.
     static func checkPlainFile(_ info: stat, _ path: String) throws(FileOperationError) {
         guard info.st_mode & S_IFMT == S_IFREG else {

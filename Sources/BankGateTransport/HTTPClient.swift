@@ -81,6 +81,20 @@ public struct HTTPClient: Sendable {
         return try response(from: report)
     }
 
+    /// `GET url` with the answer's body written to the open descriptor `descriptor` as it arrives
+    /// (a large download, never held in memory; an error document too), on a thread of the
+    /// client's own; the returned response's body is empty. Only the connection has the client's
+    /// timeout: the transfer may take as long as it needs.
+    public func download(url: String, headers: [(String, String)] = [],
+                         into descriptor: Int32) async throws(HTTPClientError) -> HTTPResponse {
+        var prepared = makeRequest(method: "GET", url: url, headers: headers, body: nil)
+        prepared.totalTimeoutMilliseconds = 0
+        prepared.bodyFileDescriptor = descriptor
+        let request = prepared
+        let report = await workers.run { session in request.perform(session: session) }
+        return try response(from: report)
+    }
+
     /// Sends one request, blocking the calling thread. For code that is not async (the CLI's
     /// `main`); never call it from an async context.
     public func sendBlocking(method: String, url: String, headers: [(String, String)] = [],

@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <errno.h>
+#include <unistd.h>
 
 /* Response headers beyond this size abort the transfer (libcurl caps single lines itself). */
 #define BG_HTTP_MAX_HEADER_BYTES ((size_t)1024 * 1024)
@@ -36,6 +38,8 @@ typedef struct bg_transfer {
     int request_started;
     int response_started;
     int too_large;
+    int body_to_fd; /* 1: the body goes to body_fd, not into `body` (0, the zeroed default: into `body`) */
+    int body_fd;
 } bg_transfer;
 
 /* The libcurl functions bankgate uses, resolved from the library at first use. */
@@ -128,6 +132,16 @@ static size_t bg_write_body(char *data, size_t size, size_t count, void *user) {
     bg_transfer *transfer = user;
     size_t total = size * count;
     transfer->response_started = 1;
+    if (transfer->body_to_fd) {
+        size_t written = 0;
+        while (written < total) {
+            ssize_t done = write(transfer->body_fd, data + written, total - written);
+            if (done < 0 && errno == EINTR) continue;
+            if (done <= 0) return 0; /* aborts the transfer with CURLE_WRITE_ERROR */
+            written += (size_t)done;
+        }
+        return total;
+    }
     if (!bg_buffer_append(&transfer->body, data, total)) {
         transfer->too_large = 1;
         return 0; /* aborts the transfer with CURLE_WRITE_ERROR */
@@ -299,6 +313,8 @@ int bg_http_perform(bg_http_session *session, const bg_http_request *request,
     transfer.body.limit = request->max_response_bytes ? request->max_response_bytes
                                                       : BG_HTTP_DEFAULT_MAX_RESPONSE_BYTES;
     transfer.headers.limit = BG_HTTP_MAX_HEADER_BYTES;
+    transfer.body_to_fd = request->body_to_fd;
+    transfer.body_fd = request->body_fd;
 
     int list_failed = 0;
     struct curl_slist *headers = bg_header_list(request, &list_failed);

@@ -23,6 +23,8 @@ let usage = """
            bankgate-bench sign-pkcs11 --uri pkcs11:… --module MODULE.so [--pin-env VAR] [--seconds 3] [--runs 3] [--size 1024]
            bankgate-bench adapters [--transfers 1000] [--runs 5]
            bankgate-bench receipts-pdf [--count 500] [--runs 3] [--font FAMILY]
+           bankgate-bench receipts-export-setup --dir DIR [--count 100000] [--distinct 300]
+           bankgate-bench receipts-export --dir DIR
     """
 
 let arguments = CommandLine.arguments
@@ -47,6 +49,8 @@ do {
     case "sign-pkcs11": try SignBench.runPKCS11(options)
     case "adapters": try AdapterBench.run(options)
     case "receipts-pdf": try ReceiptBench.run(options)
+    case "receipts-export-setup": try await ReceiptExportBench.setup(options)
+    case "receipts-export": try await ReceiptExportBench.export(options)
     default:
         print(usage)
         exit(2)

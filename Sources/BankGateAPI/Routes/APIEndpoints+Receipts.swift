@@ -119,21 +119,8 @@ extension APIEndpoints {
         var headers: HTTPFields = [:]
         headers[.contentType] = receipt.draft.contentType
         headers[HTTPField.Name("Digest")!] = "sha-256=" + Data(SHA256.digest(bytes)).base64EncodedString()
-        headers[.contentDisposition] = "attachment; filename=\"\(receipt.id)\(Self.fileExtension(receipt.draft.contentType))\""
+        headers[.contentDisposition] = "attachment; filename=\"\(receipt.id)\(receipt.draft.fileExtension)\""
         return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
-    }
-
-    /// The file name extension of a receipt's content type.
-    static func fileExtension(_ contentType: String) -> String {
-        switch contentType.split(separator: ";").first.map(String.init) ?? contentType {
-        case "application/pdf": ".pdf"
-        case "image/png": ".png"
-        case "image/jpeg": ".jpg"
-        case "application/ofd": ".ofd"
-        case "application/zip": ".zip"
-        case "text/plain": ".txt"
-        default: ".bin"
-        }
     }
 }
 

@@ -19,6 +19,8 @@ struct APIEndpoints: Sendable {
     let auth: TokenAuthenticator
     let maxBodyBytes: Int
     let clock: any WallClock
+    /// Receipt exports, for `/v1/receipt-exports`; nil: 404.
+    var receiptExports: ReceiptExportService? = nil
 
     /// Registers every route on `router`.
     func register(on router: Router<APIRequestContext>) {
@@ -37,6 +39,7 @@ struct APIEndpoints: Sendable {
         router.get("/v1/payments/:id/trace") { request, context in try await tracePayment(request, context) }
         registerAccountRoutes(on: router)
         registerReceiptRoutes(on: router)
+        registerReceiptExportRoutes(on: router)
         registerKeyRoutes(on: router)
         router.get("/healthz") { _, _ in health() }
         router.get("/readyz") { _, _ in await readiness() }

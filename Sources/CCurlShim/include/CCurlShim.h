@@ -41,6 +41,9 @@ typedef struct bg_http_request {
     int verify_host;                 /* 1: check the server certificate names the host */
     size_t max_response_bytes;       /* 0 = BG_HTTP_DEFAULT_MAX_RESPONSE_BYTES */
     int fresh_connection;            /* 1: never reuse nor keep the connection (see below) */
+    int body_to_fd;                  /* 1: write the response body to body_fd as it arrives (a download
+                                        of any size, never held), not into memory */
+    int body_fd;                     /* the open, writable descriptor when body_to_fd is 1 */
 } bg_http_request;
 
 /* What happened. Release with bg_http_response_release. */

@@ -2,12 +2,12 @@ import ArgumentParser
 import BankGateConfig
 import Foundation
 
-/// `bankgate receipts pull|list|verify`: electronic receipts (电子回单) through the running daemon.
+/// `bankgate receipts pull|list|show|get|export|verify`: electronic receipts (电子回单) through the running daemon.
 struct ReceiptsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "receipts",
         abstract: "Electronic receipts through the running daemon: pull an account's day, list them, verify the kept files.",
-        subcommands: [Pull.self, List.self, Verify.self]
+        subcommands: [Pull.self, List.self, Show.self, Get.self, Export.self, Verify.self]
     )
 
     /// `receipts pull --account ID [--date YYYY-MM-DD]`
