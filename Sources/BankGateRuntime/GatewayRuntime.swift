@@ -29,6 +29,8 @@ public struct GatewayRuntime: Sendable {
     public let statementPulls: StatementPullService
     /// Electronic receipts: pulls on demand, listing and files (`/v1/receipts`).
     public let receipts: ReceiptDesk
+    /// Receipt pulls on schedule, after payments complete, and again after failures.
+    public let receiptPulls: ReceiptPullScheduler
     /// The API's connections: open ones against `max_connections`, and those refused or cut.
     public let connections: ConnectionGate
     /// The API's deadlines and connection limit, from `[server]` and the open-file limit.
@@ -88,6 +90,7 @@ public struct GatewayRuntime: Sendable {
         self.receipts = ReceiptDesk(pulls: try ReceiptPullService(configuration: configuration, connections: connections, payments: store,
                                                                   receipts: ReceiptStore(sharing: store), files: receiptFiles,
                                                                   clock: clock, logger: logger))
+        self.receiptPulls = ReceiptPullScheduler(pulls: receipts.pulls)
         self.webhookSender = WebhookSender(store: reports.webhooks, poster: HTTPWebhookPoster(), clock: clock, logger: logger)
         self.reconciler = ReconcilerService(reports: reports, logger: logger)
         self.connectionPolicy = APIConnectionPolicy(server: configuration.server)
@@ -143,7 +146,7 @@ public struct GatewayRuntime: Sendable {
             logger: logger)
         let keyWatch = KeyExpiryWatch(keys: configuration.keys, store: store, clock: clock, logger: logger)
         let receiptWatch = ReceiptIntegrityWatch(receipts: receipts, logger: logger)
-        return [keyDesk, dispatcher, statementPulls, reconciler, webhookSender, keyWatch, receiptWatch, application]
+        return [keyDesk, dispatcher, statementPulls, receiptPulls, reconciler, webhookSender, keyWatch, receiptWatch, application]
     }
 
     /// Waits until the API listens and returns its port (useful with `listen = "127.0.0.1:0"`).

@@ -35,6 +35,7 @@ struct APIEndpoints: Sendable {
         router.get("/v1/payments/:id/trace") { request, context in try await tracePayment(request, context) }
         registerAccountRoutes(on: router)
         registerReceiptRoutes(on: router)
+        registerReceiptReportRoutes(on: router)
         registerKeyRoutes(on: router)
         router.get("/healthz") { _, _ in health() }
         router.get("/readyz") { _, _ in await readiness() }

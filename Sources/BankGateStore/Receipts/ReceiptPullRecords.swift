@@ -94,4 +94,17 @@ public struct ReceiptExpectation: Sendable, Hashable {
     public var since: Timestamp
     /// Its receipt (confirmed link), if linked.
     public var receiptId: String?
+
+    public init(kind: Kind, id: String, accountId: String, bookingDate: String, amount: Money, counterpartyName: String?,
+                reference: String?, since: Timestamp, receiptId: String?) {
+        self.kind = kind
+        self.id = id
+        self.accountId = accountId
+        self.bookingDate = bookingDate
+        self.amount = amount
+        self.counterpartyName = counterpartyName
+        self.reference = reference
+        self.since = since
+        self.receiptId = receiptId
+    }
 }
