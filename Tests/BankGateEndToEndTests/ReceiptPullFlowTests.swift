@@ -122,6 +122,16 @@ final class ReceiptPullFlowTests: XCTestCase {
             XCTAssertEqual(missing["reason"] as? String, "bank_gave_none")
             XCTAssertTrue((missing["reason_text"] as? String ?? "").hasPrefix("bank gave none"), "\(missing)")
             XCTAssertEqual((report.json["summary"] as? [String: Any])?["missing"] as? Int, 1, "\(report.json)")
+            // Announced once: the event receipt.missing with the reason, not again on the next look.
+            clock.advance(milliseconds: 11 * Self.minute)
+            await gateway.receiptPulls.tick()
+            let events = try await harness.call("GET", "/v1/events?after=0&limit=1000")
+            let announced = (events.json["events"] as? [[String: Any]] ?? []).filter { $0["type"] as? String == "receipt.missing" }
+            XCTAssertEqual(announced.count, 1, "\(events.json)")
+            let data = announced.first?["data"] as? [String: Any]
+            XCTAssertEqual(data?["payment_id"] as? String, paymentId)
+            XCTAssertEqual(data?["reason"] as? String, "bank_gave_none")
+            XCTAssertEqual(data?["amount"] as? String, "-321.00")
             let listed = try await harness.call("GET", "/v1/receipts/missing?account=\(account)")
             XCTAssertEqual(listed.status, 200, "\(listed.json)")
             let entry = try XCTUnwrap((listed.json["items"] as? [[String: Any]])?.first { $0["id"] as? String == paymentId }, "\(listed.json)")

@@ -166,4 +166,22 @@ final class ReceiptPullStoreTests: XCTestCase {
         let last = try await receipts.lastScheduledPullDate(accountId: "acme-eur")
         XCTAssertEqual(last, day, "a failed scheduled pull counts: its retries are due pulls")
     }
+
+    func testAMissingReceiptIsRecordedAndAnnouncedOncePerItem() async throws {
+        try await complete(1, at: t0)
+        let items = try await receipts.expectations(accountId: "acme-eur", fromDate: day, toDate: day, unlinkedOnly: true)
+        let item = try XCTUnwrap(items.first)
+        let later = t0.adding(milliseconds: 86_400_000)
+        let first = try await receipts.recordMissing(item, missingFrom: later, reason: "bank_gave_none", reasonText: "bank gave none", at: later)
+        XCTAssertTrue(first)
+        let again = try await receipts.recordMissing(item, missingFrom: later, reason: "bank_gave_none", reasonText: "bank gave none",
+                                                     at: later.adding(milliseconds: 600_000))
+        XCTAssertFalse(again, "once per item")
+        let events = try await payments.events(after: 0, limit: 100).filter { $0.type == "receipt.missing" }
+        XCTAssertEqual(events.count, 1)
+        XCTAssertEqual(events.first?.paymentId, "pay_1")
+        XCTAssertTrue(events.first?.payloadJSON.contains("\"reason\":\"bank_gave_none\"") == true, events.first?.payloadJSON ?? "")
+        let audit = try await ReconciliationStore(sharing: payments).auditEntries(subjectKind: "payment", subjectId: "pay_1")
+        XCTAssertEqual(audit.filter { $0.action == "receipt.missing" }.count, 1)
+    }
 }

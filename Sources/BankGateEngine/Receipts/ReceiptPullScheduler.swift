@@ -3,6 +3,7 @@ import BankGateConfig
 public import BankGateStore
 import Logging
 public import ServiceLifecycle
+import Synchronization
 
 /// Pulls receipts without being asked: each account's previous day daily at its `receipt_pull_at`
 /// (and the days missed since its last scheduled pull, at most ``maximumCatchUpDays``), its
@@ -15,6 +16,10 @@ public final class ReceiptPullScheduler: Service, Sendable {
     let pulls: ReceiptPullService
     let tickMilliseconds: Int
     private let gate = TickGate()
+    /// When the items without a receipt were last looked at (milliseconds).
+    private let lastMissingCheck = Mutex<Int64?>(nil)
+    /// Items turned missing are looked for at most this often.
+    static let missingCheckMilliseconds: Int64 = 10 * 60_000
     /// Days pulled on schedule at most, counting back from yesterday, when catching up.
     public static let maximumCatchUpDays = 31
 
@@ -54,7 +59,38 @@ public final class ReceiptPullScheduler: Service, Sendable {
             _ = try? await pulls.pull(accountId: pull.accountId, date: pull.bookingDate,
                                       trigger: pull.attempts == 0 ? pull.trigger : .retry, at: now)
         }
+        await announceMissing(now: now)
         await gate.leave()
+    }
+
+    /// Every ``missingCheckMilliseconds``: each payment or transaction whose receipt became missing
+    /// (overdue by `receipt_missing_after`, up to two days back) is recorded and announced once
+    /// (`receipt.missing`, ``ReceiptStore/recordMissing(_:missingFrom:reason:reasonText:at:)``).
+    private func announceMissing(now: Timestamp) async {
+        let due = lastMissingCheck.withLock { last -> Bool in
+            if let last, now.milliseconds - last < Self.missingCheckMilliseconds { return false }
+            last = now.milliseconds
+            return true
+        }
+        guard due else { return }
+        for target in pulls.targets.values.sorted(by: { $0.account.id < $1.account.id }) {
+            let missingAfter = target.schedule.missingAfterMilliseconds
+            let overdue = now.adding(milliseconds: -missingAfter)
+            let from = overdue.adding(milliseconds: -2 * 86_400_000).dateString
+            do {
+                let items = try await pulls.receipts.expectations(accountId: target.account.id, fromDate: from, toDate: overdue.dateString,
+                                                                  unlinkedOnly: true)
+                let runs = Dictionary(grouping: try await pulls.receipts.pulls(accountId: target.account.id, fromDate: from,
+                                                                               toDate: overdue.dateString), by: \.bookingDate)
+                for item in items where item.since <= overdue {
+                    let status = ReceiptReport.status(of: item, pulls: runs[item.bookingDate] ?? [], missingAfter: missingAfter, now: now)
+                    try await pulls.receipts.recordMissing(item, missingFrom: status.missingFrom, reason: status.reason?.rawValue ?? "",
+                                                           reasonText: status.reasonText ?? "", at: now)
+                }
+            } catch {
+                pulls.logger.error("missing receipts cannot be looked for", metadata: ["account": "\(target.account.id)", "error": "\(error)"])
+            }
+        }
     }
 
     /// The account's days due on schedule: from the day after its last scheduled pull (yesterday

@@ -211,3 +211,42 @@ extension ReceiptStore {
                            nextAttemptAt: row.optionalInt("next_attempt_at").map(Timestamp.init(milliseconds:)))
     }
 }
+
+extension ReceiptStore {
+    /// Records that `item`'s receipt is missing (overdue since `missingFrom`): an audit record
+    /// (`receipt.missing`, actor `system`, subject the payment or transaction) and the event
+    /// `receipt.missing` in one transaction — once per item: an item recorded before records nothing.
+    /// - Returns: whether it was new (recorded and announced).
+    @discardableResult
+    public func recordMissing(_ item: ReceiptExpectation, missingFrom: Timestamp, reason: String, reasonText: String,
+                              at: Timestamp) async throws -> Bool {
+        var json = JSONWriter(capacity: 512)
+        json.beginObject()
+        json.field("kind", item.kind.rawValue)
+        json.field(item.kind == .payment ? "payment_id" : "transaction_id", item.id)
+        json.field("account", item.accountId)
+        json.field("booking_date", item.bookingDate)
+        json.field("amount", item.amount.decimalString)
+        json.field("currency", item.amount.currency.code)
+        json.field("counterparty_name", item.counterpartyName)
+        json.field("reference", item.reference)
+        json.field("since", item.since.iso8601)
+        json.field("missing_from", missingFrom.iso8601)
+        json.field("reason", reason)
+        json.field("reason_text", reasonText)
+        json.endObject()
+        let payload = json.text
+        let subject = (kind: item.kind.rawValue, id: item.id)
+        return try await database.write { db in
+            let seen = try db.queryFirst("""
+                SELECT 1 AS seen FROM audit_log WHERE subject_kind = ? AND subject_id = ? AND action = 'receipt.missing'
+                """, [.text(subject.kind), .text(subject.id)]) { try $0.int("seen") }
+            guard seen == nil else { return false }
+            try StoreJournal.audit(db, at: at, actor: "system", action: "receipt.missing", subject: subject,
+                                   details: "\(item.accountId) \(item.bookingDate) \(item.amount): no receipt since \(item.since.iso8601Seconds); \(reasonText)")
+            try StoreJournal.appendEvent(db, type: "receipt.missing", paymentId: item.kind == .payment ? item.id : nil, at: at,
+                                         payload: payload)
+            return true
+        }
+    }
+}
