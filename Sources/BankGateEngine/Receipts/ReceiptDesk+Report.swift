@@ -1,6 +1,6 @@
 import BankGateConfig
-public import BankGateCore
-public import BankGateStore
+import BankGateCore
+import BankGateStore
 
 extension ReceiptDesk {
     /// The receipt execution report of `accountId` for `date`, as of now.

@@ -1,6 +1,6 @@
 public import BankGateCore
 import BankGateConfig
-public import BankGateStore
+import BankGateStore
 import Logging
 public import ServiceLifecycle
 import Synchronization
