@@ -23,6 +23,10 @@ public struct AccountConfig: Sendable {
     /// `receipt_template`: the template for this account's receipts given as data; `nil`: its
     /// bank's, else the default.
     public var receiptTemplate: ReceiptTemplateFile?
+    /// When its receipts are pulled and count as missing: its own `receipt_*` keys over its bank's.
+    public var receiptPulls = ReceiptPullConfig()
+    /// The `receipt_*` keys written on this entry, before its bank's are applied.
+    var receiptPullsGiven = ReceiptPullConfig.Given()
 
     /// An account as the configuration file would give it; no checks are made here.
     public init(id: String, bank: String, number: String, bankCode: String, name: String, currency: Currency, active: Bool = true) {
@@ -42,7 +46,7 @@ public struct AccountConfig: Sendable {
 
     /// The keys of an `[[accounts]]` entry.
     static let keys = ["id", "bank", "number", "bank_code", "name", "currency", "active", "end_of_day_pull_at",
-                       "intraday_pull_minutes", "statement_message", "receipt_template"]
+                       "intraday_pull_minutes", "statement_message", "receipt_template"] + ReceiptPullConfig.keys
 
     static func decode(_ reader: TableReader, ids: inout UniqueIdentifiers, bankIds: [String: Int],
                        adapterKeys: [AdapterVocabulary.Key], baseDirectory: String) -> AccountConfig {
@@ -84,6 +88,7 @@ public struct AccountConfig: Sendable {
         account.statementPulls = StatementPullConfig.decode(reader)
         account.adapterOptions = reader.adapterOptions(adapterKeys)
         account.receiptTemplate = ReceiptTemplateFile.decode(reader, baseDirectory: baseDirectory)
+        account.receiptPullsGiven = ReceiptPullConfig.decode(reader)
         return account
     }
 

@@ -6,7 +6,7 @@ extension BankConfig {
         "max_attempts", "request_timeout_ms", "connect_timeout_ms", "backoff_base_ms", "backoff_max_ms",
         "circuit_failure_threshold", "circuit_cooldown_ms", "status_query_interval_ms",
         "duplicate_check_window_hours", "max_transfers_per_message", "receipt_template",
-    ] + BankTLSConfig.keys + codeTableKeys
+    ] + ReceiptPullConfig.keys + BankTLSConfig.keys + codeTableKeys
 
     static func decode(_ reader: TableReader, ids: inout UniqueIdentifiers, baseDirectory: String,
                        adapters: AdapterVocabulary) -> BankConfig {
@@ -53,6 +53,7 @@ extension BankConfig {
         bank.adapterOptions = options
         bank.pain001VersionGiven = version != nil
         bank.receiptTemplate = ReceiptTemplateFile.decode(reader, baseDirectory: baseDirectory)
+        bank.receiptPulls = ReceiptPullConfig.decode(reader).over(ReceiptPullConfig())
         bank.codeTable = decodeCodeTable(reader, adapter: adapter, entry: adapter.flatMap { adapters.entries[$0.value] },
                                          baseDirectory: baseDirectory)
         return bank

@@ -21,6 +21,9 @@ public struct BankConfig: Sendable {
     /// `receipt_template`: the template for receipts given as data of this bank's accounts that
     /// name none; `nil`: the default.
     public var receiptTemplate: ReceiptTemplateFile?
+    /// `receipt_pull_at`, `receipt_pull_delay`, `receipt_missing_after` for this bank's accounts
+    /// that do not give their own.
+    public var receiptPulls = ReceiptPullConfig()
     /// `pain001_version`: `pain.001.001.09` (default) or `pain.001.001.03`.
     public var pain001Version: String
     /// Whether `pain001_version` was written (else an adapter profile may choose its own default).

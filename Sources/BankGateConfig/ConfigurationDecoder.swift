@@ -43,17 +43,20 @@ struct ConfigurationDecoder {
                                      ids: &bankIds, baseDirectory: baseDirectory, adapters: adapters)
         }
         let adapterOfBank = Dictionary(banks.map { ($0.id, $0.adapter) }, uniquingKeysWith: { first, _ in first })
+        let receiptPullsOfBank = Dictionary(banks.map { ($0.id, $0.receiptPulls) }, uniquingKeysWith: { first, _ in first })
 
         var accountIds = UniqueIdentifiers(section: "accounts", problems: problems)
-        let accounts = tables("accounts", in: root).enumerated().map { index, table in
+        let accounts = tables("accounts", in: root).enumerated().map { index, table -> AccountConfig in
             var adapterKeys: [AdapterVocabulary.Key] = []
             if case .string(let bank)? = table["bank"]?.kind, let adapter = adapterOfBank[bank] {
                 adapterKeys = adapters.entries[adapter]?.accountKeys ?? []
             }
-            return AccountConfig.decode(TableReader(table, path: "accounts[\(index)]", allowedKeys: AccountConfig.keys + adapterKeys.map(\.name),
-                                                    problems: problems),
-                                        ids: &accountIds, bankIds: bankIds.seen, adapterKeys: adapterKeys,
-                                        baseDirectory: baseDirectory)
+            var account = AccountConfig.decode(TableReader(table, path: "accounts[\(index)]",
+                                                           allowedKeys: AccountConfig.keys + adapterKeys.map(\.name), problems: problems),
+                                               ids: &accountIds, bankIds: bankIds.seen, adapterKeys: adapterKeys,
+                                               baseDirectory: baseDirectory)
+            account.receiptPulls = account.receiptPullsGiven.over(receiptPullsOfBank[account.bank] ?? ReceiptPullConfig())
+            return account
         }
 
         var keyIds = UniqueIdentifiers(section: "keys", problems: problems)

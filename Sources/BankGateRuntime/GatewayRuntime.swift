@@ -31,6 +31,8 @@ public struct GatewayRuntime: Sendable {
     public let receipts: ReceiptDesk
     /// Receipt exports (`/v1/receipt-exports`): ZIPs under `<data_dir>/exports`, written in the background.
     public let receiptExports: ReceiptExportService
+    /// Receipt pulls on schedule, after payments complete, and again after failures.
+    public let receiptPulls: ReceiptPullScheduler
     /// The API's connections: open ones against `max_connections`, and those refused or cut.
     public let connections: ConnectionGate
     /// The API's deadlines and connection limit, from `[server]` and the open-file limit.
@@ -93,6 +95,7 @@ public struct GatewayRuntime: Sendable {
         self.receiptExports = try ReceiptExportService(exports: ReceiptExportStore(sharing: store), receipts: ReceiptStore(sharing: store),
                                                        files: receiptFiles, directory: configuration.server.dataDirectory + "/exports",
                                                        accountIds: configuration.accounts.map(\.id), clock: clock, logger: logger)
+        self.receiptPulls = ReceiptPullScheduler(pulls: receipts.pulls)
         self.webhookSender = WebhookSender(store: reports.webhooks, poster: HTTPWebhookPoster(), clock: clock, logger: logger)
         self.reconciler = ReconcilerService(reports: reports, logger: logger)
         self.connectionPolicy = APIConnectionPolicy(server: configuration.server)
@@ -149,8 +152,8 @@ public struct GatewayRuntime: Sendable {
         let keyWatch = KeyExpiryWatch(keys: configuration.keys, store: store, clock: clock, logger: logger)
         let receiptWatch = ReceiptIntegrityWatch(receipts: receipts, logger: logger)
         let auditWatch = AuditChainWatch(store: store, logger: logger)
-        return [keyDesk, dispatcher, statementPulls, reconciler, webhookSender, keyWatch, receiptWatch, auditWatch, receiptExports,
-                application]
+        return [keyDesk, dispatcher, statementPulls, receiptPulls, reconciler, webhookSender, keyWatch, receiptWatch, auditWatch,
+                receiptExports, application]
     }
 
     /// Waits until the API listens and returns its port (useful with `listen = "127.0.0.1:0"`).

@@ -32,6 +32,9 @@ public struct FaultSettings: Hashable, Sendable {
     public var lateEntryRate: Double
     /// The most simulated incoming customer payments per account and day (a draw from 0 to this).
     public var incomingCreditsPerDay: Int
+    /// Share of bookings whose electronic receipt the bank never issues (drawn per booking, like the
+    /// statement faults): its receipt queries leave it out. CMB's receipt query honours it.
+    public var withheldReceiptRate: Double = 0
 
     public init(seed: UInt64? = nil, latencyMilliseconds: Int = 0, failRate: Double = 0,
                 dropAfterExecuteRate: Double = 0, malformedRate: Double = 0,
@@ -55,7 +58,8 @@ public struct FaultSettings: Hashable, Sendable {
     public func validate() throws(BankSimulatorOptionsError) {
         for (flag, rate) in [("--fail-rate", failRate), ("--drop-after-execute-rate", dropAfterExecuteRate),
                              ("--malformed-rate", malformedRate), ("--statement-gap-rate", statementGapRate),
-                             ("--duplicate-entry-rate", duplicateEntryRate), ("--late-entry-rate", lateEntryRate)] {
+                             ("--duplicate-entry-rate", duplicateEntryRate), ("--late-entry-rate", lateEntryRate),
+                             ("withheld receipt rate", withheldReceiptRate)] {
             guard rate.isFinite, rate >= 0, rate <= 1 else {
                 throw BankSimulatorOptionsError("\(flag) must be a probability from 0 to 1, not \(rate)")
             }
@@ -149,5 +153,10 @@ public final class FaultInjector: Sendable {
         if drop < settings.dropAfterExecuteRate { return .dropAfterExecute }
         if malformed < settings.malformedRate { return .malformed }
         return .none
+    }
+
+    /// Whether the receipt of booking `movementId` on `account` is withheld (``FaultSettings/withheldReceiptRate``).
+    func withholdsReceipt(account: String, movementId: Int64) -> Bool {
+        StatementDraws(seed: seed).hits("withheld-receipt", rate: settings.withheldReceiptRate, account: account, day: movementId)
     }
 }

@@ -236,13 +236,14 @@ extension SimulatedBank {
         let flag = CMBBankCodec.text(query.child("RRCFLG"))
         guard flag == "1" || flag == "2" else { throw BankCodecError("CSRRCFDFY0: RRCFLG must be 1 or 2") }
         guard let number = CMBBankCodec.text(query.child("EACNBR")) else { throw BankCodecError("CSRRCFDFY0: EACNBR is required") }
+        let faults = self.faults
         let records = try await database.read { db -> [CMBBankCodec.Record]? in
             guard let account = try SimulatorLedger.account(number, on: db) else { return nil }
             guard flag == "1" else { return [] }
             var records: [CMBBankCodec.Record] = []
             for movement in try SimulatorLedger.movements(of: account, on: db) {
                 guard let day = CMBBankCodec.dayNumber(CMBBankCodec.chinaDate(movement.transfer.executedAt)),
-                      (first...last).contains(day) else { continue }
+                      (first...last).contains(day), !faults.withholdsReceipt(account: number, movementId: movement.id) else { continue }
                 let order = try SimulatorLedger.receivedMessage(messageId: movement.transfer.messageId, on: db)
                     .flatMap { try? HardenedXML.parse($0.answer, maxBytes: 1 << 16) }
                 records += CMBReceipts.records(movement, order: order, profile: profile)

@@ -475,6 +475,47 @@ enum Schema {
             CREATE INDEX receipt_links_payment ON receipt_links (payment_id) WHERE payment_id IS NOT NULL;
             CREATE INDEX receipt_links_transaction ON receipt_links (transaction_id) WHERE transaction_id IS NOT NULL;
             """),
+        // Receipt pulls: `receipt_pulls` holds one row per pull of an account's booking day (its trigger,
+        // times, outcome, counts, the error's code and message, its attempt number and when the next
+        // attempt is due, if any). `receipt_pulls_due` holds the pulls still to make, one per account and
+        // day: after payments completed (`after_payment`, `since` the first completion, `last_completed_at`
+        // the latest), or again after a failed pull (`retry`); `attempts` made so far, `next_attempt_at`
+        // (NULL: not tried yet). `receipt_pull_cursor` is the last `outbox_events.seq` looked at for
+        // completed payments (it starts at the events already written: older payments are not pulled for).
+        Migration(name: "010_receipt_pulls", sql: """
+            CREATE TABLE receipt_pulls (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                account_id TEXT NOT NULL,
+                booking_date TEXT NOT NULL,
+                trigger TEXT NOT NULL,
+                attempt INTEGER NOT NULL,
+                started_at INTEGER NOT NULL,
+                finished_at INTEGER NOT NULL,
+                outcome TEXT NOT NULL,
+                listed INTEGER NOT NULL DEFAULT 0,
+                new_receipts INTEGER NOT NULL DEFAULT 0,
+                error_code TEXT,
+                error_message TEXT,
+                next_attempt_at INTEGER
+            );
+            CREATE INDEX receipt_pulls_account_date ON receipt_pulls (account_id, booking_date, id);
+            CREATE INDEX receipt_pulls_trigger ON receipt_pulls (account_id, trigger, booking_date);
+            CREATE TABLE receipt_pulls_due (
+                account_id TEXT NOT NULL,
+                booking_date TEXT NOT NULL,
+                trigger TEXT NOT NULL,
+                since INTEGER NOT NULL,
+                last_completed_at INTEGER,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_attempt_at INTEGER,
+                PRIMARY KEY (account_id, booking_date)
+            ) WITHOUT ROWID;
+            CREATE TABLE receipt_pull_cursor (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                last_seq INTEGER NOT NULL
+            );
+            INSERT INTO receipt_pull_cursor (id, last_seq) SELECT 1, COALESCE(MAX(seq), 0) FROM outbox_events;
+            """),
         // Receipt exports for finance: the accounts (joined with a line feed) and booking dates asked
         // for, by which token; `queued`, `running`, then `ready` (the ZIP `file_name` in the exports
         // folder, its size and SHA-256) or `failed` (`error_code`, `error_message`). Every step is

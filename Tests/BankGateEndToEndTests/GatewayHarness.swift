@@ -1,3 +1,4 @@
+import BankGateCore
 import BankGateAdapters
 import BankGateAPI
 import BankGateConfig
@@ -29,6 +30,8 @@ final class GatewayHarness: @unchecked Sendable {
     private var groups: [ServiceGroup] = []
     private var tasks: [Task<Void, any Error>] = []
     private var runtime: GatewayRuntime?
+    /// The gateway started, to drive its services directly (a receipt pull tick …).
+    var gateway: GatewayRuntime? { runtime }
 
     init() throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("bankgate-e2e-\(UUID().uuidString)")
@@ -90,7 +93,7 @@ final class GatewayHarness: @unchecked Sendable {
     /// `filesOverFTP` false from its folder, which the gateway then shares (`file_directory`).
     func start(profile: String, faults: FaultSettings = FaultSettings(), extraBankKeys: String = "",
                openAccounts: [SimulatedAccount] = [], overTCP: Bool = false, filesOverFTP: Bool = true,
-               adjustPrinted: (String) -> String = { $0 }) async throws {
+               gatewayClock: (any WallClock)? = nil, adjustPrinted: (String) -> String = { $0 }) async throws {
         let usesTCP = SimulatorProfiles.usesTCP(profile: profile) || overTCP
         let ftp = filesOverFTP && SimulatorProfiles.exchangesFiles(profile: profile)
         let options = BankSimulatorOptions(listen: ListenAddress(host: "127.0.0.1", port: 0),
@@ -120,7 +123,7 @@ final class GatewayHarness: @unchecked Sendable {
         let toml = Self.profileConfiguration(printed: printed, dataDirectory: directory.appendingPathComponent("gateway").path,
                                              token: token, bankKeys: Self.bankKeys(overriddenBy: extraBankKeys))
         let configuration = try BankGateConfiguration.parse(toml, fileName: "e2e-\(profile).toml", baseDirectory: directory.path)
-        let runtime = try GatewayRuntime(configuration: configuration, clock: Self.clock, logger: Self.logger)
+        let runtime = try GatewayRuntime(configuration: configuration, clock: gatewayClock ?? Self.clock, logger: Self.logger)
         self.runtime = runtime
         run(runtime.services())
         apiPort = await runtime.waitUntilListening()

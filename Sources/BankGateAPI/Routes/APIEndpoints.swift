@@ -40,6 +40,7 @@ struct APIEndpoints: Sendable {
         registerAccountRoutes(on: router)
         registerReceiptRoutes(on: router)
         registerReceiptExportRoutes(on: router)
+        registerReceiptReportRoutes(on: router)
         registerKeyRoutes(on: router)
         router.get("/healthz") { _, _ in health() }
         router.get("/readyz") { _, _ in await readiness() }

@@ -21,6 +21,8 @@ public final class ReceiptPullService: Sendable {
         var adapter: any ReceiptQueryAdapter
         var connection: BankConnection
         var template: ReceiptTemplate
+        /// When its receipts are pulled on their own and count as missing.
+        var schedule: ReceiptPullConfig
     }
 
     let targets: [String: Target]
@@ -54,7 +56,8 @@ public final class ReceiptPullService: Sendable {
                 }
             }
             guard let connection = byBank[account.bank], let adapter = connection.adapter as? any ReceiptQueryAdapter else { continue }
-            targets[account.id] = Target(account: account.debtorAccount(), adapter: adapter, connection: connection, template: template)
+            targets[account.id] = Target(account: account.debtorAccount(), adapter: adapter, connection: connection, template: template,
+                                         schedule: account.receiptPulls)
         }
         self.targets = targets
         self.payments = payments
@@ -77,13 +80,78 @@ public final class ReceiptPullService: Sendable {
 
     /// Pulls the receipts `accountId`'s bank has for `date` (`YYYY-MM-DD`), keeps and links the new
     /// ones; a receipt stored before is not stored again (links it lacked are added).
-    public func pull(accountId: String, date: String) async throws(GatewayError) -> ReceiptPullResult {
+    ///
+    /// Every pull that reaches for the bank is recorded (``ReceiptStore/recordPull(_:)``, audited)
+    /// with `trigger`, whatever its outcome, and what follows it: a failed pull is tried again with
+    /// backoff (``failureRetry``, bounded attempts); a pull after payments that finds one of them
+    /// still without its receipt is tried again (from ``ReceiptPullConfig/pullDelayMilliseconds``,
+    /// doubling) until the payment's receipt counts as missing. `at` is the pull's start (the
+    /// clock's now by default).
+    public func pull(accountId: String, date: String, trigger: ReceiptPullTrigger = .onDemand,
+                     at: Timestamp? = nil) async throws(GatewayError) -> ReceiptPullResult {
         guard Timestamp.parseDate(date) != nil else {
             throw GatewayError(.validation, code: .invalidDate, message: "date must be a YYYY-MM-DD date", field: "date")
         }
         guard let target = targets[accountId] else {
             throw GatewayError(.notFound, code: .notFound, message: "no account with this id whose bank gives electronic receipts")
         }
+        let started = at ?? clock.now()
+        let due = try? await receipts.duePull(accountId: accountId, date: date)
+        let attempt = (due?.attempts ?? 0) + 1
+        let outcome: Result<ReceiptPullResult, GatewayError>
+        do {
+            outcome = .success(try await fetch(target, date: date))
+        } catch {
+            outcome = .failure(error)
+        }
+        let finished = max(started, clock.now())
+        var run = ReceiptPullRun(accountId: accountId, bookingDate: date, trigger: trigger, attempt: attempt, startedAt: started,
+                                 finishedAt: finished, succeeded: false)
+        switch outcome {
+        case .success(let result):
+            run.succeeded = true
+            run.listed = result.listed
+            run.newReceipts = result.stored.count
+            run.nextAttemptAt = await nextAfterPayment(due, target: target, attempt: attempt, started: started)
+        case .failure(let error):
+            run.errorCode = error.code.rawValue
+            run.errorMessage = error.message
+            run.nextAttemptAt = Self.failureRetry.nextAttempt(after: attempt, now: finished)
+            logger.warning("receipt pull failed", metadata: [
+                "account": "\(accountId)", "date": "\(date)", "attempt": "\(attempt)", "error": "\(error)",
+                "next_attempt": "\(run.nextAttemptAt?.iso8601Seconds ?? "none")",
+            ])
+        }
+        let recorded: ReceiptPullRun
+        do {
+            recorded = try await receipts.recordPull(run)
+        } catch {
+            logger.error("a receipt pull cannot be recorded", metadata: ["account": "\(accountId)", "error": "\(error)"])
+            throw GatewayError(storeError: error)
+        }
+        var result = try outcome.get()
+        result.pull = recorded
+        return result
+    }
+
+    /// A failed pull is tried again after 1, 2, 4 … minutes (at most an hour), six attempts in all.
+    public static let failureRetry = RetryPolicy(baseMilliseconds: 60_000, maxMilliseconds: 3_600_000, maxAttempts: 6)
+
+    /// After a pull that went through: when to pull again because a payment of the day (one the due
+    /// pull was for) still has no receipt — the pull delay doubled per attempt (at least a minute,
+    /// at most two hours), while before the payment's receipt counts as missing; else `nil`.
+    private func nextAfterPayment(_ due: ReceiptPullDue?, target: Target, attempt: Int, started: Timestamp) async -> Timestamp? {
+        guard let due, let completed = due.lastCompletedAt else { return nil }
+        let waiting = (try? await receipts.expectations(accountId: target.account.id, fromDate: due.bookingDate, toDate: due.bookingDate,
+                                                        unlinkedOnly: true, limit: 1_000)) ?? []
+        guard waiting.contains(where: { $0.kind == .payment && $0.since <= started }) else { return nil }
+        let delay = RetryPolicy.doubled(max(60_000, target.schedule.pullDelayMilliseconds), times: attempt - 1, cappedAt: 2 * 3_600_000)
+        let next = started.adding(milliseconds: delay)
+        return next <= completed.adding(milliseconds: target.schedule.missingAfterMilliseconds) ? next : nil
+    }
+
+    /// The pull itself: every page of the day's receipt list, each receipt kept.
+    private func fetch(_ target: Target, date: String) async throws(GatewayError) -> ReceiptPullResult {
         let account = target.account
         let adapter = target.adapter
         let exchange = AccountQueryExchange(connection: target.connection, transport: target.connection.transport,
@@ -232,6 +300,8 @@ public struct ReceiptPullResult: Sendable, Hashable {
     public var known = 0
     /// Links added to receipts stored before.
     public var addedLinks = 0
+    /// The pull as recorded.
+    public var pull: ReceiptPullRun?
 
     public init(accountId: String, date: String) {
         self.accountId = accountId

@@ -2,17 +2,18 @@ import ArgumentParser
 import BankGateConfig
 import Foundation
 
-/// `bankgate receipts pull|list|show|get|export|verify`: electronic receipts (电子回单) through the running daemon.
+/// `bankgate receipts pull|list|show|get|export|verify|report|missing`: electronic receipts (电子回单) through the running daemon.
 struct ReceiptsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "receipts",
         abstract: "Electronic receipts through the running daemon: pull an account's day, list them, verify the kept files.",
-        subcommands: [Pull.self, List.self, Show.self, Get.self, Export.self, Verify.self]
+        subcommands: [Pull.self, List.self, Show.self, Get.self, Export.self, Verify.self, Report.self, Missing.self]
     )
 
-    /// `receipts pull --account ID [--date YYYY-MM-DD]`
+    /// `receipts pull --account ID [--date YYYY-MM-DD | --from D --to D]`
     struct Pull: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "pull", abstract: "Ask the bank for an account's receipts of a day now.")
+        static let configuration = CommandConfiguration(commandName: "pull",
+                                                        abstract: "Ask the bank for an account's receipts of a day (or of each day of a range) now.")
 
         @OptionGroup var connection: ConnectionOptions
 
@@ -22,9 +23,20 @@ struct ReceiptsCommand: AsyncParsableCommand {
         @Option(help: "The booking date, YYYY-MM-DD (default: today).")
         var date: String?
 
+        @Option(help: "The first day of a range to pull, YYYY-MM-DD (with --to).") var from: String?
+        @Option(help: "The last day of the range, YYYY-MM-DD (with --from).") var to: String?
+
+        func validate() throws {
+            if (from == nil) != (to == nil) { throw ValidationError("give --from and --to together") }
+            if from != nil, date != nil { throw ValidationError("give either --date or --from and --to") }
+        }
+
         func run() async throws {
             try await runOperator { () async throws(OperatorFailure) in
                 let client = try connection.client(preferring: [.operate])
+                if let from, let to {
+                    return try await ReceiptsCommand.pullDays(client, account: account, from: from, to: to)
+                }
                 var path = "/v1/accounts/\(OperatorClient.escape(account))/receipts/pull"
                 if let date { path += "?date=\(OperatorClient.escape(date))" }
                 let result = try JSONDocument(try await client.post(path))

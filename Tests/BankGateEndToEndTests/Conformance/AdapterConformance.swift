@@ -1,3 +1,4 @@
+import BankGateCore
 import BankGateSimulator
 import Foundation
 import XCTest
@@ -164,12 +165,12 @@ enum Conformance {
     /// ledger; over its raw socket port with `overTCP`), stopping both whatever happens.
     static func withProfile(profile: String, faults: FaultSettings = FaultSettings(), openAccounts: [SimulatedAccount] = [],
                             overTCP: Bool = false, filesOverFTP: Bool = true, extraBankKeys: String = "",
-                            adjustPrinted: (String) -> String = { $0 },
+                            gatewayClock: (any WallClock)? = nil, adjustPrinted: (String) -> String = { $0 },
                             _ body: (GatewayHarness) async throws -> Void) async throws {
         let harness = try GatewayHarness()
         do {
             try await harness.start(profile: profile, faults: faults, extraBankKeys: extraBankKeys, openAccounts: openAccounts,
-                                    overTCP: overTCP, filesOverFTP: filesOverFTP, adjustPrinted: adjustPrinted)
+                                    overTCP: overTCP, filesOverFTP: filesOverFTP, gatewayClock: gatewayClock, adjustPrinted: adjustPrinted)
             try await body(harness)
         } catch {
             await harness.stop()
