@@ -81,11 +81,34 @@ final class ReceiptPullStoreTests: XCTestCase {
         XCTAssertTrue(audit.first?.details?.contains("connection refused") == true, "\(audit)")
     }
 
+    /// A bank in China books at 17:00 UTC on the next day: the pull after the payment asks for that
+    /// day, and the report and the missing list count the payment on it.
+    func testAPaymentCompletedInTheEveningIsDueOnItsBanksDay() async throws {
+        let evening = Timestamp.parseDate("2026-12-03")!.adding(milliseconds: 17 * 3_600_000)
+        try await complete(1, at: evening)
+        try await complete(2, account: "other", at: evening)
+        let offsets = ["acme-eur": 480, "other": 0]
+        _ = try await receipts.collectCompletedPayments(accounts: offsets, at: evening.adding(milliseconds: 1_000))
+        let due = try await receipts.duePulls()
+        XCTAssertEqual(due.map { "\($0.accountId) \($0.bookingDate)" }.sorted(), ["acme-eur 2026-12-04", "other 2026-12-03"])
+
+        let onItsDay = try await receipts.expectations(accountId: "acme-eur", fromDate: "2026-12-04", toDate: "2026-12-04",
+                                                       unlinkedOnly: true, bookingDayOffsets: offsets)
+        XCTAssertEqual(onItsDay.map(\.id), ["pay_1"])
+        XCTAssertEqual(onItsDay.first?.bookingDate, "2026-12-04")
+        let onTheUTCDay = try await receipts.expectations(accountId: "acme-eur", fromDate: "2026-12-03", toDate: "2026-12-03",
+                                                          unlinkedOnly: true, bookingDayOffsets: offsets)
+        XCTAssertTrue(onTheUTCDay.isEmpty, "\(onTheUTCDay)")
+        let everyAccount = try await receipts.expectations(accountId: nil, fromDate: "2026-12-03", toDate: "2026-12-03",
+                                                           unlinkedOnly: true, bookingDayOffsets: offsets)
+        XCTAssertEqual(everyAccount.map(\.id), ["pay_2"])
+    }
+
     func testCompletedPaymentsMakeOnePullDuePerAccountAndDay() async throws {
         try await complete(1, at: t0)
         try await complete(2, at: t0.adding(milliseconds: 1_000))
         try await complete(3, account: "other", at: t0.adding(milliseconds: 2_000))
-        let looked = try await receipts.collectCompletedPayments(accounts: ["acme-eur"], at: t0.adding(milliseconds: 3_000))
+        let looked = try await receipts.collectCompletedPayments(accounts: ["acme-eur": 0], at: t0.adding(milliseconds: 3_000))
         XCTAssertEqual(looked, 3)
         let due = try await receipts.duePulls()
         XCTAssertEqual(due.map(\.accountId), ["acme-eur"], "one per account and day; not for an account without receipts")
@@ -95,7 +118,7 @@ final class ReceiptPullStoreTests: XCTestCase {
         XCTAssertEqual(due.first?.attempts, 0)
         XCTAssertNil(due.first?.nextAttemptAt)
         // Looked at once: the cursor moved on.
-        let again = try await receipts.collectCompletedPayments(accounts: ["acme-eur"], at: t0.adding(milliseconds: 4_000))
+        let again = try await receipts.collectCompletedPayments(accounts: ["acme-eur": 0], at: t0.adding(milliseconds: 4_000))
         XCTAssertEqual(again, 0)
         let audit = try await ReconciliationStore(sharing: payments).auditEntries(subjectKind: "account", subjectId: "acme-eur")
         XCTAssertEqual(audit.map(\.action), ["receipt.pull_due"])
@@ -110,7 +133,7 @@ final class ReceiptPullStoreTests: XCTestCase {
 
         // Another payment completes: a fresh first pull is due for it.
         try await complete(4, at: t0.adding(milliseconds: 10_000))
-        try await receipts.collectCompletedPayments(accounts: ["acme-eur"], at: t0.adding(milliseconds: 11_000))
+        try await receipts.collectCompletedPayments(accounts: ["acme-eur": 0], at: t0.adding(milliseconds: 11_000))
         let fresh = try await receipts.duePull(accountId: "acme-eur", date: day)
         XCTAssertEqual(fresh?.attempts, 0)
         XCTAssertNil(fresh?.nextAttemptAt)
@@ -128,14 +151,14 @@ final class ReceiptPullStoreTests: XCTestCase {
 
     func testADuePullAndTheCursorSurviveARestart() async throws {
         try await complete(1, at: t0)
-        try await receipts.collectCompletedPayments(accounts: ["acme-eur"], at: t0.adding(milliseconds: 1_000))
+        try await receipts.collectCompletedPayments(accounts: ["acme-eur": 0], at: t0.adding(milliseconds: 1_000))
         let path = directory.appendingPathComponent("store.sqlite").path
         payments.close()
         payments = try PaymentStore(path: path)
         receipts = ReceiptStore(sharing: payments)
         let due = try await receipts.duePulls()
         XCTAssertEqual(due.map(\.bookingDate), [day])
-        let looked = try await receipts.collectCompletedPayments(accounts: ["acme-eur"], at: t0.adding(milliseconds: 2_000))
+        let looked = try await receipts.collectCompletedPayments(accounts: ["acme-eur": 0], at: t0.adding(milliseconds: 2_000))
         XCTAssertEqual(looked, 0, "not looked at twice")
     }
 

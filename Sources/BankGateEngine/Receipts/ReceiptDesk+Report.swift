@@ -14,7 +14,8 @@ extension ReceiptDesk {
         }
         let now = pulls.clock.now()
         do {
-            let items = try await store.expectations(accountId: accountId, fromDate: date, toDate: date, unlinkedOnly: false)
+            let items = try await store.expectations(accountId: accountId, fromDate: date, toDate: date, unlinkedOnly: false,
+                                                     bookingDayOffsets: pulls.bookingDayOffsets)
             let runs = try await store.pulls(accountId: accountId, fromDate: date, toDate: date)
             var received: [ReceiptRecord] = []
             var cursor: String?
@@ -45,7 +46,7 @@ extension ReceiptDesk {
         let now = pulls.clock.now()
         do {
             let items = try await store.expectations(accountId: accountId, fromDate: fromDate, toDate: toDate, unlinkedOnly: true,
-                                                     limit: limit)
+                                                     bookingDayOffsets: pulls.bookingDayOffsets, limit: limit)
             var runs: [String: [String: [ReceiptPullRun]]] = [:]
             var statuses: [ReceiptItemStatus] = []
             for item in items {

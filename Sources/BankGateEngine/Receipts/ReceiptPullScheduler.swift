@@ -42,7 +42,7 @@ public final class ReceiptPullScheduler: Service, Sendable {
         await gate.enter()
         let now = now ?? pulls.clock.now()
         do {
-            try await pulls.receipts.collectCompletedPayments(accounts: Set(pulls.targets.keys), at: now)
+            try await pulls.receipts.collectCompletedPayments(accounts: pulls.bookingDayOffsets, at: now)
         } catch {
             pulls.logger.error("completed payments cannot be read for receipt pulls", metadata: ["error": "\(error)"])
         }
@@ -79,7 +79,7 @@ public final class ReceiptPullScheduler: Service, Sendable {
             let from = overdue.adding(milliseconds: -2 * 86_400_000).dateString
             do {
                 let items = try await pulls.receipts.expectations(accountId: target.account.id, fromDate: from, toDate: overdue.dateString,
-                                                                  unlinkedOnly: true)
+                                                                  unlinkedOnly: true, bookingDayOffsets: pulls.bookingDayOffsets)
                 let runs = Dictionary(grouping: try await pulls.receipts.pulls(accountId: target.account.id, fromDate: from,
                                                                                toDate: overdue.dateString), by: \.bookingDate)
                 for item in items where item.since <= overdue {

@@ -70,6 +70,9 @@ public final class ReceiptPullService: Sendable {
     /// Whether `accountId`'s bank answers receipt queries.
     public func pullsReceipts(accountId: String) -> Bool { targets[accountId] != nil }
 
+    /// Per account whose bank gives receipts: how far its bank's booking day is ahead of UTC, in minutes.
+    public var bookingDayOffsets: [String: Int] { targets.mapValues { $0.adapter.bookingDayUTCOffsetMinutes } }
+
     /// The day (`YYYY-MM-DD`) `accountId`'s bank books what it executes at `instant`: its own
     /// calendar day (``ReceiptQueryAdapter/bookingDayUTCOffsetMinutes``), the UTC day for an account
     /// whose bank gives no receipts.
@@ -143,7 +146,7 @@ public final class ReceiptPullService: Sendable {
     private func nextAfterPayment(_ due: ReceiptPullDue?, target: Target, attempt: Int, started: Timestamp) async -> Timestamp? {
         guard let due, let completed = due.lastCompletedAt else { return nil }
         let waiting = (try? await receipts.expectations(accountId: target.account.id, fromDate: due.bookingDate, toDate: due.bookingDate,
-                                                        unlinkedOnly: true, limit: 1_000)) ?? []
+                                                        unlinkedOnly: true, bookingDayOffsets: bookingDayOffsets, limit: 1_000)) ?? []
         guard waiting.contains(where: { $0.kind == .payment && $0.since <= started }) else { return nil }
         let delay = RetryPolicy.doubled(max(60_000, target.schedule.pullDelayMilliseconds), times: attempt - 1, cappedAt: 2 * 3_600_000)
         let next = started.adding(milliseconds: delay)

@@ -49,13 +49,14 @@ extension ReceiptStore {
     }
 
     /// Turns the payments that completed since the last look (`payment.completed` events after the
-    /// cursor) into due pulls of their account's completion day, for the accounts in `accounts`
-    /// (those whose bank gives receipts): one per account and day however many payments complete.
+    /// cursor) into due pulls of their account's completion day — the bank's day: `accounts` maps
+    /// each account whose bank gives receipts to how far its bank's day is ahead of UTC, in minutes
+    /// — one per account and day however many payments complete.
     /// A day pulled for before gets a fresh first pull for a payment completed since. Each new due
     /// pull is audited (`receipt.pull_due`); the cursor moves on in the same transaction.
     /// - Returns: the payments looked at.
     @discardableResult
-    public func collectCompletedPayments(accounts: Set<String>, at: Timestamp) async throws -> Int {
+    public func collectCompletedPayments(accounts: [String: Int], at: Timestamp) async throws -> Int {
         try await database.write { db in
             var total = 0
             while true {
@@ -66,8 +67,9 @@ extension ReceiptStore {
                     """, [.integer(cursor)]) { row in
                     try (seq: row.int("seq"), at: row.int("at"), payment: row.text("id"), account: row.text("debtor_account_id"))
                 }
-                for row in rows where accounts.contains(row.account) {
-                    let day = Timestamp(milliseconds: row.at).dateString
+                for row in rows {
+                    guard let offset = accounts[row.account] else { continue }
+                    let day = Timestamp(milliseconds: row.at + Int64(offset) * 60_000).dateString
                     let key: [SQLValue] = [.text(row.account), .text(day)]
                     let existing = try db.queryFirst("SELECT attempts FROM receipt_pulls_due WHERE account_id = ? AND booking_date = ?",
                                                      key) { try $0.int("attempts") }
@@ -143,13 +145,19 @@ extension ReceiptStore {
     }
 
     /// What receipts of `accountId` (every account when `nil`) should prove for booking dates
-    /// `fromDate…toDate`: its completed payments (by completion day) and its booked bank
-    /// transactions, each with its confirmed receipt if linked; with `unlinkedOnly` only those
-    /// without one. Payments first, then transactions, each oldest first; at most `limit`.
+    /// `fromDate…toDate`: its completed payments (by completion day, in the bank's days:
+    /// `bookingDayOffsets` gives per account how far its bank's day is ahead of UTC, in minutes; 0
+    /// when absent) and its booked bank transactions, each with its confirmed receipt if linked;
+    /// with `unlinkedOnly` only those without one. Payments first, then transactions, each oldest
+    /// first; at most `limit`.
     public func expectations(accountId: String?, fromDate: String, toDate: String, unlinkedOnly: Bool,
-                             limit: Int = 10_000) async throws -> [ReceiptExpectation] {
-        guard let from = Timestamp.parseDate(fromDate), let to = Timestamp.parseDate(toDate) else { return [] }
-        let end = to.adding(milliseconds: 86_400_000)
+                             bookingDayOffsets: [String: Int] = [:], limit: Int = 10_000) async throws -> [ReceiptExpectation] {
+        guard let fromDay = Timestamp.parseDate(fromDate), let to = Timestamp.parseDate(toDate) else { return [] }
+        // Completion instants that may fall on these days in some bank's calendar; each payment's
+        // own day is then computed with its account's offset and checked.
+        let offsets = accountId.map { [bookingDayOffsets[$0] ?? 0] } ?? Array(bookingDayOffsets.values) + [0]
+        let from = fromDay.adding(milliseconds: -Int64(offsets.max() ?? 0) * 60_000)
+        let end = to.adding(milliseconds: 86_400_000 - Int64(offsets.min() ?? 0) * 60_000)
         let unlinked: SQLValue = .integer(unlinkedOnly ? 1 : 0)
         return try await database.read { db in
             var items = try db.query("""
@@ -165,12 +173,15 @@ extension ReceiptStore {
                       .integer(Int64(limit))]) { row in
                 guard let currency = try Currency(code: row.text("currency")) else { throw StoreError.database("corrupt payment row") }
                 let completed = Timestamp(milliseconds: try row.int("completed_at"))
-                return ReceiptExpectation(kind: .payment, id: try row.text("id"), accountId: try row.text("debtor_account_id"),
-                                          bookingDate: completed.dateString,
+                let account = try row.text("debtor_account_id")
+                let day = completed.adding(milliseconds: Int64(bookingDayOffsets[account] ?? 0) * 60_000).dateString
+                return ReceiptExpectation(kind: .payment, id: try row.text("id"), accountId: account,
+                                          bookingDate: day,
                                           amount: Money(minorUnits: -(try row.int("amount_minor")), currency: currency),
                                           counterpartyName: try row.optionalText("creditor_name"), reference: try row.optionalText("end_to_end_id"),
                                           since: completed, receiptId: try row.optionalInt("receipt_row").map { "rcp_\($0)" })
             }
+            items.removeAll { $0.bookingDate < fromDate || $0.bookingDate > toDate }
             items += try db.query("""
                 SELECT t.id, t.account_id, t.booking_date, t.amount_minor, t.currency, t.counterparty_name,
                     COALESCE(t.bank_reference, t.account_servicer_reference, t.end_to_end_id) AS reference, t.created_at,
