@@ -26,6 +26,15 @@ final class ReceiptExportFlowTests: XCTestCase {
         try await Self.exportRoundTrip(.iso20022)
     }
 
+    /// HSBC and BOCHK: their own ISO 20022 profiles, receipts from the day's camt.054.
+    func testHSBCExportRoundTrip() async throws {
+        try await Self.exportRoundTrip(.hsbc)
+    }
+
+    func testBOCHKExportRoundTrip() async throws {
+        try await Self.exportRoundTrip(.bochk)
+    }
+
     /// The 4xx answers (each naming its field), 409 before the ZIP is ready, 404 for an unknown export.
     func testBadRequestsAndAnExportNotReadyYet() async throws {
         try await Conformance.withProfile(profile: ConformanceBank.cmb.profile) { harness in
