@@ -32,6 +32,7 @@ public enum APIServer {
     /// - Parameters:
     ///   - gateway: what the routes call.
     ///   - keys: the signing keys' life cycle (`/v1/keys`); nil: those routes answer 404.
+    ///   - accessFailures: where requests refused with 401 or 403 are recorded (audited in the daemon).
     ///   - tokens: the bearer tokens accepted, with their scopes.
     ///   - maxBodyBytes: the largest request body accepted (`413 payload_too_large` above).
     ///   - clock: today's date for validating requested execution dates.
@@ -39,11 +40,14 @@ public enum APIServer {
                                   statementPulls: StatementPullService? = nil, receipts: ReceiptDesk? = nil,
                                   keys: (any SigningKeyAdministration)? = nil,
                                   receiptExports: ReceiptExportService? = nil,
+                                  accessFailures: AccessFailureLog? = nil,
                                   tokens: [TokenConfig],
                                   maxBodyBytes: Int, clock: any WallClock = SystemClock()) -> Router<APIRequestContext> {
         let router = Router(context: APIRequestContext.self)
         // First, so that it wraps every route and the not-found answer.
         router.add(middleware: APIErrorMiddleware<APIRequestContext>())
+        // Inside it: sees a refusal (401, 403) before it becomes an answer.
+        if let accessFailures { router.add(middleware: AccessFailureMiddleware(log: accessFailures)) }
         let endpoints = APIEndpoints(gateway: gateway, reports: reports, statementPulls: statementPulls, receipts: receipts, keys: keys,
                                      auth: TokenAuthenticator(tokens: tokens),
                                      maxBodyBytes: maxBodyBytes, clock: clock, receiptExports: receiptExports)

@@ -139,6 +139,9 @@ public struct GatewayRuntime: Sendable {
         let application = Application(
             router: APIServer.makeRouter(gateway: engine, reports: reports, statementPulls: statementPulls, receipts: receipts,
                                          keys: keyDesk, receiptExports: receiptExports,
+                                         accessFailures: AccessFailureLog(recorder: AuditedAccessFailures(store: store, clock: clock,
+                                                                                                          logger: logger),
+                                                                          clock: clock),
                                          tokens: configuration.tokens,
                                          maxBodyBytes: server.maxBodyBytes),
             server: APIServer.httpServer(policy: policy, gate: connections),
@@ -151,7 +154,8 @@ public struct GatewayRuntime: Sendable {
             logger: logger)
         let keyWatch = KeyExpiryWatch(keys: configuration.keys, store: store, clock: clock, logger: logger)
         let receiptWatch = ReceiptIntegrityWatch(receipts: receipts, logger: logger)
-        let auditWatch = AuditChainWatch(store: store, logger: logger)
+        let auditWatch = AuditChainWatch(store: store, clock: clock, logger: logger,
+                                         configurationLoaded: ConfigurationFingerprint(configuration))
         return [keyDesk, dispatcher, statementPulls, receiptPulls, reconciler, webhookSender, keyWatch, receiptWatch, auditWatch,
                 receiptExports, application]
     }

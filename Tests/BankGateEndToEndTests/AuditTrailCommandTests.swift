@@ -66,3 +66,39 @@ final class AuditTrailCommandTests: XCTestCase {
         _ = try db.run(sql)
     }
 }
+
+/// What the daemon audits beyond state changes: the configuration it started with, and requests
+/// refused for their credentials, in the chain like every record.
+final class AuditedAccessTests: XCTestCase {
+    func testRefusedRequestsAndTheConfigurationLoadAreAuditRecords() async throws {
+        let harness = try GatewayHarness()
+        try await harness.start()
+        let refused = try await harness.call("GET", "/v1/payments", token: "not-a-token-0123456789")
+        XCTAssertEqual(refused.status, 401)
+        let forbidden = try await harness.call("POST", "/v1/payments", body: GatewayHarness.payment(), key: "f-1",
+                                               token: "reader-token-0123456789")
+        XCTAssertEqual(forbidden.status, 403)
+        let database = harness.directory.appendingPathComponent("gateway/bankgate.sqlite").path
+        var lines: [Substring] = []
+        for _ in 0..<50 {
+            let excerpt = harness.directory.appendingPathComponent("audit.jsonl").path
+            let today = GatewayHarness.today
+            let exported = try BankGateExecutable.run(["audit", "export", "--database", database, "--from", today, "--to", today,
+                                                       "--output", excerpt])
+            XCTAssertEqual(exported.status, 0, exported.err)
+            lines = try String(contentsOfFile: excerpt, encoding: .utf8).split(separator: "\n")
+            if lines.contains(where: { $0.contains("\"action\":\"config.loaded\"") }) { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        let verified = try BankGateExecutable.run(["audit", "verify", "--database", database])
+        await harness.stop()
+        XCTAssertEqual(verified.status, 0, verified.out)
+        let unauthorized = try XCTUnwrap(lines.first { $0.contains("\"action\":\"api.unauthorized\"") }, "\(lines)")
+        XCTAssertTrue(unauthorized.contains("\"subject_id\":\"GET /v1/payments\""), String(unauthorized))
+        XCTAssertTrue(unauthorized.contains("from 127.0.0.1"), String(unauthorized))
+        let forbiddenRecord = try XCTUnwrap(lines.first { $0.contains("\"action\":\"api.forbidden\"") })
+        XCTAssertTrue(forbiddenRecord.contains("payments:write"), String(forbiddenRecord))
+        let loaded = try XCTUnwrap(lines.first { $0.contains("\"action\":\"config.loaded\"") })
+        XCTAssertTrue(loaded.contains("tokens (reader, treasury)"), String(loaded))
+    }
+}
