@@ -10,9 +10,16 @@ public protocol SigningKeyStates: Sendable {
     func signingKeys(bankId: String?) async throws -> [SigningKeyRecord]
     /// Retires `replaced` now that `newKey`, which replaces it, signs; whether it was retired now.
     func completeKeyChange(replaced: String, by newKey: String, at: Timestamp) async throws -> Bool
+    /// Records that `keyId` signed (`key.used`, audited): what, for which account, and the hash of
+    /// the bytes signed.
+    func recordKeyUse(keyId: String, details: String, at: Timestamp) async throws
 }
 
-extension PaymentStore: SigningKeyStates {}
+extension PaymentStore: SigningKeyStates {
+    public func recordKeyUse(keyId: String, details: String, at: Timestamp) async throws {
+        try await appendAudit(at: at, actor: "system", action: "key.used", subject: ("key", keyId), details: details)
+    }
+}
 
 /// Signs a bank's messages with its configured `[[keys]]`: the key in force at the time of signing,
 /// so a new key configured with `valid_from` takes over without a restart (key rollover).
@@ -78,11 +85,24 @@ public struct KeySigner: MessageSigner {
                 _ = try? await states.completeKeyChange(replaced: replaced.id, by: key.id, at: now)
             }
         }
+        let signature: [UInt8]
         do {
-            return try key.identity.key.signature(for: message.bytes, scheme: key.scheme)
+            signature = try key.identity.key.signature(for: message.bytes, scheme: key.scheme)
         } catch {
             throw SigningFailure("key \(key.id) could not sign: \(error)")
         }
+        // Every use of a key is on the audit trail: a signature that cannot be recorded is not used
+        // (a passing fault, retried).
+        if let states {
+            let details = "signed \(message.kind) \(message.fileName) for account \(account ?? "-"), "
+                + "\(message.bytes.count) bytes, sha256 \(SHA256.hex(SHA256.digest(message.bytes)))"
+            do {
+                try await states.recordKeyUse(keyId: key.id, details: details, at: now)
+            } catch {
+                throw SigningFailure("the use of key \(key.id) could not be audited: \(error)")
+            }
+        }
+        return signature
     }
 
     /// The bank's keys' life-cycle records by id, read now; nil without `states`. A store that

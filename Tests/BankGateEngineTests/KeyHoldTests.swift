@@ -73,6 +73,16 @@ final class KeyHoldTests: XCTestCase {
             XCTAssertFalse(events.contains("payment.failed"))
             let audit = try await ReconciliationStore(sharing: h.store).auditEntries(subjectKind: "payment", subjectId: held.id).map(\.action)
             XCTAssertEqual(audit.filter { $0 == "payment.signing_held" }.count, 1)
+
+            // Each signature is on the audit trail, under the key that made it, with the hash of what it signed.
+            let oldUses = try await ReconciliationStore(sharing: h.store).auditEntries(subjectKind: "key", subjectId: "old")
+                .filter { $0.action == "key.used" }
+            let newUses = try await ReconciliationStore(sharing: h.store).auditEntries(subjectKind: "key", subjectId: "new")
+                .filter { $0.action == "key.used" }
+            XCTAssertEqual(oldUses.count, 1)
+            XCTAssertEqual(newUses.count, 1)
+            XCTAssertTrue(newUses.first?.details?.contains("for account \(account)") == true, "\(newUses)")
+            XCTAssertTrue(newUses.first?.details?.contains("sha256 ") == true, "\(newUses)")
         }
     }
 
@@ -106,6 +116,10 @@ final class DeferredKeyStates: SigningKeyStates {
     func completeKeyChange(replaced: String, by newKey: String, at: Timestamp) async throws -> Bool {
         guard let store = store.withLock({ $0 }) else { return false }
         return try await store.completeKeyChange(replaced: replaced, by: newKey, at: at)
+    }
+    func recordKeyUse(keyId: String, details: String, at: Timestamp) async throws {
+        guard let store = store.withLock({ $0 }) else { return }
+        try await store.recordKeyUse(keyId: keyId, details: details, at: at)
     }
 }
 
