@@ -47,6 +47,7 @@ enum APIResponse {
         writer.endObject()
         var headers: HTTPFields = [:]
         if error.kind == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
+        if let seconds = error.retryAfterSeconds { headers[.retryAfter] = String(seconds) }
         return json(status(of: error.kind), writer, headers: headers)
     }
 
@@ -55,6 +56,7 @@ enum APIResponse {
         switch kind {
         case .badRequest: .badRequest
         case .unauthorized: .unauthorized
+        case .tooManyRequests: .tooManyRequests
         case .forbidden: .forbidden
         case .notFound: .notFound
         case .conflict: .conflict

@@ -49,7 +49,7 @@ public enum APIServer {
         // Inside it: sees a refusal (401, 403) before it becomes an answer.
         if let accessFailures { router.add(middleware: AccessFailureMiddleware(log: accessFailures)) }
         let endpoints = APIEndpoints(gateway: gateway, reports: reports, statementPulls: statementPulls, receipts: receipts, keys: keys,
-                                     auth: TokenAuthenticator(tokens: tokens),
+                                     auth: TokenAuthenticator(tokens: tokens, clock: clock),
                                      maxBodyBytes: maxBodyBytes, clock: clock, receiptExports: receiptExports)
         endpoints.register(on: router)
         return router

@@ -35,6 +35,20 @@ public struct TokenConfig: Sendable {
     public var secret: TokenSecret
     /// What the token allows.
     public var scopes: Set<Scope>
+    /// `rate_limit_per_second` and `rate_limit_burst`: the requests this token may make, on
+    /// average and at once (a token bucket); `nil`: no limit.
+    public var rateLimit: RateLimit?
+
+    /// A token bucket: `perSecond` requests a second on average, up to `burst` at once.
+    public struct RateLimit: Sendable, Hashable {
+        public var perSecond: Int
+        public var burst: Int
+
+        public init(perSecond: Int, burst: Int) {
+            self.perSecond = perSecond
+            self.burst = burst
+        }
+    }
 
     /// A token as the configuration file would give it; no checks are made here.
     public init(name: String, secret: TokenSecret, scopes: Set<Scope>) {
@@ -47,7 +61,7 @@ public struct TokenConfig: Sendable {
     public static let minimumTokenLength = 16
 
     /// The keys of a `[[tokens]]` entry.
-    static let keys = ["name", "token", "token_sha256", "scopes"]
+    static let keys = ["name", "token", "token_sha256", "scopes", "rate_limit_per_second", "rate_limit_burst"]
 
     static func decode(_ reader: TableReader, names: inout UniqueIdentifiers) -> TokenConfig {
         let name = reader.string("name", required: true)
@@ -93,7 +107,15 @@ public struct TokenConfig: Sendable {
                 }
             }
         }
-        return TokenConfig(name: name?.value ?? "", secret: secret, scopes: scopes)
+        var token = TokenConfig(name: name?.value ?? "", secret: secret, scopes: scopes)
+        if reader.has("rate_limit_per_second") {
+            let perSecond = reader.integer("rate_limit_per_second", default: 1, range: 1...1_000_000)
+            token.rateLimit = RateLimit(perSecond: perSecond,
+                                        burst: reader.integer("rate_limit_burst", default: perSecond, range: 1...1_000_000))
+        } else if reader.has("rate_limit_burst") {
+            reader.report("rate_limit_burst", "needs rate_limit_per_second")
+        }
+        return token
     }
 
     /// Two tokens with the same secret could not be told apart: refuse that.

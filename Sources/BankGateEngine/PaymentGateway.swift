@@ -75,6 +75,8 @@ public struct GatewayError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The HTTP class of the error.
     public enum Kind: Sendable, Hashable {
         case badRequest, unauthorized, forbidden, notFound, conflict, payloadTooLarge, validation, unavailable, `internal`
+        /// 429: the token's rate limit.
+        case tooManyRequests
     }
 
     /// The machine-readable codes, spelled on the wire as their raw values (`invalid_amount`,
@@ -89,6 +91,7 @@ public struct GatewayError: Error, Sendable, Hashable, CustomStringConvertible {
         case duplicateField = "duplicate_field"
         case emptyBody = "empty_body"
         case exportNotReady = "export_not_ready"
+        case rateLimited = "rate_limited"
         case forbidden
         case idempotencyConflict = "idempotency_conflict"
         case inactiveAccount = "inactive_account"
@@ -147,12 +150,15 @@ public struct GatewayError: Error, Sendable, Hashable, CustomStringConvertible {
     public var message: String
     /// The request field at fault, e.g. `creditor.account`.
     public var field: String?
+    /// When to ask again, in seconds (`Retry-After`), for a rate limit.
+    public var retryAfterSeconds: Int?
 
-    public init(_ kind: Kind, code: Code, message: String, field: String? = nil) {
+    public init(_ kind: Kind, code: Code, message: String, field: String? = nil, retryAfterSeconds: Int? = nil) {
         self.kind = kind
         self.code = code
         self.message = message
         self.field = field
+        self.retryAfterSeconds = retryAfterSeconds
     }
 
     public var description: String { "\(code): \(message)" + (field.map { " (\($0))" } ?? "") }

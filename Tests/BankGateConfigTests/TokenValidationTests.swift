@@ -30,6 +30,18 @@ final class TokenValidationTests: XCTestCase {
         XCTAssertEqual(validConfiguration(ConfigurationFixture.valid)?.tokens[0].secret, .plain("0123456789abcdef-erp"))
     }
 
+    func testRateLimits() {
+        let limited = validConfiguration(ConfigurationFixture.replacing(tokenLine, with: tokenLine + "\nrate_limit_per_second = 50\nrate_limit_burst = 200"))
+        XCTAssertEqual(limited?.tokens[0].rateLimit, TokenConfig.RateLimit(perSecond: 50, burst: 200))
+        let burstDefault = validConfiguration(ConfigurationFixture.replacing(tokenLine, with: tokenLine + "\nrate_limit_per_second = 20"))
+        XCTAssertEqual(burstDefault?.tokens[0].rateLimit, TokenConfig.RateLimit(perSecond: 20, burst: 20))
+        XCTAssertNil(validConfiguration(ConfigurationFixture.valid)?.tokens[0].rateLimit, "no limit unless configured")
+        assertConfigurationError(ConfigurationFixture.replacing(tokenLine, with: tokenLine + "\nrate_limit_burst = 5"),
+                                 key: "tokens[0].rate_limit_burst", "needs rate_limit_per_second")
+        assertConfigurationError(ConfigurationFixture.replacing(tokenLine, with: tokenLine + "\nrate_limit_per_second = 0"),
+                                 key: "tokens[0].rate_limit_per_second", "between 1 and 1000000")
+    }
+
     func testHashedTokenRules() {
         let upper = String(repeating: "AB", count: 32)
         let hashed = validConfiguration(ConfigurationFixture.replacing(tokenLine, with: "token_sha256 = \"\(upper)\""))

@@ -1,3 +1,4 @@
+import BankGateCore
 import BankGateCrypto
 import BankGateConfig
 import BankGateEngine
@@ -17,8 +18,10 @@ struct TokenAuthenticator: Sendable {
     }
 
     let clients: [Client]
+    let rateLimiter: TokenRateLimiter
 
-    init(tokens: [TokenConfig]) {
+    init(tokens: [TokenConfig], clock: any WallClock = SystemClock()) {
+        rateLimiter = TokenRateLimiter(tokens: tokens, clock: clock)
         clients = tokens.compactMap { token in
             let digest: [UInt8]?
             switch token.secret {
@@ -31,11 +34,16 @@ struct TokenAuthenticator: Sendable {
 
     /// The client holding the bearer token of `request` if it has any of `scopes`.
     ///
-    /// - Throws: `unauthorized` when the token is missing or unknown, `forbidden` naming the
-    ///   scope needed when the token lacks it.
+    /// - Throws: `unauthorized` when the token is missing or unknown, `rate_limited` (429, with
+    ///   `Retry-After`) when it is over its rate limit, `forbidden` naming the scope needed when the
+    ///   token lacks it.
     func authorize(_ request: Request, anyOf scopes: [Scope]) throws(GatewayError) -> Client {
         guard let client = authenticate(request.headers[.authorization]) else {
             throw GatewayError(.unauthorized, code: .unauthorized, message: "a valid bearer token is required")
+        }
+        if let seconds = rateLimiter.take(client.name) {
+            throw GatewayError(.tooManyRequests, code: .rateLimited,
+                               message: "token \(client.name) is over its rate limit; retry after \(seconds) s", retryAfterSeconds: seconds)
         }
         guard scopes.contains(where: client.scopes.contains) else {
             let needed = scopes.map(\.rawValue).joined(separator: " or ")
