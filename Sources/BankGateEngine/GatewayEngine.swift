@@ -175,6 +175,12 @@ public final class GatewayEngine: PaymentGateway {
             throw GatewayError(.conflict, code: .idempotencyConflict,
                                message: "this Idempotency-Key was used before with a different request body",
                                field: "Idempotency-Key")
+        case .accountNotActive(let record):
+            let index = drafts.firstIndex { $0.debtorAccountId == record.accountId } ?? 0
+            throw GatewayError(.validation, code: record.status == .closed ? .accountClosed : .accountFrozen,
+                               message: "debtor_account \(record.accountId) is \(record.status.rawValue)"
+                                   + (record.reason.map { ": \($0)" } ?? "") + "; it accepts no payment",
+                               field: asBatch ? "payments[\(index)].debtor_account" : "debtor_account")
         case .duplicateEndToEndId(let id):
             let index = drafts.firstIndex { $0.endToEndId == id } ?? 0
             throw GatewayError(.validation, code: .duplicateEndToEndId,
@@ -237,6 +243,36 @@ public final class GatewayEngine: PaymentGateway {
     public func cancel(id: String, by actor: String, asOperator: Bool) async throws(GatewayError) -> PaymentRecord {
         do {
             return try await store.cancel(paymentId: id, cause: asOperator ? .operator : .api, actor: actor, at: clock.now())
+        } catch {
+            throw mapStoreError(error)
+        }
+    }
+
+    public func accountStatus(accountId: String) async throws(GatewayError) -> AccountStatusRecord {
+        guard accounts[accountId] != nil else {
+            throw GatewayError(.notFound, code: .notFound, message: "no account with this id")
+        }
+        do {
+            return try await store.accountStatus(accountId)
+                ?? AccountStatusRecord(accountId: accountId, status: .active, reason: nil, changedBy: "configuration",
+                                       changedAt: Timestamp(milliseconds: 0))
+        } catch {
+            throw mapStoreError(error)
+        }
+    }
+
+    public func setAccountStatus(accountId: String, to status: AccountStatus, reason: String?, by actor: String)
+        async throws(GatewayError) -> AccountStatusRecord {
+        guard let account = accounts[accountId] else {
+            throw GatewayError(.notFound, code: .notFound, message: "no account with this id")
+        }
+        if status != .active, (reason ?? "").allSatisfy(\.isWhitespace) {
+            throw GatewayError(.validation, code: .missingField, message: "a reason is required to freeze or close an account", field: "reason")
+        }
+        do {
+            let record = try await store.setAccountStatus(accountId: accountId, to: status, reason: reason, actor: actor, at: clock.now())
+            if status == .active { dispatcher.wake(bankId: account.account.bankId) }
+            return record
         } catch {
             throw mapStoreError(error)
         }

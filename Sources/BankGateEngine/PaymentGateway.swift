@@ -82,6 +82,8 @@ public struct GatewayError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The machine-readable codes, spelled on the wire as their raw values (`invalid_amount`,
     /// `idempotency_conflict` …). One list, so that a client can rely on it.
     public enum Code: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+        case accountClosed = "account_closed"
+        case accountFrozen = "account_frozen"
         case accountMismatch = "account_mismatch"
         case badRequest = "bad_request"
         case bankRefused = "bank_refused"
@@ -184,6 +186,12 @@ public protocol PaymentGateway: Sendable {
     func cancel(id: String, by actor: String, asOperator: Bool) async throws(GatewayError) -> PaymentRecord
     /// Operator retry of a `failed` or `held` payment.
     func retry(id: String, by actor: String) async throws(GatewayError) -> PaymentRecord
+    /// An account's status (`active` unless an operator froze or closed it).
+    func accountStatus(accountId: String) async throws(GatewayError) -> AccountStatusRecord
+    /// Freezes, closes or activates an account (audited, announced); its held payments go on when
+    /// it is active again.
+    func setAccountStatus(accountId: String, to status: AccountStatus, reason: String?, by actor: String) async throws(GatewayError)
+        -> AccountStatusRecord
     /// Every bank message that carried the payment or answered about it.
     func messages(paymentId: String) async throws(GatewayError) -> [ArchivedMessage]
     func queue() async throws(GatewayError) -> QueueOverview
@@ -205,6 +213,15 @@ public struct AccountInfo: Sendable, Hashable {
 }
 
 extension PaymentGateway {
+    public func accountStatus(accountId: String) async throws(GatewayError) -> AccountStatusRecord {
+        throw GatewayError(.notFound, code: .notFound, message: "account status is not kept here")
+    }
+
+    public func setAccountStatus(accountId: String, to status: AccountStatus, reason: String?, by actor: String)
+        async throws(GatewayError) -> AccountStatusRecord {
+        throw GatewayError(.notFound, code: .notFound, message: "account status is not kept here")
+    }
+
     /// Payments, one or a batch, not a payroll.
     public func submit(_ requests: [PaymentRequest], idempotencyKey: String, fingerprint: String,
                        client: String, asBatch: Bool) async throws(GatewayError) -> IntakeResult {

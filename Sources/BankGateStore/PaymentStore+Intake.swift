@@ -13,6 +13,8 @@ extension PaymentStore {
             return try await insert(payments, submissions: submissions, claim: claim, duplicateCheck: duplicateCheck, at: at)
         } catch IntakeConflict.duplicateEndToEndId(let id) {
             return .duplicateEndToEndId(id)
+        } catch IntakeConflict.accountNotActive(let record) {
+            return .accountNotActive(record)
         }
     }
 
@@ -20,6 +22,7 @@ extension PaymentStore {
     /// request's savepoint is rolled back, then returned by ``accept`` as a value.
     private enum IntakeConflict: Error {
         case duplicateEndToEndId(String)
+        case accountNotActive(AccountStatusRecord)
     }
 
     /// `payment` with the status intake gave it when it was held (a suspected duplicate or a payment
@@ -73,18 +76,26 @@ extension PaymentStore {
                 let ids = existing.1.split(separator: ",").map(String.init)
                 return .replayed(try ids.compactMap { id in try Self.loadPayment(db, id: id).map { try Self.asFirstAnswered(db, $0) } })
             }
+            // A frozen or closed account accepts no payment (checked in the write: exact, even while
+            // an operator freezes it).
+            for accountId in Set(payments.map(\.debtorAccountId)).sorted() {
+                if let status = try Self.accountStatus(db, accountId), status.status != .active {
+                    throw IntakeConflict.accountNotActive(status)
+                }
+            }
             let resemblances = try Resemblances(db, payments, check: duplicateCheck, at: at)
             for submission in submissions {
                 let heldReason = resemblances.heldSubmissions[submission.id]
                 try db.run("""
                     INSERT INTO submissions (id, bank_id, debtor_account_id, message_id, payment_info_id, message_kind,
-                        created_at, requested_execution_date, state, next_attempt_at, held_reason, held_since)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        created_at, requested_execution_date, state, next_attempt_at, held_reason, held_since, held_kind)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, [.text(submission.id), .text(submission.bankId), .text(submission.debtorAccountId),
                           .text(submission.messageId), .text(submission.paymentInfoId), .text(submission.messageKind),
                           .integer(at.milliseconds), .text(submission.requestedExecutionDate),
                           .text(heldReason == nil ? "queued" : "held"), .integer(at.milliseconds), heldReason.sqlValue,
-                          heldReason == nil ? .null : .integer(at.milliseconds)])
+                          heldReason == nil ? .null : .integer(at.milliseconds),
+                          heldReason == nil ? .null : .text(HoldKind.duplicate.rawValue)])
             }
             let messageIds = Dictionary(uniqueKeysWithValues: submissions.map { ($0.id, ($0.messageId, $0.paymentInfoId)) })
             var records: [PaymentRecord] = []
@@ -125,10 +136,12 @@ extension PaymentStore {
                     details: draft.details)
                 record.holdReason = heldReason
                 record.suspectedDuplicateOf = resembled
+                // One audit record for both intake steps (received, then queued or held).
+                let accepted = "accepted from \(claim.client)"
                 try Self.appendHistory(db, paymentId: draft.id, from: nil, to: .received, cause: .api, at: at,
-                                       attempt: 0, details: TransitionDetails(reason: "accepted from \(claim.client)"))
+                                       attempt: 0, details: TransitionDetails(reason: accepted), audited: false)
                 try Self.appendHistory(db, paymentId: draft.id, from: .received, to: status, cause: .api, at: at,
-                                       attempt: 0, details: TransitionDetails(reason: heldReason))
+                                       attempt: 0, details: TransitionDetails(reason: heldReason), auditNote: accepted)
                 if let event = Self.eventType(from: .received, to: status) {
                     try Self.appendEvent(db, type: event, payment: record, previous: .received, at: at)
                 }
@@ -177,7 +190,7 @@ extension PaymentStore {
             }
             try db.run("""
                 UPDATE submissions SET state = 'queued', next_attempt_at = ?, unknown_since = NULL, held_reason = NULL,
-                    held_since = NULL, attempts = CASE WHEN state = 'done' THEN 0 ELSE attempts END
+                    held_since = NULL, held_kind = NULL, attempts = CASE WHEN state = 'done' THEN 0 ELSE attempts END
                 WHERE id = ? AND state IN ('done', 'held')
                 """, [.integer(at.milliseconds), .text(payment.submissionId)])
             return retried

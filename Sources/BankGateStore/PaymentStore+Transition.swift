@@ -54,16 +54,21 @@ extension PaymentStore {
         }
     }
 
+    /// Appends a transition to the payment's history and, unless `audited` is false (intake's
+    /// `received`, recorded with the step after it), to the audit trail.
     static func appendHistory(_ db: SQLiteConnection, paymentId: String, from: PaymentStatus?, to: PaymentStatus,
-                              cause: TransitionCause, at: Timestamp, attempt: Int, details: TransitionDetails) throws {
+                              cause: TransitionCause, at: Timestamp, attempt: Int, details: TransitionDetails,
+                              audited: Bool = true, auditNote: String? = nil) throws {
         try db.run("""
             INSERT INTO payment_transitions (payment_id, from_status, to_status, at, cause, reason, attempt, bank_status, reason_code)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, [.text(paymentId), from.map { .text($0.rawValue) } ?? .null, .text(to.rawValue), .integer(at.milliseconds),
                   .text(cause.rawValue), details.reason.sqlValue, .integer(Int64(attempt)), details.bankStatus.sqlValue,
                   details.reasonCode.sqlValue])
+        guard audited else { return }
         var json = JSONWriter(capacity: 160)
         json.beginObject()
+        if let auditNote { json.field("note", auditNote) }
         json.field("from", from?.rawValue)
         json.field("to", to.rawValue)
         json.field("attempt", attempt)

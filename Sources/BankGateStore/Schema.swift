@@ -556,5 +556,19 @@ enum Schema {
             ALTER TABLE payments ADD COLUMN suspected_duplicate_of TEXT;
             CREATE INDEX payments_resemblance ON payments (debtor_account_id, creditor_account, amount_minor, created_at);
             """),
+        // Account status as operators set it (frozen, closed; no row: active), and which kind of hold
+        // keeps a queued submission back (`signing`: no usable key; `account`: its account is not
+        // active), so that its release is announced as what it was.
+        Migration(name: "014_account_status", sql: """
+            CREATE TABLE account_status (
+                account_id TEXT PRIMARY KEY,
+                status TEXT NOT NULL,
+                reason TEXT,
+                changed_by TEXT NOT NULL,
+                changed_at INTEGER NOT NULL
+            );
+            ALTER TABLE submissions ADD COLUMN held_kind TEXT;
+            UPDATE submissions SET held_kind = 'signing' WHERE held_reason IS NOT NULL AND state = 'queued';
+            """),
     ]
 }

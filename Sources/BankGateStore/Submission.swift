@@ -118,6 +118,8 @@ public enum AcceptOutcome: Sendable, Hashable {
     case idempotencyConflict
     /// The end-to-end id is already used on that debtor account.
     case duplicateEndToEndId(String)
+    /// The debtor account is frozen or closed.
+    case accountNotActive(AccountStatusRecord)
 }
 
 /// An error of the store: not found, a status conflict, or the database.

@@ -21,6 +21,7 @@ extension APIEndpoints {
         router.post("/v1/accounts/:id/statements/pull") { request, context in try await pullStatements(request, context) }
         router.get("/v1/accounts/:id/reconciliation") { request, context in try await accountReconciliation(request, context) }
         router.get("/v1/transactions/:id") { request, context in try await showTransaction(request, context) }
+        registerAccountStatusRoutes(on: router)
         registerReconciliationRoutes(on: router)
         registerWebhookRoutes(on: router)
     }

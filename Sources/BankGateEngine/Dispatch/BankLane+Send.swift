@@ -21,6 +21,18 @@ extension BankLane {
             logger.error("submission for an account no longer configured", metadata: ["submission": "\(submission.id)"])
             return
         }
+        // A frozen or closed account sends nothing: its queued payments are held (no attempt used)
+        // until it is active again, which makes them due at once.
+        if let status = try await store.accountStatus(submission.debtorAccountId), status.status != .active {
+            let now = clock.now()
+            let reason = "account \(submission.debtorAccountId) is \(status.status.rawValue)" + (status.reason.map { ": \($0)" } ?? "")
+            if try await store.holdSubmission(submissionId: submission.id, reason: reason, kind: .account,
+                                              recheckAt: now.adding(milliseconds: Self.holdRecheckMilliseconds), at: now) {
+                logger.warning("payments held: account not active", metadata: ["bank": "\(bankId)", "submission": "\(submission.id)",
+                                                                              "reason": "\(reason)"])
+            }
+            return
+        }
         let message = PaymentMessage(
             messageId: submission.messageId, paymentInfoId: submission.paymentInfoId, createdAt: submission.createdAt,
             requestedExecutionDate: submission.requestedExecutionDate, debtor: debtor, initiatingPartyName: debtor.name,

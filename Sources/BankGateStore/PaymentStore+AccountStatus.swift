@@ -1,0 +1,75 @@
+public import BankGateCore
+
+/// Whether an account may pay: `active`, `frozen` (for now: nothing is sent until it is active
+/// again) or `closed` (for good).
+public enum AccountStatus: String, Sendable, Hashable, CaseIterable {
+    case active, frozen, closed
+}
+
+/// An account's status as an operator set it, and why.
+public struct AccountStatusRecord: Sendable, Hashable {
+    public var accountId: String
+    public var status: AccountStatus
+    public var reason: String?
+    public var changedBy: String
+    public var changedAt: Timestamp
+
+    public init(accountId: String, status: AccountStatus, reason: String?, changedBy: String, changedAt: Timestamp) {
+        self.accountId = accountId
+        self.status = status
+        self.reason = reason
+        self.changedBy = changedBy
+        self.changedAt = changedAt
+    }
+}
+
+extension PaymentStore {
+    /// Sets `accountId`'s status, audited (`account.frozen`, `account.closed`, `account.activated`,
+    /// with the actor and reason) and announced (`account.status_changed`) in one transaction. An
+    /// account made active again has its held payments looked at at once. A closed account stays
+    /// closed (`conflict`); setting the status it has changes nothing.
+    public func setAccountStatus(accountId: String, to status: AccountStatus, reason: String?, actor: String,
+                                 at: Timestamp) async throws -> AccountStatusRecord {
+        try await database.write { db in
+            let current = try Self.accountStatus(db, accountId)
+            if let current, current.status == status { return current }
+            if current?.status == .closed {
+                throw StoreError.invalidState("account \(accountId) is closed; a closed account is not opened again")
+            }
+            try db.run("""
+                INSERT INTO account_status (account_id, status, reason, changed_by, changed_at) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (account_id) DO UPDATE SET status = excluded.status, reason = excluded.reason,
+                    changed_by = excluded.changed_by, changed_at = excluded.changed_at
+                """, [.text(accountId), .text(status.rawValue), reason.sqlValue, .text(actor), .integer(at.milliseconds)])
+            let action = status == .active ? "account.activated" : "account." + status.rawValue
+            try StoreJournal.audit(db, at: at, actor: actor, action: action, subject: ("account", accountId), details: reason)
+            var json = JSONWriter(capacity: 256)
+            json.beginObject()
+            json.field("account", accountId)
+            json.field("status", status.rawValue)
+            json.field("previous", (current?.status ?? .active).rawValue)
+            json.field("reason", reason)
+            json.field("changed_by", actor)
+            json.endObject()
+            try StoreJournal.appendEvent(db, type: "account.status_changed", at: at, payload: json.text)
+            if status == .active {
+                try db.run("""
+                    UPDATE submissions SET next_attempt_at = ? WHERE debtor_account_id = ? AND state = 'queued' AND held_kind = 'account'
+                    """, [.integer(at.milliseconds), .text(accountId)])
+            }
+            return AccountStatusRecord(accountId: accountId, status: status, reason: reason, changedBy: actor, changedAt: at)
+        }
+    }
+
+    /// `accountId`'s recorded status; `nil`: never set (active).
+    public func accountStatus(_ accountId: String) async throws -> AccountStatusRecord? {
+        try await database.read { try Self.accountStatus($0, accountId) }
+    }
+
+    static func accountStatus(_ db: SQLiteConnection, _ accountId: String) throws -> AccountStatusRecord? {
+        try db.queryFirst("SELECT status, reason, changed_by, changed_at FROM account_status WHERE account_id = ?", [.text(accountId)]) {
+            AccountStatusRecord(accountId: accountId, status: try $0.value("status"), reason: try $0.optionalText("reason"),
+                                changedBy: try $0.text("changed_by"), changedAt: Timestamp(milliseconds: try $0.int("changed_at")))
+        }
+    }
+}
