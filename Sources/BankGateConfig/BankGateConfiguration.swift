@@ -29,14 +29,18 @@ public struct BankGateConfiguration: Sendable {
     public var dispatch: DispatchConfig
     /// `[payment_controls]`, defaults when absent.
     public var paymentControls: PaymentControlsConfig
+    /// `[[limits]]`: per account or token and currency; none when absent.
+    public var limits: [PaymentLimitConfig]
     /// Absolute path of the file read by `load`; `nil` for `parse`.
     public var sourcePath: String?
 
     /// Assembles a configuration from parts (for tests and tools); no checks are made here.
     public init(server: ServerConfig, tokens: [TokenConfig], banks: [BankConfig], accounts: [AccountConfig],
                 keys: [KeyConfig] = [], dispatch: DispatchConfig = DispatchConfig(),
-                paymentControls: PaymentControlsConfig = PaymentControlsConfig(), sourcePath: String? = nil) {
+                paymentControls: PaymentControlsConfig = PaymentControlsConfig(), limits: [PaymentLimitConfig] = [],
+                sourcePath: String? = nil) {
         self.paymentControls = paymentControls
+        self.limits = limits
         self.server = server
         self.tokens = tokens
         self.banks = banks

@@ -8,7 +8,7 @@ struct ConfigurationDecoder {
     let adapters: AdapterVocabulary
 
     /// The top-level tables bankgate knows.
-    static let sections = ["server", "tokens", "banks", "accounts", "keys", "dispatch", "payment_controls"]
+    static let sections = ["server", "tokens", "banks", "accounts", "keys", "dispatch", "payment_controls", "limits"]
 
     func decode(_ root: TOMLTable) -> BankGateConfiguration {
         for key in root.keys where !Self.sections.contains(key) {
@@ -76,10 +76,16 @@ struct ConfigurationDecoder {
             PaymentControlsConfig.decode(TableReader($0, path: "payment_controls", allowedKeys: PaymentControlsConfig.keys,
                                                      problems: problems))
         } ?? PaymentControlsConfig()
+        let accountIdSet = Set(accounts.map(\.id)), tokenNames = Set(tokens.map(\.name))
+        let limits = tables("limits", in: root).enumerated().compactMap { index, table in
+            PaymentLimitConfig.decode(TableReader(table, path: "limits[\(index)]", allowedKeys: PaymentLimitConfig.keys, problems: problems),
+                                      accountIds: accountIdSet, tokenNames: tokenNames)
+        }
 
         return BankGateConfiguration(
             server: server ?? ServerConfig(host: "", port: 0, dataDirectory: ""),
-            tokens: tokens, banks: banks, accounts: accounts, keys: keys, dispatch: dispatch, paymentControls: controls)
+            tokens: tokens, banks: banks, accounts: accounts, keys: keys, dispatch: dispatch, paymentControls: controls,
+            limits: limits)
     }
 
     /// The vocabulary entry of the adapter a `[[banks]]` table names, if it names a known one.

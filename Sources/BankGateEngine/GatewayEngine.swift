@@ -17,6 +17,8 @@ public final class GatewayEngine: PaymentGateway {
     let bankProfiles: [String: BankMessageProfile]
     /// When a payment is held at intake as a suspected duplicate (`[payment_controls]`).
     let duplicateCheck: DuplicateCheck
+    /// `[[limits]]`, per account and per token.
+    let limits: [PaymentLimit]
 
     struct BankMessageProfile {
         var kind: String
@@ -82,6 +84,14 @@ public final class GatewayEngine: PaymentGateway {
         let controls = configuration.paymentControls
         duplicateCheck = DuplicateCheck(windowMilliseconds: Int64(controls.duplicateWindowMinutes) * 60_000,
                                         sameRemittance: controls.duplicateSameRemittance)
+        limits = configuration.limits.map { limit in
+            let holder: PaymentLimit.Holder = switch limit.holder {
+            case .account(let id): .account(id)
+            case .token(let name): .client(name)
+            }
+            return PaymentLimit(holder: holder, currency: limit.currency, singleMinor: limit.single?.minorUnits,
+                                dailyTotalMinor: limit.dailyTotal?.minorUnits, dailyCount: limit.dailyCount)
+        }
         self.store = store
         self.dispatcher = dispatcher
         self.clock = clock
@@ -161,7 +171,7 @@ public final class GatewayEngine: PaymentGateway {
         do {
             outcome = try await store.accept(drafts, submissions: submissions,
                                              claim: IdempotencyClaim(client: client, key: idempotencyKey, fingerprint: fingerprint),
-                                             duplicateCheck: duplicateCheck, at: now)
+                                             duplicateCheck: duplicateCheck, limits: limits, at: now)
         } catch {
             throw mapStoreError(error)
         }
@@ -175,6 +185,9 @@ public final class GatewayEngine: PaymentGateway {
             throw GatewayError(.conflict, code: .idempotencyConflict,
                                message: "this Idempotency-Key was used before with a different request body",
                                field: "Idempotency-Key")
+        case .limitExceeded(let violation):
+            throw GatewayError(.validation, code: .limitExceeded, message: violation.message,
+                               field: asBatch ? "payments[\(violation.paymentIndex)].amount" : "amount")
         case .accountNotActive(let record):
             let index = drafts.firstIndex { $0.debtorAccountId == record.accountId } ?? 0
             throw GatewayError(.validation, code: record.status == .closed ? .accountClosed : .accountFrozen,

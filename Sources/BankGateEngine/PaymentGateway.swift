@@ -94,6 +94,7 @@ public struct GatewayError: Error, Sendable, Hashable, CustomStringConvertible {
         case emptyBody = "empty_body"
         case exportNotReady = "export_not_ready"
         case rateLimited = "rate_limited"
+        case limitExceeded = "limit_exceeded"
         case forbidden
         case idempotencyConflict = "idempotency_conflict"
         case inactiveAccount = "inactive_account"

@@ -8,13 +8,16 @@ extension PaymentStore {
     /// payment it resembles, with every payment of its bank message (a message is sent whole), and
     /// announced `payment.held`; an operator releases or cancels it.
     public func accept(_ payments: [PaymentDraft], submissions: [SubmissionDraft], claim: IdempotencyClaim,
-                       duplicateCheck: DuplicateCheck = .off, at: Timestamp) async throws -> AcceptOutcome {
+                       duplicateCheck: DuplicateCheck = .off, limits: [PaymentLimit] = [], at: Timestamp) async throws -> AcceptOutcome {
         do {
-            return try await insert(payments, submissions: submissions, claim: claim, duplicateCheck: duplicateCheck, at: at)
+            return try await insert(payments, submissions: submissions, claim: claim, duplicateCheck: duplicateCheck, limits: limits,
+                                    at: at)
         } catch IntakeConflict.duplicateEndToEndId(let id) {
             return .duplicateEndToEndId(id)
         } catch IntakeConflict.accountNotActive(let record) {
             return .accountNotActive(record)
+        } catch IntakeConflict.limitExceeded(let violation) {
+            return .limitExceeded(violation)
         }
     }
 
@@ -23,6 +26,7 @@ extension PaymentStore {
     private enum IntakeConflict: Error {
         case duplicateEndToEndId(String)
         case accountNotActive(AccountStatusRecord)
+        case limitExceeded(LimitViolation)
     }
 
     /// `payment` with the status intake gave it when it was held (a suspected duplicate or a payment
@@ -67,7 +71,7 @@ extension PaymentStore {
     }
 
     private func insert(_ payments: [PaymentDraft], submissions: [SubmissionDraft], claim: IdempotencyClaim,
-                        duplicateCheck: DuplicateCheck, at: Timestamp) async throws -> AcceptOutcome {
+                        duplicateCheck: DuplicateCheck, limits: [PaymentLimit], at: Timestamp) async throws -> AcceptOutcome {
         try await database.write { db in
             if let existing = try db.queryFirst(
                 "SELECT fingerprint, payment_ids FROM idempotency_keys WHERE client = ? AND key = ?",
@@ -81,6 +85,11 @@ extension PaymentStore {
             for accountId in Set(payments.map(\.debtorAccountId)).sorted() {
                 if let status = try Self.accountStatus(db, accountId), status.status != .active {
                     throw IntakeConflict.accountNotActive(status)
+                }
+            }
+            for limit in limits {
+                if let violation = try limit.violation(db, payments, client: claim.client, at: at) {
+                    throw IntakeConflict.limitExceeded(violation)
                 }
             }
             let resemblances = try Resemblances(db, payments, check: duplicateCheck, at: at)
@@ -113,14 +122,14 @@ extension PaymentStore {
                     try db.run("""
                         INSERT INTO payments (id, batch_id, submission_id, debtor_account_id, bank_id, amount_minor, currency,
                             creditor_name, creditor_account, creditor_bank_code, remittance_info, end_to_end_id, instruction_id,
-                            requested_execution_date, status, created_at, updated_at, suspected_duplicate_of, \(Self.detailColumns))
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            requested_execution_date, status, created_at, updated_at, suspected_duplicate_of, submitted_by, \(Self.detailColumns))
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """, [.text(draft.id), draft.batchId.sqlValue, .text(draft.submissionId), .text(draft.debtorAccountId),
                               .text(draft.bankId), .integer(draft.amount.minorUnits), .text(draft.amount.currency.code),
                               .text(draft.creditor.name), .text(draft.creditor.account), draft.creditor.bankCode.sqlValue,
                               draft.remittanceInfo.sqlValue, .text(draft.endToEndId), .text(draft.instructionId),
                               .text(draft.requestedExecutionDate), .text(status.rawValue), .integer(at.milliseconds),
-                              .integer(at.milliseconds), resembled.sqlValue]
+                              .integer(at.milliseconds), resembled.sqlValue, .text(claim.client)]
                             + Self.detailValues(draft.details, draft.creditor))
                 } catch let error as SQLiteError where error.isConstraintViolation && error.message.contains("end_to_end_id") {
                     throw IntakeConflict.duplicateEndToEndId(draft.endToEndId)

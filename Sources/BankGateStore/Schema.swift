@@ -570,5 +570,12 @@ enum Schema {
             ALTER TABLE submissions ADD COLUMN held_kind TEXT;
             UPDATE submissions SET held_kind = 'signing' WHERE held_reason IS NOT NULL AND state = 'queued';
             """),
+        // Limits per API client and per account (PaymentLimit): who submitted each payment, and the
+        // indexes that sum a day's payments of a client or an account in a currency.
+        Migration(name: "015_payment_limits", sql: """
+            ALTER TABLE payments ADD COLUMN submitted_by TEXT;
+            CREATE INDEX payments_submitter_day ON payments (submitted_by, currency, created_at);
+            CREATE INDEX payments_account_day ON payments (debtor_account_id, currency, created_at);
+            """),
     ]
 }

@@ -120,6 +120,8 @@ public enum AcceptOutcome: Sendable, Hashable {
     case duplicateEndToEndId(String)
     /// The debtor account is frozen or closed.
     case accountNotActive(AccountStatusRecord)
+    /// A payment goes over a configured limit.
+    case limitExceeded(LimitViolation)
 }
 
 /// An error of the store: not found, a status conflict, or the database.
