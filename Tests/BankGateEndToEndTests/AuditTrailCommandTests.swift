@@ -56,7 +56,9 @@ final class AuditTrailCommandTests: XCTestCase {
     }
 
     func testUsageMistakesExitWithStatus2() throws {
-        XCTAssertEqual(try BankGateExecutable.run(["audit", "verify"]).status, 2)
+        let neither = try BankGateExecutable.run(["audit", "verify"])
+        XCTAssertEqual(neither.status, 2)
+        XCTAssertTrue(neither.err.contains("--demo"), neither.err)
         XCTAssertEqual(try BankGateExecutable.run(["audit", "verify", "--database", "/nonexistent/bankgate.sqlite"]).status, 2)
         XCTAssertEqual(try BankGateExecutable.run(["audit", "verify", "--database", "/tmp", "--head", "12:xyz"]).status, 2)
     }

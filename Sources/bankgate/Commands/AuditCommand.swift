@@ -23,10 +23,21 @@ struct AuditCommand: AsyncParsableCommand {
         @Option(help: ArgumentHelp("Read the trail of this database file instead.", valueName: "path"))
         var database: String?
 
+        @Flag(help: "Read the trail of `bankgate serve --demo` (its data directory under the current folder).")
+        var demo = false
+
         func open() throws(OperatorFailure) -> SQLiteConnection {
             let path: String
             if let database {
                 path = database
+            } else if demo {
+                do {
+                    path = try BankGateConfiguration.load(path: try ServeCommand.demoConfigurationPath(),
+                                                          baseDirectory: FileManager.default.currentDirectoryPath)
+                        .server.dataDirectory + "/bankgate.sqlite"
+                } catch {
+                    throw OperatorFailure(message: "cannot read the demo configuration: \(error)", exitCode: OperatorFailure.usage)
+                }
             } else if let configPath {
                 do {
                     path = try BankGateConfiguration.load(path: configPath).server.dataDirectory + "/bankgate.sqlite"
@@ -34,7 +45,7 @@ struct AuditCommand: AsyncParsableCommand {
                     throw OperatorFailure(message: "cannot use \(configPath): \(error)", exitCode: OperatorFailure.usage)
                 }
             } else {
-                throw OperatorFailure(message: "give --config FILE or --database PATH", exitCode: OperatorFailure.usage)
+                throw OperatorFailure(message: "give --config FILE, --database PATH or --demo", exitCode: OperatorFailure.usage)
             }
             guard FileManager.default.fileExists(atPath: path) else {
                 throw OperatorFailure(message: "no database at \(path)", exitCode: OperatorFailure.usage)
