@@ -3,7 +3,7 @@ public import BankGateCore
 public import BankGateEngine
 public import Hummingbird
 public import HummingbirdCore
-public import Logging
+import Logging
 
 /// The bankgate HTTP API: payment intake and queries, the event feed, operator actions, health.
 ///

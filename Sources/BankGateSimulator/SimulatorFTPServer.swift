@@ -247,10 +247,12 @@ private struct FTPSession {
 
     private mutating func openPassive(extended: Bool) {
         closePassive()
-        guard var (address, length) = SimulatorFTPServer.localAddress(control) else {
+        guard let local = SimulatorFTPServer.localAddress(control) else {
             reply(425, "cannot open a passive port")
             return
         }
+        var address = local.0
+        let length = local.1
         let family = Int32(address.ss_family)
         if !extended && family != AF_INET {
             reply(522, "PASV is for IPv4: use EPSV")

@@ -1,4 +1,4 @@
-public import BankGateCore
+import BankGateCore
 
 /// When a payment is held at intake as a suspected duplicate: the same debtor account, creditor
 /// account, amount and currency as a payment accepted within ``windowMilliseconds`` before it (and

@@ -128,7 +128,7 @@ extension PaymentStore {
     public func canWrite(at: Timestamp) async -> Bool {
         guard database.writesAreFailing else { return true }
         do {
-            try await database.write { db in
+            _ = try await database.write { db in
                 try db.run("INSERT INTO store_probe (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at",
                            [.integer(at.milliseconds)])
             }

@@ -63,7 +63,7 @@ final class SoftHSMToken: Sendable {
         try Self.run(["--init-token", "--free", "--label", Self.tokenLabel, "--pin", Self.pin, "--so-pin", Self.soPin])
         let key = try SigningKey.generateRSA(bits: 2048)
         let keyFile = directory + "/import.pem"
-        FileManager.default.createFile(atPath: keyFile, contents: Data(try key.pkcs8PEM(passphrase: nil)),
+        _ = FileManager.default.createFile(atPath: keyFile, contents: Data(try key.pkcs8PEM(passphrase: nil)),
                                        attributes: [.posixPermissions: 0o600])
         defer { try? FileManager.default.removeItem(atPath: keyFile) }
         try Self.run(["--import", keyFile, "--token", Self.tokenLabel, "--label", Self.keyLabel, "--id", "01", "--pin", Self.pin])

@@ -72,7 +72,7 @@ final class WebhookSecretTests: XCTestCase {
                                       fromSequence: nil, actor: "ops", at: t0)
         _ = try await webhooks.create(id: "whk_2", url: "http://127.0.0.1:1/b", eventTypes: ["*"], secret: "other",
                                       fromSequence: nil, actor: "ops", at: t0)
-        try await payments.database.write { db in
+        _ = try await payments.database.write { db in
             try db.run("UPDATE webhook_subscriptions SET secret = (SELECT secret FROM webhook_subscriptions WHERE id = 'whk_1') WHERE id = 'whk_2'", [])
         }
         do {
@@ -85,7 +85,7 @@ final class WebhookSecretTests: XCTestCase {
     func testPlaintextSecretsFromBeforeAreSealed() async throws {
         let webhooks = WebhookStore(sharing: payments, secrets: try SecretBox(key: SecureRandom.bytes(32)))
         let secret = self.secret
-        try await payments.database.write { db in
+        _ = try await payments.database.write { db in
             try db.run("""
                 INSERT INTO webhook_subscriptions (id, url, event_types, secret, state, cursor_seq, created_by, created_at, updated_at)
                 VALUES ('whk_old', 'http://127.0.0.1:1/hook', '*', ?, 'active', 0, 'ops', 0, 0)

@@ -1,4 +1,4 @@
-public import BankGateCore
+import BankGateCore
 public import BankGateStore
 
 /// What the key routes call: the signing keys' life cycle (the U-key, U盾), kept in the store.

@@ -1,6 +1,6 @@
 public import BankGateCore
 import BankGateXML
-public import BankGateStatements
+import BankGateStatements
 
 extension CMBAdapter {
     /// `SDKCSFDFBRT` answers at most "one month" (`CSRRCFDFY0`: 日期间隔不能超过一个月); 28 days is

@@ -1,6 +1,6 @@
 public import BankGateCore
 import BankGateXML
-public import BankGateStatements
+import BankGateStatements
 
 /// One e-receipt as ICBC names it: the receipt key a `QHISD` transaction carries (`Toutfo`,
 /// `地区号|网点号|柜员号|主机交易流水号`) and the day it was booked.

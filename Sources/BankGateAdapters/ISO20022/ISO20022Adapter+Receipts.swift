@@ -1,5 +1,5 @@
 public import BankGateCore
-public import BankGateStatements
+import BankGateStatements
 
 /// Receipts from ISO 20022 banks: the debit and credit notifications of a day (camt.054), asked for
 /// with the same account reporting request (camt.060) as statements. Each booked entry is one

@@ -1,4 +1,4 @@
-public import BankGateCore
+import BankGateCore
 
 extension ISO20022Adapter {
     /// Reason codes (ExternalStatusReason1Code and our proprietary ones) with their meaning, for

@@ -1,4 +1,4 @@
-public import BankGateCore
+import BankGateCore
 
 /// An excerpt of the audit trail as JSON lines that can be verified without the database: a
 /// header line (`format`, the id range, and `anchor`, the predecessor hash of its first record),

@@ -150,7 +150,7 @@ public final class WebhookStore: Sendable {
 
     /// The receiver acknowledged everything through `sequence`: move the cursor, clear failures.
     public func recordDelivered(id: String, through sequence: Int64, delivered: Bool, at: Timestamp) async throws {
-        try await database.write { db in
+        _ = try await database.write { db in
             try db.run("""
                 UPDATE webhook_subscriptions SET cursor_seq = MAX(cursor_seq, ?), consecutive_failures = CASE WHEN ? THEN 0 ELSE consecutive_failures END,
                     last_error = CASE WHEN ? THEN NULL ELSE last_error END, next_attempt_at = 0,

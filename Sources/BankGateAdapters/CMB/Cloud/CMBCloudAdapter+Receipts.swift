@@ -1,5 +1,5 @@
 public import BankGateCore
-public import BankGateStatements
+import BankGateStatements
 
 extension CMBCloudAdapter: ReceiptQueryAdapter {
     /// The file format `DCSIGREC` is asked for (`primod`).

@@ -1,4 +1,4 @@
-public import BankGateCore
+import BankGateCore
 
 /// The kinds of code the cloud API's answers carry.
 public enum CMBCloudCodeKind: String, BankCodeKind {
