@@ -58,6 +58,21 @@ final class ReceiptArchiveTests: XCTestCase {
         return (zip, summary)
     }
 
+    /// A receipt's text that a spreadsheet would run as a formula is written inert in `index.csv`
+    /// (prefixed with `'`), and as it is in `index.json`.
+    func testAFormulaInTheCSVIndexIsNotRunBySpreadsheets() async throws {
+        let receipt = try await store("HD-F", bytes: Array("%PDF-1.7 formula".utf8), purpose: "=HYPERLINK(\"http://evil\",\"pay\")")
+        let (archive, _) = try export([receipt])
+        let out = directory.appendingPathComponent("out-formula")
+        try Unzip.extract(archive, into: out)
+        let csv = csvRecords(try String(contentsOf: out.appendingPathComponent("index.csv"), encoding: .utf8))
+        let row = Dictionary(uniqueKeysWithValues: zip(ReceiptArchiveIndex.csvColumns, csv[1]))
+        XCTAssertEqual(row["purpose"], "'=HYPERLINK(\"http://evil\",\"pay\")")
+        XCTAssertEqual(row["amount"], "1234.56")
+        let json = try String(contentsOf: out.appendingPathComponent("index.json"), encoding: .utf8)
+        XCTAssertTrue(json.contains("\"=HYPERLINK("), json)
+    }
+
     func testTheZIPHoldsEachDocumentAsKeptAndAnIndexOfEveryReceipt() async throws {
         let pdf = Array("%PDF-1.7 回单 one".utf8) + [UInt8](repeating: 7, count: 30_000)
         let first = try await store("HD001", bytes: pdf, links: [

@@ -119,24 +119,15 @@ public final class ReceiptArchiveIndex {
     }
 
     /// One CSV record (RFC 4180): a field with a comma, a quote, CR or LF is quoted, its quotes doubled.
+    /// One line of `index.csv`: every field through ``CSVField`` (a counterparty's name cannot become
+    /// a spreadsheet formula), the amount column as it is.
     static func csvLine(_ fields: [String]) -> [UInt8] {
-        var line: [UInt8] = []
-        for (index, field) in fields.enumerated() {
-            if index > 0 { line.append(UInt8(ascii: ",")) }
-            let bytes = Array(field.utf8)
-            if bytes.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0D || $0 == 0x0A }) {
-                line.append(UInt8(ascii: "\""))
-                for byte in bytes {
-                    if byte == UInt8(ascii: "\"") { line.append(byte) }
-                    line.append(byte)
-                }
-                line.append(UInt8(ascii: "\""))
-            } else {
-                line += bytes
-            }
-        }
-        line += [0x0D, 0x0A]
-        return line
+        let amount = csvColumns.firstIndex(of: "amount")
+        var line = fields.enumerated().map { index, field in
+            CSVField.escape(field, neutralizingFormulas: index != amount)
+        }.joined(separator: ",")
+        line += "\r\n"
+        return Array(line.utf8)
     }
 
     private static func unique(_ ids: [String]) -> [String] {

@@ -43,16 +43,6 @@ extension ReceiptReport {
 
     /// One field, neutralised and quoted as needed.
     static func csvField(_ field: String, isAmount: Bool) -> String {
-        var value = field
-        if !isAmount, let first = value.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) {
-            value = "'" + value
-        }
-        guard value.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline }) else { return value }
-        var quoted = "\""
-        for character in value {
-            if character == "\"" { quoted.append("\"") }
-            quoted.append(character)
-        }
-        return quoted + "\""
+        CSVField.escape(field, neutralizingFormulas: !isAmount)
     }
 }
