@@ -16,6 +16,11 @@ public enum Scope: String, Sendable, Hashable, CaseIterable {
     case keysAdmin = "keys:admin"
     /// Read electronic receipts (电子回单): their metadata, links and files (finance).
     case receiptsRead = "receipts:read"
+    /// Approve or reject payments waiting for approval (maker-checker); never one's own.
+    case paymentsApprove = "payments:approve"
+    /// Administration within the token's tenant: account status, token and tenant views, and
+    /// every other scope's actions.
+    case admin = "admin"
 }
 
 /// How a token's secret is kept in the configuration.

@@ -53,10 +53,10 @@ final class TokenValidationTests: XCTestCase {
 
     func testScopes() {
         let all = validConfiguration(ConfigurationFixture.replacing(#"["payments:write", "payments:read"]"#,
-                                                                    with: #"["payments:write", "payments:read", "operate", "events:read", "accounts:read", "accounts:write", "keys:admin", "receipts:read"]"#))
+                                                                    with: #"["payments:write", "payments:read", "operate", "events:read", "accounts:read", "accounts:write", "keys:admin", "receipts:read", "payments:approve", "admin"]"#))
         XCTAssertEqual(all?.tokens[0].scopes, Set(Scope.allCases))
         assertConfigurationError(ConfigurationFixture.replacing(#""payments:read""#, with: #""payments:admin""#),
-                                 key: "tokens[0].scopes[1]", line: 8, #"unknown scope "payments:admin" (known: payments:write, payments:read, operate, events:read, accounts:read, accounts:write, keys:admin, receipts:read)"#)
+                                 key: "tokens[0].scopes[1]", line: 8, #"unknown scope "payments:admin" (known: payments:write, payments:read, operate, events:read, accounts:read, accounts:write, keys:admin, receipts:read, payments:approve, admin)"#)
         assertConfigurationError(ConfigurationFixture.replacing(#""payments:read""#, with: #""payments:write""#), key: "tokens[0].scopes[1]", "listed twice")
         assertConfigurationError(ConfigurationFixture.replacing(#"["payments:write", "payments:read"]"#, with: "[]"), key: "tokens[0].scopes", line: 8, "at least one scope")
         assertConfigurationError(ConfigurationFixture.replacing(#"["payments:write", "payments:read"]"#, with: #""operate""#), key: "tokens[0].scopes", "must be an array of strings")
