@@ -5,7 +5,7 @@ extension BankConfig {
         "id", "adapter", "pain001_version", "transport", "url", "address", "outbox_dir", "inbox_dir", "max_in_flight",
         "max_attempts", "request_timeout_ms", "connect_timeout_ms", "backoff_base_ms", "backoff_max_ms",
         "circuit_failure_threshold", "circuit_cooldown_ms", "status_query_interval_ms",
-        "duplicate_check_window_hours", "max_transfers_per_message", "receipt_template",
+        "duplicate_check_window_hours", "max_transfers_per_message", "receipt_template", "account_status_codes",
     ] + ReceiptPullConfig.keys + BankTLSConfig.keys + codeTableKeys
 
     static func decode(_ reader: TableReader, ids: inout UniqueIdentifiers, baseDirectory: String,
@@ -54,9 +54,30 @@ extension BankConfig {
         bank.pain001VersionGiven = version != nil
         bank.receiptTemplate = ReceiptTemplateFile.decode(reader, baseDirectory: baseDirectory)
         bank.receiptPulls = ReceiptPullConfig.decode(reader).over(ReceiptPullConfig())
+        bank.accountStatusCodes = decodeAccountStatusCodes(reader)
         bank.codeTable = decodeCodeTable(reader, adapter: adapter, entry: adapter.flatMap { adapters.entries[$0.value] },
                                          baseDirectory: baseDirectory)
         return bank
+    }
+
+    /// `account_status_codes = ["AC05=closed", "AC06=frozen"]`: `CODE=frozen|closed`, each code once.
+    private static func decodeAccountStatusCodes(_ reader: TableReader) -> [String: String]? {
+        guard let items = reader.stringArray("account_status_codes", required: false) else { return nil }
+        var codes: [String: String] = [:]
+        for (index, item) in items.enumerated() {
+            let key = "account_status_codes[\(index)]"
+            let parts = item.value.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+            guard parts.count == 2, !parts[0].isEmpty, parts[0].utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }),
+                  learnableAccountStatuses.contains(parts[1]) else {
+                reader.report(key, "must be \"CODE=frozen\" or \"CODE=closed\", not \"\(item.value)\"", line: item.line)
+                continue
+            }
+            if codes[parts[0]] != nil {
+                reader.report(key, "code \(parts[0]) is listed twice", line: item.line)
+            }
+            codes[parts[0]] = parts[1]
+        }
+        return codes
     }
 
     /// `transport` with the keys that go with it: `url` for http, `outbox_dir` and `inbox_dir`

@@ -48,10 +48,16 @@ public struct BankConfig: Sendable {
     public var circuitCooldownMilliseconds: Int
     /// `status_query_interval_ms`: time between status queries for submitted or unknown payments.
     public var statusQueryIntervalMilliseconds: Int
-    /// `duplicate_check_window_hours`: overrides the adapter's default window in which an
-    /// identical payment is held as a suspected duplicate; 0 turns the check off; `nil` keeps
-    /// the adapter's default.
+    /// `duplicate_check_window_hours`: overrides the adapter's default of how long the bank
+    /// remembers message ids (its duplicate check), after which an unknown outcome is held for a
+    /// person instead of being sent again; `nil` keeps the adapter's default. (Payments that look
+    /// alike are held by `[payment_controls]`, not by this.)
     public var duplicateCheckWindowHours: Int?
+    /// `account_status_codes`: reason codes with which this bank, rejecting a payment, says that
+    /// the *debtor* account is frozen or closed (`["AC05=closed"]`); bankgate then sets the
+    /// account's status as an operator would, so its other payments are held rather than sent.
+    /// `nil`: the adapter's default (``defaultAccountStatusCodes``).
+    public var accountStatusCodes: [String: String]?
     /// `max_transfers_per_message`: overrides the adapter's batch limit; `nil` keeps the default.
     public var maxTransfersPerMessage: Int?
     /// CA and client certificate for an `https://` bank (`tls_*` keys).
@@ -59,6 +65,17 @@ public struct BankConfig: Sendable {
     /// `codes_file` and `code_overrides`: the code table the adapter reads the bank's answers
     /// with; the adapter's built-in table when neither is given.
     public var codeTable = CodeTableConfig()
+
+    /// The statuses `account_status_codes` may name.
+    public static let learnableAccountStatuses = ["frozen", "closed"]
+
+    /// The reason codes in force: `account_status_codes`, or by default for the `iso20022`
+    /// adapter `AC05` (ClosedDebtorAccountNumber, the one ISO 20022 code that names the debtor's
+    /// account unambiguously) and nothing for the others, whose codes for a frozen or closed
+    /// account do not say whose account it is.
+    public var effectiveAccountStatusCodes: [String: String] {
+        accountStatusCodes ?? (adapter == "iso20022" ? ["AC05": "closed"] : [:])
+    }
 
     /// `pain.001` versions the `iso20022` adapter writes; the first is the default.
     public static let pain001Versions = ["pain.001.001.09", "pain.001.001.03"]

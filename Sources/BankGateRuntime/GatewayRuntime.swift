@@ -120,8 +120,13 @@ public struct GatewayRuntime: Sendable {
     static func openPrivateStore(_ configuration: BankGateConfiguration) throws -> PaymentStore {
         let previousMask = umask(0o077)
         defer { umask(previousMask) }
-        return try PaymentStore(path: configuration.server.dataDirectory + "/bankgate.sqlite",
-                                maxGroupSize: configuration.dispatch.groupCommitMaxBatch)
+        let store = try PaymentStore(path: configuration.server.dataDirectory + "/bankgate.sqlite",
+                                     maxGroupSize: configuration.dispatch.groupCommitMaxBatch)
+        for bank in configuration.banks {
+            store.learnAccountStatus(bankId: bank.id,
+                                     fromReasonCodes: bank.effectiveAccountStatusCodes.compactMapValues(AccountStatus.init(rawValue:)))
+        }
+        return store
     }
 
     /// The services to run, in start order: the dispatcher (which first recovers interrupted sends),

@@ -139,7 +139,8 @@ extension PaymentStore {
             var sending = try Self.loadPayments(db, submissionId: submissionId).filter { $0.status == .sending }
             switch resolution {
             case .report(let report):
-                try Self.apply(db, report: report, to: submission, at: at, followUpAt: followUpAt)
+                try Self.apply(db, report: report, to: submission, at: at, followUpAt: followUpAt,
+                               accountStatusCodes: self.accountStatusCodes(bankId: submission.bankId))
             case .delivered(let nextCheckAt):
                 for index in sending.indices {
                     try Self.transition(db, &sending[index], to: .submitted, cause: .bank, at: at,
@@ -195,7 +196,8 @@ extension PaymentStore {
             guard [.unknown, .awaiting, .held].contains(submission.state) else { return }
             switch resolution {
             case .report(let report):
-                try Self.apply(db, report: report, to: submission, at: at, followUpAt: followUpAt)
+                try Self.apply(db, report: report, to: submission, at: at, followUpAt: followUpAt,
+                               accountStatusCodes: self.accountStatusCodes(bankId: submission.bankId))
             case .notReceived where submission.state == .unknown:
                 var unknown = try Self.loadPayments(db, submissionId: submissionId).filter { $0.status == .unknown }
                 for index in unknown.indices {
@@ -236,7 +238,8 @@ extension PaymentStore {
             }
             try Self.archive(db, bankId: bankId, submissionId: submission.id, attempt: submission.attempts, message: message, at: at)
             guard submission.state != .sending else { return true }
-            try Self.apply(db, report: report, to: submission, at: at, followUpAt: followUpAt)
+            try Self.apply(db, report: report, to: submission, at: at, followUpAt: followUpAt,
+                               accountStatusCodes: self.accountStatusCodes(bankId: submission.bankId))
             return true
         }
     }
@@ -268,8 +271,9 @@ extension PaymentStore {
     // MARK: - Shared pieces, inside a transaction
 
     /// Applies a status report to the submission's payments that can still move.
+    /// A rejection whose reason code is in `accountStatusCodes` also sets the debtor account's status.
     static func apply(_ db: SQLiteConnection, report: StatusReport, to submission: SubmissionRecord, at: Timestamp,
-                      followUpAt: Timestamp?) throws {
+                      followUpAt: Timestamp?, accountStatusCodes: [String: AccountStatus] = [:]) throws {
         var payments = try loadPayments(db, submissionId: submission.id)
         for index in payments.indices {
             let payment = payments[index]
@@ -285,6 +289,9 @@ extension PaymentStore {
                 bankStatus: outcome?.bankStatus, reasonCode: outcome?.reasonCode, reasonText: outcome?.reasonText,
                 lastError: target == .rejected ? outcome.map { "rejected: \($0.reasonCode ?? $0.bankStatus)" } : nil)
             try transition(db, &payments[index], to: target, cause: .bank, at: at, details: details)
+            if !accountStatusCodes.isEmpty {
+                try learnAccountStatus(db, from: payments[index], bankId: submission.bankId, codes: accountStatusCodes, at: at)
+            }
         }
         let open = payments.contains { !$0.status.isTerminal }
         let next = followUpAt ?? at.adding(milliseconds: 2_000)

@@ -1,4 +1,5 @@
 import BankGateCore
+import Synchronization
 
 /// The durable store of payments, bank messages, the audit trail and the outbox, on SQLite.
 ///
@@ -9,6 +10,8 @@ public final class PaymentStore: Sendable {
     /// The directory that holds the database file; archived files too large for a row are copied
     /// under its `archive/` folder and recorded relative to it.
     public let directory: String
+    /// Per bank: reason codes that say a rejected payment's debtor account is frozen or closed.
+    let learnedStatusCodes = Mutex<[String: [String: AccountStatus]]>([:])
 
     /// Opens or creates the store at `path` (the file is created with its schema).
     public init(path: String, maxGroupSize: Int = 512) throws {

@@ -93,6 +93,24 @@ final class BankValidationTests: XCTestCase {
         XCTAssertEqual(bank.maxTransfersPerMessage, 1)
     }
 
+    func testAccountStatusCodes() throws {
+        let plain = try XCTUnwrap(validConfiguration(ConfigurationFixture.valid)?.banks[0])
+        XCTAssertNil(plain.accountStatusCodes)
+        XCTAssertEqual(plain.effectiveAccountStatusCodes, ["AC05": "closed"], "iso20022: the debtor-only ISO code by default")
+        let given = try XCTUnwrap(validConfiguration(ConfigurationFixture.replacing("url", with: #"account_status_codes = ["AC06=frozen", "AC05=closed"]"# + "\nurl"))?.banks[0])
+        XCTAssertEqual(given.effectiveAccountStatusCodes, ["AC06": "frozen", "AC05": "closed"])
+        let none = try XCTUnwrap(validConfiguration(ConfigurationFixture.replacing("url", with: "account_status_codes = []\nurl"))?.banks[0])
+        XCTAssertEqual(none.effectiveAccountStatusCodes, [:], "an empty list turns learning off")
+        let cmb = BankConfig(id: "cmb", adapter: "cmb", transport: .http(url: "http://x"))
+        XCTAssertEqual(cmb.effectiveAccountStatusCodes, [:], "Chinese banks' codes do not say whose account it is")
+        assertConfigurationError(ConfigurationFixture.replacing("url", with: #"account_status_codes = ["AC06=blocked"]"# + "\nurl"),
+                                 key: "banks[0].account_status_codes[0]", line: 14, #"must be "CODE=frozen" or "CODE=closed", not "AC06=blocked""#)
+        assertConfigurationError(ConfigurationFixture.replacing("url", with: #"account_status_codes = ["=frozen"]"# + "\nurl"),
+                                 key: "banks[0].account_status_codes[0]", "CODE=frozen")
+        assertConfigurationError(ConfigurationFixture.replacing("url", with: #"account_status_codes = ["AC06=frozen", "AC06=closed"]"# + "\nurl"),
+                                 key: "banks[0].account_status_codes[1]", "listed twice")
+    }
+
     func testNumbersOutOfRange() {
         for (line, key) in ["max_in_flight = 0", "max_in_flight = 257", "max_attempts = 0", "request_timeout_ms = 50",
                             "connect_timeout_ms = 1_000_000", "backoff_base_ms = 0", "circuit_failure_threshold = -1",
