@@ -59,6 +59,7 @@ let package = Package(
         .target(name: "BankGateAPI", dependencies: [
             "BankGateEngine", "BankGateStatements", "BankGateReconciliation", "BankGateCrypto",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTLS", package: "hummingbird"),
         ], swiftSettings: strict),
         // The composition root: the whole gateway assembled from a configuration.
         .target(name: "BankGateRuntime", dependencies: [

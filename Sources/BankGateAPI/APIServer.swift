@@ -23,8 +23,9 @@ public enum APIServer {
     /// HTTP/1.1 with the connection policy enforced: idle, header and body deadlines, and at most
     /// `gate.maxConnections` connections at once (the next is answered 503 and closed); refusals
     /// and cuts are counted in `gate` and logged by it at a bounded rate.
-    public static func httpServer(policy: APIConnectionPolicy, gate: ConnectionGate) -> HTTPServerBuilder {
-        HTTPServerBuilder { responder in GuardedHTTP1Channel(responder: responder, policy: policy, gate: gate) }
+    /// With `tls`, every connection is HTTPS (and shows a client certificate when `tls` asks for one).
+    public static func httpServer(policy: APIConnectionPolicy, gate: ConnectionGate, tls: APITLS? = nil) -> HTTPServerBuilder {
+        HTTPServerBuilder { responder in GuardedHTTP1Channel(responder: responder, policy: policy, gate: gate, tls: tls) }
     }
 
     /// The router with every route, for the application and for in-process tests.

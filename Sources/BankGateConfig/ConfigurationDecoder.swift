@@ -34,6 +34,7 @@ struct ConfigurationDecoder {
         }
         if root["tokens"] == nil { problems.add(line: nil, key: "tokens", "at least one [[tokens]] entry is required, or no client could call the API") }
         TokenConfig.checkDistinctSecrets(tokens, lines: tokenTables.map(\.line), problems: problems)
+        TokenConfig.checkCertificates(tokens, lines: tokenTables.map(\.line), server: server, problems: problems)
 
         var bankIds = UniqueIdentifiers(section: "banks", problems: problems)
         let banks = tables("banks", in: root).enumerated().map { index, table in

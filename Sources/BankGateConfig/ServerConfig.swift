@@ -31,6 +31,8 @@ public struct ServerConfig: Sendable {
     /// `nil`: ``defaultMaxConnections``, and in any case no more than the open-file limit allows
     /// beside the store, the banks and the inbox (see ``effectiveMaxConnections(openFileLimit:)``).
     public var maxConnections: Int?
+    /// `tls_*`: HTTPS for the API and, with `tls_client_ca`, client certificates; `nil`: plain HTTP.
+    public var tls: APITLSConfig?
 
     /// Default of `idle_timeout_ms`: 60 s.
     public static let defaultIdleTimeoutMilliseconds = 60_000
@@ -84,7 +86,7 @@ public struct ServerConfig: Sendable {
 
     /// The keys of `[server]`.
     static let keys = ["listen", "data_dir", "max_body_bytes", "max_archive_unpacked_bytes", "secret_key_env", "secret_key_file",
-                       "idle_timeout_ms", "header_timeout_ms", "body_timeout_ms", "max_connections"]
+                       "idle_timeout_ms", "header_timeout_ms", "body_timeout_ms", "max_connections"] + APITLSConfig.keys
 
     static func decode(_ reader: TableReader, baseDirectory: String) -> ServerConfig {
         var host = "", port = 0
@@ -107,7 +109,7 @@ public struct ServerConfig: Sendable {
             }
         }
         let secretKeyFile = reader.string("secret_key_file", required: false).map { ConfigPath.resolve($0.value, against: baseDirectory) }
-        return ServerConfig(
+        var server = ServerConfig(
             host: host, port: port, dataDirectory: dataDirectory, maxBodyBytes: maxBodyBytes,
             maxArchiveUnpackedBytes: maxArchiveBytes,
             idleTimeoutMilliseconds: reader.integer("idle_timeout_ms", default: defaultIdleTimeoutMilliseconds, range: 100...3_600_000),
@@ -115,6 +117,8 @@ public struct ServerConfig: Sendable {
             bodyTimeoutMilliseconds: reader.integer("body_timeout_ms", default: defaultBodyTimeoutMilliseconds, range: 100...3_600_000),
             maxConnections: reader.optionalInteger("max_connections", range: 1...1_000_000),
             secretKeyEnvironmentVariable: secretKeyVariable, secretKeyFile: secretKeyFile)
+        server.tls = APITLSConfig.decode(reader, baseDirectory: baseDirectory)
+        return server
     }
 }
 

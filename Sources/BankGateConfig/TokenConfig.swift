@@ -43,6 +43,9 @@ public struct TokenConfig: Sendable {
     /// `rate_limit_per_second` and `rate_limit_burst`: the requests this token may make, on
     /// average and at once (a token bucket); `nil`: no limit.
     public var rateLimit: RateLimit?
+    /// `client_certificate_sha256`: the SHA-256 of a client certificate (DER, 64 lowercase hex
+    /// digits) that authenticates as this token over mutual TLS, without a bearer token.
+    public var clientCertificateSHA256: String?
 
     /// A token bucket: `perSecond` requests a second on average, up to `burst` at once.
     public struct RateLimit: Sendable, Hashable {
@@ -66,7 +69,8 @@ public struct TokenConfig: Sendable {
     public static let minimumTokenLength = 16
 
     /// The keys of a `[[tokens]]` entry.
-    static let keys = ["name", "token", "token_sha256", "scopes", "rate_limit_per_second", "rate_limit_burst"]
+    static let keys = ["name", "token", "token_sha256", "scopes", "rate_limit_per_second", "rate_limit_burst",
+                       "client_certificate_sha256"]
 
     static func decode(_ reader: TableReader, names: inout UniqueIdentifiers) -> TokenConfig {
         let name = reader.string("name", required: true)
@@ -77,8 +81,8 @@ public struct TokenConfig: Sendable {
         let hashed = reader.string("token_sha256", required: false)
         switch (plain, hashed) {
         case (nil, nil):
-            if !reader.has("token") && !reader.has("token_sha256") {
-                reader.report("token", "one of token or token_sha256 is required")
+            if !reader.has("token") && !reader.has("token_sha256") && !reader.has("client_certificate_sha256") {
+                reader.report("token", "one of token, token_sha256 or client_certificate_sha256 is required")
             }
         case (.some, .some):
             reader.report("token_sha256", "give either token or token_sha256, not both")
@@ -113,6 +117,14 @@ public struct TokenConfig: Sendable {
             }
         }
         var token = TokenConfig(name: name?.value ?? "", secret: secret, scopes: scopes)
+        if let fingerprint = reader.string("client_certificate_sha256", required: false) {
+            let hex = String(fingerprint.value.filter { $0 != ":" })
+            if hex.utf8.count != 64 || !hex.utf8.allSatisfy(ASCII.isHexDigit) {
+                reader.report("client_certificate_sha256", "must be the certificate's SHA-256 as 64 hexadecimal digits (colons allowed)",
+                              line: fingerprint.line)
+            }
+            token.clientCertificateSHA256 = hex.lowercased()
+        }
         if reader.has("rate_limit_per_second") {
             let perSecond = reader.integer("rate_limit_per_second", default: 1, range: 1...1_000_000)
             token.rateLimit = RateLimit(perSecond: perSecond,
@@ -121,6 +133,25 @@ public struct TokenConfig: Sendable {
             reader.report("rate_limit_burst", "needs rate_limit_per_second")
         }
         return token
+    }
+
+    /// A certificate fingerprint needs client certificates on the API (`[server] tls_client_ca`), and
+    /// names one token only.
+    static func checkCertificates(_ tokens: [TokenConfig], lines: [Int], server: ServerConfig?, problems: ProblemList) {
+        var seen: [String: Int] = [:]
+        for (index, token) in tokens.enumerated() {
+            guard let fingerprint = token.clientCertificateSHA256 else { continue }
+            if let server, server.tls?.clientCAFile == nil {
+                problems.add(line: lines[index], key: "tokens[\(index)].client_certificate_sha256",
+                             "needs client certificates on the API: set [server] tls_certificate, tls_private_key and tls_client_ca")
+            }
+            if let first = seen[fingerprint] {
+                problems.add(line: lines[index], key: "tokens[\(index)].client_certificate_sha256",
+                             "names the same certificate as tokens[\(first)]")
+            } else {
+                seen[fingerprint] = index
+            }
+        }
     }
 
     /// Two tokens with the same secret could not be told apart: refuse that.

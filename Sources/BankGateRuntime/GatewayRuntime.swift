@@ -37,6 +37,8 @@ public struct GatewayRuntime: Sendable {
     public let connections: ConnectionGate
     /// The API's deadlines and connection limit, from `[server]` and the open-file limit.
     let connectionPolicy: APIConnectionPolicy
+    /// HTTPS (and client certificates) for the API, from `[server] tls_*`; `nil`: plain HTTP.
+    let apiTLS: APITLS?
     /// The configured signing keys as inspected at start-up; the banks whose adapters sign with a
     /// key of ours sign with these (``KeySigner``).
     public let signingKeys: [SigningKeyStatus]
@@ -58,6 +60,12 @@ public struct GatewayRuntime: Sendable {
             logger.warning("signing key certificate to renew", metadata: ["key": "\(key.config.id)", "bank": "\(key.config.bank)",
                                                                          "state": "\(key.stateText)",
                                                                          "not_after": "\(key.facts?.notAfter.iso8601Seconds ?? "-")"])
+        }
+        self.apiTLS = try configuration.server.tls.map { config in
+            do { return try APITLS(config) } catch {
+                throw APITLSLoadFailure(certificate: config.certificateFile, privateKey: config.privateKeyFile,
+                                        clientCA: config.clientCAFile, underlying: "\(error)")
+            }
         }
         try Self.makePrivateDirectory(configuration.server.dataDirectory)
         let (webhookSecrets, keyOrigin) = try SecretKeySource.box(for: configuration.server)
@@ -149,11 +157,12 @@ public struct GatewayRuntime: Sendable {
                                                                           clock: clock),
                                          tokens: configuration.tokens,
                                          maxBodyBytes: server.maxBodyBytes),
-            server: APIServer.httpServer(policy: policy, gate: connections),
+            server: APIServer.httpServer(policy: policy, gate: connections, tls: apiTLS),
             configuration: ApplicationConfiguration(address: .hostname(server.host, port: server.port), serverName: "bankgate"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? server.port
-                logger.info("bankgate API listening", metadata: ["host": "\(server.host)", "port": "\(port)"])
+                logger.info("bankgate API listening", metadata: ["host": "\(server.host)", "port": "\(port)",
+                                                                 "tls": "\(server.tls == nil ? "off" : server.tls?.clientCAFile == nil ? "on" : "mutual")"])
                 listening.announce(port)
             },
             logger: logger)
@@ -170,6 +179,19 @@ public struct GatewayRuntime: Sendable {
 
     /// Closes the store; call after the services have stopped.
     public func close() { store.close() }
+}
+
+/// The API's TLS material could not be loaded: start-up stops, naming the files.
+public struct APITLSLoadFailure: Error, CustomStringConvertible {
+    public var certificate: String
+    public var privateKey: String
+    public var clientCA: String?
+    public var underlying: String
+
+    public var description: String {
+        "cannot load the API's TLS material (tls_certificate \(certificate), tls_private_key \(privateKey)"
+            + (clientCA.map { ", tls_client_ca \($0)" } ?? "") + "): \(underlying)"
+    }
 }
 
 /// Announces a listening port once, to any number of waiters.

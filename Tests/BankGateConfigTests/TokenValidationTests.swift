@@ -13,7 +13,7 @@ final class TokenValidationTests: XCTestCase {
     }
 
     func testExactlyOneSecret() {
-        assertConfigurationError(ConfigurationFixture.replacing(tokenLine, with: ""), key: "tokens[0].token", line: 5, "one of token or token_sha256 is required")
+        assertConfigurationError(ConfigurationFixture.replacing(tokenLine, with: ""), key: "tokens[0].token", line: 5, "one of token, token_sha256 or client_certificate_sha256 is required")
         let both = ConfigurationFixture.replacing(tokenLine, with: tokenLine + "\ntoken_sha256 = \"\(String(repeating: "ab", count: 32))\"")
         assertConfigurationError(both, key: "tokens[0].token_sha256", line: 8, "either token or token_sha256, not both")
     }
@@ -28,6 +28,41 @@ final class TokenValidationTests: XCTestCase {
         assertConfigurationError(ConfigurationFixture.replacing(#""0123456789abcdef-erp""#, with: "12345678901234567"),
                                  key: "tokens[0].token", line: 7, "must be a string")
         XCTAssertEqual(validConfiguration(ConfigurationFixture.valid)?.tokens[0].secret, .plain("0123456789abcdef-erp"))
+    }
+
+    func testAPITLSAndClientCertificates() throws {
+        let fingerprint = (0..<32).map { _ in "AB" }.joined(separator: ":")
+        let tls = #"data_dir = "var""# + """
+
+            tls_certificate = "tls/api.pem"
+            tls_private_key = "/etc/bankgate/api.key"
+            tls_client_ca = "tls/clients-ca.pem"
+            """
+        let mutual = ConfigurationFixture.replacing(#"data_dir = "var""#, with: tls)
+        let certificateOnly = ConfigurationFixture.replacing(tokenLine, with: "client_certificate_sha256 = \"\(fingerprint)\"", in: mutual)
+        let config = try XCTUnwrap(validConfiguration(certificateOnly))
+        XCTAssertEqual(config.server.tls?.privateKeyFile, "/etc/bankgate/api.key")
+        XCTAssertTrue(config.server.tls?.clientCAFile?.hasSuffix("/tls/clients-ca.pem") == true, "resolved against the base directory")
+        XCTAssertEqual(config.server.tls?.clientCertificates, .required)
+        XCTAssertEqual(config.tokens[0].clientCertificateSHA256, String(repeating: "ab", count: 32))
+        XCTAssertNil(validConfiguration(ConfigurationFixture.valid)?.server.tls)
+
+        // A fingerprint without client certificates on the API, a bad fingerprint, the same certificate twice.
+        assertConfigurationError(ConfigurationFixture.replacing(tokenLine, with: "client_certificate_sha256 = \"\(fingerprint)\""),
+                                 key: "tokens[0].client_certificate_sha256", "needs client certificates on the API")
+        assertConfigurationError(ConfigurationFixture.replacing(tokenLine, with: "client_certificate_sha256 = \"abc\"", in: mutual),
+                                 key: "tokens[0].client_certificate_sha256", "64 hexadecimal digits")
+        let twice = certificateOnly + "\n\n[[tokens]]\nname = \"erp2\"\nclient_certificate_sha256 = \"\(fingerprint)\"\nscopes = [\"payments:read\"]"
+        assertConfigurationError(twice, key: "tokens[1].client_certificate_sha256", "same certificate as tokens[0]")
+        // The TLS keys themselves.
+        assertConfigurationError(ConfigurationFixture.replacing(#"data_dir = "var""#, with: #"data_dir = "var""# + "\ntls_certificate = \"a.pem\""),
+                                 key: "server.tls_private_key", "is required with tls_certificate")
+        assertConfigurationError(ConfigurationFixture.replacing("tls_client_ca", with: "tls_client_certificates = \"sometimes\"\ntls_client_ca", in: mutual),
+                                 key: "server.tls_client_certificates", #"must be "required" or "optional""#)
+        let optional = try XCTUnwrap(validConfiguration(ConfigurationFixture.replacing("tls_client_ca", with: "tls_client_certificates = \"optional\"\ntls_client_ca", in: mutual)))
+        XCTAssertEqual(optional.server.tls?.clientCertificates, .optional)
+        assertConfigurationError(ConfigurationFixture.replacing(#"data_dir = "var""#, with: #"data_dir = "var""# + "\ntls_certificate = \"a.pem\"\ntls_private_key = \"a.key\"\ntls_client_certificates = \"optional\""),
+                                 key: "server.tls_client_certificates", "needs tls_client_ca")
     }
 
     func testRateLimits() {

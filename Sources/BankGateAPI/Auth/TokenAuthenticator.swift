@@ -4,17 +4,22 @@ import BankGateConfig
 import BankGateEngine
 import Hummingbird
 
-/// Checks `Authorization: Bearer <token>` against the configured tokens and their scopes.
+/// Checks `Authorization: Bearer <token>` — or, over mutual TLS, the client certificate — against
+/// the configured tokens and their scopes.
 ///
-/// The presented token is hashed once with SHA-256 and compared, in constant time, with the
+/// A bearer token, when sent, decides alone; without one, a verified client certificate whose
+/// SHA-256 a token names (`client_certificate_sha256`) stands for that token. The presented token is hashed once with SHA-256 and compared, in constant time, with the
 /// digest of every configured token (plain secrets are hashed at start-up, `token_sha256`
 /// entries are used as given), so neither a plain secret nor a digest leaks through timing.
 struct TokenAuthenticator: Sendable {
     /// A configured token as the authenticator keeps it.
     struct Client: Sendable {
         var name: String
-        var digest: [UInt8]
+        /// The SHA-256 of the bearer token; `nil` for a certificate-only principal.
+        var digest: [UInt8]?
         var scopes: Set<Scope>
+        /// `client_certificate_sha256`, lowercase hex.
+        var certificate: String? = nil
     }
 
     let clients: [Client]
@@ -28,7 +33,8 @@ struct TokenAuthenticator: Sendable {
             case .plain(let secret): digest = secret.isEmpty ? nil : SHA256.digest(Array(secret.utf8))
             case .sha256Hex(let hex): digest = SHA256.parseHex(hex)
             }
-            return digest.map { Client(name: token.name, digest: $0, scopes: token.scopes) }
+            guard digest != nil || token.clientCertificateSHA256 != nil else { return nil }
+            return Client(name: token.name, digest: digest, scopes: token.scopes, certificate: token.clientCertificateSHA256)
         }
     }
 
@@ -38,7 +44,8 @@ struct TokenAuthenticator: Sendable {
     ///   `Retry-After`) when it is over its rate limit, `forbidden` naming the scope needed when the
     ///   token lacks it.
     func authorize(_ request: Request, anyOf scopes: [Scope]) throws(GatewayError) -> Client {
-        guard let client = authenticate(request.headers[.authorization]) else {
+        let header = request.headers[.authorization]
+        guard let client = header != nil ? authenticate(header) : authenticate(certificate: request.headers[APITLS.certificateHeader]) else {
             throw GatewayError(.unauthorized, code: .unauthorized, message: "a valid bearer token is required")
         }
         if let seconds = rateLimiter.take(client.name) {
@@ -58,10 +65,18 @@ struct TokenAuthenticator: Sendable {
         let digest = SHA256.digest(token.utf8)
         var match: Client?
         // Compare with every client, without stopping at the first match.
-        for client in clients where ConstantTime.equal(client.digest, digest) {
-            if match == nil { match = client }
+        for client in clients {
+            guard let expected = client.digest else { continue }
+            if ConstantTime.equal(expected, digest), match == nil { match = client }
         }
         return match
+    }
+
+    /// The client a verified client certificate (its SHA-256, set by ``ClientCertificateStamp``)
+    /// stands for, if any. The fingerprint is public (it is in the certificate), so no constant time.
+    func authenticate(certificate fingerprint: String?) -> Client? {
+        guard let fingerprint, !fingerprint.isEmpty else { return nil }
+        return clients.first { $0.certificate == fingerprint }
     }
 
     /// The token of `Bearer <token>` (scheme case-insensitive), or `nil`.

@@ -3,6 +3,7 @@ import HummingbirdCore
 import Logging
 import NIOCore
 import NIOHTTPTypes
+import NIOSSL
 
 /// The first handler of every API connection, before HTTP decoding: admits the connection
 /// against the ``ConnectionGate`` (or answers 503 and closes it), and cuts it when a deadline
@@ -220,15 +221,23 @@ struct GuardedHTTP1Channel: ServerChildChannel {
     let responder: HTTPChannelHandler.Responder
     let policy: APIConnectionPolicy
     let gate: ConnectionGate
+    /// HTTPS: the TLS handler goes after the guard (whose deadlines then cover the handshake too),
+    /// and a ``ClientCertificateStamp`` after the HTTP decoder.
+    var tls: APITLS? = nil
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
-        let policy = policy, gate = gate, responder = responder
-        return channel.eventLoop.makeCompletedFuture { () -> NIOLoopBound<RequestProgressObserver> in
+        let policy = policy, gate = gate, responder = responder, tls = tls
+        return channel.eventLoop.makeCompletedFuture { () -> NIOLoopBound<[any RemovableChannelHandler]> in
             let connection = ConnectionGuard(policy: policy, gate: gate)
             try channel.pipeline.syncOperations.addHandler(connection, position: .first)
-            return NIOLoopBound(RequestProgressObserver(connection), eventLoop: channel.eventLoop)
-        }.flatMap { observer in
-            HTTP1Channel(responder: responder, configuration: .init(additionalChannelHandlers: [observer.value], idleTimeout: nil))
+            var handlers: [any RemovableChannelHandler] = [RequestProgressObserver(connection)]
+            if let tls {
+                try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls.context), position: .after(connection))
+                handlers.append(ClientCertificateStamp())
+            }
+            return NIOLoopBound(handlers, eventLoop: channel.eventLoop)
+        }.flatMap { handlers in
+            HTTP1Channel(responder: responder, configuration: .init(additionalChannelHandlers: handlers.value, idleTimeout: nil))
                 .setup(channel: channel, logger: logger)
         }
     }
