@@ -7,8 +7,20 @@ import Foundation
 /// exit status.
 struct OperatorClient {
     let baseURL: String
-    let token: String
-    let http = HTTPClient(timeoutMilliseconds: 30_000)
+    /// `nil`: the client certificate of `tls` stands for a token.
+    let token: String?
+    let http: HTTPClient
+
+    init(baseURL: String, token: String?, tls: TLSOptions = TLSOptions()) {
+        self.baseURL = baseURL
+        self.token = token
+        http = HTTPClient(timeoutMilliseconds: 30_000, tls: tls)
+    }
+
+    /// The `Authorization` header, when there is a token.
+    var authorization: [(String, String)] {
+        token.map { [("Authorization", "Bearer \($0)")] } ?? []
+    }
 
     /// `GET path` (path includes the query).
     func get(_ path: String) async throws(OperatorFailure) -> [UInt8] {
@@ -31,7 +43,7 @@ struct OperatorClient {
                       contentType: String = "application/json") async throws(OperatorFailure) -> [UInt8] {
         let base = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         let answer: BankGateTransport.HTTPResponse
-        var headers = [("Authorization", "Bearer \(token)"), ("Accept", "application/json")]
+        var headers = authorization + [("Accept", "application/json")]
         if body != nil { headers.append(("Content-Type", contentType)) }
         do {
             answer = try await http.send(method: method, url: base + path, headers: headers, body: body)

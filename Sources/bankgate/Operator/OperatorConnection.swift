@@ -1,13 +1,15 @@
 import BankGateAdapters
 import ArgumentParser
 import BankGateConfig
+import BankGateTransport
 import Foundation
 
 /// Where the daemon is and which token to use: the options every operator command shares.
 ///
 /// Precedence: `--url`/`--token`, then `--config FILE` (the URL from `server.listen`, the first
 /// plain token with the `operate` scope), then `BANKGATE_URL`/`BANKGATE_TOKEN`, then the default
-/// URL `http://127.0.0.1:8080`.
+/// URL `http://127.0.0.1:8080`. Over HTTPS, `--cacert` names the CAs to trust and `--cert`/`--key`
+/// a client certificate (mutual TLS), which stands for a token when no token is given.
 struct ConnectionOptions: ParsableArguments {
     @Option(help: "The daemon's base URL (default http://127.0.0.1:8080, or $BANKGATE_URL).")
     var url: String?
@@ -18,6 +20,15 @@ struct ConnectionOptions: ParsableArguments {
     @Option(name: .customLong("config"), help: ArgumentHelp("Take the URL and an operator token from this configuration file.",
                                                             valueName: "file"))
     var configPath: String?
+
+    @Option(help: ArgumentHelp("CAs to trust for an https:// URL (PEM; or $BANKGATE_CACERT; default: the system's).", valueName: "file"))
+    var cacert: String?
+
+    @Option(help: ArgumentHelp("Client certificate for mutual TLS (PEM; or $BANKGATE_CLIENT_CERT).", valueName: "file"))
+    var cert: String?
+
+    @Option(help: ArgumentHelp("Its private key (PEM; or $BANKGATE_CLIENT_KEY).", valueName: "file"))
+    var key: String?
 
     static let defaultURL = "http://127.0.0.1:8080"
 
@@ -34,29 +45,39 @@ struct ConnectionOptions: ParsableArguments {
             } catch {
                 throw OperatorFailure(message: "cannot use \(configPath): \(error)", exitCode: OperatorFailure.usage)
             }
-            configURL = Self.url(host: configuration.server.host, port: configuration.server.port)
+            configURL = Self.url(host: configuration.server.host, port: configuration.server.port,
+                                 https: configuration.server.tls != nil)
             configToken = Self.operatorToken(in: configuration.tokens, preferring: scopes)
         }
         let baseURL = url ?? configURL ?? environment["BANKGATE_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? Self.defaultURL
-        guard let token = token ?? configToken ?? environment["BANKGATE_TOKEN"].flatMap({ $0.isEmpty ? nil : $0 }) else {
-            throw OperatorFailure(message: "no API token: give --token, set BANKGATE_TOKEN, or use --config with a plain operate token",
-                                  exitCode: OperatorFailure.usage)
+        func setting(_ option: String?, _ variable: String) -> String? {
+            option ?? environment[variable].flatMap { $0.isEmpty ? nil : $0 }
+        }
+        let tls = TLSOptions(caFile: setting(cacert, "BANKGATE_CACERT"), clientCertificateFile: setting(cert, "BANKGATE_CLIENT_CERT"),
+                             clientKeyFile: setting(key, "BANKGATE_CLIENT_KEY"))
+        if (tls.clientCertificateFile == nil) != (tls.clientKeyFile == nil) {
+            throw OperatorFailure(message: "--cert and --key go together", exitCode: OperatorFailure.usage)
+        }
+        let token = token ?? configToken ?? environment["BANKGATE_TOKEN"].flatMap({ $0.isEmpty ? nil : $0 })
+        if token == nil, tls.clientCertificateFile == nil {
+            throw OperatorFailure(message: "no API token: give --token, set BANKGATE_TOKEN, use --config with a plain operate token, "
+                                  + "or give a client certificate with --cert and --key", exitCode: OperatorFailure.usage)
         }
         guard baseURL.hasPrefix("http://") || baseURL.hasPrefix("https://") else {
             throw OperatorFailure(message: "--url must start with http:// or https://", exitCode: OperatorFailure.usage)
         }
-        return OperatorClient(baseURL: baseURL, token: token)
+        return OperatorClient(baseURL: baseURL, token: token, tls: tls)
     }
 
     /// The URL to reach a daemon listening on `host:port` (a wildcard address means this machine).
-    static func url(host: String, port: Int) -> String {
+    static func url(host: String, port: Int, https: Bool = false) -> String {
         let reachable: String
         switch host {
         case "0.0.0.0", "": reachable = "127.0.0.1"
         case "::": reachable = "[::1]"
         default: reachable = host.contains(":") ? "[\(host)]" : host
         }
-        return "http://\(reachable):\(port)"
+        return (https ? "https://" : "http://") + "\(reachable):\(port)"
     }
 
     /// The first plain token with `operate`, preferably one that also has `scopes`.

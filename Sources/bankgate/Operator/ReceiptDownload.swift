@@ -25,7 +25,7 @@ enum ReceiptDownload {
         let base = client.baseURL.hasSuffix("/") ? String(client.baseURL.dropLast()) : client.baseURL
         let answer: HTTPResponse
         do {
-            answer = try await client.http.download(url: base + path, headers: [("Authorization", "Bearer \(client.token)")],
+            answer = try await client.http.download(url: base + path, headers: client.authorization,
                                                     into: descriptor)
         } catch {
             close(descriptor)
