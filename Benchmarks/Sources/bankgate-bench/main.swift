@@ -25,6 +25,8 @@ let usage = """
            bankgate-bench receipts-pdf [--count 500] [--runs 3] [--font FAMILY]
            bankgate-bench receipts-export-setup --dir DIR [--count 100000] [--distinct 300]
            bankgate-bench receipts-export --dir DIR
+           bankgate-bench audit-chain-setup --dir DIR [--count 10000000] [--concurrency 64]
+           bankgate-bench audit-chain-verify --dir DIR
     """
 
 let arguments = CommandLine.arguments
@@ -51,6 +53,8 @@ do {
     case "receipts-pdf": try ReceiptBench.run(options)
     case "receipts-export-setup": try await ReceiptExportBench.setup(options)
     case "receipts-export": try await ReceiptExportBench.export(options)
+    case "audit-chain-setup": try await AuditChainBench.setup(options)
+    case "audit-chain-verify": try await AuditChainBench.verify(options)
     default:
         print(usage)
         exit(2)
