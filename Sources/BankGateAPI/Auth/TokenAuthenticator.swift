@@ -8,7 +8,11 @@ import Hummingbird
 /// the configured tokens and their scopes.
 ///
 /// A bearer token, when sent, decides alone; without one, a verified client certificate whose
-/// SHA-256 a token names (`client_certificate_sha256`) stands for that token. The presented token is hashed once with SHA-256 and compared, in constant time, with the
+/// SHA-256 a token names (`client_certificate_sha256`) stands for that token. (Only connections
+/// with client certificates set the header that carries it, and strip it from clients; the
+/// configuration refuses `client_certificate_sha256` unless the API asks for client certificates.)
+///
+/// The presented token is hashed once with SHA-256 and compared, in constant time, with the
 /// digest of every configured token (plain secrets are hashed at start-up, `token_sha256`
 /// entries are used as given), so neither a plain secret nor a digest leaks through timing.
 struct TokenAuthenticator: Sendable {
