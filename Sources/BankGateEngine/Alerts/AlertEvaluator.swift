@@ -39,6 +39,11 @@ public struct AlertEvaluator: Sendable {
         }
     }
 
+    /// Whether some rule asks whether a payment's creditor is new.
+    public var needsNewCreditors: Bool {
+        rules.contains { $0.condition == .paymentNewCreditor }
+    }
+
     /// The smallest `bank_unknown_older_than_minutes` of the rules, if any has one.
     public var unknownThresholdMinutes: Int? {
         rules.compactMap { rule -> Int? in

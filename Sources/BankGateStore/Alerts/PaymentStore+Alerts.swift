@@ -9,9 +9,10 @@ extension PaymentStore {
     /// ``recordAlerts(_:at:)``), the banks' rejection streaks `evaluate` updated, and the cursor
     /// moved past the events looked at. A crash before the commit loses nothing and records
     /// nothing; after it, the events are not looked at again. `alert.fired` events are skipped.
-    /// `loadingPayments`: whether the items carry their payments (no rule about payments: not needed).
+    /// `loadingPayments`: whether the items carry their payments (no rule about payments: not
+    /// needed); `checkingNewCreditors`: whether intake items say if the creditor is new.
     /// - Returns: how many events were looked at, and the firings recorded now.
-    public func evaluateAlertFeed(limit: Int = 500, at: Timestamp, loadingPayments: Bool = true,
+    public func evaluateAlertFeed(limit: Int = 500, at: Timestamp, loadingPayments: Bool = true, checkingNewCreditors: Bool = true,
                                   evaluate: @escaping @Sendable ([AlertFeedItem], inout [String: Int]) -> [AlertOccurrence])
         async throws -> (scanned: Int, fired: [AlertFiring]) {
         try await database.write { db in
@@ -27,7 +28,7 @@ extension PaymentStore {
             for event in events where event.type != "alert.fired" {
                 let payment = loadingPayments ? try event.paymentId.flatMap { try Self.loadPayment(db, id: $0) } : nil
                 var isNew = false
-                if let payment, Self.alertIntakeEventTypes.contains(event.type) {
+                if checkingNewCreditors, let payment, Self.alertIntakeEventTypes.contains(event.type) {
                     isNew = try Self.isNewCreditor(db, payment)
                 }
                 items.append(AlertFeedItem(event: event, payment: payment, isNewCreditor: isNew))
@@ -92,10 +93,12 @@ extension PaymentStore {
     }
 
     /// Whether no payment accepted before `payment` went from its debtor account to its creditor
-    /// account, counting those not rejected, cancelled or failed.
+    /// account, counting those not rejected, cancelled or failed. By the resemblance index (debtor
+    /// account, creditor account, …): the planner would otherwise walk the account's index by `seq`,
+    /// every earlier payment of the account.
     static func isNewCreditor(_ db: SQLiteConnection, _ payment: PaymentRecord) throws -> Bool {
         try db.queryFirst("""
-            SELECT 1 AS seen FROM payments WHERE debtor_account_id = ?1 AND creditor_account = ?2
+            SELECT 1 AS seen FROM payments INDEXED BY payments_resemblance WHERE debtor_account_id = ?1 AND creditor_account = ?2
                 AND seq < (SELECT seq FROM payments WHERE id = ?3) AND status NOT IN ('rejected', 'cancelled', 'failed') LIMIT 1
             """, [.text(payment.debtorAccountId), .text(payment.creditor.account), .text(payment.id)]) { try $0.int("seen") } == nil
     }
