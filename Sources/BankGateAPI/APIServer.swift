@@ -18,6 +18,7 @@ import Logging
 ///   `GET /v1/receipts/{id}/file` (`receipts:read` or `operate`)
 /// - `POST /v1/receipt-exports`, `GET /v1/receipt-exports`, `GET /v1/receipt-exports/{id}`,
 ///   `GET /v1/receipt-exports/{id}/file` (`receipts:read` or `operate`)
+/// - `GET /v1/alerts` (`operate`): the alert rules' firings
 /// - `GET /healthz`, `GET /readyz` (no authentication)
 public enum APIServer {
     /// HTTP/1.1 with the connection policy enforced: idle, header and body deadlines, and at most
@@ -41,6 +42,7 @@ public enum APIServer {
                                   statementPulls: StatementPullService? = nil, receipts: ReceiptDesk? = nil,
                                   keys: (any SigningKeyAdministration)? = nil,
                                   receiptExports: ReceiptExportService? = nil,
+                                  alerts: AlertService? = nil,
                                   accessFailures: AccessFailureLog? = nil,
                                   tokens: [TokenConfig],
                                   maxBodyBytes: Int, clock: any WallClock = SystemClock()) -> Router<APIRequestContext> {
@@ -51,7 +53,7 @@ public enum APIServer {
         if let accessFailures { router.add(middleware: AccessFailureMiddleware(log: accessFailures)) }
         let endpoints = APIEndpoints(gateway: gateway, reports: reports, statementPulls: statementPulls, receipts: receipts, keys: keys,
                                      auth: TokenAuthenticator(tokens: tokens, clock: clock),
-                                     maxBodyBytes: maxBodyBytes, clock: clock, receiptExports: receiptExports)
+                                     maxBodyBytes: maxBodyBytes, clock: clock, receiptExports: receiptExports, alerts: alerts)
         endpoints.register(on: router)
         return router
     }

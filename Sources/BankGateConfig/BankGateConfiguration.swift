@@ -31,6 +31,8 @@ public struct BankGateConfiguration: Sendable {
     public var paymentControls: PaymentControlsConfig
     /// `[[limits]]`: per account or token and currency; none when absent.
     public var limits: [PaymentLimitConfig]
+    /// `[[alerts]]`: alert rules, names unique; none when absent.
+    public var alerts: [AlertRuleConfig] = []
     /// Absolute path of the file read by `load`; `nil` for `parse`.
     public var sourcePath: String?
 

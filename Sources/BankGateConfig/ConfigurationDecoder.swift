@@ -8,7 +8,7 @@ struct ConfigurationDecoder {
     let adapters: AdapterVocabulary
 
     /// The top-level tables bankgate knows.
-    static let sections = ["server", "tokens", "banks", "accounts", "keys", "dispatch", "payment_controls", "limits"]
+    static let sections = ["server", "tokens", "banks", "accounts", "keys", "dispatch", "payment_controls", "limits", "alerts"]
 
     func decode(_ root: TOMLTable) -> BankGateConfiguration {
         for key in root.keys where !Self.sections.contains(key) {
@@ -83,10 +83,18 @@ struct ConfigurationDecoder {
                                       accountIds: accountIdSet, tokenNames: tokenNames)
         }
 
-        return BankGateConfiguration(
+        var alertNames = UniqueIdentifiers(section: "alerts", problems: problems)
+        let alerts = tables("alerts", in: root).enumerated().compactMap { index, table in
+            AlertRuleConfig.decode(TableReader(table, path: "alerts[\(index)]", allowedKeys: AlertRuleConfig.keys, problems: problems),
+                                   names: &alertNames, bankIds: Set(bankIds.seen.keys), accountIds: accountIdSet)
+        }
+
+        var configuration = BankGateConfiguration(
             server: server ?? ServerConfig(host: "", port: 0, dataDirectory: ""),
             tokens: tokens, banks: banks, accounts: accounts, keys: keys, dispatch: dispatch, paymentControls: controls,
             limits: limits)
+        configuration.alerts = alerts
+        return configuration
     }
 
     /// The vocabulary entry of the adapter a `[[banks]]` table names, if it names a known one.

@@ -44,6 +44,8 @@ public struct GatewayRuntime: Sendable {
     public let signingKeys: [SigningKeyStatus]
     /// The signing keys' life cycle: `/v1/keys`, and the configured keys recorded at start.
     public let keyDesk: SigningKeyDesk
+    /// The `[[alerts]]` rules evaluated (`/v1/alerts`).
+    public let alerts: AlertService
     private let listening: PortAnnouncement
     private let logger: Logger
 
@@ -106,6 +108,7 @@ public struct GatewayRuntime: Sendable {
         self.receiptPulls = ReceiptPullScheduler(pulls: receipts.pulls)
         self.webhookSender = WebhookSender(store: reports.webhooks, poster: HTTPWebhookPoster(), clock: clock, logger: logger)
         self.reconciler = ReconcilerService(reports: reports, logger: logger)
+        self.alerts = Self.makeAlertService(configuration, store: store, dispatcher: dispatcher, clock: clock, logger: logger)
         self.connectionPolicy = APIConnectionPolicy(server: configuration.server)
         self.connections = ConnectionGate(policy: connectionPolicy, logger: logger)
         self.listening = PortAnnouncement()
@@ -151,7 +154,7 @@ public struct GatewayRuntime: Sendable {
         }
         let application = Application(
             router: APIServer.makeRouter(gateway: engine, reports: reports, statementPulls: statementPulls, receipts: receipts,
-                                         keys: keyDesk, receiptExports: receiptExports,
+                                         keys: keyDesk, receiptExports: receiptExports, alerts: alerts,
                                          accessFailures: AccessFailureLog(recorder: AuditedAccessFailures(store: store, clock: clock,
                                                                                                           logger: logger),
                                                                           clock: clock),
@@ -171,7 +174,21 @@ public struct GatewayRuntime: Sendable {
         let auditWatch = AuditChainWatch(store: store, clock: clock, logger: logger,
                                          configurationLoaded: ConfigurationFingerprint(configuration))
         return [keyDesk, dispatcher, statementPulls, receiptPulls, reconciler, webhookSender, keyWatch, receiptWatch, auditWatch,
-                receiptExports, application]
+                receiptExports, alerts, application]
+    }
+
+    /// The alert rules' service: circuits from the dispatcher, certificates as inspected at start
+    /// (those not replaced by a rollover).
+    static func makeAlertService(_ configuration: BankGateConfiguration, store: PaymentStore, dispatcher: DispatcherService,
+                                 clock: any WallClock, logger: Logger) -> AlertService {
+        let certificates = SigningKeyInventory.inspect(configuration.keys, at: clock.now()).compactMap { status -> KeyExpiryFact? in
+            guard status.replacedBy == nil, let notAfter = status.facts?.notAfter else { return nil }
+            return KeyExpiryFact(keyId: status.config.id, bankId: status.config.bank, notAfter: notAfter)
+        }
+        return AlertService(rules: configuration.alerts,
+                            accountBanks: Dictionary(configuration.accounts.map { ($0.id, $0.bank) }, uniquingKeysWith: { first, _ in first }),
+                            store: store, clock: clock, logger: logger, openCircuits: { dispatcher.openCircuits() },
+                            keyExpiries: { _ in certificates })
     }
 
     /// Waits until the API listens and returns its port (useful with `listen = "127.0.0.1:0"`).

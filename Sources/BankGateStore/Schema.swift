@@ -577,5 +577,36 @@ enum Schema {
             CREATE INDEX payments_submitter_day ON payments (submitted_by, currency, created_at);
             CREATE INDEX payments_account_day ON payments (debtor_account_id, currency, created_at);
             """),
+        // Alert rules (issue 11): each firing once per rule, subject and occurrence (the unique key
+        // makes a repeated evaluation after a restart a no-op), with the condition's details as
+        // JSON and the payment it is about, if any. `alert_cursor` is the last `outbox_events.seq`
+        // the alert service looked at (it starts at the events already written: rules do not fire
+        // for the past); `alert_rejection_streaks` counts each bank's payments rejected in a row.
+        // Cursor, streaks and firings move in one transaction.
+        Migration(name: "018_alert_firings", sql: """
+            CREATE TABLE alert_firings (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                rule TEXT NOT NULL,
+                subject_kind TEXT NOT NULL,
+                subject_id TEXT NOT NULL,
+                occurrence TEXT NOT NULL,
+                condition TEXT NOT NULL,
+                payment_id TEXT,
+                fired_at INTEGER NOT NULL,
+                details TEXT NOT NULL,
+                UNIQUE (rule, subject_kind, subject_id, occurrence)
+            );
+            CREATE INDEX alert_firings_rule ON alert_firings (rule, id);
+            CREATE INDEX alert_firings_at ON alert_firings (fired_at, id);
+            CREATE TABLE alert_cursor (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                last_seq INTEGER NOT NULL
+            );
+            INSERT INTO alert_cursor (id, last_seq) SELECT 1, COALESCE(MAX(seq), 0) FROM outbox_events;
+            CREATE TABLE alert_rejection_streaks (
+                bank_id TEXT PRIMARY KEY,
+                rejections INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            """),
     ]
 }

@@ -21,6 +21,8 @@ struct APIEndpoints: Sendable {
     let clock: any WallClock
     /// Receipt exports, for `/v1/receipt-exports`; nil: 404.
     var receiptExports: ReceiptExportService? = nil
+    /// The alert rules' firings, for `/v1/alerts`; nil: 404.
+    var alerts: AlertService? = nil
 
     /// Registers every route on `router`.
     func register(on router: Router<APIRequestContext>) {
@@ -42,6 +44,7 @@ struct APIEndpoints: Sendable {
         registerReceiptExportRoutes(on: router)
         registerReceiptReportRoutes(on: router)
         registerKeyRoutes(on: router)
+        router.get("/v1/alerts") { request, context in try await listAlerts(request, context) }
         router.get("/healthz") { _, _ in health() }
         router.get("/readyz") { _, _ in await readiness() }
     }

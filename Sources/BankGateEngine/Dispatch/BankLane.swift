@@ -179,6 +179,11 @@ final class BankLane: Sendable {
         state.withLock { ($0.circuit.state, $0.inFlight.count) }
     }
 
+    /// When the circuit opened, while it is not closed again.
+    var circuitOpenedAt: Timestamp? {
+        state.withLock { $0.circuit.openedAt }
+    }
+
     /// Whether a submission is being sent or asked about by this lane (its outcome may be held in
     /// memory until the store takes it): periodic recovery leaves such submissions alone.
     func isWorking(on submissionId: String) -> Bool {

@@ -100,6 +100,11 @@ public final class DispatcherService: Service, Sendable {
     /// Wakes the lane of `bankId` (new work was accepted).
     public func wake(bankId: String) { lanes[bankId]?.wake.signal() }
 
+    /// The banks whose circuit is open (or half open, probing), with when it opened.
+    public func openCircuits() -> [String: Timestamp] {
+        lanes.compactMapValues { $0.circuitOpenedAt }
+    }
+
     /// Circuit state and work in flight per bank.
     public func laneSnapshots() -> [String: (circuit: String, inFlight: Int)] {
         lanes.mapValues { lane in

@@ -41,6 +41,9 @@ public struct CircuitBreaker: Sendable, Hashable {
 
     public private(set) var state: State = .closed
     public private(set) var consecutiveFailures = 0
+    /// When the circuit opened, until it closes again (a failed probe does not restart it): one
+    /// opening, for alert rules.
+    public private(set) var openedAt: Timestamp?
     private var openUntil = Timestamp(milliseconds: 0)
     private var probeInFlight = false
     let threshold: Int
@@ -79,6 +82,7 @@ public struct CircuitBreaker: Sendable, Hashable {
         state = .closed
         consecutiveFailures = 0
         probeInFlight = false
+        openedAt = nil
     }
 
     /// The bank could not be reached or was unavailable.
@@ -86,6 +90,7 @@ public struct CircuitBreaker: Sendable, Hashable {
         consecutiveFailures += 1
         probeInFlight = false
         if state == .halfOpen || consecutiveFailures >= threshold {
+            if state == .closed { openedAt = now }
             state = .open
             openUntil = now.adding(milliseconds: cooldownMilliseconds)
         }
