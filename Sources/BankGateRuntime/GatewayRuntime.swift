@@ -156,8 +156,9 @@ public struct GatewayRuntime: Sendable {
         let receiptWatch = ReceiptIntegrityWatch(receipts: receipts, logger: logger)
         let auditWatch = AuditChainWatch(store: store, clock: clock, logger: logger,
                                          configurationLoaded: ConfigurationFingerprint(configuration))
+        let approvalExpiry = ApprovalExpiryService(store: store, clock: clock, logger: logger)
         return [keyDesk, dispatcher, statementPulls, receiptPulls, reconciler, webhookSender, keyWatch, receiptWatch, auditWatch,
-                receiptExports, application]
+                receiptExports, approvalExpiry, application]
     }
 
     /// Waits until the API listens and returns its port (useful with `listen = "127.0.0.1:0"`).

@@ -42,6 +42,7 @@ struct APIEndpoints: Sendable {
         registerReceiptExportRoutes(on: router)
         registerReceiptReportRoutes(on: router)
         registerKeyRoutes(on: router)
+        registerApprovalRoutes(on: router)
         router.get("/healthz") { _, _ in health() }
         router.get("/readyz") { _, _ in await readiness() }
     }
