@@ -144,4 +144,37 @@ final class ApprovalFlowTests: XCTestCase {
         let ledger = try await harness.ledger()
         XCTAssertEqual(ledger.count, 2)
     }
+
+    /// `bankgate approvals list|approve|reject` through the running daemon.
+    func testTheCommandListsApprovesAndRejects() async throws {
+        try await start()
+        func bankgate(_ arguments: [String], token: String) throws -> (status: Int32, out: String, err: String) {
+            try BankGateExecutable.run(arguments + ["--url", "http://127.0.0.1:\(harness.apiPort)", "--token", token])
+        }
+        let first = try await harness.call("POST", "/v1/payments", body: GatewayHarness.payment(amount: "2000.00", e2e: "CLI-A1"), key: "c-1")
+        let second = try await harness.call("POST", "/v1/payments", body: GatewayHarness.payment(amount: "3000.00", e2e: "CLI-A2"), key: "c-2")
+        let firstId = try XCTUnwrap(first.json["id"] as? String), secondId = try XCTUnwrap(second.json["id"] as? String)
+
+        let list = try bankgate(["approvals", "list"], token: alice)
+        XCTAssertEqual(list.status, 0, list.err)
+        XCTAssertTrue(list.out.contains(firstId) && list.out.contains(secondId) && list.out.contains("large-eur"), list.out)
+        XCTAssertTrue(list.out.contains("0/2"), list.out)
+
+        let approved = try bankgate(["approvals", "approve", firstId, "--note", "invoice 7 checked"], token: alice)
+        XCTAssertEqual(approved.status, 0, approved.err)
+        XCTAssertTrue(approved.out.contains("1/2 approvals") && approved.out.contains("pending_approval"), approved.out)
+        let again = try bankgate(["approvals", "approve", firstId], token: alice)
+        XCTAssertNotEqual(again.status, 0)
+        XCTAssertTrue(again.err.contains("already_decided") || again.err.contains("already decided"), again.err)
+        let rejected = try bankgate(["approvals", "reject", secondId, "--note", "duplicate invoice"], token: bob)
+        XCTAssertEqual(rejected.status, 0, rejected.err)
+        XCTAssertTrue(rejected.out.contains("rejected"), rejected.out)
+
+        let after = try bankgate(["approvals", "list", "--json"], token: alice)
+        XCTAssertEqual(after.status, 0, after.err)
+        let document = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(after.out.utf8)) as? [String: Any])
+        let rows = try XCTUnwrap(document["approvals"] as? [[String: Any]])
+        XCTAssertEqual(rows.map { $0["payment_id"] as? String }, [firstId])
+        XCTAssertEqual((rows.first?["approvals"] as? [[String: Any]])?.first?["note"] as? String, "invoice 7 checked")
+    }
 }
