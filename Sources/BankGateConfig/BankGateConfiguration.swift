@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+public import BankGateCore
 
 /// Everything bankgate reads from its TOML configuration file: the API server, the API tokens,
 /// the banks it talks to, the debtor accounts it pays from, the keys it signs with, and the
@@ -31,6 +32,10 @@ public struct BankGateConfiguration: Sendable {
     public var paymentControls: PaymentControlsConfig
     /// `[[limits]]`: per account or token and currency; none when absent.
     public var limits: [PaymentLimitConfig]
+    /// `[[approval_rules]]`: which payments need approvals; none when absent (no payment does).
+    public var approvalRules: [ApprovalRule] = []
+    /// `[approvals]`, defaults when absent.
+    public var approvals = ApprovalsConfig()
     /// `[[alerts]]`: alert rules, names unique; none when absent.
     public var alerts: [AlertRuleConfig] = []
     /// Absolute path of the file read by `load`; `nil` for `parse`.

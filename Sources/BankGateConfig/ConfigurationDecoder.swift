@@ -8,7 +8,8 @@ struct ConfigurationDecoder {
     let adapters: AdapterVocabulary
 
     /// The top-level tables bankgate knows.
-    static let sections = ["server", "tokens", "banks", "accounts", "keys", "dispatch", "payment_controls", "limits", "alerts"]
+    static let sections = ["server", "tokens", "banks", "accounts", "keys", "dispatch", "payment_controls", "limits",
+                           "approval_rules", "approvals", "alerts"]
 
     func decode(_ root: TOMLTable) -> BankGateConfiguration {
         for key in root.keys where !Self.sections.contains(key) {
@@ -83,6 +84,15 @@ struct ConfigurationDecoder {
                                       accountIds: accountIdSet, tokenNames: tokenNames)
         }
 
+        var ruleNames = UniqueIdentifiers(section: "approval_rules", problems: problems)
+        let approvalRules = tables("approval_rules", in: root).enumerated().compactMap { index, table in
+            ApprovalRuleConfig.decode(TableReader(table, path: "approval_rules[\(index)]", allowedKeys: ApprovalRuleConfig.keys,
+                                                  problems: problems),
+                                      names: &ruleNames, accountIds: accountIdSet)
+        }
+        let approvals = table("approvals", in: root).map {
+            ApprovalsConfig.decode(TableReader($0, path: "approvals", allowedKeys: ApprovalsConfig.keys, problems: problems))
+        } ?? ApprovalsConfig()
         var alertNames = UniqueIdentifiers(section: "alerts", problems: problems)
         let alerts = tables("alerts", in: root).enumerated().compactMap { index, table in
             AlertRuleConfig.decode(TableReader(table, path: "alerts[\(index)]", allowedKeys: AlertRuleConfig.keys, problems: problems),
@@ -93,6 +103,8 @@ struct ConfigurationDecoder {
             server: server ?? ServerConfig(host: "", port: 0, dataDirectory: ""),
             tokens: tokens, banks: banks, accounts: accounts, keys: keys, dispatch: dispatch, paymentControls: controls,
             limits: limits)
+        configuration.approvalRules = approvalRules
+        configuration.approvals = approvals
         configuration.alerts = alerts
         return configuration
     }

@@ -10,14 +10,17 @@ public enum PaymentStateMachine {
     /// - `unknown → held` when the bank's duplicate-check memory may have expired: a person decides.
     /// - `received → held` at intake for a suspected duplicate; an operator releases (`held → queued`)
     ///   or cancels it.
-    /// - `failed → queued` and `held → queued` only for an operator (`payments retry`).
+    /// - `failed → queued` and `held → queued` only for an operator (`payments retry`); a released
+    ///   duplicate that needs approvals goes `held → pending_approval` instead.
+    /// - `pending_approval → queued` on the last approval needed, `→ rejected` on a rejection or,
+    ///   for `approval_expiry`, when the approvals were not given in time.
     public static let table: [PaymentStatus: [PaymentStatus: Set<TransitionCause>]] = [
         .received: [
             .queued: [.api], .pendingApproval: [.api], .scheduled: [.api], .held: [.api],
             .rejected: [.api], .cancelled: [.api, .operator],
         ],
         .pendingApproval: [
-            .queued: [.api, .operator], .rejected: [.api, .operator], .cancelled: [.api, .operator],
+            .queued: [.api, .operator], .rejected: [.api, .operator, .approvalExpiry], .cancelled: [.api, .operator],
         ],
         .scheduled: [
             .queued: [.dispatcher, .operator], .cancelled: [.api, .operator],
@@ -41,7 +44,7 @@ public enum PaymentStateMachine {
             .queued: [.bank], .held: [.dispatcher],
         ],
         .held: [
-            .queued: [.operator], .cancelled: [.operator],
+            .queued: [.operator], .pendingApproval: [.operator], .cancelled: [.operator],
             .submitted: [.bank], .processing: [.bank], .completed: [.bank], .rejected: [.bank],
         ],
         .completed: [

@@ -44,4 +44,6 @@ public enum TransitionCause: String, Codable, Hashable, Sendable {
     case recovery
     /// An operator command.
     case `operator`
+    /// The approvals a payment needed were not given in time (`[approvals] expire_after_minutes`).
+    case approvalExpiry = "approval_expiry"
 }

@@ -19,6 +19,8 @@ public final class GatewayEngine: PaymentGateway {
     let duplicateCheck: DuplicateCheck
     /// `[[limits]]`, per account and per token.
     let limits: [PaymentLimit]
+    /// `[[approval_rules]]` and `[approvals]`: which payments wait for approvals, and how long.
+    let approvalPolicy: ApprovalPolicy
 
     struct BankMessageProfile {
         var kind: String
@@ -92,6 +94,8 @@ public final class GatewayEngine: PaymentGateway {
             return PaymentLimit(holder: holder, currency: limit.currency, singleMinor: limit.single?.minorUnits,
                                 dailyTotalMinor: limit.dailyTotal?.minorUnits, dailyCount: limit.dailyCount)
         }
+        approvalPolicy = ApprovalPolicy(rules: configuration.approvalRules,
+                                        expireAfterMilliseconds: Int64(configuration.approvals.expireAfterMinutes) * 60_000)
         self.store = store
         self.dispatcher = dispatcher
         self.clock = clock
@@ -171,7 +175,8 @@ public final class GatewayEngine: PaymentGateway {
         do {
             outcome = try await store.accept(drafts, submissions: submissions,
                                              claim: IdempotencyClaim(client: client, key: idempotencyKey, fingerprint: fingerprint),
-                                             duplicateCheck: duplicateCheck, limits: limits, at: now)
+                                             duplicateCheck: duplicateCheck, limits: limits, approvals: approvalPolicy,
+                                             kind: payrollKind != nil ? .payroll : asBatch ? .batch : .single, at: now)
         } catch {
             throw mapStoreError(error)
         }
@@ -233,7 +238,8 @@ public final class GatewayEngine: PaymentGateway {
 
     public func payment(id: String) async throws(GatewayError) -> PaymentDetail {
         do {
-            guard let payment = try await store.payment(id: id) else { throw notFound() }
+            guard var payment = try await store.payment(id: id) else { throw notFound() }
+            if payment.approval != nil { payment.approval?.decisions = try await store.approvalDecisions(paymentId: id) }
             return PaymentDetail(payment: payment, history: try await store.history(paymentId: id))
         } catch let error as GatewayError {
             throw error

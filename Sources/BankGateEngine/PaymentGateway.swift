@@ -83,6 +83,10 @@ public struct GatewayError: Error, Sendable, Hashable, CustomStringConvertible {
     /// `idempotency_conflict` …). One list, so that a client can rely on it.
     public enum Code: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
         case accountClosed = "account_closed"
+        case alreadyDecided = "already_decided"
+        case batchApproval = "batch_approval"
+        case notPendingApproval = "not_pending_approval"
+        case ownPayment = "own_payment"
         case accountFrozen = "account_frozen"
         case accountMismatch = "account_mismatch"
         case badRequest = "bad_request"
@@ -200,6 +204,12 @@ public protocol PaymentGateway: Sendable {
     func events(after sequence: Int64, limit: Int, waitMilliseconds: Int) async throws(GatewayError) -> [OutboxEvent]
     /// Whether the store and services are up.
     func isReady() async -> Bool
+    /// Records an approver's decision on a payment, or a whole batch, pending approval
+    /// (maker-checker): `own_payment`, `already_decided`, `not_pending_approval`, `batch_approval`.
+    func decideApproval(_ target: ApprovalTarget, decision: ApprovalDecision, by principal: String,
+                        note: String?) async throws(GatewayError) -> ApprovalOutcome
+    /// Payments pending approval, oldest first, with the decisions so far; cursor paging.
+    func pendingApprovals(limit: Int, cursor: String?) async throws(GatewayError) -> PaymentPage
 }
 
 /// A configured debtor account as intake sees it.
@@ -214,6 +224,15 @@ public struct AccountInfo: Sendable, Hashable {
 }
 
 extension PaymentGateway {
+    public func decideApproval(_ target: ApprovalTarget, decision: ApprovalDecision, by principal: String,
+                               note: String?) async throws(GatewayError) -> ApprovalOutcome {
+        throw GatewayError(.notFound, code: .notFound, message: "approvals are not kept here")
+    }
+
+    public func pendingApprovals(limit: Int, cursor: String?) async throws(GatewayError) -> PaymentPage {
+        throw GatewayError(.notFound, code: .notFound, message: "approvals are not kept here")
+    }
+
     public func accountStatus(accountId: String) async throws(GatewayError) -> AccountStatusRecord {
         throw GatewayError(.notFound, code: .notFound, message: "account status is not kept here")
     }

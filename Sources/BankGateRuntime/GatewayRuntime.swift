@@ -173,8 +173,9 @@ public struct GatewayRuntime: Sendable {
         let receiptWatch = ReceiptIntegrityWatch(receipts: receipts, logger: logger)
         let auditWatch = AuditChainWatch(store: store, clock: clock, logger: logger,
                                          configurationLoaded: ConfigurationFingerprint(configuration))
+        let approvalExpiry = ApprovalExpiryService(store: store, clock: clock, logger: logger)
         return [keyDesk, dispatcher, statementPulls, receiptPulls, reconciler, webhookSender, keyWatch, receiptWatch, auditWatch,
-                receiptExports, alerts, application]
+                receiptExports, approvalExpiry, alerts, application]
     }
 
     /// The alert rules' service: circuits from the dispatcher, certificates as inspected at start

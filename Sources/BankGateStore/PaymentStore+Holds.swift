@@ -1,9 +1,10 @@
 public import BankGateCore
 
 /// Why a queued submission is held back: no usable signing key, or its account is not active
-/// (frozen, closed). A suspected duplicate (`duplicate`) is held in the payments' own status.
+/// (frozen, closed). A suspected duplicate (`duplicate`) is held in the payments' own status, and
+/// so is a message whose payments wait for approvals (`approval`, see ``PaymentStore/decide``).
 public enum HoldKind: String, Sendable, Hashable {
-    case signing, account, duplicate
+    case signing, account, duplicate, approval
 }
 
 /// Submissions held for a signing key: still `queued`, no attempt used, with the reason shown on
@@ -37,7 +38,7 @@ extension PaymentStore {
         let hold = try db.queryFirst("SELECT held_reason, held_kind FROM submissions WHERE id = ?", [.text(submissionId)]) {
             (reason: try $0.optionalText("held_reason"), kind: try $0.optionalText("held_kind").flatMap(HoldKind.init(rawValue:)))
         }
-        guard let hold, let held = hold.reason, hold.kind != .duplicate else { return }
+        guard let hold, let held = hold.reason, hold.kind != .duplicate, hold.kind != .approval else { return }
         let kind = hold.kind ?? .signing
         try db.run("UPDATE submissions SET held_reason = NULL, held_since = NULL, held_kind = NULL WHERE id = ?", [.text(submissionId)])
         let why = kind == .account ? "its account is active again" : "a usable signing key signed it"

@@ -7,11 +7,17 @@ extension PaymentStore {
     /// A payment that resembles a recent one (``DuplicateCheck``) is accepted `held`, naming the
     /// payment it resembles, with every payment of its bank message (a message is sent whole), and
     /// announced `payment.held`; an operator releases or cancels it.
+    ///
+    /// Payments that `approvals` says need approvals (``ApprovalPolicy``) are accepted
+    /// `pending_approval`, their bank messages held (`held_kind` `approval`) until the last approval
+    /// needed; a suspected duplicate is held first and waits for its approvals once released.
+    /// `kind` is how they came in (`single`, `batch`, `payroll`), as approval rules filter it.
     public func accept(_ payments: [PaymentDraft], submissions: [SubmissionDraft], claim: IdempotencyClaim,
-                       duplicateCheck: DuplicateCheck = .off, limits: [PaymentLimit] = [], at: Timestamp) async throws -> AcceptOutcome {
+                       duplicateCheck: DuplicateCheck = .off, limits: [PaymentLimit] = [], approvals: ApprovalPolicy = .none,
+                       kind: PaymentKind = .single, at: Timestamp) async throws -> AcceptOutcome {
         do {
             return try await insert(payments, submissions: submissions, claim: claim, duplicateCheck: duplicateCheck, limits: limits,
-                                    at: at)
+                                    approvals: approvals, kind: kind, at: at)
         } catch IntakeConflict.duplicateEndToEndId(let id) {
             return .duplicateEndToEndId(id)
         } catch IntakeConflict.accountNotActive(let record) {
@@ -71,7 +77,8 @@ extension PaymentStore {
     }
 
     private func insert(_ payments: [PaymentDraft], submissions: [SubmissionDraft], claim: IdempotencyClaim,
-                        duplicateCheck: DuplicateCheck, limits: [PaymentLimit], at: Timestamp) async throws -> AcceptOutcome {
+                        duplicateCheck: DuplicateCheck, limits: [PaymentLimit], approvals: ApprovalPolicy, kind: PaymentKind,
+                        at: Timestamp) async throws -> AcceptOutcome {
         try await database.write { db in
             if let existing = try db.queryFirst(
                 "SELECT fingerprint, payment_ids FROM idempotency_keys WHERE client = ? AND key = ?",
@@ -93,8 +100,11 @@ extension PaymentStore {
                 }
             }
             let resemblances = try Resemblances(db, payments, check: duplicateCheck, at: at)
+            let need = try approvals.need(db, payments, kind: kind, at: at)
             for submission in submissions {
-                let heldReason = resemblances.heldSubmissions[submission.id]
+                let duplicateReason = resemblances.heldSubmissions[submission.id]
+                let heldReason = duplicateReason ?? need?.reason
+                let heldKind: HoldKind = duplicateReason != nil ? .duplicate : .approval
                 try db.run("""
                     INSERT INTO submissions (id, bank_id, debtor_account_id, message_id, payment_info_id, message_kind,
                         created_at, requested_execution_date, state, next_attempt_at, held_reason, held_since, held_kind)
@@ -104,7 +114,7 @@ extension PaymentStore {
                           .integer(at.milliseconds), .text(submission.requestedExecutionDate),
                           .text(heldReason == nil ? "queued" : "held"), .integer(at.milliseconds), heldReason.sqlValue,
                           heldReason == nil ? .null : .integer(at.milliseconds),
-                          heldReason == nil ? .null : .text(HoldKind.duplicate.rawValue)])
+                          heldReason == nil ? .null : .text(heldKind.rawValue)])
             }
             let messageIds = Dictionary(uniqueKeysWithValues: submissions.map { ($0.id, ($0.messageId, $0.paymentInfoId)) })
             var records: [PaymentRecord] = []
@@ -114,22 +124,26 @@ extension PaymentStore {
             // event are the same as those of `transition(_:_:to:cause:at:)`.
             try PaymentStateMachine.check(from: .received, to: .queued, cause: .api)
             try PaymentStateMachine.check(from: .received, to: .held, cause: .api)
+            try PaymentStateMachine.check(from: .received, to: .pendingApproval, cause: .api)
             for draft in payments {
                 let heldReason = resemblances.heldSubmissions[draft.submissionId]
-                let status: PaymentStatus = heldReason == nil ? .queued : .held
+                let status: PaymentStatus = heldReason != nil ? .held : need != nil ? .pendingApproval : .queued
                 let resembled = resemblances.resembled[draft.id]
                 do {
                     try db.run("""
                         INSERT INTO payments (id, batch_id, submission_id, debtor_account_id, bank_id, amount_minor, currency,
                             creditor_name, creditor_account, creditor_bank_code, remittance_info, end_to_end_id, instruction_id,
-                            requested_execution_date, status, created_at, updated_at, suspected_duplicate_of, submitted_by, \(Self.detailColumns))
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            requested_execution_date, status, created_at, updated_at, suspected_duplicate_of, submitted_by,
+                            approvals_needed, approval_rules, approval_expires_at, \(Self.detailColumns))
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """, [.text(draft.id), draft.batchId.sqlValue, .text(draft.submissionId), .text(draft.debtorAccountId),
                               .text(draft.bankId), .integer(draft.amount.minorUnits), .text(draft.amount.currency.code),
                               .text(draft.creditor.name), .text(draft.creditor.account), draft.creditor.bankCode.sqlValue,
                               draft.remittanceInfo.sqlValue, .text(draft.endToEndId), .text(draft.instructionId),
                               .text(draft.requestedExecutionDate), .text(status.rawValue), .integer(at.milliseconds),
-                              .integer(at.milliseconds), resembled.sqlValue, .text(claim.client)]
+                              .integer(at.milliseconds), resembled.sqlValue, .text(claim.client),
+                              need.map { .integer(Int64($0.approvals)) } ?? .null, need.map { .text($0.rules.joined(separator: ",")) } ?? .null,
+                              need.map { .integer($0.expiresAt.milliseconds) } ?? .null]
                             + Self.detailValues(draft.details, draft.creditor))
                 } catch let error as SQLiteError where error.isConstraintViolation && error.message.contains("end_to_end_id") {
                     throw IntakeConflict.duplicateEndToEndId(draft.endToEndId)
@@ -145,12 +159,16 @@ extension PaymentStore {
                     details: draft.details)
                 record.holdReason = heldReason
                 record.suspectedDuplicateOf = resembled
+                record.approval = need.map {
+                    PaymentApproval(needed: $0.approvals, rules: $0.rules, expiresAt: $0.expiresAt, submittedBy: claim.client)
+                }
                 // One audit record for both intake steps (received, then queued or held).
                 let accepted = "accepted from \(claim.client)"
                 try Self.appendHistory(db, paymentId: draft.id, from: nil, to: .received, cause: .api, at: at,
                                        attempt: 0, details: TransitionDetails(reason: accepted), audited: false)
                 try Self.appendHistory(db, paymentId: draft.id, from: .received, to: status, cause: .api, at: at,
-                                       attempt: 0, details: TransitionDetails(reason: heldReason), auditNote: accepted)
+                                       attempt: 0, details: TransitionDetails(reason: heldReason ?? (status == .pendingApproval ? need?.reason : nil)),
+                                       auditNote: accepted)
                 if let event = Self.eventType(from: .received, to: status) {
                     try Self.appendEvent(db, type: event, payment: record, previous: .received, at: at)
                 }
@@ -161,6 +179,19 @@ extension PaymentStore {
                         .text(payments.map(\.id).joined(separator: ",")), .integer(at.milliseconds)])
             return .created(records)
         }
+    }
+
+    /// For a held payment that needed approvals and has not got them (a suspected duplicate held
+    /// before it could wait): what it needs, its wait starting at `at` (as long as it was at intake).
+    /// Its new expiry is written here.
+    private static func approvalStillNeeded(_ db: SQLiteConnection, _ payment: PaymentRecord, at: Timestamp) throws -> ApprovalNeed? {
+        guard payment.status == .held, let approval = payment.approval else { return nil }
+        let given = try decisions(db, paymentId: payment.id).filter { $0.decision == .approve }.count
+        guard given < approval.needed else { return nil }
+        let wait = (approval.expiresAt?.milliseconds ?? payment.createdAt.milliseconds) - payment.createdAt.milliseconds
+        let expiresAt = at.adding(milliseconds: max(0, wait))
+        try db.run("UPDATE payments SET approval_expires_at = ? WHERE id = ?", [.integer(expiresAt.milliseconds), .text(payment.id)])
+        return ApprovalNeed(approvals: approval.needed, rules: approval.rules, expiresAt: expiresAt)
     }
 
     /// Cancels a payment that cannot have reached the bank. Throws `conflict` otherwise.
@@ -183,6 +214,8 @@ extension PaymentStore {
     /// A bank message is retried as a whole: every payment of the same submission in the same status
     /// is queued with it, so that a message id only ever carries one set of transfers (a resend of a
     /// part under the same `MsgId` would be a different message the bank may take for the original).
+    /// A held payment that still needs its approvals goes to `pending_approval` instead, and waits
+    /// for them as long as it would have at intake, from now.
     public func retry(paymentId: String, actor: String, at: Timestamp) async throws -> PaymentRecord {
         try await database.write { db in
             guard let payment = try Self.loadPayment(db, id: paymentId) else { throw StoreError.notFound("payment") }
@@ -191,11 +224,25 @@ extension PaymentStore {
             }
             var siblings = try Self.loadPayments(db, submissionId: payment.submissionId).filter { $0.status == payment.status }
             var retried = payment
+            var awaitingApproval: String?
             for index in siblings.indices {
                 let reason = siblings[index].id == paymentId ? "retry by \(actor)" : "retry by \(actor) (same bank message as \(paymentId))"
-                try Self.transition(db, &siblings[index], to: .queued, cause: .operator, at: at,
-                                    details: TransitionDetails(reason: reason))
+                if let wait = try Self.approvalStillNeeded(db, siblings[index], at: at) {
+                    try Self.transition(db, &siblings[index], to: .pendingApproval, cause: .operator, at: at,
+                                        details: TransitionDetails(reason: reason + "; " + wait.reason))
+                    siblings[index].approval?.expiresAt = wait.expiresAt
+                    awaitingApproval = wait.reason
+                } else {
+                    try Self.transition(db, &siblings[index], to: .queued, cause: .operator, at: at,
+                                        details: TransitionDetails(reason: reason))
+                }
                 if siblings[index].id == paymentId { retried = siblings[index] }
+            }
+            if let awaitingApproval {
+                try db.run("""
+                    UPDATE submissions SET held_reason = ?, held_kind = ?, held_since = ? WHERE id = ? AND state = 'held'
+                    """, [.text(awaitingApproval), .text(HoldKind.approval.rawValue), .integer(at.milliseconds), .text(payment.submissionId)])
+                return retried
             }
             try db.run("""
                 UPDATE submissions SET state = 'queued', next_attempt_at = ?, unknown_since = NULL, held_reason = NULL,

@@ -49,7 +49,7 @@ extension PaymentStore {
         if let value = details.bankStatus { payment.bankStatus = value }
         if let value = details.reasonCode { payment.reasonCode = value }
         if let value = details.reasonText { payment.reasonText = value }
-        if let type = eventType(from: previous, to: status) {
+        if let type = eventType(from: previous, to: status, cause: cause) {
             try appendEvent(db, type: type, payment: payment, previous: previous, at: at)
         }
     }
@@ -81,9 +81,14 @@ extension PaymentStore {
     }
 
     /// The outbox event a transition produces, if any. `sending` is internal and produces none.
-    static func eventType(from: PaymentStatus?, to: PaymentStatus) -> String? {
+    /// Approvals have their own: `payment.approval_required`, `payment.approved`,
+    /// `payment.approval_rejected` and `payment.approval_expired`.
+    static func eventType(from: PaymentStatus?, to: PaymentStatus, cause: TransitionCause? = nil) -> String? {
         switch (from, to) {
         case (_, .sending): nil
+        case (_, .pendingApproval): "payment.approval_required"
+        case (.pendingApproval, .queued): "payment.approved"
+        case (.pendingApproval, .rejected): cause == .approvalExpiry ? "payment.approval_expired" : "payment.approval_rejected"
         case (nil, .queued), (.received, .queued): "payment.accepted"
         case (.sending, .queued), (.unknown, .queued), (.failed, .queued), (.held, .queued): "payment.requeued"
         default: "payment." + to.rawValue

@@ -51,6 +51,7 @@ public final class PaymentStore: Sendable {
                 sameBank: row.optionalInt("same_bank").map { $0 != 0 }))
         record.suspectedDuplicateOf = try row.optionalText("suspected_duplicate_of")
         record.holdReason = status == .queued || status == .held ? try row.optionalText("held_reason") : nil
+        record.approval = try approval(row)
         return record
     }
 
@@ -86,7 +87,7 @@ public final class PaymentStore: Sendable {
         p.created_at, p.updated_at, p.seq, s.message_id, s.payment_info_id, s.held_reason, \
         p.purpose, p.priority, p.category_purpose, p.charge_bearer, p.same_bank, p.creditor_bank_name, p.creditor_bank_branch, \
         p.creditor_street, p.creditor_town, p.creditor_postal_code, p.creditor_country, p.creditor_address_lines, \
-        p.suspected_duplicate_of \
+        p.suspected_duplicate_of, p.submitted_by, p.approvals_needed, p.approval_rules, p.approval_expires_at \
         FROM payments p JOIN submissions s ON s.id = p.submission_id
         """
 

@@ -37,6 +37,8 @@ public struct PaymentRecord: Sendable, Hashable {
     public var holdReason: String?
     /// The payment this one resembles, when it was held at intake as a suspected duplicate.
     public var suspectedDuplicateOf: String?
+    /// The approvals it needed (`[[approval_rules]]`), `nil` when it needed none.
+    public var approval: PaymentApproval?
 
     public init(id: String, batchId: String?, submissionId: String, debtorAccountId: String, bankId: String,
                 amount: Money, creditor: Party, remittanceInfo: String?, endToEndId: String, instructionId: String,
@@ -299,7 +301,7 @@ extension PaymentRecord {
     /// `GET /v1/payments/{id}` shows.
     public var asAccepted: PaymentRecord {
         var record = self
-        record.status = status == .held && holdReason != nil ? .held : .queued
+        record.status = status == .held && holdReason != nil ? .held : approval != nil ? .pendingApproval : .queued
         record.attempts = 0
         record.lastError = nil
         record.bankStatus = nil

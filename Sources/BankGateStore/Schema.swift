@@ -577,6 +577,24 @@ enum Schema {
             CREATE INDEX payments_submitter_day ON payments (submitted_by, currency, created_at);
             CREATE INDEX payments_account_day ON payments (debtor_account_id, currency, created_at);
             """),
+        // Maker-checker (ApprovalPolicy): what a payment needs (approvals from distinct principals,
+        // the rules it matched, when it expires), each decision once per payment and principal, and
+        // the index the expiry service and the pending list read.
+        Migration(name: "016_approvals", sql: """
+            ALTER TABLE payments ADD COLUMN approvals_needed INTEGER;
+            ALTER TABLE payments ADD COLUMN approval_rules TEXT;
+            ALTER TABLE payments ADD COLUMN approval_expires_at INTEGER;
+            CREATE TABLE payment_approvals (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                payment_id TEXT NOT NULL REFERENCES payments (id),
+                principal TEXT NOT NULL,
+                decision TEXT NOT NULL CHECK (decision IN ('approve', 'reject')),
+                note TEXT,
+                at INTEGER NOT NULL,
+                UNIQUE (payment_id, principal)
+            );
+            CREATE INDEX payments_approval_due ON payments (approval_expires_at) WHERE status = 'pending_approval';
+            """),
         // Alert rules (issue 11): each firing once per rule, subject and occurrence (the unique key
         // makes a repeated evaluation after a restart a no-op), with the condition's details as
         // JSON and the payment it is about, if any. `alert_cursor` is the last `outbox_events.seq`

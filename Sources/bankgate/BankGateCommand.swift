@@ -8,7 +8,8 @@ struct BankGateCommand: AsyncParsableCommand {
         abstract: "Bank-enterprise connectivity gateway: durable payment intake, exactly-once dispatch to banks, statements and reconciliation.",
         subcommands: [ServeCommand.self, BankSimCommand.self, StatusCommand.self, PaymentsCommand.self, MessagesCommand.self,
                       StatementsCommand.self, ReconcileCommand.self, ReceiptsCommand.self, WebhooksCommand.self, KeysCommand.self,
-                      AuditCommand.self, TokensCommand.self, AccountsCommand.self, AlertsCommand.self])
+                      AuditCommand.self, TokensCommand.self, AccountsCommand.self, AlertsCommand.self,
+                      ApprovalsCommand.self])
 
     /// Usage errors exit with 2 (ArgumentParser's default is 64).
     static func main() async {

@@ -50,6 +50,7 @@ extension JSONWriter {
         field("last_error", record.lastError)
         field("hold_reason", record.holdReason)
         field("suspected_duplicate_of", record.suspectedDuplicateOf)
+        approvalField(record)
         field("bank_status", record.bankStatus)
         field("reason_code", record.reasonCode)
         field("reason_text", record.reasonText)

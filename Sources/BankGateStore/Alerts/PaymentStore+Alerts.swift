@@ -2,7 +2,8 @@ public import BankGateCore
 
 extension PaymentStore {
     /// The intake events, after which a payment's own conditions are evaluated (once per payment).
-    public static let alertIntakeEventTypes: Set<String> = ["payment.accepted", "payment.held"]
+    /// A payment waiting for approval is evaluated when it starts waiting (`payment.approval_required`).
+    public static let alertIntakeEventTypes: Set<String> = ["payment.accepted", "payment.held", "payment.approval_required"]
 
     /// Evaluates the feed's next events after the alert cursor, at most `limit`, and records what
     /// `evaluate` finds — all in one transaction: the firings (each once, see
