@@ -46,9 +46,10 @@ final class AlertRuleTests: XCTestCase {
         AlertRuleConfig(name: name, condition: condition, banks: banks, accounts: accounts, event: event, webhook: webhook, log: log)
     }
 
-    /// Accepts `pay_<n>` (its own submission) now.
+    /// Accepts `pay_<n>` (its own submission) now, under `approvals`.
     func accept(_ n: Int, amount: Int64 = 10_000, currency: String = "EUR", creditor: String = "GB82WEST12345698765432",
-                bankCode: String? = "WESTGB2L", country: String? = nil, account: String = "acme-eur") async throws {
+                bankCode: String? = "WESTGB2L", country: String? = nil, account: String = "acme-eur",
+                approvals: ApprovalPolicy = .none) async throws {
         let draft = PaymentDraft(id: "pay_\(n)", batchId: nil, submissionId: "s\(n)", debtorAccountId: account, bankId: "sim",
                                  amount: Money(minorUnits: amount, currency: Currency(code: currency)!),
                                  creditor: Party(name: "Creditor \(n)", account: creditor, bankCode: bankCode,
@@ -59,7 +60,8 @@ final class AlertRuleTests: XCTestCase {
                                          paymentInfoId: "PMT-s\(n)", messageKind: "pain.001.001.09",
                                          requestedExecutionDate: clock.now().dateString)
         _ = try await store.accept([draft], submissions: [submission],
-                                   claim: IdempotencyClaim(client: "t", key: "k\(n)", fingerprint: "f\(n)"), at: clock.now())
+                                   claim: IdempotencyClaim(client: "t", key: "k\(n)", fingerprint: "f\(n)"),
+                                   approvals: approvals, at: clock.now())
     }
 
     /// Sends `pay_<n>` and records the bank's answer: `completed` or `rejected`.
@@ -100,6 +102,17 @@ final class AlertRuleTests: XCTestCase {
         XCTAssertEqual(fired.first?.paymentId, "pay_2")
         XCTAssertEqual(fired.first?.condition, "payment_amount_above")
         XCTAssertTrue(fired.first?.detailsJSON.contains("\"amount\":\"1000000.01\"") ?? false, fired.first?.detailsJSON ?? "")
+    }
+
+    func testAPaymentWaitingForApprovalIsEvaluatedToo() async throws {
+        let alerts = service([rule("large", .paymentAmountAbove(Money(minorUnits: 100_000_000, currency: eur)))])
+        let policy = ApprovalPolicy(rules: [ApprovalRule(name: "big", amountAtLeast: Money(minorUnits: 50_000_000, currency: eur), approvals: 1)],
+                                    expireAfterMilliseconds: 86_400_000)
+        try await accept(1, amount: 100_000_001, approvals: policy)
+        let waiting = try await store.payment(id: "pay_1")
+        XCTAssertEqual(waiting?.status, .pendingApproval)
+        let fired = await alerts.evaluate()
+        XCTAssertEqual(fired.map(\.subjectId), ["pay_1"], "the alert does not wait for the approval")
     }
 
     func testNewCreditorCountsEarlierPaymentsThatWereNotRejected() async throws {
