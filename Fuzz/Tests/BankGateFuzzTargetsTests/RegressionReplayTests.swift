@@ -27,6 +27,10 @@ final class RegressionReplayTests: XCTestCase {
                 outcomes[file] = try Self.replay(file, through: target)
             }
         }
+        XCTAssertGreaterThan(outcomes.count, 0, "no regression input found under \(Self.fuzzRoot.path)/Regressions")
+        // The stack overflow the fuzzing found in the TOML reader (before: SIGSEGV).
+        let nested = Self.fuzzRoot.appendingPathComponent("Regressions/toml/nested-arrays-65536.toml").path
+        XCTAssertEqual(outcomes[nested], .refused("line 1: arrays nested more than 32 deep"))
     }
 
     /// Every target reaches its decoder: some of its seeds decode, so a target that refused
