@@ -31,6 +31,10 @@ final class RegressionReplayTests: XCTestCase {
         // The stack overflow the fuzzing found in the TOML reader (before: SIGSEGV).
         let nested = Self.fuzzRoot.appendingPathComponent("Regressions/toml/nested-arrays-65536.toml").path
         XCTAssertEqual(outcomes[nested], .refused("line 1: arrays nested more than 32 deep"))
+        // The Int64 overflow in the statements' amount reader (before: a trap).
+        let decimals = Self.fuzzRoot.appendingPathComponent("Regressions/mt940/mt942-90D-long-decimals.sta").path
+        guard case .refused(let reason)? = outcomes[decimals] else { return XCTFail("\(String(describing: outcomes[decimals]))") }
+        XCTAssertTrue(reason.hasSuffix("has non-zero decimals beyond the 2 of EUR"), reason)
     }
 
     /// Every target reaches its decoder: some of its seeds decode, so a target that refused
