@@ -63,7 +63,12 @@ for target in "${targets[@]}"; do
     status=$?
     echo "fuzz: $target FAILED (exit $status); the end of $log:"
     tail -40 "$log"
-    for reproducer in "$artifacts"/*; do [ -e "$reproducer" ] && echo "fuzz: reproducer $reproducer"; done
+    for reproducer in "$artifacts"/*; do
+      [ -e "$reproducer" ] || continue
+      echo "fuzz: reproducer $reproducer"
+      # CI's folder is gone after the run: small reproducers are printed so the log keeps them.
+      if [ "$(wc -c <"$reproducer")" -le 16384 ]; then echo "fuzz: reproducer (base64): $(base64 -w0 "$reproducer")"; fi
+    done
     failed+=("$target")
   fi
 done
