@@ -27,15 +27,18 @@ demo: build
 	$(SWIFT) run bankgate serve --demo
 
 ## Installs what is missing, builds, and runs the whole test suite twice: on the real clock, then
-## with the wall clock moved to a leap day a minute before midnight (Tests/ClockShift).
+## with the wall clock moved to a leap day a minute before midnight (Tests/ClockShift); then every
+## fuzz target under libFuzzer for FUZZ_SECONDS each (Fuzz/run.sh, its own build in .build-fuzz).
+FUZZ_SECONDS ?= 15
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --disable-swift-testing
 	SWIFT=$(SWIFT) bash Tests/ClockShift/run-shifted.sh
+	SWIFT=$(SWIFT) FUZZ_SECONDS=$(FUZZ_SECONDS) bash Fuzz/run.sh
 
 ## Benchmarks (release build); figures go to docs/benchmarks.md.
 bench: deps
 	bash Benchmarks/run.sh
 
 clean:
-	rm -rf .build var
+	rm -rf .build .build-fuzz var

@@ -87,6 +87,18 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], path: "Benchmarks/Sources/bankgate-bench", swiftSettings: strict),
 
+        // Fuzzing (docs/security.md, "Fuzzing"): the decoders' targets, replayed by the tests and run under
+        // libFuzzer by Fuzz/run.sh, which builds only these products with -sanitize=fuzzer,address.
+        .target(name: "BankGateFuzzTargets", dependencies: [
+            "BankGateAdapters", "BankGateStatements", "BankGateConfig", "BankGateCrypto", "BankGateCore",
+        ], path: "Fuzz/Sources/BankGateFuzzTargets", swiftSettings: strict),
+        .target(name: "BankGateFuzzIntake", dependencies: ["BankGateFuzzTargets", "BankGateEngine", "BankGateCore"],
+                path: "Fuzz/Sources/BankGateFuzzIntake", swiftSettings: strict),
+        .executableTarget(name: "bankgate-fuzz", dependencies: ["BankGateFuzzTargets"],
+                          path: "Fuzz/Sources/bankgate-fuzz", swiftSettings: strict),
+        .executableTarget(name: "bankgate-fuzz-intake", dependencies: ["BankGateFuzzIntake", "BankGateFuzzTargets"],
+                          path: "Fuzz/Sources/bankgate-fuzz-intake", swiftSettings: strict),
+
         // Tests: one target per module, plus end-to-end, and what they share (clocks, harness helpers).
         .target(name: "BankGateTestSupport", dependencies: ["BankGateCore", "CZlib"], path: "Tests/BankGateTestSupport",
                 swiftSettings: strict),
@@ -110,6 +122,8 @@ let package = Package(
         .testTarget(name: "BankGateEngineTests", dependencies: [
             "BankGateEngine", "BankGateSimulator", "BankGateTestSupport", "BankGateCrypto", "BankGateRuntime",
         ]),
+        .testTarget(name: "BankGateFuzzTargetsTests", dependencies: ["BankGateFuzzTargets", "BankGateFuzzIntake"],
+                    path: "Fuzz/Tests/BankGateFuzzTargetsTests"),
         .testTarget(name: "BankGateEndToEndTests", dependencies: [
             "BankGateAPI", "BankGateRuntime", "BankGateSimulator", "BankGateTestSupport", "BankGateCrypto", "BankGateConfig",
             "BankGateStore", .product(name: "HummingbirdTesting", package: "hummingbird"),

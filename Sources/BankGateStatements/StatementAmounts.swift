@@ -36,6 +36,9 @@ enum StatementText {
             guard bytes[index] == separator else { return nil }
             index += 1
             while index < bytes.count, bytes[index] >= UInt8(ascii: "0"), bytes[index] <= UInt8(ascii: "9") {
+                // More decimals than the currency has: checkedAmount drops zeros or refuses. Checked
+                // before multiplying, so that a long run of decimals cannot overflow (found by fuzzing).
+                guard decimals < currency.exponent else { return nil }
                 units = units * 10 + Int64(bytes[index] - UInt8(ascii: "0"))
                 index += 1
                 decimals += 1

@@ -21,6 +21,14 @@ final class TOMLParserErrorTests: XCTestCase {
         assertRefused("b = \"\"\"multi\nline\"\"\"", line: 1, "multi-line strings")
     }
 
+    /// Found by fuzzing (Fuzz/Regressions/toml): the reader recursed once per `[` until the stack overflowed.
+    func testDeeplyNestedArraysAreRefusedNotOverflowingTheStack() throws {
+        assertRefused("a = 1\nb = " + String(repeating: "[", count: 65_536), line: 2, "arrays nested more than 32 deep")
+        assertRefused("b = " + String(repeating: "[", count: 33) + String(repeating: "]", count: 33), line: 1, "nested more than 32")
+        let root = try TOMLParser.parse("b = " + String(repeating: "[", count: 32) + "1" + String(repeating: "]", count: 32))
+        XCTAssertNotNil(root["b"])
+    }
+
     func testDuplicateKeys() {
         assertRefused("a = 1\nb = 2\na = 3", line: 3, "duplicate key \"a\" (first defined on line 1)")
         assertRefused("[t]\nx = 1\n\"x\" = 2", line: 3, "duplicate key \"x\"")

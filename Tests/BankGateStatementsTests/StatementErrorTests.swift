@@ -24,6 +24,17 @@ final class StatementErrorTests: XCTestCase {
         }
     }
 
+    /// Found by fuzzing (Fuzz/Regressions/mt940): a long run of decimals overflowed Int64 while the
+    /// fast path read them (a trap, ending the daemon) before their count was checked.
+    func testLongRunsOfDecimalsAreRefusedOrDroppedNotOverflowing() throws {
+        let nines = "40." + String(repeating: "9", count: 40)
+        let error = try XCTUnwrap(parseError(camtDocument(amount: nines)))
+        XCTAssertEqual(error.code, .invalidAmount)
+        XCTAssertTrue(error.description.contains("non-zero decimals beyond the 2 of EUR"), error.description)
+        let zeros = "40.5" + String(repeating: "0", count: 40)
+        XCTAssertEqual(try parseText(camtDocument(amount: zeros)).transactions.first?.amount.minorUnits, 4_050)
+    }
+
     func testUnknownCurrencyIsRefused() throws {
         let error = try XCTUnwrap(parseError(camtDocument(currency: "EUX")))
         XCTAssertEqual(error.code, .invalidValue)

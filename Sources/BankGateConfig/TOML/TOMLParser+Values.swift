@@ -82,6 +82,11 @@ extension TOMLParser {
     /// and a trailing comma allowed.
     private mutating func parseArray() throws(TOMLError) -> TOMLValue {
         let openLine = line
+        guard arrayDepth < Self.maxArrayDepth else {
+            throw TOMLError(line: line, "arrays nested more than \(Self.maxArrayDepth) deep")
+        }
+        arrayDepth += 1
+        defer { arrayDepth -= 1 }
         index += 1
         var elements: [TOMLValue] = []
         while true {

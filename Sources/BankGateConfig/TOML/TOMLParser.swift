@@ -9,6 +9,11 @@ package struct TOMLParser {
     let bytes: [UInt8]
     var index = 0
     var line = 1
+    /// How many arrays enclose the current position: bounded by ``maxArrayDepth``, so that deeply
+    /// nested input is refused instead of overflowing the stack (the reader recurses).
+    var arrayDepth = 0
+    /// The deepest arrays may nest; bankgate's configuration never nests more than two.
+    static let maxArrayDepth = 32
 
     /// The section whose keys are being read: the header's key, its line, and whether it is
     /// an element of an array of tables.
