@@ -266,6 +266,36 @@ final class TenantAPITests: XCTestCase {
         }
     }
 
+    func testExpectedPaymentsAndReconciliationStayWithinTheTenant() async throws {
+        try await withGateway { client, _ in
+            let body = { (account: String) in
+                #"{"account": "\#(account)", "currency": "EUR", "amount": "250.00", "from": "2026-11-20", "to": "2026-11-20"}"#
+            }
+            let created = try await client.call(.post, "/v1/expected-payments", token: Self.acme, body: body("acc-a"))
+            XCTAssertEqual(created.status, .created, "\(created.json)")
+            let expectedId = try XCTUnwrap(created.json["id"] as? String)
+            try await Self.assertAnswersAsMissing(client, .get, "/v1/expected-payments/ID", foreign: expectedId, missing: "exp_999999", token: Self.beta)
+            try await Self.assertAnswersAsMissing(client, .post, "/v1/expected-payments/ID/cancel", foreign: expectedId, missing: "exp_999999",
+                                                  token: Self.beta)
+            let listB = try await client.call(.get, "/v1/expected-payments", token: Self.beta)
+            XCTAssertEqual((listB.json["expected_payments"] as? [[String: Any]])?.count, 0)
+            let listA = try await client.call(.get, "/v1/expected-payments", token: Self.acme)
+            XCTAssertEqual((listA.json["expected_payments"] as? [[String: Any]])?.compactMap { $0["id"] as? String }, [expectedId])
+            // Declaring one on another tenant's account: the answer for an unknown account.
+            let foreign = try await Self.raw(client, .post, "/v1/expected-payments", token: Self.beta, body: body("acc-a"))
+            let unknown = try await Self.raw(client, .post, "/v1/expected-payments", token: Self.beta, body: body("acc-nope"))
+            XCTAssertNotEqual(foreign.status, .created)
+            XCTAssertEqual(foreign.status, unknown.status)
+            XCTAssertEqual(foreign.body, unknown.body)
+            // The reconciliation run of a token that sees only its tenant names the account.
+            let run = try await client.call(.post, "/v1/reconciliation/run", token: Self.beta)
+            XCTAssertEqual(run.status, .badRequest)
+            XCTAssertEqual(run.errorField, "account")
+            let still = try await client.call(.get, "/v1/expected-payments/\(expectedId)", token: Self.acme)
+            XCTAssertEqual(still.json["status"] as? String, "open")
+        }
+    }
+
     // MARK: - Helpers
 
     /// Submits one payment and returns its id.
