@@ -296,6 +296,52 @@ final class TenantAPITests: XCTestCase {
         }
     }
 
+    func testStatementsAndTransactionsOfAnotherTenantAnswerAsMissing() async throws {
+        try await withGateway { client, _ in
+            let camt = """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08">
+                  <BkToCstmrStmt>
+                    <GrpHdr><MsgId>MSG-T1</MsgId><CreDtTm>2026-11-19T18:00:00Z</CreDtTm></GrpHdr>
+                    <Stmt>
+                      <Id>STMT-T1</Id><ElctrncSeqNb>1</ElctrncSeqNb><CreDtTm>2026-11-19T18:00:00Z</CreDtTm>
+                      <Acct><Id><IBAN>DE89370400440532013000</IBAN></Id><Ccy>EUR</Ccy></Acct>
+                      <Bal><Tp><CdOrPrtry><Cd>OPBD</Cd></CdOrPrtry></Tp><Amt Ccy="EUR">1000.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2026-11-19</Dt></Dt></Bal>
+                      <Bal><Tp><CdOrPrtry><Cd>CLBD</Cd></CdOrPrtry></Tp><Amt Ccy="EUR">1250.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2026-11-19</Dt></Dt></Bal>
+                      <Ntry>
+                        <Amt Ccy="EUR">250.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts>
+                        <BookgDt><Dt>2026-11-19</Dt></BookgDt><ValDt><Dt>2026-11-19</Dt></ValDt><AcctSvcrRef>T1-A1</AcctSvcrRef>
+                        <AddtlNtryInf>Customer payment</AddtlNtryInf>
+                      </Ntry>
+                    </Stmt>
+                  </BkToCstmrStmt>
+                </Document>
+                """
+            // Beta cannot bring a file in for acme's account; acme can.
+            let refused = try await Self.raw(client, .post, "/v1/statements?account=acc-a", token: Self.beta, body: camt)
+            let unknown = try await Self.raw(client, .post, "/v1/statements?account=acc-nope", token: Self.beta, body: camt)
+            XCTAssertEqual(refused.status, .notFound)
+            XCTAssertEqual(refused.body, unknown.body)
+            let unnamed = try await client.call(.post, "/v1/statements", token: Self.beta, body: camt)
+            XCTAssertEqual(unnamed.status, .badRequest)
+            let upload = try await client.call(.post, "/v1/statements?account=acc-a", token: Self.acme, body: camt)
+            XCTAssertEqual(upload.status, .created, "\(upload.json)")
+            let statementId = try XCTUnwrap((upload.json["statements"] as? [[String: Any]])?.first?["id"] as? String)
+            let transactions = try await client.call(.get, "/v1/accounts/acc-a/transactions", token: Self.acme)
+            let transactionId = try XCTUnwrap((transactions.json["transactions"] as? [[String: Any]])?.first?["id"] as? String)
+
+            try await Self.assertAnswersAsMissing(client, .get, "/v1/statements/ID/messages", foreign: statementId, missing: "stm_999999", token: Self.beta)
+            try await Self.assertAnswersAsMissing(client, .post, "/v1/statements/ID/accept", foreign: statementId, missing: "stm_999999", token: Self.beta)
+            try await Self.assertAnswersAsMissing(client, .get, "/v1/transactions/ID", foreign: transactionId, missing: "btx_999999", token: Self.beta)
+            let own = try await client.call(.get, "/v1/transactions/\(transactionId)", token: Self.acme)
+            XCTAssertEqual(own.status, .ok)
+            let exceptions = try await client.call(.get, "/v1/reconciliation/exceptions", token: Self.beta)
+            XCTAssertEqual((exceptions.json["unmatched_transactions"] as? [[String: Any]])?.count, 0)
+            let ownExceptions = try await client.call(.get, "/v1/reconciliation/exceptions", token: Self.acme)
+            XCTAssertEqual((ownExceptions.json["unmatched_transactions"] as? [[String: Any]])?.count, 1)
+        }
+    }
+
     // MARK: - Helpers
 
     /// Submits one payment and returns its id.
