@@ -342,6 +342,49 @@ final class TenantAPITests: XCTestCase {
         }
     }
 
+    func testReceiptsOfAnotherTenantAnswerAsMissing() async throws {
+        try await withGateway { client, runtime in
+            let eur = try XCTUnwrap(Currency(code: "EUR"))
+            let draft = ReceiptDraft(bankId: "sim", accountId: "acc-a", bookingDate: "2026-11-19", amount: Money(minorUnits: 100, currency: eur),
+                                     direction: "debit", clientReference: "I-1", contentType: "application/pdf",
+                                     sha256: String(repeating: "a", count: 64), size: 1, origin: .rendered)
+            let stored = try await ReceiptStore(sharing: runtime.store).insert(draft, links: [], at: APIHarness.today)
+            let receiptId = stored.receipt.id
+            try await Self.assertAnswersAsMissing(client, .get, "/v1/receipts/ID", foreign: receiptId, missing: "rcp_999999", token: Self.beta)
+            try await Self.assertAnswersAsMissing(client, .get, "/v1/receipts/ID/file", foreign: receiptId, missing: "rcp_999999", token: Self.beta)
+            let own = try await client.call(.get, "/v1/receipts/\(receiptId)", token: Self.acme)
+            XCTAssertEqual(own.status, .ok)
+            let listB = try await client.call(.get, "/v1/receipts", token: Self.beta)
+            XCTAssertEqual((listB.json["receipts"] as? [[String: Any]])?.count, 0)
+            let listA = try await client.call(.get, "/v1/receipts", token: Self.acme)
+            XCTAssertEqual((listA.json["receipts"] as? [[String: Any]])?.compactMap { $0["id"] as? String }, [receiptId])
+            // Its event (`receipt.available`) is acme's.
+            let feedB = try await client.call(.get, "/v1/events", token: Self.beta)
+            XCTAssertEqual((feedB.json["events"] as? [[String: Any]])?.count, 0)
+            let feedA = try await client.call(.get, "/v1/events", token: Self.acme)
+            XCTAssertEqual((feedA.json["events"] as? [[String: Any]])?.compactMap { $0["type"] as? String }, ["receipt.available"])
+        }
+    }
+
+    func testTheStoreKeepsTheConfiguredTenantsOnceAndMarksEventsWithThem() async throws {
+        try await withGateway { client, runtime in
+            // withGateway assigned them already: the same map again changes nothing.
+            let directory = runtime.configuration.tenantDirectory
+            let changed = try await runtime.store.assignTenants(directory.tenantOfAccount, at: APIHarness.today)
+            XCTAssertFalse(changed)
+            XCTAssertEqual(directory.tenantOfAccount, ["acc-a": "acme", "acc-a2": "acme", "acc-b": "beta"])
+            let paymentB = try await Self.pay(client, Self.beta, from: "acc-b", key: "b-1")
+            let events = try await runtime.store.events(after: 0, limit: 100)
+            XCTAssertEqual(events.filter { $0.paymentId == paymentB }.map(\.tenant), ["beta"])
+            // Without tenants the store keeps none, and events carry none.
+            let cleared = try await runtime.store.assignTenants([:], at: APIHarness.today)
+            XCTAssertTrue(cleared)
+            let paymentA = try await Self.pay(client, Self.acme, from: "acc-a", key: "a-1")
+            let later = try await runtime.store.events(after: 0, limit: 100)
+            XCTAssertEqual(later.filter { $0.paymentId == paymentA }.map(\.tenant), [nil])
+        }
+    }
+
     // MARK: - Helpers
 
     /// Submits one payment and returns its id.
