@@ -19,7 +19,7 @@ final class TenantAPITests: XCTestCase {
     static let acme = "acme-token-0123456789"
     static let beta = "beta-token-0123456789"
     static let clerk = "clerk-token-0123456789"
-    static let allScopes = #"["payments:write", "payments:read", "operate", "events:read", "accounts:read", "accounts:write", "receipts:read", "admin"]"#
+    static let allScopes = #"["payments:write", "payments:read", "operate", "events:read", "accounts:read", "accounts:write", "receipts:read", "admin", "payments:approve"]"#
 
     /// `acme` holds `acc-a` and `acc-a2`, `beta` holds `acc-b`; `acme-clerk` may pay from and read `acc-a` only.
     static func makeRuntime() throws -> (URL, GatewayRuntime) {
@@ -122,6 +122,9 @@ final class TenantAPITests: XCTestCase {
             }
             let own = try await client.call(.get, "/v1/payments/\(paymentA)", token: Self.acme)
             XCTAssertEqual(own.status, .ok)
+            // Approving or rejecting it (approvals' routes) likewise.
+            try await Self.assertAnswersAsMissing(client, .post, "/v1/payments/ID/approve", foreign: paymentA, missing: "pay_0000000000000000000000000", token: Self.beta)
+            try await Self.assertAnswersAsMissing(client, .post, "/v1/payments/ID/reject", foreign: paymentA, missing: "pay_0000000000000000000000000", token: Self.beta)
 
             // Lists show only the tenant's own payments.
             let listA = try await client.call(.get, "/v1/payments", token: Self.acme)
@@ -147,6 +150,7 @@ final class TenantAPITests: XCTestCase {
             XCTAssertEqual(batch.status, .created)
             let batchId = try XCTUnwrap(batch.json["batch_id"] as? String)
             try await Self.assertAnswersAsMissing(client, .get, "/v1/payment-batches/ID", foreign: batchId, missing: "bat_missing", token: Self.beta)
+            try await Self.assertAnswersAsMissing(client, .post, "/v1/payment-batches/ID/approve", foreign: batchId, missing: "bat_missing", token: Self.beta)
             let ownBatch = try await client.call(.get, "/v1/payment-batches/\(batchId)", token: Self.acme)
             XCTAssertEqual(ownBatch.status, .ok)
         }
