@@ -36,6 +36,7 @@ public enum APIServer {
     ///   - keys: the signing keys' life cycle (`/v1/keys`); nil: those routes answer 404.
     ///   - accessFailures: where requests refused with 401 or 403 are recorded (audited in the daemon).
     ///   - tokens: the bearer tokens accepted, with their scopes.
+    ///   - tenants: the tenants and their accounts; by default one implicit tenant holding everything.
     ///   - maxBodyBytes: the largest request body accepted (`413 payload_too_large` above).
     ///   - clock: today's date for validating requested execution dates.
     public static func makeRouter(gateway: any PaymentGateway, reports: (any AccountReporting)? = nil,
@@ -44,7 +45,7 @@ public enum APIServer {
                                   receiptExports: ReceiptExportService? = nil,
                                   alerts: AlertService? = nil,
                                   accessFailures: AccessFailureLog? = nil,
-                                  tokens: [TokenConfig],
+                                  tokens: [TokenConfig], tenants: TenantDirectory = TenantDirectory(),
                                   maxBodyBytes: Int, clock: any WallClock = SystemClock()) -> Router<APIRequestContext> {
         let router = Router(context: APIRequestContext.self)
         // First, so that it wraps every route and the not-found answer.
@@ -52,7 +53,7 @@ public enum APIServer {
         // Inside it: sees a refusal (401, 403) before it becomes an answer.
         if let accessFailures { router.add(middleware: AccessFailureMiddleware(log: accessFailures)) }
         let endpoints = APIEndpoints(gateway: gateway, reports: reports, statementPulls: statementPulls, receipts: receipts, keys: keys,
-                                     auth: TokenAuthenticator(tokens: tokens, clock: clock),
+                                     auth: TokenAuthenticator(tokens: tokens, tenants: tenants, clock: clock),
                                      maxBodyBytes: maxBodyBytes, clock: clock, receiptExports: receiptExports, alerts: alerts)
         endpoints.register(on: router)
         return router

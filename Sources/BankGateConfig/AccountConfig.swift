@@ -16,6 +16,8 @@ public struct AccountConfig: Sendable {
     public var currency: Currency
     /// Whether new payments may use the account (default `true`).
     public var active: Bool
+    /// `tenant`: the tenant the account belongs to (`default` when no `[[tenants]]` are configured).
+    public var tenant: String = TenantConfig.defaultId
     /// The bank adapter's own keys for the account (CMB `branch_code` …), as written.
     public var adapterOptions: [String: String] = [:]
     /// How bankgate pulls this account's statements from its bank (nothing scheduled by default).
@@ -46,10 +48,11 @@ public struct AccountConfig: Sendable {
 
     /// The keys of an `[[accounts]]` entry.
     static let keys = ["id", "bank", "number", "bank_code", "name", "currency", "active", "end_of_day_pull_at",
-                       "intraday_pull_minutes", "statement_message", "receipt_template"] + ReceiptPullConfig.keys
+                       "intraday_pull_minutes", "statement_message", "receipt_template", "tenant"] + ReceiptPullConfig.keys
 
     static func decode(_ reader: TableReader, ids: inout UniqueIdentifiers, bankIds: [String: Int],
-                       adapterKeys: [AdapterVocabulary.Key], baseDirectory: String) -> AccountConfig {
+                       adapterKeys: [AdapterVocabulary.Key], baseDirectory: String,
+                       tenantIds: [String: Int] = [:]) -> AccountConfig {
         let id = reader.string("id", required: true)
         if let id { ids.check(id, key: "id", in: reader) }
 
@@ -89,6 +92,7 @@ public struct AccountConfig: Sendable {
         account.adapterOptions = reader.adapterOptions(adapterKeys)
         account.receiptTemplate = ReceiptTemplateFile.decode(reader, baseDirectory: baseDirectory)
         account.receiptPullsGiven = ReceiptPullConfig.decode(reader)
+        account.tenant = TenantConfig.tenant(of: reader, tenantIds: tenantIds)
         return account
     }
 

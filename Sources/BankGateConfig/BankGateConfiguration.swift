@@ -38,6 +38,8 @@ public struct BankGateConfiguration: Sendable {
     public var approvals = ApprovalsConfig()
     /// `[[alerts]]`: alert rules, names unique; none when absent.
     public var alerts: [AlertRuleConfig] = []
+    /// `[[tenants]]`: none when absent (one implicit tenant, `default`, holds everything).
+    public var tenants: [TenantConfig]
     /// Absolute path of the file read by `load`; `nil` for `parse`.
     public var sourcePath: String?
 
@@ -45,7 +47,8 @@ public struct BankGateConfiguration: Sendable {
     public init(server: ServerConfig, tokens: [TokenConfig], banks: [BankConfig], accounts: [AccountConfig],
                 keys: [KeyConfig] = [], dispatch: DispatchConfig = DispatchConfig(),
                 paymentControls: PaymentControlsConfig = PaymentControlsConfig(), limits: [PaymentLimitConfig] = [],
-                sourcePath: String? = nil) {
+                sourcePath: String? = nil, tenants: [TenantConfig] = []) {
+        self.tenants = tenants
         self.paymentControls = paymentControls
         self.limits = limits
         self.server = server

@@ -8,7 +8,7 @@ struct ConfigurationDecoder {
     let adapters: AdapterVocabulary
 
     /// The top-level tables bankgate knows.
-    static let sections = ["server", "tokens", "banks", "accounts", "keys", "dispatch", "payment_controls", "limits",
+    static let sections = ["server", "tenants", "tokens", "banks", "accounts", "keys", "dispatch", "payment_controls", "limits",
                            "approval_rules", "approvals", "alerts"]
 
     func decode(_ root: TOMLTable) -> BankGateConfiguration {
@@ -28,10 +28,18 @@ struct ConfigurationDecoder {
         }
         if root["server"] == nil { problems.add(line: nil, key: "server", "the [server] table is required") }
 
+        var tenantIds = UniqueIdentifiers(section: "tenants", problems: problems)
+        let tenants = tables("tenants", in: root).enumerated().map { index, table in
+            TenantConfig.decode(TableReader(table, path: "tenants[\(index)]", allowedKeys: TenantConfig.keys, problems: problems),
+                                ids: &tenantIds)
+        }
+        if root["tenants"] != nil, tenants.isEmpty { problems.add(line: nil, key: "tenants", "must hold at least one entry") }
+
         var names = UniqueIdentifiers(section: "tokens", problems: problems)
         let tokenTables = tables("tokens", in: root)
         let tokens = tokenTables.enumerated().map { index, table in
-            TokenConfig.decode(TableReader(table, path: "tokens[\(index)]", allowedKeys: TokenConfig.keys, problems: problems), names: &names)
+            TokenConfig.decode(TableReader(table, path: "tokens[\(index)]", allowedKeys: TokenConfig.keys, problems: problems), names: &names,
+                               tenantIds: tenants.isEmpty ? [:] : tenantIds.seen)
         }
         if root["tokens"] == nil { problems.add(line: nil, key: "tokens", "at least one [[tokens]] entry is required, or no client could call the API") }
         TokenConfig.checkDistinctSecrets(tokens, lines: tokenTables.map(\.line), problems: problems)
@@ -56,10 +64,13 @@ struct ConfigurationDecoder {
             var account = AccountConfig.decode(TableReader(table, path: "accounts[\(index)]",
                                                            allowedKeys: AccountConfig.keys + adapterKeys.map(\.name), problems: problems),
                                                ids: &accountIds, bankIds: bankIds.seen, adapterKeys: adapterKeys,
-                                               baseDirectory: baseDirectory)
+                                               baseDirectory: baseDirectory,
+                                               tenantIds: tenants.isEmpty ? [:] : tenantIds.seen)
             account.receiptPulls = account.receiptPullsGiven.over(receiptPullsOfBank[account.bank] ?? ReceiptPullConfig())
             return account
         }
+
+        TokenConfig.checkAccountSets(tokens, accounts: accounts, problems: problems)
 
         var keyIds = UniqueIdentifiers(section: "keys", problems: problems)
         let keyTables = tables("keys", in: root)
@@ -102,7 +113,7 @@ struct ConfigurationDecoder {
         var configuration = BankGateConfiguration(
             server: server ?? ServerConfig(host: "", port: 0, dataDirectory: ""),
             tokens: tokens, banks: banks, accounts: accounts, keys: keys, dispatch: dispatch, paymentControls: controls,
-            limits: limits)
+            limits: limits, tenants: tenants)
         configuration.approvalRules = approvalRules
         configuration.approvals = approvals
         configuration.alerts = alerts

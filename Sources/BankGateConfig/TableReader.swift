@@ -4,6 +4,8 @@ struct Located<Value> {
     var line: Int
 }
 
+extension Located: Sendable where Value: Sendable {}
+
 /// Reads the keys of one configuration table, checking types and ranges and recording every
 /// problem under its full key path (such as `banks[0].max_in_flight`).
 ///

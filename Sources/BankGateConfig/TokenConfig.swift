@@ -18,8 +18,8 @@ public enum Scope: String, Sendable, Hashable, CaseIterable {
     case receiptsRead = "receipts:read"
     /// Approve or reject payments waiting for approval (maker-checker); never one's own.
     case paymentsApprove = "payments:approve"
-    /// Administration within the token's tenant: account status, token and tenant views, and
-    /// every other scope's actions.
+    /// Administration within the token's tenant: account status changes and the tenant view
+    /// (`GET /v1/tenant`). A scope of its own, not a superset of the others.
     case admin = "admin"
 }
 
@@ -46,6 +46,16 @@ public struct TokenConfig: Sendable {
     /// `client_certificate_sha256`: the SHA-256 of a client certificate (DER, 64 lowercase hex
     /// digits) that authenticates as this token over mutual TLS, without a bearer token.
     public var clientCertificateSHA256: String?
+    /// `tenant`: the tenant the token acts in (`default` when no `[[tenants]]` are configured).
+    public var tenant: String = TenantConfig.defaultId
+    /// `pay_from`: the accounts the token may submit payments from; `nil`: every account it may read.
+    public var payFrom: [String]?
+    /// `read_accounts`: the accounts whose data the token may read; `nil`: every account of its
+    /// tenant. A token may always read the accounts it may pay from.
+    public var readAccounts: [String]?
+    /// `pay_from` and `read_accounts` as written, with their lines, for the checks against accounts.
+    var payFromGiven: [Located<String>] = []
+    var readAccountsGiven: [Located<String>] = []
 
     /// A token bucket: `perSecond` requests a second on average, up to `burst` at once.
     public struct RateLimit: Sendable, Hashable {
@@ -70,9 +80,9 @@ public struct TokenConfig: Sendable {
 
     /// The keys of a `[[tokens]]` entry.
     static let keys = ["name", "token", "token_sha256", "scopes", "rate_limit_per_second", "rate_limit_burst",
-                       "client_certificate_sha256"]
+                       "client_certificate_sha256", "tenant", "pay_from", "read_accounts"]
 
-    static func decode(_ reader: TableReader, names: inout UniqueIdentifiers) -> TokenConfig {
+    static func decode(_ reader: TableReader, names: inout UniqueIdentifiers, tenantIds: [String: Int] = [:]) -> TokenConfig {
         let name = reader.string("name", required: true)
         if let name { names.check(name, key: "name", in: reader) }
 
@@ -131,6 +141,22 @@ public struct TokenConfig: Sendable {
                                         burst: reader.integer("rate_limit_burst", default: perSecond, range: 1...1_000_000))
         } else if reader.has("rate_limit_burst") {
             reader.report("rate_limit_burst", "needs rate_limit_per_second")
+        }
+        token.tenant = TenantConfig.tenant(of: reader, tenantIds: tenantIds)
+        for key in ["pay_from", "read_accounts"] {
+            guard let list = reader.stringArray(key, required: false) else { continue }
+            if list.isEmpty { reader.report(key, "must list at least one account (leave it out for every account)") }
+            var seen: Set<String> = []
+            for (index, item) in list.enumerated() where !seen.insert(item.value).inserted {
+                reader.report("\(key)[\(index)]", "account \"\(item.value)\" is listed twice", line: item.line)
+            }
+            if key == "pay_from" {
+                token.payFromGiven = list
+                token.payFrom = list.map(\.value)
+            } else {
+                token.readAccountsGiven = list
+                token.readAccounts = list.map(\.value)
+            }
         }
         return token
     }

@@ -115,6 +115,13 @@ public struct GatewayRuntime: Sendable {
         self.logger = logger
     }
 
+    /// Gives the store the configured tenants of the accounts, so that each event appended is
+    /// marked with its account's tenant (nothing without `[[tenants]]`). Run before ``services()``.
+    public func assignTenants() async throws {
+        let directory = configuration.tenantDirectory
+        try await store.assignTenants(directory.isPartitioned ? directory.tenantOfAccount : [:], at: clock.now())
+    }
+
     /// Creates the data folder 0700 (its parents as usual), or narrows an existing one to 0700.
     static func makePrivateDirectory(_ path: String) throws {
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true,
@@ -158,7 +165,7 @@ public struct GatewayRuntime: Sendable {
                                          accessFailures: AccessFailureLog(recorder: AuditedAccessFailures(store: store, clock: clock,
                                                                                                           logger: logger),
                                                                           clock: clock),
-                                         tokens: configuration.tokens,
+                                         tokens: configuration.tokens, tenants: configuration.tenantDirectory,
                                          maxBodyBytes: server.maxBodyBytes),
             server: APIServer.httpServer(policy: policy, gate: connections, tls: apiTLS),
             configuration: ApplicationConfiguration(address: .hostname(server.host, port: server.port), serverName: "bankgate"),

@@ -88,7 +88,7 @@ extension PaymentStore {
         json.field("reason", reason)
         json.field("changed_by", actor)
         json.endObject()
-        try StoreJournal.appendEvent(db, type: "account.status_changed", at: at, payload: json.text)
+        try StoreJournal.appendEvent(db, type: "account.status_changed", account: accountId, at: at, payload: json.text)
         if status == .active {
             try db.run("""
                 UPDATE submissions SET next_attempt_at = ? WHERE debtor_account_id = ? AND state = 'queued' AND held_kind = 'account'

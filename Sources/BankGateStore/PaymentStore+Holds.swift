@@ -58,6 +58,6 @@ extension PaymentStore {
         json.field("message_id", payment.messageId)
         json.field("hold_reason", type.hasSuffix("_held") ? reason : nil)
         json.endObject()
-        try StoreJournal.appendEvent(db, type: type, paymentId: payment.id, at: at, payload: json.text)
+        try StoreJournal.appendEvent(db, type: type, paymentId: payment.id, account: payment.debtorAccountId, at: at, payload: json.text)
     }
 }

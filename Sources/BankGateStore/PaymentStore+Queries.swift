@@ -39,6 +39,10 @@ extension PaymentStore {
             var arguments: [SQLValue] = []
             if let status = filter.status { conditions.append("p.status = ?"); arguments.append(.text(status.rawValue)) }
             if let account = filter.debtorAccountId { conditions.append("p.debtor_account_id = ?"); arguments.append(.text(account)) }
+            if let accounts = filter.debtorAccountIds {
+                conditions.append("p.debtor_account_id IN (SELECT value FROM json_each(?))")
+                arguments.append(.text(Self.jsonArray(accounts)))
+            }
             if let cursor = filter.cursor {
                 guard let seq = Int64(cursor) else { throw StoreError.notFound("cursor") }
                 conditions.append("p.seq < ?")
@@ -69,11 +73,8 @@ extension PaymentStore {
     /// Outbox events after `sequence`, in order.
     public func events(after sequence: Int64, limit: Int) async throws -> [OutboxEvent] {
         try await database.read { db in
-            try db.query("SELECT seq, type, payment_id, at, payload FROM outbox_events WHERE seq > ? ORDER BY seq LIMIT ?",
-                         [.integer(sequence), .integer(Int64(limit))]) { row in
-                try OutboxEvent(sequence: row.int("seq"), type: row.text("type"), paymentId: row.optionalText("payment_id"),
-                                at: Timestamp(milliseconds: row.int("at")), payloadJSON: row.text("payload"))
-            }
+            try db.query("SELECT seq, type, payment_id, at, payload, tenant FROM outbox_events WHERE seq > ? ORDER BY seq LIMIT ?",
+                         [.integer(sequence), .integer(Int64(limit))], OutboxEvent.init(row:))
         }
     }
 

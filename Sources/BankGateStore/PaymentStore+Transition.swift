@@ -113,6 +113,6 @@ extension PaymentStore {
         json.field("reason_text", payment.reasonText)
         json.field("attempts", payment.attempts)
         json.endObject()
-        try StoreJournal.appendEvent(db, type: type, paymentId: payment.id, at: at, payload: json.text)
+        try StoreJournal.appendEvent(db, type: type, paymentId: payment.id, account: payment.debtorAccountId, at: at, payload: json.text)
     }
 }

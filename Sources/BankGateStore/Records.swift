@@ -194,8 +194,18 @@ public struct OutboxEvent: Sendable, Hashable {
         self.payloadJSON = payloadJSON
     }
 
+    /// The tenant of the event's account (`nil`: about no account, or no tenants configured).
+    public var tenant: String?
+
     /// A stable id for consumers' de-duplication.
     public var id: String { "evt_\(sequence)" }
+
+    /// The event from a row of `seq, type, payment_id, at, payload, tenant`.
+    init(row: SQLiteRow) throws {
+        self.init(sequence: try row.int("seq"), type: try row.text("type"), paymentId: try row.optionalText("payment_id"),
+                  at: Timestamp(milliseconds: try row.int("at")), payloadJSON: try row.text("payload"))
+        tenant = try row.optionalText("tenant")
+    }
 }
 
 /// Counts and ages of the queue for operators.
@@ -254,6 +264,8 @@ public struct ArchiveTotals: Sendable, Hashable {
 public struct PaymentFilter: Sendable, Hashable {
     public var status: PaymentStatus?
     public var debtorAccountId: String?
+    /// Only payments from these accounts (a token's tenant or `read_accounts`); `nil`: any.
+    public var debtorAccountIds: [String]?
     public var limit: Int
     /// An opaque cursor from the previous page.
     public var cursor: String?

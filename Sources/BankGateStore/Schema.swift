@@ -595,6 +595,18 @@ enum Schema {
             );
             CREATE INDEX payments_approval_due ON payments (approval_expires_at) WHERE status = 'pending_approval';
             """),
+        // Tenants (TenantDirectory): which tenant each account belongs to, as configured (kept by
+        // PaymentStore.assignTenants; empty without [[tenants]]); the tenant of each event, taken
+        // from its account when appended (NULL: about no account, or no tenants configured); the
+        // tenant that created each webhook subscription (NULL: every event, as before).
+        Migration(name: "017_tenants", sql: """
+            CREATE TABLE account_tenants (
+                account_id TEXT PRIMARY KEY,
+                tenant TEXT NOT NULL
+            );
+            ALTER TABLE outbox_events ADD COLUMN tenant TEXT;
+            ALTER TABLE webhook_subscriptions ADD COLUMN tenant TEXT;
+            """),
         // Alert rules (issue 11): each firing once per rule, subject and occurrence (the unique key
         // makes a repeated evaluation after a restart a no-op), with the condition's details as
         // JSON and the payment it is about, if any. `alert_cursor` is the last `outbox_events.seq`

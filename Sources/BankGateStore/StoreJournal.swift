@@ -4,10 +4,23 @@ import BankGateCore
 /// ledger feed, and an audit record in the hash-chained trail (payment transitions too: they are
 /// also kept in `payment_transitions`, the payment's own history).
 enum StoreJournal {
-    /// Appends an outbox event; `paymentId` links it to a payment when it is about one.
-    static func appendEvent(_ db: SQLiteConnection, type: String, paymentId: String? = nil, at: Timestamp, payload: String) throws {
-        try db.run("INSERT INTO outbox_events (type, payment_id, at, payload) VALUES (?, ?, ?, ?)",
-                   [.text(type), paymentId.sqlValue, .integer(at.milliseconds), .text(payload)])
+    /// Appends an outbox event; `paymentId` links it to a payment when it is about one. The event
+    /// belongs to `tenant` when given, else to the tenant of `account` (``PaymentStore/assignTenants(_:at:)``);
+    /// without either (or without tenants configured) to none.
+    static func appendEvent(_ db: SQLiteConnection, type: String, paymentId: String? = nil, account: String? = nil,
+                            tenant: String? = nil, at: Timestamp, payload: String) throws {
+        if let tenant {
+            try db.run("INSERT INTO outbox_events (type, payment_id, at, payload, tenant) VALUES (?, ?, ?, ?, ?)",
+                       [.text(type), paymentId.sqlValue, .integer(at.milliseconds), .text(payload), .text(tenant)])
+        } else if let account {
+            try db.run("""
+                INSERT INTO outbox_events (type, payment_id, at, payload, tenant)
+                VALUES (?, ?, ?, ?, (SELECT tenant FROM account_tenants WHERE account_id = ?))
+                """, [.text(type), paymentId.sqlValue, .integer(at.milliseconds), .text(payload), .text(account)])
+        } else {
+            try db.run("INSERT INTO outbox_events (type, payment_id, at, payload) VALUES (?, ?, ?, ?)",
+                       [.text(type), paymentId.sqlValue, .integer(at.milliseconds), .text(payload)])
+        }
     }
 
     /// Appends an audit record to the chain (``AuditChain``).

@@ -99,7 +99,8 @@ final class FakeAccountReports: AccountReporting {
         throw Self.notHere()
     }
     func trace(paymentId: String) async throws(GatewayError) -> PaymentTrace { throw Self.notHere() }
-    func createWebhook(url: String, eventTypes: [String], fromSequence: Int64?, actor: String) async throws(GatewayError) -> WebhookSubscription {
+    func createWebhook(url: String, eventTypes: [String], fromSequence: Int64?, actor: String,
+                       tenant: String?) async throws(GatewayError) -> WebhookSubscription {
         throw Self.notHere()
     }
     func webhookList() async throws(GatewayError) -> [WebhookSubscription] { throw Self.notHere() }
@@ -110,4 +111,6 @@ final class FakeAccountReports: AccountReporting {
     func redeliver(from sequence: Int64, webhookId: String?, actor: String) async throws(GatewayError) -> [WebhookSubscription] {
         throw Self.notHere()
     }
+    func ownerAccount(statementId: String) async throws(GatewayError) -> String? { nil }
+    func ownerAccount(matchId: String) async throws(GatewayError) -> String? { nil }
 }

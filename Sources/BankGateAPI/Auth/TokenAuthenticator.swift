@@ -24,13 +24,21 @@ struct TokenAuthenticator: Sendable {
         var scopes: Set<Scope>
         /// `client_certificate_sha256`, lowercase hex.
         var certificate: String? = nil
+        /// Its tenant and the accounts it may read and pay from.
+        var access: AccountAccess = .everything
+        /// Its configuration entry (for the tenant view; the secret is never shown).
+        var token: TokenConfig? = nil
     }
 
     let clients: [Client]
     let rateLimiter: TokenRateLimiter
 
-    init(tokens: [TokenConfig], clock: any WallClock = SystemClock()) {
+    /// The tenants and their accounts.
+    let directory: TenantDirectory
+
+    init(tokens: [TokenConfig], tenants: TenantDirectory = TenantDirectory(), clock: any WallClock = SystemClock()) {
         rateLimiter = TokenRateLimiter(tokens: tokens, clock: clock)
+        directory = tenants
         clients = tokens.compactMap { token in
             let digest: [UInt8]?
             switch token.secret {
@@ -38,7 +46,8 @@ struct TokenAuthenticator: Sendable {
             case .sha256Hex(let hex): digest = SHA256.parseHex(hex)
             }
             guard digest != nil || token.clientCertificateSHA256 != nil else { return nil }
-            return Client(name: token.name, digest: digest, scopes: token.scopes, certificate: token.clientCertificateSHA256)
+            return Client(name: token.name, digest: digest, scopes: token.scopes, certificate: token.clientCertificateSHA256,
+                          access: AccountAccess(token: token, directory: tenants), token: token)
         }
     }
 

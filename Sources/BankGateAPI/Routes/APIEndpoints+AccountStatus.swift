@@ -13,17 +13,17 @@ extension APIEndpoints {
 
     /// `GET /v1/accounts/{id}/status`.
     func accountStatus(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        _ = try auth.authorize(request, anyOf: [.operate, .accountsRead, .paymentsRead])
-        return Self.statusAnswer(try await gateway.accountStatus(accountId: try pathID(context)))
+        let client = try auth.authorize(request, anyOf: [.operate, .accountsRead, .paymentsRead, .admin])
+        return Self.statusAnswer(try await gateway.accountStatus(accountId: try accountID(context, client)))
     }
 
     /// `POST /v1/accounts/{id}/status` with `{"status": "frozen", "reason": "…"}` (a reason is
     /// required to freeze or close): audited, announced as `account.status_changed`.
     func setAccountStatus(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        let client = try auth.authorize(request, anyOf: [.operate])
+        let client = try auth.authorize(request, anyOf: [.operate, .admin])
         let body = try await RequestBodyReader.collect(request, maxBytes: maxBodyBytes)
         let (status, reason) = try RequestBodyReader.parse(body, with: AccountStatusBody.parse(json:))
-        let record = try await gateway.setAccountStatus(accountId: try pathID(context), to: status, reason: reason, by: client.name)
+        let record = try await gateway.setAccountStatus(accountId: try accountID(context, client), to: status, reason: reason, by: client.name)
         return Self.statusAnswer(record)
     }
 

@@ -39,8 +39,12 @@ extension APIEndpoints {
         let reports = try requireReports()
         let query = QueryParameters(request)
         let format = try Self.statementFormat(query.string("format"))
-        let accountId = query.string("account")
+        let accountId = accountParameter(query.string("account"), client)
         if let accountId { _ = try reports.account(accountId) }
+        // A token limited to some accounts names the account, so that a file of another cannot come in.
+        if accountId == nil, !client.access.seesEverything {
+            throw GatewayError(.badRequest, code: .missingParameter, message: "account is required for this token", field: "account")
+        }
         let body = try await RequestBodyReader.collect(request, maxBytes: Self.maxStatementUploadBytes)
         guard body.readableBytes > 0 else {
             throw GatewayError(.badRequest, code: .emptyBody, message: "the body must be a statement file", field: "body")
@@ -58,7 +62,9 @@ extension APIEndpoints {
         let reports = try requireReports()
         let body = try await RequestBodyReader.collect(request, maxBytes: maxBodyBytes)
         let reason = body.readableBytes == 0 ? nil : try RequestBodyReader.parse(body, with: AccountRequestBodies.reason(json:))
-        let record = try await reports.acceptStatement(id: try pathID(context), actor: client.name, reason: reason)
+        let id = try pathID(context)
+        try await checkStatement(id, client, reports) { try await reports.acceptStatement(id: $0, actor: client.name, reason: reason) }
+        let record = try await reports.acceptStatement(id: id, actor: client.name, reason: reason)
         var writer = JSONWriter(capacity: 1024)
         writer.statement(record)
         return APIResponse.json(.ok, writer)
@@ -76,11 +82,11 @@ extension APIEndpoints {
 
     /// `POST /v1/accounts/{id}/statements/pull?kind=end_of_day|intraday&from=&to=`: ask the bank now.
     func pullStatements(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        _ = try auth.authorize(request, anyOf: [.operate])
+        let client = try auth.authorize(request, anyOf: [.operate])
         guard let statementPulls else {
             throw GatewayError(.notFound, code: .notFound, message: "statement pulls are not enabled")
         }
-        let accountId = try pathID(context)
+        let accountId = try accountID(context, client)
         let query = QueryParameters(request)
         let kind: AccountReportKind
         switch query.string("kind") ?? "end_of_day" {
@@ -102,9 +108,9 @@ extension APIEndpoints {
 
     /// `GET /v1/accounts/{id}/balances[?refresh=true]`
     func accountBalances(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        _ = try auth.authorize(request, anyOf: [.accountsRead, .operate])
+        let client = try auth.authorize(request, anyOf: [.accountsRead, .operate])
         let reports = try requireReports()
-        let accountId = try pathID(context)
+        let accountId = try accountID(context, client)
         // `?refresh=true`: ask the bank for today's intraday report first (a live balance query).
         if QueryParameters(request).string("refresh") == "true" {
             guard let statementPulls else {
@@ -135,9 +141,9 @@ extension APIEndpoints {
 
     /// `GET /v1/accounts/{id}/transactions?from=&to=&cursor=&limit=`
     func accountTransactions(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        _ = try auth.authorize(request, anyOf: [.accountsRead, .operate])
+        let client = try auth.authorize(request, anyOf: [.accountsRead, .operate])
         let reports = try requireReports()
-        let accountId = try pathID(context)
+        let accountId = try accountID(context, client)
         let query = QueryParameters(request)
         let from = try query.string("from").map { (text: String) throws(GatewayError) -> String in try AccountRequestBodies.date(text, "from") }
         let to = try query.string("to").map { (text: String) throws(GatewayError) -> String in try AccountRequestBodies.date(text, "to") }
@@ -155,9 +161,10 @@ extension APIEndpoints {
     }
 
     func showTransaction(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        _ = try auth.authorize(request, anyOf: [.accountsRead, .operate])
+        let client = try auth.authorize(request, anyOf: [.accountsRead, .operate])
         let reports = try requireReports()
         let (transaction, matches) = try await reports.transaction(id: try pathID(context))
+        guard client.access.mayRead(transaction.accountId) else { try await missing { try await reports.transaction(id: $0) } }
         var writer = JSONWriter(capacity: 1024)
         writer.beginObject()
         writer.key("transaction")
@@ -171,10 +178,10 @@ extension APIEndpoints {
     }
 
     func accountStatements(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        _ = try auth.authorize(request, anyOf: [.accountsRead, .operate])
+        let client = try auth.authorize(request, anyOf: [.accountsRead, .operate])
         let reports = try requireReports()
         let limit = try QueryParameters(request).integer("limit", in: 1...500, default: 50)
-        let statements = try await reports.statementList(accountId: try pathID(context), limit: limit)
+        let statements = try await reports.statementList(accountId: try accountID(context, client), limit: limit)
         let archived = try await reports.archivedMessageIds(statementIds: statements.map(\.id))
         return APIResponse.list(.ok, "statements", statements, bytesPerItem: 600) {
             $0.statement($1, archivedMessageIds: archived[$1.id] ?? [])
@@ -184,21 +191,23 @@ extension APIEndpoints {
     /// `GET /v1/statements/{id}/messages`: the archived exchange that brought the statement (the
     /// request and the answer of a pull, or the inbox file), bodies included.
     func statementMessages(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        _ = try auth.authorize(request, anyOf: [.accountsRead, .operate])
+        let client = try auth.authorize(request, anyOf: [.accountsRead, .operate])
         let reports = try requireReports()
-        return Self.messagesAnswer(try await reports.messages(statementId: try pathID(context)))
+        let id = try pathID(context)
+        try await checkStatement(id, client, reports) { try await reports.messages(statementId: $0) }
+        return Self.messagesAnswer(try await reports.messages(statementId: id))
     }
 
     /// `GET /v1/accounts/{id}/reconciliation?date=YYYY-MM-DD[&format=csv]`
     func accountReconciliation(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        _ = try auth.authorize(request, anyOf: [.accountsRead, .operate])
+        let client = try auth.authorize(request, anyOf: [.accountsRead, .operate])
         let reports = try requireReports()
         let query = QueryParameters(request)
         guard let dateText = query.string("date") else {
             throw GatewayError(.badRequest, code: .missingParameter, message: "date is required (YYYY-MM-DD)", field: "date")
         }
         let date = try AccountRequestBodies.date(dateText, "date")
-        let report = try await reports.balanceReconciliation(accountId: try pathID(context), date: date)
+        let report = try await reports.balanceReconciliation(accountId: try accountID(context, client), date: date)
         if query.string("format") == "csv" {
             return APIResponse.csv(report.csv)
         }
@@ -211,10 +220,23 @@ extension APIEndpoints {
 extension APIEndpoints {
     /// `GET /v1/payments/{id}/trace`
     func tracePayment(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        _ = try auth.authorize(request, anyOf: [.paymentsRead, .accountsRead, .operate])
-        let trace = try await requireReports().trace(paymentId: try pathID(context))
+        let client = try auth.authorize(request, anyOf: [.paymentsRead, .accountsRead, .operate])
+        let reports = try requireReports()
+        let id = try pathID(context)
+        try await checkPayment(id, client) { try await reports.trace(paymentId: $0) }
+        let trace = try await reports.trace(paymentId: id)
         var writer = JSONWriter(capacity: 4096)
         writer.trace(trace)
         return APIResponse.json(.ok, writer)
+    }
+}
+
+extension APIEndpoints {
+    /// Answers as for a missing statement unless the token may read statement `id`'s account.
+    func checkStatement<T>(_ id: String, _ client: TokenAuthenticator.Client, _ reports: any AccountReporting,
+                           answeringAs lookup: (String) async throws -> T) async throws {
+        guard !client.access.seesEverything else { return }
+        if let account = try await reports.ownerAccount(statementId: id), client.access.mayRead(account) { return }
+        try await missing(lookup)
     }
 }

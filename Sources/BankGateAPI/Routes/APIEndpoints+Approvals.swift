@@ -29,6 +29,16 @@ extension APIEndpoints {
         let client = try auth.authorize(request, anyOf: [.paymentsApprove])
         let body = try await RequestBodyReader.collect(request, maxBytes: maxBodyBytes)
         let note = body.readableBytes == 0 ? nil : try RequestBodyReader.parse(body, with: ApprovalNoteBody.parse(json:))
+        // Another tenant's payment or batch: the answer for a missing one.
+        switch target {
+        case .payment(let id):
+            try await checkPayment(id, client) { try await gateway.decideApproval(.payment($0), decision: decision, by: client.name, note: note) }
+        case .batch(let id):
+            if !client.access.seesEverything,
+               (try? await gateway.batch(id: id))?.payments.allSatisfy({ client.access.mayRead($0.debtorAccountId) }) != true {
+                try await missing { try await gateway.decideApproval(.batch($0), decision: decision, by: client.name, note: note) }
+            }
+        }
         let outcome = try await gateway.decideApproval(target, decision: decision, by: client.name, note: note)
         var writer = JSONWriter(capacity: 256 + outcome.payments.count * 1200)
         writer.beginObject()
@@ -45,10 +55,12 @@ extension APIEndpoints {
 
     /// `GET /v1/approvals?limit=&cursor=`: payments pending approval, oldest first.
     func listApprovals(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        _ = try auth.authorize(request, anyOf: [.paymentsApprove, .paymentsRead, .operate])
+        let client = try auth.authorize(request, anyOf: [.paymentsApprove, .paymentsRead, .operate])
         let query = QueryParameters(request)
         let limit = try query.integer("limit", in: 1...Self.maxPageSize, default: 100)
-        let page = try await gateway.pendingApprovals(limit: limit, cursor: query.string("cursor"))
+        var page = try await gateway.pendingApprovals(limit: limit, cursor: query.string("cursor"))
+        // Only the payments the token may read (a page may then hold fewer than `limit`).
+        if !client.access.seesEverything { page.payments = page.payments.filter { client.access.mayRead($0.debtorAccountId) } }
         var writer = JSONWriter(capacity: 128 + page.payments.count * 600)
         writer.beginObject()
         writer.key("approvals")

@@ -16,7 +16,8 @@ extension APIEndpoints {
         let key = try idempotencyKey(request)
         let body = try await RequestBodyReader.collect(request, maxBytes: maxBodyBytes)
         let decoded = try RequestBodyReader.parse(body, with: PaymentRequestBody.parse(json:))
-        let validator = PaymentRequestValidator(accounts: gateway.accounts, today: clock.now())
+        // Accounts outside the token's tenant or `pay_from` are unknown to it (422 unknown_account).
+        let validator = PaymentRequestValidator(accounts: client.access.payableAccounts(gateway.accounts), today: clock.now())
         let payment = try validator.validate(decoded)
         // The content, not the bytes: the same payment re-serialized in another key order replays.
         let fingerprint = SHA256.hex(decoded.canonicalForm)
@@ -36,7 +37,8 @@ extension APIEndpoints {
         let key = try idempotencyKey(request)
         let body = try await RequestBodyReader.collect(request, maxBytes: maxBodyBytes)
         let decoded = try RequestBodyReader.parse(body, with: PaymentBatchBody.parse(json:))
-        let validator = PaymentRequestValidator(accounts: gateway.accounts, today: clock.now())
+        // Accounts outside the token's tenant or `pay_from` are unknown to it (422 unknown_account).
+        let validator = PaymentRequestValidator(accounts: client.access.payableAccounts(gateway.accounts), today: clock.now())
         let payments = try validator.validateBatch(decoded.payments)
         // A payroll of the same lines is another request than a batch of them.
         let lines = (decoded.payments ?? []).canonicalForm

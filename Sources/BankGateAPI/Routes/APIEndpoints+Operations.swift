@@ -21,19 +21,21 @@ extension APIEndpoints {
 
     /// `GET /v1/events?after=SEQ&wait=SECONDS&limit=N`: a long poll on the outbox.
     func events(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        _ = try auth.authorize(request, anyOf: [.eventsRead, .paymentsRead])
+        let client = try auth.authorize(request, anyOf: [.eventsRead, .paymentsRead])
         let query = QueryParameters(request)
         let after = try query.integer("after", in: 0...Int64.max, default: 0)
         let wait = try query.integer("wait", in: 0...Self.maxEventWaitSeconds, default: 0)
         let limit = try query.integer("limit", in: 1...Self.maxEventPage, default: 100)
-        let events = try await gateway.events(after: after, limit: limit, waitMilliseconds: wait * 1000)
+        let read = try await gateway.events(after: after, limit: limit, waitMilliseconds: wait * 1000)
+        // With tenants, only the token's tenant's events; `next_after` still moves past the others.
+        let events = client.access.partitioned ? read.filter { client.access.seesEvent(tenant: $0.tenant) } : read
         var writer = JSONWriter(capacity: 256 + events.count * 400)
         writer.beginObject()
         writer.key("events")
         writer.beginArray()
         for event in events { writer.event(event) }
         writer.endArray()
-        writer.field("next_after", events.last?.sequence ?? after)
+        writer.field("next_after", read.last?.sequence ?? after)
         writer.endObject()
         return APIResponse.json(.ok, writer)
     }

@@ -10,23 +10,27 @@ extension APIEndpoints {
     static let maxPageSize = 1000
 
     func showPayment(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        _ = try auth.authorize(request, anyOf: [.paymentsRead])
+        let client = try auth.authorize(request, anyOf: [.paymentsRead])
         let detail = try await gateway.payment(id: try pathID(context))
+        guard client.access.mayRead(detail.payment.debtorAccountId) else { try await missing { try await gateway.payment(id: $0) } }
         var writer = JSONWriter(capacity: 2048)
         writer.paymentDetail(detail)
         return APIResponse.json(.ok, writer)
     }
 
     func showBatch(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        _ = try auth.authorize(request, anyOf: [.paymentsRead])
+        let client = try auth.authorize(request, anyOf: [.paymentsRead])
         let batch = try await gateway.batch(id: try pathID(context))
+        guard batch.payments.allSatisfy({ client.access.mayRead($0.debtorAccountId) }) else {
+            try await missing { try await gateway.batch(id: $0) }
+        }
         var writer = JSONWriter(capacity: 256 + batch.payments.count * 1100)
         writer.paymentBatch(batch)
         return APIResponse.json(.ok, writer)
     }
 
     func listPayments(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        _ = try auth.authorize(request, anyOf: [.paymentsRead])
+        let client = try auth.authorize(request, anyOf: [.paymentsRead])
         let query = QueryParameters(request)
         var filter = PaymentFilter()
         if let statusText = query.string("status") {
@@ -37,7 +41,8 @@ extension APIEndpoints {
             }
             filter.status = status
         }
-        filter.debtorAccountId = query.string("account")
+        filter.debtorAccountId = accountParameter(query.string("account"), client)
+        if filter.debtorAccountId == nil { filter.debtorAccountIds = readableAccounts(client) }
         filter.limit = try query.integer("limit", in: 1...Self.maxPageSize, default: filter.limit)
         filter.cursor = query.string("cursor")
         let page = try await gateway.payments(filter)
@@ -52,7 +57,9 @@ extension APIEndpoints {
 
     func cancelPayment(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let client = try auth.authorize(request, anyOf: [.paymentsWrite, .operate])
-        let record = try await gateway.cancel(id: try pathID(context), by: client.name, asOperator: client.scopes.contains(.operate))
+        let id = try pathID(context), asOperator = client.scopes.contains(.operate)
+        try await checkPayment(id, client) { try await gateway.cancel(id: $0, by: client.name, asOperator: asOperator) }
+        let record = try await gateway.cancel(id: id, by: client.name, asOperator: asOperator)
         var writer = JSONWriter(capacity: 1024)
         writer.payment(record)
         return APIResponse.json(.ok, writer)
@@ -60,15 +67,19 @@ extension APIEndpoints {
 
     func retryPayment(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let client = try auth.authorize(request, anyOf: [.operate])
-        let record = try await gateway.retry(id: try pathID(context), by: client.name)
+        let id = try pathID(context)
+        try await checkPayment(id, client) { try await gateway.retry(id: $0, by: client.name) }
+        let record = try await gateway.retry(id: id, by: client.name)
         var writer = JSONWriter(capacity: 1024)
         writer.payment(record)
         return APIResponse.json(.ok, writer)
     }
 
     func paymentMessages(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        _ = try auth.authorize(request, anyOf: [.paymentsRead])
-        return Self.messagesAnswer(try await gateway.messages(paymentId: try pathID(context)))
+        let client = try auth.authorize(request, anyOf: [.paymentsRead])
+        let id = try pathID(context)
+        try await checkPayment(id, client) { try await gateway.messages(paymentId: $0) }
+        return Self.messagesAnswer(try await gateway.messages(paymentId: id))
     }
 
     /// `{"messages": […]}`: archived bank messages, for a payment or a statement.

@@ -29,6 +29,11 @@ extension APIEndpoints {
         let service = try requireReceiptExports()
         let body = try await RequestBodyReader.collect(request, maxBytes: maxBodyBytes)
         let parsed = try RequestBodyReader.parse(body, with: ReceiptExportRequest.parse(json:))
+        // An account the token may not read is refused as one that is not configured.
+        if let index = parsed.accountIds.firstIndex(where: { !client.access.mayRead($0) }) {
+            throw GatewayError(.validation, code: .unknownAccount, message: "no account \(parsed.accountIds[index]) is configured",
+                               field: "accounts[\(index)]")
+        }
         let export = try await service.request(parsed, requestedBy: client.name)
         var writer = JSONWriter(capacity: 768)
         writer.receiptExport(export)
@@ -37,10 +42,12 @@ extension APIEndpoints {
 
     /// `GET /v1/receipt-exports?cursor=&limit=`: newest first.
     func listReceiptExports(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        _ = try auth.authorize(request, anyOf: [.receiptsRead, .operate])
+        let client = try auth.authorize(request, anyOf: [.receiptsRead, .operate])
         let query = QueryParameters(request)
         let limit = try query.integer("limit", in: 1...500, default: 50)
-        let page = try await requireReceiptExports().list(cursor: query.string("cursor"), limit: limit)
+        var page = try await requireReceiptExports().list(cursor: query.string("cursor"), limit: limit)
+        // Only exports of accounts the token may read (a page may then hold fewer than `limit`).
+        page.exports = page.exports.filter { $0.accountIds.allSatisfy(client.access.mayRead) }
         var writer = JSONWriter(capacity: 256 + page.exports.count * 768)
         writer.beginObject()
         writer.key("exports")
@@ -54,8 +61,10 @@ extension APIEndpoints {
 
     /// `GET /v1/receipt-exports/{id}`: its state, progress, counts, size, hash, and `download` when ready.
     func showReceiptExport(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        _ = try auth.authorize(request, anyOf: [.receiptsRead, .operate])
-        let export = try await requireReceiptExports().export(id: try pathID(context))
+        let client = try auth.authorize(request, anyOf: [.receiptsRead, .operate])
+        let service = try requireReceiptExports()
+        let export = try await service.export(id: try pathID(context))
+        guard export.accountIds.allSatisfy(client.access.mayRead) else { try await missing { try await service.export(id: $0) } }
         var writer = JSONWriter(capacity: 768)
         writer.receiptExport(export)
         return APIResponse.json(.ok, writer)
@@ -64,8 +73,13 @@ extension APIEndpoints {
     /// `GET /v1/receipt-exports/{id}/file`: the ZIP streamed from disk in 128 KB pieces, with
     /// `Content-Length`, `Content-Disposition` and `Digest: sha-256=<base64>`; 409 `export_not_ready` before.
     func receiptExportFile(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        _ = try auth.authorize(request, anyOf: [.receiptsRead, .operate])
-        let (export, path) = try await requireReceiptExports().download(id: try pathID(context))
+        let client = try auth.authorize(request, anyOf: [.receiptsRead, .operate])
+        let service = try requireReceiptExports()
+        let id = try pathID(context)
+        if !client.access.seesEverything, (try? await service.export(id: id)).map({ $0.accountIds.allSatisfy(client.access.mayRead) }) != true {
+            try await missing { try await service.download(id: $0) }
+        }
+        let (export, path) = try await service.download(id: id)
         guard let size = export.bytes, let sha256 = export.sha256, let digest = SHA256.parseHex(sha256),
               FileManager.default.fileExists(atPath: path) else {
             throw GatewayError(.internal, code: .internalError, message: "the ZIP of receipt export \(export.id) is missing")

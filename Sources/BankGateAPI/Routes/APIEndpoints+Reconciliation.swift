@@ -23,7 +23,8 @@ extension APIEndpoints {
         let client = try auth.authorize(request, anyOf: [.accountsWrite])
         let reports = try requireReports()
         let body = try await RequestBodyReader.collect(request, maxBytes: maxBodyBytes)
-        let parsed = try RequestBodyReader.parse(body, with: AccountRequestBodies.expectedPayment(json:))
+        var parsed = try RequestBodyReader.parse(body, with: AccountRequestBodies.expectedPayment(json:))
+        parsed.accountId = accountParameter(parsed.accountId, client) ?? parsed.accountId
         let record = try await reports.createExpectedPayment(parsed, client: client.name)
         var writer = JSONWriter(capacity: 512)
         writer.expectedPayment(record)
@@ -31,7 +32,7 @@ extension APIEndpoints {
     }
 
     func listExpectedPayments(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        _ = try auth.authorize(request, anyOf: [.accountsRead, .operate])
+        let client = try auth.authorize(request, anyOf: [.accountsRead, .operate])
         let reports = try requireReports()
         let query = QueryParameters(request)
         let status = try query.string("status").map { text in
@@ -41,14 +42,24 @@ extension APIEndpoints {
             }
             return status
         }
-        let records = try await reports.expectedPayments(accountId: query.string("account"), status: status,
-                                                         limit: try query.integer("limit", in: 1...1000, default: 100))
+        let limit = try query.integer("limit", in: 1...1000, default: 100)
+        let account = accountParameter(query.string("account"), client)
+        var records: [ExpectedPaymentRecord] = []
+        if account == nil, let readable = readableAccounts(client) {
+            // A token limited to some accounts: each of them, merged in id order.
+            for id in readable { records += try await reports.expectedPayments(accountId: id, status: status, limit: limit) }
+            records = Array(records.sorted { ($0.id.count, $0.id) < ($1.id.count, $1.id) }.prefix(limit))
+        } else {
+            records = try await reports.expectedPayments(accountId: account, status: status, limit: limit)
+        }
         return APIResponse.list(.ok, "expected_payments", records, bytesPerItem: 400) { $0.expectedPayment($1) }
     }
 
     func showExpectedPayment(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        _ = try auth.authorize(request, anyOf: [.accountsRead, .operate])
-        let record = try await requireReports().expectedPayment(id: try pathID(context))
+        let client = try auth.authorize(request, anyOf: [.accountsRead, .operate])
+        let reports = try requireReports()
+        let record = try await reports.expectedPayment(id: try pathID(context))
+        guard client.access.mayRead(record.accountId) else { try await missing { try await reports.expectedPayment(id: $0) } }
         var writer = JSONWriter(capacity: 512)
         writer.expectedPayment(record)
         return APIResponse.json(.ok, writer)
@@ -56,7 +67,15 @@ extension APIEndpoints {
 
     func cancelExpectedPayment(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let client = try auth.authorize(request, anyOf: [.accountsWrite, .operate])
-        let record = try await requireReports().cancelExpectedPayment(id: try pathID(context), actor: client.name)
+        let reports = try requireReports()
+        let id = try pathID(context)
+        if !client.access.seesEverything {
+            let account = try? await reports.expectedPayment(id: id).accountId
+            if account.map(client.access.mayRead) != true {
+                try await missing { try await reports.cancelExpectedPayment(id: $0, actor: client.name) }
+            }
+        }
+        let record = try await reports.cancelExpectedPayment(id: id, actor: client.name)
         var writer = JSONWriter(capacity: 512)
         writer.expectedPayment(record)
         return APIResponse.json(.ok, writer)
@@ -64,8 +83,23 @@ extension APIEndpoints {
 
     /// `GET /v1/reconciliation/exceptions?account=`
     func reconciliationExceptions(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        _ = try auth.authorize(request, anyOf: [.accountsRead, .operate])
-        let exceptions = try await requireReports().exceptions(accountId: QueryParameters(request).string("account"))
+        let client = try auth.authorize(request, anyOf: [.accountsRead, .operate])
+        let reports = try requireReports()
+        let account = accountParameter(QueryParameters(request).string("account"), client)
+        var exceptions = ReconciliationExceptions()
+        if account == nil, let readable = readableAccounts(client) {
+            // A token limited to some accounts: the exceptions of each of them.
+            for id in readable {
+                let part = try await reports.exceptions(accountId: id)
+                exceptions.unmatchedTransactions += part.unmatchedTransactions
+                exceptions.unmatchedPayments += part.unmatchedPayments
+                exceptions.suggestions += part.suggestions
+                exceptions.overdueExpectedPayments += part.overdueExpectedPayments
+                exceptions.quarantinedStatements += part.quarantinedStatements
+            }
+        } else {
+            exceptions = try await reports.exceptions(accountId: account)
+        }
         var writer = JSONWriter(capacity: 4096)
         writer.beginObject()
         writer.key("unmatched_transactions")
@@ -104,8 +138,12 @@ extension APIEndpoints {
     }
 
     func runReconciliation(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        _ = try auth.authorize(request, anyOf: [.operate])
-        let summary = try await requireReports().reconcile(accountId: QueryParameters(request).string("account"))
+        let client = try auth.authorize(request, anyOf: [.operate])
+        let account = accountParameter(QueryParameters(request).string("account"), client)
+        if account == nil, !client.access.seesEverything {
+            throw GatewayError(.badRequest, code: .missingParameter, message: "account is required for this token", field: "account")
+        }
+        let summary = try await requireReports().reconcile(accountId: account)
         var writer = JSONWriter(capacity: 256)
         writer.beginObject()
         writer.field("transactions_considered", summary.transactionsConsidered)
@@ -121,6 +159,26 @@ extension APIEndpoints {
         let reports = try requireReports()
         let body = try await RequestBodyReader.collect(request, maxBytes: maxBodyBytes)
         let parsed = try RequestBodyReader.parse(body, with: AccountRequestBodies.manualMatch(json:))
+        if !client.access.seesEverything {
+            // The transaction and the target must both be the token's; otherwise as for a missing one.
+            let transactionAccount = try? await reports.transaction(id: parsed.transactionId).0.accountId
+            var targetAccount: String?
+            switch parsed.target {
+            case .payment(let id): targetAccount = try? await gateway.payment(id: id).payment.debtorAccountId
+            case .expectedPayment(let id): targetAccount = try? await reports.expectedPayment(id: id).accountId
+            }
+            if transactionAccount.map(client.access.mayRead) != true {
+                try await missing { try await reports.matchManually(transactionId: $0, target: parsed.target, actor: client.name) }
+            }
+            if targetAccount.map(client.access.mayRead) != true {
+                let absent: MatchTarget = switch parsed.target {
+                case .payment: .payment(Self.absentID)
+                case .expectedPayment: .expectedPayment(Self.absentID)
+                }
+                _ = try await reports.matchManually(transactionId: parsed.transactionId, target: absent, actor: client.name)
+                throw GatewayError(.notFound, code: .notFound, message: "not found")
+            }
+        }
         let match = try await reports.matchManually(transactionId: parsed.transactionId, target: parsed.target, actor: client.name)
         var writer = JSONWriter(capacity: 512)
         writer.match(match)
@@ -133,6 +191,9 @@ extension APIEndpoints {
         let client = try auth.authorize(request, anyOf: [.operate])
         let reports = try requireReports()
         let id = try pathID(context)
+        if !client.access.seesEverything, try await reports.ownerAccount(matchId: id).map(client.access.mayRead) != true {
+            try await missing { try await reports.confirmMatch(id: $0, actor: client.name) }
+        }
         let match = switch decision {
         case .confirm: try await reports.confirmMatch(id: id, actor: client.name)
         case .reject: try await reports.rejectMatch(id: id, actor: client.name)

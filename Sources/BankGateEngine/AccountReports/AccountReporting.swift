@@ -36,11 +36,16 @@ public protocol AccountReporting: Sendable {
     func trace(paymentId: String) async throws(GatewayError) -> PaymentTrace
 
     // Webhooks
-    func createWebhook(url: String, eventTypes: [String], fromSequence: Int64?, actor: String) async throws(GatewayError) -> WebhookSubscription
+    func createWebhook(url: String, eventTypes: [String], fromSequence: Int64?, actor: String,
+                       tenant: String?) async throws(GatewayError) -> WebhookSubscription
     func webhookList() async throws(GatewayError) -> [WebhookSubscription]
     func setWebhookEnabled(id: String, _ enabled: Bool, actor: String) async throws(GatewayError) -> WebhookSubscription
     func deleteWebhook(id: String, actor: String) async throws(GatewayError)
     func redeliver(from sequence: Int64, webhookId: String?, actor: String) async throws(GatewayError) -> [WebhookSubscription]
+
+    // Tenants: the account an object belongs to (`nil`: no such object)
+    func ownerAccount(statementId: String) async throws(GatewayError) -> String?
+    func ownerAccount(matchId: String) async throws(GatewayError) -> String?
 }
 
 extension AccountReports: AccountReporting {}

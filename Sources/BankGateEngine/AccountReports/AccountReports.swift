@@ -333,8 +333,10 @@ public final class AccountReports: Sendable {
 
     // MARK: - Webhooks
 
-    /// Subscribes `url` to `eventTypes`; the answer carries the signing secret (shown only here).
-    public func createWebhook(url: String, eventTypes: [String], fromSequence: Int64?, actor: String) async throws(GatewayError) -> WebhookSubscription {
+    /// Subscribes `url` to `eventTypes` (only `tenant`'s events when given); the answer carries
+    /// the signing secret (shown only here).
+    public func createWebhook(url: String, eventTypes: [String], fromSequence: Int64?, actor: String,
+                              tenant: String? = nil) async throws(GatewayError) -> WebhookSubscription {
         guard url.hasPrefix("https://") || url.hasPrefix("http://"), url.utf8.count <= 2048 else {
             throw GatewayError(.validation, code: .invalidUrl, message: "url must be an http:// or https:// URL", field: "url")
         }
@@ -346,7 +348,7 @@ public final class AccountReports: Sendable {
         let secret = "whsec_" + Hex.encode(SecureRandom.bytes(24))
         do {
             return try await webhooks.create(id: IdentifierFactory.make("whk_"), url: url, eventTypes: eventTypes, secret: secret,
-                                             fromSequence: fromSequence, actor: actor, at: clock.now())
+                                             fromSequence: fromSequence, actor: actor, tenant: tenant, at: clock.now())
         } catch {
             throw Self.gatewayError(error)
         }

@@ -200,7 +200,7 @@ public final class StatementStore: Sendable {
                 json.field("stated_closing_balance", completion.closingBalance.map { Money(minorUnits: $0, currency: draft.currency).decimalString })
                 json.field("reason", reviewReason)
                 json.endObject()
-                try StoreJournal.appendEvent(db, type: "statement.inconsistent", at: at, payload: json.text)
+                try StoreJournal.appendEvent(db, type: "statement.inconsistent", account: draft.accountId, at: at, payload: json.text)
                 try StoreJournal.audit(db, at: at, actor: "system", action: "statement.quarantined", subject: ("statement", "stm_\(row)"),
                                        details: reviewReason)
             } else {
@@ -392,7 +392,7 @@ public final class StatementStore: Sendable {
             json.field("opening_balance", Money(minorUnits: detail.found, currency: draft.currency).decimalString)
         }
         json.endObject()
-        try StoreJournal.appendEvent(db, type: "statement.gap", at: at, payload: json.text)
+        try StoreJournal.appendEvent(db, type: "statement.gap", account: draft.accountId, at: at, payload: json.text)
         try StoreJournal.audit(db, at: at, actor: "system", action: "statement_gap.opened", subject: ("statement_gap", "\(gap.id)"),
                   details: "\(reason) \(fromDate)…\(toDate)")
         return gap
@@ -483,7 +483,7 @@ public final class StatementStore: Sendable {
         json.field("bank_statement_id", draft.statementId)
         extra?(&json)
         json.endObject()
-        try StoreJournal.appendEvent(db, type: type, at: at, payload: json.text)
+        try StoreJournal.appendEvent(db, type: type, account: accountId, at: at, payload: json.text)
     }
 }
 

@@ -134,6 +134,8 @@ public struct ReceiptFilter: Sendable, Hashable {
     public var transactionId: String?
     /// `true`: only receipts with a confirmed link; `false`: only those without one.
     public var linked: Bool?
+    /// Only receipts of these accounts (a token's tenant or `read_accounts`); `nil`: any.
+    public var accountIds: [String]?
 
     public init(accountId: String? = nil, fromDate: String? = nil, toDate: String? = nil, paymentId: String? = nil,
                 transactionId: String? = nil, linked: Bool? = nil) {

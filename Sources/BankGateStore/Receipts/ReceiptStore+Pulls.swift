@@ -255,7 +255,8 @@ extension ReceiptStore {
             guard seen == nil else { return false }
             try StoreJournal.audit(db, at: at, actor: "system", action: "receipt.missing", subject: subject,
                                    details: "\(item.accountId) \(item.bookingDate) \(item.amount): no receipt since \(item.since.iso8601Seconds); \(reasonText)")
-            try StoreJournal.appendEvent(db, type: "receipt.missing", paymentId: item.kind == .payment ? item.id : nil, at: at,
+            try StoreJournal.appendEvent(db, type: "receipt.missing", paymentId: item.kind == .payment ? item.id : nil,
+                                         account: item.accountId, at: at,
                                          payload: payload)
             return true
         }

@@ -58,7 +58,7 @@ public final class ReceiptStore: Sendable {
                                            + (record.links.isEmpty ? "" : "; " + record.links.map { Self.describe($0) }.joined(separator: "; ")))
                 try StoreJournal.appendEvent(db, type: "receipt.available",
                                              paymentId: record.links.first(where: { $0.confirmed && $0.paymentId != nil })?.paymentId,
-                                             at: at, payload: Self.eventPayload(record))
+                                             account: record.draft.accountId, at: at, payload: Self.eventPayload(record))
             }
             return ReceiptInsertResult(receipt: record, inserted: inserted, addedLinks: added)
         }
@@ -85,9 +85,11 @@ public final class ReceiptStore: Sendable {
                   AND (?5 IS NULL OR EXISTS (SELECT 1 FROM receipt_links l WHERE l.receipt_id = r.id AND l.payment_id = ?5))
                   AND (?6 IS NULL OR EXISTS (SELECT 1 FROM receipt_links l WHERE l.receipt_id = r.id AND l.transaction_id = ?6))
                   AND (?7 IS NULL OR ?7 = EXISTS (SELECT 1 FROM receipt_links l WHERE l.receipt_id = r.id AND l.confirmed = 1))
+                  AND (?9 IS NULL OR r.account_id IN (SELECT value FROM json_each(?9)))
                 ORDER BY r.id LIMIT ?8
                 """, [.integer(after), filter.accountId.sqlValue, filter.fromDate.sqlValue, filter.toDate.sqlValue,
-                      filter.paymentId.sqlValue, transactionRow, linked, .integer(Int64(max(0, limit)))], { try $0.int("id") })
+                      filter.paymentId.sqlValue, transactionRow, linked, .integer(Int64(max(0, limit))),
+                      filter.accountIds.map { .text(PaymentStore.jsonArray($0)) } ?? .null], { try $0.int("id") })
             return try rows.compactMap { try Self.load(db, row: $0) }
         }
     }

@@ -96,7 +96,7 @@ extension ReconciliationStore {
         try await database.write { db in
             try StoreJournal.audit(db, at: at, actor: "system", action: "reconciliation.completed",
                                      subject: ("account", accountId), details: "date \(date)")
-            try StoreJournal.appendEvent(db, type: "reconciliation.completed", at: at, payload: payloadJSON)
+            try StoreJournal.appendEvent(db, type: "reconciliation.completed", account: accountId, at: at, payload: payloadJSON)
         }
     }
 }

@@ -277,7 +277,11 @@ public final class ReconciliationStore: Sendable {
             json.field("target_id", match.target.id)
             json.field("by", actor)
             json.endObject()
-            try StoreJournal.appendEvent(db, type: "transaction.unmatched", paymentId: Self.paymentId(match.target), at: at, payload: json.text)
+            let account = try BankTransactionRecord.rowId(match.transactionId).flatMap { row in
+                try db.queryFirst("SELECT account_id FROM bank_transactions WHERE id = ?", [.integer(row)]) { try $0.text("account_id") }
+            }
+            try StoreJournal.appendEvent(db, type: "transaction.unmatched", paymentId: Self.paymentId(match.target), account: account,
+                                         at: at, payload: json.text)
             return try Self.loadMatch(db, row: row)!
         }
     }
@@ -416,7 +420,7 @@ public final class ReconciliationStore: Sendable {
         json.field("status", record.status.rawValue)
         json.field("transaction_id", transactionId)
         json.endObject()
-        try StoreJournal.appendEvent(db, type: type, at: at, payload: json.text)
+        try StoreJournal.appendEvent(db, type: type, account: record.accountId, at: at, payload: json.text)
     }
 
     static func requireMatch(_ db: SQLiteConnection, id: String) throws -> MatchRecord {

@@ -21,6 +21,9 @@ public struct WebhookSubscription: Sendable, Hashable {
     public var createdBy: String
     public var createdAt: Timestamp
     public var updatedAt: Timestamp
+    /// The tenant that created it: it receives only that tenant's events (`nil`: every event, as
+    /// without `[[tenants]]`).
+    public var tenant: String?
 
     public init(id: String, url: String, eventTypes: [String], secret: String, state: String, cursor: Int64,
                 consecutiveFailures: Int, nextAttemptAt: Timestamp, lastError: String?, lastDeliveredAt: Timestamp?,
@@ -38,6 +41,13 @@ public struct WebhookSubscription: Sendable, Hashable {
         self.createdBy = createdBy
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+    }
+
+    /// Whether the subscription may see `event`: every event without a tenant of its own, else
+    /// its tenant's, and those about no account only for the tenant `default`.
+    public func sees(_ event: OutboxEvent) -> Bool {
+        guard let tenant else { return true }
+        return (event.tenant ?? "default") == tenant
     }
 
     /// Whether the subscription wants events of `type`.
@@ -87,17 +97,17 @@ public final class WebhookStore: Sendable {
     /// Stores a new active subscription. It receives events from the current end of the outbox on,
     /// or from `fromSequence` when given.
     public func create(id: String, url: String, eventTypes: [String], secret: String, fromSequence: Int64?, actor: String,
-                       at: Timestamp) async throws -> WebhookSubscription {
+                       tenant: String? = nil, at: Timestamp) async throws -> WebhookSubscription {
         try await database.write { db in
             let end = try db.queryFirst("SELECT COALESCE(MAX(seq), 0) AS last_seq FROM outbox_events", [], { try $0.int("last_seq") }) ?? 0
             let cursor = fromSequence.map { max(0, $0 - 1) } ?? end
             try db.run("""
-                INSERT INTO webhook_subscriptions (id, url, event_types, secret, state, cursor_seq, created_by, created_at, updated_at)
-                VALUES (?, ?, ?, ?, 'active', ?, ?, ?, ?)
+                INSERT INTO webhook_subscriptions (id, url, event_types, secret, state, cursor_seq, created_by, created_at, updated_at, tenant)
+                VALUES (?, ?, ?, ?, 'active', ?, ?, ?, ?, ?)
                 """, [.text(id), .text(url), .text(eventTypes.joined(separator: ",")), .text(self.secrets.seal(secret, context: id)), .integer(cursor), .text(actor),
-                      .integer(at.milliseconds), .integer(at.milliseconds)])
+                      .integer(at.milliseconds), .integer(at.milliseconds), tenant.sqlValue])
             try StoreJournal.audit(db, at: at, actor: actor, action: "webhook.created", subject: ("webhook", id),
-                                     details: "\(url) for \(eventTypes.joined(separator: ","))")
+                                     details: "\(url) for \(eventTypes.joined(separator: ","))" + (tenant.map { " (tenant \($0))" } ?? ""))
             return try Self.load(db, id: id, self.secrets)!
         }
     }
@@ -129,14 +139,11 @@ public final class WebhookStore: Sendable {
             var scanned = subscription.cursor
             // Scan in pages so that a subscription to rare events does not read the whole outbox at once.
             for _ in 0..<20 {
-                let page = try db.query("SELECT seq, type, payment_id, at, payload FROM outbox_events WHERE seq > ? ORDER BY seq LIMIT 500",
-                                        [.integer(scanned)]) { row in
-                    try OutboxEvent(sequence: row.int("seq"), type: row.text("type"), paymentId: row.optionalText("payment_id"),
-                                    at: Timestamp(milliseconds: row.int("at")), payloadJSON: row.text("payload"))
-                }
+                let page = try db.query("SELECT seq, type, payment_id, at, payload, tenant FROM outbox_events WHERE seq > ? ORDER BY seq LIMIT 500",
+                                        [.integer(scanned)], OutboxEvent.init(row:))
                 guard !page.isEmpty else { break }
                 for event in page {
-                    if subscription.wants(event.type) {
+                    if subscription.wants(event.type), subscription.sees(event) {
                         wanted.append(event)
                         if wanted.count == limit { return (wanted, event.sequence) }
                     }
@@ -183,7 +190,7 @@ public final class WebhookStore: Sendable {
                 json.field("consecutive_failures", failures)
                 json.field("last_error", error)
                 json.endObject()
-                try StoreJournal.appendEvent(db, type: "webhook.disabled", at: at, payload: json.text)
+                try StoreJournal.appendEvent(db, type: "webhook.disabled", tenant: current.tenant, at: at, payload: json.text)
             }
             return try Self.load(db, id: id, self.secrets)
         }
@@ -232,7 +239,7 @@ public final class WebhookStore: Sendable {
 
     static let columns = """
         id, url, event_types, secret, state, cursor_seq, consecutive_failures, next_attempt_at, last_error, last_delivered_at, \
-        created_by, created_at, updated_at
+        created_by, created_at, updated_at, tenant
         """
 
     static func load(_ db: SQLiteConnection, id: String, _ secrets: SecretBox) throws -> WebhookSubscription? {
@@ -254,7 +261,7 @@ public final class WebhookStore: Sendable {
         } else {
             secret = stored
         }
-        return try WebhookSubscription(
+        var subscription = try WebhookSubscription(
             id: id, url: row.text("url"), eventTypes: row.text("event_types").split(separator: ",").map(String.init),
             secret: secret, state: row.text("state"), cursor: row.int("cursor_seq"),
             consecutiveFailures: Int(row.int("consecutive_failures")),
@@ -262,5 +269,7 @@ public final class WebhookStore: Sendable {
             lastDeliveredAt: row.optionalInt("last_delivered_at").map(Timestamp.init(milliseconds:)),
             createdBy: row.text("created_by"), createdAt: Timestamp(milliseconds: row.int("created_at")),
             updatedAt: Timestamp(milliseconds: row.int("updated_at")))
+        subscription.tenant = try row.optionalText("tenant")
+        return subscription
     }
 }

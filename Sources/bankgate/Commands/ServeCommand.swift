@@ -69,6 +69,7 @@ struct ServeCommand: AsyncParsableCommand {
             try? await bankTask.value
             throw commandFailure("\(refusal)")
         }
+        try await runtime.assignTenants()
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: runtime.services().map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
