@@ -4,7 +4,7 @@ import HummingbirdTLS
 import NIOCore
 import HTTPTypes
 import NIOHTTPTypes
-public import NIOSSL
+import NIOSSL
 
 /// HTTPS for the API, and the client certificate of each connection made known to the routes.
 public struct APITLS: Sendable {
