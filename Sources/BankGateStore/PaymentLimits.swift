@@ -43,6 +43,75 @@ public struct PaymentLimit: Sendable, Hashable {
     func money(_ minor: Int64) -> String { Money(minorUnits: minor, currency: currency).decimalString + " " + currency.code }
 }
 
+/// The day's running totals of each limit holder (`limit_usage`), so that checking a daily limit
+/// costs one row read however many payments the day already has. A holder's row for a day is made
+/// from the payments table the first time a limit looks at it; from then on every intake adds its
+/// payments to the rows of their account and token, and every transition into or out of the
+/// statuses that do not count (cancelled, rejected, failed, returned) takes them out or puts them
+/// back — in the same transaction, so the rows stay what the payments table would say.
+enum LimitUsage {
+    /// Statuses whose payments do not count against a limit.
+    static let uncounted: Set<PaymentStatus> = [.cancelled, .rejected, .failed, .returned]
+
+    static func key(_ holder: PaymentLimit.Holder) -> String {
+        switch holder {
+        case .account(let id): "account:" + id
+        case .client(let name): "token:" + name
+        }
+    }
+
+    /// The holder's total and count in `currency` for the UTC day of `at`.
+    static func usage(_ db: SQLiteConnection, holder: PaymentLimit.Holder, currency: Currency, at: Timestamp) throws -> (total: Int64, count: Int64) {
+        let day = at.dateString
+        if let row = try db.queryFirst("SELECT total, count FROM limit_usage WHERE holder = ? AND currency = ? AND day = ?",
+                                       [.text(key(holder)), .text(currency.code), .text(day)], { (total: try $0.int("total"), count: try $0.int("count")) }) {
+            return row
+        }
+        let dayStart = Timestamp.parseDate(day)?.milliseconds ?? at.milliseconds
+        let column = if case .account = holder { "debtor_account_id" } else { "submitted_by" }
+        let holderId = switch holder { case .account(let id): id; case .client(let name): name }
+        let stored = try db.queryFirst("""
+            SELECT COALESCE(SUM(amount_minor), 0) AS total, COUNT(*) AS n FROM payments
+            WHERE \(column) = ? AND currency = ? AND created_at >= ? AND status NOT IN ('cancelled', 'rejected', 'failed', 'returned')
+            """, [.text(holderId), .text(currency.code), .integer(dayStart)]) { (total: try $0.int("total"), count: try $0.int("n")) }
+            ?? (total: 0, count: 0)
+        try db.run("DELETE FROM limit_usage WHERE day < ?", [.text(day)])
+        try db.run("INSERT INTO limit_usage (holder, currency, day, total, count) VALUES (?, ?, ?, ?, ?)",
+                   [.text(key(holder)), .text(currency.code), .text(day), .integer(stored.total), .integer(stored.count)])
+        return stored
+    }
+
+    /// Adds the payments just accepted to their holders' rows, where rows exist.
+    static func add(_ db: SQLiteConnection, _ drafts: [PaymentDraft], client: String, at: Timestamp) throws {
+        var sums: [String: (currency: String, total: Int64, count: Int64)] = [:]
+        for draft in drafts {
+            let group = draft.debtorAccountId + "\u{1}" + draft.amount.currency.code
+            let sum = sums[group]
+            sums[group] = (draft.amount.currency.code, (sum?.total ?? 0) + draft.amount.minorUnits, (sum?.count ?? 0) + 1)
+        }
+        for (group, sum) in sums {
+            let account = String(group.prefix { $0 != "\u{1}" })
+            try db.run("""
+                UPDATE limit_usage SET total = total + ?, count = count + ? WHERE holder IN (?, ?) AND currency = ? AND day = ?
+                """, [.integer(sum.total), .integer(sum.count), .text("account:" + account), .text("token:" + client),
+                      .text(sum.currency), .text(at.dateString)])
+        }
+    }
+
+    /// After `payment` moved from `previous`: takes it out of its holders' rows of its intake day, or
+    /// puts it back (an operator's retry of a failed payment).
+    static func adjust(_ db: SQLiteConnection, _ payment: PaymentRecord, from previous: PaymentStatus) throws {
+        let counted = !uncounted.contains(payment.status)
+        guard counted != !uncounted.contains(previous) else { return }
+        let sign: Int64 = counted ? 1 : -1
+        try db.run("""
+            UPDATE limit_usage SET total = total + ?, count = count + ?
+            WHERE holder IN (?, 'token:' || (SELECT submitted_by FROM payments WHERE id = ?)) AND currency = ? AND day = ?
+            """, [.integer(sign * payment.amount.minorUnits), .integer(sign), .text("account:" + payment.debtorAccountId),
+                  .text(payment.id), .text(payment.amount.currency.code), .text(payment.createdAt.dateString)])
+    }
+}
+
 /// A payment a limit refuses: which limit, in words, and which payment of the request.
 public struct LimitViolation: Sendable, Hashable {
     /// `single`, `daily_total` or `daily_count`.
@@ -62,14 +131,7 @@ extension PaymentLimit {
                                     + "of \(money(single)) for \(holderText)", paymentIndex: over.offset)
         }
         guard dailyTotalMinor != nil || dailyCount != nil else { return nil }
-        let dayStart = Timestamp.parseDate(at.dateString)?.milliseconds ?? at.milliseconds
-        let column = if case .account = holder { "debtor_account_id" } else { "submitted_by" }
-        let holderId = switch holder { case .account(let id): id; case .client(let name): name }
-        let stored = try db.queryFirst("""
-            SELECT COALESCE(SUM(amount_minor), 0) AS total, COUNT(*) AS n FROM payments
-            WHERE \(column) = ? AND currency = ? AND created_at >= ? AND status NOT IN ('cancelled', 'rejected', 'failed', 'returned')
-            """, [.text(holderId), .text(currency.code), .integer(dayStart)]) { (total: try $0.int("total"), count: try $0.int("n")) }
-            ?? (total: 0, count: 0)
+        let stored = try LimitUsage.usage(db, holder: holder, currency: currency, at: at)
         var total = stored.total, count = Int(stored.count)
         for (index, draft) in mine {
             total += draft.amount.minorUnits
@@ -84,5 +146,13 @@ extension PaymentLimit {
             }
         }
         return nil
+    }
+}
+
+extension PaymentStore {
+    /// `holder`'s total and count in `currency` for the UTC day of `at`, as its daily limits see
+    /// them (the running row, made from the payments table when the day has none yet).
+    public func limitUsage(holder: PaymentLimit.Holder, currency: Currency, at: Timestamp) async throws -> (total: Int64, count: Int64) {
+        try await database.write { try LimitUsage.usage($0, holder: holder, currency: currency, at: at) }
     }
 }

@@ -174,6 +174,7 @@ extension PaymentStore {
                 }
                 records.append(record)
             }
+            try LimitUsage.add(db, payments, client: claim.client, at: at)
             try db.run("INSERT INTO idempotency_keys (client, key, fingerprint, payment_ids, created_at) VALUES (?, ?, ?, ?, ?)",
                        [.text(claim.client), .text(claim.key), .text(claim.fingerprint),
                         .text(payments.map(\.id).joined(separator: ",")), .integer(at.milliseconds)])

@@ -49,6 +49,7 @@ extension PaymentStore {
         if let value = details.bankStatus { payment.bankStatus = value }
         if let value = details.reasonCode { payment.reasonCode = value }
         if let value = details.reasonText { payment.reasonText = value }
+        try LimitUsage.adjust(db, payment, from: previous)
         if let type = eventType(from: previous, to: status, cause: cause) {
             try appendEvent(db, type: type, payment: payment, previous: previous, at: at)
         }

@@ -638,5 +638,21 @@ enum Schema {
                 rejections INTEGER NOT NULL
             ) WITHOUT ROWID;
             """),
+        // The day's running totals of each limit holder (LimitUsage): one row read per daily limit
+        // checked, instead of summing the day's payments on every intake. And the creditors an
+        // account has paid, for the new-creditor rules (approvals, alerts): one index probe instead
+        // of walking every earlier payment to that creditor.
+        Migration(name: "019_limit_usage", sql: """
+            CREATE TABLE limit_usage (
+                holder TEXT NOT NULL,
+                currency TEXT NOT NULL,
+                day TEXT NOT NULL,
+                total INTEGER NOT NULL,
+                count INTEGER NOT NULL,
+                PRIMARY KEY (holder, currency, day)
+            ) WITHOUT ROWID;
+            CREATE INDEX payments_paid_creditors ON payments (debtor_account_id, creditor_account)
+                WHERE status IN ('completed', 'returned');
+            """),
     ]
 }
