@@ -12,7 +12,7 @@ extension APIEndpoints {
     /// `GET /v1/alerts?rule=&from=YYYY-MM-DD&cursor=&limit=`: firings oldest first, `next_cursor`
     /// when the page is full.
     func listAlerts(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        _ = try auth.authorize(request, anyOf: [.operate])
+        let client = try auth.authorize(request, anyOf: [.operate])
         guard let alerts else { throw GatewayError(.notFound, code: .notFound, message: "alert rules are not available here") }
         let query = QueryParameters(request)
         var from: Timestamp?
@@ -30,16 +30,38 @@ extension APIEndpoints {
             afterId = id
         }
         let limit = try query.integer("limit", in: 1...Self.maxAlertPage, default: 100)
-        let firings = try await alerts.firings(rule: query.string("rule"), from: from, afterId: afterId, limit: limit)
+        let page = try await alerts.firings(rule: query.string("rule"), from: from, afterId: afterId, limit: limit)
+        var firings: [AlertFiring] = []
+        for firing in page where await mayRead(firing, client) { firings.append(firing) }
         var writer = JSONWriter(capacity: 128 + firings.count * 600)
         writer.beginObject()
         writer.key("alerts")
         writer.beginArray()
         for firing in firings { writer.alertFiring(firing) }
         writer.endArray()
-        writer.field("next_cursor", firings.count == limit ? firings.last.map { String($0.id) } : nil)
+        writer.field("next_cursor", page.count == limit ? page.last.map { String($0.id) } : nil)
         writer.endObject()
         return APIResponse.json(.ok, writer)
+    }
+}
+
+extension APIEndpoints {
+    /// Whether `client` sees `firing`: a payment's when it may read the payment's account, a
+    /// statement's when it may read the account the details name, the others (banks, keys) as the
+    /// feed's events without a tenant. A page may so hold fewer firings than `limit`.
+    func mayRead(_ firing: AlertFiring, _ client: TokenAuthenticator.Client) async -> Bool {
+        if client.access.seesEverything { return true }
+        if let paymentId = firing.paymentId {
+            guard let detail = try? await gateway.payment(id: paymentId) else { return false }
+            return client.access.mayRead(detail.payment.debtorAccountId)
+        }
+        if firing.subjectKind.hasPrefix("statement") {
+            let details = Array(firing.detailsJSON.utf8)
+            guard let object = try? JSONObjectReader(try JSONObjectReader.document(details), path: ""),
+                  let account = try? object.string("account") else { return false }
+            return client.access.mayRead(account)
+        }
+        return client.access.seesEvent(tenant: nil)
     }
 }
 
