@@ -90,6 +90,12 @@ final class TenantAPITests: XCTestCase {
             name = "Beta Logistics GmbH"
             currency = "EUR"
             tenant = "beta"
+
+            [[alerts]]
+            name = "any-payment"
+            payment_amount_above = "1.00"
+            currency = "EUR"
+            event = true
             """
         let configuration = try BankGateConfiguration.parse(toml, fileName: "tenants.toml", baseDirectory: directory.path)
         var logger = Logger(label: "tenant-tests")
@@ -106,7 +112,7 @@ final class TenantAPITests: XCTestCase {
         }
         try await runtime.assignTenants()
         let router = APIServer.makeRouter(gateway: runtime.engine, reports: runtime.reports, statementPulls: runtime.statementPulls,
-                                          receipts: runtime.receipts, receiptExports: runtime.receiptExports,
+                                          receipts: runtime.receipts, receiptExports: runtime.receiptExports, alerts: runtime.alerts,
                                           tokens: runtime.configuration.tokens, tenants: runtime.configuration.tenantDirectory,
                                           maxBodyBytes: 1_048_576, clock: FixedClock(instant: APIHarness.today))
         try await Application(router: router).test(.router) { client in try await test(client, runtime) }
@@ -153,6 +159,24 @@ final class TenantAPITests: XCTestCase {
             try await Self.assertAnswersAsMissing(client, .post, "/v1/payment-batches/ID/approve", foreign: batchId, missing: "bat_missing", token: Self.beta)
             let ownBatch = try await client.call(.get, "/v1/payment-batches/\(batchId)", token: Self.acme)
             XCTAssertEqual(ownBatch.status, .ok)
+        }
+    }
+
+    func testAlertFiringsStayWithinTheTenant() async throws {
+        try await withGateway { client, runtime in
+            let paymentA = try await Self.pay(client, Self.acme, from: "acc-a", key: "al-a")
+            let paymentB = try await Self.pay(client, Self.beta, from: "acc-b", key: "al-b")
+            let fired = await runtime.alerts.evaluate()
+            XCTAssertEqual(Set(fired.compactMap(\.paymentId)), [paymentA, paymentB])
+            func listed(_ token: String) async throws -> [String] {
+                let answer = try await client.call(.get, "/v1/alerts", token: token)
+                XCTAssertEqual(answer.status, .ok)
+                return (answer.json["alerts"] as? [[String: Any]])?.compactMap { $0["payment_id"] as? String } ?? []
+            }
+            let seenByAcme = try await listed(Self.acme)
+            let seenByBeta = try await listed(Self.beta)
+            XCTAssertEqual(seenByAcme, [paymentA])
+            XCTAssertEqual(seenByBeta, [paymentB])
         }
     }
 
