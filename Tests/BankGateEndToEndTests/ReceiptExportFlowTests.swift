@@ -40,14 +40,16 @@ final class ReceiptExportFlowTests: XCTestCase {
         try await Conformance.withProfile(profile: ConformanceBank.cmb.profile) { harness in
             let account = ConformanceBank.cmb.accountId
             let today = GatewayHarness.today
+            let yesterday = GatewayHarness.clock.date(addingDays: -1)
+            let threeYearsAgo = GatewayHarness.clock.date(addingDays: -3 * 365)
             let cases: [(body: [String: Any], status: Int, code: String, field: String?)] = [
                 (["from": today, "to": today], 422, "missing_field", "accounts"),
                 (["accounts": [], "from": today, "to": today], 422, "missing_field", "accounts"),
                 (["accounts": [account, "nope"], "from": today, "to": today], 422, "unknown_account", "accounts[1]"),
                 (["accounts": [account], "from": "2026-02-30", "to": today], 422, "invalid_date", "from"),
                 (["accounts": [account], "from": today], 422, "missing_field", "to"),
-                (["accounts": [account], "from": "2026-12-02", "to": "2026-12-01"], 422, "invalid_range", "to"),
-                (["accounts": [account], "from": "2024-01-01", "to": "2026-12-01"], 422, "invalid_range", "to"),
+                (["accounts": [account], "from": today, "to": yesterday], 422, "invalid_range", "to"),
+                (["accounts": [account], "from": threeYearsAgo, "to": today], 422, "invalid_range", "to"),
                 (["accounts": account, "from": today, "to": today], 400, "invalid_type", "accounts"),
                 (["accounts": [account], "from": today, "to": today, "format": "zip"], 400, "unknown_field", "format"),
             ]
