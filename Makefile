@@ -1,6 +1,6 @@
 # bankgate: the two set-up commands are `make demo` and `make test`.
 SWIFT ?= swift
-APT_PACKAGES = libxml2-dev libsqlite3-dev libssl-dev zlib1g-dev libcurl4-openssl-dev pkg-config sqlite3 libxml2-utils xmlsec1 softhsm2 libengine-pkcs11-openssl libpango1.0-dev libcairo2-dev fonts-wqy-zenhei poppler-utils libzip-dev unzip zip
+APT_PACKAGES = libxml2-dev libsqlite3-dev libssl-dev zlib1g-dev libcurl4-openssl-dev pkg-config sqlite3 libxml2-utils xmlsec1 softhsm2 libengine-pkcs11-openssl libpango1.0-dev libcairo2-dev fonts-wqy-zenhei poppler-utils libzip-dev unzip zip chromium python3
 
 .PHONY: deps build release demo test bench clean
 

@@ -311,6 +311,18 @@ public final class GatewayEngine: PaymentGateway {
         do { return try await store.messages(paymentId: paymentId) } catch { throw mapStoreError(error) }
     }
 
+    public func throughput(hours: Int, bucketMinutes: Int) async throws(GatewayError) -> [ThroughputBucket] {
+        let now = clock.now()
+        let bucket = Int64(bucketMinutes) * 60_000
+        // Whole intervals: the window starts at an interval boundary, the last one is the current.
+        let since = (now.milliseconds - Int64(hours) * 3_600_000) / bucket * bucket + bucket
+        do {
+            return try await store.throughput(since: Timestamp(milliseconds: since), until: now, bucketMilliseconds: bucket)
+        } catch {
+            throw mapStoreError(error)
+        }
+    }
+
     public func queue() async throws(GatewayError) -> QueueOverview {
         let counts: (counts: [String: [PaymentStatus: Int]], oldestQueued: [String: Timestamp])
         let archived: [String: ArchiveTotals]

@@ -210,6 +210,8 @@ public protocol PaymentGateway: Sendable {
                         note: String?) async throws(GatewayError) -> ApprovalOutcome
     /// Payments pending approval, oldest first, with the decisions so far; cursor paging.
     func pendingApprovals(limit: Int, cursor: String?) async throws(GatewayError) -> PaymentPage
+    /// What happened to payments per interval over the last `hours`, for the console's chart.
+    func throughput(hours: Int, bucketMinutes: Int) async throws(GatewayError) -> [ThroughputBucket]
 }
 
 /// A configured debtor account as intake sees it.
@@ -231,6 +233,10 @@ extension PaymentGateway {
 
     public func pendingApprovals(limit: Int, cursor: String?) async throws(GatewayError) -> PaymentPage {
         throw GatewayError(.notFound, code: .notFound, message: "approvals are not kept here")
+    }
+
+    public func throughput(hours: Int, bucketMinutes: Int) async throws(GatewayError) -> [ThroughputBucket] {
+        throw GatewayError(.notFound, code: .notFound, message: "throughput is not kept here")
     }
 
     public func accountStatus(accountId: String) async throws(GatewayError) -> AccountStatusRecord {

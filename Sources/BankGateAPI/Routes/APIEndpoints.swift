@@ -47,6 +47,7 @@ struct APIEndpoints: Sendable {
         router.get("/v1/alerts") { request, context in try await listAlerts(request, context) }
         registerApprovalRoutes(on: router)
         registerTenantRoutes(on: router)
+        registerConsoleRoutes(on: router)
         router.get("/healthz") { _, _ in health() }
         router.get("/readyz") { _, _ in await readiness() }
     }
