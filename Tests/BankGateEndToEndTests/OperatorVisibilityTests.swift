@@ -1,5 +1,6 @@
 import BankGateConfig
 import BankGateRuntime
+import BankGateSimulator
 import Foundation
 import Logging
 import Synchronization
@@ -123,6 +124,11 @@ final class OperatorVisibilityTests: XCTestCase {
         XCTAssertEqual(refused.status, 422)
         let refusedCode = try XCTUnwrap((refused.json["error"] as? [String: Any])?["code"] as? String)
         for id in ids { _ = try await harness.waitForPayment(id) { $0 == "completed" } }
+        let today = GatewayHarness.today
+        let pulled = try await harness.call("POST", "/v1/accounts/acme-eur/statements/pull?kind=end_of_day&from=\(today)&to=\(today)")
+        XCTAssertEqual(pulled.status, 200, "\(pulled.json)")
+        let balances = try await harness.call("GET", "/v1/accounts/acme-eur/balances?refresh=true")
+        XCTAssertEqual(balances.status, 200, "\(balances.json)")
 
         let anonymous = try await harness.call("GET", "/metrics", token: "not-a-token-at-all-000")
         XCTAssertEqual(anonymous.status, 401)
@@ -140,6 +146,10 @@ final class OperatorVisibilityTests: XCTestCase {
         XCTAssertEqual(metrics.value("bankgate_bank_call_duration_seconds_count", ["bank": "sim", "kind": "payment"]), 3,
                        "one timed call per payment message")
         XCTAssertNotNil(metrics.value("bankgate_bank_call_duration_seconds_bucket", ["bank": "sim", "kind": "payment", "le": "+Inf"]))
+        XCTAssertEqual(metrics.value("bankgate_bank_call_duration_seconds_count", ["bank": "sim", "kind": "statement"]), 1)
+        XCTAssertEqual(metrics.value("bankgate_bank_call_duration_seconds_count", ["bank": "sim", "kind": "balance"]), 1)
+        let lag = try XCTUnwrap(metrics.value("bankgate_statement_lag_seconds", ["account": "acme-eur"]), "a statement was received")
+        XCTAssertTrue((0..<3600).contains(lag), "\(lag)")
         XCTAssertEqual(metrics.value("bankgate_circuit_state", ["bank": "sim"]), 0, "closed")
         XCTAssertEqual(metrics.value("bankgate_queue_depth", ["bank": "sim", "state": "completed"]), 3)
         XCTAssertEqual(metrics.value("bankgate_queue_depth", ["bank": "sim", "state": "queued"]), 0)
@@ -147,6 +157,36 @@ final class OperatorVisibilityTests: XCTestCase {
                        "three acceptances and one replay went through the intake transaction")
         XCTAssertEqual(metrics.value("bankgate_webhook_backlog_events", [:]), 0)
         XCTAssertNil(metrics.value("bankgate_bank_errors_total", ["bank": "sim"]), "no bank error")
+    }
+}
+
+extension OperatorVisibilityTests {
+    /// The bank executes but the answer is lost: the payment's outcome is unknown (logged with the
+    /// request id and the payment), a `no_answer` bank error is counted, and a status query settles it.
+    func testAnUnknownOutcomeIsLoggedAndSettledByAStatusQuery() async throws {
+        try await harness.start(faults: FaultSettings(seed: 11, dropAfterExecuteRate: 1))
+        let created = try await harness.call("POST", "/v1/payments", body: GatewayHarness.payment(), key: "lost-1",
+                                             headers: [("X-Request-Id", "req-lost-1")])
+        let id = try XCTUnwrap(created.json["id"] as? String)
+        _ = try await harness.waitForPayment(id) { $0 == "completed" }
+
+        let unknown = try await lines.waitFor { $0["msg"] == "payment outcome unknown" }
+        XCTAssertEqual(unknown["bank"], "sim")
+        XCTAssertEqual(unknown["code"], "unknown")
+        XCTAssertEqual(unknown["request_id"], "req-lost-1")
+        XCTAssertEqual(unknown["payment_id"], id)
+        let error = try await lines.waitFor { $0["msg"] == "bank error" }
+        XCTAssertEqual(error["code"], "no_answer")
+        XCTAssertEqual(error["request_id"], "req-lost-1")
+
+        let metrics = try await Scrape(harness.call("GET", "/metrics"))
+        XCTAssertEqual(metrics.value("bankgate_bank_errors_total", ["bank": "sim", "code": "no_answer"]), 1)
+        XCTAssertGreaterThanOrEqual(metrics.value("bankgate_bank_call_duration_seconds_count", ["bank": "sim", "kind": "status_query"]) ?? 0, 1)
+        let queue = try await harness.call("GET", "/v1/queue")
+        let bank = try XCTUnwrap((queue.json["banks"] as? [[String: Any]])?.first)
+        XCTAssertNotNil(bank["last_success_at"] as? String, "the status query was answered")
+        XCTAssertEqual((bank["last_error"] as? [String: Any])?["code"] as? String, "no_answer")
+        lines.assertNoSecrets(["e2e-token-0123456789abcdef", "DE89370400440532013000", "GB82WEST12345698765432"])
     }
 }
 

@@ -174,8 +174,11 @@ extension BankLane {
                     return (answer, .unknown(error: "unreadable answer: \(error)", nextQueryAt: nextQuery))
                 }
             case .retryLater(let reason):
+                // A refusal over a non-2xx status is a bank error of the transport already (`http_<status>`).
+                if (200..<300).contains(status) { noteBankRefusal(code: "bank_unavailable", reason: reason, kind: .payment) }
                 return (answer, retryOrGiveUp("bank unavailable: \(reason)", attempt: attempt, now: now))
             case .fatal(let reason):
+                if (200..<300).contains(status) { noteBankRefusal(code: "bank_refused", reason: reason, kind: .payment) }
                 return (answer, .fatal(error: "refused by the bank: \(reason)"))
             case .unknown(let reason):
                 return (answer, .unknown(error: reason, nextQueryAt: nextQuery))

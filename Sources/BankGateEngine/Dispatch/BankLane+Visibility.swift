@@ -87,6 +87,15 @@ extension BankLane {
         }
     }
 
+    /// A bank's answer that refuses the message (in its body, whatever the HTTP status): a bank
+    /// error like a failed call — counted, kept as the bank's last error, logged with its code.
+    func noteBankRefusal(code: String, reason: String, kind: GatewayMetrics.CallKind) {
+        visibility.metrics.bankError(bank: bankId, code: code)
+        visibility.health.recordError(bank: bankId, code: code, message: reason, at: clock.now())
+        logger.warning("bank error", metadata: traced(["bank": "\(bankId)", "code": "\(code)", "kind": "\(kind.rawValue)",
+                                                        "error": "\(reason)"]))
+    }
+
     /// `metadata` with the request id and payment ids of the work under way.
     func traced(_ metadata: Logger.Metadata) -> Logger.Metadata {
         metadata.merging(RequestTrace.logMetadata(), uniquingKeysWith: { own, _ in own })
