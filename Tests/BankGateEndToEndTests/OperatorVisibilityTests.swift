@@ -197,6 +197,32 @@ extension OperatorVisibilityTests {
     }
 }
 
+extension OperatorVisibilityTests {
+    /// ICBC (numeric account numbers): a payment, the day's statement and receipts; each kind of call
+    /// is timed (`payment`, `statement`, `receipt`), and the creditor's account number never reaches a log line.
+    func testEveryKindOfBankCallIsTimedAtICBC() async throws {
+        try await harness.start(profile: "icbc")
+        let bank = ConformanceBank.icbc
+        let created = try await harness.call("POST", "/v1/payments", body: bank.payment("VIS-1", "88.00"), key: "icbc-1",
+                                             headers: [("X-Request-Id", "req-icbc-1")])
+        XCTAssertEqual(created.status, 201, "\(created.json)")
+        let id = try XCTUnwrap(created.json["id"] as? String)
+        _ = try await harness.waitForPayment(id) { $0 == "completed" }
+        let today = GatewayHarness.today
+        let statements = try await harness.call("POST", "/v1/accounts/\(bank.accountId)/statements/pull?kind=end_of_day&from=\(today)&to=\(today)")
+        XCTAssertEqual(statements.status, 200, "\(statements.json)")
+        let receipts = try await harness.call("POST", "/v1/accounts/\(bank.accountId)/receipts/pull?date=\(today)")
+        XCTAssertEqual(receipts.status, 200, "\(receipts.json)")
+
+        let metrics = try await Scrape(harness.call("GET", "/metrics"))
+        for kind in ["payment", "statement", "receipt"] {
+            XCTAssertGreaterThanOrEqual(metrics.value("bankgate_bank_call_duration_seconds_count", ["bank": "icbc-sim", "kind": kind]) ?? 0, 1,
+                                        "\(kind): \(metrics.samples.filter { $0.name.hasPrefix("bankgate_bank_call") && $0.name.hasSuffix("_count") })")
+        }
+        lines.assertNoSecrets([harness.token, "31001234567890123"])
+    }
+}
+
 /// The log lines a test's gateway wrote, as JSON objects of strings.
 final class LogLines: Sendable {
     private let lines = Mutex<[String]>([])
