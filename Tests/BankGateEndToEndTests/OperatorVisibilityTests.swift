@@ -223,6 +223,26 @@ extension OperatorVisibilityTests {
     }
 }
 
+extension OperatorVisibilityTests {
+    /// A suspected duplicate held at intake: logged with its code, the payment and the request id.
+    func testAPaymentHeldAtIntakeIsLogged() async throws {
+        try await harness.start()
+        let body = GatewayHarness.payment(amount: "450.00")
+        let first = try await harness.call("POST", "/v1/payments", body: body, key: "dup-a")
+        let firstId = try XCTUnwrap(first.json["id"] as? String)
+        let second = try await harness.call("POST", "/v1/payments", body: body, key: "dup-b", headers: [("X-Request-Id", "req-dup-b")])
+        XCTAssertEqual(second.json["status"] as? String, "held")
+        let secondId = try XCTUnwrap(second.json["id"] as? String)
+
+        let held = try await lines.waitFor { $0["msg"] == "payment held" }
+        XCTAssertEqual(held["payment_id"], secondId)
+        XCTAssertEqual(held["code"], "suspected_duplicate")
+        XCTAssertEqual(held["request_id"], "req-dup-b")
+        XCTAssertEqual(held["bank"], "sim")
+        XCTAssertTrue(held["reason"]?.contains(firstId) ?? false, "\(held)")
+    }
+}
+
 /// The log lines a test's gateway wrote, as JSON objects of strings.
 final class LogLines: Sendable {
     private let lines = Mutex<[String]>([])
