@@ -397,7 +397,7 @@ public final class GatewayEngine: PaymentGateway {
         ]
     }
 
-    /// Logs each payment held at intake (a suspected duplicate, or one waiting for approvals).
+    /// Logs each payment held at intake (a suspected duplicate).
     private func logHeld(_ payments: [PaymentRecord]) {
         for payment in payments where payment.status == .held {
             var metadata: Logger.Metadata = ["bank": "\(payment.bankId)", "payment_id": "\(payment.id)",

@@ -33,23 +33,44 @@ public final class GatewayMetrics: Sendable {
     }
 
     let factory: any MetricsFactory
+    /// The intake path's metrics, made once (each request would otherwise look them up in the
+    /// registry); they exist, at 0, from the start.
+    private let acceptedRequests: Counter
+    private let replayedRequests: Counter
+    private let acceptedPayments: Counter
+    private let replayedPayments: Counter
+    private let commitTimer: Timer
 
     /// Metrics on `factory`; the no-op factory by default.
     public init(factory: any MetricsFactory = NOOPMetricsHandler.instance) {
         self.factory = factory
+        acceptedRequests = Counter(label: Name.intakeRequests, dimensions: [("outcome", "accepted"), ("code", "none")], factory: factory)
+        replayedRequests = Counter(label: Name.intakeRequests, dimensions: [("outcome", "replayed"), ("code", "none")], factory: factory)
+        acceptedPayments = Counter(label: Name.intakePayments, dimensions: [("outcome", "accepted")], factory: factory)
+        replayedPayments = Counter(label: Name.intakePayments, dimensions: [("outcome", "replayed")], factory: factory)
+        commitTimer = Timer(label: Name.intakeCommitDuration, dimensions: [], factory: factory)
     }
 
     /// One intake request (`POST /v1/payments`, `POST /v1/payment-batches`): its outcome, and the
     /// error code when refused.
     public func intakeRequest(_ outcome: IntakeOutcome, code: String? = nil) {
-        Counter(label: Name.intakeRequests, dimensions: [("outcome", outcome.rawValue), ("code", code ?? "none")], factory: factory)
-            .increment()
+        switch outcome {
+        case .accepted: acceptedRequests.increment()
+        case .replayed: replayedRequests.increment()
+        case .refused:
+            Counter(label: Name.intakeRequests, dimensions: [("outcome", "refused"), ("code", code ?? "none")], factory: factory)
+                .increment()
+        }
     }
 
-    /// Payments intake accepted (newly) or replayed (an earlier acceptance answered again).
+    /// Payments intake accepted (newly) or replayed (an earlier acceptance answered again); none for `refused`.
     public func intakePayments(_ outcome: IntakeOutcome, count: Int) {
         guard count > 0 else { return }
-        Counter(label: Name.intakePayments, dimensions: [("outcome", outcome.rawValue)], factory: factory).increment(by: count)
+        switch outcome {
+        case .accepted: acceptedPayments.increment(by: count)
+        case .replayed: replayedPayments.increment(by: count)
+        case .refused: break
+        }
     }
 
     /// One call to a bank and how long it took, answered or not.
@@ -75,7 +96,7 @@ public final class GatewayMetrics: Sendable {
 
     /// The intake transaction's commit (``PaymentStore/accept``), however it ended.
     public func intakeCommit(duration: Duration) {
-        Timer(label: Name.intakeCommitDuration, dimensions: [], factory: factory).recordNanoseconds(duration.nanoseconds)
+        commitTimer.recordNanoseconds(duration.nanoseconds)
     }
 
     /// Payments of `bank` in `state` now.
