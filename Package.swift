@@ -19,6 +19,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        // Metrics (issue 12, "What operators see"): the swift-metrics API and its Prometheus back end.
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // C libraries through system-library targets.
@@ -55,11 +58,13 @@ let package = Package(
             "BankGateStatements", "BankGateArchive", "BankGateReconciliation", "BankGateReceipts",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "CoreMetrics", package: "swift-metrics"),
         ], swiftSettings: strict),
         .target(name: "BankGateAPI", dependencies: [
             "BankGateEngine", "BankGateStatements", "BankGateReconciliation", "BankGateCrypto",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTLS", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         // The composition root: the whole gateway assembled from a configuration.
         .target(name: "BankGateRuntime", dependencies: [
@@ -68,6 +73,7 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
         ], swiftSettings: strict),
         .target(name: "BankGateSimulator", dependencies: [
             "BankGateCore", "BankGateAdapters", "BankGateXML", "BankGateStore", "BankGateStatements", "BankGateCrypto",

@@ -19,7 +19,8 @@ import Logging
 /// - `POST /v1/receipt-exports`, `GET /v1/receipt-exports`, `GET /v1/receipt-exports/{id}`,
 ///   `GET /v1/receipt-exports/{id}/file` (`receipts:read` or `operate`)
 /// - `GET /v1/alerts` (`operate`): the alert rules' firings
-/// - `GET /healthz`, `GET /readyz` (no authentication)
+/// - `GET /healthz`, `GET /readyz` (no authentication); `GET /metrics` (`operate`, or none with
+///   `[server] metrics_public = true`)
 public enum APIServer {
     /// HTTP/1.1 with the connection policy enforced: idle, header and body deadlines, and at most
     /// `gate.maxConnections` connections at once (the next is answered 503 and closed); refusals
@@ -45,16 +46,21 @@ public enum APIServer {
                                   receiptExports: ReceiptExportService? = nil,
                                   alerts: AlertService? = nil,
                                   accessFailures: AccessFailureLog? = nil,
+                                  visibility: APIVisibility? = nil,
                                   tokens: [TokenConfig], tenants: TenantDirectory = TenantDirectory(),
                                   maxBodyBytes: Int, clock: any WallClock = SystemClock()) -> Router<APIRequestContext> {
         let router = Router(context: APIRequestContext.self)
+        // Issue 12: outermost, so that every answer, errors too, echoes the request's id.
+        router.add(middleware: RequestIdMiddleware<APIRequestContext>())
         // First, so that it wraps every route and the not-found answer.
         router.add(middleware: APIErrorMiddleware<APIRequestContext>())
+        if let visibility { router.add(middleware: IntakeMetricsMiddleware<APIRequestContext>(metrics: visibility.metrics)) }
         // Inside it: sees a refusal (401, 403) before it becomes an answer.
         if let accessFailures { router.add(middleware: AccessFailureMiddleware(log: accessFailures)) }
         let endpoints = APIEndpoints(gateway: gateway, reports: reports, statementPulls: statementPulls, receipts: receipts, keys: keys,
                                      auth: TokenAuthenticator(tokens: tokens, tenants: tenants, clock: clock),
-                                     maxBodyBytes: maxBodyBytes, clock: clock, receiptExports: receiptExports, alerts: alerts)
+                                     maxBodyBytes: maxBodyBytes, clock: clock, receiptExports: receiptExports, alerts: alerts,
+                                     visibility: visibility)
         endpoints.register(on: router)
         return router
     }

@@ -38,6 +38,8 @@ public struct BankGateConfiguration: Sendable {
     public var approvals = ApprovalsConfig()
     /// `[[alerts]]`: alert rules, names unique; none when absent.
     public var alerts: [AlertRuleConfig] = []
+    /// `[logging]`: the log lines' format and level (issue 12); defaults when absent.
+    public var logging = LoggingConfig()
     /// `[[tenants]]`: none when absent (one implicit tenant, `default`, holds everything).
     public var tenants: [TenantConfig]
     /// Absolute path of the file read by `load`; `nil` for `parse`.

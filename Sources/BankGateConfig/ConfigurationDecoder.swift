@@ -9,7 +9,9 @@ struct ConfigurationDecoder {
 
     /// The top-level tables bankgate knows.
     static let sections = ["server", "tenants", "tokens", "banks", "accounts", "keys", "dispatch", "payment_controls", "limits",
-                           "approval_rules", "approvals", "alerts"]
+                           "approval_rules", "approvals", "alerts",
+                           // Issue 12, what operators see.
+                           "logging"]
 
     func decode(_ root: TOMLTable) -> BankGateConfiguration {
         for key in root.keys where !Self.sections.contains(key) {
@@ -117,6 +119,10 @@ struct ConfigurationDecoder {
         configuration.approvalRules = approvalRules
         configuration.approvals = approvals
         configuration.alerts = alerts
+        // Issue 12, what operators see: `[logging]`.
+        configuration.logging = table("logging", in: root).map {
+            LoggingConfig.decode(TableReader($0, path: "logging", allowedKeys: LoggingConfig.keys, problems: problems))
+        } ?? LoggingConfig()
         return configuration
     }
 

@@ -31,6 +31,9 @@ public struct ServerConfig: Sendable {
     /// `nil`: ``defaultMaxConnections``, and in any case no more than the open-file limit allows
     /// beside the store, the banks and the inbox (see ``effectiveMaxConnections(openFileLimit:)``).
     public var maxConnections: Int?
+    /// `metrics_public`: `GET /metrics` answers without a token (for Prometheus scrapers that
+    /// carry none; keep the port private then). Default false: a token with `operate`.
+    public var metricsPublic = false
     /// `tls_*`: HTTPS for the API and, with `tls_client_ca`, client certificates; `nil`: plain HTTP.
     public var tls: APITLSConfig?
 
@@ -86,7 +89,8 @@ public struct ServerConfig: Sendable {
 
     /// The keys of `[server]`.
     static let keys = ["listen", "data_dir", "max_body_bytes", "max_archive_unpacked_bytes", "secret_key_env", "secret_key_file",
-                       "idle_timeout_ms", "header_timeout_ms", "body_timeout_ms", "max_connections"] + APITLSConfig.keys
+                       "idle_timeout_ms", "header_timeout_ms", "body_timeout_ms", "max_connections",
+                       "metrics_public"] + APITLSConfig.keys
 
     static func decode(_ reader: TableReader, baseDirectory: String) -> ServerConfig {
         var host = "", port = 0
@@ -118,6 +122,7 @@ public struct ServerConfig: Sendable {
             maxConnections: reader.optionalInteger("max_connections", range: 1...1_000_000),
             secretKeyEnvironmentVariable: secretKeyVariable, secretKeyFile: secretKeyFile)
         server.tls = APITLSConfig.decode(reader, baseDirectory: baseDirectory)
+        server.metricsPublic = reader.bool("metrics_public", default: false)
         return server
     }
 }

@@ -21,6 +21,8 @@ public final class GatewayEngine: PaymentGateway {
     let limits: [PaymentLimit]
     /// `[[approval_rules]]` and `[approvals]`: which payments wait for approvals, and how long.
     let approvalPolicy: ApprovalPolicy
+    /// Metrics and the banks' health (issue 12).
+    public let visibility: GatewayVisibility
 
     struct BankMessageProfile {
         var kind: String
@@ -67,7 +69,9 @@ public final class GatewayEngine: PaymentGateway {
     }
 
     public init(configuration: BankGateConfiguration, connections: [BankConnection], store: PaymentStore,
-                dispatcher: DispatcherService, clock: any WallClock, logger: Logger) {
+                dispatcher: DispatcherService, clock: any WallClock, logger: Logger,
+                visibility: GatewayVisibility = GatewayVisibility()) {
+        self.visibility = visibility
         var accounts: [String: AccountInfo] = [:]
         for account in configuration.accounts {
             accounts[account.id] = AccountInfo(account: account.debtorAccount(), active: account.active)
@@ -108,6 +112,7 @@ public final class GatewayEngine: PaymentGateway {
         let payrollKind = payroll ? try payrollMessageKind(requests) : nil
         let today = now.dateString
         let batchId = asBatch ? IdentifierFactory.make("bat_") : nil
+        let requestId = RequestTrace.current?.requestId
         var drafts: [PaymentDraft] = []
         var submissions: [SubmissionDraft] = []
         drafts.reserveCapacity(requests.count)
@@ -149,7 +154,7 @@ public final class GatewayEngine: PaymentGateway {
                 let submission = SubmissionDraft(
                     id: IdentifierFactory.make("sub_"), bankId: account.account.bankId, debtorAccountId: request.debtorAccountId,
                     messageId: messageId, paymentInfoId: messageId + "-1", messageKind: payrollKind ?? profile.kind,
-                    requestedExecutionDate: executionDate)
+                    requestedExecutionDate: executionDate, requestId: requestId)
                 submissions.append(submission)
                 current = OpenSubmission(draft: submission, count: 0, total: 0)
             }
@@ -172,6 +177,8 @@ public final class GatewayEngine: PaymentGateway {
                 details: request.details, duplicateIntended: request.duplicateIntended))
         }
         let outcome: AcceptOutcome
+        let commitStart = ContinuousClock.now
+        defer { visibility.metrics.intakeCommit(duration: ContinuousClock.now - commitStart) }
         do {
             outcome = try await store.accept(drafts, submissions: submissions,
                                              claim: IdempotencyClaim(client: client, key: idempotencyKey, fingerprint: fingerprint),
@@ -183,8 +190,11 @@ public final class GatewayEngine: PaymentGateway {
         switch outcome {
         case .created(let payments):
             for bankId in Set(submissions.map(\.bankId)) { dispatcher.wake(bankId: bankId) }
+            logHeld(payments)
+            visibility.metrics.intakePayments(.accepted, count: payments.count)
             return .created(payments)
         case .replayed(let payments):
+            visibility.metrics.intakePayments(.replayed, count: payments.count)
             return .replayed(payments)
         case .idempotencyConflict:
             throw GatewayError(.conflict, code: .idempotencyConflict,
@@ -326,26 +336,40 @@ public final class GatewayEngine: PaymentGateway {
     public func queue() async throws(GatewayError) -> QueueOverview {
         let counts: (counts: [String: [PaymentStatus: Int]], oldestQueued: [String: Timestamp])
         let archived: [String: ArchiveTotals]
+        let oldestUnknown: [String: Timestamp]
         do {
             counts = try await store.queueCounts()
             archived = try await store.archiveTotals()
+            oldestUnknown = try await store.oldestUnknown()
         } catch {
             throw mapStoreError(error)
         }
         let now = clock.now()
-        let lanes = dispatcher.laneSnapshots()
+        let lanes = dispatcher.laneDetails()
+        let health = visibility.health.snapshot()
         var total: [PaymentStatus: Int] = [:]
         var banks: [QueueOverview.Bank] = []
         for bankId in Set(lanes.keys).union(counts.counts.keys).union(archived.keys).sorted() {
             let perStatus = counts.counts[bankId] ?? [:]
             for (status, count) in perStatus { total[status, default: 0] += count }
-            banks.append(QueueOverview.Bank(
+            var bank = QueueOverview.Bank(
                 bankId: bankId, countsByStatus: perStatus,
                 oldestQueuedAgeMilliseconds: counts.oldestQueued[bankId].map { now.milliseconds - $0.milliseconds },
-                circuit: lanes[bankId]?.circuit ?? "closed", inFlight: lanes[bankId]?.inFlight ?? 0,
-                archive: archived[bankId] ?? ArchiveTotals()))
+                circuit: lanes[bankId]?.circuit.rawValue ?? "closed", inFlight: lanes[bankId]?.inFlight ?? 0,
+                archive: archived[bankId] ?? ArchiveTotals())
+            bank.circuitSince = lanes[bankId]?.circuitSince
+            bank.circuitWhy = lanes[bankId]?.circuitWhy
+            bank.oldestQueuedAt = counts.oldestQueued[bankId]
+            bank.oldestUnknownAt = oldestUnknown[bankId]
+            bank.lastSuccessAt = health[bankId]?.lastSuccessAt
+            bank.lastErrorAt = health[bankId]?.lastErrorAt
+            bank.lastErrorCode = health[bankId]?.lastErrorCode
+            bank.lastErrorMessage = health[bankId]?.lastErrorMessage
+            banks.append(bank)
         }
-        return QueueOverview(countsByStatus: total, banks: banks)
+        var overview = QueueOverview(countsByStatus: total, banks: banks)
+        overview.generatedAt = now
+        return overview
     }
 
     public func events(after sequence: Int64, limit: Int, waitMilliseconds: Int) async throws(GatewayError) -> [OutboxEvent] {
@@ -366,6 +390,34 @@ public final class GatewayEngine: PaymentGateway {
     public func isReady() async -> Bool {
         guard dispatcher.isRunning, await store.ping() else { return false }
         return await store.canWrite(at: clock.now())
+    }
+
+    /// Issue 12: what readiness checks, each by name (`configuration`, `store`, `dispatcher`), so
+    /// that `/readyz` says which failed. Bank health is not among them: an open circuit is shown by
+    /// `GET /v1/queue`, and payments are still taken (they wait in the queue).
+    public func readinessChecks() async -> [ReadinessCheck] {
+        let answers = await store.ping()
+        let writable = answers ? await store.canWrite(at: clock.now()) : false
+        return [
+            // The engine exists only from a configuration that was read and checked whole.
+            ReadinessCheck(name: "configuration", passed: !accounts.isEmpty || !bankProfiles.isEmpty,
+                           detail: "\(bankProfiles.count) banks, \(accounts.count) accounts"),
+            ReadinessCheck(name: "store", passed: answers && writable,
+                           detail: !answers ? "the database does not answer" : writable ? "writable" : "writes fail (disk full?)"),
+            ReadinessCheck(name: "dispatcher", passed: dispatcher.isRunning,
+                           detail: dispatcher.isRunning ? "running" : "not running (starting or stopping)"),
+        ]
+    }
+
+    /// Logs each payment held at intake (a suspected duplicate).
+    private func logHeld(_ payments: [PaymentRecord]) {
+        for payment in payments where payment.status == .held {
+            var metadata: Logger.Metadata = ["bank": "\(payment.bankId)", "payment_id": "\(payment.id)",
+                                             "code": "\(payment.suspectedDuplicateOf == nil ? "held" : "suspected_duplicate")",
+                                             "reason": "\(payment.holdReason ?? "-")"]
+            metadata.merge(RequestTrace.logMetadata(), uniquingKeysWith: { own, _ in own })
+            logger.warning("payment held", metadata: metadata)
+        }
     }
 
     /// Refuses a payment its bank's format requires more of, or cannot carry (422, the field named).

@@ -204,6 +204,8 @@ public protocol PaymentGateway: Sendable {
     func events(after sequence: Int64, limit: Int, waitMilliseconds: Int) async throws(GatewayError) -> [OutboxEvent]
     /// Whether the store and services are up.
     func isReady() async -> Bool
+    /// Issue 12: readiness by check, for `/readyz` to name the one that failed.
+    func readinessChecks() async -> [ReadinessCheck]
     /// Records an approver's decision on a payment, or a whole batch, pending approval
     /// (maker-checker): `own_payment`, `already_decided`, `not_pending_approval`, `batch_approval`.
     func decideApproval(_ target: ApprovalTarget, decision: ApprovalDecision, by principal: String,
@@ -226,6 +228,12 @@ public struct AccountInfo: Sendable, Hashable {
 }
 
 extension PaymentGateway {
+    /// One check, `ready`, from ``isReady()``.
+    public func readinessChecks() async -> [ReadinessCheck] {
+        let ready = await isReady()
+        return [ReadinessCheck(name: "ready", passed: ready, detail: ready ? "ready" : "not ready")]
+    }
+
     public func decideApproval(_ target: ApprovalTarget, decision: ApprovalDecision, by principal: String,
                                note: String?) async throws(GatewayError) -> ApprovalOutcome {
         throw GatewayError(.notFound, code: .notFound, message: "approvals are not kept here")
@@ -253,5 +261,18 @@ extension PaymentGateway {
                        client: String, asBatch: Bool) async throws(GatewayError) -> IntakeResult {
         try await submit(requests, idempotencyKey: idempotencyKey, fingerprint: fingerprint, client: client,
                          asBatch: asBatch, payroll: false)
+    }
+}
+
+/// One check of readiness (issue 12, `/readyz`): its name, whether it passed, and a few words.
+public struct ReadinessCheck: Sendable, Hashable {
+    public var name: String
+    public var passed: Bool
+    public var detail: String
+
+    public init(name: String, passed: Bool, detail: String) {
+        self.name = name
+        self.passed = passed
+        self.detail = detail
     }
 }

@@ -48,6 +48,8 @@ public struct GatewayRuntime: Sendable {
     public let alerts: AlertService
     private let listening: PortAnnouncement
     private let logger: Logger
+    /// Issue 12: the metrics (`GET /metrics`) and the banks' health (`GET /v1/queue`).
+    public let metrics: MetricsExposition
 
     /// Checks the signing keys, opens the store under `server.data_dir` (creating it) and builds
     /// every service. Starts nothing.
@@ -76,7 +78,12 @@ public struct GatewayRuntime: Sendable {
                           metadata: ["file": "\(path)"])
         }
         let store = try Self.openPrivateStore(configuration)
-        let connections = try BankConnections.make(configuration, signingKeys: signingKeys, clock: clock, keyStates: store)
+        // Issue 12: every bank call timed and watched, for the metrics and `GET /v1/queue`.
+        let metrics = MetricsExposition(store: store, bankIds: configuration.banks.map(\.id), accountIds: configuration.accounts.map(\.id),
+                                        clock: clock, logger: logger)
+        self.metrics = metrics
+        let connections = metrics.metered(try BankConnections.make(configuration, signingKeys: signingKeys, clock: clock,
+                                                                   keyStates: store))
         for (bank, table) in BankConnections.codeTables(connections) {
             logger.info("bank code table", metadata: ["bank": "\(bank)", "table": "\(table)"])
         }
@@ -85,13 +92,13 @@ public struct GatewayRuntime: Sendable {
                                      maxArchiveUnpackedBytes: configuration.server.maxArchiveUnpackedBytes)
         let dispatcher = DispatcherService(connections: connections, store: store, clock: clock, logger: logger,
                                            pollIntervalMilliseconds: configuration.dispatch.pollIntervalMilliseconds,
-                                           statementSink: reports)
+                                           statementSink: reports, visibility: metrics.visibility)
         self.configuration = configuration
         self.store = store
         self.clock = clock
         self.dispatcher = dispatcher
         self.engine = GatewayEngine(configuration: configuration, connections: connections, store: store,
-                                    dispatcher: dispatcher, clock: clock, logger: logger)
+                                    dispatcher: dispatcher, clock: clock, logger: logger, visibility: metrics.visibility)
         self.reports = reports
         self.keyDesk = SigningKeyDesk(store: store, configuration: configuration, clock: clock, logger: logger)
         self.statementPulls = StatementPullService(configuration: configuration, connections: connections, reports: reports,
@@ -152,6 +159,7 @@ public struct GatewayRuntime: Sendable {
     public func services() -> [any Service] {
         let listening = self.listening
         let logger = self.logger
+        let metrics = self.metrics
         let server = configuration.server
         let policy = connectionPolicy
         if let wanted = server.maxConnections, wanted > policy.maxConnections {
@@ -165,6 +173,8 @@ public struct GatewayRuntime: Sendable {
                                          accessFailures: AccessFailureLog(recorder: AuditedAccessFailures(store: store, clock: clock,
                                                                                                           logger: logger),
                                                                           clock: clock),
+                                         visibility: APIVisibility(metrics: metrics.visibility.metrics, metricsPublic: server.metricsPublic,
+                                                                   exposition: { [metrics] in await metrics.scrape() }),
                                          tokens: configuration.tokens, tenants: configuration.tenantDirectory,
                                          maxBodyBytes: server.maxBodyBytes),
             server: APIServer.httpServer(policy: policy, gate: connections, tls: apiTLS),

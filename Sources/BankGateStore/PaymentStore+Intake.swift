@@ -107,14 +107,15 @@ extension PaymentStore {
                 let heldKind: HoldKind = duplicateReason != nil ? .duplicate : .approval
                 try db.run("""
                     INSERT INTO submissions (id, bank_id, debtor_account_id, message_id, payment_info_id, message_kind,
-                        created_at, requested_execution_date, state, next_attempt_at, held_reason, held_since, held_kind)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        created_at, requested_execution_date, state, next_attempt_at, held_reason, held_since, held_kind,
+                        request_id)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, [.text(submission.id), .text(submission.bankId), .text(submission.debtorAccountId),
                           .text(submission.messageId), .text(submission.paymentInfoId), .text(submission.messageKind),
                           .integer(at.milliseconds), .text(submission.requestedExecutionDate),
                           .text(heldReason == nil ? "queued" : "held"), .integer(at.milliseconds), heldReason.sqlValue,
                           heldReason == nil ? .null : .integer(at.milliseconds),
-                          heldReason == nil ? .null : .text(heldKind.rawValue)])
+                          heldReason == nil ? .null : .text(heldKind.rawValue), submission.requestId.sqlValue])
             }
             let messageIds = Dictionary(uniqueKeysWithValues: submissions.map { ($0.id, ($0.messageId, $0.paymentInfoId)) })
             var records: [PaymentRecord] = []

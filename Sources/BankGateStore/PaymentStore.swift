@@ -93,7 +93,8 @@ public final class PaymentStore: Sendable {
 
     static let submissionColumns = """
         id, bank_id, debtor_account_id, message_id, payment_info_id, message_kind, created_at, \
-        requested_execution_date, state, attempts, queries, next_attempt_at, first_sent_at, unknown_since, last_error
+        requested_execution_date, state, attempts, queries, next_attempt_at, first_sent_at, unknown_since, last_error, \
+        request_id
         """
 
     static func submission(_ row: SQLiteRow) throws -> SubmissionRecord {
@@ -106,7 +107,7 @@ public final class PaymentStore: Sendable {
             queries: Int(row.int("queries")), nextAttemptAt: Timestamp(milliseconds: row.int("next_attempt_at")),
             firstSentAt: row.optionalInt("first_sent_at").map(Timestamp.init(milliseconds:)),
             unknownSince: row.optionalInt("unknown_since").map(Timestamp.init(milliseconds:)),
-            lastError: row.optionalText("last_error"))
+            lastError: row.optionalText("last_error"), requestId: row.optionalText("request_id"))
     }
 
     static func loadPayment(_ db: SQLiteConnection, id: String) throws -> PaymentRecord? {

@@ -222,6 +222,20 @@ public struct QueueOverview: Sendable, Hashable {
         public var inFlight: Int
         /// What the archive holds of this bank's exchanges.
         public var archive: ArchiveTotals
+        // Issue 12, what operators see: the circuit's story, the bank's last outcomes, the oldest in doubt.
+        /// When the circuit took its state (nil: closed since the start), and why.
+        public var circuitSince: Timestamp? = nil
+        public var circuitWhy: String? = nil
+        /// When the oldest `queued` payment was accepted.
+        public var oldestQueuedAt: Timestamp? = nil
+        /// When the oldest payment now `unknown` became so.
+        public var oldestUnknownAt: Timestamp? = nil
+        /// The last call the bank answered, since this process started.
+        public var lastSuccessAt: Timestamp? = nil
+        /// The last error of a call to the bank since this process started: when, its code, its words.
+        public var lastErrorAt: Timestamp? = nil
+        public var lastErrorCode: String? = nil
+        public var lastErrorMessage: String? = nil
 
         public init(bankId: String, countsByStatus: [PaymentStatus: Int], oldestQueuedAgeMilliseconds: Int64?,
                     circuit: String, inFlight: Int, archive: ArchiveTotals = ArchiveTotals()) {
@@ -236,6 +250,8 @@ public struct QueueOverview: Sendable, Hashable {
 
     public var countsByStatus: [PaymentStatus: Int]
     public var banks: [Bank]
+    /// When the overview was taken, for the ages it shows (issue 12).
+    public var generatedAt: Timestamp? = nil
 
     public init(countsByStatus: [PaymentStatus: Int], banks: [Bank]) {
         self.countsByStatus = countsByStatus

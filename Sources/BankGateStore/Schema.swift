@@ -654,5 +654,10 @@ enum Schema {
             CREATE INDEX payments_paid_creditors ON payments (debtor_account_id, creditor_account)
                 WHERE status IN ('completed', 'returned');
             """),
+        // Issue 12, what operators see: the API request (`X-Request-Id`) that created a submission,
+        // so the log lines of its bank calls name it, also after a restart.
+        Migration(name: "023_request_ids", sql: """
+            ALTER TABLE submissions ADD COLUMN request_id TEXT;
+            """),
     ]
 }

@@ -35,6 +35,8 @@ public struct SubmissionRecord: Sendable, Hashable {
     public var firstSentAt: Timestamp?
     public var unknownSince: Timestamp?
     public var lastError: String?
+    /// The API request that created it (`X-Request-Id`), carried into the logs of its bank calls.
+    public var requestId: String? = nil
 }
 
 /// A payment to insert at intake, with every identifier already assigned.
@@ -84,9 +86,12 @@ public struct SubmissionDraft: Sendable, Hashable {
     public var paymentInfoId: String
     public var messageKind: String
     public var requestedExecutionDate: String
+    /// The API request that created it (`X-Request-Id`), for the logs of its bank calls.
+    public var requestId: String?
 
     public init(id: String, bankId: String, debtorAccountId: String, messageId: String, paymentInfoId: String,
-                messageKind: String, requestedExecutionDate: String) {
+                messageKind: String, requestedExecutionDate: String, requestId: String? = nil) {
+        self.requestId = requestId
         self.id = id
         self.bankId = bankId
         self.debtorAccountId = debtorAccountId

@@ -32,6 +32,8 @@ final class GatewayHarness: @unchecked Sendable {
     private var runtime: GatewayRuntime?
     /// The gateway started, to drive its services directly (a receipt pull tick …).
     var gateway: GatewayRuntime? { runtime }
+    /// The gateway's logger (the simulator keeps ``logger``): a test may capture its lines.
+    var gatewayLogger: Logger = GatewayHarness.logger
 
     init() throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("bankgate-e2e-\(UUID().uuidString)")
@@ -77,7 +79,7 @@ final class GatewayHarness: @unchecked Sendable {
                                       token: token, transport: folderExchange ? "transport = \"folder\"\noutbox_dir = \"\(outbox)\"\ninbox_dir = \"\(inbox)\"" : "transport = \"http\"\nurl = \"\(url!)\"",
                                       bankKeys: Self.bankKeys(overriddenBy: extraBankKeys), extra: extraConfig)
         let configuration = try BankGateConfiguration.parse(toml, fileName: "e2e.toml", baseDirectory: directory.path)
-        let runtime = try GatewayRuntime(configuration: configuration, clock: Self.clock, logger: Self.logger)
+        let runtime = try GatewayRuntime(configuration: configuration, clock: Self.clock, logger: gatewayLogger)
         self.runtime = runtime
         run(runtime.services())
         apiPort = await runtime.waitUntilListening()
@@ -123,7 +125,7 @@ final class GatewayHarness: @unchecked Sendable {
         let toml = Self.profileConfiguration(printed: printed, dataDirectory: directory.appendingPathComponent("gateway").path,
                                              token: token, bankKeys: Self.bankKeys(overriddenBy: extraBankKeys))
         let configuration = try BankGateConfiguration.parse(toml, fileName: "e2e-\(profile).toml", baseDirectory: directory.path)
-        let runtime = try GatewayRuntime(configuration: configuration, clock: gatewayClock ?? Self.clock, logger: Self.logger)
+        let runtime = try GatewayRuntime(configuration: configuration, clock: gatewayClock ?? Self.clock, logger: gatewayLogger)
         self.runtime = runtime
         run(runtime.services())
         apiPort = await runtime.waitUntilListening()
@@ -240,8 +242,8 @@ final class GatewayHarness: @unchecked Sendable {
 
     @discardableResult
     func call(_ method: String, _ path: String, body: Any? = nil, rawBody: [UInt8]? = nil, key: String? = nil,
-              token: String? = nil, port: Int? = nil) async throws -> Answer {
-        var headers = [("Authorization", "Bearer \(token ?? self.token)"), ("Content-Type", "application/json")]
+              token: String? = nil, port: Int? = nil, headers extraHeaders: [(String, String)] = []) async throws -> Answer {
+        var headers = [("Authorization", "Bearer \(token ?? self.token)"), ("Content-Type", "application/json")] + extraHeaders
         if let key { headers.append(("Idempotency-Key", key)) }
         let bytes = try rawBody ?? body.map { Array(try JSONSerialization.data(withJSONObject: $0)) }
         let response = try await client.send(method: method, url: "http://127.0.0.1:\(port ?? apiPort)\(path)",

@@ -35,7 +35,7 @@ final class DispatcherHarness: Sendable {
     /// run during a test). The store is retried every 2–20 ms when it cannot write.
     /// `adapter` and `signer` replace the plain ISO 20022 adapter (which signs nothing).
     init(bank overrides: [String: Int] = [:], recoveryIntervalMilliseconds: Int = 3_600_000,
-         adapter: (any BankAdapter)? = nil, signer: (any MessageSigner)? = nil) throws {
+         adapter: (any BankAdapter)? = nil, signer: (any MessageSigner)? = nil, logger testLogger: Logger? = nil) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("bankgate-engine-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let keys = Self.defaultBankKeys.merging(overrides) { $1 }
@@ -76,6 +76,7 @@ final class DispatcherHarness: Sendable {
         store = try PaymentStore(path: directory.appendingPathComponent("bankgate.sqlite").path)
         var logger = Logger(label: "engine-tests")
         logger.logLevel = ProcessInfo.processInfo.environment["BANKGATE_TEST_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .critical
+        if let testLogger { logger = testLogger }
         service = DispatcherService(connections: [connection], store: store, clock: clock, logger: logger,
                                     pollIntervalMilliseconds: configuration.dispatch.pollIntervalMilliseconds,
                                     recoveryIntervalMilliseconds: recoveryIntervalMilliseconds,
@@ -205,10 +206,10 @@ struct HarnessFailure: Error, CustomStringConvertible {
 
 /// Runs `body` with a harness (started unless `start` is false) and always stops it.
 func withHarness(bank: [String: Int] = [:], start: Bool = true, recoveryIntervalMilliseconds: Int = 3_600_000,
-                 adapter: (any BankAdapter)? = nil, signer: (any MessageSigner)? = nil,
+                 adapter: (any BankAdapter)? = nil, signer: (any MessageSigner)? = nil, logger: Logger? = nil,
                  _ body: (DispatcherHarness) async throws -> Void) async throws {
     let harness = try DispatcherHarness(bank: bank, recoveryIntervalMilliseconds: recoveryIntervalMilliseconds,
-                                        adapter: adapter, signer: signer)
+                                        adapter: adapter, signer: signer, logger: logger)
     if start { harness.start() }
     do {
         try await body(harness)

@@ -164,6 +164,7 @@ extension JSONWriter {
             field("archived_messages", bank.archive.messages)
             field("archived_bytes", bank.archive.bytes)
             field("archived_prefixes", bank.archive.prefixes)
+            bankHealth(bank, now: overview.generatedAt)
             endObject()
         }
         endArray()

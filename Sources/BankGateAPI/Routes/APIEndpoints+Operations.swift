@@ -4,7 +4,7 @@ import BankGateStore
 import Hummingbird
 import BankGateConfig
 
-/// The queue overview, the event feed and the health probes.
+/// The queue overview, the event feed and liveness.
 extension APIEndpoints {
     /// Longest `wait` of `GET /v1/events`, in seconds.
     static let maxEventWaitSeconds = 60
@@ -48,14 +48,5 @@ extension APIEndpoints {
         writer.endObject()
         return APIResponse.json(.ok, writer)
     }
-
-    /// Readiness: 200 when the gateway's store and services are up, 503 otherwise.
-    func readiness() async -> Response {
-        let ready = await gateway.isReady()
-        var writer = JSONWriter(capacity: 32)
-        writer.beginObject()
-        writer.field("status", ready ? "ready" : "not_ready")
-        writer.endObject()
-        return APIResponse.json(ready ? .ok : .serviceUnavailable, writer)
-    }
+    // Readiness (`/readyz`): ``readinessByCheck()`` in APIEndpoints+Visibility.swift (issue 12).
 }

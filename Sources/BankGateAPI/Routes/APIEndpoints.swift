@@ -23,6 +23,8 @@ struct APIEndpoints: Sendable {
     var receiptExports: ReceiptExportService? = nil
     /// The alert rules' firings, for `/v1/alerts`; nil: 404.
     var alerts: AlertService? = nil
+    /// Issue 12: the metrics (`/metrics`, intake counters); nil: `/metrics` answers 404.
+    var visibility: APIVisibility? = nil
 
     /// Registers every route on `router`.
     func register(on router: Router<APIRequestContext>) {
@@ -49,7 +51,9 @@ struct APIEndpoints: Sendable {
         registerTenantRoutes(on: router)
         registerConsoleRoutes(on: router)
         router.get("/healthz") { _, _ in health() }
-        router.get("/readyz") { _, _ in await readiness() }
+        // Issue 12, what operators see: readiness by check, and the metrics.
+        router.get("/readyz") { _, _ in await readinessByCheck() }
+        router.get("/metrics") { request, context in try await metrics(request, context) }
     }
 
     /// The `{id}` path parameter.

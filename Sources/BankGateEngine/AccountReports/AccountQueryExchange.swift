@@ -33,7 +33,10 @@ struct AccountQueryExchange: Sendable {
         let requestId = try await archive(MessageToArchive(direction: .outbound, kind: request.kind, exchange: exchange.request,
                                                            accountId: accountId,
                                                            bytes: connection.adapter.archivableBytes(request)), at: clock.now())
-        switch await transport.report(request) {
+        let outcome = await MeteredTransport.$reportKind.withValue(GatewayMetrics.CallKind(request: exchange.request)) {
+            await transport.report(request)
+        }
+        switch outcome {
         case .answered(let status, let body):
             await connection.noteAnswer(body)
             let answerId = try await archive(MessageToArchive(

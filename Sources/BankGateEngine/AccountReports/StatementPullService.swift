@@ -160,7 +160,9 @@ public final class StatementPullService: Service, Sendable {
         let requestId = try await archive(target, MessageToArchive(direction: .outbound, kind: request.kind, exchange: exchange.request,
                                                                    accountId: accountId,
                                                                    bytes: target.connection.adapter.archivableBytes(request)), at: now)
-        let outcome = await target.transport.report(request)
+        let outcome = await MeteredTransport.$reportKind.withValue(GatewayMetrics.CallKind(request: exchange.request)) {
+            await target.transport.report(request)
+        }
         if case .answered(let status, let body) = outcome {
             let answerKind = (200..<300).contains(status)
                 ? (body.isEmpty ? "empty" : InboundFileKind.statementMessageName(body))

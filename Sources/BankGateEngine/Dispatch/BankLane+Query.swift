@@ -39,7 +39,7 @@ extension BankLane {
         let resolution: QueryResolution
         switch outcome {
         case .answered(let status, let body):
-            recordReachability(status != 503 && status != 429)
+            recordReachability(of: outcome)
             let received = MessageToArchive(direction: .inbound, kind: answerKind, exchange: .statusAnswer, httpStatus: status, bytes: body)
             let read = interpret(connection.adapter.interpretStatusQueryAnswer(
                 httpStatus: status, body: body, query: statusQuery), submission: submission, now: answeredAt)
@@ -55,11 +55,11 @@ extension BankLane {
                 resolution = read
             }
         case .delivered:
-            recordReachability(true)
+            recordReachability(of: outcome)
             resolution = .inconclusive(reason: "status query delivered; waiting for the answer file",
                                        nextQueryAt: nextQuery(after: submission, now: answeredAt))
         case .notSent(let reason), .unknown(let reason):
-            recordReachability(false)
+            recordReachability(of: outcome)
             resolution = .inconclusive(reason: "status query failed: \(reason)", nextQueryAt: nextQuery(after: submission, now: answeredAt))
         }
         let store = store
@@ -68,6 +68,7 @@ extension BankLane {
             try await store.recordQuery(submissionId: submission.id, answer: answer, resolution: resolution, at: answeredAt,
                                         followUpAt: followUpAt)
         }
+        logOutcome(resolution, submission: submission)
     }
 
     /// The status query about `submission`, naming `transfers` (all of them for a message-scope query).

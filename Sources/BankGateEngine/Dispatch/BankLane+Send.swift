@@ -76,6 +76,7 @@ extension BankLane {
             try await recordDurably("encoding failure", submissionId: submission.id) {
                 try await store.recordSend(submissionId: submission.id, answer: nil, resolution: resolution, at: now)
             }
+            logOutcome(resolution, submission: submission)
             return
         }
         let archived = MessageToArchive(direction: .outbound, kind: encoded.kind, exchange: .payment,
@@ -89,6 +90,7 @@ extension BankLane {
             try await recordDurably("upload failure", submissionId: submission.id) {
                 try await store.recordSend(submissionId: submission.id, answer: nil, resolution: notSent, at: now)
             }
+            logOutcome(notSent, submission: submission)
             return
         }
 
@@ -108,6 +110,7 @@ extension BankLane {
             try await store.recordSend(submissionId: submission.id, answer: answer, resolution: resolution, at: now,
                                        followUpAt: followUpAt)
         }
+        logOutcome(resolution, submission: submission)
         logger.debug("sent", metadata: ["bank": "\(bankId)", "message_id": "\(submission.messageId)",
                                          "attempt": "\(attempt)", "resolution": "\(resolution.label)"])
     }
@@ -148,7 +151,7 @@ extension BankLane {
         let nextQuery = now.adding(milliseconds: Int64(connection.config.statusQueryIntervalMilliseconds))
         switch outcome {
         case .answered(let status, let body):
-            recordReachability(status != 503 && status != 429)
+            recordReachability(of: outcome)
             let answer = MessageToArchive(direction: .inbound, kind: connection.adapter.answerKind, exchange: .paymentAnswer, httpStatus: status, bytes: body)
             switch connection.adapter.disposition(httpStatus: status, body: body) {
             case .report:
@@ -171,20 +174,23 @@ extension BankLane {
                     return (answer, .unknown(error: "unreadable answer: \(error)", nextQueryAt: nextQuery))
                 }
             case .retryLater(let reason):
+                // A refusal over a non-2xx status is a bank error of the transport already (`http_<status>`).
+                if (200..<300).contains(status) { noteBankRefusal(code: "bank_unavailable", reason: reason, kind: .payment) }
                 return (answer, retryOrGiveUp("bank unavailable: \(reason)", attempt: attempt, now: now))
             case .fatal(let reason):
+                if (200..<300).contains(status) { noteBankRefusal(code: "bank_refused", reason: reason, kind: .payment) }
                 return (answer, .fatal(error: "refused by the bank: \(reason)"))
             case .unknown(let reason):
                 return (answer, .unknown(error: reason, nextQueryAt: nextQuery))
             }
         case .delivered:
-            recordReachability(true)
+            recordReachability(of: outcome)
             return (nil, .delivered(nextCheckAt: nextQuery))
         case .notSent(let reason):
-            recordReachability(false)
+            recordReachability(of: outcome)
             return (nil, retryOrGiveUp("not sent: \(reason)", attempt: attempt, now: now))
         case .unknown(let reason):
-            recordReachability(false)
+            recordReachability(of: outcome)
             return (nil, .unknown(error: reason, nextQueryAt: nextQuery))
         }
     }

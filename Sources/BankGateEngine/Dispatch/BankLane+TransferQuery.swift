@@ -43,12 +43,12 @@ extension BankLane {
             if case .answered(_, let body) = outcome { await connection.noteAnswer(body) }
             let answeredAt = clock.now()
             guard case .answered(let status, let body) = outcome else {
-                recordReachability(false)
+                recordReachability(of: outcome)
                 reasons.append("\(payment.instructionId): status query failed: \(outcome)")
                 outcomes.append(unchanged)
                 continue
             }
-            recordReachability(status != 503 && status != 429)
+            recordReachability(of: outcome)
             let answer = connection.adapter.interpretStatusQueryAnswer(httpStatus: status, body: body, query: statusQuery)
             var received = MessageToArchive(direction: .inbound, kind: answerKind, exchange: .statusAnswer,
                                             httpStatus: status, bytes: body)
@@ -93,5 +93,6 @@ extension BankLane {
         try await recordDurably("status answer", submissionId: submission.id) {
             try await store.recordQuery(submissionId: submission.id, answer: nil, resolution: resolution, at: now, followUpAt: followUpAt)
         }
+        logOutcome(resolution, submission: submission)
     }
 }

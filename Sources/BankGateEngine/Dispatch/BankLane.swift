@@ -146,6 +146,8 @@ final class BankLane: Sendable {
     /// Backoff while the store cannot record a bank's answer.
     let storeRetry: StoreRetryPolicy
     private let stopping = Atomic<Bool>(false)
+    /// Metrics and the bank's health (issue 12).
+    let visibility: GatewayVisibility
 
     struct LaneState {
         var circuit: CircuitBreaker
@@ -154,10 +156,16 @@ final class BankLane: Sendable {
         var probe: String?
         /// Pauses status queries while the bank's answers are refused.
         var queryBackoff: RefusedAnswerBackoff
+        /// When the circuit took its present state, and why (issue 12, `GET /v1/queue`).
+        var circuitSince: Timestamp?
+        var circuitWhy: String?
     }
 
     init(connection: BankConnection, store: PaymentStore, clock: any WallClock, logger: Logger, pollIntervalMilliseconds: Int,
-         storeRetry: StoreRetryPolicy = StoreRetryPolicy(), statementSink: (any InboundStatementSink)? = nil) {
+         storeRetry: StoreRetryPolicy = StoreRetryPolicy(), statementSink: (any InboundStatementSink)? = nil,
+         visibility: GatewayVisibility = GatewayVisibility()) {
+        self.visibility = visibility
+        visibility.metrics.circuit(bank: connection.config.id, state: .closed)
         self.connection = connection
         self.storeRetry = storeRetry
         self.statementSink = statementSink
@@ -177,6 +185,11 @@ final class BankLane: Sendable {
     /// The circuit state and the number of operations in flight, for `GET /v1/queue`.
     var snapshot: (circuit: CircuitBreaker.State, inFlight: Int) {
         state.withLock { ($0.circuit.state, $0.inFlight.count) }
+    }
+
+    /// The circuit as `GET /v1/queue` shows it: state, since when (nil: closed since start), why.
+    var circuitDetail: (state: CircuitBreaker.State, since: Timestamp?, why: String?) {
+        state.withLock { ($0.circuit.state, $0.circuitSince, $0.circuitWhy) }
     }
 
     /// When the circuit opened, while it is not closed again.
@@ -240,18 +253,36 @@ final class BankLane: Sendable {
         let ordered = try await store.dueSubmissions(bankId: bankId, states: mayQuery ? [.unknown, .awaiting, .queued] : [.queued],
                                                      now: now, limit: free * 2 + 8)
         var claimed: [Work] = []
-        state.withLock { state in
+        let probing = state.withLock { state -> Bool in
+            var probing = false
             for submission in ordered where claimed.count < free && !state.inFlight.contains(submission.id) {
+                let before = state.circuit.state
                 guard state.circuit.allowsRequest(now: now) else { break }
+                if before == .open, state.circuit.state == .halfOpen {
+                    state.circuitSince = now
+                    state.circuitWhy = "cooldown over; probing with one message"
+                    probing = true
+                }
                 if state.circuit.state == .halfOpen { state.probe = submission.id }
                 state.inFlight.insert(submission.id)
                 claimed.append(Work(kind: submission.state == .queued ? .send : .query, submission: submission))
             }
+            return probing
         }
+        if probing { noteCircuitChange(from: .open, to: .halfOpen, why: "cooldown over; probing with one message") }
         return claimed
     }
 
     private func perform(_ work: Work) async {
+        // Every log line of this work names the API request that created it and its payments.
+        let paymentIds = (try? await store.payments(submissionId: work.submission.id).map(\.id)) ?? []
+        await RequestTrace.$current.withValue(RequestTrace(requestId: work.submission.requestId,
+                                                           paymentIds: Self.loggedPaymentIds(paymentIds))) {
+            await performTraced(work)
+        }
+    }
+
+    private func performTraced(_ work: Work) async {
         do {
             switch work.kind {
             case .send: try await send(work.submission)
@@ -283,9 +314,25 @@ final class BankLane: Sendable {
         state.withLock { $0.queryBackoff.recordReadableAnswer() }
     }
 
-    /// Records whether the bank could be reached, for the circuit breaker.
-    func recordReachability(_ reached: Bool) {
+    /// Records whether the bank could be reached, for the circuit breaker; `why` names the failure
+    /// (`http_503`, `not_sent`, `no_answer`). A change of the circuit is logged with its reason.
+    func recordReachability(_ reached: Bool, why: String? = nil) {
         let now = clock.now()
-        state.withLock { reached ? $0.circuit.recordSuccess() : $0.circuit.recordFailure(now: now) }
+        let change = state.withLock { state -> (from: CircuitBreaker.State, to: CircuitBreaker.State, why: String)? in
+            let before = state.circuit.state
+            reached ? state.circuit.recordSuccess() : state.circuit.recordFailure(now: now)
+            let after = state.circuit.state
+            guard before != after else { return nil }
+            let failure = why ?? "unreachable"
+            let reason = reached
+                ? "the bank answered"
+                : after == .open && before == .halfOpen
+                    ? "the probe failed: \(failure)"
+                    : "\(state.circuit.consecutiveFailures) failures in a row, the last \(failure)"
+            state.circuitSince = now
+            state.circuitWhy = reason
+            return (before, after, reason)
+        }
+        if let change { noteCircuitChange(from: change.from, to: change.to, why: change.why) }
     }
 }

@@ -23,12 +23,13 @@ public final class DispatcherService: Service, Sendable {
     /// `storeRetry`: the backoff while the store cannot record a bank's answer.
     public init(connections: [BankConnection], store: PaymentStore, clock: any WallClock, logger: Logger,
                 pollIntervalMilliseconds: Int = 200, recoveryIntervalMilliseconds: Int = 60_000,
-                storeRetry: StoreRetryPolicy = StoreRetryPolicy(), statementSink: (any InboundStatementSink)? = nil) {
+                storeRetry: StoreRetryPolicy = StoreRetryPolicy(), statementSink: (any InboundStatementSink)? = nil,
+                visibility: GatewayVisibility = GatewayVisibility()) {
         var lanes: [String: BankLane] = [:]
         for connection in connections {
             lanes[connection.config.id] = BankLane(connection: connection, store: store, clock: clock, logger: logger,
                                                    pollIntervalMilliseconds: pollIntervalMilliseconds, storeRetry: storeRetry,
-                                                   statementSink: statementSink)
+                                                   statementSink: statementSink, visibility: visibility)
         }
         self.lanes = lanes
         self.store = store
@@ -105,11 +106,37 @@ public final class DispatcherService: Service, Sendable {
         lanes.compactMapValues { $0.circuitOpenedAt }
     }
 
+    /// Per bank: the circuit with since when and why, and the work in flight (issue 12, `GET /v1/queue`).
+    public func laneDetails() -> [String: LaneDetail] {
+        lanes.mapValues { lane in
+            let circuit = lane.circuitDetail
+            return LaneDetail(circuit: circuit.state, circuitSince: circuit.since, circuitWhy: circuit.why,
+                              inFlight: lane.snapshot.inFlight)
+        }
+    }
+
     /// Circuit state and work in flight per bank.
     public func laneSnapshots() -> [String: (circuit: String, inFlight: Int)] {
         lanes.mapValues { lane in
             let snapshot = lane.snapshot
             return (snapshot.circuit.rawValue, snapshot.inFlight)
         }
+    }
+}
+
+/// One bank lane as operators see it (issue 12).
+public struct LaneDetail: Sendable, Hashable {
+    public var circuit: CircuitBreaker.State
+    /// When the circuit took this state; nil: closed since the start.
+    public var circuitSince: Timestamp?
+    /// Why: the failures that opened it (`http_503`, `not_sent`, `no_answer` …), the probe, the answer that closed it.
+    public var circuitWhy: String?
+    public var inFlight: Int
+
+    public init(circuit: CircuitBreaker.State, circuitSince: Timestamp?, circuitWhy: String?, inFlight: Int) {
+        self.circuit = circuit
+        self.circuitSince = circuitSince
+        self.circuitWhy = circuitWhy
+        self.inFlight = inFlight
     }
 }

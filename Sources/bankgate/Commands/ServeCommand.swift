@@ -22,19 +22,18 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Run the demo: demo configuration and in-process simulated banks.")
     var demo = false
 
-    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
-    var logLevel = "info"
+    @Option(name: .customLong("log-level"),
+            help: "trace, debug, info, notice, warning, error or critical; overrides [logging] level (default info).")
+    var logLevel: String?
 
     func validate() throws {
         guard (config != nil) != demo else {
             throw ValidationError("give either --config FILE or --demo")
         }
-        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
+        if let logLevel, Logger.Level(rawValue: logLevel) == nil { throw ValidationError("unknown --log-level \(logLevel)") }
     }
 
     func run() async throws {
-        var logger = Logger(label: "bankgate")
-        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let configuration: BankGateConfiguration
         do {
             if demo {
@@ -46,6 +45,10 @@ struct ServeCommand: AsyncParsableCommand {
         } catch let error as ConfigurationError {
             throw commandFailure("invalid configuration\n\(error)")
         }
+        // Issue 12: log lines as `[logging]` says (logfmt or JSON), tokens and account numbers kept out.
+        StructuredLogHandler.bootstrap(configuration, levelOverride: logLevel)
+        var logger = Logger(label: "bankgate")
+        logger.logLevel = Logger.Level(rawValue: logLevel ?? configuration.logging.level) ?? .info
         // The demo's simulated banks listen before any gateway service starts, so that the first
         // statement pull and the first send find them: they run in a group of their own, started
         // first and stopped after the gateway's.
