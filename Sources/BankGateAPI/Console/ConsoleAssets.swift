@@ -225,6 +225,7 @@ p.choices a.active { background: var(--accent); color: #fff; border-color: var(-
         ["Oldest queued", (bank) => age(bank.oldest_queued_age_seconds)],
         ["Sent, awaiting bank", (bank) => ["submitted", "processing", "sending"].reduce((n, s) => n + ((bank.counts || {})[s] || 0), 0), "num"],
         ["Unknown", (bank) => (bank.counts || {}).unknown || 0, "num"],
+        ["Oldest unknown", (bank) => age(bank.oldest_unknown_age_seconds)],
         ["Held", (bank) => (bank.counts || {}).held || 0, "num"],
         ["Failed", (bank) => (bank.counts || {}).failed || 0, "num"],
         ["Completed", (bank) => (bank.counts || {}).completed || 0, "num"],
@@ -440,14 +441,24 @@ p.choices a.active { background: var(--accent); color: #fff; border-color: var(-
 
   async function banksPage() {
     const queue = await api("GET", "/v1/queue");
+    const known = ["bank_id", "counts", "circuit", "circuit_since", "circuit_reason", "last_success_at", "last_error", "in_flight",
+      "oldest_queued_at", "oldest_queued_age_seconds", "oldest_unknown_at", "oldest_unknown_age_seconds"];
+    const row = (label, value) => h("tr", {}, h("th", {}, label), h("td", {}, value ?? "—"));
     show(
       h("h1", {}, "Banks"),
       (queue.banks || []).length === 0 ? h("p", { class: "muted" }, "No banks configured.") :
         queue.banks.map((bank) => h("section", { class: "bank" },
           h("h2", {}, bank.bank_id, " ", badge(bank.circuit)),
-          h("table", {}, h("tbody", {}, Object.entries(bank).filter(([key]) => !["bank_id", "counts"].includes(key))
-            .map(([key, value]) => h("tr", {}, h("th", {}, key.replace(/_/g, " ")),
-              h("td", {}, value !== null && typeof value === "object" ? JSON.stringify(value) : value ?? "—"))))))),
+          h("table", { class: "fields" }, h("tbody", {},
+            row("Circuit", [bank.circuit, bank.circuit_since ? " since " + when(bank.circuit_since) : "",
+              bank.circuit_reason ? " (" + bank.circuit_reason + ")" : ""].join("")),
+            row("Last successful exchange", when(bank.last_success_at)),
+            row("Last error", bank.last_error ? [when(bank.last_error.at), bank.last_error.code, bank.last_error.message].filter(Boolean).join(" · ") : "—"),
+            row("In flight", bank.in_flight),
+            row("Oldest queued", bank.oldest_queued_at ? when(bank.oldest_queued_at) + " (" + age(bank.oldest_queued_age_seconds) + ")" : "—"),
+            row("Oldest unknown", bank.oldest_unknown_at ? when(bank.oldest_unknown_at) + " (" + age(bank.oldest_unknown_age_seconds) + ")" : "—"),
+            Object.entries(bank).filter(([key]) => !known.includes(key)).map(([key, value]) =>
+              row(key.replace(/_/g, " "), value !== null && typeof value === "object" ? JSON.stringify(value) : value)))))),
     );
   }
 
