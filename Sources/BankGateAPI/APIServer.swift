@@ -39,6 +39,7 @@ public enum APIServer {
     ///   - tenants: the tenants and their accounts; by default one implicit tenant holding everything.
     ///   - maxBodyBytes: the largest request body accepted (`413 payload_too_large` above).
     ///   - clock: today's date for validating requested execution dates.
+    ///   - access: the tokens in force when a reload may replace them (`tokens` and `tenants` are then unused).
     public static func makeRouter(gateway: any PaymentGateway, reports: (any AccountReporting)? = nil,
                                   statementPulls: StatementPullService? = nil, receipts: ReceiptDesk? = nil,
                                   keys: (any SigningKeyAdministration)? = nil,
@@ -46,14 +47,15 @@ public enum APIServer {
                                   alerts: AlertService? = nil,
                                   accessFailures: AccessFailureLog? = nil,
                                   tokens: [TokenConfig], tenants: TenantDirectory = TenantDirectory(),
-                                  maxBodyBytes: Int, clock: any WallClock = SystemClock()) -> Router<APIRequestContext> {
+                                  maxBodyBytes: Int, clock: any WallClock = SystemClock(),
+                                  access: LiveAccess? = nil) -> Router<APIRequestContext> {
         let router = Router(context: APIRequestContext.self)
         // First, so that it wraps every route and the not-found answer.
         router.add(middleware: APIErrorMiddleware<APIRequestContext>())
         // Inside it: sees a refusal (401, 403) before it becomes an answer.
         if let accessFailures { router.add(middleware: AccessFailureMiddleware(log: accessFailures)) }
         let endpoints = APIEndpoints(gateway: gateway, reports: reports, statementPulls: statementPulls, receipts: receipts, keys: keys,
-                                     auth: TokenAuthenticator(tokens: tokens, tenants: tenants, clock: clock),
+                                     access: access ?? LiveAccess(tokens: tokens, tenants: tenants, clock: clock),
                                      maxBodyBytes: maxBodyBytes, clock: clock, receiptExports: receiptExports, alerts: alerts)
         endpoints.register(on: router)
         return router
