@@ -222,18 +222,37 @@ public struct Doctor: Sendable {
     // MARK: - Banks
 
     func banks(_ configuration: BankGateConfiguration) async -> [DoctorFinding] {
+        // Folder banks are only looked at: setting up their transport would create their folders.
+        var findings: [DoctorFinding] = []
+        var reachable = configuration
+        for bank in configuration.banks {
+            guard case .folder(let outbox, let inbox) = bank.transport else { continue }
+            findings.append(Self.folders(bank.id, outbox: outbox, inbox: inbox))
+        }
+        reachable.banks = configuration.banks.filter { if case .folder = $0.transport { false } else { true } }
+        let ids = Set(reachable.banks.map(\.id))
+        reachable.accounts = configuration.accounts.filter { ids.contains($0.bank) }
+        reachable.keys = configuration.keys.filter { ids.contains($0.bank) }
         let connections: [BankConnection]
         do {
-            connections = try BankConnections.make(configuration, signingKeys: SigningKeyInventory.inspect(
-                configuration.keys, at: clock.now(), environment: environment), clock: clock)
+            connections = try BankConnections.make(reachable, signingKeys: SigningKeyInventory.inspect(
+                reachable.keys, at: clock.now(), environment: environment), clock: clock)
         } catch {
-            return [DoctorFinding(.fail, "banks", "cannot set up the bank connections: \(error)")]
+            return findings + [DoctorFinding(.fail, "banks", "cannot set up the bank connections: \(error)")]
         }
-        var findings: [DoctorFinding] = []
-        for connection in connections.sorted(by: { $0.config.id < $1.config.id }) {
+        for connection in connections {
             findings.append(await reach(connection))
         }
-        return findings
+        return findings.sorted { $0.check < $1.check }
+    }
+
+    /// A host-to-host bank's folders: present and writable (nothing is created or written).
+    static func folders(_ bankId: String, outbox: String, inbox: String) -> DoctorFinding {
+        for folder in [outbox, inbox] where access(folder, W_OK | X_OK) != 0 {
+            return DoctorFinding(.fail, "bank \(bankId)", "folder \(folder) is missing or not writable — create it for the bankgate user "
+                                 + "(mkdir -p; chown bankgate:) or start bankgate serve once, which creates it")
+        }
+        return DoctorFinding(.ok, "bank \(bankId)", "folders \(outbox) and \(inbox) writable (host-to-host files: no query is sent)")
     }
 
     /// One harmless query to the bank: a balance query for its first account when its adapter has
@@ -247,10 +266,7 @@ public struct Doctor: Sendable {
         case .http(let url): endpoint = url
         case .tcp(let host, let port): endpoint = "\(host):\(port)"
         case .folder(let outbox, let inbox):
-            for folder in [outbox, inbox] where access(folder, W_OK | X_OK) != 0 {
-                return DoctorFinding(.fail, check, "folder \(folder) is missing or not writable — create it for the bankgate user")
-            }
-            return DoctorFinding(.ok, check, "folders \(outbox) and \(inbox) writable (host-to-host files: no query is sent)")
+            return Self.folders(bank.id, outbox: outbox, inbox: inbox)
         }
         let fix = "check that the bank's endpoint (or its front-end client) runs at \(endpoint), that [[banks]] id = \"\(bank.id)\" "
             + "names it, and that the firewall lets bankgate reach it"

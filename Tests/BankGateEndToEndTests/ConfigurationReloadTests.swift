@@ -58,7 +58,7 @@ final class ConfigurationReloadTests: XCTestCase {
         let oldReader = "reader-token-0123456789"
         let newReader = "reader-token-rotated-9876543210"
         try await expect("/v1/payments", token: oldReader, port: port, 200)
-        try await expect("/v1/queue", token: oldReader, port: port, 403, "reader has payments:read only")
+        try await expect("/v1/configuration", token: oldReader, port: port, 403, "reader has payments:read only")
         let started = try await configurationState(port: port)
         XCTAssertEqual(started["last_reload_error"] as? NSNull, NSNull())
         let startedHash = try XCTUnwrap(started["sha256"] as? String)
@@ -75,7 +75,7 @@ final class ConfigurationReloadTests: XCTestCase {
         try await daemons.waitForLog("gateway.log", containing: "configuration reloaded")
         try await expect("/v1/payments", token: oldReader, port: port, 401, "the old token is refused")
         try await expect("/v1/payments", token: newReader, port: port, 200)
-        try await expect("/v1/queue", token: newReader, port: port, 200, "the new scope is in force")
+        try await expect("/v1/configuration", token: newReader, port: port, 200, "the new scope is in force")
         try await expect("/v1/payments", token: token, port: port, 200)
         try await expectPayment("50.00", key: "after", port: port, 422, "the new limit is in force")
         try await expectPayment("15.00", key: "under", port: port, 201)

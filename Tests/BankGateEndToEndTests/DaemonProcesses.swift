@@ -1,6 +1,9 @@
 import BankGateTransport
 import Foundation
 import XCTest
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Real `bankgate` processes for a test (the simulator, the daemon), each logging to its own file in
 /// the test's folder, their ports read from their logs (they listen on ports the system chose).
@@ -65,6 +68,20 @@ final class DaemonProcesses: @unchecked Sendable {
             try await Task.sleep(for: .milliseconds(20))
         }
         return true
+    }
+
+    /// Whether something accepts a new TCP connection on 127.0.0.1:`port`.
+    static func accepts(port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = UInt16(port).bigEndian
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
     }
 
     /// Kills every process still running and removes the folder unless `keep`.

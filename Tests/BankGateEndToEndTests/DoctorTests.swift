@@ -63,6 +63,8 @@ final class DoctorTests: XCTestCase {
         XCTAssertTrue(bank.text.contains("check that the bank's endpoint"), bank.text)
         // No database yet: a warning, not a failure.
         XCTAssertEqual(findings.first { $0.check == "store" }?.level, .warn)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: harness.directory.appendingPathComponent("data").path),
+                       "doctor creates nothing")
 
         let run = try BankGateExecutable.run(["doctor", "--config", path])
         XCTAssertEqual(run.status, 7, run.out + run.err)

@@ -112,7 +112,17 @@ final class GracefulShutdownTests: XCTestCase {
             try await Task.sleep(for: .milliseconds(20))
         }
         let signalled = Date()
+        XCTAssertTrue(DaemonProcesses.accepts(port: first.port))
         kill(first.process.processIdentifier, SIGTERM)
+        // Intake stops at once: while the daemon still waits for the bank, its API port is closed.
+        try await daemons.waitForLog(first.log, containing: "shutting down")
+        var closed = false
+        for _ in 0..<100 where !closed {
+            closed = !DaemonProcesses.accepts(port: first.port)
+            if !closed { try await Task.sleep(for: .milliseconds(20)) }
+        }
+        XCTAssertTrue(closed, "the API still accepts connections 2 s after SIGTERM")
+        XCTAssertTrue(first.process.isRunning, "the daemon waits for its sends meanwhile")
         let bound = Double(grace + ServeSignalsBound.cancellationSeconds + 3)
         let exited = try await daemons.waitForExit(first.process, seconds: bound)
         XCTAssertTrue(exited, "still running \(bound) s after SIGTERM")
@@ -122,9 +132,6 @@ final class GracefulShutdownTests: XCTestCase {
         let log = daemons.log(first.log)
         XCTAssertTrue(log.contains("shutting down"), log)
         XCTAssertTrue(log.contains("bank calls still in flight stay recorded as sent"), log)
-        // Intake stopped: nothing listens on the API port any more.
-        let refused = try? await client.send(method: "GET", url: "http://127.0.0.1:\(first.port)/healthz", headers: [], body: nil)
-        XCTAssertNil(refused)
 
         let second = try await startGateway(config)
         let payments = try await assertEachExecutedOnce(ids, port: second.port, simPort: simPort)

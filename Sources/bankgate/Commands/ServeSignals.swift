@@ -47,7 +47,7 @@ final class ServeSignals: Sendable {
                 if shutdownStarted.exchange(true, ordering: .acquiringAndReleasing) {
                     exitParking("a second \(signal) during shutdown")
                 }
-                logger.notice("shutting down: intake stopped, sends in flight may finish",
+                logger.notice("shutting down: intake stops, sends in flight may finish",
                               metadata: ["signal": "\(signal)", "grace_seconds": "\(graceSeconds)"])
                 await group.triggerGracefulShutdown()
                 Task { [self] in
