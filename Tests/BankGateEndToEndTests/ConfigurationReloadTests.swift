@@ -1,4 +1,8 @@
+import BankGateAdapters
+import BankGateConfig
+import BankGateTestSupport
 import BankGateTransport
+@testable import BankGateRuntime
 import Foundation
 import XCTest
 
@@ -118,5 +122,26 @@ final class ConfigurationReloadTests: XCTestCase {
         let exited = try await daemons.waitForExit(gateway, seconds: 30)
         XCTAssertTrue(exited)
         XCTAssertEqual(gateway.terminationStatus, 0)
+    }
+}
+
+/// What a reload compares: the same file read twice changes nothing (dictionaries such as the banks'
+/// adapter options compare by content, whatever their order); each restart-only section is named.
+final class ConfigurationSectionTests: XCTestCase {
+    func testTheSameFileReadTwiceNeedsNoRestartAndEachChangedSectionIsNamed() throws {
+        let demo = projectRoot.appendingPathComponent("config/demo.toml").path
+        let base = projectRoot.path
+        let first = try BankGateConfiguration.load(path: demo, baseDirectory: base)
+        let second = try BankGateConfiguration.load(path: demo, baseDirectory: base)
+        XCTAssertTrue(first.banks.contains { !$0.adapterOptions.isEmpty }, "the demo has adapter options to compare")
+        XCTAssertEqual(ConfigurationReloader.sectionsNeedingRestart(from: first, to: second), [])
+
+        var changed = second
+        changed.banks[0].adapterOptions["extra_option"] = "x"
+        changed.accounts[0].name += " (renamed)"
+        changed.dispatch.pollIntervalMilliseconds += 1
+        changed.limits = []
+        XCTAssertEqual(ConfigurationReloader.sectionsNeedingRestart(from: first, to: changed), ["banks", "accounts", "dispatch"],
+                       "limits are applied live")
     }
 }
