@@ -73,6 +73,7 @@ final class ConfigurationReloadTests: XCTestCase {
             .replacingOccurrences(of: "token = \"\(oldReader)\"\nscopes = [\"payments:read\"]",
                                   with: "token = \"\(newReader)\"\nscopes = [\"payments:read\", \"operate\"]")
             + "\n[[limits]]\naccount = \"acme-eur\"\ncurrency = \"EUR\"\nsingle = \"20.00\"\n"
+            + "\n[[alerts]]\nname = \"over-ten\"\npayment_amount_above = \"10.00\"\ncurrency = \"EUR\"\nevent = true\n"
         XCTAssertNotEqual(rotated, original)
         try rotated.write(toFile: config, atomically: true, encoding: .utf8)
         kill(gateway.processIdentifier, SIGHUP)
@@ -83,6 +84,16 @@ final class ConfigurationReloadTests: XCTestCase {
         try await expect("/v1/payments", token: token, port: port, 200)
         try await expectPayment("50.00", key: "after", port: port, 422, "the new limit is in force")
         try await expectPayment("15.00", key: "under", port: port, 201)
+        // The new alert rule is evaluated by the running alert engine: the 15.00 payment fires it.
+        let alertDeadline = Date().addingTimeInterval(30)
+        while true {
+            let answer = try await client.send(method: "GET", url: "http://127.0.0.1:\(port)/v1/alerts?rule=over-ten",
+                                               headers: [("Authorization", "Bearer \(token)")], body: nil)
+            let json = try JSONSerialization.jsonObject(with: Data(answer.body)) as? [String: Any]
+            if let firings = json?["alerts"] as? [[String: Any]], !firings.isEmpty { break }
+            if Date() > alertDeadline { return XCTFail("the reloaded alert rule never fired: \(String(decoding: answer.body, as: UTF8.self))") }
+            try await Task.sleep(for: .milliseconds(200))
+        }
         let applied = try await configurationState(port: port)
         let appliedHash = try XCTUnwrap(applied["sha256"] as? String)
         XCTAssertNotEqual(appliedHash, startedHash)
@@ -141,7 +152,9 @@ final class ConfigurationSectionTests: XCTestCase {
         changed.accounts[0].name += " (renamed)"
         changed.dispatch.pollIntervalMilliseconds += 1
         changed.limits = []
+        changed.alerts = []
+        changed.tokens = []
         XCTAssertEqual(ConfigurationReloader.sectionsNeedingRestart(from: first, to: changed), ["banks", "accounts", "dispatch"],
-                       "limits are applied live")
+                       "tokens, limits and alert rules are applied live")
     }
 }
