@@ -4,6 +4,7 @@ import BankGateAdapters
 import BankGateCrypto
 import BankGateEngine
 import BankGateStore
+import BankGateTransport
 import Foundation
 
 /// One line of `bankgate doctor`: what was checked, how it went, and what to do about it.
@@ -74,8 +75,7 @@ public struct Doctor: Sendable {
         findings += certificates(configuration)
         findings += store(configuration)
         findings.append(disk(configuration.server.dataDirectory))
-        findings.append(DoctorFinding(.ok, "clock", "system time \(clock.now().iso8601Seconds) UTC; offset to the banks unknown "
-                                      + "(their answers carry no time bankgate reads) — keep NTP on (timedatectl status)"))
+        findings.append(await clockOffset(configuration))
         findings += await banks(configuration)
         return findings
     }
@@ -217,6 +217,53 @@ public struct Doctor: Sendable {
 
     static func gibibytes(_ bytes: Int64) -> String {
         String(format: "%.1f GiB", Double(bytes) / Double(1 << 30))
+    }
+
+    // MARK: - Clock
+
+    /// Clock offsets beyond this are a warning (5 s) …
+    public var clockWarningSeconds = 5
+    /// … and beyond this a failure (5 minutes: banks refuse signed requests further off).
+    public var clockFailureSeconds = 300
+
+    /// The system clock against the `Date` header of the first `http` bank that sends one (a plain
+    /// `GET` of its base URL, read only for that header); offset unknown when none does.
+    func clockOffset(_ configuration: BankGateConfiguration) async -> DoctorFinding {
+        let now = clock.now()
+        for bank in configuration.banks {
+            guard case .http(let url) = bank.transport, let options = try? BankConnections.tlsOptions(bank) else { continue }
+            let client = HTTPClient(timeoutMilliseconds: min(bank.requestTimeoutMilliseconds, 10_000), tls: options,
+                                    maximumResponseBytes: 64 * 1024)
+            let sent = clock.now()
+            guard let answer = try? await client.send(method: "GET", url: url) else { continue }
+            let received = clock.now()
+            guard let header = answer.headers.first(where: { $0.name.lowercased() == "date" })?.value,
+                  let bankTime = Self.httpDate(header) else { continue }
+            // The header has whole seconds: compare with the middle of the exchange.
+            let ours = (sent.milliseconds + received.milliseconds) / 2
+            let offset = (bankTime.milliseconds - ours) / 1_000
+            let text = "system time \(now.iso8601Seconds) UTC; bank \(bank.id)'s clock (its HTTP Date header) is "
+                + (offset == 0 ? "within a second of it" : "\(abs(offset)) s \(offset > 0 ? "ahead" : "behind")")
+            if abs(offset) > Int64(clockFailureSeconds) {
+                return DoctorFinding(.fail, "clock", text + " — set the clock (NTP: timedatectl set-ntp true); banks refuse signed requests this far off")
+            }
+            if abs(offset) > Int64(clockWarningSeconds) {
+                return DoctorFinding(.warn, "clock", text + " — check NTP (timedatectl status)")
+            }
+            return DoctorFinding(.ok, "clock", text)
+        }
+        return DoctorFinding(.ok, "clock", "system time \(now.iso8601Seconds) UTC; offset to the banks unknown (no bank answered "
+                             + "with an HTTP Date header) — keep NTP on (timedatectl status)")
+    }
+
+    /// An HTTP date (RFC 9110 IMF-fixdate: `Sun, 06 Nov 1994 08:49:37 GMT`).
+    static func httpDate(_ text: String) -> Timestamp? {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        return formatter.date(from: text.trimmingCharacters(in: .whitespaces))
+            .map { Timestamp(milliseconds: Int64($0.timeIntervalSince1970 * 1_000)) }
     }
 
     // MARK: - Banks

@@ -1,6 +1,6 @@
 import BankGateConfig
 import BankGateCore
-import BankGateRuntime
+@testable import BankGateRuntime
 import BankGateSimulator
 import Foundation
 import XCTest
@@ -45,6 +45,8 @@ final class DoctorTests: XCTestCase {
         let store = try XCTUnwrap(findings.first { $0.check == "store" })
         XCTAssertTrue(store.text.contains("migrations current, quick_check ok"), store.text)
         XCTAssertTrue(findings[0].description.hasPrefix("ok    config  "), findings[0].description)
+        let clock = try XCTUnwrap(findings.first { $0.check == "clock" })
+        XCTAssertTrue(clock.text.contains("bank sim's clock (its HTTP Date header)"), clock.text)
 
         // The command prints the same lines and exits 0.
         let run = try BankGateExecutable.run(["doctor", "--config", path])
@@ -69,6 +71,11 @@ final class DoctorTests: XCTestCase {
         let run = try BankGateExecutable.run(["doctor", "--config", path])
         XCTAssertEqual(run.status, 7, run.out + run.err)
         XCTAssertTrue(run.out.contains("fail  bank sim  cannot reach"), run.out)
+    }
+
+    func testAnHTTPDateIsRead() {
+        XCTAssertEqual(Doctor.httpDate("Sun, 06 Nov 1994 08:49:37 GMT")?.milliseconds, 784_111_777_000)
+        XCTAssertNil(Doctor.httpDate("yesterday"))
     }
 
     func testAnInvalidConfigurationFailsAlone() async throws {
