@@ -73,6 +73,32 @@ final class DoctorTests: XCTestCase {
         XCTAssertTrue(run.out.contains("fail  bank sim  cannot reach"), run.out)
     }
 
+    /// Every bank profile's simulator answers doctor's harmless query: a balance query where the
+    /// adapter has one, a status query about a message never sent otherwise.
+    func testEveryBankProfileAnswersTheHarmlessQuery() async throws {
+        for profile in ["cmb", "cmb-cloud", "icbc", "ccb", "boc", "abc", "hsbc"] {
+            let bank = try GatewayHarness()
+            do {
+                try await bank.start(profile: profile)
+                let configuration = try XCTUnwrap(bank.gateway?.configuration)
+                var doctor = Doctor()
+                doctor.minimumFreeBytes = 0
+                doctor.minimumFreeFraction = 0
+                let findings = await doctor.examine(configuration)
+                let banks = findings.filter { $0.check.hasPrefix("bank ") }
+                XCTAssertFalse(banks.isEmpty, profile)
+                for finding in banks {
+                    XCTAssertEqual(finding.level, .ok, "\(profile): \(finding)")
+                    XCTAssertTrue(finding.text.contains("answered a balance query") || finding.text.contains("answered a status query"),
+                                  "\(profile): \(finding)")
+                }
+            } catch {
+                XCTFail("\(profile): \(error)")
+            }
+            await bank.stop()
+        }
+    }
+
     func testAnHTTPDateIsRead() {
         XCTAssertEqual(Doctor.httpDate("Sun, 06 Nov 1994 08:49:37 GMT")?.milliseconds, 784_111_777_000)
         XCTAssertNil(Doctor.httpDate("yesterday"))
