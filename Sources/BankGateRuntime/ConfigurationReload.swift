@@ -29,6 +29,8 @@ public enum ConfigurationReloadOutcome: Sendable, Equatable {
 /// hold and the store's tenant marks are built from them at start).
 public final class ConfigurationReloader: Sendable {
     private let running: Mutex<BankGateConfiguration>
+    /// What the file's relative paths were resolved against at start (`nil`: the file's folder).
+    private let baseDirectory = Mutex<String?>(nil)
     let access: LiveAccess
     let engine: GatewayEngine
     let alerts: AlertService
@@ -50,6 +52,12 @@ public final class ConfigurationReloader: Sendable {
     /// The configuration in force.
     public var configuration: BankGateConfiguration { running.withLock { $0 } }
 
+    /// Reloads resolve the file's relative paths against `directory`, as the start did (`serve
+    /// --demo` resolves them against the working folder); by default against the file's folder.
+    public func resolveRelativePaths(against directory: String?) {
+        baseDirectory.withLock { $0 = directory }
+    }
+
     /// Reads the file the running configuration came from and applies it, or refuses it whole.
     public func reload() async -> ConfigurationReloadOutcome {
         let current = configuration
@@ -59,7 +67,7 @@ public final class ConfigurationReloader: Sendable {
         }
         let fresh: BankGateConfiguration
         do {
-            fresh = try BankGateConfiguration.load(path: path)
+            fresh = try BankGateConfiguration.load(path: path, baseDirectory: baseDirectory.withLock { $0 })
         } catch {
             return await refuse("\(error)", path: path, at: now)
         }

@@ -71,6 +71,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw commandFailure("\(refusal)")
         }
         try await runtime.assignTenants()
+        if demo { runtime.reloader.resolveRelativePaths(against: FileManager.default.currentDirectoryPath) }
         // The signals are ours (``ServeSignals``): SIGTERM/SIGINT start the bounded graceful
         // shutdown, SIGHUP reloads the configuration.
         var groupConfiguration = ServiceGroupConfiguration(
