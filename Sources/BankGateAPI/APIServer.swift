@@ -19,6 +19,7 @@ import Logging
 /// - `POST /v1/receipt-exports`, `GET /v1/receipt-exports`, `GET /v1/receipt-exports/{id}`,
 ///   `GET /v1/receipt-exports/{id}/file` (`receipts:read` or `operate`)
 /// - `GET /v1/alerts` (`operate`): the alert rules' firings
+/// - `GET /v1/configuration` (`operate`): the configuration in force and the last reload's outcome
 /// - `GET /healthz`, `GET /readyz` (no authentication)
 public enum APIServer {
     /// HTTP/1.1 with the connection policy enforced: idle, header and body deadlines, and at most
