@@ -19,6 +19,7 @@ import Logging
 /// - `POST /v1/receipt-exports`, `GET /v1/receipt-exports`, `GET /v1/receipt-exports/{id}`,
 ///   `GET /v1/receipt-exports/{id}/file` (`receipts:read` or `operate`)
 /// - `GET /v1/alerts` (`operate`): the alert rules' firings
+/// - `GET /v1/configuration` (`operate`): the configuration in force and the last reload's outcome
 /// - `GET /healthz`, `GET /readyz` (no authentication); `GET /metrics` (`operate`, or none with
 ///   `[server] metrics_public = true`)
 public enum APIServer {
@@ -40,6 +41,7 @@ public enum APIServer {
     ///   - tenants: the tenants and their accounts; by default one implicit tenant holding everything.
     ///   - maxBodyBytes: the largest request body accepted (`413 payload_too_large` above).
     ///   - clock: today's date for validating requested execution dates.
+    ///   - access: the tokens in force when a reload may replace them (`tokens` and `tenants` are then unused).
     public static func makeRouter(gateway: any PaymentGateway, reports: (any AccountReporting)? = nil,
                                   statementPulls: StatementPullService? = nil, receipts: ReceiptDesk? = nil,
                                   keys: (any SigningKeyAdministration)? = nil,
@@ -48,7 +50,8 @@ public enum APIServer {
                                   accessFailures: AccessFailureLog? = nil,
                                   visibility: APIVisibility? = nil,
                                   tokens: [TokenConfig], tenants: TenantDirectory = TenantDirectory(),
-                                  maxBodyBytes: Int, clock: any WallClock = SystemClock()) -> Router<APIRequestContext> {
+                                  maxBodyBytes: Int, clock: any WallClock = SystemClock(),
+                                  access: LiveAccess? = nil) -> Router<APIRequestContext> {
         let router = Router(context: APIRequestContext.self)
         // Issue 12: outermost, so that every answer, errors too, echoes the request's id.
         router.add(middleware: RequestIdMiddleware<APIRequestContext>())
@@ -58,7 +61,7 @@ public enum APIServer {
         // Inside it: sees a refusal (401, 403) before it becomes an answer.
         if let accessFailures { router.add(middleware: AccessFailureMiddleware(log: accessFailures)) }
         let endpoints = APIEndpoints(gateway: gateway, reports: reports, statementPulls: statementPulls, receipts: receipts, keys: keys,
-                                     auth: TokenAuthenticator(tokens: tokens, tenants: tenants, clock: clock),
+                                     access: access ?? LiveAccess(tokens: tokens, tenants: tenants, clock: clock),
                                      maxBodyBytes: maxBodyBytes, clock: clock, receiptExports: receiptExports, alerts: alerts,
                                      visibility: visibility)
         endpoints.register(on: router)

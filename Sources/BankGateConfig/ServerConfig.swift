@@ -36,6 +36,11 @@ public struct ServerConfig: Sendable {
     public var metricsPublic = false
     /// `tls_*`: HTTPS for the API and, with `tls_client_ca`, client certificates; `nil`: plain HTTP.
     public var tls: APITLSConfig?
+    /// `shutdown_grace_seconds`: on SIGTERM, how long sends in flight may take to finish before the
+    /// daemon stops anyway (they stay recorded as sent, and the next start asks the bank).
+    public var shutdownGraceSeconds = ServerConfig.defaultShutdownGraceSeconds
+    /// Default of `shutdown_grace_seconds`: 20 s.
+    public static let defaultShutdownGraceSeconds = 20
 
     /// Default of `idle_timeout_ms`: 60 s.
     public static let defaultIdleTimeoutMilliseconds = 60_000
@@ -90,7 +95,7 @@ public struct ServerConfig: Sendable {
     /// The keys of `[server]`.
     static let keys = ["listen", "data_dir", "max_body_bytes", "max_archive_unpacked_bytes", "secret_key_env", "secret_key_file",
                        "idle_timeout_ms", "header_timeout_ms", "body_timeout_ms", "max_connections",
-                       "metrics_public"] + APITLSConfig.keys
+                       "metrics_public", "shutdown_grace_seconds"] + APITLSConfig.keys
 
     static func decode(_ reader: TableReader, baseDirectory: String) -> ServerConfig {
         var host = "", port = 0
@@ -123,6 +128,7 @@ public struct ServerConfig: Sendable {
             secretKeyEnvironmentVariable: secretKeyVariable, secretKeyFile: secretKeyFile)
         server.tls = APITLSConfig.decode(reader, baseDirectory: baseDirectory)
         server.metricsPublic = reader.bool("metrics_public", default: false)
+        server.shutdownGraceSeconds = reader.integer("shutdown_grace_seconds", default: defaultShutdownGraceSeconds, range: 1...3_600)
         return server
     }
 }

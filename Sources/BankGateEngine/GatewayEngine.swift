@@ -3,6 +3,7 @@ public import BankGateConfig
 public import BankGateCore
 public import BankGateStore
 public import Logging
+import Synchronization
 
 /// The gateway as the API sees it: intake, queries, operator actions and the event feed, on top of
 /// the store and the dispatcher.
@@ -15,12 +16,9 @@ public final class GatewayEngine: PaymentGateway {
     /// Per bank: message kind, the most transfers one message may carry, and the largest amount and
     /// control sum (in minor units) its message can write.
     let bankProfiles: [String: BankMessageProfile]
-    /// When a payment is held at intake as a suspected duplicate (`[payment_controls]`).
-    let duplicateCheck: DuplicateCheck
-    /// `[[limits]]`, per account and per token.
-    let limits: [PaymentLimit]
-    /// `[[approval_rules]]` and `[approvals]`: which payments wait for approvals, and how long.
-    let approvalPolicy: ApprovalPolicy
+    /// The intake's rules (`[payment_controls]`, `[[limits]]`, `[[approval_rules]]`, `[approvals]`),
+    /// replaced whole by a configuration reload (``replaceIntakeRules(from:)``).
+    let intakeRules: Mutex<IntakeRules>
     /// Metrics and the banks' health (issue 12).
     public let visibility: GatewayVisibility
 
@@ -87,19 +85,7 @@ public final class GatewayEngine: PaymentGateway {
                 requirements: connection.adapter.paymentFieldRequirements, adapter: connection.adapter)
         }
         bankProfiles = profiles
-        let controls = configuration.paymentControls
-        duplicateCheck = DuplicateCheck(windowMilliseconds: Int64(controls.duplicateWindowMinutes) * 60_000,
-                                        sameRemittance: controls.duplicateSameRemittance)
-        limits = configuration.limits.map { limit in
-            let holder: PaymentLimit.Holder = switch limit.holder {
-            case .account(let id): .account(id)
-            case .token(let name): .client(name)
-            }
-            return PaymentLimit(holder: holder, currency: limit.currency, singleMinor: limit.single?.minorUnits,
-                                dailyTotalMinor: limit.dailyTotal?.minorUnits, dailyCount: limit.dailyCount)
-        }
-        approvalPolicy = ApprovalPolicy(rules: configuration.approvalRules,
-                                        expireAfterMilliseconds: Int64(configuration.approvals.expireAfterMinutes) * 60_000)
+        intakeRules = Mutex(IntakeRules(configuration))
         self.store = store
         self.dispatcher = dispatcher
         self.clock = clock
@@ -179,10 +165,12 @@ public final class GatewayEngine: PaymentGateway {
         let outcome: AcceptOutcome
         let commitStart = ContinuousClock.now
         defer { visibility.metrics.intakeCommit(duration: ContinuousClock.now - commitStart) }
+        // One request sees one set of rules, whatever a reload does meanwhile.
+        let rules = intakeRules.withLock { $0 }
         do {
             outcome = try await store.accept(drafts, submissions: submissions,
                                              claim: IdempotencyClaim(client: client, key: idempotencyKey, fingerprint: fingerprint),
-                                             duplicateCheck: duplicateCheck, limits: limits, approvals: approvalPolicy,
+                                             duplicateCheck: rules.duplicateCheck, limits: rules.limits, approvals: rules.approvalPolicy,
                                              kind: payrollKind != nil ? .payroll : asBatch ? .batch : .single, at: now)
         } catch {
             throw mapStoreError(error)

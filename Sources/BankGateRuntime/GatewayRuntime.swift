@@ -50,6 +50,11 @@ public struct GatewayRuntime: Sendable {
     private let logger: Logger
     /// Issue 12: the metrics (`GET /metrics`) and the banks' health (`GET /v1/queue`).
     public let metrics: MetricsExposition
+    // Issue 12, running it for real: the API's tokens in force, replaced whole by a reload (SIGHUP).
+    /// The API's tokens in force and the configuration's state (`GET /v1/configuration`).
+    public let access: LiveAccess
+    /// Reloads the configuration file as a whole (`bankgate serve` on SIGHUP).
+    public let reloader: ConfigurationReloader
 
     /// Checks the signing keys, opens the store under `server.data_dir` (creating it) and builds
     /// every service. Starts nothing.
@@ -120,6 +125,11 @@ public struct GatewayRuntime: Sendable {
         self.connections = ConnectionGate(policy: connectionPolicy, logger: logger)
         self.listening = PortAnnouncement()
         self.logger = logger
+        let fingerprint = ConfigurationFingerprint(configuration)
+        self.access = LiveAccess(tokens: configuration.tokens, tenants: configuration.tenantDirectory, clock: clock,
+                                 state: ConfigurationState(path: fingerprint.path, sha256: fingerprint.sha256, loadedAt: clock.now()))
+        self.reloader = ConfigurationReloader(configuration: configuration, access: access, engine: engine, alerts: alerts, store: store,
+                                              clock: clock, logger: logger)
     }
 
     /// Gives the store the configured tenants of the accounts, so that each event appended is
@@ -176,7 +186,7 @@ public struct GatewayRuntime: Sendable {
                                          visibility: APIVisibility(metrics: metrics.visibility.metrics, metricsPublic: server.metricsPublic,
                                                                    exposition: { [metrics] in await metrics.scrape() }),
                                          tokens: configuration.tokens, tenants: configuration.tenantDirectory,
-                                         maxBodyBytes: server.maxBodyBytes),
+                                         maxBodyBytes: server.maxBodyBytes, access: access),
             server: APIServer.httpServer(policy: policy, gate: connections, tls: apiTLS),
             configuration: ApplicationConfiguration(address: .hostname(server.host, port: server.port), serverName: "bankgate"),
             onServerRunning: { channel in

@@ -16,7 +16,10 @@ struct APIEndpoints: Sendable {
     let receipts: ReceiptDesk?
     /// The signing keys' life cycle, for `/v1/keys`; nil: those routes answer 404.
     let keys: (any SigningKeyAdministration)?
-    let auth: TokenAuthenticator
+    /// The tokens in force (replaced whole by a configuration reload) and the configuration's state.
+    let access: LiveAccess
+    /// The tokens in force for this request.
+    var auth: TokenAuthenticator { access.authenticator }
     let maxBodyBytes: Int
     let clock: any WallClock
     /// Receipt exports, for `/v1/receipt-exports`; nil: 404.
@@ -50,6 +53,7 @@ struct APIEndpoints: Sendable {
         registerApprovalRoutes(on: router)
         registerTenantRoutes(on: router)
         registerConsoleRoutes(on: router)
+        router.get("/v1/configuration") { request, context in try await configurationState(request, context) }
         router.get("/healthz") { _, _ in health() }
         // Issue 12, what operators see: readiness by check, and the metrics.
         router.get("/readyz") { _, _ in await readinessByCheck() }

@@ -3,6 +3,7 @@ public import BankGateCore
 public import BankGateStore
 public import Logging
 public import ServiceLifecycle
+import Synchronization
 
 /// Evaluates the `[[alerts]]` rules: tails the event feed with its own durable cursor (the
 /// cursor, the rejection streaks and the firings commit together, so a restart neither fires an
@@ -12,7 +13,10 @@ public import ServiceLifecycle
 /// line is written at the rule's level (a crash between the commit and the line loses the line,
 /// not the firing).
 public final class AlertService: Service, Sendable {
-    let evaluator: AlertEvaluator
+    /// The rules in force, replaced whole by a configuration reload (``replaceRules(_:)``); each
+    /// pass works with the rules it started with.
+    private let currentEvaluator: Mutex<AlertEvaluator>
+    var evaluator: AlertEvaluator { currentEvaluator.withLock { $0 } }
     let store: PaymentStore
     let clock: any WallClock
     let logger: Logger
@@ -28,7 +32,7 @@ public final class AlertService: Service, Sendable {
                 logger: Logger, openCircuits: @escaping @Sendable () -> [String: Timestamp] = { [:] },
                 keyExpiries: @escaping @Sendable (Timestamp) -> [KeyExpiryFact] = { _ in [] },
                 intervalMilliseconds: Int64 = 5_000) {
-        self.evaluator = AlertEvaluator(rules: rules, accountBanks: accountBanks)
+        self.currentEvaluator = Mutex(AlertEvaluator(rules: rules, accountBanks: accountBanks))
         self.store = store
         self.clock = clock
         self.logger = logger
@@ -78,6 +82,7 @@ public final class AlertService: Service, Sendable {
 
     /// Open circuits, unknown outcomes, certificates.
     func evaluateState() async throws -> [AlertFiring] {
+        let evaluator = evaluator
         let now = clock.now()
         var occurrences = evaluator.circuitOccurrences(openCircuits: openCircuits())
         if let minutes = evaluator.unknownThresholdMinutes {
@@ -86,6 +91,12 @@ public final class AlertService: Service, Sendable {
         }
         occurrences += evaluator.keyOccurrences(keyExpiries(now), now: now)
         return try await store.recordAlerts(occurrences, at: now)
+    }
+
+    /// Puts new `[[alerts]]` rules in force from the next pass (a configuration reload); the feed's
+    /// cursor and the rejection streaks go on.
+    public func replaceRules(_ rules: [AlertRuleConfig]) {
+        currentEvaluator.withLock { $0 = AlertEvaluator(rules: rules, accountBanks: $0.accountBanks) }
     }
 
     /// The firing's log line, at its rule's level, if the rule writes one.

@@ -244,8 +244,12 @@ final class BankLane: Sendable {
     /// Picks due work up to the free in-flight slots, respecting the circuit breaker.
     private func claimWork() async throws -> [Work] {
         let now = clock.now()
-        let (free, mayQuery) = state.withLock {
-            (connection.config.maxInFlight - $0.inFlight.count, $0.queryBackoff.allowsQueries(now: now))
+        // What is in flight while the store is read: such a submission may finish (and record its
+        // answer, and a refused answer's pause) after the read, so the row read of it can be stale:
+        // it is not claimed from this read, even when its slot is free by then (the next turn reads
+        // it afresh). Without this, a status query refused at 4 s was asked again at 4 s.
+        let (free, mayQuery, busy) = state.withLock {
+            (connection.config.maxInFlight - $0.inFlight.count, $0.queryBackoff.allowsQueries(now: now), $0.inFlight)
         }
         guard free > 0 else { return [] }
         // Unknown outcomes are settled first: they block nothing else, but they matter most. While
@@ -255,7 +259,7 @@ final class BankLane: Sendable {
         var claimed: [Work] = []
         let probing = state.withLock { state -> Bool in
             var probing = false
-            for submission in ordered where claimed.count < free && !state.inFlight.contains(submission.id) {
+            for submission in ordered where claimed.count < free && !state.inFlight.contains(submission.id) && !busy.contains(submission.id) {
                 let before = state.circuit.state
                 guard state.circuit.allowsRequest(now: now) else { break }
                 if before == .open, state.circuit.state == .halfOpen {

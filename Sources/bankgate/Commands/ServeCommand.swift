@@ -9,7 +9,8 @@ import ServiceLifecycle
 import BankGateRuntime
 import UnixSignals
 
-/// `bankgate serve`: runs the gateway until SIGTERM or SIGINT, then shuts down gracefully.
+/// `bankgate serve`: runs the gateway until SIGTERM or SIGINT, then shuts down gracefully within
+/// `[server] shutdown_grace_seconds`; SIGHUP reloads the configuration file (``ServeSignals``).
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
@@ -73,16 +74,26 @@ struct ServeCommand: AsyncParsableCommand {
             throw commandFailure("\(refusal)")
         }
         try await runtime.assignTenants()
-        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: runtime.services().map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
-            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        if demo { runtime.reloader.resolveRelativePaths(against: FileManager.default.currentDirectoryPath) }
+        // The signals are ours (``ServeSignals``): SIGTERM/SIGINT start the bounded graceful
+        // shutdown, SIGHUP reloads the configuration.
+        var groupConfiguration = ServiceGroupConfiguration(
+            services: runtime.services().map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }, logger: logger)
+        groupConfiguration.maximumGracefulShutdownDuration = .seconds(configuration.server.shutdownGraceSeconds)
+        let group = ServiceGroup(configuration: groupConfiguration)
+        let signals = ServeSignals(group: group, runtime: runtime, graceSeconds: configuration.server.shutdownGraceSeconds, logger: logger)
+        let signalTask = Task { await signals.handle() }
         let outcome: Result<Void, any Error>
         do {
             try await group.run()
             outcome = .success(())
         } catch {
-            outcome = .failure(error)
+            // Past the grace the services are cancelled; what they throw then is the bound at work,
+            // not a failure (the sends cut off stay recorded as sent).
+            outcome = signals.graceExpired ? .success(()) : .failure(error)
+            if signals.graceExpired { logger.notice("services cancelled at the end of the shutdown grace", metadata: ["error": "\(error)"]) }
         }
+        signalTask.cancel()
         runtime.close()
         await bankGroup.triggerGracefulShutdown()
         try await bankTask.value

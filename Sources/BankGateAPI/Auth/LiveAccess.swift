@@ -1,0 +1,58 @@
+public import BankGateConfig
+public import BankGateCore
+import Synchronization
+
+/// What `GET /v1/configuration` shows of the configuration in force: the file it came from, its
+/// SHA-256, when it was loaded, and how the last reload (SIGHUP) went.
+public struct ConfigurationState: Sendable, Hashable {
+    public var path: String
+    public var sha256: String?
+    /// When the configuration in force was loaded (start, or the last reload that was applied).
+    public var loadedAt: Timestamp
+    /// The last reload asked for (applied or refused); `nil`: none since start.
+    public var lastReloadAt: Timestamp?
+    /// Why the last reload was refused; `nil` when it was applied (or none was asked for).
+    public var lastReloadError: String?
+    /// Sections that changed in the file but take effect only at the next start (banks, accounts …).
+    public var restartRequired: [String]
+
+    public init(path: String, sha256: String?, loadedAt: Timestamp, lastReloadAt: Timestamp? = nil,
+                lastReloadError: String? = nil, restartRequired: [String] = []) {
+        self.path = path
+        self.sha256 = sha256
+        self.loadedAt = loadedAt
+        self.lastReloadAt = lastReloadAt
+        self.lastReloadError = lastReloadError
+        self.restartRequired = restartRequired
+    }
+}
+
+/// The API's tokens and tenants as one value that a reload replaces whole, between two requests:
+/// a request is authorized entirely against the old tokens or entirely against the new ones.
+public final class LiveAccess: Sendable {
+    private let current: Mutex<(authenticator: TokenAuthenticator, state: ConfigurationState?)>
+    private let clock: any WallClock
+
+    public init(tokens: [TokenConfig], tenants: TenantDirectory = TenantDirectory(), clock: any WallClock = SystemClock(),
+                state: ConfigurationState? = nil) {
+        self.clock = clock
+        current = Mutex((TokenAuthenticator(tokens: tokens, tenants: tenants, clock: clock), state))
+    }
+
+    /// The tokens in force now.
+    var authenticator: TokenAuthenticator { current.withLock { $0.authenticator } }
+
+    /// The configuration's state, for `GET /v1/configuration`.
+    public var state: ConfigurationState? { current.withLock { $0.state } }
+
+    /// Puts new tokens and tenants in force, with the state that says so (rate-limit buckets start full).
+    public func replace(tokens: [TokenConfig], tenants: TenantDirectory, state: ConfigurationState) {
+        let authenticator = TokenAuthenticator(tokens: tokens, tenants: tenants, clock: clock)
+        current.withLock { $0 = (authenticator, state) }
+    }
+
+    /// Records a state without changing the tokens (a refused reload).
+    public func record(_ state: ConfigurationState) {
+        current.withLock { $0.state = state }
+    }
+}
