@@ -38,6 +38,10 @@ public struct BankGateConfiguration: Sendable {
     public var approvals = ApprovalsConfig()
     /// `[[alerts]]`: alert rules, names unique; none when absent.
     public var alerts: [AlertRuleConfig] = []
+    /// `[[calendars]]`: business calendars, names unique; banks name them (``BankConfig/timetable``).
+    public var calendars: [BusinessCalendar] = []
+    /// `[[schedules]]`: plans run at set times (``ScheduleConfig``), names unique.
+    public var schedules: [ScheduleConfig] = []
     /// `[[tenants]]`: none when absent (one implicit tenant, `default`, holds everything).
     public var tenants: [TenantConfig]
     /// Absolute path of the file read by `load`; `nil` for `parse`.

@@ -64,9 +64,11 @@ extension PaymentStore {
                     try Self.transition(db, &pending[index], to: .queued, cause: .api, at: at,
                                         details: TransitionDetails(reason: "approved by \(approvers.joined(separator: ", "))"))
                 }
+                // A later-dated message keeps its due time: its execution day (intake wrote it there).
                 for submissionId in Set(pending.map(\.submissionId)) {
                     try db.run("""
-                        UPDATE submissions SET state = 'queued', held_reason = NULL, held_since = NULL, held_kind = NULL, next_attempt_at = ?
+                        UPDATE submissions SET state = 'queued', held_reason = NULL, held_since = NULL, held_kind = NULL,
+                            next_attempt_at = MAX(next_attempt_at, ?)
                         WHERE id = ? AND state = 'held' AND held_kind = ?
                           AND NOT EXISTS (SELECT 1 FROM payments WHERE submission_id = ? AND status IN ('pending_approval', 'held'))
                         """, [.integer(at.milliseconds), .text(submissionId), .text(HoldKind.approval.rawValue), .text(submissionId)])

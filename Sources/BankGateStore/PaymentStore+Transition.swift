@@ -91,6 +91,7 @@ extension PaymentStore {
         case (.pendingApproval, .queued): "payment.approved"
         case (.pendingApproval, .rejected): cause == .approvalExpiry ? "payment.approval_expired" : "payment.approval_rejected"
         case (nil, .queued), (.received, .queued): "payment.accepted"
+        case (.scheduled, .queued): "payment.released"
         case (.sending, .queued), (.unknown, .queued), (.failed, .queued), (.held, .queued): "payment.requeued"
         default: "payment." + to.rawValue
         }
