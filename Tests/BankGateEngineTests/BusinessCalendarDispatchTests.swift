@@ -116,6 +116,33 @@ final class BusinessCalendarDispatchTests: XCTestCase {
         await harness.stop()
     }
 
+    func testALaterDatedPaymentThatNeededApprovalWaitsScheduledOnceApproved() async throws {
+        let harness = try DispatcherHarness(extraTOML: """
+            [[approval_rules]]
+            name = "every-new-creditor"
+            new_creditor = true
+            approvals = 1
+            """)
+        harness.start()
+        var request = DispatcherHarness.request()
+        request.requestedExecutionDate = "2026-03-05"
+        let payment = try await harness.submitOne(request)
+        XCTAssertEqual(payment.status, .pendingApproval)
+        let outcome = try await harness.engine.decideApproval(.payment(payment.id), decision: .approve, by: "checker", note: nil)
+        XCTAssertEqual(outcome.payments.map(\.status), [.scheduled])
+        try await harness.assertSubmissionState(payment, .scheduled)
+        try await waitForTurns(harness)
+        let early = await harness.transport.submitted
+        XCTAssertTrue(early.isEmpty, "approved, but not before its day")
+
+        harness.clock.advance(to: Timestamp.parseDate("2026-03-05")!)
+        try await harness.waitForStatus(payment.id, .completed)
+        try await harness.assertHistory(payment.id, [.received, .pendingApproval, .scheduled, .queued, .sending, .completed])
+        let types = try await events(harness, of: payment.id)
+        XCTAssertEqual(Array(types.prefix(3)), ["payment.approval_required", "payment.approved", "payment.released"])
+        await harness.stop()
+    }
+
     func testAScheduledPaymentCanBeCancelledAndIsThenNeverSent() async throws {
         let harness = try DispatcherHarness()
         harness.start()
