@@ -68,6 +68,9 @@ final class BusinessCalendarDispatchTests: XCTestCase {
         XCTAssertEqual(Array(types.prefix(2)), ["payment.scheduled", "payment.released"])
         let history = try await harness.store.history(paymentId: payment.id)
         XCTAssertTrue(history[1].reason?.contains("cut-off") ?? false, history[1].reason ?? "no reason")
+        let audit = try await ReconciliationStore(sharing: harness.store).auditEntries(subjectKind: "payment", subjectId: payment.id)
+        XCTAssertEqual(Array(audit.map(\.action).prefix(2)), ["payment.scheduled", "payment.queued"])
+        XCTAssertEqual(audit.dropFirst().first?.actor, "dispatcher", "released by the lane")
         await harness.stop()
     }
 

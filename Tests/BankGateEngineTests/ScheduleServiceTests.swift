@@ -103,6 +103,9 @@ final class ScheduleServiceTests: XCTestCase {
         XCTAssertEqual(payment.status, .queued, "an ordinary payment through intake")
         let again = await schedules.tick()
         XCTAssertTrue(again.isEmpty)
+        let audit = try await ReconciliationStore(sharing: harness.store).auditEntries(subjectKind: "schedule_job", subjectId: "sjb_\(ran[0].id)")
+        XCTAssertEqual(audit.map(\.action), ["schedule.job_started", "schedule.job_finished"])
+        XCTAssertEqual(audit.first?.actor, "schedule")
 
         // A restart: a new service on the same store does not run the same occurrence again.
         schedules = service(harness, bank)
@@ -124,6 +127,8 @@ final class ScheduleServiceTests: XCTestCase {
         XCTAssertEqual(missed.map(\.plan), [])
         let all = try await schedules.jobs(plan: "sweep-up", limit: 10)
         XCTAssertEqual(all.map(\.occurrence), [at("2026-03-03", 10), at("2026-03-02", 10)])
+        let verification = try await harness.store.verifyAuditTrail()
+        XCTAssertTrue(verification.isIntact)
         await harness.stop()
     }
 
