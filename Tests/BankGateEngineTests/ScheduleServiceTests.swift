@@ -69,10 +69,10 @@ final class ScheduleServiceTests: XCTestCase {
         }
     }
 
-    private func service(_ harness: DispatcherHarness, _ bank: FakeBank) -> ScheduleService {
+    private func service(_ harness: DispatcherHarness, _ bank: FakeBank, store: PaymentStore? = nil) -> ScheduleService {
         var logger = Logger(label: "schedule-tests")
         logger.logLevel = .critical
-        return ScheduleService(plans: harness.configuration.schedules, store: harness.store, gateway: harness.engine,
+        return ScheduleService(plans: harness.configuration.schedules, store: store ?? harness.store, gateway: harness.engine,
                                accounts: harness.configuration.accounts, actions: bank.actions, clock: harness.clock, logger: logger)
     }
 
@@ -107,13 +107,15 @@ final class ScheduleServiceTests: XCTestCase {
         XCTAssertEqual(audit.map(\.action), ["schedule.job_started", "schedule.job_finished"])
         XCTAssertEqual(audit.first?.actor, "schedule")
 
-        // A restart: a new service on the same store does not run the same occurrence again.
-        schedules = service(harness, bank)
+        // A restart: a new service on the database opened again does not run the same occurrence again.
+        let reopened = try PaymentStore(path: harness.directory.appendingPathComponent("bankgate.sqlite").path)
+        schedules = service(harness, bank, store: reopened)
         await schedules.recoverInterruptedJobs()
         let afterRestart = await schedules.tick()
         XCTAssertTrue(afterRestart.isEmpty)
         let jobs = try await schedules.jobs(plan: "sweep-up", limit: 10)
         XCTAssertEqual(jobs.count, 1)
+        reopened.close()
 
         // Down at the next day's 10:00, started at 10:40: within the grace, it runs once.
         harness.clock.advance(to: at("2026-03-03", 10, 40))
@@ -129,6 +131,23 @@ final class ScheduleServiceTests: XCTestCase {
         XCTAssertEqual(all.map(\.occurrence), [at("2026-03-03", 10), at("2026-03-02", 10)])
         let verification = try await harness.store.verifyAuditTrail()
         XCTAssertTrue(verification.isIntact)
+        await harness.stop()
+    }
+
+    func testAJobAStopInterruptedIsMarkedAndNotRunAgain() async throws {
+        let harness = try DispatcherHarness(extraTOML: Self.plansTOML)
+        harness.clock.advance(to: at("2026-03-02", 10, 5))
+        // The daemon stopped while this occurrence's job ran: its row says running.
+        let started = try await harness.store.startScheduleJob(plan: "sweep-up", occurrence: at("2026-03-02", 10), trigger: .schedule,
+                                                               actor: "schedule", at: at("2026-03-02", 10))
+        let stopped = try XCTUnwrap(started)
+        let schedules = service(harness, FakeBank())
+        await schedules.recoverInterruptedJobs()
+        let ran = await schedules.tick()
+        XCTAssertTrue(ran.isEmpty, "the occurrence has its job already")
+        let job = try await schedules.job(id: stopped.id)
+        XCTAssertEqual(job.job.outcome, .interrupted)
+        XCTAssertNotNil(job.job.finishedAt)
         await harness.stop()
     }
 
