@@ -149,8 +149,9 @@ public final class GatewayEngine: PaymentGateway {
                                               currency: request.amount.currency.code, kind: kind, at: now,
                                               carriesDate: profile.adapter.carriesExecutionDate)
             // A batch or payroll from an account a batch_release plan names waits for the plan's
-            // next run, and is executed on that run's day (or its planned day, if later).
-            let releasePlan = kind == .single ? nil : releasePlans[request.debtorAccountId]
+            // next run, and is executed on that run's day (or its planned day, if later) — unless
+            // it waits for a later execution day anyway: then that day releases it.
+            let releasePlan = kind == .single || plan.releaseAt != nil ? nil : releasePlans[request.debtorAccountId]
             let planRun = releasePlan.flatMap { $0.times.next(after: now) }
             var executionDate = plan.day.description
             if let releasePlan, let planRun {
