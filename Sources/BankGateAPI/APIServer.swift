@@ -20,6 +20,8 @@ import Logging
 ///   `GET /v1/receipt-exports/{id}/file` (`receipts:read` or `operate`)
 /// - `GET /v1/alerts` (`operate`): the alert rules' firings
 /// - `GET /v1/configuration` (`operate`): the configuration in force and the last reload's outcome
+/// - `GET /v1/schedules`, `GET /v1/schedules/{name}/jobs`, `POST /v1/schedules/{name}/run`,
+///   `GET /v1/schedule-jobs/{id}` (`operate`): plans, their jobs and tasks
 /// - `GET /healthz`, `GET /readyz` (no authentication); `GET /metrics` (`operate`, or none with
 ///   `[server] metrics_public = true`)
 public enum APIServer {
@@ -47,6 +49,7 @@ public enum APIServer {
                                   keys: (any SigningKeyAdministration)? = nil,
                                   receiptExports: ReceiptExportService? = nil,
                                   alerts: AlertService? = nil,
+                                  schedules: ScheduleService? = nil,
                                   accessFailures: AccessFailureLog? = nil,
                                   visibility: APIVisibility? = nil,
                                   tokens: [TokenConfig], tenants: TenantDirectory = TenantDirectory(),
@@ -63,7 +66,7 @@ public enum APIServer {
         let endpoints = APIEndpoints(gateway: gateway, reports: reports, statementPulls: statementPulls, receipts: receipts, keys: keys,
                                      access: access ?? LiveAccess(tokens: tokens, tenants: tenants, clock: clock),
                                      maxBodyBytes: maxBodyBytes, clock: clock, receiptExports: receiptExports, alerts: alerts,
-                                     visibility: visibility)
+                                     visibility: visibility, schedules: schedules)
         endpoints.register(on: router)
         return router
     }

@@ -6,7 +6,7 @@ extension BankConfig {
         "max_attempts", "request_timeout_ms", "connect_timeout_ms", "backoff_base_ms", "backoff_max_ms",
         "circuit_failure_threshold", "circuit_cooldown_ms", "status_query_interval_ms",
         "duplicate_check_window_hours", "max_transfers_per_message", "receipt_template", "account_status_codes",
-    ] + ReceiptPullConfig.keys + BankTLSConfig.keys + codeTableKeys
+    ] + ReceiptPullConfig.keys + BankTLSConfig.keys + codeTableKeys + timetableKeys
 
     static func decode(_ reader: TableReader, ids: inout UniqueIdentifiers, baseDirectory: String,
                        adapters: AdapterVocabulary) -> BankConfig {

@@ -1,3 +1,5 @@
+public import BankGateCore
+
 /// How bankgate reaches a bank.
 public enum BankTransportConfig: Sendable, Hashable {
     /// `transport = "http"`: POST each message to `url` (http:// or https://).
@@ -58,6 +60,9 @@ public struct BankConfig: Sendable {
     /// account's status as an operator would, so its other payments are held rather than sent.
     /// `nil`: the adapter's default (``defaultAccountStatusCodes``).
     public var accountStatusCodes: [String: String]?
+    /// `calendar`, `calendars`, `cutoffs`, `maintenance`, `honours_execution_date`: when the bank
+    /// executes and may be called (every day, any time, when none is given).
+    public var timetable = BankTimetable()
     /// `max_transfers_per_message`: overrides the adapter's batch limit; `nil` keeps the default.
     public var maxTransfersPerMessage: Int?
     /// CA and client certificate for an `https://` bank (`tls_*` keys).

@@ -40,6 +40,10 @@ public struct BankGateConfiguration: Sendable {
     public var alerts: [AlertRuleConfig] = []
     /// `[logging]`: the log lines' format and level (issue 12); defaults when absent.
     public var logging = LoggingConfig()
+    /// `[[calendars]]`: business calendars, names unique; banks name them (``BankConfig/timetable``).
+    public var calendars: [BusinessCalendar] = []
+    /// `[[schedules]]`: plans run at set times (``ScheduleConfig``), names unique.
+    public var schedules: [ScheduleConfig] = []
     /// `[[tenants]]`: none when absent (one implicit tenant, `default`, holds everything).
     public var tenants: [TenantConfig]
     /// Absolute path of the file read by `load`; `nil` for `parse`.

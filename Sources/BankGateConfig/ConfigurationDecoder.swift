@@ -1,3 +1,5 @@
+import BankGateCore
+
 /// Turns the parsed TOML document into a ``BankGateConfiguration``, recording every problem.
 ///
 /// The result is meaningful only when the ``ProblemList`` stays empty: where a value is wrong,
@@ -9,7 +11,7 @@ struct ConfigurationDecoder {
 
     /// The top-level tables bankgate knows.
     static let sections = ["server", "tenants", "tokens", "banks", "accounts", "keys", "dispatch", "payment_controls", "limits",
-                           "approval_rules", "approvals", "alerts",
+                           "approval_rules", "approvals", "alerts", "calendars", "schedules",
                            // Issue 12, what operators see.
                            "logging"]
 
@@ -47,12 +49,21 @@ struct ConfigurationDecoder {
         TokenConfig.checkDistinctSecrets(tokens, lines: tokenTables.map(\.line), problems: problems)
         TokenConfig.checkCertificates(tokens, lines: tokenTables.map(\.line), server: server, problems: problems)
 
+        // Schedules and calendars: `[[calendars]]` first, as banks name them.
+        var calendarNames = UniqueIdentifiers(section: "calendars", problems: problems)
+        let calendars = tables("calendars", in: root).enumerated().map { index, table in
+            CalendarConfig.decode(TableReader(table, path: "calendars[\(index)]", allowedKeys: CalendarConfig.keys, problems: problems),
+                                  names: &calendarNames, baseDirectory: baseDirectory)
+        }
+        let calendarsByName = Dictionary(calendars.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+
         var bankIds = UniqueIdentifiers(section: "banks", problems: problems)
         let banks = tables("banks", in: root).enumerated().map { index, table in
             let adapterKeys = entry(adapterOf: table)?.bankKeys.map(\.name) ?? []
-            return BankConfig.decode(TableReader(table, path: "banks[\(index)]", allowedKeys: BankConfig.keys + adapterKeys,
-                                                 problems: problems),
-                                     ids: &bankIds, baseDirectory: baseDirectory, adapters: adapters)
+            let reader = TableReader(table, path: "banks[\(index)]", allowedKeys: BankConfig.keys + adapterKeys, problems: problems)
+            var bank = BankConfig.decode(reader, ids: &bankIds, baseDirectory: baseDirectory, adapters: adapters)
+            bank.timetable = BankConfig.decodeTimetable(reader, calendars: calendarsByName)
+            return bank
         }
         let adapterOfBank = Dictionary(banks.map { ($0.id, $0.adapter) }, uniquingKeysWith: { first, _ in first })
         let receiptPullsOfBank = Dictionary(banks.map { ($0.id, $0.receiptPulls) }, uniquingKeysWith: { first, _ in first })
@@ -112,6 +123,13 @@ struct ConfigurationDecoder {
                                    names: &alertNames, bankIds: Set(bankIds.seen.keys), accountIds: accountIdSet)
         }
 
+        var scheduleNames = UniqueIdentifiers(section: "schedules", problems: problems)
+        let accountsById = Dictionary(accounts.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let schedules = tables("schedules", in: root).enumerated().compactMap { index, table in
+            ScheduleConfig.decode(TableReader(table, path: "schedules[\(index)]", allowedKeys: ScheduleConfig.keys, problems: problems),
+                                  names: &scheduleNames, calendars: calendarsByName, accounts: accountsById)
+        }
+
         var configuration = BankGateConfiguration(
             server: server ?? ServerConfig(host: "", port: 0, dataDirectory: ""),
             tokens: tokens, banks: banks, accounts: accounts, keys: keys, dispatch: dispatch, paymentControls: controls,
@@ -123,6 +141,8 @@ struct ConfigurationDecoder {
         configuration.logging = table("logging", in: root).map {
             LoggingConfig.decode(TableReader($0, path: "logging", allowedKeys: LoggingConfig.keys, problems: problems))
         } ?? LoggingConfig()
+        configuration.calendars = calendars
+        configuration.schedules = schedules
         return configuration
     }
 

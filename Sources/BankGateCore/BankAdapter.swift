@@ -62,6 +62,9 @@ public protocol BankAdapter: Sendable {
     var duplicateRefusalReasonCodes: Set<String> { get }
     /// Which optional payment fields the bank's format requires or cannot carry; checked at intake.
     var paymentFieldRequirements: PaymentFieldRequirements { get }
+    /// Whether the payment message carries the requested execution date in a field the bank acts on
+    /// (ISO 20022 `ReqdExctnDt`): with `honours_execution_date`, a later-dated payment is sent at once.
+    var carriesExecutionDate: Bool { get }
 
     /// The form of the client reference (the transfer's instruction id) the bank's field takes.
     var clientReferenceFormat: ClientReferenceFormat { get }
@@ -122,6 +125,8 @@ extension BankAdapter {
     public var maxControlSumDigits: Int { 18 }
     /// Nothing required, everything carried.
     public var paymentFieldRequirements: PaymentFieldRequirements { .none }
+    /// Not unless the adapter says so: a later-dated payment waits in `scheduled` until its day.
+    public var carriesExecutionDate: Bool { false }
     /// `BGI` and 20 letters and digits.
     public var clientReferenceFormat: ClientReferenceFormat { .standard }
     /// The bytes as sent.

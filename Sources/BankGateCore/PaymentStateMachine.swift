@@ -12,15 +12,18 @@ public enum PaymentStateMachine {
     ///   or cancels it.
     /// - `failed → queued` and `held → queued` only for an operator (`payments retry`); a released
     ///   duplicate that needs approvals goes `held → pending_approval` instead.
-    /// - `pending_approval → queued` on the last approval needed, `→ rejected` on a rejection or,
-    ///   for `approval_expiry`, when the approvals were not given in time.
+    /// - `pending_approval → queued` on the last approval needed (`→ scheduled` when its execution
+    ///   day is later), `→ rejected` on a rejection or, for `approval_expiry`, when the approvals
+    ///   were not given in time.
+    /// - `received → scheduled` at intake for a later execution day (a cut-off, a holiday, a
+    ///   requested date, a `batch_release` plan); `scheduled → queued` when its day begins or its plan runs.
     public static let table: [PaymentStatus: [PaymentStatus: Set<TransitionCause>]] = [
         .received: [
             .queued: [.api], .pendingApproval: [.api], .scheduled: [.api], .held: [.api],
             .rejected: [.api], .cancelled: [.api, .operator],
         ],
         .pendingApproval: [
-            .queued: [.api, .operator], .rejected: [.api, .operator, .approvalExpiry], .cancelled: [.api, .operator],
+            .queued: [.api, .operator], .scheduled: [.api, .operator], .rejected: [.api, .operator, .approvalExpiry], .cancelled: [.api, .operator],
         ],
         .scheduled: [
             .queued: [.dispatcher, .operator], .cancelled: [.api, .operator],

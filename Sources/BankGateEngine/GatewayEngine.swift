@@ -21,6 +21,9 @@ public final class GatewayEngine: PaymentGateway {
     let intakeRules: Mutex<IntakeRules>
     /// Metrics and the banks' health (issue 12).
     public let visibility: GatewayVisibility
+    /// `batch_release` plans by the accounts they name: batch and payroll payments from these wait
+    /// (`scheduled`) for the plan's next run.
+    let releasePlans: [String: ScheduleConfig]
 
     struct BankMessageProfile {
         var kind: String
@@ -33,6 +36,8 @@ public final class GatewayEngine: PaymentGateway {
         var requirements: PaymentFieldRequirements
         /// The bank's adapter, for what only it can check (its encoding, its byte limits).
         var adapter: any BankAdapter
+        /// The bank's calendars, cut-offs and whether it honours execution dates.
+        var timetable: BankTimetable
 
         /// The most lines one payroll message carries (a payroll's lines beyond it go to more messages).
         var payrollLines: Int { max(1, (adapter as? any PayrollAdapter)?.payrollLinesPerMessage ?? .max) }
@@ -82,10 +87,16 @@ public final class GatewayEngine: PaymentGateway {
                 kind: connection.adapter.paymentMessageKind, maxTransfers: max(1, limit),
                 amountBound: Self.bound(digits: connection.adapter.maxAmountDigits),
                 controlSumBound: Self.bound(digits: connection.adapter.maxControlSumDigits),
-                requirements: connection.adapter.paymentFieldRequirements, adapter: connection.adapter)
+                requirements: connection.adapter.paymentFieldRequirements, adapter: connection.adapter,
+                timetable: connection.config.timetable)
         }
         bankProfiles = profiles
         intakeRules = Mutex(IntakeRules(configuration))
+        var releasePlans: [String: ScheduleConfig] = [:]
+        for plan in configuration.schedules where plan.kind == .batchRelease {
+            for account in plan.accounts where releasePlans[account] == nil { releasePlans[account] = plan }
+        }
+        self.releasePlans = releasePlans
         self.store = store
         self.dispatcher = dispatcher
         self.clock = clock
@@ -96,9 +107,9 @@ public final class GatewayEngine: PaymentGateway {
                        client: String, asBatch: Bool, payroll: Bool) async throws(GatewayError) -> IntakeResult {
         let now = clock.now()
         let payrollKind = payroll ? try payrollMessageKind(requests) : nil
-        let today = now.dateString
         let batchId = asBatch ? IdentifierFactory.make("bat_") : nil
         let requestId = RequestTrace.current?.requestId
+        let kind: PaymentKind = payrollKind != nil ? .payroll : asBatch ? .batch : .single
         var drafts: [PaymentDraft] = []
         var submissions: [SubmissionDraft] = []
         drafts.reserveCapacity(requests.count)
@@ -123,7 +134,20 @@ public final class GatewayEngine: PaymentGateway {
                 try Self.checkPayment(request, adapter: profile.adapter, requirements: profile.requirements, debtor: account.account,
                                       prefix: prefix())
             }
-            let executionDate = request.requestedExecutionDate ?? today
+            // The bank's calendar and cut-offs decide the execution day; a later day waits in
+            // `scheduled` unless the bank's message carries the date and the bank honours it.
+            let plan = profile.timetable.plan(requested: request.requestedExecutionDate.flatMap { CalendarDay($0) },
+                                              currency: request.amount.currency.code, kind: kind, at: now,
+                                              carriesDate: profile.adapter.carriesExecutionDate)
+            // A batch or payroll from an account a batch_release plan names waits for the plan's
+            // next run, and is executed on that run's day (or its planned day, if later) — unless
+            // it waits for a later execution day anyway: then that day releases it.
+            let releasePlan = kind == .single || plan.releaseAt != nil ? nil : releasePlans[request.debtorAccountId]
+            let planRun = releasePlan.flatMap { $0.times.next(after: now) }
+            var executionDate = plan.day.description
+            if let releasePlan, let planRun {
+                executionDate = max(plan.day, releasePlan.times.calendar.day(of: planRun)).description
+            }
             // A payroll is one message per account and day, whatever its lines' details (up to the
             // bank's lines per payroll message).
             let group = payrollKind != nil
@@ -140,7 +164,9 @@ public final class GatewayEngine: PaymentGateway {
                 let submission = SubmissionDraft(
                     id: IdentifierFactory.make("sub_"), bankId: account.account.bankId, debtorAccountId: request.debtorAccountId,
                     messageId: messageId, paymentInfoId: messageId + "-1", messageKind: payrollKind ?? profile.kind,
-                    requestedExecutionDate: executionDate, requestId: requestId)
+                    requestedExecutionDate: executionDate, requestId: requestId, notBefore: planRun == nil ? plan.releaseAt : nil,
+                    scheduleNote: planRun.map { "its next run at \($0.iso8601)" } ?? plan.note,
+                    heldForPlan: planRun == nil ? nil : releasePlan?.name)
                 submissions.append(submission)
                 current = OpenSubmission(draft: submission, count: 0, total: 0)
             }
@@ -171,7 +197,7 @@ public final class GatewayEngine: PaymentGateway {
             outcome = try await store.accept(drafts, submissions: submissions,
                                              claim: IdempotencyClaim(client: client, key: idempotencyKey, fingerprint: fingerprint),
                                              duplicateCheck: rules.duplicateCheck, limits: rules.limits, approvals: rules.approvalPolicy,
-                                             kind: payrollKind != nil ? .payroll : asBatch ? .batch : .single, at: now)
+                                             kind: kind, at: now)
         } catch {
             throw mapStoreError(error)
         }

@@ -115,7 +115,8 @@ public final class ConfigurationReloader: Sendable {
     static func sectionsNeedingRestart(from old: BankGateConfiguration, to new: BankGateConfiguration) -> [String] {
         let sections: [(String, (BankGateConfiguration) -> Any)] = [
             ("server", { $0.server }), ("banks", { $0.banks }), ("accounts", { $0.accounts }), ("keys", { $0.keys }),
-            ("dispatch", { $0.dispatch }), ("tenants", { $0.tenants }),
+            ("dispatch", { $0.dispatch }), ("tenants", { $0.tenants }), ("calendars", { $0.calendars }),
+            ("schedules", { $0.schedules }), ("logging", { $0.logging }),
         ]
         return sections.filter { CanonicalText.of($0.1(old)) != CanonicalText.of($0.1(new)) }.map(\.0)
     }

@@ -46,6 +46,8 @@ public struct GatewayRuntime: Sendable {
     public let keyDesk: SigningKeyDesk
     /// The `[[alerts]]` rules evaluated (`/v1/alerts`).
     public let alerts: AlertService
+    /// The `[[schedules]]` plans run (`/v1/schedules`).
+    public let schedules: ScheduleService
     private let listening: PortAnnouncement
     private let logger: Logger
     /// Issue 12: the metrics (`GET /metrics`) and the banks' health (`GET /v1/queue`).
@@ -121,6 +123,8 @@ public struct GatewayRuntime: Sendable {
         self.webhookSender = WebhookSender(store: reports.webhooks, poster: HTTPWebhookPoster(), clock: clock, logger: logger)
         self.reconciler = ReconcilerService(reports: reports, logger: logger)
         self.alerts = Self.makeAlertService(configuration, store: store, dispatcher: dispatcher, clock: clock, logger: logger)
+        self.schedules = Self.makeScheduleService(configuration, store: store, engine: engine, statementPulls: statementPulls,
+                                                  reports: reports, clock: clock, logger: logger)
         self.connectionPolicy = APIConnectionPolicy(server: configuration.server)
         self.connections = ConnectionGate(policy: connectionPolicy, logger: logger)
         self.listening = PortAnnouncement()
@@ -179,7 +183,7 @@ public struct GatewayRuntime: Sendable {
         }
         let application = Application(
             router: APIServer.makeRouter(gateway: engine, reports: reports, statementPulls: statementPulls, receipts: receipts,
-                                         keys: keyDesk, receiptExports: receiptExports, alerts: alerts,
+                                         keys: keyDesk, receiptExports: receiptExports, alerts: alerts, schedules: schedules,
                                          accessFailures: AccessFailureLog(recorder: AuditedAccessFailures(store: store, clock: clock,
                                                                                                           logger: logger),
                                                                           clock: clock),
@@ -202,7 +206,31 @@ public struct GatewayRuntime: Sendable {
                                          configurationLoaded: ConfigurationFingerprint(configuration))
         let approvalExpiry = ApprovalExpiryService(store: store, clock: clock, logger: logger)
         return [keyDesk, dispatcher, statementPulls, receiptPulls, reconciler, webhookSender, keyWatch, receiptWatch, auditWatch,
-                receiptExports, approvalExpiry, alerts, application]
+                receiptExports, approvalExpiry, alerts, schedules, application]
+    }
+
+    /// The plans' service: statement and balance pulls through the statement puller, sweeps from
+    /// the latest booked balance (`CLBD`, else `ITBD`, of the latest date) in the balances table.
+    static func makeScheduleService(_ configuration: BankGateConfiguration, store: PaymentStore, engine: GatewayEngine,
+                                    statementPulls: StatementPullService, reports: AccountReports, clock: any WallClock,
+                                    logger: Logger) -> ScheduleService {
+        let actions = ScheduleActions(
+            pullStatements: { accountId, from, to in
+                let imported = try await statementPulls.pull(accountId: accountId, kind: .endOfDay, from: from, to: to)
+                return "\(imported.count) statement(s) for \(from)"
+            },
+            pullBalances: { accountId in
+                let imported = try await statementPulls.refreshBalances(accountId: accountId)
+                return "\(imported.count) report(s)"
+            },
+            latestBalance: { accountId in
+                let balances = try await reports.balances(accountId: accountId)
+                let latest = balances.map(\.date).max()
+                let ofLatest = balances.filter { $0.date == latest }
+                return (ofLatest.first { $0.type == "CLBD" } ?? ofLatest.first { $0.type == "ITBD" })?.amount
+            })
+        return ScheduleService(plans: configuration.schedules, store: store, gateway: engine, accounts: configuration.accounts,
+                               actions: actions, clock: clock, logger: logger)
     }
 
     /// The alert rules' service: circuits from the dispatcher, certificates as inspected at start

@@ -79,7 +79,8 @@ enum ISO20022BankCodec {
             declaredControlSum: text(block.child("CtrlSum")),
             debtorAccount: accountId(block.child("DbtrAcct")),
             debtorAccountCurrency: text(block.descendant("DbtrAcct", "Ccy")),
-            transfers: transfers)
+            transfers: transfers,
+            requestedExecutionDate: text(block.descendant("ReqdExctnDt", "Dt")) ?? text(block.child("ReqdExctnDt")))
     }
 
     /// `Id/IBAN`, else `Id/Othr/Id`, of a `DbtrAcct` or `CdtrAcct`.

@@ -43,6 +43,7 @@ struct StatusReportDocument: Hashable, Sendable {
     static func aggregate(_ statuses: [String]) -> String {
         if statuses.allSatisfy({ $0 == "ACSC" }) { return "ACSC" }
         if statuses.allSatisfy({ $0 == "RJCT" }) { return "RJCT" }
+        if statuses.allSatisfy({ $0 == "PDNG" }) { return "PDNG" }
         return "PART"
     }
 }

@@ -17,6 +17,12 @@ struct PaymentInitiation: Hashable, Sendable {
     /// Missing mandatory elements found while reading; any of them rejects the whole message (FF01).
     var problems: [String]
 
+    /// The latest requested execution date after `today`, when a block asks for one: the message
+    /// then waits, whole, until that day (bankgate sends one execution date per message).
+    func executionDate(after today: CalendarDay) -> CalendarDay? {
+        paymentInformations.compactMap { $0.requestedExecutionDate.flatMap { CalendarDay($0) } }.filter { $0 > today }.max()
+    }
+
     /// All transfers of all payment information blocks, in document order.
     var allTransfers: [ReceivedTransfer] { paymentInformations.flatMap(\.transfers) }
 
@@ -76,6 +82,8 @@ struct PaymentInformation: Hashable, Sendable {
     /// `DbtrAcct/Ccy`, when given.
     var debtorAccountCurrency: String?
     var transfers: [ReceivedTransfer]
+    /// `ReqdExctnDt/Dt` (pain.001.001.09) or `ReqdExctnDt` (.03): the bank executes on that day.
+    var requestedExecutionDate: String? = nil
 }
 
 /// One `CdtTrfTxInf`.

@@ -17,6 +17,7 @@ extension SimulatedBank {
     /// `signatures` has a key for it.
     func receivePayment(_ bytes: [UInt8], signatures: SimulatorSignatures?) async -> BankAnswer {
         if let refusal = maintenanceRefusal() { return await delayed(refusal) }
+        await executeDuePayments()
         switch parse(bytes) {
         case .failure(let error):
             return await delayed(.text(400, "message refused: \(error.message)", effect: .unreadable(reason: error.message)))
@@ -34,6 +35,7 @@ extension SimulatedBank {
     /// drops or malformed answers; only the maintenance window refuses it.
     public func answerStatusQuery(_ bytes: [UInt8]) async -> BankAnswer {
         if let refusal = maintenanceRefusal() { return await delayed(refusal) }
+        await executeDuePayments()
         return await delayed(await statusAnswer(bytes))
     }
 
@@ -46,6 +48,7 @@ extension SimulatedBank {
     /// has a key for it, as over HTTP.
     func receive(_ bytes: [UInt8], signatures: SimulatorSignatures?) async -> BankAnswer {
         if let refusal = maintenanceRefusal() { return await delayed(refusal) }
+        await executeDuePayments()
         switch parse(bytes) {
         case .failure(let error):
             return await delayed(.text(400, "message refused: \(error.message)", effect: .unreadable(reason: error.message)))
@@ -98,7 +101,8 @@ extension SimulatedBank {
         do {
             result = try await database.write { db in
                 var execution = PaymentExecution(db: db, accountsListed: accountsListed, executedAt: now)
-                return try ISO20022Execution.run(initiation, reportId: reportId, on: &execution)
+                return try ISO20022Execution.run(initiation, bytes: bytes, reportId: reportId, today: CalendarDay(now),
+                                                 on: &execution)
             }
         } catch {
             logger.error("bank simulator ledger write failed", metadata: ["error": "\(error)"])
@@ -170,8 +174,10 @@ enum ISO20022Execution {
         case duplicate
     }
 
-    /// Executes `initiation`; the caller runs this in a write transaction.
-    static func run(_ initiation: PaymentInitiation, reportId: String,
+    /// Executes `initiation` (`bytes` as received); the caller runs this in a write transaction.
+    /// A message whose requested execution date is after `today` is accepted pending (`PDNG`) and
+    /// kept until that day (``SimulatedBank/executeDuePayments()``).
+    static func run(_ initiation: PaymentInitiation, bytes: [UInt8], reportId: String, today: CalendarDay,
                     on execution: inout PaymentExecution) throws -> Result {
         let receivedAt = execution.executedAt
         if try execution.storedAnswer(key: initiation.messageId) != nil { return .duplicate }
@@ -182,6 +188,38 @@ enum ISO20022Execution {
             try execution.record(key: initiation.messageId, status: "RJCT", answer: answer)
             return .processed(answer: answer, groupStatus: "RJCT", executed: 0, rejected: initiation.allTransfers.count)
         }
+        if let day = initiation.executionDate(after: today) {
+            let answer = ISO20022BankCodec.writeStatusReport(StatusReportDocument(
+                reportId: reportId, createdAt: receivedAt, originalMessageId: initiation.messageId,
+                originalMessageNameId: initiation.messageNameId, groupStatus: "PDNG", groupReason: nil,
+                paymentInformations: initiation.paymentInformations.map { info in
+                    PaymentInformationStatusLine(paymentInformationId: info.id, status: "PDNG", transfers: info.transfers.map {
+                        TransferStatusLine(instructionId: $0.instructionId, endToEndId: $0.endToEndId, status: "PDNG")
+                    })
+                }))
+            try execution.record(key: initiation.messageId, status: "PDNG", answer: answer)
+            try SimulatorLedger.recordPending(messageId: initiation.messageId, executionDate: day, bytes: bytes, on: execution.db)
+            return .processed(answer: answer, groupStatus: "PDNG", executed: 0, rejected: 0)
+        }
+        let (answer, groupStatus, count) = try executeTransfers(initiation, reportId: reportId, on: &execution)
+        try execution.record(key: initiation.messageId, status: groupStatus, answer: answer)
+        let executed = try execution.commit()
+        return .processed(answer: answer, groupStatus: groupStatus, executed: executed, rejected: count - executed)
+    }
+
+    /// Executes a pending message on its day: its stored answer becomes the final report.
+    /// Returns how many transfers were executed.
+    static func executePending(_ initiation: PaymentInitiation, reportId: String, on execution: inout PaymentExecution) throws -> Int {
+        let (answer, groupStatus, _) = try executeTransfers(initiation, reportId: reportId, on: &execution)
+        try execution.replaceAnswer(key: initiation.messageId, status: groupStatus, answer: answer)
+        try SimulatorLedger.removePending(messageId: initiation.messageId, on: execution.db)
+        return try execution.commit()
+    }
+
+    /// Applies the ledger's rules to every transfer; the report, its group status and the number of transfers.
+    private static func executeTransfers(_ initiation: PaymentInitiation, reportId: String,
+                                         on execution: inout PaymentExecution) throws -> ([UInt8], String, Int) {
+        let receivedAt = execution.executedAt
         var lines: [PaymentInformationStatusLine] = []
         for info in initiation.paymentInformations {
             let openingCurrency = info.debtorAccountCurrency.flatMap(Currency.init(code:))
@@ -212,9 +250,6 @@ enum ISO20022Execution {
             reportId: reportId, createdAt: receivedAt, originalMessageId: initiation.messageId,
             originalMessageNameId: initiation.messageNameId, groupStatus: groupStatus, groupReason: nil,
             paymentInformations: lines))
-        try execution.record(key: initiation.messageId, status: groupStatus, answer: answer)
-        let executed = try execution.commit()
-        return .processed(answer: answer, groupStatus: groupStatus, executed: executed,
-                          rejected: allStatuses.count - executed)
+        return (answer, groupStatus, allStatuses.count)
     }
 }

@@ -95,7 +95,8 @@ public final class SimulatedBank: Sendable {
 
     /// Executed transfers in execution order, of one message or of all.
     public func transfers(messageId: String? = nil) async throws -> [LedgerTransfer] {
-        try await database.read { db in try SimulatorLedger.transfers(messageId: messageId, on: db) }
+        await executeDuePayments()
+        return try await database.read { db in try SimulatorLedger.transfers(messageId: messageId, on: db) }
     }
 
     /// Every account with its current balance and status.

@@ -65,6 +65,7 @@ enum SimulatorLedger {
             CREATE INDEX executed_transfers_by_msg ON executed_transfers (msg_id);
             """),
         statementsMigration,
+        pendingMigration,
     ]
 
     /// Inserts or replaces the accounts of an accounts file (balance and status are reset to the file's).

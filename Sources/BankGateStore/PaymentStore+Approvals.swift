@@ -60,16 +60,24 @@ extension PaymentStore {
                 """, [.text(first.id)]) { try $0.text("principal") }
             switch decision {
             case .approve where given >= needed:
+                // A later-dated message (intake wrote its execution day's start as its due time, after
+                // its creation) waits `scheduled` for its day once approved.
                 for index in pending.indices {
-                    try Self.transition(db, &pending[index], to: .queued, cause: .api, at: at,
-                                        details: TransitionDetails(reason: "approved by \(approvers.joined(separator: ", "))"))
+                    let later = try db.queryFirst("""
+                        SELECT 1 AS later FROM submissions WHERE id = ? AND next_attempt_at > created_at AND next_attempt_at > ?
+                        """, [.text(pending[index].submissionId), .integer(at.milliseconds)]) { try $0.int("later") } != nil
+                    try Self.transition(db, &pending[index], to: later ? .scheduled : .queued, cause: .api, at: at,
+                                        details: TransitionDetails(reason: "approved by \(approvers.joined(separator: ", "))"
+                                                                       + (later ? "; waits for its execution date" : "")))
                 }
                 for submissionId in Set(pending.map(\.submissionId)) {
                     try db.run("""
-                        UPDATE submissions SET state = 'queued', held_reason = NULL, held_since = NULL, held_kind = NULL, next_attempt_at = ?
+                        UPDATE submissions SET state = CASE WHEN next_attempt_at > created_at AND next_attempt_at > ? THEN 'scheduled' ELSE 'queued' END,
+                            held_reason = NULL, held_since = NULL, held_kind = NULL, next_attempt_at = MAX(next_attempt_at, ?)
                         WHERE id = ? AND state = 'held' AND held_kind = ?
                           AND NOT EXISTS (SELECT 1 FROM payments WHERE submission_id = ? AND status IN ('pending_approval', 'held'))
-                        """, [.integer(at.milliseconds), .text(submissionId), .text(HoldKind.approval.rawValue), .text(submissionId)])
+                        """, [.integer(at.milliseconds), .integer(at.milliseconds), .text(submissionId), .text(HoldKind.approval.rawValue),
+                              .text(submissionId)])
                 }
             case .approve:
                 for payment in pending {

@@ -5,6 +5,8 @@ public import BankGateCore
 /// so is a message whose payments wait for approvals (`approval`, see ``PaymentStore/decide``).
 public enum HoldKind: String, Sendable, Hashable {
     case signing, account, duplicate, approval
+    /// Batch and payroll messages of an account a `batch_release` plan names wait (`scheduled`) for its run.
+    case schedule
 }
 
 /// Submissions held for a signing key: still `queued`, no attempt used, with the reason shown on

@@ -105,6 +105,13 @@ extension PaymentStore {
                 let duplicateReason = resemblances.heldSubmissions[submission.id]
                 let heldReason = duplicateReason ?? need?.reason
                 let heldKind: HoldKind = duplicateReason != nil ? .duplicate : .approval
+                // A message for a later execution day waits `scheduled` until the day begins; held
+                // (a duplicate, approvals) it is not sent before then either (its due time).
+                // A message waiting for a batch_release plan's run is due only when the plan releases it.
+                let planHold = heldReason == nil ? submission.heldForPlan.map(Self.planHoldReason) : nil
+                let state: SubmissionState = heldReason != nil ? .held
+                    : planHold != nil || submission.notBefore != nil ? .scheduled : .queued
+                let due = planHold != nil ? Timestamp(milliseconds: .max) : max(submission.notBefore ?? at, at)
                 try db.run("""
                     INSERT INTO submissions (id, bank_id, debtor_account_id, message_id, payment_info_id, message_kind,
                         created_at, requested_execution_date, state, next_attempt_at, held_reason, held_since, held_kind,
@@ -113,11 +120,18 @@ extension PaymentStore {
                     """, [.text(submission.id), .text(submission.bankId), .text(submission.debtorAccountId),
                           .text(submission.messageId), .text(submission.paymentInfoId), .text(submission.messageKind),
                           .integer(at.milliseconds), .text(submission.requestedExecutionDate),
-                          .text(heldReason == nil ? "queued" : "held"), .integer(at.milliseconds), heldReason.sqlValue,
-                          heldReason == nil ? .null : .integer(at.milliseconds),
-                          heldReason == nil ? .null : .text(heldKind.rawValue), submission.requestId.sqlValue])
+                          .text(state.rawValue), .integer(due.milliseconds), (heldReason ?? planHold).sqlValue,
+                          heldReason == nil && planHold == nil ? .null : .integer(at.milliseconds),
+                          heldReason != nil ? .text(heldKind.rawValue) : planHold != nil ? .text(HoldKind.schedule.rawValue) : .null,
+                          submission.requestId.sqlValue])
             }
             let messageIds = Dictionary(uniqueKeysWithValues: submissions.map { ($0.id, ($0.messageId, $0.paymentInfoId)) })
+            let scheduled = Dictionary(uniqueKeysWithValues: submissions.compactMap { submission -> (String, String)? in
+                if let plan = submission.heldForPlan {
+                    return (submission.id, Self.planHoldReason(plan) + (submission.scheduleNote.map { " (" + $0 + ")" } ?? ""))
+                }
+                return submission.notBefore.map { (submission.id, Self.scheduleReason(submission, notBefore: $0)) }
+            })
             var records: [PaymentRecord] = []
             records.reserveCapacity(payments.count)
             // received → queued happens inside this transaction, so the row is inserted as `queued`
@@ -126,9 +140,12 @@ extension PaymentStore {
             try PaymentStateMachine.check(from: .received, to: .queued, cause: .api)
             try PaymentStateMachine.check(from: .received, to: .held, cause: .api)
             try PaymentStateMachine.check(from: .received, to: .pendingApproval, cause: .api)
+            try PaymentStateMachine.check(from: .received, to: .scheduled, cause: .api)
             for draft in payments {
                 let heldReason = resemblances.heldSubmissions[draft.submissionId]
-                let status: PaymentStatus = heldReason != nil ? .held : need != nil ? .pendingApproval : .queued
+                let scheduleReason = scheduled[draft.submissionId]
+                let status: PaymentStatus = heldReason != nil ? .held : need != nil ? .pendingApproval
+                    : scheduleReason != nil ? .scheduled : .queued
                 let resembled = resemblances.resembled[draft.id]
                 do {
                     try db.run("""
@@ -168,7 +185,8 @@ extension PaymentStore {
                 try Self.appendHistory(db, paymentId: draft.id, from: nil, to: .received, cause: .api, at: at,
                                        attempt: 0, details: TransitionDetails(reason: accepted), audited: false)
                 try Self.appendHistory(db, paymentId: draft.id, from: .received, to: status, cause: .api, at: at,
-                                       attempt: 0, details: TransitionDetails(reason: heldReason ?? (status == .pendingApproval ? need?.reason : nil)),
+                                       attempt: 0, details: TransitionDetails(reason: heldReason ?? (status == .pendingApproval ? need?.reason
+                                                                                  : status == .scheduled ? scheduleReason : nil)),
                                        auditNote: accepted)
                 if let event = Self.eventType(from: .received, to: status) {
                     try Self.appendEvent(db, type: event, payment: record, previous: .received, at: at)

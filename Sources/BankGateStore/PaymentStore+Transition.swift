@@ -88,9 +88,10 @@ extension PaymentStore {
         switch (from, to) {
         case (_, .sending): nil
         case (_, .pendingApproval): "payment.approval_required"
-        case (.pendingApproval, .queued): "payment.approved"
+        case (.pendingApproval, .queued), (.pendingApproval, .scheduled): "payment.approved"
         case (.pendingApproval, .rejected): cause == .approvalExpiry ? "payment.approval_expired" : "payment.approval_rejected"
         case (nil, .queued), (.received, .queued): "payment.accepted"
+        case (.scheduled, .queued): "payment.released"
         case (.sending, .queued), (.unknown, .queued), (.failed, .queued), (.held, .queued): "payment.requeued"
         default: "payment." + to.rawValue
         }

@@ -654,6 +654,34 @@ enum Schema {
             CREATE INDEX payments_paid_creditors ON payments (debtor_account_id, creditor_account)
                 WHERE status IN ('completed', 'returned');
             """),
+        // Schedules and calendars: each run of a plan (`[[schedules]]`) is a job, started at most
+        // once per plan and occurrence (the unique key), with the tasks it did.
+        Migration(name: "021_schedule_jobs", sql: """
+            CREATE TABLE schedule_jobs (
+                id INTEGER PRIMARY KEY,
+                plan TEXT NOT NULL,
+                occurrence INTEGER NOT NULL,
+                trigger TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                started_at INTEGER NOT NULL,
+                finished_at INTEGER,
+                outcome TEXT NOT NULL,
+                error TEXT,
+                UNIQUE (plan, occurrence)
+            );
+            CREATE TABLE schedule_tasks (
+                id INTEGER PRIMARY KEY,
+                job_id INTEGER NOT NULL REFERENCES schedule_jobs (id),
+                kind TEXT NOT NULL,
+                account_id TEXT,
+                payment_id TEXT,
+                outcome TEXT NOT NULL,
+                detail TEXT,
+                at INTEGER NOT NULL
+            );
+            CREATE INDEX schedule_tasks_job ON schedule_tasks (job_id, id);
+            CREATE INDEX submissions_scheduled ON submissions (state, held_kind) WHERE state = 'scheduled';
+            """),
         // Issue 12, what operators see: the API request (`X-Request-Id`) that created a submission,
         // so the log lines of its bank calls name it, also after a restart.
         Migration(name: "023_request_ids", sql: """

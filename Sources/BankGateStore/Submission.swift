@@ -14,6 +14,8 @@ public enum SubmissionState: String, Sendable, Hashable, CaseIterable {
     case held
     /// Every payment in it is final.
     case done
+    /// Its payments wait in `scheduled` for their execution day, which begins at `nextAttemptAt`.
+    case scheduled
 }
 
 /// A bank message as the dispatcher sees it, with the identifiers fixed at intake.
@@ -88,10 +90,22 @@ public struct SubmissionDraft: Sendable, Hashable {
     public var requestedExecutionDate: String
     /// The API request that created it (`X-Request-Id`), for the logs of its bank calls.
     public var requestId: String?
+    /// When its execution day begins, for a message that waits for it: its payments are accepted
+    /// `scheduled` and released then (``PaymentStore/releaseScheduled(bankId:now:)``); `nil`: send at once.
+    public var notBefore: Timestamp?
+    /// Why the execution date is not the one asked for (a cut-off, a holiday), for the payments' history.
+    public var scheduleNote: String?
+    /// The `batch_release` plan the message waits for (`scheduled`, released by the plan's run,
+    /// ``PaymentStore/releaseHeldForPlan(accountIds:plan:at:)``); `nil`: none.
+    public var heldForPlan: String?
 
     public init(id: String, bankId: String, debtorAccountId: String, messageId: String, paymentInfoId: String,
-                messageKind: String, requestedExecutionDate: String, requestId: String? = nil) {
+                messageKind: String, requestedExecutionDate: String, requestId: String? = nil, notBefore: Timestamp? = nil, scheduleNote: String? = nil,
+                heldForPlan: String? = nil) {
         self.requestId = requestId
+        self.heldForPlan = heldForPlan
+        self.notBefore = notBefore
+        self.scheduleNote = scheduleNote
         self.id = id
         self.bankId = bankId
         self.debtorAccountId = debtorAccountId

@@ -77,6 +77,9 @@ final class ConfigurationFilesTests: XCTestCase {
         XCTAssertNil(folder.duplicateCheckWindowHours)
 
         XCTAssertEqual(config.accounts.map(\.id), ["acme-eur", "acme-eur-nl", "acme-cny"])
+        XCTAssertEqual(config.calendars.map(\.name), ["cn"])
+        XCTAssertEqual(config.calendars.first?.holidays.contains(CalendarDay("2027-10-01")!), true, "the example holiday file is read")
+        XCTAssertEqual(config.schedules.map(\.name), ["morning-balances", "sweep-eur-to-nl"])
         let cny = try XCTUnwrap(config.account(id: "acme-cny"))
         XCTAssertEqual(cny.currency.code, "CNY")
         XCTAssertTrue(CNAPS.isValid(cny.bankCode))

@@ -29,13 +29,17 @@ final class DispatcherHarness: Sendable {
     let store: PaymentStore
     let service: DispatcherService
     let engine: GatewayEngine
+    /// The configuration the harness was built from.
+    let configuration: BankGateConfiguration
     private let running = Mutex<Task<Void, any Error>?>(nil)
 
     /// `recoveryIntervalMilliseconds`: the dispatcher's periodic recovery (by default too slow to
     /// run during a test). The store is retried every 2–20 ms when it cannot write.
     /// `adapter` and `signer` replace the plain ISO 20022 adapter (which signs nothing).
+    /// `bankTOML` is added to the `[[banks]]` entry and `extraTOML` to the end of the configuration.
     init(bank overrides: [String: Int] = [:], recoveryIntervalMilliseconds: Int = 3_600_000,
-         adapter: (any BankAdapter)? = nil, signer: (any MessageSigner)? = nil, logger testLogger: Logger? = nil) throws {
+         adapter: (any BankAdapter)? = nil, signer: (any MessageSigner)? = nil, logger testLogger: Logger? = nil,
+         bankTOML: String = "", extraTOML: String = "") throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("bankgate-engine-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let keys = Self.defaultBankKeys.merging(overrides) { $1 }
@@ -55,6 +59,7 @@ final class DispatcherHarness: Sendable {
             transport = "http"
             url = "http://127.0.0.1:9"
             \(keys.sorted { $0.key < $1.key }.map { "\($0.key) = \($0.value)" }.joined(separator: "\n"))
+            \(bankTOML)
 
             [[accounts]]
             id = "\(Self.accountId)"
@@ -66,8 +71,11 @@ final class DispatcherHarness: Sendable {
 
             [dispatch]
             poll_interval_ms = 10
+
+            \(extraTOML)
             """
         let configuration = try BankGateConfiguration.parse(toml, fileName: "engine-tests.toml", baseDirectory: directory.path)
+        self.configuration = configuration
         transport = ScriptedTransport(clock: clock)
         var accounts: [String: DebtorAccount] = [:]
         for account in configuration.accounts { accounts[account.id] = account.debtorAccount() }

@@ -28,6 +28,8 @@ struct APIEndpoints: Sendable {
     var alerts: AlertService? = nil
     /// Issue 12: the metrics (`/metrics`, intake counters); nil: `/metrics` answers 404.
     var visibility: APIVisibility? = nil
+    /// The `[[schedules]]` plans, for `/v1/schedules`; nil: 404.
+    var schedules: ScheduleService? = nil
 
     /// Registers every route on `router`.
     func register(on router: Router<APIRequestContext>) {
@@ -54,6 +56,7 @@ struct APIEndpoints: Sendable {
         registerTenantRoutes(on: router)
         registerConsoleRoutes(on: router)
         router.get("/v1/configuration") { request, context in try await configurationState(request, context) }
+        registerScheduleRoutes(on: router)
         router.get("/healthz") { _, _ in health() }
         // Issue 12, what operators see: readiness by check, and the metrics.
         router.get("/readyz") { _, _ in await readinessByCheck() }

@@ -44,6 +44,8 @@ public struct ISO20022Adapter: BankAdapter {
     /// Nothing new is required, except the creditor's bank's name for a payment to a CNAPS bank
     /// code (CNAPS needs the receiving bank's name; assumed, see the README); the purpose text goes
     /// in `Purp/Prtry` (`Max35Text`), so 35 characters at most.
+    /// `PmtInf/ReqdExctnDt` carries it.
+    public var carriesExecutionDate: Bool { true }
     public var paymentFieldRequirements: PaymentFieldRequirements {
         PaymentFieldRequirements(requiredForCNAPSCreditor: [.creditorBankName], maxPurposeLength: Self.maxPurposeLength)
     }

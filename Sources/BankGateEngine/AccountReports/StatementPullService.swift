@@ -64,7 +64,9 @@ public final class StatementPullService: Service, Sendable {
     /// One look at every account: due end-of-day pulls, intraday pulls and open gaps.
     public func tick() async {
         let now = clock.now()
-        for target in targets.values.sorted(by: { $0.account.id < $1.account.id }) {
+        // A bank in a maintenance window is not asked; its pulls are due again after it.
+        for target in targets.values.sorted(by: { $0.account.id < $1.account.id })
+        where !target.connection.config.timetable.isInMaintenance(at: now) {
             await pullEndOfDayIfDue(target, now: now)
             await pullIntradayIfDue(target, now: now)
         }
@@ -112,7 +114,7 @@ public final class StatementPullService: Service, Sendable {
     private func pullOpenGaps(now: Timestamp) async {
         guard let gaps = try? await reports.statements.openGaps() else { return }
         for gap in gaps where gap.pulls < Self.maximumGapPulls && gap.reportKind == .endOfDay {
-            guard let target = targets[gap.accountId],
+            guard let target = targets[gap.accountId], !target.connection.config.timetable.isInMaintenance(at: now),
                   claim("gap:\(gap.id)", now: now, every: Self.gapRetryMilliseconds) else { continue }
             try? await reports.statements.recordGapPull(id: gap.id, at: now)
             logger.info("pulling a statement gap again", metadata: [

@@ -148,6 +148,10 @@ final class BankLane: Sendable {
     private let stopping = Atomic<Bool>(false)
     /// Metrics and the bank's health (issue 12).
     let visibility: GatewayVisibility
+    /// Rounds of the lane's loop so far (tests wait for a few to show that something did not happen).
+    let turns = Atomic<Int>(0)
+    /// Whether the last round found the bank in a maintenance window (logged once per window).
+    private let inMaintenance = Atomic<Bool>(false)
 
     struct LaneState {
         var circuit: CircuitBreaker
@@ -218,20 +222,37 @@ final class BankLane: Sendable {
         await withDiscardingTaskGroup { group in
             while !isStopping && !Task.isCancelled {
                 do {
-                    try await pickUpInbound()
-                    for work in try await claimWork() {
-                        group.addTask {
-                            await self.perform(work)
-                            self.finished(work)
-                            self.wake.signal()
+                    // In a maintenance window the bank is not called at all: sends, status queries
+                    // and inbox pick-ups wait until it ends. Scheduled payments whose day has come
+                    // are released first, so they go in this round.
+                    if try await !waitsForMaintenance() {
+                        try await store.releaseScheduled(bankId: bankId, now: clock.now())
+                        try await pickUpInbound()
+                        for work in try await claimWork() {
+                            group.addTask {
+                                await self.perform(work)
+                                self.finished(work)
+                                self.wake.signal()
+                            }
                         }
                     }
                 } catch {
                     logger.error("dispatch loop error", metadata: ["bank": "\(bankId)", "error": "\(error)"])
                 }
+                turns.add(1, ordering: .relaxed)
                 await wake.wait(milliseconds: pollIntervalMilliseconds)
             }
         }
+    }
+
+    /// Whether the bank is in one of its maintenance windows now; logs when one begins and ends.
+    private func waitsForMaintenance() async throws -> Bool {
+        let inside = connection.config.timetable.isInMaintenance(at: clock.now())
+        if inMaintenance.exchange(inside, ordering: .relaxed) != inside {
+            logger.notice(inside ? "bank maintenance window began; the bank is not called" : "bank maintenance window ended",
+                          metadata: ["bank": "\(bankId)"])
+        }
+        return inside
     }
 
     /// A unit of work: send a queued submission, or ask about an unknown or awaited one.

@@ -116,6 +116,11 @@ public final class DispatcherService: Service, Sendable {
     }
 
     /// Circuit state and work in flight per bank.
+    /// Rounds the lane of `bankId` has gone through its loop (0 for an unknown bank).
+    public func laneTurns(bankId: String) -> Int {
+        lanes[bankId]?.turns.load(ordering: .relaxed) ?? 0
+    }
+
     public func laneSnapshots() -> [String: (circuit: String, inFlight: Int)] {
         lanes.mapValues { lane in
             let snapshot = lane.snapshot

@@ -47,12 +47,16 @@ public final class ReceiptPullScheduler: Service, Sendable {
             pulls.logger.error("completed payments cannot be read for receipt pulls", metadata: ["error": "\(error)"])
         }
         let due = (try? await pulls.receipts.duePulls()) ?? []
-        for target in pulls.targets.values.sorted(by: { $0.account.id < $1.account.id }) {
+        // A bank in a maintenance window is not asked: its accounts' pulls stay due until it ends.
+        for target in pulls.targets.values.sorted(by: { $0.account.id < $1.account.id })
+        where !target.connection.config.timetable.isInMaintenance(at: now) {
             let retrying = due.contains { $0.accountId == target.account.id && $0.trigger == .retry && $0.attempts > 0 }
             if !retrying { await pullScheduledDays(target, now: now) }
         }
         for pull in due {
-            guard let target = pulls.targets[pull.accountId] else { continue }
+            guard let target = pulls.targets[pull.accountId], !target.connection.config.timetable.isInMaintenance(at: now) else {
+                continue
+            }
             let dueAt = pull.nextAttemptAt
                 ?? pull.since.adding(milliseconds: pull.trigger == .afterPayment ? target.schedule.pullDelayMilliseconds : 0)
             guard dueAt <= now else { continue }

@@ -3,7 +3,10 @@ public import BankGateCore
 extension PaymentStore {
     /// The intake events, after which a payment's own conditions are evaluated (once per payment).
     /// A payment waiting for approval is evaluated when it starts waiting (`payment.approval_required`).
-    public static let alertIntakeEventTypes: Set<String> = ["payment.accepted", "payment.held", "payment.approval_required"]
+    /// `payment.scheduled`: a later-dated payment is evaluated at intake too, not when its day comes.
+    public static let alertIntakeEventTypes: Set<String> = [
+        "payment.accepted", "payment.held", "payment.approval_required", "payment.scheduled",
+    ]
 
     /// Evaluates the feed's next events after the alert cursor, at most `limit`, and records what
     /// `evaluate` finds — all in one transaction: the firings (each once, see

@@ -1,0 +1,148 @@
+import BankGateConfig
+import BankGateCore
+import BankGateEngine
+import BankGateStore
+import Hummingbird
+
+/// Plans (`[[schedules]]`), their jobs and tasks (operators, scope `operate`).
+extension APIEndpoints {
+    func registerScheduleRoutes(on router: Router<APIRequestContext>) {
+        router.get("/v1/schedules") { request, context in try await listSchedules(request, context) }
+        router.get("/v1/schedules/:name/jobs") { request, context in try await listScheduleJobs(request, context) }
+        router.post("/v1/schedules/:name/run") { request, context in try await runSchedule(request, context) }
+        router.get("/v1/schedule-jobs/:id") { request, context in try await showScheduleJob(request, context) }
+    }
+
+    private func scheduleService() throws(GatewayError) -> ScheduleService {
+        guard let schedules else { throw GatewayError(.notFound, code: .notFound, message: "schedules are not available here") }
+        return schedules
+    }
+
+    private func scheduleName(_ context: APIRequestContext) throws(GatewayError) -> String {
+        guard let name = context.parameters.get("name"), !name.isEmpty else {
+            throw GatewayError(.notFound, code: .notFound, message: "no schedule with this name")
+        }
+        return name
+    }
+
+    /// `GET /v1/schedules`: every plan with its times, its last job and its next run.
+    func listSchedules(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        _ = try auth.authorize(request, anyOf: [.operate])
+        let plans = try await scheduleService().overview()
+        var writer = JSONWriter(capacity: 256 + plans.count * 400)
+        writer.beginObject()
+        writer.key("schedules")
+        writer.beginArray()
+        for overview in plans { writer.scheduleOverview(overview) }
+        writer.endArray()
+        writer.endObject()
+        return APIResponse.json(.ok, writer)
+    }
+
+    /// `GET /v1/schedules/{name}/jobs?limit=`: its jobs, the latest occurrence first.
+    func listScheduleJobs(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        _ = try auth.authorize(request, anyOf: [.operate])
+        let limit = try QueryParameters(request).integer("limit", in: 1...1000, default: 50)
+        let jobs = try await scheduleService().jobs(plan: try scheduleName(context), limit: limit)
+        var writer = JSONWriter(capacity: 128 + jobs.count * 300)
+        writer.beginObject()
+        writer.key("jobs")
+        writer.beginArray()
+        for job in jobs { writer.scheduleJob(job, tasks: nil) }
+        writer.endArray()
+        writer.endObject()
+        return APIResponse.json(.ok, writer)
+    }
+
+    /// `GET /v1/schedule-jobs/{id}` (`sjb_<n>`): a job with its tasks.
+    func showScheduleJob(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        _ = try auth.authorize(request, anyOf: [.operate])
+        let text = try pathID(context)
+        guard text.hasPrefix("sjb_"), let id = Int64(text.dropFirst(4)) else {
+            throw GatewayError(.notFound, code: .notFound, message: "no schedule job with this id")
+        }
+        let found = try await scheduleService().job(id: id)
+        var writer = JSONWriter(capacity: 512 + found.tasks.count * 300)
+        writer.scheduleJob(found.job, tasks: found.tasks)
+        return APIResponse.json(.ok, writer)
+    }
+
+    /// `POST /v1/schedules/{name}/run`: runs the plan now as a job of its own (audited with the
+    /// token's name); 201 with the job and its tasks.
+    func runSchedule(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let client = try auth.authorize(request, anyOf: [.operate])
+        let found = try await scheduleService().runNow(plan: try scheduleName(context), actor: client.name)
+        var writer = JSONWriter(capacity: 512 + found.tasks.count * 300)
+        writer.scheduleJob(found.job, tasks: found.tasks)
+        return APIResponse.json(.created, writer)
+    }
+}
+
+extension JSONWriter {
+    mutating func scheduleOverview(_ overview: ScheduleOverview) {
+        let plan = overview.plan
+        beginObject()
+        field("name", plan.name)
+        field("kind", plan.kind.rawValue)
+        key("at")
+        beginArray()
+        for minute in plan.times.minutes {
+            let text = (minute / 60 < 10 ? "0" : "") + String(minute / 60) + ":" + (minute % 60 < 10 ? "0" : "") + String(minute % 60)
+            string(text)
+        }
+        endArray()
+        field("days", plan.times.days.rawValue)
+        field("calendar", plan.times.calendar.name)
+        if !plan.accounts.isEmpty {
+            key("accounts")
+            beginArray()
+            for account in plan.accounts { string(account) }
+            endArray()
+        }
+        if plan.kind == .sweep {
+            field("from_account", plan.fromAccount)
+            field("to_account", plan.toAccount)
+            field("target", plan.target?.decimalString)
+            field("direction", plan.direction.rawValue)
+        }
+        field("next_run", overview.nextRun?.iso8601)
+        if let job = overview.lastJob {
+            key("last_job")
+            scheduleJob(job, tasks: nil)
+        } else {
+            key("last_job")
+            null()
+        }
+        field("last_outcome", overview.lastJob?.outcome.rawValue)
+        endObject()
+    }
+
+    mutating func scheduleJob(_ job: ScheduleJobRecord, tasks: [ScheduleTaskRecord]?) {
+        beginObject()
+        field("id", "sjb_\(job.id)")
+        field("schedule", job.plan)
+        field("occurrence", job.occurrence.iso8601)
+        field("trigger", job.trigger.rawValue)
+        field("actor", job.actor)
+        field("started_at", job.startedAt.iso8601)
+        field("finished_at", job.finishedAt?.iso8601)
+        field("outcome", job.outcome.rawValue)
+        field("error", job.error)
+        if let tasks {
+            key("tasks")
+            beginArray()
+            for task in tasks {
+                beginObject()
+                field("kind", task.kind)
+                field("account", task.accountId)
+                field("payment_id", task.paymentId)
+                field("outcome", task.outcome)
+                field("detail", task.detail)
+                field("at", task.at.iso8601)
+                endObject()
+            }
+            endArray()
+        }
+        endObject()
+    }
+}

@@ -1,0 +1,244 @@
+public import BankGateConfig
+public import BankGateCore
+public import BankGateStore
+public import Logging
+public import ServiceLifecycle
+import Synchronization
+
+/// What plans do to banks and balances, given by the runtime (the statement puller, the balances
+/// table) and replaced in tests.
+public struct ScheduleActions: Sendable {
+    /// Pulls the end-of-day statements of an account for `from…to`; returns what was imported, for the task.
+    public var pullStatements: @Sendable (_ accountId: String, _ from: String, _ to: String) async throws -> String
+    /// Asks the bank for an account's balances now; returns what was imported, for the task.
+    public var pullBalances: @Sendable (_ accountId: String) async throws -> String
+    /// The latest booked balance known of an account, or `nil`.
+    public var latestBalance: @Sendable (_ accountId: String) async throws -> Money?
+
+    public init(pullStatements: @escaping @Sendable (String, String, String) async throws -> String,
+                pullBalances: @escaping @Sendable (String) async throws -> String,
+                latestBalance: @escaping @Sendable (String) async throws -> Money?) {
+        self.pullStatements = pullStatements
+        self.pullBalances = pullBalances
+        self.latestBalance = latestBalance
+    }
+}
+
+/// A plan with its last job and its next run, for `GET /v1/schedules`.
+public struct ScheduleOverview: Sendable, Hashable {
+    public var plan: ScheduleConfig
+    public var lastJob: ScheduleJobRecord?
+    public var nextRun: Timestamp?
+}
+
+/// Runs the `[[schedules]]` plans: each occurrence of a plan is one job, started at most once (the
+/// store's unique key on plan and occurrence), with the tasks it did. A missed occurrence (the
+/// gateway was down at its time) runs once on start when it is at most `grace_minutes` old;
+/// older ones are skipped. A job interrupted by a stop is marked `interrupted`, not run again.
+public final class ScheduleService: Service, Sendable {
+    public let plans: [ScheduleConfig]
+    let store: PaymentStore
+    let gateway: GatewayEngine
+    let accounts: [String: AccountConfig]
+    let actions: ScheduleActions
+    let clock: any WallClock
+    let logger: Logger
+    let tickMilliseconds: Int
+    /// The last occurrence handled per plan in this process (so a tick writes nothing when nothing is due).
+    private let handled = Mutex<[String: Timestamp]>([:])
+
+    public init(plans: [ScheduleConfig], store: PaymentStore, gateway: GatewayEngine, accounts: [AccountConfig],
+                actions: ScheduleActions, clock: any WallClock, logger: Logger, tickMilliseconds: Int = 1_000) {
+        self.plans = plans
+        self.store = store
+        self.gateway = gateway
+        self.accounts = Dictionary(accounts.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        self.actions = actions
+        self.clock = clock
+        self.logger = logger
+        self.tickMilliseconds = tickMilliseconds
+    }
+
+    public func run() async throws {
+        await recoverInterruptedJobs()
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            await tick()
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(self.tickMilliseconds)) }
+        }
+    }
+
+    /// Marks the jobs a stop left `running` as `interrupted` (run once at start).
+    public func recoverInterruptedJobs() async {
+        do {
+            let count = try await store.interruptRunningScheduleJobs(at: clock.now())
+            if count > 0 { logger.warning("schedule jobs interrupted by a stop; not run again", metadata: ["jobs": "\(count)"]) }
+        } catch {
+            logger.error("cannot mark interrupted schedule jobs", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Runs every plan whose latest occurrence is due (at most `grace_minutes` old) and has no job
+    /// yet. Returns the jobs run.
+    @discardableResult
+    public func tick() async -> [ScheduleJobRecord] {
+        let now = clock.now()
+        var ran: [ScheduleJobRecord] = []
+        for plan in plans {
+            guard let occurrence = plan.times.latest(atOrBefore: now),
+                  now.milliseconds - occurrence.milliseconds <= Int64(plan.graceMinutes) * 60_000,
+                  handled.withLock({ $0[plan.name] != occurrence }) else { continue }
+            do {
+                if let job = try await run(plan, occurrence: occurrence, trigger: .schedule, actor: "schedule") { ran.append(job.job) }
+                handled.withLock { $0[plan.name] = occurrence }
+            } catch {
+                logger.error("schedule job failed to start", metadata: ["plan": "\(plan.name)", "error": "\(error)"])
+            }
+        }
+        return ran
+    }
+
+    /// Runs `name` now (`POST /v1/schedules/{name}/run`), as a job of its own audited with `actor`.
+    public func runNow(plan name: String, actor: String) async throws(GatewayError) -> (job: ScheduleJobRecord, tasks: [ScheduleTaskRecord]) {
+        guard let plan = plans.first(where: { $0.name == name }) else {
+            throw GatewayError(.notFound, code: .notFound, message: "no schedule with this name")
+        }
+        do {
+            guard let job = try await run(plan, occurrence: clock.now(), trigger: .manual, actor: actor) else {
+                throw GatewayError(.conflict, code: .invalidState, message: "this schedule was started at this very instant already; try again")
+            }
+            return job
+        } catch let error as GatewayError {
+            throw error
+        } catch {
+            throw GatewayError(storeError: error)
+        }
+    }
+
+    /// Every plan with its last job and next run.
+    public func overview() async throws(GatewayError) -> [ScheduleOverview] {
+        let now = clock.now()
+        var result: [ScheduleOverview] = []
+        for plan in plans {
+            do {
+                result.append(ScheduleOverview(plan: plan, lastJob: try await store.scheduleJobs(plan: plan.name, limit: 1).first,
+                                               nextRun: plan.times.next(after: now)))
+            } catch {
+                throw GatewayError(storeError: error)
+            }
+        }
+        return result
+    }
+
+    /// The jobs of a plan, the latest first.
+    public func jobs(plan name: String, limit: Int) async throws(GatewayError) -> [ScheduleJobRecord] {
+        guard plans.contains(where: { $0.name == name }) else {
+            throw GatewayError(.notFound, code: .notFound, message: "no schedule with this name")
+        }
+        do { return try await store.scheduleJobs(plan: name, limit: limit) } catch { throw GatewayError(storeError: error) }
+    }
+
+    /// A job with its tasks.
+    public func job(id: Int64) async throws(GatewayError) -> (job: ScheduleJobRecord, tasks: [ScheduleTaskRecord]) {
+        let found: (job: ScheduleJobRecord, tasks: [ScheduleTaskRecord])?
+        do { found = try await store.scheduleJob(id: id) } catch { throw GatewayError(storeError: error) }
+        guard let found else { throw GatewayError(.notFound, code: .notFound, message: "no schedule job with this id") }
+        return found
+    }
+
+    /// Starts the job of `plan` for `occurrence` (nothing when it has one) and does its work.
+    private func run(_ plan: ScheduleConfig, occurrence: Timestamp, trigger: ScheduleJobRecord.Trigger,
+                     actor: String) async throws -> (job: ScheduleJobRecord, tasks: [ScheduleTaskRecord])? {
+        guard let job = try await store.startScheduleJob(plan: plan.name, occurrence: occurrence, trigger: trigger, actor: actor,
+                                                         at: clock.now()) else { return nil }
+        logger.info("schedule job started", metadata: ["plan": "\(plan.name)", "occurrence": "\(occurrence.iso8601)",
+                                                       "trigger": "\(trigger.rawValue)"])
+        var tasks: [ScheduleTaskRecord] = []
+        var failure: String?
+        switch plan.kind {
+        case .statementPull, .balancePull:
+            let yesterday = plan.times.calendar.day(of: occurrence).adding(days: -1).description
+            for accountId in plan.accounts {
+                do {
+                    let detail = plan.kind == .statementPull
+                        ? try await actions.pullStatements(accountId, yesterday, yesterday)
+                        : try await actions.pullBalances(accountId)
+                    tasks.append(ScheduleTaskRecord(kind: plan.kind.rawValue, accountId: accountId, outcome: "succeeded", detail: detail,
+                                                    at: clock.now()))
+                } catch {
+                    tasks.append(ScheduleTaskRecord(kind: plan.kind.rawValue, accountId: accountId, outcome: "failed",
+                                                    detail: "\(error)", at: clock.now()))
+                }
+            }
+        case .batchRelease:
+            do {
+                let released = try await store.releaseHeldForPlan(accountIds: plan.accounts, plan: plan.name, at: clock.now())
+                for bankId in Set(released.map(\.bankId)) { gateway.dispatcher.wake(bankId: bankId) }
+                tasks = released.map {
+                    ScheduleTaskRecord(kind: "payment_release", accountId: $0.debtorAccountId, paymentId: $0.id, outcome: "succeeded",
+                                       detail: "\($0.amount.decimalString) \($0.amount.currency.code)", at: clock.now())
+                }
+            } catch {
+                failure = "cannot release the held payments: \(error)"
+            }
+        case .sweep:
+            do {
+                tasks.append(try await sweep(plan, occurrence: occurrence))
+            } catch {
+                failure = "\(error)"
+            }
+        }
+        for task in tasks { try await store.addScheduleTask(jobId: job.id, task) }
+        let failed = tasks.filter { $0.outcome == "failed" }.count
+        let outcome: ScheduleJobRecord.Outcome = failure != nil || (failed > 0 && failed == tasks.count) ? .failed
+            : failed > 0 ? .partial : .succeeded
+        if failure == nil, failed > 0 { failure = tasks.first { $0.outcome == "failed" }?.detail }
+        let finishedAt = clock.now()
+        try await store.finishScheduleJob(id: job.id, outcome: outcome, error: failure, at: finishedAt)
+        logger.log(level: outcome == .succeeded ? .info : .warning, "schedule job finished", metadata: [
+            "plan": "\(plan.name)", "job": "sjb_\(job.id)", "outcome": "\(outcome.rawValue)", "tasks": "\(tasks.count)",
+        ])
+        var finished = job
+        finished.outcome = outcome
+        finished.error = failure
+        finished.finishedAt = finishedAt
+        return (finished, tasks)
+    }
+
+    /// One sweep: the amount from the latest balance, paid as an ordinary payment through intake
+    /// (limits, approvals and holds apply), idempotent per occurrence.
+    private func sweep(_ plan: ScheduleConfig, occurrence: Timestamp) async throws -> ScheduleTaskRecord {
+        guard let fromId = plan.fromAccount, let toId = plan.toAccount, let from = accounts[fromId], let to = accounts[toId],
+              let target = plan.target else {
+            throw GatewayError(.internal, code: .internalError, message: "the sweep plan lacks its accounts or target")
+        }
+        let measured = plan.direction == .above ? fromId : toId
+        guard let balance = try await actions.latestBalance(measured) else {
+            return ScheduleTaskRecord(kind: "sweep_payment", accountId: measured, outcome: "failed",
+                                      detail: "no balance of \(measured) is known yet (pull its statements or balances first)", at: clock.now())
+        }
+        let difference = plan.direction == .above ? balance.minorUnits - target.minorUnits : target.minorUnits - balance.minorUnits
+        let detail = "balance \(balance.decimalString) \(balance.currency.code), target \(target.decimalString)"
+        guard difference > 0 else {
+            return ScheduleTaskRecord(kind: "sweep_payment", accountId: measured, outcome: "skipped",
+                                      detail: detail + ": nothing to move", at: clock.now())
+        }
+        let request = PaymentRequest(
+            debtorAccountId: fromId, amount: Money(minorUnits: difference, currency: from.currency),
+            creditor: Party(name: to.name, account: to.number, bankCode: to.bankCode),
+            remittanceInfo: String("Sweep \(plan.name)".prefix(35)), endToEndId: nil, requestedExecutionDate: nil)
+        let key = "schedule:\(plan.name):\(occurrence.milliseconds)"
+        do {
+            let payments: [PaymentRecord]
+            switch try await gateway.submit([request], idempotencyKey: key, fingerprint: key + ":\(difference)",
+                                            client: "schedule:\(plan.name)", asBatch: false) {
+            case .created(let created), .replayed(let created): payments = created
+            }
+            return ScheduleTaskRecord(kind: "sweep_payment", accountId: fromId, paymentId: payments.first?.id, outcome: "succeeded",
+                                      detail: detail + ": \(Money(minorUnits: difference, currency: from.currency).decimalString) "
+                                          + "from \(fromId) to \(toId), \(payments.first?.status.rawValue ?? "")", at: clock.now())
+        } catch {
+            return ScheduleTaskRecord(kind: "sweep_payment", accountId: fromId, outcome: "failed",
+                                      detail: detail + ": payment refused: \(error.message)", at: clock.now())
+        }
+    }
+}
