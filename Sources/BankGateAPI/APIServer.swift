@@ -19,6 +19,8 @@ import Logging
 /// - `POST /v1/receipt-exports`, `GET /v1/receipt-exports`, `GET /v1/receipt-exports/{id}`,
 ///   `GET /v1/receipt-exports/{id}/file` (`receipts:read` or `operate`)
 /// - `GET /v1/alerts` (`operate`): the alert rules' firings
+/// - `GET /v1/bank-exchanges`, `GET /v1/bank-exchanges/{id}`, `POST /v1/payments/retry|release|cancel`
+///   (`operate`); `GET /v1/accounts` (`operate`, `accounts:read`, `payments:read` or `admin`)
 /// - `GET /healthz`, `GET /readyz` (no authentication)
 public enum APIServer {
     /// HTTP/1.1 with the connection policy enforced: idle, header and body deadlines, and at most
@@ -44,6 +46,7 @@ public enum APIServer {
                                   keys: (any SigningKeyAdministration)? = nil,
                                   receiptExports: ReceiptExportService? = nil,
                                   alerts: AlertService? = nil,
+                                  operatorDesk: OperatorDesk? = nil,
                                   accessFailures: AccessFailureLog? = nil,
                                   tokens: [TokenConfig], tenants: TenantDirectory = TenantDirectory(),
                                   maxBodyBytes: Int, clock: any WallClock = SystemClock()) -> Router<APIRequestContext> {
@@ -54,7 +57,8 @@ public enum APIServer {
         if let accessFailures { router.add(middleware: AccessFailureMiddleware(log: accessFailures)) }
         let endpoints = APIEndpoints(gateway: gateway, reports: reports, statementPulls: statementPulls, receipts: receipts, keys: keys,
                                      auth: TokenAuthenticator(tokens: tokens, tenants: tenants, clock: clock),
-                                     maxBodyBytes: maxBodyBytes, clock: clock, receiptExports: receiptExports, alerts: alerts)
+                                     maxBodyBytes: maxBodyBytes, clock: clock, receiptExports: receiptExports, alerts: alerts,
+                                     operatorDesk: operatorDesk)
         endpoints.register(on: router)
         return router
     }

@@ -9,7 +9,9 @@ struct BankGateCommand: AsyncParsableCommand {
         subcommands: [ServeCommand.self, BankSimCommand.self, StatusCommand.self, PaymentsCommand.self, MessagesCommand.self,
                       StatementsCommand.self, ReconcileCommand.self, ReceiptsCommand.self, WebhooksCommand.self, KeysCommand.self,
                       AuditCommand.self, TokensCommand.self, AccountsCommand.self, AlertsCommand.self,
-                      ApprovalsCommand.self])
+                      ApprovalsCommand.self,
+                      ExchangesCommand.self, BalancesCommand.self, TransactionsCommand.self, ExpectedPaymentsCommand.self,
+                      EventsCommand.self])
 
     /// Usage errors exit with 2 (ArgumentParser's default is 64).
     static func main() async {

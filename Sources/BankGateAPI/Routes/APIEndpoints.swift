@@ -23,6 +23,8 @@ struct APIEndpoints: Sendable {
     var receiptExports: ReceiptExportService? = nil
     /// The alert rules' firings, for `/v1/alerts`; nil: 404.
     var alerts: AlertService? = nil
+    /// The exchange log, `GET /v1/accounts` and the bulk payment actions; nil: 404.
+    var operatorDesk: OperatorDesk? = nil
 
     /// Registers every route on `router`.
     func register(on router: Router<APIRequestContext>) {
@@ -47,6 +49,7 @@ struct APIEndpoints: Sendable {
         router.get("/v1/alerts") { request, context in try await listAlerts(request, context) }
         registerApprovalRoutes(on: router)
         registerTenantRoutes(on: router)
+        registerOperatorRoutes(on: router)
         router.get("/healthz") { _, _ in health() }
         router.get("/readyz") { _, _ in await readiness() }
     }

@@ -9,7 +9,7 @@ struct StatementsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "statements",
         abstract: "Parse bank statements (camt.052/053/054, MT940/942) or upload them to the daemon.",
-        subcommands: [Parse.self, Upload.self, Accept.self]
+        subcommands: [Parse.self, Upload.self, Accept.self, Pull.self, List.self, Messages.self]
     )
 
     /// `--format auto|camt|mt940`.
