@@ -26,6 +26,14 @@ final class OperatorCommandsTests: XCTestCase {
         XCTAssertEqual(pull.status, 0, pull.err)
         XCTAssertTrue(pull.out.contains("stm_"), pull.out)
 
+        let statements = try bankgate(["statements", "list", "acme-eur"])
+        XCTAssertEqual(statements.status, 0, statements.err)
+        let statementId = try XCTUnwrap(statements.out.split(whereSeparator: \.isWhitespace).first { $0.hasPrefix("stm_") }, statements.out)
+        let statementMessages = try bankgate(["statements", "messages", String(statementId)])
+        XCTAssertEqual(statementMessages.status, 0, statementMessages.err)
+        XCTAssertTrue(statementMessages.out.contains("outbound camt.060") && statementMessages.out.contains("inbound camt.05"),
+                      statementMessages.out)
+
         // The log holds the payment's exchange and the pull, newest first.
         let log = try await harness.call("GET", "/v1/bank-exchanges")
         XCTAssertEqual(log.status, 200, "\(log.json)")
