@@ -132,6 +132,9 @@ final class OperatorActionsAPITests: XCTestCase {
             let cancelRecords = audit.filter { $0.action == "payment.cancelled" }
             XCTAssertEqual(cancelRecords.count, 1)
             XCTAssertTrue(cancelRecords.first?.details?.contains("cancelled by acme-erp") ?? false, "\(audit)")
+            // And the event the single cancel emits, once.
+            let events = try await runtime.store.events(after: 0, limit: 1_000)
+            XCTAssertEqual(events.filter { $0.type == "payment.cancelled" }.map(\.paymentId), [first])
 
             // Beta's bulk cancel sees none of acme's payments; acme's sees none of beta's.
             let betaAnswer = try await client.call(.post, "/v1/payments/cancel", token: TenantAPITests.beta,

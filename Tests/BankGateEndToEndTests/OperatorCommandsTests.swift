@@ -131,6 +131,13 @@ final class OperatorCommandsTests: XCTestCase {
         XCTAssertEqual((refused.json["skipped"] as? [[String: Any]])?.compactMap { $0["code"] as? String }, ["invalid_state", "invalid_state", "invalid_state"])
         XCTAssertEqual((refused.json["changed"] as? [Any])?.count, 0)
 
+        let refusedByCLI = try bankgate(["payments", "cancel-all", "--status", "failed"])
+        XCTAssertEqual(refusedByCLI.status, 0, refusedByCLI.err)
+        XCTAssertTrue(refusedByCLI.out.contains("changed 0, skipped 3") && refusedByCLI.out.contains("invalid_state"), refusedByCLI.out)
+        let noneHeld = try bankgate(["payments", "release-all", "--hold-kind", "duplicate", "--json"])
+        XCTAssertEqual(noneHeld.status, 0, noneHeld.err)
+        XCTAssertTrue(noneHeld.out.contains("\"changed\":[]"), noneHeld.out)
+
         let retried = try await harness.call("POST", "/v1/payments/retry", body: ["bank": "sim", "limit": 2])
         XCTAssertEqual(retried.status, 200, "\(retried.json)")
         XCTAssertEqual((retried.json["changed"] as? [[String: Any]])?.compactMap { $0["id"] as? String }, Array(ids.prefix(2)))
