@@ -161,4 +161,63 @@ final class OperatorCommandsTests: XCTestCase {
         let log = try await harness.call("GET", "/v1/bank-exchanges?kind=payment&outcome=unknown")
         XCTAssertGreaterThanOrEqual((log.json["exchanges"] as? [Any])?.count ?? 0, 3, "\(log.json)")
     }
+
+    /// A batch travels as one bank message: retrying its first payment re-queues the other with it,
+    /// which the answer reports as changed `with_payment`, not retried a second time.
+    func testBulkRetryOfABatchRetriesItsMessageOnce() async throws {
+        let unreachable = try RefusingPort()
+        defer { unreachable.close() }
+        try await harness.start(bankURL: "http://127.0.0.1:\(unreachable.port)", extraBankKeys: "max_attempts = 1")
+        let batch = try await harness.call("POST", "/v1/payment-batches", body: [
+            "payments": [GatewayHarness.payment(amount: "21.00", e2e: "BATCH-1"), GatewayHarness.payment(amount: "22.00", e2e: "BATCH-2")],
+        ], key: "batch-1")
+        let ids = try XCTUnwrap((batch.json["payments"] as? [[String: Any]])?.compactMap { $0["id"] as? String }, "\(batch.json)")
+        XCTAssertEqual(ids.count, 2)
+        for id in ids { _ = try await harness.waitForPayment(id) { $0 == "failed" } }
+
+        let retried = try await harness.call("POST", "/v1/payments/retry", body: [String: Any]())
+        let changed = try XCTUnwrap(retried.json["changed"] as? [[String: Any]], "\(retried.json)")
+        XCTAssertEqual(changed.compactMap { $0["id"] as? String }, ids)
+        XCTAssertTrue(changed[0]["with_payment"] is NSNull, "\(changed)")
+        XCTAssertEqual(changed[1]["with_payment"] as? String, ids[0])
+        XCTAssertEqual((retried.json["skipped"] as? [Any])?.count, 0)
+        let second = try await harness.call("GET", "/v1/payments/\(ids[1])")
+        let reasons = (second.json["history"] as? [[String: Any]])?.compactMap { $0["reason"] as? String } ?? []
+        XCTAssertEqual(reasons.filter { $0.hasPrefix("retry by treasury") }.count, 1, "\(reasons)")
+    }
+
+    /// `events tail --follow` prints each event as it comes, one JSON line, until stopped.
+    func testEventsTailFollowPrintsNewEventsAsTheyCome() async throws {
+        try await harness.start()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try BankGateExecutable.path)
+        process.arguments = ["events", "tail", "--follow", "--wait", "5", "--url", "http://127.0.0.1:\(harness.apiPort)",
+                             "--token", harness.token]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = Pipe()
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        // From the start of the feed, then waiting: the payment's events reach it whether they come
+        // before or after it started.
+        let created = try await harness.call("POST", "/v1/payments", body: GatewayHarness.payment(e2e: "TAIL-1"), key: "tail-1")
+        let id = try XCTUnwrap(created.json["id"] as? String)
+        _ = try await harness.waitForPayment(id) { $0 == "completed" }
+        // A tail that printed nothing would block the read below: it is stopped after 20 s whatever happens.
+        DispatchQueue.global().asyncAfter(deadline: .now() + 20) { if process.isRunning { process.terminate() } }
+        var text = ""
+        while !text.contains("payment.completed") {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            text += String(decoding: chunk, as: UTF8.self)
+        }
+        XCTAssertTrue(process.isRunning, "with --follow it keeps waiting after the feed's end")
+        process.terminate()
+        process.waitUntilExit()
+        let types = try text.split(separator: "\n").map { line in
+            try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])["type"] as? String
+        }
+        XCTAssertEqual(types.first, "payment.accepted", text)
+        XCTAssertTrue(types.contains("payment.completed"), text)
+    }
 }
