@@ -22,6 +22,8 @@ import Logging
 /// - `GET /v1/configuration` (`operate`): the configuration in force and the last reload's outcome
 /// - `GET /v1/schedules`, `GET /v1/schedules/{name}/jobs`, `POST /v1/schedules/{name}/run`,
 ///   `GET /v1/schedule-jobs/{id}` (`operate`): plans, their jobs and tasks
+/// - `GET /v1/bank-exchanges`, `GET /v1/bank-exchanges/{id}`, `POST /v1/payments/retry|release|cancel`
+///   (`operate`); `GET /v1/accounts` (`operate`, `accounts:read`, `payments:read` or `admin`)
 /// - `GET /healthz`, `GET /readyz` (no authentication); `GET /metrics` (`operate`, or none with
 ///   `[server] metrics_public = true`)
 public enum APIServer {
@@ -50,6 +52,7 @@ public enum APIServer {
                                   receiptExports: ReceiptExportService? = nil,
                                   alerts: AlertService? = nil,
                                   schedules: ScheduleService? = nil,
+                                  operatorDesk: OperatorDesk? = nil,
                                   accessFailures: AccessFailureLog? = nil,
                                   visibility: APIVisibility? = nil,
                                   tokens: [TokenConfig], tenants: TenantDirectory = TenantDirectory(),
@@ -66,7 +69,7 @@ public enum APIServer {
         let endpoints = APIEndpoints(gateway: gateway, reports: reports, statementPulls: statementPulls, receipts: receipts, keys: keys,
                                      access: access ?? LiveAccess(tokens: tokens, tenants: tenants, clock: clock),
                                      maxBodyBytes: maxBodyBytes, clock: clock, receiptExports: receiptExports, alerts: alerts,
-                                     visibility: visibility, schedules: schedules)
+                                     visibility: visibility, schedules: schedules, operatorDesk: operatorDesk)
         endpoints.register(on: router)
         return router
     }

@@ -184,6 +184,7 @@ public struct GatewayRuntime: Sendable {
         let application = Application(
             router: APIServer.makeRouter(gateway: engine, reports: reports, statementPulls: statementPulls, receipts: receipts,
                                          keys: keyDesk, receiptExports: receiptExports, alerts: alerts, schedules: schedules,
+                                         operatorDesk: OperatorDesk(store: store, gateway: engine, accounts: configuration.accounts),
                                          accessFailures: AccessFailureLog(recorder: AuditedAccessFailures(store: store, clock: clock,
                                                                                                           logger: logger),
                                                                           clock: clock),

@@ -654,6 +654,12 @@ enum Schema {
             CREATE INDEX payments_paid_creditors ON payments (debtor_account_id, creditor_account)
                 WHERE status IN ('completed', 'returned');
             """),
+        // The bank exchange log (PaymentStore+Exchanges) reads the answer of a pull, a balance or a
+        // receipt request by the request it names: an index on `request_row`, which only answers
+        // (and the files an answer listed) carry.
+        Migration(name: "020_exchange_log", sql: """
+            CREATE INDEX bank_messages_request ON bank_messages (request_row) WHERE request_row IS NOT NULL;
+            """),
         // Schedules and calendars: each run of a plan (`[[schedules]]`) is a job, started at most
         // once per plan and occurrence (the unique key), with the tasks it did.
         Migration(name: "021_schedule_jobs", sql: """

@@ -10,7 +10,9 @@ struct BankGateCommand: AsyncParsableCommand {
                       StatementsCommand.self, ReconcileCommand.self, ReceiptsCommand.self, WebhooksCommand.self, KeysCommand.self,
                       AuditCommand.self, TokensCommand.self, AccountsCommand.self, AlertsCommand.self,
                       ApprovalsCommand.self, SchedulesCommand.self,
-                      DoctorCommand.self, BackupCommand.self, RestoreCommand.self])
+                      DoctorCommand.self, BackupCommand.self, RestoreCommand.self,
+                      ExchangesCommand.self, BalancesCommand.self, TransactionsCommand.self, ExpectedPaymentsCommand.self,
+                      EventsCommand.self])
 
     /// Usage errors exit with 2 (ArgumentParser's default is 64).
     static func main() async {

@@ -419,7 +419,9 @@ final class TenantAPITests: XCTestCase {
     static func pay(_ client: any TestClientProtocol, _ token: String, from account: String, key: String,
                     file: StaticString = #filePath, line: UInt = #line) async throws -> String {
         let answer = try await client.call(.post, "/v1/payments", token: token, key: key,
-                                           body: Bodies.text(Bodies.payment(["debtor_account": account, "end_to_end_id": "E2E-\(key)"])))
+                                           body: Bodies.text(Bodies.payment(["debtor_account": account, "end_to_end_id": "E2E-\(key)",
+                                                                            // Today on the test clock: sent at once, not `scheduled`.
+                                                                            "requested_execution_date": "2026-11-20"])))
         XCTAssertEqual(answer.status, .created, "\(answer.json)", file: file, line: line)
         return try XCTUnwrap(answer.json["id"] as? String, file: file, line: line)
     }

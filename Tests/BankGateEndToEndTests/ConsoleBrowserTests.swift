@@ -42,6 +42,13 @@ final class ConsoleBrowserTests: XCTestCase {
         bank_code = "INGDDEFFXXX"
         name = "ACME Trading GmbH"
         currency = "EUR"
+
+        [[schedules]]
+        name = "evening-statements"
+        kind = "statement_pull"
+        at = ["23:59"]
+        days = "daily"
+        accounts = ["acme-eur"]
         """
     }
 
@@ -95,8 +102,21 @@ final class ConsoleBrowserTests: XCTestCase {
         steps.open("banks")
         let circuits = steps.eval("[...document.querySelectorAll('section.bank h2')].map(h => h.textContent).join('|')")
         steps.screenshot("banks")
+        steps.open("accounts")
+        let accountIds = steps.eval("[...document.querySelectorAll('main tbody tr td:first-child')].map(td => td.textContent).join(',')")
+        steps.screenshot("accounts")
         steps.open("account/acme-eur")
         steps.screenshot("account")
+        steps.open("schedules")
+        let planRows = steps.eval("document.querySelectorAll('main tbody tr').length")
+        // Run the plan now: the page redraws with the job's outcome as the plan's last one.
+        steps.clickAndWaitForRedraw("button[data-action=run]")
+        let lastOutcome = steps.eval("document.querySelector('main tbody tr td:nth-child(6)').textContent")
+        steps.screenshot("schedules")
+        steps.open("schedule/evening-statements")
+        let jobRows = steps.eval("document.querySelectorAll('main > table tbody tr').length")
+        let taskKinds = steps.eval("[...document.querySelectorAll('section.job tbody tr td:first-child')].map(td => td.textContent).join(',')")
+        steps.screenshot("schedule")
         // The test's token has no payments:approve: no Approvals page in the menu, and a refusal by address.
         steps.open("approvals")
         let approvalsRefused = steps.eval("document.querySelector('.notice.error')?.textContent")
@@ -132,6 +152,13 @@ final class ConsoleBrowserTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(result.int(readerRows) ?? 0, 1, "the failed payment is listed")
         XCTAssertEqual(result.int(readerButtons), 0, "a payments:read token has no actions")
         XCTAssertEqual(result.string(refusedPage), "This token's scopes do not include this page.")
+
+        XCTAssertEqual(result.string(accountIds), "acme-eur,acme-down", "in configuration order")
+        XCTAssertEqual(result.int(planRows), 1)
+        XCTAssertEqual(result.string(lastOutcome).map { ["succeeded", "partial", "failed"].contains($0) }, true,
+                       "the manual run's outcome: \(result.string(lastOutcome) ?? "nil")")
+        XCTAssertEqual(result.int(jobRows), 1)
+        XCTAssertEqual(result.string(taskKinds), "statement_pull")
 
         // What the buttons did, seen through the API.
         let cancelled = try await harness.call("GET", "/v1/payments/\(heldId)")

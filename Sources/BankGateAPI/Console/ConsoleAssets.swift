@@ -112,6 +112,7 @@ svg.chart { background: #fff; border: 1px solid var(--line); width: 100%; height
 td .actions { margin: 0; }
 p.choices a { display: inline-block; margin-right: .4rem; padding: .1rem .6rem; border: 1px solid var(--line); border-radius: 12px; text-decoration: none; color: var(--accent); background: #fff; }
 p.choices a.active { background: var(--accent); color: #fff; border-color: var(--accent); }
+table.fields th { width: 240px; }
 """#
 
     /// `/console/app.js`: sign-in, navigation by the token's scopes, and one function per page.
@@ -202,6 +203,7 @@ p.choices a.active { background: var(--accent); color: #fff; border-color: var(-
   const hidden = {
     payment: { scopes: ["payments:read"], render: paymentPage },
     account: { scopes: ["accounts:read", "operate"], render: accountPage },
+    schedule: { scopes: ["operate"], render: schedulePage },
   };
 
   const statusOrder = ["received", "pending_approval", "scheduled", "queued", "sending", "submitted", "processing",
@@ -478,11 +480,11 @@ p.choices a.active { background: var(--accent); color: #fff; border-color: var(-
   }
   function describeStatement(statement) {
     if (!statement) return "—";
-    return [statement.date || statement.period_end || "", " ", statement.state || "", " ", when(statement.received_at || statement.pulled_at)].join("");
+    return [statement.period_end, "received " + when(statement.received_at), statement.source].filter(Boolean).join(" · ");
   }
   function describeBalance(balance) {
     if (!balance) return "—";
-    return [balance.amount, " ", balance.currency || "", " ", balance.date || balance.as_of || ""].join("");
+    return [balance.amount + " " + (balance.currency || ""), balance.type, balance.date].filter(Boolean).join(" · ");
   }
 
   async function accountPage(args) {
@@ -516,13 +518,37 @@ p.choices a.active { background: var(--accent); color: #fff; border-color: var(-
     show(
       h("h1", {}, "Schedules"),
       table([
-        ["Plan", (p) => p.name],
+        ["Plan", (p) => link("#/schedule/" + encodeURIComponent(p.name), p.name)],
         ["Kind", (p) => p.kind],
-        ["Last run", (p) => when((p.last_job || p.last_run || {}).occurrence || p.last_run_at)],
-        ["Outcome", (p) => badge((p.last_job || p.last_run || {}).outcome || p.last_outcome || "—")],
-        ["Next run", (p) => when(p.next_run || p.next_run_at)],
-        ["", (p) => has("operate") ? actionButton("Run now", `/v1/schedules/${encodeURIComponent(p.name)}/run`, { action: "run" }) : null],
+        ["When", (p) => [(p.at || []).join(", "), p.days, p.calendar].filter(Boolean).join(" · ")],
+        ["Accounts", (p) => p.accounts ? p.accounts.join(", ") : [p.from_account, p.to_account].filter(Boolean).join(" → ")],
+        ["Last run", (p) => when((p.last_job || {}).occurrence)],
+        ["Outcome", (p) => badge(p.last_outcome || "—")],
+        ["Next run", (p) => when(p.next_run)],
+        ["", (p) => actionButton("Run now", `/v1/schedules/${encodeURIComponent(p.name)}/run`, { action: "run" })],
       ], plans, "No schedules configured."),
+    );
+  }
+
+  async function schedulePage(args) {
+    const name = decodeURIComponent(args[0] || "");
+    const data = await api("GET", `/v1/schedules/${encodeURIComponent(name)}/jobs?limit=20`);
+    const jobs = data.jobs || [];
+    const details = await Promise.all(jobs.slice(0, 5).map((job) => api("GET", "/v1/schedule-jobs/" + encodeURIComponent(job.id))));
+    show(
+      h("h1", {}, "Schedule ", name),
+      table([
+        ["Job", (j) => j.id, "mono"], ["Occurrence", (j) => when(j.occurrence)], ["Trigger", (j) => j.trigger],
+        ["By", (j) => j.actor], ["Started", (j) => when(j.started_at)], ["Finished", (j) => when(j.finished_at)],
+        ["Outcome", (j) => badge(j.outcome)], ["Error", (j) => j.error || ""],
+      ], jobs, "This plan has not run yet."),
+      details.map((job) => h("section", { class: "job" },
+        h("h2", {}, "Tasks of " + job.id),
+        table([
+          ["Kind", (t) => t.kind], ["Account", (t) => t.account || "—"],
+          ["Payment", (t) => t.payment_id ? link("#/payment/" + encodeURIComponent(t.payment_id), t.payment_id) : "—"],
+          ["Outcome", (t) => badge(t.outcome)], ["Detail", (t) => t.detail || ""], ["At", (t) => when(t.at)],
+        ], job.tasks, "No tasks."))),
     );
   }
 

@@ -30,6 +30,8 @@ struct APIEndpoints: Sendable {
     var visibility: APIVisibility? = nil
     /// The `[[schedules]]` plans, for `/v1/schedules`; nil: 404.
     var schedules: ScheduleService? = nil
+    /// The exchange log, `GET /v1/accounts` and the bulk payment actions; nil: 404.
+    var operatorDesk: OperatorDesk? = nil
 
     /// Registers every route on `router`.
     func register(on router: Router<APIRequestContext>) {
@@ -57,6 +59,7 @@ struct APIEndpoints: Sendable {
         registerConsoleRoutes(on: router)
         router.get("/v1/configuration") { request, context in try await configurationState(request, context) }
         registerScheduleRoutes(on: router)
+        registerOperatorRoutes(on: router)
         router.get("/healthz") { _, _ in health() }
         // Issue 12, what operators see: readiness by check, and the metrics.
         router.get("/readyz") { _, _ in await readinessByCheck() }

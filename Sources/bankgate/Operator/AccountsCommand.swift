@@ -3,12 +3,12 @@ import BankGateConfig
 import BankGateCore
 import Foundation
 
-/// `bankgate accounts status|freeze|close|activate`: an account's status through the running daemon.
+/// `bankgate accounts list|status|freeze|close|activate`: an account's status through the running daemon.
 struct AccountsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "accounts",
-        abstract: "Accounts through the running daemon: show, freeze, close or activate one (audited).",
-        subcommands: [Status.self, Freeze.self, Close.self, Activate.self]
+        abstract: "Accounts through the running daemon: list them; show, freeze, close or activate one (audited).",
+        subcommands: [List.self, Status.self, Freeze.self, Close.self, Activate.self]
     )
 
     /// `accounts status ID`

@@ -7,7 +7,7 @@ struct PaymentsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "payments",
         abstract: "List, inspect, retry or cancel payments through the running daemon.",
-        subcommands: [List.self, Show.self, Batch.self, Retry.self, Cancel.self, Trace.self]
+        subcommands: [List.self, Show.self, Batch.self, Retry.self, Cancel.self, Trace.self, RetryAll.self, ReleaseAll.self, CancelAll.self]
     )
 
     /// `payments list`

@@ -4,12 +4,12 @@ import BankGateCore
 import BankGateStatements
 import Foundation
 
-/// `bankgate statements parse|upload`: read a statement file locally, or hand it to the daemon.
+/// `bankgate statements parse|upload|accept|pull|list|messages`: read a statement file locally, or work with the daemon.
 struct StatementsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "statements",
-        abstract: "Parse bank statements (camt.052/053/054, MT940/942) or upload them to the daemon.",
-        subcommands: [Parse.self, Upload.self, Accept.self]
+        abstract: "Parse bank statements (camt.052/053/054, MT940/942), or upload, pull and list them through the daemon.",
+        subcommands: [Parse.self, Upload.self, Accept.self, Pull.self, List.self, Messages.self]
     )
 
     /// `--format auto|camt|mt940`.
