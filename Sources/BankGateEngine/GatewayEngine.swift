@@ -21,9 +21,6 @@ public final class GatewayEngine: PaymentGateway {
     let intakeRules: Mutex<IntakeRules>
     /// Metrics and the banks' health (issue 12).
     public let visibility: GatewayVisibility
-    /// `batch_release` plans by the accounts they name: batch and payroll payments from these wait
-    /// (`scheduled`) for the plan's next run.
-    let releasePlans: [String: ScheduleConfig]
 
     struct BankMessageProfile {
         var kind: String
@@ -92,11 +89,6 @@ public final class GatewayEngine: PaymentGateway {
         }
         bankProfiles = profiles
         intakeRules = Mutex(IntakeRules(configuration))
-        var releasePlans: [String: ScheduleConfig] = [:]
-        for plan in configuration.schedules where plan.kind == .batchRelease {
-            for account in plan.accounts where releasePlans[account] == nil { releasePlans[account] = plan }
-        }
-        self.releasePlans = releasePlans
         self.store = store
         self.dispatcher = dispatcher
         self.clock = clock
@@ -106,6 +98,8 @@ public final class GatewayEngine: PaymentGateway {
     public func submit(_ requests: [PaymentRequest], idempotencyKey: String, fingerprint: String,
                        client: String, asBatch: Bool, payroll: Bool) async throws(GatewayError) -> IntakeResult {
         let now = clock.now()
+        // One request sees one set of rules, whatever a reload does meanwhile.
+        let rules = intakeRules.withLock { $0 }
         let payrollKind = payroll ? try payrollMessageKind(requests) : nil
         let batchId = asBatch ? IdentifierFactory.make("bat_") : nil
         let requestId = RequestTrace.current?.requestId
@@ -142,7 +136,7 @@ public final class GatewayEngine: PaymentGateway {
             // A batch or payroll from an account a batch_release plan names waits for the plan's
             // next run, and is executed on that run's day (or its planned day, if later) — unless
             // it waits for a later execution day anyway: then that day releases it.
-            let releasePlan = kind == .single || plan.releaseAt != nil ? nil : releasePlans[request.debtorAccountId]
+            let releasePlan = kind == .single || plan.releaseAt != nil ? nil : rules.releasePlans[request.debtorAccountId]
             let planRun = releasePlan.flatMap { $0.times.next(after: now) }
             var executionDate = plan.day.description
             if let releasePlan, let planRun {
@@ -191,8 +185,6 @@ public final class GatewayEngine: PaymentGateway {
         let outcome: AcceptOutcome
         let commitStart = ContinuousClock.now
         defer { visibility.metrics.intakeCommit(duration: ContinuousClock.now - commitStart) }
-        // One request sees one set of rules, whatever a reload does meanwhile.
-        let rules = intakeRules.withLock { $0 }
         do {
             outcome = try await store.accept(drafts, submissions: submissions,
                                              claim: IdempotencyClaim(client: client, key: idempotencyKey, fingerprint: fingerprint),

@@ -20,12 +20,12 @@ public enum ConfigurationReloadOutcome: Sendable, Equatable {
 /// entirely; when it is invalid, or changes what only a restart can change, nothing of it is
 /// applied, the error is logged, audited (`config.reload_refused`) and shown by
 /// `GET /v1/configuration`. When it is valid, it is audited (`config.reloaded`), then the intake's
-/// rules are replaced in one step, the alert rules in one step, then the API's tokens (with their
+/// rules are replaced in one step, the alert rules in one step, the schedules' plans in one step, then the API's tokens (with their
 /// scopes, account restrictions and rate limits) in one step.
 ///
 /// Live: `[[tokens]]`, `[payment_controls]`, `[[limits]]`, `[[approval_rules]]`, `[approvals]`,
-/// `[[alerts]]`. At the next start only: `[server]`, `[[banks]]`, `[[accounts]]`, `[[keys]]`,
-/// `[dispatch]`, `[[tenants]]` (the dispatcher's lanes and transports, the accounts the services
+/// `[[alerts]]`, `[[schedules]]`. At the next start only: `[server]`, `[[banks]]`, `[[accounts]]`, `[[keys]]`,
+/// `[dispatch]`, `[[tenants]]`, `[[calendars]]`, `[logging]` (the dispatcher's lanes and transports, the accounts the services
 /// hold and the store's tenant marks are built from them at start).
 public final class ConfigurationReloader: Sendable {
     private let running: Mutex<BankGateConfiguration>
@@ -34,16 +34,18 @@ public final class ConfigurationReloader: Sendable {
     let access: LiveAccess
     let engine: GatewayEngine
     let alerts: AlertService
+    let schedules: ScheduleService
     let store: PaymentStore
     let clock: any WallClock
     let logger: Logger
 
-    init(configuration: BankGateConfiguration, access: LiveAccess, engine: GatewayEngine, alerts: AlertService, store: PaymentStore,
-         clock: any WallClock, logger: Logger) {
+    init(configuration: BankGateConfiguration, access: LiveAccess, engine: GatewayEngine, alerts: AlertService,
+         schedules: ScheduleService, store: PaymentStore, clock: any WallClock, logger: Logger) {
         running = Mutex(configuration)
         self.access = access
         self.engine = engine
         self.alerts = alerts
+        self.schedules = schedules
         self.store = store
         self.clock = clock
         self.logger = logger
@@ -86,6 +88,7 @@ public final class ConfigurationReloader: Sendable {
         }
         engine.replaceIntakeRules(from: fresh)
         alerts.replaceRules(fresh.alerts)
+        schedules.replacePlans(fresh.schedules)
         access.replace(tokens: fresh.tokens, tenants: current.tenantDirectory,
                        state: ConfigurationState(path: path, sha256: fingerprint.sha256, loadedAt: now, lastReloadAt: now))
         running.withLock { $0 = fresh }
@@ -116,7 +119,7 @@ public final class ConfigurationReloader: Sendable {
         let sections: [(String, (BankGateConfiguration) -> Any)] = [
             ("server", { $0.server }), ("banks", { $0.banks }), ("accounts", { $0.accounts }), ("keys", { $0.keys }),
             ("dispatch", { $0.dispatch }), ("tenants", { $0.tenants }), ("calendars", { $0.calendars }),
-            ("schedules", { $0.schedules }), ("logging", { $0.logging }),
+            ("logging", { $0.logging }),
         ]
         return sections.filter { CanonicalText.of($0.1(old)) != CanonicalText.of($0.1(new)) }.map(\.0)
     }

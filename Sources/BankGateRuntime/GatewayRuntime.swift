@@ -132,8 +132,8 @@ public struct GatewayRuntime: Sendable {
         let fingerprint = ConfigurationFingerprint(configuration)
         self.access = LiveAccess(tokens: configuration.tokens, tenants: configuration.tenantDirectory, clock: clock,
                                  state: ConfigurationState(path: fingerprint.path, sha256: fingerprint.sha256, loadedAt: clock.now()))
-        self.reloader = ConfigurationReloader(configuration: configuration, access: access, engine: engine, alerts: alerts, store: store,
-                                              clock: clock, logger: logger)
+        self.reloader = ConfigurationReloader(configuration: configuration, access: access, engine: engine, alerts: alerts,
+                                              schedules: schedules, store: store, clock: clock, logger: logger)
     }
 
     /// Gives the store the configured tenants of the accounts, so that each event appended is

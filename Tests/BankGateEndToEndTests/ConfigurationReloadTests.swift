@@ -1,5 +1,7 @@
 import BankGateAdapters
 import BankGateConfig
+import BankGateEngine
+import Logging
 import BankGateTestSupport
 import BankGateTransport
 @testable import BankGateRuntime
@@ -156,5 +158,81 @@ final class ConfigurationSectionTests: XCTestCase {
         changed.tokens = []
         XCTAssertEqual(ConfigurationReloader.sectionsNeedingRestart(from: first, to: changed), ["banks", "accounts", "dispatch"],
                        "tokens, limits and alert rules are applied live")
+    }
+}
+
+/// `[[schedules]]` are reloaded live: the next tick and `/v1/schedules` use the file's plans; a
+/// changed `[[calendars]]` still needs a restart.
+final class ScheduleReloadTests: XCTestCase {
+    func testAReloadReplacesThePlansAndAChangedCalendarIsRefused() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bankgate-schedule-reload-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("bankgate.toml")
+        func write(plans: [String], weekend: String = #"["sat", "sun"]"#) throws {
+            let schedules = plans.map { name in
+                """
+                [[schedules]]
+                name = "\(name)"
+                kind = "balance_pull"
+                at = ["08:30"]
+                days = "business"
+                calendar = "de"
+                accounts = ["acme-eur"]
+                """
+            }.joined(separator: "\n\n")
+            try """
+                [server]
+                listen = "127.0.0.1:0"
+                data_dir = "\(directory.appendingPathComponent("data").path)"
+
+                [[tokens]]
+                name = "ops"
+                token = "ops-token-0123456789abcdef"
+                scopes = ["operate"]
+
+                [[calendars]]
+                name = "de"
+                weekend = \(weekend)
+                utc_offset = "+01:00"
+
+                [[banks]]
+                id = "sim"
+                adapter = "iso20022"
+                transport = "http"
+                url = "http://127.0.0.1:9"
+
+                [[accounts]]
+                id = "acme-eur"
+                bank = "sim"
+                number = "DE89370400440532013000"
+                bank_code = "COBADEFFXXX"
+                name = "ACME Trading GmbH"
+                currency = "EUR"
+
+                \(schedules)
+                """.write(to: file, atomically: true, encoding: .utf8)
+        }
+        try write(plans: ["morning-balances"])
+        let configuration = try BankGateConfiguration.load(path: file.path, baseDirectory: nil)
+        var logger = Logger(label: "schedule-reload")
+        logger.logLevel = .critical
+        let runtime = try GatewayRuntime(configuration: configuration, clock: GatewayHarness.clock, logger: logger)
+        defer { runtime.close() }
+        XCTAssertEqual(runtime.schedules.plans.map(\.name), ["morning-balances"])
+
+        try write(plans: ["morning-balances", "noon-balances"])
+        let applied = await runtime.reloader.reload()
+        guard case .applied = applied else { return XCTFail("refused: \(applied)") }
+        XCTAssertEqual(runtime.schedules.plans.map(\.name), ["morning-balances", "noon-balances"])
+        let overview = try await runtime.schedules.overview()
+        XCTAssertEqual(overview.map(\.plan.name), ["morning-balances", "noon-balances"])
+
+        // A calendar is read at start only: the whole file is refused, the plans stay.
+        try write(plans: ["evening-balances"], weekend: #"["sun"]"#)
+        let refused = await runtime.reloader.reload()
+        guard case .refused(let reason) = refused else { return XCTFail("applied a changed calendar") }
+        XCTAssertTrue(reason.contains("calendars"), reason)
+        XCTAssertEqual(runtime.schedules.plans.map(\.name), ["morning-balances", "noon-balances"])
     }
 }

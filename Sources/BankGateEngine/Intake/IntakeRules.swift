@@ -13,6 +13,9 @@ struct IntakeRules: Sendable {
     var limits: [PaymentLimit]
     /// Which payments wait for approvals, and how long.
     var approvalPolicy: ApprovalPolicy
+    /// `batch_release` plans by the accounts they name: batch and payroll payments from these wait
+    /// (`scheduled`) for the plan's next run.
+    var releasePlans: [String: ScheduleConfig]
 
     init(_ configuration: BankGateConfiguration) {
         let controls = configuration.paymentControls
@@ -28,11 +31,16 @@ struct IntakeRules: Sendable {
         }
         approvalPolicy = ApprovalPolicy(rules: configuration.approvalRules,
                                         expireAfterMilliseconds: Int64(configuration.approvals.expireAfterMinutes) * 60_000)
+        var releasePlans: [String: ScheduleConfig] = [:]
+        for plan in configuration.schedules where plan.kind == .batchRelease {
+            for account in plan.accounts where releasePlans[account] == nil { releasePlans[account] = plan }
+        }
+        self.releasePlans = releasePlans
     }
 }
 
 extension GatewayEngine {
-    /// Puts `configuration`'s duplicate check, limits and approval rules in force for the next
+    /// Puts `configuration`'s duplicate check, limits, approval rules and `batch_release` plans in force for the next
     /// request (a configuration reload); a request under way keeps the rules it started with.
     public func replaceIntakeRules(from configuration: BankGateConfiguration) {
         let rules = IntakeRules(configuration)

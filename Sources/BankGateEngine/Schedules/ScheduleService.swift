@@ -36,7 +36,9 @@ public struct ScheduleOverview: Sendable, Hashable {
 /// gateway was down at its time) runs once on start when it is at most `grace_minutes` old;
 /// older ones are skipped. A job interrupted by a stop is marked `interrupted`, not run again.
 public final class ScheduleService: Service, Sendable {
-    public let plans: [ScheduleConfig]
+    /// The plans in force; replaced whole by a configuration reload (``replacePlans(_:)``).
+    public var plans: [ScheduleConfig] { current.withLock { $0 } }
+    private let current: Mutex<[ScheduleConfig]>
     let store: PaymentStore
     let gateway: GatewayEngine
     let accounts: [String: AccountConfig]
@@ -49,7 +51,7 @@ public final class ScheduleService: Service, Sendable {
 
     public init(plans: [ScheduleConfig], store: PaymentStore, gateway: GatewayEngine, accounts: [AccountConfig],
                 actions: ScheduleActions, clock: any WallClock, logger: Logger, tickMilliseconds: Int = 1_000) {
-        self.plans = plans
+        current = Mutex(plans)
         self.store = store
         self.gateway = gateway
         self.accounts = Dictionary(accounts.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
@@ -57,6 +59,13 @@ public final class ScheduleService: Service, Sendable {
         self.clock = clock
         self.logger = logger
         self.tickMilliseconds = tickMilliseconds
+    }
+
+    /// Puts `plans` in force from the next tick (a configuration reload). A plan's jobs stay under
+    /// its name, so a plan kept by name keeps its history and is not run again for an occurrence
+    /// it already ran; a job under way finishes with the plan it started with.
+    public func replacePlans(_ plans: [ScheduleConfig]) {
+        current.withLock { $0 = plans }
     }
 
     public func run() async throws {
