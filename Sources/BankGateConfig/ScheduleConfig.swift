@@ -63,7 +63,7 @@ public struct ScheduleConfig: Sendable, Hashable {
         self.graceMinutes = graceMinutes
     }
 
-    static let keys = ["name", "kind", "at", "days", "calendar", "utc_offset", "accounts", "from_account", "to_account", "target",
+    public static let keys = ["name", "kind", "at", "days", "calendar", "utc_offset", "accounts", "from_account", "to_account", "target",
                        "direction", "grace_minutes"]
 
     static func decode(_ reader: TableReader, names: inout UniqueIdentifiers, calendars: [String: BusinessCalendar],

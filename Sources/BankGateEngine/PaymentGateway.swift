@@ -129,6 +129,7 @@ public struct GatewayError: Error, Sendable, Hashable, CustomStringConvertible {
         case missingField = "missing_field"
         case missingIdempotencyKey = "missing_idempotency_key"
         case missingParameter = "missing_parameter"
+        case nameInUse = "name_in_use"
         case mixedDebtorAccounts = "mixed_debtor_accounts"
         case noStatement = "no_statement"
         case notFound = "not_found"

@@ -231,7 +231,7 @@ public struct GatewayRuntime: Sendable {
                 return (ofLatest.first { $0.type == "CLBD" } ?? ofLatest.first { $0.type == "ITBD" })?.amount
             })
         return ScheduleService(plans: configuration.schedules, store: store, gateway: engine, accounts: configuration.accounts,
-                               actions: actions, clock: clock, logger: logger)
+                               actions: actions, clock: clock, logger: logger, calendars: configuration.calendars)
     }
 
     /// The alert rules' service: circuits from the dispatcher, certificates as inspected at start

@@ -693,5 +693,15 @@ enum Schema {
         Migration(name: "023_request_ids", sql: """
             ALTER TABLE submissions ADD COLUMN request_id TEXT;
             """),
+        // Plans made through the API (`POST /v1/schedules`): the TOML lines of a `[[schedules]]` entry,
+        // checked as the file's are and put in force at once and at every start.
+        Migration(name: "022_schedule_plans", sql: """
+            CREATE TABLE schedule_plans (
+                name TEXT PRIMARY KEY,
+                definition TEXT NOT NULL,
+                created_by TEXT NOT NULL,
+                created_at INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            """),
     ]
 }

@@ -111,7 +111,7 @@ final class ConsoleBrowserTests: XCTestCase {
         let planRows = steps.eval("document.querySelectorAll('main tbody tr').length")
         // Run the plan now: the page redraws with the job's outcome as the plan's last one.
         steps.clickAndWaitForRedraw("button[data-action=run]")
-        let lastOutcome = steps.eval("document.querySelector('main tbody tr td:nth-child(6)').textContent")
+        let lastOutcome = steps.eval("document.querySelector('main tbody tr td:nth-child(7)').textContent")
         steps.screenshot("schedules")
         steps.open("schedule/evening-statements")
         let jobRows = steps.eval("document.querySelectorAll('main > table tbody tr').length")

@@ -40,6 +40,12 @@ final class GatewayHarness: @unchecked Sendable {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     }
 
+    /// A harness on the folder of an earlier one (stopped with ``stopKeepingFiles()``): a restart
+    /// on the same store.
+    init(directory: URL) {
+        self.directory = directory
+    }
+
     static var logger: Logger {
         var logger = Logger(label: "e2e")
         logger.logLevel = ProcessInfo.processInfo.environment["BANKGATE_TEST_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .critical
@@ -226,10 +232,15 @@ final class GatewayHarness: @unchecked Sendable {
     }
 
     func stop() async {
+        await stopKeepingFiles()
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// Stops the gateway and the simulator and leaves their files, for a restart on them.
+    func stopKeepingFiles() async {
         for group in groups.reversed() { await group.triggerGracefulShutdown() }
         for task in tasks { _ = try? await task.value }
         runtime?.close()
-        try? FileManager.default.removeItem(at: directory)
     }
 
     // MARK: - HTTP

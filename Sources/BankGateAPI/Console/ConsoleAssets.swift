@@ -520,6 +520,7 @@ table.fields th { width: 240px; }
       table([
         ["Plan", (p) => link("#/schedule/" + encodeURIComponent(p.name), p.name)],
         ["Kind", (p) => p.kind],
+        ["Source", (p) => p.source === "api" ? "API (" + p.created_by + ")" : "configuration"],
         ["When", (p) => [(p.at || []).join(", "), p.days, p.calendar].filter(Boolean).join(" · ")],
         ["Accounts", (p) => p.accounts ? p.accounts.join(", ") : [p.from_account, p.to_account].filter(Boolean).join(" → ")],
         ["Last run", (p) => when((p.last_job || {}).occurrence)],

@@ -8,6 +8,8 @@ import Hummingbird
 extension APIEndpoints {
     func registerScheduleRoutes(on router: Router<APIRequestContext>) {
         router.get("/v1/schedules") { request, context in try await listSchedules(request, context) }
+        router.post("/v1/schedules") { request, context in try await createSchedule(request, context) }
+        router.delete("/v1/schedules/:name") { request, context in try await deleteSchedule(request, context) }
         router.get("/v1/schedules/:name/jobs") { request, context in try await listScheduleJobs(request, context) }
         router.post("/v1/schedules/:name/run") { request, context in try await runSchedule(request, context) }
         router.get("/v1/schedule-jobs/:id") { request, context in try await showScheduleJob(request, context) }
@@ -67,6 +69,26 @@ extension APIEndpoints {
         return APIResponse.json(.ok, writer)
     }
 
+    /// `POST /v1/schedules`: makes a plan (JSON with the keys of a `[[schedules]]` entry), checked
+    /// as the configuration file's plans are, kept and in force at once; 201 with the plan.
+    func createSchedule(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let client = try auth.authorize(request, anyOf: [.operate])
+        let service = try scheduleService()
+        let body = try await RequestBodyReader.collect(request, maxBytes: maxBodyBytes)
+        let definition = try RequestBodyReader.parse(body, with: ScheduleDefinition.toml(json:))
+        let overview = try await service.createPlan(definition: definition, actor: client.name)
+        var writer = JSONWriter(capacity: 512)
+        writer.scheduleOverview(overview)
+        return APIResponse.json(.created, writer)
+    }
+
+    /// `DELETE /v1/schedules/{name}`: removes a plan made through the API (audited); its jobs stay.
+    func deleteSchedule(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let client = try auth.authorize(request, anyOf: [.operate])
+        try await scheduleService().deletePlan(name: try scheduleName(context), actor: client.name)
+        return Response(status: .noContent)
+    }
+
     /// `POST /v1/schedules/{name}/run`: runs the plan now as a job of its own (audited with the
     /// token's name); 201 with the job and its tasks.
     func runSchedule(_ request: Request, _ context: APIRequestContext) async throws -> Response {
@@ -84,6 +106,11 @@ extension JSONWriter {
         beginObject()
         field("name", plan.name)
         field("kind", plan.kind.rawValue)
+        field("source", overview.madeBy == nil ? "configuration" : "api")
+        if let made = overview.madeBy {
+            field("created_by", made.principal)
+            field("created_at", made.at.iso8601)
+        }
         key("at")
         beginArray()
         for minute in plan.times.minutes {

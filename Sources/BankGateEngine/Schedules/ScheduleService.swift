@@ -29,6 +29,20 @@ public struct ScheduleOverview: Sendable, Hashable {
     public var plan: ScheduleConfig
     public var lastJob: ScheduleJobRecord?
     public var nextRun: Timestamp?
+    /// Who made the plan through the API, and when; `nil` for a plan of the configuration file.
+    public var madeBy: (principal: String, at: Timestamp)? {
+        get { madeByPrincipal.map { ($0, madeAt ?? Timestamp(milliseconds: 0)) } }
+        set { madeByPrincipal = newValue?.principal; madeAt = newValue?.at }
+    }
+    private var madeByPrincipal: String?
+    private var madeAt: Timestamp?
+
+    init(plan: ScheduleConfig, lastJob: ScheduleJobRecord?, nextRun: Timestamp?, madeBy: (principal: String, at: Timestamp)? = nil) {
+        self.plan = plan
+        self.lastJob = lastJob
+        self.nextRun = nextRun
+        self.madeBy = madeBy
+    }
 }
 
 /// Runs the `[[schedules]]` plans: each occurrence of a plan is one job, started at most once (the
@@ -36,9 +50,13 @@ public struct ScheduleOverview: Sendable, Hashable {
 /// gateway was down at its time) runs once on start when it is at most `grace_minutes` old;
 /// older ones are skipped. A job interrupted by a stop is marked `interrupted`, not run again.
 public final class ScheduleService: Service, Sendable {
-    /// The plans in force; replaced whole by a configuration reload (``replacePlans(_:)``).
-    public var plans: [ScheduleConfig] { current.withLock { $0 } }
-    private let current: Mutex<[ScheduleConfig]>
+    /// The plans in force: the configuration file's (replaced whole by a reload, ``replacePlans(_:)``)
+    /// and those made through the API (``createPlan(definition:actor:)``), by name.
+    public var plans: [ScheduleConfig] { current.withLock { $0.all } }
+    let current: Mutex<PlanSet>
+    /// What a plan made through the API is checked against (the running configuration's).
+    let calendars: [BusinessCalendar]
+    let accountList: [AccountConfig]
     let store: PaymentStore
     let gateway: GatewayEngine
     let accounts: [String: AccountConfig]
@@ -50,8 +68,11 @@ public final class ScheduleService: Service, Sendable {
     private let handled = Mutex<[String: Timestamp]>([:])
 
     public init(plans: [ScheduleConfig], store: PaymentStore, gateway: GatewayEngine, accounts: [AccountConfig],
-                actions: ScheduleActions, clock: any WallClock, logger: Logger, tickMilliseconds: Int = 1_000) {
-        current = Mutex(plans)
+                actions: ScheduleActions, clock: any WallClock, logger: Logger, tickMilliseconds: Int = 1_000,
+                calendars: [BusinessCalendar] = []) {
+        current = Mutex(PlanSet(configured: plans))
+        self.calendars = calendars
+        self.accountList = accounts
         self.store = store
         self.gateway = gateway
         self.accounts = Dictionary(accounts.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
@@ -65,10 +86,11 @@ public final class ScheduleService: Service, Sendable {
     /// its name, so a plan kept by name keeps its history and is not run again for an occurrence
     /// it already ran; a job under way finishes with the plan it started with.
     public func replacePlans(_ plans: [ScheduleConfig]) {
-        current.withLock { $0 = plans }
+        current.withLock { $0.configured = plans }
     }
 
     public func run() async throws {
+        await loadMadePlans()
         await recoverInterruptedJobs()
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             await tick()
@@ -130,7 +152,7 @@ public final class ScheduleService: Service, Sendable {
         for plan in plans {
             do {
                 result.append(ScheduleOverview(plan: plan, lastJob: try await store.scheduleJobs(plan: plan.name, limit: 1).first,
-                                               nextRun: plan.times.next(after: now)))
+                                               nextRun: plan.times.next(after: now), madeBy: madeBy(plan.name)))
             } catch {
                 throw GatewayError(storeError: error)
             }

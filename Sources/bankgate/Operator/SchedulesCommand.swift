@@ -3,13 +3,13 @@ import BankGateConfig
 import BankGateCore
 import Foundation
 
-/// `bankgate schedules list|jobs|run`: the `[[schedules]]` plans, their jobs and a run now, through
+/// `bankgate schedules list|jobs|run|create|delete`: the plans, their jobs, a run now, plans made through the API, through
 /// the running daemon.
 struct SchedulesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "schedules",
         abstract: "Show the [[schedules]] plans and their jobs, or run one now, through the running daemon.",
-        subcommands: [List.self, Jobs.self, Run.self]
+        subcommands: [List.self, Jobs.self, Run.self, Create.self, Delete.self]
     )
 
     struct List: AsyncParsableCommand {
