@@ -12,7 +12,10 @@ struct BankGateCommand: AsyncParsableCommand {
                       ApprovalsCommand.self, SchedulesCommand.self,
                       DoctorCommand.self, BackupCommand.self, RestoreCommand.self,
                       ExchangesCommand.self, BalancesCommand.self, TransactionsCommand.self, ExpectedPaymentsCommand.self,
-                      EventsCommand.self])
+                      EventsCommand.self,
+                      // Issue 12, the CLI covers every API route (CLICoverageTests):
+                      WhoamiCommand.self, TenantCommand.self, ConfigurationCommand.self, StatsCommand.self,
+                      ReceiptExportsCommand.self, HealthCommand.self])
 
     /// Usage errors exit with 2 (ArgumentParser's default is 64).
     static func main() async {

@@ -28,10 +28,11 @@ struct BalancesCommand: AsyncParsableCommand {
     }
 }
 
-/// `bankgate transactions ACCOUNT [--from] [--to] [--limit] [--cursor]`: `GET /v1/accounts/{id}/transactions`.
-struct TransactionsCommand: AsyncParsableCommand {
+/// `bankgate transactions [list] ACCOUNT [--from] [--to] [--limit] [--cursor]`: `GET /v1/accounts/{id}/transactions`
+/// (the default subcommand of ``TransactionsCommand``).
+struct TransactionsListCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "transactions", abstract: "An account's booked and pending bank transactions, oldest first, one page at a time.")
+        commandName: "list", abstract: "An account's booked and pending bank transactions, oldest first, one page at a time.")
     @OptionGroup var connection: ConnectionOptions
     @Argument(help: "The account id.") var account: String
     @Option(help: "Booked on or after this day (YYYY-MM-DD).") var from: String?

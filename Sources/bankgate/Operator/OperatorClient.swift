@@ -39,12 +39,15 @@ struct OperatorClient {
         return try await send("POST", path, body: writer.bytes, contentType: "application/json")
     }
 
+    /// `method path`; `extraHeaders` go after the authorization and content headers (`Idempotency-Key`).
     func send(_ method: String, _ path: String, body: [UInt8]? = nil,
-                      contentType: String = "application/json") async throws(OperatorFailure) -> [UInt8] {
+                      contentType: String = "application/json",
+                      extraHeaders: [(String, String)] = []) async throws(OperatorFailure) -> [UInt8] {
         let base = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         let answer: BankGateTransport.HTTPResponse
         var headers = authorization + [("Accept", "application/json")]
         if body != nil { headers.append(("Content-Type", contentType)) }
+        headers += extraHeaders
         do {
             answer = try await http.send(method: method, url: base + path, headers: headers, body: body)
         } catch {

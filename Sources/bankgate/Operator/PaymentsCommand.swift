@@ -7,7 +7,8 @@ struct PaymentsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "payments",
         abstract: "List, inspect, retry or cancel payments through the running daemon.",
-        subcommands: [List.self, Show.self, Batch.self, Retry.self, Cancel.self, Trace.self, RetryAll.self, ReleaseAll.self, CancelAll.self]
+        subcommands: [List.self, Show.self, Batch.self, Retry.self, Cancel.self, Trace.self, RetryAll.self, ReleaseAll.self, CancelAll.self,
+                      Submit.self, Release.self]
     )
 
     /// `payments list`
@@ -177,7 +178,7 @@ extension PaymentsCommand {
 }
 
 /// `POST /v1/payments/{id}/{action}` (retry, cancel): prints the JSON, or the payment's new status.
-private func postPaymentAction(_ action: String, id: String, connection: ConnectionOptions, preferring scopes: Set<Scope>,
+func postPaymentAction(_ action: String, id: String, connection: ConnectionOptions, preferring scopes: Set<Scope>,
                                json: Bool) async throws {
     try await runOperator { () async throws(OperatorFailure) in
         let client = try connection.client(preferring: scopes)

@@ -9,7 +9,7 @@ struct SchedulesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "schedules",
         abstract: "Show the [[schedules]] plans and their jobs, or run one now, through the running daemon.",
-        subcommands: [List.self, Jobs.self, Run.self, Create.self, Delete.self]
+        subcommands: [List.self, Jobs.self, Run.self, Create.self, Delete.self, Job.self]
     )
 
     struct List: AsyncParsableCommand {

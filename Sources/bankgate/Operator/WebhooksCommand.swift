@@ -37,7 +37,8 @@ struct WebhooksCommand: AsyncParsableCommand {
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "create", abstract: "Subscribe a URL to event types; prints the signing secret once.")
         @OptionGroup var connection: ConnectionOptions
-        @Option(help: "The receiver's http(s) URL.") var url: String
+        // Not `--url`: that is the daemon's URL (ConnectionOptions); two options of one name made the command unusable.
+        @Option(name: .customLong("endpoint"), help: "The receiver's http(s) URL.") var url: String
         @Option(name: .customLong("event-type"), help: "An event type or pattern (payment.completed, transaction.*, *); repeat for more.")
         var eventTypes: [String] = []
         @Option(help: "Deliver from this outbox sequence on (default: from now).") var fromSeq: Int64?
