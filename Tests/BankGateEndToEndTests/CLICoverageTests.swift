@@ -219,6 +219,8 @@ final class CLICoverageTests: XCTestCase {
         let replay = try bankgate(["payments", "submit", "--idempotency-key", "cli-submit-1"], stdin: body)
         XCTAssertEqual(replay.status, 0, replay.err)
         XCTAssertTrue(replay.out.contains("payment \(id) accepted") && replay.out.contains("21.50 EUR from acme-eur"), replay.out)
+        XCTAssertTrue(replay.out.contains("(a replay"), replay.out)
+        XCTAssertFalse(submitted.out.contains("(a replay"), submitted.out)
 
         let other = try write(GatewayHarness.payment(amount: "99.00", e2e: "CLI-SUBMIT-2"), "other.json")
         let conflict = try bankgate(["payments", "submit", "--file", other.path, "--idempotency-key", "cli-submit-1"])
@@ -307,6 +309,17 @@ final class CLICoverageTests: XCTestCase {
         XCTAssertTrue(health.out.contains("alive: yes") && health.out.contains("ready: yes"), health.out)
 
         _ = try await harness.waitForPayment(id) { $0 == "completed" }
+        let today = GatewayHarness.today
+        let pulled = try await harness.call("POST", "/v1/accounts/acme-eur/statements/pull?from=\(today)&to=\(today)")
+        XCTAssertEqual(pulled.status, 200, "\(pulled.json)")
+        let page = try await harness.call("GET", "/v1/accounts/acme-eur/transactions")
+        let booked = try XCTUnwrap((page.json["transactions"] as? [[String: Any]])?.first { $0["end_to_end_id"] as? String == "CLI-STATS" },
+                                   "\(page.json)")
+        let transactionId = try XCTUnwrap(booked["id"] as? String)
+        let shown = try bankgate(["transactions", "show", transactionId])
+        XCTAssertEqual(shown.status, 0, shown.err)
+        XCTAssertTrue(shown.out.contains("id:") && shown.out.contains(transactionId) && shown.out.contains("-12.34"), shown.out)
+
         let release = try bankgate(["payments", "release", id])
         XCTAssertEqual(release.status, 1, release.out)
         let transaction = try bankgate(["transactions", "show", "btx_does_not_exist"])

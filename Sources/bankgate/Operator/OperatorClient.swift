@@ -43,6 +43,12 @@ struct OperatorClient {
     func send(_ method: String, _ path: String, body: [UInt8]? = nil,
                       contentType: String = "application/json",
                       extraHeaders: [(String, String)] = []) async throws(OperatorFailure) -> [UInt8] {
+        try await exchange(method, path, body: body, contentType: contentType, extraHeaders: extraHeaders).body
+    }
+
+    /// As ``send(_:_:body:contentType:extraHeaders:)``, returning the whole 2xx answer (its headers too).
+    func exchange(_ method: String, _ path: String, body: [UInt8]? = nil, contentType: String = "application/json",
+                  extraHeaders: [(String, String)] = []) async throws(OperatorFailure) -> BankGateTransport.HTTPResponse {
         let base = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         let answer: BankGateTransport.HTTPResponse
         var headers = authorization + [("Accept", "application/json")]
@@ -57,7 +63,7 @@ struct OperatorClient {
         guard (200..<300).contains(answer.status) else {
             throw Self.failure(status: answer.status, body: answer.body)
         }
-        return answer.body
+        return answer
     }
 
     /// The API's error document (`{"error": {"code", "message", "field"}}`) as a failure.

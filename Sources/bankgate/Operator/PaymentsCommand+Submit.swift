@@ -1,6 +1,7 @@
 import ArgumentParser
 import BankGateConfig
 import BankGateCore
+import BankGateTransport
 import Foundation
 
 extension PaymentsCommand {
@@ -36,11 +37,13 @@ extension PaymentsCommand {
             try await runOperator { () async throws(OperatorFailure) in
                 let body = try Self.readBody(file)
                 let client = try connection.client(preferring: [.paymentsWrite])
-                let answer = try await client.send("POST", batch ? "/v1/payment-batches" : "/v1/payments", body: body,
-                                                   extraHeaders: [("Idempotency-Key", idempotencyKey)])
-                if json { return printRaw(answer) }
-                let document = try JSONDocument(answer)
-                print(batch ? Self.renderBatch(document) : Self.renderPayment(document))
+                let answer = try await client.exchange("POST", batch ? "/v1/payment-batches" : "/v1/payments", body: body,
+                                                       extraHeaders: [("Idempotency-Key", idempotencyKey)])
+                if json { return printRaw(answer.body) }
+                let document = try JSONDocument(answer.body)
+                let replayed = answer.headers.contains { $0.name.lowercased() == "idempotent-replayed" && $0.value == "true" }
+                print((batch ? Self.renderBatch(document) : Self.renderPayment(document))
+                      + (replayed ? "\n(a replay: the first answer to this key, unchanged; the current state is in `payments show`)" : ""))
             }
         }
 
