@@ -329,4 +329,53 @@ final class CLICoverageTests: XCTestCase {
         XCTAssertEqual(tenant.status, 1, "the token has no admin scope: \(tenant.out)")
         XCTAssertTrue(tenant.err.contains("error: "), tenant.err)
     }
+
+    /// `schedules job ID`: a job run now, with its plan, trigger and outcome; an unknown job exits 1.
+    func testSchedulesJobShowsARunJob() async throws {
+        try await harness.start(extraConfig: """
+            [[schedules]]
+            name = "pull-balances"
+            kind = "balance_pull"
+            at = ["06:00"]
+            accounts = ["acme-eur"]
+            """)
+        let run = try bankgate(["schedules", "run", "pull-balances", "--json"])
+        XCTAssertEqual(run.status, 0, run.err)
+        let ran = try object(run.out)
+        let jobId = try XCTUnwrap(ran["id"] as? String, run.out)
+        // The simulated bank knows the account once it has paid from it; before, the pull fails: either is shown as it is.
+        let outcome = try XCTUnwrap(ran["outcome"] as? String, run.out)
+        let job = try bankgate(["schedules", "job", jobId])
+        XCTAssertEqual(job.status, 0, job.err)
+        XCTAssertTrue(job.out.contains("Job:        \(jobId)"), job.out)
+        XCTAssertTrue(job.out.contains("Plan:       pull-balances") && job.out.contains("Trigger:    manual"), job.out)
+        XCTAssertTrue(job.out.contains("Outcome:    \(outcome)") && job.out.contains("balance_pull  acme-eur"), job.out)
+        XCTAssertTrue(job.out.contains("Tasks\nKIND"), job.out)
+        let unknown = try bankgate(["schedules", "job", "sjb_999"])
+        XCTAssertEqual(unknown.status, 1, unknown.out)
+    }
+
+    /// `receipt-exports list|show|get` find the export `receipts export` made, and download it again.
+    func testReceiptExportsListShowAndGet() async throws {
+        try await harness.start()
+        let today = GatewayHarness.today
+        let made = try bankgate(["receipts", "export", "--account", "acme-eur", "--from", today, "--to", today,
+                                 "--output", scratch.appendingPathComponent("first.zip").path, "--poll-seconds", "0.1"])
+        XCTAssertEqual(made.status, 0, made.err)
+        let listed = try bankgate(["receipt-exports", "list", "--json"])
+        XCTAssertEqual(listed.status, 0, listed.err)
+        let exports = try XCTUnwrap(try object(listed.out)["exports"] as? [[String: Any]], listed.out)
+        XCTAssertEqual(exports.count, 1, listed.out)
+        let id = try XCTUnwrap(exports.first?["id"] as? String)
+        let table = try bankgate(["receipt-exports", "list"])
+        XCTAssertTrue(table.out.contains(id) && table.out.contains("ready") && table.out.contains("acme-eur"), table.out)
+        let shown = try bankgate(["receipt-exports", "show", id])
+        XCTAssertEqual(shown.status, 0, shown.err)
+        XCTAssertTrue(shown.out.contains("State:") && shown.out.contains("ready"), shown.out)
+        let again = scratch.appendingPathComponent("again.zip")
+        let got = try bankgate(["receipt-exports", "get", id, "--output", again.path])
+        XCTAssertEqual(got.status, 0, got.err)
+        XCTAssertTrue(got.out.contains("(checked)"), got.out)
+        XCTAssertEqual(try Data(contentsOf: again), try Data(contentsOf: scratch.appendingPathComponent("first.zip")))
+    }
 }
