@@ -2,7 +2,8 @@ import ArgumentParser
 import BankGateConfig
 import BankGateCore
 
-/// `bankgate payments list|show|batch|retry|cancel|trace`: look at payments and act on one.
+/// `bankgate payments list|show|batch|retry|cancel|trace|submit|release|retry-all|release-all|cancel-all`: look at payments,
+/// submit them and act on them.
 struct PaymentsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "payments",
