@@ -7,15 +7,14 @@ extension BankLane {
     /// Asks the bank about a submission whose outcome is unknown, or whose payments are not final.
     /// Only an explicit "never received" lets an unknown submission be sent again, and only while the
     /// bank still remembers message ids; past that window the payments are held for an operator.
-    func query(_ submission: SubmissionRecord) async throws {
+    func query(_ submission: SubmissionRecord, payments: [PaymentRecord]) async throws {
         if connection.statusQueryScope(kind: submission.messageKind) == .transfer {
-            try await queryEachTransfer(submission)
+            try await queryEachTransfer(submission, payments: payments)
             return
         }
         let now = clock.now()
         let encoded: EncodedMessage
-        let transfers = try await store.payments(submissionId: submission.id)
-            .map { SentTransfer(instructionId: $0.instructionId, endToEndId: $0.endToEndId) }
+        let transfers = payments.map { SentTransfer(instructionId: $0.instructionId, endToEndId: $0.endToEndId) }
         let statusQuery = makeStatusQuery(submission, transfers: transfers, now: now)
         do {
             encoded = try await connection.prepare(try connection.adapter.encodeStatusQuery(statusQuery), at: now,

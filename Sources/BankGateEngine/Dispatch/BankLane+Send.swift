@@ -14,8 +14,8 @@ extension BankLane {
     ///    a final refusal, or an unknown outcome (the payments become `unknown` and the bank is
     ///    asked before anything is sent again);
     /// 5. record it, retrying while the store cannot write (``recordDurably``).
-    func send(_ submission: SubmissionRecord) async throws {
-        let payments = try await store.payments(submissionId: submission.id).filter { $0.status == .queued }
+    func send(_ submission: SubmissionRecord, payments all: [PaymentRecord]) async throws {
+        let payments = all.filter { $0.status == .queued }
         guard !payments.isEmpty else { return }
         guard let debtor = connection.accounts[submission.debtorAccountId] else {
             logger.error("submission for an account no longer configured", metadata: ["submission": "\(submission.id)"])

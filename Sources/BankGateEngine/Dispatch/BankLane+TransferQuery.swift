@@ -12,9 +12,8 @@ extension BankLane {
     /// - some transfers reported → a report naming every transfer asked about; a transfer the bank
     ///   did not settle keeps its status (it is asked about again), so silence is never success;
     /// - nothing readable → inconclusive, with the refused-answer backoff.
-    func queryEachTransfer(_ submission: SubmissionRecord) async throws {
-        let payments = try await store.payments(submissionId: submission.id)
-            .filter { $0.status.mayHaveReachedBank && !$0.status.isTerminal }
+    func queryEachTransfer(_ submission: SubmissionRecord, payments all: [PaymentRecord]) async throws {
+        let payments = all.filter { $0.status.mayHaveReachedBank && !$0.status.isTerminal }
         guard !payments.isEmpty else { return }
 
         var outcomes: [TransactionOutcome] = []

@@ -299,19 +299,26 @@ final class BankLane: Sendable {
     }
 
     private func perform(_ work: Work) async {
-        // Every log line of this work names the API request that created it and its payments.
-        let paymentIds = (try? await store.payments(submissionId: work.submission.id).map(\.id)) ?? []
+        // The message's payments, read once: the send or query works on them, and every log line
+        // of this work names them and the API request that created the message.
+        let payments: [PaymentRecord]
+        do {
+            payments = try await store.payments(submissionId: work.submission.id)
+        } catch {
+            logger.error("dispatch failed", metadata: ["bank": "\(bankId)", "submission": "\(work.submission.id)", "error": "\(error)"])
+            return
+        }
         await RequestTrace.$current.withValue(RequestTrace(requestId: work.submission.requestId,
-                                                           paymentIds: Self.loggedPaymentIds(paymentIds))) {
-            await performTraced(work)
+                                                           paymentIds: Self.loggedPaymentIds(payments.map(\.id)))) {
+            await performTraced(work, payments: payments)
         }
     }
 
-    private func performTraced(_ work: Work) async {
+    private func performTraced(_ work: Work, payments: [PaymentRecord]) async {
         do {
             switch work.kind {
-            case .send: try await send(work.submission)
-            case .query: try await query(work.submission)
+            case .send: try await send(work.submission, payments: payments)
+            case .query: try await query(work.submission, payments: payments)
             }
         } catch {
             logger.error("dispatch failed", metadata: ["bank": "\(bankId)", "submission": "\(work.submission.id)", "error": "\(error)"])
