@@ -22,6 +22,9 @@ let package = Package(
         // Metrics (issue 12, "What operators see"): the swift-metrics API and its Prometheus back end.
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        // The PostgreSQL store (issue 12, "PostgreSQL and several instances").
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // C libraries through system-library targets.
@@ -46,7 +49,13 @@ let package = Package(
         .target(name: "BankGateConfig", dependencies: ["BankGateCore"], swiftSettings: strict),
         .target(name: "BankGateAdapters", dependencies: ["BankGateCore", "BankGateXML", "BankGateStatements", "BankGateConfig", "BankGateCrypto"], swiftSettings: strict),
         .target(name: "BankGateTransport", dependencies: ["BankGateCore", "BankGateCrypto", "CCurlShim"], swiftSettings: strict),
-        .target(name: "BankGateStore", dependencies: ["BankGateCore", "BankGateCrypto", "CSQLite"], swiftSettings: strict),
+        .target(name: "BankGateStore", dependencies: [
+            "BankGateCore", "BankGateCrypto", "CSQLite",
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strict),
         .target(name: "BankGateCrypto", dependencies: ["BankGateCore", "COpenSSL"], swiftSettings: strict),
         .target(name: "BankGateArchive", dependencies: ["CZlib", "CLibZip"], swiftSettings: strict),
         .target(name: "BankGateStatements", dependencies: ["BankGateCore", "BankGateXML"], swiftSettings: strict),

@@ -8,6 +8,11 @@ public struct ServerConfig: Sendable {
     public var dataDirectory: String
     /// `max_body_bytes`: the largest request body the API accepts.
     public var maxBodyBytes: Int
+    /// `database`: a `postgres://user@host:port/database[?schema=name]` URL to keep the store in
+    /// PostgreSQL (several instances may share it); `nil` (the default): SQLite, `bankgate.sqlite`
+    /// in the data folder. A password is best left out of the file: PostgreSQL's `PGPASSWORD`
+    /// variable is read when the URL has none.
+    public var database: String?
 
     /// `max_archive_unpacked_bytes`: what the members of one ZIP statement upload may unpack to, together.
     public var maxArchiveUnpackedBytes: Int
@@ -95,7 +100,7 @@ public struct ServerConfig: Sendable {
     /// The keys of `[server]`.
     static let keys = ["listen", "data_dir", "max_body_bytes", "max_archive_unpacked_bytes", "secret_key_env", "secret_key_file",
                        "idle_timeout_ms", "header_timeout_ms", "body_timeout_ms", "max_connections",
-                       "metrics_public", "shutdown_grace_seconds"] + APITLSConfig.keys
+                       "metrics_public", "shutdown_grace_seconds", "database"] + APITLSConfig.keys
 
     static func decode(_ reader: TableReader, baseDirectory: String) -> ServerConfig {
         var host = "", port = 0
@@ -129,8 +134,28 @@ public struct ServerConfig: Sendable {
         server.tls = APITLSConfig.decode(reader, baseDirectory: baseDirectory)
         server.metricsPublic = reader.bool("metrics_public", default: false)
         server.shutdownGraceSeconds = reader.integer("shutdown_grace_seconds", default: defaultShutdownGraceSeconds, range: 1...3_600)
+        if let database = reader.string("database", required: false) {
+            if isPostgresURL(database.value) {
+                server.database = database.value
+            } else {
+                reader.report("database", "must be a PostgreSQL URL such as postgres://bankgate@127.0.0.1:5432/bankgate (leave it out for SQLite)",
+                              line: database.line)
+            }
+        }
         return server
     }
+}
+
+/// Whether `url` has the shape of a PostgreSQL URL: the scheme, a host and a database name.
+func isPostgresURL(_ url: String) -> Bool {
+    let rest: Substring
+    if url.hasPrefix("postgres://") { rest = url.dropFirst("postgres://".count) }
+    else if url.hasPrefix("postgresql://") { rest = url.dropFirst("postgresql://".count) }
+    else { return false }
+    guard let slash = rest.firstIndex(of: "/") else { return false }
+    let authority = rest[..<slash].split(separator: "@").last ?? ""
+    let database = rest[rest.index(after: slash)...].prefix { $0 != "?" }
+    return !authority.isEmpty && !authority.hasPrefix(":") && !database.isEmpty
 }
 
 /// Parses `listen`: `host:port`, with IPv6 addresses in brackets (`[::1]:8080`).

@@ -166,7 +166,7 @@ public struct Doctor: Sendable {
         }
         var findings: [DoctorFinding] = []
         do {
-            let db = try SQLiteConnection(path: path, readOnly: true)
+            let db = try StoreConnection(path: path, readOnly: true)
             let (pending, unknown) = try PaymentStore.migrationDifference(db)
             if !unknown.isEmpty {
                 findings.append(DoctorFinding(.fail, "store", "\(path) has migrations this bankgate does not know (\(unknown.joined(separator: ", "))) "

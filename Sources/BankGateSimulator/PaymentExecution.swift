@@ -32,7 +32,7 @@ struct PaymentExecution {
     /// Balance given to a debtor account opened on first use: 1,000,000,000 major units.
     static let openingBalanceMajorUnits: Int64 = 1_000_000_000
 
-    let db: SQLiteConnection
+    let db: StoreConnection
     /// When the request was received: the execution time of its transfers.
     let executedAt: Timestamp
     private var book: AccountBook
@@ -40,7 +40,7 @@ struct PaymentExecution {
 
     /// - Parameter accountsListed: whether an accounts file was given: then unknown debtor accounts are
     ///   rejected (AC01) instead of being opened on first use.
-    init(db: SQLiteConnection, accountsListed: Bool, executedAt: Timestamp) {
+    init(db: StoreConnection, accountsListed: Bool, executedAt: Timestamp) {
         self.db = db
         self.executedAt = executedAt
         book = AccountBook(db: db, accountsListed: accountsListed)
@@ -91,12 +91,12 @@ struct PaymentExecution {
 
 /// The accounts touched by one request, loaded on first use and written back at the end.
 struct AccountBook {
-    let db: SQLiteConnection
+    let db: StoreConnection
     let accountsListed: Bool
     private var cache: [String: SimulatedAccount?] = [:]
     private var changed: Set<String> = []
 
-    init(db: SQLiteConnection, accountsListed: Bool) {
+    init(db: StoreConnection, accountsListed: Bool) {
         self.db = db
         self.accountsListed = accountsListed
     }

@@ -15,7 +15,7 @@ import Synchronization
 /// Transport-free: the HTTP server and the folder worker hand it bytes and deliver its ``BankAnswer``.
 /// The clock and the fault generator are injected, so a test drives it deterministically.
 public final class SimulatedBank: Sendable {
-    let database: SQLiteDatabase
+    let database: StoreDatabase
     let clock: any WallClock
     let faults: FaultInjector
     private let startedAt: Timestamp
@@ -48,7 +48,7 @@ public final class SimulatedBank: Sendable {
                             clock: any WallClock = SystemClock(), logger: Logger) async throws -> SimulatedBank {
         try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
         let path = URL(fileURLWithPath: dataDirectory).appendingPathComponent(databaseFileName).path
-        let database = try SQLiteDatabase(path: path, migrations: SimulatorLedger.migrations, readerCount: 2)
+        let database = try StoreDatabase(path: path, migrations: SimulatorLedger.migrations, readerCount: 2)
         let injector = FaultInjector(settings: faults)
         let origin: SimulatorLedger.StatementOrigin
         do {
@@ -75,7 +75,7 @@ public final class SimulatedBank: Sendable {
                              statementOrigin: origin, logger: logger)
     }
 
-    private init(database: SQLiteDatabase, clock: any WallClock, faults: FaultInjector, accountsListed: Bool,
+    private init(database: StoreDatabase, clock: any WallClock, faults: FaultInjector, accountsListed: Bool,
                  statementOrigin: SimulatorLedger.StatementOrigin, logger: Logger) {
         self.database = database
         self.clock = clock

@@ -19,7 +19,7 @@ extension SimulatorLedger {
     ///
     /// Like statements, a transfer to the account counts as a credit whenever the account exists now, even
     /// if it was opened after the transfer (then the balances before it are derived, not booked).
-    static func movements(of account: SimulatedAccount, on db: SQLiteConnection) throws -> [LedgerMovement] {
+    static func movements(of account: SimulatedAccount, on db: StoreConnection) throws -> [LedgerMovement] {
         let currency = account.currency
         let rows = try db.query("""
             SELECT id, msg_id, pmt_inf_id, instr_id, end_to_end_id, debtor_account, creditor_account, amount,

@@ -15,17 +15,17 @@ extension SimulatorLedger {
         CREATE INDEX pending_executions_by_date ON pending_executions (execution_date);
         """)
 
-    static func recordPending(messageId: String, executionDate: CalendarDay, bytes: [UInt8], on db: SQLiteConnection) throws {
+    static func recordPending(messageId: String, executionDate: CalendarDay, bytes: [UInt8], on db: StoreConnection) throws {
         try db.run("INSERT INTO pending_executions (msg_id, execution_date, bytes) VALUES (?, ?, ?)",
                    [.text(messageId), .text(executionDate.description), .blob(bytes)])
     }
 
-    static func removePending(messageId: String, on db: SQLiteConnection) throws {
+    static func removePending(messageId: String, on db: StoreConnection) throws {
         try db.run("DELETE FROM pending_executions WHERE msg_id = ?", [.text(messageId)])
     }
 
     /// The messages due on or before `today`, as received, the oldest day first.
-    static func duePending(today: CalendarDay, on db: SQLiteConnection) throws -> [[UInt8]] {
+    static func duePending(today: CalendarDay, on db: StoreConnection) throws -> [[UInt8]] {
         try db.query("SELECT bytes FROM pending_executions WHERE execution_date <= ? ORDER BY execution_date, msg_id",
                      [.text(today.description)]) { try $0.blob("bytes") }
     }

@@ -37,7 +37,7 @@ extension SimulatorLedger {
 
     /// Reads the epoch day and the seed, recording them on first use: the epoch is today, or the day of
     /// the earliest executed transfer when the ledger is older than statements.
-    static func statementOrigin(now: Timestamp, seed: UInt64, on db: SQLiteConnection) throws -> StatementOrigin {
+    static func statementOrigin(now: Timestamp, seed: UInt64, on db: StoreConnection) throws -> StatementOrigin {
         let earliest = try db.queryFirst("SELECT MIN(executed_at) AS earliest FROM executed_transfers", []) {
             try $0.optionalInt("earliest")
         } ?? nil
@@ -49,7 +49,7 @@ extension SimulatorLedger {
         return StatementOrigin(epochDay: SimulatorDay.parse(epochText) ?? epoch, seed: UInt64(seedText) ?? seed)
     }
 
-    private static func metaValue(_ key: String, on db: SQLiteConnection) throws -> String? {
+    private static func metaValue(_ key: String, on db: StoreConnection) throws -> String? {
         try db.queryFirst("SELECT value FROM sim_meta WHERE key = ?", [.text(key)]) { try $0.text("value") }
     }
 
@@ -58,7 +58,7 @@ extension SimulatorLedger {
     /// The opening balance is derived once, on the first statement of the account (current balance +
     /// every debit − every credit), then stored: an accounts file that later resets the balance does
     /// not rewrite the statements already given.
-    static func history(of account: SimulatedAccount, epochDay: Int64, on db: SQLiteConnection) throws -> AccountHistory {
+    static func history(of account: SimulatedAccount, epochDay: Int64, on db: StoreConnection) throws -> AccountHistory {
         let currency = account.currency.code
         let debits = try rows("WHERE debtor_account = ? AND currency = ?", [.text(account.number), .text(currency)], on: db)
         let credits = try rows("WHERE creditor_account = ? AND currency = ?", [.text(account.number), .text(currency)], on: db)
@@ -81,7 +81,7 @@ extension SimulatorLedger {
                               credits: credits)
     }
 
-    private static func rows(_ condition: String, _ arguments: [SQLValue], on db: SQLiteConnection) throws -> [LedgerRow] {
+    private static func rows(_ condition: String, _ arguments: [SQLValue], on db: StoreConnection) throws -> [LedgerRow] {
         try db.query("""
             SELECT msg_id, pmt_inf_id, instr_id, end_to_end_id, debtor_account, creditor_account, amount,
                 currency, executed_at, id FROM executed_transfers
@@ -100,7 +100,7 @@ extension SimulatorLedger {
     /// The first request that covers the day decides: `withhold` leaves it out that once (recorded as
     /// withheld); every later request delivers it.
     static func deliverStatement(account: String, day: Int64, withhold: Bool, now: Timestamp,
-                                 on db: SQLiteConnection) throws -> Bool {
+                                 on db: StoreConnection) throws -> Bool {
         let date = SimulatorDay.date(day)
         let known = try db.queryFirst("SELECT delivered_at FROM statement_deliveries WHERE account = ? AND day = ?",
                                       [.text(account), .text(date)]) { try $0.optionalInt("delivered_at") }
@@ -121,7 +121,7 @@ extension SimulatorLedger {
     }
 
     /// The days withheld by the gap fault and whether each was delivered since, oldest first.
-    static func statementDeliveries(account: String, on db: SQLiteConnection) throws
+    static func statementDeliveries(account: String, on db: StoreConnection) throws
         -> [(day: String, withheld: Bool, delivered: Bool)] {
         try db.query("""
             SELECT day, withheld_at IS NOT NULL AS withheld, delivered_at IS NOT NULL AS delivered FROM statement_deliveries

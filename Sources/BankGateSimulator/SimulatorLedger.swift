@@ -69,7 +69,7 @@ enum SimulatorLedger {
     ]
 
     /// Inserts or replaces the accounts of an accounts file (balance and status are reset to the file's).
-    static func upsert(_ accounts: [SimulatedAccount], on db: SQLiteConnection) throws {
+    static func upsert(_ accounts: [SimulatedAccount], on db: StoreConnection) throws {
         for account in accounts {
             try db.run("""
                 INSERT INTO accounts (number, currency, balance, status) VALUES (?, ?, ?, ?)
@@ -81,7 +81,7 @@ enum SimulatorLedger {
     }
 
     /// Inserts the accounts the ledger does not have yet; those it has keep their balance and status.
-    static func insertMissing(_ accounts: [SimulatedAccount], on db: SQLiteConnection) throws {
+    static func insertMissing(_ accounts: [SimulatedAccount], on db: StoreConnection) throws {
         for account in accounts {
             try db.run("INSERT INTO accounts (number, currency, balance, status) VALUES (?, ?, ?, ?) ON CONFLICT (number) DO NOTHING",
                        [.text(account.number), .text(account.currency.code),
@@ -90,41 +90,41 @@ enum SimulatorLedger {
     }
 
     /// The account with `number`, or `nil`.
-    static func account(_ number: String, on db: SQLiteConnection) throws -> SimulatedAccount? {
+    static func account(_ number: String, on db: StoreConnection) throws -> SimulatedAccount? {
         try db.queryFirst("SELECT number, currency, balance, status FROM accounts WHERE number = ?",
                           [.text(number)], accountRow) ?? nil
     }
 
     /// Every account, ordered by number.
-    static func allAccounts(on db: SQLiteConnection) throws -> [SimulatedAccount] {
+    static func allAccounts(on db: StoreConnection) throws -> [SimulatedAccount] {
         try db.query("SELECT number, currency, balance, status FROM accounts ORDER BY number", [], accountRow)
             .compactMap { $0 }
     }
 
     /// Writes an account's balance and status (inserting it when new).
-    static func save(_ account: SimulatedAccount, on db: SQLiteConnection) throws {
+    static func save(_ account: SimulatedAccount, on db: StoreConnection) throws {
         try upsert([account], on: db)
     }
 
     /// The stored status report of a received message, or `nil` when `messageId` was never received.
-    static func storedAnswer(messageId: String, on db: SQLiteConnection) throws -> [UInt8]? {
+    static func storedAnswer(messageId: String, on db: StoreConnection) throws -> [UInt8]? {
         try db.queryFirst("SELECT answer FROM received_messages WHERE msg_id = ?", [.text(messageId)]) { try $0.blob("answer") }
     }
 
     /// Records a received message with the status report that answered it.
     static func recordMessage(messageId: String, receivedAt: Timestamp, groupStatus: String, answer: [UInt8],
-                              on db: SQLiteConnection) throws {
+                              on db: StoreConnection) throws {
         try db.run("INSERT INTO received_messages (msg_id, received_at, group_status, answer) VALUES (?, ?, ?, ?)",
                    [.text(messageId), .integer(receivedAt.milliseconds), .text(groupStatus), .blob(answer)])
     }
 
     /// The ledger-wide sequence number of a received message's record (its row id), or `nil`.
-    static func sequence(messageId: String, on db: SQLiteConnection) throws -> Int64? {
+    static func sequence(messageId: String, on db: StoreConnection) throws -> Int64? {
         try db.queryFirst("SELECT rowid AS seq FROM received_messages WHERE msg_id = ?", [.text(messageId)]) { try $0.int("seq") }
     }
 
     /// A received message's record by its sequence number: its key, receipt time and stored answer.
-    static func receivedMessage(sequence: Int64, on db: SQLiteConnection) throws
+    static func receivedMessage(sequence: Int64, on db: StoreConnection) throws
         -> (messageId: String, receivedAt: Timestamp, answer: [UInt8])? {
         try db.queryFirst("SELECT msg_id, received_at, answer FROM received_messages WHERE rowid = ?", [.integer(sequence)]) {
             try ($0.text("msg_id"), Timestamp(milliseconds: $0.int("received_at")), $0.blob("answer"))
@@ -132,21 +132,21 @@ enum SimulatorLedger {
     }
 
     /// A received message's record by its key: its receipt time and stored answer.
-    static func receivedMessage(messageId: String, on db: SQLiteConnection) throws -> (receivedAt: Timestamp, answer: [UInt8])? {
+    static func receivedMessage(messageId: String, on db: StoreConnection) throws -> (receivedAt: Timestamp, answer: [UInt8])? {
         try db.queryFirst("SELECT received_at, answer FROM received_messages WHERE msg_id = ?", [.text(messageId)]) {
             try (Timestamp(milliseconds: $0.int("received_at")), $0.blob("answer"))
         }
     }
 
     /// Replaces the status and stored answer of a received message.
-    static func replaceAnswer(messageId: String, status: String, answer: [UInt8], on db: SQLiteConnection) throws {
+    static func replaceAnswer(messageId: String, status: String, answer: [UInt8], on db: StoreConnection) throws {
         try db.run("UPDATE received_messages SET group_status = ?, answer = ? WHERE msg_id = ?",
                    [.text(status), .blob(answer), .text(messageId)])
     }
 
     /// Records `profile` as the ledger's profile unless it has one, and returns the one it has (a ledger
     /// from before profiles is an ISO 20022 ledger).
-    static func claim(profile: String, on db: SQLiteConnection) throws -> String {
+    static func claim(profile: String, on db: StoreConnection) throws -> String {
         let existing = try db.queryFirst("SELECT COUNT(*) AS n FROM received_messages", []) { try $0.int("n") } ?? 0
         let first = existing > 0 ? ISO20022Profile.profileName : profile
         try db.run("INSERT OR IGNORE INTO sim_meta (key, value) VALUES ('profile', ?)", [.text(first)])
@@ -154,7 +154,7 @@ enum SimulatorLedger {
     }
 
     /// Records an executed transfer.
-    static func recordTransfer(_ transfer: LedgerTransfer, on db: SQLiteConnection) throws {
+    static func recordTransfer(_ transfer: LedgerTransfer, on db: StoreConnection) throws {
         try db.run("""
             INSERT INTO executed_transfers (msg_id, pmt_inf_id, instr_id, end_to_end_id, debtor_account,
                 creditor_account, amount, currency, executed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -166,7 +166,7 @@ enum SimulatorLedger {
     }
 
     /// Executed transfers in execution order, optionally of one message only.
-    static func transfers(messageId: String?, on db: SQLiteConnection) throws -> [LedgerTransfer] {
+    static func transfers(messageId: String?, on db: StoreConnection) throws -> [LedgerTransfer] {
         let columns = """
             SELECT msg_id, pmt_inf_id, instr_id, end_to_end_id, debtor_account, creditor_account, amount,
                 currency, executed_at FROM executed_transfers
@@ -180,14 +180,14 @@ enum SimulatorLedger {
         return rows.compactMap { $0 }
     }
 
-    private static func accountRow(_ row: SQLiteRow) throws -> SimulatedAccount? {
+    private static func accountRow(_ row: StoreRow) throws -> SimulatedAccount? {
         guard let currency = try Currency(code: row.text("currency")),
               let status = try AccountStatus(rawValue: row.text("status")) else { return nil }
         return try SimulatedAccount(number: row.text("number"),
                                     balance: Money(minorUnits: row.int("balance"), currency: currency), status: status)
     }
 
-    private static func transferRow(_ row: SQLiteRow) throws -> LedgerTransfer? {
+    private static func transferRow(_ row: StoreRow) throws -> LedgerTransfer? {
         guard let currency = try Currency(code: row.text("currency")) else { return nil }
         return try LedgerTransfer(
             messageId: row.text("msg_id"), paymentInformationId: row.text("pmt_inf_id"),

@@ -22,7 +22,7 @@ public struct ApprovalPolicy: Sendable, Hashable {
 
     /// What one request's payments need: the approvals count and the names of the rules matched,
     /// the same for every payment of a batch; `nil` when none is needed.
-    func need(_ db: SQLiteConnection, _ payments: [PaymentDraft], kind: PaymentKind, at: Timestamp) throws -> ApprovalNeed? {
+    func need(_ db: StoreConnection, _ payments: [PaymentDraft], kind: PaymentKind, at: Timestamp) throws -> ApprovalNeed? {
         guard isOn, !payments.isEmpty else { return nil }
         let batch = kind == .single ? nil : BatchFacts(amounts: payments.map(\.amount))
         var needed = 0
@@ -50,7 +50,7 @@ public struct ApprovalPolicy: Sendable, Hashable {
 
     /// A creditor never paid before from the debtor account: no earlier payment from it to that
     /// creditor account reached `completed` (a returned one did too, before it was returned).
-    static func isNewCreditor(_ db: SQLiteConnection, debtorAccountId: String, creditorAccount: String) throws -> Bool {
+    static func isNewCreditor(_ db: StoreConnection, debtorAccountId: String, creditorAccount: String) throws -> Bool {
         try db.queryFirst("""
             SELECT 1 AS paid FROM payments
             WHERE debtor_account_id = ? AND creditor_account = ? AND status IN ('completed', 'returned') LIMIT 1

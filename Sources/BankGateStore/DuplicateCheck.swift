@@ -23,7 +23,7 @@ public struct DuplicateCheck: Sendable, Hashable {
 
     /// The payment `draft` resembles, among those stored (the request's earlier payments included,
     /// which are inserted before it), or `nil`.
-    func resembled(_ db: SQLiteConnection, _ draft: PaymentDraft, at: Timestamp) throws -> String? {
+    func resembled(_ db: StoreConnection, _ draft: PaymentDraft, at: Timestamp) throws -> String? {
         guard isOn, !draft.duplicateIntended else { return nil }
         var sql = """
             SELECT id FROM payments

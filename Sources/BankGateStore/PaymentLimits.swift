@@ -61,7 +61,7 @@ enum LimitUsage {
     }
 
     /// The holder's total and count in `currency` for the UTC day of `at`.
-    static func usage(_ db: SQLiteConnection, holder: PaymentLimit.Holder, currency: Currency, at: Timestamp) throws -> (total: Int64, count: Int64) {
+    static func usage(_ db: StoreConnection, holder: PaymentLimit.Holder, currency: Currency, at: Timestamp) throws -> (total: Int64, count: Int64) {
         let day = at.dateString
         if let row = try db.queryFirst("SELECT total, count FROM limit_usage WHERE holder = ? AND currency = ? AND day = ?",
                                        [.text(key(holder)), .text(currency.code), .text(day)], { (total: try $0.int("total"), count: try $0.int("count")) }) {
@@ -82,7 +82,7 @@ enum LimitUsage {
     }
 
     /// Adds the payments just accepted to their holders' rows, where rows exist.
-    static func add(_ db: SQLiteConnection, _ drafts: [PaymentDraft], client: String, at: Timestamp) throws {
+    static func add(_ db: StoreConnection, _ drafts: [PaymentDraft], client: String, at: Timestamp) throws {
         var sums: [String: (currency: String, total: Int64, count: Int64)] = [:]
         for draft in drafts {
             let group = draft.debtorAccountId + "\u{1}" + draft.amount.currency.code
@@ -100,7 +100,7 @@ enum LimitUsage {
 
     /// After `payment` moved from `previous`: takes it out of its holders' rows of its intake day, or
     /// puts it back (an operator's retry of a failed payment).
-    static func adjust(_ db: SQLiteConnection, _ payment: PaymentRecord, from previous: PaymentStatus) throws {
+    static func adjust(_ db: StoreConnection, _ payment: PaymentRecord, from previous: PaymentStatus) throws {
         let counted = !uncounted.contains(payment.status)
         guard counted != !uncounted.contains(previous) else { return }
         let sign: Int64 = counted ? 1 : -1
@@ -123,7 +123,7 @@ public struct LimitViolation: Sendable, Hashable {
 
 extension PaymentLimit {
     /// The first payment of `drafts` this limit refuses, given what is stored for today.
-    func violation(_ db: SQLiteConnection, _ drafts: [PaymentDraft], client: String, at: Timestamp) throws -> LimitViolation? {
+    func violation(_ db: StoreConnection, _ drafts: [PaymentDraft], client: String, at: Timestamp) throws -> LimitViolation? {
         let mine = drafts.enumerated().filter { applies(to: $0.element, client: client) }
         guard !mine.isEmpty else { return nil }
         if let single = singleMinor, let over = mine.first(where: { $0.element.amount.minorUnits > single }) {

@@ -57,7 +57,7 @@ extension PaymentStore {
     /// the debtor account is frozen or closed, the account takes that status (actor `bank:<id>`,
     /// audited and announced as an operator's change would be), unless it already has it or is
     /// closed. A frozen account is never made active by a bank answer; an operator does that.
-    static func learnAccountStatus(_ db: SQLiteConnection, from payment: PaymentRecord, bankId: String,
+    static func learnAccountStatus(_ db: StoreConnection, from payment: PaymentRecord, bankId: String,
                                    codes: [String: AccountStatus], at: Timestamp) throws {
         guard payment.status == .rejected, let code = payment.reasonCode, let learned = codes[code] else { return }
         let current = try accountStatus(db, payment.debtorAccountId)?.status ?? .active
@@ -71,7 +71,7 @@ extension PaymentStore {
     /// Writes the status change, its audit record and its event; held payments of an account made
     /// active are looked at at once.
     @discardableResult
-    static func changeAccountStatus(_ db: SQLiteConnection, accountId: String, from current: AccountStatus, to status: AccountStatus,
+    static func changeAccountStatus(_ db: StoreConnection, accountId: String, from current: AccountStatus, to status: AccountStatus,
                                     reason: String?, actor: String, at: Timestamp) throws -> AccountStatusRecord {
         try db.run("""
             INSERT INTO account_status (account_id, status, reason, changed_by, changed_at) VALUES (?, ?, ?, ?, ?)
@@ -102,7 +102,7 @@ extension PaymentStore {
         try await database.read { try Self.accountStatus($0, accountId) }
     }
 
-    static func accountStatus(_ db: SQLiteConnection, _ accountId: String) throws -> AccountStatusRecord? {
+    static func accountStatus(_ db: StoreConnection, _ accountId: String) throws -> AccountStatusRecord? {
         try db.queryFirst("SELECT status, reason, changed_by, changed_at FROM account_status WHERE account_id = ?", [.text(accountId)]) {
             AccountStatusRecord(accountId: accountId, status: try $0.value("status"), reason: try $0.optionalText("reason"),
                                 changedBy: try $0.text("changed_by"), changedAt: Timestamp(milliseconds: try $0.int("changed_at")))

@@ -35,7 +35,7 @@ extension PaymentStore {
                 do {
                     try db.run("INSERT INTO payment_approvals (payment_id, principal, decision, note, at) VALUES (?, ?, ?, ?, ?)",
                                [.text(payment.id), .text(principal), .text(decision.rawValue), note.sqlValue, .integer(at.milliseconds)])
-                } catch let error as SQLiteError where error.isConstraintViolation {
+                } catch let error as DatabaseError where error.isConstraintViolation {
                     throw ApprovalRefusal.alreadyDecided
                 }
             }
@@ -145,12 +145,12 @@ extension PaymentStore {
         try await database.read { db in try Self.decisions(db, paymentId: paymentId) }
     }
 
-    static func loadDecisions(_ db: SQLiteConnection, into payment: inout PaymentRecord) throws {
+    static func loadDecisions(_ db: StoreConnection, into payment: inout PaymentRecord) throws {
         guard payment.approval != nil else { return }
         payment.approval?.decisions = try decisions(db, paymentId: payment.id)
     }
 
-    static func decisions(_ db: SQLiteConnection, paymentId: String) throws -> [ApprovalRecord] {
+    static func decisions(_ db: StoreConnection, paymentId: String) throws -> [ApprovalRecord] {
         try db.query("SELECT principal, decision, note, at FROM payment_approvals WHERE payment_id = ? ORDER BY id",
                      [.text(paymentId)]) { row in
             try ApprovalRecord(principal: row.text("principal"), decision: ApprovalDecision(rawValue: row.text("decision")) ?? .reject,
@@ -159,7 +159,7 @@ extension PaymentStore {
     }
 
     /// The approval facts of a payment row of ``paymentSelect`` (decisions not loaded).
-    static func approval(_ row: SQLiteRow) throws -> PaymentApproval? {
+    static func approval(_ row: StoreRow) throws -> PaymentApproval? {
         guard let needed = try row.optionalInt("approvals_needed"), needed > 0 else { return nil }
         return try PaymentApproval(
             needed: Int(needed),

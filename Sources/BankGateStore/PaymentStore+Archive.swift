@@ -19,12 +19,12 @@ extension PaymentStore {
     public func archiveStoredFile(bankId: String, kind: String, storedFile: String, size: Int64, sha256: String,
                                   at: Timestamp) async throws -> Int64 {
         try await database.write { db in
-            try db.run("""
+            let insertedID = try db.runReturningID("""
                 INSERT INTO bank_messages (direction, bank_id, kind, exchange, at, size, sha256, stored_file, bytes)
                 VALUES ('inbound', ?, ?, ?, ?, ?, ?, ?, ?)
                 """, [.text(bankId), .text(kind), .text(BankExchange.inboxFile.rawValue), .integer(at.milliseconds),
-                      .integer(size), .text(sha256), .text(storedFile), .blob([])])
-            let row = db.lastInsertRowID
+                      .integer(size), .text(sha256), .text(storedFile), .blob([])]).id
+            let row = insertedID
             try Self.countArchived(db, bankId: bankId, bytes: size, isPrefix: false)
             return row
         }
@@ -112,7 +112,7 @@ extension PaymentStore {
         """
 
     /// Maps a row of ``archivedMessageColumns``.
-    static func archivedMessage(_ row: SQLiteRow) throws -> ArchivedMessage {
+    static func archivedMessage(_ row: StoreRow) throws -> ArchivedMessage {
         try ArchivedMessage(id: row.int("id"), direction: MessageDirection(rawValue: row.text("direction")) ?? .inbound,
                             bankId: row.text("bank_id"), kind: row.text("kind"),
                             exchange: row.optionalText("exchange").flatMap(BankExchange.init(rawValue:)),

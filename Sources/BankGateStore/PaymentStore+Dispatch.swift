@@ -272,7 +272,7 @@ extension PaymentStore {
 
     /// Applies a status report to the submission's payments that can still move.
     /// A rejection whose reason code is in `accountStatusCodes` also sets the debtor account's status.
-    static func apply(_ db: SQLiteConnection, report: StatusReport, to submission: SubmissionRecord, at: Timestamp,
+    static func apply(_ db: StoreConnection, report: StatusReport, to submission: SubmissionRecord, at: Timestamp,
                       followUpAt: Timestamp?, accountStatusCodes: [String: AccountStatus] = [:]) throws {
         var payments = try loadPayments(db, submissionId: submission.id)
         for index in payments.indices {
@@ -299,13 +299,13 @@ extension PaymentStore {
                    [.text((open ? SubmissionState.awaiting : .done).rawValue), .integer(next.milliseconds), .text(submission.id)])
     }
 
-    static func setSubmission(_ db: SQLiteConnection, _ id: String, state: SubmissionState, next: Timestamp, error: String?) throws {
+    static func setSubmission(_ db: StoreConnection, _ id: String, state: SubmissionState, next: Timestamp, error: String?) throws {
         try db.run("UPDATE submissions SET state = ?, next_attempt_at = ?, last_error = COALESCE(?, last_error) WHERE id = ?",
                    [.text(state.rawValue), .integer(next.milliseconds), error.sqlValue, .text(id)])
     }
 
     /// Marks a submission `done` when none of its payments can move any more.
-    static func closeSubmissionIfFinal(_ db: SQLiteConnection, submissionId: String, at: Timestamp) throws {
+    static func closeSubmissionIfFinal(_ db: StoreConnection, submissionId: String, at: Timestamp) throws {
         let open = try db.queryFirst("""
             SELECT COUNT(*) AS open FROM payments
             WHERE submission_id = ? AND status NOT IN ('completed', 'rejected', 'failed', 'cancelled', 'returned')
@@ -318,7 +318,7 @@ extension PaymentStore {
     /// Archives `message` with its size and SHA-256; the account is the submission's unless the
     /// message names one. Returns the archive row.
     @discardableResult
-    static func archive(_ db: SQLiteConnection, bankId: String, submissionId: String?, attempt: Int?,
+    static func archive(_ db: StoreConnection, bankId: String, submissionId: String?, attempt: Int?,
                         message: MessageToArchive, at: Timestamp) throws -> Int64 {
         var accountId = message.accountId
         if accountId == nil, let submissionId {
@@ -326,7 +326,7 @@ extension PaymentStore {
                 try $0.text("debtor_account_id")
             }
         }
-        try db.run("""
+        let insertedID = try db.runReturningID("""
             INSERT INTO bank_messages (direction, bank_id, kind, exchange, account_id, submission_id, request_row, attempt,
                                        http_status, at, size, sha256, bytes)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -334,18 +334,18 @@ extension PaymentStore {
                   accountId.sqlValue, submissionId.sqlValue, message.requestId.map { .integer($0) } ?? .null, attempt.map { .integer(Int64($0)) } ?? .null,
                   message.httpStatus.map { .integer(Int64($0)) } ?? .null, .integer(at.milliseconds),
                   .integer(message.wholeSize ?? Int64(message.bytes.count)), .text(message.wholeSHA256 ?? SHA256.hex(message.bytes)),
-                  .blob(message.bytes)])
-        let row = db.lastInsertRowID
+                  .blob(message.bytes)]).id
+        let row = insertedID
         try countArchived(db, bankId: bankId, bytes: Int64(message.bytes.count), isPrefix: message.wholeSize != nil)
         return row
     }
 
     /// Adds one message holding `bytes` to the bank's running archive totals (`GET /v1/queue`).
-    static func countArchived(_ db: SQLiteConnection, bankId: String, bytes: Int64, isPrefix: Bool) throws {
+    static func countArchived(_ db: StoreConnection, bankId: String, bytes: Int64, isPrefix: Bool) throws {
         try db.run("""
-            INSERT INTO bank_archive_totals (bank_id, messages, bytes, prefixes) VALUES (?, 1, ?, ?)
-            ON CONFLICT (bank_id) DO UPDATE SET messages = messages + 1, bytes = bytes + excluded.bytes,
-                                                prefixes = prefixes + excluded.prefixes
+            INSERT INTO bank_archive_totals AS t (bank_id, messages, bytes, prefixes) VALUES (?, 1, ?, ?)
+            ON CONFLICT (bank_id) DO UPDATE SET messages = t.messages + 1, bytes = t.bytes + excluded.bytes,
+                                                prefixes = t.prefixes + excluded.prefixes
             """, [.text(bankId), .integer(bytes), .integer(isPrefix ? 1 : 0)])
     }
 }

@@ -36,7 +36,7 @@ extension PaymentStore {
 
     /// Clears the hold of `submission` (inside the transaction that sends it), audited, with one
     /// `payment.signing_released` event per payment.
-    static func releaseHold(_ db: SQLiteConnection, submissionId: String, payments: [PaymentRecord], at: Timestamp) throws {
+    static func releaseHold(_ db: StoreConnection, submissionId: String, payments: [PaymentRecord], at: Timestamp) throws {
         let hold = try db.queryFirst("SELECT held_reason, held_kind FROM submissions WHERE id = ?", [.text(submissionId)]) {
             (reason: try $0.optionalText("held_reason"), kind: try $0.optionalText("held_kind").flatMap(HoldKind.init(rawValue:)))
         }
@@ -49,7 +49,7 @@ extension PaymentStore {
         }
     }
 
-    private static func journalHold(_ db: SQLiteConnection, _ payment: PaymentRecord, type: String, reason: String, at: Timestamp) throws {
+    private static func journalHold(_ db: StoreConnection, _ payment: PaymentRecord, type: String, reason: String, at: Timestamp) throws {
         try StoreJournal.audit(db, at: at, actor: "system", action: type, subject: (kind: "payment", id: payment.id), details: reason)
         var json = JSONWriter(capacity: 384)
         json.beginObject()

@@ -37,7 +37,7 @@ extension PaymentStore {
 
     /// `payment` with the status intake gave it when it was held (a suspected duplicate or a payment
     /// of its bank message), for a replay of the first answer.
-    private static func asFirstAnswered(_ db: SQLiteConnection, _ payment: PaymentRecord) throws -> PaymentRecord {
+    private static func asFirstAnswered(_ db: StoreConnection, _ payment: PaymentRecord) throws -> PaymentRecord {
         let heldReason = try db.queryFirst("""
             SELECT reason FROM payment_transitions WHERE payment_id = ? AND from_status = 'received' AND to_status = 'held'
             """, [.text(payment.id)]) { try $0.optionalText("reason") } ?? nil
@@ -54,7 +54,7 @@ extension PaymentStore {
         var resembled: [String: String] = [:]
         var heldSubmissions: [String: String] = [:]
 
-        init(_ db: SQLiteConnection, _ payments: [PaymentDraft], check: DuplicateCheck, at: Timestamp) throws {
+        init(_ db: StoreConnection, _ payments: [PaymentDraft], check: DuplicateCheck, at: Timestamp) throws {
             guard check.isOn else { return }
             struct Key: Hashable {
                 var debtor: String, creditor: String, minor: Int64, currency: String, remittance: String?
@@ -163,7 +163,7 @@ extension PaymentStore {
                               need.map { .integer(Int64($0.approvals)) } ?? .null, need.map { .text($0.rules.joined(separator: ",")) } ?? .null,
                               need.map { .integer($0.expiresAt.milliseconds) } ?? .null]
                             + Self.detailValues(draft.details, draft.creditor))
-                } catch let error as SQLiteError where error.isConstraintViolation && error.message.contains("end_to_end_id") {
+                } catch let error as DatabaseError where error.isConstraintViolation && error.message.contains("end_to_end_id") {
                     throw IntakeConflict.duplicateEndToEndId(draft.endToEndId)
                 }
                 let ids = messageIds[draft.submissionId] ?? ("", "")
@@ -204,7 +204,7 @@ extension PaymentStore {
     /// For a held payment that needed approvals and has not got them (a suspected duplicate held
     /// before it could wait): what it needs, its wait starting at `at` (as long as it was at intake).
     /// Its new expiry is written here.
-    private static func approvalStillNeeded(_ db: SQLiteConnection, _ payment: PaymentRecord, at: Timestamp) throws -> ApprovalNeed? {
+    private static func approvalStillNeeded(_ db: StoreConnection, _ payment: PaymentRecord, at: Timestamp) throws -> ApprovalNeed? {
         guard payment.status == .held, let approval = payment.approval else { return nil }
         let given = try decisions(db, paymentId: payment.id).filter { $0.decision == .approve }.count
         guard given < approval.needed else { return nil }

@@ -139,9 +139,9 @@ extension PaymentStore {
         }
     }
 
-    /// Test seam: after `passing` more writes, every write fails with `failure` (``SQLiteError/diskFull``)
+    /// Test seam: after `passing` more writes, every write fails with `failure` (``DatabaseError/diskFull``)
     /// until called with nil.
-    package func injectWriteFailure(_ failure: SQLiteError?, passing: Int = 0) {
+    package func injectWriteFailure(_ failure: DatabaseError?, passing: Int = 0) {
         database.injectWriteFailure(failure, passing: passing)
     }
 

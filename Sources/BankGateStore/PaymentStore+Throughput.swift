@@ -62,7 +62,7 @@ extension PaymentStore {
 
     /// The smallest transition id whose time is at or after `milliseconds` (one past the last id
     /// when none is), by binary search over the ids.
-    private static func firstTransitionId(_ db: SQLiteConnection, atOrAfter milliseconds: Int64) throws -> Int64 {
+    private static func firstTransitionId(_ db: StoreConnection, atOrAfter milliseconds: Int64) throws -> Int64 {
         guard let bounds = try db.queryFirst("SELECT MIN(id) AS low, MAX(id) AS high FROM payment_transitions", [], {
             try ($0.optionalInt("low"), $0.optionalInt("high"))
         }), var low = bounds.0, var high = bounds.1 else { return 0 }

@@ -23,7 +23,7 @@ extension PaymentStore {
     /// The one place a payment's status changes: checks the state table, updates the row only if
     /// it is still in `payment.status`, appends the audit record and the outbox event — all inside
     /// the caller's transaction.
-    static func transition(_ db: SQLiteConnection, _ payment: inout PaymentRecord, to status: PaymentStatus,
+    static func transition(_ db: StoreConnection, _ payment: inout PaymentRecord, to status: PaymentStatus,
                            cause: TransitionCause, at: Timestamp, attempt: Int? = nil,
                            details: TransitionDetails = TransitionDetails()) throws {
         try PaymentStateMachine.check(from: payment.status, to: status, cause: cause)
@@ -57,7 +57,7 @@ extension PaymentStore {
 
     /// Appends a transition to the payment's history and, unless `audited` is false (intake's
     /// `received`, recorded with the step after it), to the audit trail.
-    static func appendHistory(_ db: SQLiteConnection, paymentId: String, from: PaymentStatus?, to: PaymentStatus,
+    static func appendHistory(_ db: StoreConnection, paymentId: String, from: PaymentStatus?, to: PaymentStatus,
                               cause: TransitionCause, at: Timestamp, attempt: Int, details: TransitionDetails,
                               audited: Bool = true, auditNote: String? = nil) throws {
         try db.run("""
@@ -97,7 +97,7 @@ extension PaymentStore {
         }
     }
 
-    static func appendEvent(_ db: SQLiteConnection, type: String, payment: PaymentRecord, previous: PaymentStatus?,
+    static func appendEvent(_ db: StoreConnection, type: String, payment: PaymentRecord, previous: PaymentStatus?,
                             at: Timestamp) throws {
         var json = JSONWriter(capacity: 512)
         json.beginObject()

@@ -1,22 +1,47 @@
 import BankGateCore
+import BankGateCrypto
+import Foundation
 import Synchronization
 
-/// The durable store of payments, bank messages, the audit trail and the outbox, on SQLite.
+/// The durable store of payments, bank messages, the audit trail and the outbox, on SQLite or
+/// PostgreSQL.
 ///
 /// Every method that changes state runs in one transaction (grouped with concurrent writes by
-/// ``SQLiteDatabase``): the change, its audit records and its outbox events commit together.
+/// ``StoreDatabase``): the change, its audit records and its outbox events commit together.
 public final class PaymentStore: Sendable {
-    let database: SQLiteDatabase
+    let database: StoreDatabase
     /// The directory that holds the database file; archived files too large for a row are copied
     /// under its `archive/` folder and recorded relative to it.
     public let directory: String
     /// Per bank: reason codes that say a rejected payment's debtor account is frozen or closed.
     let learnedStatusCodes = Mutex<[String: [String: AccountStatus]]>([:])
 
-    /// Opens or creates the store at `path` (the file is created with its schema).
-    public init(path: String, maxGroupSize: Int = 512) throws {
-        database = try SQLiteDatabase(path: path, migrations: Schema.migrations, readerCount: 2, maxGroupSize: maxGroupSize)
-        directory = path.lastIndex(of: "/").map { String(path[..<$0]) }.map { $0.isEmpty ? "/" : $0 } ?? "."
+    /// Opens or creates the SQLite store at `path` (the file is created with its schema).
+    ///
+    /// Test seam: with `BANKGATE_TEST_POSTGRES` set to a PostgreSQL URL, the store opens in that
+    /// database instead, in a schema named after `path` (so a test that reopens a path finds its
+    /// data, and two paths never share one). This is how the whole suite runs against PostgreSQL.
+    public convenience init(path: String, maxGroupSize: Int = 512) throws {
+        let directory = path.lastIndex(of: "/").map { String(path[..<$0]) }.map { $0.isEmpty ? "/" : $0 } ?? "."
+        try self.init(location: Self.testLocation(for: path) ?? .sqlite(path: path), directory: directory, maxGroupSize: maxGroupSize)
+    }
+
+    /// Opens or creates the store at `location`; `directory` is the data folder (archived files too
+    /// large for a row are kept under it).
+    public init(location: StoreLocation, directory: String, maxGroupSize: Int = 512) throws {
+        database = try StoreDatabase(location: location, migrations: Schema.migrations, readerCount: 2, maxGroupSize: maxGroupSize)
+        self.directory = directory
+    }
+
+    /// Where the database is.
+    public var location: StoreLocation { database.location }
+
+    /// The PostgreSQL schema standing in for the SQLite file at `path` when the suite runs against
+    /// PostgreSQL (`BANKGATE_TEST_POSTGRES`), else `nil`.
+    static func testLocation(for path: String) -> StoreLocation? {
+        guard let url = ProcessInfo.processInfo.environment["BANKGATE_TEST_POSTGRES"], !url.isEmpty,
+              let server = PostgresLocation(url: url) else { return nil }
+        return .postgres(server.inSchema("t_" + SHA256.hex(SHA256.digest(Array(path.utf8))).prefix(24)))
     }
 
     /// Stops the database threads after pending work.
@@ -25,7 +50,7 @@ public final class PaymentStore: Sendable {
     // MARK: - Columns and row mapping
 
     /// Maps a row of ``paymentSelect``: the payment's columns, then its submission's ids.
-    static func payment(_ row: SQLiteRow) throws -> PaymentRecord {
+    static func payment(_ row: StoreRow) throws -> PaymentRecord {
         guard let currency = try Currency(code: row.text("currency")),
               let status = try PaymentStatus(rawValue: row.text("status")) else {
             throw StoreError.database("corrupt payment row")
@@ -56,7 +81,7 @@ public final class PaymentStore: Sendable {
     }
 
     /// The creditor's address columns, or `nil` when no country is stored (there is none).
-    static func address(_ row: SQLiteRow) throws -> PostalAddress? {
+    static func address(_ row: StoreRow) throws -> PostalAddress? {
         guard let country = try row.optionalText("creditor_country") else { return nil }
         return try PostalAddress(
             street: row.optionalText("creditor_street"), town: row.optionalText("creditor_town"),
@@ -97,7 +122,7 @@ public final class PaymentStore: Sendable {
         request_id
         """
 
-    static func submission(_ row: SQLiteRow) throws -> SubmissionRecord {
+    static func submission(_ row: StoreRow) throws -> SubmissionRecord {
         guard let state = try SubmissionState(rawValue: row.text("state")) else { throw StoreError.database("corrupt submission row") }
         return try SubmissionRecord(
             id: row.text("id"), bankId: row.text("bank_id"), debtorAccountId: row.text("debtor_account_id"),
@@ -110,15 +135,15 @@ public final class PaymentStore: Sendable {
             lastError: row.optionalText("last_error"), requestId: row.optionalText("request_id"))
     }
 
-    static func loadPayment(_ db: SQLiteConnection, id: String) throws -> PaymentRecord? {
+    static func loadPayment(_ db: StoreConnection, id: String) throws -> PaymentRecord? {
         try db.queryFirst(paymentSelect + " WHERE p.id = ?", [.text(id)], payment)
     }
 
-    static func loadPayments(_ db: SQLiteConnection, submissionId: String) throws -> [PaymentRecord] {
+    static func loadPayments(_ db: StoreConnection, submissionId: String) throws -> [PaymentRecord] {
         try db.query(paymentSelect + " WHERE p.submission_id = ? ORDER BY p.seq", [.text(submissionId)], payment)
     }
 
-    static func loadSubmission(_ db: SQLiteConnection, id: String) throws -> SubmissionRecord? {
+    static func loadSubmission(_ db: StoreConnection, id: String) throws -> SubmissionRecord? {
         try db.queryFirst("SELECT \(submissionColumns) FROM submissions WHERE id = ?", [.text(id)], submission)
     }
 }

@@ -201,7 +201,7 @@ public struct OutboxEvent: Sendable, Hashable {
     public var id: String { "evt_\(sequence)" }
 
     /// The event from a row of `seq, type, payment_id, at, payload, tenant`.
-    init(row: SQLiteRow) throws {
+    init(row: StoreRow) throws {
         self.init(sequence: try row.int("seq"), type: try row.text("type"), paymentId: try row.optionalText("payment_id"),
                   at: Timestamp(milliseconds: try row.int("at")), payloadJSON: try row.text("payload"))
         tenant = try row.optionalText("tenant")

@@ -320,7 +320,14 @@ enum Schema {
                 WHERE integrity = 'inconsistent';
             UPDATE bank_transactions SET quarantined = 1
                 WHERE statement_row IN (SELECT id FROM statements WHERE review = 'quarantined');
-            """),
+            """, postgresEdits: [
+                // A PostgreSQL store starts empty: these only have to parse there.
+                ("FROM bank_transactions t JOIN statements s ON s.id = t.statement_row);",
+                 "FROM bank_transactions t JOIN statements s ON s.id = t.statement_row) AS retagged;"),
+                ("SELECT t.statement_row, COALESCE(r.keeper, t.id), t.status = 'booked'",
+                 "SELECT t.statement_row, COALESCE(r.keeper, t.id), CASE WHEN t.status = 'booked' THEN 1 ELSE 0 END"),
+                ("CAST(strftime('%s', 'now') AS BIGINT) * 1000", "CAST(EXTRACT(EPOCH FROM now()) * 1000 AS BIGINT)"),
+            ]),
         // Every exchange with a bank is archived, not only payment messages: each message says which
         // exchange it belongs to (`BankExchange`), the account it concerns, its size and SHA-256 (the
         // digest of rows archived before cannot be computed in SQL; it is computed when they are

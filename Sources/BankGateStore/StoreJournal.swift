@@ -7,7 +7,7 @@ enum StoreJournal {
     /// Appends an outbox event; `paymentId` links it to a payment when it is about one. The event
     /// belongs to `tenant` when given, else to the tenant of `account` (``PaymentStore/assignTenants(_:at:)``);
     /// without either (or without tenants configured) to none.
-    static func appendEvent(_ db: SQLiteConnection, type: String, paymentId: String? = nil, account: String? = nil,
+    static func appendEvent(_ db: StoreConnection, type: String, paymentId: String? = nil, account: String? = nil,
                             tenant: String? = nil, at: Timestamp, payload: String) throws {
         if let tenant {
             try db.run("INSERT INTO outbox_events (type, payment_id, at, payload, tenant) VALUES (?, ?, ?, ?, ?)",
@@ -24,7 +24,7 @@ enum StoreJournal {
     }
 
     /// Appends an audit record to the chain (``AuditChain``).
-    static func audit(_ db: SQLiteConnection, at: Timestamp, actor: String, action: String, subject: (kind: String, id: String),
+    static func audit(_ db: StoreConnection, at: Timestamp, actor: String, action: String, subject: (kind: String, id: String),
                       details: String?) throws {
         try AuditChain.append(db, at: at, actor: actor, action: action, subject: subject, details: details)
     }

@@ -5,7 +5,7 @@ extension PaymentStore {
 
     /// The migrations this build would still apply to the database on `db` (none: current), and
     /// those the database has that this build does not know (a newer bankgate wrote it).
-    public static func migrationDifference(_ db: SQLiteConnection) throws -> (pending: [String], unknown: [String]) {
+    public static func migrationDifference(_ db: StoreConnection) throws -> (pending: [String], unknown: [String]) {
         let applied = try db.query("SELECT name FROM schema_migrations ORDER BY name") { try $0.text("name") }
         let known = Set(migrationNames)
         let appliedSet = Set(applied)

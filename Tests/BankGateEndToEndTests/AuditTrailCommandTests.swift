@@ -64,7 +64,7 @@ final class AuditTrailCommandTests: XCTestCase {
     }
 
     private static func execute(_ path: String, _ sql: String) throws {
-        let db = try SQLiteConnection(path: path)
+        let db = try StoreConnection(path: path)
         _ = try db.run(sql)
     }
 }

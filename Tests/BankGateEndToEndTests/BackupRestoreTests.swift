@@ -68,7 +68,7 @@ final class BackupRestoreTests: XCTestCase {
 
         // The copy is a sound store holding every payment acknowledged before the backup began.
         XCTAssertEqual(try SQLiteBackup.integrityProblems(of: backup), [])
-        let copy = try SQLiteConnection(path: backup, readOnly: true)
+        let copy = try StoreConnection(path: backup, readOnly: true)
         XCTAssertTrue(try AuditTrail.verify(copy).isIntact)
         var missing: [String] = []
         for id in before where try copy.queryFirst("SELECT id FROM payments WHERE id = ?", [.text(id)], { try $0.text("id") }) == nil {
@@ -95,7 +95,7 @@ final class BackupRestoreTests: XCTestCase {
         let restored = try await bankgate(["restore", "--from", backup, "--database", target])
         XCTAssertEqual(restored.status, 0, restored.out + restored.err)
         XCTAssertTrue(restored.out.contains("audit trail intact"), restored.out)
-        let restoredDB = try SQLiteConnection(path: target, readOnly: true)
+        let restoredDB = try StoreConnection(path: target, readOnly: true)
         XCTAssertEqual(try restoredDB.queryFirst("SELECT COUNT(*) AS n FROM payments") { try $0.int("n") },
                        try copy.queryFirst("SELECT COUNT(*) AS n FROM payments") { try $0.int("n") })
         let second = try await bankgate(["restore", "--from", backup, "--database", target])

@@ -11,7 +11,7 @@ final class ArchiveMigrationTests: XCTestCase {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("store.sqlite").path
-        let released = try SQLiteDatabase(path: path, migrations: Array(Schema.migrations.prefix(3)))
+        let released = try StoreDatabase(path: path, migrations: Array(Schema.migrations.prefix(3)))
         let query = Array("<Document>pacs.028</Document>".utf8)
         let answer = Array("<Document>pain.002</Document>".utf8)
         try await released.write { db in
@@ -49,7 +49,7 @@ final class ArchiveMigrationTests: XCTestCase {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("store.sqlite").path
-        let released = try SQLiteDatabase(path: path, migrations: Array(Schema.migrations.prefix(4)))
+        let released = try StoreDatabase(path: path, migrations: Array(Schema.migrations.prefix(4)))
         try await released.write { db in
             try db.run("INSERT INTO bank_messages (direction, bank_id, kind, at, size, bytes) VALUES ('inbound', 'a', 'pain.002', 1, 3, ?)",
                        [.blob([1, 2, 3])])

@@ -35,17 +35,17 @@ final class AuditChainTests: XCTestCase {
     }
 
     private func verify(expectedHead: (id: Int64, hash: String)? = nil) throws -> AuditVerification {
-        let db = try SQLiteConnection(path: path, readOnly: true)
+        let db = try StoreConnection(path: path, readOnly: true)
         return try AuditTrail.verify(db, expectedHead: expectedHead)
     }
 
     private func tamper(_ sql: String, _ arguments: [SQLValue] = []) throws {
-        let db = try SQLiteConnection(path: path)
+        let db = try StoreConnection(path: path)
         _ = try db.run(sql, arguments)
     }
 
     private func record(_ id: Int64) throws -> AuditRecord {
-        let db = try SQLiteConnection(path: path, readOnly: true)
+        let db = try StoreConnection(path: path, readOnly: true)
         return try XCTUnwrap(AuditTrail.records(db, after: id - 1, through: id, limit: 1).first)
     }
 
@@ -156,7 +156,7 @@ final class AuditChainTests: XCTestCase {
 
     func testAnExcerptVerifiesOnItsOwnAndAChangedLineIsNamed() async throws {
         try await makeTrail(count: 9)
-        let db = try SQLiteConnection(path: path, readOnly: true)
+        let db = try StoreConnection(path: path, readOnly: true)
         let range = try XCTUnwrap(AuditTrail.idRange(db, from: t0.adding(milliseconds: 3_000), to: t0.adding(milliseconds: 7_000)))
         XCTAssertEqual(range, 3...7)
         let records = try AuditTrail.records(db, after: range.lowerBound - 1, through: range.upperBound, limit: 100)
@@ -190,7 +190,7 @@ final class AuditChainTests: XCTestCase {
     /// A database from before the chain: its records are chained by migration 012, oldest first,
     /// and records written afterwards continue the chain.
     func testRecordsWrittenBeforeTheChainAreChainedByItsMigration() async throws {
-        let old = try SQLiteDatabase(path: path, migrations: Schema.migrations.filter { $0.name != "012_audit_chain" })
+        let old = try StoreDatabase(path: path, migrations: Schema.migrations.filter { $0.name != "012_audit_chain" })
         try await old.write { db in
             for index in 1...4 {
                 _ = try db.run("INSERT INTO audit_log (at, actor, action, subject_kind, subject_id, details) VALUES (?, 'api', 'x', 'k', ?, NULL)",

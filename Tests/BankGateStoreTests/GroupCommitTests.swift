@@ -7,13 +7,13 @@ import XCTest
 /// transaction cannot begin or is rolled back in the middle.
 final class GroupCommitTests: XCTestCase {
     var directory: URL!
-    var database: SQLiteDatabase!
+    var database: StoreDatabase!
     var path: String { directory.appendingPathComponent("group.sqlite").path }
 
     override func setUp() async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("bankgate-group-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        database = try SQLiteDatabase(path: path, migrations: [
+        database = try StoreDatabase(path: path, migrations: [
             Migration(name: "notes", sql: "CREATE TABLE notes (id INTEGER PRIMARY KEY)"),
         ])
     }
@@ -39,7 +39,7 @@ final class GroupCommitTests: XCTestCase {
         XCTAssertEqual(ran.withLock { $0 }, 0, "no body runs when the transaction did not begin")
         for (id, outcome) in outcomes {
             guard case .failure(let error) = outcome else { return XCTFail("write \(id) reported stored") }
-            XCTAssertEqual((error as? SQLiteError).map { $0.code & 0xFF }, 5, "write \(id): SQLITE_BUSY, got \(error)")
+            XCTAssertEqual((error as? DatabaseError).map { $0.code & 0xFF }, 5, "write \(id): SQLITE_BUSY, got \(error)")
         }
         let stored = try await storedIds()
         XCTAssertEqual(stored, [], "a write reported failed is not in the database")
@@ -93,10 +93,10 @@ final class GroupCommitTests: XCTestCase {
 
     // MARK: - Helpers
 
-    typealias Body = @Sendable (Int, SQLiteConnection) throws -> Void
+    typealias Body = @Sendable (Int, StoreConnection) throws -> Void
 
     /// Submits one write per id concurrently and returns each outcome.
-    static func submit(ids: [Int], to database: SQLiteDatabase, body: @escaping Body) async -> [Int: Result<Void, any Error>] {
+    static func submit(ids: [Int], to database: StoreDatabase, body: @escaping Body) async -> [Int: Result<Void, any Error>] {
         await withTaskGroup(of: (Int, Result<Void, any Error>).self) { group in
             for id in ids {
                 group.addTask {
@@ -115,7 +115,7 @@ final class GroupCommitTests: XCTestCase {
     }
 
     /// Holds the writer in a first write until all `ids` are queued, so that they run as one group.
-    static func submitAsOneGroup(ids: [Int], to database: SQLiteDatabase,
+    static func submitAsOneGroup(ids: [Int], to database: StoreDatabase,
                                  body: @escaping Body) async throws -> [Int: Result<Void, any Error>] {
         let started = DispatchSemaphore(value: 0)
         let proceed = DispatchSemaphore(value: 0)
@@ -153,10 +153,10 @@ struct GroupNotFormed: Error {
 
 /// A second connection to the same file holding the write lock (`BEGIN IMMEDIATE`) until released.
 final class LockHolder: Sendable {
-    private let connection: Mutex<SQLiteConnection?>
+    private let connection: Mutex<StoreConnection?>
 
     init(path: String) throws {
-        let connection = try SQLiteConnection(path: path)
+        let connection = try StoreConnection(path: path)
         try connection.execute("BEGIN IMMEDIATE")
         self.connection = Mutex(connection)
     }

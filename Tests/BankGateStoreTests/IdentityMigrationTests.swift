@@ -23,7 +23,7 @@ final class IdentityMigrationTests: XCTestCase {
     /// an MT940 (`ref:`) and once from a camt.052 (`asr:`), the first one matched; acme-eur's
     /// self-transfer debit stored under its bare reference.
     private func makeOldDatabase() async throws {
-        let old = try SQLiteDatabase(path: path, migrations: Array(Schema.migrations.prefix(2)))
+        let old = try StoreDatabase(path: path, migrations: Array(Schema.migrations.prefix(2)))
         try await old.write { db in
             let statement = """
                 INSERT INTO statements (id, account_id, format, report_kind, message_id, statement_id, statement_date, currency,

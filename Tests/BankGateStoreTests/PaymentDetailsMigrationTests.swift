@@ -20,7 +20,7 @@ final class PaymentDetailsMigrationTests: XCTestCase {
     func testPaymentsFromBeforeMigration007HaveNoDetailsAndNewOnesKeepThem() async throws {
         let path = directory.appendingPathComponent("store.sqlite").path
         XCTAssertEqual(Schema.migrations.map(\.name)[6], "007_payment_details")
-        let released = try SQLiteDatabase(path: path, migrations: Array(Schema.migrations.prefix(6)))
+        let released = try StoreDatabase(path: path, migrations: Array(Schema.migrations.prefix(6)))
         try await released.write { db in
             try db.run("""
                 INSERT INTO submissions (id, bank_id, debtor_account_id, message_id, payment_info_id, message_kind, created_at,

@@ -51,7 +51,7 @@ enum ReconcileStoreBench {
             _ = try await store.accept(drafts, submissions: [submission],
                                        claim: IdempotencyClaim(client: "bench", key: "k\(batch)", fingerprint: "f"), at: now)
         }
-        let connection = try SQLiteConnection(path: path)
+        let connection = try StoreConnection(path: path)
         try connection.execute("UPDATE payments SET status = 'completed'")
 
         // The bank's statement booking each of them.

@@ -19,7 +19,7 @@ extension BankLane {
     /// until the store takes it. The answer exists only in memory until then, and the submission
     /// stays in flight in this lane, so nothing sends it again or asks about it meanwhile.
     ///
-    /// A storage failure (a full disk: ``SQLiteError/isStorageFailure``) is retried with backoff for
+    /// A storage failure (a full disk: ``DatabaseError/isStorageFailure``) is retried with backoff for
     /// as long as it lasts. Any other error is retried a few times, then given up: the submission
     /// is then left `sending` (or due for its next query), and the periodic recovery asks the bank.
     /// On shutdown or cancellation it is given up after a few attempts as well; start-up recovery
@@ -36,7 +36,7 @@ extension BankLane {
                 return
             } catch {
                 failures += 1
-                let storage = (error as? SQLiteError)?.isStorageFailure ?? false
+                let storage = (error as? DatabaseError)?.isStorageFailure ?? false
                 if (!storage || isStopping || Task.isCancelled) && failures >= 3 { throw error }
                 let delay = RetryPolicy.doubled(Int64(storeRetry.baseMilliseconds), times: failures - 1,
                                                 cappedAt: Int64(storeRetry.maxMilliseconds))

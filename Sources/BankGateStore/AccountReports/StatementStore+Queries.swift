@@ -116,7 +116,7 @@ extension StatementStore {
         quarantined
         """
 
-    static func transaction(_ row: SQLiteRow) throws -> BankTransactionRecord {
+    static func transaction(_ row: StoreRow) throws -> BankTransactionRecord {
         guard let currency = try Currency(code: row.text("currency")) else { throw StoreError.database("corrupt transaction row") }
         let draft = try BankTransactionDraft(
             identity: row.text("identity"), statementId: row.text("statement_id"), sequence: Int(row.int("sequence")),
@@ -147,7 +147,7 @@ extension StatementStore {
         expected_closing, new_entries, continuity, state, received_at, review, review_reason, warnings
         """
 
-    static func statementRecord(_ row: SQLiteRow) throws -> StatementRecord {
+    static func statementRecord(_ row: StoreRow) throws -> StatementRecord {
         let draft = try statementDraft(row)
         let state = try row.text("state")
         let completion = try state == "complete"

@@ -32,7 +32,7 @@ extension StatementStore {
     /// visible, and every booked entry among them gets its `transaction.booked` event, once.
     ///
     /// A staged entry another import of the same entry completed first was published by that one.
-    static func publish(_ db: SQLiteConnection, row: Int64, draft: StatementDraft, at: Timestamp) throws {
+    static func publish(_ db: StoreConnection, row: Int64, draft: StatementDraft, at: Timestamp) throws {
         let promoted = try db.query("""
             SELECT t.id, t.staged, e.booking_date FROM statement_entries e JOIN bank_transactions t ON t.id = e.transaction_id
             WHERE e.statement_row = ? AND e.booked = 1 AND t.status != 'booked' ORDER BY t.id
@@ -70,7 +70,7 @@ extension StatementStore {
     /// Rolls back the import of the statement at `row`, unless it completed: deletes the entries it
     /// staged that no other statement carries, forgets which entries it carried, and marks it
     /// `failed`, audited as `action`. Returns how many entries were deleted.
-    static func rollBack(_ db: SQLiteConnection, row: Int64, action: String, reason: String, at: Timestamp) throws -> Int {
+    static func rollBack(_ db: StoreConnection, row: Int64, action: String, reason: String, at: Timestamp) throws -> Int {
         guard let state = try db.queryFirst("SELECT state FROM statements WHERE id = ?", [.integer(row)], { try $0.text("state") }),
               state != "complete" else { return 0 }
         // An entry staged here that another import in progress also carries stays staged for it.

@@ -11,7 +11,7 @@ public import BankGateCore
 /// back (``failStatement(row:reason:at:)``), and so, at start-up, is one a crash interrupted
 /// (``rollBackInterruptedImports(at:)``); the next delivery of the file imports it afresh.
 public final class StatementStore: Sendable {
-    let database: SQLiteDatabase
+    let database: StoreDatabase
 
     /// A view of the statement tables of `store`'s database.
     public init(sharing store: PaymentStore) {
@@ -42,7 +42,7 @@ public final class StatementStore: Sendable {
                 }
                 return Registration(row: existing.0, alreadyComplete: existing.1 == "complete")
             }
-            try db.run("""
+            let insertedID = try db.runReturningID("""
                 INSERT INTO statements (account_id, format, report_kind, message_id, statement_id, electronic_seq, legal_seq, page,
                     bank_created_at, from_date, to_date, statement_date, currency, state, source, source_name, received_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'importing', ?, ?, ?)
@@ -50,8 +50,8 @@ public final class StatementStore: Sendable {
                       .text(draft.statementId), draft.electronicSequence.sqlValue, draft.legalSequence.sqlValue,
                       draft.page.map { .integer(Int64($0)) } ?? .null, draft.bankCreatedAt.sqlValue, draft.fromDate.sqlValue,
                       draft.toDate.sqlValue, .text(draft.statementDate), .text(draft.currency.code), .text(draft.source.rawValue),
-                      draft.sourceName.sqlValue, .integer(at.milliseconds)])
-            let row = db.lastInsertRowID
+                      draft.sourceName.sqlValue, .integer(at.milliseconds)]).id
+            let row = insertedID
             try StoreJournal.audit(db, at: at, actor: "system", action: "statement.received", subject: ("statement", "stm_\(row)"),
                            details: "\(draft.format) \(draft.statementId) for \(draft.accountId) via \(draft.source.rawValue)")
             return Registration(row: row, alreadyComplete: false)
@@ -80,7 +80,7 @@ public final class StatementStore: Sendable {
             var result = InsertResult()
             for draft in drafts {
                 let booked: SQLValue = .integer(draft.status == "booked" ? 1 : 0)
-                let changed = try db.run("""
+                let (changed, insertedID) = try db.runReturningID("""
                     INSERT INTO bank_transactions (account_id, identity, statement_row, statement_id, sequence, booking_date, value_date,
                         amount_minor, currency, status, reversal, bank_reference, account_servicer_reference, end_to_end_id,
                         instruction_id, message_id, payment_info_id, uetr, counterparty_name, counterparty_account, counterparty_bank,
@@ -91,7 +91,7 @@ public final class StatementStore: Sendable {
                     """, Self.arguments(draft, accountId: accountId, statementRow: statementRow, at: at))
                 let bookingDate: SQLValue = draft.status == "booked" ? draft.bookingDate.sqlValue : .null
                 if changed == 1 {
-                    let row = db.lastInsertRowID
+                    let row = insertedID
                     try Self.link(db, statementRow: statementRow, transactionRow: row, booked: booked, bookingDate: bookingDate)
                     result.inserted.append(row)
                     continue
@@ -116,12 +116,12 @@ public final class StatementStore: Sendable {
 
     /// Records that the statement at `statementRow` carried the entry stored at `transactionRow`,
     /// booked (on `bookingDate`) or not.
-    private static func link(_ db: SQLiteConnection, statementRow: Int64, transactionRow: Int64, booked: SQLValue,
+    private static func link(_ db: StoreConnection, statementRow: Int64, transactionRow: Int64, booked: SQLValue,
                              bookingDate: SQLValue) throws {
         try db.run("""
-            INSERT INTO statement_entries (statement_row, transaction_id, booked, booking_date) VALUES (?, ?, ?, ?)
-            ON CONFLICT (statement_row, transaction_id) DO UPDATE SET booked = MAX(booked, excluded.booked),
-                booking_date = COALESCE(excluded.booking_date, booking_date)
+            INSERT INTO statement_entries AS e (statement_row, transaction_id, booked, booking_date) VALUES (?, ?, ?, ?)
+            ON CONFLICT (statement_row, transaction_id) DO UPDATE SET booked = MAX(e.booked, excluded.booked),
+                booking_date = COALESCE(excluded.booking_date, e.booking_date)
             """, [.integer(statementRow), .integer(transactionRow), booked, bookingDate])
     }
 
@@ -221,7 +221,7 @@ public final class StatementStore: Sendable {
     /// Lets a statement's entries and balances count: releases the entries it carried, records its
     /// balances (a later report of a balance of the same type and date replaces an earlier one), and
     /// marks quarantined statements of the same account, kind and date as replaced.
-    private static func release(_ db: SQLiteConnection, row: Int64, draft: StatementDraft, at: Timestamp) throws {
+    private static func release(_ db: StoreConnection, row: Int64, draft: StatementDraft, at: Timestamp) throws {
         try db.run("""
             UPDATE bank_transactions SET quarantined = 0, updated_at = ?
             WHERE quarantined = 1 AND id IN (SELECT transaction_id FROM statement_entries WHERE statement_row = ?)
@@ -295,7 +295,7 @@ public final class StatementStore: Sendable {
 
     // MARK: - Continuity
 
-    private static func checkContinuity(_ db: SQLiteConnection, row: Int64, draft: StatementDraft, completion: StatementCompletion,
+    private static func checkContinuity(_ db: StoreConnection, row: Int64, draft: StatementDraft, completion: StatementCompletion,
                                         at: Timestamp, outcome: Outcome) throws -> Outcome {
         var outcome = outcome
         let sequence = draft.sequenceNumber
@@ -366,15 +366,15 @@ public final class StatementStore: Sendable {
         return outcome
     }
 
-    private static func openGap(_ db: SQLiteConnection, draft: StatementDraft, fromSequence: Int64?, toSequence: Int64?,
+    private static func openGap(_ db: StoreConnection, draft: StatementDraft, fromSequence: Int64?, toSequence: Int64?,
                                 fromDate: String, toDate: String, reason: String, at: Timestamp,
                                 detail: (expected: Int64, found: Int64)? = nil) throws -> StatementGap {
-        try db.run("""
+        let insertedID = try db.runReturningID("""
             INSERT INTO statement_gaps (account_id, report_kind, from_seq, to_seq, from_date, to_date, reason, state, detected_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?)
             """, [.text(draft.accountId), .text(draft.reportKind.rawValue), fromSequence.sqlValue, toSequence.sqlValue, .text(fromDate),
-                  .text(toDate), .text(reason), .integer(at.milliseconds)])
-        let gap = StatementGap(id: db.lastInsertRowID, accountId: draft.accountId, reportKind: draft.reportKind,
+                  .text(toDate), .text(reason), .integer(at.milliseconds)]).id
+        let gap = StatementGap(id: insertedID, accountId: draft.accountId, reportKind: draft.reportKind,
                                fromSequence: fromSequence, toSequence: toSequence, fromDate: fromDate, toDate: toDate,
                                reason: reason, state: "open", pulls: 0)
         var json = JSONWriter(capacity: 256)
@@ -400,7 +400,7 @@ public final class StatementStore: Sendable {
 
     /// Closes the account's open sequence gaps whose every number is now present, and date gaps
     /// (no sequence numbers) once a statement dated inside them has arrived.
-    private static func closeFilledGaps(_ db: SQLiteConnection, draft: StatementDraft, at: Timestamp) throws -> [Int64] {
+    private static func closeFilledGaps(_ db: StoreConnection, draft: StatementDraft, at: Timestamp) throws -> [Int64] {
         let open = try db.query("""
             SELECT id, from_seq, to_seq, from_date, to_date FROM statement_gaps
             WHERE state = 'open' AND account_id = ? AND report_kind = ? AND reason = 'sequence_gap'
@@ -430,7 +430,7 @@ public final class StatementStore: Sendable {
 
     // MARK: - Rows
 
-    static func loadDraft(_ db: SQLiteConnection, row: Int64) throws -> StatementDraft? {
+    static func loadDraft(_ db: StoreConnection, row: Int64) throws -> StatementDraft? {
         try db.queryFirst("SELECT \(statementColumns) FROM statements WHERE id = ?", [.integer(row)], statementDraft)
     }
 
@@ -439,7 +439,7 @@ public final class StatementStore: Sendable {
         from_date, to_date, statement_date, currency, source, source_name
         """
 
-    static func statementDraft(_ row: SQLiteRow) throws -> StatementDraft {
+    static func statementDraft(_ row: StoreRow) throws -> StatementDraft {
         guard let currency = try Currency(code: row.text("currency")), let source = try StatementSource(rawValue: row.text("source")) else {
             throw StoreError.database("corrupt statement row")
         }
@@ -464,7 +464,7 @@ public final class StatementStore: Sendable {
          .integer(Int64(draft.sourceLine)), .text(draft.sourcePath), .integer(at.milliseconds), .integer(at.milliseconds)]
     }
 
-    static func appendTransactionEvent(_ db: SQLiteConnection, type: String, row: Int64, accountId: String,
+    static func appendTransactionEvent(_ db: StoreConnection, type: String, row: Int64, accountId: String,
                                        draft: BankTransactionDraft, at: Timestamp, extra: ((inout JSONWriter) -> Void)? = nil) throws {
         var json = JSONWriter(capacity: 512)
         json.beginObject()

@@ -100,7 +100,7 @@ extension PaymentStore {
     /// account, counting those not rejected, cancelled or failed. By the resemblance index (debtor
     /// account, creditor account, …): the planner would otherwise walk the account's index by `seq`,
     /// every earlier payment of the account.
-    static func isNewCreditor(_ db: SQLiteConnection, _ payment: PaymentRecord) throws -> Bool {
+    static func isNewCreditor(_ db: StoreConnection, _ payment: PaymentRecord) throws -> Bool {
         try db.queryFirst("""
             SELECT 1 AS seen FROM payments INDEXED BY payments_resemblance WHERE debtor_account_id = ?1 AND creditor_account = ?2
                 AND seq < (SELECT seq FROM payments WHERE id = ?3) AND status NOT IN ('rejected', 'cancelled', 'failed') LIMIT 1
@@ -108,14 +108,14 @@ extension PaymentStore {
     }
 
     /// Inserts the firing unless it is recorded already; then its audit record and event.
-    static func recordAlert(_ db: SQLiteConnection, _ occurrence: AlertOccurrence, at: Timestamp) throws -> AlertFiring? {
-        let inserted = try db.run("""
+    static func recordAlert(_ db: StoreConnection, _ occurrence: AlertOccurrence, at: Timestamp) throws -> AlertFiring? {
+        let (inserted, insertedID) = try db.runReturningID("""
             INSERT INTO alert_firings (rule, subject_kind, subject_id, occurrence, condition, payment_id, fired_at, details)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (rule, subject_kind, subject_id, occurrence) DO NOTHING
             """, [.text(occurrence.rule), .text(occurrence.subjectKind), .text(occurrence.subjectId), .text(occurrence.occurrence),
                   .text(occurrence.condition), occurrence.paymentId.sqlValue, .integer(at.milliseconds), .text(occurrence.detailsJSON)])
         guard inserted == 1 else { return nil }
-        let firing = AlertFiring(id: db.lastInsertRowID, rule: occurrence.rule, subjectKind: occurrence.subjectKind,
+        let firing = AlertFiring(id: insertedID, rule: occurrence.rule, subjectKind: occurrence.subjectKind,
                                  subjectId: occurrence.subjectId, occurrence: occurrence.occurrence, condition: occurrence.condition,
                                  paymentId: occurrence.paymentId, firedAt: at, detailsJSON: occurrence.detailsJSON)
         try StoreJournal.audit(db, at: at, actor: "system", action: "alert.fired", subject: ("alert", "alf_\(firing.id)"),

@@ -61,7 +61,7 @@ enum AuditChain {
 
     /// Appends a record after the chain's last one and returns it.
     @discardableResult
-    static func append(_ db: SQLiteConnection, at: Timestamp, actor: String, action: String,
+    static func append(_ db: StoreConnection, at: Timestamp, actor: String, action: String,
                        subject: (kind: String, id: String), details: String?) throws -> AuditRecord {
         let head = try db.queryFirst("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1") {
             (id: try $0.int("id"), hash: try $0.optionalText("hash"))
@@ -79,7 +79,7 @@ enum AuditChain {
 
     /// Chains the records written before the chain existed (migration `012_audit_chain`), in id
     /// order, from ``genesis``.
-    static func chainExisting(_ db: SQLiteConnection) throws {
+    static func chainExisting(_ db: StoreConnection) throws {
         var previous = genesis
         var after: Int64 = 0
         while true {
@@ -105,7 +105,7 @@ enum AuditChain {
     }
 
     /// Reads records `fromId...toId` (at most `limit`), in id order.
-    static func records(_ db: SQLiteConnection, after: Int64, through: Int64 = .max, limit: Int) throws -> [AuditRecord] {
+    static func records(_ db: StoreConnection, after: Int64, through: Int64 = .max, limit: Int) throws -> [AuditRecord] {
         try db.query("""
             SELECT id, at, actor, action, subject_kind, subject_id, details, previous_hash, hash FROM audit_log
             WHERE id > ? AND id <= ? ORDER BY id LIMIT ?

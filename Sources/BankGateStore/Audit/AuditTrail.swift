@@ -22,7 +22,7 @@ public enum AuditTrail {
     public static let genesis = AuditChain.genesis
 
     /// The chain's last record, `nil` for an empty trail.
-    public static func head(_ db: SQLiteConnection) throws -> AuditRecord? {
+    public static func head(_ db: StoreConnection) throws -> AuditRecord? {
         let last = try db.queryFirst("SELECT MAX(id) AS id FROM audit_log") { try $0.optionalInt("id") } ?? nil
         guard let last else { return nil }
         return try AuditChain.records(db, after: last - 1, limit: 1).first
@@ -31,7 +31,7 @@ public enum AuditTrail {
     /// Walks the whole chain from its first record and names the first record that was altered,
     /// removed or inserted. With `expectedHead` (an id and hash a log line recorded), also checks
     /// that the chain still holds that record with that hash.
-    public static func verify(_ db: SQLiteConnection, expectedHead: (id: Int64, hash: String)? = nil) throws -> AuditVerification {
+    public static func verify(_ db: StoreConnection, expectedHead: (id: Int64, hash: String)? = nil) throws -> AuditVerification {
         var verifier = AuditChainVerifier()
         var after: Int64 = 0
         walk: while true {
@@ -49,7 +49,7 @@ public enum AuditTrail {
 
     /// The records written from `from` to `to` (inclusive, milliseconds), in id order, `limit`
     /// at a time after record `after`.
-    public static func records(_ db: SQLiteConnection, from: Timestamp, to: Timestamp, after: Int64, limit: Int) throws -> [AuditRecord] {
+    public static func records(_ db: StoreConnection, from: Timestamp, to: Timestamp, after: Int64, limit: Int) throws -> [AuditRecord] {
         // Ids grow with time only roughly (a clock may step back): select by time, walk by id.
         try db.query("""
             SELECT id, at, actor, action, subject_kind, subject_id, details, previous_hash, hash FROM audit_log
@@ -63,12 +63,12 @@ public enum AuditTrail {
     }
 
     /// The records with ids `first...last`, `limit` at a time after `after`.
-    public static func records(_ db: SQLiteConnection, after: Int64, through last: Int64, limit: Int) throws -> [AuditRecord] {
+    public static func records(_ db: StoreConnection, after: Int64, through last: Int64, limit: Int) throws -> [AuditRecord] {
         try AuditChain.records(db, after: after, through: last, limit: limit)
     }
 
     /// The first and last id of the records written from `from` to `to`, `nil` when there are none.
-    public static func idRange(_ db: SQLiteConnection, from: Timestamp, to: Timestamp) throws -> ClosedRange<Int64>? {
+    public static func idRange(_ db: StoreConnection, from: Timestamp, to: Timestamp) throws -> ClosedRange<Int64>? {
         let bounds = try db.queryFirst("SELECT MIN(id) AS first, MAX(id) AS last FROM audit_log WHERE at >= ? AND at <= ?",
                                        [.integer(from.milliseconds), .integer(to.milliseconds)]) {
             (try $0.optionalInt("first"), try $0.optionalInt("last"))

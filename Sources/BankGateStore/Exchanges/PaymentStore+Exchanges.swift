@@ -105,7 +105,7 @@ extension PaymentStore {
         }
     }
 
-    static func exchangeMessage(_ row: SQLiteRow) throws -> ExchangeMessage {
+    static func exchangeMessage(_ row: StoreRow) throws -> ExchangeMessage {
         try ExchangeMessage(id: row.int("id"), direction: MessageDirection(rawValue: row.text("direction")) ?? .inbound,
                             bankId: row.text("bank_id"), kind: row.text("kind"),
                             exchange: row.optionalText("exchange").flatMap(BankExchange.init(rawValue:)),
@@ -115,7 +115,7 @@ extension PaymentStore {
     }
 
     /// The messages opening exchanges that pass `filter`'s SQL filters, before row `before`, newest first.
-    static func exchangeHeads(_ db: SQLiteConnection, _ filter: BankExchangeFilter, before: Int64, limit: Int) throws -> [ExchangeMessage] {
+    static func exchangeHeads(_ db: StoreConnection, _ filter: BankExchangeFilter, before: Int64, limit: Int) throws -> [ExchangeMessage] {
         var conditions = [opensExchange, "id < ?"]
         var arguments: [SQLValue] = [.integer(before)]
         if let bankId = filter.bankId {
@@ -151,7 +151,7 @@ extension PaymentStore {
     }
 
     /// The exchange `head` opens: its answer, outcome, payments and statements.
-    static func exchangeEntry(_ db: SQLiteConnection, head: ExchangeMessage) throws -> BankExchangeEntry {
+    static func exchangeEntry(_ db: StoreConnection, head: ExchangeMessage) throws -> BankExchangeEntry {
         let kind = BankExchangeKind(opening: head.exchange, direction: head.direction) ?? .inboxFile
         let answer = head.direction == .outbound ? try exchangeAnswer(db, to: head) : nil
         var paymentIds: [String] = []
@@ -177,7 +177,7 @@ extension PaymentStore {
     }
 
     /// The inbound message answering the outbound `request`.
-    static func exchangeAnswer(_ db: SQLiteConnection, to request: ExchangeMessage) throws -> ExchangeMessage? {
+    static func exchangeAnswer(_ db: StoreConnection, to request: ExchangeMessage) throws -> ExchangeMessage? {
         guard let submissionId = request.submissionId else {
             return try db.queryFirst("""
                 SELECT \(exchangeSummaryColumns) FROM bank_messages WHERE request_row = ? AND direction = 'inbound' ORDER BY id LIMIT 1
@@ -195,7 +195,7 @@ extension PaymentStore {
     }
 
     /// How the exchange ended, and its error code.
-    static func exchangeOutcome(_ db: SQLiteConnection, head: ExchangeMessage,
+    static func exchangeOutcome(_ db: StoreConnection, head: ExchangeMessage,
                                 answer: ExchangeMessage?) throws -> (BankExchangeOutcome, String?) {
         if head.direction == .inbound { return (.ok, nil) }
         if head.kind == "encoding-error" || head.kind == "signing-error" { return (.error, head.kind) }

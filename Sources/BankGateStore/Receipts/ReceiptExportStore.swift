@@ -5,7 +5,7 @@ public import BankGateCore
 /// `receipt_export`, action `receipt_export.<step>`). Progress while it runs is a figure, not a
 /// step: it is updated without an audit record. Shares the payment store's database.
 public final class ReceiptExportStore: Sendable {
-    let database: SQLiteDatabase
+    let database: StoreDatabase
 
     /// A view of the export table of `store`'s database.
     public init(sharing store: PaymentStore) {
@@ -16,12 +16,12 @@ public final class ReceiptExportStore: Sendable {
     public func create(accountIds: [String], fromDate: String, toDate: String, receiptCount: Int64, requestedBy: String,
                        at: Timestamp) async throws -> ReceiptExportRecord {
         try await database.write { db in
-            try db.run("""
+            let insertedID = try db.runReturningID("""
                 INSERT INTO receipt_exports (requested_by, accounts, from_date, to_date, state, receipt_count, progress_permille, created_at)
                 VALUES (?, ?, ?, ?, 'queued', ?, 0, ?)
                 """, [.text(requestedBy), .text(accountIds.joined(separator: "\n")), .text(fromDate), .text(toDate),
-                      .integer(receiptCount), .integer(at.milliseconds)])
-            let row = db.lastInsertRowID
+                      .integer(receiptCount), .integer(at.milliseconds)]).id
+            let row = insertedID
             try StoreJournal.audit(db, at: at, actor: requestedBy, action: "receipt_export.created", subject: ("receipt_export", "rex_\(row)"),
                                    details: "accounts \(accountIds.joined(separator: ", ")) booked \(fromDate) to \(toDate): "
                                        + "\(receiptCount) receipts")
@@ -106,7 +106,7 @@ public final class ReceiptExportStore: Sendable {
     }
 
     private func finish(id: String, at: Timestamp, action: String, details: String,
-                        _ update: @escaping @Sendable (SQLiteConnection, Int64) throws -> Void) async throws -> ReceiptExportRecord {
+                        _ update: @escaping @Sendable (StoreConnection, Int64) throws -> Void) async throws -> ReceiptExportRecord {
         guard let row = ReceiptExportRecord.rowId(id) else { throw StoreError.notFound("receipt export") }
         return try await database.write { db in
             guard let current = try Self.load(db, row: row) else { throw StoreError.notFound("receipt export") }
@@ -120,11 +120,11 @@ public final class ReceiptExportStore: Sendable {
         }
     }
 
-    static func load(_ db: SQLiteConnection, row: Int64) throws -> ReceiptExportRecord? {
+    static func load(_ db: StoreConnection, row: Int64) throws -> ReceiptExportRecord? {
         try db.queryFirst("SELECT * FROM receipt_exports WHERE id = ?", [.integer(row)], record)
     }
 
-    static func record(_ row: SQLiteRow) throws -> ReceiptExportRecord {
+    static func record(_ row: StoreRow) throws -> ReceiptExportRecord {
         try ReceiptExportRecord(
             id: "rex_\(row.int("id"))", requestedBy: row.text("requested_by"),
             accountIds: row.text("accounts").split(separator: "\n").map(String.init), fromDate: row.text("from_date"),

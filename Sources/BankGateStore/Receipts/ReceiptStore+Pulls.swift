@@ -11,16 +11,16 @@ extension ReceiptStore {
     /// - Returns: the run with its id (`rpl_<n>`).
     public func recordPull(_ run: ReceiptPullRun) async throws -> ReceiptPullRun {
         try await database.write { db in
-            try db.run("""
+            let insertedID = try db.runReturningID("""
                 INSERT INTO receipt_pulls (account_id, booking_date, trigger, attempt, started_at, finished_at, outcome, listed,
                     new_receipts, error_code, error_message, next_attempt_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, [.text(run.accountId), .text(run.bookingDate), .text(run.trigger.rawValue), .integer(Int64(run.attempt)),
                       .integer(run.startedAt.milliseconds), .integer(run.finishedAt.milliseconds), .text(run.outcome),
                       .integer(Int64(run.listed)), .integer(Int64(run.newReceipts)), run.errorCode.sqlValue,
-                      run.errorMessage.sqlValue, (run.nextAttemptAt?.milliseconds).sqlValue])
+                      run.errorMessage.sqlValue, (run.nextAttemptAt?.milliseconds).sqlValue]).id
             var recorded = run
-            recorded.id = "rpl_\(db.lastInsertRowID)"
+            recorded.id = "rpl_\(insertedID)"
             let key: [SQLValue] = [.text(run.accountId), .text(run.bookingDate)]
             var details = "\(recorded.id) \(run.bookingDate) \(run.trigger.rawValue) attempt \(run.attempt): "
                 + (run.succeeded ? "\(run.listed) listed, \(run.newReceipts) new" : "\(run.errorCode ?? "failed"): \(run.errorMessage ?? "-")")
@@ -74,14 +74,14 @@ extension ReceiptStore {
                     let existing = try db.queryFirst("SELECT attempts FROM receipt_pulls_due WHERE account_id = ? AND booking_date = ?",
                                                      key) { try $0.int("attempts") }
                     try db.run("""
-                        INSERT INTO receipt_pulls_due (account_id, booking_date, trigger, since, last_completed_at, attempts)
+                        INSERT INTO receipt_pulls_due AS d (account_id, booking_date, trigger, since, last_completed_at, attempts)
                         VALUES (?1, ?2, 'after_payment', ?3, ?3, 0)
                         ON CONFLICT (account_id, booking_date) DO UPDATE SET
-                            last_completed_at = MAX(COALESCE(last_completed_at, 0), excluded.last_completed_at),
-                            since = CASE WHEN attempts > 0 THEN excluded.since ELSE since END,
-                            trigger = CASE WHEN attempts > 0 THEN 'after_payment' ELSE trigger END,
-                            next_attempt_at = CASE WHEN attempts > 0 THEN NULL ELSE next_attempt_at END,
-                            attempts = CASE WHEN attempts > 0 THEN 0 ELSE attempts END
+                            last_completed_at = MAX(COALESCE(d.last_completed_at, 0), excluded.last_completed_at),
+                            since = CASE WHEN d.attempts > 0 THEN excluded.since ELSE d.since END,
+                            trigger = CASE WHEN d.attempts > 0 THEN 'after_payment' ELSE d.trigger END,
+                            next_attempt_at = CASE WHEN d.attempts > 0 THEN NULL ELSE d.next_attempt_at END,
+                            attempts = CASE WHEN d.attempts > 0 THEN 0 ELSE d.attempts END
                         """, key + [.integer(row.at)])
                     if existing == nil || existing! > 0 {
                         try StoreJournal.audit(db, at: at, actor: "system", action: "receipt.pull_due", subject: ("account", row.account),
@@ -204,7 +204,7 @@ extension ReceiptStore {
         }
     }
 
-    private static func due(_ row: SQLiteRow) throws -> ReceiptPullDue {
+    private static func due(_ row: StoreRow) throws -> ReceiptPullDue {
         try ReceiptPullDue(accountId: row.text("account_id"), bookingDate: row.text("booking_date"), trigger: row.value("trigger"),
                            since: Timestamp(milliseconds: row.int("since")),
                            lastCompletedAt: row.optionalInt("last_completed_at").map(Timestamp.init(milliseconds:)),
@@ -212,7 +212,7 @@ extension ReceiptStore {
                            nextAttemptAt: row.optionalInt("next_attempt_at").map(Timestamp.init(milliseconds:)))
     }
 
-    private static func run(_ row: SQLiteRow) throws -> ReceiptPullRun {
+    private static func run(_ row: StoreRow) throws -> ReceiptPullRun {
         try ReceiptPullRun(id: "rpl_\(row.int("id"))", accountId: row.text("account_id"), bookingDate: row.text("booking_date"),
                            trigger: row.value("trigger"), attempt: Int(row.int("attempt")),
                            startedAt: Timestamp(milliseconds: row.int("started_at")),

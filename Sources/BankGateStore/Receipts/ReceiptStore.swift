@@ -6,7 +6,7 @@ public import BankGateCore
 /// A receipt is stored once per account and bank identity (receipt number, else bank serial, else
 /// the file's hash): storing it again finds the one stored before and adds no row.
 public final class ReceiptStore: Sendable {
-    let database: SQLiteDatabase
+    let database: StoreDatabase
 
     /// A view of the receipt tables of `store`'s database.
     public init(sharing store: PaymentStore) {
@@ -18,7 +18,7 @@ public final class ReceiptStore: Sendable {
     /// the stored one is returned, and only links it lacked are added (audited `receipt.linked`).
     public func insert(_ draft: ReceiptDraft, links: [ReceiptLinkDraft], at: Timestamp) async throws -> ReceiptInsertResult {
         try await database.write { db in
-            let changed = try db.run("""
+            let (changed, insertedID) = try db.runReturningID("""
                 INSERT INTO receipts (bank_id, account_id, receipt_key, booking_date, amount_minor, currency, direction,
                     counterparty_name, counterparty_account, counterparty_bank, receipt_number, bank_serial, client_reference, kind,
                     purpose, content_type, sha256, size, origin, template, source_message_id, created_at)
@@ -33,7 +33,7 @@ public final class ReceiptStore: Sendable {
             let inserted = changed == 1
             let row: Int64
             if inserted {
-                row = db.lastInsertRowID
+                row = insertedID
             } else {
                 guard let existing = try db.queryFirst("SELECT id FROM receipts WHERE account_id = ? AND receipt_key = ?",
                                                        [.text(draft.accountId), .text(draft.identity)], { try $0.int("id") }) else {
@@ -117,7 +117,7 @@ public final class ReceiptStore: Sendable {
     // MARK: - Rows
 
     /// Adds `link` unless the receipt has it already; true when added.
-    private static func addLink(_ db: SQLiteConnection, receiptRow: Int64, _ link: ReceiptLinkDraft, at: Timestamp) throws -> Bool {
+    private static func addLink(_ db: StoreConnection, receiptRow: Int64, _ link: ReceiptLinkDraft, at: Timestamp) throws -> Bool {
         let transactionRow: SQLValue = link.transactionId.flatMap(BankTransactionRecord.rowId).map(SQLValue.integer) ?? .null
         guard link.paymentId != nil || transactionRow != .null else { return false }
         let present = try db.queryFirst("""
@@ -131,7 +131,7 @@ public final class ReceiptStore: Sendable {
         return true
     }
 
-    static func load(_ db: SQLiteConnection, row: Int64) throws -> ReceiptRecord? {
+    static func load(_ db: StoreConnection, row: Int64) throws -> ReceiptRecord? {
         guard var record = try db.queryFirst("""
             SELECT id, bank_id, account_id, booking_date, amount_minor, currency, direction, counterparty_name, counterparty_account,
                 counterparty_bank, receipt_number, bank_serial, client_reference, kind, purpose, content_type, sha256, size, origin,
@@ -141,7 +141,7 @@ public final class ReceiptStore: Sendable {
         return record
     }
 
-    static func links(_ db: SQLiteConnection, receiptRow: Int64) throws -> [ReceiptLink] {
+    static func links(_ db: StoreConnection, receiptRow: Int64) throws -> [ReceiptLink] {
         try db.query("""
             SELECT receipt_id, payment_id, transaction_id, method, confirmed, created_at FROM receipt_links WHERE receipt_id = ? ORDER BY id
             """, [.integer(receiptRow)]) { row in
@@ -151,7 +151,7 @@ public final class ReceiptStore: Sendable {
         }
     }
 
-    static func receipt(_ row: SQLiteRow) throws -> ReceiptRecord {
+    static func receipt(_ row: StoreRow) throws -> ReceiptRecord {
         guard let currency = try Currency(code: row.text("currency")) else { throw StoreError.database("corrupt receipt row") }
         let draft = try ReceiptDraft(
             bankId: row.text("bank_id"), accountId: row.text("account_id"), bookingDate: row.text("booking_date"),

@@ -7,7 +7,7 @@ public import BankGateCore
 /// change writes an audit record and, where the ledger must know, an outbox event, in the same
 /// transaction.
 public final class ReconciliationStore: Sendable {
-    let database: SQLiteDatabase
+    let database: StoreDatabase
 
     public init(sharing store: PaymentStore) {
         database = store.database
@@ -334,7 +334,7 @@ public final class ReconciliationStore: Sendable {
     // MARK: - Internals
 
     /// Neither the transaction nor the target has a confirmed match.
-    static func isFree(_ db: SQLiteConnection, transactionRow: Int64, target: MatchTarget) throws -> Bool {
+    static func isFree(_ db: StoreConnection, transactionRow: Int64, target: MatchTarget) throws -> Bool {
         let transactionTaken = try db.queryFirst("""
             SELECT 1 AS found FROM reconciliation_matches WHERE transaction_id = ? AND state = 'confirmed'
             """, [.integer(transactionRow)], { try $0.int("found") }) != nil
@@ -349,20 +349,20 @@ public final class ReconciliationStore: Sendable {
         return !transactionTaken && !targetTaken && !targetClosed
     }
 
-    static func insertMatch(_ db: SQLiteConnection, _ proposal: MatchProposal, state: MatchState, at: Timestamp, decidedBy: String?) throws -> Int64 {
-        try db.run("""
+    static func insertMatch(_ db: StoreConnection, _ proposal: MatchProposal, state: MatchState, at: Timestamp, decidedBy: String?) throws -> Int64 {
+        let insertedID = try db.runReturningID("""
             INSERT INTO reconciliation_matches (transaction_id, target_kind, target_id, kind, score_permille, reasons, state, created_at,
                 decided_at, decided_by)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, [.integer(BankTransactionRecord.rowId(proposal.transactionId) ?? 0), .text(proposal.target.kind), .text(proposal.target.id),
                   .text(proposal.kind), .integer(Int64(proposal.scorePermille)), .text(proposal.reasons.joined(separator: ",")),
-                  .text(state.rawValue), .integer(at.milliseconds), decidedBy == nil ? .null : .integer(at.milliseconds), decidedBy.sqlValue])
-        return db.lastInsertRowID
+                  .text(state.rawValue), .integer(at.milliseconds), decidedBy == nil ? .null : .integer(at.milliseconds), decidedBy.sqlValue]).id
+        return insertedID
     }
 
     /// The effects of a confirmed match: the transaction is matched, an expected payment too, other
     /// suggestions for either side are superseded, and the events are written.
-    static func applyConfirmation(_ db: SQLiteConnection, matchRow: Int64, transactionRow: Int64, target: MatchTarget, kind: String,
+    static func applyConfirmation(_ db: StoreConnection, matchRow: Int64, transactionRow: Int64, target: MatchTarget, kind: String,
                                   actor: String, at: Timestamp) throws {
         try db.run("UPDATE bank_transactions SET match_state = 'matched', updated_at = ? WHERE id = ?",
                    [.integer(at.milliseconds), .integer(transactionRow)])
@@ -390,7 +390,7 @@ public final class ReconciliationStore: Sendable {
     }
 
     /// After a suggestion was rejected or a match undone: `suggested` while suggestions remain, else `unmatched`.
-    static func refreshTransactionState(_ db: SQLiteConnection, transactionRow: Int64, at: Timestamp) throws {
+    static func refreshTransactionState(_ db: StoreConnection, transactionRow: Int64, at: Timestamp) throws {
         try db.run("""
             UPDATE bank_transactions SET updated_at = ?, match_state = CASE
                 WHEN EXISTS (SELECT 1 FROM reconciliation_matches WHERE transaction_id = ? AND state = 'confirmed') THEN 'matched'
@@ -405,7 +405,7 @@ public final class ReconciliationStore: Sendable {
         return nil
     }
 
-    static func appendExpectedEvent(_ db: SQLiteConnection, type: String, _ record: ExpectedPaymentRecord, at: Timestamp,
+    static func appendExpectedEvent(_ db: StoreConnection, type: String, _ record: ExpectedPaymentRecord, at: Timestamp,
                                     transactionId: String? = nil) throws {
         var json = JSONWriter(capacity: 384)
         json.beginObject()
@@ -423,19 +423,19 @@ public final class ReconciliationStore: Sendable {
         try StoreJournal.appendEvent(db, type: type, account: record.accountId, at: at, payload: json.text)
     }
 
-    static func requireMatch(_ db: SQLiteConnection, id: String) throws -> MatchRecord {
+    static func requireMatch(_ db: StoreConnection, id: String) throws -> MatchRecord {
         guard let row = MatchRecord.rowId(id), let match = try loadMatch(db, row: row) else { throw StoreError.notFound("match") }
         return match
     }
 
-    static func loadMatch(_ db: SQLiteConnection, row: Int64) throws -> MatchRecord? {
+    static func loadMatch(_ db: StoreConnection, row: Int64) throws -> MatchRecord? {
         try db.queryFirst("SELECT \(matchColumns) FROM reconciliation_matches WHERE id = ?", [.integer(row)], match)
     }
 
     /// The columns ``match(_:)`` reads (also spelled out, prefixed, in ``pendingSuggestions``).
     static let matchColumns = "id, transaction_id, target_kind, target_id, kind, score_permille, reasons, state, created_at, decided_at, decided_by"
 
-    static func match(_ row: SQLiteRow) throws -> MatchRecord {
+    static func match(_ row: StoreRow) throws -> MatchRecord {
         guard let target = try MatchTarget(kind: row.text("target_kind"), id: row.text("target_id")) else {
             throw StoreError.database("corrupt match row")
         }
@@ -448,7 +448,7 @@ public final class ReconciliationStore: Sendable {
                                decidedBy: row.optionalText("decided_by"))
     }
 
-    static func loadExpected(_ db: SQLiteConnection, id: String) throws -> ExpectedPaymentRecord? {
+    static func loadExpected(_ db: StoreConnection, id: String) throws -> ExpectedPaymentRecord? {
         try db.queryFirst("SELECT \(expectedColumns) FROM expected_payments WHERE id = ?", [.text(id)], expected)
     }
 
@@ -457,7 +457,7 @@ public final class ReconciliationStore: Sendable {
         status, client, created_at, updated_at
         """
 
-    static func expected(_ row: SQLiteRow) throws -> ExpectedPaymentRecord {
+    static func expected(_ row: StoreRow) throws -> ExpectedPaymentRecord {
         guard let currency = try Currency(code: row.text("currency")) else { throw StoreError.database("corrupt expected payment row") }
         return try ExpectedPaymentRecord(
             id: row.text("id"), accountId: row.text("account_id"), currency: currency, amountMin: row.int("amount_min"),

@@ -1,47 +1,7 @@
 import CSQLite
 
-/// A value bound to or read from an SQL statement.
-public enum SQLValue: Sendable, Hashable {
-    case integer(Int64)
-    case text(String)
-    case blob([UInt8])
-    case null
-}
-
-/// An error from SQLite, with the operation that failed. Never contains bound values.
-public struct SQLiteError: Error, Sendable, CustomStringConvertible {
-    /// SQLite's result code.
-    public var code: Int32
-    /// SQLite's message and what we were doing.
-    public var message: String
-
-    public var description: String { "SQLite error \(code): \(message)" }
-
-    /// Whether the error is a UNIQUE or PRIMARY KEY violation.
-    public var isConstraintViolation: Bool { code & 0xFF == SQLITE_CONSTRAINT }
-
-    /// Whether the error says the database cannot store anything now (a full disk, an I/O error, a
-    /// read-only or locked file, a transaction SQLite rolled back) rather than that one statement
-    /// was wrong: what readiness reports, and what a write after a bank call is retried through.
-    public var isStorageFailure: Bool {
-        switch code & 0xFF {
-        case SQLITE_FULL, SQLITE_IOERR, SQLITE_READONLY, SQLITE_CANTOPEN, SQLITE_CORRUPT, SQLITE_NOTADB, SQLITE_NOMEM,
-             SQLITE_ABORT, SQLITE_BUSY, SQLITE_LOCKED, SQLITE_PROTOCOL: true
-        default: false
-        }
-    }
-
-    /// What SQLite says when the disk is full (for fault injection in tests).
-    package static let diskFull = SQLiteError(code: SQLITE_FULL, message: "database or disk is full")
-    /// An error that is no storage failure (for fault injection in tests).
-    package static let statementFailed = SQLiteError(code: SQLITE_ERROR, message: "injected statement failure")
-
-    /// A grouped write whose transaction SQLite rolled back before it could commit: not stored.
-    static let transactionRolledBack = SQLiteError(code: SQLITE_ABORT, message: "transaction rolled back; nothing of it was committed")
-}
-
 /// One SQLite connection. Not thread-safe: it lives on one thread (the writer, or a reader).
-public final class SQLiteConnection {
+final class SQLiteSession {
     private let handle: OpaquePointer
     private var statements: [String: PreparedStatement] = [:]
 
@@ -49,7 +9,7 @@ public final class SQLiteConnection {
     private static let configured: Int32 = bankgate_sqlite3_configure()
 
     /// Opens (creating if needed) the database at `path` in WAL mode with `synchronous=FULL`.
-    public init(path: String, readOnly: Bool = false) throws(SQLiteError) {
+    init(path: String, readOnly: Bool = false) throws(DatabaseError) {
         _ = Self.configured
         var db: OpaquePointer?
         let flags = readOnly
@@ -59,7 +19,7 @@ public final class SQLiteConnection {
         guard rc == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
             sqlite3_close(db)
-            throw SQLiteError(code: rc, message: "open: \(message)")
+            throw DatabaseError(code: rc, message: "open: \(message)")
         }
         handle = db
         sqlite3_busy_timeout(db, 10_000)
@@ -81,19 +41,19 @@ public final class SQLiteConnection {
     }
 
     /// Runs one or more statements without parameters (schema, pragmas, transaction control).
-    public func execute(_ sql: String) throws(SQLiteError) {
+    func execute(_ sql: String) throws(DatabaseError) {
         var error: UnsafeMutablePointer<CChar>?
         let rc = sqlite3_exec(handle, sql, nil, nil, &error)
         if rc != SQLITE_OK {
             let message = error.map { String(cString: $0) } ?? "exec failed"
             sqlite3_free(error)
-            throw SQLiteError(code: rc, message: message)
+            throw DatabaseError(code: rc, message: message)
         }
     }
 
     /// Runs a statement with bound parameters and returns the number of rows it changed.
     @discardableResult
-    public func run(_ sql: String, _ arguments: [SQLValue] = []) throws(SQLiteError) -> Int {
+    func run(_ sql: String, _ arguments: [SQLValue] = []) throws(DatabaseError) -> Int {
         let statement = try prepared(sql, arguments).handle
         defer { sqlite3_reset(statement) }
         let rc = sqlite3_step(statement)
@@ -102,7 +62,7 @@ public final class SQLiteConnection {
     }
 
     /// Runs a query and maps each row.
-    public func query<T>(_ sql: String, _ arguments: [SQLValue] = [],
+    func query<T>(_ sql: String, _ arguments: [SQLValue] = [],
                          _ map: (SQLiteRow) throws -> T) throws -> [T] {
         let prepared = try prepared(sql, arguments)
         let statement = prepared.handle
@@ -118,7 +78,7 @@ public final class SQLiteConnection {
     }
 
     /// The first row of a query, or `nil`.
-    public func queryFirst<T>(_ sql: String, _ arguments: [SQLValue] = [],
+    func queryFirst<T>(_ sql: String, _ arguments: [SQLValue] = [],
                               _ map: (SQLiteRow) throws -> T) throws -> T? {
         let prepared = try prepared(sql, arguments)
         let statement = prepared.handle
@@ -133,14 +93,14 @@ public final class SQLiteConnection {
     var totalChanges: Int64 { sqlite3_total_changes64(handle) }
 
     /// The rowid of the last inserted row.
-    public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+    var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
 
     /// Whether no transaction is open: true outside `BEGIN`…`COMMIT`, and again after SQLite rolled
     /// a transaction back on its own (after `SQLITE_FULL`, `SQLITE_IOERR`, `SQLITE_NOMEM`, some
     /// `SQLITE_BUSY`, or a `ROLLBACK`).
     var isAutocommit: Bool { sqlite3_get_autocommit(handle) != 0 }
 
-    private func prepared(_ sql: String, _ arguments: [SQLValue]) throws(SQLiteError) -> PreparedStatement {
+    private func prepared(_ sql: String, _ arguments: [SQLValue]) throws(DatabaseError) -> PreparedStatement {
         let prepared: PreparedStatement
         if let cached = statements[sql] {
             prepared = cached
@@ -161,9 +121,9 @@ public final class SQLiteConnection {
             case .text(let v):
                 // `withCString` lends the string's own UTF-8 storage; passing `v` directly would copy
                 // it into a temporary array first. SQLite copies it in turn (transient).
-                rc = v.withCString { sqlite3_bind_text(statement, index, $0, -1, SQLiteConnection.transient) }
+                rc = v.withCString { sqlite3_bind_text(statement, index, $0, -1, SQLiteSession.transient) }
             case .blob(let v):
-                rc = v.withUnsafeBytes { sqlite3_bind_blob(statement, index, $0.baseAddress, Int32($0.count), SQLiteConnection.transient) }
+                rc = v.withUnsafeBytes { sqlite3_bind_blob(statement, index, $0.baseAddress, Int32($0.count), SQLiteSession.transient) }
             case .null: rc = sqlite3_bind_null(statement, index)
             }
             guard rc == SQLITE_OK else { throw error(rc, "bind") }
@@ -171,8 +131,8 @@ public final class SQLiteConnection {
         return prepared
     }
 
-    private func error(_ rc: Int32, _ operation: String) -> SQLiteError {
-        SQLiteError(code: sqlite3_extended_errcode(handle), message: "\(operation): \(String(cString: sqlite3_errmsg(handle)))")
+    private func error(_ rc: Int32, _ operation: String) -> DatabaseError {
+        DatabaseError(code: sqlite3_extended_errcode(handle), message: "\(operation): \(String(cString: sqlite3_errmsg(handle)))")
     }
 
     nonisolated(unsafe) static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
@@ -210,44 +170,34 @@ final class SQLiteColumns {
     }
 }
 
-/// A row of a query result, valid only inside the mapping closure. Columns are read by the name
-/// the query gives them (alias expressions with `AS`); a name the query lacks throws
-/// ``StoreError/database(_:)``.
-public struct SQLiteRow {
+/// A row of an SQLite query result, valid only inside the mapping closure (see ``StoreRow``).
+struct SQLiteRow {
     let statement: OpaquePointer
     let columns: SQLiteColumns
 
     /// The column as an integer (0 for NULL).
-    public func int(_ name: String) throws(StoreError) -> Int64 { sqlite3_column_int64(statement, try columns.position(name)) }
+    func int(_ name: String) throws(StoreError) -> Int64 { sqlite3_column_int64(statement, try columns.position(name)) }
     /// The column as an integer, or `nil` for NULL.
-    public func optionalInt(_ name: String) throws(StoreError) -> Int64? {
+    func optionalInt(_ name: String) throws(StoreError) -> Int64? {
         let column = try columns.position(name)
         return isNull(column) ? nil : sqlite3_column_int64(statement, column)
     }
     /// The column as text ("" for NULL).
-    public func text(_ name: String) throws(StoreError) -> String { text(at: try columns.position(name)) }
+    func text(_ name: String) throws(StoreError) -> String { text(at: try columns.position(name)) }
     /// The column as text, or `nil` for NULL.
-    public func optionalText(_ name: String) throws(StoreError) -> String? {
+    func optionalText(_ name: String) throws(StoreError) -> String? {
         let column = try columns.position(name)
         return isNull(column) ? nil : text(at: column)
     }
     /// The column as bytes.
-    public func blob(_ name: String) throws(StoreError) -> [UInt8] {
+    func blob(_ name: String) throws(StoreError) -> [UInt8] {
         let column = try columns.position(name)
         let count = Int(sqlite3_column_bytes(statement, column))
         guard count > 0, let pointer = sqlite3_column_blob(statement, column) else { return [] }
         return Array(UnsafeRawBufferPointer(start: pointer, count: count))
     }
     /// Whether the column is NULL.
-    public func isNull(_ name: String) throws(StoreError) -> Bool { isNull(try columns.position(name)) }
-    /// The column as one of a closed set stored by its raw value; any other text throws
-    /// ``StoreError/database(_:)`` naming the column (not the value).
-    public func value<Value: RawRepresentable>(_ name: String, as type: Value.Type = Value.self) throws(StoreError) -> Value
-        where Value.RawValue == String {
-        guard let value = Value(rawValue: try text(name)) else { throw StoreError.database("unexpected value in column \(name)") }
-        return value
-    }
-
+    func isNull(_ name: String) throws(StoreError) -> Bool { isNull(try columns.position(name)) }
     private func text(at column: Int32) -> String {
         guard let pointer = sqlite3_column_text(statement, column) else { return "" }
         return String(cString: pointer)

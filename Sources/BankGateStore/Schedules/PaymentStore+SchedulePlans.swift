@@ -57,7 +57,7 @@ extension PaymentStore {
 }
 
 extension StoredSchedulePlan {
-    static func audit(_ db: SQLiteConnection, _ name: String, action: String, actor: String, at: Timestamp, definition: String) throws {
+    static func audit(_ db: StoreConnection, _ name: String, action: String, actor: String, at: Timestamp, definition: String) throws {
         var json = JSONWriter(capacity: 128 + definition.utf8.count)
         json.beginObject()
         json.field("plan", name)

@@ -9,12 +9,12 @@ extension PaymentStore {
     public func startScheduleJob(plan: String, occurrence: Timestamp, trigger: ScheduleJobRecord.Trigger, actor: String,
                                  at: Timestamp) async throws -> ScheduleJobRecord? {
         try await database.write { db -> ScheduleJobRecord? in
-            let inserted = try db.run("""
+            let (inserted, insertedID) = try db.runReturningID("""
                 INSERT INTO schedule_jobs (plan, occurrence, trigger, actor, started_at, outcome) VALUES (?, ?, ?, ?, ?, 'running')
                 ON CONFLICT (plan, occurrence) DO NOTHING
                 """, [.text(plan), .integer(occurrence.milliseconds), .text(trigger.rawValue), .text(actor), .integer(at.milliseconds)])
             guard inserted == 1 else { return nil }
-            let id = db.lastInsertRowID
+            let id = insertedID
             var json = JSONWriter(capacity: 128)
             json.beginObject()
             json.field("plan", plan)
@@ -127,7 +127,7 @@ extension PaymentStore {
 
     static let jobColumns = "id, plan, occurrence, trigger, actor, started_at, finished_at, outcome, error"
 
-    static func job(_ row: SQLiteRow) throws -> ScheduleJobRecord {
+    static func job(_ row: StoreRow) throws -> ScheduleJobRecord {
         guard let trigger = try ScheduleJobRecord.Trigger(rawValue: row.text("trigger")),
               let outcome = try ScheduleJobRecord.Outcome(rawValue: row.text("outcome")) else {
             throw StoreError.database("corrupt schedule job row")

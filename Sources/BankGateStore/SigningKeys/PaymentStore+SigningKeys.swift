@@ -145,7 +145,7 @@ extension PaymentStore {
 
     // MARK: - Rows and journal
 
-    static func retire(_ db: SQLiteConnection, id: String, actor: String, reason: String, at: Timestamp) throws {
+    static func retire(_ db: StoreConnection, id: String, actor: String, reason: String, at: Timestamp) throws {
         guard let key = try loadSigningKey(db, id: id), key.state != .retired else { return }
         try db.run("UPDATE signing_keys SET state = 'retired', reason = ?, updated_at = ? WHERE id = ?",
                    [.text(reason), .integer(at.milliseconds), .text(id)])
@@ -156,7 +156,7 @@ extension PaymentStore {
     }
 
     /// The audit record and the event of one step of `key`'s life.
-    static func journal(_ db: SQLiteConnection, _ key: SigningKeyRecord, action: String, actor: String, details: String,
+    static func journal(_ db: StoreConnection, _ key: SigningKeyRecord, action: String, actor: String, details: String,
                         at: Timestamp) throws {
         try StoreJournal.audit(db, at: at, actor: actor, action: action, subject: (kind: "key", id: key.id), details: details)
         var json = JSONWriter(capacity: 384)
@@ -174,11 +174,11 @@ extension PaymentStore {
         try StoreJournal.appendEvent(db, type: action, at: at, payload: json.text)
     }
 
-    static func loadSigningKey(_ db: SQLiteConnection, id: String) throws -> SigningKeyRecord? {
+    static func loadSigningKey(_ db: StoreConnection, id: String) throws -> SigningKeyRecord? {
         try db.queryFirst("SELECT * FROM signing_keys WHERE id = ?", [.text(id)], signingKey)
     }
 
-    static func signingKey(_ row: SQLiteRow) throws -> SigningKeyRecord {
+    static func signingKey(_ row: StoreRow) throws -> SigningKeyRecord {
         guard let state = try SigningKeyState(rawValue: row.text("state")) else { throw StoreError.database("corrupt signing key row") }
         let accounts = try row.text("accounts")
         return try SigningKeyRecord(

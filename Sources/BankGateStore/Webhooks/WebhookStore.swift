@@ -66,7 +66,7 @@ public struct WebhookSubscription: Sendable, Hashable {
 /// Signing secrets are stored sealed (``SecretBox``, AES-256-GCM bound to the subscription's id) with
 /// a key that is not in the database; a copy of the database alone does not reveal them.
 public final class WebhookStore: Sendable {
-    let database: SQLiteDatabase
+    let database: StoreDatabase
     let secrets: SecretBox
 
     /// A store over `store`'s database whose secrets are sealed with `secrets`.
@@ -242,13 +242,13 @@ public final class WebhookStore: Sendable {
         created_by, created_at, updated_at, tenant
         """
 
-    static func load(_ db: SQLiteConnection, id: String, _ secrets: SecretBox) throws -> WebhookSubscription? {
+    static func load(_ db: StoreConnection, id: String, _ secrets: SecretBox) throws -> WebhookSubscription? {
         try db.queryFirst("SELECT \(columns) FROM webhook_subscriptions WHERE id = ?", [.text(id)]) { try subscription($0, secrets) }
     }
 
     /// A subscription from its row, its secret opened (a secret still in plain text, from before
     /// sealing, is used as it is until ``sealPlaintextSecrets(at:)`` has run).
-    static func subscription(_ row: SQLiteRow, _ secrets: SecretBox) throws -> WebhookSubscription {
+    static func subscription(_ row: StoreRow, _ secrets: SecretBox) throws -> WebhookSubscription {
         let id = try row.text("id")
         let stored = try row.text("secret")
         let secret: String

@@ -26,7 +26,7 @@ struct AuditCommand: AsyncParsableCommand {
         @Flag(help: "Read the trail of `bankgate serve --demo` (its data directory under the current folder).")
         var demo = false
 
-        func open() throws(OperatorFailure) -> SQLiteConnection {
+        func open() throws(OperatorFailure) -> StoreConnection {
             let path: String
             if let database {
                 path = database
@@ -51,7 +51,7 @@ struct AuditCommand: AsyncParsableCommand {
                 throw OperatorFailure(message: "no database at \(path)", exitCode: OperatorFailure.usage)
             }
             do {
-                return try SQLiteConnection(path: path, readOnly: true)
+                return try StoreConnection(path: path, readOnly: true)
             } catch {
                 throw OperatorFailure(message: "cannot open \(path): \(error)", exitCode: OperatorFailure.usage)
             }
@@ -168,7 +168,7 @@ struct AuditCommand: AsyncParsableCommand {
         /// Writes the header and every record whose id lies between the period's first and last
         /// record (those written in between on a clock that stepped back included: an excerpt must
         /// be a contiguous stretch of the chain to verify).
-        static func write(_ db: SQLiteConnection, from: Timestamp, to: Timestamp, to handle: FileHandle) throws -> Int {
+        static func write(_ db: StoreConnection, from: Timestamp, to: Timestamp, to handle: FileHandle) throws -> Int {
             guard let range = try AuditTrail.idRange(db, from: from, to: to) else {
                 handle.write(Data((AuditExcerpt.header(firstId: 0, lastId: 0, records: 0, anchor: AuditTrail.genesis,
                                                         head: AuditTrail.genesis) + "\n").utf8))

@@ -155,7 +155,7 @@ enum StoreFileCheck {
                                   exitCode: OperatorFailure.apiError)
         }
         do {
-            let db = try SQLiteConnection(path: path, readOnly: true)
+            let db = try StoreConnection(path: path, readOnly: true)
             let migrations = try db.queryFirst("SELECT COUNT(*) AS n FROM schema_migrations") { try $0.int("n") } ?? 0
             let verification = try AuditTrail.verify(db)
             if let problem = verification.firstBreak {

@@ -3,11 +3,11 @@ import XCTest
 
 /// Rows are read by column name, resolved once per prepared statement; a name the query lacks is
 /// an error that names it.
-final class SQLiteRowTests: XCTestCase {
-    var connection: SQLiteConnection!
+final class StoreRowTests: XCTestCase {
+    var connection: StoreConnection!
 
     override func setUp() async throws {
-        connection = try SQLiteConnection(path: ":memory:")
+        connection = try StoreConnection(path: ":memory:")
         try connection.execute("""
             CREATE TABLE notes (id INTEGER PRIMARY KEY, title TEXT NOT NULL, body TEXT, size INTEGER, bytes BLOB);
             INSERT INTO notes (id, title, body, size, bytes) VALUES (1, 'first', NULL, NULL, x'0102');

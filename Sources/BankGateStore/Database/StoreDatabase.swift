@@ -2,55 +2,95 @@ import Foundation
 import Synchronization
 
 /// An append-only, named schema migration.
+///
+/// Its SQL is written for SQLite; on PostgreSQL it is translated (``PostgresSQL/schema(_:)``: types,
+/// keys), or replaced by `postgresSQL` where the two differ beyond that.
 public struct Migration: Sendable {
     public var name: String
     public var sql: String
+    /// The migration's SQL for PostgreSQL, when the translation of `sql` will not do.
+    public var postgresSQL: String?
+    /// Text replacements in the translation of `sql` for PostgreSQL (what SQLite alone accepts:
+    /// a subquery without an alias, `strftime`, a comparison stored as an integer).
+    public var postgresEdits: [(String, String)] = []
     /// Work SQL cannot do (hashing, say), run after `sql` in the same transaction.
-    public var then: (@Sendable (SQLiteConnection) throws -> Void)?
+    public var then: (@Sendable (StoreConnection) throws -> Void)?
 
-    public init(name: String, sql: String, then: (@Sendable (SQLiteConnection) throws -> Void)? = nil) {
+    public init(name: String, sql: String, postgresSQL: String? = nil, postgresEdits: [(String, String)] = [],
+                then: (@Sendable (StoreConnection) throws -> Void)? = nil) {
         self.name = name
         self.sql = sql
+        self.postgresSQL = postgresSQL
+        self.postgresEdits = postgresEdits
         self.then = then
+    }
+
+    /// The SQL to run on a database of `dialect`.
+    func sql(for dialect: SQLDialect) -> String {
+        switch dialect {
+        case .sqlite: sql
+        case .postgres:
+            postgresSQL ?? postgresEdits.reduce(PostgresSQL.schema(sql)) { sql, edit in sql.replacing(edit.0, with: edit.1) }
+        }
     }
 }
 
-/// An SQLite database with one writer thread that commits in groups, and reader threads.
+/// Where a store's database is: an SQLite file, or a schema in a PostgreSQL database.
+public enum StoreLocation: Sendable, Equatable {
+    case sqlite(path: String)
+    case postgres(PostgresLocation)
+}
+
+/// The store's database (SQLite or PostgreSQL) with one writer thread that commits in groups, and
+/// reader threads.
 ///
 /// Group commit: concurrent ``write(_:)`` calls that arrive while the writer is busy are run
 /// together in one transaction, each inside its own savepoint (so one failing body rolls back
 /// only its own changes), and every caller is resumed only after the shared COMMIT has returned,
 /// that is after the WAL was fsynced (`synchronous=FULL`). Many requests then share one fsync,
 /// and nothing is acknowledged before it is durable.
-public final class SQLiteDatabase: Sendable {
+public final class StoreDatabase: Sendable {
     private let writer: DatabaseThread
     private let readers: [DatabaseThread]
     private let nextReader = LockedCounter()
-    /// The database file.
-    public let path: String
+    /// Where the database is.
+    public let location: StoreLocation
     /// Whether the last write that reached the disk, or failed to, failed for storage reasons.
     private let writesFailing = Atomic<Bool>(false)
     /// Test seam: while set, every write fails with this error without running (see ``injectWriteFailure(_:)``).
-    private let injectedFailure = Mutex<(failure: SQLiteError, passing: Int)?>(nil)
+    private let injectedFailure = Mutex<(failure: DatabaseError, passing: Int)?>(nil)
     private let injectionArmed = Atomic<Bool>(false)
     private let injectedFailures = Atomic<Int>(0)
 
-    /// Opens the database at `path`, applies `migrations` not applied yet, and starts the threads.
-    public init(path: String, migrations: [Migration], readerCount: Int = 2, maxGroupSize: Int = 512) throws {
-        self.path = path
-        let connection = try SQLiteConnection(path: path)
+    /// Opens the SQLite database at `path`, applies `migrations` not applied yet, and starts the threads.
+    public convenience init(path: String, migrations: [Migration], readerCount: Int = 2, maxGroupSize: Int = 512) throws {
+        try self.init(location: .sqlite(path: path), migrations: migrations, readerCount: readerCount, maxGroupSize: maxGroupSize)
+    }
+
+    /// Opens the database at `location`, applies `migrations` not applied yet, and starts the threads.
+    public init(location: StoreLocation, migrations: [Migration], readerCount: Int = 2, maxGroupSize: Int = 512) throws {
+        self.location = location
+        let open: () throws -> StoreConnection
+        switch location {
+        case .sqlite(let path):
+            open = { try StoreConnection(path: path) }
+        case .postgres(let postgres):
+            open = { StoreConnection(.postgres(try PostgresSession(location: postgres))) }
+        }
+        let connection = try open()
         try Self.migrate(connection, migrations)
-        // The writer checkpoints the WAL into the database file every 10,000 pages (~40 MiB) instead
-        // of SQLite's 1,000: each checkpoint copies the pages changed since the last one and fsyncs
-        // the file, and the pages every intake changes (index interiors, the ends of the tables)
-        // are then copied once per 10,000 pages rather than ten times. A WAL grown larger by one
-        // big transaction is cut back to 64 MiB after the next checkpoint.
-        try connection.execute("PRAGMA wal_autocheckpoint=10000; PRAGMA journal_size_limit=67108864;")
-        writer = DatabaseThread(name: "bankgate-sqlite-writer", connection: connection, maxGroupSize: maxGroupSize, transactional: true)
+        if case .sqlite = location {
+            // The writer checkpoints the WAL into the database file every 10,000 pages (~40 MiB) instead
+            // of SQLite's 1,000: each checkpoint copies the pages changed since the last one and fsyncs
+            // the file, and the pages every intake changes (index interiors, the ends of the tables)
+            // are then copied once per 10,000 pages rather than ten times. A WAL grown larger by one
+            // big transaction is cut back to 64 MiB after the next checkpoint.
+            try connection.execute("PRAGMA wal_autocheckpoint=10000; PRAGMA journal_size_limit=67108864;")
+        }
+        writer = DatabaseThread(name: "bankgate-store-writer", connection: connection, maxGroupSize: maxGroupSize, transactional: true)
         var readers: [DatabaseThread] = []
         for index in 0..<max(1, readerCount) {
-            let reader = try SQLiteConnection(path: path)
-            readers.append(DatabaseThread(name: "bankgate-sqlite-reader-\(index)", connection: reader, maxGroupSize: 16, transactional: false))
+            readers.append(DatabaseThread(name: "bankgate-store-reader-\(index)", connection: try open(), maxGroupSize: 16, transactional: false))
         }
         self.readers = readers
     }
@@ -62,10 +102,10 @@ public final class SQLiteDatabase: Sendable {
     /// transaction cannot begin (the body then never runs), is rolled back by SQLite, or fails to
     /// commit, every write of the group throws. `body` must not end the transaction itself.
     ///
-    /// The outcome is remembered for ``writesAreFailing``: a storage failure (``SQLiteError/isStorageFailure``)
+    /// The outcome is remembered for ``writesAreFailing``: a storage failure (``DatabaseError/isStorageFailure``)
     /// sets it, a write that changed rows and committed clears it.
-    public func write<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
-        if injectionArmed.load(ordering: .acquiring), let failure = injectedFailure.withLock({ injected -> SQLiteError? in
+    public func write<T: Sendable>(_ body: @escaping @Sendable (StoreConnection) throws -> T) async throws -> T {
+        if injectionArmed.load(ordering: .acquiring), let failure = injectedFailure.withLock({ injected -> DatabaseError? in
             guard let armed = injected else { return nil }
             guard armed.passing == 0 else {
                 injected?.passing -= 1
@@ -86,7 +126,7 @@ public final class SQLiteDatabase: Sendable {
             // A transaction that changed nothing proves nothing about the disk.
             if wrote { writesFailing.store(false, ordering: .releasing) }
             return result
-        } catch let error as SQLiteError where error.isStorageFailure {
+        } catch let error as DatabaseError where error.isStorageFailure {
             writesFailing.store(true, ordering: .releasing)
             throw error
         }
@@ -97,9 +137,9 @@ public final class SQLiteDatabase: Sendable {
     public var writesAreFailing: Bool { writesFailing.load(ordering: .acquiring) }
 
     /// Test seam: after `passing` more writes, makes every write fail with `failure` (e.g.
-    /// ``SQLiteError/diskFull``) without running it, until called with nil. Production code never
+    /// ``DatabaseError/diskFull``) without running it, until called with nil. Production code never
     /// calls it.
-    package func injectWriteFailure(_ failure: SQLiteError?, passing: Int = 0) {
+    package func injectWriteFailure(_ failure: DatabaseError?, passing: Int = 0) {
         injectedFailure.withLock { $0 = failure.map { ($0, max(0, passing)) } }
         injectionArmed.store(failure != nil, ordering: .releasing)
     }
@@ -111,7 +151,7 @@ public final class SQLiteDatabase: Sendable {
     var queuedWriteCount: Int { writer.queuedJobCount }
 
     /// Runs `body` on a reader connection (a consistent snapshot per call).
-    public func read<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
+    public func read<T: Sendable>(_ body: @escaping @Sendable (StoreConnection) throws -> T) async throws -> T {
         let index = nextReader.next() % readers.count
         return try await readers[index].submit(body)
     }
@@ -122,22 +162,49 @@ public final class SQLiteDatabase: Sendable {
         for reader in readers { reader.stop() }
     }
 
-    private static func migrate(_ db: SQLiteConnection, _ migrations: [Migration]) throws {
-        try db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)")
-        let applied = Set(try db.query("SELECT name FROM schema_migrations") { try $0.text("name") })
-        for migration in migrations where !applied.contains(migration.name) {
-            try db.execute("BEGIN IMMEDIATE")
+    private static func migrate(_ db: StoreConnection, _ migrations: [Migration]) throws {
+        switch db.dialect {
+        case .sqlite:
+            try db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)")
+            let applied = Set(try db.query("SELECT name FROM schema_migrations") { try $0.text("name") })
+            for migration in migrations where !applied.contains(migration.name) {
+                try db.execute("BEGIN IMMEDIATE")
+                do {
+                    try apply(migration, on: db)
+                    try db.execute("COMMIT")
+                } catch {
+                    try? db.execute("ROLLBACK")
+                    throw error
+                }
+            }
+        case .postgres:
+            // All pending migrations in one transaction, under the store's write lock: instances
+            // starting together against one database migrate one at a time, and a failed
+            // migration leaves the schema as it was.
+            try db.beginWriteTransaction()
             do {
-                try db.execute(migration.sql)
-                try migration.then?(db)
-                try db.run("INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)",
-                           [.text(migration.name), .integer(Int64(Date().timeIntervalSince1970 * 1000))])
+                try db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)")
+                let applied = Set(try db.query("SELECT name FROM schema_migrations") { try $0.text("name") })
+                for migration in migrations where !applied.contains(migration.name) {
+                    try apply(migration, on: db)
+                }
                 try db.execute("COMMIT")
             } catch {
                 try? db.execute("ROLLBACK")
                 throw error
             }
         }
+    }
+
+    private static func apply(_ migration: Migration, on db: StoreConnection) throws {
+        do {
+            try db.execute(migration.sql(for: db.dialect))
+        } catch {
+            throw DatabaseError(code: error.code, sqlState: error.sqlState, message: "migration \(migration.name): \(error.message)")
+        }
+        try migration.then?(db)
+        try db.run("INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)",
+                   [.text(migration.name), .integer(Int64(Date().timeIntervalSince1970 * 1000))])
     }
 }
 
@@ -154,7 +221,7 @@ struct DatabaseJob: Sendable {
     typealias Finish = @Sendable (_ groupError: (any Error)?) -> Void
 
     /// Runs the body in its own savepoint and returns how to resume the caller.
-    let run: @Sendable (SQLiteConnection) -> Finish
+    let run: @Sendable (StoreConnection) -> Finish
     /// Resumes the caller with an error without running the body.
     let fail: @Sendable (any Error) -> Void
 }
@@ -170,7 +237,7 @@ final class DatabaseThread: Sendable {
     private let wakeUp = DispatchSemaphore(value: 0)
     private let done = DispatchSemaphore(value: 0)
 
-    init(name: String, connection: SQLiteConnection, maxGroupSize: Int, transactional: Bool) {
+    init(name: String, connection: StoreConnection, maxGroupSize: Int, transactional: Bool) {
         let box = ConnectionBox(connection)
         let thread = Thread { [self] in
             let connection = box.take()
@@ -200,7 +267,7 @@ final class DatabaseThread: Sendable {
 
     /// Runs a group in one transaction. Each caller learns the truth about its own write: success
     /// only after a COMMIT that included it; an error when it was rolled back or never ran.
-    private static func runGroup(_ group: [DatabaseJob], on connection: SQLiteConnection, transactional: Bool) {
+    private static func runGroup(_ group: [DatabaseJob], on connection: StoreConnection, transactional: Bool) {
         guard transactional else {
             for job in group { job.run(connection)(nil) }
             return
@@ -208,7 +275,7 @@ final class DatabaseThread: Sendable {
         // Transaction control goes through `run`, whose prepared statements are cached, rather than
         // `execute`, which would parse the SQL again for every group and every job.
         do {
-            try connection.run("BEGIN IMMEDIATE")
+            try connection.beginWriteTransaction()
         } catch {
             // No body may run: outside a transaction each savepoint is a transaction of its own,
             // which its RELEASE commits, and its caller would be told it failed.
@@ -222,8 +289,8 @@ final class DatabaseThread: Sendable {
             // SQLITE_IOERR, SQLITE_NOMEM, some SQLITE_BUSY). What ran is undone, and the rest must
             // not run outside the transaction for the same reason as above.
             guard !connection.isAutocommit else {
-                for finish in finishers { finish(SQLiteError.transactionRolledBack) }
-                for job in group[index...] { job.fail(SQLiteError.transactionRolledBack) }
+                for finish in finishers { finish(DatabaseError.transactionRolledBack) }
+                for job in group[index...] { job.fail(DatabaseError.transactionRolledBack) }
                 return
             }
             finishers.append(job.run(connection))
@@ -233,8 +300,8 @@ final class DatabaseThread: Sendable {
     }
 
     /// Commits the group's transaction: `nil` once it is durable, else why none of it is.
-    private static func commit(on connection: SQLiteConnection) -> (any Error)? {
-        guard !connection.isAutocommit else { return SQLiteError.transactionRolledBack }
+    private static func commit(on connection: StoreConnection) -> (any Error)? {
+        guard !connection.isAutocommit else { return DatabaseError.transactionRolledBack }
         do {
             try connection.run("COMMIT")
             return nil
@@ -247,30 +314,25 @@ final class DatabaseThread: Sendable {
 
     /// Undoes a failed body's changes. When its savepoint cannot be rolled back alone, the whole
     /// transaction is, so that no part of the failed body is ever committed.
-    private static func rollBackJob(on connection: SQLiteConnection) {
+    private static func rollBackJob(on connection: StoreConnection) {
         // Already rolled back by SQLite, or by a body that ended the transaction.
         guard !connection.isAutocommit else { return }
-        do {
-            try connection.run("ROLLBACK TO job")
-            try connection.run("RELEASE job")
-        } catch {
-            _ = try? connection.run("ROLLBACK")
-        }
+        connection.rollBackJob()
     }
 
-    func submit<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
+    func submit<T: Sendable>(_ body: @escaping @Sendable (StoreConnection) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
             let job = DatabaseJob(
                 run: { connection in
                     do {
-                        try connection.run("SAVEPOINT job")
+                        try connection.beginJob()
                     } catch {
                         return { _ in continuation.resume(throwing: error) }
                     }
                     let result: T
                     do {
                         result = try body(connection)
-                        try connection.run("RELEASE job")
+                        try connection.releaseJob()
                     } catch {
                         DatabaseThread.rollBackJob(on: connection)
                         return { _ in continuation.resume(throwing: error) }
@@ -292,7 +354,7 @@ final class DatabaseThread: Sendable {
             if accepted {
                 wakeUp.signal()
             } else {
-                continuation.resume(throwing: SQLiteError(code: 21, message: "database is closed"))
+                continuation.resume(throwing: DatabaseError.closed)
             }
         }
     }
@@ -311,9 +373,9 @@ final class DatabaseThread: Sendable {
 /// Hands a connection to the thread that will own it. Sendable because the connection is used by
 /// exactly one thread after `take()`; the box itself is never used again.
 private final class ConnectionBox: @unchecked Sendable {
-    private var connection: SQLiteConnection?
-    init(_ connection: SQLiteConnection) { self.connection = connection }
-    func take() -> SQLiteConnection {
+    private var connection: StoreConnection?
+    init(_ connection: StoreConnection) { self.connection = connection }
+    func take() -> StoreConnection {
         defer { connection = nil }
         return connection!
     }

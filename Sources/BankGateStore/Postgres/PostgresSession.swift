@@ -1,0 +1,196 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import PostgresNIO
+import Synchronization
+
+/// One connection to a PostgreSQL store, used the way the store uses an SQLite connection: from one
+/// thread (the writer or a reader), statement by statement, blocking until the server answers.
+///
+/// Statements are the store's SQL, translated once per text by ``PostgresSQL``; arguments are sent
+/// as untyped text (bytes as `bytea`), so the server types them by where they are used, as SQLite's
+/// dynamic typing did. A lost connection is opened again before the next statement that is outside
+/// a transaction; inside one, the transaction is lost and reported so (``inTransaction`` turns false).
+final class PostgresSession {
+    /// The advisory lock every write transaction takes (``StoreConnection/beginWriteTransaction()``):
+    /// "bankgate" in ASCII.
+    static let writeLockKey: Int64 = 0x62616E6B67617465
+
+    private let location: PostgresLocation
+    private var connection: PostgresConnection
+    private var templates: [String: StatementTemplate] = [:]
+    private var rendered: [RenderKey: (sql: String, arguments: [Int])] = [:]
+    /// Whether a transaction is open on this connection (set by `BEGIN`, cleared by `COMMIT`,
+    /// `ROLLBACK` and a lost connection).
+    private(set) var inTransaction = false
+    /// Rows changed by this connection since it opened.
+    private(set) var totalChanges: Int64 = 0
+
+    private static let logger = Logger(label: "bankgate.store.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
+    private static let connectionIDs = Atomic<Int>(0)
+
+    init(location: PostgresLocation) throws(DatabaseError) {
+        self.location = location
+        connection = try Self.connect(location)
+    }
+
+    deinit {
+        try? connection.close().wait()
+    }
+
+    private static func connect(_ location: PostgresLocation) throws(DatabaseError) -> PostgresConnection {
+        let configuration = PostgresConnection.Configuration(
+            host: location.host, port: location.port, username: location.username, password: location.password,
+            database: location.database, tls: .disable)
+        let connection: PostgresConnection
+        do {
+            connection = try PostgresConnection.connect(
+                on: MultiThreadedEventLoopGroup.singleton.any(), configuration: configuration,
+                id: connectionIDs.add(1, ordering: .relaxed).newValue, logger: logger).wait()
+        } catch {
+            throw Self.databaseError(error, "connect to \(location)")
+        }
+        if let schema = location.schema {
+            // The name was checked to need no quoting (``PostgresLocation/isPlainName(_:)``).
+            do {
+                _ = try connection.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"), logger: logger).wait()
+            } catch {
+                // Two connections creating the schema at once: one of them loses the race on the
+                // catalogue's unique index, and the schema is there.
+                guard let failure = error as? PSQLError, failure.serverInfo?[.sqlState] == "23505" else {
+                    try? connection.close().wait()
+                    throw Self.databaseError(error, "create schema \(schema)")
+                }
+            }
+            do {
+                _ = try connection.query(PostgresQuery(unsafeSQL: "SET search_path TO \(schema)"), logger: logger).wait()
+            } catch {
+                try? connection.close().wait()
+                throw Self.databaseError(error, "set search_path")
+            }
+        }
+        return connection
+    }
+
+    /// Runs one or more statements without parameters, one after the other.
+    func execute(_ sql: String) throws(DatabaseError) {
+        for statement in PostgresSQL.statements(sql) {
+            _ = try perform(statement, [])
+        }
+    }
+
+    /// Runs a statement and returns how many rows it changed.
+    func run(_ sql: String, _ arguments: [SQLValue]) throws(DatabaseError) -> Int {
+        let result = try perform(sql, arguments)
+        let changed = result.metadata.rows ?? 0
+        totalChanges += Int64(changed)
+        return changed
+    }
+
+    /// Runs a query and maps its rows (at most `limit`).
+    func query<T>(_ sql: String, _ arguments: [SQLValue], limit: Int = .max, _ map: (PostgresResultRow) throws -> T) throws -> [T] {
+        let result = try perform(sql, arguments)
+        totalChanges += Int64(result.metadata.command == "SELECT" ? 0 : result.metadata.rows ?? 0)
+        guard let first = result.rows.first else { return [] }
+        let columns = PostgresResultColumns(first)
+        var mapped: [T] = []
+        mapped.reserveCapacity(min(result.rows.count, limit))
+        for row in result.rows.prefix(limit) {
+            mapped.append(try map(PostgresResultRow(cells: Array(row), columns: columns)))
+        }
+        return mapped
+    }
+
+    private func perform(_ sql: String, _ arguments: [SQLValue]) throws(DatabaseError) -> PostgresQueryResult {
+        try reconnectIfLost()
+        let statement = render(sql, arguments)
+        var binds = PostgresBindings(capacity: statement.arguments.count)
+        for index in statement.arguments {
+            switch index < arguments.count ? arguments[index] : .null {
+            case .integer(let value): binds.append(UntypedText(text: String(value)))
+            case .text(let value): binds.append(UntypedText(text: value))
+            case .blob(let value): binds.append(ByteBuffer(bytes: value))
+            case .null: binds.appendNull()
+            }
+        }
+        do {
+            let result = try connection.query(PostgresQuery(unsafeSQL: statement.sql, binds: binds), logger: Self.logger).wait()
+            noteTransactionControl(sql, committedTag: result.metadata.command)
+            if result.metadata.command == "ROLLBACK", sql == "COMMIT" {
+                // PostgreSQL answers COMMIT of a failed transaction with ROLLBACK: nothing was stored.
+                throw DatabaseError(sqlState: "40000", message: "commit: the transaction had failed and was rolled back")
+            }
+            return result
+        } catch let error as DatabaseError {
+            throw error
+        } catch {
+            throw failed(error, "statement")
+        }
+    }
+
+    private func render(_ sql: String, _ arguments: [SQLValue]) -> (sql: String, arguments: [Int]) {
+        let template: StatementTemplate
+        if let cached = templates[sql] {
+            template = cached
+        } else {
+            template = PostgresSQL.template(sql)
+            templates[sql] = template
+        }
+        let nulls = template.hasNullTests ? arguments.map { $0 == .null } : []
+        let key = RenderKey(sql: sql, nulls: nulls)
+        if let cached = rendered[key] { return cached }
+        let statement = template.render(nulls: nulls)
+        rendered[key] = statement
+        return statement
+    }
+
+    /// Follows the transaction state through the store's own control statements.
+    private func noteTransactionControl(_ sql: String, committedTag: String?) {
+        if sql == "COMMIT" || sql == "ROLLBACK" {
+            inTransaction = false
+        } else if sql.hasPrefix("BEGIN") {
+            inTransaction = true
+        }
+    }
+
+    private func reconnectIfLost() throws(DatabaseError) {
+        guard connection.isClosed, !inTransaction else { return }
+        let lost = connection
+        connection = try Self.connect(location)
+        try? lost.close().wait()
+    }
+
+    /// The error as a ``DatabaseError``; a lost connection also ends the transaction.
+    private func failed(_ error: any Error, _ operation: String) -> DatabaseError {
+        let failure = Self.databaseError(error, operation)
+        if connection.isClosed || failure.sqlState?.hasPrefix("08") == true { inTransaction = false }
+        return failure
+    }
+
+    private static func databaseError(_ error: any Error, _ operation: String) -> DatabaseError {
+        if let failure = error as? PSQLError {
+            if let state = failure.serverInfo?[.sqlState] {
+                let message = failure.serverInfo?[.message] ?? "server error"
+                return DatabaseError(sqlState: state, message: "\(operation): \(message)")
+            }
+            return DatabaseError(sqlState: "08006", message: "\(operation): \(failure.code)")
+        }
+        return DatabaseError(sqlState: "08006", message: "\(operation): \(String(describing: error))")
+    }
+
+    private struct RenderKey: Hashable {
+        var sql: String
+        var nulls: [Bool]
+    }
+}
+
+/// An argument sent as text with no type: the server types it by its use in the statement.
+private struct UntypedText: PostgresDynamicTypeEncodable {
+    var text: String
+    var psqlType: PostgresDataType { .null }
+    var psqlFormat: PostgresFormat { .text }
+    func encode<JSONEncoder: PostgresJSONEncoder>(into byteBuffer: inout ByteBuffer, context: PostgresEncodingContext<JSONEncoder>) {
+        byteBuffer.writeString(text)
+    }
+}
