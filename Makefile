@@ -1,6 +1,6 @@
 # bankgate: the two set-up commands are `make demo` and `make test`.
 SWIFT ?= swift
-APT_PACKAGES = libxml2-dev libsqlite3-dev libssl-dev zlib1g-dev libcurl4-openssl-dev pkg-config sqlite3 libxml2-utils xmlsec1 softhsm2 libengine-pkcs11-openssl libpango1.0-dev libcairo2-dev fonts-wqy-zenhei poppler-utils libzip-dev unzip zip chromium python3
+APT_PACKAGES = libxml2-dev libsqlite3-dev libssl-dev zlib1g-dev libcurl4-openssl-dev pkg-config sqlite3 libxml2-utils xmlsec1 softhsm2 libengine-pkcs11-openssl libpango1.0-dev libcairo2-dev fonts-wqy-zenhei poppler-utils libzip-dev unzip zip chromium python3 postgresql
 
 .PHONY: deps build release demo test bench clean
 
@@ -26,13 +26,20 @@ release: deps
 demo: build
 	$(SWIFT) run bankgate serve --demo
 
-## Installs what is missing, builds, and runs the whole test suite twice: on the real clock, then
-## with the wall clock moved to a leap day a minute before midnight (Tests/ClockShift); then every
-## fuzz target under libFuzzer for FUZZ_SECONDS each (Fuzz/run.sh, its own build in .build-fuzz).
+## Installs what is missing, builds, and runs the whole test suite three times: on SQLite with the
+## real clock; on PostgreSQL (a throwaway server started here, Tests/Postgres/start-postgres.sh, every
+## test store a schema of its own); then on SQLite with the wall clock moved to a leap day a minute
+## before midnight (Tests/ClockShift); then every fuzz target under libFuzzer for FUZZ_SECONDS each
+## (Fuzz/run.sh, its own build in .build-fuzz).
 FUZZ_SECONDS ?= 15
+PG_TEST_DIR ?= $(or $(TMPDIR),/tmp)/bankgate-test-postgres
+PG_TEST_PORT ?= 55433
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --disable-swift-testing
+	url=$$(bash Tests/Postgres/start-postgres.sh $(PG_TEST_DIR) $(PG_TEST_PORT)) && \
+	  BANKGATE_TEST_POSTGRES=$$url $(SWIFT) test --skip-build --disable-swift-testing; \
+	  status=$$?; bash Tests/Postgres/start-postgres.sh --stop $(PG_TEST_DIR); exit $$status
 	SWIFT=$(SWIFT) bash Tests/ClockShift/run-shifted.sh
 	SWIFT=$(SWIFT) FUZZ_SECONDS=$(FUZZ_SECONDS) bash Fuzz/run.sh
 

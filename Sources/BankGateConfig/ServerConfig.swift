@@ -13,6 +13,12 @@ public struct ServerConfig: Sendable {
     /// in the data folder. A password is best left out of the file: PostgreSQL's `PGPASSWORD`
     /// variable is read when the URL has none.
     public var database: String?
+    /// `instance_id`: this instance's name among those sharing a PostgreSQL store: stable across its
+    /// restarts, unique among them. Default: the host name and the API port.
+    public var instanceId: String?
+    /// `lease_seconds`: how long work an instance took stays its own without renewal, that is how
+    /// long the others wait before taking over the sends of one that died. Default 30.
+    public var leaseSeconds = 30
 
     /// `max_archive_unpacked_bytes`: what the members of one ZIP statement upload may unpack to, together.
     public var maxArchiveUnpackedBytes: Int
@@ -100,7 +106,7 @@ public struct ServerConfig: Sendable {
     /// The keys of `[server]`.
     static let keys = ["listen", "data_dir", "max_body_bytes", "max_archive_unpacked_bytes", "secret_key_env", "secret_key_file",
                        "idle_timeout_ms", "header_timeout_ms", "body_timeout_ms", "max_connections",
-                       "metrics_public", "shutdown_grace_seconds", "database"] + APITLSConfig.keys
+                       "metrics_public", "shutdown_grace_seconds", "database", "instance_id", "lease_seconds"] + APITLSConfig.keys
 
     static func decode(_ reader: TableReader, baseDirectory: String) -> ServerConfig {
         var host = "", port = 0
@@ -142,6 +148,14 @@ public struct ServerConfig: Sendable {
                               line: database.line)
             }
         }
+        if let instance = reader.string("instance_id", required: false) {
+            if instance.value.isEmpty || instance.value.utf8.count > 64 || !instance.value.utf8.allSatisfy({ ASCII.isBareKey($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: ":") }) {
+                reader.report("instance_id", "must be 1–64 letters, digits, '-', '_', '.' or ':'", line: instance.line)
+            } else {
+                server.instanceId = instance.value
+            }
+        }
+        server.leaseSeconds = reader.integer("lease_seconds", default: 30, range: 2...3_600)
         return server
     }
 }

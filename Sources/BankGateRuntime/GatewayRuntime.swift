@@ -163,8 +163,10 @@ public struct GatewayRuntime: Sendable {
         if let url = configuration.server.database {
             guard var location = PostgresLocation(url: url) else { throw StoreError.database("database: not a PostgreSQL URL") }
             if location.password == nil { location.password = ProcessInfo.processInfo.environment["PGPASSWORD"] }
+            let instance = configuration.server.instanceId ?? "\(ProcessInfo.processInfo.hostName):\(configuration.server.port)"
             store = try PaymentStore(location: .postgres(location), directory: configuration.server.dataDirectory,
-                                     maxGroupSize: configuration.dispatch.groupCommitMaxBatch)
+                                     maxGroupSize: configuration.dispatch.groupCommitMaxBatch,
+                                     leasing: WorkLeasing(owner: instance, durationMilliseconds: Int64(configuration.server.leaseSeconds) * 1_000))
         } else {
             store = try PaymentStore(path: configuration.server.dataDirectory + "/bankgate.sqlite",
                                      maxGroupSize: configuration.dispatch.groupCommitMaxBatch)
@@ -174,6 +176,12 @@ public struct GatewayRuntime: Sendable {
                                      fromReasonCodes: bank.effectiveAccountStatusCodes.compactMapValues(AccountStatus.init(rawValue:)))
         }
         return store
+    }
+
+    /// The PostgreSQL store this instance shares with others (`[server] database`), or `nil`.
+    var sharedStoreLocation: PostgresLocation? {
+        guard configuration.server.database != nil, case .postgres(let location) = store.location else { return nil }
+        return location
     }
 
     /// The services to run, in start order: the dispatcher (which first recovers interrupted sends),
@@ -214,8 +222,17 @@ public struct GatewayRuntime: Sendable {
         let auditWatch = AuditChainWatch(store: store, clock: clock, logger: logger,
                                          configurationLoaded: ConfigurationFingerprint(configuration))
         let approvalExpiry = ApprovalExpiryService(store: store, clock: clock, logger: logger)
-        return [keyDesk, dispatcher, statementPulls, receiptPulls, reconciler, webhookSender, keyWatch, receiptWatch, auditWatch,
-                receiptExports, approvalExpiry, alerts, schedules, application]
+        // Jobs that must not run twice at once: with several instances on one PostgreSQL store, each
+        // runs on the one instance holding its advisory lock (the dispatcher's lanes instead lease
+        // their work, submission by submission).
+        func single(_ name: String, _ service: any Service) -> any Service {
+            guard let shared = sharedStoreLocation else { return service }
+            return SingletonService(inner: service, lock: PostgresAdvisoryLock(name: name, location: shared), logger: logger)
+        }
+        return [keyDesk, dispatcher, single("statement-pulls", statementPulls), single("receipt-pulls", receiptPulls),
+                single("reconciler", reconciler), single("webhook-sender", webhookSender), keyWatch, receiptWatch,
+                single("audit-watch", auditWatch), single("receipt-exports", receiptExports),
+                single("approval-expiry", approvalExpiry), single("alerts", alerts), single("schedules", schedules), application]
     }
 
     /// The plans' service: statement and balance pulls through the statement puller, sweeps from

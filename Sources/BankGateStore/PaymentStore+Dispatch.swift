@@ -117,6 +117,11 @@ extension PaymentStore {
                 UPDATE submissions SET state = 'sending', attempts = ?, first_sent_at = COALESCE(first_sent_at, ?)
                 WHERE id = ?
                 """, [.integer(Int64(attempt)), .integer(at.milliseconds), .text(submissionId)])
+            if let leasing = self.leasing {
+                // The send is this instance's until it ends or this instance stops renewing.
+                try db.run("UPDATE submissions SET lease_owner = ?, lease_expires_at = ? WHERE id = ?",
+                           [.text(leasing.owner), .integer(at.milliseconds + leasing.duration), .text(submissionId)])
+            }
             try Self.archive(db, bankId: submission.bankId, submissionId: submissionId, attempt: attempt, message: message, at: at)
             for index in payments.indices {
                 try Self.transition(db, &payments[index], to: .sending, cause: .dispatcher, at: at, attempt: attempt,
@@ -253,7 +258,13 @@ extension PaymentStore {
     public func recoverInterruptedSends(at: Timestamp, reason: String = "bankgate stopped while sending; asking the bank",
                                         skipping: @escaping @Sendable (SubmissionRecord) -> Bool = { _ in false }) async throws -> Int {
         try await database.write { db in
-            let interrupted = try db.query("SELECT \(Self.submissionColumns) FROM submissions WHERE state = 'sending'", [], Self.submission)
+            // Sharing the store with other instances, only sends whose lease ran out (their instance
+            // died) or that this instance held (before its restart) were interrupted: another
+            // instance's live send is not touched.
+            let interrupted = try db.query("""
+                SELECT \(Self.submissionColumns) FROM submissions
+                WHERE state = 'sending' AND (?1 IS NULL OR lease_owner IS NULL OR lease_owner = ?1 OR lease_expires_at < ?2)
+                """, [self.leasing.map { .text($0.owner) } ?? .null, .integer(at.milliseconds)], Self.submission)
                 .filter { !skipping($0) }
             for submission in interrupted {
                 var sending = try Self.loadPayments(db, submissionId: submission.id).filter { $0.status == .sending }

@@ -13,6 +13,8 @@ public final class PaymentStore: Sendable {
     /// The directory that holds the database file; archived files too large for a row are copied
     /// under its `archive/` folder and recorded relative to it.
     public let directory: String
+    /// How this instance leases work in a shared store; `nil` on SQLite.
+    public let leasing: WorkLeasing?
     /// Per bank: reason codes that say a rejected payment's debtor account is frozen or closed.
     let learnedStatusCodes = Mutex<[String: [String: AccountStatus]]>([:])
 
@@ -23,14 +25,17 @@ public final class PaymentStore: Sendable {
     /// data, and two paths never share one). This is how the whole suite runs against PostgreSQL.
     public convenience init(path: String, maxGroupSize: Int = 512) throws {
         let directory = path.lastIndex(of: "/").map { String(path[..<$0]) }.map { $0.isEmpty ? "/" : $0 } ?? "."
-        try self.init(location: Self.testLocation(for: path) ?? .sqlite(path: path), directory: directory, maxGroupSize: maxGroupSize)
+        try self.init(location: Self.testLocation(for: path) ?? .sqlite(path: path), directory: directory, maxGroupSize: maxGroupSize,
+                      leasing: WorkLeasing(owner: "test-instance", durationMilliseconds: 30_000))
     }
 
     /// Opens or creates the store at `location`; `directory` is the data folder (archived files too
-    /// large for a row are kept under it).
-    public init(location: StoreLocation, directory: String, maxGroupSize: Int = 512) throws {
+    /// large for a row are kept under it). `leasing`: how this instance leases work in a store it
+    /// shares with others (PostgreSQL; ignored for SQLite, whose file one process holds).
+    public init(location: StoreLocation, directory: String, maxGroupSize: Int = 512, leasing: WorkLeasing? = nil) throws {
         database = try StoreDatabase(location: location, migrations: Schema.migrations, readerCount: 2, maxGroupSize: maxGroupSize)
         self.directory = directory
+        if case .postgres = location { self.leasing = leasing } else { self.leasing = nil }
     }
 
     /// Where the database is.

@@ -710,5 +710,12 @@ enum Schema {
                 created_at INTEGER NOT NULL
             ) WITHOUT ROWID;
             """),
+        // Issue 12, several instances on one PostgreSQL database: the instance working on a submission
+        // (sending it, or asking the bank about it) and until when; another instance takes it over
+        // only after that time (a holder alive renews it). Unused on SQLite, whose file one process holds.
+        Migration(name: "025_work_leases", sql: """
+            ALTER TABLE submissions ADD COLUMN lease_owner TEXT;
+            ALTER TABLE submissions ADD COLUMN lease_expires_at INTEGER;
+            """),
     ]
 }

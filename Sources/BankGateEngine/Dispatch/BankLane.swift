@@ -275,7 +275,7 @@ final class BankLane: Sendable {
         guard free > 0 else { return [] }
         // Unknown outcomes are settled first: they block nothing else, but they matter most. While
         // the bank's answers are refused, nothing is asked until its pause is over.
-        let ordered = try await store.dueSubmissions(bankId: bankId, states: mayQuery ? [.unknown, .awaiting, .queued] : [.queued],
+        let ordered = try await store.claimDueSubmissions(bankId: bankId, states: mayQuery ? [.unknown, .awaiting, .queued] : [.queued],
                                                      now: now, limit: free * 2 + 8)
         var claimed: [Work] = []
         let probing = state.withLock { state -> Bool in

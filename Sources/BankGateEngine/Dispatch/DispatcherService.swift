@@ -16,6 +16,7 @@ public final class DispatcherService: Service, Sendable {
     let logger: Logger
     let recoveryIntervalMilliseconds: Int
     private let recoveryWake = WakeSignal()
+    private let leaseWake = WakeSignal()
     private let stopping = Atomic<Bool>(false)
     private let started = Atomic<Bool>(false)
 
@@ -51,6 +52,9 @@ public final class DispatcherService: Service, Sendable {
                     group.addTask { await lane.run() }
                 }
                 group.addTask { await self.recoverPeriodically() }
+                if let leasing = store.leasing {
+                    group.addTask { await self.renewLeasesPeriodically(every: Int(leasing.duration / 3)) }
+                }
             }
         } onGracefulShutdown: {
             self.stop()
@@ -62,12 +66,30 @@ public final class DispatcherService: Service, Sendable {
         stopping.store(true, ordering: .releasing)
         for lane in lanes.values { lane.stop() }
         recoveryWake.signal()
+        leaseWake.signal()
     }
 
-    /// Every `recoveryIntervalMilliseconds` until stopped: ``recoverStrandedSends()``.
-    private func recoverPeriodically() async {
+    /// Sharing the store with other instances: every third of the lease, this instance's leases on
+    /// its sends are renewed, so that no other instance takes them for interrupted while it lives.
+    private func renewLeasesPeriodically(every milliseconds: Int) async {
         while true {
-            await recoveryWake.wait(milliseconds: recoveryIntervalMilliseconds)
+            await leaseWake.wait(milliseconds: milliseconds)
+            guard !stopping.load(ordering: .acquiring), !Task.isCancelled else { return }
+            do {
+                try await store.renewLeases(now: clock.now())
+            } catch {
+                logger.error("lease renewal failed", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    /// Every `recoveryIntervalMilliseconds` (at most a lease's length when the store is shared, so
+    /// that the sends of an instance that died are taken over soon after its leases ran out) until
+    /// stopped: ``recoverStrandedSends()``.
+    private func recoverPeriodically() async {
+        let interval = store.leasing.map { min(recoveryIntervalMilliseconds, Int($0.duration)) } ?? recoveryIntervalMilliseconds
+        while true {
+            await recoveryWake.wait(milliseconds: interval)
             guard !stopping.load(ordering: .acquiring), !Task.isCancelled else { return }
             _ = await recoverStrandedSends()
         }
