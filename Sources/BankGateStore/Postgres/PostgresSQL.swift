@@ -11,7 +11,7 @@ import Foundation
 ///   typed by the context it is used in);
 /// - SQLite's two-argument scalar `MAX(a, b)` / `MIN(a, b)` become `GREATEST` / `LEAST`;
 /// - `json_each(x)` (`SELECT value FROM json_each(?)`) becomes `json_array_elements_text(x)`, whose
-///   column is also named `value`.
+///   column is also named `value`;
 /// - SQLite's index hints (`INDEXED BY name`) go;
 /// - SQLite's null-safe `x IS ?` / `x IS NOT ?` become `x IS NOT DISTINCT FROM $n` / `x IS DISTINCT FROM $n`.
 /// Text inside single-quoted literals and double-quoted identifiers is never changed.
