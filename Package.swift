@@ -121,7 +121,7 @@ let package = Package(
         .testTarget(name: "BankGateConfigTests", dependencies: ["BankGateAdapters", "BankGateConfig"]),
         .testTarget(name: "BankGateAdaptersTests", dependencies: ["BankGateAdapters", "BankGateXML", "BankGateStatements", "BankGateConfig", "BankGateCrypto"]),
         .testTarget(name: "BankGateTransportTests", dependencies: ["BankGateTransport"]),
-        .testTarget(name: "BankGateStoreTests", dependencies: ["BankGateStore", "BankGateCrypto"]),
+        .testTarget(name: "BankGateStoreTests", dependencies: ["BankGateStore", "BankGateCrypto", "BankGateTestSupport"]),
         .testTarget(name: "BankGateCryptoTests", dependencies: ["BankGateCrypto", "BankGateCore"], exclude: ["Fixtures"]),
         .testTarget(name: "BankGateStatementsTests", dependencies: ["BankGateStatements", "BankGateXML"], exclude: ["Fixtures"]),
         .testTarget(name: "BankGateArchiveTests", dependencies: ["BankGateArchive", "BankGateTestSupport", "BankGateCrypto"],

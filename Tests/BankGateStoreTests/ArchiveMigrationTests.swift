@@ -1,12 +1,14 @@
 @testable import BankGateStore
 import BankGateCore
 import BankGateCrypto
+import BankGateTestSupport
 import Foundation
 import XCTest
 
 /// Migration 004 keeps what was archived before it and fills in what it can tell.
 final class ArchiveMigrationTests: XCTestCase {
     func testMessagesArchivedBeforeMigration004KeepTheirBytesAndGainSizeDigestExchangeAndAccount() async throws {
+        try TestStoreBackend.requireSQLite("opens an SQLite store at an old migration (StoreDatabase(path:migrations:)) to migrate its data")
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bankgate-archive-migration-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -45,6 +47,7 @@ final class ArchiveMigrationTests: XCTestCase {
     }
 
     func testMigration006CountsWhatWasArchivedAndThePrefixOfARefusedAnswer() async throws {
+        try TestStoreBackend.requireSQLite("opens an SQLite store at an old migration (StoreDatabase(path:migrations:)) to migrate its data")
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bankgate-archive-totals-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }

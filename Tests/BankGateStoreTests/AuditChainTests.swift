@@ -1,4 +1,5 @@
 import BankGateCore
+import BankGateTestSupport
 import Foundation
 import XCTest
 @testable import BankGateStore
@@ -10,6 +11,8 @@ import XCTest
 final class AuditChainTests: XCTestCase {
     var directory: URL!
     var path: String { directory.appendingPathComponent("store.sqlite").path }
+    /// Where `PaymentStore(path:)` keeps the store: the file, or its PostgreSQL schema.
+    var location: StoreLocation { PaymentStore.testLocation(for: path) ?? .sqlite(path: path) }
     let t0 = Timestamp(milliseconds: 1_795_000_000_000)
 
     override func setUp() async throws {
@@ -35,17 +38,17 @@ final class AuditChainTests: XCTestCase {
     }
 
     private func verify(expectedHead: (id: Int64, hash: String)? = nil) throws -> AuditVerification {
-        let db = try StoreConnection(path: path, readOnly: true)
+        let db = try StoreConnection(location: location, readOnly: true)
         return try AuditTrail.verify(db, expectedHead: expectedHead)
     }
 
     private func tamper(_ sql: String, _ arguments: [SQLValue] = []) throws {
-        let db = try StoreConnection(path: path)
+        let db = try StoreConnection(location: location)
         _ = try db.run(sql, arguments)
     }
 
     private func record(_ id: Int64) throws -> AuditRecord {
-        let db = try StoreConnection(path: path, readOnly: true)
+        let db = try StoreConnection(location: location, readOnly: true)
         return try XCTUnwrap(AuditTrail.records(db, after: id - 1, through: id, limit: 1).first)
     }
 
@@ -156,7 +159,7 @@ final class AuditChainTests: XCTestCase {
 
     func testAnExcerptVerifiesOnItsOwnAndAChangedLineIsNamed() async throws {
         try await makeTrail(count: 9)
-        let db = try StoreConnection(path: path, readOnly: true)
+        let db = try StoreConnection(location: location, readOnly: true)
         let range = try XCTUnwrap(AuditTrail.idRange(db, from: t0.adding(milliseconds: 3_000), to: t0.adding(milliseconds: 7_000)))
         XCTAssertEqual(range, 3...7)
         let records = try AuditTrail.records(db, after: range.lowerBound - 1, through: range.upperBound, limit: 100)
@@ -190,6 +193,7 @@ final class AuditChainTests: XCTestCase {
     /// A database from before the chain: its records are chained by migration 012, oldest first,
     /// and records written afterwards continue the chain.
     func testRecordsWrittenBeforeTheChainAreChainedByItsMigration() async throws {
+        try TestStoreBackend.requireSQLite("opens an SQLite store at an old migration (StoreDatabase(path:migrations:)) to migrate its data")
         let old = try StoreDatabase(path: path, migrations: Schema.migrations.filter { $0.name != "012_audit_chain" })
         try await old.write { db in
             for index in 1...4 {

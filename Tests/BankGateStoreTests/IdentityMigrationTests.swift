@@ -1,4 +1,5 @@
 import BankGateCore
+import BankGateTestSupport
 import Foundation
 import XCTest
 @testable import BankGateStore
@@ -53,6 +54,7 @@ final class IdentityMigrationTests: XCTestCase {
     }
 
     func testStoredIdentitiesAreDerivedAgainAndDoublesMerged() async throws {
+        try TestStoreBackend.requireSQLite("opens an SQLite store at an old migration (StoreDatabase(path:migrations:)) to migrate its data")
         try await makeOldDatabase()
         let store = try PaymentStore(path: path)
         defer { store.close() }

@@ -1,5 +1,6 @@
 @testable import BankGateStore
 import BankGateCore
+import BankGateTestSupport
 import Foundation
 import XCTest
 
@@ -18,6 +19,7 @@ final class PaymentDetailsMigrationTests: XCTestCase {
     }
 
     func testPaymentsFromBeforeMigration007HaveNoDetailsAndNewOnesKeepThem() async throws {
+        try TestStoreBackend.requireSQLite("opens an SQLite store at an old migration (StoreDatabase(path:migrations:)) to migrate its data")
         let path = directory.appendingPathComponent("store.sqlite").path
         XCTAssertEqual(Schema.migrations.map(\.name)[6], "007_payment_details")
         let released = try StoreDatabase(path: path, migrations: Array(Schema.migrations.prefix(6)))

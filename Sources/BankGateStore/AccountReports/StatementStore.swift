@@ -228,7 +228,8 @@ public final class StatementStore: Sendable {
             """, [.integer(at.milliseconds), .integer(row)])
         try db.run("""
             INSERT INTO balances (account_id, type, date, amount_minor, currency, statement_row, recorded_at)
-            SELECT ?, type, date, amount_minor, currency, statement_row, ? FROM statement_balances WHERE statement_row = ? AND true
+            SELECT CAST(? AS TEXT), type, date, amount_minor, currency, statement_row, CAST(? AS BIGINT) FROM statement_balances
+            WHERE statement_row = ? AND true
             ON CONFLICT (account_id, type, date) DO UPDATE SET amount_minor = excluded.amount_minor,
                 currency = excluded.currency, statement_row = excluded.statement_row, recorded_at = excluded.recorded_at
             """, [.text(draft.accountId), .integer(at.milliseconds), .integer(row)])

@@ -28,6 +28,20 @@ public final class StoreConnection {
         self.init(.sqlite(try SQLiteSession(path: path, readOnly: readOnly)))
     }
 
+    /// Opens a connection of its own to the database at `location` (SQLite file or PostgreSQL
+    /// schema), outside a ``StoreDatabase``'s threads: for tools and tests that read or repair the
+    /// store directly. `readOnly` makes every transaction on it read-only.
+    public convenience init(location: StoreLocation, readOnly: Bool = false) throws(DatabaseError) {
+        switch location {
+        case .sqlite(let path):
+            try self.init(path: path, readOnly: readOnly)
+        case .postgres(let postgres):
+            let session = try PostgresSession(location: postgres)
+            if readOnly { try session.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY") }
+            self.init(.postgres(session))
+        }
+    }
+
     /// The dialect of the database behind this connection.
     public var dialect: SQLDialect {
         switch backend {

@@ -12,7 +12,8 @@ import Foundation
 /// - SQLite's two-argument scalar `MAX(a, b)` / `MIN(a, b)` become `GREATEST` / `LEAST`;
 /// - `json_each(x)` (`SELECT value FROM json_each(?)`) becomes `json_array_elements_text(x)`, whose
 ///   column is also named `value`.
-/// - SQLite's index hints (`INDEXED BY name`) go.
+/// - SQLite's index hints (`INDEXED BY name`) go;
+/// - SQLite's null-safe `x IS ?` / `x IS NOT ?` become `x IS NOT DISTINCT FROM $n` / `x IS DISTINCT FROM $n`.
 /// Text inside single-quoted literals and double-quoted identifiers is never changed.
 enum PostgresSQL {
     /// A statement in PostgreSQL's spelling, with its placeholders still to be numbered: see
@@ -50,6 +51,7 @@ enum PostgresSQL {
                 }
                 if end == index + 1 { number = highest + 1 }
                 highest = max(highest, number)
+                nullSafeComparison(before: &text)
                 flush()
                 if matches(" IS NULL", at: end, in: characters) {
                     parts.append(.nullTest(number, isNull: true))
@@ -73,6 +75,18 @@ enum PostgresSQL {
         }
         flush()
         return StatementTemplate(parts: parts, parameterCount: highest)
+    }
+
+    /// SQLite's null-safe comparison with a placeholder, `x IS ?` / `x IS NOT ?`, in the standard
+    /// spelling PostgreSQL accepts (`IS NOT DISTINCT FROM` / `IS DISTINCT FROM`), `text` being the
+    /// statement just before the placeholder.
+    private static func nullSafeComparison(before text: inout [UInt8]) {
+        for (spelling, standard) in [(" IS NOT ", " IS DISTINCT FROM "), (" IS ", " IS NOT DISTINCT FROM ")]
+        where text.count >= spelling.utf8.count && Array(text.suffix(spelling.utf8.count)) == Array(spelling.utf8) {
+            text.removeLast(spelling.utf8.count)
+            text.append(contentsOf: Array(standard.utf8))
+            return
+        }
     }
 
     /// The statements of a script (`;`-separated, outside quotes), trimmed, empty ones left out.

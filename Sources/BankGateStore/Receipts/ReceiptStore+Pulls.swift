@@ -166,7 +166,7 @@ extension ReceiptStore {
                         (SELECT MAX(t.at) FROM payment_transitions t WHERE t.payment_id = p.id AND t.to_status = 'completed') AS completed_at,
                         (SELECT MIN(l.receipt_id) FROM receipt_links l WHERE l.payment_id = p.id AND l.confirmed = 1) AS receipt_row
                     FROM payments p
-                    WHERE p.status = 'completed' AND (?1 IS NULL OR p.debtor_account_id = ?1) AND p.updated_at >= ?2)
+                    WHERE p.status = 'completed' AND (?1 IS NULL OR p.debtor_account_id = ?1) AND p.updated_at >= ?2) AS completions
                 WHERE completed_at >= ?2 AND completed_at < ?3 AND (?4 = 0 OR receipt_row IS NULL)
                 ORDER BY completed_at, id LIMIT ?5
                 """, [accountId.sqlValue, .integer(from.milliseconds), .integer(end.milliseconds), unlinked,
