@@ -159,16 +159,8 @@ public struct GatewayRuntime: Sendable {
     static func openPrivateStore(_ configuration: BankGateConfiguration) throws -> PaymentStore {
         let previousMask = umask(0o077)
         defer { umask(previousMask) }
-        let store: PaymentStore
-        if let url = configuration.server.database {
-            guard var location = PostgresLocation(url: url) else { throw StoreError.database("database: not a PostgreSQL URL") }
-            if location.password == nil { location.password = ProcessInfo.processInfo.environment["PGPASSWORD"] }
-            store = try PaymentStore(location: .postgres(location), directory: configuration.server.dataDirectory,
+        let store = try PaymentStore(location: StoreLocation(configuration: configuration), directory: configuration.server.dataDirectory,
                                      maxGroupSize: configuration.dispatch.groupCommitMaxBatch)
-        } else {
-            store = try PaymentStore(path: configuration.server.dataDirectory + "/bankgate.sqlite",
-                                     maxGroupSize: configuration.dispatch.groupCommitMaxBatch)
-        }
         for bank in configuration.banks {
             store.learnAccountStatus(bankId: bank.id,
                                      fromReasonCodes: bank.effectiveAccountStatusCodes.compactMapValues(AccountStatus.init(rawValue:)))
