@@ -158,6 +158,13 @@ public struct Doctor: Sendable {
         guard isDirectory.boolValue, access(directory, W_OK | X_OK) == 0 else {
             return [DoctorFinding(.fail, "store", "data_dir \(directory) is not a writable folder — chown -R bankgate: \(directory)")]
         }
+        let location: StoreLocation
+        do {
+            location = try StoreLocation(configuration: configuration)
+        } catch {
+            return [DoctorFinding(.fail, "store", "\(error)")]
+        }
+        if case .postgres = location { return postgresStore(location) }
         guard FileManager.default.fileExists(atPath: path) else {
             return [DoctorFinding(.warn, "store", "no database at \(path) yet — bankgate serve creates it at its first start")]
         }
@@ -192,6 +199,29 @@ public struct Doctor: Sendable {
             findings.append(DoctorFinding(.ok, "store", "\(path): migrations current, quick_check ok, writable; \(use)"))
         }
         return findings
+    }
+
+    /// The store in PostgreSQL: reachable, and its migrations the ones this bankgate knows.
+    func postgresStore(_ location: StoreLocation) -> [DoctorFinding] {
+        let name = location.displayName
+        do {
+            let db = try StoreConnection(location: location, readOnly: true)
+            guard try PaymentStore.holdsStore(db) else {
+                return [DoctorFinding(.warn, "store", "no store in \(name) yet — bankgate serve creates it at its first start")]
+            }
+            let (pending, unknown) = try PaymentStore.migrationDifference(db)
+            if !unknown.isEmpty {
+                return [DoctorFinding(.fail, "store", "\(name) has migrations this bankgate does not know (\(unknown.joined(separator: ", "))) "
+                                      + "— it was written by a newer bankgate: run that version")]
+            }
+            if !pending.isEmpty {
+                return [DoctorFinding(.warn, "store", "\(pending.count) migrations pending (\(pending.joined(separator: ", "))) "
+                                      + "— bankgate serve applies them at start")]
+            }
+            return [DoctorFinding(.ok, "store", "\(name): migrations current")]
+        } catch {
+            return [DoctorFinding(.fail, "store", "\(name) cannot be read as a bankgate store: \(error)")]
+        }
     }
 
     /// Free space where the data folder lives (or its nearest existing parent).

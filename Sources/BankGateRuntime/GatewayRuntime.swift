@@ -159,18 +159,13 @@ public struct GatewayRuntime: Sendable {
     static func openPrivateStore(_ configuration: BankGateConfiguration) throws -> PaymentStore {
         let previousMask = umask(0o077)
         defer { umask(previousMask) }
-        let store: PaymentStore
-        if let url = configuration.server.database {
-            guard var location = PostgresLocation(url: url) else { throw StoreError.database("database: not a PostgreSQL URL") }
-            if location.password == nil { location.password = ProcessInfo.processInfo.environment["PGPASSWORD"] }
-            let instance = configuration.server.instanceId ?? "\(ProcessInfo.processInfo.hostName):\(configuration.server.port)"
-            store = try PaymentStore(location: .postgres(location), directory: configuration.server.dataDirectory,
-                                     maxGroupSize: configuration.dispatch.groupCommitMaxBatch,
-                                     leasing: WorkLeasing(owner: instance, durationMilliseconds: Int64(configuration.server.leaseSeconds) * 1_000))
-        } else {
-            store = try PaymentStore(path: configuration.server.dataDirectory + "/bankgate.sqlite",
-                                     maxGroupSize: configuration.dispatch.groupCommitMaxBatch)
+        // Leases matter only where instances share a database: the one named by `[server] database`.
+        let leasing = configuration.server.database.map { _ in
+            WorkLeasing(owner: configuration.server.instanceId ?? "\(ProcessInfo.processInfo.hostName):\(configuration.server.port)",
+                        durationMilliseconds: Int64(configuration.server.leaseSeconds) * 1_000)
         }
+        let store = try PaymentStore(location: StoreLocation(configuration: configuration), directory: configuration.server.dataDirectory,
+                                     maxGroupSize: configuration.dispatch.groupCommitMaxBatch, leasing: leasing)
         for bank in configuration.banks {
             store.learnAccountStatus(bankId: bank.id,
                                      fromReasonCodes: bank.effectiveAccountStatusCodes.compactMapValues(AccountStatus.init(rawValue:)))

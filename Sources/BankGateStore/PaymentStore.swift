@@ -25,7 +25,7 @@ public final class PaymentStore: Sendable {
     /// data, and two paths never share one). This is how the whole suite runs against PostgreSQL.
     public convenience init(path: String, maxGroupSize: Int = 512) throws {
         let directory = path.lastIndex(of: "/").map { String(path[..<$0]) }.map { $0.isEmpty ? "/" : $0 } ?? "."
-        try self.init(location: Self.testLocation(for: path) ?? .sqlite(path: path), directory: directory, maxGroupSize: maxGroupSize,
+        try self.init(location: Self.location(path: path), directory: directory, maxGroupSize: maxGroupSize,
                       leasing: WorkLeasing(owner: "test-instance", durationMilliseconds: 30_000))
     }
 
@@ -40,6 +40,13 @@ public final class PaymentStore: Sendable {
 
     /// Where the database is.
     public var location: StoreLocation { database.location }
+
+    /// Where the store whose SQLite file is at `path` is: that file, or under the test seam
+    /// (`BANKGATE_TEST_POSTGRES`) the PostgreSQL schema ``init(path:maxGroupSize:)`` opens for it.
+    /// Tools that read a store by its file path (`bankgate audit`, `bankgate doctor`) open this.
+    public static func location(path: String) -> StoreLocation {
+        testLocation(for: path) ?? .sqlite(path: path)
+    }
 
     /// The PostgreSQL schema standing in for the SQLite file at `path` when the suite runs against
     /// PostgreSQL (`BANKGATE_TEST_POSTGRES`), else `nil`.

@@ -63,8 +63,10 @@ final class AuditTrailCommandTests: XCTestCase {
         XCTAssertEqual(try BankGateExecutable.run(["audit", "verify", "--database", "/tmp", "--head", "12:xyz"]).status, 2)
     }
 
+    /// Runs `sql` on the store of the database file at `path` (its PostgreSQL schema when the suite
+    /// runs against PostgreSQL).
     private static func execute(_ path: String, _ sql: String) throws {
-        let db = try StoreConnection(path: path)
+        let db = try StoreConnection(location: PaymentStore.location(path: path))
         _ = try db.run(sql)
     }
 }

@@ -1,4 +1,5 @@
 import BankGateStore
+import BankGateTestSupport
 import Foundation
 import Synchronization
 import XCTest
@@ -32,6 +33,7 @@ final class BackupRestoreTests: XCTestCase {
     }
 
     func testBackupUnderLoadHoldsEveryAcknowledgedPaymentAndRestoreVerifiesIt() async throws {
+        try TestStoreBackend.requireSQLite("bankgate backup and restore copy the .sqlite file with SQLite's online backup")
         try await harness.start()
         let database = harness.directory.appendingPathComponent("gateway/bankgate.sqlite").path
         let acknowledged = AcknowledgedIds()

@@ -2,6 +2,7 @@ import ArgumentParser
 import BankGateAdapters
 import BankGateConfig
 import BankGateCore
+import BankGateRuntime
 import BankGateStore
 import Foundation
 
@@ -15,7 +16,8 @@ struct AuditCommand: AsyncParsableCommand {
         subcommands: [Verify.self, Export.self, Head.self]
     )
 
-    /// The database the trail is in: the configuration's `<data_dir>/bankgate.sqlite`, or a file.
+    /// The database the trail is in: the configuration's store (`server.database`, else
+    /// `<data_dir>/bankgate.sqlite`), or a file.
     struct DatabaseOptions: ParsableArguments {
         @Option(name: .customLong("config"), help: ArgumentHelp("Read the trail of this configuration's data directory.", valueName: "file"))
         var configPath: String?
@@ -27,34 +29,41 @@ struct AuditCommand: AsyncParsableCommand {
         var demo = false
 
         func open() throws(OperatorFailure) -> StoreConnection {
-            let path: String
+            let location: StoreLocation
             if let database {
-                path = database
+                location = PaymentStore.location(path: database)
             } else if demo {
                 do {
-                    path = try BankGateConfiguration.load(path: try ServeCommand.demoConfigurationPath(),
-                                                          baseDirectory: FileManager.default.currentDirectoryPath)
-                        .server.dataDirectory + "/bankgate.sqlite"
+                    location = try StoreLocation(configuration: BankGateConfiguration.load(
+                        path: try ServeCommand.demoConfigurationPath(), baseDirectory: FileManager.default.currentDirectoryPath))
                 } catch {
                     throw OperatorFailure(message: "cannot read the demo configuration: \(error)", exitCode: OperatorFailure.usage)
                 }
             } else if let configPath {
                 do {
-                    path = try BankGateConfiguration.load(path: configPath).server.dataDirectory + "/bankgate.sqlite"
+                    location = try StoreLocation(configuration: BankGateConfiguration.load(path: configPath))
                 } catch {
                     throw OperatorFailure(message: "cannot use \(configPath): \(error)", exitCode: OperatorFailure.usage)
                 }
             } else {
                 throw OperatorFailure(message: "give --config FILE, --database PATH or --demo", exitCode: OperatorFailure.usage)
             }
-            guard FileManager.default.fileExists(atPath: path) else {
+            if case .sqlite(let path) = location, !FileManager.default.fileExists(atPath: path) {
                 throw OperatorFailure(message: "no database at \(path)", exitCode: OperatorFailure.usage)
             }
+            let db: StoreConnection
+            let holdsStore: Bool
             do {
-                return try StoreConnection(path: path, readOnly: true)
+                db = try StoreConnection(location: location, readOnly: true)
+                // A PostgreSQL schema is there even when no bankgate has created its store yet.
+                if case .postgres = location { holdsStore = try PaymentStore.holdsStore(db) } else { holdsStore = true }
             } catch {
-                throw OperatorFailure(message: "cannot open \(path): \(error)", exitCode: OperatorFailure.usage)
+                throw OperatorFailure(message: "cannot open \(location.displayName): \(error)", exitCode: OperatorFailure.usage)
             }
+            guard holdsStore else {
+                throw OperatorFailure(message: "no database at \(location.displayName)", exitCode: OperatorFailure.usage)
+            }
+            return db
         }
     }
 
