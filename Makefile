@@ -43,8 +43,12 @@ test: deps
 	SWIFT=$(SWIFT) bash Tests/ClockShift/run-shifted.sh
 	SWIFT=$(SWIFT) FUZZ_SECONDS=$(FUZZ_SECONDS) bash Fuzz/run.sh
 
-## Benchmarks (release build); figures go to docs/benchmarks.md.
+## Benchmarks (release build); figures go to docs/benchmarks.md. wrk (a Debian package) drives the
+## intake-floor step; installed here, when missing, rather than in `deps` (tests do not need it).
 bench: deps
+	@dpkg -s wrk >/dev/null 2>&1 || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk || \
+	  { $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk; }; }
 	bash Benchmarks/run.sh
 
 clean:

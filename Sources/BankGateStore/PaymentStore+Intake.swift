@@ -27,6 +27,19 @@ extension PaymentStore {
         }
     }
 
+    /// Intake's INSERT of a payment, made once (not interpolated again for every payment).
+    private static let insertPayment = """
+        INSERT INTO payments (id, batch_id, submission_id, debtor_account_id, bank_id, amount_minor, currency,
+            creditor_name, creditor_account, creditor_bank_code, remittance_info, end_to_end_id, instruction_id,
+            requested_execution_date, status, created_at, updated_at, suspected_duplicate_of, submitted_by,
+            approvals_needed, approval_rules, approval_expires_at, \(detailColumns))
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """
+
+    /// The reason of a payment's arrival step (`nil` → `received`) in its history, and the note of
+    /// its intake audit record.
+    static func acceptedNote(_ client: String) -> String { "accepted from " + client }
+
     /// A reused end-to-end id, found by the unique index while inserting: thrown so that the
     /// request's savepoint is rolled back, then returned by ``accept`` as a value.
     private enum IntakeConflict: Error {
@@ -148,21 +161,16 @@ extension PaymentStore {
                     : scheduleReason != nil ? .scheduled : .queued
                 let resembled = resemblances.resembled[draft.id]
                 do {
-                    try db.run("""
-                        INSERT INTO payments (id, batch_id, submission_id, debtor_account_id, bank_id, amount_minor, currency,
-                            creditor_name, creditor_account, creditor_bank_code, remittance_info, end_to_end_id, instruction_id,
-                            requested_execution_date, status, created_at, updated_at, suspected_duplicate_of, submitted_by,
-                            approvals_needed, approval_rules, approval_expires_at, \(Self.detailColumns))
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """, [.text(draft.id), draft.batchId.sqlValue, .text(draft.submissionId), .text(draft.debtorAccountId),
-                              .text(draft.bankId), .integer(draft.amount.minorUnits), .text(draft.amount.currency.code),
-                              .text(draft.creditor.name), .text(draft.creditor.account), draft.creditor.bankCode.sqlValue,
-                              draft.remittanceInfo.sqlValue, .text(draft.endToEndId), .text(draft.instructionId),
-                              .text(draft.requestedExecutionDate), .text(status.rawValue), .integer(at.milliseconds),
-                              .integer(at.milliseconds), resembled.sqlValue, .text(claim.client),
-                              need.map { .integer(Int64($0.approvals)) } ?? .null, need.map { .text($0.rules.joined(separator: ",")) } ?? .null,
-                              need.map { .integer($0.expiresAt.milliseconds) } ?? .null]
-                            + Self.detailValues(draft.details, draft.creditor))
+                    try db.run(Self.insertPayment,
+                               [.text(draft.id), draft.batchId.sqlValue, .text(draft.submissionId), .text(draft.debtorAccountId),
+                                .text(draft.bankId), .integer(draft.amount.minorUnits), .text(draft.amount.currency.code),
+                                .text(draft.creditor.name), .text(draft.creditor.account), draft.creditor.bankCode.sqlValue,
+                                draft.remittanceInfo.sqlValue, .text(draft.endToEndId), .text(draft.instructionId),
+                                .text(draft.requestedExecutionDate), .text(status.rawValue), .integer(at.milliseconds),
+                                .integer(at.milliseconds), resembled.sqlValue, .text(claim.client),
+                                need.map { .integer(Int64($0.approvals)) } ?? .null, need.map { .text($0.rules.joined(separator: ",")) } ?? .null,
+                                need.map { .integer($0.expiresAt.milliseconds) } ?? .null]
+                               + Self.detailValues(draft.details, draft.creditor))
                 } catch let error as DatabaseError where error.isConstraintViolation && error.message.contains("end_to_end_id") {
                     throw IntakeConflict.duplicateEndToEndId(draft.endToEndId)
                 }
@@ -180,14 +188,13 @@ extension PaymentStore {
                 record.approval = need.map {
                     PaymentApproval(needed: $0.approvals, rules: $0.rules, expiresAt: $0.expiresAt, submittedBy: claim.client)
                 }
-                // One audit record for both intake steps (received, then queued or held).
-                let accepted = "accepted from \(claim.client)"
-                try Self.appendHistory(db, paymentId: draft.id, from: nil, to: .received, cause: .api, at: at,
-                                       attempt: 0, details: TransitionDetails(reason: accepted), audited: false)
+                // One history row and one audit record for both intake steps: the row from `received`
+                // to the status intake gave it stands for the arrival too (``history(paymentId:)``
+                // shows the arrival as its own step, `accepted from` the payment's `submitted_by`).
                 try Self.appendHistory(db, paymentId: draft.id, from: .received, to: status, cause: .api, at: at,
                                        attempt: 0, details: TransitionDetails(reason: heldReason ?? (status == .pendingApproval ? need?.reason
                                                                                   : status == .scheduled ? scheduleReason : nil)),
-                                       auditNote: accepted)
+                                       auditNote: Self.acceptedNote(claim.client))
                 if let event = Self.eventType(from: .received, to: status) {
                     try Self.appendEvent(db, type: event, payment: record, previous: .received, at: at)
                 }

@@ -13,21 +13,39 @@ extension PaymentStore {
         }
     }
 
-    /// A payment's recorded transitions, oldest first.
+    /// A payment's recorded transitions, oldest first, its arrival (`nil` → `received`) first.
+    ///
+    /// Intake stores one row for its two steps, the one from `received` (payments accepted before
+    /// stored the arrival as a row of its own): the arrival is then given as a step at the same
+    /// time, caused by the API, `accepted from` the client that submitted it.
     public func history(paymentId: String) async throws -> [PaymentTransition] {
         try await database.read { db in
-            try db.query("""
-                SELECT from_status, to_status, at, cause, reason, attempt, bank_status, reason_code
-                FROM payment_transitions WHERE payment_id = ? ORDER BY id
-                """, [.text(paymentId)]) { row in
-                try PaymentTransition(
-                    from: row.optionalText("from_status").flatMap(PaymentStatus.init(rawValue:)),
-                    to: PaymentStatus(rawValue: row.text("to_status")) ?? .received,
-                    at: Timestamp(milliseconds: row.int("at")),
-                    cause: TransitionCause(rawValue: row.text("cause")) ?? .api,
-                    reason: row.optionalText("reason"), attempt: Int(row.int("attempt")),
-                    bankStatus: row.optionalText("bank_status"), reasonCode: row.optionalText("reason_code"))
+            var history = try Self.storedHistory(db, paymentId: paymentId)
+            if let first = history.first, first.from == .received {
+                let client = try db.queryFirst("SELECT submitted_by FROM payments WHERE id = ?", [.text(paymentId)]) {
+                    try $0.optionalText("submitted_by")
+                } ?? nil
+                history.insert(PaymentTransition(from: nil, to: .received, at: first.at, cause: .api,
+                                                 reason: client.map(Self.acceptedNote), attempt: 0, bankStatus: nil, reasonCode: nil),
+                               at: 0)
             }
+            return history
+        }
+    }
+
+    /// The rows of a payment's history, oldest first.
+    private static func storedHistory(_ db: StoreConnection, paymentId: String) throws -> [PaymentTransition] {
+        try db.query("""
+            SELECT from_status, to_status, at, cause, reason, attempt, bank_status, reason_code
+            FROM payment_transitions WHERE payment_id = ? ORDER BY id
+            """, [.text(paymentId)]) { row in
+            try PaymentTransition(
+                from: row.optionalText("from_status").flatMap(PaymentStatus.init(rawValue:)),
+                to: PaymentStatus(rawValue: row.text("to_status")) ?? .received,
+                at: Timestamp(milliseconds: row.int("at")),
+                cause: TransitionCause(rawValue: row.text("cause")) ?? .api,
+                reason: row.optionalText("reason"), attempt: Int(row.int("attempt")),
+                bankStatus: row.optionalText("bank_status"), reasonCode: row.optionalText("reason_code"))
         }
     }
 

@@ -4,7 +4,7 @@ public import BankGateCore
 public struct ThroughputBucket: Sendable, Hashable {
     /// The interval's start.
     public var start: Timestamp
-    /// Payments accepted by intake (their first transition).
+    /// Payments accepted by intake (their transition out of `received`, which intake records).
     public var accepted: Int
     /// Payments the bank executed.
     public var completed: Int
@@ -40,7 +40,7 @@ extension PaymentStore {
             let firstId = try Self.firstTransitionId(db, atOrAfter: start)
             var buckets = (0..<count).map { ThroughputBucket(start: Timestamp(milliseconds: start + Int64($0) * bucketMilliseconds)) }
             let rows = try db.query("""
-                SELECT (at - ?) / ? AS bucket, from_status IS NULL AS first, to_status, COUNT(*) AS n
+                SELECT (at - ?) / ? AS bucket, from_status = 'received' AS first, to_status, COUNT(*) AS n
                 FROM payment_transitions WHERE id >= ? AND at >= ? AND at <= ?
                 GROUP BY bucket, first, to_status
                 """, [.integer(start), .integer(bucketMilliseconds), .integer(firstId), .integer(start), .integer(until.milliseconds)]) {

@@ -24,4 +24,19 @@ final class JSONWriterTests: XCTestCase {
         let parsed = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(writer.bytes)) as? [String: Any])
         XCTAssertEqual(parsed["text"] as? String, "quote \" backslash \\ newline \n tab \t bell \u{7} é 中")
     }
+
+    /// Escapes at the ends of a string and next to each other, between runs copied whole.
+    func testEscapesAtTheEdgesAndBetweenPlainRuns() throws {
+        var writer = JSONWriter()
+        writer.beginArray()
+        writer.string("")
+        writer.string("\"")
+        writer.string("\u{7F}plain\r")
+        writer.string("\\\\")
+        writer.string("a\u{1}\u{1F}b")
+        writer.string(String("xx é plain 中 yy".dropFirst(3).dropLast(3)))
+        writer.endArray()
+        XCTAssertEqual(String(decoding: writer.bytes, as: UTF8.self),
+                       #"["","\"","\u007fplain\r","\\\\","a\u0001\u001fb","é plain 中"]"#)
+    }
 }

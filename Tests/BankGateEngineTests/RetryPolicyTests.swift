@@ -85,6 +85,23 @@ final class RetryPolicyTests: XCTestCase {
         XCTAssertTrue(breaker.allowsRequest(now: now.adding(milliseconds: 1000)))
     }
 
+    /// What the lane asks before it reads due work: the same answer as `allowsRequest`, without
+    /// taking the probe.
+    func testWouldAllowRequestAnswersAsAllowsRequestWithoutTakingTheProbe() {
+        var breaker = CircuitBreaker(threshold: 1, cooldownMilliseconds: 1000)
+        XCTAssertTrue(breaker.wouldAllowRequest(now: now))
+        breaker.recordFailure(now: now)
+        XCTAssertFalse(breaker.wouldAllowRequest(now: now.adding(milliseconds: 999)))
+        XCTAssertTrue(breaker.wouldAllowRequest(now: now.adding(milliseconds: 1000)))
+        XCTAssertTrue(breaker.wouldAllowRequest(now: now.adding(milliseconds: 1000)), "asking twice takes nothing")
+        XCTAssertEqual(breaker.state, .open)
+        XCTAssertTrue(breaker.allowsRequest(now: now.adding(milliseconds: 1000)), "the probe is still there to take")
+        XCTAssertEqual(breaker.state, .halfOpen)
+        XCTAssertFalse(breaker.wouldAllowRequest(now: now.adding(milliseconds: 5000)), "the probe is in flight")
+        breaker.releaseProbe()
+        XCTAssertTrue(breaker.wouldAllowRequest(now: now.adding(milliseconds: 5000)))
+    }
+
     func testFailedProbeOpensAgainForAFullCooldown() {
         var breaker = CircuitBreaker(threshold: 3, cooldownMilliseconds: 1000)
         for _ in 0..<3 { breaker.recordFailure(now: now) }

@@ -269,10 +269,13 @@ final class BankLane: Sendable {
         // answer, and a refused answer's pause) after the read, so the row read of it can be stale:
         // it is not claimed from this read, even when its slot is free by then (the next turn reads
         // it afresh). Without this, a status query refused at 4 s was asked again at 4 s.
-        let (free, mayQuery, busy) = state.withLock {
-            (connection.config.maxInFlight - $0.inFlight.count, $0.queryBackoff.allowsQueries(now: now), $0.inFlight)
+        let (free, mayQuery, busy, circuitAllows) = state.withLock {
+            (connection.config.maxInFlight - $0.inFlight.count, $0.queryBackoff.allowsQueries(now: now), $0.inFlight,
+             $0.circuit.wouldAllowRequest(now: now))
         }
-        guard free > 0 else { return [] }
+        // While the circuit is open nothing would be claimed: no read of due work (intake wakes the
+        // lane for every payment it accepts, also while the bank is down).
+        guard free > 0, circuitAllows else { return [] }
         // Unknown outcomes are settled first: they block nothing else, but they matter most. While
         // the bank's answers are refused, nothing is asked until its pause is over.
         let ordered = try await store.claimDueSubmissions(bankId: bankId, states: mayQuery ? [.unknown, .awaiting, .queued] : [.queued],

@@ -71,6 +71,16 @@ public struct CircuitBreaker: Sendable, Hashable {
         }
     }
 
+    /// Whether ``allowsRequest(now:)`` would let a request through now, without taking the probe:
+    /// the lane asks this before it reads due work, so an open circuit costs no reads.
+    public func wouldAllowRequest(now: Timestamp) -> Bool {
+        switch state {
+        case .closed: true
+        case .open: now >= openUntil
+        case .halfOpen: !probeInFlight
+        }
+    }
+
     /// The probe ended without reaching the bank either way (nothing to send after all, an encoding
     /// error): let the next piece of work be the probe. Without this the breaker would stay half open.
     public mutating func releaseProbe() {
