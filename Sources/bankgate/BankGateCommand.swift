@@ -10,7 +10,7 @@ struct BankGateCommand: AsyncParsableCommand {
                       StatementsCommand.self, ReconcileCommand.self, ReceiptsCommand.self, WebhooksCommand.self, KeysCommand.self,
                       AuditCommand.self, TokensCommand.self, AccountsCommand.self, AlertsCommand.self,
                       ApprovalsCommand.self, SchedulesCommand.self,
-                      DoctorCommand.self, BackupCommand.self, RestoreCommand.self,
+                      DoctorCommand.self, BackupCommand.self, RestoreCommand.self, ExportCommand.self, ImportCommand.self,
                       ExchangesCommand.self, BalancesCommand.self, TransactionsCommand.self, ExpectedPaymentsCommand.self,
                       EventsCommand.self,
                       // Issue 12, the CLI covers every API route (CLICoverageTests):

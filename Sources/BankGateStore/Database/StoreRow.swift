@@ -51,6 +51,15 @@ public struct StoreRow {
         }
     }
 
+    /// The column as stored, in the type it has (integer, text, bytes or NULL): how a store is
+    /// copied between databases without knowing its tables (``StoreDump``).
+    public func storedValue(_ name: String) throws(StoreError) -> SQLValue {
+        switch storage {
+        case .sqlite(let row): try row.storedValue(name)
+        case .postgres(let row): try row.storedValue(name)
+        }
+    }
+
     /// Whether the column is NULL.
     public func isNull(_ name: String) throws(StoreError) -> Bool {
         switch storage {

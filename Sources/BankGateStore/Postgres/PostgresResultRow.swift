@@ -73,6 +73,18 @@ struct PostgresResultRow {
         }
     }
 
+    /// The column in the type SQLite would store it as: integers (and booleans) as integers,
+    /// `BYTEA` as bytes, everything else as text.
+    func storedValue(_ name: String) throws(StoreError) -> SQLValue {
+        let cell = try cell(name)
+        guard cell.bytes != nil else { return .null }
+        switch cell.dataType {
+        case .int2, .int4, .int8, .bool: return .integer(try optionalInt(name) ?? 0)
+        case .bytea: return .blob(try blob(name))
+        default: return .text(try optionalText(name) ?? "")
+        }
+    }
+
     func blob(_ name: String) throws(StoreError) -> [UInt8] {
         let cell = try cell(name)
         guard let bytes = cell.bytes else { return [] }

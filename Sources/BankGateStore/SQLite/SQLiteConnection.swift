@@ -198,6 +198,17 @@ struct SQLiteRow {
     }
     /// Whether the column is NULL.
     func isNull(_ name: String) throws(StoreError) -> Bool { isNull(try columns.position(name)) }
+    /// The column in its stored type; a REAL (which no bankgate table holds) as its text.
+    func storedValue(_ name: String) throws(StoreError) -> SQLValue {
+        let column = try columns.position(name)
+        switch sqlite3_column_type(statement, column) {
+        case SQLITE_NULL: return .null
+        case SQLITE_INTEGER: return .integer(sqlite3_column_int64(statement, column))
+        case SQLITE_BLOB: return .blob(try blob(name))
+        default: return .text(text(at: column))
+        }
+    }
+
     private func text(at column: Int32) -> String {
         guard let pointer = sqlite3_column_text(statement, column) else { return "" }
         return String(cString: pointer)
