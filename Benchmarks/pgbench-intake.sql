@@ -1,7 +1,9 @@
 -- pgbench script for the PostgreSQL intake comparison (Benchmarks/run.sh, step intake-postgres):
--- one transaction with the six rows bankgate's intake writes for one payment, into bankgate's own
--- tables (same indexes, same foreign keys): the submission, the payment, its history row, an audit
--- record, the outbox event and the idempotency key. Ids come from the transaction id.
+-- one transaction with the six rows bankgate's intake writes for one payment, into copies of bankgate's
+-- tables (CREATE TABLE … (LIKE … INCLUDING ALL): the same columns, defaults and indexes, and the
+-- payment's foreign key to its submission) in a schema of their own: the submission, the payment,
+-- its history row, an audit record, the outbox event and the idempotency key. Ids come from the
+-- transaction id.
 -- usage: PGOPTIONS="-c search_path=SCHEMA" pgbench -n -f Benchmarks/pgbench-intake.sql -c32 -j2 -T8 URL
 \set amount random(100, 99999999)
 \set now 1796000000000
