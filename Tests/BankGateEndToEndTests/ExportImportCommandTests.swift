@@ -64,4 +64,23 @@ final class ExportImportCommandTests: XCTestCase {
         XCTAssertEqual(twice.status, 1)
         XCTAssertTrue(twice.err.contains("already holds data"), twice.err)
     }
+
+    /// Exporting from a PostgreSQL schema no bankgate created says so, and leaves no schema behind
+    /// (a read-only tool creates nothing).
+    func testExportFromAnAbsentPostgreSQLSchemaIsRefusedAndCreatesNothing() async throws {
+        guard let url = TestStoreBackend.postgresURL, let server = PostgresLocation(url: url) else {
+            throw XCTSkip("needs PostgreSQL: set BANKGATE_TEST_POSTGRES")
+        }
+        let schema = "absent_\(UInt32.random(in: 0...UInt32.max))"
+        let dump = directory.appendingPathComponent("absent.jsonl").path
+        let refused = try await bankgate(["export", "--database", "\(url)?schema=\(schema)", "--to", dump])
+        XCTAssertEqual(refused.status, 2, refused.err)
+        XCTAssertTrue(refused.err.contains("no store at"), refused.err)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dump))
+        let db = try StoreConnection(location: .postgres(server), readOnly: true)
+        let schemas = try db.queryFirst("SELECT COUNT(*) AS n FROM information_schema.schemata WHERE schema_name = ?", [.text(schema)]) {
+            try $0.int("n")
+        }
+        XCTAssertEqual(schemas, 0, "the read-only look created the schema")
+    }
 }

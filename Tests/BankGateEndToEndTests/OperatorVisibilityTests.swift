@@ -79,8 +79,16 @@ final class OperatorVisibilityTests: XCTestCase {
         XCTAssertEqual(error["request_id"], "req-down-1")
         XCTAssertEqual(error["payment_id"], id)
 
-        let queue = try await harness.call("GET", "/v1/queue")
-        let bank = try XCTUnwrap((queue.json["banks"] as? [[String: Any]])?.first { $0["bank_id"] as? String == "sim" })
+        // The log line is written when the send fails; the payment is back in the queue once that
+        // outcome is committed, a moment later: read the queue until it shows the payment waiting.
+        var bank: [String: Any] = [:]
+        let deadline = Date().addingTimeInterval(10)
+        repeat {
+            let queue = try await harness.call("GET", "/v1/queue")
+            bank = try XCTUnwrap((queue.json["banks"] as? [[String: Any]])?.first { $0["bank_id"] as? String == "sim" })
+            if bank["oldest_queued_at"] is String { break }
+            try await Task.sleep(for: .milliseconds(20))
+        } while Date() < deadline
         XCTAssertEqual(bank["circuit"] as? String, "open")
         XCTAssertNotNil(bank["circuit_since"] as? String)
         XCTAssertTrue((bank["circuit_reason"] as? String)?.contains("not_sent") ?? false, "\(bank)")

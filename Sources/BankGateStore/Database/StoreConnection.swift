@@ -30,13 +30,14 @@ public final class StoreConnection {
 
     /// Opens a connection of its own to the database at `location` (SQLite file or PostgreSQL
     /// schema), outside a ``StoreDatabase``'s threads: for tools and tests that read or repair the
-    /// store directly. `readOnly` makes every transaction on it read-only.
+    /// store directly. `readOnly` makes every transaction on it read-only, and creates nothing (not
+    /// even a missing PostgreSQL schema).
     public convenience init(location: StoreLocation, readOnly: Bool = false) throws(DatabaseError) {
         switch location {
         case .sqlite(let path):
             try self.init(path: path, readOnly: readOnly)
         case .postgres(let postgres):
-            let session = try PostgresSession(location: postgres)
+            let session = try PostgresSession(location: postgres, createsSchema: !readOnly)
             if readOnly { try session.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY") }
             self.init(.postgres(session))
         }

@@ -18,6 +18,7 @@ final class PostgresSession {
     static let writeLockKey: Int64 = 0x62616E6B67617465
 
     private let location: PostgresLocation
+    private let createsSchema: Bool
     private var connection: PostgresConnection
     private var templates: [String: StatementTemplate] = [:]
     private var rendered: [RenderKey: (sql: String, arguments: [Int])] = [:]
@@ -30,16 +31,19 @@ final class PostgresSession {
     private static let logger = Logger(label: "bankgate.store.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
     private static let connectionIDs = Atomic<Int>(0)
 
-    init(location: PostgresLocation) throws(DatabaseError) {
+    /// Connects to `location`; with `createsSchema` (the store's own connections), its schema is
+    /// created when missing. A read-only tool's connection leaves a missing schema missing.
+    init(location: PostgresLocation, createsSchema: Bool = true) throws(DatabaseError) {
         self.location = location
-        connection = try Self.connect(location)
+        self.createsSchema = createsSchema
+        connection = try Self.connect(location, createsSchema: createsSchema)
     }
 
     deinit {
         try? connection.close().wait()
     }
 
-    private static func connect(_ location: PostgresLocation) throws(DatabaseError) -> PostgresConnection {
+    private static func connect(_ location: PostgresLocation, createsSchema: Bool) throws(DatabaseError) -> PostgresConnection {
         let configuration = PostgresConnection.Configuration(
             host: location.host, port: location.port, username: location.username, password: location.password,
             database: location.database, tls: .disable)
@@ -51,7 +55,7 @@ final class PostgresSession {
         } catch {
             throw Self.databaseError(error, "connect to \(location)")
         }
-        if let schema = location.schema {
+        if let schema = location.schema, createsSchema {
             // The name was checked to need no quoting (``PostgresLocation/isPlainName(_:)``).
             do {
                 _ = try connection.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"), logger: logger).wait()
@@ -63,6 +67,8 @@ final class PostgresSession {
                     throw Self.databaseError(error, "create schema \(schema)")
                 }
             }
+        }
+        if let schema = location.schema {
             do {
                 _ = try connection.query(PostgresQuery(unsafeSQL: "SET search_path TO \(schema)"), logger: logger).wait()
             } catch {
@@ -157,7 +163,7 @@ final class PostgresSession {
     private func reconnectIfLost() throws(DatabaseError) {
         guard connection.isClosed, !inTransaction else { return }
         let lost = connection
-        connection = try Self.connect(location)
+        connection = try Self.connect(location, createsSchema: createsSchema)
         try? lost.close().wait()
     }
 
