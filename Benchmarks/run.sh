@@ -235,8 +235,9 @@ fi
 #     round runs pgbench with a transaction inserting the six rows of one payment into that schema's
 #     tables (Benchmarks/pgbench-intake.sql), then bankgate's intake, with the same client count.
 if [[ " $SELECTED " == *" intake-postgres "* ]] && command -v wrk >/dev/null; then
+    PGBENCH_THREADS=$(( CLIENTS < 2 ? CLIENTS : 2 ))
     log ""
-    log "== 1c. intake on PostgreSQL against pgbench: $CLIENTS clients, wrk $FLOOR_WRK, pgbench -c$CLIENTS -j2 -T8, 3 rounds"
+    log "== 1c. intake on PostgreSQL against pgbench: $CLIENTS clients, wrk $FLOOR_WRK, pgbench -c$CLIENTS -j$PGBENCH_THREADS -T8, 3 rounds"
     PG_DIR=${TMPDIR:-/tmp}/bankgate-bench-postgres-$STAMP
     PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
     PG_URL=$(bash Tests/Postgres/start-postgres.sh "$PG_DIR" 55434)
@@ -257,14 +258,14 @@ backoff_max_ms = 3600000"
         done
         echo "ALTER TABLE bench_pgbench.payments ADD FOREIGN KEY (submission_id) REFERENCES bench_pgbench.submissions (id);"
     } | "$PG_BIN/psql" -q -v ON_ERROR_STOP=1 "$PG_URL" >/dev/null
-    env BENCH_TOKEN="$TOKEN" wrk -t2 -c"$CLIENTS" -d2s -s Benchmarks/wrk-intake.lua "http://127.0.0.1:$API_PORT/v1/payments" >/dev/null
-    PGOPTIONS="-c search_path=bench_pgbench" "$PG_BIN/pgbench" -n -f Benchmarks/pgbench-intake.sql -c"$CLIENTS" -j2 -T2 "$PG_URL" \
+    env BENCH_TOKEN="$TOKEN" wrk -t"$PGBENCH_THREADS" -c"$CLIENTS" -d2s -s Benchmarks/wrk-intake.lua "http://127.0.0.1:$API_PORT/v1/payments" >/dev/null
+    PGOPTIONS="-c search_path=bench_pgbench" "$PG_BIN/pgbench" -n -f Benchmarks/pgbench-intake.sql -c"$CLIENTS" -j"$PGBENCH_THREADS" -T2 "$PG_URL" \
         >"$OUT/pgbench-warm-up.txt" 2>&1 || { log "pgbench failed:"; tail -5 "$OUT/pgbench-warm-up.txt" | tee -a "$RESULTS"; exit 1; }
     pgbench_sum=0; intake_sum=0
     for round in 1 2 3; do
         log "round $round, load average: $(cut -d' ' -f1-3 /proc/loadavg)"
         run env PGOPTIONS="-c search_path=bench_pgbench" "$PG_BIN/pgbench" -n -f Benchmarks/pgbench-intake.sql \
-            -c"$CLIENTS" -j2 -T8 "$PG_URL" > "$OUT/pgbench-$round.txt"
+            -c"$CLIENTS" -j"$PGBENCH_THREADS" -T8 "$PG_URL" > "$OUT/pgbench-$round.txt"
         # shellcheck disable=SC2086
         run env BENCH_TOKEN="$TOKEN" wrk $FLOOR_WRK -s Benchmarks/wrk-intake.lua \
             "http://127.0.0.1:$API_PORT/v1/payments" > "$OUT/postgres-intake-$round.txt"

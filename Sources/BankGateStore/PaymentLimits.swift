@@ -82,19 +82,20 @@ enum LimitUsage {
     }
 
     /// Adds the payments just accepted to their holders' rows, where rows exist.
-    static func add(_ db: StoreConnection, _ drafts: [PaymentDraft], client: String, at: Timestamp) throws {
-        var sums: [String: (currency: String, total: Int64, count: Int64)] = [:]
+    /// One UPDATE per holder row (its account's, its token's), so that the batch changes each row once.
+    static func add(into batch: inout WriteBatch, _ drafts: [PaymentDraft], client: String, at: Timestamp) {
+        var sums: [String: (holder: String, currency: String, total: Int64, count: Int64)] = [:]
         for draft in drafts {
-            let group = draft.debtorAccountId + "\u{1}" + draft.amount.currency.code
-            let sum = sums[group]
-            sums[group] = (draft.amount.currency.code, (sum?.total ?? 0) + draft.amount.minorUnits, (sum?.count ?? 0) + 1)
+            let currency = draft.amount.currency.code
+            for holder in ["account:" + draft.debtorAccountId, "token:" + client] {
+                let group = holder + "\u{1}" + currency
+                let sum = sums[group]
+                sums[group] = (holder, currency, (sum?.total ?? 0) + draft.amount.minorUnits, (sum?.count ?? 0) + 1)
+            }
         }
-        for (group, sum) in sums {
-            let account = String(group.prefix { $0 != "\u{1}" })
-            try db.run("""
-                UPDATE limit_usage SET total = total + ?, count = count + ? WHERE holder IN (?, ?) AND currency = ? AND day = ?
-                """, [.integer(sum.total), .integer(sum.count), .text("account:" + account), .text("token:" + client),
-                      .text(sum.currency), .text(at.dateString)])
+        for sum in sums.values.sorted(by: { ($0.holder, $0.currency) < ($1.holder, $1.currency) }) {
+            batch.add("UPDATE limit_usage SET total = total + ?, count = count + ? WHERE holder = ? AND currency = ? AND day = ?",
+                      [.integer(sum.total), .integer(sum.count), .text(sum.holder), .text(sum.currency), .text(at.dateString)])
         }
     }
 

@@ -114,6 +114,10 @@ extension PaymentStore {
             }
             let resemblances = try Resemblances(db, payments, check: duplicateCheck, at: at)
             let need = try approvals.need(db, payments, kind: kind, at: at)
+            // The rows are written in batches, one per payment with its submission(s) before it and
+            // the request's own rows after the last (one round trip each on PostgreSQL); a reused
+            // end-to-end id is then found in the batch of its payment.
+            var writes = WriteBatch()
             for submission in submissions {
                 let duplicateReason = resemblances.heldSubmissions[submission.id]
                 let heldReason = duplicateReason ?? need?.reason
@@ -125,7 +129,7 @@ extension PaymentStore {
                 let state: SubmissionState = heldReason != nil ? .held
                     : planHold != nil || submission.notBefore != nil ? .scheduled : .queued
                 let due = planHold != nil ? Timestamp(milliseconds: .max) : max(submission.notBefore ?? at, at)
-                try db.run("""
+                writes.add("""
                     INSERT INTO submissions (id, bank_id, debtor_account_id, message_id, payment_info_id, message_kind,
                         created_at, requested_execution_date, state, next_attempt_at, held_reason, held_since, held_kind,
                         request_id)
@@ -160,8 +164,7 @@ extension PaymentStore {
                 let status: PaymentStatus = heldReason != nil ? .held : need != nil ? .pendingApproval
                     : scheduleReason != nil ? .scheduled : .queued
                 let resembled = resemblances.resembled[draft.id]
-                do {
-                    try db.run(Self.insertPayment,
+                writes.add(Self.insertPayment,
                                [.text(draft.id), draft.batchId.sqlValue, .text(draft.submissionId), .text(draft.debtorAccountId),
                                 .text(draft.bankId), .integer(draft.amount.minorUnits), .text(draft.amount.currency.code),
                                 .text(draft.creditor.name), .text(draft.creditor.account), draft.creditor.bankCode.sqlValue,
@@ -171,9 +174,6 @@ extension PaymentStore {
                                 need.map { .integer(Int64($0.approvals)) } ?? .null, need.map { .text($0.rules.joined(separator: ",")) } ?? .null,
                                 need.map { .integer($0.expiresAt.milliseconds) } ?? .null]
                                + Self.detailValues(draft.details, draft.creditor))
-                } catch let error as DatabaseError where error.isConstraintViolation && error.message.contains("end_to_end_id") {
-                    throw IntakeConflict.duplicateEndToEndId(draft.endToEndId)
-                }
                 let ids = messageIds[draft.submissionId] ?? ("", "")
                 var record = PaymentRecord(
                     id: draft.id, batchId: draft.batchId, submissionId: draft.submissionId,
@@ -191,21 +191,34 @@ extension PaymentStore {
                 // One history row and one audit record for both intake steps: the row from `received`
                 // to the status intake gave it stands for the arrival too (``history(paymentId:)``
                 // shows the arrival as its own step, `accepted from` the payment's `submitted_by`).
-                try Self.appendHistory(db, paymentId: draft.id, from: .received, to: status, cause: .api, at: at,
+                try Self.appendHistory(db, into: &writes, paymentId: draft.id, from: .received, to: status, cause: .api, at: at,
                                        attempt: 0, details: TransitionDetails(reason: heldReason ?? (status == .pendingApproval ? need?.reason
                                                                                   : status == .scheduled ? scheduleReason : nil)),
                                        auditNote: Self.acceptedNote(claim.client))
                 if let event = Self.eventType(from: .received, to: status) {
-                    try Self.appendEvent(db, type: event, payment: record, previous: .received, at: at)
+                    Self.appendEvent(into: &writes, type: event, payment: record, previous: .received, at: at)
                 }
                 records.append(record)
+                if draft.id != payments.last?.id { try Self.runIntakeWrites(db, &writes, of: draft) }
             }
-            try LimitUsage.add(db, payments, client: claim.client, at: at)
-            try db.run("INSERT INTO idempotency_keys (client, key, fingerprint, payment_ids, created_at) VALUES (?, ?, ?, ?, ?)",
+            LimitUsage.add(into: &writes, payments, client: claim.client, at: at)
+            writes.add("INSERT INTO idempotency_keys (client, key, fingerprint, payment_ids, created_at) VALUES (?, ?, ?, ?, ?)",
                        [.text(claim.client), .text(claim.key), .text(claim.fingerprint),
                         .text(payments.map(\.id).joined(separator: ",")), .integer(at.milliseconds)])
+            try Self.runIntakeWrites(db, &writes, of: payments.last)
             return .created(records)
         }
+    }
+
+    /// Runs intake's batch of writes whose payment is `draft`: a reused end-to-end id is its.
+    private static func runIntakeWrites(_ db: StoreConnection, _ writes: inout WriteBatch, of draft: PaymentDraft?) throws {
+        do {
+            try db.runBatch(writes)
+        } catch {
+            guard error.isConstraintViolation, error.message.contains("end_to_end_id") else { throw error }
+            throw IntakeConflict.duplicateEndToEndId(draft?.endToEndId ?? "")
+        }
+        writes.removeAll()
     }
 
     /// For a held payment that needed approvals and has not got them (a suspected duplicate held

@@ -39,7 +39,9 @@ extension PaymentStore {
         guard changed == 1 else {
             throw StoreError.conflict(current: payment.status, message: "payment \(payment.id) changed concurrently")
         }
-        try appendHistory(db, paymentId: payment.id, from: payment.status, to: status, cause: cause, at: at,
+        // The history row, the audit record and the event go together (one round trip on PostgreSQL).
+        var batch = WriteBatch()
+        try appendHistory(db, into: &batch, paymentId: payment.id, from: payment.status, to: status, cause: cause, at: at,
                           attempt: attempt, details: details)
         let previous = payment.status
         payment.status = status
@@ -51,8 +53,9 @@ extension PaymentStore {
         if let value = details.reasonText { payment.reasonText = value }
         try LimitUsage.adjust(db, payment, from: previous)
         if let type = eventType(from: previous, to: status, cause: cause) {
-            try appendEvent(db, type: type, payment: payment, previous: previous, at: at)
+            appendEvent(into: &batch, type: type, payment: payment, previous: previous, at: at)
         }
+        try db.runBatch(batch)
     }
 
     /// Appends a transition to the payment's history and, unless `audited` is false (intake's
@@ -60,7 +63,17 @@ extension PaymentStore {
     static func appendHistory(_ db: StoreConnection, paymentId: String, from: PaymentStatus?, to: PaymentStatus,
                               cause: TransitionCause, at: Timestamp, attempt: Int, details: TransitionDetails,
                               audited: Bool = true, auditNote: String? = nil) throws {
-        try db.run("""
+        var batch = WriteBatch()
+        try appendHistory(db, into: &batch, paymentId: paymentId, from: from, to: to, cause: cause, at: at, attempt: attempt,
+                          details: details, audited: audited, auditNote: auditNote)
+        try db.runBatch(batch)
+    }
+
+    /// ``appendHistory(_:paymentId:from:to:cause:at:attempt:details:audited:auditNote:)`` into a batch.
+    static func appendHistory(_ db: StoreConnection, into batch: inout WriteBatch, paymentId: String, from: PaymentStatus?,
+                              to: PaymentStatus, cause: TransitionCause, at: Timestamp, attempt: Int, details: TransitionDetails,
+                              audited: Bool = true, auditNote: String? = nil) throws {
+        batch.add("""
             INSERT INTO payment_transitions (payment_id, from_status, to_status, at, cause, reason, attempt, bank_status, reason_code)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, [.text(paymentId), from.map { .text($0.rawValue) } ?? .null, .text(to.rawValue), .integer(at.milliseconds),
@@ -77,8 +90,8 @@ extension PaymentStore {
         if let bankStatus = details.bankStatus { json.field("bank_status", bankStatus) }
         if let reasonCode = details.reasonCode { json.field("reason_code", reasonCode) }
         json.endObject()
-        try StoreJournal.audit(db, at: at, actor: cause.rawValue, action: "payment." + to.rawValue,
-                               subject: ("payment", paymentId), details: json.text)
+        try AuditChain.append(db, into: &batch, at: at, actor: cause.rawValue, action: "payment." + to.rawValue,
+                              subject: ("payment", paymentId), details: json.text)
     }
 
     /// The outbox event a transition produces, if any. `sending` is internal and produces none.
@@ -99,6 +112,14 @@ extension PaymentStore {
 
     static func appendEvent(_ db: StoreConnection, type: String, payment: PaymentRecord, previous: PaymentStatus?,
                             at: Timestamp) throws {
+        var batch = WriteBatch()
+        appendEvent(into: &batch, type: type, payment: payment, previous: previous, at: at)
+        try db.runBatch(batch)
+    }
+
+    /// ``appendEvent(_:type:payment:previous:at:)`` into a batch.
+    static func appendEvent(into batch: inout WriteBatch, type: String, payment: PaymentRecord, previous: PaymentStatus?,
+                            at: Timestamp) {
         var json = JSONWriter(capacity: 512)
         json.beginObject()
         json.field("payment_id", payment.id)
@@ -115,6 +136,7 @@ extension PaymentStore {
         json.field("reason_text", payment.reasonText)
         json.field("attempts", payment.attempts)
         json.endObject()
-        try StoreJournal.appendEvent(db, type: type, paymentId: payment.id, account: payment.debtorAccountId, at: at, payload: json.text)
+        StoreJournal.appendEvent(into: &batch, type: type, paymentId: payment.id, account: payment.debtorAccountId, at: at,
+                                 payload: json.text)
     }
 }

@@ -9,17 +9,25 @@ enum StoreJournal {
     /// without either (or without tenants configured) to none.
     static func appendEvent(_ db: StoreConnection, type: String, paymentId: String? = nil, account: String? = nil,
                             tenant: String? = nil, at: Timestamp, payload: String) throws {
+        var batch = WriteBatch()
+        appendEvent(into: &batch, type: type, paymentId: paymentId, account: account, tenant: tenant, at: at, payload: payload)
+        try db.runBatch(batch)
+    }
+
+    /// ``appendEvent(_:type:paymentId:account:tenant:at:payload:)`` into a batch.
+    static func appendEvent(into batch: inout WriteBatch, type: String, paymentId: String? = nil, account: String? = nil,
+                            tenant: String? = nil, at: Timestamp, payload: String) {
         if let tenant {
-            try db.run("INSERT INTO outbox_events (type, payment_id, at, payload, tenant) VALUES (?, ?, ?, ?, ?)",
-                       [.text(type), paymentId.sqlValue, .integer(at.milliseconds), .text(payload), .text(tenant)])
+            batch.add("INSERT INTO outbox_events (type, payment_id, at, payload, tenant) VALUES (?, ?, ?, ?, ?)",
+                      [.text(type), paymentId.sqlValue, .integer(at.milliseconds), .text(payload), .text(tenant)])
         } else if let account {
-            try db.run("""
+            batch.add("""
                 INSERT INTO outbox_events (type, payment_id, at, payload, tenant)
                 VALUES (?, ?, ?, ?, (SELECT tenant FROM account_tenants WHERE account_id = ?))
                 """, [.text(type), paymentId.sqlValue, .integer(at.milliseconds), .text(payload), .text(account)])
         } else {
-            try db.run("INSERT INTO outbox_events (type, payment_id, at, payload) VALUES (?, ?, ?, ?)",
-                       [.text(type), paymentId.sqlValue, .integer(at.milliseconds), .text(payload)])
+            batch.add("INSERT INTO outbox_events (type, payment_id, at, payload) VALUES (?, ?, ?, ?)",
+                      [.text(type), paymentId.sqlValue, .integer(at.milliseconds), .text(payload)])
         }
     }
 

@@ -59,22 +59,47 @@ enum AuditChain {
     /// The predecessor hash of the first record.
     static let genesis = String(repeating: "0", count: 64)
 
+    /// The chain's last record: its id and hash.
+    struct Head: Sendable, Equatable {
+        var id: Int64
+        var hash: String
+    }
+
     /// Appends a record after the chain's last one and returns it.
     @discardableResult
     static func append(_ db: StoreConnection, at: Timestamp, actor: String, action: String,
                        subject: (kind: String, id: String), details: String?) throws -> AuditRecord {
-        let head = try db.queryFirst("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1") {
-            (id: try $0.int("id"), hash: try $0.optionalText("hash"))
-        }
-        var record = AuditRecord(id: (head?.id ?? 0) + 1, at: at, actor: actor, action: action, subjectKind: subject.kind,
-                                 subjectId: subject.id, details: details, previousHash: head?.hash ?? genesis, hash: "")
+        var batch = WriteBatch()
+        let record = try append(db, into: &batch, at: at, actor: actor, action: action, subject: subject, details: details)
+        try db.runBatch(batch)
+        return record
+    }
+
+    /// Adds the INSERT of a record after the chain's last one to `batch`, and returns the record.
+    /// The last one is the batch's own last record, else the one this connection's group
+    /// transaction appended last, else the one stored: read once per group transaction.
+    @discardableResult
+    static func append(_ db: StoreConnection, into batch: inout WriteBatch, at: Timestamp, actor: String, action: String,
+                       subject: (kind: String, id: String), details: String?) throws -> AuditRecord {
+        let head = try batch.auditHead ?? (db.inGroupTransaction ? db.auditHead : nil) ?? storedHead(db)
+        var record = AuditRecord(id: head.id + 1, at: at, actor: actor, action: action, subjectKind: subject.kind,
+                                 subjectId: subject.id, details: details, previousHash: head.hash, hash: "")
         record.hash = record.computedHash
-        try db.run("""
+        batch.add("""
             INSERT INTO audit_log (id, at, actor, action, subject_kind, subject_id, details, previous_hash, hash)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, [.integer(record.id), .integer(at.milliseconds), .text(actor), .text(action), .text(subject.kind),
                   .text(subject.id), details.sqlValue, .text(record.previousHash), .text(record.hash)])
+        batch.auditHead = Head(id: record.id, hash: record.hash)
         return record
+    }
+
+    /// The last record stored (``genesis`` before the first; an unchained record's hash is taken
+    /// as ``genesis`` too).
+    private static func storedHead(_ db: StoreConnection) throws -> Head {
+        try db.queryFirst("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1") {
+            Head(id: try $0.int("id"), hash: try $0.optionalText("hash") ?? genesis)
+        } ?? Head(id: 0, hash: genesis)
     }
 
     /// Chains the records written before the chain existed (migration `012_audit_chain`), in id

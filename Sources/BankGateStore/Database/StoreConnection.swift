@@ -20,6 +20,12 @@ public final class StoreConnection {
     let backend: Backend
     /// Whether the running job opened the transaction itself (a PostgreSQL reader's snapshot).
     private var jobOwnsTransaction = false
+    /// Whether a group's write transaction is open (``beginWriteTransaction()``…``endWriteTransaction()``).
+    private(set) var inGroupTransaction = false
+    /// The audit chain's last record as this connection wrote it in the open group transaction:
+    /// appends after the first of a group need not read it again. Forgotten when a job is rolled
+    /// back and when the transaction ends (another instance may append between two transactions).
+    var auditHead: AuditChain.Head?
 
     init(_ backend: Backend) { self.backend = backend }
 
@@ -66,6 +72,19 @@ public final class StoreConnection {
         case .sqlite(let session): try session.run(sql, arguments)
         case .postgres(let session): try session.run(sql, arguments)
         }
+    }
+
+    /// Runs the statements of `batch` (see ``WriteBatch`` for which statements may share one): one
+    /// after the other on SQLite, where a statement costs no round trip; on PostgreSQL as few
+    /// statements as possible, each a `WITH` of data-modifying parts, so one round trip each.
+    public func runBatch(_ batch: WriteBatch) throws(DatabaseError) {
+        switch backend {
+        case .sqlite(let session):
+            for statement in batch.statements { _ = try session.run(statement.sql, statement.arguments) }
+        case .postgres(let session):
+            try session.runCombined(batch.statements)
+        }
+        if inGroupTransaction, let head = batch.auditHead { auditHead = head }
     }
 
     /// Runs a query and maps each row.
@@ -123,10 +142,17 @@ public final class StoreConnection {
     }
 
     /// Ends a job whose body succeeded (its changes join the group's transaction).
+    ///
+    /// On PostgreSQL, where every statement is a round trip, a writer's savepoint is left open
+    /// rather than released: the next job's savepoint of the same name hides it, a rollback goes
+    /// back to the latest one only, and the group's COMMIT releases them all. Their number is
+    /// bounded by the group's size (``StoreDatabase``'s `maxGroupSize` for PostgreSQL).
     func releaseJob() throws(DatabaseError) {
         if jobOwnsTransaction {
             jobOwnsTransaction = false
             try run("COMMIT")
+        } else if case .postgres = backend, inGroupTransaction {
+            return
         } else {
             try run("RELEASE job")
         }
@@ -135,6 +161,7 @@ public final class StoreConnection {
     /// Undoes a failed job's changes. When its savepoint cannot be rolled back alone, the whole
     /// transaction is, so that no part of the failed body is ever committed.
     func rollBackJob() {
+        auditHead = nil
         if jobOwnsTransaction {
             jobOwnsTransaction = false
             _ = try? run("ROLLBACK")
@@ -153,11 +180,19 @@ public final class StoreConnection {
     /// transaction, so that writes of every instance sharing the database are serialized as SQLite's
     /// are (the audit chain and the outbox sequence rely on one writer at a time).
     func beginWriteTransaction() throws(DatabaseError) {
+        auditHead = nil
         switch backend {
         case .sqlite(let session): try session.run("BEGIN IMMEDIATE", [])
         case .postgres(let session):
             try session.run("BEGIN", [])
             try session.run("SELECT pg_advisory_xact_lock(\(PostgresSession.writeLockKey))", [])
         }
+        inGroupTransaction = true
+    }
+
+    /// The group's transaction has ended (committed or rolled back): what was known of it is forgotten.
+    func endWriteTransaction() {
+        inGroupTransaction = false
+        auditHead = nil
     }
 }

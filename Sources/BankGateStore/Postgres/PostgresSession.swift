@@ -94,6 +94,57 @@ final class PostgresSession {
         return changed
     }
 
+    /// Runs independent writes (``WriteBatch``) in as few statements as possible: up to 32 of them,
+    /// with at most 16,000 arguments (the protocol allows 65,535), become one
+    /// `WITH w1 AS (…), w2 AS (…) …` whose parts PostgreSQL runs in order, each exactly once,
+    /// against the same snapshot; foreign keys are checked at the end of the whole statement.
+    func runCombined(_ statements: [(sql: String, arguments: [SQLValue])]) throws(DatabaseError) {
+        var start = statements.startIndex
+        while start < statements.endIndex {
+            var end = start + 1
+            var argumentCount = statements[start].arguments.count
+            while end < statements.endIndex, end - start < 32, argumentCount + statements[end].arguments.count <= 16_000 {
+                argumentCount += statements[end].arguments.count
+                end += 1
+            }
+            if end - start == 1 {
+                _ = try run(statements[start].sql, statements[start].arguments)
+            } else {
+                let chunk = statements[start..<end]
+                _ = try run(combinedTemplate(chunk), chunk.flatMap(\.arguments))
+            }
+            start = end
+        }
+    }
+
+    /// The cache key of the combined statement of `chunk`, its template made and cached under it:
+    /// each part's placeholders numbered after the arguments of the parts before it.
+    private func combinedTemplate(_ chunk: ArraySlice<(sql: String, arguments: [SQLValue])>) -> String {
+        var key = "-- combined"
+        for statement in chunk { key += "\n-- \(statement.arguments.count)\n" + statement.sql }
+        guard templates[key] == nil else { return key }
+        var parts: [StatementTemplate.Part] = [.text("WITH ")]
+        var offset = 0
+        for (position, statement) in chunk.enumerated() {
+            let template = templates[statement.sql] ?? PostgresSQL.template(statement.sql)
+            templates[statement.sql] = template
+            let last = position == chunk.count - 1
+            if !last { parts.append(.text(position == 0 ? "w\(position) AS (" : ", w\(position) AS (")) }
+            if last { parts.append(.text(" ")) }
+            for part in template.parts {
+                switch part {
+                case .text: parts.append(part)
+                case .parameter(let number): parts.append(.parameter(number + offset))
+                case .nullTest(let number, let isNull): parts.append(.nullTest(number + offset, isNull: isNull))
+                }
+            }
+            if !last { parts.append(.text(")")) }
+            offset += statement.arguments.count
+        }
+        templates[key] = StatementTemplate(parts: parts, parameterCount: offset)
+        return key
+    }
+
     /// Runs a query and maps its rows (at most `limit`).
     func query<T>(_ sql: String, _ arguments: [SQLValue], limit: Int = .max, _ map: (PostgresResultRow) throws -> T) throws -> [T] {
         let result = try perform(sql, arguments)
