@@ -165,15 +165,15 @@ extension PaymentStore {
                     : scheduleReason != nil ? .scheduled : .queued
                 let resembled = resemblances.resembled[draft.id]
                 writes.add(Self.insertPayment,
-                               [.text(draft.id), draft.batchId.sqlValue, .text(draft.submissionId), .text(draft.debtorAccountId),
-                                .text(draft.bankId), .integer(draft.amount.minorUnits), .text(draft.amount.currency.code),
-                                .text(draft.creditor.name), .text(draft.creditor.account), draft.creditor.bankCode.sqlValue,
-                                draft.remittanceInfo.sqlValue, .text(draft.endToEndId), .text(draft.instructionId),
-                                .text(draft.requestedExecutionDate), .text(status.rawValue), .integer(at.milliseconds),
-                                .integer(at.milliseconds), resembled.sqlValue, .text(claim.client),
-                                need.map { .integer(Int64($0.approvals)) } ?? .null, need.map { .text($0.rules.joined(separator: ",")) } ?? .null,
-                                need.map { .integer($0.expiresAt.milliseconds) } ?? .null]
-                               + Self.detailValues(draft.details, draft.creditor))
+                           [.text(draft.id), draft.batchId.sqlValue, .text(draft.submissionId), .text(draft.debtorAccountId),
+                            .text(draft.bankId), .integer(draft.amount.minorUnits), .text(draft.amount.currency.code),
+                            .text(draft.creditor.name), .text(draft.creditor.account), draft.creditor.bankCode.sqlValue,
+                            draft.remittanceInfo.sqlValue, .text(draft.endToEndId), .text(draft.instructionId),
+                            .text(draft.requestedExecutionDate), .text(status.rawValue), .integer(at.milliseconds),
+                            .integer(at.milliseconds), resembled.sqlValue, .text(claim.client),
+                            need.map { .integer(Int64($0.approvals)) } ?? .null, need.map { .text($0.rules.joined(separator: ",")) } ?? .null,
+                            need.map { .integer($0.expiresAt.milliseconds) } ?? .null]
+                           + Self.detailValues(draft.details, draft.creditor))
                 let ids = messageIds[draft.submissionId] ?? ("", "")
                 var record = PaymentRecord(
                     id: draft.id, batchId: draft.batchId, submissionId: draft.submissionId,
