@@ -24,6 +24,18 @@ public struct DuplicateCheck: Sendable, Hashable {
     /// The payment `draft` resembles, among those stored (the request's earlier payments included,
     /// which are inserted before it), or `nil`.
     func resembled(_ db: StoreConnection, _ draft: PaymentDraft, at: Timestamp) throws -> String? {
+        guard let query = query(for: draft, at: at) else { return nil }
+        return try db.queryFirst(query.sql, query.arguments) { try $0.text("id") }
+    }
+
+    /// The query for the id of the payment `draft` resembles (column `id`, at most one row, `?`
+    /// placeholders), or `nil` when the check does not apply to it.
+    ///
+    /// `ORDER BY +seq`, not `seq`: ordered by the bare column, SQLite may walk the account's
+    /// payments in `seq` order (`payments_account`) to avoid a sort, which it does inside intake's
+    /// single-payment read (a scalar subquery) — every payment of the account, at every intake.
+    /// The expression leaves it the resemblance index, whose few matches are sorted.
+    func query(for draft: PaymentDraft, at: Timestamp) -> (sql: String, arguments: [SQLValue])? {
         guard isOn, !draft.duplicateIntended else { return nil }
         var sql = """
             SELECT id FROM payments
@@ -36,6 +48,6 @@ public struct DuplicateCheck: Sendable, Hashable {
             sql += " AND remittance_info IS ?"
             arguments.append(draft.remittanceInfo.sqlValue)
         }
-        return try db.queryFirst(sql + " ORDER BY seq LIMIT 1", arguments) { try $0.text("id") }
+        return (sql + " ORDER BY +seq LIMIT 1", arguments)
     }
 }

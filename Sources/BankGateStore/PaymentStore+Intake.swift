@@ -67,7 +67,7 @@ extension PaymentStore {
         var resembled: [String: String] = [:]
         var heldSubmissions: [String: String] = [:]
 
-        init(_ db: StoreConnection, _ payments: [PaymentDraft], check: DuplicateCheck, at: Timestamp) throws {
+        init(_ db: StoreConnection, _ payments: [PaymentDraft], check: DuplicateCheck, at: Timestamp, single: SinglePaymentReads?) throws {
             guard check.isOn else { return }
             struct Key: Hashable {
                 var debtor: String, creditor: String, minor: Int64, currency: String, remittance: String?
@@ -76,7 +76,8 @@ extension PaymentStore {
             for draft in payments {
                 let key = Key(debtor: draft.debtorAccountId, creditor: draft.creditor.account, minor: draft.amount.minorUnits,
                               currency: draft.amount.currency.code, remittance: check.sameRemittance ? draft.remittanceInfo : nil)
-                if !draft.duplicateIntended, let other = try check.resembled(db, draft, at: at) ?? earlier[key] {
+                let stored = if let single { single.resembled } else { try check.resembled(db, draft, at: at) }
+                if !draft.duplicateIntended, let other = stored ?? earlier[key] {
                     resembled[draft.id] = other
                     if heldSubmissions[draft.submissionId] == nil {
                         heldSubmissions[draft.submissionId] = "suspected duplicate: \(draft.id) resembles \(other) (same debtor account, "
@@ -89,13 +90,63 @@ extension PaymentStore {
         }
     }
 
+    /// What intake reads before it writes a request of one payment, read in one statement (one
+    /// round trip on PostgreSQL instead of three): the idempotency key's earlier use, the debtor
+    /// account's status, and the payment the new one resembles (``DuplicateCheck``).
+    struct SinglePaymentReads {
+        /// The key's fingerprint and payment ids, when the key was used before.
+        var key: (String, String)?
+        var accountStatus: AccountStatusRecord?
+        var resembled: String?
+
+        init(_ db: StoreConnection, _ draft: PaymentDraft, claim: IdempotencyClaim, check: DuplicateCheck, at: Timestamp) throws {
+            let (sql, arguments) = Self.statement(draft, claim: claim, check: check, at: at)
+            let reads = try db.queryFirst(sql, arguments) { row -> SinglePaymentReads in
+                var reads = SinglePaymentReads()
+                if let fingerprint = try row.optionalText("key_fingerprint") {
+                    reads.key = (fingerprint, try row.text("key_payment_ids"))
+                }
+                if try !row.isNull("account_status") {
+                    reads.accountStatus = AccountStatusRecord(
+                        accountId: draft.debtorAccountId, status: try row.value("account_status"), reason: try row.optionalText("account_reason"),
+                        changedBy: try row.text("account_changed_by"), changedAt: Timestamp(milliseconds: try row.int("account_changed_at")))
+                }
+                reads.resembled = try row.optionalText("resembled")
+                return reads
+            }
+            self = reads ?? SinglePaymentReads()
+        }
+
+        private init() {}
+
+        /// The statement that reads them (one row).
+        static func statement(_ draft: PaymentDraft, claim: IdempotencyClaim, check: DuplicateCheck,
+                              at: Timestamp) -> (sql: String, arguments: [SQLValue]) {
+            let resemblance = check.query(for: draft, at: at)
+            let sql = """
+                SELECT k.fingerprint AS key_fingerprint, k.payment_ids AS key_payment_ids, s.status AS account_status,
+                    s.reason AS account_reason, s.changed_by AS account_changed_by, s.changed_at AS account_changed_at,
+                    \(resemblance.map { "(" + $0.sql + ")" } ?? "NULL") AS resembled
+                FROM (SELECT 1 AS one) AS request
+                LEFT JOIN idempotency_keys AS k ON k.client = ? AND k.key = ?
+                LEFT JOIN account_status AS s ON s.account_id = ?
+                """
+            return (sql, (resemblance?.arguments ?? []) + [.text(claim.client), .text(claim.key), .text(draft.debtorAccountId)])
+        }
+    }
+
     private func insert(_ payments: [PaymentDraft], submissions: [SubmissionDraft], claim: IdempotencyClaim,
                         duplicateCheck: DuplicateCheck, limits: [PaymentLimit], approvals: ApprovalPolicy, kind: PaymentKind,
                         at: Timestamp) async throws -> AcceptOutcome {
-        try await database.write { db in
-            if let existing = try db.queryFirst(
-                "SELECT fingerprint, payment_ids FROM idempotency_keys WHERE client = ? AND key = ?",
-                [.text(claim.client), .text(claim.key)], { try ($0.text("fingerprint"), $0.text("payment_ids")) }) {
+        try await database.write(rerunnable: true) { db in
+            // A request of one payment reads all it needs before writing in one statement.
+            let single = payments.count == 1
+                ? try SinglePaymentReads(db, payments[0], claim: claim, check: duplicateCheck, at: at) : nil
+            let existingKey = if let single { single.key } else {
+                try db.queryFirst("SELECT fingerprint, payment_ids FROM idempotency_keys WHERE client = ? AND key = ?",
+                                  [.text(claim.client), .text(claim.key)]) { try ($0.text("fingerprint"), $0.text("payment_ids")) }
+            }
+            if let existing = existingKey {
                 guard existing.0 == claim.fingerprint else { return .idempotencyConflict }
                 let ids = existing.1.split(separator: ",").map(String.init)
                 return .replayed(try ids.compactMap { id in try Self.loadPayment(db, id: id).map { try Self.asFirstAnswered(db, $0) } })
@@ -103,7 +154,8 @@ extension PaymentStore {
             // A frozen or closed account accepts no payment (checked in the write: exact, even while
             // an operator freezes it).
             for accountId in Set(payments.map(\.debtorAccountId)).sorted() {
-                if let status = try Self.accountStatus(db, accountId), status.status != .active {
+                let status = if let single { single.accountStatus } else { try Self.accountStatus(db, accountId) }
+                if let status, status.status != .active {
                     throw IntakeConflict.accountNotActive(status)
                 }
             }
@@ -112,7 +164,7 @@ extension PaymentStore {
                     throw IntakeConflict.limitExceeded(violation)
                 }
             }
-            let resemblances = try Resemblances(db, payments, check: duplicateCheck, at: at)
+            let resemblances = try Resemblances(db, payments, check: duplicateCheck, at: at, single: single)
             let need = try approvals.need(db, payments, kind: kind, at: at)
             // The rows are written in batches, one per payment with its submission(s) before it and
             // the request's own rows after the last (one round trip each on PostgreSQL); a reused

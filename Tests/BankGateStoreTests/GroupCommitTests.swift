@@ -95,13 +95,15 @@ final class GroupCommitTests: XCTestCase {
 
     typealias Body = @Sendable (Int, StoreConnection) throws -> Void
 
-    /// Submits one write per id concurrently and returns each outcome.
-    static func submit(ids: [Int], to database: StoreDatabase, body: @escaping Body) async -> [Int: Result<Void, any Error>] {
+    /// Submits one write per id concurrently and returns each outcome; the ids `rerunnable` names
+    /// are submitted as rerunnable writes (``StoreDatabase/write(rerunnable:_:)``).
+    static func submit(ids: [Int], to database: StoreDatabase, rerunnable: @escaping @Sendable (Int) -> Bool = { _ in false },
+                       body: @escaping Body) async -> [Int: Result<Void, any Error>] {
         await withTaskGroup(of: (Int, Result<Void, any Error>).self) { group in
             for id in ids {
                 group.addTask {
                     do {
-                        try await database.write { connection in try body(id, connection) }
+                        try await database.write(rerunnable: rerunnable(id)) { connection in try body(id, connection) }
                         return (id, .success(()))
                     } catch {
                         return (id, .failure(error))
@@ -115,7 +117,7 @@ final class GroupCommitTests: XCTestCase {
     }
 
     /// Holds the writer in a first write until all `ids` are queued, so that they run as one group.
-    static func submitAsOneGroup(ids: [Int], to database: StoreDatabase,
+    static func submitAsOneGroup(ids: [Int], to database: StoreDatabase, rerunnable: @escaping @Sendable (Int) -> Bool = { _ in false },
                                  body: @escaping Body) async throws -> [Int: Result<Void, any Error>] {
         let started = DispatchSemaphore(value: 0)
         let proceed = DispatchSemaphore(value: 0)
@@ -126,7 +128,7 @@ final class GroupCommitTests: XCTestCase {
             }
         }
         await Task.detached { started.wait() }.value
-        let writes = Task { await GroupCommitTests.submit(ids: ids, to: database, body: body) }
+        let writes = Task { await GroupCommitTests.submit(ids: ids, to: database, rerunnable: rerunnable, body: body) }
         let deadline = ContinuousClock.now + .seconds(30)
         while database.queuedWriteCount < ids.count {
             guard ContinuousClock.now < deadline else {

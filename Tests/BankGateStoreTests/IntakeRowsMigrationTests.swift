@@ -134,4 +134,20 @@ final class IntakeRowsMigrationTests: XCTestCase {
         }
         XCTAssertTrue(plan.contains { $0.contains("outbox_events_completed") }, "\(plan)")
     }
+
+    /// A single payment's reads before its write are one statement, whose resemblance subquery
+    /// searches the resemblance index rather than walking every payment of the account in `seq`
+    /// order (SQLite's choice for `ORDER BY seq` in a scalar subquery, which made intake slower
+    /// with every payment stored).
+    func testASinglePaymentsReadsUseTheResemblanceIndex() async throws {
+        let store = try PaymentStore(path: directory.appendingPathComponent("plan.sqlite").path)
+        defer { store.close() }
+        let (sql, arguments) = PaymentStore.SinglePaymentReads.statement(
+            draft(1), claim: IdempotencyClaim(client: "treasury", key: "k1", fingerprint: "f"),
+            check: DuplicateCheck(windowMilliseconds: 600_000, sameRemittance: true), at: t0)
+        let plan = try await store.database.read { db in try db.query("EXPLAIN QUERY PLAN " + sql, arguments) { try $0.text("detail") } }
+        XCTAssertTrue(plan.contains { $0.contains("USING INDEX payments_resemblance") }, "\(plan)")
+        XCTAssertFalse(plan.contains { $0.contains("payments_account") }, "\(plan)")
+        XCTAssertTrue(plan.contains { $0.contains("SEARCH k USING PRIMARY KEY") }, "\(plan)")
+    }
 }

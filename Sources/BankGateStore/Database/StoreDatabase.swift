@@ -107,7 +107,15 @@ public final class StoreDatabase: Sendable {
     ///
     /// The outcome is remembered for ``writesAreFailing``: a storage failure (``DatabaseError/isStorageFailure``)
     /// sets it, a write that changed rows and committed clears it.
-    public func write<T: Sendable>(_ body: @escaping @Sendable (StoreConnection) throws -> T) async throws -> T {
+    ///
+    /// `rerunnable`: the body changes nothing but the database, and its result depends only on the
+    /// database and on what it captured, so that it may run a second time after its group was rolled
+    /// back. It then runs without a savepoint of its own (no copy of every page it changes is kept
+    /// for a rollback that almost never comes); when it throws, the whole group is rolled back and
+    /// run again, every body in its own savepoint, so that each caller still learns the outcome of
+    /// its own body alone.
+    public func write<T: Sendable>(rerunnable: Bool = false,
+                                   _ body: @escaping @Sendable (StoreConnection) throws -> T) async throws -> T {
         if injectionArmed.load(ordering: .acquiring), let failure = injectedFailure.withLock({ injected -> DatabaseError? in
             guard let armed = injected else { return nil }
             guard armed.passing == 0 else {
@@ -121,7 +129,7 @@ public final class StoreDatabase: Sendable {
             throw failure
         }
         do {
-            let (result, wrote) = try await writer.submit { db -> (T, Bool) in
+            let (result, wrote) = try await writer.submit(rerunnable: rerunnable) { db -> (T, Bool) in
                 let before = db.totalChanges
                 let result = try body(db)
                 return (result, db.totalChanges != before)
@@ -226,6 +234,10 @@ struct DatabaseJob: Sendable {
 
     /// Runs the body in its own savepoint and returns how to resume the caller.
     let run: @Sendable (StoreConnection) -> Finish
+    /// For a rerunnable body (``StoreDatabase/write(rerunnable:_:)``): runs it without a savepoint
+    /// and returns how to resume the caller, or `nil` when it threw (its changes are then mixed
+    /// with the group's, which must be rolled back whole and run again with ``run``).
+    let runUnguarded: (@Sendable (StoreConnection) -> Finish?)?
     /// Resumes the caller with an error without running the body.
     let fail: @Sendable (any Error) -> Void
 }
@@ -287,6 +299,30 @@ final class DatabaseThread: Sendable {
             for job in group { job.fail(error) }
             return
         }
+        if group.contains(where: { $0.runUnguarded != nil }) {
+            switch runUnguardedFirst(group, on: connection) {
+            case .ran(let finishers):
+                let outcome = commit(on: connection)
+                for finish in finishers { finish(outcome) }
+                return
+            case .rolledBack(let ran, let notRun):
+                for finish in ran { finish(DatabaseError.transactionRolledBack) }
+                for job in notRun { job.fail(DatabaseError.transactionRolledBack) }
+                return
+            case .runAgain:
+                break
+            }
+            // A rerunnable body threw: everything of the group is undone, and it runs again as a
+            // group of guarded bodies.
+            if !connection.isAutocommit { _ = try? connection.run("ROLLBACK") }
+            connection.endWriteTransaction()
+            do {
+                try connection.beginWriteTransaction()
+            } catch {
+                for job in group { job.fail(error) }
+                return
+            }
+        }
         var finishers: [DatabaseJob.Finish] = []
         finishers.reserveCapacity(group.count)
         for (index, job) in group.enumerated() {
@@ -302,6 +338,41 @@ final class DatabaseThread: Sendable {
         }
         let outcome = commit(on: connection)
         for finish in finishers { finish(outcome) }
+    }
+
+    /// What became of a group whose rerunnable bodies ran first, without savepoints.
+    private enum UnguardedRun {
+        /// Every body ran (the guarded ones each in its own savepoint): commit, then finish them.
+        case ran([DatabaseJob.Finish])
+        /// A rerunnable body threw, or the transaction ended before any guarded body ran: roll back
+        /// and run the group again, guarded.
+        case runAgain
+        /// The transaction ended under a guarded body (SQLite rolled it back after `SQLITE_FULL`…):
+        /// these ran and are undone, the rest never ran.
+        case rolledBack(ran: [DatabaseJob.Finish], notRun: [DatabaseJob])
+    }
+
+    /// Runs the group's rerunnable bodies without savepoints, then the others each in its own.
+    ///
+    /// Running the rerunnable bodies first changes no caller's outcome: bodies of one group were
+    /// submitted concurrently, and none can have waited for another's commit. A guarded body never
+    /// runs twice: once one has run, the group is not run again.
+    private static func runUnguardedFirst(_ group: [DatabaseJob], on connection: StoreConnection) -> UnguardedRun {
+        var finishers: [DatabaseJob.Finish] = []
+        finishers.reserveCapacity(group.count)
+        for job in group {
+            guard let runUnguarded = job.runUnguarded else { continue }
+            guard !connection.isAutocommit, let finish = runUnguarded(connection) else { return .runAgain }
+            finishers.append(finish)
+        }
+        let guarded = group.filter { $0.runUnguarded == nil }
+        for (index, job) in guarded.enumerated() {
+            guard !connection.isAutocommit else {
+                return index == 0 ? .runAgain : .rolledBack(ran: finishers, notRun: Array(guarded[index...]))
+            }
+            finishers.append(job.run(connection))
+        }
+        return .ran(finishers)
     }
 
     /// Commits the group's transaction: `nil` once it is durable, else why none of it is.
@@ -325,8 +396,27 @@ final class DatabaseThread: Sendable {
         connection.rollBackJob()
     }
 
-    func submit<T: Sendable>(_ body: @escaping @Sendable (StoreConnection) throws -> T) async throws -> T {
+    func submit<T: Sendable>(rerunnable: Bool = false,
+                             _ body: @escaping @Sendable (StoreConnection) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+            @Sendable func finish(_ result: T) -> DatabaseJob.Finish {
+                { groupError in
+                    if let groupError {
+                        continuation.resume(throwing: groupError)
+                    } else {
+                        continuation.resume(returning: result)
+                    }
+                }
+            }
+            @Sendable func runUnguarded(_ connection: StoreConnection) -> DatabaseJob.Finish? {
+                let result: T
+                do {
+                    result = try body(connection)
+                } catch {
+                    return nil
+                }
+                return finish(result)
+            }
             let job = DatabaseJob(
                 run: { connection in
                     do {
@@ -342,14 +432,9 @@ final class DatabaseThread: Sendable {
                         DatabaseThread.rollBackJob(on: connection)
                         return { _ in continuation.resume(throwing: error) }
                     }
-                    return { groupError in
-                        if let groupError {
-                            continuation.resume(throwing: groupError)
-                        } else {
-                            continuation.resume(returning: result)
-                        }
-                    }
+                    return finish(result)
                 },
+                runUnguarded: rerunnable ? runUnguarded : nil,
                 fail: { error in continuation.resume(throwing: error) })
             let accepted = state.withLock { state -> Bool in
                 guard !state.stopped else { return false }
