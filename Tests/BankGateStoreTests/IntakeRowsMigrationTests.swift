@@ -136,18 +136,28 @@ final class IntakeRowsMigrationTests: XCTestCase {
     }
 
     /// A single payment's reads before its write are one statement, whose resemblance subquery
-    /// searches the resemblance index rather than walking every payment of the account in `seq`
-    /// order (SQLite's choice for `ORDER BY seq` in a scalar subquery, which made intake slower
-    /// with every payment stored).
+    /// searches the resemblance index rather than walking every payment of the account: in `seq`
+    /// order (SQLite's choice for `ORDER BY seq` in a scalar subquery) or by day (PostgreSQL's, on
+    /// a table it has no statistics of yet). Either made intake slower with every payment stored.
     func testASinglePaymentsReadsUseTheResemblanceIndex() async throws {
         let store = try PaymentStore(path: directory.appendingPathComponent("plan.sqlite").path)
         defer { store.close() }
         let (sql, arguments) = PaymentStore.SinglePaymentReads.statement(
             draft(1), claim: IdempotencyClaim(client: "treasury", key: "k1", fingerprint: "f"),
             check: DuplicateCheck(windowMilliseconds: 600_000, sameRemittance: true), at: t0)
+        // Payments of the same account and creditor to choose from.
+        for n in 2...301 {
+            _ = try await store.accept([draft(n)], submissions: [submission(n)],
+                                       claim: IdempotencyClaim(client: "treasury", key: "k\(n)", fingerprint: "f"), at: t0)
+        }
+        if case .postgres = store.database.location {
+            // PostgreSQL's choice for so small a table is a matter of its cost model's rounding:
+            // its plans at intake's scale are measured in docs/benchmarks.md instead.
+            throw XCTSkip("SQLite's query plan")
+        }
         let plan = try await store.database.read { db in try db.query("EXPLAIN QUERY PLAN " + sql, arguments) { try $0.text("detail") } }
         XCTAssertTrue(plan.contains { $0.contains("USING INDEX payments_resemblance") }, "\(plan)")
-        XCTAssertFalse(plan.contains { $0.contains("payments_account") }, "\(plan)")
+        XCTAssertFalse(plan.contains { $0.contains("payments_account") }, "\(plan)")  // nor payments_account_day
         XCTAssertTrue(plan.contains { $0.contains("SEARCH k USING PRIMARY KEY") }, "\(plan)")
     }
 }

@@ -113,4 +113,23 @@ final class WriteBatchTests: XCTestCase {
         XCTAssertFalse(kept.contains("batch.3") || kept.contains("direct.6"), "a failed job's records are gone")
         XCTAssertEqual(records.last?.action, "after")
     }
+
+    /// Text that would need quoting in SQL comes back as written, run after run of the same cached
+    /// statement; text with a NUL, which PostgreSQL's text cannot hold, is refused there.
+    func testArgumentsComeBackAsWritten() async throws {
+        let notes = ["O'Brien'); DROP TABLE batch_parent; --", #"back\slash \' \\ 上海 '' "#, "tab\tnew\nline", "", "€ and ☃"]
+        for (index, note) in notes.enumerated() {
+            _ = try await database.write { db in
+                try db.run("INSERT INTO batch_parent (id, note) VALUES (?, ?)", [.text("p\(index)"), .text(note)])
+            }
+        }
+        _ = try await database.write { db in try db.run("INSERT INTO batch_parent (id, note) VALUES (?, ?)", [.text("null"), .null]) }
+        let stored = try await database.read { db in
+            try db.query("SELECT id, note FROM batch_parent ORDER BY id") { (try $0.text("id"), try $0.optionalText("note")) }
+        }
+        XCTAssertEqual(stored.map(\.0), ["null"] + notes.indices.map { "p\($0)" })
+        XCTAssertEqual(stored.map(\.1), [nil] + notes)
+        let nul = try? await database.write { db in try db.run("INSERT INTO batch_parent (id, note) VALUES (?, ?)", [.text("n"), .text("a\u{0}b")]) }
+        if case .postgres = database.location { XCTAssertNil(nul, "PostgreSQL refuses text with a NUL") }
+    }
 }
