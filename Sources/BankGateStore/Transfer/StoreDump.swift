@@ -98,14 +98,16 @@ extension StoreDump {
                 SELECT table_name::text AS name FROM information_schema.tables
                 WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name
                 """) { try $0.text("name") }
-            let references = try db.query("""
-                SELECT DISTINCT c.table_name::text AS child, u.table_name::text AS parent
-                FROM information_schema.table_constraints c
-                JOIN information_schema.constraint_column_usage u
-                  ON u.constraint_schema = c.constraint_schema AND u.constraint_name = c.constraint_name
-                WHERE c.constraint_type = 'FOREIGN KEY' AND c.table_schema = current_schema()
-                """) { (child: try $0.text("child"), parent: try $0.text("parent")) }
-            for reference in references { parents[reference.child, default: []].insert(reference.parent) }
+            // Each table's foreign keys from the catalogue, table by table (its index on `conrelid`):
+            // `information_schema.constraint_column_usage` reads every constraint of the database,
+            // which took 25 s on a server with 3,000 schemas.
+            for name in names {
+                parents[name] = Set(try db.query("""
+                    SELECT DISTINCT parent.relname::text AS parent FROM pg_constraint AS k
+                    JOIN pg_class AS parent ON parent.oid = k.confrelid
+                    WHERE k.conrelid = to_regclass(quote_ident(?::text)) AND k.contype = 'f'
+                    """, [.text(name)]) { try $0.text("parent") })
+            }
         }
         var ordered: [String] = []
         var placed: Set<String> = []
