@@ -17,13 +17,7 @@ final class RerunnableWriteTests: XCTestCase {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("bankgate-rerun-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let migrations = Schema.migrations + [Migration(name: "900_rerun_test", sql: "CREATE TABLE notes (id BIGINT PRIMARY KEY)")]
-        let location: StoreLocation
-        if let url = TestStoreBackend.postgresURL, let server = PostgresLocation(url: url) {
-            location = .postgres(server.inSchema("rerun_\(UInt32.random(in: 0...UInt32.max))_\(UInt32.random(in: 0...UInt32.max))"))
-        } else {
-            location = .sqlite(path: directory.appendingPathComponent("rerun.sqlite").path)
-        }
-        database = try StoreDatabase(location: location, migrations: migrations)
+        database = try StoreDatabase(location: scratchStoreLocation(named: "rerun", in: directory), migrations: migrations)
     }
 
     override func tearDown() async throws {

@@ -20,13 +20,7 @@ final class WriteBatchTests: XCTestCase {
             CREATE TABLE batch_child (id INTEGER PRIMARY KEY, parent_id TEXT NOT NULL REFERENCES batch_parent (id),
                                       amount INTEGER NOT NULL, note TEXT NOT NULL);
             """)]
-        let location: StoreLocation
-        if let url = TestStoreBackend.postgresURL, let server = PostgresLocation(url: url) {
-            location = .postgres(server.inSchema("batch_\(UInt32.random(in: 0...UInt32.max))_\(UInt32.random(in: 0...UInt32.max))"))
-        } else {
-            location = .sqlite(path: directory.appendingPathComponent("batch.sqlite").path)
-        }
-        database = try StoreDatabase(location: location, migrations: migrations)
+        database = try StoreDatabase(location: scratchStoreLocation(named: "batch", in: directory), migrations: migrations)
     }
 
     override func tearDown() async throws {
