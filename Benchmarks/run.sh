@@ -233,7 +233,9 @@ fi
 # 1c. Intake on PostgreSQL against pgbench: a throwaway PostgreSQL server (Tests/Postgres/start-postgres.sh,
 #     durable defaults: fsync and synchronous_commit on), bankgate's store in one schema of it; each
 #     round runs pgbench with a transaction inserting the six rows of one payment into that schema's
-#     tables (Benchmarks/pgbench-intake.sql), then bankgate's intake, with the same client count.
+#     tables (Benchmarks/pgbench-intake.sql), then the same serialized as bankgate's writes are (one
+#     advisory lock per transaction, audit ids chained: Benchmarks/pgbench-intake-serial.sql, a figure
+#     for the analysis), then bankgate's intake, with the same client count.
 if [[ " $SELECTED " == *" intake-postgres "* ]] && command -v wrk >/dev/null; then
     PGBENCH_THREADS=$(( CLIENTS < 2 ? CLIENTS : 2 ))
     log ""
@@ -250,33 +252,43 @@ backoff_base_ms = 3600000
 backoff_max_ms = 3600000"
     sed -i "/^data_dir = /a database = \"$PG_URL?schema=bench_intake\"" "$OUT/postgres.toml"
     start_gateway "$OUT/postgres.toml"
-    # pgbench's tables: copies of the store's six intake tables, in a schema of their own.
+    # pgbench's tables: copies of the store's six intake tables, in a schema of their own for each
+    # script (the parallel one, and the serialized one whose audit ids are its own).
     {
-        echo "CREATE SCHEMA bench_pgbench;"
-        for table in submissions payments payment_transitions audit_log outbox_events idempotency_keys; do
-            echo "CREATE TABLE bench_pgbench.$table (LIKE bench_intake.$table INCLUDING ALL);"
+        for schema in bench_pgbench bench_pgbench_serial; do
+            echo "CREATE SCHEMA $schema;"
+            for table in submissions payments payment_transitions audit_log outbox_events idempotency_keys; do
+                echo "CREATE TABLE $schema.$table (LIKE bench_intake.$table INCLUDING ALL);"
+            done
+            echo "ALTER TABLE $schema.payments ADD FOREIGN KEY (submission_id) REFERENCES $schema.submissions (id);"
         done
-        echo "ALTER TABLE bench_pgbench.payments ADD FOREIGN KEY (submission_id) REFERENCES bench_pgbench.submissions (id);"
     } | "$PG_BIN/psql" -q -v ON_ERROR_STOP=1 "$PG_URL" >/dev/null
     env BENCH_TOKEN="$TOKEN" wrk -t"$PGBENCH_THREADS" -c"$CLIENTS" -d2s -s Benchmarks/wrk-intake.lua "http://127.0.0.1:$API_PORT/v1/payments" >/dev/null
     PGOPTIONS="-c search_path=bench_pgbench" "$PG_BIN/pgbench" -n -f Benchmarks/pgbench-intake.sql -c"$CLIENTS" -j"$PGBENCH_THREADS" -T2 "$PG_URL" \
         >"$OUT/pgbench-warm-up.txt" 2>&1 || { log "pgbench failed:"; tail -5 "$OUT/pgbench-warm-up.txt" | tee -a "$RESULTS"; exit 1; }
-    pgbench_sum=0; intake_sum=0
+    PGOPTIONS="-c search_path=bench_pgbench_serial" "$PG_BIN/pgbench" -n -f Benchmarks/pgbench-intake-serial.sql -c"$CLIENTS" -j"$PGBENCH_THREADS" -T2 "$PG_URL" \
+        >"$OUT/pgbench-serial-warm-up.txt" 2>&1 || { log "pgbench (serialized) failed:"; tail -5 "$OUT/pgbench-serial-warm-up.txt" | tee -a "$RESULTS"; exit 1; }
+    pgbench_sum=0; intake_sum=0; serial_sum=0
     for round in 1 2 3; do
         log "round $round, load average: $(cut -d' ' -f1-3 /proc/loadavg)"
         run env PGOPTIONS="-c search_path=bench_pgbench" "$PG_BIN/pgbench" -n -f Benchmarks/pgbench-intake.sql \
             -c"$CLIENTS" -j"$PGBENCH_THREADS" -T8 "$PG_URL" > "$OUT/pgbench-$round.txt"
+        run env PGOPTIONS="-c search_path=bench_pgbench_serial" "$PG_BIN/pgbench" -n -f Benchmarks/pgbench-intake-serial.sql \
+            -c"$CLIENTS" -j"$PGBENCH_THREADS" -T8 "$PG_URL" > "$OUT/pgbench-serial-$round.txt"
         # shellcheck disable=SC2086
         run env BENCH_TOKEN="$TOKEN" wrk $FLOOR_WRK -s Benchmarks/wrk-intake.lua \
             "http://127.0.0.1:$API_PORT/v1/payments" > "$OUT/postgres-intake-$round.txt"
         tps=$(awk '/^tps = / {print int($3)}' "$OUT/pgbench-$round.txt"); intake=$(wrk_rate "$OUT/postgres-intake-$round.txt")
-        log "round $round: pgbench $tps transactions/s, bankgate intake $intake payments/s," \
-            "ratio $(awk -v a="$intake" -v b="$tps" 'BEGIN {printf "%.2f", a / b}')"
-        pgbench_sum=$((pgbench_sum + tps)); intake_sum=$((intake_sum + intake))
+        serial=$(awk '/^tps = / {print int($3)}' "$OUT/pgbench-serial-$round.txt")
+        log "round $round: pgbench $tps transactions/s (serialized: $serial), bankgate intake $intake payments/s," \
+            "ratio $(awk -v a="$intake" -v b="$tps" 'BEGIN {printf "%.2f", a / b}')" \
+            "(to the serialized pgbench: $(awk -v a="$intake" -v b="$serial" 'BEGIN {printf "%.2f", a / b}'))"
+        pgbench_sum=$((pgbench_sum + tps)); intake_sum=$((intake_sum + intake)); serial_sum=$((serial_sum + serial))
     done
     log "intake ÷ pgbench over the 3 rounds: $(awk -v a="$intake_sum" -v b="$pgbench_sum" 'BEGIN {printf "%.2f", a / b}') (target ≥ 0.50)"
+    log "intake ÷ pgbench serialized as the store's writes are (one lock, chained audit ids): $(awk -v a="$intake_sum" -v b="$serial_sum" 'BEGIN {printf "%.2f", a / b}') (for the analysis, no target)"
     stop_all
-    run "$PG_BIN/psql" "$PG_URL" -tAc "SELECT (SELECT count(*) FROM bench_intake.payments) AS by_bankgate, (SELECT count(*) FROM bench_pgbench.payments) AS by_pgbench"
+    run "$PG_BIN/psql" "$PG_URL" -tAc "SELECT (SELECT count(*) FROM bench_intake.payments) AS by_bankgate, (SELECT count(*) FROM bench_pgbench.payments) AS by_pgbench, (SELECT count(*) FROM bench_pgbench_serial.payments) AS by_pgbench_serialized"
     bash Tests/Postgres/start-postgres.sh --stop "$PG_DIR"
     trap stop_all EXIT
     [ "${KEEP_DBS:-0}" = 1 ] || rm -rf "$PG_DIR"
