@@ -234,7 +234,7 @@ fi
 #     durable defaults: fsync and synchronous_commit on), bankgate's store in one schema of it; each
 #     round runs pgbench with a transaction inserting the six rows of one payment into that schema's
 #     tables (Benchmarks/pgbench-intake.sql), then the same serialized as bankgate's writes are (one
-#     advisory lock per transaction, audit ids chained: Benchmarks/pgbench-intake-serial.sql, a figure
+#     advisory lock per transaction, audit ids chained: made from it into the output folder, a figure
 #     for the analysis), then bankgate's intake, with the same client count.
 if [[ " $SELECTED " == *" intake-postgres "* ]] && command -v wrk >/dev/null; then
     PGBENCH_THREADS=$(( CLIENTS < 2 ? CLIENTS : 2 ))
@@ -252,6 +252,19 @@ backoff_base_ms = 3600000
 backoff_max_ms = 3600000"
     sed -i "/^data_dir = /a database = \"$PG_URL?schema=bench_intake\"" "$OUT/postgres.toml"
     start_gateway "$OUT/postgres.toml"
+    # The serialized variant of pgbench's transaction, made from pgbench-intake.sql: after BEGIN one
+    # advisory lock that every transaction of it takes (as the store takes one in every write
+    # transaction, so that instances sharing a database write one at a time), and its audit record
+    # chained to the one before it (the next id read under the lock, the previous record's hash), as
+    # the store's audit chain is.
+    SERIAL_SQL=$OUT/pgbench-intake-serial.sql
+    sed -e 's/^BEGIN;$/BEGIN;\nSELECT pg_advisory_xact_lock(7089068696032867430);\nSELECT COALESCE(MAX(id), 0) + 1 AS next_id FROM audit_log \\gset/' \
+        -e 's/^INSERT INTO audit_log (at, /INSERT INTO audit_log (id, at, /' \
+        -e "s/^    VALUES (:now, 'bench', 'payment.accepted'/    VALUES (:next_id, :now, 'bench', 'payment.accepted'/" \
+        -e "s/md5('previous' || txid_current())/COALESCE((SELECT hash FROM audit_log WHERE id = :next_id - 1), repeat('0', 64))/" \
+        Benchmarks/pgbench-intake.sql > "$SERIAL_SQL"
+    [ "$(grep -c -e pg_advisory_xact_lock -e ':next_id, :now' -e 'id = :next_id - 1' "$SERIAL_SQL")" = 3 ] \
+        || { log "could not make the serialized pgbench script from Benchmarks/pgbench-intake.sql"; exit 1; }
     # pgbench's tables: copies of the store's six intake tables, in a schema of their own for each
     # script (the parallel one, and the serialized one whose audit ids are its own).
     {
@@ -266,14 +279,14 @@ backoff_max_ms = 3600000"
     env BENCH_TOKEN="$TOKEN" wrk -t"$PGBENCH_THREADS" -c"$CLIENTS" -d2s -s Benchmarks/wrk-intake.lua "http://127.0.0.1:$API_PORT/v1/payments" >/dev/null
     PGOPTIONS="-c search_path=bench_pgbench" "$PG_BIN/pgbench" -n -f Benchmarks/pgbench-intake.sql -c"$CLIENTS" -j"$PGBENCH_THREADS" -T2 "$PG_URL" \
         >"$OUT/pgbench-warm-up.txt" 2>&1 || { log "pgbench failed:"; tail -5 "$OUT/pgbench-warm-up.txt" | tee -a "$RESULTS"; exit 1; }
-    PGOPTIONS="-c search_path=bench_pgbench_serial" "$PG_BIN/pgbench" -n -f Benchmarks/pgbench-intake-serial.sql -c"$CLIENTS" -j"$PGBENCH_THREADS" -T2 "$PG_URL" \
+    PGOPTIONS="-c search_path=bench_pgbench_serial" "$PG_BIN/pgbench" -n -f "$SERIAL_SQL" -c"$CLIENTS" -j"$PGBENCH_THREADS" -T2 "$PG_URL" \
         >"$OUT/pgbench-serial-warm-up.txt" 2>&1 || { log "pgbench (serialized) failed:"; tail -5 "$OUT/pgbench-serial-warm-up.txt" | tee -a "$RESULTS"; exit 1; }
     pgbench_sum=0; intake_sum=0; serial_sum=0
     for round in 1 2 3; do
         log "round $round, load average: $(cut -d' ' -f1-3 /proc/loadavg)"
         run env PGOPTIONS="-c search_path=bench_pgbench" "$PG_BIN/pgbench" -n -f Benchmarks/pgbench-intake.sql \
             -c"$CLIENTS" -j"$PGBENCH_THREADS" -T8 "$PG_URL" > "$OUT/pgbench-$round.txt"
-        run env PGOPTIONS="-c search_path=bench_pgbench_serial" "$PG_BIN/pgbench" -n -f Benchmarks/pgbench-intake-serial.sql \
+        run env PGOPTIONS="-c search_path=bench_pgbench_serial" "$PG_BIN/pgbench" -n -f "$SERIAL_SQL" \
             -c"$CLIENTS" -j"$PGBENCH_THREADS" -T8 "$PG_URL" > "$OUT/pgbench-serial-$round.txt"
         # shellcheck disable=SC2086
         run env BENCH_TOKEN="$TOKEN" wrk $FLOOR_WRK -s Benchmarks/wrk-intake.lua \
