@@ -118,10 +118,20 @@ final class SQLiteSession {
             let rc: Int32
             switch value {
             case .integer(let v): rc = sqlite3_bind_int64(statement, index, v)
-            case .text(let v):
-                // `withCString` lends the string's own UTF-8 storage; passing `v` directly would copy
-                // it into a temporary array first. SQLite copies it in turn (transient).
-                rc = v.withCString { sqlite3_bind_text(statement, index, $0, -1, SQLiteSession.transient) }
+            case .text(var v):
+                // The string's own UTF-8 bytes with their length (SQLite copies them: transient). Text
+                // with a NUL is refused, as PostgreSQL refuses it: SQLite would keep it, and it would
+                // be cut at the NUL when read back.
+                rc = v.withUTF8 { bytes in
+                    guard !bytes.contains(0) else { return SQLITE_MISMATCH }
+                    return bytes.withMemoryRebound(to: CChar.self) { text in
+                        sqlite3_bind_text(statement, index, text.baseAddress ?? SQLiteSession.emptyText, Int32(text.count),
+                                          SQLiteSession.transient)
+                    }
+                }
+                if rc == SQLITE_MISMATCH {
+                    throw DatabaseError(code: SQLITE_MISMATCH, message: "bind: text argument \(index) holds a NUL character")
+                }
             case .blob(let v):
                 rc = v.withUnsafeBytes { sqlite3_bind_blob(statement, index, $0.baseAddress, Int32($0.count), SQLiteSession.transient) }
             case .null: rc = sqlite3_bind_null(statement, index)
@@ -136,6 +146,13 @@ final class SQLiteSession {
     }
 
     nonisolated(unsafe) static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+    /// What an empty text argument points to (an empty buffer may have no address, and a null
+    /// pointer would bind NULL).
+    nonisolated(unsafe) static let emptyText: UnsafePointer<CChar> = {
+        let byte = UnsafeMutablePointer<CChar>.allocate(capacity: 1)
+        byte.initialize(to: 0)
+        return UnsafePointer(byte)
+    }()
 }
 
 /// A statement prepared once per connection and kept, with the names of its result columns.
