@@ -31,19 +31,20 @@ public struct DuplicateCheck: Sendable, Hashable {
     /// The query for the id of the payment `draft` resembles (column `id`, at most one row, `?`
     /// placeholders), or `nil` when the check does not apply to it.
     ///
-    /// Two expressions keep both planners on the resemblance index, whose few matches (same
-    /// account, creditor and amount) are then filtered by time and sorted: `ORDER BY +seq`, since
-    /// ordered by the bare column SQLite may walk the account's payments in `seq` order
+    /// Expressions keep both planners on the resemblance index (creditor account, amount, debtor
+    /// account, time), whose few matches are then filtered by time and sorted: `ORDER BY +seq`,
+    /// since ordered by the bare column SQLite may walk the account's payments in `seq` order
     /// (`payments_account`) to avoid a sort, which it does inside intake's single-payment read (a
-    /// scalar subquery); and `currency || ''` and `created_at + 0`, since PostgreSQL, before its
-    /// first statistics of a young table (autovacuum analyses it within a minute or so), takes
-    /// `payments_account_day` (account, currency, time) instead. Either reads every payment of the
+    /// scalar subquery); and `debtor_account_id || ''`, `currency || ''` and `created_at + 0`,
+    /// which no index can serve, since PostgreSQL without statistics of a young table (a generic
+    /// plan of a statement prepared then, until autovacuum's first analyze) takes one of the
+    /// indexes that lead with the debtor account instead. Either reads every payment of the
     /// account in the window, at every intake.
     func query(for draft: PaymentDraft, at: Timestamp) -> (sql: String, arguments: [SQLValue])? {
         guard isOn, !draft.duplicateIntended else { return nil }
         var sql = """
             SELECT id FROM payments
-            WHERE debtor_account_id = ? AND creditor_account = ? AND amount_minor = ? AND currency || '' = ? AND created_at + 0 >= ?
+            WHERE debtor_account_id || '' = ? AND creditor_account = ? AND amount_minor = ? AND currency || '' = ? AND created_at + 0 >= ?
               AND status NOT IN ('cancelled', 'rejected', 'failed', 'returned')
             """
         var arguments: [SQLValue] = [.text(draft.debtorAccountId), .text(draft.creditor.account), .integer(draft.amount.minorUnits),

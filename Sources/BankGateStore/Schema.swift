@@ -738,5 +738,16 @@ enum Schema {
             ALTER TABLE submissions ADD COLUMN lease_owner TEXT;
             ALTER TABLE submissions ADD COLUMN lease_expires_at INTEGER;
             """),
+        // Issue 12, intake on PostgreSQL with prepared statements: the resemblance index leads with
+        // the creditor account and the amount, and the duplicate check compares the debtor account
+        // as an expression (DuplicateCheck), so that this index is the only one that check can use:
+        // a plan made without statistics (PostgreSQL's generic plan of a young table) can no longer
+        // take one of the four indexes that lead with the debtor account and read the account's
+        // every payment. The new-creditor look-up (creditor and debtor account) searches it by
+        // creditor account.
+        Migration(name: "026_resemblance_by_creditor", sql: """
+            DROP INDEX payments_resemblance;
+            CREATE INDEX payments_resemblance ON payments (creditor_account, amount_minor, debtor_account_id, created_at);
+            """),
     ]
 }

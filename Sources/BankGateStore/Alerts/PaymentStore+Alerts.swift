@@ -97,9 +97,9 @@ extension PaymentStore {
     }
 
     /// Whether no payment accepted before `payment` went from its debtor account to its creditor
-    /// account, counting those not rejected, cancelled or failed. By the resemblance index (debtor
-    /// account, creditor account, …): the planner would otherwise walk the account's index by `seq`,
-    /// every earlier payment of the account.
+    /// account, counting those not rejected, cancelled or failed. By the resemblance index (creditor
+    /// account, amount, debtor account, …), the creditor's payments: the planner would otherwise walk
+    /// the account's index by `seq`, every earlier payment of the account.
     static func isNewCreditor(_ db: StoreConnection, _ payment: PaymentRecord) throws -> Bool {
         try db.queryFirst("""
             SELECT 1 AS seen FROM payments INDEXED BY payments_resemblance WHERE debtor_account_id = ?1 AND creditor_account = ?2

@@ -75,7 +75,7 @@ public final class StoreDatabase: Sendable {
         case .sqlite(let path):
             open = { try StoreConnection(path: path) }
         case .postgres(let postgres):
-            open = { StoreConnection(.postgres(try PostgresSession(location: postgres))) }
+            open = { StoreConnection(.postgres(try PostgresSession(location: postgres, preparesStatements: true))) }
         }
         let connection = try open()
         try Self.migrate(connection, migrations)

@@ -27,15 +27,21 @@ final class PostgresSession {
     private(set) var inTransaction = false
     /// Rows changed by this connection since it opened.
     private(set) var totalChanges: Int64 = 0
+    /// The statements prepared on the server (``PreparedStatementNames``); `nil` when this session
+    /// runs every statement unnamed (a tool's connection, which may be used from a task).
+    private var preparedNames: PreparedStatementNames?
 
     private static let logger = Logger(label: "bankgate.store.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
     private static let connectionIDs = Atomic<Int>(0)
 
     /// Connects to `location`; with `createsSchema` (the store's own connections), its schema is
     /// created when missing. A read-only tool's connection leaves a missing schema missing.
-    init(location: PostgresLocation, createsSchema: Bool = true) throws(DatabaseError) {
+    /// `preparesStatements`: statements run often are prepared on the server; only for a session
+    /// used from a thread of its own (``PostgresConnection/runPrepared(name:sql:argumentTypes:bindings:logger:)``).
+    init(location: PostgresLocation, createsSchema: Bool = true, preparesStatements: Bool = false) throws(DatabaseError) {
         self.location = location
         self.createsSchema = createsSchema
+        preparedNames = preparesStatements ? PreparedStatementNames() : nil
         connection = try Self.connect(location, createsSchema: createsSchema)
     }
 
@@ -50,7 +56,7 @@ final class PostgresSession {
         let connection: PostgresConnection
         do {
             connection = try PostgresConnection.connect(
-                on: MultiThreadedEventLoopGroup.singleton.any(), configuration: configuration,
+                on: PostgresStoreEventLoop.group.next(), configuration: configuration,
                 id: connectionIDs.add(1, ordering: .relaxed).newValue, logger: logger).wait()
         } catch {
             throw Self.databaseError(error, "connect to \(location)")
@@ -82,14 +88,13 @@ final class PostgresSession {
     /// Runs one or more statements without parameters, one after the other.
     func execute(_ sql: String) throws(DatabaseError) {
         for statement in PostgresSQL.statements(sql) {
-            _ = try perform(statement, [])
+            _ = try perform(statement, [], returnsRows: true)
         }
     }
 
     /// Runs a statement and returns how many rows it changed.
     func run(_ sql: String, _ arguments: [SQLValue]) throws(DatabaseError) -> Int {
-        let result = try perform(sql, arguments)
-        let changed = result.metadata.rows ?? 0
+        let changed = try perform(sql, arguments, returnsRows: false).changed
         totalChanges += Int64(changed)
         return changed
     }
@@ -147,8 +152,8 @@ final class PostgresSession {
 
     /// Runs a query and maps its rows (at most `limit`).
     func query<T>(_ sql: String, _ arguments: [SQLValue], limit: Int = .max, _ map: (PostgresResultRow) throws -> T) throws -> [T] {
-        let result = try perform(sql, arguments)
-        totalChanges += Int64(result.metadata.command == "SELECT" ? 0 : result.metadata.rows ?? 0)
+        let result = try perform(sql, arguments, returnsRows: true)
+        totalChanges += Int64(result.changed)
         guard let first = result.rows.first else { return [] }
         let columns = PostgresResultColumns(first)
         var mapped: [T] = []
@@ -159,16 +164,33 @@ final class PostgresSession {
         return mapped
     }
 
-    private func perform(_ sql: String, _ arguments: [SQLValue]) throws(DatabaseError) -> PostgresQueryResult {
+    /// What a statement returned: its rows, and how many rows it changed.
+    private struct Outcome {
+        var rows: [PostgresRow]
+        var changed: Int
+    }
+
+    /// Runs a statement, prepared (``PreparedStatementNames``) or unnamed. `returnsRows` is false
+    /// when the caller wants no rows, only the count of rows changed (``run(_:_:)``).
+    private func perform(_ sql: String, _ arguments: [SQLValue], returnsRows: Bool) throws(DatabaseError) -> Outcome {
         try reconnectIfLost()
         let statement = render(sql, arguments)
         var binds = PostgresBindings(capacity: statement.arguments.count)
-        for index in statement.arguments {
+        var byteArguments: [Int] = []
+        for (position, index) in statement.arguments.enumerated() {
             switch index < arguments.count ? arguments[index] : .null {
             case .integer(let value): binds.append(UntypedText(text: String(value)))
             case .text(let value): binds.append(UntypedText(text: value))
-            case .blob(let value): binds.append(ByteBuffer(bytes: value))
+            case .blob(let value):
+                binds.append(ByteBuffer(bytes: value))
+                byteArguments.append(position)
             case .null: binds.appendNull()
+            }
+        }
+        if preparedNames != nil, let kind = Self.preparableKind(statement.sql), kind == .returnsRows || !returnsRows {
+            let key = PreparedStatementNames.Key(sql: statement.sql, byteArguments: byteArguments)
+            if let name = preparedNames?.name(for: key) {
+                return try performPrepared(name: name, key: key, binds: binds, byteArguments: byteArguments, kind: kind)
             }
         }
         do {
@@ -178,12 +200,48 @@ final class PostgresSession {
                 // PostgreSQL answers COMMIT of a failed transaction with ROLLBACK: nothing was stored.
                 throw DatabaseError(sqlState: "40000", message: "commit: the transaction had failed and was rolled back")
             }
-            return result
+            let changed = result.metadata.command == "SELECT" ? 0 : result.metadata.rows ?? 0
+            return Outcome(rows: result.rows, changed: changed)
         } catch let error as DatabaseError {
             throw error
         } catch {
             throw failed(error, "statement")
         }
+    }
+
+    private func performPrepared(name: String, key: PreparedStatementNames.Key, binds: PostgresBindings,
+                                 byteArguments: [Int], kind: PreparableKind) throws(DatabaseError) -> Outcome {
+        var types = [PostgresDataType](repeating: .null, count: binds.count)
+        for position in byteArguments { types[position] = .bytea }
+        // postgres-nio answers a prepared statement's rows but not its command tag: a write is
+        // prepared with `RETURNING 1`, one row for each row it changed.
+        let sql = kind == .returnsRows ? key.sql : key.sql + "\nRETURNING 1"
+        do {
+            let rows = try connection.runPrepared(name: name, sql: sql, argumentTypes: types, bindings: binds, logger: Self.logger)
+            preparedNames?.succeeded(key)
+            return kind == .returnsRows ? Outcome(rows: rows, changed: 0) : Outcome(rows: [], changed: rows.count)
+        } catch {
+            preparedNames?.failed(key)
+            throw failed(error, "statement")
+        }
+    }
+
+    /// Which statements run prepared: a plain `SELECT` (it returns rows and changes none); from
+    /// ``run(_:_:)``, an `INSERT`, `UPDATE`, `DELETE` or combined ``WriteBatch`` `WITH` that has no
+    /// `RETURNING`, and neither a `;` nor a `--` that could hide the `RETURNING 1` it is prepared
+    /// with. Transaction control, schema changes and everything else run unnamed.
+    private enum PreparableKind {
+        case returnsRows
+        case changesRows
+    }
+
+    private static func preparableKind(_ sql: String) -> PreparableKind? {
+        let head = sql.utf8.prefix(7)
+        if head.elementsEqual("SELECT ".utf8) { return .returnsRows }
+        let startsAsWrite = head.elementsEqual("INSERT ".utf8) || head.elementsEqual("UPDATE ".utf8)
+            || head.elementsEqual("DELETE ".utf8) || sql.utf8.starts(with: "WITH w0 AS (".utf8)
+        guard startsAsWrite, !sql.contains("RETURNING"), !sql.contains(";"), !sql.contains("--") else { return nil }
+        return .changesRows
     }
 
     private func render(_ sql: String, _ arguments: [SQLValue]) -> (sql: String, arguments: [Int]) {
@@ -215,6 +273,7 @@ final class PostgresSession {
         guard connection.isClosed, !inTransaction else { return }
         let lost = connection
         connection = try Self.connect(location, createsSchema: createsSchema)
+        preparedNames?.forgetAll()
         try? lost.close().wait()
     }
 
