@@ -278,16 +278,11 @@ backoff_max_ms = 3600000"
     } | "$PG_BIN/psql" -q -v ON_ERROR_STOP=1 "$PG_URL" >/dev/null
     env BENCH_TOKEN="$TOKEN" wrk -t"$PGBENCH_THREADS" -c"$CLIENTS" -d2s -s Benchmarks/wrk-intake.lua "http://127.0.0.1:$API_PORT/v1/payments" \
         > "$OUT/postgres-intake-warm-up.txt"
-    log "warm-up, a new store before its tables' first analyze: bankgate intake $(wrk_rate "$OUT/postgres-intake-warm-up.txt") payments/s"
+    log "warm-up (2 s, the new store's first payments): bankgate intake $(wrk_rate "$OUT/postgres-intake-warm-up.txt") payments/s"
     PGOPTIONS="-c search_path=bench_pgbench" "$PG_BIN/pgbench" -n -f Benchmarks/pgbench-intake.sql -c"$CLIENTS" -j"$PGBENCH_THREADS" -T2 "$PG_URL" \
         >"$OUT/pgbench-warm-up.txt" 2>&1 || { log "pgbench failed:"; tail -5 "$OUT/pgbench-warm-up.txt" | tee -a "$RESULTS"; exit 1; }
     PGOPTIONS="-c search_path=bench_pgbench_serial" "$PG_BIN/pgbench" -n -f "$SERIAL_SQL" -c"$CLIENTS" -j"$PGBENCH_THREADS" -T2 "$PG_URL" \
         >"$OUT/pgbench-serial-warm-up.txt" 2>&1 || { log "pgbench (serialized) failed:"; tail -5 "$OUT/pgbench-serial-warm-up.txt" | tee -a "$RESULTS"; exit 1; }
-    # Autovacuum analyses a table about a minute after its first rows, and the server then replans
-    # the statements the store prepared (PostgresPreparedStatements.swift): a generic plan chosen on
-    # the empty tables of the new store may be a poor one until then. The rounds measure the store
-    # after that first analyze, run here rather than waited for (every schema of the server).
-    run "$PG_BIN/psql" -q "$PG_URL" -c "ANALYZE"
     pgbench_sum=0; intake_sum=0; serial_sum=0
     for round in 1 2 3; do
         log "round $round, load average: $(cut -d' ' -f1-3 /proc/loadavg)"
