@@ -146,7 +146,7 @@ extension PostgresConnection {
 
 /// A statement whose text is known only at run time, for postgres-nio's prepared-statement API,
 /// which takes the name and the SQL from the statement's type: they are read from a task-local
-/// value set around each run (``PostgresConnection/runPrepared(name:sql:argumentTypes:bindings:returnsRows:logger:)``).
+/// value set around each run (``PostgresConnection/runPrepared(name:sql:argumentTypes:bindings:logger:)``).
 /// The connection prepares a name the first time it sees it, and only binds and runs it after.
 private struct DynamicPreparedStatement: PostgresPreparedStatement {
     struct Text: Sendable {
