@@ -21,7 +21,7 @@ final class PostgresSession {
     private let createsSchema: Bool
     private var connection: PostgresConnection
     private var templates: [String: StatementTemplate] = [:]
-    private var rendered: [RenderKey: (sql: String, arguments: [Int])] = [:]
+    private var rendered: [RenderKey: RenderedStatement] = [:]
     /// Whether a transaction is open on this connection (set by `BEGIN`, cleared by `COMMIT`,
     /// `ROLLBACK` and a lost connection).
     private(set) var inTransaction = false
@@ -187,7 +187,7 @@ final class PostgresSession {
             case .null: binds.appendNull()
             }
         }
-        if preparedNames != nil, let kind = Self.preparableKind(statement.sql), kind == .returnsRows || !returnsRows {
+        if preparedNames != nil, let kind = statement.preparable, kind == .returnsRows || !returnsRows {
             let key = PreparedStatementNames.Key(sql: statement.sql, byteArguments: byteArguments)
             if let name = preparedNames?.name(for: key) {
                 return try performPrepared(name: name, key: key, binds: binds, byteArguments: byteArguments, kind: kind)
@@ -244,7 +244,14 @@ final class PostgresSession {
         return .changesRows
     }
 
-    private func render(_ sql: String, _ arguments: [SQLValue]) -> (sql: String, arguments: [Int]) {
+    /// A statement as sent: its text, which argument each `$k` binds, and whether it may run prepared.
+    private struct RenderedStatement {
+        var sql: String
+        var arguments: [Int]
+        var preparable: PreparableKind?
+    }
+
+    private func render(_ sql: String, _ arguments: [SQLValue]) -> RenderedStatement {
         let template: StatementTemplate
         if let cached = templates[sql] {
             template = cached
@@ -255,7 +262,8 @@ final class PostgresSession {
         let nulls = template.hasNullTests ? arguments.map { $0 == .null } : []
         let key = RenderKey(sql: sql, nulls: nulls)
         if let cached = rendered[key] { return cached }
-        let statement = template.render(nulls: nulls)
+        let text = template.render(nulls: nulls)
+        let statement = RenderedStatement(sql: text.sql, arguments: text.arguments, preparable: Self.preparableKind(text.sql))
         rendered[key] = statement
         return statement
     }
