@@ -36,8 +36,8 @@ public struct DuplicateCheck: Sendable, Hashable {
     /// since ordered by the bare column SQLite may walk the account's payments in `seq` order
     /// (`payments_account`) to avoid a sort, which it does inside intake's single-payment read (a
     /// scalar subquery); and `debtor_account_id || ''`, `currency || ''` and `created_at + 0`,
-    /// which no index can serve, since PostgreSQL without statistics of a young table (a generic
-    /// plan of a statement prepared then, until autovacuum's first analyze) takes one of the
+    /// which no index can serve, since PostgreSQL without statistics of a young table, or in a
+    /// generic plan without the arguments' values (``PreparedStatementNames``), takes one of the
     /// indexes that lead with the debtor account instead. Either reads every payment of the
     /// account in the window, at every intake.
     func query(for draft: PaymentDraft, at: Timestamp) -> (sql: String, arguments: [SQLValue])? {

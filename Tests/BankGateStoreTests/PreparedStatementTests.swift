@@ -111,6 +111,8 @@ final class PostgresPreparedStatementTests: XCTestCase {
         XCTAssertTrue(prepared.contains { $0.hasPrefix("INSERT INTO prepared_rows") }, "the insert ran prepared: \(prepared)")
     }
 
+    /// On the writer, so that every run of a text is on the connection whose prepared statements
+    /// are checked: each read runs twice, six times per text, prepared from its third run.
     func testBytesAndNullsComeBackAsWrittenPreparedAsUnnamed() async throws {
         let payloads: [[UInt8]?] = [[0, 1, 2, 255], nil, [], [7], nil, Array(repeating: 0x41, count: 3000)]
         for (index, payload) in payloads.enumerated() {
@@ -119,19 +121,27 @@ final class PostgresPreparedStatementTests: XCTestCase {
                            [.integer(Int64(index + 1)), .text("k"), .integer(Int64(index)), payload.map { .blob($0) } ?? .null])
             }
         }
-        for (index, payload) in payloads.enumerated() {
-            let read = try await database.read { db in
-                try db.queryFirst("SELECT payload FROM prepared_rows WHERE id = ? AND (?2 IS NULL OR kind = ?2)",
-                                  [.integer(Int64(index + 1)), index.isMultiple(of: 2) ? .null : .text("k")]) { row -> [UInt8]? in
-                    try row.isNull("payload") ? nil : try row.blob("payload")
+        let select = "SELECT payload FROM prepared_rows WHERE id = ? AND (?2 IS NULL OR kind = ?2)"
+        for _ in 1...2 {
+            for (index, payload) in payloads.enumerated() {
+                let read = try await database.write { db in
+                    try db.queryFirst(select, [.integer(Int64(index + 1)), index.isMultiple(of: 2) ? .null : .text("k")]) { row -> [UInt8]? in
+                        try row.isNull("payload") ? nil : try row.blob("payload")
+                    }
                 }
+                XCTAssertEqual(read, .some(payload), "row \(index + 1)")
             }
-            XCTAssertEqual(read, .some(payload), "row \(index + 1)")
         }
-        let byPayload = try await database.read { db in
-            try db.query("SELECT id FROM prepared_rows WHERE payload = ?", [.blob([7])]) { try $0.int("id") }
+        for _ in 1...3 {
+            let byPayload = try await database.write { db in
+                try db.query("SELECT id FROM prepared_rows WHERE payload = ?", [.blob([7])]) { try $0.int("id") }
+            }
+            XCTAssertEqual(byPayload, [4])
         }
-        XCTAssertEqual(byPayload, [4])
+        let prepared = try await preparedOnWriter()
+        XCTAssertTrue(prepared.contains("SELECT payload FROM prepared_rows WHERE id = $1 AND (TRUE OR kind = $2)"), "\(prepared)")
+        XCTAssertTrue(prepared.contains("SELECT payload FROM prepared_rows WHERE id = $1 AND (FALSE OR kind = $2)"), "\(prepared)")
+        XCTAssertTrue(prepared.contains("SELECT id FROM prepared_rows WHERE payload = $1"), "\(prepared)")
     }
 
     /// A statement whose preparation fails (its table is not there yet) fails as it did unnamed,

@@ -34,11 +34,10 @@ final class EventLoopTaskExecutor: TaskExecutor {
 /// run ``preparedAfterRuns`` times is prepared under a name of its own and from then on only bound
 /// and run; after a few runs PostgreSQL may keep a generic plan for it.
 ///
-/// A generic plan is chosen for the tables as they are then, and kept until the server invalidates
-/// it: a schema change, or an `ANALYZE`, which autovacuum runs on a table about a minute after its
-/// first rows and again as it grows by a tenth. In a new store's first minute a generic plan chosen
-/// on empty tables may be a poor one (the duplicate check then reads the account's payments rather
-/// than the resemblance index); the first analyze replaces it.
+/// A generic plan is chosen without the arguments' values, for the tables as they are then (empty,
+/// in a new store, with no statistics), and kept until the server invalidates it (a schema change,
+/// an `ANALYZE`). A statement whose good plan depends on them must leave the planner no other
+/// choice: see ``DuplicateCheck/query(for:at:)``.
 ///
 /// Bounded: at most ``capacity`` names per connection (the server keeps each prepared statement
 /// for the connection's life); past it, new statements run unnamed and named ones keep their name.
@@ -51,10 +50,10 @@ struct PreparedStatementNames {
     }
 
     private enum Entry {
-        /// Run unnamed this many times so far.
-        case counting(Int)
+        /// Run unnamed `runs` times since its last failed preparation, of which there were `failures`.
+        case counting(runs: Int, failures: Int)
         /// Prepared under this name; `confirmed` once a run of it succeeded (its preparation did).
-        case named(String, confirmed: Bool)
+        case named(String, confirmed: Bool, failures: Int)
         /// Its preparation failed too often: it runs unnamed from now on.
         case unnamed
     }
@@ -66,48 +65,45 @@ struct PreparedStatementNames {
     static let preparationAttempts = 3
 
     private var entries: [Key: Entry] = [:]
-    private var failedPreparations: [Key: Int] = [:]
     /// Names given on this connection (never given twice).
     private(set) var namesGiven = 0
 
     /// The name to run `key` under, or `nil` to run it unnamed this time.
     mutating func name(for key: Key) -> String? {
-        let runs: Int
+        let runs: Int, failures: Int
         switch entries[key] {
-        case .named(let name, _): return name
+        case .named(let name, _, _): return name
         case .unnamed: return nil
-        case .counting(let counted): runs = counted + 1
-        case nil: runs = 1
+        case .counting(let counted, let failed): (runs, failures) = (counted + 1, failed)
+        case nil: (runs, failures) = (1, 0)
         }
         guard runs >= Self.preparedAfterRuns, namesGiven < Self.capacity else {
-            entries[key] = .counting(runs)
+            entries[key] = .counting(runs: runs, failures: failures)
             return nil
         }
         namesGiven += 1
         let name = "bankgate_\(namesGiven)"
-        entries[key] = .named(name, confirmed: false)
+        entries[key] = .named(name, confirmed: false, failures: failures)
         return name
     }
 
     /// A run of `key` under its name succeeded.
     mutating func succeeded(_ key: Key) {
-        if case .named(let name, false) = entries[key] { entries[key] = .named(name, confirmed: true) }
+        if case .named(let name, false, let failures) = entries[key] { entries[key] = .named(name, confirmed: true, failures: failures) }
     }
 
     /// A run of `key` under its name failed. When no run of that name has succeeded yet, the
     /// failure may have been its preparation, which the connection then remembers as failed for
     /// that name: the name is never used again.
     mutating func failed(_ key: Key) {
-        guard case .named(_, false) = entries[key] else { return }
-        let failures = failedPreparations[key, default: 0] + 1
-        failedPreparations[key] = failures
-        entries[key] = failures >= Self.preparationAttempts ? .unnamed : .counting(0)
+        guard case .named(_, false, let failed) = entries[key] else { return }
+        let failures = failed + 1
+        entries[key] = failures >= Self.preparationAttempts ? .unnamed : .counting(runs: 0, failures: failures)
     }
 
     /// The connection was opened again: nothing is prepared on the new one.
     mutating func forgetAll() {
         entries = [:]
-        failedPreparations = [:]
         namesGiven = 0
     }
 }
