@@ -141,6 +141,7 @@ public struct GatewayError: Error, Sendable, Hashable, CustomStringConvertible {
         case unauthorized
         case unavailable
         case unknownAccount = "unknown_account"
+        case unknownBank = "unknown_bank"
         case unknownField = "unknown_field"
         case unsupportedField = "unsupported_field"
         case unsupportedKind = "unsupported_kind"

@@ -150,13 +150,11 @@ public struct Doctor: Sendable {
     func store(_ configuration: BankGateConfiguration) -> [DoctorFinding] {
         let directory = configuration.server.dataDirectory
         let path = directory + "/bankgate.sqlite"
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else {
-            return [DoctorFinding(.warn, "store", "data_dir \(directory) does not exist yet — bankgate serve creates it (0700); "
-                                  + "its parent must be writable by the bankgate user")]
+        if let problem = DataDirectory.problem(directory) {
+            return [DoctorFinding(.fail, "store", problem.description)]
         }
-        guard isDirectory.boolValue, access(directory, W_OK | X_OK) == 0 else {
-            return [DoctorFinding(.fail, "store", "data_dir \(directory) is not a writable folder — chown -R bankgate: \(directory)")]
+        guard FileManager.default.fileExists(atPath: directory) else {
+            return [DoctorFinding(.warn, "store", "data_dir \(directory) does not exist yet — bankgate serve creates it (0700)")]
         }
         let location: StoreLocation
         do {

@@ -143,8 +143,10 @@ public struct GatewayRuntime: Sendable {
         try await store.assignTenants(directory.isPartitioned ? directory.tenantOfAccount : [:], at: clock.now())
     }
 
-    /// Creates the data folder 0700 (its parents as usual), or narrows an existing one to 0700.
+    /// Creates the data folder 0700 (its parents as usual), or narrows an existing one to 0700; refuses
+    /// one that can be neither used nor made (``DataDirectory/problem(_:)``) in words an operator can act on.
     static func makePrivateDirectory(_ path: String) throws {
+        if let problem = DataDirectory.problem(path) { throw problem }
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
         guard chmod(path, 0o700) == 0 else {
@@ -195,7 +197,8 @@ public struct GatewayRuntime: Sendable {
         let application = Application(
             router: APIServer.makeRouter(gateway: engine, reports: reports, statementPulls: statementPulls, receipts: receipts,
                                          keys: keyDesk, receiptExports: receiptExports, alerts: alerts, schedules: schedules,
-                                         operatorDesk: OperatorDesk(store: store, gateway: engine, accounts: configuration.accounts),
+                                         operatorDesk: OperatorDesk(store: store, gateway: engine, accounts: configuration.accounts,
+                                                                    bankIds: configuration.banks.map(\.id)),
                                          accessFailures: AccessFailureLog(recorder: AuditedAccessFailures(store: store, clock: clock,
                                                                                                           logger: logger),
                                                                           clock: clock),

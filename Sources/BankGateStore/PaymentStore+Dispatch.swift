@@ -250,13 +250,13 @@ extension PaymentStore {
     }
 
     /// Start-up recovery: every submission left `sending` by a crash becomes `unknown`, to be settled
-    /// by asking the bank. Returns how many submissions were recovered.
+    /// by asking the bank. Returns the submissions recovered, each with the payments it moved.
     ///
     /// The dispatcher also runs it periodically: `skipping` then names the submissions a lane is
     /// working on, asked of each submission read (inside the transaction, after the read, so a send
     /// that began after the read is never taken for a stranded one).
     public func recoverInterruptedSends(at: Timestamp, reason: String = "bankgate stopped while sending; asking the bank",
-                                        skipping: @escaping @Sendable (SubmissionRecord) -> Bool = { _ in false }) async throws -> Int {
+                                        skipping: @escaping @Sendable (SubmissionRecord) -> Bool = { _ in false }) async throws -> [InterruptedSend] {
         try await database.write { db in
             // Sharing the store with other instances, only sends whose lease ran out (their instance
             // died) or that this instance held (before its restart) were interrupted: another
@@ -266,6 +266,7 @@ extension PaymentStore {
                 WHERE state = 'sending' AND (?1 IS NULL OR lease_owner IS NULL OR lease_owner = ?1 OR lease_expires_at < ?2)
                 """, [self.leasing.map { .text($0.owner) } ?? .null, .integer(at.milliseconds)], Self.submission)
                 .filter { !skipping($0) }
+            var recovered: [InterruptedSend] = []
             for submission in interrupted {
                 var sending = try Self.loadPayments(db, submissionId: submission.id).filter { $0.status == .sending }
                 for index in sending.indices {
@@ -274,8 +275,9 @@ extension PaymentStore {
                 }
                 try db.run("UPDATE submissions SET state = 'unknown', unknown_since = COALESCE(unknown_since, ?), next_attempt_at = ? WHERE id = ?",
                            [.integer(at.milliseconds), .integer(at.milliseconds), .text(submission.id)])
+                recovered.append(InterruptedSend(submission: submission, paymentIds: sending.map(\.id)))
             }
-            return interrupted.count
+            return recovered
         }
     }
 
@@ -359,4 +361,11 @@ extension PaymentStore {
                                                 prefixes = t.prefixes + excluded.prefixes
             """, [.text(bankId), .integer(bytes), .integer(isPrefix ? 1 : 0)])
     }
+}
+
+/// A send found interrupted (left `sending`) and made `unknown`: its submission as it was read,
+/// and the payments it moved.
+public struct InterruptedSend: Sendable, Equatable {
+    public var submission: SubmissionRecord
+    public var paymentIds: [String]
 }

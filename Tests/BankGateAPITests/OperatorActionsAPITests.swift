@@ -21,7 +21,8 @@ final class OperatorActionsAPITests: XCTestCase {
             try? FileManager.default.removeItem(at: directory)
         }
         try await runtime.assignTenants()
-        let desk = OperatorDesk(store: runtime.store, gateway: runtime.engine, accounts: runtime.configuration.accounts)
+        let desk = OperatorDesk(store: runtime.store, gateway: runtime.engine, accounts: runtime.configuration.accounts,
+                                bankIds: runtime.configuration.banks.map(\.id))
         let router = APIServer.makeRouter(gateway: runtime.engine, reports: runtime.reports, statementPulls: runtime.statementPulls,
                                           operatorDesk: desk, tokens: runtime.configuration.tokens,
                                           tenants: runtime.configuration.tenantDirectory,
@@ -57,9 +58,23 @@ final class OperatorActionsAPITests: XCTestCase {
 
             let beta = try await client.call(.get, "/v1/bank-exchanges", token: TenantAPITests.beta)
             XCTAssertEqual((beta.json["exchanges"] as? [[String: Any]])?.compactMap { $0["id"] as? String }, ["bx_\(betaRow)"])
-            // Naming the other tenant's account filters to nothing, as an unknown account would.
+            // Naming the other tenant's account is refused exactly as an account that does not exist;
+            // a bank that is not configured is refused too (a typo must not list nothing in silence).
             let named = try await client.call(.get, "/v1/bank-exchanges?account=acc-a", token: TenantAPITests.beta)
-            XCTAssertEqual((named.json["exchanges"] as? [[String: Any]])?.count, 0)
+            let unknown = try await client.call(.get, "/v1/bank-exchanges?account=acc-zz", token: TenantAPITests.beta)
+            for answer in [named, unknown] {
+                XCTAssertEqual(answer.status, .badRequest, "\(answer.json)")
+                XCTAssertEqual((answer.json["error"] as? [String: Any])?["code"] as? String, "unknown_account")
+                XCTAssertEqual((answer.json["error"] as? [String: Any])?["field"] as? String, "account")
+            }
+            XCTAssertEqual((named.json["error"] as? [String: Any])?["message"] as? String,
+                           "account acc-a is not a configured account")
+            let noBank = try await client.call(.get, "/v1/bank-exchanges?bank=nope", token: TenantAPITests.acme)
+            XCTAssertEqual(noBank.status, .badRequest)
+            XCTAssertEqual((noBank.json["error"] as? [String: Any])?["code"] as? String, "unknown_bank")
+            XCTAssertEqual((noBank.json["error"] as? [String: Any])?["field"] as? String, "bank")
+            let ownBank = try await client.call(.get, "/v1/bank-exchanges?bank=sim", token: TenantAPITests.acme)
+            XCTAssertEqual((ownBank.json["exchanges"] as? [[String: Any]])?.count, 1)
 
             // Another tenant's exchange answers exactly as a missing one.
             try await TenantAPITests.assertAnswersAsMissing(client, .get, "/v1/bank-exchanges/ID", foreign: "bx_\(acmeRow)",
@@ -136,10 +151,18 @@ final class OperatorActionsAPITests: XCTestCase {
             let events = try await runtime.store.events(after: 0, limit: 1_000)
             XCTAssertEqual(events.filter { $0.type == "payment.cancelled" }.map(\.paymentId), [first])
 
-            // Beta's bulk cancel sees none of acme's payments; acme's sees none of beta's.
+            // Beta's bulk cancel may not name acme's account (refused as an unknown one, nothing
+            // done); acme's sees none of beta's payments. A bank that is not configured is refused.
             let betaAnswer = try await client.call(.post, "/v1/payments/cancel", token: TenantAPITests.beta,
                                                    body: #"{"status": "queued", "account": "acc-a"}"#)
-            XCTAssertEqual((betaAnswer.json["changed"] as? [Any])?.count, 0)
+            XCTAssertEqual(betaAnswer.status, .unprocessableContent, "\(betaAnswer.json)")
+            XCTAssertEqual((betaAnswer.json["error"] as? [String: Any])?["code"] as? String, "unknown_account")
+            XCTAssertEqual((betaAnswer.json["error"] as? [String: Any])?["field"] as? String, "account")
+            let noBank = try await client.call(.post, "/v1/payments/cancel", token: TenantAPITests.acme,
+                                               body: #"{"status": "queued", "bank": "nope"}"#)
+            XCTAssertEqual(noBank.status, .unprocessableContent)
+            XCTAssertEqual((noBank.json["error"] as? [String: Any])?["code"] as? String, "unknown_bank")
+            XCTAssertEqual((noBank.json["error"] as? [String: Any])?["field"] as? String, "bank")
             let secondStill = try await runtime.store.payment(id: second)
             XCTAssertEqual(secondStill?.status, .queued)
             let foreignStill = try await runtime.store.payment(id: foreign)

@@ -101,6 +101,35 @@ final class DoctorTests: XCTestCase {
         }
     }
 
+    /// A data folder that cannot be made (its parent is a file) or is a file: doctor fails it with
+    /// the folder at fault and exit status 7, and `serve` refuses to start with the same words
+    /// instead of a file system error.
+    func testADataFolderThatCannotBeMadeFailsInDoctorAndServe() async throws {
+        let refusing = try RefusingPort()
+        defer { refusing.close() }
+        let path = try writeConfiguration(bankURL: "http://127.0.0.1:\(refusing.port)")
+        let blocker = harness.directory.appendingPathComponent("a-file").path
+        try "not a folder".write(toFile: blocker, atomically: true, encoding: .utf8)
+        let original = try String(contentsOfFile: path, encoding: .utf8)
+        let data = harness.directory.appendingPathComponent("data").path
+        for (dataDirectory, expected) in [(blocker + "/data", "\(blocker) is a file, so \(blocker)/data cannot be created under it"),
+                                          (blocker, "\(blocker) is a file, not a folder")] {
+            try original.replacingOccurrences(of: data, with: dataDirectory).write(toFile: path, atomically: true, encoding: .utf8)
+            let findings = await Doctor().examine(configurationPath: path)
+            let store = try XCTUnwrap(findings.first { $0.check == "store" })
+            XCTAssertEqual(store.level, .fail)
+            XCTAssertTrue(store.text.contains(expected), store.text)
+            let doctor = try BankGateExecutable.run(["doctor", "--config", path])
+            XCTAssertEqual(doctor.status, 7, doctor.out + doctor.err)
+            XCTAssertTrue(doctor.out.contains("fail  store"), doctor.out)
+
+            let serve = try BankGateExecutable.run(["serve", "--config", path])
+            XCTAssertNotEqual(serve.status, 0)
+            XCTAssertTrue(serve.err.contains("data_dir: \(expected)"), serve.err)
+            XCTAssertFalse(serve.err.contains("NSCocoaErrorDomain"), serve.err)
+        }
+    }
+
     func testAnHTTPDateIsRead() {
         XCTAssertEqual(Doctor.httpDate("Sun, 06 Nov 1994 08:49:37 GMT")?.milliseconds, 784_111_777_000)
         XCTAssertNil(Doctor.httpDate("yesterday"))

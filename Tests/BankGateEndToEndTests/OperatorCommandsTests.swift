@@ -151,9 +151,10 @@ final class OperatorCommandsTests: XCTestCase {
         let untouchedReasons = (untouched.json["history"] as? [[String: Any]])?.compactMap { $0["reason"] as? String } ?? []
         XCTAssertFalse(untouchedReasons.contains("retry by treasury"), "the bound held")
 
+        // A bank that is not configured (a typo) is refused, not a silent "changed 0".
         let otherBank = try bankgate(["payments", "retry-all", "--bank", "elsewhere"])
-        XCTAssertEqual(otherBank.status, 0, otherBank.err)
-        XCTAssertTrue(otherBank.out.contains("changed 0, skipped 0"), otherBank.out)
+        XCTAssertEqual(otherBank.status, 1, otherBank.out)
+        XCTAssertTrue(otherBank.err.contains("bank elsewhere is not a configured bank (unknown_bank, field bank)"), otherBank.err)
         let noScope = try bankgate(["payments", "retry-all"], token: "reader-token-0123456789")
         XCTAssertEqual(noScope.status, 1, noScope.err)
 

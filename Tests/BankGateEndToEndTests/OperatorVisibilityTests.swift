@@ -157,8 +157,9 @@ final class OperatorVisibilityTests: XCTestCase {
         XCTAssertEqual(metrics.value("bankgate_intake_requests_total", ["outcome": "replayed"]), 1)
         XCTAssertEqual(metrics.value("bankgate_intake_requests_total", ["outcome": "refused", "code": refusedCode]), 1)
         XCTAssertEqual(metrics.value("bankgate_intake_payments_total", ["outcome": "accepted"]), 3)
-        XCTAssertEqual(metrics.value("bankgate_bank_call_duration_seconds_count", ["bank": "sim", "kind": "payment"]), 3,
-                       "one timed call per payment message")
+        XCTAssertEqual(metrics.value("bankgate_bank_call_duration_seconds_count", ["bank": "sim", "kind": "payment",
+                                                                                   "message": "pain.001.001.09"]), 3,
+                       "one timed call per payment message, labelled with the bank's message")
         XCTAssertNotNil(metrics.value("bankgate_bank_call_duration_seconds_bucket", ["bank": "sim", "kind": "payment", "le": "+Inf"]))
         XCTAssertEqual(metrics.value("bankgate_bank_call_duration_seconds_count", ["bank": "sim", "kind": "statement"]), 1)
         XCTAssertEqual(metrics.value("bankgate_bank_call_duration_seconds_count", ["bank": "sim", "kind": "balance"]), 1)

@@ -1,7 +1,9 @@
 import BankGateAdapters
 import BankGateCore
 import BankGateEngine
+import BankGateRuntime
 import BankGateStore
+import Logging
 import XCTest
 
 /// Start-up recovery: a send interrupted by a crash (`sending` in the store) is never sent blindly
@@ -78,6 +80,36 @@ final class RecoveryTests: XCTestCase {
             let sent = await h.transport.submitted
             XCTAssertEqual(sent.map(\.messageId), [payments[1].messageId])
             try await h.assertHistory(payments[1].id, [.received, .queued, .sending, .completed])
+        }
+    }
+}
+
+extension RecoveryTests {
+    /// Issue 12: a payment whose outcome became unknown at start-up is logged as one at run time
+    /// is: `payment outcome unknown`, with its bank, its payment and the request id of the API call
+    /// that submitted it (before the restart), not only as a count.
+    func testAnInterruptedSendIsLoggedPaymentByPaymentAtStart() async throws {
+        let lines = CircuitVisibilityTests.Lines()
+        var logger = Logger(label: "dispatcher") { label in
+            StructuredLogHandler(label: label, format: .json, level: .info, secrets: [], write: { lines.append($0) })
+        }
+        logger.logLevel = .info
+        try await withHarness(start: false, logger: logger) { h in
+            let payment = try await RequestTrace.$current.withValue(RequestTrace(requestId: "req-before-crash")) {
+                try await h.submitOne()
+            }
+            _ = try await beginSendAndCrash(h, payment)
+            await h.transport.scriptQueries(.report("ACSC"))
+
+            h.start()
+            try await h.waitForStatus(payment.id, .completed)
+            let unknown = lines.lines.withLock { $0 }.filter { $0["msg"] == "payment outcome unknown" }
+            XCTAssertEqual(unknown.count, 1)
+            XCTAssertEqual(unknown.first?["bank"], DispatcherHarness.bankId)
+            XCTAssertEqual(unknown.first?["payment_id"], payment.id)
+            XCTAssertEqual(unknown.first?["request_id"], "req-before-crash")
+            XCTAssertEqual(unknown.first?["code"], "interrupted")
+            XCTAssertEqual(unknown.first?["level"], "warning")
         }
     }
 }

@@ -28,6 +28,8 @@ extension APIEndpoints {
         let parsed = try RequestBodyReader.parse(body, with: BulkActionBody.parse(json:))
         var filter = parsed.filter
         let dryRun = parsed.dryRun
+        let access = client.access
+        try desk.checkFilter(bankId: filter.bankId, accountId: filter.accountId, mayRead: { access.mayRead($0) }, kind: .validation)
         if let account = filter.accountId {
             filter.accountId = accountParameter(account, client)
         } else {

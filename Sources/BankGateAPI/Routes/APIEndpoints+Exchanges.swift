@@ -16,6 +16,9 @@ extension APIEndpoints {
         let client = try auth.authorize(request, anyOf: [.operate])
         let desk = try requireOperatorDesk()
         let query = QueryParameters(request)
+        let access = client.access
+        try desk.checkFilter(bankId: query.string("bank"), accountId: query.string("account"), mayRead: { access.mayRead($0) },
+                             kind: .badRequest)
         var filter = BankExchangeFilter()
         filter.bankId = query.string("bank")
         filter.accountId = accountParameter(query.string("account"), client)

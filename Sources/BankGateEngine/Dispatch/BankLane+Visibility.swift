@@ -75,7 +75,9 @@ extension BankLane {
         }
     }
 
-    /// One line per transfer the bank rejected, with its reason code.
+    /// One line per transfer the bank rejected, with its reason code and the references the bank's
+    /// answer names it by (an end-to-end id in ISO 20022; the instruction id, the business
+    /// reference, in the Chinese banks' formats, whose answers carry no end-to-end id).
     private func logRejections(_ report: StatusReport, submission: SubmissionRecord) {
         var rejected = report.transactions.filter { $0.status == .rejected }
         if rejected.isEmpty, let group = report.groupOutcome, group.status == .rejected { rejected = [group] }
@@ -83,6 +85,7 @@ extension BankLane {
             logger.warning("payment rejected by the bank", metadata: traced([
                 "bank": "\(bankId)", "submission": "\(submission.id)", "code": "\(outcome.reasonCode ?? outcome.bankStatus)",
                 "bank_status": "\(outcome.bankStatus)", "end_to_end_id": "\(outcome.endToEndId ?? "-")",
+                "instruction_id": "\(outcome.instructionId ?? "-")",
             ]))
         }
     }

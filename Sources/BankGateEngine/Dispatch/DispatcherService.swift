@@ -40,11 +40,7 @@ public final class DispatcherService: Service, Sendable {
     }
 
     public func run() async throws {
-        let recovered = try await store.recoverInterruptedSends(at: clock.now())
-        if recovered > 0 {
-            logger.warning("recovered interrupted sends; their outcome is unknown and will be asked of the bank",
-                           metadata: ["submissions": "\(recovered)"])
-        }
+        try await recoverInterruptedSendsAtStart()
         started.store(true, ordering: .releasing)
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
@@ -58,6 +54,29 @@ public final class DispatcherService: Service, Sendable {
             }
         } onGracefulShutdown: {
             self.stop()
+        }
+    }
+
+    /// Start-up recovery: every send left `sending` by the previous run becomes `unknown` (its lane
+    /// asks the bank), logged payment by payment as an unknown outcome at run time is.
+    func recoverInterruptedSendsAtStart() async throws {
+        let recovered = try await store.recoverInterruptedSends(at: clock.now())
+        if !recovered.isEmpty {
+            logger.warning("recovered interrupted sends; their outcome is unknown and will be asked of the bank",
+                           metadata: ["submissions": "\(recovered.count)"])
+            logUnknownOutcomes(recovered, error: "interrupted send: bankgate stopped while sending")
+        }
+    }
+
+    /// One `payment outcome unknown` line per recovered submission, with its bank, its payments and
+    /// the request id of the API call that submitted them.
+    private func logUnknownOutcomes(_ sends: [InterruptedSend], error: String) {
+        for send in sends {
+            var metadata: Logger.Metadata = ["bank": "\(send.submission.bankId)", "submission": "\(send.submission.id)",
+                                             "code": "interrupted", "error": "\(error)",
+                                             "payment_id": "\(BankLane.loggedPaymentIds(send.paymentIds).joined(separator: ","))"]
+            if let requestId = send.submission.requestId { metadata["request_id"] = "\(requestId)" }
+            logger.warning("payment outcome unknown", metadata: metadata)
         }
     }
 
@@ -105,12 +124,13 @@ public final class DispatcherService: Service, Sendable {
             let recovered = try await store.recoverInterruptedSends(
                 at: clock.now(), reason: "left sending with nothing in flight; asking the bank",
                 skipping: { submission in lanes[submission.bankId]?.isWorking(on: submission.id) ?? false })
-            if recovered > 0 {
+            if !recovered.isEmpty {
                 logger.warning("recovered stranded sends; their outcome is unknown and will be asked of the bank",
-                               metadata: ["submissions": "\(recovered)"])
+                               metadata: ["submissions": "\(recovered.count)"])
+                logUnknownOutcomes(recovered, error: "stranded send: left sending with nothing in flight")
                 for lane in lanes.values { lane.wake.signal() }
             }
-            return recovered
+            return recovered.count
         } catch {
             logger.error("periodic recovery failed", metadata: ["error": "\(error)"])
             return 0

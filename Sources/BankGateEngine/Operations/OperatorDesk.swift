@@ -11,11 +11,28 @@ public struct OperatorDesk: Sendable {
     let gateway: any PaymentGateway
     /// The configured accounts, in configuration order.
     let accounts: [AccountConfig]
+    /// The configured banks' ids.
+    let bankIds: Set<String>
 
-    public init(store: PaymentStore, gateway: any PaymentGateway, accounts: [AccountConfig]) {
+    public init(store: PaymentStore, gateway: any PaymentGateway, accounts: [AccountConfig], bankIds: [String]) {
         self.store = store
         self.gateway = gateway
         self.accounts = accounts
+        self.bankIds = Set(bankIds)
+    }
+
+    /// Refuses a filter that names a bank that is not configured (`unknown_bank`), or an account
+    /// that is not configured or that the caller may not read (`unknown_account`, the same answer
+    /// either way, as intake gives): a typo must not select nothing in silence. `kind` is the
+    /// answer's (a query parameter's 400, a body field's 422).
+    public func checkFilter(bankId: String?, accountId: String?, mayRead: (String) -> Bool,
+                            kind: GatewayError.Kind) throws(GatewayError) {
+        if let bankId, !bankIds.contains(bankId) {
+            throw GatewayError(kind, code: .unknownBank, message: "bank \(bankId) is not a configured bank", field: "bank")
+        }
+        if let accountId, !(accounts.contains { $0.id == accountId } && mayRead(accountId)) {
+            throw GatewayError(kind, code: .unknownAccount, message: "account \(accountId) is not a configured account", field: "account")
+        }
     }
 
     /// Most payments one bulk call acts on.

@@ -73,9 +73,11 @@ public final class GatewayMetrics: Sendable {
         }
     }
 
-    /// One call to a bank and how long it took, answered or not.
-    public func bankCall(bank: String, kind: CallKind, duration: Duration) {
-        Timer(label: Name.bankCallDuration, dimensions: [("bank", bank), ("kind", kind.rawValue)], factory: factory)
+    /// One call to a bank and how long it took, answered or not; `message` is the bank's message
+    /// (`pain.001.001.09`, `CMB.GetAccInfo`…: one of each adapter's fixed set).
+    public func bankCall(bank: String, kind: CallKind, message: String, duration: Duration) {
+        Timer(label: Name.bankCallDuration, dimensions: [("bank", bank), ("kind", kind.rawValue), ("message", message)],
+              factory: factory)
             .recordNanoseconds(duration.nanoseconds)
     }
 

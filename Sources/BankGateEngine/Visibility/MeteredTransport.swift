@@ -3,7 +3,7 @@ public import Logging
 public import BankGateStore
 
 /// A bank's transport that times every call and keeps its outcome (issue 12): latency histograms
-/// by bank and kind, errors by bank and code, the bank's last success and last error
+/// by bank, kind and message, errors by bank and code, the bank's last success and last error
 /// (``BankHealthBoard``), and a log line for every error naming the bank, the code and the request
 /// and payments the call serves (``RequestTrace``). What it wraps decides everything else.
 public struct MeteredTransport: BankTransport {
@@ -48,7 +48,7 @@ public struct MeteredTransport: BankTransport {
                        _ call: () async -> TransportOutcome) async -> TransportOutcome {
         let start = ContinuousClock.now
         let outcome = await call()
-        visibility.metrics.bankCall(bank: bankId, kind: kind, duration: ContinuousClock.now - start)
+        visibility.metrics.bankCall(bank: bankId, kind: kind, message: message.kind, duration: ContinuousClock.now - start)
         let now = clock.now()
         let error: (code: String, message: String)?
         switch outcome {
