@@ -108,6 +108,9 @@ public struct ScheduleConfig: Sendable, Hashable {
         for account in listed where accounts[account.value] == nil {
             reader.report("accounts", "no [[accounts]] entry has id \"\(account.value)\"", line: account.line)
         }
+        for (index, account) in listed.enumerated() where listed[..<index].contains(where: { $0.value == account.value }) {
+            reader.report("accounts", "names \"\(account.value)\" twice", line: account.line)
+        }
         func account(_ key: String) -> String? {
             guard let text = reader.string(key, required: kind == .sweep) else { return nil }
             if accounts[text.value] == nil { reader.report(key, "no [[accounts]] entry has id \"\(text.value)\"", line: text.line) }
@@ -128,6 +131,10 @@ public struct ScheduleConfig: Sendable, Hashable {
                 if from == to { reader.report("to_account", "must not be from_account") }
                 if let a = accounts[from], let b = accounts[to], a.currency != b.currency {
                     reader.report("to_account", "must be in the currency of from_account (\(a.currency.code))")
+                }
+                // A sweep moves money within one company: never from one tenant's account to another's.
+                if let a = accounts[from], let b = accounts[to], a.tenant != b.tenant {
+                    reader.report("to_account", "must belong to the tenant of from_account (\(a.tenant)), not \(b.tenant)")
                 }
             }
             if let text = reader.string("target", required: true), let currency = from.flatMap({ accounts[$0]?.currency }) {

@@ -19,6 +19,7 @@ final class TenantAPITests: XCTestCase {
     static let acme = "acme-token-0123456789"
     static let beta = "beta-token-0123456789"
     static let clerk = "clerk-token-0123456789"
+    static let acmeOperator = "acme-ops-token-0123456789"
     static let allScopes = #"["payments:write", "payments:read", "operate", "events:read", "accounts:read", "accounts:write", "receipts:read", "admin", "payments:approve"]"#
 
     /// `acme` holds `acc-a` and `acc-a2`, `beta` holds `acc-b`; `acme-clerk` may pay from and read `acc-a` only.
@@ -49,6 +50,12 @@ final class TenantAPITests: XCTestCase {
             token = "\(beta)"
             scopes = \(allScopes)
             tenant = "beta"
+
+            [[tokens]]
+            name = "acme-ops"
+            token = "\(acmeOperator)"
+            scopes = ["operate", "payments:read"]
+            tenant = "acme"
 
             [[tokens]]
             name = "acme-clerk"
@@ -268,7 +275,7 @@ final class TenantAPITests: XCTestCase {
             XCTAssertEqual(json["name"] as? String, "ACME Trading")
             XCTAssertEqual((json["accounts"] as? [[String: Any]])?.compactMap { $0["id"] as? String }, ["acc-a", "acc-a2"])
             let tokens = json["tokens"] as? [[String: Any]] ?? []
-            XCTAssertEqual(tokens.compactMap { $0["name"] as? String }, ["acme-clerk", "acme-erp"])
+            XCTAssertEqual(tokens.compactMap { $0["name"] as? String }, ["acme-clerk", "acme-erp", "acme-ops"])
             XCTAssertEqual(tokens.first?["pay_from"] as? [String], ["acc-a"])
             let clerkView = try await client.call(.get, "/v1/tenant", token: Self.clerk)
             XCTAssertEqual(clerkView.status, .forbidden)

@@ -48,5 +48,42 @@ final class ScheduleConfigTests: XCTestCase {
                                               + "days = \"weekly\""), key: "schedules[0].days", "business")
         assertConfigurationError(withPlan("name = \"p\"\nkind = \"balance_pull\"\nat = [\"09:00\"]\naccounts = [\"acme-eur\"]\n"
                                               + "calendar = \"xx\""), key: "schedules[0].calendar", "not a [[calendars]]")
+        assertConfigurationError(withPlan("name = \"p\"\nkind = \"balance_pull\"\nat = [\"09:00\"]\naccounts = [\"acme-eur\", \"acme-eur\"]"),
+                                 key: "schedules[0].accounts", "names \"acme-eur\" twice")
+    }
+
+    /// A sweep moves money within one company: from one tenant's account to another tenant's is
+    /// refused (the same check guards the plans made through the API).
+    func testASweepBetweenTenantsIsRefused() {
+        let tenants = ConfigurationFixture.valid
+            .replacingOccurrences(of: "scopes = [\"payments:write\", \"payments:read\"]",
+                                  with: "scopes = [\"payments:write\", \"payments:read\"]\ntenant = \"acme\"")
+            .replacingOccurrences(of: "currency = \"EUR\"", with: "currency = \"EUR\"\ntenant = \"acme\"")
+            + """
+
+            [[tenants]]
+            id = "acme"
+
+            [[tenants]]
+            id = "other"
+
+            [[accounts]]
+            id = "other-eur"
+            bank = "sim"
+            number = "DE02120300000000202051"
+            bank_code = "COBADEFFXXX"
+            name = "Other GmbH"
+            currency = "EUR"
+            tenant = "other"
+
+            [[schedules]]
+            name = "steal"
+            kind = "sweep"
+            at = ["09:00"]
+            from_account = "other-eur"
+            to_account = "acme-eur"
+            target = "10.00"
+            """
+        assertConfigurationError(tenants, key: "schedules[0].to_account", "must belong to the tenant of from_account (other), not acme")
     }
 }

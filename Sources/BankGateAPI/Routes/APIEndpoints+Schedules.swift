@@ -4,7 +4,10 @@ import BankGateEngine
 import BankGateStore
 import Hummingbird
 
-/// Plans (`[[schedules]]`), their jobs and tasks (operators, scope `operate`).
+/// Plans (`[[schedules]]`), their jobs and tasks (operators, scope `operate`). A token limited to
+/// some accounts (a tenant's) sees, makes and runs only the plans whose every account it may read,
+/// a sweep only when it may pay from its paying account; any other plan and its jobs answer as
+/// missing. Making or running a sweep also needs `payments:write`: a sweep makes payments.
 extension APIEndpoints {
     func registerScheduleRoutes(on router: Router<APIRequestContext>) {
         router.get("/v1/schedules") { request, context in try await listSchedules(request, context) }
@@ -20,6 +23,32 @@ extension APIEndpoints {
         return schedules
     }
 
+    /// Whether `client` may see and run `plan` (see the extension's doc).
+    static func mayUse(_ plan: ScheduleConfig, _ client: TokenAuthenticator.Client) -> Bool {
+        let named = plan.accounts + [plan.fromAccount, plan.toAccount].compactMap { $0 }
+        guard named.allSatisfy({ client.access.mayRead($0) }) else { return false }
+        return plan.fromAccount.map { client.access.mayPay(from: $0) } ?? true
+    }
+
+    /// Refuses a sweep to a token without `payments:write`.
+    static func checkMayMakePayments(_ plan: ScheduleConfig, _ client: TokenAuthenticator.Client) throws(GatewayError) {
+        guard plan.kind == .sweep, !client.scopes.contains(.paymentsWrite) else { return }
+        throw GatewayError(.forbidden, code: .forbidden, message: "a sweep makes payments: this token lacks the scope payments:write")
+    }
+
+    /// The plan `name`, when `client` may use it; `not_found` otherwise (another tenant's plan
+    /// answers exactly as a missing one).
+    private func usablePlan(_ name: String, _ client: TokenAuthenticator.Client) throws(GatewayError) -> ScheduleConfig? {
+        let plan = try scheduleService().plans.first { $0.name == name }
+        if let plan, !Self.mayUse(plan, client) {
+            throw GatewayError(.notFound, code: .notFound, message: "no schedule with this name")
+        }
+        if plan == nil, !client.access.seesEverything {
+            throw GatewayError(.notFound, code: .notFound, message: "no schedule with this name")
+        }
+        return plan
+    }
+
     private func scheduleName(_ context: APIRequestContext) throws(GatewayError) -> String {
         guard let name = context.parameters.get("name"), !name.isEmpty else {
             throw GatewayError(.notFound, code: .notFound, message: "no schedule with this name")
@@ -29,8 +58,8 @@ extension APIEndpoints {
 
     /// `GET /v1/schedules`: every plan with its times, its last job and its next run.
     func listSchedules(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        _ = try auth.authorize(request, anyOf: [.operate])
-        let plans = try await scheduleService().overview()
+        let client = try auth.authorize(request, anyOf: [.operate])
+        let plans = try await scheduleService().overview().filter { Self.mayUse($0.plan, client) }
         var writer = JSONWriter(capacity: 256 + plans.count * 400)
         writer.beginObject()
         writer.key("schedules")
@@ -43,9 +72,11 @@ extension APIEndpoints {
 
     /// `GET /v1/schedules/{name}/jobs?limit=`: its jobs, the latest occurrence first.
     func listScheduleJobs(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        _ = try auth.authorize(request, anyOf: [.operate])
+        let client = try auth.authorize(request, anyOf: [.operate])
         let limit = try QueryParameters(request).integer("limit", in: 1...1000, default: 50)
-        let jobs = try await scheduleService().jobs(plan: try scheduleName(context), limit: limit)
+        let name = try scheduleName(context)
+        _ = try usablePlan(name, client)
+        let jobs = try await scheduleService().jobs(plan: name, limit: limit)
         var writer = JSONWriter(capacity: 128 + jobs.count * 300)
         writer.beginObject()
         writer.key("jobs")
@@ -58,12 +89,15 @@ extension APIEndpoints {
 
     /// `GET /v1/schedule-jobs/{id}` (`sjb_<n>`): a job with its tasks.
     func showScheduleJob(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        _ = try auth.authorize(request, anyOf: [.operate])
+        let client = try auth.authorize(request, anyOf: [.operate])
         let text = try pathID(context)
         guard text.hasPrefix("sjb_"), let id = Int64(text.dropFirst(4)) else {
             throw GatewayError(.notFound, code: .notFound, message: "no schedule job with this id")
         }
         let found = try await scheduleService().job(id: id)
+        do { _ = try usablePlan(found.job.plan, client) } catch {
+            throw GatewayError(.notFound, code: .notFound, message: "no schedule job with this id")
+        }
         var writer = JSONWriter(capacity: 512 + found.tasks.count * 300)
         writer.scheduleJob(found.job, tasks: found.tasks)
         return APIResponse.json(.ok, writer)
@@ -76,7 +110,18 @@ extension APIEndpoints {
         let service = try scheduleService()
         let body = try await RequestBodyReader.collect(request, maxBytes: maxBodyBytes)
         let definition = try RequestBodyReader.parse(body, with: ScheduleDefinition.toml(json:))
-        let overview = try await service.createPlan(definition: definition, actor: client.name)
+        let overview = try await service.createPlan(definition: definition, actor: client.name) { plan throws(GatewayError) in
+            try Self.checkMayMakePayments(plan, client)
+            let named = plan.accounts + [plan.fromAccount, plan.toAccount].compactMap { $0 }
+            if let foreign = named.first(where: { !client.access.mayRead($0) }) {
+                // Answered as the configuration's check answers an account that does not exist.
+                let field = foreign == plan.fromAccount ? "from_account" : foreign == plan.toAccount ? "to_account" : "accounts"
+                throw GatewayError(.validation, code: .invalidValue, message: "no [[accounts]] entry has id \"\(foreign)\"", field: field)
+            }
+            if let from = plan.fromAccount, !client.access.mayPay(from: from) {
+                throw GatewayError(.validation, code: .invalidValue, message: "this token may not pay from \(from)", field: "from_account")
+            }
+        }
         var writer = JSONWriter(capacity: 512)
         writer.scheduleOverview(overview)
         return APIResponse.json(.created, writer)
@@ -85,7 +130,9 @@ extension APIEndpoints {
     /// `DELETE /v1/schedules/{name}`: removes a plan made through the API (audited); its jobs stay.
     func deleteSchedule(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let client = try auth.authorize(request, anyOf: [.operate])
-        try await scheduleService().deletePlan(name: try scheduleName(context), actor: client.name)
+        let name = try scheduleName(context)
+        _ = try usablePlan(name, client)
+        try await scheduleService().deletePlan(name: name, actor: client.name)
         return Response(status: .noContent)
     }
 
@@ -93,7 +140,9 @@ extension APIEndpoints {
     /// token's name); 201 with the job and its tasks.
     func runSchedule(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let client = try auth.authorize(request, anyOf: [.operate])
-        let found = try await scheduleService().runNow(plan: try scheduleName(context), actor: client.name)
+        let name = try scheduleName(context)
+        if let plan = try usablePlan(name, client) { try Self.checkMayMakePayments(plan, client) }
+        let found = try await scheduleService().runNow(plan: name, actor: client.name)
         var writer = JSONWriter(capacity: 512 + found.tasks.count * 300)
         writer.scheduleJob(found.job, tasks: found.tasks)
         return APIResponse.json(.created, writer)

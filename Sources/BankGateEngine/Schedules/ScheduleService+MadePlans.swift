@@ -30,10 +30,11 @@ extension ScheduleService {
         }
     }
 
-    /// Checks `definition` (the TOML lines of one `[[schedules]]` entry), keeps it, audited with
-    /// `actor`, and puts it in force: `invalid_value` naming the key at fault, `conflict` for a
-    /// name in use.
-    public func createPlan(definition: String, actor: String) async throws(GatewayError) -> ScheduleOverview {
+    /// Checks `definition` (the TOML lines of one `[[schedules]]` entry), then `permit` (what the
+    /// caller may name), keeps it, audited with `actor`, and puts it in force: `invalid_value`
+    /// naming the key at fault, `conflict` for a name in use, or what `permit` throws.
+    public func createPlan(definition: String, actor: String,
+                           permit: (ScheduleConfig) throws(GatewayError) -> Void = { _ in }) async throws(GatewayError) -> ScheduleOverview {
         let plan: ScheduleConfig
         do {
             plan = try ScheduleConfig.parse(definition: definition, calendars: calendars, accounts: accountList,
@@ -48,6 +49,7 @@ extension ScheduleService {
                                message: "a batch_release plan is made in the configuration file (intake holds batches for it)",
                                field: "kind")
         }
+        try permit(plan)
         let now = clock.now()
         let kept: Bool
         do {
