@@ -251,7 +251,8 @@ public struct GatewayRuntime: Sendable {
                 let balances = try await reports.balances(accountId: accountId)
                 let latest = balances.map(\.date).max()
                 let ofLatest = balances.filter { $0.date == latest }
-                return (ofLatest.first { $0.type == "CLBD" } ?? ofLatest.first { $0.type == "ITBD" })?.amount
+                return (ofLatest.first { $0.type == "CLBD" } ?? ofLatest.first { $0.type == "ITBD" })
+                    .map { KnownBalance(amount: $0.amount, recordedAt: $0.recordedAt) }
             })
         return ScheduleService(plans: configuration.schedules, store: store, gateway: engine, accounts: configuration.accounts,
                                actions: actions, clock: clock, logger: logger, calendars: configuration.calendars)

@@ -54,7 +54,7 @@ final class ScheduleServiceTests: XCTestCase {
 
     /// Balances the sweeps read, and the pulls asked for.
     final class FakeBank: Sendable {
-        let balances = Mutex<[String: Money]>([:])
+        let balances = Mutex<[String: KnownBalance]>([:])
         let pulls = Mutex<[String]>([])
 
         var actions: ScheduleActions {
@@ -66,6 +66,11 @@ final class ScheduleServiceTests: XCTestCase {
                 },
                 pullBalances: { account in "balances of \(account)" },
                 latestBalance: { account in self.balances.withLock { $0[account] } })
+        }
+
+        /// Sets the balance the bank reports of `account`, recorded at `at` (by default long ago).
+        func setBalance(_ account: String, _ minorUnits: Int64, recordedAt at: Timestamp = Timestamp(milliseconds: 0)) {
+            balances.withLock { $0[account] = KnownBalance(amount: Money(minorUnits: minorUnits, currency: DispatcherHarness.eur), recordedAt: at) }
         }
     }
 
@@ -83,7 +88,7 @@ final class ScheduleServiceTests: XCTestCase {
     func testASweepRunsOncePerOccurrenceAcrossRestartsAndCatchesUpOnlyWithinItsGrace() async throws {
         let harness = try DispatcherHarness(extraTOML: Self.plansTOML)
         let bank = FakeBank()
-        bank.balances.withLock { $0["acme-eur"] = Money(minorUnits: 150_000, currency: DispatcherHarness.eur) }
+        bank.setBalance("acme-eur", 150_000)
         var schedules = service(harness, bank)
         let early = await schedules.tick()
         XCTAssertEqual(early.map(\.plan), [], "yesterday's 10:00 is past its 60 minutes of grace")
@@ -160,7 +165,7 @@ final class ScheduleServiceTests: XCTestCase {
         XCTAssertEqual(unknown.job.trigger, .manual)
         XCTAssertEqual(unknown.job.actor, "ops")
 
-        bank.balances.withLock { $0["acme-eur"] = Money(minorUnits: 20_000, currency: DispatcherHarness.eur) }
+        bank.setBalance("acme-eur", 20_000)
         harness.clock.advance(milliseconds: 1)
         let topUp = try await schedules.runNow(plan: "top-up", actor: "ops")
         XCTAssertEqual(topUp.job.outcome, .succeeded)
@@ -168,7 +173,7 @@ final class ScheduleServiceTests: XCTestCase {
         XCTAssertEqual(payment.debtorAccountId, "acme-hq")
         XCTAssertEqual(payment.amount.minorUnits, 80_000, "200.00 below a 1000.00 target: 800.00 down")
 
-        bank.balances.withLock { $0["acme-eur"] = Money(minorUnits: 100_000, currency: DispatcherHarness.eur) }
+        bank.setBalance("acme-eur", 100_000)
         harness.clock.advance(milliseconds: 1)
         let atTarget = try await schedules.runNow(plan: "top-up", actor: "ops")
         XCTAssertEqual(atTarget.tasks.map(\.outcome), ["skipped"])
@@ -180,6 +185,44 @@ final class ScheduleServiceTests: XCTestCase {
         } catch {
             XCTAssertEqual(error.code, .notFound)
         }
+        await harness.stop()
+    }
+
+    /// An outside check ran a sweep twice with no balance pull between: both runs moved the same
+    /// surplus. The surplus moves once; the next run waits until the previous sweep is final and a
+    /// balance recorded after its completion shows it.
+    func testTheSameSurplusIsNeverSweptTwice() async throws {
+        let harness = try DispatcherHarness(extraTOML: Self.plansTOML)
+        let bank = FakeBank()
+        let schedules = service(harness, bank)
+        bank.setBalance("acme-eur", 150_000, recordedAt: harness.clock.now())
+        let first = try await schedules.runNow(plan: "sweep-up", actor: "ops")
+        let paymentId = try XCTUnwrap(first.tasks.first?.paymentId)
+
+        harness.clock.advance(milliseconds: 1)
+        let whileQueued = try await schedules.runNow(plan: "sweep-up", actor: "ops")
+        XCTAssertEqual(whileQueued.tasks.map(\.outcome), ["skipped"])
+        XCTAssertNil(whileQueued.tasks.first?.paymentId)
+        let queuedNote = whileQueued.tasks.first?.detail ?? ""
+        XCTAssertTrue(queuedNote.contains("previous sweep \(paymentId) is still queued"), queuedNote)
+
+        harness.start()
+        _ = try await harness.waitForStatus(paymentId, .completed)
+        harness.clock.advance(milliseconds: 1)
+        let staleBalance = try await schedules.runNow(plan: "sweep-up", actor: "ops")
+        XCTAssertEqual(staleBalance.tasks.map(\.outcome), ["skipped"], "the balance predates the completed sweep")
+        let staleNote = staleBalance.tasks.first?.detail ?? ""
+        XCTAssertTrue(staleNote.contains("pull the balance again"), staleNote)
+
+        // A balance recorded after the sweep completed: 1,200.00 now, so 200.00 moves.
+        harness.clock.advance(milliseconds: 1)
+        bank.setBalance("acme-eur", 120_000, recordedAt: harness.clock.now())
+        harness.clock.advance(milliseconds: 1)
+        let fresh = try await schedules.runNow(plan: "sweep-up", actor: "ops")
+        let second = try await harness.payment(try XCTUnwrap(fresh.tasks.first?.paymentId))
+        XCTAssertEqual(second.amount.minorUnits, 20_000)
+        let payments = try await harness.store.payments(PaymentFilter(debtorAccountId: "acme-eur", limit: 100)).payments
+        XCTAssertEqual(payments.map(\.amount.minorUnits).sorted(), [20_000, 50_000], "two sweeps in all")
         await harness.stop()
     }
 

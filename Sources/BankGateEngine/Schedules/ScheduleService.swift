@@ -12,15 +12,26 @@ public struct ScheduleActions: Sendable {
     public var pullStatements: @Sendable (_ accountId: String, _ from: String, _ to: String) async throws -> String
     /// Asks the bank for an account's balances now; returns what was imported, for the task.
     public var pullBalances: @Sendable (_ accountId: String) async throws -> String
-    /// The latest booked balance known of an account, or `nil`.
-    public var latestBalance: @Sendable (_ accountId: String) async throws -> Money?
+    /// The latest booked balance known of an account, with when it was recorded, or `nil`.
+    public var latestBalance: @Sendable (_ accountId: String) async throws -> KnownBalance?
 
     public init(pullStatements: @escaping @Sendable (String, String, String) async throws -> String,
                 pullBalances: @escaping @Sendable (String) async throws -> String,
-                latestBalance: @escaping @Sendable (String) async throws -> Money?) {
+                latestBalance: @escaping @Sendable (String) async throws -> KnownBalance?) {
         self.pullStatements = pullStatements
         self.pullBalances = pullBalances
         self.latestBalance = latestBalance
+    }
+}
+
+/// A balance as the gateway knows it: the amount and when it was recorded.
+public struct KnownBalance: Sendable, Hashable {
+    public var amount: Money
+    public var recordedAt: Timestamp
+
+    public init(amount: Money, recordedAt: Timestamp) {
+        self.amount = amount
+        self.recordedAt = recordedAt
     }
 }
 
@@ -213,7 +224,7 @@ public final class ScheduleService: Service, Sendable {
             }
         case .sweep:
             do {
-                tasks.append(try await sweep(plan, occurrence: occurrence))
+                tasks.append(try await sweep(plan, job: job))
             } catch {
                 failure = "\(error)"
             }
@@ -235,20 +246,35 @@ public final class ScheduleService: Service, Sendable {
         return (finished, tasks)
     }
 
-    /// One sweep: the amount from the latest balance, paid as an ordinary payment through intake
-    /// (limits, approvals and holds apply), idempotent per occurrence.
-    private func sweep(_ plan: ScheduleConfig, occurrence: Timestamp) async throws -> ScheduleTaskRecord {
+    /// One sweep: the amount from the latest balance (asked of the bank first), paid as an ordinary
+    /// payment through intake (limits, approvals and holds apply), idempotent per occurrence.
+    ///
+    /// The same surplus is never moved twice: while the plan's previous sweep payment is not final
+    /// the run is skipped, and so it is when that payment completed after the balance it would use
+    /// was recorded (the balance does not show it yet).
+    private func sweep(_ plan: ScheduleConfig, job: ScheduleJobRecord) async throws -> ScheduleTaskRecord {
         guard let fromId = plan.fromAccount, let toId = plan.toAccount, let from = accounts[fromId], let to = accounts[toId],
               let target = plan.target else {
             throw GatewayError(.internal, code: .internalError, message: "the sweep plan lacks its accounts or target")
         }
         let measured = plan.direction == .above ? fromId : toId
-        guard let balance = try await actions.latestBalance(measured) else {
-            return ScheduleTaskRecord(kind: "sweep_payment", accountId: measured, outcome: "failed",
-                                      detail: "no balance of \(measured) is known yet (pull its statements or balances first)", at: clock.now())
+        var refreshNote = ""
+        do { _ = try await actions.pullBalances(measured) } catch {
+            refreshNote = " (asking the bank for the balance failed: \(error))"
         }
+        guard let known = try await actions.latestBalance(measured) else {
+            return ScheduleTaskRecord(kind: "sweep_payment", accountId: measured, outcome: "failed",
+                                      detail: "no balance of \(measured) is known yet (pull its statements or balances first)" + refreshNote,
+                                      at: clock.now())
+        }
+        let balance = known.amount
+        if let wait = try await previousSweepWait(plan, before: job, balanceRecordedAt: known.recordedAt) {
+            return ScheduleTaskRecord(kind: "sweep_payment", accountId: measured, outcome: "skipped", detail: wait + refreshNote,
+                                      at: clock.now())
+        }
+        let occurrence = job.occurrence
         let difference = plan.direction == .above ? balance.minorUnits - target.minorUnits : target.minorUnits - balance.minorUnits
-        let detail = "balance \(balance.decimalString) \(balance.currency.code), target \(target.decimalString)"
+        let detail = "balance \(balance.decimalString) \(balance.currency.code), target \(target.decimalString)" + refreshNote
         guard difference > 0 else {
             return ScheduleTaskRecord(kind: "sweep_payment", accountId: measured, outcome: "skipped",
                                       detail: detail + ": nothing to move", at: clock.now())
@@ -271,5 +297,25 @@ public final class ScheduleService: Service, Sendable {
             return ScheduleTaskRecord(kind: "sweep_payment", accountId: fromId, outcome: "failed",
                                       detail: detail + ": payment refused: \(error.message)", at: clock.now())
         }
+    }
+
+    /// Why the sweep must wait for its previous payment, or `nil`: that payment (the latest among
+    /// the plan's last jobs) is not final yet, or it completed after the balance was recorded.
+    private func previousSweepWait(_ plan: ScheduleConfig, before job: ScheduleJobRecord,
+                                   balanceRecordedAt: Timestamp) async throws -> String? {
+        for earlier in try await store.scheduleJobs(plan: plan.name, limit: 10) where earlier.id != job.id {
+            guard let tasks = try await store.scheduleJob(id: earlier.id)?.tasks,
+                  let paymentId = tasks.last(where: { $0.kind == "sweep_payment" && $0.paymentId != nil })?.paymentId else { continue }
+            guard let payment = try await store.payment(id: paymentId) else { return nil }
+            if !payment.status.isTerminal {
+                return "the previous sweep \(paymentId) is still \(payment.status.rawValue): nothing more is moved until it is final"
+            }
+            if payment.status == .completed, balanceRecordedAt <= payment.updatedAt {
+                return "the latest balance was recorded at \(balanceRecordedAt.iso8601), before the previous sweep \(paymentId) "
+                    + "completed at \(payment.updatedAt.iso8601): pull the balance again before moving more"
+            }
+            return nil
+        }
+        return nil
     }
 }
