@@ -323,13 +323,16 @@ extension JSONWriter {
 }
 
 extension PaymentRecord {
-    /// The payment as intake accepted it: `queued` (or `held`, a suspected duplicate), never tried,
+    /// The payment as intake accepted it: `queued` (or `held`, a suspected duplicate; `pending_approval`;
+    /// `scheduled`, waiting for its execution day, a cut-off or a release plan), never tried,
     /// as old as it is. Intake answers with this, and an idempotent replay answers with it again, so
     /// a replay is exactly the first answer whatever happened since; the current state is what
     /// `GET /v1/payments/{id}` shows.
     public var asAccepted: PaymentRecord {
         var record = self
-        record.status = status == .held && holdReason != nil ? .held : approval != nil ? .pendingApproval : .queued
+        record.status = status == .held && holdReason != nil ? .held
+            : approval != nil ? .pendingApproval
+            : status == .scheduled ? .scheduled : .queued
         record.attempts = 0
         record.lastError = nil
         record.bankStatus = nil

@@ -180,6 +180,13 @@ final class PaymentFieldsIntakeTests: XCTestCase {
             let payments = try XCTUnwrap(batch.json["payments"] as? [[String: Any]])
             XCTAssertEqual(payments.compactMap { $0["end_to_end_id"] as? String }, ["A", "B", "C", "D"])
             XCTAssertEqual(payments.compactMap { $0["status"] as? String }, ["scheduled", "cancelled", "scheduled", "scheduled"])
+            // The 201 said what intake did (an outside check saw `queued` there), and a replay says
+            // it again, also for the payment cancelled since.
+            XCTAssertEqual(accepted.compactMap { $0["status"] as? String }, ["scheduled", "scheduled", "scheduled", "scheduled"])
+            let replay = try await client.call(.post, "/v1/payment-batches", token: TestTokens.writer, key: "batch", body: body)
+            XCTAssertEqual(replay.headers[HTTPField.Name("Idempotent-Replayed")!], "true")
+            XCTAssertEqual((replay.json["payments"] as? [[String: Any]])?.compactMap { $0["status"] as? String },
+                           ["scheduled", "scheduled", "scheduled", "scheduled"])
 
             let missing = try await client.call(.get, "/v1/payment-batches/bat_unknown", token: TestTokens.reader)
             XCTAssertEqual(missing.status, .notFound)

@@ -23,7 +23,7 @@ extension APIEndpoints {
         let fingerprint = SHA256.hex(decoded.canonicalForm)
         let result = try await gateway.submit([payment], idempotencyKey: key, fingerprint: fingerprint,
                                               client: client.name, asBatch: false)
-        let (records, replayed) = Self.unpack(result)
+        let (records, replayed) = await unpack(result)
         guard let record = records.first else {
             throw GatewayError(.internal, code: .internalError, message: "intake returned no payment")
         }
@@ -45,7 +45,7 @@ extension APIEndpoints {
         let fingerprint = SHA256.hex(decoded.kind == .payroll ? Array("payroll:".utf8) + lines : lines)
         let result = try await gateway.submit(payments, idempotencyKey: key, fingerprint: fingerprint,
                                               client: client.name, asBatch: true, payroll: decoded.kind == .payroll)
-        let (records, replayed) = Self.unpack(result)
+        let (records, replayed) = await unpack(result)
         var writer = JSONWriter(capacity: 256 + records.count * 900)
         writer.beginObject()
         writer.field("batch_id", records.first?.batchId)
@@ -71,10 +71,24 @@ extension APIEndpoints {
     }
 
     /// The payments as accepted (see ``PaymentRecord/asAccepted``), and whether this is a replay.
-    private static func unpack(_ result: IntakeResult) -> ([PaymentRecord], Bool) {
+    /// A replayed payment that intake had `scheduled` and that has moved on since is answered
+    /// `scheduled` again, as the first answer was (its history's first step says so).
+    private func unpack(_ result: IntakeResult) async -> ([PaymentRecord], Bool) {
         switch result {
-        case .created(let records): (records.map(\.asAccepted), false)
-        case .replayed(let records): (records.map(\.asAccepted), true)
+        case .created(let records):
+            return (records.map(\.asAccepted), false)
+        case .replayed(let records):
+            var accepted: [PaymentRecord] = []
+            for record in records {
+                var answer = record.asAccepted
+                if answer.status == .queued, record.status != .queued,
+                   let history = try? await gateway.payment(id: record.id).history,
+                   history.first(where: { $0.from == .received })?.to == .scheduled {
+                    answer.status = .scheduled
+                }
+                accepted.append(answer)
+            }
+            return (accepted, true)
         }
     }
 
