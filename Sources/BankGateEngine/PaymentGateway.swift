@@ -92,6 +92,7 @@ public struct GatewayError: Error, Sendable, Hashable, CustomStringConvertible {
         case badRequest = "bad_request"
         case bankRefused = "bank_refused"
         case bankUnreachable = "bank_unreachable"
+        case bankMaintenance = "bank_maintenance"
         case currencyMismatch = "currency_mismatch"
         case duplicateEndToEndId = "duplicate_end_to_end_id"
         case duplicateField = "duplicate_field"

@@ -151,6 +151,39 @@ final class ExchangeArchiveTests: XCTestCase {
         XCTAssertEqual(archived.last?.kind, "http-error")
     }
 
+    /// Inside the bank's maintenance window no report request leaves: a manual pull, a balance
+    /// refresh (and the plans that call them) answer 503 `bank_maintenance`; nothing is archived.
+    /// An outside check saw both reach the bank during the window.
+    func testNothingIsAskedOfABankInItsMaintenanceWindow() async throws {
+        let wire = RecordingReportTransport(ReportingBank(days: ["2026-03-03"]))
+        let (configuration, account) = try Self.configuration(directory: directory)
+        var bank = try XCTUnwrap(configuration.bank(id: "bank"))
+        let now = clock.now()
+        bank.timetable.maintenance = [.once(from: now.adding(milliseconds: -60_000), until: now.adding(milliseconds: 60_000))]
+        let connection = BankConnection(config: bank, adapter: ISO20022Adapter(painVersion: .v09), transport: wire,
+                                        accounts: ["acme-eur": account])
+        let reports = AccountReports(store: store, accounts: [account], clock: clock, logger: Logger(label: "test"),
+                                     webhookSecrets: try SecretBox(key: SecureRandom.bytes(32)))
+        let pulls = StatementPullService(configuration: configuration, connections: [connection], reports: reports, clock: clock,
+                                         logger: Logger(label: "test"))
+        for attempt in ["pull", "refresh"] {
+            do {
+                if attempt == "pull" {
+                    _ = try await pulls.pull(accountId: "acme-eur", kind: .endOfDay, from: "2026-03-03", to: "2026-03-03")
+                } else {
+                    _ = try await pulls.refreshBalances(accountId: "acme-eur")
+                }
+                XCTFail("\(attempt): the bank was asked during its maintenance window")
+            } catch {
+                XCTAssertEqual(error.code, .bankMaintenance, attempt)
+                XCTAssertEqual(error.kind, .unavailable, attempt)
+            }
+        }
+        XCTAssertTrue(wire.seen.isEmpty, "nothing reached the bank")
+        let archived = try await archivedOfAccount(reports)
+        XCTAssertTrue(archived.isEmpty)
+    }
+
     func testInboxStatementFilesAreArchivedWithTheirHashLargeOnesAsAStreamedCopy() async throws {
         let inbox = directory.appendingPathComponent("inbox")
         let outbox = directory.appendingPathComponent("outbox")

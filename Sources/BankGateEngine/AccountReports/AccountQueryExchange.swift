@@ -1,4 +1,5 @@
 import BankGateAdapters
+import BankGateConfig
 import BankGateCore
 import BankGateStore
 import BankGateTransport
@@ -16,6 +17,14 @@ struct AccountQueryExchange: Sendable {
     var clock: any WallClock
     var logger: Logger
 
+    /// Refuses (503 `bank_maintenance`) while the bank is in one of its maintenance windows.
+    func checkNotInMaintenance() throws(GatewayError) {
+        guard !connection.config.timetable.isInMaintenance(at: clock.now()) else {
+            throw GatewayError(.unavailable, code: .bankMaintenance,
+                               message: "bank \(bankId) is in a maintenance window and is not called until it ends")
+        }
+    }
+
     /// Archives one message of a pull; a pull whose messages cannot be archived does not go on.
     func archive(_ message: MessageToArchive, at: Timestamp) async throws(GatewayError) -> Int64 {
         do {
@@ -27,9 +36,11 @@ struct AccountQueryExchange: Sendable {
     }
 
     /// Sends one query, archiving it and its answer; the answer's body and archive id when the bank
-    /// answered 2xx.
+    /// answered 2xx. Inside one of the bank's maintenance windows nothing is sent (503
+    /// `bank_maintenance`): manual pulls, balance refreshes and plans' pulls alike.
     func ask(_ request: EncodedMessage, exchange: (request: BankExchange, answer: BankExchange))
         async throws(GatewayError) -> ([UInt8], Int64) {
+        try checkNotInMaintenance()
         let requestId = try await archive(MessageToArchive(direction: .outbound, kind: request.kind, exchange: exchange.request,
                                                            accountId: accountId,
                                                            bytes: connection.adapter.archivableBytes(request)), at: clock.now())

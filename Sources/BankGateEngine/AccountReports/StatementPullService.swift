@@ -140,6 +140,7 @@ public final class StatementPullService: Service, Sendable {
     private func pull(_ target: PullTarget, kind: AccountReportKind, from: String, to: String,
                       exchange: (request: BankExchange, answer: BankExchange) = (.statementRequest, .statementAnswer))
         async throws(GatewayError) -> [StatementImportResult] {
+        try queryExchange(target).checkNotInMaintenance()
         let adapter: any AccountReportingAdapter
         switch target.channel {
         case .accountQueries(let queries):
