@@ -226,6 +226,60 @@ final class ScheduleServiceTests: XCTestCase {
         await harness.stop()
     }
 
+    /// Two pulls at the same minute, one at a bank that does not answer yet: the other's job
+    /// finishes meanwhile (an outside check saw the second wait 8 s for the first). And a plan
+    /// with `grace_minutes = 0` runs a moment after its time (it never ran), not after its minute.
+    func testPlansRunSideBySideAndGraceZeroStillRunsOnTime() async throws {
+        let harness = try DispatcherHarness(extraTOML: Self.plansTOML + """
+
+            [[schedules]]
+            name = "slow-pull"
+            kind = "balance_pull"
+            at = ["12:00"]
+            days = "daily"
+            accounts = ["acme-hq"]
+            grace_minutes = 0
+
+            [[schedules]]
+            name = "fast-pull"
+            kind = "balance_pull"
+            at = ["12:00"]
+            days = "daily"
+            accounts = ["acme-eur"]
+            grace_minutes = 0
+            """)
+        let (gate, opener) = AsyncStream<Void>.makeStream()
+        let actions = ScheduleActions(
+            pullStatements: { _, _, _ in "" },
+            pullBalances: { account in
+                if account == "acme-hq" { for await _ in gate { break } }
+                return "balances of \(account)"
+            },
+            latestBalance: { _ in nil })
+        var logger = Logger(label: "schedule-tests")
+        logger.logLevel = .critical
+        let schedules = ScheduleService(plans: harness.configuration.schedules, store: harness.store, gateway: harness.engine,
+                                        accounts: harness.configuration.accounts, actions: actions, clock: harness.clock, logger: logger)
+        harness.clock.advance(to: at("2026-03-02", 12, 0).adding(milliseconds: 700))
+        let tick = Task { await schedules.tick() }
+        try await harness.waitUntil("the fast plan's job finished while the slow one waits") {
+            try await schedules.jobs(plan: "fast-pull", limit: 1).first?.outcome == .succeeded
+        }
+        let slow = try await schedules.jobs(plan: "slow-pull", limit: 1).first
+        XCTAssertEqual(slow?.outcome, .running)
+        opener.yield()
+        let ran = await tick.value
+        XCTAssertEqual(ran.map(\.plan), ["slow-pull", "fast-pull"], "both ran, reported in the plans' order")
+
+        // The next day, a minute and more after 12:00: with no grace it is not caught up.
+        harness.clock.advance(to: at("2026-03-03", 12, 1).adding(milliseconds: 1))
+        opener.yield()
+        let late = await schedules.tick()
+        XCTAssertEqual(late.map(\.plan), [])
+        opener.finish()
+        await harness.stop()
+    }
+
     func testABatchWaitsForItsReleasePlanAndSinglePaymentsDoNot() async throws {
         let harness = try DispatcherHarness(extraTOML: Self.plansTOML)
         harness.start()

@@ -75,8 +75,12 @@ public final class ScheduleService: Service, Sendable {
     let clock: any WallClock
     let logger: Logger
     let tickMilliseconds: Int
-    /// The last occurrence handled per plan in this process (so a tick writes nothing when nothing is due).
+    /// The last occurrence handled (started) per plan in this process, so a tick writes nothing
+    /// when nothing is due and never starts an occurrence twice while its job runs.
     private let handled = Mutex<[String: Timestamp]>([:])
+    /// An occurrence runs on time within its own minute whatever `grace_minutes` says (the tick
+    /// comes a moment after the occurrence; `grace_minutes = 0` means no catching up, not never).
+    static let onTimeMilliseconds: Int64 = 60_000
 
     public init(plans: [ScheduleConfig], store: PaymentStore, gateway: GatewayEngine, accounts: [AccountConfig],
                 actions: ScheduleActions, clock: any WallClock, logger: Logger, tickMilliseconds: Int = 1_000,
@@ -100,12 +104,18 @@ public final class ScheduleService: Service, Sendable {
         current.withLock { $0.configured = plans }
     }
 
+    /// Starts each due occurrence as a job of its own, side by side: a plan whose bank answers
+    /// slowly holds no other plan's time. On shutdown the jobs under way finish.
     public func run() async throws {
         await loadMadePlans()
         await recoverInterruptedJobs()
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            await tick()
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(self.tickMilliseconds)) }
+        await withDiscardingTaskGroup { group in
+            while !Task.isShuttingDownGracefully && !Task.isCancelled {
+                for (plan, occurrence) in claimDueOccurrences(at: clock.now()) {
+                    group.addTask { _ = await self.runDue(plan, occurrence: occurrence) }
+                }
+                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(self.tickMilliseconds)) }
+            }
         }
     }
 
@@ -119,24 +129,47 @@ public final class ScheduleService: Service, Sendable {
         }
     }
 
-    /// Runs every plan whose latest occurrence is due (at most `grace_minutes` old) and has no job
-    /// yet. Returns the jobs run.
+    /// Runs every plan whose latest occurrence is due (at most `grace_minutes` old, or within its
+    /// own minute) and has no job yet, side by side, and waits for them. Returns the jobs run, in
+    /// the plans' order.
     @discardableResult
     public func tick() async -> [ScheduleJobRecord] {
-        let now = clock.now()
-        var ran: [ScheduleJobRecord] = []
-        for plan in plans {
-            guard let occurrence = plan.times.latest(atOrBefore: now),
-                  now.milliseconds - occurrence.milliseconds <= Int64(plan.graceMinutes) * 60_000,
-                  handled.withLock({ $0[plan.name] != occurrence }) else { continue }
-            do {
-                if let job = try await run(plan, occurrence: occurrence, trigger: .schedule, actor: "schedule") { ran.append(job.job) }
-                handled.withLock { $0[plan.name] = occurrence }
-            } catch {
-                logger.error("schedule job failed to start", metadata: ["plan": "\(plan.name)", "error": "\(error)"])
+        let due = claimDueOccurrences(at: clock.now())
+        return await withTaskGroup(of: (Int, ScheduleJobRecord?).self) { group in
+            for (index, (plan, occurrence)) in due.enumerated() {
+                group.addTask { (index, await self.runDue(plan, occurrence: occurrence)) }
             }
+            var ran: [(Int, ScheduleJobRecord)] = []
+            for await (index, job) in group { if let job { ran.append((index, job)) } }
+            return ran.sorted { $0.0 < $1.0 }.map(\.1)
         }
-        return ran
+    }
+
+    /// The plans whose latest occurrence is due at `now` and not started in this process yet,
+    /// marked started.
+    private func claimDueOccurrences(at now: Timestamp) -> [(ScheduleConfig, Timestamp)] {
+        plans.compactMap { plan in
+            guard let occurrence = plan.times.latest(atOrBefore: now),
+                  now.milliseconds - occurrence.milliseconds <= max(Int64(plan.graceMinutes) * 60_000, Self.onTimeMilliseconds)
+            else { return nil }
+            let claimed = handled.withLock { handled in
+                guard handled[plan.name] != occurrence else { return false }
+                handled[plan.name] = occurrence
+                return true
+            }
+            return claimed ? (plan, occurrence) : nil
+        }
+    }
+
+    /// Runs one due occurrence; a job that could not even start is tried again at the next tick.
+    private func runDue(_ plan: ScheduleConfig, occurrence: Timestamp) async -> ScheduleJobRecord? {
+        do {
+            return try await run(plan, occurrence: occurrence, trigger: .schedule, actor: "schedule")?.job
+        } catch {
+            logger.error("schedule job failed to start", metadata: ["plan": "\(plan.name)", "error": "\(error)"])
+            handled.withLock { if $0[plan.name] == occurrence { $0[plan.name] = nil } }
+            return nil
+        }
     }
 
     /// Runs `name` now (`POST /v1/schedules/{name}/run`), as a job of its own audited with `actor`.
