@@ -95,8 +95,12 @@ final class SchedulePlanAPITests: XCTestCase {
         XCTAssertEqual(created.json["at"] as? [String], ["12:30"])
         XCTAssertNotNil(created.json["next_run"] as? String)
 
+        XCTAssertEqual(created.json["utc_offset"] as? String, "+08:00", "the offset its times are in")
+        XCTAssertEqual(created.json["days"] as? String, "daily")
+
         // Refused: a name in use, an unknown account (the key named), a batch_release, a wrong type
-        // (as the configuration file's reader says it), an object where strings belong (the JSON reader).
+        // (a string for grace_minutes: the JSON reader's 400, as for any other key), an object where
+        // strings belong (the JSON reader).
         let again = try await harness.call("POST", "/v1/schedules", body: plan)
         XCTAssertEqual(again.status, 409)
         XCTAssertEqual((again.json["error"] as? [String: Any])?["code"] as? String, "name_in_use")
@@ -111,7 +115,8 @@ final class SchedulePlanAPITests: XCTestCase {
         XCTAssertEqual((batchRelease.json["error"] as? [String: Any])?["field"] as? String, "kind", "\(batchRelease.json)")
         let wrongType = try await harness.call("POST", "/v1/schedules", body: ["name": "x", "kind": "balance_pull", "at": ["10:00"],
                                                                                "accounts": ["acme-eur"], "grace_minutes": "soon"])
-        XCTAssertEqual(wrongType.status, 422, "\(wrongType.json)")
+        XCTAssertEqual(wrongType.status, 400, "\(wrongType.json)")
+        XCTAssertEqual((wrongType.json["error"] as? [String: Any])?["code"] as? String, "invalid_type")
         XCTAssertEqual((wrongType.json["error"] as? [String: Any])?["field"] as? String, "grace_minutes")
         let object = try await harness.call("POST", "/v1/schedules", body: ["name": "y", "kind": "balance_pull", "at": [["10:00"]]])
         XCTAssertEqual(object.status, 400, "\(object.json)")

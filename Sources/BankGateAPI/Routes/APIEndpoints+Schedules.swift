@@ -150,6 +150,13 @@ extension APIEndpoints {
 }
 
 extension JSONWriter {
+    /// `±HH:MM`.
+    static func offsetText(_ minutes: Int) -> String {
+        let hours = String(abs(minutes) / 60), rest = String(abs(minutes) % 60)
+        let sign = minutes < 0 ? "-" : "+"
+        return sign + String(repeating: "0", count: 2 - hours.count) + hours + ":" + String(repeating: "0", count: 2 - rest.count) + rest
+    }
+
     mutating func scheduleOverview(_ overview: ScheduleOverview) {
         let plan = overview.plan
         beginObject()
@@ -169,6 +176,7 @@ extension JSONWriter {
         endArray()
         field("days", plan.times.days.rawValue)
         field("calendar", plan.times.calendar.name)
+        field("utc_offset", Self.offsetText(plan.times.calendar.utcOffsetMinutes))
         if !plan.accounts.isEmpty {
             key("accounts")
             beginArray()

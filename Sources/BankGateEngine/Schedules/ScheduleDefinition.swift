@@ -12,6 +12,8 @@ public enum ScheduleDefinition {
         for key in ScheduleConfig.keys {
             guard let value = object.member(key) else { continue }
             switch value {
+            case .string where key == "grace_minutes":
+                throw IntakeJSONObject.wrongType(key, "a whole number of minutes")
             case .string(let text):
                 lines.append("\(key) = \(quoted(text))")
             case .array(let elements):

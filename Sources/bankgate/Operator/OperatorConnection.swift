@@ -105,6 +105,9 @@ struct OperatorFailure: Error {
     static let receiptsAltered: Int32 = 5
     /// The audit trail's hash chain does not hold (`audit verify`).
     static let auditBroken: Int32 = 6
+    /// The answer was read, and it says the job the command ran failed, whole or in part
+    /// (`schedules run`). (7 is `doctor`'s.)
+    static let jobFailed: Int32 = 8
 
     var message: String
     var exitCode: Int32

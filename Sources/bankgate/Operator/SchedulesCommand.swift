@@ -73,18 +73,31 @@ struct SchedulesCommand: AsyncParsableCommand {
         func run() async throws {
             try await runOperator { () async throws(OperatorFailure) in
                 let body = try await connection.client(preferring: [.operate]).post("/v1/schedules/\(OperatorClient.escape(name))/run")
-                if json { return printRaw(body) }
                 let job = try JSONDocument(body)
+                // A job that failed (whole or in part) ends the command with status 8, for scripts.
+                let outcome = job.string("outcome") ?? ""
+                let failure = outcome == "failed" || outcome == "partial"
+                    ? OperatorFailure(message: "job \(orDash(job.string("id"))) of \(name): \(outcome)", exitCode: OperatorFailure.jobFailed)
+                    : nil
+                if json {
+                    printRaw(body)
+                    if let failure { throw failure }
+                    return
+                }
                 print("\(orDash(job.string("id"))) \(orDash(job.string("schedule"))): \(orDash(job.string("outcome")))"
                       + (job.string("error").map { " (\($0))" } ?? ""))
                 let tasks = job.list("tasks")
-                guard !tasks.isEmpty else { return print("No tasks.") }
-                var table = TextTable("KIND", "ACCOUNT", "PAYMENT", "OUTCOME", "DETAIL")
-                for task in tasks {
-                    table.add(orDash(task.string("kind")), orDash(task.string("account")), orDash(task.string("payment_id")),
-                              orDash(task.string("outcome")), orDash(task.string("detail")))
+                if tasks.isEmpty {
+                    print("No tasks.")
+                } else {
+                    var table = TextTable("KIND", "ACCOUNT", "PAYMENT", "OUTCOME", "DETAIL")
+                    for task in tasks {
+                        table.add(orDash(task.string("kind")), orDash(task.string("account")), orDash(task.string("payment_id")),
+                                  orDash(task.string("outcome")), orDash(task.string("detail")))
+                    }
+                    print(table.render())
                 }
-                print(table.render())
+                if let failure { throw failure }
             }
         }
     }
