@@ -91,8 +91,19 @@ final class BackupRestoreTests: XCTestCase {
         XCTAssertTrue(refused.err.contains("open in a running process"), refused.err)
         XCTAssertFalse(FileManager.default.fileExists(atPath: database + ".restoring"))
 
-        // Into a stopped store: checked, moved in place; a second restore keeps what it replaces.
+        // A target whose folder does not exist: refused naming that folder (an outside check was
+        // told the backup "doesn't exist"), for restore and for backup alike.
         let target = directory.appendingPathComponent("restored/bankgate.sqlite").path
+        let noFolder = try await bankgate(["restore", "--from", backup, "--database", target])
+        XCTAssertEqual(noFolder.status, 2, noFolder.out + noFolder.err)
+        XCTAssertTrue(noFolder.err.contains("the folder of the database, \(directory.appendingPathComponent("restored").path), does not exist"),
+                      noFolder.err)
+        let nowhere = directory.appendingPathComponent("missing/copy.sqlite").path
+        let noBackupFolder = try await bankgate(["backup", "--database", database, "--to", nowhere])
+        XCTAssertEqual(noBackupFolder.status, 2, noBackupFolder.out + noBackupFolder.err)
+        XCTAssertTrue(noBackupFolder.err.contains("the folder of the backup file"), noBackupFolder.err)
+
+        // Into a stopped store: checked, moved in place; a second restore keeps what it replaces.
         try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         let restored = try await bankgate(["restore", "--from", backup, "--database", target])
         XCTAssertEqual(restored.status, 0, restored.out + restored.err)

@@ -20,6 +20,7 @@ struct BackupCommand: AsyncParsableCommand {
     func run() async throws {
         try await runOperator { () throws(OperatorFailure) in
             let database = try store.path()
+            try requireFolder(of: to, for: "the backup file")
             let copy: SQLiteBackup.Copy
             do {
                 copy = try SQLiteBackup.copy(from: database, to: to)
@@ -52,6 +53,7 @@ struct RestoreCommand: AsyncParsableCommand {
             guard FileManager.default.fileExists(atPath: from) else {
                 throw OperatorFailure(message: "no backup at \(from)", exitCode: OperatorFailure.usage)
             }
+            try requireFolder(of: database, for: "the database")
             guard !SQLiteBackup.isInUse(database) else {
                 throw OperatorFailure(message: "\(database) is open in a running process (bankgate serve?): stop the daemon "
                                       + "(systemctl stop bankgate) and run restore again", exitCode: OperatorFailure.apiError)
@@ -169,5 +171,16 @@ enum StoreFileCheck {
         } catch {
             throw OperatorFailure(message: "\(path) is not a bankgate store: \(error)", exitCode: OperatorFailure.apiError)
         }
+    }
+}
+
+/// Refuses (usage, status 2) a file whose folder does not exist, naming the folder rather than
+/// leaving SQLite or Foundation to report the file that could not be made.
+func requireFolder(of path: String, for what: String) throws(OperatorFailure) {
+    let folder = (path as NSString).deletingLastPathComponent
+    var isFolder: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: folder.isEmpty ? "." : folder, isDirectory: &isFolder), isFolder.boolValue else {
+        throw OperatorFailure(message: "the folder of \(what), \(folder), does not exist: create it (mkdir -m 0700 \(folder)) "
+                              + "or name another path", exitCode: OperatorFailure.usage)
     }
 }
