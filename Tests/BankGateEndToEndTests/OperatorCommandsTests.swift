@@ -158,9 +158,14 @@ final class OperatorCommandsTests: XCTestCase {
         let noScope = try bankgate(["payments", "retry-all"], token: "reader-token-0123456789")
         XCTAssertEqual(noScope.status, 1, noScope.err)
 
-        // The exchange log shows the failed sends: nothing came back from the bank.
-        let log = try await harness.call("GET", "/v1/bank-exchanges?kind=payment&outcome=unknown")
-        XCTAssertGreaterThanOrEqual((log.json["exchanges"] as? [Any])?.count ?? 0, 3, "\(log.json)")
+        // The exchange log shows the failed sends as errors that never left (the connection was
+        // refused): `not_sent`, as the logs and the metrics call them, not an unknown answer.
+        let log = try await harness.call("GET", "/v1/bank-exchanges?kind=payment&outcome=error")
+        let failedSends = log.json["exchanges"] as? [[String: Any]] ?? []
+        XCTAssertGreaterThanOrEqual(failedSends.count, 3, "\(log.json)")
+        XCTAssertEqual(Set(failedSends.compactMap { $0["error_code"] as? String }), ["not_sent"])
+        let unknown = try await harness.call("GET", "/v1/bank-exchanges?kind=payment&outcome=unknown")
+        XCTAssertEqual((unknown.json["exchanges"] as? [Any])?.count, 0, "\(unknown.json)")
     }
 
     /// A batch travels as one bank message: retrying its first payment re-queues the other with it,

@@ -199,7 +199,17 @@ extension PaymentStore {
                                 answer: ExchangeMessage?) throws -> (BankExchangeOutcome, String?) {
         if head.direction == .inbound { return (.ok, nil) }
         if head.kind == "encoding-error" || head.kind == "signing-error" { return (.error, head.kind) }
-        guard let answer else { return (.unknown, "no_answer") }
+        guard let answer else {
+            // A payment message that never left (a refused connection): its send was recorded as
+            // not sent, an error, as the logs and metrics call it; else the answer is not known.
+            if let submissionId = head.submissionId, let attempt = head.attempt, try db.queryFirst("""
+                SELECT 1 AS found FROM payment_transitions t JOIN payments p ON p.id = t.payment_id
+                WHERE p.submission_id = ? AND t.from_status = 'sending' AND t.attempt = ? AND t.reason LIKE 'not sent%' LIMIT 1
+                """, [.text(submissionId), .integer(Int64(attempt))], { try $0.int("found") }) != nil {
+                return (.error, "not_sent")
+            }
+            return (.unknown, "no_answer")
+        }
         if let status = answer.httpStatus, !(200..<300).contains(status) { return (.error, "http_\(status)") }
         if answer.kind == "http-error" { return (.error, "http_\(answer.httpStatus ?? 0)") }
         if let submissionId = head.submissionId {
