@@ -176,6 +176,32 @@ final class BusinessCalendarDispatchTests: XCTestCase {
         await harness.stop()
     }
 
+    /// Sent early with its date, answered pending: the bank keeps it until its day, so it is asked
+    /// about hourly, not at every status-query interval (an outside check counted one query every
+    /// ~8 s: about 10,000 a day per payment).
+    func testALaterDatedPaymentPendingAtTheBankIsAskedAboutHourly() async throws {
+        let harness = try DispatcherHarness(bankTOML: "honours_execution_date = true")
+        await harness.transport.scriptSubmits(.report("PDNG"))
+        harness.start()
+        var request = DispatcherHarness.request()
+        request.requestedExecutionDate = "2026-03-05"
+        let payment = try await harness.submitOne(request)
+        try await harness.waitUntil("the pending answer is recorded") {
+            try await harness.submission(of: payment).state == .awaiting
+        }
+        let sentAt = harness.clock.now()
+        let awaiting = try await harness.submission(of: payment)
+        XCTAssertEqual(awaiting.nextAttemptAt, sentAt.adding(milliseconds: 3_600_000), "the next question in an hour")
+
+        harness.clock.advance(milliseconds: 10 * 60_000)
+        try await waitForTurns(harness)
+        let early = await harness.transport.queries.count
+        XCTAssertEqual(early, 0, "not asked after the usual interval")
+        harness.clock.advance(to: sentAt.adding(milliseconds: 3_600_000))
+        try await harness.waitUntil("asked after an hour") { await harness.transport.queries.count == 1 }
+        await harness.stop()
+    }
+
     func testDuringAMaintenanceWindowTheBankIsNotCalled() async throws {
         // 17:00 +08:00 is inside the daily window 16:30-18:00.
         let harness = try DispatcherHarness(bankTOML: "calendar = \"cn\"\nmaintenance = [\"daily 16:30-18:00\"]",

@@ -98,10 +98,21 @@ extension BankLane {
     }
 
     /// The next status query: the configured interval, slowing down (×2 per 10 queries, at most ×16).
+    /// A message dated for a later execution day (sent early to a bank that honours the date) is
+    /// asked about at most hourly until that day begins in the bank's calendar: the bank keeps it
+    /// pending until then, and thousands of queries a day would tell nothing.
     func nextQuery(after submission: SubmissionRecord, now: Timestamp) -> Timestamp {
         let factor = Int64(1) << Int64(min(submission.queries / 10, 4))
-        return now.adding(milliseconds: Int64(connection.config.statusQueryIntervalMilliseconds) * factor)
+        let usual = now.adding(milliseconds: Int64(connection.config.statusQueryIntervalMilliseconds) * factor)
+        let calendar = connection.config.timetable.calendar
+        guard let executionDay = CalendarDay(submission.requestedExecutionDate), executionDay > calendar.day(of: now) else {
+            return usual
+        }
+        return max(usual, min(now.adding(milliseconds: Self.forwardDatedQueryMilliseconds), calendar.start(of: executionDay)))
     }
+
+    /// How often a message dated for a later day is asked about before its day.
+    static let forwardDatedQueryMilliseconds: Int64 = 3_600_000
 
     /// Reads answers that arrived in the bank's inbox (host-to-host files) and applies them.
     /// Every file is archived before anything it says is acted on, and a file is moved out of the

@@ -105,7 +105,7 @@ extension BankLane {
         // The bank may have executed it: its answer is recorded, however long the store refuses,
         // and the message is never sent again for that (see ``recordDurably``).
         let store = store
-        let followUpAt = now.adding(milliseconds: Int64(connection.config.statusQueryIntervalMilliseconds))
+        let followUpAt = nextQuery(after: submission, now: now)
         try await recordDurably("send outcome", submissionId: submission.id) {
             try await store.recordSend(submissionId: submission.id, answer: answer, resolution: resolution, at: now,
                                        followUpAt: followUpAt)
