@@ -318,7 +318,9 @@ extension PaymentStore {
             var retried = payment
             var awaitingApproval: String?
             for index in siblings.indices {
-                let reason = siblings[index].id == paymentId ? "retry by \(actor)" : "retry by \(actor) (same bank message as \(paymentId))"
+                // A held payment is released, a failed one retried: the audit record says which.
+                let act = payment.status == .held ? "released by \(actor)" : "retry by \(actor)"
+                let reason = siblings[index].id == paymentId ? act : act + " (same bank message as \(paymentId))"
                 if let wait = try Self.approvalStillNeeded(db, siblings[index], at: at) {
                     try Self.transition(db, &siblings[index], to: .pendingApproval, cause: .operator, at: at,
                                         details: TransitionDetails(reason: reason + "; " + wait.reason))

@@ -210,9 +210,9 @@ final class OperatorActionsAPITests: XCTestCase {
             XCTAssertEqual((released.json["changed"] as? [[String: Any]])?.compactMap { $0["id"] as? String }, [duplicate])
             XCTAssertEqual((released.json["changed"] as? [[String: Any]])?.first?["status"] as? String, "queued")
             let audit = try await ReconciliationStore(sharing: runtime.store).auditEntries(subjectKind: "payment", subjectId: duplicate)
-            XCTAssertTrue(audit.contains { $0.action == "payment.queued" && ($0.details ?? "").contains("retry by acme-erp") }, "\(audit)")
+            XCTAssertTrue(audit.contains { $0.action == "payment.queued" && ($0.details ?? "").contains("released by acme-erp") }, "\(audit)")
             let untouched = try await ReconciliationStore(sharing: runtime.store).auditEntries(subjectKind: "payment", subjectId: original)
-            XCTAssertFalse(untouched.contains { ($0.details ?? "").contains("retry by") }, "\(untouched)")
+            XCTAssertFalse(untouched.contains { ($0.details ?? "").contains("released by") }, "\(untouched)")
         }
     }
 }

@@ -109,7 +109,7 @@ final class StatusQueryTests: XCTestCase {
             XCTAssertEqual(history.map(\.to), [.received, .queued, .sending, .unknown, .held, .queued, .sending, .completed])
             XCTAssertEqual(history[4].cause, .dispatcher)
             XCTAssertEqual(history[5].cause, .operator)
-            XCTAssertEqual(history[5].reason, "retry by alice")
+            XCTAssertEqual(history[5].reason, "released by alice", "a held payment is released, not retried")
         }
     }
 
