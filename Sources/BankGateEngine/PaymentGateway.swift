@@ -162,6 +162,9 @@ public struct GatewayError: Error, Sendable, Hashable, CustomStringConvertible {
     public var field: String?
     /// When to ask again, in seconds (`Retry-After`), for a rate limit.
     public var retryAfterSeconds: Int?
+    /// Who was refused, when known (a `forbidden` token's name), for the audit trail; never
+    /// written in the answer.
+    public var principal: String?
 
     public init(_ kind: Kind, code: Code, message: String, field: String? = nil, retryAfterSeconds: Int? = nil) {
         self.kind = kind

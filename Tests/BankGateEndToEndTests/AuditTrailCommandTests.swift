@@ -102,6 +102,8 @@ final class AuditedAccessTests: XCTestCase {
         XCTAssertTrue(unauthorized.contains("from 127.0.0.1"), String(unauthorized))
         let forbiddenRecord = try XCTUnwrap(lines.first { $0.contains("\"action\":\"api.forbidden\"") })
         XCTAssertTrue(forbiddenRecord.contains("payments:write"), String(forbiddenRecord))
+        XCTAssertTrue(forbiddenRecord.contains("\"actor\":\"reader\""), "the token that was refused is named: \(forbiddenRecord)")
+        XCTAssertTrue(unauthorized.contains("\"actor\":\"anonymous\""), String(unauthorized))
         let loaded = try XCTUnwrap(lines.first { $0.contains("\"action\":\"config.loaded\"") })
         XCTAssertTrue(loaded.contains("tokens (reader, treasury)"), String(loaded))
     }

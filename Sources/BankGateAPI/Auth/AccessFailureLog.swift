@@ -11,13 +11,16 @@ public struct AccessFailure: Sendable, Hashable {
     /// The peer's address, when the connection has one.
     public var remoteAddress: String?
     public var message: String
+    /// The token's name when it was known (a `forbidden` request); `nil` for a missing or unknown token.
+    public var principal: String?
 
-    public init(kind: String, method: String, path: String, remoteAddress: String?, message: String) {
+    public init(kind: String, method: String, path: String, remoteAddress: String?, message: String, principal: String? = nil) {
         self.kind = kind
         self.method = method
         self.path = path
         self.remoteAddress = remoteAddress
         self.message = message
+        self.principal = principal
     }
 }
 

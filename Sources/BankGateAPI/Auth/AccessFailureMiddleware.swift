@@ -13,7 +13,7 @@ struct AccessFailureMiddleware: RouterMiddleware {
             return try await next(request, context)
         } catch let error as GatewayError where error.code == .unauthorized || error.code == .forbidden {
             await log.note(AccessFailure(kind: error.code.rawValue, method: request.method.rawValue, path: request.uri.path,
-                                         remoteAddress: context.remoteAddress, message: error.message))
+                                         remoteAddress: context.remoteAddress, message: error.message, principal: error.principal))
             throw error
         }
     }

@@ -67,7 +67,9 @@ struct TokenAuthenticator: Sendable {
         }
         guard scopes.contains(where: client.scopes.contains) else {
             let needed = scopes.map(\.rawValue).joined(separator: " or ")
-            throw GatewayError(.forbidden, code: .forbidden, message: "this token lacks the scope \(needed)")
+            var refusal = GatewayError(.forbidden, code: .forbidden, message: "this token lacks the scope \(needed)")
+            refusal.principal = client.name
+            throw refusal
         }
         return client
     }
