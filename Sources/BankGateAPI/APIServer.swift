@@ -61,6 +61,8 @@ public enum APIServer {
         let router = Router(context: APIRequestContext.self)
         // Issue 12: outermost, so that every answer, errors too, echoes the request's id.
         router.add(middleware: RequestIdMiddleware<APIRequestContext>())
+        // Outside the error middleware too, so that error answers are not cached either.
+        router.add(middleware: NoStoreMiddleware<APIRequestContext>())
         // First, so that it wraps every route and the not-found answer.
         router.add(middleware: APIErrorMiddleware<APIRequestContext>())
         if let visibility { router.add(middleware: IntakeMetricsMiddleware<APIRequestContext>(metrics: visibility.metrics)) }

@@ -339,19 +339,24 @@ public final class GatewayEngine: PaymentGateway {
         }
     }
 
-    public func queue() async throws(GatewayError) -> QueueOverview {
+    public func queue(accountIds: [String]?) async throws(GatewayError) -> QueueOverview {
         let counts: (counts: [String: [PaymentStatus: Int]], oldestQueued: [String: Timestamp])
         let archived: [String: ArchiveTotals]
         let oldestUnknown: [String: Timestamp]
         do {
-            counts = try await store.queueCounts()
-            archived = try await store.archiveTotals()
-            oldestUnknown = try await store.oldestUnknown()
+            counts = try await store.queueCounts(accountIds: accountIds)
+            archived = accountIds == nil ? try await store.archiveTotals() : [:]
+            oldestUnknown = try await store.oldestUnknown(accountIds: accountIds)
         } catch {
             throw mapStoreError(error)
         }
         let now = clock.now()
-        let lanes = dispatcher.laneDetails()
+        var lanes = dispatcher.laneDetails()
+        // A tenant's view: only the banks of its accounts.
+        if let accountIds {
+            let ownBanks = Set(accountIds.compactMap { accounts[$0]?.account.bankId })
+            lanes = lanes.filter { ownBanks.contains($0.key) }
+        }
         let health = visibility.health.snapshot()
         var total: [PaymentStatus: Int] = [:]
         var banks: [QueueOverview.Bank] = []
@@ -370,7 +375,8 @@ public final class GatewayEngine: PaymentGateway {
             bank.lastSuccessAt = health[bankId]?.lastSuccessAt
             bank.lastErrorAt = health[bankId]?.lastErrorAt
             bank.lastErrorCode = health[bankId]?.lastErrorCode
-            bank.lastErrorMessage = health[bankId]?.lastErrorMessage
+            // The error's text is the installation's (another tenant's call may have caused it).
+            bank.lastErrorMessage = accountIds == nil ? health[bankId]?.lastErrorMessage : nil
             banks.append(bank)
         }
         var overview = QueueOverview(countsByStatus: total, banks: banks)

@@ -205,7 +205,10 @@ public protocol PaymentGateway: Sendable {
         -> AccountStatusRecord
     /// Every bank message that carried the payment or answered about it.
     func messages(paymentId: String) async throws(GatewayError) -> [ArchivedMessage]
-    func queue() async throws(GatewayError) -> QueueOverview
+    /// The queue per bank and status. `accountIds` (a tenant's accounts) narrows it to their
+    /// payments and their banks, without the installation-wide archive totals and error texts;
+    /// `nil`: everything.
+    func queue(accountIds: [String]?) async throws(GatewayError) -> QueueOverview
     /// Outbox events after `sequence`; waits up to `waitMilliseconds` for one when there is none.
     func events(after sequence: Int64, limit: Int, waitMilliseconds: Int) async throws(GatewayError) -> [OutboxEvent]
     /// Whether the store and services are up.
@@ -281,4 +284,9 @@ public struct ReadinessCheck: Sendable, Hashable {
         self.passed = passed
         self.detail = detail
     }
+}
+
+extension PaymentGateway {
+    /// The whole installation's queue.
+    public func queue() async throws(GatewayError) -> QueueOverview { try await queue(accountIds: nil) }
 }

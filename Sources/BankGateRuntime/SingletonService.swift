@@ -37,7 +37,13 @@ struct SingletonService: Service {
                     group.cancelAll()
                 }
                 await lock.release()
-                return
+                if Task.isCancelled || Task.isShuttingDownGracefully { return }
+                // The service ended by itself while the daemon runs: it must not end the daemon
+                // (the service group takes any service's end for a failure); it starts again
+                // when this instance holds the lock again.
+                logger.warning("singleton job ended on its own; it starts again when the lock is taken",
+                               metadata: ["job": "\(lock.name)"])
+                try? await Task.sleep(for: .milliseconds(retryMilliseconds))
             } catch Leadership.lost {
                 logger.warning("singleton job lost its lock; it stops here and runs where the lock is taken",
                                metadata: ["job": "\(lock.name)"])

@@ -97,23 +97,36 @@ extension PaymentStore {
     }
 
     /// Payment counts by bank and status, and the oldest queued payment's creation time per bank.
-    public func queueCounts() async throws -> (counts: [String: [PaymentStatus: Int]], oldestQueued: [String: Timestamp]) {
-        try await database.read { db in
+    ///
+    /// `accountIds` narrows both to the payments of those accounts (a tenant's view); `nil`: all.
+    public func queueCounts(accountIds: [String]? = nil) async throws -> (counts: [String: [PaymentStatus: Int]], oldestQueued: [String: Timestamp]) {
+        if accountIds?.isEmpty == true { return ([:], [:]) }
+        let (narrowing, arguments) = Self.accountNarrowing(accountIds)
+        return try await database.read { db in
             var counts: [String: [PaymentStatus: Int]] = [:]
-            for (bank, status, count) in try db.query("SELECT bank_id, status, COUNT(*) AS payments FROM payments GROUP BY bank_id, status", [], {
+            for (bank, status, count) in try db.query(
+                "SELECT bank_id, status, COUNT(*) AS payments FROM payments WHERE 1 = 1\(narrowing) GROUP BY bank_id, status", arguments, {
                 try ($0.text("bank_id"), PaymentStatus(rawValue: $0.text("status")), Int($0.int("payments")))
             }) {
                 guard let status else { continue }
                 counts[bank, default: [:]][status] = count
             }
             var oldest: [String: Timestamp] = [:]
-            for (bank, at) in try db.query("SELECT bank_id, MIN(created_at) AS oldest FROM payments WHERE status = 'queued' GROUP BY bank_id", [], {
+            for (bank, at) in try db.query(
+                "SELECT bank_id, MIN(created_at) AS oldest FROM payments WHERE status = 'queued'\(narrowing) GROUP BY bank_id", arguments, {
                 try ($0.text("bank_id"), Timestamp(milliseconds: $0.int("oldest")))
             }) {
                 oldest[bank] = at
             }
             return (counts, oldest)
         }
+    }
+
+    /// ` AND debtor_account_id IN (…)` and its arguments for `accountIds`; nothing for `nil`.
+    static func accountNarrowing(_ accountIds: [String]?) -> (String, [SQLValue]) {
+        guard let accountIds else { return ("", []) }
+        return (" AND debtor_account_id IN (" + Array(repeating: "?", count: accountIds.count).joined(separator: ", ") + ")",
+                accountIds.map { .text($0) })
     }
 
     /// What the archive holds per bank, from the running totals kept as messages are archived.

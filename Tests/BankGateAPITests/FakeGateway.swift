@@ -117,7 +117,7 @@ final class FakeGateway: PaymentGateway {
         return found
     }
 
-    func queue() async throws(GatewayError) -> QueueOverview {
+    func queue(accountIds: [String]?) async throws(GatewayError) -> QueueOverview {
         QueueOverview(countsByStatus: [.queued: 3, .completed: 7], banks: [
             QueueOverview.Bank(bankId: "sim", countsByStatus: [.queued: 3, .completed: 7],
                                oldestQueuedAgeMilliseconds: 12_500, circuit: "closed", inFlight: 1,

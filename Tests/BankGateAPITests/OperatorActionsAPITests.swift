@@ -94,6 +94,11 @@ final class OperatorActionsAPITests: XCTestCase {
             let badKind = try await client.call(.get, "/v1/bank-exchanges?kind=fax", token: TenantAPITests.acme)
             XCTAssertEqual(badKind.status, .badRequest)
             XCTAssertEqual((badKind.json["error"] as? [String: Any])?["field"] as? String, "kind")
+            // Answers with account data, errors too, may not be cached or sniffed (an outside check saw neither header).
+            for answer in [acme, shown, badKind] {
+                XCTAssertEqual(answer.headers[.cacheControl], "no-store")
+                XCTAssertEqual(answer.headers[HTTPField.Name("X-Content-Type-Options")!], "nosniff")
+            }
             let badFrom = try await client.call(.get, "/v1/bank-exchanges?from=yesterday", token: TenantAPITests.acme)
             XCTAssertEqual((badFrom.json["error"] as? [String: Any])?["field"] as? String, "from")
         }

@@ -125,6 +125,31 @@ final class TenantAPITests: XCTestCase {
         try await Application(router: router).test(.router) { client in try await test(client, runtime) }
     }
 
+    /// `GET /v1/queue` for a tenant's token counts that tenant's payments only (an outside check
+    /// saw a `payments:read` token of one tenant read the whole installation's queue).
+    func testTheQueueOfATenantsTokenCountsItsOwnPaymentsOnly() async throws {
+        try await withGateway { client, _ in
+            _ = try await Self.pay(client, Self.acme, from: "acc-a", key: "q-1")
+            _ = try await Self.pay(client, Self.acme, from: "acc-a2", key: "q-2")
+            _ = try await Self.pay(client, Self.beta, from: "acc-b", key: "q-3")
+            func queued(_ token: String) async throws -> Int? {
+                let answer = try await client.call(.get, "/v1/queue", token: token)
+                XCTAssertEqual(answer.status, .ok, "\(answer.json)")
+                return (answer.json["counts"] as? [String: Int])?["queued"]
+            }
+            let acmeQueued = try await queued(Self.acme)
+            let betaQueued = try await queued(Self.beta)
+            let clerkQueued = try await queued(Self.clerk)
+            XCTAssertEqual(acmeQueued, 2)
+            XCTAssertEqual(betaQueued, 1)
+            XCTAssertEqual(clerkQueued, 1, "the clerk reads acc-a only")
+            let beta = try await client.call(.get, "/v1/queue", token: Self.beta)
+            let bank = try XCTUnwrap((beta.json["banks"] as? [[String: Any]])?.first)
+            XCTAssertEqual(bank["bank_id"] as? String, "sim", "the bank of its account")
+            XCTAssertEqual(bank["archived_messages"] as? Int, 0, "not the installation's archive totals")
+        }
+    }
+
     func testPaymentsOfAnotherTenantAnswerExactlyAsMissingOnes() async throws {
         try await withGateway { client, _ in
             let paymentA = try await Self.pay(client, Self.acme, from: "acc-a", key: "a-1")

@@ -171,6 +171,67 @@ final class ConsoleBrowserTests: XCTestCase {
         XCTAssertEqual(ledger.count, 1, "the cancelled duplicate was never paid")
     }
 
+    /// What an outside check found: a `payments:write` token was offered Cancel on a held payment
+    /// (the API refuses it: only `operate` cancels a held one); the Approvals page showed "? / ?"
+    /// and no submitter; after sign-in a leaked refresh timer redrew pages that do not refresh.
+    func testButtonsFollowTheAPIApprovalsShowTheirCountAndOnlyRefreshingPagesRefresh() async throws {
+        let driver = try Self.browserDriver()
+        try await harness.start(extraConfig: """
+            [[approval_rules]]
+            name = "large"
+            currencies = ["EUR"]
+            amount_at_least = "1000.00"
+            approvals = 2
+
+            [[tokens]]
+            name = "writer"
+            token = "writer-token-0123456789"
+            scopes = ["payments:write", "payments:read"]
+
+            [[tokens]]
+            name = "approver"
+            token = "approver-token-0123456789"
+            scopes = ["payments:approve", "payments:read"]
+            """)
+        let body = GatewayHarness.payment(amount: "450.00")
+        let completedId = try await submit(body, key: "rules-1")
+        _ = try await harness.waitForPayment(completedId) { $0 == "completed" }
+        let heldId = try await submit(body, key: "rules-2")
+        _ = try await harness.waitForPayment(heldId) { $0 == "held" }
+        let largeId = try await submit(GatewayHarness.payment(amount: "5000.00"), key: "rules-3")
+        let approved = try await harness.call("POST", "/v1/payments/\(largeId)/approve", token: "approver-token-0123456789")
+        XCTAssertEqual(approved.status, 200, "\(approved.json)")
+
+        var steps = Steps()
+        steps.goto("http://127.0.0.1:\(harness.apiPort)/console")
+        steps.wait("!!document.querySelector('form.login')")
+        steps.signIn("writer-token-0123456789", landingPage: "queue")
+        steps.open("attention")
+        let writerCancels = steps.eval("document.querySelectorAll('button[data-action=cancel]').length")
+        let heldHeading = steps.eval("document.getElementById('held').textContent")
+        // A page that does not refresh is not drawn again by a timer left from the sign-in.
+        steps.open("payment/\(heldId)")
+        steps.eval("window.__drawnAt = document.body.dataset.rendered; window.__t0 = Date.now(); true")
+        steps.wait("Date.now() - window.__t0 > 17000", timeout: 30)
+        let redrawn = steps.eval("document.body.dataset.rendered !== window.__drawnAt")
+        steps.eval("[...document.querySelectorAll('#who button')].find(b => b.textContent === 'Sign out').click(); true")
+        steps.wait("!!document.querySelector('form.login')")
+        steps.signIn("approver-token-0123456789", landingPage: "queue")
+        steps.open("approvals")
+        let givenNeeded = steps.eval("document.querySelector('main tbody tr td:nth-child(5)')?.textContent")
+        let submittedBy = steps.eval("document.querySelector('main tbody tr td:nth-child(6)')?.textContent")
+
+        let result = try await driver.run(steps)
+        XCTAssertNil(result.failed, "the browser session failed: \(result.failed ?? "")")
+        XCTAssertEqual(result.errors, [], "the browser's console showed errors")
+        XCTAssertEqual(result.string(heldHeading), "Held (1)")
+        XCTAssertEqual(result.int(writerCancels), 0, "payments:write may not cancel a held payment: no button")
+        XCTAssertEqual(result.values.indices.contains(redrawn) ? result.values[redrawn] as? Bool : nil, false,
+                       "the payment page was redrawn by a refresh timer")
+        XCTAssertEqual(result.string(givenNeeded), "1 / 2")
+        XCTAssertEqual(result.string(submittedBy), "treasury")
+    }
+
     /// A token that is not valid stays on the sign-in page with the reason.
     func testAnInvalidTokenIsRefusedAtSignIn() async throws {
         let driver = try Self.browserDriver()

@@ -63,6 +63,16 @@ final class ExportImportCommandTests: XCTestCase {
         let twice = try await bankgate(["import", "--database", target, "--from", dump])
         XCTAssertEqual(twice.status, 1)
         XCTAssertTrue(twice.err.contains("already holds data"), twice.err)
+
+        // In the PostgreSQL pass: `audit verify` also takes the store's URL, as export and import do
+        // (an outside check was told "no database at postgres://…").
+        if case .postgres(let location) = PaymentStore.location(path: target) {
+            var url = "postgres://\(location.username)@\(location.host):\(location.port)/\(location.database)"
+            if let schema = location.schema { url += "?schema=\(schema)" }
+            let byURL = try await bankgate(["audit", "verify", "--database", url])
+            XCTAssertEqual(byURL.status, 0, byURL.err + byURL.out)
+            XCTAssertTrue(byURL.out.contains("intact"), byURL.out)
+        }
     }
 
     /// Exporting from a PostgreSQL schema no bankgate created says so, and leaves no schema behind

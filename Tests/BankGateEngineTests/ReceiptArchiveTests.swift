@@ -223,4 +223,33 @@ final class ReceiptArchiveTests: XCTestCase {
         XCTAssertEqual(audit.map(\.action), ["receipt_export.created", "receipt_export.started", "receipt_export.requeued", "receipt_export.started",
                                "receipt_export.ready"])
     }
+
+    /// The exporter runs as a singleton: stopped when its instance loses the lock, run again when it
+    /// takes it back. An outside check saw the second run return at once (its wake-up stream was
+    /// finished for good), which ended the whole daemon. It must run again and write what is asked.
+    func testTheExporterRunsAgainAfterItWasStopped() async throws {
+        try await store("HD001", bytes: Array("one".utf8))
+        let exports = ReceiptExportStore(sharing: payments)
+        let service = try ReceiptExportService(exports: exports, receipts: receipts, files: files,
+                                               directory: directory.appendingPathComponent("exports").path, accountIds: ["cmb-cny"],
+                                               clock: FixedClock(instant: t0), logger: Logger(label: "test"))
+        let first = Task { try await service.run() }
+        try await Task.sleep(for: .milliseconds(50))
+        first.cancel()
+        _ = try? await first.value
+
+        let second = Task { try await service.run() }
+        let queued = try await service.request(ReceiptExportRequest(accountIds: ["cmb-cny"], fromDate: "2026-12-01", toDate: "2026-12-31"),
+                                               requestedBy: "finance")
+        var found = try await exports.export(id: queued.id)
+        for _ in 0..<200 where found?.state != .ready {
+            try await Task.sleep(for: .milliseconds(25))
+            found = try await exports.export(id: queued.id)
+        }
+        let stillRunning = !second.isCancelled
+        second.cancel()
+        _ = try? await second.value
+        XCTAssertEqual(found?.state, .ready, "the second run wrote the export: \(String(describing: found))")
+        XCTAssertTrue(stillRunning)
+    }
 }

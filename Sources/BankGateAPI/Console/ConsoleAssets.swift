@@ -161,6 +161,22 @@ table.fields th { width: 240px; }
       h("thead", {}, h("tr", {}, columns.map(([label, , cls]) => h("th", { class: cls }, label)))),
       h("tbody", {}, rows.map((row) => h("tr", {}, columns.map(([, value, cls]) => h("td", { class: cls }, value(row)))))));
   }
+  // A value of the API as a reader sees it: objects as tables of their fields, lists of objects
+  // as tables, nothing as a dash; never raw JSON.
+  function readable(value) {
+    if (value === null || value === undefined || value === "") return "—";
+    if (Array.isArray(value)) {
+      if (value.length === 0) return "none";
+      if (typeof value[0] !== "object" || value[0] === null) return value.join(", ");
+      const keys = [...new Set(value.flatMap((item) => Object.keys(item || {})))];
+      return table(keys.map((key) => [key.replace(/_/g, " "), (item) => readable((item || {})[key])]), value, "none");
+    }
+    if (typeof value === "object") {
+      return h("table", { class: "fields" }, h("tbody", {}, Object.entries(value).map(([key, inner]) =>
+        h("tr", {}, h("th", {}, key.replace(/_/g, " ")), h("td", {}, readable(inner))))));
+    }
+    return String(value);
+  }
   function age(seconds) {
     if (seconds === null || seconds === undefined) return "—";
     if (seconds < 60) return seconds + " s";
@@ -360,8 +376,10 @@ table.fields th { width: 240px; }
     const buttons = [];
     if (has("operate") && (payment.status === "failed")) buttons.push(actionButton("Retry", `/v1/payments/${id}/retry`));
     if (has("operate") && payment.status === "held") buttons.push(actionButton("Release", `/v1/payments/${id}/release`));
-    if (has("operate", "payments:write") && ["held", "queued", "scheduled", "pending_approval", "received"].includes(payment.status))
-      buttons.push(actionButton("Cancel", `/v1/payments/${id}/cancel`, { danger: true }));
+    // A held payment is cancelled by an operator only; the others also with payments:write (the API's rule).
+    const cancellable = payment.status === "held" ? has("operate")
+      : has("operate", "payments:write") && ["queued", "scheduled", "pending_approval", "received"].includes(payment.status);
+    if (cancellable) buttons.push(actionButton("Cancel", `/v1/payments/${id}/cancel`, { danger: true }));
     return h("span", { class: "actions" }, buttons);
   }
 
@@ -396,6 +414,8 @@ table.fields th { width: 240px; }
       ["Status", badge(payment.status)], ["Debtor account", payment.debtor_account],
       ["Amount", payment.amount + " " + payment.currency],
       ["Creditor", [(payment.creditor || {}).name, " · ", (payment.creditor || {}).account]],
+      ["Creditor bank", (payment.creditor || {}).bank_code],
+      ["Remittance", payment.remittance_info],
       ["End-to-end id", payment.end_to_end_id], ["Batch", payment.batch_id], ["Attempts", payment.attempts],
       ["Bank status", [payment.bank_status, payment.reason_code, payment.reason_text].filter(Boolean).join(" ")],
       ["Last error", payment.last_error], ["Hold reason", payment.hold_reason],
@@ -432,8 +452,8 @@ table.fields th { width: 240px; }
         ["Debtor account", (a) => a.debtor_account],
         ["Amount", (a) => a.amount + " " + a.currency, "num"],
         ["Creditor", (a) => (a.creditor || {}).name],
-        ["Given / needed", (a) => ((a.approval || {}).given ?? "?") + " / " + ((a.approval || {}).needed ?? "?")],
-        ["Submitted by", (a) => (a.approval || {}).submitted_by],
+        ["Given / needed", (a) => (a.approvals || []).length + " / " + (a.approvals_needed ?? "?")],
+        ["Submitted by", (a) => a.submitted_by],
         ["", (a) => h("span", {},
           actionButton("Approve", `/v1/payments/${encodeURIComponent(a.payment_id || a.id)}/approve`),
           " ", actionButton("Reject", `/v1/payments/${encodeURIComponent(a.payment_id || a.id)}/reject`, { danger: true }))],
@@ -460,7 +480,7 @@ table.fields th { width: 240px; }
             row("Oldest queued", bank.oldest_queued_at ? when(bank.oldest_queued_at) + " (" + age(bank.oldest_queued_age_seconds) + ")" : "—"),
             row("Oldest unknown", bank.oldest_unknown_at ? when(bank.oldest_unknown_at) + " (" + age(bank.oldest_unknown_age_seconds) + ")" : "—"),
             Object.entries(bank).filter(([key]) => !known.includes(key)).map(([key, value]) =>
-              row(key.replace(/_/g, " "), value !== null && typeof value === "object" ? JSON.stringify(value) : value)))))),
+              row(key.replace(/_/g, " "), readable(value))))))),
     );
   }
 
@@ -493,7 +513,8 @@ table.fields th { width: 240px; }
     const statements = await api("GET", `/v1/accounts/${id}/statements?limit=20`);
     const list = statements.statements || [];
     // Reconciliation of one day: the day asked for, else the latest statement's.
-    const date = args[1] || (list.find((s) => s.date) || {}).date;
+    let date = (list.find((s) => s.date) || {}).date;
+    try { if (args[1]) date = decodeURIComponent(args[1]); } catch { /* a malformed date in the address: the latest */ }
     const reconciliation = date ? await api("GET", `/v1/accounts/${id}/reconciliation?date=${encodeURIComponent(date)}`) : null;
     show(
       h("h1", {}, "Account ", account),
@@ -501,7 +522,7 @@ table.fields th { width: 240px; }
       reconciliation === null ? h("p", { class: "muted" }, "No statement yet, nothing to reconcile.") :
         h("table", { class: "fields" }, h("tbody", {}, Object.entries(reconciliation).map(([key, value]) => h("tr", {},
           h("th", {}, key.replace(/_/g, " ")),
-          h("td", {}, value !== null && typeof value === "object" ? JSON.stringify(value) : value ?? "—"))))),
+          h("td", {}, readable(value)))))),
       h("h2", {}, "Statements"),
       table([
         ["Statement", (s) => s.id, "mono"], ["Date", (s) => link(`#/account/${id}/${encodeURIComponent(s.date)}`, s.date)],
@@ -570,8 +591,9 @@ table.fields th { width: 240px; }
         return;
       }
       sessionStorage.setItem(tokenKey, token);
-      location.hash = "#/" + (firstPage() || { id: "queue" }).id;
-      render();
+      const target = "#/" + (firstPage() || { id: "queue" }).id;
+      // Changing the hash renders (hashchange); render here only when it does not change.
+      if (location.hash === target) render(); else location.hash = target;
     };
     show(h("form", { class: "login", onsubmit: submit },
       h("h1", {}, "Sign in"),
@@ -580,10 +602,18 @@ table.fields th { width: 240px; }
       h("label", {}, "API token", h("input", { name: "token", type: "password", autocomplete: "off", autofocus: true })),
       h("p", {}, h("button", { type: "submit" }, "Sign in"))));
   }
-  function signOut() {
+  function stopRefreshing() {
+    clearInterval(state.timer);
+    state.timer = null;
+  }
+  function forgetToken() {
+    stopRefreshing();
     sessionStorage.removeItem(tokenKey);
     state.token = null;
     state.who = null;
+  }
+  function signOut() {
+    forgetToken();
     location.hash = "#/";
     loginPage();
   }
@@ -598,8 +628,11 @@ table.fields th { width: 240px; }
       h("button", { class: "secondary", onclick: signOut }, "Sign out"));
   }
 
+  // Renders the page the hash names. Each render has a number: a render overtaken by a later one
+  // (a refresh tick, a hash change, an action) sets no timer, so at most one refresh timer runs.
   async function render() {
-    clearInterval(state.timer);
+    stopRefreshing();
+    const generation = (state.generation = (state.generation || 0) + 1);
     if (!state.token) { loginPage(); return; }
     try {
       if (!state.who) state.who = await api("GET", "/v1/whoami");
@@ -620,10 +653,14 @@ table.fields th { width: 240px; }
     }
     try {
       await page.render(args);
+      if (generation !== state.generation) return;
       document.body.dataset.page = name;
       document.body.dataset.rendered = String(Date.now());
       if (page.refresh) state.timer = setInterval(() => { if (!document.querySelector("[data-armed='1']")) render(); }, page.refresh * 1000);
     } catch (error) {
+      if (generation !== state.generation) return;
+      // A token revoked or changed since sign-in (a configuration reload): back to sign-in.
+      if (error.status === 401) { forgetToken(); loginPage("The token was refused; sign in again."); return; }
       show(h("h1", {}, page.title || name), notice("Could not load this page: " + error.message + " (" + error.code + ")", true));
       document.body.dataset.page = name;
       document.body.dataset.failed = error.code || "error";

@@ -12,8 +12,9 @@ extension APIEndpoints {
     static let maxEventPage = 1000
 
     func queue(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        _ = try auth.authorize(request, anyOf: [.operate, .paymentsRead])
-        let overview = try await gateway.queue()
+        let client = try auth.authorize(request, anyOf: [.operate, .paymentsRead])
+        // A token limited to some accounts (a tenant's) sees the queue of those accounts only.
+        let overview = try await gateway.queue(accountIds: readableAccounts(client))
         var writer = JSONWriter(capacity: 1024)
         writer.queue(overview)
         return APIResponse.json(.ok, writer)

@@ -43,9 +43,12 @@ public final class ReceiptExportService: Service, Sendable {
     let limits: Limits
     let clock: any WallClock
     let logger: Logger
-    private let wakeUps: AsyncStream<Void>
-    private let wake: AsyncStream<Void>.Continuation
+    /// Wakes the exporter when an export is asked for. A signal, not a stream: the exporter may
+    /// run again after it stopped (a singleton that lost its lock and took it again).
+    private let wake = WakeSignal()
     private let stopping = Atomic<Bool>(false)
+    /// How long the exporter sleeps when nothing wakes it (it looks for queued exports then too).
+    static let idleMilliseconds = 60_000
     /// How often a running export's progress is written to the store.
     let progressIntervalMilliseconds: Int
 
@@ -66,7 +69,6 @@ public final class ReceiptExportService: Service, Sendable {
         self.clock = clock
         self.logger = logger
         self.progressIntervalMilliseconds = progressIntervalMilliseconds
-        (wakeUps, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
     // MARK: - What the API asks
@@ -113,7 +115,7 @@ public final class ReceiptExportService: Service, Sendable {
             let record = try await exports.create(accountIds: accounts, fromDate: from, toDate: to, receiptCount: count,
                                                   requestedBy: requestedBy, at: clock.now())
             logger.info("receipt export queued", metadata: ["export": "\(record.id)", "receipts": "\(count)", "by": "\(requestedBy)"])
-            wake.yield()
+            wake.signal()
             return record
         } catch {
             throw GatewayError(storeError: error)
@@ -159,7 +161,10 @@ public final class ReceiptExportService: Service, Sendable {
 
     /// Queues again what a crash left running, then runs each queued export in turn, waking when
     /// one is asked for; a graceful shutdown stops the one running (queued again) and ends it.
+    /// It may run again after it stopped (an outside check saw an instance exit when its singleton
+    /// exporter, stopped by a lost lock, was started again and returned at once).
     public func run() async throws {
+        stopping.store(false, ordering: .releasing)
         do {
             let requeued = try await exports.requeueRunning(reason: "interrupted (bankgate stopped while it ran): run again",
                                                             at: clock.now())
@@ -167,12 +172,12 @@ public final class ReceiptExportService: Service, Sendable {
         } catch {
             logger.error("receipt exports left running could not be queued again", metadata: ["error": "\(error)"])
         }
-        wake.yield()
         await withTaskCancellationHandler {
             await withGracefulShutdownHandler {
-                for await _ in wakeUps {
+                while !stopping.load(ordering: .acquiring) {
                     await runQueued()
                     if stopping.load(ordering: .acquiring) { break }
+                    await wake.wait(milliseconds: Self.idleMilliseconds)
                 }
             } onGracefulShutdown: {
                 self.stop()
@@ -184,7 +189,7 @@ public final class ReceiptExportService: Service, Sendable {
 
     private func stop() {
         stopping.store(true, ordering: .releasing)
-        wake.finish()
+        wake.signal()
     }
 
     /// Runs every queued export, oldest first, until none waits (or the service stops).

@@ -45,7 +45,9 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
         }
         var host = String(authority)
         var port = 5432
-        if let colon = authority.lastIndex(of: ":"), let number = Int(authority[authority.index(after: colon)...]) {
+        // `host:port`; a bracketed IPv6 address keeps its colons.
+        if let colon = authority.lastIndex(of: ":"), !authority[colon...].contains("]") {
+            guard let number = Int(authority[authority.index(after: colon)...]) else { return nil }
             host = String(authority[..<colon])
             port = number
         }

@@ -4,12 +4,15 @@ public import BankGateCore
 /// each account's last statement arrived, and how many events the webhooks still have to deliver.
 /// Read-only, for `GET /v1/queue` and the gauges of `GET /metrics`.
 extension PaymentStore {
-    /// Per bank, when the oldest payment now `unknown` became so (its last change).
-    public func oldestUnknown() async throws -> [String: Timestamp] {
-        try await database.read { db in
+    /// Per bank, when the oldest payment now `unknown` became so (its last change); `accountIds`
+    /// narrows it to those accounts' payments.
+    public func oldestUnknown(accountIds: [String]? = nil) async throws -> [String: Timestamp] {
+        if accountIds?.isEmpty == true { return [:] }
+        let (narrowing, arguments) = Self.accountNarrowing(accountIds)
+        return try await database.read { db in
             var oldest: [String: Timestamp] = [:]
             for (bank, at) in try db.query(
-                "SELECT bank_id, MIN(updated_at) AS oldest FROM payments WHERE status = 'unknown' GROUP BY bank_id", [], {
+                "SELECT bank_id, MIN(updated_at) AS oldest FROM payments WHERE status = 'unknown'\(narrowing) GROUP BY bank_id", arguments, {
                     try ($0.text("bank_id"), Timestamp(milliseconds: $0.int("oldest")))
                 }) {
                 oldest[bank] = at

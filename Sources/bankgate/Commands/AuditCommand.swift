@@ -22,7 +22,7 @@ struct AuditCommand: AsyncParsableCommand {
         @Option(name: .customLong("config"), help: ArgumentHelp("Read the trail of this configuration's data directory.", valueName: "file"))
         var configPath: String?
 
-        @Option(help: ArgumentHelp("Read the trail of this database file instead.", valueName: "path"))
+        @Option(help: ArgumentHelp("Read the trail of this database instead: a SQLite file, or a postgres:// URL.", valueName: "path-or-url"))
         var database: String?
 
         @Flag(help: "Read the trail of `bankgate serve --demo` (its data directory under the current folder).")
@@ -31,7 +31,11 @@ struct AuditCommand: AsyncParsableCommand {
         func open() throws(OperatorFailure) -> StoreConnection {
             let location: StoreLocation
             if let database {
-                location = PaymentStore.location(path: database)
+                // A file, or a PostgreSQL URL (as `export` and `import` take it).
+                guard let named = StoreLocation(databaseArgument: database) else {
+                    throw OperatorFailure(message: "--database: not a PostgreSQL URL: \(database)", exitCode: OperatorFailure.usage)
+                }
+                location = named
             } else if demo {
                 do {
                     location = try StoreLocation(configuration: BankGateConfiguration.load(

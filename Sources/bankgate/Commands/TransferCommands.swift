@@ -103,14 +103,10 @@ struct TransferStoreOptions: ParsableArguments {
 
     func location() throws(OperatorFailure) -> StoreLocation {
         if let database {
-            guard database.hasPrefix("postgres://") || database.hasPrefix("postgresql://") else {
-                return PaymentStore.location(path: database)
-            }
-            guard var location = PostgresLocation(url: database) else {
+            guard let location = StoreLocation(databaseArgument: database) else {
                 throw OperatorFailure(message: "--database: not a PostgreSQL URL: \(database)", exitCode: OperatorFailure.usage)
             }
-            if location.password == nil { location.password = ProcessInfo.processInfo.environment["PGPASSWORD"] }
-            return .postgres(location)
+            return location
         }
         do {
             return try StoreLocation(configuration: BankGateConfiguration.load(path: configPath ?? ""))
