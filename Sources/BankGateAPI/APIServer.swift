@@ -46,6 +46,8 @@ public enum APIServer {
     ///   - maxBodyBytes: the largest request body accepted (`413 payload_too_large` above).
     ///   - clock: today's date for validating requested execution dates.
     ///   - access: the tokens in force when a reload may replace them (`tokens` and `tenants` are then unused).
+    ///   - strictTransportSecurity: the API answers over TLS: every answer tells browsers to use
+    ///     HTTPS only (`Strict-Transport-Security`).
     public static func makeRouter(gateway: any PaymentGateway, reports: (any AccountReporting)? = nil,
                                   statementPulls: StatementPullService? = nil, receipts: ReceiptDesk? = nil,
                                   keys: (any SigningKeyAdministration)? = nil,
@@ -57,12 +59,12 @@ public enum APIServer {
                                   visibility: APIVisibility? = nil,
                                   tokens: [TokenConfig], tenants: TenantDirectory = TenantDirectory(),
                                   maxBodyBytes: Int, clock: any WallClock = SystemClock(),
-                                  access: LiveAccess? = nil) -> Router<APIRequestContext> {
+                                  access: LiveAccess? = nil, strictTransportSecurity: Bool = false) -> Router<APIRequestContext> {
         let router = Router(context: APIRequestContext.self)
         // Issue 12: outermost, so that every answer, errors too, echoes the request's id.
         router.add(middleware: RequestIdMiddleware<APIRequestContext>())
         // Outside the error middleware too, so that error answers are not cached either.
-        router.add(middleware: NoStoreMiddleware<APIRequestContext>())
+        router.add(middleware: NoStoreMiddleware<APIRequestContext>(strictTransportSecurity: strictTransportSecurity))
         // First, so that it wraps every route and the not-found answer.
         router.add(middleware: APIErrorMiddleware<APIRequestContext>())
         if let visibility { router.add(middleware: IntakeMetricsMiddleware<APIRequestContext>(metrics: visibility.metrics)) }

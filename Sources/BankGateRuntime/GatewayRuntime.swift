@@ -205,7 +205,7 @@ public struct GatewayRuntime: Sendable {
                                          visibility: APIVisibility(metrics: metrics.visibility.metrics, metricsPublic: server.metricsPublic,
                                                                    exposition: { [metrics] in await metrics.scrape() }),
                                          tokens: configuration.tokens, tenants: configuration.tenantDirectory,
-                                         maxBodyBytes: server.maxBodyBytes, access: access),
+                                         maxBodyBytes: server.maxBodyBytes, access: access, strictTransportSecurity: apiTLS != nil),
             server: APIServer.httpServer(policy: policy, gate: connections, tls: apiTLS),
             configuration: ApplicationConfiguration(address: .hostname(server.host, port: server.port), serverName: "bankgate"),
             onServerRunning: { channel in
