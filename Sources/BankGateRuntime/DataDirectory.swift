@@ -62,7 +62,7 @@ public enum DataDirectory {
         }
         guard access(folder, W_OK | X_OK) == 0 else {
             return Problem(what: "\(folder) is not writable by this user\(suffix)",
-                           fix: creating == nil ? "chown -R bankgate: \(folder)" : "create \(creating!) as root and chown bankgate: it")
+                           fix: creating.map { "create \($0) as root and chown bankgate: it" } ?? "chown -R bankgate: \(folder)")
         }
         return nil
     }
