@@ -50,6 +50,9 @@ public struct ScheduleConfig: Sendable, Hashable {
     /// `grace_minutes`: how long after its time a missed occurrence (the gateway was down) still runs.
     public var graceMinutes: Int
 
+    /// Every account the plan names: its `accounts`, or a sweep's paying and receiving accounts.
+    public var namedAccounts: [String] { accounts + [fromAccount, toAccount].compactMap { $0 } }
+
     public init(name: String, kind: Kind, times: PlanTimes, accounts: [String] = [], fromAccount: String? = nil,
                 toAccount: String? = nil, target: Money? = nil, direction: SweepDirection = .above, graceMinutes: Int = 60) {
         self.name = name

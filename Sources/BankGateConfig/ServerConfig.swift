@@ -1,3 +1,4 @@
+import BankGateCore
 /// `[server]`: where the HTTP API listens and where bankgate keeps its data.
 public struct ServerConfig: Sendable {
     /// Address to bind, without brackets for IPv6 (`127.0.0.1`, `::1`, `0.0.0.0`, a host name).
@@ -141,7 +142,7 @@ public struct ServerConfig: Sendable {
         server.metricsPublic = reader.bool("metrics_public", default: false)
         server.shutdownGraceSeconds = reader.integer("shutdown_grace_seconds", default: defaultShutdownGraceSeconds, range: 1...3_600)
         if let database = reader.string("database", required: false) {
-            if let problem = postgresURLProblem(database.value) {
+            if let problem = PostgresLocation.problem(url: database.value) {
                 reader.report("database", problem, line: database.line)
             } else {
                 server.database = database.value
@@ -157,41 +158,6 @@ public struct ServerConfig: Sendable {
         server.leaseSeconds = reader.integer("lease_seconds", default: 30, range: 2...3_600)
         return server
     }
-}
-
-/// What is wrong with `url` as the store's PostgreSQL URL, or `nil`: the scheme, a host, a port
-/// that is a number (when given), a database name and a `schema` that is a plain name (when
-/// given) — what the store itself accepts, so that the daemon never starts on a URL it misreads.
-func postgresURLProblem(_ url: String) -> String? {
-    let shape = "must be a PostgreSQL URL such as postgres://bankgate@127.0.0.1:5432/bankgate (leave it out for SQLite)"
-    let rest: Substring
-    if url.hasPrefix("postgres://") { rest = url.dropFirst("postgres://".count) }
-    else if url.hasPrefix("postgresql://") { rest = url.dropFirst("postgresql://".count) }
-    else { return shape }
-    guard let slash = rest.firstIndex(of: "/") else { return shape }
-    let authority = rest[..<slash].split(separator: "@").last ?? ""
-    let path = rest[rest.index(after: slash)...]
-    let database = path.prefix { $0 != "?" }
-    guard !authority.isEmpty, !authority.hasPrefix(":"), !database.isEmpty else { return shape }
-    if !authority.hasPrefix("["), let colon = authority.lastIndex(of: ":") {
-        let port = authority[authority.index(after: colon)...]
-        guard let number = Int(port), (1...65_535).contains(number) else {
-            return "has the port \"\(port)\": a port is a number from 1 to 65535"
-        }
-    }
-    let query = path.drop { $0 != "?" }.dropFirst()
-    for pair in query.split(separator: "&") {
-        let field = pair.split(separator: "=", maxSplits: 1)
-        guard field.count == 2, field[0] == "schema" else { continue }
-        let schema = field[1]
-        let lower = UInt8(ascii: "a")...UInt8(ascii: "z"), digit = UInt8(ascii: "0")...UInt8(ascii: "9")
-        let plain = schema.utf8.count <= 63 && schema.utf8.first.map { lower.contains($0) || $0 == UInt8(ascii: "_") } == true
-            && schema.utf8.allSatisfy { lower.contains($0) || digit.contains($0) || $0 == UInt8(ascii: "_") }
-        guard plain else {
-            return "has the schema \"\(schema)\": a schema is a plain name (lowercase letters, digits and _, not starting with a digit, at most 63)"
-        }
-    }
-    return nil
 }
 
 /// Parses `listen`: `host:port`, with IPv6 addresses in brackets (`[::1]:8080`).

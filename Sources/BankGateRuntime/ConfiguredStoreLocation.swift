@@ -1,3 +1,4 @@
+public import BankGateCore
 public import BankGateConfig
 public import BankGateStore
 import Foundation

@@ -1,3 +1,4 @@
+import BankGateCore
 import BankGateStore
 import BankGateTestSupport
 import Foundation

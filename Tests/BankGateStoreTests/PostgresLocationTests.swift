@@ -1,5 +1,5 @@
 import XCTest
-@testable import BankGateStore
+@testable import BankGateCore
 
 /// Reading a `postgres://` URL: what the daemon and the tools connect to.
 final class PostgresLocationTests: XCTestCase {

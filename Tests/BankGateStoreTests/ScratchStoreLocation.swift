@@ -1,3 +1,4 @@
+import BankGateCore
 import BankGateTestSupport
 import Foundation
 @testable import BankGateStore

@@ -25,8 +25,7 @@ extension APIEndpoints {
 
     /// Whether `client` may see and run `plan` (see the extension's doc).
     static func mayUse(_ plan: ScheduleConfig, _ client: TokenAuthenticator.Client) -> Bool {
-        let named = plan.accounts + [plan.fromAccount, plan.toAccount].compactMap { $0 }
-        guard named.allSatisfy({ client.access.mayRead($0) }) else { return false }
+        guard plan.namedAccounts.allSatisfy({ client.access.mayRead($0) }) else { return false }
         return plan.fromAccount.map { client.access.mayPay(from: $0) } ?? true
     }
 
@@ -112,8 +111,7 @@ extension APIEndpoints {
         let definition = try RequestBodyReader.parse(body, with: ScheduleDefinition.toml(json:))
         let overview = try await service.createPlan(definition: definition, actor: client.name) { plan throws(GatewayError) in
             try Self.checkMayMakePayments(plan, client)
-            let named = plan.accounts + [plan.fromAccount, plan.toAccount].compactMap { $0 }
-            if let foreign = named.first(where: { !client.access.mayRead($0) }) {
+            if let foreign = plan.namedAccounts.first(where: { !client.access.mayRead($0) }) {
                 // Answered as the configuration's check answers an account that does not exist.
                 let field = foreign == plan.fromAccount ? "from_account" : foreign == plan.toAccount ? "to_account" : "accounts"
                 throw GatewayError(.validation, code: .invalidValue, message: "no [[accounts]] entry has id \"\(foreign)\"", field: field)

@@ -1,3 +1,4 @@
+public import BankGateCore
 import Foundation
 import Synchronization
 

@@ -1,3 +1,4 @@
+public import BankGateCore
 import BankGateCrypto
 import Logging
 import NIOCore

@@ -18,17 +18,35 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
         self.schema = schema
     }
 
-    /// Reads a `postgres://` (or `postgresql://`) URL; `nil` when it is not one.
+    /// Reads a `postgres://` (or `postgresql://`) URL; `nil` when it is not one this store can use
+    /// (see ``problem(url:)`` for why).
     public init?(url: String) {
+        guard case .success(let location) = Self.parse(url) else { return nil }
+        self = location
+    }
+
+    /// What is wrong with `url` as a store's URL, in words for a configuration error; `nil` when
+    /// it can be used. The configuration check and the daemon read URLs with this one parser.
+    public static func problem(url: String) -> String? {
+        if case .failure(let problem) = parse(url) { return problem.text }
+        return nil
+    }
+
+    private struct Problem: Error { var text: String }
+
+    private static func parse(_ url: String) -> Result<PostgresLocation, Problem> {
+        let shape = Problem(text: "must be a PostgreSQL URL such as postgres://bankgate@127.0.0.1:5432/bankgate (leave it out for SQLite)")
         let scheme: Substring
-        if url.hasPrefix("postgres://") { scheme = "postgres://" } else if url.hasPrefix("postgresql://") { scheme = "postgresql://" } else { return nil }
+        if url.hasPrefix("postgres://") { scheme = "postgres://" } else if url.hasPrefix("postgresql://") { scheme = "postgresql://" } else {
+            return .failure(shape)
+        }
         var rest = url.dropFirst(scheme.count)
         var query: Substring = ""
         if let mark = rest.firstIndex(of: "?") {
             query = rest[rest.index(after: mark)...]
             rest = rest[..<mark]
         }
-        guard let slash = rest.firstIndex(of: "/") else { return nil }
+        guard let slash = rest.firstIndex(of: "/") else { return .failure(shape) }
         let database = rest[rest.index(after: slash)...]
         var authority = rest[..<slash]
         var username = "postgres"
@@ -47,18 +65,25 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
         var port = 5432
         // `host:port`; a bracketed IPv6 address keeps its colons.
         if let colon = authority.lastIndex(of: ":"), !authority[colon...].contains("]") {
-            guard let number = Int(authority[authority.index(after: colon)...]) else { return nil }
+            let text = authority[authority.index(after: colon)...]
+            guard let number = Int(text), (1...65535).contains(number) else {
+                return .failure(Problem(text: "has the port \"\(text)\": a port is a number from 1 to 65535"))
+            }
             host = String(authority[..<colon])
             port = number
         }
-        guard !host.isEmpty, !database.isEmpty, !username.isEmpty, (1...65535).contains(port) else { return nil }
+        guard !host.isEmpty, !database.isEmpty, !username.isEmpty else { return .failure(shape) }
         var schema: String?
         for pair in query.split(separator: "&") {
             let field = pair.split(separator: "=", maxSplits: 1)
             if field.count == 2, field[0] == "schema" { schema = String(field[1]) }
         }
-        if let schema, !PostgresLocation.isPlainName(schema) { return nil }
-        self.init(host: host, port: port, username: username, password: password, database: String(database), schema: schema)
+        if let schema, !PostgresLocation.isPlainName(schema) {
+            return .failure(Problem(text: "has the schema \"\(schema)\": a schema is a plain name (lowercase letters, digits and _, "
+                                    + "not starting with a digit, at most 63)"))
+        }
+        return .success(PostgresLocation(host: host, port: port, username: username, password: password, database: String(database),
+                                         schema: schema))
     }
 
     /// The same server and database with another schema.
@@ -75,7 +100,7 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
 
     /// Whether `name` is a lower-case identifier PostgreSQL needs no quotes for (all the store
     /// accepts as a schema name, so it can be written into `SET search_path` as is).
-    static func isPlainName(_ name: String) -> Bool {
+    public static func isPlainName(_ name: String) -> Bool {
         guard let first = name.utf8.first, (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(first) || first == UInt8(ascii: "_"),
               name.utf8.count <= 63 else { return false }
         return name.utf8.allSatisfy { (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || $0 == UInt8(ascii: "_") }
