@@ -1,4 +1,4 @@
-public import BankGateAPI
+import BankGateAPI
 import BankGateAdapters
 public import BankGateConfig
 import BankGateCore
@@ -19,33 +19,41 @@ public enum ConfigurationReloadOutcome: Sendable, Equatable {
 /// The configuration in force, and reloads of its file as a whole: the file is read and checked
 /// entirely; when it is invalid, or changes what only a restart can change, nothing of it is
 /// applied, the error is logged, audited (`config.reload_refused`) and shown by
-/// `GET /v1/configuration`. When it is valid, it is audited (`config.reloaded`), then the intake's
-/// rules are replaced in one step, the alert rules in one step, the schedules' plans in one step, then the API's tokens (with their
-/// scopes, account restrictions and rate limits) in one step.
+/// `GET /v1/configuration`. When it is valid, it is audited (`config.reloaded`), then applied.
 ///
-/// Live: `[[tokens]]`, `[payment_controls]`, `[[limits]]`, `[[approval_rules]]`, `[approvals]`,
-/// `[[alerts]]`, `[[schedules]]`. At the next start only: `[server]`, `[[banks]]`, `[[accounts]]`, `[[keys]]`,
-/// `[dispatch]`, `[[tenants]]`, `[[calendars]]`, `[logging]` (the dispatcher's lanes and transports, the accounts the services
-/// hold and the store's tenant marks are built from them at start).
+/// - `[[tokens]]`, `[payment_controls]`, `[[limits]]`, `[[approval_rules]]`, `[approvals]`,
+///   `[[alerts]]`, `[[schedules]]` alone: replaced in place, each in one step, the tokens last.
+/// - `[[banks]]`, `[[accounts]]`, `[[keys]]`, `[[tenants]]`, `[[calendars]]`: a new generation of
+///   bank connections, engine and jobs is built from the whole file beside the running one (a bank
+///   that cannot be set up, a key that cannot sign, refuse the reload whole), then the running one
+///   is shut down gracefully — its sends in flight finish and record their answer — and the new
+///   one starts (``GenerationRunner``). The API keeps listening; a payment taken meanwhile is
+///   durable and sent by the new generation. A bank or account that leaves the file (or an account
+///   that moves to another bank) while payments of it are not final refuses the reload: they would
+///   have no lane.
+/// - `[server]`, `[dispatch]`, `[logging]`: only at the next start (the listener, the store and
+///   the log are made from them).
 public final class ConfigurationReloader: Sendable {
     private let running: Mutex<BankGateConfiguration>
     /// What the file's relative paths were resolved against at start (`nil`: the file's folder).
     private let baseDirectory = Mutex<String?>(nil)
     let access: LiveAccess
-    let engine: GatewayEngine
-    let alerts: AlertService
-    let schedules: ScheduleService
+    let generations: GenerationRunner
+    /// Builds a generation from a configuration (throws what makes it unusable).
+    let rebuild: @Sendable (BankGateConfiguration) throws -> GatewayGeneration
+    let metrics: MetricsExposition
     let store: PaymentStore
     let clock: any WallClock
     let logger: Logger
 
-    init(configuration: BankGateConfiguration, access: LiveAccess, engine: GatewayEngine, alerts: AlertService,
-         schedules: ScheduleService, store: PaymentStore, clock: any WallClock, logger: Logger) {
+    init(configuration: BankGateConfiguration, access: LiveAccess, generations: GenerationRunner,
+         rebuild: @escaping @Sendable (BankGateConfiguration) throws -> GatewayGeneration, metrics: MetricsExposition,
+         store: PaymentStore, clock: any WallClock, logger: Logger) {
         running = Mutex(configuration)
         self.access = access
-        self.engine = engine
-        self.alerts = alerts
-        self.schedules = schedules
+        self.generations = generations
+        self.rebuild = rebuild
+        self.metrics = metrics
         self.store = store
         self.clock = clock
         self.logger = logger
@@ -79,22 +87,88 @@ public final class ConfigurationReloader: Sendable {
                                 + "(systemctl restart bankgate); nothing of the file was applied", path: path, at: now,
                                 restartRequired: restart)
         }
+        let rebuilt = Self.sectionsNeedingNewGeneration(from: current, to: fresh)
+        var next: GatewayGeneration?
+        if !rebuilt.isEmpty {
+            do {
+                try await checkNothingUnfinishedIsOrphaned(from: current, to: fresh)
+            } catch {
+                return await refuse("\(error); nothing of the file was applied", path: path, at: now)
+            }
+            do {
+                next = try rebuild(fresh)
+            } catch {
+                return await refuse("\(error); nothing of the file was applied", path: path, at: now)
+            }
+        }
         let fingerprint = ConfigurationFingerprint(fresh)
         do {
             try await store.appendAudit(at: now, actor: "system", action: "config.reloaded", subject: ("config", path),
-                                        details: fingerprint.details)
+                                        details: fingerprint.details + (rebuilt.isEmpty ? "" : "; rebuilt for \(rebuilt.joined(separator: ", "))"))
         } catch {
             return await refuse("the reload cannot be audited: \(error)", path: path, at: now)
         }
-        engine.replaceIntakeRules(from: fresh)
-        alerts.replaceRules(fresh.alerts)
-        schedules.replacePlans(fresh.schedules)
-        access.replace(tokens: fresh.tokens, tenants: current.tenantDirectory,
+        if let next {
+            if CanonicalText.of(current.tenants) != CanonicalText.of(fresh.tenants) {
+                let directory = fresh.tenantDirectory
+                do {
+                    _ = try await store.assignTenants(directory.isPartitioned ? directory.tenantOfAccount : [:], at: now)
+                } catch {
+                    return await refuse("the accounts' tenants cannot be recorded: \(error)", path: path, at: now)
+                }
+            }
+            metrics.replaceConfigured(bankIds: fresh.banks.map(\.id), accountIds: fresh.accounts.map(\.id))
+            logger.notice("configuration reload: switching to the rebuilt banks and accounts; sends in flight finish first",
+                          metadata: ["file": "\(path)", "changed": "\(rebuilt.joined(separator: ","))"])
+            guard await generations.switchTo(next) else {
+                return await refuse("the daemon is stopping", path: path, at: now)
+            }
+        } else {
+            let generation = generations.current
+            generation.engine.replaceIntakeRules(from: fresh)
+            generation.alerts.replaceRules(fresh.alerts)
+            generation.schedules.replacePlans(fresh.schedules)
+        }
+        access.replace(tokens: fresh.tokens, tenants: fresh.tenantDirectory,
                        state: ConfigurationState(path: path, sha256: fingerprint.sha256, loadedAt: now, lastReloadAt: now))
         running.withLock { $0 = fresh }
         logger.notice("configuration reloaded", metadata: ["file": "\(path)", "sha256": "\(fingerprint.sha256 ?? "-")",
-                                                           "tokens": "\(fresh.tokens.count)"])
+                                                           "tokens": "\(fresh.tokens.count)", "banks": "\(fresh.banks.count)",
+                                                           "accounts": "\(fresh.accounts.count)",
+                                                           "rebuilt": "\(rebuilt.isEmpty ? "none" : rebuilt.joined(separator: ","))"])
         return .applied(sha256: fingerprint.sha256)
+    }
+
+    /// Refuses a file that drops a bank, drops an account or moves an account to another bank
+    /// while payments of it are not final: nothing would send them or ask the bank about them.
+    func checkNothingUnfinishedIsOrphaned(from old: BankGateConfiguration, to new: BankGateConfiguration) async throws {
+        let keptBanks = Set(new.banks.map(\.id))
+        let bankOfNewAccount = Dictionary(new.accounts.map { ($0.id, $0.bank) }, uniquingKeysWith: { first, _ in first })
+        let droppedBanks = old.banks.map(\.id).filter { !keptBanks.contains($0) }
+        let leavingAccounts = old.accounts.filter { bankOfNewAccount[$0.id] != $0.bank }.map(\.id)
+        guard !droppedBanks.isEmpty || !leavingAccounts.isEmpty else { return }
+        func unfinished(_ counts: [PaymentStatus: Int]?) -> Int {
+            (counts ?? [:]).filter { !$0.key.isTerminal }.values.reduce(0, +)
+        }
+        var problems: [String] = []
+        let byBank = try await store.queueCounts().counts
+        for bank in droppedBanks where unfinished(byBank[bank]) > 0 {
+            problems.append("bank \(bank) has \(unfinished(byBank[bank])) payment(s) not final")
+        }
+        for account in leavingAccounts {
+            let counts = try await store.queueCounts(accountIds: [account]).counts
+            let open = counts.values.map { unfinished($0) }.reduce(0, +)
+            if open > 0 { problems.append("account \(account) has \(open) payment(s) not final") }
+        }
+        guard problems.isEmpty else {
+            throw OrphanedPayments(description: problems.joined(separator: "; ")
+                                   + ": keep it in the file until they are final (or cancel them), then reload")
+        }
+    }
+
+    /// A reload would leave payments that are not final without their bank or account.
+    struct OrphanedPayments: Error, CustomStringConvertible {
+        var description: String
     }
 
     private func refuse(_ reason: String, path: String, at now: Timestamp, restartRequired: [String] = []) async -> ConfigurationReloadOutcome {
@@ -116,12 +190,18 @@ public final class ConfigurationReloader: Sendable {
 
     /// The sections of `new` that differ from `old` and that only a restart applies.
     static func sectionsNeedingRestart(from old: BankGateConfiguration, to new: BankGateConfiguration) -> [String] {
-        let sections: [(String, (BankGateConfiguration) -> Any)] = [
-            ("server", { $0.server }), ("banks", { $0.banks }), ("accounts", { $0.accounts }), ("keys", { $0.keys }),
-            ("dispatch", { $0.dispatch }), ("tenants", { $0.tenants }), ("calendars", { $0.calendars }),
-            ("logging", { $0.logging }),
-        ]
-        return sections.filter { CanonicalText.of($0.1(old)) != CanonicalText.of($0.1(new)) }.map(\.0)
+        changedSections([("server", { $0.server }), ("dispatch", { $0.dispatch }), ("logging", { $0.logging })], old, new)
+    }
+
+    /// The sections of `new` that differ from `old` and that a new generation applies.
+    static func sectionsNeedingNewGeneration(from old: BankGateConfiguration, to new: BankGateConfiguration) -> [String] {
+        changedSections([("banks", { $0.banks }), ("accounts", { $0.accounts }), ("keys", { $0.keys }),
+                         ("tenants", { $0.tenants }), ("calendars", { $0.calendars })], old, new)
+    }
+
+    private static func changedSections(_ sections: [(String, (BankGateConfiguration) -> Any)], _ old: BankGateConfiguration,
+                                        _ new: BankGateConfiguration) -> [String] {
+        sections.filter { CanonicalText.of($0.1(old)) != CanonicalText.of($0.1(new)) }.map(\.0)
     }
 }
 

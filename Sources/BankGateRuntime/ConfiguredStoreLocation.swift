@@ -1,4 +1,4 @@
-public import BankGateCore
+import BankGateCore
 public import BankGateConfig
 public import BankGateStore
 import Foundation

@@ -113,9 +113,9 @@ final class ConfigurationReloadTests: XCTestCase {
         let error = try XCTUnwrap(refused["last_reload_error"] as? String)
         XCTAssertTrue(error.contains("no-such-scope") || error.contains("scope"), error)
 
-        // A valid file that changes a bank: refused whole (a restart applies it), tokens untouched.
+        // A valid file that changes the listener: refused whole (a restart applies it), tokens untouched.
         let restartOnly = rotated
-            .replacingOccurrences(of: "url = \"http://127.0.0.1:9\"", with: "url = \"http://127.0.0.1:10\"")
+            .replacingOccurrences(of: "listen = \"127.0.0.1:0\"", with: "listen = \"127.0.0.1:1\"")
             .replacingOccurrences(of: "token = \"\(newReader)\"", with: "token = \"reader-token-never-applied-000\"")
         try restartOnly.write(toFile: config, atomically: true, encoding: .utf8)
         let refusals = daemons.log("gateway.log").components(separatedBy: "configuration reload refused").count
@@ -128,8 +128,26 @@ final class ConfigurationReloadTests: XCTestCase {
         try await expect("/v1/payments", token: newReader, port: port, 200)
         try await expect("/v1/payments", token: "reader-token-never-applied-000", port: port, 401)
         let restart = try await configurationState(port: port)
-        XCTAssertEqual(restart["restart_required"] as? [String], ["banks"])
+        XCTAssertEqual(restart["restart_required"] as? [String], ["server"])
         XCTAssertTrue((restart["last_reload_error"] as? String)?.contains("restart") == true)
+
+        // A valid file that changes a bank: applied by a new generation of the bank side, while
+        // the daemon runs on; SIGTERM afterwards still stops it cleanly.
+        let reloads = daemons.log("gateway.log").components(separatedBy: "configuration reloaded").count
+        try rotated.replacingOccurrences(of: "url = \"http://127.0.0.1:9\"", with: "url = \"http://127.0.0.1:10\"")
+            .write(toFile: config, atomically: true, encoding: .utf8)
+        kill(gateway.processIdentifier, SIGHUP)
+        let rebuildDeadline = Date().addingTimeInterval(30)
+        while daemons.log("gateway.log").components(separatedBy: "configuration reloaded").count == reloads {
+            if Date() > rebuildDeadline { return XCTFail("the changed bank was not applied:\n\(daemons.log("gateway.log"))") }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        XCTAssertTrue(daemons.log("gateway.log").contains("rebuilt=banks"), "the bank side was rebuilt")
+        let rebuilt = try await configurationState(port: port)
+        XCTAssertEqual(rebuilt["last_reload_error"] as? NSNull, NSNull())
+        XCTAssertEqual(rebuilt["restart_required"] as? [String] ?? [], [])
+        try await expectPayment("16.00", key: "after-rebuild", port: port, 201)
+        try await expectPayment("50.00", key: "over-limit-after-rebuild", port: port, 422, "the limit is still in force")
 
         kill(gateway.processIdentifier, SIGTERM)
         let exited = try await daemons.waitForExit(gateway, seconds: 30)
@@ -156,20 +174,23 @@ final class ConfigurationSectionTests: XCTestCase {
         changed.limits = []
         changed.alerts = []
         changed.tokens = []
-        XCTAssertEqual(ConfigurationReloader.sectionsNeedingRestart(from: first, to: changed), ["banks", "accounts", "dispatch"],
-                       "tokens, limits and alert rules are applied live")
+        XCTAssertEqual(ConfigurationReloader.sectionsNeedingRestart(from: first, to: changed), ["dispatch"],
+                       "tokens, limits, alert rules, banks and accounts are applied without a restart")
+        XCTAssertEqual(ConfigurationReloader.sectionsNeedingNewGeneration(from: first, to: changed), ["banks", "accounts"],
+                       "banks and accounts are applied by a new generation")
+        XCTAssertEqual(ConfigurationReloader.sectionsNeedingNewGeneration(from: first, to: second), [])
     }
 }
 
 /// `[[schedules]]` are reloaded live: the next tick and `/v1/schedules` use the file's plans; a
-/// changed `[[calendars]]` still needs a restart.
+/// changed `[[calendars]]` is applied by a new generation; a changed `[dispatch]` needs a restart.
 final class ScheduleReloadTests: XCTestCase {
     func testAReloadReplacesThePlansAndAChangedCalendarIsRefused() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bankgate-schedule-reload-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent("bankgate.toml")
-        func write(plans: [String], weekend: String = #"["sat", "sun"]"#) throws {
+        func write(plans: [String], weekend: String = #"["sat", "sun"]"#, pollMilliseconds: Int = 50) throws {
             let schedules = plans.map { name in
                 """
                 [[schedules]]
@@ -210,6 +231,9 @@ final class ScheduleReloadTests: XCTestCase {
                 name = "ACME Trading GmbH"
                 currency = "EUR"
 
+                [dispatch]
+                poll_interval_ms = \(pollMilliseconds)
+
                 \(schedules)
                 """.write(to: file, atomically: true, encoding: .utf8)
         }
@@ -228,11 +252,18 @@ final class ScheduleReloadTests: XCTestCase {
         let overview = try await runtime.schedules.overview()
         XCTAssertEqual(overview.map(\.plan.name), ["morning-balances", "noon-balances"])
 
-        // A calendar is read at start only: the whole file is refused, the plans stay.
+        // A changed calendar builds a new generation of the services, with the file's plans.
         try write(plans: ["evening-balances"], weekend: #"["sun"]"#)
+        let rebuilt = await runtime.reloader.reload()
+        guard case .applied = rebuilt else { return XCTFail("refused: \(rebuilt)") }
+        XCTAssertEqual(runtime.schedules.plans.map(\.name), ["evening-balances"])
+        XCTAssertEqual(runtime.configuration.calendars.first?.weekend.count, 1)
+
+        // `[dispatch]` is read at start only: the whole file is refused, the plans stay.
+        try write(plans: ["night-balances"], weekend: #"["sun"]"#, pollMilliseconds: 75)
         let refused = await runtime.reloader.reload()
-        guard case .refused(let reason) = refused else { return XCTFail("applied a changed calendar") }
-        XCTAssertTrue(reason.contains("calendars"), reason)
-        XCTAssertEqual(runtime.schedules.plans.map(\.name), ["morning-balances", "noon-balances"])
+        guard case .refused(let reason) = refused else { return XCTFail("applied a changed [dispatch]") }
+        XCTAssertTrue(reason.contains("dispatch"), reason)
+        XCTAssertEqual(runtime.schedules.plans.map(\.name), ["evening-balances"])
     }
 }

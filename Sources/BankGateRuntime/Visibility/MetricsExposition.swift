@@ -21,8 +21,7 @@ public final class MetricsExposition: Sendable {
     let clock: any WallClock
     let logger: Logger
     /// The banks and accounts configured: their gauges exist from the first scrape.
-    let bankIds: [String]
-    let accountIds: [String]
+    private let configured: Mutex<(bankIds: [String], accountIds: [String])>
     /// The (bank, state) pairs given a queue depth so far: set to 0 when they empty.
     private let reportedDepths = Mutex<Set<[String]>>([])
 
@@ -46,10 +45,14 @@ public final class MetricsExposition: Sendable {
         self.registry = registry
         self.visibility = GatewayVisibility(metrics: GatewayMetrics(factory: factory))
         self.store = store
-        self.bankIds = bankIds
-        self.accountIds = accountIds
+        self.configured = Mutex((bankIds, accountIds))
         self.clock = clock
         self.logger = logger
+    }
+
+    /// The banks and accounts a reload configured: their gauges exist from the next scrape.
+    public func replaceConfigured(bankIds: [String], accountIds: [String]) {
+        configured.withLock { $0 = (bankIds, accountIds) }
     }
 
     /// Refreshes the gauges read from the store, then writes every metric in the text format.
@@ -62,6 +65,7 @@ public final class MetricsExposition: Sendable {
     /// cannot be read leaves the previous values (and is logged).
     func refresh() async {
         let metrics = visibility.metrics
+        let (bankIds, accountIds) = configured.withLock { $0 }
         do {
             let counts = try await store.queueCounts().counts
             var depths: [[String]: Int] = [:]

@@ -38,11 +38,17 @@ final class ServeSignals: Sendable {
 
     func handle() async {
         let signals = await UnixSignalsSequence(trapping: .sigterm, .sigint, .sighup)
+        var reloads: Task<Void, Never>?
         for await signal in signals {
             switch signal {
             case .sighup:
-                let outcome = await runtime.reloader.reload()
-                if case .applied = outcome { logger.info("SIGHUP: configuration reloaded") }
+                // Off the signal loop, one after another: a reload that switches banks waits for
+                // sends in flight, and a SIGTERM meanwhile must still start the shutdown.
+                reloads = Task { [previous = reloads, runtime, logger] in
+                    await previous?.value
+                    let outcome = await runtime.reloader.reload()
+                    if case .applied = outcome { logger.info("SIGHUP: configuration reloaded") }
+                }
             default:
                 if shutdownStarted.exchange(true, ordering: .acquiringAndReleasing) {
                     exitParking("a second \(signal) during shutdown")

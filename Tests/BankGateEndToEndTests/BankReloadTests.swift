@@ -1,0 +1,308 @@
+import BankGateConfig
+import BankGateCore
+import BankGateSimulator
+import BankGateTestSupport
+import BankGateTransport
+import Foundation
+import Logging
+import ServiceLifecycle
+import XCTest
+@testable import BankGateRuntime
+
+/// A reload that changes `[[banks]]` and `[[accounts]]` (issue 12): a new generation of bank
+/// connections, engine and jobs replaces the running one while the API keeps taking payments;
+/// nothing is lost or sent twice across the switch. A file whose new bank cannot be set up, or
+/// that drops an account with payments not final, is refused whole.
+final class BankReloadTests: XCTestCase {
+    let token = "reload-banks-token-0123456789"
+    let client = HTTPClient(timeoutMilliseconds: 20_000)
+    var directory: URL!
+    var groups: [(ServiceGroup, Task<Void, any Error>)] = []
+    var runtime: GatewayRuntime?
+
+    override func setUp() async throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("bankgate-bank-reload-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    override func tearDown() async throws {
+        for (group, task) in groups.reversed() {
+            await group.triggerGracefulShutdown()
+            _ = try? await task.value
+        }
+        runtime?.close()
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    private func run(_ services: [any Service]) {
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }, logger: GatewayHarness.logger))
+        groups.append((group, Task { try await group.run() }))
+    }
+
+    /// The file: bank `sim` with account `acme-eur`, and `extra` (more banks, accounts, tokens).
+    private func write(bankURL: String, extra: String = "", graceSeconds: Int = 20) throws {
+        try """
+            [server]
+            listen = "127.0.0.1:0"
+            shutdown_grace_seconds = \(graceSeconds)
+            data_dir = "\(directory.appendingPathComponent("gateway").path)"
+
+            [[tokens]]
+            name = "treasury"
+            token = "\(token)"
+            scopes = ["payments:write", "payments:read", "operate", "accounts:read"]
+
+            [[banks]]
+            id = "sim"
+            adapter = "iso20022"
+            transport = "http"
+            url = "\(bankURL)"
+            status_query_interval_ms = 100
+            backoff_base_ms = 100
+            backoff_max_ms = 1000
+
+            [[accounts]]
+            id = "acme-eur"
+            bank = "sim"
+            number = "DE89370400440532013000"
+            bank_code = "COBADEFFXXX"
+            name = "ACME Trading GmbH"
+            currency = "EUR"
+
+            [dispatch]
+            poll_interval_ms = 50
+
+            \(extra)
+            """.write(to: directory.appendingPathComponent("bankgate.toml"), atomically: true, encoding: .utf8)
+    }
+
+    /// A second bank (the same simulator under another id) and an account at it.
+    private func secondBank(url: String) -> String {
+        """
+        [[banks]]
+        id = "sim-two"
+        adapter = "iso20022"
+        transport = "http"
+        url = "\(url)"
+        status_query_interval_ms = 100
+        backoff_base_ms = 100
+        backoff_max_ms = 1000
+
+        [[accounts]]
+        id = "acme-eur-two"
+        bank = "sim-two"
+        number = "DE02120300000000202051"
+        bank_code = "BYLADEM1001"
+        name = "ACME Trading GmbH"
+        currency = "EUR"
+        """
+    }
+
+    private func call(_ method: String, _ path: String, port: Int, body: [String: Any]? = nil, key: String? = nil,
+                      token: String? = nil) async throws -> (status: Int, json: [String: Any]) {
+        try await Self.call(client: client, token: token ?? self.token, method, path, port: port, body: body, key: key)
+    }
+
+    private static func call(client: HTTPClient, token: String, _ method: String, _ path: String, port: Int,
+                             body: [String: Any]? = nil, key: String? = nil) async throws -> (status: Int, json: [String: Any]) {
+        var headers = [("Authorization", "Bearer \(token)"), ("Content-Type", "application/json")]
+        if let key { headers.append(("Idempotency-Key", key)) }
+        let bytes = try body.map { Array(try JSONSerialization.data(withJSONObject: $0)) }
+        let answer = try await client.send(method: method, url: "http://127.0.0.1:\(port)\(path)", headers: headers, body: bytes)
+        return (answer.status, (try? JSONSerialization.jsonObject(with: Data(answer.body))) as? [String: Any] ?? [:])
+    }
+
+    /// The answers to `count` payments from `acme-eur`, one after another.
+    private static func streamPayments(client: HTTPClient, token: String, port: Int, count: Int) async throws -> Streamed {
+        var streamed = Streamed()
+        for index in 0..<count {
+            let answer = try await call(client: client, token: token, "POST", "/v1/payments", port: port,
+                                        body: payment(from: "acme-eur", e2e: "E2E-STREAM-\(index)", amount: "\(11 + index).00"), key: "stream-\(index)")
+            streamed.statuses.append(answer.status)
+            if let id = answer.json["id"] as? String { streamed.ids.append(id) }
+            try await Task.sleep(for: .milliseconds(15))
+        }
+        return streamed
+    }
+
+    struct Streamed: Sendable {
+        var statuses: [Int] = []
+        var ids: [String] = []
+    }
+
+    /// A payment of `amount` (each its own: the same amount to the same creditor is held as a likely duplicate).
+    private static func payment(from account: String, e2e: String, amount: String = "10.00", executionDate: String? = nil) -> [String: Any] {
+        var body = GatewayHarness.payment(amount: amount, e2e: e2e)
+        body["debtor_account"] = account
+        if let executionDate { body["requested_execution_date"] = executionDate }
+        return body
+    }
+
+    private func waitUntilCompleted(_ ids: [String], port: Int, seconds: Double = 30) async throws {
+        let deadline = Date().addingTimeInterval(seconds)
+        var pending: [String: String] = Dictionary(uniqueKeysWithValues: ids.map { ($0, "?") })
+        while !pending.isEmpty {
+            for id in pending.keys {
+                let status = try await call("GET", "/v1/payments/\(id)", port: port).json["status"] as? String
+                pending[id] = status == "completed" ? nil : status ?? "?"
+            }
+            if Date() > deadline { throw HarnessError("not completed: \(pending.sorted { $0.key < $1.key })") }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
+    func testAReloadAddsABankAndAnAccountWhileTheAPIKeepsTakingPaymentsAndRefusesAnOrphanOrAnUnusableBank() async throws {
+        let simulator = try BankSimulatorService(
+            options: BankSimulatorOptions(listen: ListenAddress(host: "127.0.0.1", port: 0),
+                                          dataDirectory: directory.appendingPathComponent("sim").path),
+            clock: GatewayHarness.clock, logger: GatewayHarness.logger)
+        run([simulator])
+        let listening = await simulator.waitUntilListening()
+        let simulatorPort = try XCTUnwrap(listening)
+        let bankURL = "http://127.0.0.1:\(simulatorPort)"
+        try write(bankURL: bankURL)
+        let file = directory.appendingPathComponent("bankgate.toml").path
+        let runtime = try GatewayRuntime(configuration: try BankGateConfiguration.load(path: file, baseDirectory: nil),
+                                         clock: GatewayHarness.clock, logger: GatewayHarness.logger)
+        self.runtime = runtime
+        try await runtime.assignTenants()
+        run(runtime.services())
+        let port = await runtime.waitUntilListening()
+        let unknownAccount = try await call("POST", "/v1/payments", port: port,
+                                            body: Self.payment(from: "acme-eur-two", e2e: "E2E-EARLY"), key: "early")
+        XCTAssertEqual(unknownAccount.status, 422, "the account is not configured yet: \(unknownAccount.json)")
+
+        // Payments keep coming in while the file gains a bank and an account and is reloaded.
+        let client = self.client, token = self.token
+        let stream = Task { try await BankReloadTests.streamPayments(client: client, token: token, port: port, count: 30) }
+        try await Task.sleep(for: .milliseconds(100))
+        try write(bankURL: bankURL, extra: secondBank(url: bankURL))
+        let outcome = await runtime.reloader.reload()
+        guard case .applied = outcome else { return XCTFail("refused: \(outcome)") }
+        let streamed = try await stream.value
+        XCTAssertEqual(streamed.statuses, Array(repeating: 201, count: 30), "every payment during the switch was taken")
+        XCTAssertEqual(runtime.configuration.banks.map(\.id), ["sim", "sim-two"])
+
+        // The new account pays through the new bank's lane.
+        let fromNew = try await call("POST", "/v1/payments", port: port, body: Self.payment(from: "acme-eur-two", e2e: "E2E-NEW"), key: "new")
+        XCTAssertEqual(fromNew.status, 201, "\(fromNew.json)")
+        let newId = try XCTUnwrap(fromNew.json["id"] as? String)
+        try await waitUntilCompleted(streamed.ids + [newId], port: port)
+        let exchanges = try await call("GET", "/v1/bank-exchanges?bank=sim-two", port: port).json
+        XCTAssertFalse((exchanges["exchanges"] as? [Any] ?? []).isEmpty, "the new bank's lane sent it: \(exchanges)")
+
+        // Each payment executed exactly once at the bank.
+        let ledgerAnswer = try await client.send(method: "GET", url: "\(bankURL)/sim/ledger", headers: [], body: nil)
+        let ledger = (try JSONSerialization.jsonObject(with: Data(ledgerAnswer.body)) as? [String: Any])?["transfers"] as? [[String: Any]] ?? []
+        let executed = ledger.compactMap { $0["end_to_end_id"] as? String }
+        let expected = (0..<30).map { "E2E-STREAM-\($0)" } + ["E2E-NEW"]
+        XCTAssertEqual(executed.sorted(), expected.sorted(), "each payment once, none twice")
+
+        let accounts = try await call("GET", "/v1/accounts", port: port).json["accounts"] as? [[String: Any]] ?? []
+        XCTAssertEqual(accounts.compactMap { $0["id"] as? String }.sorted(), ["acme-eur", "acme-eur-two"])
+        let queue = try await call("GET", "/v1/queue", port: port)
+        XCTAssertTrue("\(queue.json)".contains("sim-two"), "the new bank's lane is shown: \(queue.json)")
+        let state = try await call("GET", "/v1/configuration", port: port).json
+        XCTAssertNotNil(state["last_reload_at"] as? String)
+        XCTAssertEqual(state["last_reload_error"] as? NSNull, NSNull(), "\(state)")
+
+        // A payment of the new account that is not final yet: the file may not drop the account.
+        let year = Int(GatewayHarness.today.prefix(4))! + 1
+        let forward = try await call("POST", "/v1/payments", port: port,
+                                     body: Self.payment(from: "acme-eur-two", e2e: "E2E-LATER", amount: "7.00", executionDate: "\(year)-06-15"), key: "later")
+        XCTAssertEqual(forward.status, 201, "\(forward.json)")
+        try write(bankURL: bankURL)
+        let orphaning = await runtime.reloader.reload()
+        guard case .refused(let reason) = orphaning else { return XCTFail("dropped an account with a payment not final") }
+        XCTAssertTrue(reason.contains("acme-eur-two") && reason.contains("not final"), reason)
+        XCTAssertTrue(reason.contains("sim-two"), "the bank is named too: \(reason)")
+        XCTAssertEqual(runtime.configuration.banks.map(\.id), ["sim", "sim-two"], "nothing of the file was applied")
+
+        // A new bank whose folder cannot be made: refused whole, the token change with it too.
+        let blocker = directory.appendingPathComponent("blocker").path
+        try "not a folder".write(toFile: blocker, atomically: true, encoding: .utf8)
+        try write(bankURL: bankURL, extra: secondBank(url: bankURL) + """
+
+            [[banks]]
+            id = "files"
+            adapter = "iso20022"
+            transport = "folder"
+            outbox_dir = "\(blocker)/outbox"
+            inbox_dir = "\(blocker)/inbox"
+
+            [[tokens]]
+            name = "late"
+            token = "late-token-0123456789abcdef"
+            scopes = ["payments:read"]
+            """)
+        let unusable = await runtime.reloader.reload()
+        guard case .refused(let why) = unusable else { return XCTFail("applied a bank that cannot be set up") }
+        XCTAssertTrue(why.contains("files"), why)
+        let lateToken = try await call("GET", "/v1/payments", port: port, token: "late-token-0123456789abcdef")
+        XCTAssertEqual(lateToken.status, 401, "the file's token was not applied either")
+        let still = try await call("POST", "/v1/payments", port: port, body: Self.payment(from: "acme-eur-two", e2e: "E2E-STILL", amount: "8.00"), key: "still")
+        XCTAssertEqual(still.status, 201, "the running banks and accounts stay in force")
+    }
+
+    /// A send still waiting for the bank when a reload switches generations, even past the grace:
+    /// the switch waits for its answer (a bank call ends at its request timeout at the latest), the
+    /// old generation records it, and the new one does not send it again.
+    func testASendInFlightAtTheSwitchIsAnsweredOnceAndNotSentAgain() async throws {
+        var faults = FaultSettings()
+        faults.latencyMilliseconds = 1_500
+        let simulator = try BankSimulatorService(
+            options: BankSimulatorOptions(listen: ListenAddress(host: "127.0.0.1", port: 0),
+                                          dataDirectory: directory.appendingPathComponent("sim").path, faults: faults),
+            clock: GatewayHarness.clock, logger: GatewayHarness.logger)
+        run([simulator])
+        let listening = await simulator.waitUntilListening()
+        let bankURL = "http://127.0.0.1:\(try XCTUnwrap(listening))"
+        try write(bankURL: bankURL, graceSeconds: 1)
+        let file = directory.appendingPathComponent("bankgate.toml").path
+        let runtime = try GatewayRuntime(configuration: try BankGateConfiguration.load(path: file, baseDirectory: nil),
+                                         clock: GatewayHarness.clock, logger: GatewayHarness.logger)
+        self.runtime = runtime
+        run(runtime.services())
+        let port = await runtime.waitUntilListening()
+
+        let answer = try await call("POST", "/v1/payments", port: port, body: Self.payment(from: "acme-eur", e2e: "E2E-IN-FLIGHT"), key: "in-flight")
+        let id = try XCTUnwrap(answer.json["id"] as? String, "\(answer.json)")
+        let deadline = Date().addingTimeInterval(20)
+        while try await call("GET", "/v1/payments/\(id)", port: port).json["status"] as? String != "sending" {
+            if Date() > deadline { return XCTFail("the payment was never being sent") }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        try write(bankURL: bankURL, extra: secondBank(url: bankURL), graceSeconds: 1)
+        let reload = Task { await runtime.reloader.reload() }
+        // While the old generation waits for the bank's answer, the API already takes payments
+        // of the new account.
+        var newAccountPayment: String?
+        while newAccountPayment == nil {
+            let answer = try await call("POST", "/v1/payments", port: port,
+                                        body: Self.payment(from: "acme-eur-two", e2e: "E2E-DURING", amount: "9.00"), key: "during")
+            if answer.status == 201 { newAccountPayment = answer.json["id"] as? String; break }
+            XCTAssertEqual(answer.status, 422, "\(answer.json)")
+            if Date() > deadline { return XCTFail("the new account was never accepted") }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        let outcome = await reload.value
+        guard case .applied = outcome else { return XCTFail("refused: \(outcome)") }
+
+        let during = try XCTUnwrap(newAccountPayment)
+        try await waitUntilCompleted([id, during], port: port, seconds: 40)
+        let acceptedAt = try await call("GET", "/v1/payments/\(during)", port: port).json["created_at"] as? String
+        let answeredAt = (try await call("GET", "/v1/payments/\(id)", port: port).json["history"] as? [[String: Any]] ?? [])
+            .first { $0["to"] as? String == "completed" }?["at"] as? String
+        XCTAssertLessThan(try XCTUnwrap(acceptedAt), try XCTUnwrap(answeredAt),
+                          "the new account's payment was taken before the send in flight had its answer")
+        let ledgerAnswer = try await client.send(method: "GET", url: "\(bankURL)/sim/ledger", headers: [], body: nil)
+        let ledger = (try JSONSerialization.jsonObject(with: Data(ledgerAnswer.body)) as? [String: Any])?["transfers"] as? [[String: Any]] ?? []
+        XCTAssertEqual(ledger.compactMap { $0["end_to_end_id"] as? String }.sorted(), ["E2E-DURING", "E2E-IN-FLIGHT"],
+                       "each executed once")
+        let history = try await call("GET", "/v1/payments/\(id)", port: port).json
+        XCTAssertEqual(history["attempts"] as? Int, 1, "never sent a second time: \(history)")
+        let sends = (history["history"] as? [[String: Any]] ?? []).filter { $0["to"] as? String == "sending" }
+        XCTAssertEqual(sends.count, 1, "one send, its answer recorded: \(history)")
+    }
+}
