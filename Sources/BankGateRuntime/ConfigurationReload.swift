@@ -25,12 +25,13 @@ public enum ConfigurationReloadOutcome: Sendable, Equatable {
 ///   `[[alerts]]`, `[[schedules]]` alone: replaced in place, each in one step, the tokens last.
 /// - `[[banks]]`, `[[accounts]]`, `[[keys]]`, `[[tenants]]`, `[[calendars]]`: a new generation of
 ///   bank connections, engine and jobs is built from the whole file beside the running one (a bank
-///   that cannot be set up, a key that cannot sign, refuse the reload whole), then the running one
-///   is shut down gracefully — its sends in flight finish and record their answer — and the new
-///   one starts (``GenerationRunner``). The API keeps listening; a payment taken meanwhile is
-///   durable and sent by the new generation. A bank or account that leaves the file (or an account
-///   that moves to another bank) while payments of it are not final refuses the reload: they would
-///   have no lane.
+///   that cannot be set up, a key that cannot sign, refuse the reload whole). It answers the API at
+///   once; the running one's services are shut down gracefully — its sends in flight finish and
+///   record their answer — and then the new one's start (``GenerationRunner``). The API keeps
+///   listening; a payment taken meanwhile is durable and sent by the new generation. A bank or
+///   account that leaves the file, or an account whose bank, number, bank code, currency or adapter
+///   options change, while payments of it are not final refuses the reload
+///   (``checkNothingUnfinishedIsOrphaned(from:to:)``).
 /// - `[server]`, `[dispatch]`, `[logging]`: only at the next start (the listener, the store and
 ///   the log are made from them).
 public final class ConfigurationReloader: Sendable {
@@ -108,30 +109,37 @@ public final class ConfigurationReloader: Sendable {
         } catch {
             return await refuse("the reload cannot be audited: \(error)", path: path, at: now)
         }
-        if let next {
-            if CanonicalText.of(current.tenants) != CanonicalText.of(fresh.tenants) {
-                let directory = fresh.tenantDirectory
-                do {
-                    _ = try await store.assignTenants(directory.isPartitioned ? directory.tenantOfAccount : [:], at: now)
-                } catch {
-                    return await refuse("the accounts' tenants cannot be recorded: \(error)", path: path, at: now)
-                }
+        if next != nil {
+            // The accounts' tenants come from `[[accounts]]` and `[[tenants]]`; recorded (and audited) only when they changed.
+            let directory = fresh.tenantDirectory
+            do {
+                _ = try await store.assignTenants(directory.isPartitioned ? directory.tenantOfAccount : [:], at: now)
+            } catch {
+                return await refuse("the accounts' tenants cannot be recorded: \(error)", path: path, at: now)
             }
             metrics.replaceConfigured(bankIds: fresh.banks.map(\.id), accountIds: fresh.accounts.map(\.id))
-            logger.notice("configuration reload: switching to the rebuilt banks and accounts; sends in flight finish first",
-                          metadata: ["file": "\(path)", "changed": "\(rebuilt.joined(separator: ","))"])
-            guard await generations.switchTo(next) else {
-                return await refuse("the daemon is stopping", path: path, at: now)
-            }
         } else {
             let generation = generations.current
             generation.engine.replaceIntakeRules(from: fresh)
             generation.alerts.replaceRules(fresh.alerts)
             generation.schedules.replacePlans(fresh.schedules)
         }
+        // The tokens first: a revoked one is refused from the next request, whatever a switch waits for.
         access.replace(tokens: fresh.tokens, tenants: fresh.tenantDirectory,
                        state: ConfigurationState(path: path, sha256: fingerprint.sha256, loadedAt: now, lastReloadAt: now))
         running.withLock { $0 = fresh }
+        if let next {
+            if generations.switchTo(next) {
+                logger.notice("""
+                    configuration reload: the rebuilt banks and accounts answer the API now; their sends start \
+                    once the running ones' sends in flight have the bank's answer
+                    """,
+                              metadata: ["file": "\(path)", "changed": "\(rebuilt.joined(separator: ","))"])
+            } else {
+                logger.notice("configuration reload: the daemon is stopping; the rebuilt banks and accounts apply at the next start",
+                              metadata: ["file": "\(path)"])
+            }
+        }
         logger.notice("configuration reloaded", metadata: ["file": "\(path)", "sha256": "\(fingerprint.sha256 ?? "-")",
                                                            "tokens": "\(fresh.tokens.count)", "banks": "\(fresh.banks.count)",
                                                            "accounts": "\(fresh.accounts.count)",
@@ -139,34 +147,53 @@ public final class ConfigurationReloader: Sendable {
         return .applied(sha256: fingerprint.sha256)
     }
 
-    /// Refuses a file that drops a bank, drops an account or moves an account to another bank
-    /// while payments of it are not final: nothing would send them or ask the bank about them.
+    /// Refuses a file that drops a bank, or drops an account or changes what its payments are paid
+    /// from (its bank, number, bank code, currency or adapter options), while payments of it are not
+    /// final: they were accepted (and approved) for the account as it was, and would be sent from
+    /// another one, or by nothing at all.
     func checkNothingUnfinishedIsOrphaned(from old: BankGateConfiguration, to new: BankGateConfiguration) async throws {
         let keptBanks = Set(new.banks.map(\.id))
-        let bankOfNewAccount = Dictionary(new.accounts.map { ($0.id, $0.bank) }, uniquingKeysWith: { first, _ in first })
+        let newAccounts = Dictionary(new.accounts.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let droppedBanks = old.banks.map(\.id).filter { !keptBanks.contains($0) }
-        let leavingAccounts = old.accounts.filter { bankOfNewAccount[$0.id] != $0.bank }.map(\.id)
+        var leavingAccounts: [(id: String, change: String)] = []
+        for account in old.accounts {
+            guard let successor = newAccounts[account.id] else {
+                leavingAccounts.append((account.id, "leaves the file"))
+                continue
+            }
+            if let change = Self.paidFromChange(account, successor) { leavingAccounts.append((account.id, change)) }
+        }
         guard !droppedBanks.isEmpty || !leavingAccounts.isEmpty else { return }
         func unfinished(_ counts: [PaymentStatus: Int]?) -> Int {
             (counts ?? [:]).filter { !$0.key.isTerminal }.values.reduce(0, +)
         }
         var problems: [String] = []
         let byBank = try await store.queueCounts().counts
-        for bank in droppedBanks where unfinished(byBank[bank]) > 0 {
-            problems.append("bank \(bank) has \(unfinished(byBank[bank])) payment(s) not final")
-        }
         for account in leavingAccounts {
-            let counts = try await store.queueCounts(accountIds: [account]).counts
+            let counts = try await store.queueCounts(accountIds: [account.id]).counts
             let open = counts.values.map { unfinished($0) }.reduce(0, +)
-            if open > 0 { problems.append("account \(account) has \(open) payment(s) not final") }
+            if open > 0 { problems.append("account \(account.id) \(account.change) but has \(open) payment(s) not final") }
+        }
+        for bank in droppedBanks where unfinished(byBank[bank]) > 0 {
+            problems.append("bank \(bank) leaves the file but has \(unfinished(byBank[bank])) payment(s) not final")
         }
         guard problems.isEmpty else {
             throw OrphanedPayments(description: problems.joined(separator: "; ")
-                                   + ": keep it in the file until they are final (or cancel them), then reload")
+                                   + ": keep them as they are until those payments are final (or cancel them), then reload")
         }
     }
 
-    /// A reload would leave payments that are not final without their bank or account.
+    /// What changed in what an account's payments are paid from, or `nil`.
+    static func paidFromChange(_ old: AccountConfig, _ new: AccountConfig) -> String? {
+        if old.bank != new.bank { return "moves to bank \(new.bank)" }
+        if old.number != new.number { return "changes its number" }
+        if old.bankCode != new.bankCode { return "changes its bank_code" }
+        if old.currency != new.currency { return "changes its currency" }
+        if old.adapterOptions != new.adapterOptions { return "changes its adapter options" }
+        return nil
+    }
+
+    /// A reload would leave payments that are not final without their bank or account as they were accepted for.
     struct OrphanedPayments: Error, CustomStringConvertible {
         var description: String
     }

@@ -104,19 +104,12 @@ final class GatewayGeneration: Sendable {
     func services() -> [any Service] {
         let store = shared.store, clock = shared.clock, logger = shared.logger
         let keyWatch = KeyExpiryWatch(keys: configuration.keys, store: store, clock: clock, logger: logger)
-        let receiptWatch = ReceiptIntegrityWatch(receipts: receipts, logger: logger)
-        let auditWatch = AuditChainWatch(store: store, clock: clock, logger: logger,
-                                         configurationLoaded: ConfigurationFingerprint(configuration))
         let approvalExpiry = ApprovalExpiryService(store: store, clock: clock, logger: logger)
-        let sharedStore = shared.sharedStoreLocation
-        func single(_ name: String, _ service: any Service) -> any Service {
-            guard let sharedStore else { return service }
-            return SingletonService(inner: service, lock: PostgresAdvisoryLock(name: name, location: sharedStore), logger: logger)
-        }
+        let single = shared.singleton
         return [keyDesk, dispatcher, single("statement-pulls", statementPulls), single("receipt-pulls", receiptPulls),
-                single("reconciler", reconciler), single("webhook-sender", webhookSender), keyWatch, receiptWatch,
-                single("audit-watch", auditWatch), single("receipt-exports", receiptExports),
-                single("approval-expiry", approvalExpiry), single("alerts", alerts), single("schedules", schedules)]
+                single("reconciler", reconciler), single("webhook-sender", webhookSender), keyWatch,
+                single("receipt-exports", receiptExports), single("approval-expiry", approvalExpiry), single("alerts", alerts),
+                single("schedules", schedules)]
     }
 
     /// The plans' service: statement and balance pulls through the statement puller, sweeps from
@@ -173,4 +166,11 @@ struct GatewayShared: Sendable {
     let strictTransportSecurity: Bool
     /// The PostgreSQL store this instance shares with others (`[server] database`), or `nil`.
     let sharedStoreLocation: PostgresLocation?
+
+    /// `service` as a job that must not run twice at once: with several instances on one
+    /// PostgreSQL store, it runs on the one instance holding its advisory lock `name`.
+    func singleton(_ name: String, _ service: any Service) -> any Service {
+        guard let sharedStoreLocation else { return service }
+        return SingletonService(inner: service, lock: PostgresAdvisoryLock(name: name, location: sharedStoreLocation), logger: logger)
+    }
 }

@@ -39,6 +39,8 @@ public struct GatewayRuntime: Sendable {
     let generations: GenerationRunner
     /// The `[server]` part of the configuration: only a restart changes it.
     private let server: ServerConfig
+    /// What every generation shares.
+    private let shared: GatewayShared
 
     /// The generation in force: bank connections, engine, account side and jobs.
     var generation: GatewayGeneration { generations.current }
@@ -101,12 +103,14 @@ public struct GatewayRuntime: Sendable {
                                    receiptFiles: try ContentAddressedFiles(directory: configuration.server.dataDirectory + "/receipts"),
                                    access: access, strictTransportSecurity: apiTLS != nil, sharedStoreLocation: sharedLocation)
         let first = try GatewayGeneration(configuration: configuration, shared: shared, environment: environment)
-        let generations = GenerationRunner(first: first, graceSeconds: configuration.server.shutdownGraceSeconds, logger: logger)
+        let generations = GenerationRunner(first: first, graceSeconds: configuration.server.shutdownGraceSeconds, access: access,
+                                           clock: clock, logger: logger)
         self.store = store
         self.clock = clock
         self.metrics = metrics
         self.access = access
         self.generations = generations
+        self.shared = shared
         self.server = configuration.server
         self.connectionPolicy = APIConnectionPolicy(server: configuration.server)
         self.connections = ConnectionGate(policy: connectionPolicy, logger: logger)
@@ -180,7 +184,21 @@ public struct GatewayRuntime: Sendable {
                 listening.announce(port)
             },
             logger: logger)
-        return [generations, application]
+        // The watches over the whole store run once, whatever the generation: the audit chain's
+        // (which records the configuration loaded at start) and the receipt files'.
+        let auditWatch = AuditChainWatch(store: store, clock: clock, logger: logger, configurationLoaded: ConfigurationFingerprint(configuration))
+        let receiptWatch = ReceiptIntegrityWatch(receipts: generation.receipts, logger: logger)
+        return [generations, receiptWatch, shared.singleton("audit-watch", auditWatch), application]
+    }
+
+    /// The bank calls in flight per bank, across the generation in force and, during a switch,
+    /// the one still finishing its sends.
+    public func sendsInFlight() -> [String: Int] {
+        var inFlight: [String: Int] = [:]
+        for generation in generations.withSendsInFlight {
+            for (bank, lane) in generation.dispatcher.laneSnapshots() where lane.inFlight > 0 { inFlight[bank, default: 0] += lane.inFlight }
+        }
+        return inFlight
     }
 
     /// Waits until the API listens and returns its port (useful with `listen = "127.0.0.1:0"`).

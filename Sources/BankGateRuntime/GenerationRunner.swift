@@ -1,17 +1,20 @@
 import BankGateAPI
+import BankGateCore
 import Hummingbird
 import Logging
 import ServiceLifecycle
 import Synchronization
 
 /// Runs the services of the generation in force, and switches generations when a reload builds a
-/// new one: the running generation is shut down gracefully (its dispatcher takes no new work and
+/// new one. The new generation is in force for the API at once (``GenerationResponder``); the
+/// running generation's services are shut down gracefully (its dispatcher takes no new work and
 /// lets sends in flight finish and record their outcome; past the shutdown grace its services are
 /// cancelled, and a bank call already waiting still ends at its request timeout at the latest),
-/// then the new one starts. A send whose outcome could not be recorded stays `sending`, and the
-/// new dispatcher's start-up recovery asks the bank about it, never resending it blindly. The API keeps listening throughout: from the switch on,
-/// requests are answered by the new generation's routes (``GenerationResponder``), and a payment
-/// taken in between is durable in the store, where the new dispatcher finds it.
+/// then the new generation's services start. Meanwhile no new send starts, at any bank; payments
+/// taken are durable in the store, where the new dispatcher finds them. A send whose outcome could
+/// not be recorded stays `sending`, and the new dispatcher's start-up recovery asks the bank about
+/// it, never resending it blindly. A second reload during a switch replaces the generation waiting
+/// to start (the one in between never runs).
 final class GenerationRunner: Service, Sendable {
     private struct State {
         /// The generation whose services run (or run next).
@@ -19,17 +22,22 @@ final class GenerationRunner: Service, Sendable {
         /// The generation in force: the API's routes, and the services once the switch is done.
         var inForce: GatewayGeneration
         var running: ServiceGroup?
-        var pending: (generation: GatewayGeneration, started: CheckedContinuation<Bool, Never>)?
+        /// When the switch under way began.
+        var switchingSince: Timestamp?
         var stopping = false
     }
 
     private let state: Mutex<State>
     private let graceSeconds: Int
+    private let access: LiveAccess
+    private let clock: any WallClock
     private let logger: Logger
 
-    init(first: GatewayGeneration, graceSeconds: Int, logger: Logger) {
+    init(first: GatewayGeneration, graceSeconds: Int, access: LiveAccess, clock: any WallClock, logger: Logger) {
         state = Mutex(State(serving: first, inForce: first))
         self.graceSeconds = graceSeconds
+        self.access = access
+        self.clock = clock
         self.logger = logger
     }
 
@@ -37,16 +45,20 @@ final class GenerationRunner: Service, Sendable {
     /// generation's services finish their work.
     var current: GatewayGeneration { state.withLock { $0.inForce } }
 
+    /// Every generation that may have a bank call in flight: the one in force and, during a switch,
+    /// the one still finishing its sends.
+    var withSendsInFlight: [GatewayGeneration] {
+        state.withLock { $0.serving === $0.inForce ? [$0.inForce] : [$0.serving, $0.inForce] }
+    }
+
     func run() async throws {
         try await withGracefulShutdownHandler {
             try await runGenerations()
         } onGracefulShutdown: {
-            let (group, pending) = self.state.withLock { state in
+            let group = self.state.withLock { state in
                 state.stopping = true
-                defer { state.pending = nil }
-                return (state.running, state.pending)
+                return state.running
             }
-            pending?.started.resume(returning: false)
             if let group { Task { await group.triggerGracefulShutdown() } }
         }
     }
@@ -55,57 +67,71 @@ final class GenerationRunner: Service, Sendable {
         while true {
             let generation = state.withLock { $0.serving }
             let group = makeGroup(generation)
-            enum Start { case run, stop, rebuild }
+            enum Start { case run(switchedAfter: Timestamp?), stop, rebuild }
             let start = state.withLock { state -> Start in
                 if state.stopping { return .stop }
                 // A switch landed while nothing ran: build the group of the generation now in force.
                 guard state.serving === generation else { return .rebuild }
                 state.running = group
-                return .run
+                defer { state.switchingSince = nil }
+                // Under the runner's lock, so that a switch's mark and its clearing stay in order.
+                if state.switchingSince != nil { access.recordSwitch(since: nil) }
+                return .run(switchedAfter: state.switchingSince)
             }
-            if start == .stop { return }
-            if start == .rebuild { continue }
+            switch start {
+            case .stop: return
+            case .rebuild: continue
+            case .run(let since):
+                if let since {
+                    logger.notice("configuration reload: the rebuilt banks and accounts are in force",
+                                  metadata: ["waited_ms": "\(clock.now().milliseconds - since.milliseconds)"])
+                }
+            }
             var failure: (any Error)?
             do { try await group.run() } catch { failure = error }
-            let next = state.withLock { state -> (generation: GatewayGeneration, started: CheckedContinuation<Bool, Never>)? in
+            let switching = state.withLock { state -> Bool in
                 state.running = nil
-                guard !state.stopping, let pending = state.pending else { return nil }
-                state.pending = nil
-                state.serving = pending.generation
-                return pending
+                guard !state.stopping, state.serving !== state.inForce else { return false }
+                state.serving = state.inForce
+                return true
             }
-            guard let next else {
+            guard switching else {
                 if let failure { throw failure }
                 return
             }
             if let failure {
                 logger.warning("the previous generation ended with an error while switching", metadata: ["error": "\(failure)"])
             }
-            next.started.resume(returning: true)
         }
     }
 
-    /// Shuts the running generation down gracefully and starts `next`; returns once the running
-    /// generation has stopped and `next` is in force (`false`: the daemon is stopping, nothing switched).
-    func switchTo(_ next: GatewayGeneration) async -> Bool {
-        await withCheckedContinuation { continuation in
-            enum Step { case refuse, switched, stopRunning(ServiceGroup) }
-            let step = state.withLock { state -> Step in
-                guard !state.stopping, state.pending == nil else { return .refuse }
-                state.inForce = next
-                guard let running = state.running else {
-                    // Nothing runs (not started yet): the next start runs `next`.
-                    state.serving = next
-                    return .switched
-                }
-                state.pending = (next, continuation)
-                return .stopRunning(running)
+    /// Puts `next` in force for the API now and asks the running generation to shut down
+    /// gracefully; `next`'s services start once it has stopped. Returns at once (`false`: the
+    /// daemon is stopping, nothing switched).
+    @discardableResult
+    func switchTo(_ next: GatewayGeneration) -> Bool {
+        let now = clock.now()
+        enum Step { case refuse, switched, stopRunning(ServiceGroup) }
+        let step = state.withLock { state -> Step in
+            guard !state.stopping else { return .refuse }
+            state.inForce = next
+            guard let running = state.running else {
+                // Nothing runs (not started yet): the next start runs `next`.
+                state.serving = next
+                return .switched
             }
-            switch step {
-            case .refuse: continuation.resume(returning: false)
-            case .switched: continuation.resume(returning: true)
-            case .stopRunning(let group): Task { await group.triggerGracefulShutdown() }
+            if state.switchingSince == nil {
+                state.switchingSince = now
+                access.recordSwitch(since: now)
             }
+            return .stopRunning(running)
+        }
+        switch step {
+        case .refuse: return false
+        case .switched: return true
+        case .stopRunning(let group):
+            Task { await group.triggerGracefulShutdown() }
+            return true
         }
     }
 

@@ -219,6 +219,14 @@ final class BankReloadTests: XCTestCase {
         XCTAssertTrue(reason.contains("sim-two"), "the bank is named too: \(reason)")
         XCTAssertEqual(runtime.configuration.banks.map(\.id), ["sim", "sim-two"], "nothing of the file was applied")
 
+        // Nor may it change what the account pays from while that payment waits.
+        try write(bankURL: bankURL, extra: secondBank(url: bankURL).replacingOccurrences(of: "DE02120300000000202051",
+                                                                                           with: "DE75512108001245126199"))
+        let renumbering = await runtime.reloader.reload()
+        guard case .refused(let renumbered) = renumbering else { return XCTFail("changed the number of an account with a payment not final") }
+        XCTAssertTrue(renumbered.contains("acme-eur-two changes its number"), renumbered)
+        XCTAssertFalse(renumbered.contains("DE75512108001245126199"), "no account number in messages: \(renumbered)")
+
         // A new bank whose folder cannot be made: refused whole, the token change with it too.
         let blocker = directory.appendingPathComponent("blocker").path
         try "not a folder".write(toFile: blocker, atomically: true, encoding: .utf8)
@@ -273,29 +281,34 @@ final class BankReloadTests: XCTestCase {
             if Date() > deadline { return XCTFail("the payment was never being sent") }
             try await Task.sleep(for: .milliseconds(10))
         }
-        try write(bankURL: bankURL, extra: secondBank(url: bankURL), graceSeconds: 1)
-        let reload = Task { await runtime.reloader.reload() }
-        // While the old generation waits for the bank's answer, the API already takes payments
-        // of the new account.
-        var newAccountPayment: String?
-        while newAccountPayment == nil {
-            let answer = try await call("POST", "/v1/payments", port: port,
-                                        body: Self.payment(from: "acme-eur-two", e2e: "E2E-DURING", amount: "9.00"), key: "during")
-            if answer.status == 201 { newAccountPayment = answer.json["id"] as? String; break }
-            XCTAssertEqual(answer.status, 422, "\(answer.json)")
-            if Date() > deadline { return XCTFail("the new account was never accepted") }
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        let outcome = await reload.value
-        guard case .applied = outcome else { return XCTFail("refused: \(outcome)") }
+        let newToken = "reader-added-0123456789abcdef"
+        try write(bankURL: bankURL, extra: secondBank(url: bankURL) + """
 
-        let during = try XCTUnwrap(newAccountPayment)
+            [[tokens]]
+            name = "added"
+            token = "\(newToken)"
+            scopes = ["payments:read"]
+            """, graceSeconds: 1)
+        let outcome = await runtime.reloader.reload()
+        guard case .applied = outcome else { return XCTFail("refused: \(outcome)") }
+        // The reload returns while the old generation still waits for the bank's answer: the
+        // switch is shown, the file's tokens are in force and the API takes the new account's payments.
+        let switching = try await call("GET", "/v1/configuration", port: port).json
+        XCTAssertNotNil(switching["switching_since"] as? String, "the switch under way is shown: \(switching)")
+        let added = try await call("GET", "/v1/payments", port: port, token: newToken)
+        XCTAssertEqual(added.status, 200, "a token of the file answers at once, whatever the switch waits for")
+        let taken = try await call("POST", "/v1/payments", port: port,
+                                   body: Self.payment(from: "acme-eur-two", e2e: "E2E-DURING", amount: "9.00"), key: "during")
+        XCTAssertEqual(taken.status, 201, "\(taken.json)")
+        let during = try XCTUnwrap(taken.json["id"] as? String)
         try await waitUntilCompleted([id, during], port: port, seconds: 40)
         let acceptedAt = try await call("GET", "/v1/payments/\(during)", port: port).json["created_at"] as? String
         let answeredAt = (try await call("GET", "/v1/payments/\(id)", port: port).json["history"] as? [[String: Any]] ?? [])
             .first { $0["to"] as? String == "completed" }?["at"] as? String
         XCTAssertLessThan(try XCTUnwrap(acceptedAt), try XCTUnwrap(answeredAt),
                           "the new account's payment was taken before the send in flight had its answer")
+        let switched = try await call("GET", "/v1/configuration", port: port).json
+        XCTAssertEqual(switched["switching_since"] as? NSNull, NSNull(), "the switch is over: \(switched)")
         let ledgerAnswer = try await client.send(method: "GET", url: "\(bankURL)/sim/ledger", headers: [], body: nil)
         let ledger = (try JSONSerialization.jsonObject(with: Data(ledgerAnswer.body)) as? [String: Any])?["transfers"] as? [[String: Any]] ?? []
         XCTAssertEqual(ledger.compactMap { $0["end_to_end_id"] as? String }.sorted(), ["E2E-DURING", "E2E-IN-FLIGHT"],
@@ -304,5 +317,121 @@ final class BankReloadTests: XCTestCase {
         XCTAssertEqual(history["attempts"] as? Int, 1, "never sent a second time: \(history)")
         let sends = (history["history"] as? [[String: Any]] ?? []).filter { $0["to"] as? String == "sending" }
         XCTAssertEqual(sends.count, 1, "one send, its answer recorded: \(history)")
+    }
+
+    /// An account moved to another tenant in `[[accounts]]` (`[[tenants]]` unchanged): from the
+    /// reload on, its new events belong to the new tenant's feed and not to the old one's.
+    func testAnAccountMovedToAnotherTenantFeedsOnlyItsNewTenant() async throws {
+        let acme = "acme-tenant-token-0123456789", beta = "beta-tenant-token-0123456789"
+        func write(tenantOfSecond: String) throws {
+            try """
+                [server]
+                listen = "127.0.0.1:0"
+                data_dir = "\(directory.appendingPathComponent("gateway").path)"
+
+                [[tenants]]
+                id = "acme"
+                name = "ACME"
+
+                [[tenants]]
+                id = "beta"
+                name = "Beta"
+
+                [[tokens]]
+                name = "acme-erp"
+                token = "\(acme)"
+                scopes = ["payments:write", "payments:read", "events:read"]
+                tenant = "acme"
+
+                [[tokens]]
+                name = "beta-erp"
+                token = "\(beta)"
+                scopes = ["payments:write", "payments:read", "events:read"]
+                tenant = "beta"
+
+                [[banks]]
+                id = "sim"
+                adapter = "iso20022"
+                transport = "http"
+                url = "http://127.0.0.1:9"
+
+                [[accounts]]
+                id = "acme-eur"
+                bank = "sim"
+                number = "DE89370400440532013000"
+                bank_code = "COBADEFFXXX"
+                name = "ACME Trading GmbH"
+                currency = "EUR"
+                tenant = "acme"
+
+                [[accounts]]
+                id = "second-eur"
+                bank = "sim"
+                number = "DE02120300000000202051"
+                bank_code = "BYLADEM1001"
+                name = "Second GmbH"
+                currency = "EUR"
+                tenant = "\(tenantOfSecond)"
+                """.write(to: directory.appendingPathComponent("bankgate.toml"), atomically: true, encoding: .utf8)
+        }
+        try write(tenantOfSecond: "beta")
+        let file = directory.appendingPathComponent("bankgate.toml").path
+        let runtime = try GatewayRuntime(configuration: try BankGateConfiguration.load(path: file, baseDirectory: nil),
+                                         clock: GatewayHarness.clock, logger: GatewayHarness.logger)
+        self.runtime = runtime
+        try await runtime.assignTenants()
+        run(runtime.services())
+        let port = await runtime.waitUntilListening()
+        let before = try await call("POST", "/v1/payments", port: port, body: Self.payment(from: "second-eur", e2e: "E2E-BETA"),
+                                    key: "beta-1", token: beta)
+        XCTAssertEqual(before.status, 201, "\(before.json)")
+
+        try write(tenantOfSecond: "acme")
+        let outcome = await runtime.reloader.reload()
+        guard case .applied = outcome else { return XCTFail("refused: \(outcome)") }
+        let after = try await call("POST", "/v1/payments", port: port, body: Self.payment(from: "second-eur", e2e: "E2E-ACME", amount: "11.00"),
+                                   key: "acme-1", token: acme)
+        XCTAssertEqual(after.status, 201, "the account is acme's now: \(after.json)")
+        let moved = try XCTUnwrap(after.json["id"] as? String)
+        let refusedToBeta = try await call("POST", "/v1/payments", port: port,
+                                           body: Self.payment(from: "second-eur", e2e: "E2E-BETA-2", amount: "12.00"), key: "beta-2", token: beta)
+        XCTAssertNotEqual(refusedToBeta.status, 201, "beta may no longer pay from it")
+
+        func feed(_ token: String) async throws -> String {
+            let answer = try await call("GET", "/v1/events?after=0&limit=1000", port: port, token: token)
+            XCTAssertEqual(answer.status, 200)
+            return "\(answer.json["events"] ?? [])"
+        }
+        let acmeFeed = try await feed(acme), betaFeed = try await feed(beta)
+        XCTAssertTrue(acmeFeed.contains(moved), "the new tenant sees the new payment's events")
+        XCTAssertFalse(betaFeed.contains(moved), "the old tenant does not: \(betaFeed)")
+        XCTAssertTrue(betaFeed.contains(try XCTUnwrap(before.json["id"] as? String)), "the old tenant keeps what was its own")
+    }
+
+    /// A bank dropped with nothing pending: the reload is applied, and its gauges leave `/metrics`.
+    func testADroppedBankLeavesTheMetrics() async throws {
+        try write(bankURL: "http://127.0.0.1:9", extra: secondBank(url: "http://127.0.0.1:9"))
+        let file = directory.appendingPathComponent("bankgate.toml").path
+        let runtime = try GatewayRuntime(configuration: try BankGateConfiguration.load(path: file, baseDirectory: nil),
+                                         clock: GatewayHarness.clock, logger: GatewayHarness.logger)
+        self.runtime = runtime
+        run(runtime.services())
+        let port = await runtime.waitUntilListening()
+        func gaugesOfSecondBank() async throws -> [String] {
+            let answer = try await client.send(method: "GET", url: "http://127.0.0.1:\(port)/metrics",
+                                               headers: [("Authorization", "Bearer \(token)")], body: nil)
+            XCTAssertEqual(answer.status, 200)
+            return String(decoding: answer.body, as: UTF8.self).split(separator: "\n")
+                .filter { !$0.hasPrefix("#") && $0.contains("bank=\"sim-two\"") && ($0.contains("circuit_state") || $0.contains("queue_depth")) }
+                .map(String.init)
+        }
+        let before = try await gaugesOfSecondBank()
+        XCTAssertFalse(before.isEmpty, "the second bank has gauges while configured")
+
+        try write(bankURL: "http://127.0.0.1:9")
+        let outcome = await runtime.reloader.reload()
+        guard case .applied = outcome else { return XCTFail("refused: \(outcome)") }
+        let after = try await gaugesOfSecondBank()
+        XCTAssertEqual(after, [], "the dropped bank's gauges are gone")
     }
 }

@@ -185,7 +185,7 @@ final class ConfigurationSectionTests: XCTestCase {
 /// `[[schedules]]` are reloaded live: the next tick and `/v1/schedules` use the file's plans; a
 /// changed `[[calendars]]` is applied by a new generation; a changed `[dispatch]` needs a restart.
 final class ScheduleReloadTests: XCTestCase {
-    func testAReloadReplacesThePlansAndAChangedCalendarIsRefused() async throws {
+    func testAReloadReplacesThePlansAppliesAChangedCalendarAndRefusesAChangedDispatch() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bankgate-schedule-reload-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }

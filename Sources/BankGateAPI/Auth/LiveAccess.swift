@@ -15,6 +15,9 @@ public struct ConfigurationState: Sendable, Hashable {
     public var lastReloadError: String?
     /// Sections that changed in the file but take effect only at the next start (banks, accounts …).
     public var restartRequired: [String]
+    /// Since when a reload's rebuilt banks and accounts wait for the running ones' sends in flight
+    /// (no new send starts meanwhile); `nil`: no switch under way.
+    public var switchingSince: Timestamp?
 
     public init(path: String, sha256: String?, loadedAt: Timestamp, lastReloadAt: Timestamp? = nil,
                 lastReloadError: String? = nil, restartRequired: [String] = []) {
@@ -48,11 +51,24 @@ public final class LiveAccess: Sendable {
     /// Puts new tokens and tenants in force, with the state that says so (rate-limit buckets start full).
     public func replace(tokens: [TokenConfig], tenants: TenantDirectory, state: ConfigurationState) {
         let authenticator = TokenAuthenticator(tokens: tokens, tenants: tenants, clock: clock)
-        current.withLock { $0 = (authenticator, state) }
+        current.withLock { current in
+            var state = state
+            state.switchingSince = current.state?.switchingSince
+            current = (authenticator, state)
+        }
     }
 
-    /// Records a state without changing the tokens (a refused reload).
+    /// Records a state without changing the tokens (a refused reload). A switch under way stays shown.
     public func record(_ state: ConfigurationState) {
-        current.withLock { $0.state = state }
+        current.withLock { current in
+            var state = state
+            state.switchingSince = current.state?.switchingSince
+            current.state = state
+        }
+    }
+
+    /// Shows (or, with `nil`, clears) a switch to rebuilt banks and accounts under way.
+    public func recordSwitch(since: Timestamp?) {
+        current.withLock { $0.state?.switchingSince = since }
     }
 }

@@ -20,6 +20,7 @@ extension APIEndpoints {
         writer.field("last_reload_at", state.lastReloadAt?.iso8601)
         writer.field("last_reload_error", state.lastReloadError)
         writer.field("restart_required", state.restartRequired)
+        writer.field("switching_since", state.switchingSince?.iso8601)
         writer.endObject()
         return APIResponse.json(.ok, writer)
     }

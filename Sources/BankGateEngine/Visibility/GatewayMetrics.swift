@@ -1,4 +1,5 @@
 public import CoreMetrics
+import BankGateCore
 
 /// The gateway's metrics (issue 12), recorded through the swift-metrics API on an explicit
 /// factory: the runtime passes a Prometheus factory over a registry it owns (``GatewayVisibility``),
@@ -94,6 +95,15 @@ public final class GatewayMetrics: Sendable {
         case .open: 2
         }
         Gauge(label: Name.circuitState, dimensions: [("bank", bank)], factory: factory).record(value)
+    }
+
+    /// Removes the gauges of a bank no longer configured (its circuit, its queue depths), so that
+    /// a scrape no longer shows it; its counters and histograms stay, as counters do.
+    public func forget(bank: String) {
+        Gauge(label: Name.circuitState, dimensions: [("bank", bank)], factory: factory).destroy()
+        for state in PaymentStatus.allCases {
+            Gauge(label: Name.queueDepth, dimensions: [("bank", bank), ("state", state.rawValue)], factory: factory).destroy()
+        }
     }
 
     /// The intake transaction's commit (``PaymentStore/accept``), however it ended.

@@ -50,9 +50,16 @@ public final class MetricsExposition: Sendable {
         self.logger = logger
     }
 
-    /// The banks and accounts a reload configured: their gauges exist from the next scrape.
+    /// The banks and accounts a reload configured: their gauges exist from the next scrape; the
+    /// gauges of banks no longer configured are removed.
     public func replaceConfigured(bankIds: [String], accountIds: [String]) {
-        configured.withLock { $0 = (bankIds, accountIds) }
+        let dropped = configured.withLock { configured in
+            defer { configured = (bankIds, accountIds) }
+            return Set(configured.bankIds).subtracting(bankIds)
+        }
+        guard !dropped.isEmpty else { return }
+        reportedDepths.withLock { reported in reported = reported.filter { !dropped.contains($0[0]) } }
+        for bank in dropped { visibility.metrics.forget(bank: bank) }
     }
 
     /// Refreshes the gauges read from the store, then writes every metric in the text format.

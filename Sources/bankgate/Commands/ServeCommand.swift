@@ -50,6 +50,7 @@ struct ServeCommand: AsyncParsableCommand {
         StructuredLogHandler.bootstrap(configuration, levelOverride: logLevel)
         var logger = Logger(label: "bankgate")
         logger.logLevel = Logger.Level(rawValue: logLevel ?? configuration.logging.level) ?? .info
+        let trapped = await ServeSignals.trap()
         // The demo's simulated banks listen before any gateway service starts, so that the first
         // statement pull and the first send find them: they run in a group of their own, started
         // first and stopped after the gateway's.
@@ -82,7 +83,7 @@ struct ServeCommand: AsyncParsableCommand {
         groupConfiguration.maximumGracefulShutdownDuration = .seconds(configuration.server.shutdownGraceSeconds)
         let group = ServiceGroup(configuration: groupConfiguration)
         let signals = ServeSignals(group: group, runtime: runtime, graceSeconds: configuration.server.shutdownGraceSeconds, logger: logger)
-        let signalTask = Task { await signals.handle() }
+        let signalTask = Task { await signals.handle(trapped) }
         let outcome: Result<Void, any Error>
         do {
             try await group.run()

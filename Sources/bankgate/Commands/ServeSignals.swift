@@ -36,8 +36,14 @@ final class ServeSignals: Sendable {
     /// Whether the shutdown grace ran out (the services were then cancelled).
     var graceExpired: Bool { expired.load(ordering: .acquiring) }
 
-    func handle() async {
-        let signals = await UnixSignalsSequence(trapping: .sigterm, .sigint, .sighup)
+    /// The signals `bankgate serve` traps, from the moment it has read its configuration: one that
+    /// comes while the store opens waits in the sequence (rather than ending the process, as SIGHUP's
+    /// default would).
+    static func trap() async -> UnixSignalsSequence {
+        await UnixSignalsSequence(trapping: .sigterm, .sigint, .sighup)
+    }
+
+    func handle(_ signals: UnixSignalsSequence) async {
         var reloads: Task<Void, Never>?
         for await signal in signals {
             switch signal {
@@ -69,8 +75,7 @@ final class ServeSignals: Sendable {
     /// Ends the process with status 0, naming what is still in flight: those sends are recorded as
     /// sent (`sending`, their attempt and message committed first), and the next start asks the bank.
     private func exitParking(_ why: String) -> Never {
-        let inFlight = runtime.dispatcher.laneSnapshots().filter { $0.value.inFlight > 0 }
-            .map { "\($0.key)=\($0.value.inFlight)" }.sorted().joined(separator: ",")
+        let inFlight = runtime.sendsInFlight().map { "\($0.key)=\($0.value)" }.sorted().joined(separator: ",")
         logger.warning("stopping now: \(why); bank calls still in flight stay recorded as sent and are asked about at the next start",
                        metadata: ["in_flight": "\(inFlight.isEmpty ? "none" : inFlight)"])
         exit(0)
