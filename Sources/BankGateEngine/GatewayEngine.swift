@@ -21,6 +21,8 @@ public final class GatewayEngine: PaymentGateway {
     let intakeRules: Mutex<IntakeRules>
     /// Metrics and the banks' health (issue 12).
     public let visibility: GatewayVisibility
+    /// Shared by the engines a configuration reload replaces one with another (``IntakeFence``).
+    let intakeFence: IntakeFence
 
     struct BankMessageProfile {
         var kind: String
@@ -70,8 +72,9 @@ public final class GatewayEngine: PaymentGateway {
 
     public init(configuration: BankGateConfiguration, connections: [BankConnection], store: PaymentStore,
                 dispatcher: DispatcherService, clock: any WallClock, logger: Logger,
-                visibility: GatewayVisibility = GatewayVisibility()) {
+                visibility: GatewayVisibility = GatewayVisibility(), intakeFence: IntakeFence = IntakeFence()) {
         self.visibility = visibility
+        self.intakeFence = intakeFence
         var accounts: [String: AccountInfo] = [:]
         for account in configuration.accounts {
             accounts[account.id] = AccountInfo(account: account.debtorAccount(), active: account.active)
@@ -97,6 +100,22 @@ public final class GatewayEngine: PaymentGateway {
 
     public func submit(_ requests: [PaymentRequest], idempotencyKey: String, fingerprint: String,
                        client: String, asBatch: Bool, payroll: Bool) async throws(GatewayError) -> IntakeResult {
+        switch await intakeFence.enter(self) {
+        case .handedOver(let inForce):
+            // A reload put another configuration in force since this engine took the request.
+            return try await inForce.submit(requests, idempotencyKey: idempotencyKey, fingerprint: fingerprint, client: client,
+                                            asBatch: asBatch, payroll: payroll)
+        case .entered:
+            defer { intakeFence.leave() }
+            return try await accept(requests, idempotencyKey: idempotencyKey, fingerprint: fingerprint, client: client,
+                                    asBatch: asBatch, payroll: payroll)
+        }
+    }
+
+    /// Validates `requests` against this engine's configuration and rules and commits them (the
+    /// body of ``submit(_:idempotencyKey:fingerprint:client:asBatch:payroll:)``, inside the fence).
+    private func accept(_ requests: [PaymentRequest], idempotencyKey: String, fingerprint: String,
+                        client: String, asBatch: Bool, payroll: Bool) async throws(GatewayError) -> IntakeResult {
         let now = clock.now()
         // One request sees one set of rules, whatever a reload does meanwhile.
         let rules = intakeRules.withLock { $0 }
@@ -416,8 +435,11 @@ public final class GatewayEngine: PaymentGateway {
                            detail: "\(bankProfiles.count) banks, \(accounts.count) accounts"),
             ReadinessCheck(name: "store", passed: answers && writable,
                            detail: !answers ? "the database does not answer" : writable ? "writable" : "writes fail (disk full?)"),
-            ReadinessCheck(name: "dispatcher", passed: dispatcher.isRunning,
-                           detail: dispatcher.isRunning ? "running" : "not running (starting or stopping)"),
+            // During a reload's switch payments are taken, and sent once the new dispatcher starts.
+            ReadinessCheck(name: "dispatcher", passed: dispatcher.isRunning || dispatcher.isWaitingForSwitch,
+                           detail: dispatcher.isRunning ? "running"
+                               : dispatcher.isWaitingForSwitch ? "starts once the previous configuration's sends in flight have their answer (reload)"
+                               : "not running (starting or stopping)"),
         ]
     }
 

@@ -110,6 +110,12 @@ public enum BankConnections {
     static func tlsOptions(_ bank: BankConfig) throws(SetupError) -> TLSOptions {
         var options = TLSOptions()
         guard let tls = bank.tls else { return options }
+        // A file the transport would fail to read at the first send refuses the start (or the reload) now.
+        for (key, path) in [("tls_ca_file", tls.caFile), ("tls_client_certificate", tls.clientCertificateFile),
+                            ("tls_client_key", tls.clientKeyFile)] {
+            guard let path, !FileManager.default.isReadableFile(atPath: path) else { continue }
+            throw SetupError(bankId: bank.id, problem: "\(key) \(path) cannot be read (missing, or not readable by this user)")
+        }
         options.caFile = tls.caFile
         options.clientCertificateFile = tls.clientCertificateFile
         options.clientKeyFile = tls.clientKeyFile

@@ -12,7 +12,7 @@ struct ConfigurationFingerprint: Sendable {
     init(_ configuration: BankGateConfiguration) {
         path = configuration.sourcePath ?? "(built in)"
         sha256 = configuration.sourcePath.flatMap { FileManager.default.contents(atPath: $0) }
-            .map { SHA256.hex(SHA256.digest([UInt8]($0))) }
+            .map { SHA256.hex([UInt8]($0)) }
         summary = "\(configuration.banks.count) banks, \(configuration.accounts.count) accounts, "
             + "\(configuration.tokens.count) tokens (\(configuration.tokens.map(\.name).sorted().joined(separator: ", "))), "
             + "\(configuration.keys.count) signing keys"

@@ -40,6 +40,8 @@ public final class ConfigurationReloader: Sendable {
     private let baseDirectory = Mutex<String?>(nil)
     let access: LiveAccess
     let generations: GenerationRunner
+    /// Holds intake while a rebuilding reload checks the payments not final and switches.
+    let intakeFence: IntakeFence
     /// Builds a generation from a configuration (throws what makes it unusable).
     let rebuild: @Sendable (BankGateConfiguration) throws -> GatewayGeneration
     let metrics: MetricsExposition
@@ -47,12 +49,13 @@ public final class ConfigurationReloader: Sendable {
     let clock: any WallClock
     let logger: Logger
 
-    init(configuration: BankGateConfiguration, access: LiveAccess, generations: GenerationRunner,
+    init(configuration: BankGateConfiguration, access: LiveAccess, generations: GenerationRunner, intakeFence: IntakeFence,
          rebuild: @escaping @Sendable (BankGateConfiguration) throws -> GatewayGeneration, metrics: MetricsExposition,
          store: PaymentStore, clock: any WallClock, logger: Logger) {
         running = Mutex(configuration)
         self.access = access
         self.generations = generations
+        self.intakeFence = intakeFence
         self.rebuild = rebuild
         self.metrics = metrics
         self.store = store
@@ -91,6 +94,8 @@ public final class ConfigurationReloader: Sendable {
         let rebuilt = Self.sectionsNeedingNewGeneration(from: current, to: fresh)
         var next: GatewayGeneration?
         if !rebuilt.isEmpty {
+            // Checked first before anything is built (a refusal then leaves nothing behind), and
+            // again below, with intake held, for the payments accepted meanwhile.
             do {
                 try await checkNothingUnfinishedIsOrphaned(from: current, to: fresh)
             } catch {
@@ -98,6 +103,18 @@ public final class ConfigurationReloader: Sendable {
             }
             do {
                 next = try rebuild(fresh)
+            } catch {
+                return await refuse("\(error); nothing of the file was applied", path: path, at: now)
+            }
+            // From here to the switch no payment is taken (intakes wait, for milliseconds): the
+            // check sees every payment accepted for the accounts as they were, and none is
+            // accepted for them as they were once the new file is in force.
+            await intakeFence.close()
+        }
+        defer { if next != nil { intakeFence.open(inForce: generations.current.engine) } }
+        if next != nil {
+            do {
+                try await checkNothingUnfinishedIsOrphaned(from: current, to: fresh)
             } catch {
                 return await refuse("\(error); nothing of the file was applied", path: path, at: now)
             }
@@ -128,22 +145,14 @@ public final class ConfigurationReloader: Sendable {
         access.replace(tokens: fresh.tokens, tenants: fresh.tenantDirectory,
                        state: ConfigurationState(path: path, sha256: fingerprint.sha256, loadedAt: now, lastReloadAt: now))
         running.withLock { $0 = fresh }
-        if let next {
-            if generations.switchTo(next) {
-                logger.notice("""
-                    configuration reload: the rebuilt banks and accounts answer the API now; their sends start \
-                    once the running ones' sends in flight have the bank's answer
-                    """,
-                              metadata: ["file": "\(path)", "changed": "\(rebuilt.joined(separator: ","))"])
-            } else {
-                logger.notice("configuration reload: the daemon is stopping; the rebuilt banks and accounts apply at the next start",
-                              metadata: ["file": "\(path)"])
-            }
-        }
         logger.notice("configuration reloaded", metadata: ["file": "\(path)", "sha256": "\(fingerprint.sha256 ?? "-")",
                                                            "tokens": "\(fresh.tokens.count)", "banks": "\(fresh.banks.count)",
                                                            "accounts": "\(fresh.accounts.count)",
                                                            "rebuilt": "\(rebuilt.isEmpty ? "none" : rebuilt.joined(separator: ","))"])
+        if let next, !generations.switchTo(next) {
+            logger.notice("configuration reload: the daemon is stopping; the rebuilt banks and accounts apply at the next start",
+                          metadata: ["file": "\(path)"])
+        }
         return .applied(sha256: fingerprint.sha256)
     }
 

@@ -57,7 +57,8 @@ final class GatewayGeneration: Sendable {
                                            pollIntervalMilliseconds: configuration.dispatch.pollIntervalMilliseconds,
                                            statementSink: reports, visibility: metrics.visibility)
         let engine = GatewayEngine(configuration: configuration, connections: connections, store: store,
-                                   dispatcher: dispatcher, clock: clock, logger: logger, visibility: metrics.visibility)
+                                   dispatcher: dispatcher, clock: clock, logger: logger, visibility: metrics.visibility,
+                                   intakeFence: shared.intakeFence)
         let statementPulls = StatementPullService(configuration: configuration, connections: connections, reports: reports,
                                                   clock: clock, logger: logger)
         // Every receipt template is parsed now, so one that cannot be read refuses the start (or
@@ -166,6 +167,8 @@ struct GatewayShared: Sendable {
     let strictTransportSecurity: Bool
     /// The PostgreSQL store this instance shares with others (`[server] database`), or `nil`.
     let sharedStoreLocation: PostgresLocation?
+    /// Orders every generation's intake with a reload's check and switch.
+    let intakeFence = IntakeFence()
 
     /// `service` as a job that must not run twice at once: with several instances on one
     /// PostgreSQL store, it runs on the one instance holding its advisory lock `name`.

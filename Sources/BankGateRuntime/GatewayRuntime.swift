@@ -117,6 +117,7 @@ public struct GatewayRuntime: Sendable {
         self.listening = PortAnnouncement()
         self.logger = logger
         self.reloader = ConfigurationReloader(configuration: configuration, access: access, generations: generations,
+                                              intakeFence: shared.intakeFence,
                                               rebuild: { fresh in try GatewayGeneration(configuration: fresh, shared: shared,
                                                                                         environment: environment) },
                                               metrics: metrics, store: store, clock: clock, logger: logger)

@@ -1,5 +1,6 @@
 import BankGateAPI
 import BankGateCore
+import BankGateEngine
 import Hummingbird
 import Logging
 import ServiceLifecycle
@@ -124,12 +125,20 @@ final class GenerationRunner: Service, Sendable {
                 state.switchingSince = now
                 access.recordSwitch(since: now)
             }
+            // Until its services start, `next`'s dispatcher reports itself as waiting for the switch.
+            next.dispatcher.awaitSwitch()
+            // No send begins from here on at the running generation (those under way finish).
+            state.serving.dispatcher.holdNewSends()
             return .stopRunning(running)
         }
         switch step {
         case .refuse: return false
         case .switched: return true
         case .stopRunning(let group):
+            logger.notice("""
+                configuration reload: the rebuilt banks and accounts answer the API now; their sends start \
+                once the running ones' sends in flight have the bank's answer
+                """)
             Task { await group.triggerGracefulShutdown() }
             return true
         }

@@ -95,7 +95,7 @@ public struct KeySigner: MessageSigner {
         // (a passing fault, retried).
         if let states {
             let details = "signed \(message.kind) \(message.fileName) for account \(account ?? "-"), "
-                + "\(message.bytes.count) bytes, sha256 \(SHA256.hex(SHA256.digest(message.bytes)))"
+                + "\(message.bytes.count) bytes, sha256 \(SHA256.hex(message.bytes))"
             do {
                 try await states.recordKeyUse(keyId: key.id, details: details, at: now)
             } catch {

@@ -34,6 +34,17 @@ final class BankReloadTests: XCTestCase {
         try? FileManager.default.removeItem(at: directory)
     }
 
+    /// Starts a gateway on the file in `directory` (its accounts' tenants recorded); returns it and its API port.
+    private func startGateway() async throws -> (GatewayRuntime, Int) {
+        let file = directory.appendingPathComponent("bankgate.toml").path
+        let runtime = try GatewayRuntime(configuration: try BankGateConfiguration.load(path: file, baseDirectory: nil),
+                                         clock: GatewayHarness.clock, logger: GatewayHarness.logger)
+        self.runtime = runtime
+        try await runtime.assignTenants()
+        run(runtime.services())
+        return (runtime, await runtime.waitUntilListening())
+    }
+
     private func run(_ services: [any Service]) {
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }, logger: GatewayHarness.logger))
@@ -163,12 +174,7 @@ final class BankReloadTests: XCTestCase {
         let bankURL = "http://127.0.0.1:\(simulatorPort)"
         try write(bankURL: bankURL)
         let file = directory.appendingPathComponent("bankgate.toml").path
-        let runtime = try GatewayRuntime(configuration: try BankGateConfiguration.load(path: file, baseDirectory: nil),
-                                         clock: GatewayHarness.clock, logger: GatewayHarness.logger)
-        self.runtime = runtime
-        try await runtime.assignTenants()
-        run(runtime.services())
-        let port = await runtime.waitUntilListening()
+        let (runtime, port) = try await startGateway()
         let unknownAccount = try await call("POST", "/v1/payments", port: port,
                                             body: Self.payment(from: "acme-eur-two", e2e: "E2E-EARLY"), key: "early")
         XCTAssertEqual(unknownAccount.status, 422, "the account is not configured yet: \(unknownAccount.json)")
@@ -249,6 +255,15 @@ final class BankReloadTests: XCTestCase {
         XCTAssertTrue(why.contains("files"), why)
         let lateToken = try await call("GET", "/v1/payments", port: port, token: "late-token-0123456789abcdef")
         XCTAssertEqual(lateToken.status, 401, "the file's token was not applied either")
+
+        // A bank whose CA bundle cannot be read: refused now, not at its first send.
+        let missingCA = directory.appendingPathComponent("no-such-ca.pem").path
+        try write(bankURL: bankURL, extra: secondBank(url: bankURL).replacingOccurrences(
+            of: "status_query_interval_ms = 100\nbackoff_base_ms", with: "status_query_interval_ms = 100\ntls_ca_file = \"\(missingCA)\"\nbackoff_base_ms"))
+        XCTAssertTrue(try String(contentsOfFile: file, encoding: .utf8).contains(missingCA))
+        let unreadable = await runtime.reloader.reload()
+        guard case .refused(let tlsWhy) = unreadable else { return XCTFail("applied a bank whose CA file cannot be read") }
+        XCTAssertTrue(tlsWhy.contains("sim-two") && tlsWhy.contains("tls_ca_file"), tlsWhy)
         let still = try await call("POST", "/v1/payments", port: port, body: Self.payment(from: "acme-eur-two", e2e: "E2E-STILL", amount: "8.00"), key: "still")
         XCTAssertEqual(still.status, 201, "the running banks and accounts stay in force")
     }
@@ -267,12 +282,7 @@ final class BankReloadTests: XCTestCase {
         let listening = await simulator.waitUntilListening()
         let bankURL = "http://127.0.0.1:\(try XCTUnwrap(listening))"
         try write(bankURL: bankURL, graceSeconds: 1)
-        let file = directory.appendingPathComponent("bankgate.toml").path
-        let runtime = try GatewayRuntime(configuration: try BankGateConfiguration.load(path: file, baseDirectory: nil),
-                                         clock: GatewayHarness.clock, logger: GatewayHarness.logger)
-        self.runtime = runtime
-        run(runtime.services())
-        let port = await runtime.waitUntilListening()
+        let (runtime, port) = try await startGateway()
 
         let answer = try await call("POST", "/v1/payments", port: port, body: Self.payment(from: "acme-eur", e2e: "E2E-IN-FLIGHT"), key: "in-flight")
         let id = try XCTUnwrap(answer.json["id"] as? String, "\(answer.json)")
@@ -297,21 +307,31 @@ final class BankReloadTests: XCTestCase {
         XCTAssertNotNil(switching["switching_since"] as? String, "the switch under way is shown: \(switching)")
         let added = try await call("GET", "/v1/payments", port: port, token: newToken)
         XCTAssertEqual(added.status, 200, "a token of the file answers at once, whatever the switch waits for")
+        let ready = try await call("GET", "/readyz", port: port)
+        XCTAssertEqual(ready.status, 200, "payments are taken during the switch, so the instance is ready: \(ready.json)")
+        // A payment of the running bank taken during the switch is sent once the switch is over.
+        let queuedDuring = try await call("POST", "/v1/payments", port: port,
+                                          body: Self.payment(from: "acme-eur", e2e: "E2E-QUEUED-DURING", amount: "13.00"), key: "queued-during")
+        let queuedId = try XCTUnwrap(queuedDuring.json["id"] as? String, "\(queuedDuring.json)")
         let taken = try await call("POST", "/v1/payments", port: port,
                                    body: Self.payment(from: "acme-eur-two", e2e: "E2E-DURING", amount: "9.00"), key: "during")
         XCTAssertEqual(taken.status, 201, "\(taken.json)")
         let during = try XCTUnwrap(taken.json["id"] as? String)
-        try await waitUntilCompleted([id, during], port: port, seconds: 40)
+        try await waitUntilCompleted([id, during, queuedId], port: port, seconds: 40)
         let acceptedAt = try await call("GET", "/v1/payments/\(during)", port: port).json["created_at"] as? String
         let answeredAt = (try await call("GET", "/v1/payments/\(id)", port: port).json["history"] as? [[String: Any]] ?? [])
             .first { $0["to"] as? String == "completed" }?["at"] as? String
         XCTAssertLessThan(try XCTUnwrap(acceptedAt), try XCTUnwrap(answeredAt),
                           "the new account's payment was taken before the send in flight had its answer")
+        let queuedSentAt = (try await call("GET", "/v1/payments/\(queuedId)", port: port).json["history"] as? [[String: Any]] ?? [])
+            .first { $0["to"] as? String == "sending" }?["at"] as? String
+        XCTAssertGreaterThanOrEqual(try XCTUnwrap(queuedSentAt), try XCTUnwrap(answeredAt),
+                                    "no send began during the switch, at the running bank either")
         let switched = try await call("GET", "/v1/configuration", port: port).json
         XCTAssertEqual(switched["switching_since"] as? NSNull, NSNull(), "the switch is over: \(switched)")
         let ledgerAnswer = try await client.send(method: "GET", url: "\(bankURL)/sim/ledger", headers: [], body: nil)
         let ledger = (try JSONSerialization.jsonObject(with: Data(ledgerAnswer.body)) as? [String: Any])?["transfers"] as? [[String: Any]] ?? []
-        XCTAssertEqual(ledger.compactMap { $0["end_to_end_id"] as? String }.sorted(), ["E2E-DURING", "E2E-IN-FLIGHT"],
+        XCTAssertEqual(ledger.compactMap { $0["end_to_end_id"] as? String }.sorted(), ["E2E-DURING", "E2E-IN-FLIGHT", "E2E-QUEUED-DURING"],
                        "each executed once")
         let history = try await call("GET", "/v1/payments/\(id)", port: port).json
         XCTAssertEqual(history["attempts"] as? Int, 1, "never sent a second time: \(history)")
@@ -375,13 +395,7 @@ final class BankReloadTests: XCTestCase {
                 """.write(to: directory.appendingPathComponent("bankgate.toml"), atomically: true, encoding: .utf8)
         }
         try write(tenantOfSecond: "beta")
-        let file = directory.appendingPathComponent("bankgate.toml").path
-        let runtime = try GatewayRuntime(configuration: try BankGateConfiguration.load(path: file, baseDirectory: nil),
-                                         clock: GatewayHarness.clock, logger: GatewayHarness.logger)
-        self.runtime = runtime
-        try await runtime.assignTenants()
-        run(runtime.services())
-        let port = await runtime.waitUntilListening()
+        let (runtime, port) = try await startGateway()
         let before = try await call("POST", "/v1/payments", port: port, body: Self.payment(from: "second-eur", e2e: "E2E-BETA"),
                                     key: "beta-1", token: beta)
         XCTAssertEqual(before.status, 201, "\(before.json)")
@@ -408,15 +422,62 @@ final class BankReloadTests: XCTestCase {
         XCTAssertTrue(betaFeed.contains(try XCTUnwrap(before.json["id"] as? String)), "the old tenant keeps what was its own")
     }
 
+    /// Payments taken while a reload that drops their account is being checked and built: each
+    /// round, the reload is either refused (naming the payments not final) or applied with none of
+    /// the account's payments left behind, and every payment taken was taken whole or refused.
+    func testPaymentsTakenWhileAReloadDropsTheirAccountAreNeverLeftBehind() async throws {
+        try write(bankURL: "http://127.0.0.1:9", extra: secondBank(url: "http://127.0.0.1:9"))
+        let (runtime, port) = try await startGateway()
+        let year = Int(GatewayHarness.today.prefix(4))! + 1
+        let client = self.client, token = self.token
+        var applied = 0, refused = 0
+        for round in 0..<6 {
+            try write(bankURL: "http://127.0.0.1:9", extra: secondBank(url: "http://127.0.0.1:9"))
+            guard case .applied = await runtime.reloader.reload() else { return XCTFail("round \(round): the account was not added back") }
+            // Payments for a later day (they wait, not final) from the account the reload drops,
+            // sent at the moment the reload starts.
+            try write(bankURL: "http://127.0.0.1:9")
+            let posters = (0..<8).map { index in
+                Task { () -> (status: Int, id: String?, body: String) in
+                    let answer = try await BankReloadTests.call(
+                        client: client, token: token, "POST", "/v1/payments", port: port,
+                        body: BankReloadTests.payment(from: "acme-eur-two", e2e: "E2E-R\(round)-\(index)", amount: "\(20 + index).00",
+                                                      executionDate: "\(year)-06-15"),
+                        key: "race-\(round)-\(index)")
+                    return (answer.status, answer.json["id"] as? String, "\(answer.json)")
+                }
+            }
+            let outcome = await runtime.reloader.reload()
+            var taken: [String] = []
+            for poster in posters {
+                let answer = try await poster.value
+                XCTAssertTrue([201, 422].contains(answer.status), "taken or refused for its account: \(answer.status) \(answer.body)")
+                if answer.status == 201, let id = answer.id { taken.append(id) }
+            }
+            let counts = try await runtime.store.queueCounts(accountIds: ["acme-eur-two"]).counts
+            let open = counts.values.flatMap { $0 }.filter { !$0.key.isTerminal }.map(\.value).reduce(0, +)
+            switch outcome {
+            case .applied:
+                applied += 1
+                XCTAssertEqual(open, 0, "round \(round): the account was dropped with \(open) payment(s) not final (taken: \(taken))")
+            case .refused(let reason):
+                refused += 1
+                XCTAssertTrue(reason.contains("acme-eur-two") && reason.contains("not final"), reason)
+                XCTAssertEqual(open, taken.count, "round \(round): \(reason)")
+            }
+            // The next round starts with nothing waiting: the taken payments are cancelled.
+            for id in taken {
+                let cancelled = try await call("POST", "/v1/payments/\(id)/cancel", port: port)
+                XCTAssertEqual(cancelled.status, 200, "\(cancelled.json)")
+            }
+        }
+        XCTAssertEqual(applied + refused, 6)
+    }
+
     /// A bank dropped with nothing pending: the reload is applied, and its gauges leave `/metrics`.
     func testADroppedBankLeavesTheMetrics() async throws {
         try write(bankURL: "http://127.0.0.1:9", extra: secondBank(url: "http://127.0.0.1:9"))
-        let file = directory.appendingPathComponent("bankgate.toml").path
-        let runtime = try GatewayRuntime(configuration: try BankGateConfiguration.load(path: file, baseDirectory: nil),
-                                         clock: GatewayHarness.clock, logger: GatewayHarness.logger)
-        self.runtime = runtime
-        run(runtime.services())
-        let port = await runtime.waitUntilListening()
+        let (runtime, port) = try await startGateway()
         func gaugesOfSecondBank() async throws -> [String] {
             let answer = try await client.send(method: "GET", url: "http://127.0.0.1:\(port)/metrics",
                                                headers: [("Authorization", "Bearer \(token)")], body: nil)
@@ -425,8 +486,14 @@ final class BankReloadTests: XCTestCase {
                 .filter { !$0.hasPrefix("#") && $0.contains("bank=\"sim-two\"") && ($0.contains("circuit_state") || $0.contains("queue_depth")) }
                 .map(String.init)
         }
+        // A payment of the second bank that is final (cancelled) stays in the store, not in the gauges.
+        let year = Int(GatewayHarness.today.prefix(4))! + 1
+        let later = try await call("POST", "/v1/payments", port: port,
+                                   body: Self.payment(from: "acme-eur-two", e2e: "E2E-CANCELLED", executionDate: "\(year)-06-15"), key: "cancelled")
+        let cancelled = try await call("POST", "/v1/payments/\(try XCTUnwrap(later.json["id"] as? String))/cancel", port: port)
+        XCTAssertEqual(cancelled.status, 200, "\(cancelled.json)")
         let before = try await gaugesOfSecondBank()
-        XCTAssertFalse(before.isEmpty, "the second bank has gauges while configured")
+        XCTAssertTrue(before.contains { $0.contains("state=\"cancelled\"") }, "the second bank has gauges while configured: \(before)")
 
         try write(bankURL: "http://127.0.0.1:9")
         let outcome = await runtime.reloader.reload()

@@ -99,6 +99,16 @@ final class ConfigurationReloadTests: XCTestCase {
         let applied = try await configurationState(port: port)
         let appliedHash = try XCTUnwrap(applied["sha256"] as? String)
         XCTAssertNotEqual(appliedHash, startedHash)
+        // The file's SHA-256, as `sha256sum` prints it, so an operator can tell which file is in force.
+        let sha256sum = Process()
+        sha256sum.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
+        sha256sum.arguments = [config]
+        let printed = Pipe()
+        sha256sum.standardOutput = printed
+        try sha256sum.run()
+        let line = String(decoding: printed.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        sha256sum.waitUntilExit()
+        XCTAssertEqual(appliedHash, String(line.prefix(64)))
         XCTAssertEqual(applied["last_reload_error"] as? NSNull, NSNull())
         XCTAssertNotNil(applied["last_reload_at"] as? String)
 

@@ -16,7 +16,8 @@ extension BankLane {
     /// 5. record it, retrying while the store cannot write (``recordDurably``).
     func send(_ submission: SubmissionRecord, payments all: [PaymentRecord]) async throws {
         let payments = all.filter { $0.status == .queued }
-        guard !payments.isEmpty else { return }
+        // A lane a reload retired begins no send: the payments stay queued for the new one.
+        guard !payments.isEmpty, !holdsSends else { return }
         guard let debtor = connection.accounts[submission.debtorAccountId] else {
             logger.error("submission for an account no longer configured", metadata: ["submission": "\(submission.id)"])
             return
@@ -81,6 +82,7 @@ extension BankLane {
         }
         let archived = MessageToArchive(direction: .outbound, kind: encoded.kind, exchange: .payment,
                                         bytes: connection.adapter.archivableBytes(encoded))
+        guard !holdsSends else { return }
         guard let attempt = try await store.beginSend(submissionId: submission.id, paymentIds: payments.map(\.id),
                                                       message: archived, at: clock.now()) else { return }
 

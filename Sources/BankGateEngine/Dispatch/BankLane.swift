@@ -146,6 +146,7 @@ final class BankLane: Sendable {
     /// Backoff while the store cannot record a bank's answer.
     let storeRetry: StoreRetryPolicy
     private let stopping = Atomic<Bool>(false)
+    private let sendsHeld = Atomic<Bool>(false)
     /// Metrics and the bank's health (issue 12).
     let visibility: GatewayVisibility
     /// Rounds of the lane's loop so far (tests wait for a few to show that something did not happen).
@@ -210,6 +211,15 @@ final class BankLane: Sendable {
     /// Whether the dispatcher is stopping.
     var isStopping: Bool { stopping.load(ordering: .acquiring) }
 
+    /// Whether a reload retired this lane: no send begins any more (``holdSends()``).
+    var holdsSends: Bool { sendsHeld.load(ordering: .acquiring) }
+
+    /// Begins no send any more, and claims no work; the work in flight finishes. The lane keeps
+    /// running until ``stop()``.
+    func holdSends() {
+        sendsHeld.store(true, ordering: .releasing)
+    }
+
     /// Stops taking new work (the work in flight finishes).
     func stop() {
         stopping.store(true, ordering: .releasing)
@@ -228,7 +238,7 @@ final class BankLane: Sendable {
                     if try await !waitsForMaintenance() {
                         try await store.releaseScheduled(bankId: bankId, now: clock.now())
                         try await pickUpInbound()
-                        for work in try await claimWork() {
+                        for work in holdsSends ? [] : try await claimWork() {
                             group.addTask {
                                 await self.perform(work)
                                 self.finished(work)

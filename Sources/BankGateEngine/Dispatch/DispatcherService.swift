@@ -19,6 +19,7 @@ public final class DispatcherService: Service, Sendable {
     private let leaseWake = WakeSignal()
     private let stopping = Atomic<Bool>(false)
     private let started = Atomic<Bool>(false)
+    private let waitingForSwitch = Atomic<Bool>(false)
 
     /// `recoveryIntervalMilliseconds`: how often stranded sends are looked for while running.
     /// `storeRetry`: the backoff while the store cannot record a bank's answer.
@@ -135,6 +136,23 @@ public final class DispatcherService: Service, Sendable {
             logger.error("periodic recovery failed", metadata: ["error": "\(error)"])
             return 0
         }
+    }
+
+    /// A configuration reload retires this dispatcher: no new send begins (the sends under way
+    /// finish and record the bank's answer); its lanes stop at the graceful shutdown that follows.
+    public func holdNewSends() {
+        for lane in lanes.values { lane.holdSends() }
+    }
+
+    /// Marks a dispatcher a reload built, which starts once the retiring one has finished its
+    /// sends: until then readiness reports it as waiting for the switch, not as down.
+    public func awaitSwitch() {
+        waitingForSwitch.store(true, ordering: .releasing)
+    }
+
+    /// Whether this dispatcher waits for a reload's switch (``awaitSwitch()``) and has not started.
+    public var isWaitingForSwitch: Bool {
+        waitingForSwitch.load(ordering: .acquiring) && !started.load(ordering: .acquiring) && !stopping.load(ordering: .acquiring)
     }
 
     /// Whether start-up recovery has run and the lanes are working.

@@ -79,7 +79,9 @@ public final class MetricsExposition: Sendable {
             for bank in bankIds {
                 for state in [PaymentStatus.queued, .unknown] { depths[[bank, state.rawValue]] = 0 }
             }
-            for (bank, perStatus) in counts {
+            // A bank no longer configured keeps its final payments in the store, not its gauges.
+            let configuredBanks = Set(bankIds)
+            for (bank, perStatus) in counts where configuredBanks.contains(bank) {
                 for (status, count) in perStatus { depths[[bank, status.rawValue]] = count }
             }
             let emptied = reportedDepths.withLock { reported -> Set<[String]> in

@@ -47,7 +47,8 @@ public struct AuditRecord: Sendable, Hashable {
         return bytes
     }
 
-    /// The hash ``canonicalContent`` has.
+    /// The hash ``canonicalContent`` has: SHA-256 applied twice (the SHA-256 of its 32-byte
+    /// SHA-256 digest), as every chain since `bankgate-audit-v1` was written.
     public var computedHash: String { SHA256.hex(SHA256.digest(canonicalContent)) }
 }
 

@@ -27,7 +27,7 @@ struct TokensCommand: AsyncParsableCommand {
                 if let problem = Self.problem(token) {
                     throw OperatorFailure(message: problem, exitCode: OperatorFailure.usage)
                 }
-                print(SHA256.hex(SHA256.digest(Array(token.utf8))))
+                print(SHA256.hex(Array(token.utf8)))
             }
         }
 
