@@ -110,11 +110,22 @@ public enum BankConnections {
     static func tlsOptions(_ bank: BankConfig) throws(SetupError) -> TLSOptions {
         var options = TLSOptions()
         guard let tls = bank.tls else { return options }
-        // A file the transport would fail to read at the first send refuses the start (or the reload) now.
-        for (key, path) in [("tls_ca_file", tls.caFile), ("tls_client_certificate", tls.clientCertificateFile),
-                            ("tls_client_key", tls.clientKeyFile)] {
-            guard let path, !FileManager.default.isReadableFile(atPath: path) else { continue }
-            throw SetupError(bankId: bank.id, problem: "\(key) \(path) cannot be read (missing, or not readable by this user)")
+        // A file the transport would fail to use at the first send refuses the start (or the reload) now.
+        for (key, path, holdsCertificates) in [("tls_ca_file", tls.caFile, true), ("tls_client_certificate", tls.clientCertificateFile, true),
+                                               ("tls_client_key", tls.clientKeyFile, false)] {
+            guard let path else { continue }
+            guard let contents = FileManager.default.contents(atPath: path) else {
+                throw SetupError(bankId: bank.id, problem: "\(key) \(path) cannot be read (missing, or not readable by this user)")
+            }
+            if holdsCertificates {
+                do {
+                    _ = try Certificate.load(pem: [UInt8](contents))
+                } catch {
+                    throw SetupError(bankId: bank.id, problem: "\(key) \(path) holds no readable PEM certificate: \(error)")
+                }
+            } else if !String(decoding: contents, as: UTF8.self).contains("PRIVATE KEY-----") {
+                throw SetupError(bankId: bank.id, problem: "\(key) \(path) holds no PEM private key")
+            }
         }
         options.caFile = tls.caFile
         options.clientCertificateFile = tls.clientCertificateFile

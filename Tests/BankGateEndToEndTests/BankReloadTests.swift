@@ -264,6 +264,11 @@ final class BankReloadTests: XCTestCase {
         let unreadable = await runtime.reloader.reload()
         guard case .refused(let tlsWhy) = unreadable else { return XCTFail("applied a bank whose CA file cannot be read") }
         XCTAssertTrue(tlsWhy.contains("sim-two") && tlsWhy.contains("tls_ca_file"), tlsWhy)
+        // Nor one whose CA file holds no certificate.
+        try "garbage\n".write(toFile: missingCA, atomically: true, encoding: .utf8)
+        let garbage = await runtime.reloader.reload()
+        guard case .refused(let garbageWhy) = garbage else { return XCTFail("applied a bank whose CA file holds no certificate") }
+        XCTAssertTrue(garbageWhy.contains("tls_ca_file") && garbageWhy.contains("no readable PEM certificate"), garbageWhy)
         let still = try await call("POST", "/v1/payments", port: port, body: Self.payment(from: "acme-eur-two", e2e: "E2E-STILL", amount: "8.00"), key: "still")
         XCTAssertEqual(still.status, 201, "the running banks and accounts stay in force")
     }
