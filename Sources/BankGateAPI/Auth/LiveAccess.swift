@@ -13,7 +13,7 @@ public struct ConfigurationState: Sendable, Hashable {
     public var lastReloadAt: Timestamp?
     /// Why the last reload was refused; `nil` when it was applied (or none was asked for).
     public var lastReloadError: String?
-    /// Sections that changed in the file but take effect only at the next start (banks, accounts …).
+    /// Sections that changed in the file but take effect only at the next start (`server`, `dispatch`, `logging`).
     public var restartRequired: [String]
     /// Since when a reload's rebuilt banks and accounts wait for the running ones' sends in flight
     /// (no new send starts meanwhile); `nil`: no switch under way.
