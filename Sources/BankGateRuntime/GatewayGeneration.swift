@@ -36,15 +36,15 @@ final class GatewayGeneration: Sendable {
     /// Builds every part; starts nothing. Throws what makes the configuration unusable here: a
     /// signing key that cannot be used (``SigningKeyInventory/StartRefusal``), a bank whose
     /// adapter or transport cannot be set up, a receipt template that cannot be read.
-    init(configuration: BankGateConfiguration, shared: GatewayShared, environment: [String: String]?) throws {
+    /// `signingKeys`: the keys as ``checkKeys(_:clock:environment:logger:)`` found them, when the
+    /// caller checked them already (at start, before the data folder is touched); `nil`: checked here.
+    init(configuration: BankGateConfiguration, shared: GatewayShared, environment: [String: String]?,
+         signingKeys: [SigningKeyStatus]? = nil) throws {
         let store = shared.store, clock = shared.clock, logger = shared.logger, metrics = shared.metrics
         self.shared = shared
         self.configuration = configuration
-        self.signingKeys = try SigningKeyInventory.checkForStart(configuration, at: clock.now(), environment: environment) { key in
-            logger.warning("signing key certificate to renew", metadata: ["key": "\(key.config.id)", "bank": "\(key.config.bank)",
-                                                                         "state": "\(key.stateText)",
-                                                                         "not_after": "\(key.facts?.notAfter.iso8601Seconds ?? "-")"])
-        }
+        let signingKeys = try signingKeys ?? Self.checkKeys(configuration, clock: clock, environment: environment, logger: logger)
+        self.signingKeys = signingKeys
         let connections = metrics.metered(try BankConnections.make(configuration, signingKeys: signingKeys, clock: clock,
                                                                    keyStates: store))
         for (bank, table) in BankConnections.codeTables(connections) {
@@ -97,6 +97,17 @@ final class GatewayGeneration: Sendable {
             tokens: configuration.tokens, tenants: configuration.tenantDirectory, maxBodyBytes: server.maxBodyBytes,
             access: shared.access, strictTransportSecurity: shared.strictTransportSecurity
         ).buildResponder()
+    }
+
+    /// The configured signing keys, inspected; throws for one that cannot be used
+    /// (``SigningKeyInventory/StartRefusal``) and logs each whose certificate is to be renewed.
+    static func checkKeys(_ configuration: BankGateConfiguration, clock: any WallClock, environment: [String: String]?,
+                          logger: Logger) throws -> [SigningKeyStatus] {
+        try SigningKeyInventory.checkForStart(configuration, at: clock.now(), environment: environment) { key in
+            logger.warning("signing key certificate to renew", metadata: ["key": "\(key.config.id)", "bank": "\(key.config.bank)",
+                                                                         "state": "\(key.stateText)",
+                                                                         "not_after": "\(key.facts?.notAfter.iso8601Seconds ?? "-")"])
+        }
     }
 
     /// This generation's services, in start order: the key desk, the dispatcher (which first

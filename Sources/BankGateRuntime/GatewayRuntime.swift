@@ -76,7 +76,7 @@ public struct GatewayRuntime: Sendable {
     public init(configuration: BankGateConfiguration, clock: any WallClock = SystemClock(), logger: Logger,
                 environment: [String: String]? = nil) throws {
         // The keys first, so that an unusable one refuses the start before the data folder is touched.
-        _ = try SigningKeyInventory.checkForStart(configuration, at: clock.now(), environment: environment) { _ in }
+        let signingKeys = try GatewayGeneration.checkKeys(configuration, clock: clock, environment: environment, logger: logger)
         self.apiTLS = try configuration.server.tls.map { config in
             do { return try APITLS(config) } catch {
                 throw APITLSLoadFailure(certificate: config.certificateFile, privateKey: config.privateKeyFile,
@@ -102,7 +102,8 @@ public struct GatewayRuntime: Sendable {
         let shared = GatewayShared(store: store, clock: clock, logger: logger, metrics: metrics, webhookSecrets: webhookSecrets,
                                    receiptFiles: try ContentAddressedFiles(directory: configuration.server.dataDirectory + "/receipts"),
                                    access: access, strictTransportSecurity: apiTLS != nil, sharedStoreLocation: sharedLocation)
-        let first = try GatewayGeneration(configuration: configuration, shared: shared, environment: environment)
+        let first = try GatewayGeneration(configuration: configuration, shared: shared, environment: environment,
+                                          signingKeys: signingKeys)
         let generations = GenerationRunner(first: first, graceSeconds: configuration.server.shutdownGraceSeconds, access: access,
                                            clock: clock, logger: logger)
         self.store = store
@@ -188,7 +189,8 @@ public struct GatewayRuntime: Sendable {
         // The watches over the whole store run once, whatever the generation: the audit chain's
         // (which records the configuration loaded at start) and the receipt files'.
         let auditWatch = AuditChainWatch(store: store, clock: clock, logger: logger, configurationLoaded: ConfigurationFingerprint(configuration))
-        let receiptWatch = ReceiptIntegrityWatch(receipts: generation.receipts, logger: logger)
+        let generations = self.generations
+        let receiptWatch = ReceiptIntegrityWatch(receipts: { generations.current.receipts }, logger: logger)
         return [generations, receiptWatch, shared.singleton("audit-watch", auditWatch), application]
     }
 

@@ -6,11 +6,12 @@ import ServiceLifecycle
 /// missing or altered is logged, audited and announced as `receipt.integrity_failed` (once per
 /// finding), so finance learns of it without asking.
 final class ReceiptIntegrityWatch: Service, Sendable {
-    let receipts: ReceiptDesk
+    /// The receipt desk in force (a reload may build another).
+    let receipts: @Sendable () -> ReceiptDesk
     let logger: Logger
     let intervalMilliseconds: Int64
 
-    init(receipts: ReceiptDesk, logger: Logger, intervalMilliseconds: Int64 = 24 * 3_600_000) {
+    init(receipts: @escaping @Sendable () -> ReceiptDesk, logger: Logger, intervalMilliseconds: Int64 = 24 * 3_600_000) {
         self.receipts = receipts
         self.logger = logger
         self.intervalMilliseconds = intervalMilliseconds
@@ -19,7 +20,7 @@ final class ReceiptIntegrityWatch: Service, Sendable {
     func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
-                let verification = try await receipts.verify()
+                let verification = try await receipts().verify()
                 if verification.failures.isEmpty {
                     logger.info("receipt files verified", metadata: ["checked": "\(verification.checked)"])
                 } else {

@@ -53,39 +53,11 @@ final class BankReloadTests: XCTestCase {
 
     /// The file: bank `sim` with account `acme-eur`, and `extra` (more banks, accounts, tokens).
     private func write(bankURL: String, extra: String = "", graceSeconds: Int = 20) throws {
-        try """
-            [server]
-            listen = "127.0.0.1:0"
-            shutdown_grace_seconds = \(graceSeconds)
-            data_dir = "\(directory.appendingPathComponent("gateway").path)"
-
-            [[tokens]]
-            name = "treasury"
-            token = "\(token)"
-            scopes = ["payments:write", "payments:read", "operate", "accounts:read"]
-
-            [[banks]]
-            id = "sim"
-            adapter = "iso20022"
-            transport = "http"
-            url = "\(bankURL)"
-            status_query_interval_ms = 100
-            backoff_base_ms = 100
-            backoff_max_ms = 1000
-
-            [[accounts]]
-            id = "acme-eur"
-            bank = "sim"
-            number = "DE89370400440532013000"
-            bank_code = "COBADEFFXXX"
-            name = "ACME Trading GmbH"
-            currency = "EUR"
-
-            [dispatch]
-            poll_interval_ms = 50
-
-            \(extra)
-            """.write(to: directory.appendingPathComponent("bankgate.toml"), atomically: true, encoding: .utf8)
+        try GatewayHarness.configuration(listen: "127.0.0.1:0", dataDirectory: directory.appendingPathComponent("gateway").path,
+                                         token: token, transport: "transport = \"http\"\nurl = \"\(bankURL)\"",
+                                         bankKeys: GatewayHarness.bankKeys(overriddenBy: ""),
+                                         server: "shutdown_grace_seconds = \(graceSeconds)", extra: extra)
+            .write(to: directory.appendingPathComponent("bankgate.toml"), atomically: true, encoding: .utf8)
     }
 
     /// A second bank (the same simulator under another id) and an account at it.
@@ -435,7 +407,6 @@ final class BankReloadTests: XCTestCase {
         let (runtime, port) = try await startGateway()
         let year = Int(GatewayHarness.today.prefix(4))! + 1
         let client = self.client, token = self.token
-        var applied = 0, refused = 0
         for round in 0..<6 {
             try write(bankURL: "http://127.0.0.1:9", extra: secondBank(url: "http://127.0.0.1:9"))
             guard case .applied = await runtime.reloader.reload() else { return XCTFail("round \(round): the account was not added back") }
@@ -463,10 +434,8 @@ final class BankReloadTests: XCTestCase {
             let open = counts.values.flatMap { $0 }.filter { !$0.key.isTerminal }.map(\.value).reduce(0, +)
             switch outcome {
             case .applied:
-                applied += 1
                 XCTAssertEqual(open, 0, "round \(round): the account was dropped with \(open) payment(s) not final (taken: \(taken))")
             case .refused(let reason):
-                refused += 1
                 XCTAssertTrue(reason.contains("acme-eur-two") && reason.contains("not final"), reason)
                 XCTAssertEqual(open, taken.count, "round \(round): \(reason)")
             }
@@ -476,7 +445,6 @@ final class BankReloadTests: XCTestCase {
                 XCTAssertEqual(cancelled.status, 200, "\(cancelled.json)")
             }
         }
-        XCTAssertEqual(applied + refused, 6)
     }
 
     /// A bank dropped with nothing pending: the reload is applied, and its gauges leave `/metrics`.

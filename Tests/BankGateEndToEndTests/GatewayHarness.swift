@@ -177,13 +177,14 @@ final class GatewayHarness: @unchecked Sendable {
     }
 
     /// A gateway configuration with one bank `sim`, the account `acme-eur` and the tokens `treasury`
-    /// (all scopes) and `reader` (payments:read only).
+    /// (all scopes) and `reader` (payments:read only); `server`: more `[server]` lines.
     static func configuration(listen: String, dataDirectory: String, token: String, transport: String,
-                              bankKeys: String, extra: String = "") -> String {
+                              bankKeys: String, server: String = "", extra: String = "") -> String {
         """
         [server]
         listen = "\(listen)"
         data_dir = "\(dataDirectory)"
+        \(server)
 
         [[tokens]]
         name = "treasury"

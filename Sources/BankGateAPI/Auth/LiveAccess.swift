@@ -51,20 +51,19 @@ public final class LiveAccess: Sendable {
     /// Puts new tokens and tenants in force, with the state that says so (rate-limit buckets start full).
     public func replace(tokens: [TokenConfig], tenants: TenantDirectory, state: ConfigurationState) {
         let authenticator = TokenAuthenticator(tokens: tokens, tenants: tenants, clock: clock)
-        current.withLock { current in
-            var state = state
-            state.switchingSince = current.state?.switchingSince
-            current = (authenticator, state)
-        }
+        current.withLock { $0 = (authenticator, Self.keepingSwitch(of: $0.state, in: state)) }
     }
 
     /// Records a state without changing the tokens (a refused reload). A switch under way stays shown.
     public func record(_ state: ConfigurationState) {
-        current.withLock { current in
-            var state = state
-            state.switchingSince = current.state?.switchingSince
-            current.state = state
-        }
+        current.withLock { $0.state = Self.keepingSwitch(of: $0.state, in: state) }
+    }
+
+    /// `state` showing the switch under way in `previous`, if any (only the runner starts or ends one).
+    private static func keepingSwitch(of previous: ConfigurationState?, in state: ConfigurationState) -> ConfigurationState {
+        var state = state
+        state.switchingSince = previous?.switchingSince
+        return state
     }
 
     /// Shows (or, with `nil`, clears) a switch to rebuilt banks and accounts under way.
